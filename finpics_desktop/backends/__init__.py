@@ -1,0 +1,1 @@
+"""Adapters of the ports: ``local`` (the embedded library) and ``aws`` (boto3)."""

@@ -1,0 +1,1 @@
+"""The embedded local library: a folder per bucket, one SQLite file, the dlib face engine."""

@@ -1,0 +1,113 @@
+"""Object store port on a folder per bucket; metadata (content type, hash) in SQLite."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from finpics_desktop.backends.local.db import Database
+from finpics_desktop.domain.errors import InvalidName, NotFound
+from finpics_desktop.ports import ObjectInfo
+
+TMP_PREFIX = ".tmp-"
+
+
+class FolderObjectStore:
+    def __init__(self, root: Path, db: Database):
+        self.root = Path(root)
+        self.db = db
+
+    # -- paths: nothing outside the library is ever written ------------------------------------
+    def _bucket_dir(self, bucket: str) -> Path:
+        if not bucket or "/" in bucket or "\\" in bucket or bucket in (".", "..") or "\0" in bucket:
+            raise InvalidName(f"invalid bucket name {bucket!r}")
+        return self.root / bucket
+
+    def path(self, bucket: str, key: str) -> Path:
+        parts = key.split("/")
+        if not key or key.startswith("/") or any(p in ("", ".", "..") for p in parts) or (
+            "\0" in key
+        ):
+            raise InvalidName(f"invalid object key {key!r}")
+        if parts[-1].startswith(TMP_PREFIX):
+            raise InvalidName(f"object key {key!r} uses a reserved name")
+        return self._bucket_dir(bucket).joinpath(*parts)
+
+    # -- port ----------------------------------------------------------------------------------
+    def get(self, bucket: str, key: str) -> bytes:
+        try:
+            return self.path(bucket, key).read_bytes()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            raise NotFound(f"no object {key!r} in bucket {bucket!r}") from None
+
+    def put(self, bucket, key, data, content_type, metadata=None) -> None:
+        self._write(bucket, key, content_type, metadata, lambda f: f.write(data))
+
+    def put_file(self, bucket, key, path, content_type, metadata=None) -> None:
+        def copy(f):
+            with open(path, "rb") as src:
+                shutil.copyfileobj(src, f, 1024 * 1024)
+
+        self._write(bucket, key, content_type, metadata, copy)
+
+    def _write(self, bucket, key, content_type, metadata, writer) -> None:
+        target = self.path(bucket, key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.parent / f"{TMP_PREFIX}{uuid.uuid4().hex}"
+        try:
+            with open(tmp, "wb") as f:
+                writer(f)
+                f.flush()
+                os.fsync(f.fileno())
+            size = tmp.stat().st_size
+            with self.db.transaction() as db:  # the row commits only if the rename happened
+                db.execute(
+                    "INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?, ?)",
+                    (bucket, key, size, content_type, json.dumps(metadata or {})),
+                )
+                os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def head(self, bucket: str, key: str) -> ObjectInfo | None:
+        path = self.path(bucket, key)
+        if not path.is_file():
+            return None
+        rows = self.db.query(
+            "SELECT metadata FROM objects WHERE bucket = ? AND key = ?", (bucket, key))
+        meta = json.loads(rows[0][0]) if rows else {}
+        return ObjectInfo(key, path.stat().st_size, meta)
+
+    def content_type(self, bucket: str, key: str) -> str | None:
+        rows = self.db.query(
+            "SELECT content_type FROM objects WHERE bucket = ? AND key = ?", (bucket, key))
+        return rows[0][0] if rows else None
+
+    def list(self, bucket: str, prefix: str = "") -> Iterator[ObjectInfo]:
+        base = self._bucket_dir(bucket)
+        if not base.is_dir():
+            return
+        meta = {k: json.loads(m) for k, m in self.db.query(
+            "SELECT key, metadata FROM objects WHERE bucket = ?", (bucket,))}
+        found = []
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames.sort()
+            rel = Path(dirpath).relative_to(base).as_posix()
+            for name in filenames:
+                if name.startswith(TMP_PREFIX):
+                    continue
+                key = name if rel == "." else f"{rel}/{name}"
+                if key.startswith(prefix):
+                    found.append(ObjectInfo(key, (Path(dirpath) / name).stat().st_size,
+                                            meta.get(key, {})))
+        yield from sorted(found, key=lambda o: o.key)
+
+    def delete(self, bucket: str, key: str) -> None:
+        path = self.path(bucket, key)
+        with self.db.transaction() as db:
+            db.execute("DELETE FROM objects WHERE bucket = ? AND key = ?", (bucket, key))
+            path.unlink(missing_ok=True)

@@ -1,0 +1,90 @@
+"""Tables port on SQLite: the contract's items stored as the same JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from finpics_desktop.backends.local.db import Database
+from finpics_desktop.domain.items import Item, picset_item
+from finpics_desktop.domain.picsets import PICSET_ROOT
+
+BATCH_LIMIT = 100
+
+
+class SqliteTables:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def get_pics_item(self, primarykey: str, sortkey: str) -> Item | None:
+        rows = self.db.query(
+            "SELECT item FROM pics WHERE primarykey = ? AND sortkey = ?", (primarykey, sortkey))
+        return json.loads(rows[0][0]) if rows else None
+
+    def query_pics(self, primarykey: str, descending: bool = False) -> list[Item]:
+        order = "DESC" if descending else "ASC"
+        rows = self.db.query(
+            f"SELECT item FROM pics WHERE primarykey = ? ORDER BY sortkey {order}",  # noqa: S608
+            (primarykey,))
+        return [json.loads(r[0]) for r in rows]
+
+    def put_pics_item(self, item: Item) -> None:
+        with self.db.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO pics VALUES (?, ?, ?)",
+                       (item["primarykey"], item["sortkey"], json.dumps(item)))
+
+    def set_picset_cover_if_absent(self, picset: str, pic: str) -> bool:
+        with self.db.transaction() as db:
+            row = db.execute("SELECT item FROM pics WHERE primarykey = ? AND sortkey = ?",
+                             (PICSET_ROOT, picset)).fetchone()
+            item = json.loads(row[0]) if row else picset_item(picset)
+            if "pic" in item:
+                return False
+            item["pic"] = pic
+            db.execute("INSERT OR REPLACE INTO pics VALUES (?, ?, ?)",
+                       (PICSET_ROOT, picset, json.dumps(item)))
+            return True
+
+    def set_picset_cover(self, picset: str, pic: str | None) -> None:
+        with self.db.transaction() as db:
+            row = db.execute("SELECT item FROM pics WHERE primarykey = ? AND sortkey = ?",
+                             (PICSET_ROOT, picset)).fetchone()
+            item = json.loads(row[0]) if row else picset_item(picset)
+            item.pop("pic", None)
+            if pic is not None:
+                item["pic"] = pic
+            db.execute("INSERT OR REPLACE INTO pics VALUES (?, ?, ?)",
+                       (PICSET_ROOT, picset, json.dumps(item)))
+
+    def delete_pics_item(self, primarykey: str, sortkey: str) -> None:
+        with self.db.transaction() as db:
+            db.execute("DELETE FROM pics WHERE primarykey = ? AND sortkey = ?",
+                       (primarykey, sortkey))
+
+    def put_image_item(self, item: Item) -> None:
+        with self.db.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO pics_by_image_id VALUES (?, ?)",
+                       (item["image_id"], json.dumps(item)))
+
+    def get_image_item(self, image_id: str) -> Item | None:
+        rows = self.db.query("SELECT item FROM pics_by_image_id WHERE image_id = ?", (image_id,))
+        return json.loads(rows[0][0]) if rows else None
+
+    def batch_get_image_items(self, image_ids: list[str]) -> tuple[list[Item], list[str]]:
+        if len(image_ids) > BATCH_LIMIT:
+            raise ValueError(f"at most {BATCH_LIMIT} keys per batch, got {len(image_ids)}")
+        if not image_ids:
+            return [], []
+        marks = ",".join("?" * len(image_ids))
+        rows = self.db.query(
+            f"SELECT item FROM pics_by_image_id WHERE image_id IN ({marks})",  # noqa: S608
+            tuple(image_ids))
+        return [json.loads(r[0]) for r in rows], []
+
+    def delete_image_item(self, image_id: str) -> None:
+        with self.db.transaction() as db:
+            db.execute("DELETE FROM pics_by_image_id WHERE image_id = ?", (image_id,))
+
+    def scan_image_items(self) -> Iterator[Item]:
+        for (item,) in self.db.query("SELECT item FROM pics_by_image_id ORDER BY image_id"):
+            yield json.loads(item)

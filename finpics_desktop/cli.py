@@ -1,0 +1,158 @@
+"""``finpics-desktop``: with no command it opens the window; sub-commands do the same jobs
+headless, through the same pipeline calls the window makes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from finpics_desktop import __version__
+from finpics_desktop.compose import BACKENDS, open_backend
+from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.domain.picsets import PICSET_ROOT, display_name, new_picset_id
+from finpics_desktop.pipeline.upload import FAILED, Publisher
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="finpics-desktop",
+        description="Curate a face-searchable finpics photo album. Without a command, opens "
+        "the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--library", type=Path, metavar="DIR",
+                        help="the local library folder (default: $FINPICS_LIBRARY or the "
+                        "platform's user data folder)")
+    parser.add_argument("--backend", choices=BACKENDS, default="local",
+                        help="where the album lives (default: local)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    up = sub.add_parser("upload", help="publish a folder of photos as a picset")
+    up.add_argument("folder", type=Path, help="folder (or photo file) to publish")
+    up.add_argument("--picset", metavar="ID",
+                    help="picset id (default: next number + the folder's name)")
+    up.add_argument("--replace", action="store_true",
+                    help="overwrite photos of the same name whose content differs")
+    up.add_argument("--workers", type=int, default=None, help="photos processed at once")
+
+    ps = sub.add_parser("picsets", help="list the picsets, newest first")
+    ps.add_argument("--json", action="store_true", help="machine-readable output")
+
+    ph = sub.add_parser("photos", help="list the photos of a picset")
+    ph.add_argument("picset", metavar="PICSET")
+    ph.add_argument("--json", action="store_true", help="the table items, contract shape")
+
+    se = sub.add_parser("search", help="every other photo of the person with this face")
+    se.add_argument("faceid", metavar="FACEID")
+    se.add_argument("--json", action="store_true", help="the search function's payload")
+    return parser
+
+
+def _print_json(value) -> None:
+    json.dump(value, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def cmd_upload(backend, args) -> int:
+    if not args.folder.exists():
+        print(f"finpics-desktop: {args.folder}: no such file or folder", file=sys.stderr)
+        return 2
+    picset = args.picset or new_picset_id(
+        args.folder.resolve().name if args.folder.is_dir() else args.folder.resolve().parent.name,
+        [i["sortkey"] for i in backend.tables.query_pics(PICSET_ROOT)])
+    publisher = Publisher(backend.store, backend.tables, backend.faces, backend.names,
+                          backend.process, replace=args.replace, workers=args.workers)
+    signal.signal(signal.SIGINT, lambda *_: publisher.cancel())
+    print(f"publishing {args.folder} as picset {picset} ...", file=sys.stderr)
+
+    def progress(result, finished, total):
+        detail = f" ({result.faces} face(s))" if result.status == "done" else (
+            f": {result.reason}" if result.reason else "")
+        print(f"[{finished}/{total}] {result.status:9} {result.name}{detail}", file=sys.stderr)
+
+    report = publisher.publish([args.folder], picset, progress)
+    for result in report.with_status("skipped"):
+        print(f"skipped {result.line()}", file=sys.stderr)
+    for result in report.with_status(FAILED):
+        print(f"FAILED {result.line()}", file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_picsets(backend, args) -> int:
+    entries = [
+        {"id": i["sortkey"], "name": display_name(i["sortkey"]),
+         "cover": f"photos/{i['sortkey']}/{i['pic']}" if i.get("pic") else None}
+        for i in backend.tables.query_pics(PICSET_ROOT, descending=True)
+    ]
+    if args.json:
+        _print_json(entries)
+    else:
+        for e in entries:
+            print(f"{e['id']:32} {e['name']}")
+    return 0
+
+
+def cmd_photos(backend, args) -> int:
+    photos = backend.tables.query_pics(args.picset)
+    if args.json:
+        _print_json(photos)
+    else:
+        for p in photos:
+            print(f"{p['sortkey']:40} {len(p['data'].get('FaceRecords', []))} face(s)")
+    return 0
+
+
+def cmd_search(backend, args) -> int:
+    payload = backend.search(args.faceid)
+    if args.json:
+        _print_json(payload)
+    elif payload["statusCode"] == 200:
+        for entry in payload["output"]:
+            print(f"{entry.get('similarity', 0):6.1f}  {entry['image_path']}")
+    if payload["statusCode"] != 200:
+        print(f"finpics-desktop: search failed: {payload['err']}", file=sys.stderr)
+        return 1
+    return 0
+
+
+COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
+            "search": cmd_search}
+
+
+def launch_window(args) -> int:
+    try:
+        from finpics_desktop.ui.app import run
+    except ImportError:
+        build_parser().print_help()
+        return 0
+    return run(library=args.library, backend=args.backend)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if args.command is None:
+        return launch_window(args)
+    try:
+        backend = open_backend(args.backend, args.library)
+    except FinpicsError as e:
+        print(f"finpics-desktop: {e}", file=sys.stderr)
+        return 2
+    try:
+        return COMMANDS[args.command](backend, args)
+    except FinpicsError as e:
+        print(f"finpics-desktop: {e}", file=sys.stderr)
+        return 1
+    finally:
+        backend.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""The project's own errors. Every message names what is wrong in words a curator understands."""
+
+
+class FinpicsError(Exception):
+    """Base of every error finpics-desktop raises on purpose."""
+
+
+class InvalidName(FinpicsError, ValueError):
+    """A picset id, file name or object key that the contract does not allow."""
+
+
+class UnsupportedImage(FinpicsError):
+    """A file that is not a photo finpics can publish (wrong type, corrupt, too large...)."""
+
+
+class NotFound(FinpicsError, KeyError):
+    """An object, item or face that does not exist."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else "not found"
+
+
+class BackendError(FinpicsError):
+    """A storage, table or face-index backend failed (after any retries)."""
+
+
+class Cancelled(FinpicsError):
+    """The user cancelled a running job."""

@@ -1,0 +1,168 @@
+"""Reading photos safely: refuse what is not a sound JPEG/PNG, decode at reduced size with
+Pillow's draft mode, apply EXIF orientation, make thumbnails. Never writes the original."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from finpics_desktop.domain.errors import UnsupportedImage
+from finpics_desktop.domain.keys import extension
+
+THUMB_BOX = (300, 300)
+MAX_PIXELS = 100_000_000  # 100 MP: anything larger is refused before decoding
+MAX_BYTES = 200 * 1024 * 1024
+FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
+MIME = {"JPEG": "image/jpeg", "PNG": "image/png"}
+
+# Our own limit is checked before any decoding; Pillow's own is lifted to just above it so that
+# the check above, with its clear message, is the one that speaks.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS + 1
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    format: str  # "JPEG" or "PNG"
+    width: int  # as stored (before orientation)
+    height: int
+    orientation: int  # EXIF orientation 1-8 (1 when absent or unreadable)
+
+    @property
+    def upright_size(self) -> tuple[int, int]:
+        return (self.height, self.width) if self.orientation in (5, 6, 7, 8) else (
+            self.width, self.height)
+
+
+def open_image(data: bytes, name: str) -> tuple[Image.Image, ImageInfo]:
+    """Open (header only) and check a photo; raise :class:`UnsupportedImage` with the reason."""
+    if not data:
+        raise UnsupportedImage("empty file (0 bytes)")
+    if len(data) > MAX_BYTES:
+        raise UnsupportedImage(f"file is {len(data) // 2**20} MiB, over the {MAX_BYTES // 2**20} MiB limit")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))
+    except UnidentifiedImageError:
+        raise UnsupportedImage("not an image: the content is not JPEG or PNG data") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        raise UnsupportedImage(f"refused as a decompression bomb: {e}") from None
+    except (OSError, SyntaxError, ValueError) as e:
+        raise UnsupportedImage(f"corrupt image header: {e}") from None
+    expected = FORMATS.get(extension(name))
+    if im.format not in MIME:
+        raise UnsupportedImage(f"{im.format} images are not supported (only JPEG and PNG)")
+    if expected and im.format != expected:
+        raise UnsupportedImage(
+            f"the content is {im.format} but the name says {expected}: rename the file")
+    w, h = im.size
+    if w <= 0 or h <= 0:
+        raise UnsupportedImage(f"invalid image size {w}x{h}")
+    if w * h > MAX_PIXELS:
+        raise UnsupportedImage(
+            f"image is {w}x{h} pixels ({w * h / 1e6:.0f} MP), over the "
+            f"{MAX_PIXELS // 1_000_000} MP limit: refused before decoding (decompression bomb?)")
+    return im, ImageInfo(im.format, w, h, exif_orientation(im))
+
+
+def exif_orientation(im: Image.Image) -> int:
+    """The EXIF orientation (1-8); 1 when there is none or the EXIF block is broken."""
+    try:
+        value = im.getexif().get(0x0112, 1)
+    except Exception:  # broken EXIF must never stop a photo  # noqa: BLE001
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+_TRANSPOSE = {
+    2: [Image.Transpose.FLIP_LEFT_RIGHT],
+    3: [Image.Transpose.ROTATE_180],
+    4: [Image.Transpose.FLIP_TOP_BOTTOM],
+    5: [Image.Transpose.TRANSPOSE],
+    6: [Image.Transpose.ROTATE_270],
+    7: [Image.Transpose.TRANSVERSE],
+    8: [Image.Transpose.ROTATE_90],
+}
+
+
+def upright(im: Image.Image, orientation: int) -> Image.Image:
+    """Apply an EXIF orientation to pixels (without trusting Pillow's reading of broken EXIF)."""
+    for op in _TRANSPOSE.get(orientation, []):
+        im = im.transpose(op)
+    return im
+
+
+def _load(im: Image.Image) -> None:
+    try:
+        im.load()
+    except OSError as e:
+        text = str(e)
+        if "truncated" in text or "broken data stream" in text:
+            raise UnsupportedImage("truncated image data (the file is incomplete)") from None
+        raise UnsupportedImage(f"corrupt image data: {text}") from None
+    except (SyntaxError, ValueError, Image.DecompressionBombError) as e:
+        raise UnsupportedImage(f"corrupt image data: {e}") from None
+
+
+def _to_display_mode(im: Image.Image, keep_alpha: bool) -> Image.Image:
+    """8-bit RGB/RGBA/L for resizing and saving: handles CMYK, 16-bit, palette, alpha..."""
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        return im.point(lambda v: v * (1 / 256)).convert("L") if im.mode == "I" else (
+            im.convert("I").point(lambda v: v * (1 / 256)).convert("L"))
+    has_alpha = im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
+    if keep_alpha and has_alpha:
+        return im.convert("RGBA")
+    if im.mode in ("RGB", "L"):
+        return im
+    if has_alpha:  # flatten onto white
+        rgba = im.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return im.convert("RGB")
+
+
+def decode_upright(data: bytes, name: str, max_side: int) -> tuple[Image.Image, ImageInfo]:
+    """The upright picture in 8-bit RGB, its long side at most ``max_side`` (draft-decoded)."""
+    im, info = open_image(data, name)
+    if info.format == "JPEG":
+        im.draft("RGB", (max_side, max_side))
+    _load(im)
+    im = _to_display_mode(im, keep_alpha=False).convert("RGB")
+    if max(im.size) > max_side:
+        im.thumbnail((max_side, max_side), Image.Resampling.BILINEAR, reducing_gap=None)
+    return upright(im, info.orientation), info
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    data: bytes
+    content_type: str
+    size: tuple[int, int]
+    source: ImageInfo
+
+
+def make_thumbnail(data: bytes, name: str, box: tuple[int, int] = THUMB_BOX) -> Thumbnail:
+    """A thumbnail fitting ``box`` (aspect kept), upright, in the original's format."""
+    im, info = open_image(data, name)
+    if info.format == "JPEG":
+        # DCT-scaled decoding; the box is square so it fits either orientation
+        im.draft(im.mode if im.mode in ("RGB", "L", "CMYK") else "RGB", box)
+    _load(im)
+    im = _to_display_mode(im, keep_alpha=info.format == "PNG")
+    im.thumbnail(box, Image.Resampling.LANCZOS, reducing_gap=2.0)
+    im = upright(im, info.orientation)
+    out = io.BytesIO()
+    if info.format == "JPEG":
+        im.save(out, "JPEG", quality=85, optimize=False)
+    else:
+        im.save(out, "PNG", compress_level=6)
+    return Thumbnail(out.getvalue(), MIME[info.format], im.size, info)
+
+
+def inspect(data: bytes, name: str) -> ImageInfo:
+    """Check that a photo decodes completely (cheaply, at thumbnail scale) and return its info."""
+    return make_thumbnail(data, name).source

@@ -1,0 +1,69 @@
+"""``search_faces``: the search function, from a face id to the photos of that person."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+
+from finpics_desktop.domain import items
+from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.ports import FaceIndex, Tables
+
+log = logging.getLogger(__name__)
+
+BATCH_LIMIT = 100  # BatchGetItem's maximum number of keys per call
+MAX_FACES = 4096  # SearchFaces' maximum MaxFaces
+DEFAULT_THRESHOLD = 80.0  # measured on ../shared/photos, see README "Face matching"
+
+
+def batch_get_all(
+    tables: Tables,
+    image_ids: list[str],
+    *,
+    attempts: int = 8,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict[str, items.Item]:
+    """BatchGetItem in chunks of at most 100 keys, retrying UnprocessedKeys with backoff."""
+    found: dict[str, items.Item] = {}
+    for start in range(0, len(image_ids), BATCH_LIMIT):
+        pending = image_ids[start : start + BATCH_LIMIT]
+        for attempt in range(attempts):
+            got, pending = tables.batch_get_image_items(pending)
+            found.update((item["image_id"], item) for item in got)
+            if not pending:
+                break
+            sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random() / 2))
+        else:
+            raise FinpicsError(f"{len(pending)} image item(s) still unprocessed after {attempts} tries")
+    return found
+
+
+def search_faces(
+    tables: Tables, faces: FaceIndex, face_id: str, threshold: float = DEFAULT_THRESHOLD
+) -> items.Item:
+    """The search function's payload: ``statusCode`` 200 with ``output``, or 500 with ``err``.
+
+    One entry per photo (ImageId) in order of best face similarity; every match is returned
+    (no cap at 100 photos).
+    """
+    try:
+        if not isinstance(face_id, str) or not face_id:
+            raise FinpicsError("faceid is missing")
+        matches = faces.search_faces(face_id, threshold, MAX_FACES)
+        best: dict[str, tuple[float, str]] = {}
+        for match in sorted(matches, key=lambda m: -m["Similarity"]):
+            image_id = match["Face"]["ImageId"]
+            if image_id not in best:
+                best[image_id] = (match["Similarity"], match["Face"]["FaceId"])
+        found = batch_get_all(tables, list(best))
+        output = [
+            items.search_entry(found[image_id], similarity, matched)
+            for image_id, (similarity, matched) in best.items()
+            if image_id in found  # a face whose photo item is gone is not a result
+        ]
+        return items.search_ok(output)
+    except Exception as e:  # the function's contract: any failure is a 500 with a message
+        log.warning("search for face %r failed: %s", face_id, e)
+        return items.search_error(str(e) or type(e).__name__)

@@ -1,0 +1,125 @@
+"""The three ports the pipeline works against, plus the Backend that bundles them.
+
+Each port has an AWS adapter (S3, DynamoDB, Rekognition) and a local one (folders, SQLite, the
+dlib face engine). Their semantics follow the AWS services, so the adapters stay thin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from finpics_desktop.domain.items import Item
+from finpics_desktop.domain.names import Names
+
+HASH_METADATA = "sha256"  # object metadata key holding the hex SHA-256 of the content
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    key: str
+    size: int
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str | None:
+        return self.metadata.get(HASH_METADATA)
+
+
+class ObjectStore(Protocol):
+    """Buckets of objects by key (S3, or a folder per bucket)."""
+
+    def get(self, bucket: str, key: str) -> bytes:
+        """The object's bytes; :class:`~finpics_desktop.domain.errors.NotFound` if absent."""
+
+    def put(
+        self, bucket: str, key: str, data: bytes, content_type: str,
+        metadata: dict[str, str] | None = None,
+    ) -> None:
+        """Store atomically: a reader sees the old object or the whole new one, never a part."""
+
+    def put_file(
+        self, bucket: str, key: str, path: Path, content_type: str,
+        metadata: dict[str, str] | None = None,
+    ) -> None:
+        """Like :meth:`put` from a file on disk (large files stream / go multipart)."""
+
+    def head(self, bucket: str, key: str) -> ObjectInfo | None: ...
+
+    def list(self, bucket: str, prefix: str = "") -> Iterator[ObjectInfo]: ...
+
+    def delete(self, bucket: str, key: str) -> None:
+        """Remove the object; no error if it is already gone."""
+
+
+class Tables(Protocol):
+    """Tables ``pics`` and ``pics_by_image_id`` holding the contract's items."""
+
+    def get_pics_item(self, primarykey: str, sortkey: str) -> Item | None: ...
+
+    def query_pics(self, primarykey: str, descending: bool = False) -> list[Item]:
+        """Every item of one partition in sort-key order (paginated by the adapter)."""
+
+    def put_pics_item(self, item: Item) -> None: ...
+
+    def set_picset_cover_if_absent(self, picset: str, pic: str) -> bool:
+        """Make sure the picset item exists; set ``pic`` only if it has none
+        (``attribute_not_exists(pic)``). True if this call set it."""
+
+    def set_picset_cover(self, picset: str, pic: str | None) -> None:
+        """Set (or with None remove) the featured photo of an existing picset."""
+
+    def delete_pics_item(self, primarykey: str, sortkey: str) -> None: ...
+
+    def put_image_item(self, item: Item) -> None: ...
+
+    def get_image_item(self, image_id: str) -> Item | None: ...
+
+    def batch_get_image_items(self, image_ids: list[str]) -> tuple[list[Item], list[str]]:
+        """At most 100 ids (BatchGetItem's limit): the items found and the ids left unprocessed."""
+
+    def delete_image_item(self, image_id: str) -> None: ...
+
+    def scan_image_items(self) -> Iterator[Item]: ...
+
+
+class FaceIndex(Protocol):
+    """A face collection with Rekognition's calls and response shapes."""
+
+    def ensure_collection(self) -> None: ...
+
+    def index_faces(self, bucket: str, key: str, data: bytes, external_image_id: str) -> dict:
+        """IndexFaces: the response (``FaceRecords``, ``FaceModelVersion``, ``UnindexedFaces``);
+        box ratios of the upright image. ``data`` is the object's content (adapters that can read
+        the bucket themselves may ignore it)."""
+
+    def search_faces(self, face_id: str, threshold: float, max_faces: int) -> list[dict]:
+        """SearchFaces: ``FaceMatches`` ({Similarity, Face}) best first, without the face itself.
+        :class:`~finpics_desktop.domain.errors.NotFound` if the face id is unknown."""
+
+    def delete_faces(self, face_ids: list[str]) -> None: ...
+
+    def list_faces(self) -> Iterator[dict]:
+        """Every face of the collection (``FaceId``, ``ImageId``, ``ExternalImageId``...)."""
+
+
+@dataclass
+class Backend:
+    """One home of finpics data: where objects, items and faces live, and how it searches.
+
+    ``process`` runs the processing of a newly stored original where the backend does it
+    in-process (the local library); None where the cloud does it on its own (S3 -> Lambda).
+    ``search`` returns the search function's payload for a face id.
+    """
+
+    kind: str
+    names: Names
+    store: ObjectStore
+    tables: Tables
+    faces: FaceIndex
+    search: Callable[[str], Item]
+    process: Callable[[str, str], Item] | None = None
+    close: Callable[[], None] = lambda: None
+    settings: dict = field(default_factory=dict)

@@ -1,0 +1,72 @@
+"""Shared fixtures: the real photos of ../shared/photos, fresh libraries, one engine."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parents[1]
+PHOTOS = Path(os.environ.get("FINPICS_PHOTOS", REPO.parent / "shared" / "photos"))
+
+
+def pytest_configure(config):
+    if not (PHOTOS / "labels.json").is_file():
+        raise pytest.UsageError(f"the test photos are missing: expected them at {PHOTOS}")
+
+
+@pytest.fixture(scope="session")
+def photos_dir() -> Path:
+    return PHOTOS
+
+
+@pytest.fixture(scope="session")
+def labels() -> dict[str, list[str]]:
+    """Who is in each photo of faces/: a person's folder is that person alone."""
+    groups = json.loads((PHOTOS / "labels.json").read_text())
+    result = {}
+    for path in sorted((PHOTOS / "faces").rglob("*")):
+        if path.suffix.lower() not in (".jpg", ".jpeg", ".png"):
+            continue
+        rel = path.relative_to(PHOTOS).as_posix()
+        result[rel] = groups.get(rel, [path.parent.name])
+    return result
+
+
+@pytest.fixture(scope="session")
+def engine():
+    from finpics_desktop.backends.local.engine import FaceEngine
+
+    return FaceEngine()
+
+
+@pytest.fixture
+def library(tmp_path, engine):
+    """A fresh local library (backend) sharing the session's face engine."""
+    from finpics_desktop.backends.local.library import open_library
+
+    backend = open_library(tmp_path / "library", engine=engine)
+    yield backend
+    backend.close()
+
+
+@pytest.fixture
+def copy_photos(tmp_path):
+    """Copy files of ../shared/photos into a new folder: ``copy_photos("faces/obama")``."""
+
+    def copy(*relative: str, folder: str = "src") -> Path:
+        target = tmp_path / folder
+        target.mkdir(parents=True, exist_ok=True)
+        for rel in relative:
+            source = PHOTOS / rel
+            for path in [source] if source.is_file() else sorted(source.iterdir()):
+                if path.is_file():
+                    shutil.copy2(path, target / path.name)
+        return target
+
+    return copy
