@@ -67,7 +67,6 @@ def cmd_upload(backend, args) -> int:
         [i["sortkey"] for i in backend.tables.query_pics(PICSET_ROOT)])
     publisher = Publisher(backend.store, backend.tables, backend.faces, backend.names,
                           backend.process, replace=args.replace, workers=args.workers)
-    signal.signal(signal.SIGINT, lambda *_: publisher.cancel())
     print(f"publishing {args.folder} as picset {picset} ...", file=sys.stderr)
 
     def progress(result, finished, total):
@@ -75,7 +74,11 @@ def cmd_upload(backend, args) -> int:
             f": {result.reason}" if result.reason else "")
         print(f"[{finished}/{total}] {result.status:9} {result.name}{detail}", file=sys.stderr)
 
-    report = publisher.publish([args.folder], picset, progress)
+    previous = signal.signal(signal.SIGINT, lambda *_: publisher.cancel())  # Ctrl+C: clean stop
+    try:
+        report = publisher.publish([args.folder], picset, progress)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     for result in report.with_status("skipped"):
         print(f"skipped {result.line()}", file=sys.stderr)
     for result in report.with_status(FAILED):

@@ -77,7 +77,7 @@ def photo_key(picset: str, name: str, *, normalize: bool = True) -> PhotoKey:
 
 
 def parse_key(key: str) -> PhotoKey:
-    """The picset and file of ``photos/<picset>/<file>``, or :class:`InvalidName`/UnsupportedImage."""
+    """The picset and file of ``photos/<picset>/<file>``; InvalidName or UnsupportedImage."""
     if not key.startswith(PHOTOS_PREFIX):
         raise InvalidName(f"{key!r} is not under {PHOTOS_PREFIX!r}")
     parts = key[len(PHOTOS_PREFIX) :].split("/")

@@ -7,7 +7,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from finpics_desktop.domain.errors import UnsupportedImage
 from finpics_desktop.domain.keys import extension
@@ -41,7 +41,8 @@ def open_image(data: bytes, name: str) -> tuple[Image.Image, ImageInfo]:
     if not data:
         raise UnsupportedImage("empty file (0 bytes)")
     if len(data) > MAX_BYTES:
-        raise UnsupportedImage(f"file is {len(data) // 2**20} MiB, over the {MAX_BYTES // 2**20} MiB limit")
+        raise UnsupportedImage(
+            f"file is {len(data) // 2**20} MiB, over the {MAX_BYTES // 2**20} MiB limit")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

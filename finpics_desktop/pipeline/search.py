@@ -36,7 +36,8 @@ def batch_get_all(
                 break
             sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random() / 2))
         else:
-            raise FinpicsError(f"{len(pending)} image item(s) still unprocessed after {attempts} tries")
+            raise FinpicsError(
+                f"{len(pending)} image item(s) still unprocessed after {attempts} tries")
     return found
 
 

@@ -1,0 +1,114 @@
+"""Picset ids, display names, object keys and name validation (the contract's rules)."""
+
+import pytest
+
+from finpics_desktop.domain.errors import InvalidName, UnsupportedImage
+from finpics_desktop.domain.keys import content_type, parse_key, photo_key, validate_file_name
+from finpics_desktop.domain.names import Names
+from finpics_desktop.domain.picsets import (
+    display_name,
+    new_picset_id,
+    validate_picset_id,
+)
+
+
+def test_new_id_takes_next_number_and_slug():
+    existing = ["001_a", "014_newportboston", "007_x"]
+    assert new_picset_id("Newport Boston 2016", existing) == "015_newport_boston_2016"
+
+
+def test_new_id_first_picset_and_odd_names():
+    assert new_picset_id("Holidays", []) == "001_holidays"
+    assert new_picset_id("Café  Zürich!", ["099_x"]) == "100_cafe_zurich"
+    assert new_picset_id("***", []) == "001_picset"
+    assert new_picset_id("x" * 300, [])[:5] == "001_x"
+    assert len(new_picset_id("x" * 300, [])) <= 100
+
+
+def test_new_id_ignores_ids_without_number():
+    assert new_picset_id("b", ["misc", "003_a"]) == "004_b"
+
+
+@pytest.mark.parametrize(
+    ("picset", "name"),
+    [("014_newportboston", "newportboston"), ("280_pic_set_282", "pic set 282"), ("x", "x")],
+)
+def test_display_name_rule(picset, name):
+    assert display_name(picset) == name
+
+
+@pytest.mark.parametrize(
+    ("picset", "reason"),
+    [
+        ("", "empty"),
+        ("014_a/b", "slash"),
+        ("014_a..b", "'..'"),
+        ("014_a\x07", "control character"),
+        ("newport", "NNN_slug"),
+        ("014_" + "a" * 200, "at most 100"),
+        ("../014_a", "slash"),
+    ],
+)
+def test_invalid_picset_ids_say_why(picset, reason):
+    with pytest.raises(InvalidName, match=reason):
+        validate_picset_id(picset)
+
+
+def test_keys():
+    key = photo_key("015_trip", "IMG 1.JPG")
+    assert key.key == "photos/015_trip/IMG 1.JPG"
+    assert key.image_path == "015_trip/IMG 1.JPG"
+    assert key.content_type == "image/jpeg"
+    assert parse_key("photos/015_trip/a b+c%.png") == photo_key("015_trip", "a b+c%.png")
+    assert content_type("x.PnG") == "image/png"
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("other/015_trip/a.jpg", "not under"),
+        ("photos/015_trip/sub/a.jpg", "photos/<picset>/<file>"),
+        ("photos/015_trip/a.gif", "unsupported file type '.gif'"),
+        ("photos/nonumber/a.jpg", "NNN_slug"),
+    ],
+)
+def test_parse_key_refuses(key, reason):
+    with pytest.raises((InvalidName, UnsupportedImage), match=reason):
+        parse_key(key)
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("", "empty"),
+        ("a/b.jpg", "slash"),
+        ("..", "only dots"),
+        ("...", "only dots"),
+        ("a\nb.jpg", "control character"),
+        ("é" * 130 + ".jpg", "bytes long"),
+        ("notes.txt", "unsupported file type '.txt'"),
+        ("noext", "unsupported file type '\\(none\\)'"),
+    ],
+)
+def test_invalid_file_names_say_why(name, reason):
+    with pytest.raises((InvalidName, UnsupportedImage), match=reason):
+        validate_file_name(name)
+
+
+def test_file_names_are_nfc_and_may_be_255_bytes():
+    nfd = "Cafe\u0301.jpg"
+    assert validate_file_name(nfd) == "Café.jpg"
+    assert validate_file_name(nfd, normalize=False) == nfd
+    longest = "a" * 251 + ".jpg"
+    assert validate_file_name(longest) == longest
+
+
+def test_names_defaults_and_overrides():
+    names = Names()
+    assert (names.pics_bucket, names.thumbs_bucket, names.collection) == (
+        "finpics-pics", "finpics-thumbs", "finpics")
+    assert (names.pics_table, names.image_table, names.search_function) == (
+        "pics", "pics_by_image_id", "finpics-dev-search")
+    assert names.with_overrides(pics_bucket="mine", region=None).pics_bucket == "mine"
+    with pytest.raises(ValueError, match="bucket"):
+        names.with_overrides(bucket="x")

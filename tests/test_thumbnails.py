@@ -1,0 +1,90 @@
+"""Thumbnails: 300x300 box, aspect kept, upright for every EXIF orientation, same format,
+draft (DCT-scaled) decoding, and the original never touched."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from finpics_desktop.pipeline import images
+from finpics_desktop.pipeline.images import make_thumbnail
+
+ORIENTATIONS = [f"{kind}_{n}" for kind in ("Landscape", "Portrait") for n in range(9)]
+
+
+def coarse_difference(a: Image.Image, b: Image.Image) -> float:
+    """Mean absolute difference of two pictures reduced to 6x6 RGB cells."""
+    pa, pb = (im.convert("RGB").resize((6, 6), Image.Resampling.BOX).tobytes() for im in (a, b))
+    return sum(abs(x - y) for x, y in zip(pa, pb, strict=True)) / len(pa)
+
+
+@pytest.mark.parametrize("name", ORIENTATIONS)
+def test_orientation_examples_are_upright_with_the_right_aspect(photos_dir, name):
+    path = photos_dir / "orientation" / f"{name}.jpg"
+    thumb = make_thumbnail(path.read_bytes(), path.name)
+    im = Image.open(io.BytesIO(thumb.data))
+    assert im.format == "JPEG" and thumb.content_type == "image/jpeg"
+    assert max(im.size) == 300 and im.size == thumb.size
+    if name.startswith("Landscape"):
+        assert im.width > im.height
+    else:
+        assert im.height > im.width
+    # upright: it looks like the untagged picture (orientation 0); each example also shows its
+    # own digit in the middle, so compare coarse 6x6 averages, not single pixels
+    reference = Image.open(io.BytesIO(make_thumbnail(
+        (photos_dir / "orientation" / f"{name.split('_')[0]}_0.jpg").read_bytes(), "r.jpg").data))
+    assert im.size == reference.size
+    assert coarse_difference(im, reference) < 5
+    mirrored = reference.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    assert coarse_difference(mirrored, reference) > 20  # the check can tell a wrong orientation
+    assert "exif" not in im.info or Image.open(io.BytesIO(thumb.data)).getexif().get(0x0112, 1) == 1
+
+
+def test_thumbnail_uses_draft_decoding(photos_dir, monkeypatch):
+    from PIL.JpegImagePlugin import JpegImageFile
+
+    calls = []
+    original = JpegImageFile.draft
+
+    def spy(self, mode, size):
+        result = original(self, mode, size)
+        calls.append((size, self.size))
+        return result
+
+    monkeypatch.setattr(JpegImageFile, "draft", spy)
+    data = (photos_dir / "faces/obama/obama-1080p.jpg").read_bytes()
+    make_thumbnail(data, "obama-1080p.jpg")
+    assert calls and calls[0][0] == (300, 300)
+    assert max(calls[0][1]) < 1920  # decoded at a DCT-reduced scale, not the full frame
+
+
+def test_png_stays_png_with_alpha(tmp_path):
+    im = Image.new("RGBA", (900, 600), (10, 200, 30, 0))
+    im.paste((255, 0, 0, 255), (0, 0, 450, 600))
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    thumb = make_thumbnail(buf.getvalue(), "x.png")
+    out = Image.open(io.BytesIO(thumb.data))
+    assert out.format == "PNG" and thumb.content_type == "image/png"
+    assert out.size == (300, 200)
+    assert out.mode == "RGBA" and out.getpixel((250, 100))[3] == 0
+
+
+def test_original_file_is_never_modified(library, copy_photos):
+    from finpics_desktop.pipeline.upload import Publisher
+
+    folder = copy_photos("orientation/Portrait_6.jpg", "faces/biden/biden.jpg")
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
+    publisher = Publisher(library.store, library.tables, library.faces, library.names,
+                          library.process)
+    assert publisher.publish([folder], "001_t").ok
+    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
+    assert after == before
+    stored = library.store.get("finpics-pics", "photos/001_t/Portrait_6.jpg")
+    assert stored == before["Portrait_6.jpg"][0]  # published byte for byte, not re-saved
+
+
+def test_limits_are_consistent():
+    assert Image.MAX_IMAGE_PIXELS > images.MAX_PIXELS
