@@ -29,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "platform's user data folder)")
     parser.add_argument("--backend", choices=BACKENDS, default="local",
                         help="where the album lives (default: local)")
+    parser.add_argument("--threshold", type=float, metavar="0-100",
+                        help="face match threshold, Rekognition's meaning (local default: 80, "
+                        "or $FINPICS_THRESHOLD)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -144,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         return launch_window(args)
     try:
-        backend = open_backend(args.backend, args.library)
+        backend = open_backend(args.backend, args.library, threshold=args.threshold)
     except FinpicsError as e:
         print(f"finpics-desktop: {e}", file=sys.stderr)
         return 2

@@ -154,7 +154,10 @@ def make_thumbnail(data: bytes, name: str, box: tuple[int, int] = THUMB_BOX) -> 
         im.draft(im.mode if im.mode in ("RGB", "L", "CMYK") else "RGB", box)
     _load(im)
     im = _to_display_mode(im, keep_alpha=info.format == "PNG")
-    im.thumbnail(box, Image.Resampling.LANCZOS, reducing_gap=2.0)
+    scale = min(box[0] / im.width, box[1] / im.height)
+    if scale < 1:  # the draft already did the bulk of the reduction: one bicubic pass
+        size = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
+        im = im.resize(size, Image.Resampling.BICUBIC)
     im = upright(im, info.orientation)
     out = io.BytesIO()
     if info.format == "JPEG":
