@@ -4,6 +4,7 @@ Pillow's draft mode, apply EXIF orientation, make thumbnails. Never writes the o
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -21,6 +22,8 @@ MIME = {"JPEG": "image/jpeg", "PNG": "image/png"}
 # Our own limit is checked before any decoding; Pillow's own is lifted to just above it so that
 # the check above, with its clear message, is the one that speaks.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS + 1
+# Broken EXIF is handled (orientation 1); Pillow's own warning about it would only be noise.
+warnings.filterwarnings("ignore", message="Corrupt EXIF data", category=UserWarning)
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,11 @@ def open_image(data: bytes, name: str) -> tuple[Image.Image, ImageInfo]:
     except UnidentifiedImageError:
         raise UnsupportedImage("not an image: the content is not JPEG or PNG data") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-        raise UnsupportedImage(f"refused as a decompression bomb: {e}") from None
+        pixels = re.search(r"\((\d+) pixels\)", str(e))
+        size = f"{int(pixels.group(1)) / 1e6:.0f} MP, " if pixels else ""
+        raise UnsupportedImage(
+            f"image is too large ({size}over the {MAX_PIXELS // 1_000_000} MP limit): refused "
+            "before decoding (decompression bomb?)") from None
     except (OSError, SyntaxError, ValueError) as e:
         raise UnsupportedImage(f"corrupt image header: {e}") from None
     expected = FORMATS.get(extension(name))
