@@ -1,0 +1,44 @@
+"""Opens the finpics cloud (or an AWS-compatible endpoint) as a :class:`~finpics_desktop.ports.Backend`."""
+
+from __future__ import annotations
+
+from finpics_desktop.backends.aws.errors import aws_errors
+from finpics_desktop.backends.aws.faces import LambdaSearch, RekognitionFaceIndex
+from finpics_desktop.backends.aws.objects import S3ObjectStore
+from finpics_desktop.backends.aws.session import AwsSettings, Clients
+from finpics_desktop.backends.aws.tables import DynamoTables
+from finpics_desktop.domain.names import Names
+from finpics_desktop.ports import Backend
+
+
+def open_aws(
+    names: Names | None = None,
+    settings: AwsSettings | None = None,
+    *,
+    clients: Clients | None = None,
+    check: bool = False,
+) -> Backend:
+    """The cloud as a backend. ``process`` is None: S3 triggers the processing function.
+    With ``check``, the tables are described first so that a missing stack, wrong region or
+    missing credentials is reported now rather than at the first upload."""
+    settings = settings or AwsSettings(region=(names or Names()).region)
+    if settings.region is None and names is not None:
+        settings = AwsSettings(**{**settings.__dict__, "region": names.region})
+    clients = clients or Clients(settings)
+    names = (names or Names()).with_overrides(region=clients.region)
+    if check:
+        with aws_errors(f"opening table {names.pics_table} in {clients.region}",
+                        settings.profile):
+            clients("dynamodb").describe_table(TableName=names.pics_table)
+    return Backend(
+        kind="aws",
+        names=names,
+        store=S3ObjectStore(clients),
+        tables=DynamoTables(clients, names),
+        faces=RekognitionFaceIndex(clients, names.collection),
+        search=LambdaSearch(clients, names.search_function),
+        process=None,
+        close=clients.close,
+        settings={"region": clients.region, "profile": settings.profile,
+                  "endpoint_url": settings.endpoint_url},
+    )

@@ -1,0 +1,122 @@
+"""AWS credentials and clients: named profiles (SSO included), environment credentials, or
+access keys kept in the OS keyring; one region; an optional endpoint override."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+
+import boto3
+from botocore.config import Config
+
+from finpics_desktop.backends.aws.errors import CredentialsError
+
+log = logging.getLogger(__name__)
+
+KEYRING_SERVICE = "finpics-desktop/aws"
+DEFAULT_KEYRING_ACCOUNT = "default"
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    """How to reach the finpics cloud. ``endpoint_url`` sends every service to one
+    AWS-compatible endpoint (the local stack, or an S3-compatible store)."""
+
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+    access_key_id: str | None = None
+    secret_access_key: str | None = None
+    session_token: str | None = None
+    keyring_account: str | None = None  # look the keys up in the OS keyring under this name
+    max_connections: int = 32
+
+
+def store_keys_in_keyring(access_key_id: str, secret_access_key: str,
+                          account: str = DEFAULT_KEYRING_ACCOUNT) -> str:
+    """Keep an access key pair in the OS keyring; returns the keyring backend's name (a
+    caller should warn when it is not a secure one)."""
+    import keyring
+
+    keyring.set_password(KEYRING_SERVICE, account, json.dumps(
+        {"access_key_id": access_key_id, "secret_access_key": secret_access_key}))
+    backend = keyring.get_keyring()
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+def keys_from_keyring(account: str = DEFAULT_KEYRING_ACCOUNT) -> tuple[str, str] | None:
+    try:
+        import keyring
+
+        stored = keyring.get_password(KEYRING_SERVICE, account)
+    except Exception as e:  # no usable keyring backend: as if nothing were stored
+        log.info("the OS keyring is not available: %s", e)
+        return None
+    if not stored:
+        return None
+    keys = json.loads(stored)
+    return keys["access_key_id"], keys["secret_access_key"]
+
+
+def make_session(settings: AwsSettings) -> boto3.Session:
+    """A boto3 session from, in order: explicit keys, keyring keys (when asked), a named
+    profile, the default chain (environment, default profile, instance role...)."""
+    region = settings.region
+    if settings.access_key_id and settings.secret_access_key:
+        return boto3.Session(aws_access_key_id=settings.access_key_id,
+                             aws_secret_access_key=settings.secret_access_key,
+                             aws_session_token=settings.session_token, region_name=region)
+    if settings.keyring_account:
+        keys = keys_from_keyring(settings.keyring_account)
+        if keys is None:
+            raise CredentialsError(
+                f"no AWS keys are stored in the keyring under {settings.keyring_account!r}")
+        return boto3.Session(aws_access_key_id=keys[0], aws_secret_access_key=keys[1],
+                             region_name=region)
+    try:
+        session = boto3.Session(profile_name=settings.profile, region_name=region)
+    except Exception as e:  # ProfileNotFound
+        raise CredentialsError(f"AWS profile {settings.profile!r}: {e} (see ~/.aws/config)") from e
+    if settings.profile is None and session.get_credentials() is None:
+        keys = keys_from_keyring()
+        if keys is not None:
+            return boto3.Session(aws_access_key_id=keys[0], aws_secret_access_key=keys[1],
+                                 region_name=region)
+    return session
+
+
+class Clients:
+    """Thread-safe, lazily created boto3 clients sharing one session and configuration."""
+
+    def __init__(self, settings: AwsSettings, session: boto3.Session | None = None):
+        self.settings = settings
+        self.session = session or make_session(settings)
+        self.region = self.session.region_name or settings.region or "us-east-1"
+        self.config = Config(
+            region_name=self.region,
+            retries={"mode": "adaptive", "max_attempts": 8},
+            max_pool_connections=settings.max_connections,
+            s3={"addressing_style": "path"} if settings.endpoint_url else None,
+            connect_timeout=10,
+            read_timeout=120,
+        )
+        self._lock = threading.Lock()
+        self._clients: dict[str, object] = {}
+
+    def __call__(self, service: str):
+        with self._lock:
+            client = self._clients.get(service)
+            if client is None:
+                client = self.session.client(service, region_name=self.region,
+                                             endpoint_url=self.settings.endpoint_url,
+                                             config=self.config)
+                self._clients[service] = client
+            return client
+
+    def close(self) -> None:
+        with self._lock:
+            for client in self._clients.values():
+                client.close()
+            self._clients.clear()

@@ -1,0 +1,156 @@
+"""Tables port on DynamoDB: the contract's exact items, numbers as ``Decimal`` on the wire,
+paginated queries, ``BatchGetItem`` of at most 100 keys returning what was left unprocessed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from finpics_desktop.backends.aws.errors import aws_errors, error_code, translate
+from finpics_desktop.backends.aws.session import Clients
+from finpics_desktop.domain.items import Item
+from finpics_desktop.domain.names import Names
+from finpics_desktop.domain.picsets import PICSET_ROOT
+
+BATCH_LIMIT = 100
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def to_dynamo(value: Any) -> Any:
+    """Python values as DynamoDB takes them: floats become Decimal (exactly as printed)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {k: to_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_dynamo(v) for v in value]
+    return value
+
+
+def from_dynamo(value: Any) -> Any:
+    """DynamoDB's values as plain JSON-like Python: Decimal becomes int or float."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [from_dynamo(v) for v in value]
+    if isinstance(value, set):
+        return sorted(from_dynamo(v) for v in value)
+    return value
+
+
+def serialize(item: Item) -> dict:
+    return {k: _serializer.serialize(v) for k, v in to_dynamo(item).items()}
+
+
+def deserialize(raw: dict) -> Item:
+    return from_dynamo({k: _deserializer.deserialize(v) for k, v in raw.items()})
+
+
+def _s(value: str) -> dict:
+    return {"S": value}
+
+
+class DynamoTables:
+    def __init__(self, clients: Clients, names: Names):
+        self.clients = clients
+        self.pics = names.pics_table
+        self.images = names.image_table
+
+    @property
+    def db(self):
+        return self.clients("dynamodb")
+
+    # -- pics --------------------------------------------------------------------------------
+    def get_pics_item(self, primarykey: str, sortkey: str) -> Item | None:
+        with aws_errors(f"reading {primarykey}/{sortkey} from table {self.pics}"):
+            got = self.db.get_item(TableName=self.pics, ConsistentRead=True,
+                                   Key={"primarykey": _s(primarykey), "sortkey": _s(sortkey)})
+        return deserialize(got["Item"]) if "Item" in got else None
+
+    def query_pics(self, primarykey: str, descending: bool = False) -> list[Item]:
+        found: list[Item] = []
+        with aws_errors(f"listing {primarykey!r} of table {self.pics}"):
+            for page in self.db.get_paginator("query").paginate(
+                TableName=self.pics,
+                KeyConditionExpression="primarykey = :pk",
+                ExpressionAttributeValues={":pk": _s(primarykey)},
+                ScanIndexForward=not descending,
+            ):
+                found.extend(deserialize(i) for i in page.get("Items", []))
+        return found
+
+    def put_pics_item(self, item: Item) -> None:
+        with aws_errors(f"writing {item.get('primarykey')}/{item.get('sortkey')} to table "
+                        f"{self.pics}"):
+            self.db.put_item(TableName=self.pics, Item=serialize(item))
+
+    def set_picset_cover_if_absent(self, picset: str, pic: str) -> bool:
+        try:
+            self.db.update_item(
+                TableName=self.pics,
+                Key={"primarykey": _s(PICSET_ROOT), "sortkey": _s(picset)},
+                UpdateExpression="SET pic = :pic",
+                ConditionExpression="attribute_not_exists(pic)",
+                ExpressionAttributeValues={":pic": _s(pic)},
+            )
+            return True
+        except ClientError as e:
+            if error_code(e) == "ConditionalCheckFailedException":
+                return False  # the item exists and has its featured photo already
+            raise translate(e, f"setting the featured photo of picset {picset}") from e
+
+    def set_picset_cover(self, picset: str, pic: str | None) -> None:
+        key = {"primarykey": _s(PICSET_ROOT), "sortkey": _s(picset)}
+        with aws_errors(f"setting the featured photo of picset {picset}"):
+            if pic is None:
+                self.db.update_item(TableName=self.pics, Key=key, UpdateExpression="REMOVE pic")
+            else:
+                self.db.update_item(TableName=self.pics, Key=key,
+                                    UpdateExpression="SET pic = :pic",
+                                    ExpressionAttributeValues={":pic": _s(pic)})
+
+    def delete_pics_item(self, primarykey: str, sortkey: str) -> None:
+        with aws_errors(f"deleting {primarykey}/{sortkey} from table {self.pics}"):
+            self.db.delete_item(TableName=self.pics,
+                                Key={"primarykey": _s(primarykey), "sortkey": _s(sortkey)})
+
+    # -- pics_by_image_id --------------------------------------------------------------------
+    def put_image_item(self, item: Item) -> None:
+        with aws_errors(f"writing image {item.get('image_id')} to table {self.images}"):
+            self.db.put_item(TableName=self.images, Item=serialize(item))
+
+    def get_image_item(self, image_id: str) -> Item | None:
+        with aws_errors(f"reading image {image_id} from table {self.images}"):
+            got = self.db.get_item(TableName=self.images, Key={"image_id": _s(image_id)})
+        return deserialize(got["Item"]) if "Item" in got else None
+
+    def batch_get_image_items(self, image_ids: list[str]) -> tuple[list[Item], list[str]]:
+        if len(image_ids) > BATCH_LIMIT:
+            raise ValueError(f"at most {BATCH_LIMIT} keys per batch, got {len(image_ids)}")
+        wanted = list(dict.fromkeys(image_ids))  # BatchGetItem refuses duplicate keys
+        if not wanted:
+            return [], []
+        with aws_errors(f"reading {len(wanted)} image(s) from table {self.images}"):
+            got = self.db.batch_get_item(RequestItems={
+                self.images: {"Keys": [{"image_id": _s(i)} for i in wanted]}})
+        found = [deserialize(i) for i in got.get("Responses", {}).get(self.images, [])]
+        left = got.get("UnprocessedKeys", {}).get(self.images, {}).get("Keys", [])
+        return found, [k["image_id"]["S"] for k in left]
+
+    def delete_image_item(self, image_id: str) -> None:
+        with aws_errors(f"deleting image {image_id} from table {self.images}"):
+            self.db.delete_item(TableName=self.images, Key={"image_id": _s(image_id)})
+
+    def scan_image_items(self) -> Iterator[Item]:
+        with aws_errors(f"reading table {self.images}"):
+            for page in self.db.get_paginator("scan").paginate(TableName=self.images):
+                yield from (deserialize(i) for i in page.get("Items", []))

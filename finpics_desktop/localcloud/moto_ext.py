@@ -1,0 +1,219 @@
+"""What the local stack adds to moto, in-process: CloudFormation resources moto lacks (bucket
+policy, Lambda notifications and CORS of a bucket, Cognito identity pool and its roles),
+table ARNs for IAM checks of DynamoDB calls, and S3 -> Lambda event delivery."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from moto.cloudformation import parsing
+from moto.cognitoidentity.models import cognitoidentity_backends
+from moto.core.common_models import CloudFormationModel
+from moto.dynamodb.responses import DynamoHandler
+from moto.s3 import notifications
+from moto.s3.models import FakeBucket, s3_backends
+from moto.utilities.utils import get_partition
+
+# identity pool id -> {"unauthenticated": role arn, "authenticated": role arn}
+ROLE_ATTACHMENTS: dict[str, dict[str, str]] = {}
+
+
+def _s3(account_id: str, region_name: str):
+    return s3_backends[account_id][get_partition(region_name)]
+
+
+def _apply_bucket_extras(bucket: str, properties: dict, account_id: str, region: str) -> None:
+    backend = _s3(account_id, region)
+    lambdas = (properties.get("NotificationConfiguration") or {}).get(
+        "LambdaConfigurations") or []
+    if lambdas:
+        backend.put_bucket_notification_configuration(bucket, {"CloudFunctionConfiguration": [
+            {
+                "CloudFunction": c["Function"],
+                "Event": [c["Event"]],
+                **({"Filter": {"S3Key": {"FilterRule": c["Filter"]["S3Key"]["Rules"]}}}
+                   if c.get("Filter") else {}),
+            }
+            for c in lambdas
+        ]})
+    cors = (properties.get("CorsConfiguration") or {}).get("CorsRules") or []
+    if cors:
+        backend.put_bucket_cors(bucket, [{
+            "AllowedOrigin": r.get("AllowedOrigins", []),
+            "AllowedMethod": r.get("AllowedMethods", []),
+            "AllowedHeader": r.get("AllowedHeaders", []),
+            "MaxAgeSeconds": r.get("MaxAge"),
+        } for r in cors])
+
+
+class _Model(CloudFormationModel):
+    """Shared plumbing of the small resources below."""
+
+    def __init__(self, physical_id: str, attributes: dict[str, str] | None = None):
+        self._physical_id = physical_id
+        self._attributes = attributes or {}
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self._physical_id
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in ("Name", "Arn")
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        return self._attributes.get(attribute_name, self._physical_id)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name,
+                                        cloudformation_json, account_id, region_name):
+        cls.delete_from_cloudformation_json(original_resource.physical_resource_id,
+                                            cloudformation_json, account_id, region_name)
+        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json,
+                                                   account_id, region_name)
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id,
+                                        region_name) -> None:
+        return None
+
+
+class LocalBucketPolicy(_Model):
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::S3::BucketPolicy"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id,
+                                        region_name, **kwargs):
+        props = cloudformation_json["Properties"]
+        _s3(account_id, region_name).put_bucket_policy(
+            props["Bucket"], json.dumps(props["PolicyDocument"]).encode())
+        return cls(props["Bucket"])
+
+
+class LocalBucket(_Model):
+    """moto's bucket, plus the Lambda notifications and CORS rules of the template."""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::S3::Bucket"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "BucketName"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return FakeBucket.has_cfn_attr(attr)
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id,
+                                        region_name, **kwargs):
+        bucket = FakeBucket.create_from_cloudformation_json(
+            resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        _apply_bucket_extras(bucket.name, cloudformation_json.get("Properties", {}),
+                             account_id, region_name)
+        return bucket
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name,
+                                        cloudformation_json, account_id, region_name):
+        bucket = FakeBucket.update_from_cloudformation_json(
+            original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+        _apply_bucket_extras(bucket.name, cloudformation_json.get("Properties", {}),
+                             account_id, region_name)
+        return bucket
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id,
+                                        region_name) -> None:
+        FakeBucket.delete_from_cloudformation_json(resource_name, cloudformation_json,
+                                                   account_id, region_name)
+
+
+class LocalIdentityPool(_Model):
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Cognito::IdentityPool"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id,
+                                        region_name, **kwargs):
+        props = cloudformation_json["Properties"]
+        name = props.get("IdentityPoolName") or resource_name
+        created = json.loads(cognitoidentity_backends[account_id][region_name].create_identity_pool(
+            identity_pool_name=name,
+            allow_unauthenticated_identities=bool(props.get("AllowUnauthenticatedIdentities")),
+            supported_login_providers={}, developer_provider_name="",
+            open_id_connect_provider_arns=[], cognito_identity_providers=[],
+            saml_provider_arns=[], tags={}))
+        return cls(created["IdentityPoolId"], {"Name": name})
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id,
+                                        region_name) -> None:
+        cognitoidentity_backends[account_id][region_name].delete_identity_pool(resource_name)
+
+
+class LocalIdentityPoolRoles(_Model):
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Cognito::IdentityPoolRoleAttachment"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id,
+                                        region_name, **kwargs):
+        props = cloudformation_json["Properties"]
+        ROLE_ATTACHMENTS[props["IdentityPoolId"]] = dict(props.get("Roles") or {})
+        return cls(props["IdentityPoolId"])
+
+
+def _dynamo_resource(self) -> str:
+    """The table ARN a DynamoDB call works on, so that IAM policies naming tables apply."""
+    body = self.body
+    if isinstance(body, bytes | str):
+        try:
+            body = json.loads(body or "{}")
+        except ValueError:
+            return "*"
+    if not isinstance(body, dict):
+        return "*"
+    name = body.get("TableName") or next(iter(body.get("RequestItems") or {}), None)
+    if not name:
+        return "*"
+    return f"arn:aws:dynamodb:{self.region}:{self.current_account}:table/{name}"
+
+
+_installed = threading.Lock()
+_original_invoke: Callable | None = None
+
+
+def install(deliver: Callable[[str, dict, str, str], None]) -> None:
+    """Registers the models, the DynamoDB resource and the S3 -> Lambda delivery
+    (``deliver(account_id, event, function_arn, region)``)."""
+    global _original_invoke
+    with _installed:
+        for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
+            cached.cache_clear()
+        DynamoHandler._determine_resource = _dynamo_resource
+        if _original_invoke is None:
+            _original_invoke = notifications._invoke_awslambda
+        notifications._invoke_awslambda = (
+            lambda account_id, event_body, fn_arn, region_name:
+            deliver(account_id, event_body, fn_arn, region_name))
+
+
+def uninstall() -> None:
+    global _original_invoke
+    with _installed:
+        if _original_invoke is not None:
+            notifications._invoke_awslambda = _original_invoke
+            _original_invoke = None
