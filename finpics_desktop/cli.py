@@ -14,7 +14,9 @@ from finpics_desktop import __version__
 from finpics_desktop.compose import BACKENDS, open_backend
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.picsets import PICSET_ROOT, display_name, new_picset_id
-from finpics_desktop.pipeline.upload import FAILED, Publisher
+from finpics_desktop.pipeline.check import check
+from finpics_desktop.pipeline.journal import open_journal, target_of
+from finpics_desktop.pipeline.upload import CONFLICT_CHOICES, FAILED, Publisher
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,8 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("folder", type=Path, help="folder (or photo file) to publish")
     up.add_argument("--picset", metavar="ID",
                     help="picset id (default: next number + the folder's name)")
-    up.add_argument("--replace", action="store_true",
-                    help="overwrite photos of the same name whose content differs")
+    up.add_argument("--on-conflict", choices=CONFLICT_CHOICES, default=None,
+                    help="a photo of the same name but different content is already in the "
+                    "picset: fail (default: report it, change nothing), replace it, or "
+                    "rename the new one (name-2.jpg)")
+    up.add_argument("--replace", action="store_true", help="same as --on-conflict replace")
+    up.add_argument("--no-resume", action="store_true",
+                    help="start a new job even if the same upload was interrupted")
     up.add_argument("--workers", type=int, default=None, help="photos processed at once")
 
     ps = sub.add_parser("picsets", help="list the picsets, newest first")
@@ -49,6 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     ph = sub.add_parser("photos", help="list the photos of a picset")
     ph.add_argument("picset", metavar="PICSET")
     ph.add_argument("--json", action="store_true", help="the table items, contract shape")
+
+    ck = sub.add_parser("check", help="find what a crash or a manual edit left inconsistent")
+    ck.add_argument("--repair", action="store_true", help="fix every problem found")
+    ck.add_argument("--json", action="store_true", help="machine-readable output")
 
     se = sub.add_parser("search", help="every other photo of the person with this face")
     se.add_argument("faceid", metavar="FACEID")
@@ -65,11 +76,21 @@ def cmd_upload(backend, args) -> int:
     if not args.folder.exists():
         print(f"finpics-desktop: {args.folder}: no such file or folder", file=sys.stderr)
         return 2
-    picset = args.picset or new_picset_id(
+    journal = open_journal(backend.settings.get("library") or args.library)
+    target, sources = target_of(backend), [args.folder.absolute()]
+    job = None if args.no_resume else journal.find_resumable(target, sources, args.picset)
+    last = journal.last_job(target, sources) if not (job or args.picset) else None
+    if last and backend.tables.get_pics_item(PICSET_ROOT, last.picset) is None:
+        last = None  # the folder was published before: into the same picset, not a new one
+    picset = job.picset if job else args.picset or (last and last.picset) or new_picset_id(
         args.folder.resolve().name if args.folder.is_dir() else args.folder.resolve().parent.name,
         [i["sortkey"] for i in backend.tables.query_pics(PICSET_ROOT)])
-    publisher = Publisher(backend.store, backend.tables, backend.faces, backend.names,
-                          backend.process, replace=args.replace, workers=args.workers)
+    on_conflict = args.on_conflict or ("replace" if args.replace else None) or (
+        job.on_conflict if job else "fail")
+    publisher = Publisher.for_backend(backend, journal, on_conflict=on_conflict,
+                                      workers=args.workers)
+    if job:
+        print(f"resuming interrupted upload {job.describe()}", file=sys.stderr)
     print(f"publishing {args.folder} as picset {picset} ...", file=sys.stderr)
 
     def progress(result, finished, total):
@@ -79,13 +100,27 @@ def cmd_upload(backend, args) -> int:
 
     previous = signal.signal(signal.SIGINT, lambda *_: publisher.cancel())  # Ctrl+C: clean stop
     try:
-        report = publisher.publish([args.folder], picset, progress)
+        report = publisher.publish(sources, picset, progress, job_id=job.id if job else None)
     finally:
         signal.signal(signal.SIGINT, previous)
+        journal.close()
     for result in report.with_status("skipped"):
         print(f"skipped {result.line()}", file=sys.stderr)
     for result in report.with_status(FAILED):
         print(f"FAILED {result.line()}", file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_check(backend, args) -> int:
+    report = check(backend, repair=args.repair)
+    if args.json:
+        _print_json(report.as_json())
+    for problem in report.found:
+        fixed = args.repair and problem not in report.remaining
+        print(("repaired " if fixed else "") + problem.line(), file=sys.stderr)
+    for error in report.errors:
+        print(f"FAILED {error}", file=sys.stderr)
     print(report.summary(), file=sys.stderr)
     return 0 if report.ok else 1
 
@@ -128,7 +163,7 @@ def cmd_search(backend, args) -> int:
 
 
 COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
-            "search": cmd_search}
+            "search": cmd_search, "check": cmd_check}
 
 
 def launch_window(args) -> int:

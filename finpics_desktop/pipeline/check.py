@@ -1,0 +1,216 @@
+"""``check [--repair]``: find (and fix) what a crash or a manual edit left in an album.
+
+What is looked for, each a :class:`Problem` kind:
+
+- ``item-without-object``: a photo item whose original is gone -> the photo is removed whole
+  (items, faces, thumbnail, featured photo moved on).
+- ``object-without-item``: an original never processed (a crash between store and process)
+  -> processed now; if its content cannot be processed, it is removed.
+- ``item-without-thumbnail``: -> the thumbnail is made again from the original.
+- ``thumbnail-without-object``: a thumbnail whose original is gone -> deleted.
+- ``image-item-missing``: a photo with faces but no ``pics_by_image_id`` item -> written.
+- ``stray-image-item``: a ``pics_by_image_id`` item no photo refers to -> deleted.
+- ``face-without-item``: a face in the index no photo item lists (mapped back to its photo by
+  ExternalImageId = :func:`~finpics_desktop.pipeline.process.external_image_id`) -> deleted.
+- ``missing-featured``: a picset whose featured photo no longer exists -> another photo of
+  the picset is featured, or the empty picset's entry is removed.
+- ``picset-without-entry``: photos in a picset the list does not show -> entry added.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from finpics_desktop.domain import items
+from finpics_desktop.domain.errors import FinpicsError, UnsupportedImage
+from finpics_desktop.domain.keys import PHOTOS_PREFIX, parse_key
+from finpics_desktop.domain.picsets import PICSET_ROOT
+from finpics_desktop.pipeline.images import make_thumbnail
+from finpics_desktop.pipeline.process import external_image_id
+from finpics_desktop.pipeline.remove import remove_photo
+from finpics_desktop.pipeline.retry import with_retries
+
+log = logging.getLogger(__name__)
+
+KINDS = (
+    "item-without-object", "object-without-item", "item-without-thumbnail",
+    "thumbnail-without-object", "image-item-missing", "stray-image-item",
+    "face-without-item", "missing-featured", "picset-without-entry",
+)
+_FIRST = KINDS[:4]  # repaired first; the rest is looked at again afterwards
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    subject: str  # the object key, face id, image id or picset id concerned
+    detail: str
+
+    def line(self) -> str:
+        return f"{self.kind}: {self.subject}: {self.detail}"
+
+
+@dataclass
+class CheckReport:
+    found: list[Problem] = field(default_factory=list)
+    remaining: list[Problem] = field(default_factory=list)
+    repaired: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.remaining if self.repaired else self.found) and not self.errors
+
+    def summary(self) -> str:
+        if not self.found:
+            return "the album is consistent: nothing to repair"
+        if not self.repaired:
+            return f"{len(self.found)} problem(s) found (run with --repair to fix them)"
+        fixed = len(self.found) - len(self.remaining)
+        return f"{len(self.found)} problem(s) found, {fixed} repaired, {len(self.remaining)} left"
+
+    def as_json(self) -> dict:
+        return {
+            "found": [p.__dict__ for p in self.found],
+            "remaining": [p.__dict__ for p in self.remaining],
+            "repaired": self.repaired,
+            "errors": self.errors,
+        }
+
+
+class _Album:
+    """One consistent-enough snapshot of everything the checks compare."""
+
+    def __init__(self, store, tables, faces, names):
+        self.objects = {o.key: o for o in store.list(names.pics_bucket, PHOTOS_PREFIX)}
+        self.thumbs = {o.key for o in store.list(names.thumbs_bucket, PHOTOS_PREFIX)}
+        self.entries = {i["sortkey"]: i for i in tables.query_pics(PICSET_ROOT)}
+        self.image_items = list(tables.scan_image_items())
+        picsets = set(self.entries)
+        for key in self.objects:
+            picsets.add(key[len(PHOTOS_PREFIX):].split("/", 1)[0])
+        for item in self.image_items:
+            picsets.add(str(item.get("image_path", "")).split("/", 1)[0])
+        self.photos: dict[str, dict] = {}  # key -> photo item
+        for picset in sorted(p for p in picsets if p and p != PICSET_ROOT):
+            for item in tables.query_pics(picset):
+                self.photos[f"{PHOTOS_PREFIX}{picset}/{item['sortkey']}"] = item
+        self.faces = list(faces.list_faces())
+
+
+def scan(store, tables, faces, names) -> list[Problem]:
+    a = _Album(store, tables, faces, names)
+    found: list[Problem] = []
+    for key in sorted(a.photos):
+        if key not in a.objects:
+            found.append(Problem("item-without-object", key, "the original is missing"))
+        elif key not in a.thumbs:
+            found.append(Problem("item-without-thumbnail", key, "the thumbnail is missing"))
+    for key in sorted(a.objects):
+        if key not in a.photos:
+            found.append(Problem("object-without-item", key, "stored but never processed"))
+    for key in sorted(a.thumbs - set(a.objects)):
+        found.append(Problem("thumbnail-without-object", key, "its original is gone"))
+
+    image_ids = {}  # image id -> key of the photo item listing it
+    face_ids = set()
+    for key, item in a.photos.items():
+        for image_id in items.image_ids(item.get("data")):
+            image_ids[image_id] = key
+        face_ids.update(items.face_ids(item.get("data")))
+    present = {i.get("image_id"): i for i in a.image_items}
+    for image_id, key in sorted(image_ids.items()):
+        if image_id not in present:
+            found.append(Problem("image-item-missing", key,
+                                 f"no pics_by_image_id item for image {image_id}"))
+    for image_id, item in sorted(present.items()):
+        key = f"{PHOTOS_PREFIX}{item.get('image_path')}"
+        if image_ids.get(image_id) != key:
+            found.append(Problem("stray-image-item", image_id,
+                                 f"points at {item.get('image_path')!r}, which no photo item "
+                                 "with this image id is"))
+    known = {external_image_id(k): k for k in set(a.objects) | set(a.photos)}
+    for face in a.faces:
+        if face["FaceId"] not in face_ids:
+            of = known.get(face.get("ExternalImageId", ""))
+            found.append(Problem("face-without-item", face["FaceId"],
+                                 f"indexed from {of}, whose item does not list it" if of else
+                                 "indexed from a photo that no longer exists"))
+    by_picset: dict[str, list[str]] = {}
+    for key in sorted(a.photos):
+        photo = key[len(PHOTOS_PREFIX):].split("/", 1)
+        by_picset.setdefault(photo[0], []).append(photo[1])
+    for picset, entry in sorted(a.entries.items()):
+        pic = entry.get("pic")
+        if pic is not None and pic not in by_picset.get(picset, []):
+            found.append(Problem("missing-featured", picset,
+                                 f"featured photo {pic!r} no longer exists"))
+    for picset in sorted(set(by_picset) - set(a.entries)):
+        found.append(Problem("picset-without-entry", picset,
+                             "has photos but is not in the picset list"))
+    return found
+
+
+def _repair_one(problem: Problem, store, tables, faces, names, process) -> None:
+    kind, subject = problem.kind, problem.subject
+    if kind == "item-without-object":
+        remove_photo(store, tables, faces, names, parse_key(subject))
+    elif kind == "object-without-item":
+        photo = parse_key(subject)
+        if process is None:
+            raise FinpicsError("this backend processes in the cloud: reprocess it there")
+        try:
+            process(names.pics_bucket, subject)
+        except UnsupportedImage:
+            remove_photo(store, tables, faces, names, photo)
+    elif kind == "item-without-thumbnail":
+        photo = parse_key(subject)
+        thumb = make_thumbnail(store.get(names.pics_bucket, subject), photo.name)
+        store.put(names.thumbs_bucket, subject, thumb.data, thumb.content_type)
+    elif kind == "thumbnail-without-object":
+        store.delete(names.thumbs_bucket, subject)
+    elif kind == "image-item-missing":
+        photo = parse_key(subject)
+        item = tables.get_pics_item(photo.picset, photo.name)
+        image_item = items.image_item(photo, item["data"]) if item else None
+        if image_item is not None:
+            tables.put_image_item(image_item)
+    elif kind == "stray-image-item":
+        tables.delete_image_item(subject)
+    elif kind == "face-without-item":
+        faces.delete_faces([subject])
+    elif kind in ("missing-featured", "picset-without-entry"):
+        rest = tables.query_pics(subject)
+        if rest:
+            tables.set_picset_cover(subject, rest[0]["sortkey"])
+        else:
+            tables.delete_pics_item(PICSET_ROOT, subject)
+
+
+def check(backend, *, repair: bool = False) -> CheckReport:
+    """Scan the backend; with ``repair``, fix every problem found and scan again."""
+    store, tables = with_retries(backend.store), with_retries(backend.tables)
+    faces, names = with_retries(backend.faces), backend.names
+    found = scan(store, tables, faces, names)
+    report = CheckReport(found=found, repaired=repair)
+    if not repair or not found:
+        return report
+    todo = [p for p in found if p.kind in _FIRST]
+    for phase in (0, 1):
+        if phase == 1:  # what the first repairs changed: look again at items, faces, covers
+            todo = [p for p in scan(store, tables, faces, names) if p.kind not in _FIRST]
+        for problem in sorted(todo, key=lambda p: KINDS.index(p.kind)):
+            try:
+                _repair_one(problem, store, tables, faces, names, backend.process)
+            except FinpicsError as e:
+                report.errors.append(f"{problem.subject}: cannot repair: {e}")
+            except Exception as e:  # report and go on with the others
+                log.exception("repairing %s failed", problem.line())
+                report.errors.append(f"{problem.subject}: cannot repair: "
+                                     f"{type(e).__name__}: {e}")
+    report.remaining = scan(store, tables, faces, names)
+    return report
+
+
+__all__ = ["KINDS", "CheckReport", "Problem", "check", "scan"]

@@ -1,0 +1,297 @@
+"""The upload journal: every publish job, file by file, in one SQLite file (WAL).
+
+A job records its target (which library or bucket), picset, sources and conflict choice; each
+file moves ``planned -> sent -> processed`` (or ``skipped`` / ``failed`` with the reason /
+``cancelled``) with its content hash, size and mtime. After ``kill -9`` the job stays
+``running`` with an owner that is gone: :func:`Journal.unfinished_jobs` lists it, the window
+offers to resume it and the CLI resumes it when given the same command.
+
+The journal also holds *claims*: while a job publishes a key, another live job (the same
+folder dropped twice at once, or a second process) leaves that key alone.
+
+Where it lives: ``$FINPICS_JOURNAL`` if set; else ``upload-journal.sqlite3`` inside the local
+library folder (so a library carries its own history and tests stay in their temp folders);
+else ``journal.sqlite3`` in the platform's user data folder (the cloud backend).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+PLANNED, SENT, PROCESSED = "planned", "sent", "processed"
+SKIPPED, FAILED, CANCELLED = "skipped", "failed", "cancelled"
+RUNNING, FINISHED, ABANDONED = "running", "finished", "abandoned"
+LIBRARY_JOURNAL = "upload-journal.sqlite3"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL, picset TEXT NOT NULL,
+    sources TEXT NOT NULL, on_conflict TEXT NOT NULL, state TEXT NOT NULL,
+    pid INTEGER NOT NULL, created REAL NOT NULL, updated REAL NOT NULL,
+    summary TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS files (
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, path TEXT NOT NULL,
+    name TEXT NOT NULL, key TEXT, size INTEGER, mtime_ns INTEGER, sha256 TEXT,
+    state TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', updated REAL NOT NULL,
+    PRIMARY KEY (job_id, path));
+CREATE TABLE IF NOT EXISTS claims (
+    target TEXT NOT NULL, key TEXT NOT NULL, job_id INTEGER NOT NULL,
+    PRIMARY KEY (target, key));
+"""
+
+# jobs running in this process, per journal file: (resolved path, job id)
+_LIVE: set[tuple[str, int]] = set()
+_LIVE_LOCK = threading.Lock()
+
+
+def journal_path(library: Path | None = None) -> Path:
+    env = os.environ.get("FINPICS_JOURNAL")
+    if env:
+        return Path(env).expanduser()
+    if library is not None:
+        return Path(library).expanduser() / LIBRARY_JOURNAL
+    from platformdirs import user_data_path
+
+    return user_data_path("finpics-desktop", appauthor=False) / "journal.sqlite3"
+
+
+def target_of(backend) -> str:
+    """What a job publishes into, as a stable string: the library folder or the bucket."""
+    library = (backend.settings or {}).get("library")
+    if backend.kind == "local" and library:
+        return f"local:{Path(library).expanduser().resolve()}"
+    names = backend.names
+    return f"{backend.kind}:{names.region}/{names.pics_bucket}"
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process: only the jobs in _LIVE are alive
+    if os.name != "posix":  # no cheap portable check: trust the journal's state
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    target: str
+    picset: str
+    sources: list[str]
+    on_conflict: str
+    state: str
+    created: float
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def done(self) -> int:
+        return sum(self.counts.get(s, 0) for s in (PROCESSED, SKIPPED))
+
+    def describe(self) -> str:
+        return (f"job {self.id}: {', '.join(self.sources)} -> picset {self.picset} "
+                f"({self.done} of {self.total} photo(s) done)")
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str
+    name: str
+    key: str | None
+    size: int | None
+    mtime_ns: int | None
+    sha256: str | None
+    state: str
+    reason: str
+
+
+class Journal:
+    """Thread-safe; one connection guarded by a lock (writes are tiny)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                                     check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")  # survives kill -9 (not power loss)
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        with self._tx() as db:
+            for statement in filter(str.strip, SCHEMA.split(";")):
+                db.execute(statement)
+        self._token = str(self.path.resolve())
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def _tx(self):
+        journal = self
+
+        class _Tx:
+            def __enter__(self):
+                journal._lock.acquire()
+                journal._conn.execute("BEGIN IMMEDIATE")
+                return journal._conn
+
+            def __exit__(self, kind, value, tb):
+                try:
+                    journal._conn.execute("ROLLBACK" if kind else "COMMIT")
+                finally:
+                    journal._lock.release()
+
+        return _Tx()
+
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    # -- jobs ------------------------------------------------------------------------------------
+    def start_job(self, target: str, picset: str, sources: Iterable[str | Path],
+                  on_conflict: str = "fail") -> int:
+        now = time.time()
+        with self._tx() as db:
+            cur = db.execute(
+                "INSERT INTO jobs (target, picset, sources, on_conflict, state, pid, created, "
+                "updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (target, picset, json.dumps([str(s) for s in sources]), on_conflict, RUNNING,
+                 os.getpid(), now, now))
+            job_id = cur.lastrowid
+        self._set_live(job_id, True)
+        return job_id
+
+    def take_over(self, job_id: int) -> None:
+        """Resume a job in this process."""
+        with self._tx() as db:
+            db.execute("UPDATE jobs SET state = ?, pid = ?, updated = ? WHERE id = ?",
+                       (RUNNING, os.getpid(), time.time(), job_id))
+        self._set_live(job_id, True)
+
+    def finish_job(self, job_id: int, state: str = FINISHED, summary: str = "") -> None:
+        with self._tx() as db:
+            db.execute("UPDATE jobs SET state = ?, updated = ?, summary = ? WHERE id = ?",
+                       (state, time.time(), summary, job_id))
+            db.execute("DELETE FROM claims WHERE job_id = ?", (job_id,))
+        self._set_live(job_id, False)
+
+    def abandon(self, job_id: int) -> None:
+        """The user declined to resume: the job is no longer offered."""
+        self.finish_job(job_id, ABANDONED)
+
+    def _set_live(self, job_id: int, live: bool) -> None:
+        with _LIVE_LOCK:
+            (_LIVE.add if live else _LIVE.discard)((self._token, job_id))
+
+    def is_live(self, job_id: int) -> bool:
+        """True while the job runs in this process or in another process still alive."""
+        with _LIVE_LOCK:
+            if (self._token, job_id) in _LIVE:
+                return True
+        rows = self._query("SELECT state, pid FROM jobs WHERE id = ?", (job_id,))
+        return bool(rows) and rows[0][0] == RUNNING and _pid_alive(rows[0][1])
+
+    def job(self, job_id: int) -> Job | None:
+        rows = self._query("SELECT id, target, picset, sources, on_conflict, state, created "
+                           "FROM jobs WHERE id = ?", (job_id,))
+        return self._job(rows[0]) if rows else None
+
+    def _job(self, row) -> Job:
+        counts = dict(self._query(
+            "SELECT state, COUNT(*) FROM files WHERE job_id = ? GROUP BY state", (row[0],)))
+        return Job(row[0], row[1], row[2], json.loads(row[3]), row[4], row[5], row[6], counts)
+
+    def jobs(self, target: str | None = None) -> list[Job]:
+        rows = self._query(
+            "SELECT id, target, picset, sources, on_conflict, state, created FROM jobs "
+            "WHERE ? IS NULL OR target = ? ORDER BY id", (target, target))
+        return [self._job(r) for r in rows]
+
+    def unfinished_jobs(self, target: str | None = None) -> list[Job]:
+        """Jobs that were interrupted (killed, crashed or cancelled) and may be resumed:
+        the offer the window shows at start."""
+        return [j for j in self.jobs(target)
+                if j.state in (RUNNING, CANCELLED) and not self.is_live(j.id)]
+
+    def find_resumable(self, target: str, sources: Iterable[str | Path],
+                       picset: str | None = None) -> Job | None:
+        """The latest unfinished job of the same command (same target, sources and, if given,
+        picset)."""
+        wanted = [str(s) for s in sources]
+        for job in reversed(self.unfinished_jobs(target)):
+            if job.sources == wanted and (picset is None or job.picset == picset):
+                return job
+        return None
+
+    def last_job(self, target: str, sources: Iterable[str | Path]) -> Job | None:
+        """The latest job, in any state, that published the same sources into ``target``."""
+        wanted = [str(s) for s in sources]
+        for job in reversed(self.jobs(target)):
+            if job.sources == wanted:
+                return job
+        return None
+
+    # -- files -----------------------------------------------------------------------------------
+    def plan(self, job_id: int, paths: Iterable[Path]) -> None:
+        now = time.time()
+        with self._tx() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO files (job_id, path, name, state, updated) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(job_id, str(p), Path(p).name, PLANNED, now) for p in paths])
+
+    def record(self, job_id: int, path: Path, state: str, *, reason: str = "",
+               key: str | None = None, sha256: str | None = None, size: int | None = None,
+               mtime_ns: int | None = None) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO files (job_id, path, name, key, size, mtime_ns, sha256, state, "
+                "reason, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (job_id, path) DO UPDATE SET state = excluded.state, "
+                "reason = excluded.reason, key = COALESCE(excluded.key, key), "
+                "size = COALESCE(excluded.size, size), "
+                "mtime_ns = COALESCE(excluded.mtime_ns, mtime_ns), "
+                "sha256 = COALESCE(excluded.sha256, sha256), updated = excluded.updated",
+                (job_id, str(path), Path(path).name, key, size, mtime_ns, sha256, state,
+                 reason, time.time()))
+
+    def files(self, job_id: int) -> dict[str, FileEntry]:
+        rows = self._query(
+            "SELECT path, name, key, size, mtime_ns, sha256, state, reason FROM files "
+            "WHERE job_id = ? ORDER BY path", (job_id,))
+        return {r[0]: FileEntry(*r) for r in rows}
+
+    # -- claims ----------------------------------------------------------------------------------
+    def claim(self, target: str, key: str, job_id: int) -> int | None:
+        """Claim ``key`` for ``job_id``; the id of the live job holding it, or None if claimed."""
+        with self._tx() as db:
+            row = db.execute("SELECT job_id FROM claims WHERE target = ? AND key = ?",
+                             (target, key)).fetchone()
+            if row and row[0] != job_id and self.is_live(row[0]):
+                return row[0]
+            db.execute("INSERT OR REPLACE INTO claims VALUES (?, ?, ?)", (target, key, job_id))
+        return None
+
+    def release_claims(self, job_id: int) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM claims WHERE job_id = ?", (job_id,))
+
+
+def open_journal(library: Path | None = None) -> Journal:
+    return Journal(journal_path(library))
