@@ -1,0 +1,61 @@
+"""``finpics-desktop`` with no command: the window on the local library (or the cloud)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from finpics_desktop import __version__
+from finpics_desktop.compose import default_library, open_backend
+from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.ui.settings import AppSettings
+
+log = logging.getLogger(__name__)
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+
+
+def init_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with the names QSettings uses; the system palette and high-DPI
+    scaling are Qt 6's defaults and left alone."""
+    QCoreApplication.setOrganizationName("finpics")
+    QCoreApplication.setOrganizationDomain("finpics.com")
+    QCoreApplication.setApplicationName("finpics-desktop")
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    icon = RESOURCES / "icons" / "finpics.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def run(library: Path | None = None, backend: str = "local") -> int:
+    app = init_application()
+    settings = AppSettings.load()
+    library = Path(library) if library else (
+        Path(settings.library).expanduser() if settings.library else default_library())
+    try:
+        opened = open_backend(backend, library) if backend == "local" else None
+        if backend != "local":  # the cloud alone: open it, shown under finpics cloud
+            settings.aws_enabled = True
+            opened = open_backend("local", library)
+    except FinpicsError as e:
+        QMessageBox.critical(None, "finpics", f"Cannot open the library {library}:\n{e}")
+        return 2
+    from finpics_desktop.ui.main_window import MainWindow
+    from finpics_desktop.ui.workers import wait_all
+
+    window = MainWindow(opened, settings, default_library=library)
+    window.show()
+    code = app.exec()
+    wait_all(120_000)
+    opened.close()
+    return code

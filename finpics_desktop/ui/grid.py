@@ -1,0 +1,223 @@
+"""The thumbnail grid: a virtualised ``QListView`` over a ``QAbstractListModel``; only the
+cells on screen ask for thumbnails, which arrive from :class:`ThumbnailLoader`."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QMimeData,
+    QModelIndex,
+    QPoint,
+    QRectF,
+    QSize,
+    Qt,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate
+
+from finpics_desktop.ui.entries import FILE, PICSET, Entry
+from finpics_desktop.ui.thumbs import ThumbnailLoader
+
+EntryRole = Qt.ItemDataRole.UserRole + 1
+ImageRole = Qt.ItemDataRole.UserRole + 2
+BrokenRole = Qt.ItemDataRole.UserRole + 3
+CELL_SIZES = (120, 160, 220)
+
+
+class GridModel(QAbstractListModel):
+    def __init__(self, loader: ThumbnailLoader, parent=None):
+        super().__init__(parent)
+        self.loader = loader
+        self.entries: list[Entry] = []
+        self._rows: dict[str, list[int]] = {}
+        loader.ready.connect(self.on_thumbnail_ready)
+
+    def set_entries(self, entries: list[Entry]) -> None:
+        self.beginResetModel()
+        self.entries = list(entries)
+        self._reindex()
+        self.endResetModel()
+
+    def append(self, entry: Entry) -> None:
+        row = len(self.entries)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.entries.append(entry)
+        self._rows.setdefault(entry.key, []).append(row)
+        self.endInsertRows()
+
+    def _reindex(self) -> None:
+        self._rows = {}
+        for row, entry in enumerate(self.entries):
+            self._rows.setdefault(entry.key, []).append(row)
+
+    def row_of(self, predicate) -> int:
+        return next((r for r, e in enumerate(self.entries) if predicate(e)), -1)
+
+    # -- the model API ----------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.entries)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.entries):
+            return None
+        entry = self.entries[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return entry.title
+        if role == ImageRole:
+            return self.loader.image(entry)
+        if role == EntryRole:
+            return entry
+        if role == BrokenRole:
+            return self.loader.broken(entry)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            broken = self.loader.broken(entry)
+            text = entry.label
+            if entry.kind == PICSET:
+                text = f"{entry.title}\n{entry.picset}"
+            elif entry.faces:
+                text += f"\n{len(entry.faces)} face(s)"
+            return f"{text}\n{broken}" if broken else text
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return entry.title
+        return None
+
+    def flags(self, index):
+        flags = super().flags(index)
+        if index.isValid() and self.entries[index.row()].kind == FILE:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
+        return flags
+
+    def mimeTypes(self):  # noqa: N802
+        return ["text/uri-list"]
+
+    def mimeData(self, indexes):  # noqa: N802
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(self.entries[i.row()].path)) for i in indexes
+                      if self.entries[i.row()].kind == FILE])
+        return mime
+
+    def supportedDragActions(self):  # noqa: N802
+        return Qt.DropAction.CopyAction
+
+    def on_thumbnail_ready(self, key: str) -> None:
+        for row in self._rows.get(key, ()):
+            index = self.index(row)
+            self.dataChanged.emit(index, index, [ImageRole])
+
+
+class GridDelegate(QStyledItemDelegate):
+    """Thumbnail centred in its square, the title elided below; a search result's matched
+    face is outlined on its thumbnail."""
+
+    def __init__(self, view: GridView):
+        super().__init__(view)
+        self.view = view
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802
+        return self.view.gridSize()
+
+    def paint(self, painter: QPainter, option, index) -> None:
+        entry: Entry = index.data(EntryRole)
+        if entry is None:
+            return
+        palette = option.palette
+        rect = option.rect.adjusted(4, 4, -4, -4)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+            painter.drawRoundedRect(QRectF(rect), 6, 6)
+        text_h = option.fontMetrics.height() + 6
+        area = QRectF(rect.adjusted(6, 6, -6, -text_h))
+        image = index.data(ImageRole)
+        if image is not None and not image.isNull():
+            scale = min(area.width() / image.width(), area.height() / image.height())
+            w, h = image.width() * scale, image.height() * scale
+            target = QRectF(area.center().x() - w / 2, area.center().y() - h / 2, w, h)
+            painter.drawImage(target, image)
+            self._paint_match(painter, entry, target, palette)
+        else:
+            placeholder = palette.color(QPalette.ColorRole.Mid)
+            placeholder.setAlpha(60)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(placeholder)
+            side = min(area.width(), area.height())
+            box = QRectF(area.center().x() - side / 2, area.center().y() - side * 0.375,
+                         side, side * 0.75)
+            painter.drawRoundedRect(box, 4, 4)
+            broken = index.data(BrokenRole)
+            if broken or (entry.kind == PICSET and not entry.name):
+                painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+                painter.drawText(box, Qt.AlignmentFlag.AlignCenter,
+                                 "cannot show" if broken else "empty")
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.setPen(palette.color(role))
+        text_rect = rect.adjusted(4, rect.height() - text_h, -4, -2)
+        text = option.fontMetrics.elidedText(entry.title, Qt.TextElideMode.ElideMiddle,
+                                             text_rect.width())
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+    @staticmethod
+    def _paint_match(painter: QPainter, entry: Entry, target: QRectF, palette) -> None:
+        if not entry.matched_face_id:
+            return
+        for face_id, box in entry.face_boxes():
+            if face_id == entry.matched_face_id:
+                pen = QPen(QColor(255, 196, 0), 2)
+                painter.setPen(pen)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(QRectF(target.x() + box["Left"] * target.width(),
+                                        target.y() + box["Top"] * target.height(),
+                                        box["Width"] * target.width(),
+                                        box["Height"] * target.height()))
+
+
+class GridView(QListView):
+    """Icon-mode list: wraps left to right, uniform cells, Enter/double click activates."""
+
+    zoomed = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setMovement(QListView.Movement.Static)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setFlow(QListView.Flow.LeftToRight)
+        self.setWrapping(True)
+        self.setUniformItemSizes(True)
+        self.setLayoutMode(QListView.LayoutMode.SinglePass)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setSpacing(0)
+        self.setItemDelegate(GridDelegate(self))
+        self.cell = CELL_SIZES[1]
+        self._apply_cell()
+
+    def _apply_cell(self) -> None:
+        self.setGridSize(QSize(self.cell, self.cell + self.fontMetrics().height() + 10))
+        self.verticalScrollBar().setSingleStep(self.cell // 4)
+
+    def zoom(self, step: int) -> None:
+        i = max(0, min(len(CELL_SIZES) - 1, CELL_SIZES.index(self.cell) + step))
+        if CELL_SIZES[i] != self.cell:
+            self.cell = CELL_SIZES[i]
+            self._apply_cell()
+            self.zoomed.emit(self.cell)
+
+    def visible_rows(self) -> range:
+        model = self.model()
+        if model is None or model.rowCount() == 0:
+            return range(0)
+        first = self.indexAt(self.viewport().rect().topLeft() + QPoint(4, 4))
+        last = self.indexAt(self.viewport().rect().bottomRight() - QPoint(4, 4))
+        start = first.row() if first.isValid() else 0
+        stop = last.row() if last.isValid() else model.rowCount() - 1
+        return range(start, stop + 1)

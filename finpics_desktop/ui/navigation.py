@@ -1,0 +1,186 @@
+"""Where the user is: which source the grid shows, which page is up, and how Enter, Esc and
+a face click move between them. Listing and search run off the GUI thread."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from finpics_desktop.ui.entries import (
+    PICSET,
+    Entry,
+    describe_error,
+    list_folder,
+    list_photos,
+    list_picsets,
+    search_entries,
+)
+from finpics_desktop.ui.sources import CLOUD, FOLDER, LIBRARY, PICSET_NODE, Node
+from finpics_desktop.ui.workers import run_task
+
+if TYPE_CHECKING:
+    from finpics_desktop.ui.main_window import MainWindow
+
+GRID, VIEWER, SEARCH = 0, 1, 2
+
+
+class Navigator:
+    def __init__(self, window: MainWindow):
+        self.w = window
+        self.location: Node | None = None
+        self._token = 0
+        self.loading = False
+        self.viewer_from = GRID  # the page Esc returns to from the viewer
+        self.search_token = 0
+
+    @property
+    def folder(self):
+        return self.location.path if self.location and self.location.kind == FOLDER else None
+
+    def selected_entries(self) -> list[Entry]:
+        return [self.w.model.entries[i.row()] for i in self.w.grid.selectedIndexes()]
+
+    # -- the grid ---------------------------------------------------------------------------
+    def open_node(self, node: Node | None) -> None:
+        if node is None or node.kind not in (LIBRARY, CLOUD, PICSET_NODE, FOLDER):
+            return
+        w = self.w
+        self.location = node
+        self._token += 1
+        token = self._token
+        self.loading = True
+        w.stack.setCurrentIndex(GRID)
+        w.model.set_entries([])
+        w.info.set_rows([])
+        if node.kind in (LIBRARY, CLOUD) and node.backend is None:
+            self.loading = False
+            w.statusBar().showMessage("finpics cloud is not connected (see Settings)")
+            return
+        if node.kind == FOLDER:
+            path = node.path
+            job, what = (lambda: list_folder(path)[0]), str(path)
+        elif node.kind == PICSET_NODE:
+            backend, picset = node.backend, node.picset
+            job, what = (lambda: list_photos(backend, picset)), picset
+        else:
+            backend = node.backend
+            job, what = (lambda: list_picsets(backend)), "picsets"
+        w.statusBar().showMessage(f"Listing {what}…")
+
+        def done(entries: list[Entry]) -> None:
+            if token != self._token:
+                return
+            self.loading = False
+            w.model.set_entries(entries)
+            kind = "picset" if node.kind in (LIBRARY, CLOUD) else "photo"
+            w.statusBar().showMessage(f"{len(entries)} {kind}{'s' if len(entries) != 1 else ''}")
+            if entries:
+                w.grid.setCurrentIndex(w.model.index(0))
+
+        def fail(error: BaseException) -> None:
+            if token != self._token:
+                return
+            self.loading = False
+            w.message(f"{what}: {describe_error(error)}", "error")
+
+        run_task(job, done, fail)
+
+    def refresh(self) -> None:
+        if self.location is not None:
+            if self.location.kind in (LIBRARY, CLOUD):
+                self.w.refresh_picsets(self.w.root_for(self.location.backend))
+            self.open_node(self.location)
+
+    def picsets_refreshed(self, backend, entries: list[Entry]) -> None:
+        loc = self.location
+        if loc is not None and loc.kind in (LIBRARY, CLOUD) and loc.backend is backend and (
+                not self.loading):
+            self.w.model.set_entries(entries)
+
+    def photo_published(self, backend, entry: Entry) -> None:
+        """A photo finished publishing: it appears at once if its picset is on screen."""
+        loc = self.location
+        if loc is None or loc.kind != PICSET_NODE or loc.backend is not backend or (
+                loc.picset != entry.picset) or self.loading:
+            return
+        if self.w.model.row_of(lambda e: e.name == entry.name) < 0:
+            self.w.model.append(entry)
+            n = len(self.w.model.entries)
+            self.w.statusBar().showMessage(f"{n} photo{'s' if n != 1 else ''}")
+
+    def activate(self, entries: list[Entry], row: int) -> None:
+        entry = entries[row]
+        if entry.kind == PICSET:
+            root = self.w.root_for(entry.backend)
+            item = self.w.sources.ensure_picset(root, entry.picset, entry.title)
+            self.w.tree.setCurrentIndex(self.w.sources.indexFromItem(item))
+            return
+        photos = [e for e in entries if e.kind != PICSET]
+        self.open_photo(photos, photos.index(entry))
+
+    # -- viewer and search ------------------------------------------------------------------
+    def open_photo(self, entries: list[Entry], index: int) -> None:
+        w = self.w
+        if w.stack.currentIndex() != VIEWER:
+            self.viewer_from = w.stack.currentIndex()
+        w.viewer.show_entries(entries, index)
+        w.stack.setCurrentIndex(VIEWER)
+        w.viewer.canvas.setFocus()
+
+    def back(self) -> None:
+        w = self.w
+        page = w.stack.currentIndex()
+        if page == VIEWER:
+            w.stack.setCurrentIndex(self.viewer_from)
+            current = w.viewer.current
+            view, model = (w.search.view, w.search.model) if self.viewer_from == SEARCH else (
+                w.grid, w.model)
+            if current is not None:
+                row = model.row_of(lambda e: e.key == current.key)
+                if row >= 0:
+                    view.setCurrentIndex(model.index(row))
+                    view.scrollTo(model.index(row))
+            view.setFocus()
+            if self.viewer_from == GRID:
+                w.info.set_rows([])
+        elif page == SEARCH:
+            self.viewer_from = GRID
+            w.stack.setCurrentIndex(VIEWER if w.viewer.current is not None else GRID)
+            w.viewer.canvas.setFocus()
+        elif self.location is not None and self.location.kind == PICSET_NODE:
+            root = w.root_for(self.location.backend)
+            if root is not None:
+                w.tree.setCurrentIndex(w.sources.indexFromItem(root))
+
+    def search_face(self, entry: Entry, face_id: str) -> None:
+        """A click on a face: search in-process (library) or through the search function."""
+        w = self.w
+        if entry is None or entry.backend is None:
+            w.message("Publish this photo first: only published photos can be searched by face.",
+                      "info")
+            return
+        self.search_token += 1
+        token = self.search_token
+        backend = entry.backend
+        w.search.start(entry)
+        w.stack.setCurrentIndex(SEARCH)
+        w.statusBar().showMessage("Searching…")
+
+        def done(payload: dict) -> None:
+            if token != self.search_token:
+                return
+            if payload.get("statusCode") != 200:
+                reason = str(payload.get("err") or "unknown error")
+                w.search.show_error(reason)
+                w.message(f"search failed: {reason}", "error")
+                return
+            results = search_entries(backend, payload)
+            w.search.show_results(entry, face_id, results)
+            w.search.view.setFocus()
+            w.statusBar().showMessage(f"{len(results)} other photo(s) of this person")
+
+        def fail(error: BaseException) -> None:
+            if token == self.search_token:
+                w.search.show_error(str(error))
+                w.message(f"search failed: {error}", "error")
+
+        run_task(lambda: backend.search(face_id), done, fail)

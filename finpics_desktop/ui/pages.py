@@ -1,0 +1,213 @@
+"""The centre of the window: the viewer page (canvas + previous/next) and the search results
+page (the searched photo first, then every match, best first, with the similarity)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.pipeline.exif import PhotoFacts
+from finpics_desktop.ui.entries import FILE, Entry, LoadedPhoto, load_photo
+from finpics_desktop.ui.grid import GridModel, GridView
+from finpics_desktop.ui.thumbs import ThumbnailLoader
+from finpics_desktop.ui.viewer import FaceBox, PhotoCanvas
+from finpics_desktop.ui.workers import run_task
+
+
+def _to_qimage(loaded: LoadedPhoto) -> tuple[LoadedPhoto, QImage]:
+    img = loaded.image
+    qimage = QImage(img.rgb, img.width, img.height, img.bytes_per_line,
+                    QImage.Format.Format_RGB888).copy()  # copy: owns its pixels
+    return loaded, qimage
+
+
+class ViewerPage(QWidget):
+    face_clicked = Signal(object, str)  # Entry, FaceId
+    back_requested = Signal()
+    photo_loaded = Signal(object, object)  # Entry, PhotoFacts | None
+    failed = Signal(str, str)  # label, reason
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.entries: list[Entry] = []
+        self.index = -1
+        self._token = 0
+        self.loading = False
+        self.max_side = 2560
+        self.canvas = PhotoCanvas(self)
+        self.title = QLabel(self)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.back = self._button("Back to the grid (Esc)", "go-previous-view", "◂ Grid")
+        self.prev = self._button("Previous photo (Left)", "go-previous", "‹")
+        self.next = self._button("Next photo (Right)", "go-next", "›")
+        self.back.clicked.connect(self.back_requested)
+        self.prev.clicked.connect(lambda: self.step(-1))
+        self.next.clicked.connect(lambda: self.step(1))
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 4, 6, 4)
+        bar.addWidget(self.back)
+        bar.addWidget(self.prev)
+        bar.addWidget(self.next)
+        bar.addWidget(self.title, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(bar)
+        layout.addWidget(self.canvas, 1)
+        self.canvas.face_clicked.connect(
+            lambda face_id: self.face_clicked.emit(self.current, face_id))
+
+    def _button(self, tip: str, icon: str, text: str) -> QToolButton:
+        from PySide6.QtGui import QIcon
+
+        b = QToolButton(self)
+        b.setToolTip(tip)
+        b.setText(text)
+        if QIcon.hasThemeIcon(icon):
+            b.setIcon(QIcon.fromTheme(icon))
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        b.setAutoRaise(True)
+        return b
+
+    @property
+    def current(self) -> Entry | None:
+        return self.entries[self.index] if 0 <= self.index < len(self.entries) else None
+
+    def show_entries(self, entries: list[Entry], index: int) -> None:
+        self.entries = list(entries)
+        self.show_index(index)
+
+    def step(self, delta: int) -> None:
+        if self.entries:
+            self.show_index(max(0, min(len(self.entries) - 1, self.index + delta)))
+
+    def show_index(self, index: int) -> None:
+        if index == self.index and self.canvas.image is not None and not self.loading:
+            return
+        self.index = index
+        entry = self.current
+        if entry is None:
+            return
+        self._token += 1
+        token = self._token
+        self.loading = True
+        self.prev.setEnabled(index > 0)
+        self.next.setEnabled(index < len(self.entries) - 1)
+        self.title.setText(f"{entry.label}   ({index + 1} of {len(self.entries)})")
+        self.canvas.set_photo(None, [], message="Loading…")
+        max_side = self.max_side
+
+        def done(result) -> None:
+            if token != self._token:
+                return  # the user moved on
+            loaded, qimage = result
+            self.loading = False
+            boxes = [FaceBox.from_record(r) for r in loaded.faces if "Face" in r]
+            self.canvas.set_photo(qimage, boxes, entry.matched_face_id)
+            entry.faces = loaded.faces
+            self.photo_loaded.emit(entry, loaded.facts)
+
+        def fail(error: BaseException) -> None:
+            if token != self._token:
+                return
+            self.loading = False
+            reason = str(error) if isinstance(error, FinpicsError | OSError) else (
+                f"{type(error).__name__}: {error}")
+            self.canvas.set_photo(None, [], message=f"Cannot show {entry.title}:\n{reason}")
+            self.failed.emit(entry.label, reason)
+            self.photo_loaded.emit(entry, None)
+
+        run_task(lambda: _to_qimage(load_photo(entry, max_side)), done, fail)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        key = event.key()
+        if key in (Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace):
+            self.step(-1)
+        elif key in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Space):
+            self.step(1)
+        elif key == Qt.Key.Key_Home:
+            self.show_index(0)
+        elif key == Qt.Key.Key_End:
+            self.show_index(len(self.entries) - 1)
+        elif key == Qt.Key.Key_Escape:
+            self.back_requested.emit()
+        else:
+            super().keyPressEvent(event)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        if self.canvas.fit:
+            self.step(-1 if event.angleDelta().y() > 0 else 1)
+
+
+class SearchPage(QWidget):
+    """The photos of one person; activating one opens it in the viewer."""
+
+    open_entry = Signal(list, int)
+    back_requested = Signal()
+
+    def __init__(self, loader: ThumbnailLoader, parent=None):
+        super().__init__(parent)
+        self.header = QLabel(self)
+        self.header.setWordWrap(True)
+        self.back = QToolButton(self)
+        self.back.setText("◂ Back")
+        self.back.setToolTip("Back (Esc)")
+        self.back.setAutoRaise(True)
+        self.back.clicked.connect(self.back_requested)
+        self.model = GridModel(loader, self)
+        self.view = GridView(self)
+        self.view.setModel(self.model)
+        self.view.activated.connect(
+            lambda index: self.open_entry.emit(self.model.entries, index.row()))
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 4, 6, 4)
+        bar.addWidget(self.back)
+        bar.addWidget(self.header, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        self.searching = False
+
+    def start(self, entry: Entry) -> None:
+        self.searching = True
+        self.header.setText(f"Searching for the person clicked in {entry.title}…")
+        self.model.set_entries([])
+
+    def show_results(self, searched: Entry, face_id: str, results: list[Entry]) -> None:
+        self.searching = False
+        first = Entry(searched.kind, f"searched · {searched.title}", searched.backend,
+                      path=searched.path, picset=searched.picset, name=searched.name,
+                      faces=searched.faces, matched_face_id=face_id, searched=True)
+        count = len(results)
+        self.header.setText(
+            f"<b>{count} other photo{'s' if count != 1 else ''}</b> of this person, best match "
+            "first, with the similarity. The matching face is outlined; open a photo to see it."
+            if count else "<b>No other photo</b> of this person was found.")
+        self.model.set_entries([first, *results])
+        self.view.setCurrentIndex(self.model.index(1 if results else 0))
+
+    def show_error(self, reason: str) -> None:
+        self.searching = False
+        self.header.setText(f"The search failed: {reason}")
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape:
+            self.back_requested.emit()
+        else:
+            super().keyPressEvent(event)
+
+
+def facts_rows(entry: Entry, facts: PhotoFacts | None) -> list[tuple[str, str]]:
+    rows = [("File", entry.path.name if entry.kind == FILE else entry.name or "")]
+    rows.append(("Folder", str(entry.path.parent)) if entry.kind == FILE
+                else ("Picset", entry.picset or ""))
+    if facts is not None:
+        rows += facts.rows()
+    if entry.kind != FILE:
+        rows.append(("Faces", str(len(entry.faces))))
+    if entry.similarity is not None:
+        rows.append(("Similarity", f"{entry.similarity:.1f} %"))
+    return rows

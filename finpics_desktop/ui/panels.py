@@ -1,0 +1,106 @@
+"""Small side panels: the photo info panel, the non-modal message area, the shortcuts list."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class InfoPanel(QWidget):
+    """The EXIF essentials of the photo in the viewer."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.form = QFormLayout(self)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.rows: list[tuple[str, str]] = []
+        self.set_rows([])
+
+    def set_rows(self, rows: list[tuple[str, str]]) -> None:
+        self.rows = list(rows)
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        if not rows:
+            hint = QLabel("Open a photo to see its camera, lens, date, exposure and place.")
+            hint.setWordWrap(True)
+            hint.setEnabled(False)
+            self.form.addRow(hint)
+            return
+        for label, value in rows:
+            text = QLabel(value)
+            text.setWordWrap(True)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.form.addRow(f"{label}:", text)
+
+    def value(self, label: str) -> str | None:
+        return dict(self.rows).get(label)
+
+
+class MessageArea(QListWidget):
+    """Per-file problems and job outcomes, newest last; never modal."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setAlternatingRowColors(True)
+        self.setUniformItemSizes(False)
+
+    def add(self, text: str, level: str = "warning") -> None:
+        icon = {"warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
+                "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
+                "info": QStyle.StandardPixmap.SP_MessageBoxInformation}[level]
+        item = QListWidgetItem(self.style().standardIcon(icon),
+                               f"{time.strftime('%H:%M:%S')}  {text}")
+        item.setData(Qt.ItemDataRole.UserRole, level)
+        self.addItem(item)
+        if self.count() > 2000:
+            self.takeItem(0)
+        self.scrollToBottom()
+
+    def texts(self) -> list[str]:
+        return [self.item(i).text().split("  ", 1)[1] for i in range(self.count())]
+
+
+class ShortcutsDialog(QDialog):
+    """F1: every shortcut of the window's actions, plus the keys the pages handle."""
+
+    EXTRA = [
+        ("Arrows", "Move in the grid; previous / next photo in the viewer"),
+        ("Enter", "Open the picset or photo"),
+        ("Esc", "Back: viewer → grid, picset → picsets"),
+        ("Home / End", "First / last photo in the viewer"),
+        ("Mouse wheel", "Previous / next photo; Ctrl+wheel zooms"),
+        ("Click a face", "Find the other photos of that person"),
+    ]
+
+    def __init__(self, actions: list[QAction], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        form = QFormLayout()
+        self.entries: list[tuple[str, str]] = []
+        for action in actions:
+            keys = ", ".join(s.toString(s.SequenceFormat.NativeText) for s in action.shortcuts())
+            if keys:
+                self.entries.append((keys, action.text().replace("&", "")))
+        self.entries += self.EXTRA
+        for keys, what in self.entries:
+            label = QLabel(f"<b>{keys}</b>")
+            form.addRow(label, QLabel(what))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)

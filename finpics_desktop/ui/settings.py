@@ -1,0 +1,178 @@
+"""Settings in one place (``QSettings``) with their defaults, and the Settings dialog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from finpics_desktop.domain.names import Names
+from finpics_desktop.ui.credentials import aws_profiles, keyring_problem, save_access_keys
+
+NAME_LABELS = {
+    "region": "Region", "pics_bucket": "Originals bucket", "thumbs_bucket": "Thumbnails bucket",
+    "site_bucket": "Site bucket", "collection": "Rekognition collection",
+    "pics_table": "Metadata table", "image_table": "Face index table",
+    "search_function": "Search function", "process_function": "Processing function",
+}
+
+
+@dataclass
+class AppSettings:
+    library: str = ""  # empty: the default library folder
+    aws_enabled: bool = False
+    aws_profile: str = ""
+    endpoint_url: str = ""
+    names: dict[str, str] = field(default_factory=dict)  # overrides of the contract's names
+
+    @classmethod
+    def load(cls, store: QSettings | None = None) -> AppSettings:
+        s = store or QSettings()
+        names = {f.name: str(s.value(f"aws/names/{f.name}", "") or "") for f in fields(Names)}
+        return cls(
+            library=str(s.value("library", "") or ""),
+            aws_enabled=str(s.value("aws/enabled", "false")).lower() in ("true", "1"),
+            aws_profile=str(s.value("aws/profile", "") or ""),
+            endpoint_url=str(s.value("aws/endpoint_url", "") or ""),
+            names={k: v for k, v in names.items() if v},
+        )
+
+    def save(self, store: QSettings | None = None) -> None:
+        s = store or QSettings()
+        s.setValue("library", self.library)
+        s.setValue("aws/enabled", self.aws_enabled)
+        s.setValue("aws/profile", self.aws_profile)
+        s.setValue("aws/endpoint_url", self.endpoint_url)
+        defaults = Names()
+        for f in fields(Names):
+            value = self.names.get(f.name, "")
+            s.setValue(f"aws/names/{f.name}",
+                       value if value and value != getattr(defaults, f.name) else "")
+        s.sync()
+
+    def resolved_names(self) -> Names:
+        return Names().with_overrides(**self.names)
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: AppSettings, default_library: Path, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.settings = settings
+        self.library = QLineEdit(settings.library, self)
+        self.library.setPlaceholderText(str(default_library))
+        browse = QPushButton("Browse…", self)
+        browse.clicked.connect(self.on_browse)
+        row = QHBoxLayout()
+        row.addWidget(self.library, 1)
+        row.addWidget(browse)
+        general = QFormLayout()
+        general.addRow("Library folder:", row)
+
+        self.aws_enabled = QCheckBox("Show the finpics cloud (AWS) in the sources", self)
+        self.aws_enabled.setChecked(settings.aws_enabled)
+        self.profile = QComboBox(self)
+        self.profile.setEditable(True)
+        self.profile.addItem("")
+        self.profile.addItems(aws_profiles())
+        self.profile.setCurrentText(settings.aws_profile)
+        self.profile.setToolTip("A named profile of your AWS config (SSO profiles included); "
+                                "empty: the default credential chain")
+        self.endpoint = QLineEdit(settings.endpoint_url, self)
+        self.endpoint.setPlaceholderText("optional, e.g. http://127.0.0.1:5000")
+        defaults = Names()
+        self.name_edits: dict[str, QLineEdit] = {}
+        cloud = QFormLayout()
+        cloud.addRow(self.aws_enabled)
+        cloud.addRow("Profile:", self.profile)
+        for f in fields(Names):
+            edit = QLineEdit(settings.names.get(f.name) or getattr(defaults, f.name), self)
+            edit.setPlaceholderText(getattr(defaults, f.name))
+            self.name_edits[f.name] = edit
+            cloud.addRow(f"{NAME_LABELS.get(f.name, f.name)}:", edit)
+        cloud.addRow("Endpoint URL:", self.endpoint)
+        self.key_id = QLineEdit(self)
+        self.key_id.setPlaceholderText("only if you have no profile")
+        self.secret = QLineEdit(self)
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        cloud.addRow("Access key id:", self.key_id)
+        cloud.addRow("Secret access key:", self.secret)
+        self.keyring_warning = QLabel(self)
+        self.keyring_warning.setWordWrap(True)
+        self.keyring_warning.setObjectName("keyringWarning")
+        problem = keyring_problem()
+        if problem:
+            self.keyring_warning.setText("⚠ " + problem)
+            self.keyring_warning.setStyleSheet("color: #c60;")
+            self.key_id.setEnabled(False)
+            self.secret.setEnabled(False)
+        else:
+            self.keyring_warning.setText("Access keys are kept in the OS keyring only.")
+        cloud.addRow(self.keyring_warning)
+        box = QGroupBox("finpics cloud", self)
+        box.setLayout(cloud)
+
+        inner = QWidget(self)
+        v = QVBoxLayout(inner)
+        v.addLayout(general)
+        v.addWidget(box)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color: #d33;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.resize(560, 640)
+
+    def on_browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Library folder", self.library.text())
+        if folder:
+            self.library.setText(folder)
+
+    def result_settings(self) -> AppSettings:
+        return AppSettings(
+            library=self.library.text().strip(),
+            aws_enabled=self.aws_enabled.isChecked(),
+            aws_profile=self.profile.currentText().strip(),
+            endpoint_url=self.endpoint.text().strip(),
+            names={k: e.text().strip() for k, e in self.name_edits.items() if e.text().strip()},
+        )
+
+    def accept(self) -> None:
+        key_id, secret = self.key_id.text().strip(), self.secret.text().strip()
+        if key_id or secret:
+            if not (key_id and secret):
+                self.error.setText("Give both the access key id and the secret access key.")
+                return
+            try:
+                save_access_keys(key_id, secret)
+            except Exception as e:  # noqa: BLE001 - shown in the dialog
+                self.error.setText(f"The keys could not be saved: {e}")
+                return
+        self.settings = self.result_settings()
+        self.settings.save()
+        super().accept()

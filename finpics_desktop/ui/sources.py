@@ -1,0 +1,212 @@
+"""The sources tree: *This computer* (folders, expanded lazily off the GUI thread),
+*Library* (local picsets) and *finpics cloud* (remote picsets, when AWS is configured).
+Folders can be dragged out of it; folders and files can be dropped on Library or the cloud."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QStyle, QTreeView
+
+from finpics_desktop.ports import Backend
+from finpics_desktop.ui.entries import Entry, list_subfolders
+from finpics_desktop.ui.workers import run_task
+
+NodeRole = Qt.ItemDataRole.UserRole + 10
+COMPUTER, FOLDER, LIBRARY, CLOUD, PICSET_NODE, PLACEHOLDER = (
+    "computer", "folder", "library", "cloud", "picset", "placeholder")
+
+
+@dataclass(eq=False)
+class Node:
+    kind: str
+    path: Path | None = None
+    backend: Backend | None = None
+    picset: str | None = None
+    loaded: bool = False
+
+    @property
+    def accepts_drops(self) -> bool:
+        return self.kind in (LIBRARY, CLOUD) and self.backend is not None
+
+
+class SourcesModel(QStandardItemModel):
+    files_dropped = Signal(list, object)  # paths, target Node (library or cloud)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setHorizontalHeaderLabels(["Sources"])
+        self.computer = self._add_root("This computer", Node(COMPUTER), "computer",
+                                       QStyle.StandardPixmap.SP_ComputerIcon)
+        self.library = self._add_root("Library", Node(LIBRARY), "folder-pictures",
+                                      QStyle.StandardPixmap.SP_DriveHDIcon)
+        self.cloud: QStandardItem | None = None
+        self._style = None
+
+    @staticmethod
+    def _icon(theme: str, fallback) -> QIcon:
+        from PySide6.QtWidgets import QApplication
+
+        if QIcon.hasThemeIcon(theme):
+            return QIcon.fromTheme(theme)
+        return QApplication.style().standardIcon(fallback)
+
+    def _add_root(self, text: str, node: Node, theme: str, fallback) -> QStandardItem:
+        item = self._item(text, node, self._icon(theme, fallback))
+        self.appendRow(item)
+        return item
+
+    @staticmethod
+    def _item(text: str, node: Node, icon: QIcon | None = None) -> QStandardItem:
+        item = QStandardItem(text)
+        item.setData(node, NodeRole)
+        item.setEditable(False)
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if node.kind == FOLDER:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
+        if node.accepts_drops:
+            flags |= Qt.ItemFlag.ItemIsDropEnabled
+        item.setFlags(flags)
+        if icon is not None:
+            item.setIcon(icon)
+        return item
+
+    def node(self, index: QModelIndex) -> Node | None:
+        return index.data(NodeRole) if index.isValid() else None
+
+    # -- This computer ----------------------------------------------------------------------
+    def add_folder(self, path: Path, parent: QStandardItem | None = None) -> QStandardItem:
+        """A folder row with a placeholder child (so it shows an expander until listed)."""
+        parent = parent or self.computer
+        path = Path(path)
+        for row in range(parent.rowCount()):
+            node = parent.child(row).data(NodeRole)
+            if node is not None and node.path == path:
+                return parent.child(row)
+        label = str(path) if parent is self.computer else path.name
+        item = self._item(label, Node(FOLDER, path=path),
+                          self._icon("folder", QStyle.StandardPixmap.SP_DirIcon))
+        item.setToolTip(str(path))
+        item.appendRow(self._item("…", Node(PLACEHOLDER)))
+        parent.appendRow(item)
+        return item
+
+    def expand_folder(self, item: QStandardItem) -> None:
+        """List the subfolders off the GUI thread, then replace the placeholder."""
+        node: Node = item.data(NodeRole)
+        if node is None or node.kind != FOLDER or node.loaded:
+            return
+        node.loaded = True
+        path = node.path
+
+        def done(folders: list[Path]) -> None:
+            item.removeRows(0, item.rowCount())
+            for folder in folders:
+                self.add_folder(folder, item)
+
+        def fail(error: BaseException) -> None:
+            item.removeRows(0, item.rowCount())
+            reason = getattr(error, "strerror", None) or str(error)
+            item.appendRow(self._item(f"cannot list: {reason}", Node(PLACEHOLDER)))
+
+        run_task(lambda: list_subfolders(path), done, fail)
+
+    # -- picsets ----------------------------------------------------------------------------
+    def set_backend(self, root: QStandardItem, backend: Backend | None) -> None:
+        node: Node = root.data(NodeRole)
+        node.backend = backend
+        flags = root.flags()
+        if backend is not None:
+            flags |= Qt.ItemFlag.ItemIsDropEnabled
+        root.setFlags(flags)
+
+    def set_picsets(self, root: QStandardItem, picsets: list[Entry]) -> None:
+        node: Node = root.data(NodeRole)
+        root.removeRows(0, root.rowCount())
+        for entry in picsets:
+            self._add_picset(root, node.backend, entry.picset, entry.title)
+
+    def _add_picset(self, root, backend, picset: str, title: str, row: int | None = None):
+        item = self._item(title, Node(PICSET_NODE, backend=backend, picset=picset))
+        item.setToolTip(picset)
+        if row is None:
+            root.appendRow(item)
+        else:
+            root.insertRow(row, item)
+        return item
+
+    def ensure_picset(self, root: QStandardItem, picset: str, title: str) -> QStandardItem:
+        """The picset's row, added at the top (newest first) if it is not there yet."""
+        for row in range(root.rowCount()):
+            node = root.child(row).data(NodeRole)
+            if node is not None and node.picset == picset:
+                return root.child(row)
+        return self._add_picset(root, root.data(NodeRole).backend, picset, title, 0)
+
+    def show_cloud(self, visible: bool, status: str = "") -> QStandardItem | None:
+        if visible and self.cloud is None:
+            self.cloud = self._add_root("finpics cloud", Node(CLOUD), "network-server",
+                                        QStyle.StandardPixmap.SP_DriveNetIcon)
+        elif not visible and self.cloud is not None:
+            self.removeRow(self.cloud.row())
+            self.cloud = None
+        if self.cloud is not None:
+            self.cloud.setToolTip(status)
+        return self.cloud
+
+    # -- drag and drop ----------------------------------------------------------------------
+    def mimeTypes(self):  # noqa: N802
+        return ["text/uri-list"]
+
+    def mimeData(self, indexes):  # noqa: N802
+        mime = QMimeData()
+        urls = [QUrl.fromLocalFile(str(n.path)) for n in map(self.node, indexes)
+                if n is not None and n.kind == FOLDER]
+        mime.setUrls(urls)
+        return mime
+
+    def supportedDropActions(self):  # noqa: N802
+        return Qt.DropAction.CopyAction
+
+    def supportedDragActions(self):  # noqa: N802
+        return Qt.DropAction.CopyAction
+
+    def _target(self, row: int, parent: QModelIndex) -> Node | None:
+        """Dropping between rows counts as dropping on the parent (Library or cloud)."""
+        node = self.node(parent)
+        if node is not None and node.kind == PICSET_NODE:
+            node = self.node(parent.parent())
+        return node if node is not None and node.accepts_drops else None
+
+    @staticmethod
+    def _paths(mime: QMimeData) -> list[Path]:
+        return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+
+    def canDropMimeData(self, mime, action, row, column, parent) -> bool:  # noqa: N802
+        return bool(self._target(row, parent) and self._paths(mime))
+
+    def dropMimeData(self, mime, action, row, column, parent) -> bool:  # noqa: N802
+        target = self._target(row, parent)
+        paths = self._paths(mime)
+        if target is None or not paths:
+            return False
+        self.files_dropped.emit(paths, target)
+        return False  # nothing is inserted into the tree by the drop itself
+
+
+class SourcesView(QTreeView):
+    def __init__(self, model: SourcesModel, parent=None):
+        super().__init__(parent)
+        self.setModel(model)
+        self.setHeaderHidden(True)
+        self.setUniformRowHeights(True)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.expanded.connect(lambda index: model.expand_folder(model.itemFromIndex(index)))

@@ -1,0 +1,263 @@
+"""Publishing photos as a picset: the "New picset" dialog (id proposed from the folder name,
+validated live) and the progress panel (overall bar, per-file state, Cancel, Retry failed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.domain.picsets import display_name, new_picset_id, validate_picset_id
+from finpics_desktop.pipeline.upload import (
+    CANCELLED,
+    DONE,
+    FAILED,
+    SKIPPED,
+    FileResult,
+    Publisher,
+    UploadReport,
+    plan_files,
+)
+from finpics_desktop.ports import Backend
+from finpics_desktop.ui.workers import call_in_gui, run_task
+
+
+def folder_name(paths: list[Path]) -> str:
+    """The name a new picset is proposed from: the dropped folder, or the files' folder."""
+    first = Path(paths[0])
+    return first.name if first.is_dir() else first.parent.name
+
+
+class NewPicsetDialog(QDialog):
+    def __init__(self, paths: list[Path], existing_ids: list[str], target: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("New picset")
+        self.paths = [Path(p) for p in paths]
+        self.existing = set(existing_ids)
+        self.id_edit = QLineEdit(new_picset_id(folder_name(self.paths), existing_ids), self)
+        self.id_edit.setObjectName("picsetId")
+        self.id_edit.setClearButtonEnabled(True)
+        self.shown_as = QLabel(self)
+        self.problem = QLabel(self)
+        self.problem.setWordWrap(True)
+        self.problem.setObjectName("problem")
+        self.count = QLabel("Counting photos…", self)
+        what = ", ".join(p.name for p in self.paths[:3]) + (
+            f" and {len(self.paths) - 3} more" if len(self.paths) > 3 else "")
+        source = QLabel(what, self)
+        source.setToolTip("\n".join(str(p) for p in self.paths))
+        form = QFormLayout()
+        form.addRow("Publish:", source)
+        form.addRow("To:", QLabel(target, self))
+        form.addRow("Picset id:", self.id_edit)
+        form.addRow("Shown as:", self.shown_as)
+        form.addRow("", self.problem)
+        form.addRow("Photos:", self.count)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Publish")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.id_edit.textChanged.connect(self.on_id_changed)
+        self.on_id_changed(self.id_edit.text())
+        self.photos: list[Path] | None = None
+        run_task(lambda: plan_files(self.paths), self.on_planned)
+
+    @property
+    def picset(self) -> str:
+        return self.id_edit.text().strip()
+
+    def on_id_changed(self, text: str) -> None:
+        ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        try:
+            validate_picset_id(text.strip())
+        except FinpicsError as e:
+            self.problem.setText(str(e))
+            self.problem.setStyleSheet("color: #d33;")
+            self.shown_as.setText("")
+            ok_button.setEnabled(False)
+            return
+        self.shown_as.setText(display_name(text.strip()))
+        note = "This picset exists: the photos are added to it." if (
+            text.strip() in self.existing) else ""
+        self.problem.setText(note)
+        self.problem.setStyleSheet("")
+        ok_button.setEnabled(self.photos is None or bool(self.photos))
+
+    def on_planned(self, planned) -> None:
+        photos, skipped = planned
+        self.photos = photos
+        text = f"{len(photos)} photo(s)"
+        if skipped:
+            text += f", {len(skipped)} other file(s) skipped"
+        self.count.setText(text)
+        if not photos:
+            self.count.setText("No .jpg, .jpeg or .png photo here: nothing to publish.")
+        self.on_id_changed(self.id_edit.text())
+
+
+class UploadJob(QObject):
+    """One publish run on a worker thread; results come back to the GUI thread as signals."""
+
+    file_finished = Signal(object, int, int)  # FileResult, finished, total
+    finished = Signal(object)  # UploadReport
+    crashed = Signal(str)
+
+    def __init__(self, backend: Backend, sources: list[Path], picset: str, parent=None):
+        super().__init__(parent)
+        self.backend, self.sources, self.picset = backend, list(sources), picset
+        self.publisher = Publisher(backend.store, backend.tables, backend.faces, backend.names,
+                                   backend.process)
+        self.running = False
+
+    def start(self) -> None:
+        self.running = True
+
+        def on_result(result: FileResult, finished: int, total: int) -> None:  # worker thread
+            call_in_gui(lambda args: self.file_finished.emit(*args), (result, finished, total))
+
+        def done(report: UploadReport) -> None:
+            self.running = False
+            self.finished.emit(report)
+
+        def fail(error: BaseException) -> None:
+            self.running = False
+            self.crashed.emit(str(error))
+
+        run_task(lambda: self.publisher.publish(self.sources, self.picset, on_result), done,
+                 fail, pool_name="jobs")
+
+    def cancel(self) -> None:
+        self.publisher.cancel()
+
+
+STATE_TEXT = {DONE: "published", FAILED: "failed", SKIPPED: "skipped", CANCELLED: "cancelled"}
+
+
+class UploadPanel(QWidget):
+    """Progress of the current publish job; Cancel while it runs, Retry failed after."""
+
+    retry_requested = Signal(list, str, object)  # paths, picset, backend
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.job: UploadJob | None = None
+        self.report: UploadReport | None = None
+        self.rows: dict[Path, int] = {}
+        self.status = QLabel("No publishing under way.", self)
+        self.bar = QProgressBar(self)
+        self.bar.setRange(0, 1)
+        self.bar.setValue(0)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setEnabled(False)
+        self.retry_button = QPushButton("Retry failed", self)
+        self.retry_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.on_cancel)
+        self.retry_button.clicked.connect(self.on_retry)
+        self.table = QTableWidget(0, 3, self)
+        self.table.setHorizontalHeaderLabels(["Photo", "State", "Detail"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        top = QHBoxLayout()
+        top.addWidget(self.status, 1)
+        top.addWidget(self.bar, 2)
+        top.addWidget(self.cancel_button)
+        top.addWidget(self.retry_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+
+    @property
+    def busy(self) -> bool:
+        return self.job is not None and self.job.running
+
+    def attach(self, job: UploadJob, photos: list[Path]) -> None:
+        self.job, self.report = job, None
+        self.table.setRowCount(0)
+        self.rows = {}
+        for path in photos:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            self.table.setItem(row, 0, QTableWidgetItem(path.name))
+            self.table.setItem(row, 1, QTableWidgetItem("waiting"))
+            self.table.setItem(row, 2, QTableWidgetItem(""))
+            self.rows[path] = row
+        self.bar.setRange(0, max(1, len(photos)))
+        self.bar.setValue(0)
+        self.status.setText(f"Publishing {len(photos)} photo(s) to {job.picset}…")
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.setText("Cancel")
+        self.retry_button.setEnabled(False)
+        job.file_finished.connect(self.on_file_finished)
+        job.finished.connect(self.on_finished)
+
+    def on_file_finished(self, result: FileResult, finished: int, total: int) -> None:
+        row = self.rows.get(result.path)
+        if row is None:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            self.table.setItem(row, 0, QTableWidgetItem(result.name))
+            self.table.setItem(row, 2, QTableWidgetItem(""))
+            self.rows[result.path] = row
+        detail = f"{result.faces} face(s)" if result.status == DONE else result.reason
+        self.table.setItem(row, 1, QTableWidgetItem(STATE_TEXT.get(result.status, result.status)))
+        self.table.setItem(row, 2, QTableWidgetItem(detail))
+        self.bar.setRange(0, max(1, total))
+        self.bar.setValue(finished)
+        cancelling = self.job is not None and self.job.publisher.cancel_event.is_set()
+        verb = "Cancelling" if cancelling else "Publishing"
+        self.status.setText(f"{verb}: {finished} of {total} photo(s) to {self.job.picset}")
+
+    def on_finished(self, report: UploadReport) -> None:
+        self.report = report
+        for result in report.results:
+            if result.path not in self.rows:
+                self.on_file_finished(result, self.bar.value(), self.bar.maximum())
+        self.status.setText(report.summary())
+        self.bar.setValue(self.bar.maximum())
+        self.cancel_button.setEnabled(False)
+        self.retry_button.setEnabled(bool(self.retry_paths()))
+
+    def retry_paths(self) -> list[Path]:
+        if self.report is None:
+            return []
+        return [r.path for r in self.report.results if r.status in (FAILED, CANCELLED)
+                and r.path.is_file()]
+
+    def on_cancel(self) -> None:
+        if self.job is not None and self.job.running:
+            self.job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.cancel_button.setText("Cancelling…")
+            self.status.setText("Cancelling: the photos under way finish, whole…")
+
+    def on_retry(self) -> None:
+        paths = self.retry_paths()
+        if paths and self.job is not None:
+            self.retry_requested.emit(paths, self.job.picset, self.job.backend)

@@ -1,0 +1,97 @@
+"""Running pipeline calls off the GUI thread (``QThreadPool``) with results back on it.
+
+``run_task(fn, on_done, on_error)`` in the manner of Picard: ``fn`` runs on a pool thread;
+``on_done(result)`` or ``on_error(exception)`` then run on the GUI thread. One long-lived
+dispatcher object carries every result back (a queued signal), so no short-lived QObject can
+be collected before its result is delivered.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+
+class _Dispatcher(QObject):
+    deliver = Signal(object, object)
+
+    def __init__(self):
+        super().__init__()
+        self.deliver.connect(self._on_deliver)
+
+    @Slot(object, object)
+    def _on_deliver(self, callback, value) -> None:
+        try:
+            callback(value)
+        except Exception:  # a slot must never take the window down  # noqa: BLE001
+            log.exception("a result handler failed")
+
+
+_dispatcher: _Dispatcher | None = None
+
+
+def dispatcher() -> _Dispatcher:
+    """Created on first use, which must be on the GUI thread."""
+    global _dispatcher
+    if _dispatcher is None:
+        _dispatcher = _Dispatcher()
+    return _dispatcher
+
+
+def call_in_gui(callback: Callable[[Any], None], value: Any = None) -> None:
+    """From any thread: run ``callback(value)`` on the GUI thread (queued)."""
+    dispatcher().deliver.emit(callback, value)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn, on_done, on_error):
+        super().__init__()
+        self.fn, self.on_done, self.on_error = fn, on_done, on_error
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as e:  # noqa: BLE001 - handed to on_error on the GUI thread
+            if self.on_error is None:
+                log.exception("background task failed")
+            else:
+                call_in_gui(self.on_error, e)
+            return
+        if self.on_done is not None:
+            call_in_gui(self.on_done, result)
+
+
+_pools: dict[str, QThreadPool] = {}
+
+
+def pool(name: str = "default") -> QThreadPool:
+    """Named pools: ``default`` (I/O, search), ``thumbs`` (thumbnails), ``jobs`` (uploads)."""
+    if name not in _pools:
+        p = QThreadPool()
+        p.setObjectName(f"finpics-{name}")
+        p.setMaxThreadCount({"thumbs": 2, "jobs": 2}.get(name, 4))
+        _pools[name] = p
+    return _pools[name]
+
+
+def run_task(
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+    *,
+    pool_name: str = "default",
+    priority: int = 0,
+) -> None:
+    dispatcher()
+    pool(pool_name).start(_Task(fn, on_done, on_error), priority)
+
+
+def wait_all(msecs: int = 30000) -> bool:
+    """Wait for every pool to go idle (used on quit and by tests)."""
+    return all(p.waitForDone(msecs) for p in _pools.values())

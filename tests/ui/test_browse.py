@@ -1,0 +1,77 @@
+"""Browsing: folders of this computer, picsets of the library, the grid's thumbnails."""
+
+from __future__ import annotations
+
+from finpics_desktop.ui.grid import ImageRole
+from ui_helpers import grid_rows, picset_item, select_source
+
+
+def test_open_folder_shows_every_photo(qtbot, window, photos_dir):
+    folder = photos_dir / "orientation"
+    window.open_folder(folder)
+    qtbot.waitUntil(lambda: not window.nav.loading and window.model.rowCount() > 0)
+    expected = sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".jpg")
+    assert sorted(grid_rows(window)) == expected
+    assert window.model.rowCount() == 18
+    # the thumbnails on screen arrive off the GUI thread, in place of the placeholders
+    visible = window.grid.visible_rows()
+    assert len(visible) > 0
+
+    def all_visible_loaded():
+        return all(window.model.index(r).data(ImageRole) is not None for r in visible)
+
+    qtbot.waitUntil(all_visible_loaded, timeout=30_000)
+    for r in visible:
+        image = window.model.index(r).data(ImageRole)
+        assert max(image.width(), image.height()) <= 240
+        # every orientation shows upright: the landscape picture stays landscape
+        name = window.model.entries[r].title
+        if name.startswith("Landscape"):
+            assert image.width() > image.height(), name
+        else:
+            assert image.height() > image.width(), name
+
+
+def test_folders_expand_lazily(qtbot, window, photos_dir):
+    item = window.sources.add_folder(photos_dir)
+    assert item.rowCount() == 1 and item.child(0).text() == "…"  # not listed yet
+    window.tree.expand(window.sources.indexFromItem(item))
+    qtbot.waitUntil(lambda: item.rowCount() == 2 and item.child(0).text() != "…")
+    assert [item.child(r).text() for r in range(item.rowCount())] == ["faces", "orientation"]
+
+
+def test_broken_photo_is_reported_not_fatal(qtbot, window, tmp_path, photos_dir):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "broken.jpg").write_bytes(b"not a jpeg at all")
+    (folder / "good.jpg").write_bytes((photos_dir / "faces/obama/obama.jpg").read_bytes())
+    window.open_folder(folder)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2)
+    qtbot.waitUntil(lambda: any("broken.jpg" in t for t in window.messages.texts()),
+                    timeout=20_000)
+    text = next(t for t in window.messages.texts() if "broken.jpg" in t)
+    assert "not an image" in text
+    qtbot.waitUntil(lambda: window.model.index(1).data(ImageRole) is not None)
+
+
+def test_library_lists_picsets_with_cover_and_name(qtbot, make_window, publish):
+    publish("001_obama_visit", "faces/obama/obama.jpg", "faces/obama/obama2.jpg")
+    publish("002_biden_day", "faces/biden/biden.jpg")
+    window = make_window()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2 and not window.nav.loading)
+    assert grid_rows(window) == ["biden day", "obama visit"]  # newest first, display names
+    covers = [e.name for e in window.model.entries]  # the first photo processed
+    assert covers[0] == "biden.jpg" and covers[1] in ("obama.jpg", "obama2.jpg")
+    qtbot.waitUntil(lambda: all(window.model.index(r).data(ImageRole) is not None
+                                for r in range(2)))
+    # Enter on a picset opens it; Esc goes back to the picsets
+    window.grid.setCurrentIndex(window.model.index(1))
+    window.grid.setFocus()
+    qtbot.keyClick(window.grid, "\r")
+    qtbot.waitUntil(lambda: grid_rows(window) == ["obama.jpg", "obama2.jpg"])
+    assert window.nav.location.picset == "001_obama_visit"
+    qtbot.keyClick(window.grid, "\x1b")
+    qtbot.waitUntil(lambda: grid_rows(window) == ["biden day", "obama visit"])
+    assert picset_item(window, "002_biden_day") is not None
+    select_source(qtbot, window, picset_item(window, "002_biden_day"))
+    assert grid_rows(window) == ["biden.jpg"]
