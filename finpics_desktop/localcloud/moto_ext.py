@@ -45,12 +45,13 @@ def _apply_bucket_extras(bucket: str, properties: dict, account_id: str, region:
             "AllowedOrigin": r.get("AllowedOrigins", []),
             "AllowedMethod": r.get("AllowedMethods", []),
             "AllowedHeader": r.get("AllowedHeaders", []),
-            "MaxAgeSeconds": r.get("MaxAge"),
+            "MaxAgeSeconds": str(r.get("MaxAge", 0)),
         } for r in cors])
 
 
-class _Model(CloudFormationModel):
-    """Shared plumbing of the small resources below."""
+class _Model:
+    """Shared plumbing of the resources below (each also derives from CloudFormationModel
+    directly: moto finds models through its ``__subclasses__()``)."""
 
     def __init__(self, physical_id: str, attributes: dict[str, str] | None = None):
         self._physical_id = physical_id
@@ -85,7 +86,7 @@ class _Model(CloudFormationModel):
         return None
 
 
-class LocalBucketPolicy(_Model):
+class LocalBucketPolicy(_Model, CloudFormationModel):
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::S3::BucketPolicy"
@@ -99,7 +100,7 @@ class LocalBucketPolicy(_Model):
         return cls(props["Bucket"])
 
 
-class LocalBucket(_Model):
+class LocalBucket(_Model, CloudFormationModel):
     """moto's bucket, plus the Lambda notifications and CORS rules of the template."""
 
     @staticmethod
@@ -139,7 +140,7 @@ class LocalBucket(_Model):
                                                    account_id, region_name)
 
 
-class LocalIdentityPool(_Model):
+class LocalIdentityPool(_Model, CloudFormationModel):
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::Cognito::IdentityPool"
@@ -163,7 +164,7 @@ class LocalIdentityPool(_Model):
         cognitoidentity_backends[account_id][region_name].delete_identity_pool(resource_name)
 
 
-class LocalIdentityPoolRoles(_Model):
+class LocalIdentityPoolRoles(_Model, CloudFormationModel):
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::Cognito::IdentityPoolRoleAttachment"
