@@ -11,6 +11,13 @@ import sys
 from pathlib import Path
 
 from finpics_desktop import __version__
+from finpics_desktop.cli_cloud import (
+    CLOUD_COMMANDS,
+    add_aws_options,
+    add_cloud_commands,
+    backend_options,
+    names_from,
+)
 from finpics_desktop.compose import BACKENDS, open_backend
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.picsets import PICSET_ROOT, display_name, new_picset_id
@@ -36,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "or $FINPICS_THRESHOLD)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_aws_options(parser)
+    add_cloud_commands(sub)
 
     up = sub.add_parser("upload", help="publish a folder of photos as a picset")
     up.add_argument("folder", type=Path, help="folder (or photo file) to publish")
@@ -181,8 +190,15 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     if args.command is None:
         return launch_window(args)
+    if args.command in CLOUD_COMMANDS:
+        try:
+            return CLOUD_COMMANDS[args.command](args)
+        except FinpicsError as e:
+            print(f"finpics-desktop: {e}", file=sys.stderr)
+            return 1
     try:
-        backend = open_backend(args.backend, args.library, threshold=args.threshold)
+        backend = open_backend(args.backend, args.library, names_from(args),
+                               threshold=args.threshold, **backend_options(args))
     except FinpicsError as e:
         print(f"finpics-desktop: {e}", file=sys.stderr)
         return 2

@@ -28,7 +28,15 @@ def open_backend(
     library: Path | None = None,
     names: Names | None = None,
     threshold: float | None = None,
+    *,
+    profile: str | None = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    keyring_account: str | None = None,
 ) -> Backend:
+    """The backend of ``kind``. For "aws": a named profile (SSO included; $AWS_PROFILE), the
+    region ($AWS_REGION or the profile's), an endpoint override ($FINPICS_ENDPOINT_URL, e.g.
+    ``finpics-desktop local-cloud``), or keys kept in the OS keyring under ``keyring_account``."""
     if kind == "local":
         from finpics_desktop.backends.local.library import open_library
 
@@ -39,6 +47,11 @@ def open_backend(
             threshold if threshold is not None else float(env_threshold or DEFAULT_THRESHOLD),
         )
     if kind == "aws":
-        raise FinpicsError(
-            "the aws backend is not available yet in this version: use --backend local")
+        from finpics_desktop.backends.aws.backend import open_aws
+        from finpics_desktop.backends.aws.session import AwsSettings
+
+        return open_aws(names, AwsSettings(
+            profile=profile, region=region or os.environ.get("FINPICS_REGION") or None,
+            endpoint_url=endpoint_url or os.environ.get("FINPICS_ENDPOINT_URL") or None,
+            keyring_account=keyring_account))
     raise FinpicsError(f"unknown backend {kind!r} (choose from {', '.join(BACKENDS)})")

@@ -1,4 +1,4 @@
-"""Opens the finpics cloud (or an AWS-compatible endpoint) as a :class:`~finpics_desktop.ports.Backend`."""
+"""Opens the finpics cloud (or an AWS-compatible endpoint) as a Backend."""
 
 from __future__ import annotations
 
@@ -21,9 +21,7 @@ def open_aws(
     """The cloud as a backend. ``process`` is None: S3 triggers the processing function.
     With ``check``, the tables are described first so that a missing stack, wrong region or
     missing credentials is reported now rather than at the first upload."""
-    settings = settings or AwsSettings(region=(names or Names()).region)
-    if settings.region is None and names is not None:
-        settings = AwsSettings(**{**settings.__dict__, "region": names.region})
+    settings = settings or AwsSettings()
     clients = clients or Clients(settings)
     names = (names or Names()).with_overrides(region=clients.region)
     if check:

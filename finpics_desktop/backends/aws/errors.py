@@ -31,7 +31,8 @@ BAD_CREDENTIAL_CODES = {
     "SignatureDoesNotMatch", "InvalidSignatureException", "IncompleteSignature",
 }
 EXPIRED_CODES = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
-REGION_CODES = {"PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException"}
+REGION_CODES = {"PermanentRedirect", "AuthorizationHeaderMalformed",
+                "IllegalLocationConstraintException"}
 
 
 class AccessDenied(BackendError):
