@@ -1,0 +1,198 @@
+"""The backend conformance suite: the same tests on the embedded local library and on the AWS
+adapters talking over HTTP to the local AWS-compatible stack (real boto3 calls on the wire)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from finpics_desktop.domain import items
+from finpics_desktop.domain.errors import NotFound
+from finpics_desktop.domain.keys import photo_key
+from finpics_desktop.pipeline.process import external_image_id, process_new_image
+from finpics_desktop.pipeline.search import batch_get_all, search_faces
+from finpics_desktop.ports import HASH_METADATA
+
+
+@pytest.fixture(params=["local", "aws"])
+def backend(request):
+    return request.getfixturevalue("library" if request.param == "local" else "aws_backend")
+
+
+def _put_photo(backend, photos_dir, rel: str, picset: str = "001_test", name: str | None = None):
+    key = photo_key(picset, name or rel.rsplit("/", 1)[-1])
+    data = (photos_dir / rel).read_bytes()
+    backend.store.put(backend.names.pics_bucket, key.key, data, key.content_type,
+                      {HASH_METADATA: hashlib.sha256(data).hexdigest()})
+    return key, data
+
+
+def _process(backend, key):
+    return process_new_image(backend.store, backend.tables, backend.faces, backend.names,
+                             backend.names.pics_bucket, key.key)
+
+
+# -- object store --------------------------------------------------------------------------------
+def test_objects_round_trip_with_type_and_hash(backend):
+    bucket = backend.names.pics_bucket
+    backend.store.put(bucket, "photos/001_a/b c+d.jpg", b"\xff\xd8 jpeg", "image/jpeg",
+                      {HASH_METADATA: "ab" * 32})
+    assert backend.store.get(bucket, "photos/001_a/b c+d.jpg") == b"\xff\xd8 jpeg"
+    info = backend.store.head(bucket, "photos/001_a/b c+d.jpg")
+    assert (info.key, info.size, info.sha256) == ("photos/001_a/b c+d.jpg", 7, "ab" * 32)
+    assert backend.store.content_type(bucket, "photos/001_a/b c+d.jpg") == "image/jpeg"
+    backend.store.put(bucket, "photos/001_a/b c+d.jpg", b"new", "image/jpeg")
+    assert backend.store.get(bucket, "photos/001_a/b c+d.jpg") == b"new"
+
+
+def test_missing_objects(backend):
+    bucket = backend.names.pics_bucket
+    backend.store.put(bucket, "photos/001_a/x.jpg", b"x", "image/jpeg")
+    assert backend.store.head(bucket, "photos/001_a/nope.jpg") is None
+    with pytest.raises(NotFound, match="nope.jpg"):
+        backend.store.get(bucket, "photos/001_a/nope.jpg")
+    backend.store.delete(bucket, "photos/001_a/x.jpg")
+    backend.store.delete(bucket, "photos/001_a/x.jpg")  # already gone: no error
+    assert backend.store.head(bucket, "photos/001_a/x.jpg") is None
+
+
+def test_list_by_prefix_in_key_order(backend):
+    bucket = backend.names.pics_bucket
+    for key in ["photos/002_b/z.jpg", "photos/001_a/b.png", "photos/001_a/a.jpg", "other.txt"]:
+        backend.store.put(bucket, key, key.encode(), "image/jpeg")
+    listed = [(o.key, o.size) for o in backend.store.list(bucket, "photos/001_a/")]
+    assert listed == [("photos/001_a/a.jpg", 18), ("photos/001_a/b.png", 18)]
+    assert [o.key for o in backend.store.list(bucket)][-1] == "photos/002_b/z.jpg"
+
+
+def test_put_file_streams_large_files(backend, tmp_path):
+    path = tmp_path / "big.jpg"
+    data = hashlib.sha256(b"seed").digest() * (20 * 1024 * 1024 // 32 + 7)  # > 16 MB: multipart
+    path.write_bytes(data)
+    bucket = backend.names.pics_bucket
+    backend.store.put_file(bucket, "photos/001_a/big.jpg", path, "image/jpeg",
+                           {HASH_METADATA: hashlib.sha256(data).hexdigest()})
+    assert backend.store.head(bucket, "photos/001_a/big.jpg").sha256 == hashlib.sha256(
+        data).hexdigest()
+    assert backend.store.get(bucket, "photos/001_a/big.jpg") == data
+    assert backend.store.content_type(bucket, "photos/001_a/big.jpg") == "image/jpeg"
+
+
+# -- tables --------------------------------------------------------------------------------------
+def test_picset_cover_is_set_only_once(backend):
+    t = backend.tables
+    assert t.set_picset_cover_if_absent("003_c", "first.jpg") is True
+    assert t.set_picset_cover_if_absent("003_c", "second.jpg") is False
+    assert t.get_pics_item("/", "003_c") == {"primarykey": "/", "sortkey": "003_c",
+                                             "pic": "first.jpg"}
+    t.set_picset_cover("003_c", "other.jpg")
+    assert t.get_pics_item("/", "003_c")["pic"] == "other.jpg"
+    t.set_picset_cover("003_c", None)
+    assert t.get_pics_item("/", "003_c") == {"primarykey": "/", "sortkey": "003_c"}
+    assert t.set_picset_cover_if_absent("003_c", "again.jpg") is True
+
+
+def test_query_orders_by_sort_key_both_ways(backend):
+    ids = [f"{n:03d}_set" for n in range(1, 31)]
+    for picset in reversed(ids):
+        backend.tables.put_pics_item(items.picset_item(picset, "a.jpg"))
+    backend.tables.put_pics_item({"primarykey": "001_set", "sortkey": "x.jpg",
+                                  "data": {"FaceRecords": []}})
+    assert [i["sortkey"] for i in backend.tables.query_pics("/")] == ids
+    assert [i["sortkey"] for i in backend.tables.query_pics("/", descending=True)] == ids[::-1]
+    assert backend.tables.query_pics("999_none") == []
+
+
+def test_items_keep_numbers_and_nesting(backend):
+    data = {"FaceRecords": [{"Face": {"FaceId": "f", "ImageId": "i", "Confidence": 99.99912,
+                                      "BoundingBox": {"Width": 0.25, "Height": 0.5,
+                                                      "Left": -0.01, "Top": 1.0}},
+                             "FaceDetail": {"Landmarks": [{"Type": "eyeLeft", "X": 0.1,
+                                                           "Y": 0.2}], "Pose": {}}}],
+            "FaceModelVersion": "x", "UnindexedFaces": [], "count": 3, "flag": True,
+            "name": "Zoë ✓"}
+    item = {"primarykey": "001_a", "sortkey": "é b+c.jpg", "data": data}
+    backend.tables.put_pics_item(item)
+    got = backend.tables.get_pics_item("001_a", "é b+c.jpg")
+    assert got == item
+    assert isinstance(got["data"]["FaceRecords"][0]["Face"]["Confidence"], float)
+    assert isinstance(got["data"]["count"], int)
+    backend.tables.delete_pics_item("001_a", "é b+c.jpg")
+    assert backend.tables.get_pics_item("001_a", "é b+c.jpg") is None
+
+
+def test_image_items_batch_get_at_most_100(backend):
+    t = backend.tables
+    for n in range(130):
+        t.put_image_item({"image_id": f"img-{n:03d}", "image_path": f"001_a/{n}.jpg",
+                          "data": {"FaceRecords": []}})
+    found, left = t.batch_get_image_items([f"img-{n:03d}" for n in range(100)])
+    assert sorted(i["image_id"] for i in found + [{"image_id": k} for k in left]) == [
+        f"img-{n:03d}" for n in range(100)]
+    with pytest.raises(ValueError, match="100"):
+        t.batch_get_image_items([f"img-{n:03d}" for n in range(101)])
+    everything = batch_get_all(t, [f"img-{n:03d}" for n in range(130)] + ["img-missing"])
+    assert len(everything) == 130 and "img-missing" not in everything
+    assert t.get_image_item("img-007")["image_path"] == "001_a/7.jpg"
+    t.delete_image_item("img-007")
+    assert t.get_image_item("img-007") is None
+    assert len(list(t.scan_image_items())) == 129
+
+
+# -- face index ----------------------------------------------------------------------------------
+def test_faces_index_search_list_delete(backend, photos_dir):
+    backend.faces.ensure_collection()
+    backend.faces.ensure_collection()  # idempotent
+    indexed = {}
+    for rel in ["faces/biden/biden.jpg", "faces/biden/biden2.jpg", "faces/rose_leslie/img1.jpg"]:
+        key, data = _put_photo(backend, photos_dir, rel, name=rel.replace("/", "_"))
+        response = backend.faces.index_faces(backend.names.pics_bucket, key.key, data,
+                                             external_image_id(key.key))
+        assert not items.shape_errors_index_response(response)
+        assert len(response["FaceRecords"]) == 1
+        indexed[rel] = response["FaceRecords"][0]["Face"]
+    biden, biden2, rose = (indexed[r] for r in indexed)
+    assert biden["ExternalImageId"] == external_image_id("photos/001_test/faces_biden_biden.jpg")
+
+    matches = backend.faces.search_faces(biden["FaceId"], 80.0, 4096)
+    assert [m["Face"]["FaceId"] for m in matches] == [biden2["FaceId"]]
+    assert 80.0 <= matches[0]["Similarity"] <= 100.0
+    assert {f["FaceId"] for f in backend.faces.list_faces()} == {
+        biden["FaceId"], biden2["FaceId"], rose["FaceId"]}
+    with pytest.raises(NotFound):
+        backend.faces.search_faces("00000000-0000-0000-0000-000000000000", 80.0, 10)
+
+    backend.faces.delete_faces([biden2["FaceId"]])
+    assert backend.faces.search_faces(biden["FaceId"], 80.0, 4096) == []
+    assert len(list(backend.faces.list_faces())) == 2
+
+
+# -- the pipeline over the ports -----------------------------------------------------------------
+def test_process_and_search_over_the_ports(backend, photos_dir):
+    backend.faces.ensure_collection()
+    keys = [_put_photo(backend, photos_dir, rel, picset="007_kit")[0] for rel in
+            ["faces/kit_harington/john1.jpeg", "faces/kit_harington/john2.jpeg",
+             "faces/lin_manuel_miranda/lin-manuel-miranda.png"]]
+    photo_items = [_process(backend, key) for key in keys]
+    for key, item in zip(keys, photo_items, strict=True):
+        assert not items.shape_errors_photo_item(item)
+        assert backend.tables.get_pics_item("007_kit", key.name) == item
+        thumb = backend.store.head(backend.names.thumbs_bucket, key.key)
+        assert thumb is not None and 0 < thumb.size
+        assert backend.store.content_type(backend.names.thumbs_bucket, key.key) == \
+            key.content_type
+        image = backend.tables.get_image_item(
+            item["data"]["FaceRecords"][0]["Face"]["ImageId"])
+        assert not items.shape_errors_image_item(image)
+        assert image["image_path"] == key.image_path
+    assert backend.tables.get_pics_item("/", "007_kit")["pic"] == "john1.jpeg"
+
+    face = photo_items[0]["data"]["FaceRecords"][0]["Face"]["FaceId"]
+    payload = search_faces(backend.tables, backend.faces, face)
+    assert payload["statusCode"] == 200
+    assert [e["image_path"] for e in payload["output"]] == ["007_kit/john2.jpeg"]
+
+    # processing again replaces the faces instead of adding more
+    _process(backend, keys[0])
+    assert len(list(backend.faces.list_faces())) == 3
