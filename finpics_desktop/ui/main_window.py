@@ -315,7 +315,10 @@ class MainWindow(QMainWindow):
 
     def on_upload_finished(self, backend: Backend, report) -> None:
         self.message(report.summary(), "info" if report.ok else "warning")
-        self.refresh_picsets(self.root_for(backend))
+        root = self.root_for(backend)
+        if root is not None:
+            self.sources.settle(root, report.picset)
+            self.refresh_picsets(root)
 
     # -- settings and window state ----------------------------------------------------------
     def on_settings(self) -> None:

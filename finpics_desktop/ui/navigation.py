@@ -31,6 +31,7 @@ class Navigator:
         self.loading = False
         self.viewer_from = GRID  # the page Esc returns to from the viewer
         self.search_token = 0
+        self._published_while_listing: list[Entry] = []
 
     @property
     def folder(self):
@@ -48,6 +49,7 @@ class Navigator:
         self._token += 1
         token = self._token
         self.loading = True
+        self._published_while_listing = []
         w.stack.setCurrentIndex(GRID)
         w.model.set_entries([])
         w.info.set_rows([])
@@ -71,6 +73,9 @@ class Navigator:
                 return
             self.loading = False
             w.model.set_entries(entries)
+            late, self._published_while_listing = self._published_while_listing, []
+            for entry in late:  # published after the listing's query ran
+                self.photo_published(entry.backend, entry)
             kind = "picset" if node.kind in (LIBRARY, CLOUD) else "photo"
             w.statusBar().showMessage(f"{len(entries)} {kind}{'s' if len(entries) != 1 else ''}")
             if entries:
@@ -100,7 +105,10 @@ class Navigator:
         """A photo finished publishing: it appears at once if its picset is on screen."""
         loc = self.location
         if loc is None or loc.kind != PICSET_NODE or loc.backend is not backend or (
-                loc.picset != entry.picset) or self.loading:
+                loc.picset != entry.picset):
+            return
+        if self.loading:
+            self._published_while_listing.append(entry)
             return
         if self.w.model.row_of(lambda e: e.name == entry.name) < 0:
             self.w.model.append(entry)

@@ -27,6 +27,7 @@ class Node:
     backend: Backend | None = None
     picset: str | None = None
     loaded: bool = False
+    pending: bool = False  # a picset being published, not in the table yet
 
     @property
     def accepts_drops(self) -> bool:
@@ -124,10 +125,30 @@ class SourcesModel(QStandardItemModel):
         root.setFlags(flags)
 
     def set_picsets(self, root: QStandardItem, picsets: list[Entry]) -> None:
+        """Update in place, newest first: rows that stay keep their selection, and a picset
+        being published stays even before its first photo is in the table."""
         node: Node = root.data(NodeRole)
-        root.removeRows(0, root.rowCount())
-        for entry in picsets:
-            self._add_picset(root, node.backend, entry.picset, entry.title)
+        titles = {e.picset: e.title for e in picsets}
+        for row in range(root.rowCount()):
+            child = root.child(row).data(NodeRole)
+            if child.pending and child.picset not in titles:
+                titles[child.picset] = root.child(row).text()
+            elif child.picset in titles:
+                child.pending = False
+        order = sorted(titles, reverse=True)  # the table's sort order, descending
+        for row in reversed(range(root.rowCount())):
+            if root.child(row).data(NodeRole).picset not in titles:
+                root.removeRow(row)
+        for position, picset in enumerate(order):
+            current = root.child(position) if position < root.rowCount() else None
+            if current is not None and current.data(NodeRole).picset == picset:
+                continue
+            existing = next((r for r in range(root.rowCount())
+                             if root.child(r).data(NodeRole).picset == picset), None)
+            if existing is not None:
+                root.insertRow(position, root.takeRow(existing))
+            else:
+                self._add_picset(root, node.backend, picset, titles[picset], position)
 
     def _add_picset(self, root, backend, picset: str, title: str, row: int | None = None):
         item = self._item(title, Node(PICSET_NODE, backend=backend, picset=picset))
@@ -135,16 +156,28 @@ class SourcesModel(QStandardItemModel):
         if row is None:
             root.appendRow(item)
         else:
-            root.insertRow(row, item)
+            root.insertRow(row, [item])
         return item
 
     def ensure_picset(self, root: QStandardItem, picset: str, title: str) -> QStandardItem:
-        """The picset's row, added at the top (newest first) if it is not there yet."""
+        """The picset's row, added in its place (newest first) if it is not there yet."""
+        position = root.rowCount()
         for row in range(root.rowCount()):
             node = root.child(row).data(NodeRole)
-            if node is not None and node.picset == picset:
+            if node.picset == picset:
                 return root.child(row)
-        return self._add_picset(root, root.data(NodeRole).backend, picset, title, 0)
+            if node.picset < picset and position == root.rowCount():
+                position = row
+        item = self._add_picset(root, root.data(NodeRole).backend, picset, title, position)
+        item.data(NodeRole).pending = True
+        return item
+
+    def settle(self, root: QStandardItem, picset: str) -> None:
+        """Publishing ended: the next refresh shows the picset only if the table has it."""
+        for row in range(root.rowCount()):
+            node = root.child(row).data(NodeRole)
+            if node.picset == picset:
+                node.pending = False
 
     def show_cloud(self, visible: bool, status: str = "") -> QStandardItem | None:
         if visible and self.cloud is None:

@@ -78,9 +78,9 @@ class NewPicsetDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
+        self.photos: list[Path] | None = None
         self.id_edit.textChanged.connect(self.on_id_changed)
         self.on_id_changed(self.id_edit.text())
-        self.photos: list[Path] | None = None
         run_task(lambda: plan_files(self.paths), self.on_planned)
 
     @property

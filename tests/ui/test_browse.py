@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from finpics_desktop.ui.grid import ImageRole
 from ui_helpers import grid_rows, picset_item, select_source
+
+from finpics_desktop.ui.grid import ImageRole
 
 
 def test_open_folder_shows_every_photo(qtbot, window, photos_dir):

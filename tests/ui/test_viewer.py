@@ -8,9 +8,9 @@ import io
 import pytest
 from PIL import Image
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, Qt
+from ui_helpers import grid_rows, picset_item, select_source
 
 from finpics_desktop.ui.main_window import VIEWER
-from ui_helpers import grid_rows, picset_item, select_source
 
 # stored pixels = inverse of the transform the orientation tag asks a viewer to apply
 INVERSE = {1: None, 2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
