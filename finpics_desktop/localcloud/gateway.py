@@ -118,7 +118,34 @@ class Gateway:
                     and k.lower() != "vary"]
             return start_response(status, kept + cors, exc_info)
 
+        if target:
+            return self._json_errors(environ, start)
         return self.moto_app(environ, start)
+
+    def _json_errors(self, environ, start):
+        """moto answers some refusals of JSON-protocol calls (IAM denials) in XML: give the
+        client the JSON error AWS sends (``AccessDeniedException``...)."""
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured.update(status=status, headers=headers, exc_info=exc_info)
+            return lambda data: None
+
+        body = b"".join(self.moto_app(environ, capture))
+        status, headers = captured["status"], captured["headers"]
+        if int(status.split()[0]) >= 400 and body.lstrip().startswith(b"<"):
+            code = re.search(rb"<Code>([^<]*)</Code>", body)
+            message = re.search(rb"<Message>([^<]*)</Message>", body)
+            kind = code[1].decode() if code else "ServiceException"
+            kind = {"AccessDenied": "AccessDeniedException"}.get(kind, kind)
+            text = message[1].decode() if message else kind
+            body = json.dumps({"__type": kind, "message": text, "Message": text}).encode()
+            headers = [(k, v) for k, v in headers
+                       if k.lower() not in ("content-type", "content-length")]
+            headers += [("Content-Type", JSON_11), ("x-amzn-ErrorType", kind),
+                        ("Content-Length", str(len(body)))]
+        start(status, headers, captured["exc_info"])
+        return [body]
 
     @staticmethod
     def _reply(start_response, cors, status: int, headers: dict, body: bytes):
@@ -147,6 +174,7 @@ class Gateway:
             request.check_action_permitted(resource)
         except Exception as e:
             code = getattr(e, "error_type", None) or type(e).__name__
+            code = {"AccessDenied": "AccessDeniedException"}.get(code, code)
             message = getattr(e, "message", None) or str(e) or code
             raise _Denied(403, code, message) from e
 

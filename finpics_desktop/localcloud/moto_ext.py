@@ -13,6 +13,7 @@ from moto.cloudformation import parsing
 from moto.cognitoidentity.models import cognitoidentity_backends
 from moto.core.common_models import CloudFormationModel
 from moto.dynamodb.responses import DynamoHandler
+from moto.iam.models import Role
 from moto.s3 import notifications
 from moto.s3.models import FakeBucket, s3_backends
 from moto.utilities.utils import get_partition
@@ -138,6 +139,51 @@ class LocalBucket(_Model, CloudFormationModel):
                                         region_name) -> None:
         FakeBucket.delete_from_cloudformation_json(resource_name, cloudformation_json,
                                                    account_id, region_name)
+
+
+def _policies_as_text(cloudformation_json: dict) -> dict:
+    """moto keeps a template's inline role policies as dicts, which its IAM checks cannot
+    read: hand them over as JSON text, as the IAM API does."""
+    props = dict(cloudformation_json.get("Properties", {}))
+    props["Policies"] = [
+        {**p, "PolicyDocument": p["PolicyDocument"] if isinstance(p["PolicyDocument"], str)
+         else json.dumps(p["PolicyDocument"])}
+        for p in props.get("Policies", [])]
+    return {**cloudformation_json, "Properties": props}
+
+
+class LocalRole(_Model, CloudFormationModel):
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::IAM::Role"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return Role.cloudformation_name_type()
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return Role.has_cfn_attr(attr)
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id,
+                                        region_name, **kwargs):
+        return Role.create_from_cloudformation_json(
+            resource_name, _policies_as_text(cloudformation_json), account_id, region_name,
+            **kwargs)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name,
+                                        cloudformation_json, account_id, region_name):
+        return Role.update_from_cloudformation_json(
+            original_resource, new_resource_name, _policies_as_text(cloudformation_json),
+            account_id, region_name)
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id,
+                                        region_name) -> None:
+        Role.delete_from_cloudformation_json(resource_name, cloudformation_json, account_id,
+                                             region_name)
 
 
 class LocalIdentityPool(_Model, CloudFormationModel):

@@ -179,7 +179,7 @@ def test_process_and_search_over_the_ports(backend, photos_dir):
         assert not items.shape_errors_photo_item(item)
         assert backend.tables.get_pics_item("007_kit", key.name) == item
         thumb = backend.store.head(backend.names.thumbs_bucket, key.key)
-        assert thumb is not None and 0 < thumb.size
+        assert thumb is not None and thumb.size > 0
         assert backend.store.content_type(backend.names.thumbs_bucket, key.key) == \
             key.content_type
         image = backend.tables.get_image_item(
