@@ -4,31 +4,26 @@ library. Plain Python, runs on a worker thread."""
 
 from __future__ import annotations
 
-import inspect
-
 from finpics_desktop.compose import open_backend
 from finpics_desktop.ports import Backend
-from finpics_desktop.ui.credentials import load_access_keys
+from finpics_desktop.ui.credentials import ACCOUNT, load_access_keys
 from finpics_desktop.ui.settings import AppSettings
 
 
 def cloud_options(settings: AppSettings) -> dict:
-    """What the AWS backend needs beyond the contract's names (None: not set)."""
-    options = {"profile": settings.aws_profile or None,
-               "endpoint_url": settings.endpoint_url or None}
-    keys = load_access_keys()
-    if keys:
-        options["access_key_id"], options["secret_access_key"] = keys
+    """How to reach the cloud: a named profile, or else the keys kept in the OS keyring."""
+    names = settings.resolved_names()
+    options = {"region": names.region, "endpoint_url": settings.endpoint_url or None}
+    if settings.aws_profile:
+        options["profile"] = settings.aws_profile
+    elif load_access_keys() is not None:
+        options["keyring_account"] = ACCOUNT
     return {k: v for k, v in options.items() if v}
 
 
 def open_cloud(settings: AppSettings) -> Backend:
-    """Raises FinpicsError (e.g. the AWS backend is not available, or cannot connect)."""
-    options = cloud_options(settings)
-    params = inspect.signature(open_backend).parameters
-    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        options = {k: v for k, v in options.items() if k in params}
-    return open_backend("aws", names=settings.resolved_names(), **options)
+    """Raises FinpicsError (no credentials, cannot connect...)."""
+    return open_backend("aws", names=settings.resolved_names(), **cloud_options(settings))
 
 
 def describe(settings: AppSettings) -> str:

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import configparser
+import json
 import os
 from pathlib import Path
 
-SERVICE = "finpics-desktop"
-KEY_ID, SECRET = "aws_access_key_id", "aws_secret_access_key"
+# The same entry the AWS backend reads (backends/aws/session.py: KEYRING_SERVICE, account
+# "default", a JSON pair), kept here so that the UI never imports boto3 to store keys.
+SERVICE = "finpics-desktop/aws"
+ACCOUNT = "default"
 _INSECURE_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt.file")
 
 
@@ -69,8 +72,8 @@ def save_access_keys(key_id: str, secret: str) -> None:
         raise RuntimeError(problem)
     import keyring
 
-    keyring.set_password(SERVICE, KEY_ID, key_id)
-    keyring.set_password(SERVICE, SECRET, secret)
+    keyring.set_password(SERVICE, ACCOUNT, json.dumps(
+        {"access_key_id": key_id, "secret_access_key": secret}))
 
 
 def load_access_keys() -> tuple[str, str] | None:
@@ -79,8 +82,8 @@ def load_access_keys() -> tuple[str, str] | None:
     import keyring
 
     try:
-        key_id = keyring.get_password(SERVICE, KEY_ID)
-        secret = keyring.get_password(SERVICE, SECRET)
+        stored = keyring.get_password(SERVICE, ACCOUNT)
+        keys = json.loads(stored) if stored else None
+        return (keys["access_key_id"], keys["secret_access_key"]) if keys else None
     except Exception:  # noqa: BLE001 - a locked or broken keyring means: no keys
         return None
-    return (key_id, secret) if key_id and secret else None

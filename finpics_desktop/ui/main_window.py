@@ -338,10 +338,10 @@ class MainWindow(QMainWindow):
     def restore_state(self) -> None:
         s = QSettings()
         geometry, state = s.value("window/geometry"), s.value("window/state")
-        if isinstance(geometry, QByteArray | bytes):
-            self.restoreGeometry(geometry)
         if isinstance(state, QByteArray | bytes):
             self.restoreState(state)
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(geometry)
         splitter = s.value("window/splitter")
         if isinstance(splitter, QByteArray | bytes):
             self.splitter.restoreState(splitter)

@@ -1,0 +1,134 @@
+"""Settings: QSettings persistence, AWS profiles from the user's config (SSO included), access
+keys only in the OS keyring with a warning when it is not secure, window state restored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from finpics_desktop.ui.credentials import aws_profiles, keyring_problem, load_access_keys
+from finpics_desktop.ui.settings import AppSettings, SettingsDialog
+
+
+class MemoryKeyring(KeyringBackend):
+    """A secure-looking keyring for the test (the machine has none)."""
+
+    priority = 5
+
+    def __init__(self):
+        super().__init__()
+        self.store = {}
+
+    def get_password(self, service, username):
+        return self.store.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.store[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring():
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def fail_keyring():
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_profiles_come_from_the_aws_config(tmp_path, monkeypatch):
+    config = tmp_path / "config"
+    config.write_text("[default]\nregion = eu-west-1\n\n[profile dev]\nregion = us-east-1\n\n"
+                      "[profile sso-admin]\nsso_session = corp\nsso_account_id = 1\n"
+                      "sso_role_name = Admin\n\n[sso-session corp]\nsso_start_url = https://x\n")
+    creds = tmp_path / "credentials"
+    creds.write_text("[ci]\naws_access_key_id = A\naws_secret_access_key = B\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
+    assert aws_profiles() == ["default", "dev", "sso-admin", "ci"]
+
+
+def test_dialog_warns_when_keyring_is_not_secure(qtbot, tmp_path, fail_keyring):
+    assert keyring_problem() is not None
+    dialog = SettingsDialog(AppSettings(), tmp_path / "lib")
+    qtbot.addWidget(dialog)
+    assert "No secure keyring" in dialog.keyring_warning.text()
+    assert not dialog.secret.isEnabled() and not dialog.key_id.isEnabled()
+
+
+def test_settings_persist_and_keys_go_only_to_the_keyring(qtbot, tmp_path, memory_keyring,
+                                                          monkeypatch):
+    config = tmp_path / "config"
+    config.write_text("[profile work]\nsso_start_url = https://x\nsso_region = us-east-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    dialog = SettingsDialog(AppSettings(), tmp_path / "lib")
+    qtbot.addWidget(dialog)
+    assert keyring_problem() is None
+    assert "keyring only" in dialog.keyring_warning.text()
+    # the contract's names are prefilled with their defaults
+    assert dialog.name_edits["pics_bucket"].text() == "finpics-pics"
+    assert dialog.name_edits["search_function"].text() == "finpics-dev-search"
+    assert [dialog.profile.itemText(i) for i in range(dialog.profile.count())] == ["", "work"]
+    dialog.library.setText(str(tmp_path / "my library"))
+    dialog.aws_enabled.setChecked(True)
+    dialog.name_edits["region"].setText("eu-central-1")
+    dialog.name_edits["pics_bucket"].setText("my-pics")
+    dialog.endpoint.setText("http://127.0.0.1:4566")
+    dialog.key_id.setText("AKIATESTKEY")
+    dialog.secret.setText("s3cr3t-value")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    loaded = AppSettings.load()
+    assert loaded.library == str(tmp_path / "my library") and loaded.aws_enabled
+    assert loaded.endpoint_url == "http://127.0.0.1:4566"
+    names = loaded.resolved_names()
+    assert (names.region, names.pics_bucket, names.thumbs_bucket) == (
+        "eu-central-1", "my-pics", "finpics-thumbs")
+    assert load_access_keys() == ("AKIATESTKEY", "s3cr3t-value")
+    settings_file = QSettings().fileName()
+    text = Path(settings_file).read_text(encoding="utf-8")
+    assert "my-pics" in text and "s3cr3t" not in text and "AKIATESTKEY" not in text
+
+
+def test_window_state_is_restored(qtbot, make_window):
+    first = make_window()
+    first.resize(700, 500)  # the offscreen screen is 800 x 600
+    first.info_dock.hide()
+    first.grid.zoom(1)
+    first.close()
+    second = make_window()
+    assert (second.size().width(), second.size().height()) == (700, 500)
+    assert not second.info_dock.isVisible()
+    assert second.grid.cell == first.grid.cell
+
+
+def test_cloud_source_only_when_configured(qtbot, make_window, tmp_path):
+    window = make_window()
+    assert window.sources.cloud is None  # AWS not configured: no cloud source
+    window.close()
+    settings = AppSettings(aws_enabled=True, endpoint_url="http://127.0.0.1:9",
+                           aws_profile="no-such-profile")
+    window = make_window(settings=settings)
+    assert window.sources.cloud is not None and window.sources.cloud.text() == "finpics cloud"
+    qtbot.waitUntil(lambda: any(t.startswith("finpics cloud:") for t in window.messages.texts()),
+                    timeout=30_000)
+    assert "no-such-profile" in next(t for t in window.messages.texts()
+                                     if t.startswith("finpics cloud:"))
