@@ -89,8 +89,9 @@ def cmd_upload(backend, args) -> int:
     target, sources = target_of(backend), [args.folder.absolute()]
     job = None if args.no_resume else journal.find_resumable(target, sources, args.picset)
     last = journal.last_job(target, sources) if not (job or args.picset) else None
-    if last and backend.tables.get_pics_item(PICSET_ROOT, last.picset) is None:
-        last = None  # the folder was published before: into the same picset, not a new one
+    if last and not journal.is_live(last.id) and backend.tables.get_pics_item(
+            PICSET_ROOT, last.picset) is None:
+        last = None  # else the folder was published before: into the same picset, not a new one
     picset = job.picset if job else args.picset or (last and last.picset) or new_picset_id(
         args.folder.resolve().name if args.folder.is_dir() else args.folder.resolve().parent.name,
         [i["sortkey"] for i in backend.tables.query_pics(PICSET_ROOT)])

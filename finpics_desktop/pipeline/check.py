@@ -110,7 +110,7 @@ def scan(store, tables, faces, names) -> list[Problem]:
     for key in sorted(a.objects):
         if key not in a.photos:
             found.append(Problem("object-without-item", key, "stored but never processed"))
-    for key in sorted(a.thumbs - set(a.objects)):
+    for key in sorted(a.thumbs - set(a.objects) - set(a.photos)):  # else the item's repair
         found.append(Problem("thumbnail-without-object", key, "its original is gone"))
 
     image_ids = {}  # image id -> key of the photo item listing it

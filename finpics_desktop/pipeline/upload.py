@@ -81,6 +81,8 @@ class UploadReport:
         done, failed = len(self.with_status(DONE)), len(self.with_status(FAILED))
         planned = done + failed + len(self.with_status(CANCELLED))
         text = f"published {done} of {planned} photo(s) to {self.picset}"
+        if not planned and not self.with_status(SKIPPED):
+            text = f"nothing to publish to {self.picset}: no photos (.jpg, .jpeg, .png) found"
         extras = [f"{n} {s}" for s in (FAILED, CANCELLED, SKIPPED)
                   if (n := len(self.with_status(s)))]
         if self.retries:
@@ -421,6 +423,11 @@ class _Run:
             if self.complete(key):
                 return FileResult(path, SKIPPED, "already published (same content)", key.key)
             return self._process(path, key, digest, resend=False)
+        same = self.picset_hashes().get(digest)
+        if same is not None and same != key.key and p.store.head(
+                p.names.pics_bucket, same) is not None:
+            return FileResult(path, SKIPPED, "already in the picset as "
+                              f"{same.rsplit('/', 1)[-1]!r} (same content)", same)
         if existing is not None:
             if p.on_conflict == "fail":
                 return FileResult(path, FAILED, "a different photo with this name is already in "
@@ -432,12 +439,6 @@ class _Run:
                     self.names_taken.setdefault(key.key, path)
                 if reason := self.claim(key.key):
                     return FileResult(path, SKIPPED, reason, key.key)
-        else:
-            same = self.picset_hashes().get(digest)
-            if same is not None and same != key.key and p.store.head(
-                    p.names.pics_bucket, same) is not None:
-                return FileResult(path, SKIPPED, "already in the picset as "
-                                  f"{same.rsplit('/', 1)[-1]!r} (same content)", same)
         inspect(data, key.name)  # refuses corrupt/bomb/mismatched content before any write
         return self._process(path, key, digest, resend=True, data=data)
 
