@@ -76,8 +76,6 @@ class _Model:
     @classmethod
     def update_from_cloudformation_json(cls, original_resource, new_resource_name,
                                         cloudformation_json, account_id, region_name):
-        cls.delete_from_cloudformation_json(original_resource.physical_resource_id,
-                                            cloudformation_json, account_id, region_name)
         return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json,
                                                    account_id, region_name)
 
@@ -203,6 +201,11 @@ class LocalIdentityPool(_Model, CloudFormationModel):
             open_id_connect_provider_arns=[], cognito_identity_providers=[],
             saml_provider_arns=[], tags={}))
         return cls(created["IdentityPoolId"], {"Name": name})
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name,
+                                        cloudformation_json, account_id, region_name):
+        return original_resource  # the pool keeps its id (its identities stay valid)
 
     @classmethod
     def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id,

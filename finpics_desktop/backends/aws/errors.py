@@ -13,6 +13,8 @@ from botocore.exceptions import (
     NoRegionError,
     PartialCredentialsError,
     ProfileNotFound,
+    SSOError,
+    SSOTokenLoadError,
     TokenRetrievalError,
     UnauthorizedSSOTokenError,
 )
@@ -53,7 +55,8 @@ def translate(error: Exception, what: str, profile: str | None = None) -> Finpic
     login = f"aws sso login --profile {profile}" if profile else "aws sso login"
     if isinstance(error, FinpicsError):
         return error
-    if isinstance(error, UnauthorizedSSOTokenError | TokenRetrievalError):
+    if isinstance(error, UnauthorizedSSOTokenError | TokenRetrievalError | SSOTokenLoadError
+                  | SSOError):
         return CredentialsError(f"{what}: your AWS SSO session has expired; run `{login}`")
     if isinstance(error, NoCredentialsError | PartialCredentialsError):
         return CredentialsError(
