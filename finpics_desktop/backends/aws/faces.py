@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from botocore.exceptions import ClientError
 
-from finpics_desktop.backends.aws.errors import aws_errors, error_code, translate
+from finpics_desktop.backends.aws.errors import error_code, translate
 from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import NotFound
@@ -34,12 +34,13 @@ class RekognitionFaceIndex:
             log.info("created Rekognition collection %s", self.collection)
         except ClientError as e:
             if error_code(e) != "ResourceAlreadyExistsException":
-                raise translate(e, f"creating face collection {self.collection}") from e
+                raise translate(e, f"creating face collection {self.collection}",
+                                self.clients.profile) from e
 
     def index_faces(self, bucket: str, key: str, data: bytes, external_image_id: str) -> dict:
         """IndexFaces reading the original from its bucket (up to 15 MB, where inline bytes
         allow 5 MB); ``data`` is not sent."""
-        with aws_errors(f"indexing the faces of {key} in collection {self.collection}"):
+        with self.clients.errors(f"indexing the faces of {key} in collection {self.collection}"):
             response = self.rekognition.index_faces(
                 CollectionId=self.collection,
                 Image={"S3Object": {"Bucket": bucket, "Name": key}},
@@ -56,17 +57,18 @@ class RekognitionFaceIndex:
         except ClientError as e:
             if error_code(e) == "InvalidParameterException" and "face" in str(e).lower():
                 raise NotFound(f"face {face_id} is not in collection {self.collection!r}") from e
-            raise translate(e, f"searching face {face_id} in collection {self.collection}") from e
+            raise translate(e, f"searching face {face_id} in collection {self.collection}",
+                            self.clients.profile) from e
         return response.get("FaceMatches", [])
 
     def delete_faces(self, face_ids: list[str]) -> None:
         for start in range(0, len(face_ids), DELETE_LIMIT):
-            with aws_errors(f"deleting faces from collection {self.collection}"):
+            with self.clients.errors(f"deleting faces from collection {self.collection}"):
                 self.rekognition.delete_faces(CollectionId=self.collection,
                                               FaceIds=face_ids[start:start + DELETE_LIMIT])
 
     def list_faces(self) -> Iterator[dict]:
-        with aws_errors(f"listing the faces of collection {self.collection}"):
+        with self.clients.errors(f"listing the faces of collection {self.collection}"):
             for page in self.rekognition.get_paginator("list_faces").paginate(
                     CollectionId=self.collection):
                 yield from page.get("Faces", [])
@@ -83,7 +85,7 @@ class LambdaSearch:
 
     def __call__(self, face_id: str) -> items.Item:
         try:
-            with aws_errors(f"invoking search function {self.function}"):
+            with self.clients.errors(f"invoking search function {self.function}"):
                 response = self.clients("lambda").invoke(
                     FunctionName=self.function, InvocationType="RequestResponse",
                     Payload=json.dumps({"faceid": face_id}).encode())

@@ -10,7 +10,7 @@ from pathlib import Path
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
-from finpics_desktop.backends.aws.errors import aws_errors, error_code, translate
+from finpics_desktop.backends.aws.errors import error_code, translate
 from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.domain.errors import NotFound
 from finpics_desktop.ports import ObjectInfo
@@ -43,10 +43,10 @@ class S3ObjectStore:
         except ClientError as e:
             if error_code(e) in ("NoSuchKey", "404"):
                 raise NotFound(f"no object {key!r} in bucket {bucket!r}") from None
-            raise translate(e, f"reading {key} from bucket {bucket}") from e
+            raise translate(e, f"reading {key} from bucket {bucket}", self.clients.profile) from e
 
     def put(self, bucket, key, data, content_type, metadata=None) -> None:
-        with aws_errors(f"writing {key} to bucket {bucket}"):
+        with self.clients.errors(f"writing {key} to bucket {bucket}"):
             if len(data) > self.transfer.multipart_threshold:
                 self.s3.upload_fileobj(io.BytesIO(data), bucket, key,
                                        ExtraArgs=_extra(content_type, metadata),
@@ -56,7 +56,7 @@ class S3ObjectStore:
                                    **_extra(content_type, metadata))
 
     def put_file(self, bucket, key, path: Path, content_type, metadata=None) -> None:
-        with aws_errors(f"uploading {path} to bucket {bucket} as {key}"):
+        with self.clients.errors(f"uploading {path} to bucket {bucket} as {key}"):
             self.s3.upload_file(str(path), bucket, key, ExtraArgs=_extra(content_type, metadata),
                                 Config=self.transfer)
 
@@ -66,7 +66,7 @@ class S3ObjectStore:
         except ClientError as e:
             if error_code(e) in ("404", "NoSuchKey", "NotFound"):
                 return None
-            raise translate(e, f"looking up {key} in bucket {bucket}") from e
+            raise translate(e, f"looking up {key} in bucket {bucket}", self.clients.profile) from e
         return ObjectInfo(key, head["ContentLength"], dict(head.get("Metadata") or {}))
 
     def content_type(self, bucket: str, key: str) -> str | None:
@@ -75,16 +75,16 @@ class S3ObjectStore:
         except ClientError as e:
             if error_code(e) in ("404", "NoSuchKey", "NotFound"):
                 return None
-            raise translate(e, f"looking up {key} in bucket {bucket}") from e
+            raise translate(e, f"looking up {key} in bucket {bucket}", self.clients.profile) from e
 
     def list(self, bucket: str, prefix: str = "") -> Iterator[ObjectInfo]:
         """Keys and sizes in key order (S3's listing carries no metadata: use :meth:`head`)."""
-        with aws_errors(f"listing bucket {bucket}"):
+        with self.clients.errors(f"listing bucket {bucket}"):
             for page in self.s3.get_paginator("list_objects_v2").paginate(
                     Bucket=bucket, Prefix=prefix):
                 for obj in page.get("Contents", []):
                     yield ObjectInfo(obj["Key"], obj["Size"])
 
     def delete(self, bucket: str, key: str) -> None:
-        with aws_errors(f"deleting {key} from bucket {bucket}"):
+        with self.clients.errors(f"deleting {key} from bucket {bucket}"):
             self.s3.delete_object(Bucket=bucket, Key=key)

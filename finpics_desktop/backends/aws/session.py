@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from dataclasses import dataclass
 
 import boto3
 from botocore.config import Config
 
-from finpics_desktop.backends.aws.errors import CredentialsError
+from finpics_desktop.backends.aws.errors import CredentialsError, aws_errors
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,14 @@ class Clients:
         )
         self._lock = threading.Lock()
         self._clients: dict[str, object] = {}
+
+    @property
+    def profile(self) -> str | None:
+        return self.settings.profile or os.environ.get("AWS_PROFILE") or None
+
+    def errors(self, what: str):
+        """``with clients.errors("doing x"):`` raises the project's errors (see errors.py)."""
+        return aws_errors(what, self.profile)
 
     def __call__(self, service: str):
         with self._lock:

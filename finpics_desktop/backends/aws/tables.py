@@ -10,7 +10,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from finpics_desktop.backends.aws.errors import aws_errors, error_code, translate
+from finpics_desktop.backends.aws.errors import error_code, translate
 from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.domain.items import Item
 from finpics_desktop.domain.names import Names
@@ -71,14 +71,14 @@ class DynamoTables:
 
     # -- pics --------------------------------------------------------------------------------
     def get_pics_item(self, primarykey: str, sortkey: str) -> Item | None:
-        with aws_errors(f"reading {primarykey}/{sortkey} from table {self.pics}"):
+        with self.clients.errors(f"reading {primarykey}/{sortkey} from table {self.pics}"):
             got = self.db.get_item(TableName=self.pics, ConsistentRead=True,
                                    Key={"primarykey": _s(primarykey), "sortkey": _s(sortkey)})
         return deserialize(got["Item"]) if "Item" in got else None
 
     def query_pics(self, primarykey: str, descending: bool = False) -> list[Item]:
         found: list[Item] = []
-        with aws_errors(f"listing {primarykey!r} of table {self.pics}"):
+        with self.clients.errors(f"listing {primarykey!r} of table {self.pics}"):
             for page in self.db.get_paginator("query").paginate(
                 TableName=self.pics,
                 KeyConditionExpression="primarykey = :pk",
@@ -89,7 +89,7 @@ class DynamoTables:
         return found
 
     def put_pics_item(self, item: Item) -> None:
-        with aws_errors(f"writing {item.get('primarykey')}/{item.get('sortkey')} to table "
+        with self.clients.errors(f"writing {item.get('primarykey')}/{item.get('sortkey')} to table "
                         f"{self.pics}"):
             self.db.put_item(TableName=self.pics, Item=serialize(item))
 
@@ -106,11 +106,12 @@ class DynamoTables:
         except ClientError as e:
             if error_code(e) == "ConditionalCheckFailedException":
                 return False  # the item exists and has its featured photo already
-            raise translate(e, f"setting the featured photo of picset {picset}") from e
+            raise translate(e, f"setting the featured photo of picset {picset}",
+                            self.clients.profile) from e
 
     def set_picset_cover(self, picset: str, pic: str | None) -> None:
         key = {"primarykey": _s(PICSET_ROOT), "sortkey": _s(picset)}
-        with aws_errors(f"setting the featured photo of picset {picset}"):
+        with self.clients.errors(f"setting the featured photo of picset {picset}"):
             if pic is None:
                 self.db.update_item(TableName=self.pics, Key=key, UpdateExpression="REMOVE pic")
             else:
@@ -119,17 +120,17 @@ class DynamoTables:
                                     ExpressionAttributeValues={":pic": _s(pic)})
 
     def delete_pics_item(self, primarykey: str, sortkey: str) -> None:
-        with aws_errors(f"deleting {primarykey}/{sortkey} from table {self.pics}"):
+        with self.clients.errors(f"deleting {primarykey}/{sortkey} from table {self.pics}"):
             self.db.delete_item(TableName=self.pics,
                                 Key={"primarykey": _s(primarykey), "sortkey": _s(sortkey)})
 
     # -- pics_by_image_id --------------------------------------------------------------------
     def put_image_item(self, item: Item) -> None:
-        with aws_errors(f"writing image {item.get('image_id')} to table {self.images}"):
+        with self.clients.errors(f"writing image {item.get('image_id')} to table {self.images}"):
             self.db.put_item(TableName=self.images, Item=serialize(item))
 
     def get_image_item(self, image_id: str) -> Item | None:
-        with aws_errors(f"reading image {image_id} from table {self.images}"):
+        with self.clients.errors(f"reading image {image_id} from table {self.images}"):
             got = self.db.get_item(TableName=self.images, Key={"image_id": _s(image_id)})
         return deserialize(got["Item"]) if "Item" in got else None
 
@@ -139,7 +140,7 @@ class DynamoTables:
         wanted = list(dict.fromkeys(image_ids))  # BatchGetItem refuses duplicate keys
         if not wanted:
             return [], []
-        with aws_errors(f"reading {len(wanted)} image(s) from table {self.images}"):
+        with self.clients.errors(f"reading {len(wanted)} image(s) from table {self.images}"):
             got = self.db.batch_get_item(RequestItems={
                 self.images: {"Keys": [{"image_id": _s(i)} for i in wanted]}})
         found = [deserialize(i) for i in got.get("Responses", {}).get(self.images, [])]
@@ -147,10 +148,10 @@ class DynamoTables:
         return found, [k["image_id"]["S"] for k in left]
 
     def delete_image_item(self, image_id: str) -> None:
-        with aws_errors(f"deleting image {image_id} from table {self.images}"):
+        with self.clients.errors(f"deleting image {image_id} from table {self.images}"):
             self.db.delete_item(TableName=self.images, Key={"image_id": _s(image_id)})
 
     def scan_image_items(self) -> Iterator[Item]:
-        with aws_errors(f"reading table {self.images}"):
+        with self.clients.errors(f"reading table {self.images}"):
             for page in self.db.get_paginator("scan").paginate(TableName=self.images):
                 yield from (deserialize(i) for i in page.get("Items", []))
