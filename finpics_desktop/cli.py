@@ -16,6 +16,7 @@ from finpics_desktop.cli_cloud import (
     add_aws_options,
     add_cloud_commands,
     backend_options,
+    cloud_workers,
     names_from,
 )
 from finpics_desktop.compose import BACKENDS, open_backend
@@ -98,7 +99,7 @@ def cmd_upload(backend, args) -> int:
     on_conflict = args.on_conflict or ("replace" if args.replace else None) or (
         job.on_conflict if job else "fail")
     publisher = Publisher.for_backend(backend, journal, on_conflict=on_conflict,
-                                      workers=args.workers)
+                                      workers=args.workers or cloud_workers(backend))
     if job:
         print(f"resuming interrupted upload {job.describe()}", file=sys.stderr)
     print(f"publishing {args.folder} as picset {picset} ...", file=sys.stderr)

@@ -16,6 +16,7 @@ from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.names import Names
 
 LOCAL_CLOUD_PORT = 4599
+CLOUD_WORKERS = 8  # photos sent at once to the cloud: network-bound, unlike local processing
 
 
 def add_aws_options(parser: argparse.ArgumentParser) -> None:
@@ -52,6 +53,11 @@ def names_from(args) -> Names:
 def backend_options(args) -> dict:
     return {"profile": args.profile, "region": args.region, "endpoint_url": args.endpoint_url,
             "keyring_account": args.keyring_account}
+
+
+def cloud_workers(backend) -> int | None:
+    """How many photos to send at once: more for the cloud (the default otherwise)."""
+    return CLOUD_WORKERS if backend.process is None else None
 
 
 def add_cloud_commands(sub) -> None:
