@@ -94,7 +94,8 @@ def _clients(args):
                                keyring_account=args.keyring_account))
 
 
-def _print_site(result, stream=sys.stdout) -> None:
+def _print_site(result, stream=None) -> None:
+    stream = stream or sys.stdout
     print(f"stack {result.stack}: {result.status}", file=stream)
     print("public site configuration:", file=stream)
     for key, value in result.site.items():

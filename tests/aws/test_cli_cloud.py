@@ -1,0 +1,73 @@
+"""The cloud commands of the CLI: deploy, reprocess, local-cloud."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from finpics_desktop import cli
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _env_for(cloud, monkeypatch) -> list[str]:
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+    return ["--backend", "aws", "--endpoint-url", cloud.url]
+
+
+def test_deploy_command_prints_the_site_config(cloud, deployed, monkeypatch, capsys):
+    args = _env_for(cloud, monkeypatch)
+    assert cli.main([*args, "deploy", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["site"]["identityPoolId"] == deployed.site["identityPoolId"]
+    assert out["outputs"]["SearchFunction"] == "finpics-dev-search"
+    assert cli.main([*args, "deploy"]) == 0
+    captured = capsys.readouterr()
+    assert "identityPoolId" in captured.out and "stack finpics" in captured.out
+    assert "Rekognition collection finpics is ready" in captured.err
+
+
+def test_reprocess_command_reports(cloud, deployed, monkeypatch, capsys):
+    args = _env_for(cloud, monkeypatch)
+    assert cli.main([*args, "reprocess", "--picset", "499_nothing_here"]) == 0
+    assert "0 original(s) sent to processing" in capsys.readouterr().err
+    assert cli.main([*args, "reprocess", "--picset", "../x"]) == 1
+
+
+def test_names_are_configurable_on_the_command_line(cloud, deployed, monkeypatch, capsys):
+    args = _env_for(cloud, monkeypatch)
+    assert cli.main([*args, "--name", "pics_table=not_there", "picsets"]) == 1
+    assert "table not_there" in capsys.readouterr().err
+    assert cli.main([*args, "--name", "colour=blue", "picsets"]) == 2  # a usage error
+    assert "unknown resource name(s): colour" in capsys.readouterr().err
+
+
+def test_local_cloud_command_prints_its_url_and_stops_on_ctrl_c(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    proc = subprocess.Popen([sys.executable, "-m", "finpics_desktop", "local-cloud", "--port",
+                             str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=tmp_path, env=env)
+    try:
+        url = proc.stdout.readline().strip()
+        assert url == f"http://127.0.0.1:{port}"
+        keys = {"AWS_ACCESS_KEY_ID": "any", "AWS_SECRET_ACCESS_KEY": "any"}
+        listed = subprocess.run(
+            [sys.executable, "-m", "finpics_desktop", "--backend", "aws", "--endpoint-url", url,
+             "picsets", "--json"], capture_output=True, text=True, env={**env, **keys},
+            cwd=tmp_path, check=True)
+        assert json.loads(listed.stdout) == []  # the stack is deployed: the tables exist
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "identityPoolId" in err and f"--endpoint-url {url}" in err
