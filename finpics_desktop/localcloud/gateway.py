@@ -4,6 +4,7 @@ other call passed to moto. Counts the calls it sees (service, operation)."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import threading
@@ -67,6 +68,7 @@ class Gateway:
         self.runner: FunctionRunner | None = None
         self._lock = threading.Lock()
         self.calls: Counter[tuple[str, str]] = Counter()
+        self.unprocessed_batches = 0  # BatchGetItem answers to cut in half (UnprocessedKeys)
 
     # -- bookkeeping -----------------------------------------------------------------------
     def _classify(self, environ) -> tuple[str, str]:
@@ -131,8 +133,18 @@ class Gateway:
             captured.update(status=status, headers=headers, exc_info=exc_info)
             return lambda data: None
 
+        request = None
+        if self.unprocessed_batches and environ.get("HTTP_X_AMZ_TARGET", "").endswith(
+                ".BatchGetItem"):
+            request = self._body(environ)
+            environ["wsgi.input"] = io.BytesIO(request)
         body = b"".join(self.moto_app(environ, capture))
         status, headers = captured["status"], captured["headers"]
+        if request is not None and status.startswith("200"):
+            body = self._leave_unprocessed(json.loads(request), json.loads(body))
+            headers = [(k, v) for k, v in headers
+                       if k.lower() not in ("content-length", "x-amz-crc32")]
+            headers.append(("Content-Length", str(len(body))))
         if int(status.split()[0]) >= 400 and body.lstrip().startswith(b"<"):
             code = re.search(rb"<Code>([^<]*)</Code>", body)
             message = re.search(rb"<Message>([^<]*)</Message>", body)
@@ -146,6 +158,24 @@ class Gateway:
                         ("Content-Length", str(len(body)))]
         start(status, headers, captured["exc_info"])
         return [body]
+
+    def _leave_unprocessed(self, request: dict, response: dict) -> bytes:
+        """Like a throttled DynamoDB: answer only the first half of each table's keys and
+        return the rest as ``UnprocessedKeys``."""
+        with self._lock:
+            self.unprocessed_batches -= 1
+        unprocessed = {}
+        for table, wanted in request.get("RequestItems", {}).items():
+            keys = wanted["Keys"]
+            if len(keys) < 2:
+                continue
+            kept, left = keys[: len(keys) // 2], keys[len(keys) // 2:]
+            response["Responses"][table] = [
+                item for item in response["Responses"].get(table, [])
+                if any(all(item.get(a) == v for a, v in key.items()) for key in kept)]
+            unprocessed[table] = {**wanted, "Keys": left}
+        response["UnprocessedKeys"] = unprocessed
+        return json.dumps(response).encode()
 
     @staticmethod
     def _reply(start_response, cors, status: int, headers: dict, body: bytes):

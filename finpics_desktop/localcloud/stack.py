@@ -147,6 +147,10 @@ class LocalCloud:
         """Returns when every S3 event delivered so far has been processed."""
         self.gateway.runner.wait_idle()
 
+    def leave_unprocessed(self, batches: int) -> None:
+        """The next ``batches`` BatchGetItem answers return half their keys as UnprocessedKeys."""
+        self.gateway.unprocessed_batches = batches
+
     @property
     def calls(self):
         return self.gateway.calls

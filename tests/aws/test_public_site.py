@@ -25,8 +25,11 @@ PHOTO = "lin-manuel-miranda.png"
 def published(cloud, deployed, photos_dir):
     backend = open_aws(Names(), cloud.settings())
     data = (photos_dir / "faces/lin_manuel_miranda" / PHOTO).read_bytes()
-    backend.store.put("finpics-pics", f"photos/{PICSET}/{PHOTO}", data, "image/png")
-    cloud.wait_idle()
+    with cloud.iam_enforced():  # processed with nothing but the processing role's rights
+        backend.store.put("finpics-pics", f"photos/{PICSET}/{PHOTO}", data, "image/png")
+        backend.store.put("finpics-pics", f"photos/{PICSET}/copy.png", data, "image/png")
+        cloud.wait_idle()
+    assert cloud.event_errors == []
     item = backend.tables.get_pics_item(PICSET, PHOTO)
     yield item["data"]["FaceRecords"][0]["Face"]["FaceId"]
     backend.close()
@@ -77,7 +80,7 @@ def test_site_reads_a_picset_and_an_item(site, enforced):
     got = site["dynamodb"].query(
         TableName="pics", KeyConditionExpression="primarykey = :k",
         ExpressionAttributeValues={":k": {"S": PICSET}})
-    assert [i["sortkey"]["S"] for i in got["Items"]] == [PHOTO]
+    assert [i["sortkey"]["S"] for i in got["Items"]] == ["copy.png", PHOTO]
     item = site["dynamodb"].get_item(TableName="pics", Key={
         "primarykey": {"S": "/"}, "sortkey": {"S": PICSET}})["Item"]
     assert item["pic"]["S"] == PHOTO
@@ -87,8 +90,9 @@ def test_site_invokes_search(site, published, enforced):
     response = site["lambda"].invoke(FunctionName="finpics-dev-search",
                                      Payload=json.dumps({"faceid": published}))
     assert "FunctionError" not in response
-    payload = json.loads(response["Payload"].read())
-    assert payload == {"statusCode": 200, "output": []}  # the only photo of that person
+    payload = json.loads(response["Payload"].read())  # the search role's rights suffice
+    assert payload["statusCode"] == 200
+    assert [e["image_path"] for e in payload["output"]] == [f"{PICSET}/copy.png"]
 
 
 def test_site_may_not_write_tables(site, enforced):

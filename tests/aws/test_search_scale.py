@@ -72,3 +72,27 @@ def test_aws_calls_per_search(big_album, cloud):
         ("rekognition", "SearchFaces"): 1,
         ("dynamodb", "BatchGetItem"): math.ceil((PHOTOS - 1) / 100),
     }
+
+
+def test_unprocessed_keys_are_retried_until_every_photo_is_found(big_album, cloud):
+    backend, faces = big_album
+    found, left = backend.tables.batch_get_image_items([f["ImageId"] for f in faces[:10]])
+    assert len(found) == 10 and left == []
+    cloud.leave_unprocessed(1)
+    found, left = backend.tables.batch_get_image_items([f["ImageId"] for f in faces[:10]])
+    assert len(found) == 5 and sorted(left) == sorted(f["ImageId"] for f in faces[5:10])
+
+    cloud.leave_unprocessed(3)
+    cloud.reset_calls()
+    payload = backend.search(faces[5]["FaceId"])
+    assert {e["image_id"] for e in payload["output"]} == {
+        f["ImageId"] for f in faces if f is not faces[5]}
+    assert cloud.calls[("dynamodb", "BatchGetItem")] > math.ceil((PHOTOS - 1) / 100)
+
+
+def test_list_faces_pages(big_album, cloud):
+    backend, faces = big_album
+    assert {f["FaceId"] for f in backend.faces.list_faces()} == {f["FaceId"] for f in faces}
+    pages = list(backend.faces.rekognition.get_paginator("list_faces").paginate(
+        CollectionId=backend.names.collection, PaginationConfig={"PageSize": 50}))
+    assert [len(p["Faces"]) for p in pages] == [50, 50, 50, 1]
