@@ -68,7 +68,8 @@ def target_of(backend) -> str:
     if backend.kind == "local" and library:
         return f"local:{Path(library).expanduser().resolve()}"
     names = backend.names
-    return f"{backend.kind}:{names.region}/{names.pics_bucket}"
+    endpoint = (backend.settings or {}).get("endpoint_url") or "aws"
+    return f"{backend.kind}:{endpoint}:{names.region}/{names.pics_bucket}"
 
 
 def _pid_alive(pid: int) -> bool:

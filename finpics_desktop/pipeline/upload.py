@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 DONE, FAILED, SKIPPED, CANCELLED = "done", "failed", "skipped", "cancelled"
 CONFLICT_CHOICES = ("fail", "replace", "rename")
+ALREADY = "already published (same content)"
 _JOURNAL_STATE = {DONE: jr.PROCESSED, FAILED: jr.FAILED, SKIPPED: jr.SKIPPED,
                   CANCELLED: jr.CANCELLED}
 
@@ -259,6 +260,7 @@ class Publisher:
                 job_id = self.journal.start_job(self.target, picset, resolved, self.on_conflict)
             else:
                 self.journal.take_over(job_id)
+                run.previous = self.journal.files(job_id)
             self.journal.plan(job_id, photos)
             for r in skipped:
                 self.journal.record(job_id, r.path, _JOURNAL_STATE[r.status], reason=r.reason)
@@ -275,7 +277,9 @@ class Publisher:
             else:
                 result = run.one(path)
             if self.journal is not None:
-                self.journal.record(job_id, path, _JOURNAL_STATE[result.status],
+                state = jr.PROCESSED if result.reason == ALREADY else _JOURNAL_STATE[
+                    result.status]
+                self.journal.record(job_id, path, state,
                                     reason=result.reason, key=result.key)
             with lock:
                 finished += 1
@@ -316,6 +320,7 @@ class _Run:
         self.photos = photos
         self.duplicate_of: dict[Path, Path] = {}  # a file -> the earlier file with its content
         self.claimed: set[str] = set()
+        self.previous: dict[str, jr.FileEntry] = {}  # the journal of the job being resumed
         self._picset_hashes: dict[str, str] | None = None
 
     # -- shared state ----------------------------------------------------------------------------
@@ -418,10 +423,14 @@ class _Run:
         if reason := self.claim(key.key):
             return FileResult(path, SKIPPED, reason, key.key)
 
+        before = self.previous.get(str(path))
+        if before is not None and before.state == jr.PROCESSED and before.sha256 == digest and (
+                before.key == key.key):  # resuming: published whole by this job already
+            return FileResult(path, SKIPPED, ALREADY, key.key)
         existing = p.store.head(p.names.pics_bucket, key.key)
         if existing is not None and existing.sha256 == digest:
             if self.complete(key):
-                return FileResult(path, SKIPPED, "already published (same content)", key.key)
+                return FileResult(path, SKIPPED, ALREADY, key.key)
             return self._process(path, key, digest, resend=False)
         same = self.picset_hashes().get(digest)
         if same is not None and same != key.key and p.store.head(
