@@ -6,6 +6,8 @@ from __future__ import annotations
 import importlib.util
 import math
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,40 +40,56 @@ class DetectedFace:
 
 
 class FaceEngine:
-    """Thread-safe: dlib releases the GIL while it works, so each thread gets its own models
-    (the ResNet keeps per-call state) and photos are analysed in parallel."""
+    """Thread-safe: dlib releases the GIL while it works, so each call borrows its own set of
+    models (the ResNet keeps per-call state) and photos are analysed in parallel. Idle sets are
+    kept for the next call, whichever thread makes it (a server or a thread pool that starts
+    new threads must not pay the ~0.5 s model load per photo)."""
 
     def __init__(self, detect_side: int = DETECT_SIDE, upsample: int = UPSAMPLE):
         self.detect_side = detect_side
         self.upsample = upsample
-        self._local = threading.local()
+        self._idle: list[tuple] = []
+        self._idle_lock = threading.Lock()
 
-    def _models(self):
-        models = getattr(self._local, "models", None)
+    @contextmanager
+    def _borrow(self) -> Iterator[tuple]:
+        with self._idle_lock:
+            models = self._idle.pop() if self._idle else None
         if models is None:
-            import dlib  # heavy: only when a face is analysed
+            models = self._load()
+        try:
+            yield models
+        finally:
+            with self._idle_lock:
+                self._idle.append(models)
 
-            path = models_dir()
-            models = (
-                dlib.get_frontal_face_detector(),
-                dlib.shape_predictor(str(path / "shape_predictor_5_face_landmarks.dat")),
-                dlib.face_recognition_model_v1(
-                    str(path / "dlib_face_recognition_resnet_model_v1.dat")),
-            )
-            self._local.models = models
-        return models
+    @staticmethod
+    def _load() -> tuple:
+        import dlib  # heavy: only when a face is analysed
+
+        path = models_dir()
+        return (
+            dlib.get_frontal_face_detector(),
+            dlib.shape_predictor(str(path / "shape_predictor_5_face_landmarks.dat")),
+            dlib.face_recognition_model_v1(
+                str(path / "dlib_face_recognition_resnet_model_v1.dat")),
+        )
 
     def analyze(self, data: bytes, name: str) -> list[DetectedFace]:
         """Every face found in the upright photo, left to right."""
         image, _info = decode_upright(data, name, self.detect_side)
         pixels = np.asarray(image)
         height, width = pixels.shape[:2]
-        detector, predictor, encoder = self._models()
-        rects, scores, _ = detector.run(pixels, self.upsample, 0.0)
+        with self._borrow() as (detector, predictor, encoder):
+            rects, scores, _ = detector.run(pixels, self.upsample, 0.0)
+            found = []
+            for rect, score in sorted(zip(rects, scores, strict=True),
+                                      key=lambda rs: rs[0].left()):
+                shape = predictor(pixels, rect)
+                found.append((rect, score, shape, np.asarray(
+                    encoder.compute_face_descriptor(pixels, shape), dtype=np.float32)))
         faces = []
-        for rect, score in sorted(zip(rects, scores, strict=True), key=lambda rs: rs[0].left()):
-            shape = predictor(pixels, rect)
-            vector = np.asarray(encoder.compute_face_descriptor(pixels, shape), dtype=np.float32)
+        for rect, score, shape, vector in found:
             left, top = max(rect.left(), 0), max(rect.top(), 0)
             right, bottom = min(rect.right(), width - 1), min(rect.bottom(), height - 1)
             faces.append(DetectedFace(
