@@ -142,21 +142,6 @@ def plan_files(sources: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
     return photos, skipped
 
 
-_POOLS: dict[int, ThreadPoolExecutor] = {}
-_POOLS_LOCK = threading.Lock()
-
-
-def _worker_pool(workers: int) -> ThreadPoolExecutor:
-    """Publishing threads live as long as the process: the face engine keeps its models per
-    thread, and loading them again for every job would cost more than small jobs themselves."""
-    with _POOLS_LOCK:
-        pool = _POOLS.get(workers)
-        if pool is None:
-            pool = _POOLS[workers] = ThreadPoolExecutor(
-                workers, thread_name_prefix=f"publish-{workers}")
-        return pool
-
-
 class _MemoryClaims:
     """Claims of keys by jobs of this process when no journal is kept."""
 
@@ -291,9 +276,9 @@ class Publisher:
 
         state = jr.CANCELLED
         try:
-            pool = _worker_pool(self.workers)
-            run.find_duplicates(pool)
-            list(pool.map(one, photos))
+            with ThreadPoolExecutor(self.workers, thread_name_prefix="publish") as pool:
+                run.find_duplicates(pool)
+                list(pool.map(one, photos))
             run.sweep_faces()
             state = jr.CANCELLED if self.cancel_event.is_set() else jr.FINISHED
         finally:
