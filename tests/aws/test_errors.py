@@ -19,7 +19,7 @@ from finpics_desktop.backends.aws.session import (
 )
 from finpics_desktop.domain.errors import BackendError, NotFound
 from finpics_desktop.domain.names import Names
-from tests.aws.conftest import fresh_names
+from tests.aws.aws_helpers import fresh_names
 
 
 def _client_error(code: str, message: str = "boom") -> ClientError:

@@ -13,7 +13,7 @@ from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.lambdas import process as process_lambda
 from finpics_desktop.lambdas import search as search_lambda
 from finpics_desktop.lambdas.process import event_key
-from tests.aws.conftest import create_resources, fresh_names
+from tests.aws.aws_helpers import create_resources, fresh_names
 
 
 def _record(bucket: str, key: str, event: str = "ObjectCreated:Put") -> dict:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from finpics_desktop.backends.aws.backend import open_aws
-from tests.aws.conftest import create_resources, fresh_names
+from tests.aws.aws_helpers import create_resources, fresh_names
 
 PHOTOS = 151  # the searched face's own photo + 150 others
 

@@ -102,6 +102,9 @@ class Clients:
             s3={"addressing_style": "path"} if settings.endpoint_url else None,
             connect_timeout=10,
             read_timeout=120,
+            # no per-request CRC32 trailer (aws-chunked bodies) on uploads: the content's
+            # SHA-256 travels in the object's metadata, and TLS protects the transfer
+            request_checksum_calculation="when_required",
         )
         self._lock = threading.Lock()
         self._clients: dict[str, object] = {}
