@@ -66,6 +66,7 @@ class UploadReport:
     results: list[FileResult] = field(default_factory=list)
     job_id: int | None = None
     retries: int = 0  # transient backend failures retried during the job
+    swept: int = 0  # stray faces (of a killed run or a lost IndexFaces answer) removed
 
     def with_status(self, status: str) -> list[FileResult]:
         return [r for r in self.results if r.status == status]
@@ -88,6 +89,8 @@ class UploadReport:
                   if (n := len(self.with_status(s)))]
         if self.retries:
             extras.append(f"{self.retries} transient error(s) retried")
+        if self.swept:
+            extras.append(f"{self.swept} stray face(s) removed")
         return text + (f" ({', '.join(extras)})" if extras else "")
 
 
@@ -279,7 +282,7 @@ class Publisher:
             with ThreadPoolExecutor(self.workers, thread_name_prefix="publish") as pool:
                 run.find_duplicates(pool)
                 list(pool.map(one, photos))
-            run.sweep_faces()
+            report.swept = run.sweep_faces()
             state = jr.CANCELLED if self.cancel_event.is_set() else jr.FINISHED
         finally:
             report.retries = self.retry.retries - retries_before
