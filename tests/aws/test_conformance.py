@@ -11,6 +11,7 @@ from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import NotFound
 from finpics_desktop.domain.keys import photo_key
 from finpics_desktop.pipeline.process import external_image_id, process_new_image
+from finpics_desktop.pipeline.remove import remove_photo
 from finpics_desktop.pipeline.search import batch_get_all, search_faces
 from finpics_desktop.ports import HASH_METADATA
 
@@ -196,3 +197,25 @@ def test_process_and_search_over_the_ports(backend, photos_dir):
     # processing again replaces the faces instead of adding more
     _process(backend, keys[0])
     assert len(list(backend.faces.list_faces())) == 3
+
+
+def test_removing_a_photo_leaves_nothing_behind(backend, photos_dir):
+    backend.faces.ensure_collection()
+    first, _ = _put_photo(backend, photos_dir, "faces/rose_leslie/img1.jpg", picset="008_rose")
+    second, _ = _put_photo(backend, photos_dir, "faces/rose_leslie/img2.jpg", picset="008_rose")
+    item = _process(backend, first)
+    _process(backend, second)
+    assert backend.tables.get_pics_item("/", "008_rose")["pic"] == "img1.jpg"
+
+    remove_photo(backend.store, backend.tables, backend.faces, backend.names, first)
+    assert backend.tables.get_pics_item("008_rose", "img1.jpg") is None
+    assert backend.tables.get_image_item(item["data"]["FaceRecords"][0]["Face"]["ImageId"]) is None
+    assert backend.store.head(backend.names.pics_bucket, first.key) is None
+    assert backend.store.head(backend.names.thumbs_bucket, first.key) is None
+    assert len(list(backend.faces.list_faces())) == 1
+    assert backend.tables.get_pics_item("/", "008_rose")["pic"] == "img2.jpg"
+
+    remove_photo(backend.store, backend.tables, backend.faces, backend.names, second)
+    assert backend.tables.get_pics_item("/", "008_rose") is None
+    assert list(backend.store.list(backend.names.pics_bucket, "photos/008_rose/")) == []
+    assert list(backend.faces.list_faces()) == []
