@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
+from boto3.s3.transfer import TransferConfig
+from PIL import Image
 
 from finpics_desktop import cli
 from finpics_desktop.backends.aws.backend import open_aws
+from finpics_desktop.backends.aws.objects import S3ObjectStore
+from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.domain import items
 from finpics_desktop.domain.names import Names
 
@@ -125,3 +130,28 @@ def test_uploading_again_sends_nothing(album, aws_env, photos_dir, cloud, capsys
                      "101_biden"]) == 0
     assert not [c for c in cloud.calls if c == ("s3", "PUTObject")]
     cloud.wait_idle()
+
+
+def test_a_multipart_upload_is_processed_too(cloud, deployed, photos_dir, tmp_path):
+    # a big photo with camera-like grain: over the 5 MB minimum part size
+    with Image.open(photos_dir / "faces/biden/biden.jpg") as im:
+        scale = 6000 / max(im.size)
+        big = np.asarray(im.convert("RGB").resize(
+            (round(im.width * scale), round(im.height * scale))), dtype=np.int16)
+    grain = np.random.default_rng(3).normal(0, 5, big.shape)
+    path = tmp_path / "big biden.jpg"
+    Image.fromarray(np.clip(big + grain, 0, 255).astype(np.uint8)).save(path, quality=98)
+    assert path.stat().st_size > 5 * 1024 * 1024
+    store = S3ObjectStore(Clients(cloud.settings()), TransferConfig(
+        multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024))
+    cloud.reset_calls()
+    store.put_file("finpics-pics", "photos/104_big/big biden.jpg", path, "image/jpeg")
+    assert cloud.calls[("s3", "POSTObject")] == 2  # CreateMultipartUpload, Complete...
+    assert cloud.calls[("s3", "PUTObject")] >= 2  # ... and the parts
+    cloud.wait_idle()
+    assert cloud.event_errors == []
+    backend = open_aws(Names(), cloud.settings())
+    item = backend.tables.get_pics_item("104_big", "big biden.jpg")
+    assert len(item["data"]["FaceRecords"]) == 1
+    assert backend.store.head("finpics-thumbs", "photos/104_big/big biden.jpg").size < 100_000
+    backend.close()
