@@ -105,7 +105,9 @@ def cmd_upload(backend, args) -> int:
     print(f"publishing {args.folder} as picset {picset} ...", file=sys.stderr)
 
     def progress(result, finished, total):
-        detail = f" ({result.faces} face(s))" if result.status == "done" else (
+        faces = (" (the cloud finds the faces)" if backend.process is None
+                 else f" ({result.faces} face(s))")
+        detail = faces if result.status == "done" else (
             f": {result.reason}" if result.reason else "")
         print(f"[{finished}/{total}] {result.status:9} {result.name}{detail}", file=sys.stderr)
 

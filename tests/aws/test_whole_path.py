@@ -122,6 +122,8 @@ def test_cli_reads_the_cloud(album, aws_env, capsys):
         "biden.jpg", "biden2.jpg"]
     assert cli.main([*aws_env, "search", _face(album, "101_biden", "biden2.jpg")]) == 0
     assert "101_biden/biden.jpg" in capsys.readouterr().out
+    assert cli.main([*aws_env, "check"]) == 0
+    assert "consistent" in capsys.readouterr().err
 
 
 def test_uploading_again_sends_nothing(album, aws_env, photos_dir, cloud, capsys):
