@@ -15,6 +15,8 @@ What is looked for, each a :class:`Problem` kind:
 - ``missing-featured``: a picset whose featured photo no longer exists -> another photo of
   the picset is featured, or the empty picset's entry is removed.
 - ``picset-without-entry``: photos in a picset the list does not show -> entry added.
+- ``half-written-file``: a temporary file of a write killed midway (stores that keep them,
+  like the local library's folders; older than :data:`STALE_AFTER`) -> deleted.
 """
 
 from __future__ import annotations
@@ -36,8 +38,9 @@ log = logging.getLogger(__name__)
 KINDS = (
     "item-without-object", "object-without-item", "item-without-thumbnail",
     "thumbnail-without-object", "image-item-missing", "stray-image-item",
-    "face-without-item", "missing-featured", "picset-without-entry",
+    "face-without-item", "missing-featured", "picset-without-entry", "half-written-file",
 )
+STALE_AFTER = 900.0  # seconds: a temporary file younger than this may belong to a live upload
 _FIRST = KINDS[:4]  # repaired first; the rest is looked at again afterwards
 
 
@@ -99,9 +102,15 @@ class _Album:
         self.faces = list(faces.list_faces())
 
 
-def scan(store, tables, faces, names) -> list[Problem]:
+def scan(store, tables, faces, names, stale_after: float = STALE_AFTER) -> list[Problem]:
     a = _Album(store, tables, faces, names)
     found: list[Problem] = []
+    temporaries = getattr(store, "stale_temporaries", None)
+    if temporaries is not None:
+        for bucket in (names.pics_bucket, names.thumbs_bucket):
+            for rel in temporaries(bucket, stale_after):
+                found.append(Problem("half-written-file", f"{bucket}/{rel}",
+                                     "left by a write that was killed midway"))
     for key in sorted(a.photos):
         if key not in a.objects:
             found.append(Problem("item-without-object", key, "the original is missing"))
@@ -180,6 +189,9 @@ def _repair_one(problem: Problem, store, tables, faces, names, process) -> None:
         tables.delete_image_item(subject)
     elif kind == "face-without-item":
         faces.delete_faces([subject])
+    elif kind == "half-written-file":
+        bucket, _, relative = subject.partition("/")
+        store.delete_temporary(bucket, relative)
     elif kind in ("missing-featured", "picset-without-entry"):
         rest = tables.query_pics(subject)
         if rest:
@@ -188,18 +200,22 @@ def _repair_one(problem: Problem, store, tables, faces, names, process) -> None:
             tables.delete_pics_item(PICSET_ROOT, subject)
 
 
-def check(backend, *, repair: bool = False) -> CheckReport:
+def check(backend, *, repair: bool = False, stale_after: float = STALE_AFTER) -> CheckReport:
     """Scan the backend; with ``repair``, fix every problem found and scan again."""
     store, tables = with_retries(backend.store), with_retries(backend.tables)
     faces, names = with_retries(backend.faces), backend.names
-    found = scan(store, tables, faces, names)
+
+    def rescan() -> list[Problem]:
+        return scan(store, tables, faces, names, stale_after)
+
+    found = rescan()
     report = CheckReport(found=found, repaired=repair)
     if not repair or not found:
         return report
     todo = [p for p in found if p.kind in _FIRST]
     for phase in (0, 1):
         if phase == 1:  # what the first repairs changed: look again at items, faces, covers
-            todo = [p for p in scan(store, tables, faces, names) if p.kind not in _FIRST]
+            todo = [p for p in rescan() if p.kind not in _FIRST]
         for problem in sorted(todo, key=lambda p: KINDS.index(p.kind)):
             try:
                 _repair_one(problem, store, tables, faces, names, backend.process)
@@ -209,8 +225,8 @@ def check(backend, *, repair: bool = False) -> CheckReport:
                 log.exception("repairing %s failed", problem.line())
                 report.errors.append(f"{problem.subject}: cannot repair: "
                                      f"{type(e).__name__}: {e}")
-    report.remaining = scan(store, tables, faces, names)
+    report.remaining = rescan()
     return report
 
 
-__all__ = ["KINDS", "CheckReport", "Problem", "check", "scan"]
+__all__ = ["KINDS", "STALE_AFTER", "CheckReport", "Problem", "check", "scan"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from PIL import Image
 from reliability_helpers import counts, faces_per_photo, image_bytes, jpeg, small_faces
@@ -91,6 +93,14 @@ def entry_gone(b):
     b.tables.delete_pics_item("/", PICSET)
 
 
+def half_written(b):
+    folder = b.store.path(b.names.pics_bucket, key("a_face.jpg")).parent
+    old, young = folder / ".tmp-0123456789abcdef", folder / ".tmp-live-upload"
+    old.write_bytes(b"\xff\xd8 half a photo")
+    young.write_bytes(b"\xff\xd8 being written right now")
+    os.utime(old, (old.stat().st_atime - 3600, old.stat().st_mtime - 3600))
+
+
 BREAKS = {
     "item-without-object": delete_original,
     "item-without-object/by-hand": delete_original_file_by_hand,
@@ -103,6 +113,7 @@ BREAKS = {
     "face-without-item": faces_without_item,
     "missing-featured": featured_gone,
     "picset-without-entry": entry_gone,
+    "half-written-file": half_written,
 }
 
 
@@ -125,6 +136,9 @@ def test_break_then_repair(album, case):
         assert listed == indexed, name
     entry = b.tables.get_pics_item("/", PICSET)
     assert entry is not None and _item(b, entry["pic"]) is not None
+    if case == "half-written-file":  # a live upload's temporary file is left alone
+        folder = b.store.path(b.names.pics_bucket, key("a_face.jpg")).parent
+        assert sorted(p.name for p in folder.glob(".tmp-*")) == [".tmp-live-upload"]
 
 
 def test_repairs_processes_the_unprocessed_and_removes_the_missing(album):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -105,6 +106,23 @@ class FolderObjectStore:
                     found.append(ObjectInfo(key, (Path(dirpath) / name).stat().st_size,
                                             meta.get(key, {})))
         yield from sorted(found, key=lambda o: o.key)
+
+    # -- what a killed writer left: used by ``check --repair`` -------------------------------
+    def stale_temporaries(self, bucket: str, older_than: float = 900.0) -> list[str]:
+        """Half-written files (``.tmp-*``) of a writer killed mid-write, relative to the bucket
+        folder; only those older than ``older_than`` seconds (a live writer's are younger)."""
+        base = self._bucket_dir(bucket)
+        if not base.is_dir():
+            return []
+        now = time.time()
+        return sorted(p.relative_to(base).as_posix() for p in base.rglob(f"{TMP_PREFIX}*")
+                      if p.is_file() and now - p.stat().st_mtime > older_than)
+
+    def delete_temporary(self, bucket: str, relative: str) -> None:
+        parts = relative.split("/")
+        if not parts[-1].startswith(TMP_PREFIX) or any(p in ("", ".", "..") for p in parts):
+            raise InvalidName(f"{relative!r} is not a temporary file")
+        self._bucket_dir(bucket).joinpath(*parts).unlink(missing_ok=True)
 
     def delete(self, bucket: str, key: str) -> None:
         path = self.path(bucket, key)
