@@ -250,3 +250,60 @@ def test_nfc_and_nfd_spellings_of_one_name(tmp_path, library):
     failed = report.with_status(FAILED)[0]
     assert "same name as" in failed.reason and "once Unicode-normalised" in failed.reason
     assert [i["sortkey"] for i in library.tables.query_pics(PICSET)] == ["café.jpg"]
+
+
+@pytest.mark.parametrize(("picset", "message"), [
+    ("../evil", "picset id '../evil' contains a slash"),
+    ("/etc/finpics", "picset id '/etc/finpics' contains a slash"),
+    ("001_a/../../b", "contains a slash"),
+    ("001_..", "picset id '001_..' contains '..'"),
+    ("..", "picset id '..' contains '..'"),
+    ("C:\\temp", "contains a slash"),
+    ("001_ok\x00", "contains a control character"),
+    ("", "picset id is empty"),
+], ids=["dotdot", "absolute", "nested-dotdot", "trailing-dotdot", "only-dotdot", "windows",
+        "nul", "empty"])
+def test_picset_ids_with_paths_are_refused(tmp_path, library, picset, message):
+    from finpics_desktop.domain.errors import InvalidName
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "good.jpg").write_bytes(GOOD)
+    before = snapshot(tmp_path, exclude=tmp_path / "library")
+    with pytest.raises(InvalidName, match=re.escape(message)):
+        Publisher.for_backend(library).publish([src], picset)
+    assert snapshot(tmp_path, exclude=tmp_path / "library") == before
+    assert list(library.store.list(library.names.pics_bucket)) == []
+    assert library.tables.query_pics("/") == []
+
+
+def test_cli_refuses_a_picset_id_with_a_path(tmp_path, capsys):
+    from finpics_desktop import cli
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "good.jpg").write_bytes(GOOD)
+    code = cli.main(["--library", str(tmp_path / "lib"), "upload", str(src), "--picset",
+                     "../../escape"])
+    assert code == 1
+    assert "finpics-desktop: picset id '../../escape' contains a slash" in (
+        capsys.readouterr().err)
+    assert not (tmp_path / "escape").exists() and not (tmp_path.parent / "escape").exists()
+
+
+@pytest.mark.parametrize("key", [
+    "photos/001_x/../../../evil.jpg", "/etc/evil.jpg", "photos/../evil.jpg",
+    "photos/001_x/sub/../evil.jpg", "../../outside.jpg", "photos/001_x/.tmp-reserved.jpg",
+])
+def test_object_keys_with_paths_are_refused(tmp_path, library, key):
+    from finpics_desktop.domain.errors import InvalidName
+    from finpics_desktop.pipeline.process import process_new_image
+
+    before = snapshot(tmp_path, exclude=tmp_path / "library")
+    with pytest.raises(InvalidName):
+        library.store.put(library.names.pics_bucket, key, GOOD, "image/jpeg")
+    with pytest.raises(InvalidName):
+        process_new_image(library.store, library.tables, library.faces, library.names,
+                          library.names.pics_bucket, key)
+    assert snapshot(tmp_path, exclude=tmp_path / "library") == before
+    assert not list((tmp_path / "library").rglob("evil.jpg"))
