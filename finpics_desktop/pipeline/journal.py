@@ -75,8 +75,8 @@ def target_of(backend) -> str:
 def _pid_alive(pid: int) -> bool:
     if pid == os.getpid():
         return False  # this process: only the jobs in _LIVE are alive
-    if os.name != "posix":  # no cheap portable check: trust the journal's state
-        return True
+    if os.name == "nt":  # not exercised by the tests (they run on Linux)
+        return _windows_pid_alive(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -84,6 +84,21 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _windows_pid_alive(pid: int) -> bool:
+    import ctypes
+
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return False
+    try:
+        code = ctypes.c_ulong()
+        return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and (
+            code.value == 259)  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 @dataclass(frozen=True)

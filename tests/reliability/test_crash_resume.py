@@ -23,7 +23,8 @@ KILLS = 12
 DONE_LINE = re.compile(r"^\[\d+/\d+\] done ")
 
 
-def _run(command: list[str], kill_after: int | None, env: dict) -> tuple[int, int, str]:
+def _run(command: list[str], kill_after: int | None, env: dict,
+         lines: list[str] | None = None) -> tuple[int, int, str]:
     """Run the command; with ``kill_after``, SIGKILL it once that many photos were reported
     done (0: as soon as it says it is publishing, i.e. while it plans and hashes).
     Returns (exit code, photos reported done, last line seen)."""
@@ -33,6 +34,8 @@ def _run(command: list[str], kill_after: int | None, env: dict) -> tuple[int, in
     try:
         for line in proc.stderr:
             last = line.rstrip("\n")
+            if lines is not None:
+                lines.append(last)
             if DONE_LINE.match(line):
                 done += 1
             if kill_after is not None and (
@@ -73,9 +76,12 @@ def test_sigkill_at_random_points_then_resume(tmp_path, engine):
     assert job.picset == "001_crash_test_photos"
     journal.close()
 
-    code, done, last = _run(command, None, env)
+    lines: list[str] = []
+    code, done, last = _run(command, None, env, lines)
     assert code == 0, last
     assert last.startswith("published "), last
+    assert lines[0].startswith(f"resuming interrupted upload job {job.id}: ")
+    assert lines[1].startswith("publishing ") and "as picset 001_crash_test_photos" in lines[1]
 
     backend = open_library(library, engine=engine)
     try:
