@@ -9,6 +9,7 @@ import zipfile
 import pytest
 import yaml
 
+from finpics_desktop import cli
 from finpics_desktop.backends.aws.backend import open_aws
 from finpics_desktop.backends.aws.deploy import OK_STATUSES, TEMPLATE, deploy, reprocess
 from finpics_desktop.backends.aws.session import Clients
@@ -93,7 +94,8 @@ def test_deploying_again_updates_in_place(cloud, deployed, lambda_zip):
     assert again.site == deployed.site
 
 
-def test_reprocess_sends_only_originals_without_items(cloud, deployed, photos_dir):
+def test_reprocess_sends_only_originals_without_items(cloud, deployed, photos_dir, monkeypatch,
+                                                      capsys):
     backend = open_aws(Names(), cloud.settings())
     data = (photos_dir / "faces/alex_lacamoire/img1.jpg").read_bytes()
     for name in ("a.jpg", "b.jpg"):
@@ -108,4 +110,14 @@ def test_reprocess_sends_only_originals_without_items(cloud, deployed, photos_di
     assert [k for k, _ in report.skipped] == ["photos/401_reprocess/readme.txt"]
     cloud.wait_idle()
     assert backend.tables.get_pics_item("401_reprocess", "b.jpg")["data"]["FaceRecords"]
+
+    # the item deleted by hand left b.jpg's first image item and face behind: check finds them
+    backend.store.delete("finpics-pics", "photos/401_reprocess/readme.txt")
+    args = ["--backend", "aws", "--endpoint-url", cloud.url]
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+    assert cli.main([*args, "check"]) == 1
+    assert "stray-image-item" in capsys.readouterr().err
+    assert cli.main([*args, "check", "--repair"]) == 0
+    assert cli.main([*args, "check"]) == 0
     backend.close()
