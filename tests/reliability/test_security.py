@@ -90,6 +90,7 @@ def test_pasted_keys_are_only_in_the_keyring(tmp_path, session_env, remote_cloud
     from finpics_desktop.backends.local.library import open_library
     from finpics_desktop.ui.main_window import MainWindow
     from finpics_desktop.ui.settings import AppSettings, SettingsDialog
+    from finpics_desktop.ui.workers import wait_all
 
     home, ring = session_env
     rng = random.Random()
@@ -139,6 +140,7 @@ def test_pasted_keys_are_only_in_the_keyring(tmp_path, session_env, remote_cloud
 
         qtbot.waitUntil(listed, timeout=60_000)
         window.close()
+        assert wait_all(60_000)  # no worker of the window outlives the test
         library.close()
     finally:
         root.removeHandler(handler)
