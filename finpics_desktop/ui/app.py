@@ -37,16 +37,22 @@ def init_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def exec_app(app: QApplication) -> int:
+    """The event loop until the last window closes (a seam for the entry point's test)."""
+    return app.exec()
+
+
 def run(library: Path | None = None, backend: str = "local") -> int:
+    """The window on the local library; with ``backend="aws"`` the finpics cloud is shown as
+    well for this session (it is configured in Settings, or by AWS_PROFILE & co)."""
     app = init_application()
     settings = AppSettings.load()
+    if backend == "aws":
+        settings.aws_enabled = True
     library = Path(library) if library else (
         Path(settings.library).expanduser() if settings.library else default_library())
     try:
-        opened = open_backend(backend, library) if backend == "local" else None
-        if backend != "local":  # the cloud alone: open it, shown under finpics cloud
-            settings.aws_enabled = True
-            opened = open_backend("local", library)
+        opened = open_backend("local", library)
     except FinpicsError as e:
         QMessageBox.critical(None, "finpics", f"Cannot open the library {library}:\n{e}")
         return 2
@@ -55,7 +61,7 @@ def run(library: Path | None = None, backend: str = "local") -> int:
 
     window = MainWindow(opened, settings, default_library=library)
     window.show()
-    code = app.exec()
+    code = exec_app(app)
     wait_all(120_000)
     opened.close()
     return code

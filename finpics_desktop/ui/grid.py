@@ -40,17 +40,23 @@ class GridModel(QAbstractListModel):
         self._reindex()
         self.endResetModel()
 
-    def append(self, entry: Entry) -> None:
-        row = len(self.entries)
+    def insert(self, row: int, entry: Entry) -> None:
         self.beginInsertRows(QModelIndex(), row, row)
-        self.entries.append(entry)
-        self._rows.setdefault(entry.key, []).append(row)
+        self.entries.insert(row, entry)
+        self._reindex()
         self.endInsertRows()
+
+    def append(self, entry: Entry) -> None:
+        self.insert(len(self.entries), entry)
 
     def _reindex(self) -> None:
         self._rows = {}
         for row, entry in enumerate(self.entries):
             self._rows.setdefault(entry.key, []).append(row)
+
+    def thumbnail(self, row: int):
+        """The row's thumbnail if in memory (requested otherwise); None until it is."""
+        return self.loader.image(self.entries[row])
 
     def row_of(self, predicate) -> int:
         return next((r for r, e in enumerate(self.entries) if predicate(e)), -1)
@@ -119,9 +125,13 @@ class GridDelegate(QStyledItemDelegate):
         return self.view.gridSize()
 
     def paint(self, painter: QPainter, option, index) -> None:
-        entry: Entry = index.data(EntryRole)
-        if entry is None:
+        # Straight to the model, not index.data(): PySide6 6.12 on Python 3.11 drops a
+        # reference to None each time an invalid QVariant comes back to Python, which ends
+        # in "deallocating None" after enough paints of cells without a thumbnail yet.
+        model = index.model()
+        if not isinstance(model, GridModel) or index.row() >= len(model.entries):
             return
+        entry = model.entries[index.row()]
         palette = option.palette
         rect = option.rect.adjusted(4, 4, -4, -4)
         painter.save()
@@ -134,7 +144,7 @@ class GridDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(QRectF(rect), 6, 6)
         text_h = option.fontMetrics.height() + 6
         area = QRectF(rect.adjusted(6, 6, -6, -text_h))
-        image = index.data(ImageRole)
+        image = model.loader.image(entry)
         if image is not None and not image.isNull():
             scale = min(area.width() / image.width(), area.height() / image.height())
             w, h = image.width() * scale, image.height() * scale
@@ -150,7 +160,7 @@ class GridDelegate(QStyledItemDelegate):
             box = QRectF(area.center().x() - side / 2, area.center().y() - side * 0.375,
                          side, side * 0.75)
             painter.drawRoundedRect(box, 4, 4)
-            broken = index.data(BrokenRole)
+            broken = model.loader.broken(entry)
             if broken or (entry.kind == PICSET and not entry.name):
                 painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
                 painter.drawText(box, Qt.AlignmentFlag.AlignCenter,
@@ -213,11 +223,17 @@ class GridView(QListView):
             self.zoomed.emit(self.cell)
 
     def visible_rows(self) -> range:
+        """The rows whose cells intersect the viewport (a few dozen ``visualRect`` calls)."""
         model = self.model()
         if model is None or model.rowCount() == 0:
             return range(0)
-        first = self.indexAt(self.viewport().rect().topLeft() + QPoint(4, 4))
-        last = self.indexAt(self.viewport().rect().bottomRight() - QPoint(4, 4))
+        area = self.viewport().rect()
+        first = self.indexAt(area.topLeft() + QPoint(4, 4))
         start = first.row() if first.isValid() else 0
-        stop = last.row() if last.isValid() else model.rowCount() - 1
-        return range(start, stop + 1)
+        stop = start
+        while stop < model.rowCount():
+            rect = self.visualRect(model.index(stop, 0))
+            if rect.top() > area.bottom():
+                break
+            stop += 1
+        return range(start, stop)

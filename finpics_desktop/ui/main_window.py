@@ -291,11 +291,13 @@ class MainWindow(QMainWindow):
         self.upload_panel.attach(job, photos)
         self.upload_dock.show()
         self.upload_dock.raise_()
+        if self.upload_dock.height() < 200 and not self.upload_dock.isFloating():
+            self.resizeDocks([self.upload_dock], [220], Qt.Orientation.Vertical)
         root = self.root_for(backend)
         item = self.sources.ensure_picset(root, picset, display_name(picset))
         job.file_finished.connect(lambda result, *_: self.on_upload_result(backend, result))
         job.finished.connect(lambda report: self.on_upload_finished(backend, report))
-        job.crashed.connect(lambda reason: self.message(f"publishing failed: {reason}", "error"))
+        job.crashed.connect(lambda reason: self.on_upload_crashed(backend, picset, reason))
         job.start()
         self.tree.setCurrentIndex(self.sources.indexFromItem(item))  # watch it fill in
         return job
@@ -312,6 +314,14 @@ class MainWindow(QMainWindow):
                 self.nav.photo_published(backend, photo_entry(backend, item))
 
         run_task(lambda: backend.tables.get_pics_item(picset, name), done)
+
+    def on_upload_crashed(self, backend: Backend, picset: str, reason: str) -> None:
+        self.message(f"publishing to {picset} stopped: {reason}", "error")
+        self.upload_panel.on_crashed(reason)
+        root = self.root_for(backend)
+        if root is not None:
+            self.sources.settle(root, picset)
+            self.refresh_picsets(root)
 
     def on_upload_finished(self, backend: Backend, report) -> None:
         self.message(report.summary(), "info" if report.ok else "warning")
@@ -362,6 +372,7 @@ class MainWindow(QMainWindow):
         if self.job is not None and self.job.running:
             self.job.cancel()  # photos under way finish whole; nothing half-written
             self.message("Cancelling the publishing job before quitting…", "info")
+            self.job.wait()
         self.save_state()
         super().closeEvent(event)
 

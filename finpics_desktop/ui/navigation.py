@@ -110,8 +110,12 @@ class Navigator:
         if self.loading:
             self._published_while_listing.append(entry)
             return
-        if self.w.model.row_of(lambda e: e.name == entry.name) < 0:
-            self.w.model.append(entry)
+        model = self.w.model
+        if model.row_of(lambda e: e.name == entry.name) < 0:
+            # the table's order (by file name), whatever order the photos finish in
+            row = next((r for r, e in enumerate(model.entries) if e.name > entry.name),
+                       len(model.entries))
+            model.insert(row, entry)
             n = len(self.w.model.entries)
             self.w.statusBar().showMessage(f"{n} photo{'s' if n != 1 else ''}")
 

@@ -3,9 +3,11 @@ validated live) and the progress panel (overall bar, per-file state, Cancel, Ret
 
 from __future__ import annotations
 
+import multiprocessing
+import queue
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -36,6 +38,7 @@ from finpics_desktop.pipeline.upload import (
     plan_files,
 )
 from finpics_desktop.ports import Backend
+from finpics_desktop.ui.publish_child import run_publish
 from finpics_desktop.ui.workers import call_in_gui, run_task
 
 
@@ -78,6 +81,7 @@ class NewPicsetDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(480)
         self.photos: list[Path] | None = None
         self.id_edit.textChanged.connect(self.on_id_changed)
         self.on_id_changed(self.id_edit.text())
@@ -117,38 +121,113 @@ class NewPicsetDialog(QDialog):
 
 
 class UploadJob(QObject):
-    """One publish run on a worker thread; results come back to the GUI thread as signals."""
+    """One publish run, off the GUI thread; results come back to the GUI thread as signals.
+
+    On the local library the run has its own process (see :mod:`publish_child`): the face
+    work then never competes with the window for the GIL. The cloud processes faces itself,
+    so a cloud run is a worker thread sending files.
+    """
 
     file_finished = Signal(object, int, int)  # FileResult, finished, total
     finished = Signal(object)  # UploadReport
     crashed = Signal(str)
 
+    POLL_MS = 40
+
     def __init__(self, backend: Backend, sources: list[Path], picset: str, parent=None):
         super().__init__(parent)
         self.backend, self.sources, self.picset = backend, list(sources), picset
-        self.publisher = Publisher(backend.store, backend.tables, backend.faces, backend.names,
-                                   backend.process)
         self.running = False
+        self.cancelling = False
+        self.in_process = backend.kind == "local" and "library" in backend.settings
+        self.publisher: Publisher | None = None
+        self._proc = self._queue = self._cancel = None
+        self._timer: QTimer | None = None
+        self._quiet_polls = 0
 
     def start(self) -> None:
         self.running = True
+        if self.in_process:
+            self._start_process()
+        else:
+            self._start_thread()
+
+    def cancel(self) -> None:
+        self.cancelling = True
+        if self.publisher is not None:
+            self.publisher.cancel()
+        if self._cancel is not None:
+            self._cancel.set()
+
+    def wait(self, seconds: float = 120.0) -> None:
+        """Block until the run has ended (used when the window closes)."""
+        if self._proc is not None:
+            self._proc.join(seconds)
+
+    # -- a worker thread (cloud) ------------------------------------------------------------
+    def _start_thread(self) -> None:
+        b = self.backend
+        self.publisher = Publisher(b.store, b.tables, b.faces, b.names, b.process)
 
         def on_result(result: FileResult, finished: int, total: int) -> None:  # worker thread
             call_in_gui(lambda args: self.file_finished.emit(*args), (result, finished, total))
 
-        def done(report: UploadReport) -> None:
-            self.running = False
-            self.finished.emit(report)
+        run_task(lambda: self.publisher.publish(self.sources, self.picset, on_result),
+                 self._done, lambda e: self._crash(str(e)), pool_name="jobs")
 
-        def fail(error: BaseException) -> None:
-            self.running = False
-            self.crashed.emit(str(error))
+    # -- a process (local library) ----------------------------------------------------------
+    def _start_process(self) -> None:
+        ctx = multiprocessing.get_context("spawn")  # never fork a process with Qt threads
+        self._queue, self._cancel = ctx.Queue(), ctx.Event()
+        b = self.backend
+        self._proc = ctx.Process(
+            target=run_publish, name=f"publish-{self.picset}", daemon=True,
+            args=(b.settings["library"], b.names, b.settings.get("threshold", 80.0),
+                  self.sources, self.picset, self._queue, self._cancel))
+        self._proc.start()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._poll)
+        self._timer.start(self.POLL_MS)
 
-        run_task(lambda: self.publisher.publish(self.sources, self.picset, on_result), done,
-                 fail, pool_name="jobs")
+    def _poll(self) -> None:
+        got = False
+        while self.running:
+            try:
+                message = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            got = True
+            kind = message[0]
+            if kind == "result":
+                self.file_finished.emit(*message[1:])
+            elif kind == "report":
+                self._done(message[1])
+            else:
+                self._crash(message[1])
+        if not self.running or got:
+            self._quiet_polls = 0
+            return
+        if not self._proc.is_alive():
+            self._quiet_polls += 1
+            if self._quiet_polls > 3:  # exited without a last word: it was killed
+                self._crash(f"the publishing process ended unexpectedly "
+                            f"(exit code {self._proc.exitcode})")
 
-    def cancel(self) -> None:
-        self.publisher.cancel()
+    def _stop_polling(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        if self._proc is not None:
+            self._proc.join(5)
+
+    def _done(self, report: UploadReport) -> None:
+        self.running = False
+        self._stop_polling()
+        self.finished.emit(report)
+
+    def _crash(self, reason: str) -> None:
+        self.running = False
+        self._stop_polling()
+        self.crashed.emit(reason)
 
 
 STATE_TEXT = {DONE: "published", FAILED: "failed", SKIPPED: "skipped", CANCELLED: "cancelled"}
@@ -230,7 +309,7 @@ class UploadPanel(QWidget):
         self.table.setItem(row, 2, QTableWidgetItem(detail))
         self.bar.setRange(0, max(1, total))
         self.bar.setValue(finished)
-        cancelling = self.job is not None and self.job.publisher.cancel_event.is_set()
+        cancelling = self.job is not None and self.job.cancelling
         verb = "Cancelling" if cancelling else "Publishing"
         self.status.setText(f"{verb}: {finished} of {total} photo(s) to {self.job.picset}")
 
@@ -243,6 +322,12 @@ class UploadPanel(QWidget):
         self.bar.setValue(self.bar.maximum())
         self.cancel_button.setEnabled(False)
         self.retry_button.setEnabled(bool(self.retry_paths()))
+
+    def on_crashed(self, reason: str) -> None:
+        self.status.setText(f"Stopped: {reason}")
+        self.cancel_button.setEnabled(False)
+        self.report = None
+        self.retry_button.setEnabled(False)
 
     def retry_paths(self) -> list[Path]:
         if self.report is None:

@@ -149,12 +149,12 @@ class PhotoCanvas(QWidget):
             hovered = i == self.hovered
             if hovered:
                 fill = QColor(color)
-                fill.setAlpha(50)
+                fill.setAlpha(70)
                 painter.fillRect(rect, fill)
             # a dark halo keeps the box visible on light and dark photos
-            painter.setPen(QPen(QColor(0, 0, 0, 140), 4 if hovered or matched else 3))
+            painter.setPen(QPen(QColor(0, 0, 0, 140), 5 if hovered or matched else 3))
             painter.drawRect(rect)
-            painter.setPen(QPen(color, 2.5 if hovered or matched else 1.5))
+            painter.setPen(QPen(color, 3 if hovered or matched else 1.5))
             painter.drawRect(rect)
 
     def resizeEvent(self, event) -> None:  # noqa: N802

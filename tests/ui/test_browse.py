@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from ui_helpers import grid_rows, picset_item, select_source
 
-from finpics_desktop.ui.grid import ImageRole
-
 
 def test_open_folder_shows_every_photo(qtbot, window, photos_dir):
     folder = photos_dir / "orientation"
@@ -19,11 +17,11 @@ def test_open_folder_shows_every_photo(qtbot, window, photos_dir):
     assert len(visible) > 0
 
     def all_visible_loaded():
-        return all(window.model.index(r).data(ImageRole) is not None for r in visible)
+        return all(window.model.thumbnail(r) is not None for r in visible)
 
     qtbot.waitUntil(all_visible_loaded, timeout=30_000)
     for r in visible:
-        image = window.model.index(r).data(ImageRole)
+        image = window.model.thumbnail(r)
         assert max(image.width(), image.height()) <= 240
         # every orientation shows upright: the landscape picture stays landscape
         name = window.model.entries[r].title
@@ -52,7 +50,7 @@ def test_broken_photo_is_reported_not_fatal(qtbot, window, tmp_path, photos_dir)
                     timeout=20_000)
     text = next(t for t in window.messages.texts() if "broken.jpg" in t)
     assert "not an image" in text
-    qtbot.waitUntil(lambda: window.model.index(1).data(ImageRole) is not None)
+    qtbot.waitUntil(lambda: window.model.thumbnail(1) is not None)
 
 
 def test_library_lists_picsets_with_cover_and_name(qtbot, make_window, publish):
@@ -63,7 +61,7 @@ def test_library_lists_picsets_with_cover_and_name(qtbot, make_window, publish):
     assert grid_rows(window) == ["biden day", "obama visit"]  # newest first, display names
     covers = [e.name for e in window.model.entries]  # the first photo processed
     assert covers[0] == "biden.jpg" and covers[1] in ("obama.jpg", "obama2.jpg")
-    qtbot.waitUntil(lambda: all(window.model.index(r).data(ImageRole) is not None
+    qtbot.waitUntil(lambda: all(window.model.thumbnail(r) is not None
                                 for r in range(2)))
     # Enter on a picset opens it; Esc goes back to the picsets
     window.grid.setCurrentIndex(window.model.index(1))

@@ -1,0 +1,166 @@
+"""Screenshots of the real window for the README: opens it offscreen on a library built from
+../shared/photos and saves PNGs into resources/screenshots/.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/screenshots.py [--photos DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "resources" / "screenshots"
+PICSETS = {
+    "014_white_house": ["faces/obama", "faces/biden", "faces/groups/obama_and_biden.jpg",
+                        "faces/groups/two_people.jpg"],
+    "015_game_of_thrones": ["faces/kit_harington", "faces/rose_leslie",
+                            "faces/groups/kit_with_rose.jpg"],
+    "016_hamilton": ["faces/alex_lacamoire", "faces/lin_manuel_miranda"],
+}
+
+
+def wait_until(app, condition, timeout=60.0, what="") -> None:
+    """Process events until ``condition()``; the event loop is what delivers the results."""
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop
+
+    deadline = QDeadlineTimer(int(timeout * 1000))
+    while not condition():
+        if deadline.hasExpired():
+            raise SystemExit(f"screenshots: timed out waiting for {what}")
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        from PySide6.QtCore import QThread
+
+        QThread.msleep(10)
+
+
+def build_library(photos: Path, root: Path):
+    from finpics_desktop.compose import open_backend
+    from finpics_desktop.pipeline.upload import Publisher
+
+    backend = open_backend("local", root / "library")
+    for picset, sources in PICSETS.items():
+        folder = root / "src" / picset
+        folder.mkdir(parents=True)
+        for rel in sources:
+            src = photos / rel
+            for path in [src] if src.is_file() else sorted(src.iterdir()):
+                if path.is_file() and path.suffix.lower() in (".jpg", ".jpeg", ".png"):
+                    shutil.copy2(path, folder / path.name)
+        report = Publisher(backend.store, backend.tables, backend.faces, backend.names,
+                           backend.process).publish([folder], picset)
+        print(report.summary(), file=sys.stderr)
+    return backend
+
+
+def thumbnails_loaded(model, view) -> bool:
+    rows = view.visible_rows()
+    return len(rows) > 0 and all(
+        model.thumbnail(r) is not None or model.loader.broken(model.entries[r])
+        or not model.entries[r].has_thumbnail for r in rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--photos", type=Path, default=REPO.parent / "shared" / "photos")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="finpics-shots-"))
+    os.environ["FINPICS_CACHE"] = str(work / "cache")
+    os.environ["HOME"] = str(work / "home")
+    (work / "home" / "Pictures").mkdir(parents=True)
+    from PySide6.QtCore import QPointF, QSettings, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from finpics_desktop.ui.app import init_application
+
+    app = init_application(["screenshots"])
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "ini"))
+    backend = build_library(args.photos, work)
+    from finpics_desktop.ui.main_window import SEARCH, VIEWER, MainWindow
+    from finpics_desktop.ui.sources import NodeRole
+    from finpics_desktop.ui.workers import wait_all
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    window = MainWindow(backend)
+    window.resize(1280, 800)
+    window.show()
+    window.sources.add_folder(args.photos)
+
+    def shoot(name: str, widget=None) -> None:
+        app.processEvents()
+        path = args.out / f"{name}.png"
+        (widget or window).grab().save(str(path))
+        print(f"wrote {path}", file=sys.stderr)
+
+    def picset_item(picset):
+        root = window.sources.library
+        wait_until(app, lambda: root.rowCount() == len(PICSETS), what="the picsets")
+        return next(root.child(r) for r in range(root.rowCount())
+                    if root.child(r).data(NodeRole).picset == picset)
+
+    # 1. the grid of a picset
+    wait_until(app, lambda: thumbnails_loaded(window.model, window.grid), what="picset covers")
+    shoot("picsets")
+    window.tree.setCurrentIndex(window.sources.indexFromItem(picset_item("014_white_house")))
+    wait_until(app, lambda: not window.nav.loading and window.model.rowCount() > 0
+               and thumbnails_loaded(window.model, window.grid), what="the picset's thumbnails")
+    shoot("grid")
+
+    # 2. a photo with its face boxes, one hovered
+    row = window.model.row_of(lambda e: e.name == "obama_and_biden.jpg")
+    window.grid.setCurrentIndex(window.model.index(row))
+    window.nav.activate(window.model.entries, row)
+    canvas = window.viewer.canvas
+    wait_until(app, lambda: window.stack.currentIndex() == VIEWER and not window.viewer.loading,
+               what="the photo")
+    face = max(range(len(canvas.faces)), key=lambda i: canvas.face_rects()[i].width())
+    centre = canvas.face_rects()[face].center()
+    app.sendEvent(canvas, QMouseEvent(QMouseEvent.Type.MouseMove, QPointF(centre),
+                                      canvas.mapToGlobal(QPointF(centre)), Qt.MouseButton.NoButton,
+                                      Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+    wait_until(app, lambda: canvas.hovered == face, what="the hover highlight")
+    shoot("viewer")
+
+    # 3. click that face: the other photos of the person
+    canvas.face_clicked.emit(canvas.faces[face].face_id)
+    wait_until(app, lambda: window.stack.currentIndex() == SEARCH and not window.search.searching
+               and thumbnails_loaded(window.search.model, window.search.view),
+               what="the search results")
+    shoot("search")
+
+    # 4. drop a folder on Library: the New picset dialog, then the upload under way
+    window.nav.back()
+    window.nav.back()
+    folder = work / "src-drop" / "Newport Boston 2016"
+    folder.mkdir(parents=True)
+    for path in sorted((args.photos / "faces" / "obama").iterdir())[:6]:
+        shutil.copy2(path, folder / path.name)
+    for path in sorted((args.photos / "orientation").glob("*.jpg"))[:10]:
+        shutil.copy2(path, folder / path.name)
+    window.on_files_dropped([folder], window.sources.library.data(NodeRole))
+    dialog = window.dialog
+    wait_until(app, lambda: dialog.photos is not None, what="the dialog")
+    shoot("new-picset", dialog)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    panel = window.upload_panel
+    wait_until(app, lambda: panel.bar.value() >= 4, what="the first published photos")
+    wait_until(app, lambda: thumbnails_loaded(window.model, window.grid), what="thumbnails")
+    shoot("upload")
+    wait_until(app, lambda: panel.report is not None, timeout=300, what="the end of the upload")
+    window.close()
+    wait_all()
+    backend.close()
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
