@@ -29,6 +29,7 @@ PLANNED, SENT, PROCESSED = "planned", "sent", "processed"
 SKIPPED, FAILED, CANCELLED = "skipped", "failed", "cancelled"
 RUNNING, FINISHED, ABANDONED = "running", "finished", "abandoned"
 LIBRARY_JOURNAL = "upload-journal.sqlite3"
+KEEP_JOBS = 100  # finished jobs kept per target (unfinished ones are always kept)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -190,6 +191,11 @@ class Journal:
                 (target, picset, json.dumps([str(s) for s in sources]), on_conflict, RUNNING,
                  os.getpid(), now, now))
             job_id = cur.lastrowid
+            db.execute(  # the journal does not grow forever
+                "DELETE FROM jobs WHERE target = ? AND state IN (?, ?) AND id NOT IN "
+                "(SELECT id FROM jobs WHERE target = ? AND state IN (?, ?) "
+                "ORDER BY id DESC LIMIT ?)",
+                (target, FINISHED, ABANDONED, target, FINISHED, ABANDONED, KEEP_JOBS))
         self._set_live(job_id, True)
         return job_id
 

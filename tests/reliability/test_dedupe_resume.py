@@ -251,3 +251,23 @@ def test_empty_folder(tmp_path, library, journal):
     assert report.summary() == (
         f"nothing to publish to {PICSET}: no photos (.jpg, .jpeg, .png) found")
     assert library.tables.query_pics("/") == []
+
+
+def test_journal_keeps_the_latest_finished_jobs(tmp_path, monkeypatch):
+    monkeypatch.setattr(jr, "KEEP_JOBS", 3)
+    journal = Journal(tmp_path / "j.sqlite3")
+    try:
+        ids = []
+        for _ in range(6):
+            job = journal.start_job("local:/x", PICSET, ["/src"])
+            journal.record(job, Path("/src/a.jpg"), jr.PROCESSED, sha256="0" * 64)
+            journal.finish_job(job)
+            ids.append(job)
+        interrupted = journal.start_job("local:/x", PICSET, ["/src"])
+        journal.finish_job(interrupted, jr.CANCELLED)
+        journal.start_job("local:/x", PICSET, ["/src"])
+        assert [j.id for j in journal.jobs("local:/x") if j.state == jr.FINISHED] == ids[-3:]
+        assert [j.id for j in journal.unfinished_jobs("local:/x")] == [interrupted]
+        assert journal.files(ids[0]) == {}  # their files went with them
+    finally:
+        journal.close()
