@@ -225,6 +225,7 @@ class Publisher:
         if self.journal.is_live(job_id):
             raise FinpicsError(f"upload job {job_id} is still running")
         self.on_conflict = job.on_conflict
+        self.cancel_event.clear()  # a publisher cancelled before may resume its own job
         return self.publish([Path(s) for s in job.sources], job.picset, on_result, job_id=job_id)
 
     def publish(

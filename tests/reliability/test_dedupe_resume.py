@@ -177,7 +177,7 @@ def test_cancelled_job_is_offered_and_resumed(tmp_path, library, journal):
     assert job.id == report.job_id and job.state == jr.CANCELLED
     assert "3 of 12 photo(s) done" in job.describe()
 
-    resumed = Publisher.for_backend(library, journal).resume(job.id)
+    resumed = publisher.resume(job.id)  # the same publisher (the window's) resumes its job
     assert resumed.ok and resumed.job_id == job.id
     assert len(resumed.with_status(DONE)) == 9 and len(resumed.with_status(SKIPPED)) == 3
     assert journal.unfinished_jobs() == []
