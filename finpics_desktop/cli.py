@@ -23,7 +23,7 @@ from finpics_desktop.compose import BACKENDS, open_backend
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.picsets import PICSET_ROOT, display_name, new_picset_id
 from finpics_desktop.pipeline.check import check
-from finpics_desktop.pipeline.journal import open_journal, target_of
+from finpics_desktop.pipeline.journal import journal_for, target_of
 from finpics_desktop.pipeline.upload import CONFLICT_CHOICES, FAILED, Publisher
 
 
@@ -86,7 +86,7 @@ def cmd_upload(backend, args) -> int:
     if not args.folder.exists():
         print(f"finpics-desktop: {args.folder}: no such file or folder", file=sys.stderr)
         return 2
-    journal = open_journal(backend.settings.get("library") or args.library)
+    journal = journal_for(backend, args.library)
     target, sources = target_of(backend), [args.folder.absolute()]
     job = None if args.no_resume else journal.find_resumable(target, sources, args.picset)
     last = journal.last_job(target, sources) if not (job or args.picset) else None
@@ -102,6 +102,10 @@ def cmd_upload(backend, args) -> int:
                                       workers=args.workers or cloud_workers(backend))
     if job:
         print(f"resuming interrupted upload {job.describe()}", file=sys.stderr)
+    for other in journal.unfinished_jobs(target):
+        if not job or other.id != job.id:
+            print(f"note: interrupted upload {other.describe()}; run the same upload command "
+                  "again to resume it", file=sys.stderr)
     print(f"publishing {args.folder} as picset {picset} ...", file=sys.stderr)
 
     def progress(result, finished, total):

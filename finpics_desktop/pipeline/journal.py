@@ -317,3 +317,10 @@ class Journal:
 
 def open_journal(library: Path | None = None) -> Journal:
     return Journal(journal_path(library))
+
+
+def journal_for(backend, library: Path | None = None) -> Journal:
+    """The journal of jobs publishing into ``backend``: inside its library folder for the
+    local library, else ``library`` if given, else the user data folder (see the module doc).
+    The window offers ``journal_for(b).unfinished_jobs(target_of(b))`` at start."""
+    return open_journal((backend.settings or {}).get("library") or library)

@@ -271,3 +271,22 @@ def test_journal_keeps_the_latest_finished_jobs(tmp_path, monkeypatch):
         assert journal.files(ids[0]) == {}  # their files went with them
     finally:
         journal.close()
+
+
+def test_cli_mentions_other_interrupted_uploads(tmp_path, library, capsys):
+    from finpics_desktop.pipeline.journal import journal_for
+
+    first, second = _folder(tmp_path, "first", n=2), _folder(tmp_path, "second", n=2)
+    journal = journal_for(library)
+    publisher = Publisher.for_backend(library, journal)
+    publisher.cancel()
+    publisher.publish([first], PICSET)
+    journal.close()
+    lib = library.settings["library"]
+    library.close()
+    assert cli.main(["--library", lib, "upload", str(second)]) == 0
+    err = capsys.readouterr().err
+    assert f"note: interrupted upload job 1: {first.absolute()} -> picset {PICSET} " in err
+    assert "run the same upload command again to resume it" in err
+    assert cli.main(["--library", lib, "upload", str(first), "--picset", PICSET]) == 0
+    assert "resuming interrupted upload job 1:" in capsys.readouterr().err
