@@ -418,7 +418,9 @@ class _Run:
             return FileResult(path, SKIPPED, ALREADY, key.key)
         existing = p.store.head(p.names.pics_bucket, key.key)
         if existing is not None and existing.sha256 == digest:
-            if self.complete(key):
+            in_flight = before is not None and before.state == jr.SENT and (
+                before.key == key.key)  # killed between storing it and its items: redo them
+            if self.complete(key) and not in_flight:
                 return FileResult(path, SKIPPED, ALREADY, key.key)
             return self._process(path, key, digest, resend=False)
         same = self.picset_hashes().get(digest)
@@ -443,11 +445,11 @@ class _Run:
     def _process(self, path: Path, key: PhotoKey, digest: str, *, resend: bool,
                  data: bytes | None = None) -> FileResult:
         p = self.p
+        if p.journal is not None:  # "sent": the original may be stored from now on
+            p.journal.record(self.job_id, path, jr.SENT, key=key.key)
         if resend:
             p.store.put(p.names.pics_bucket, key.key, data, key.content_type,
                         {HASH_METADATA: digest})
-        if p.journal is not None:
-            p.journal.record(self.job_id, path, jr.SENT, key=key.key)
         renamed = f"published as {key.name!r} (a different photo has the original name)" if (
             key.name != photo_key(self.picset, path.name).name) else ""
         if p.process is None:

@@ -3,6 +3,7 @@ dropped twice at once, an empty folder; the originals on disk are never modified
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 import threading
@@ -290,3 +291,26 @@ def test_cli_mentions_other_interrupted_uploads(tmp_path, library, capsys):
     assert "run the same upload command again to resume it" in err
     assert cli.main(["--library", lib, "upload", str(first), "--picset", PICSET]) == 0
     assert "resuming interrupted upload job 1:" in capsys.readouterr().err
+
+
+def test_resume_after_a_kill_in_the_middle_of_a_replace(tmp_path, library, journal, conflict):
+    """The new content was stored, its processing never ran (the old item and thumbnail are
+    still there): resuming processes it again instead of calling it already published."""
+    from finpics_desktop.ports import HASH_METADATA
+
+    second, old, faces = conflict
+    key = f"photos/{PICSET}/p.jpg"
+    old_thumb = library.store.get(library.names.thumbs_bucket, key)
+    job = journal.start_job(jr.target_of(library), PICSET, [str(second.absolute())], "replace")
+    journal.record(job, second / "p.jpg", jr.SENT, key=key,
+                   sha256=hashlib.sha256(faces[1]).hexdigest())
+    library.store.put(library.names.pics_bucket, key, faces[1], "image/jpeg",
+                      {HASH_METADATA: hashlib.sha256(faces[1]).hexdigest()})
+    journal.finish_job(job, jr.CANCELLED)  # as good as killed: not live any more
+
+    report = Publisher.for_backend(library, journal).resume(job)
+    assert [(r.name, r.status) for r in report.results] == [("p.jpg", DONE)]
+    new = library.tables.get_pics_item(PICSET, "p.jpg")
+    assert new != old and library.store.get(library.names.thumbs_bucket, key) != old_thumb
+    assert faces_per_photo(library, PICSET) == {"p.jpg": (1, 1)}
+    assert counts(library)["faces"] == 1
