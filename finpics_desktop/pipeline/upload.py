@@ -15,20 +15,29 @@ import hashlib
 import logging
 import os
 import posixpath
-import stat
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import FinpicsError
-from finpics_desktop.domain.keys import MAX_NAME_BYTES, PhotoKey, is_supported, photo_key
+from finpics_desktop.domain.keys import MAX_NAME_BYTES, PhotoKey, photo_key
 from finpics_desktop.domain.names import Names
 from finpics_desktop.domain.picsets import validate_picset_id
 from finpics_desktop.pipeline import journal as jr
 from finpics_desktop.pipeline.images import inspect
+from finpics_desktop.pipeline.outcomes import (
+    ALREADY,
+    CANCELLED,
+    DONE,
+    FAILED,
+    SKIPPED,
+    FileResult,
+    UploadReport,
+    plan_files,
+    unreadable_reason,
+)
 from finpics_desktop.pipeline.process import external_image_id
 from finpics_desktop.pipeline.remove import remove_photo
 from finpics_desktop.pipeline.retry import RetryPolicy, with_retries
@@ -36,113 +45,9 @@ from finpics_desktop.ports import HASH_METADATA, FaceIndex, ObjectStore, Tables
 
 log = logging.getLogger(__name__)
 
-DONE, FAILED, SKIPPED, CANCELLED = "done", "failed", "skipped", "cancelled"
 CONFLICT_CHOICES = ("fail", "replace", "rename")
-ALREADY = "already published (same content)"
 _JOURNAL_STATE = {DONE: jr.PROCESSED, FAILED: jr.FAILED, SKIPPED: jr.SKIPPED,
                   CANCELLED: jr.CANCELLED}
-
-
-@dataclass
-class FileResult:
-    path: Path
-    status: str
-    reason: str = ""
-    key: str | None = None
-    faces: int = 0
-    conflict: bool = False  # same name, different content: the user may replace or rename
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    def line(self) -> str:
-        return f"{self.path.name}: {self.reason}" if self.reason else self.path.name
-
-
-@dataclass
-class UploadReport:
-    picset: str
-    results: list[FileResult] = field(default_factory=list)
-    job_id: int | None = None
-    retries: int = 0  # transient backend failures retried during the job
-    swept: int = 0  # stray faces (of a killed run or a lost IndexFaces answer) removed
-
-    def with_status(self, status: str) -> list[FileResult]:
-        return [r for r in self.results if r.status == status]
-
-    @property
-    def ok(self) -> bool:
-        return not self.with_status(FAILED) and not self.with_status(CANCELLED)
-
-    @property
-    def conflicts(self) -> list[FileResult]:
-        return [r for r in self.results if r.conflict]
-
-    def summary(self) -> str:
-        done, failed = len(self.with_status(DONE)), len(self.with_status(FAILED))
-        planned = done + failed + len(self.with_status(CANCELLED))
-        text = f"published {done} of {planned} photo(s) to {self.picset}"
-        if not planned and not self.with_status(SKIPPED):
-            text = f"nothing to publish to {self.picset}: no photos (.jpg, .jpeg, .png) found"
-        extras = [f"{n} {s}" for s in (FAILED, CANCELLED, SKIPPED)
-                  if (n := len(self.with_status(s)))]
-        if self.retries:
-            extras.append(f"{self.retries} transient error(s) retried")
-        if self.swept:
-            extras.append(f"{self.swept} stray face(s) removed")
-        return text + (f" ({', '.join(extras)})" if extras else "")
-
-
-def _unreadable_reason(path: Path) -> str | None:
-    """Why a planned photo cannot be read as a file, or None if it is a regular file."""
-    try:
-        st = path.stat()
-    except OSError as e:
-        if e.errno == 40:  # ELOOP
-            return "a symbolic link that loops back on itself: cannot be read"
-        if path.is_symlink():
-            return "a broken symbolic link: its target does not exist"
-        return f"cannot read the file: {e.strerror or e}"
-    if not stat.S_ISREG(st.st_mode):
-        return "not a regular file (a pipe, socket or device): not read"
-    return None
-
-
-def plan_files(sources: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
-    """The photos to publish from folders and/or files, and what is skipped with the reason.
-
-    A folder contributes its own files (not its subfolders), in name order. Links, pipes and
-    unreadable entries named like photos are refused here, never opened.
-    """
-    photos: list[Path] = []
-    skipped: list[FileResult] = []
-    for source in sources:
-        source = Path(source)
-        if source.is_dir():
-            try:
-                entries = sorted(source.iterdir(), key=lambda p: p.name)
-            except OSError as e:
-                skipped.append(FileResult(source, FAILED, f"cannot read the folder: {e.strerror}"))
-                continue
-        elif not source.exists() and not source.is_symlink():
-            skipped.append(FileResult(source, FAILED, "no such file or folder"))
-            continue
-        else:
-            entries = [source]
-        for path in entries:
-            if path.name.startswith("."):
-                skipped.append(FileResult(path, SKIPPED, "hidden file"))
-            elif path.is_dir():
-                skipped.append(FileResult(path, SKIPPED, "a folder (subfolders are not published)"))
-            elif not is_supported(path.name):
-                skipped.append(FileResult(
-                    path, SKIPPED, "not a photo finpics publishes (.jpg, .jpeg, .png)"))
-            elif reason := _unreadable_reason(path):
-                skipped.append(FileResult(path, FAILED, reason))
-            else:
-                photos.append(path)
-    return photos, skipped
 
 
 class _MemoryClaims:
@@ -395,7 +300,7 @@ class _Run:
         if other is not path:
             return FileResult(path, FAILED, f"same name as {other.name!r} once Unicode-"
                               "normalised: rename one of them")
-        if reason := _unreadable_reason(path):
+        if reason := unreadable_reason(path):
             return FileResult(path, FAILED, reason)
         try:
             st = path.stat()
@@ -483,3 +388,7 @@ class _Run:
             log.info("removing %d stray face(s) of this job's photos", len(stray))
             self.p.faces.delete_faces(stray)
         return len(stray)
+
+
+__all__ = ["ALREADY", "CANCELLED", "CONFLICT_CHOICES", "DONE", "FAILED", "SKIPPED", "FileResult",
+           "Publisher", "UploadReport", "plan_files"]
