@@ -15,11 +15,13 @@ import sys
 import time
 
 import pytest
+from botocore.config import Config
 from fault_proxy import FaultProxy
 from reliability_helpers import make_job
 from test_crash_resume import _run
 
 from finpics_desktop.backends.aws.backend import open_aws
+from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.domain import items
 from finpics_desktop.domain.names import Names
 from finpics_desktop.pipeline.check import check
@@ -104,18 +106,30 @@ def test_sigkill_and_resume_on_the_aws_path(tmp_path, remote_cloud):
 
 
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
-def test_thirty_percent_faults_on_the_aws_path(tmp_path, remote_cloud):
+@pytest.mark.parametrize("sdk_retries", [True, False], ids=["with-botocore-retries",
+                                                            "only-the-app-retries"])
+def test_thirty_percent_faults_on_the_aws_path(tmp_path, remote_cloud, sdk_retries):
+    """With botocore's own retries (the adapters' configuration), and with them switched off
+    so that only the app's retry layer stands between the faults and the curator."""
+    picset = "302_faults" if sdk_retries else "303_faults"
     src = tmp_path / "faulty"
-    kinds = make_job(src, 40, with_face_every=4, seed=12)
+    kinds = make_job(src, 40, with_face_every=4, seed=12 if sdk_retries else 13)
     with FaultProxy(remote_cloud.url, failure_rate=0.3, seed=30) as proxy:
-        backend = open_aws(Names(), remote_cloud.settings(proxy.url))
+        clients = Clients(remote_cloud.settings(proxy.url))
+        if not sdk_retries:  # before any client exists: one attempt per botocore call
+            clients.config = clients.config.merge(
+                Config(retries={"mode": "standard", "max_attempts": 1}))
+        backend = open_aws(Names(), remote_cloud.settings(proxy.url), clients=clients)
         journal = Journal(tmp_path / "journal.sqlite3")
         try:
             publisher = Publisher.for_backend(backend, journal)
-            report = publisher.publish([src], "302_faults")
+            report = publisher.publish([src], picset)
             assert report.ok, [r.line() for r in report.results if r.status != DONE]
-            assert report.summary().startswith("published 40 of 40 photo(s) to 302_faults")
-            again = Publisher.for_backend(backend, journal).publish([src], "302_faults")
+            assert report.summary().startswith(f"published 40 of 40 photo(s) to {picset}")
+            if not sdk_retries:
+                assert report.retries > 10
+                assert f"({report.retries} transient error(s) retried)" in report.summary()
+            again = Publisher.for_backend(backend, journal).publish([src], picset)
             assert again.ok and {r.reason for r in again.results} == {
                 "already published (same content)"}
         finally:
@@ -129,7 +143,7 @@ def test_thirty_percent_faults_on_the_aws_path(tmp_path, remote_cloud):
 
     direct = open_aws(Names(), remote_cloud.settings())
     try:
-        state = wait_processed(direct, "302_faults", 40)
+        state = wait_processed(direct, picset, 40)
         assert state["objects"] == state["thumbnails"] == state["items"] == 40, state
         for name, (listed, indexed) in state["per_photo"].items():
             assert listed == indexed and (listed > 0) == bool(kinds[name]), name
@@ -140,6 +154,6 @@ def test_thirty_percent_faults_on_the_aws_path(tmp_path, remote_cloud):
         backend = open_aws(Names(), remote_cloud.settings(proxy.url))
         try:
             report = check(backend)
-            assert [p for p in report.found if "302_faults" in p.subject] == []
+            assert [p for p in report.found if picset in p.subject] == []
         finally:
             backend.close()
