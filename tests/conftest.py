@@ -5,11 +5,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Nothing a test runs may write into the real user folders (the upload journal of a cloud
+# upload, a default library, caches): the platform's user dirs point into a temp folder.
+_USER_DIRS = Path(tempfile.mkdtemp(prefix="finpics-tests-userdirs-"))
+for _var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+    os.environ[_var] = str(_USER_DIRS / _var.lower())
 
 REPO = Path(__file__).resolve().parents[1]
 PHOTOS = Path(os.environ.get("FINPICS_PHOTOS", REPO.parent / "shared" / "photos"))
@@ -70,3 +76,7 @@ def copy_photos(tmp_path):
         return target
 
     return copy
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_USER_DIRS, ignore_errors=True)
