@@ -82,7 +82,9 @@ def list_folder(path: Path) -> tuple[list[Entry], list[Path]]:
                 continue
     photos.sort(key=str.lower)
     folders.sort(key=lambda p: p.name.lower())
-    return [Entry(FILE, name, path=Path(path) / name) for name in photos], folders
+    base = Path(path)
+    make = base._make_child_relpath if hasattr(base, "_make_child_relpath") else base.joinpath
+    return [Entry(FILE, name, path=make(name)) for name in photos], folders
 
 
 def list_subfolders(path: Path) -> list[Path]:

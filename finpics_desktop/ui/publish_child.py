@@ -8,6 +8,7 @@ local job runs here and reports each photo through a queue.
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -16,6 +17,8 @@ def run_publish(library: str, names, threshold: float, sources: list[Path], pics
                 queue, cancel) -> None:
     """Publish and report ``("result", FileResult, finished, total)`` per photo, then
     ``("report", UploadReport)`` or ``("crash", reason)``."""
+    if hasattr(os, "nice"):
+        os.nice(10)  # the window, and the user's other work, come first
     from finpics_desktop.compose import open_backend
     from finpics_desktop.pipeline.upload import Publisher
     from finpics_desktop.ui.entries import describe_error

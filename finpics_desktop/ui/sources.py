@@ -151,7 +151,9 @@ class SourcesModel(QStandardItemModel):
                 self._add_picset(root, node.backend, picset, titles[picset], position)
 
     def _add_picset(self, root, backend, picset: str, title: str, row: int | None = None):
-        item = self._item(title, Node(PICSET_NODE, backend=backend, picset=picset))
+        item = self._item(title, Node(PICSET_NODE, backend=backend, picset=picset),
+                          self._icon("image-x-generic",
+                                     QStyle.StandardPixmap.SP_FileDialogContentsView))
         item.setToolTip(picset)
         if row is None:
             root.appendRow(item)

@@ -13,7 +13,7 @@ from PySide6.QtGui import QImage
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.pipeline.thumbcache import ThumbCache
 from finpics_desktop.ui.entries import Entry, thumbnail_bytes
-from finpics_desktop.ui.workers import call_in_gui, pool
+from finpics_desktop.ui.workers import call_in_gui, dispatcher, lower_thread_priority, pool
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ class ThumbnailLoader(QObject):
         self._lock = threading.Lock()
         self._running = 0
         self.requests = 0
+        dispatcher()  # made here, on the GUI thread, before any worker needs it
 
     # -- GUI thread -------------------------------------------------------------------------
     def image(self, entry: Entry) -> QImage | None:
@@ -144,5 +145,6 @@ class _Drain(QRunnable):
         self.loader = loader
 
     def run(self) -> None:
+        lower_thread_priority()
         while (entry := self.loader._next()) is not None:
             call_in_gui(self.loader._store, self.loader._make(entry))

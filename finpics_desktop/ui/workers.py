@@ -9,10 +9,11 @@ be collected before its result is delivered.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +34,20 @@ class _Dispatcher(QObject):
 
 
 _dispatcher: _Dispatcher | None = None
+_dispatcher_lock = threading.Lock()
 
 
 def dispatcher() -> _Dispatcher:
-    """Created on first use, which must be on the GUI thread."""
+    """The one dispatcher, living in the GUI thread whichever thread first asks for it."""
     global _dispatcher
     if _dispatcher is None:
-        _dispatcher = _Dispatcher()
+        with _dispatcher_lock:
+            if _dispatcher is None:
+                created = _Dispatcher()
+                gui = QCoreApplication.instance().thread()
+                if created.thread() is not gui:
+                    created.moveToThread(gui)  # allowed: pushed from the creating thread
+                _dispatcher = created
     return _dispatcher
 
 
@@ -95,3 +103,20 @@ def run_task(
 def wait_all(msecs: int = 30000) -> bool:
     """Wait for every pool to go idle (used on quit and by tests)."""
     return all(p.waitForDone(msecs) for p in _pools.values())
+
+
+_lowered = threading.local()
+
+
+def lower_thread_priority(nice: int = 10) -> None:
+    """Give the GUI thread the CPU first: background work on this thread runs at a lower
+    priority (Linux allows a per-thread nice value; elsewhere this does nothing)."""
+    if getattr(_lowered, "done", False):
+        return
+    _lowered.done = True
+    try:
+        import os
+
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+    except (AttributeError, OSError):
+        pass
