@@ -13,7 +13,7 @@ from PySide6.QtGui import QImage
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.pipeline.thumbcache import ThumbCache
 from finpics_desktop.ui.entries import Entry, thumbnail_bytes
-from finpics_desktop.ui.workers import call_in_gui, dispatcher, lower_thread_priority, pool
+from finpics_desktop.ui.workers import call_in_gui, dispatcher, pool
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +145,5 @@ class _Drain(QRunnable):
         self.loader = loader
 
     def run(self) -> None:
-        lower_thread_priority()
         while (entry := self.loader._next()) is not None:
             call_in_gui(self.loader._store, self.loader._make(entry))
