@@ -4,4 +4,5 @@ import sys
 
 from finpics_desktop.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # a spawned child (the window's publishing process) imports this
+    sys.exit(main())
