@@ -142,7 +142,20 @@ def test_hover_zoom_fullscreen_and_back(oriented, qtbot):
     rect = canvas.image_rect()
     assert canvas.face_rects()[0].width() == pytest.approx(
         canvas.faces[0].width * rect.width())
-    qtbot.keyClick(canvas, Qt.Key.Key_Minus)
+    qtbot.keyClick(canvas, Qt.Key.Key_Plus)
+    qtbot.keyClick(canvas, Qt.Key.Key_Plus)
+    before = canvas.image_rect()
+    corner = QPoint(5, canvas.height() - 5)  # not on a face: drag pans
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=corner)
+    qtbot.mouseMove(canvas, corner + QPoint(40, -30))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=corner + QPoint(40, -30))
+    moved = canvas.image_rect().topLeft() - before.topLeft()
+    assert moved.manhattanLength() > 0  # panned (as far as the picture allows)
+    rect, face = canvas.image_rect(), canvas.face_rects()[0]
+    assert (face.x() - rect.x()) / rect.width() == pytest.approx(canvas.faces[0].left)
+    assert (face.y() - rect.y()) / rect.height() == pytest.approx(canvas.faces[0].top)
+    for _ in range(3):
+        qtbot.keyClick(canvas, Qt.Key.Key_Minus)
     assert canvas.fit
     qtbot.keyClick(canvas, Qt.Key.Key_F)
     qtbot.waitUntil(window.isFullScreen)
