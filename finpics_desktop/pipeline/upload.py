@@ -247,13 +247,19 @@ class _Run:
         return None
 
     def picset_hashes(self) -> dict[str, str]:
-        """sha256 -> key of the originals already in the picset (listed once per job)."""
+        """sha256 -> key of the originals already in the picset (looked up once per job; a
+        store whose listing carries no metadata, like S3, is asked object by object)."""
         with self.lock:
             if self._picset_hashes is None:
-                prefix = PhotoKey(self.picset, "x").key[:-1]
-                self._picset_hashes = {
-                    o.sha256: o.key for o in self.p.store.list(self.p.names.pics_bucket, prefix)
-                    if o.sha256}
+                bucket = self.p.names.pics_bucket
+                listed = list(self.p.store.list(bucket, PhotoKey(self.picset, "x").key[:-1]))
+                bare = [o.key for o in listed if not o.sha256]
+                if bare:
+                    with ThreadPoolExecutor(8, thread_name_prefix="publish-head") as pool:
+                        headed = {o.key: o for o in pool.map(
+                            lambda k: self.p.store.head(bucket, k), bare) if o is not None}
+                    listed = [headed.get(o.key, o) for o in listed]
+                self._picset_hashes = {o.sha256: o.key for o in listed if o.sha256}
             return self._picset_hashes
 
     def complete(self, key: PhotoKey) -> bool:
