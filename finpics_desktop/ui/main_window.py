@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -308,10 +308,18 @@ class MainWindow(QMainWindow):
         if result.status != DONE or result.key is None:
             return
         picset, _, name = result.key.removeprefix("photos/").partition("/")
+        self._show_when_processed(backend, picset, name, tries=30)
+
+    def _show_when_processed(self, backend: Backend, picset: str, name: str, tries: int) -> None:
+        """Show the photo once its item exists: at once on the library; on the cloud the
+        processing function writes it a moment after the upload, so look again a few times."""
 
         def done(item) -> None:
             if item is not None:
                 self.nav.photo_published(backend, photo_entry(backend, item))
+            elif backend.process is None and tries > 1:
+                QTimer.singleShot(2000, lambda: self._show_when_processed(
+                    backend, picset, name, tries - 1))
 
         run_task(lambda: backend.tables.get_pics_item(picset, name), done)
 
