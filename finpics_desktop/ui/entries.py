@@ -35,10 +35,13 @@ class Entry:
     similarity: float | None = None  # search results
     matched_face_id: str | None = None
     searched: bool = False  # the photo whose face was clicked, shown first in the results
+    file_key: str = ""  # FILE: the key, made cheaply when a big folder is listed
 
     @property
     def key(self) -> str:
         """Identifies the thumbnail (for the caches)."""
+        if self.file_key:
+            return self.file_key
         if self.kind == FILE:
             return f"file:{self.path}"
         where = id(self.backend)
@@ -84,7 +87,8 @@ def list_folder(path: Path) -> tuple[list[Entry], list[Path]]:
     folders.sort(key=lambda p: p.name.lower())
     base = Path(path)
     make = base._make_child_relpath if hasattr(base, "_make_child_relpath") else base.joinpath
-    return [Entry(FILE, name, path=make(name)) for name in photos], folders
+    prefix = f"file:{base}{os.sep}"
+    return [Entry(FILE, name, path=make(name), file_key=prefix + name) for name in photos], folders
 
 
 def list_subfolders(path: Path) -> list[Path]:

@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
+    QTimer,
     QUrl,
     Signal,
 )
@@ -32,6 +33,11 @@ class GridModel(QAbstractListModel):
         self.loader = loader
         self.entries: list[Entry] = []
         self._rows: dict[str, list[int]] = {}
+        self._ready_rows: set[int] = set()
+        self._flush = QTimer(self)
+        self._flush.setSingleShot(True)
+        self._flush.setInterval(16)
+        self._flush.timeout.connect(self._flush_ready)
         loader.ready.connect(self.on_thumbnail_ready)
 
     def set_entries(self, entries: list[Entry]) -> None:
@@ -108,9 +114,16 @@ class GridModel(QAbstractListModel):
         return Qt.DropAction.CopyAction
 
     def on_thumbnail_ready(self, key: str) -> None:
-        for row in self._rows.get(key, ()):
-            index = self.index(row)
-            self.dataChanged.emit(index, index, [ImageRole])
+        """Thumbnails arriving together are repainted together, once per frame."""
+        self._ready_rows.update(self._rows.get(key, ()))
+        if self._ready_rows and not self._flush.isActive():
+            self._flush.start()
+
+    def _flush_ready(self) -> None:
+        rows, self._ready_rows = self._ready_rows, set()
+        rows = [r for r in rows if r < len(self.entries)]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)), [ImageRole])
 
 
 class GridDelegate(QStyledItemDelegate):
@@ -189,7 +202,9 @@ class GridDelegate(QStyledItemDelegate):
 
 
 class GridView(QListView):
-    """Icon-mode list: wraps left to right, uniform cells, Enter/double click activates."""
+    """Icon mode: uniform cells wrapping left to right; Enter / double click activates. (List
+    mode with wrapping lays out a little faster but lays everything out again on each
+    ``dataChanged``: ~30 ms per thumbnail with 10,000 photos.)"""
 
     zoomed = Signal(int)
 
@@ -221,6 +236,13 @@ class GridView(QListView):
             self.cell = CELL_SIZES[i]
             self._apply_cell()
             self.zoomed.emit(self.cell)
+
+    def cells_per_screen(self) -> int:
+        grid = self.gridSize()
+        area = self.viewport().size()
+        columns = max(1, area.width() // max(1, grid.width()))
+        rows = -(-area.height() // max(1, grid.height()))  # a partly shown row counts
+        return columns * rows
 
     def visible_rows(self) -> range:
         """The rows whose cells intersect the viewport (a few dozen ``visualRect`` calls)."""

@@ -72,14 +72,13 @@ class Navigator:
             if token != self._token:
                 return
             self.loading = False
+            w.loader.prefetch(entries[:w.grid.cells_per_screen()])
             w.model.set_entries(entries)
             late, self._published_while_listing = self._published_while_listing, []
             for entry in late:  # published after the listing's query ran
                 self.photo_published(entry.backend, entry)
             kind = "picset" if node.kind in (LIBRARY, CLOUD) else "photo"
             w.statusBar().showMessage(f"{len(entries)} {kind}{'s' if len(entries) != 1 else ''}")
-            if entries:
-                w.grid.setCurrentIndex(w.model.index(0))
 
         def fail(error: BaseException) -> None:
             if token != self._token:

@@ -56,6 +56,12 @@ class ThumbnailLoader(QObject):
         self._request(entry)
         return None
 
+    def prefetch(self, entries: list[Entry]) -> None:
+        """Start on the first screen's thumbnails while the view lays itself out; the first
+        entry is made first (the stack is last-in, first-out)."""
+        for entry in reversed(entries):
+            self.image(entry)
+
     def broken(self, entry: Entry) -> str | None:
         return self._broken.get(entry.key)
 
