@@ -201,3 +201,14 @@ def test_failed_photo_is_named_and_can_be_retried(qtbot, window, library, copy_p
     assert window.upload_panel.report.ok
     assert {i["sortkey"] for i in library.tables.query_pics("001_flaky")} == {
         "biden.jpg", "late.jpg"}
+
+
+def test_ctrl_u_publishes_the_folder_shown(qtbot, window, copy_photos):
+    folder = copy_photos("faces/biden/biden.jpg", folder="Road Trip")
+    window.open_folder(folder)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    window.grid.setFocus()
+    qtbot.keyClick(window.grid, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.dialog is not None and window.dialog.isVisible())
+    assert window.dialog.picset == "001_road_trip"
+    window.dialog.reject()
