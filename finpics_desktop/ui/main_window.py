@@ -25,6 +25,7 @@ from finpics_desktop.ui.grid import GridModel, GridView
 from finpics_desktop.ui.navigation import Navigator
 from finpics_desktop.ui.pages import SearchPage, ViewerPage, facts_rows
 from finpics_desktop.ui.panels import InfoPanel, MessageArea, ShortcutsDialog
+from finpics_desktop.ui.resume import offer_resume
 from finpics_desktop.ui.settings import AppSettings, SettingsDialog
 from finpics_desktop.ui.sources import CLOUD, LIBRARY, Node, NodeRole, SourcesModel, SourcesView
 from finpics_desktop.ui.thumbs import ThumbnailLoader
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.refresh_picsets(self.sources.library)
         self.apply_cloud_settings()
         self.tree.setCurrentIndex(self.sources.indexFromItem(self.sources.library))
+        offer_resume(self, backend)
 
     def _dock(self, title: str, name: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -197,6 +199,7 @@ class MainWindow(QMainWindow):
                 self.sources.set_backend(self.sources.cloud, backend)
                 self.sources.cloud.setToolTip(cloud.describe(self.settings))
                 self.refresh_picsets(self.sources.cloud)
+                offer_resume(self, backend)
 
         def fail(error: BaseException) -> None:
             if root is not None and self.sources.cloud is root:
@@ -282,12 +285,13 @@ class MainWindow(QMainWindow):
             lambda d=self.dialog: self.start_upload(backend, d.paths, d.picset))
         self.dialog.open()
 
-    def start_upload(self, backend: Backend, paths: list[Path], picset: str) -> UploadJob:
+    def start_upload(self, backend: Backend, paths: list[Path], picset: str,
+                     resume_job: int | None = None) -> UploadJob:
         from finpics_desktop.domain.picsets import display_name
         from finpics_desktop.pipeline.upload import plan_files
 
         photos, _ = plan_files(paths)  # a directory listing: cheap next to the job itself
-        self.job = job = UploadJob(backend, paths, picset, self)
+        self.job = job = UploadJob(backend, paths, picset, self, resume_job=resume_job)
         self.upload_panel.attach(job, photos)
         self.upload_dock.show()
         self.upload_dock.raise_()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.picsets import display_name, new_picset_id, validate_picset_id
+from finpics_desktop.pipeline.journal import journal_for
 from finpics_desktop.pipeline.upload import (
     CANCELLED,
     DONE,
@@ -38,7 +39,8 @@ from finpics_desktop.pipeline.upload import (
     plan_files,
 )
 from finpics_desktop.ports import Backend
-from finpics_desktop.ui.publish_child import run_publish
+from finpics_desktop.ui.publish_child import run_journaled, run_publish
+from finpics_desktop.ui.resume import abandon
 from finpics_desktop.ui.workers import call_in_gui, run_task
 
 
@@ -134,9 +136,11 @@ class UploadJob(QObject):
 
     POLL_MS = 40
 
-    def __init__(self, backend: Backend, sources: list[Path], picset: str, parent=None):
+    def __init__(self, backend: Backend, sources: list[Path], picset: str, parent=None,
+                 resume_job: int | None = None):
         super().__init__(parent)
         self.backend, self.sources, self.picset = backend, list(sources), picset
+        self.resume_job = resume_job  # a job of the upload journal to continue
         self.running = False
         self.cancelling = False
         self.in_process = backend.kind == "local" and "library" in backend.settings
@@ -167,13 +171,20 @@ class UploadJob(QObject):
     # -- a worker thread (cloud) ------------------------------------------------------------
     def _start_thread(self) -> None:
         b = self.backend
-        self.publisher = Publisher(b.store, b.tables, b.faces, b.names, b.process)
+        journal = journal_for(b)
+        self.publisher = publisher = Publisher.for_backend(b, journal)
 
         def on_result(result: FileResult, finished: int, total: int) -> None:  # worker thread
             call_in_gui(lambda args: self.file_finished.emit(*args), (result, finished, total))
 
-        run_task(lambda: self.publisher.publish(self.sources, self.picset, on_result),
-                 self._done, lambda e: self._crash(str(e)), pool_name="jobs")
+        def run() -> UploadReport:
+            try:
+                return run_journaled(publisher, self.sources, self.picset, self.resume_job,
+                                     on_result)
+            finally:
+                journal.close()
+
+        run_task(run, self._done, lambda e: self._crash(str(e)), pool_name="jobs")
 
     # -- a process (local library) ----------------------------------------------------------
     def _start_process(self) -> None:
@@ -183,7 +194,7 @@ class UploadJob(QObject):
         self._proc = ctx.Process(
             target=run_publish, name=f"publish-{self.picset}", daemon=True,
             args=(b.settings["library"], b.names, b.settings.get("threshold", 80.0),
-                  self.sources, self.picset, self._queue, self._cancel))
+                  self.sources, self.picset, self._queue, self._cancel, self.resume_job))
         self._proc.start()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._poll)
@@ -345,4 +356,7 @@ class UploadPanel(QWidget):
     def on_retry(self) -> None:
         paths = self.retry_paths()
         if paths and self.job is not None:
-            self.retry_requested.emit(paths, self.job.picset, self.job.backend)
+            backend, old_job = self.job.backend, self.report.job_id
+            if old_job is not None:  # the retry supersedes it: no resume offer for it later
+                run_task(lambda: abandon(backend, old_job))
+            self.retry_requested.emit(paths, self.job.picset, backend)

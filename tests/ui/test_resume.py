@@ -1,0 +1,62 @@
+"""An interrupted publishing job is offered for resuming when the window starts, and resuming
+sends only what is missing (the journal of pipeline.journal, driven through the window)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox
+
+from finpics_desktop.pipeline.journal import journal_for, target_of
+from finpics_desktop.pipeline.upload import CANCELLED, DONE, SKIPPED, Publisher
+
+
+def interrupted_job(library, folder, picset: str) -> int:
+    """A job stopped after its first photo, as a closed lid or Ctrl+C leaves it."""
+    journal = journal_for(library)
+    publisher = Publisher.for_backend(library, journal, workers=1)
+    report = publisher.publish([folder], picset, lambda *_: publisher.cancel())
+    assert report.with_status(DONE) and report.with_status(CANCELLED)
+    journal.close()
+    return report.job_id
+
+
+def resume_box(qtbot, window) -> QMessageBox:
+    qtbot.waitUntil(lambda: getattr(window, "resume_box", None) is not None
+                    and window.resume_box.isVisible(), timeout=20_000)
+    return window.resume_box
+
+
+def click(box: QMessageBox, text: str) -> None:
+    next(b for b in box.buttons() if b.text() == text).click()
+
+
+def test_window_offers_to_resume_and_sends_only_what_is_missing(
+        qtbot, make_window, library, copy_photos):
+    folder = copy_photos("faces/biden", "faces/rose_leslie", folder="trip")
+    job_id = interrupted_job(library, folder, "001_trip")
+    published_before = {i["sortkey"] for i in library.tables.query_pics("001_trip")}
+
+    window = make_window()
+    box = resume_box(qtbot, window)
+    assert "001_trip" in box.text() and "interrupted" in box.text()
+    click(box, "Resume")
+    panel = window.upload_panel
+    qtbot.waitUntil(lambda: panel.report is not None, timeout=90_000)
+    report = panel.report
+    assert report.ok and report.job_id == job_id
+    assert {r.name for r in report.with_status(SKIPPED)} == published_before
+    assert {i["sortkey"] for i in library.tables.query_pics("001_trip")} == {
+        p.name for p in folder.iterdir()}
+    journal = journal_for(library)
+    assert journal.unfinished_jobs(target_of(library)) == []
+    journal.close()
+
+
+def test_discarded_job_is_not_offered_again(qtbot, make_window, library, copy_photos):
+    folder = copy_photos("faces/kit_harington", folder="got")
+    interrupted_job(library, folder, "001_got")
+    window = make_window()
+    click(resume_box(qtbot, window), "Discard")
+    journal = journal_for(library)
+    qtbot.waitUntil(lambda: journal.unfinished_jobs(target_of(library)) == [], timeout=20_000)
+    journal.close()
+    assert window.upload_panel.job is None  # nothing was started
