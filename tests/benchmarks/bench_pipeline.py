@@ -45,11 +45,11 @@ def make_12mp_set(folder: Path, count: int) -> list[Path]:
     out = []
     for n in range(count):
         src = Image.open(sources[n % len(sources)]).convert("RGB")
-        scale = max(MP12[0] / src.width, MP12[1] / src.height)
-        big = src.resize((round(src.width * scale), round(src.height * scale)),
-                         Image.Resampling.BICUBIC)
-        left, top = (big.width - MP12[0]) // 2, (big.height - MP12[1]) // 2
-        big = big.crop((left, top, left + MP12[0], top + MP12[1]))
+        scale = min(MP12[0] / src.width, MP12[1] / src.height)  # whole picture: faces kept
+        fitted = src.resize((round(src.width * scale), round(src.height * scale)),
+                            Image.Resampling.BICUBIC)
+        big = Image.new("RGB", MP12, (90, 90, 90))
+        big.paste(fitted, ((MP12[0] - fitted.width) // 2, (MP12[1] - fitted.height) // 2))
         path = folder / f"IMG_{n:04d}.jpg"
         big.save(path, quality=92)
         out.append(path)
