@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import warnings
+import zlib
 from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
@@ -177,3 +178,54 @@ def make_thumbnail(data: bytes, name: str, box: tuple[int, int] = THUMB_BOX) -> 
 def inspect(data: bytes, name: str) -> ImageInfo:
     """Check that a photo decodes completely (cheaply, at thumbnail scale) and return its info."""
     return make_thumbnail(data, name).source
+
+
+def check_structure(data: bytes, name: str) -> ImageInfo:
+    """What :func:`inspect` refuses, without decoding the pixels (~1 ms instead of ~30 ms for a
+    12 MP photo): the header checks of :func:`open_image`, then for JPEG an end-of-image marker
+    after the first scan (a cut file has none: entropy-coded data cannot contain one), for PNG
+    every chunk's length and CRC up to IEND. For uploads to the cloud, whose processing function
+    decodes the photo anyway; like Pillow, it lets damage inside the entropy-coded data pass."""
+    im, info = open_image(data, name)
+    im.close()
+    if info.format == "JPEG":
+        scan = _jpeg_first_scan(data)
+        if scan < 0 or data.rfind(b"\xff\xd9") < scan:
+            raise UnsupportedImage("truncated image data (the file is incomplete)")
+    else:
+        _check_png_chunks(data)
+    return info
+
+
+def _jpeg_first_scan(data: bytes) -> int:
+    """Offset of the first SOS segment's data, or -1 if the headers end before one."""
+    pos = 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            return -1
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
+        if marker == 0xDA:
+            return pos + 2 + length
+        pos += 2 + length
+    return -1
+
+
+def _check_png_chunks(data: bytes) -> None:
+    pos = 8
+    while pos + 12 <= len(data):
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
+        end = pos + 12 + length
+        if end > len(data):
+            break
+        if zlib.crc32(data[pos + 4 : end - 4]) != int.from_bytes(data[end - 4 : end], "big"):
+            raise UnsupportedImage(f"corrupt image data: bad CRC in PNG chunk {kind!r}")
+        if kind == b"IEND":
+            return
+        pos = end
+    raise UnsupportedImage("truncated image data (the file is incomplete)")
+

@@ -26,7 +26,7 @@ from finpics_desktop.domain.keys import MAX_NAME_BYTES, PhotoKey, photo_key
 from finpics_desktop.domain.names import Names
 from finpics_desktop.domain.picsets import validate_picset_id
 from finpics_desktop.pipeline import journal as jr
-from finpics_desktop.pipeline.images import inspect
+from finpics_desktop.pipeline.images import check_structure, inspect
 from finpics_desktop.pipeline.outcomes import (
     ALREADY,
     CANCELLED,
@@ -350,7 +350,9 @@ class _Run:
                     self.names_taken.setdefault(key.key, path)
                 if reason := self.claim(key.key):
                     return FileResult(path, SKIPPED, reason, key.key)
-        inspect(data, key.name)  # refuses corrupt/bomb/mismatched content before any write
+        # refuse corrupt/bomb/mismatched content before any write; the cloud's processing
+        # decodes the photo anyway, so a structural check spares the upload a decode
+        (inspect if p.process is not None else check_structure)(data, key.name)
         return self._process(path, key, digest, resend=True, data=data)
 
     def _process(self, path: Path, key: PhotoKey, digest: str, *, resend: bool,
