@@ -1,0 +1,86 @@
+"""The window on the finpics cloud (the local stack, the deployed template): the cloud source
+connects from the settings, a folder published onto it is processed by the S3 -> Lambda trigger
+and fills the picset in, face boxes show on a cloud photo, and clicking a face searches through
+the search function."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from finpics_desktop.pipeline.thumbcache import ThumbCache
+from finpics_desktop.ui.sources import NodeRole
+
+PICSET = "301_window"
+
+
+@pytest.fixture
+def window(qtbot, qapp, tmp_path, monkeypatch, library, cloud, deployed):
+    from finpics_desktop.ui.app import init_application
+    from finpics_desktop.ui.main_window import MainWindow
+    from finpics_desktop.ui.settings import AppSettings
+    from finpics_desktop.ui.workers import wait_all
+
+    init_application()
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "settings"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+    settings = AppSettings(aws_enabled=True, endpoint_url=cloud.url)
+    win = MainWindow(library, settings=settings, thumb_cache=ThumbCache(tmp_path / "thumbs"))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    assert wait_all(120_000)
+    QSettings().clear()
+
+
+def cloud_picset(window, picset):
+    root = window.sources.cloud
+    for row in range(root.rowCount()):
+        node = root.child(row).data(NodeRole)
+        if node is not None and node.picset == picset:
+            return root.child(row)
+    return None
+
+
+def test_publish_browse_view_and_search_on_the_cloud(qtbot, window, copy_photos):
+    from finpics_desktop.ui.main_window import SEARCH, VIEWER
+
+    qtbot.waitUntil(lambda: window.cloud_backend is not None, timeout=30_000)
+    cloud = window.cloud_backend
+    assert cloud.kind == "aws" and window.sources.cloud.text() == "finpics cloud"
+
+    folder = copy_photos("faces/biden", "faces/groups/two_people.jpg", folder="window-cloud")
+    window.start_upload(cloud, [folder], PICSET)
+    qtbot.waitUntil(lambda: window.upload_panel.report is not None, timeout=60_000)
+    assert window.upload_panel.report.ok, window.upload_panel.report.summary()
+    # the processing function writes the items a moment after each upload; the picset fills in
+    qtbot.waitUntil(lambda: len(cloud.tables.query_pics(PICSET)) == 3, timeout=90_000)
+    window.refresh_picsets(window.sources.cloud)
+    qtbot.waitUntil(lambda: cloud_picset(window, PICSET) is not None, timeout=20_000)
+    window.tree.setCurrentIndex(window.sources.indexFromItem(cloud_picset(window, PICSET)))
+    qtbot.waitUntil(lambda: not window.nav.loading and len(window.model.entries) == 3,
+                    timeout=30_000)
+    assert {e.name for e in window.model.entries} == {"biden.jpg", "biden2.jpg",
+                                                       "two_people.jpg"}
+
+    row = window.model.row_of(lambda e: e.name == "biden.jpg")
+    window.grid.setCurrentIndex(window.model.index(row))
+    window.nav.activate(window.model.entries, row)
+    qtbot.waitUntil(lambda: window.stack.currentIndex() == VIEWER and not window.viewer.loading,
+                    timeout=30_000)
+    canvas = window.viewer.canvas
+    assert len(canvas.faces) == 1
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton,
+                     pos=canvas.face_rects()[0].center().toPoint())
+    qtbot.waitUntil(lambda: window.stack.currentIndex() == SEARCH
+                    and not window.search.searching, timeout=30_000)
+    entries = window.search.model.entries
+    assert entries[0].searched and entries[0].name == "biden.jpg"
+    assert {e.name for e in entries[1:]} == {"biden2.jpg", "two_people.jpg"}
