@@ -3,10 +3,8 @@ from profiles (SSO included), the environment or the OS keyring."""
 
 from __future__ import annotations
 
-import keyring
 import pytest
 from botocore.exceptions import ClientError, NoCredentialsError, UnauthorizedSSOTokenError
-from keyring.backend import KeyringBackend
 
 from finpics_desktop import cli
 from finpics_desktop.backends.aws.backend import open_aws
@@ -96,36 +94,10 @@ def test_unknown_profile_is_a_clear_error(tmp_path, monkeypatch):
         make_session(AwsSettings(profile="nope"))
 
 
-class MemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.secrets.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.secrets.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(previous)
-
-
 def test_keys_from_the_keyring(cloud, deployed, memory_keyring):
     store_keys_in_keyring(cloud.credentials["access_key_id"],
                           cloud.credentials["secret_access_key"], "preview")
-    assert "preview" in str(memory_keyring.secrets)
+    assert "preview" in str(memory_keyring.store)
     backend = open_aws(Names(), AwsSettings(endpoint_url=cloud.url, region=cloud.region,
                                             keyring_account="preview"))
     with cloud.iam_enforced():  # only the stored keys of the admin user get through

@@ -17,32 +17,11 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from reliability_helpers import make_job
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "finpics_desktop"
-
-
-class MemoryKeyring(KeyringBackend):
-    """Stands for the OS keyring (the test machine has none)."""
-
-    priority = 5
-
-    def __init__(self):
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
 
 
 def _random(alphabet: str, n: int, rng: random.Random) -> str:
@@ -50,7 +29,7 @@ def _random(alphabet: str, n: int, rng: random.Random) -> str:
 
 
 @pytest.fixture
-def session_env(tmp_path, monkeypatch, qapp):
+def session_env(tmp_path, monkeypatch, qapp, memory_keyring):
     """Everything the app may write goes under ``tmp_path / "home"``."""
     from PySide6.QtCore import QSettings
 
@@ -73,11 +52,7 @@ def session_env(tmp_path, monkeypatch, qapp):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                       str(home / "config"))
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield home, ring
-    keyring.set_keyring(previous)
+    yield home, memory_keyring
     QSettings().clear()
 
 
