@@ -322,7 +322,7 @@ class MainWindow(QMainWindow):
             if item is not None:
                 self.nav.photo_published(backend, photo_entry(backend, item))
             elif backend.process is None and tries > 1:
-                QTimer.singleShot(2000, lambda: self._show_when_processed(
+                QTimer.singleShot(2000, self, lambda: self._show_when_processed(
                     backend, picset, name, tries - 1))
 
         run_task(lambda: backend.tables.get_pics_item(picset, name), done)
