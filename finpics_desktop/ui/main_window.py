@@ -25,7 +25,7 @@ from finpics_desktop.ui.grid import GridModel, GridView
 from finpics_desktop.ui.navigation import Navigator
 from finpics_desktop.ui.pages import SearchPage, ViewerPage, facts_rows
 from finpics_desktop.ui.panels import InfoPanel, MessageArea, ShortcutsDialog
-from finpics_desktop.ui.resume import offer_resume
+from finpics_desktop.ui.questions import ask_about_conflicts, offer_resume
 from finpics_desktop.ui.settings import AppSettings, SettingsDialog
 from finpics_desktop.ui.sources import CLOUD, LIBRARY, Node, NodeRole, SourcesModel, SourcesView
 from finpics_desktop.ui.thumbs import ThumbnailLoader
@@ -286,12 +286,13 @@ class MainWindow(QMainWindow):
         self.dialog.open()
 
     def start_upload(self, backend: Backend, paths: list[Path], picset: str,
-                     resume_job: int | None = None) -> UploadJob:
+                     resume_job: int | None = None, on_conflict: str = "fail") -> UploadJob:
         from finpics_desktop.domain.picsets import display_name
         from finpics_desktop.pipeline.upload import plan_files
 
         photos, _ = plan_files(paths)  # a directory listing: cheap next to the job itself
-        self.job = job = UploadJob(backend, paths, picset, self, resume_job=resume_job)
+        self.job = job = UploadJob(backend, paths, picset, self, resume_job=resume_job,
+                                   on_conflict=on_conflict)
         self.upload_panel.attach(job, photos)
         self.upload_dock.show()
         self.upload_dock.raise_()
@@ -337,6 +338,7 @@ class MainWindow(QMainWindow):
 
     def on_upload_finished(self, backend: Backend, report) -> None:
         self.message(report.summary(), "info" if report.ok else "warning")
+        ask_about_conflicts(self, backend, report)
         root = self.root_for(backend)
         if root is not None:
             self.sources.settle(root, report.picset)

@@ -22,7 +22,8 @@ def run_journaled(publisher, sources: list[Path], picset: str, resume_job: int |
 
 
 def run_publish(library: str, names, threshold: float, sources: list[Path], picset: str,
-                queue, cancel, resume_job: int | None = None) -> None:
+                queue, cancel, resume_job: int | None = None,
+                on_conflict: str = "fail") -> None:
     """Publish (journaled, so a killed job can be resumed) and report
     ``("result", FileResult, finished, total)`` per photo, then ``("report", UploadReport)``
     or ``("crash", reason)``."""
@@ -40,7 +41,7 @@ def run_publish(library: str, names, threshold: float, sources: list[Path], pics
         return
     journal = journal_for(backend)
     try:
-        publisher = Publisher.for_backend(backend, journal)
+        publisher = Publisher.for_backend(backend, journal, on_conflict=on_conflict)
         threading.Thread(target=lambda: (cancel.wait(), publisher.cancel()), daemon=True,
                          name="cancel-watch").start()
         report = run_journaled(

@@ -40,7 +40,7 @@ from finpics_desktop.pipeline.upload import (
 )
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.publish_child import run_journaled, run_publish
-from finpics_desktop.ui.resume import abandon
+from finpics_desktop.ui.questions import abandon
 from finpics_desktop.ui.workers import call_in_gui, run_task
 
 
@@ -137,10 +137,11 @@ class UploadJob(QObject):
     POLL_MS = 40
 
     def __init__(self, backend: Backend, sources: list[Path], picset: str, parent=None,
-                 resume_job: int | None = None):
+                 resume_job: int | None = None, on_conflict: str = "fail"):
         super().__init__(parent)
         self.backend, self.sources, self.picset = backend, list(sources), picset
         self.resume_job = resume_job  # a job of the upload journal to continue
+        self.on_conflict = on_conflict  # same name, other content: fail, replace or rename
         self.running = False
         self.cancelling = False
         self.in_process = backend.kind == "local" and "library" in backend.settings
@@ -172,7 +173,8 @@ class UploadJob(QObject):
     def _start_thread(self) -> None:
         b = self.backend
         journal = journal_for(b)
-        self.publisher = publisher = Publisher.for_backend(b, journal)
+        self.publisher = publisher = Publisher.for_backend(b, journal,
+                                                           on_conflict=self.on_conflict)
 
         def on_result(result: FileResult, finished: int, total: int) -> None:  # worker thread
             call_in_gui(lambda args: self.file_finished.emit(*args), (result, finished, total))
@@ -194,7 +196,8 @@ class UploadJob(QObject):
         self._proc = ctx.Process(
             target=run_publish, name=f"publish-{self.picset}", daemon=True,
             args=(b.settings["library"], b.names, b.settings.get("threshold", 80.0),
-                  self.sources, self.picset, self._queue, self._cancel, self.resume_job))
+                  self.sources, self.picset, self._queue, self._cancel, self.resume_job,
+                  self.on_conflict))
         self._proc.start()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._poll)

@@ -3,6 +3,7 @@ sends only what is missing (the journal of pipeline.journal, driven through the 
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from finpics_desktop.pipeline.journal import journal_for, target_of
@@ -60,3 +61,50 @@ def test_discarded_job_is_not_offered_again(qtbot, make_window, library, copy_ph
     qtbot.waitUntil(lambda: journal.unfinished_jobs(target_of(library)) == [], timeout=20_000)
     journal.close()
     assert window.upload_panel.job is None  # nothing was started
+
+
+def conflict_setup(library, copy_photos, photos_dir, tmp_path):
+    """biden.jpg is in the picset; a new folder holds a different photo named biden.jpg."""
+    import shutil
+
+    first = copy_photos("faces/biden/biden.jpg", folder="first")
+    assert Publisher.for_backend(library).publish([first], "001_c").ok
+    second = tmp_path / "second"
+    second.mkdir()
+    shutil.copy(photos_dir / "faces/obama/obama.jpg", second / "biden.jpg")
+    shutil.copy(photos_dir / "faces/rose_leslie/img1.jpg", second / "rose.jpg")
+    return second
+
+
+def conflict_box(qtbot, window) -> QMessageBox:
+    qtbot.waitUntil(lambda: getattr(window, "conflict_box", None) is not None
+                    and window.conflict_box.isVisible(), timeout=60_000)
+    return window.conflict_box
+
+
+@pytest.mark.parametrize(("answer", "names"), [
+    ("Keep both", {"biden.jpg", "biden-2.jpg", "rose.jpg"}),
+    ("Replace", {"biden.jpg", "rose.jpg"}),
+    ("Skip", {"biden.jpg", "rose.jpg"}),
+])
+def test_the_curator_chooses_what_to_do_with_a_taken_name(
+        qtbot, make_window, library, copy_photos, photos_dir, tmp_path, answer, names):
+    second = conflict_setup(library, copy_photos, photos_dir, tmp_path)
+    window = make_window()
+    job = window.start_upload(library, [second], "001_c")
+    box = conflict_box(qtbot, window)
+    first_report = window.upload_panel.report
+    assert [r.name for r in first_report.conflicts] == ["biden.jpg"]
+    assert "biden.jpg" in box.text() and "001_c" in box.text()
+    click(box, answer)
+    if answer != "Skip":
+        qtbot.waitUntil(lambda: window.upload_panel.job is not job
+                        and window.upload_panel.report is not None, timeout=60_000)
+        assert window.upload_panel.report.ok
+    assert {i["sortkey"] for i in library.tables.query_pics("001_c")} == names
+    stored = library.store.get(library.names.pics_bucket, "photos/001_c/biden.jpg")
+    replaced = stored == (second / "biden.jpg").read_bytes()
+    assert replaced == (answer == "Replace")  # never overwritten unless the curator said so
+    if answer == "Keep both":
+        assert library.store.get(library.names.pics_bucket, "photos/001_c/biden-2.jpg") == (
+            second / "biden.jpg").read_bytes()

@@ -1,8 +1,10 @@
-"""Offering to resume publishing jobs that a crash, a kill or a closed lid interrupted.
+"""The questions a publishing job leaves for the curator, asked without blocking the window:
+resuming jobs that a crash, a kill or a closed lid interrupted, and what to do with photos
+whose name is already taken in the picset by a different photo.
 
 The upload journal (``pipeline.journal``) records every job file by file; when a backend is
 attached (the library at start, the cloud once connected) its unfinished jobs are offered
-here, one at a time, without blocking the window.
+here, one at a time.
 """
 
 from __future__ import annotations
@@ -66,3 +68,33 @@ def offer_resume(window, backend: Backend) -> None:
         box.open()  # window-modal sheet, not a blocking exec()
 
     run_task(lambda: unfinished_jobs(backend), ask)
+
+
+def ask_about_conflicts(window, backend: Backend, report) -> None:
+    """Same name, different content: never overwritten silently nor dropped; the curator
+    replaces the photos in the picset, keeps both (the new ones renamed ``name-2.jpg``) or
+    skips them."""
+    conflicts = report.conflicts
+    if not conflicts:
+        return
+    names = ", ".join(r.name for r in conflicts[:5]) + (" ..." if len(conflicts) > 5 else "")
+    box = QMessageBox(QMessageBox.Icon.Question, "Photos with names already taken",
+                      f"{len(conflicts)} photo(s) have the name of a different photo already in "
+                      f"picset {report.picset}: {names}", parent=window)
+    box.setInformativeText("Replace the photos in the picset, keep both (the new ones are "
+                           "renamed), or skip them?")
+    replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
+    rename = box.addButton("Keep both", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Skip", QMessageBox.ButtonRole.RejectRole)
+    box.setObjectName("conflictBox")
+    window.conflict_box = box
+
+    def answered(_result: int) -> None:
+        choice = {replace: "replace", rename: "rename"}.get(box.clickedButton())
+        if choice is not None:
+            window.start_upload(backend, [r.path for r in conflicts], report.picset,
+                                on_conflict=choice)
+
+    box.finished.connect(answered)
+    box.open()
+
