@@ -22,7 +22,3 @@ class NotFound(FinpicsError, KeyError):
 
 class BackendError(FinpicsError):
     """A storage, table or face-index backend failed (after any retries)."""
-
-
-class Cancelled(FinpicsError):
-    """The user cancelled a running job."""

@@ -9,6 +9,7 @@ here, one at a time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
@@ -36,6 +37,31 @@ def abandon(backend: Backend, job_id: int) -> None:
         journal.close()
 
 
+Role = QMessageBox.ButtonRole
+
+
+def _ask(window, name: str, title: str, text: str, informative: str,
+         answers: list[tuple[str, QMessageBox.ButtonRole, Callable[[], None] | None]],
+         details: str = "") -> None:
+    """A window-modal question (``open()``, never a blocking ``exec()``), kept as
+    ``window.<name>``; the chosen answer's action runs once it is closed."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=window)
+    box.setInformativeText(informative)
+    if details:
+        box.setDetailedText(details)
+    actions = {box.addButton(label, role): action for label, role, action in answers}
+    box.setObjectName(name)
+    setattr(window, name, box)
+
+    def answered(_result: int) -> None:
+        action = actions.get(box.clickedButton())
+        if action is not None:
+            action()
+
+    box.finished.connect(answered)
+    box.open()
+
+
 def offer_resume(window, backend: Backend) -> None:
     """Look for interrupted jobs off the GUI thread; ask about the oldest one."""
 
@@ -43,29 +69,16 @@ def offer_resume(window, backend: Backend) -> None:
         if not jobs or window.upload_panel.busy:
             return
         job = jobs[0]
-        box = QMessageBox(QMessageBox.Icon.Question, "Resume publishing?",
-                          f"Publishing to picset {job.picset} was interrupted "
-                          f"({job.done} of {job.total} photo(s) done).", parent=window)
-        box.setInformativeText(
-            "Resume sends only what is missing: photos already published are not sent again.")
-        box.setDetailedText("\n".join(j.describe() for j in jobs))
-        resume = box.addButton("Resume", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
-        box.setObjectName("resumeBox")
-        window.resume_box = box
-
-        def answered(_result: int) -> None:
-            clicked = box.clickedButton()
-            if clicked is resume:
-                window.start_upload(backend, [Path(s) for s in job.sources], job.picset,
-                                    resume_job=job.id)
-            elif clicked is discard:
-                run_task(lambda: abandon(backend, job.id),
-                         lambda _: offer_resume(window, backend))
-
-        box.finished.connect(answered)
-        box.open()  # window-modal sheet, not a blocking exec()
+        _ask(window, "resume_box", "Resume publishing?",
+             f"Publishing to picset {job.picset} was interrupted "
+             f"({job.done} of {job.total} photo(s) done).",
+             "Resume sends only what is missing: photos already published are not sent again.",
+             [("Resume", Role.AcceptRole, lambda: window.start_upload(
+                 backend, [Path(s) for s in job.sources], job.picset, resume_job=job.id)),
+              ("Discard", Role.DestructiveRole, lambda: run_task(
+                  lambda: abandon(backend, job.id), lambda _: offer_resume(window, backend))),
+              ("Later", Role.RejectRole, None)],
+             details="\n".join(j.describe() for j in jobs))
 
     run_task(lambda: unfinished_jobs(backend), ask)
 
@@ -78,23 +91,15 @@ def ask_about_conflicts(window, backend: Backend, report) -> None:
     if not conflicts:
         return
     names = ", ".join(r.name for r in conflicts[:5]) + (" ..." if len(conflicts) > 5 else "")
-    box = QMessageBox(QMessageBox.Icon.Question, "Photos with names already taken",
-                      f"{len(conflicts)} photo(s) have the name of a different photo already in "
-                      f"picset {report.picset}: {names}", parent=window)
-    box.setInformativeText("Replace the photos in the picset, keep both (the new ones are "
-                           "renamed), or skip them?")
-    replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
-    rename = box.addButton("Keep both", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("Skip", QMessageBox.ButtonRole.RejectRole)
-    box.setObjectName("conflictBox")
-    window.conflict_box = box
 
-    def answered(_result: int) -> None:
-        choice = {replace: "replace", rename: "rename"}.get(box.clickedButton())
-        if choice is not None:
-            window.start_upload(backend, [r.path for r in conflicts], report.picset,
-                                on_conflict=choice)
+    def again(choice: str) -> Callable[[], None]:
+        return lambda: window.start_upload(backend, [r.path for r in conflicts], report.picset,
+                                           on_conflict=choice)
 
-    box.finished.connect(answered)
-    box.open()
-
+    _ask(window, "conflict_box", "Photos with names already taken",
+         f"{len(conflicts)} photo(s) have the name of a different photo already in "
+         f"picset {report.picset}: {names}",
+         "Replace the photos in the picset, keep both (the new ones are renamed), or skip them?",
+         [("Replace", Role.DestructiveRole, again("replace")),
+          ("Keep both", Role.AcceptRole, again("rename")),
+          ("Skip", Role.RejectRole, None)])
