@@ -112,3 +112,18 @@ def memory_keyring():
     yield ring
     keyring.set_keyring(previous)
 
+
+@pytest.fixture
+def qt_settings(tmp_path, qapp):
+    """The window's QSettings (INI) kept under ``tmp_path / "settings"`` for the test."""
+    from PySide6.QtCore import QSettings
+
+    from finpics_desktop.ui.app import init_application
+
+    init_application()
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "settings"))
+    yield
+    QSettings().clear()
+

@@ -6,7 +6,7 @@ the search function."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from finpics_desktop.pipeline.thumbcache import ThumbCache
 from finpics_desktop.ui.sources import NodeRole
@@ -15,16 +15,11 @@ PICSET = "301_window"
 
 
 @pytest.fixture
-def window(qtbot, qapp, tmp_path, monkeypatch, library, cloud, deployed):
-    from finpics_desktop.ui.app import init_application
+def window(qtbot, qt_settings, tmp_path, monkeypatch, library, cloud, deployed):
     from finpics_desktop.ui.main_window import MainWindow
     from finpics_desktop.ui.settings import AppSettings
     from finpics_desktop.ui.workers import wait_all
 
-    init_application()
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "settings"))
     monkeypatch.setenv("HOME", str(tmp_path))
     for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(var, raising=False)
@@ -37,7 +32,6 @@ def window(qtbot, qapp, tmp_path, monkeypatch, library, cloud, deployed):
     qtbot.waitExposed(win)
     yield win
     assert wait_all(120_000)
-    QSettings().clear()
 
 
 def cloud_picset(window, picset):

@@ -5,7 +5,7 @@ throughout (its event loop runs between every two photos of the job)."""
 from __future__ import annotations
 
 from fault_proxy import FaultProxy
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from reliability_helpers import make_job
 
 from finpics_desktop.backends.aws.backend import open_aws
@@ -17,16 +17,11 @@ PICSET = "304_window_faults"
 
 
 def test_window_stays_responsive_and_publishes_everything_through_faults(
-        qtbot, qapp, tmp_path, monkeypatch, library, remote_cloud):
-    from finpics_desktop.ui.app import init_application
+        qtbot, qt_settings, tmp_path, monkeypatch, library, remote_cloud):
     from finpics_desktop.ui.main_window import MainWindow
     from finpics_desktop.ui.settings import AppSettings
     from finpics_desktop.ui.workers import wait_all
 
-    init_application()
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "settings"))
     monkeypatch.setenv("HOME", str(tmp_path))
     for name, value in remote_cloud.env().items():
         if name.startswith("AWS_"):
@@ -72,4 +67,3 @@ def test_window_stays_responsive_and_publishes_everything_through_faults(
     assert len(list(direct.store.list(direct.names.pics_bucket, f"photos/{PICSET}/"))) == 24
     assert len(list(direct.store.list(direct.names.thumbs_bucket, f"photos/{PICSET}/"))) == 24
     direct.close()
-    QSettings().clear()

@@ -6,25 +6,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from finpics_desktop.pipeline.thumbcache import ThumbCache
 from finpics_desktop.pipeline.upload import Publisher
 
 
 @pytest.fixture(autouse=True)
-def isolated_settings(tmp_path, qapp, monkeypatch):
-    from finpics_desktop.ui.app import init_application
-
-    init_application()
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "settings"))
+def isolated_settings(tmp_path, qt_settings, monkeypatch):
     monkeypatch.setenv("FINPICS_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     (tmp_path / "home").mkdir(exist_ok=True)
-    yield
-    QSettings().clear()
 
 
 @pytest.fixture
