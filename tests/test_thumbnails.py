@@ -60,6 +60,32 @@ def test_thumbnail_uses_draft_decoding(photos_dir, monkeypatch):
     assert max(calls[0][1]) < 1920  # decoded at a DCT-reduced scale, not the full frame
 
 
+def test_a_photo_is_decoded_in_one_call(photos_dir, monkeypatch):
+    """Pillow feeds its decoder 64 KiB at a time by default; each call gives the GIL up and
+    waits to get it back, which next to a busy GUI thread made thumbnails several times slower."""
+    from PIL import Image as PilImage
+
+    sizes = []
+    original = PilImage._getdecoder
+
+    class Counting:
+        def __init__(self, decoder):
+            self.decoder = decoder
+
+        def __getattr__(self, name):
+            return getattr(self.decoder, name)
+
+        def decode(self, data):
+            sizes.append(len(data))
+            return self.decoder.decode(data)
+
+    monkeypatch.setattr(PilImage, "_getdecoder", lambda *a: Counting(original(*a)))
+    data = (photos_dir / "faces/obama/obama3.jpg").read_bytes()
+    assert len(data) > 4 * 65536
+    make_thumbnail(data, "obama3.jpg")
+    assert len(sizes) == 1 and sizes[0] >= len(data) - 65536
+
+
 def test_png_stays_png_with_alpha(tmp_path):
     im = Image.new("RGBA", (900, 600), (10, 200, 30, 0))
     im.paste((255, 0, 0, 255), (0, 0, 450, 600))

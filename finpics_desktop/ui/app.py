@@ -22,6 +22,11 @@ RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 def init_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication with the names QSettings uses; the system palette and high-DPI
     scaling are Qt 6's defaults and left alone."""
+    # A thread that gives the GIL up (every decode, resize, read) waits for it to come back
+    # until whoever runs Python is made to yield: up to 5 ms by default, which made thumbnails
+    # 2-7x slower next to the busy GUI thread. 1 ms also bounds how long a worker running
+    # Python can hold up the GUI thread.
+    sys.setswitchinterval(0.001)
     QCoreApplication.setOrganizationName("finpics")
     QCoreApplication.setOrganizationDomain("finpics.com")
     QCoreApplication.setApplicationName("finpics-desktop")

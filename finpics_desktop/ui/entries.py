@@ -7,6 +7,7 @@ directly.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,8 +70,11 @@ class Entry:
 # -- listing (worker threads) -----------------------------------------------------------------
 
 
-def list_folder(path: Path) -> tuple[list[Entry], list[Path]]:
-    """The photos of a folder (name order) and its visible subfolders."""
+def list_folder(path: Path, first: int = 0, on_first: Callable[[list[Entry]], None] | None = None,
+                ) -> tuple[list[Entry], list[Path]]:
+    """The photos of a folder (name order) and its visible subfolders; ``on_first`` is given
+    the ``first`` entries as soon as they are known (the first screen's thumbnails can start
+    while the rest of a big folder is listed)."""
     photos, folders = [], []
     with os.scandir(path) as it:
         for item in it:
@@ -88,7 +92,14 @@ def list_folder(path: Path) -> tuple[list[Entry], list[Path]]:
     base = Path(path)
     make = base._make_child_relpath if hasattr(base, "_make_child_relpath") else base.joinpath
     prefix = f"file:{base}{os.sep}"
-    return [Entry(FILE, name, path=make(name), file_key=prefix + name) for name in photos], folders
+
+    def entries(names: list[str]) -> list[Entry]:
+        return [Entry(FILE, name, path=make(name), file_key=prefix + name) for name in names]
+
+    head = entries(photos[:first])
+    if on_first is not None:
+        on_first(head)
+    return head + entries(photos[first:]), folders
 
 
 def list_subfolders(path: Path) -> list[Path]:

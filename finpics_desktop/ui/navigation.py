@@ -58,8 +58,8 @@ class Navigator:
             w.statusBar().showMessage("finpics cloud is not connected (see Settings)")
             return
         if node.kind == FOLDER:
-            path = node.path
-            job, what = (lambda: list_folder(path)[0]), str(path)
+            path, first, loader = node.path, w.grid.cells_per_screen(), w.loader
+            job, what = (lambda: list_folder(path, first, loader.prefetch)[0]), str(path)
         elif node.kind == PICSET_NODE:
             backend, picset = node.backend, node.picset
             job, what = (lambda: list_photos(backend, picset)), picset

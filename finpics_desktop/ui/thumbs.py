@@ -11,9 +11,10 @@ from PySide6.QtCore import QObject, QRunnable, Qt, Signal
 from PySide6.QtGui import QImage
 
 from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.pipeline.images import warm_up
 from finpics_desktop.pipeline.thumbcache import ThumbCache
 from finpics_desktop.ui.entries import Entry, thumbnail_bytes
-from finpics_desktop.ui.workers import call_in_gui, dispatcher, pool
+from finpics_desktop.ui.workers import call_in_gui, dispatcher, pool, run_task
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class ThumbnailLoader(QObject):
         self._running = 0
         self.requests = 0
         dispatcher()  # made here, on the GUI thread, before any worker needs it
+        run_task(_warm_up, pool_name="thumbs")
 
     # -- GUI thread -------------------------------------------------------------------------
     def image(self, entry: Entry) -> QImage | None:
@@ -57,10 +59,12 @@ class ThumbnailLoader(QObject):
         return None
 
     def prefetch(self, entries: list[Entry]) -> None:
-        """Start on the first screen's thumbnails while the view lays itself out; the first
-        entry is made first (the stack is last-in, first-out)."""
+        """From any thread: start on the first screen's thumbnails before the view has laid
+        itself out; the first entry is made first (the stack is last-in, first-out)."""
         for entry in reversed(entries):
-            self.image(entry)
+            key = entry.key
+            if key not in self._images and key not in self._broken and entry.has_thumbnail:
+                self._request(entry)
 
     def broken(self, entry: Entry) -> str | None:
         return self._broken.get(entry.key)
@@ -141,6 +145,12 @@ class ThumbnailLoader(QObject):
             image = image.convertToFormat(fmt.Format_ARGB32_Premultiplied
                                           if image.hasAlphaChannel() else fmt.Format_RGB32)
         return entry.key, image, "", entry.label
+
+
+def _warm_up() -> None:
+    """At start, off the GUI thread: the first thumbnail of a session would otherwise also
+    load Pillow's decoders and Qt's JPEG reader (~50 ms)."""
+    QImage.fromData(warm_up())
 
 
 class _Drain(QRunnable):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from ui_helpers import grid_rows, picset_item, select_source
 
 
@@ -29,6 +31,27 @@ def test_open_folder_shows_every_photo(qtbot, window, photos_dir):
             assert image.width() > image.height(), name
         else:
             assert image.height() > image.width(), name
+
+
+def test_first_screen_thumbnails_start_while_the_folder_is_listed(qtbot, window, photos_dir,
+                                                                  monkeypatch):
+    calls = []
+    prefetch = window.loader.prefetch
+
+    def spy(entries):
+        calls.append(([e.title for e in entries], threading.current_thread(),
+                      window.model.rowCount()))
+        prefetch(entries)
+
+    monkeypatch.setattr(window.loader, "prefetch", spy)
+    folder = photos_dir / "orientation"
+    window.open_folder(folder)
+    qtbot.waitUntil(lambda: not window.nav.loading and window.model.rowCount() == 18)
+    names, thread, rows = calls[0]
+    assert thread is not threading.main_thread() and rows == 0  # from the listing, before the grid
+    first = window.grid.cells_per_screen()
+    assert 0 < first < 18
+    assert names == sorted((p.name for p in folder.glob("*.jpg")), key=str.lower)[:first]
 
 
 def test_folders_expand_lazily(qtbot, window, photos_dir):
