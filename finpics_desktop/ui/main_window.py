@@ -20,6 +20,7 @@ from finpics_desktop.pipeline.thumbcache import ThumbCache
 from finpics_desktop.pipeline.upload import DONE, FAILED
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui import cloud
+from finpics_desktop.ui.busy import BusyIndicator
 from finpics_desktop.ui.entries import FILE, Entry, describe_error, photo_entry
 from finpics_desktop.ui.grid import GridModel, GridView
 from finpics_desktop.ui.navigation import Navigator
@@ -81,6 +82,9 @@ class MainWindow(QMainWindow):
         self.messages_dock.raise_()
         self.resizeDocks([self.messages_dock], [150], Qt.Orientation.Vertical)
         self.resizeDocks([self.info_dock], [250], Qt.Orientation.Horizontal)
+        self.busy = BusyIndicator(self)  # a listing or search under way, with Cancel
+        self.statusBar().addPermanentWidget(self.busy)
+        self.statusBar().setMinimumHeight(self.busy.sizeHint().height())  # no jump when shown
         self.nav = Navigator(self)
         self._make_actions()
         self._connect()
@@ -155,6 +159,8 @@ class MainWindow(QMainWindow):
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Escape:
+            if self.nav.cancel():  # a listing or search under way: Esc cancels it first
+                return
             if self.isFullScreen() and self.stack.currentIndex() != VIEWER:
                 self.toggle_full_screen()
             else:

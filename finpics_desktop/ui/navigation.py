@@ -1,10 +1,13 @@
 """Where the user is: which source the grid shows, which page is up, and how Enter, Esc and
-a face click move between them. Listing and search run off the GUI thread."""
+a face click move between them. Listing and search run off the GUI thread; the status bar's
+busy indicator shows them (after a short delay) with Cancel, and Esc cancels them too."""
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
+from finpics_desktop.ui.busy import LISTING, SEARCHING
 from finpics_desktop.ui.entries import (
     PICSET,
     Entry,
@@ -29,6 +32,8 @@ class Navigator:
         self.location: Node | None = None
         self._token = 0
         self.loading = False
+        self.listing_cancelled = False  # the grid is empty because the user cancelled it
+        self._listing: tuple[str, threading.Event] | None = None  # what, its stop flag
         self.viewer_from = GRID  # the page Esc returns to from the viewer
         self.search_token = 0
         self._published_while_listing: list[Entry] = []
@@ -40,38 +45,53 @@ class Navigator:
     def selected_entries(self) -> list[Entry]:
         return [self.w.model.entries[i.row()] for i in self.w.grid.selectedIndexes()]
 
+    def cancel(self) -> bool:
+        """Esc / Cancel: stop the newest listing or search under way (False if none)."""
+        return self.w.busy.cancel()
+
     # -- the grid ---------------------------------------------------------------------------
     def open_node(self, node: Node | None) -> None:
         if node is None or node.kind not in (LIBRARY, CLOUD, PICSET_NODE, FOLDER):
             return
         w = self.w
         self.location = node
-        self._token += 1
+        self._drop_listing()  # the listing under way, if any, is replaced by this one
         token = self._token
         self.loading = True
-        self._published_while_listing = []
+        self.listing_cancelled = False
+        if w.search.searching:  # the user left the results page: its search is moot
+            self._drop_search()
         w.stack.setCurrentIndex(GRID)
         w.model.set_entries([])
         w.info.set_rows([])
         if node.kind in (LIBRARY, CLOUD) and node.backend is None:
             self.loading = False
+            w.busy.end(LISTING)
             w.statusBar().showMessage("finpics cloud is not connected (see Settings)")
             return
+        stop = threading.Event()
         if node.kind == FOLDER:
             path, first, loader = node.path, w.grid.cells_per_screen(), w.loader
-            job, what = (lambda: list_folder(path, first, loader.prefetch)[0]), str(path)
+
+            def first_screen(head: list[Entry]) -> None:  # listing thread
+                if not stop.is_set():  # a cancelled folder's thumbnails are not made
+                    loader.prefetch(head)
+
+            job, what = (lambda: list_folder(path, first, first_screen)[0]), str(path)
         elif node.kind == PICSET_NODE:
             backend, picset = node.backend, node.picset
             job, what = (lambda: list_photos(backend, picset)), picset
         else:
             backend = node.backend
             job, what = (lambda: list_picsets(backend)), "picsets"
-        w.statusBar().showMessage(f"Listing {what}…")
+        self._listing = (what, stop)
+        w.statusBar().clearMessage()  # not the last source's count while this one is listed
+        w.busy.begin(LISTING, f"Listing {what}…", self._cancel_listing)
 
         def done(entries: list[Entry]) -> None:
             if token != self._token:
                 return
-            self.loading = False
+            self._end_listing()
             w.loader.prefetch(entries[:w.grid.cells_per_screen()])
             w.model.set_entries(entries)
             late, self._published_while_listing = self._published_while_listing, []
@@ -83,10 +103,34 @@ class Navigator:
         def fail(error: BaseException) -> None:
             if token != self._token:
                 return
-            self.loading = False
+            self._end_listing()
             w.message(f"{what}: {describe_error(error)}", "error")
 
         run_task(job, done, fail)
+
+    def _end_listing(self) -> None:
+        self.loading = False
+        self._listing = None
+        self.w.busy.end(LISTING)
+
+    def _drop_listing(self) -> None:
+        """Forget the listing under way: its result, when it comes, is ignored (token). The
+        indicator stays for the listing that replaces it, if any."""
+        if self._listing is not None:
+            self._listing[1].set()
+        self._token += 1
+        self._published_while_listing = []
+        self.loading = False
+        self._listing = None
+
+    def _cancel_listing(self) -> None:
+        if self._listing is None:
+            return
+        what = self._listing[0]
+        self._drop_listing()
+        self.w.busy.end(LISTING)
+        self.listing_cancelled = True  # the grid stays empty until F5 or another source
+        self.w.statusBar().showMessage(f"Cancelled listing {what} (F5 lists it again)")
 
     def refresh(self) -> None:
         if self.location is not None:
@@ -97,7 +141,7 @@ class Navigator:
     def picsets_refreshed(self, backend, entries: list[Entry]) -> None:
         loc = self.location
         if loc is not None and loc.kind in (LIBRARY, CLOUD) and loc.backend is backend and (
-                not self.loading):
+                not self.loading and not self.listing_cancelled):
             self.w.model.set_entries(entries)
 
     def photo_published(self, backend, entry: Entry) -> None:
@@ -108,6 +152,8 @@ class Navigator:
             return
         if self.loading:
             self._published_while_listing.append(entry)
+            return
+        if self.listing_cancelled:
             return
         model = self.w.model
         if model.row_of(lambda e: e.name == entry.name) < 0:
@@ -154,9 +200,10 @@ class Navigator:
             if self.viewer_from == GRID:
                 w.info.set_rows([])
         elif page == SEARCH:
-            self.viewer_from = GRID
-            w.stack.setCurrentIndex(VIEWER if w.viewer.current is not None else GRID)
-            w.viewer.canvas.setFocus()
+            if w.search.searching:
+                self._cancel_search()  # leaving the page cancels its search
+            else:
+                self._leave_search()
         elif self.location is not None and self.location.kind == PICSET_NODE:
             root = w.root_for(self.location.backend)
             if root is not None:
@@ -174,11 +221,14 @@ class Navigator:
         backend = entry.backend
         w.search.start(entry)
         w.stack.setCurrentIndex(SEARCH)
-        w.statusBar().showMessage("Searching…")
+        w.search.view.setFocus()  # Esc reaches the page (and cancels) while it searches
+        w.statusBar().clearMessage()
+        w.busy.begin(SEARCHING, "Searching…", self._cancel_search)
 
         def done(payload: dict) -> None:
             if token != self.search_token:
                 return
+            w.busy.end(SEARCHING)
             if payload.get("statusCode") != 200:
                 reason = str(payload.get("err") or "unknown error")
                 w.search.show_error(reason)
@@ -191,7 +241,29 @@ class Navigator:
 
         def fail(error: BaseException) -> None:
             if token == self.search_token:
+                w.busy.end(SEARCHING)
                 w.search.show_error(str(error))
                 w.message(f"search failed: {error}", "error")
 
         run_task(lambda: backend.search(face_id), done, fail)
+
+    def _drop_search(self) -> None:
+        """Forget the search under way: its result, when it comes, is ignored (token)."""
+        self.search_token += 1
+        self.w.search.show_cancelled()
+        self.w.busy.end(SEARCHING)
+
+    def _cancel_search(self) -> None:
+        """Cancel (button, Esc, Back): back to the photo whose face was clicked."""
+        if not self.w.search.searching:
+            return
+        self._drop_search()
+        if self.w.stack.currentIndex() == SEARCH:
+            self._leave_search()
+        self.w.statusBar().showMessage("Search cancelled")
+
+    def _leave_search(self) -> None:
+        w = self.w
+        self.viewer_from = GRID  # from the viewer, Back now goes on to the grid
+        w.stack.setCurrentIndex(VIEWER if w.viewer.current is not None else GRID)
+        w.viewer.canvas.setFocus()

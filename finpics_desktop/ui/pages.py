@@ -193,6 +193,10 @@ class SearchPage(QWidget):
         self.searching = False
         self.header.setText(f"The search failed: {reason}")
 
+    def show_cancelled(self) -> None:
+        self.searching = False
+        self.header.setText("The search was cancelled.")
+
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Escape:
             self.back_requested.emit()

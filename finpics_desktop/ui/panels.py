@@ -80,7 +80,8 @@ class ShortcutsDialog(QDialog):
     EXTRA = [
         ("Arrows", "Move in the grid; previous / next photo in the viewer"),
         ("Enter", "Open the picset or photo"),
-        ("Esc", "Back: viewer → grid, picset → picsets"),
+        ("Esc", "Cancel a listing or search under way; else back: viewer → grid, "
+                "picset → picsets"),
         ("Home / End", "First / last photo in the viewer"),
         ("Mouse wheel", "Previous / next photo; Ctrl+wheel zooms"),
         ("Click a face", "Find the other photos of that person"),
