@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from camera import camera_exif, camera_jpeg
 from PIL import Image
 
 from finpics_desktop.pipeline import images
@@ -114,3 +115,59 @@ def test_original_file_is_never_modified(library, copy_photos):
 
 def test_limits_are_consistent():
     assert Image.MAX_IMAGE_PIXELS > images.MAX_PIXELS
+
+
+@pytest.mark.parametrize("name", ORIENTATIONS)
+def test_embedded_thumbnail_is_upright_without_the_camera_bars(photos_dir, name):
+    """Each example's pixels, stored rotated as its tag says, with the 160x120 thumbnail a camera
+    would embed (letterboxed): the preview shows the picture upright at its own aspect."""
+    path = photos_dir / "orientation" / f"{name}.jpg"
+    stored = Image.open(path)
+    orientation = stored.getexif().get(0x0112, 1)
+    data = camera_jpeg(stored, orientation)
+    preview = Image.open(io.BytesIO(images.embedded_thumbnail(data[:128 * 1024], (256, 256))))
+    full = Image.open(io.BytesIO(make_thumbnail(data, path.name, (256, 256)).data))
+    assert max(preview.size) == (160 if stored.width > stored.height else 120)
+    assert abs(preview.width / preview.height - full.width / full.height) < 0.03  # no bars
+    assert coarse_difference(preview, full.resize(preview.size)) < 6
+
+
+@pytest.mark.parametrize("name", ["faces/obama/obama.jpg", "faces/biden/biden.jpg",
+                                  "faces/alex_lacamoire/alex_lacamoire1.jpg"])
+def test_embedded_thumbnail_of_real_photos(photos_dir, name):
+    data = (photos_dir / name).read_bytes()
+    preview = Image.open(io.BytesIO(images.embedded_thumbnail(data[:128 * 1024], (256, 256))))
+    full = Image.open(io.BytesIO(make_thumbnail(data, name, (256, 256)).data))
+    assert abs(preview.width / preview.height - full.width / full.height) < 0.03
+    assert coarse_difference(preview, full.resize(preview.size)) < 6
+
+
+def test_no_embedded_thumbnail_means_none(photos_dir, tmp_path):
+    plain = io.BytesIO()
+    Image.new("RGB", (640, 480), "red").save(plain, "JPEG")
+    png = io.BytesIO()
+    Image.new("RGB", (640, 480), "red").save(png, "PNG")
+    camera = camera_jpeg(Image.new("RGB", (640, 480), "blue"))
+    broken = camera.replace(b"JFIF", b"JFIF", 1)
+    at = broken.index(b"\xff\xd8", 4)  # the embedded thumbnail's own start
+    broken = broken[:at] + b"\0" * 64 + broken[at + 64:]
+    cases = {
+        "no EXIF": plain.getvalue(),
+        "a PNG": png.getvalue(),
+        "not an image": b"hello" * 100,
+        "empty": b"",
+        "cut inside the EXIF block": camera[:300],
+        "a damaged embedded thumbnail": broken,
+    }
+    for why, data in cases.items():
+        assert images.embedded_thumbnail(data, (256, 256)) is None, why
+    assert images.embedded_thumbnail(camera, (256, 256)) is not None
+
+
+def test_a_stale_embedded_thumbnail_is_not_shown():
+    """Software that cropped or turned the pixels but kept the camera's thumbnail: fitting it to
+    the photo's aspect would cut picture, not black bars, so the photo is decoded instead."""
+    portrait = Image.new("RGB", (300, 400), "green")
+    data = io.BytesIO()
+    Image.new("RGB", (800, 400), "green").save(data, "JPEG", exif=camera_exif(portrait))
+    assert images.embedded_thumbnail(data.getvalue(), (256, 256)) is None

@@ -7,9 +7,10 @@ import io
 import re
 import warnings
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from finpics_desktop.domain.errors import UnsupportedImage
 from finpics_desktop.domain.keys import extension
@@ -209,21 +210,85 @@ def check_structure(data: bytes, name: str) -> ImageInfo:
     return info
 
 
-def _jpeg_first_scan(data: bytes) -> int:
-    """Offset of the first SOS segment's data, or -1 if the headers end before one."""
+def _jpeg_headers(data: bytes) -> Iterator[tuple[int, int, int]]:
+    """(marker, payload start, segment end) of a JPEG's header segments, up to the first scan
+    (included); stops early at anything that is not a marker."""
     pos = 2
     while pos + 4 <= len(data):
         if data[pos] != 0xFF:
-            return -1
+            return
         marker = data[pos + 1]
         if marker == 0xFF:  # fill byte
             pos += 1
             continue
-        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
+        end = pos + 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
+        yield marker, pos + 4, end
         if marker == 0xDA:
-            return pos + 2 + length
-        pos += 2 + length
-    return -1
+            return
+        pos = end
+
+
+def _jpeg_first_scan(data: bytes) -> int:
+    """Offset of the first SOS segment's data, or -1 if the headers end before one."""
+    return next((end for marker, _, end in _jpeg_headers(data) if marker == 0xDA), -1)
+
+
+_SOF = set(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # start-of-frame markers (not DHT, JPG, DAC)
+
+
+def embedded_thumbnail(head: bytes, box: tuple[int, int]) -> bytes | None:
+    """The thumbnail a camera stores in a JPEG's EXIF block (DCF asks for one of 160x120), made
+    upright, cropped to the photo's own aspect (cameras letterbox it) and fitting ``box``, as
+    JPEG bytes; None when the file has none worth showing. ``head`` is the start of the file
+    (its headers: the EXIF block is at most 64 KiB); nothing of the photo itself is decoded."""
+    if not head.startswith(b"\xff\xd8"):
+        return None
+    exif = size = None
+    for marker, start, end in _jpeg_headers(head):
+        if end > len(head):
+            return None
+        if marker == 0xE1 and exif is None and head.startswith(b"Exif\0\0", start):
+            exif = head[start:end]
+        elif marker in _SOF and end - start >= 5:
+            size = (int.from_bytes(head[start + 3 : start + 5], "big"),
+                    int.from_bytes(head[start + 1 : start + 3], "big"))
+            break
+    if exif is None or size is None or 0 in size:
+        return None
+    try:
+        tags = Image.Exif()
+        tags.load(exif)
+        ifd1 = tags.get_ifd(ExifTags.IFD.IFD1)
+        offset, length = int(ifd1[0x0201]), int(ifd1[0x0202])
+        thumb = Image.open(io.BytesIO(exif[6 + offset : 6 + offset + length]))
+        if thumb.format != "JPEG" or max(thumb.size) > 1024:
+            return None
+        thumb = _to_display_mode(thumb, keep_alpha=False).convert("RGB")
+    except Exception:  # no thumbnail, or a broken one: the photo will be decoded  # noqa: BLE001
+        return None
+    width, height = thumb.size
+    aspect = size[0] / size[1]
+    keep = (0, 0, width, height)
+    if width / height > aspect * 1.02:  # bars left and right
+        cut = (width - round(height * aspect)) // 2
+        keep = (cut, 0, width - cut, height)
+    elif width / height < aspect / 1.02:  # bars above and below
+        cut = (height - round(width / aspect)) // 2
+        keep = (0, cut, width, height - cut)
+    if keep != (0, 0, width, height):
+        bars = thumb.convert("L")
+        bars.paste(0, keep)
+        if sum(bars.histogram()[24:]) > bars.width * bars.height // 20:
+            return None  # what would be cut is picture, not black bars: not this photo's
+        thumb = thumb.crop(keep)
+    if max(thumb.size) < 32:
+        return None
+    thumb.thumbnail(box, Image.Resampling.BICUBIC)
+    orientation = tags.get(0x0112, 1)
+    thumb = upright(thumb, orientation if orientation in _TRANSPOSE else 1)
+    out = io.BytesIO()
+    thumb.save(out, "JPEG", quality=90)
+    return out.getvalue()
 
 
 def _check_png_chunks(data: bytes) -> None:

@@ -11,10 +11,11 @@ import uuid
 from pathlib import Path
 
 from finpics_desktop.domain.errors import UnsupportedImage
-from finpics_desktop.pipeline.images import make_thumbnail
+from finpics_desktop.pipeline.images import embedded_thumbnail, make_thumbnail
 
 CACHE_BOX = (256, 256)
 MAX_SOURCE_BYTES = 200 * 1024 * 1024
+HEAD_BYTES = 128 * 1024  # where a JPEG's EXIF block (at most 64 KiB) and frame header are
 
 
 def default_cache_dir() -> Path:
@@ -41,6 +42,26 @@ class ThumbCache:
         digest = hashlib.sha1(ident.encode("utf-8", "surrogateescape"), usedforsecurity=False)
         name = digest.hexdigest()
         return self.root / name[:2] / name
+
+    def preview(self, path: Path) -> tuple[bytes, bool] | None:
+        """Something to show at once, without decoding the photo: the cached thumbnail (with
+        ``True``: final) or the one the camera embedded in the file (``False``: to be replaced
+        by :meth:`thumbnail`); None when there is neither."""
+        path = Path(path)
+        try:
+            entry = self._entry(path, path.stat())
+            data = entry.read_bytes()
+        except OSError:
+            try:
+                with open(path, "rb") as f:
+                    head = f.read(HEAD_BYTES)
+            except OSError:
+                return None
+            embedded = embedded_thumbnail(head, self.box)
+            return None if embedded is None else (embedded, False)
+        with self._lock:
+            self.hits += 1
+        return data, True
 
     def thumbnail(self, path: Path) -> bytes:
         """The thumbnail (JPEG or PNG bytes) of a photo file; made and cached on a miss.

@@ -157,6 +157,12 @@ def thumbnail_bytes(entry: Entry, cache: ThumbCache) -> bytes | None:
     return backend.store.get(backend.names.thumbs_bucket, photo_key(entry.picset, entry.name).key)
 
 
+def preview_bytes(entry: Entry, cache: ThumbCache) -> tuple[bytes, bool] | None:
+    """For photo files, something to show before the thumbnail is made: see
+    :meth:`ThumbCache.preview` (``True`` when it is the final thumbnail)."""
+    return cache.preview(entry.path) if entry.kind == FILE else None
+
+
 def original_bytes(entry: Entry) -> bytes:
     if entry.kind == FILE:
         return entry.path.read_bytes()

@@ -1,5 +1,7 @@
 """Thumbnails for the grid: made off the GUI thread, newest requests first (what is on screen
-now), a bounded in-memory cache in front of the on-disk one."""
+now), a bounded in-memory cache in front of the on-disk one. A photo file whose thumbnail is
+not cached yet first shows the thumbnail its camera embedded (read in about a millisecond),
+replaced by the real one once no cell is waiting for a first picture."""
 
 from __future__ import annotations
 
@@ -13,8 +15,14 @@ from PySide6.QtGui import QImage
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.pipeline.images import warm_up
 from finpics_desktop.pipeline.thumbcache import ThumbCache
-from finpics_desktop.ui.entries import Entry, thumbnail_bytes
-from finpics_desktop.ui.workers import call_in_gui, dispatcher, pool, run_task
+from finpics_desktop.ui.entries import Entry, preview_bytes, thumbnail_bytes
+from finpics_desktop.ui.workers import (
+    call_in_gui,
+    dispatcher,
+    lower_thread_priority,
+    pool,
+    run_task,
+)
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +32,7 @@ SIDE = 240  # pixels of the long side kept in memory
 
 
 class ThumbnailLoader(QObject):
-    ready = Signal(str)  # key
+    ready = Signal(list)  # keys of the thumbnails that arrived (or failed)
     failed = Signal(str, str)  # label of the photo, reason
 
     def __init__(self, cache: ThumbCache | None = None, *, side: int = SIDE,
@@ -37,8 +45,12 @@ class ThumbnailLoader(QObject):
         self._images: OrderedDict[str, QImage] = OrderedDict()
         self._bytes = 0
         self._broken: dict[str, str] = {}
+        self._previews: set[str] = set()  # keys shown by their embedded thumbnail so far
         self._stack: list[Entry] = []  # LIFO: the latest request is what is on screen now
         self._pending: set[str] = set()
+        self._refine: list[Entry] = []  # shown by a preview: made properly when _stack is empty
+        self._refining: set[str] = set()
+        self._arrived: list[tuple] = []  # made by the workers, not yet stored
         self._lock = threading.Lock()
         self._running = 0
         self.requests = 0
@@ -52,6 +64,8 @@ class ThumbnailLoader(QObject):
         image = self._images.get(key)
         if image is not None:
             self._images.move_to_end(key)
+            if key in self._previews:
+                self._request(entry, refine=True)
             return image
         if key in self._broken or not entry.has_thumbnail:
             return None
@@ -66,6 +80,10 @@ class ThumbnailLoader(QObject):
             if key not in self._images and key not in self._broken and entry.has_thumbnail:
                 self._request(entry)
 
+    def is_preview(self, key: str) -> bool:
+        """Whether the image in memory is still the camera's embedded thumbnail."""
+        return key in self._previews
+
     def broken(self, entry: Entry) -> str | None:
         return self._broken.get(entry.key)
 
@@ -74,69 +92,97 @@ class ThumbnailLoader(QObject):
         if image is not None:
             self._bytes -= image.sizeInBytes()
         self._broken.pop(key, None)
+        self._previews.discard(key)
 
-    def _request(self, entry: Entry) -> None:
+    def _request(self, entry: Entry, refine: bool = False) -> None:
+        stack, pending = (self._refine, self._refining) if refine else (self._stack, self._pending)
         with self._lock:
-            if entry.key in self._pending:
+            if entry.key in pending:
                 return
-            self._pending.add(entry.key)
-            self._stack.append(entry)
+            pending.add(entry.key)
+            stack.append(entry)
             self.requests += 1
-            if len(self._stack) > MAX_PENDING:
-                for dropped in self._stack[: len(self._stack) - MAX_PENDING]:
-                    self._pending.discard(dropped.key)
-                del self._stack[: len(self._stack) - MAX_PENDING]
+            if len(stack) > MAX_PENDING:
+                for dropped in stack[: len(stack) - MAX_PENDING]:
+                    pending.discard(dropped.key)
+                del stack[: len(stack) - MAX_PENDING]
             start = self._running < self.workers
             if start:
                 self._running += 1
         if start:
             pool("thumbs").start(_Drain(self))
 
-    def _store(self, result) -> None:
-        key, image, reason, label = result
+    def _store_arrived(self, _=None) -> None:
+        """Everything the workers made since the last call, stored together: one ``ready`` per
+        batch, not one queued call and one repaint request per thumbnail."""
         with self._lock:
-            self._pending.discard(key)
+            results, self._arrived = self._arrived, []
+        self.ready.emit([self._store(result) for result in results])
+
+    def _store(self, result) -> str:
+        entry, refined, image, reason, final = result
+        key = entry.key
+        with self._lock:
+            (self._refining if refined else self._pending).discard(key)
         if image is None:
             if reason:
+                self.forget(key)  # a preview must not hide that the photo cannot be read
                 self._broken[key] = reason
-                self.failed.emit(label, reason)
-            self.ready.emit(key)
-            return
+                self.failed.emit(entry.label, reason)
+            return key
         old = self._images.pop(key, None)
         if old is not None:
             self._bytes -= old.sizeInBytes()
         self._images[key] = image
+        if final:
+            self._previews.discard(key)
+        else:
+            self._previews.add(key)
+            self._request(entry, refine=True)
         self._bytes += image.sizeInBytes()
         while self._bytes > self.budget and len(self._images) > 1:
-            _, evicted = self._images.popitem(last=False)
+            evicted_key, evicted = self._images.popitem(last=False)
             self._bytes -= evicted.sizeInBytes()
-        self.ready.emit(key)
+            self._previews.discard(evicted_key)
+        return key
 
     @property
     def memory_bytes(self) -> int:
         return self._bytes
 
     # -- worker threads ---------------------------------------------------------------------
-    def _next(self) -> Entry | None:
+    def _arrive(self, result: tuple) -> None:
         with self._lock:
-            if not self._stack:
-                self._running -= 1
-                return None
-            return self._stack.pop()
+            self._arrived.append(result)
+            first = len(self._arrived) == 1
+        if first:
+            call_in_gui(self._store_arrived)
 
-    def _make(self, entry: Entry):
+    def _next(self) -> tuple[Entry, bool] | None:
+        with self._lock:
+            if self._stack:
+                return self._stack.pop(), False
+            if self._refine:
+                return self._refine.pop(), True
+            self._running -= 1
+            return None
+
+    def _make(self, entry: Entry, refine: bool):
+        """(entry, refine, image or None, reason it failed or "", whether it is final)"""
         try:
-            data = thumbnail_bytes(entry, self.cache)
+            first = None if refine else preview_bytes(entry, self.cache)
+            data, final = first if first is not None else (thumbnail_bytes(entry, self.cache),
+                                                           True)
         except FinpicsError as e:
-            return entry.key, None, str(e), entry.label
+            return entry, refine, None, str(e), True
         except Exception as e:  # noqa: BLE001 - shown as a broken thumbnail, never a crash
             log.warning("thumbnail of %s failed", entry.label, exc_info=True)
-            return entry.key, None, f"{type(e).__name__}: {e}", entry.label
+            return entry, refine, None, f"{type(e).__name__}: {e}", True
         if data is None:
-            return entry.key, None, "", entry.label
+            return entry, refine, None, "", True
         image = QImage.fromData(data)
         if image.isNull():
-            return entry.key, None, "the thumbnail cannot be decoded", entry.label
+            return entry, refine, None, "the thumbnail cannot be decoded", True
         if max(image.width(), image.height()) > self.side:
             image = image.scaled(self.side, self.side, Qt.AspectRatioMode.KeepAspectRatio,
                                  Qt.TransformationMode.SmoothTransformation)
@@ -144,7 +190,7 @@ class ThumbnailLoader(QObject):
         if image.format() not in (fmt.Format_RGB32, fmt.Format_ARGB32_Premultiplied):
             image = image.convertToFormat(fmt.Format_ARGB32_Premultiplied
                                           if image.hasAlphaChannel() else fmt.Format_RGB32)
-        return entry.key, image, "", entry.label
+        return entry, refine, image, "", final
 
 
 def _warm_up() -> None:
@@ -161,5 +207,6 @@ class _Drain(QRunnable):
         self.loader = loader
 
     def run(self) -> None:
-        while (entry := self.loader._next()) is not None:
-            call_in_gui(self.loader._store, self.loader._make(entry))
+        lower_thread_priority()  # the GUI thread (painting, scrolling) comes first
+        while (job := self.loader._next()) is not None:
+            self.loader._arrive(self.loader._make(*job))

@@ -4,6 +4,8 @@ validated live) and the progress panel (overall bar, per-file state, Cancel, Ret
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.queues  # noqa: F401 - imported now, not by the first job
+import multiprocessing.synchronize  # noqa: F401
 import queue
 from pathlib import Path
 
@@ -230,8 +232,9 @@ class UploadJob(QObject):
     def _stop_polling(self) -> None:
         if self._timer is not None:
             self._timer.stop()
-        if self._proc is not None:
-            self._proc.join(5)
+        proc = self._proc
+        if proc is not None and proc.is_alive():  # it has said its last word and is exiting
+            run_task(lambda: proc.join(30))  # reaped off the GUI thread (~30 ms)
 
     def _done(self, report: UploadReport) -> None:
         self.running = False

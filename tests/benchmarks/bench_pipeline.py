@@ -29,6 +29,9 @@ from PIL import Image
 REPO = Path(__file__).resolve().parents[2]
 PHOTOS = REPO.parent / "shared" / "photos"
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
+
+from camera import camera_exif  # noqa: E402
 
 from finpics_desktop.backends.local.library import open_library  # noqa: E402
 from finpics_desktop.pipeline.images import make_thumbnail  # noqa: E402
@@ -38,7 +41,8 @@ MP12 = (4000, 3000)
 
 
 def make_12mp_set(folder: Path, count: int) -> list[Path]:
-    """12 MP JPEGs (camera-like size and quality) from the real photos: faces and landscapes."""
+    """12 MP JPEGs from the real photos (faces and landscapes), camera-like: their size, their
+    quality, and the EXIF block with its 160x120 thumbnail that cameras write."""
     sources = sorted((PHOTOS / "faces").rglob("*.jp*g")) + sorted(
         (PHOTOS / "orientation").glob("Landscape_1.jpg"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -52,7 +56,7 @@ def make_12mp_set(folder: Path, count: int) -> list[Path]:
         big.paste(fitted, ((MP12[0] - fitted.width) // 2, (MP12[1] - fitted.height) // 2))
         big.paste((n % 256, n // 256, 255), (0, 0, 16, 16))  # every file distinct (no dedupe)
         path = folder / f"IMG_{n:04d}.jpg"
-        big.save(path, quality=92)
+        big.save(path, quality=92, exif=camera_exif(big))
         out.append(path)
     return out
 

@@ -4,9 +4,11 @@
 
 On a folder of 10,000 photos (hard links to 12-megapixel JPEGs made from ../shared/photos, so
 every path is its own photo for the caches and decoders, at camera-like decoding cost):
-1. first screen: time from "open the folder" to the grid listing it, and to every visible cell
-   showing its thumbnail, with the number of originals decoded by then (goal <= 0.3 s and
-   <= 40 decodes); baseline: making those same thumbnails one after another on one thread;
+1. first screen: time from "open the folder" to the grid listing it, to every visible cell
+   showing its picture (the thumbnail the camera embedded, as the photos carry one like camera
+   files do) with the number of originals decoded by then (goal <= 0.3 s and <= 40 decodes),
+   and to every visible cell showing the thumbnail made from the photo itself; baseline: making
+   those same thumbnails one after another on one thread;
 2. memory: RSS after scrolling through all 10,000 (goal <= 250 MB) vs RSS before opening;
 3. the longest GUI-thread stall (gap between 2 ms heartbeats) while scrolling and while an
    upload runs (goal <= 50 ms), vs the same heartbeat with the window idle.
@@ -61,7 +63,7 @@ def rss_mb() -> float:
 
 
 def make_folder(root: Path, count: int) -> Path:
-    folder = root / f"photos-{count}"
+    folder = root / f"camera-{count}"
     if folder.is_dir() and len(os.listdir(folder)) == count:
         return folder
     sources = make_12mp_set(root / "sources", 24)
@@ -134,13 +136,16 @@ class VisibleLoaded:
     """Whether every visible cell has its thumbnail; the visible rows (a few dozen
     ``visualRect`` calls) are found again only once the ones found before are all loaded."""
 
-    def __init__(self, window):
+    def __init__(self, window, final: bool = False):
         self.window = window
+        self.final = final  # the thumbnails made from the photos, not the embedded ones
         self.rows = range(0)
 
     def loaded(self) -> bool:
-        return len(self.rows) > 0 and all(self.window.model.thumbnail(r) is not None
-                                          for r in self.rows)
+        model, loader = self.window.model, self.window.loader
+        return len(self.rows) > 0 and all(
+            model.thumbnail(r) is not None
+            and not (self.final and loader.is_preview(model.entries[r].key)) for r in self.rows)
 
     def __call__(self) -> bool:
         if self.rows and not self.loaded():
@@ -189,6 +194,9 @@ def main() -> int:
     spin(app, VisibleLoaded(window), what="the first screen", on=window.loader.ready)
     t_first = time.perf_counter() - t0
     decodes_first = cache.decodes
+    spin(app, VisibleLoaded(window, final=True), what="the first screen's own thumbnails",
+         on=window.loader.ready)
+    t_made = time.perf_counter() - t0
     visible = len(window.grid.visible_rows())
     paths = [window.model.entries[r].path for r in window.grid.visible_rows()]
     t1 = time.perf_counter()
@@ -206,7 +214,8 @@ def main() -> int:
     window.open_folder(folder)
     spin(app, lambda: window.model.rowCount() == args.count, what="the listing again")
     t_listed_warm = time.perf_counter() - t3
-    spin(app, VisibleLoaded(window), what="the warm first screen", on=window.loader.ready)
+    spin(app, VisibleLoaded(window, final=True), what="the warm first screen",
+         on=window.loader.ready)
     t_first_warm = time.perf_counter() - t3
     decodes_warm = cache.decodes - decodes_before
 
@@ -251,10 +260,12 @@ def main() -> int:
     print(f"\nfirst screen of {args.count} photos ({visible} cells visible, 12 MP JPEGs, cold):")
     print(f"  listed (placeholders shown) in {t_listed * 1000:.0f} ms, "
           f"{decodes_listed} decodes so far")
-    print(f"  every visible thumbnail shown in {t_first * 1000:.0f} ms (goal <= 300 ms), "
+    print(f"  every visible cell showing its picture in {t_first * 1000:.0f} ms (goal <= 300 ms), "
           f"{decodes_first} decodes (goal <= 40)")
+    print(f"  every visible cell showing the thumbnail made from its photo in {t_made * 1000:.0f}"
+          " ms")
     print(f"  baseline, the same {visible} thumbnails one after another: "
-          f"{t_serial * 1000:.0f} ms -> window/baseline = {t_first / t_serial:.2f}")
+          f"{t_serial * 1000:.0f} ms -> window/baseline = {t_made / t_serial:.2f}")
     print(f"  the same after a restart (disk cache warm): listed in {t_listed_warm * 1000:.0f} ms,"
           f" every visible thumbnail in {t_first_warm * 1000:.0f} ms, {decodes_warm} decodes")
     print(f"scrolling through all {args.count} ({t_scroll:.1f} s, {decodes_scroll} decodes in all"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+from camera import camera_jpeg
+from PIL import Image
 from ui_helpers import grid_rows, picset_item, select_source
 
 
@@ -52,6 +54,32 @@ def test_first_screen_thumbnails_start_while_the_folder_is_listed(qtbot, window,
     first = window.grid.cells_per_screen()
     assert 0 < first < 18
     assert names == sorted((p.name for p in folder.glob("*.jpg")), key=str.lower)[:first]
+
+
+def test_the_camera_thumbnail_shows_first_then_the_one_made_from_the_photo(qtbot, window,
+                                                                          tmp_path, photos_dir):
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    picture = Image.open(photos_dir / "faces/obama/obama-1080p.jpg")
+    (folder / "good.jpg").write_bytes(camera_jpeg(picture))
+    whole = camera_jpeg(Image.open(photos_dir / "faces/biden/biden.jpg"))
+    (folder / "cut.jpg").write_bytes(whole[: len(whole) // 2])  # its EXIF block is whole
+    seen: dict[str, list[bool]] = {}  # file name -> preview or not, as each image arrived
+    window.loader.ready.connect(lambda keys: [
+        seen.setdefault(k.rsplit("/", 1)[-1], []).append(window.loader.is_preview(k))
+        for k in keys])
+    window.open_folder(folder)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2)
+    qtbot.waitUntil(lambda: seen.get("good.jpg", [True])[-1] is False, timeout=20_000)
+    assert seen["good.jpg"][0] is True  # the camera's thumbnail came first
+    good = window.model.entries[window.model.row_of(lambda e: e.title == "good.jpg")]
+    assert max(window.loader.image(good).width(), window.loader.image(good).height()) == 240
+    # the cut photo showed its camera thumbnail, then is reported and shown as broken
+    qtbot.waitUntil(lambda: any("cut.jpg" in t for t in window.messages.texts()),
+                    timeout=20_000)
+    assert seen["cut.jpg"][0] is True
+    cut = window.model.entries[window.model.row_of(lambda e: e.title == "cut.jpg")]
+    assert window.loader.image(cut) is None and "truncated" in window.loader.broken(cut)
 
 
 def test_folders_expand_lazily(qtbot, window, photos_dir):
