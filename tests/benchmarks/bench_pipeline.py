@@ -40,9 +40,9 @@ from finpics_desktop.pipeline.upload import Publisher  # noqa: E402
 MP12 = (4000, 3000)
 
 
-def make_12mp_set(folder: Path, count: int) -> list[Path]:
+def make_12mp_set(folder: Path, count: int, camera: bool = True) -> list[Path]:
     """12 MP JPEGs from the real photos (faces and landscapes), camera-like: their size, their
-    quality, and the EXIF block with its 160x120 thumbnail that cameras write."""
+    quality, and (``camera``) the EXIF block with its 160x120 thumbnail that cameras write."""
     sources = sorted((PHOTOS / "faces").rglob("*.jp*g")) + sorted(
         (PHOTOS / "orientation").glob("Landscape_1.jpg"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -56,7 +56,7 @@ def make_12mp_set(folder: Path, count: int) -> list[Path]:
         big.paste(fitted, ((MP12[0] - fitted.width) // 2, (MP12[1] - fitted.height) // 2))
         big.paste((n % 256, n // 256, 255), (0, 0, 16, 16))  # every file distinct (no dedupe)
         path = folder / f"IMG_{n:04d}.jpg"
-        big.save(path, quality=92, exif=camera_exif(big))
+        big.save(path, quality=92, exif=camera_exif(big) if camera else b"")
         out.append(path)
     return out
 
