@@ -36,6 +36,24 @@ def test_thumbnail_cache_is_keyed_by_path_size_and_mtime(tmp_path, photos_dir):
     assert cache.decodes == 2
 
 
+def test_thumbnail_cache_preview_decodes_nothing(tmp_path, photos_dir):
+    from camera import camera_jpeg
+
+    picture = Image.open(photos_dir / "faces/obama/obama-1080p.jpg")
+    photo, plain = tmp_path / "camera.jpg", tmp_path / "plain.jpg"
+    photo.write_bytes(camera_jpeg(picture))
+    picture.save(plain)
+    cache = ThumbCache(tmp_path / "cache")
+    embedded, final = cache.preview(photo)
+    assert not final and Image.open(io.BytesIO(embedded)).size == (160, 90)
+    assert cache.preview(plain) is None  # no EXIF thumbnail: nothing to show before decoding
+    assert cache.preview(tmp_path / "missing.jpg") is None
+    assert cache.decodes == 0
+    made = cache.thumbnail(photo)
+    assert cache.preview(photo) == (made, True)  # once made, the cached one is final
+    assert cache.decodes == 1
+
+
 def test_thumbnail_cache_names_the_problem(tmp_path):
     bad = tmp_path / "bad.jpg"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n")
