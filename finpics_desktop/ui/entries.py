@@ -70,7 +70,8 @@ class Entry:
 # -- listing (worker threads) -----------------------------------------------------------------
 
 
-def list_folder(path: Path, first: int = 0, on_first: Callable[[list[Entry]], None] | None = None,
+def list_folder(path: Path, first: int = 0,
+                on_first: Callable[[list[Entry]], None] | None = None,
                 ) -> tuple[list[Entry], list[Path]]:
     """The photos of a folder (name order) and its visible subfolders; ``on_first`` is given
     the ``first`` entries as soon as they are known (the first screen's thumbnails can start
