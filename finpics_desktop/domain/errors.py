@@ -22,3 +22,22 @@ class NotFound(FinpicsError, KeyError):
 
 class BackendError(FinpicsError):
     """A storage, table or face-index backend failed (after any retries)."""
+
+
+class StorageError(BackendError):
+    """The disk or database a library (or the upload journal) lives on cannot be used.
+
+    The message says what is wrong and what to do; nothing was half-written.
+    """
+
+
+class StorageFull(StorageError):
+    """No space left on the device (or a quota reached)."""
+
+
+class StorageReadOnly(StorageError):
+    """The storage can be read but not written (read-only mount, folder or file)."""
+
+
+class StorageDamaged(StorageError):
+    """A database file is corrupt, truncated or not a database at all."""
