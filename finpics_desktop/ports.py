@@ -22,6 +22,7 @@ class ObjectInfo:
     key: str
     size: int
     metadata: dict[str, str] = field(default_factory=dict)
+    etag: str | None = None  # the version seen (from ``head``): a put can be made conditional on it
 
     @property
     def sha256(self) -> str | None:
@@ -36,9 +37,15 @@ class ObjectStore(Protocol):
 
     def put(
         self, bucket: str, key: str, data: bytes, content_type: str,
-        metadata: dict[str, str] | None = None,
+        metadata: dict[str, str] | None = None, *, if_absent: bool = False,
+        if_match: str | None = None,
     ) -> None:
-        """Store atomically: a reader sees the old object or the whole new one, never a part."""
+        """Store atomically: a reader sees the old object or the whole new one, never a part.
+
+        Conditional writes (S3's ``If-None-Match: *`` / ``If-Match``): ``if_absent`` only
+        creates, ``if_match`` only replaces the version whose ``etag`` ``head`` returned; when
+        the condition fails nothing is written and
+        :class:`~finpics_desktop.domain.errors.WriteConflict` is raised."""
 
     def put_file(
         self, bucket: str, key: str, path: Path, content_type: str,

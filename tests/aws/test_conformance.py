@@ -8,7 +8,7 @@ import hashlib
 import pytest
 
 from finpics_desktop.domain import items
-from finpics_desktop.domain.errors import NotFound
+from finpics_desktop.domain.errors import NotFound, WriteConflict
 from finpics_desktop.domain.keys import photo_key
 from finpics_desktop.pipeline.process import external_image_id, process_new_image
 from finpics_desktop.pipeline.remove import remove_photo
@@ -65,6 +65,24 @@ def test_list_by_prefix_in_key_order(backend):
     listed = [(o.key, o.size) for o in backend.store.list(bucket, "photos/001_a/")]
     assert listed == [("photos/001_a/a.jpg", 18), ("photos/001_a/b.png", 18)]
     assert [o.key for o in backend.store.list(bucket)][-1] == "photos/002_b/z.jpg"
+
+
+def test_conditional_puts(backend):
+    """S3's If-None-Match: * and If-Match: a write loses, and writes nothing, when another
+    writer created or changed the object since it was looked at."""
+    bucket, key = backend.names.pics_bucket, "photos/001_a/c.jpg"
+    backend.store.put(bucket, key, b"first", "image/jpeg", {HASH_METADATA: "1" * 64},
+                      if_absent=True)
+    with pytest.raises(WriteConflict, match="c.jpg"):
+        backend.store.put(bucket, key, b"second", "image/jpeg", if_absent=True)
+    seen = backend.store.head(bucket, key)
+    assert seen.etag
+    backend.store.put(bucket, key, b"third", "image/jpeg", {HASH_METADATA: "3" * 64},
+                      if_match=seen.etag)
+    with pytest.raises(WriteConflict, match="c.jpg"):  # the version seen is gone
+        backend.store.put(bucket, key, b"fourth", "image/jpeg", if_match=seen.etag)
+    assert backend.store.get(bucket, key) == b"third"
+    assert backend.store.head(bucket, key).etag not in (None, seen.etag)
 
 
 def test_put_file_streams_large_files(backend, tmp_path):

@@ -19,7 +19,7 @@ from botocore.exceptions import (
     UnauthorizedSSOTokenError,
 )
 
-from finpics_desktop.domain.errors import BackendError, FinpicsError, NotFound
+from finpics_desktop.domain.errors import BackendError, FinpicsError, NotFound, WriteConflict
 
 NOT_FOUND_CODES = {"NoSuchKey", "404", "NotFound"}
 MISSING_CODES = {
@@ -33,6 +33,7 @@ BAD_CREDENTIAL_CODES = {
     "SignatureDoesNotMatch", "InvalidSignatureException", "IncompleteSignature",
 }
 EXPIRED_CODES = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
+CONFLICT_CODES = {"PreconditionFailed", "ConditionalRequestConflict", "412"}
 REGION_CODES = {"PermanentRedirect", "AuthorizationHeaderMalformed",
                 "IllegalLocationConstraintException"}
 
@@ -78,6 +79,8 @@ def translate(error: Exception, what: str, profile: str | None = None) -> Finpic
         if code in MISSING_CODES:
             return NotFound(f"{what}: the {MISSING_CODES[code]} does not exist ({message}); "
                             "was the finpics stack deployed in this region?")
+        if code in CONFLICT_CODES:
+            return WriteConflict(f"{what}: written by someone else meanwhile ({code})")
         if code in DENIED_CODES:
             return AccessDenied(f"{what}: access denied ({message}); the credentials in use "
                                 "may not do this")

@@ -45,9 +45,16 @@ class S3ObjectStore:
                 raise NotFound(f"no object {key!r} in bucket {bucket!r}") from None
             raise translate(e, f"reading {key} from bucket {bucket}", self.clients.profile) from e
 
-    def put(self, bucket, key, data, content_type, metadata=None) -> None:
+    def put(self, bucket, key, data, content_type, metadata=None, *, if_absent=False,
+            if_match=None) -> None:
+        conditions = {"IfNoneMatch": "*"} if if_absent else {}
+        if if_match is not None:
+            conditions["IfMatch"] = if_match
         with self.clients.errors(f"writing {key} to bucket {bucket}"):
-            if len(data) > self.transfer.multipart_threshold:
+            if conditions:  # one PutObject (up to 5 GB): managed transfers take no condition
+                self.s3.put_object(Bucket=bucket, Key=key, Body=data,
+                                   **_extra(content_type, metadata), **conditions)
+            elif len(data) > self.transfer.multipart_threshold:
                 self.s3.upload_fileobj(io.BytesIO(data), bucket, key,
                                        ExtraArgs=_extra(content_type, metadata),
                                        Config=self.transfer)
@@ -67,7 +74,8 @@ class S3ObjectStore:
             if error_code(e) in ("404", "NoSuchKey", "NotFound"):
                 return None
             raise translate(e, f"looking up {key} in bucket {bucket}", self.clients.profile) from e
-        return ObjectInfo(key, head["ContentLength"], dict(head.get("Metadata") or {}))
+        return ObjectInfo(key, head["ContentLength"], dict(head.get("Metadata") or {}),
+                          head.get("ETag"))
 
     def content_type(self, bucket: str, key: str) -> str | None:
         try:

@@ -11,10 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from finpics_desktop.backends.local.db import Database
-from finpics_desktop.domain.errors import InvalidName, NotFound
-from finpics_desktop.ports import ObjectInfo
+from finpics_desktop.domain.errors import InvalidName, NotFound, WriteConflict
+from finpics_desktop.ports import HASH_METADATA, ObjectInfo
 
 TMP_PREFIX = ".tmp-"
+
+
+def _version(metadata: dict, st: os.stat_result) -> str:
+    """An object's etag: its content hash, else its size and modification time."""
+    return metadata.get(HASH_METADATA) or f"{st.st_size}-{st.st_mtime_ns}"
 
 
 class FolderObjectStore:
@@ -45,8 +50,10 @@ class FolderObjectStore:
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             raise NotFound(f"no object {key!r} in bucket {bucket!r}") from None
 
-    def put(self, bucket, key, data, content_type, metadata=None) -> None:
-        self._write(bucket, key, content_type, metadata, lambda f: f.write(data))
+    def put(self, bucket, key, data, content_type, metadata=None, *, if_absent=False,
+            if_match=None) -> None:
+        self._write(bucket, key, content_type, metadata, lambda f: f.write(data),
+                    if_absent=if_absent, if_match=if_match)
 
     def put_file(self, bucket, key, path, content_type, metadata=None) -> None:
         def copy(f):
@@ -55,7 +62,8 @@ class FolderObjectStore:
 
         self._write(bucket, key, content_type, metadata, copy)
 
-    def _write(self, bucket, key, content_type, metadata, writer) -> None:
+    def _write(self, bucket, key, content_type, metadata, writer, *, if_absent=False,
+               if_match=None) -> None:
         target = self.path(bucket, key)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.parent / f"{TMP_PREFIX}{uuid.uuid4().hex}"
@@ -66,6 +74,12 @@ class FolderObjectStore:
                 os.fsync(f.fileno())
             size = tmp.stat().st_size
             with self.db.transaction() as db:  # the row commits only if the rename happened
+                if if_absent or if_match is not None:  # writers are serialised here
+                    current = self._etag(db, bucket, key, target)
+                    if (if_absent and current is not None) or (
+                            if_match is not None and current != if_match):
+                        raise WriteConflict(f"{key} in bucket {bucket} was written by someone "
+                                            "else meanwhile")
                 db.execute(
                     "INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?, ?)",
                     (bucket, key, size, content_type, json.dumps(metadata or {})),
@@ -74,6 +88,16 @@ class FolderObjectStore:
         finally:
             tmp.unlink(missing_ok=True)
 
+    @staticmethod
+    def _etag(db, bucket: str, key: str, path: Path) -> str | None:
+        try:
+            st = path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        rows = db.execute("SELECT metadata FROM objects WHERE bucket = ? AND key = ?",
+                          (bucket, key)).fetchall()
+        return _version(json.loads(rows[0][0]) if rows else {}, st)
+
     def head(self, bucket: str, key: str) -> ObjectInfo | None:
         path = self.path(bucket, key)
         if not path.is_file():
@@ -81,7 +105,8 @@ class FolderObjectStore:
         rows = self.db.query(
             "SELECT metadata FROM objects WHERE bucket = ? AND key = ?", (bucket, key))
         meta = json.loads(rows[0][0]) if rows else {}
-        return ObjectInfo(key, path.stat().st_size, meta)
+        st = path.stat()
+        return ObjectInfo(key, st.st_size, meta, _version(meta, st))
 
     def content_type(self, bucket: str, key: str) -> str | None:
         rows = self.db.query(
