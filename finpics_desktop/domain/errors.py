@@ -41,3 +41,7 @@ class StorageReadOnly(StorageError):
 
 class StorageDamaged(StorageError):
     """A database file is corrupt, truncated or not a database at all."""
+
+
+class WriteConflict(BackendError):
+    """A conditional write lost: another writer created or changed the object meanwhile."""
