@@ -21,10 +21,10 @@ from finpics_desktop.cli_cloud import (
 )
 from finpics_desktop.compose import BACKENDS, open_backend
 from finpics_desktop.domain.errors import FinpicsError
-from finpics_desktop.domain.picsets import PICSET_ROOT, display_name, new_picset_id
+from finpics_desktop.domain.picsets import PICSET_ROOT, display_name
 from finpics_desktop.pipeline.check import check
 from finpics_desktop.pipeline.journal import journal_for, target_of
-from finpics_desktop.pipeline.upload import CONFLICT_CHOICES, FAILED, Publisher
+from finpics_desktop.pipeline.upload import CONFLICT_CHOICES, FAILED, NewPicset, Publisher
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,9 +93,8 @@ def cmd_upload(backend, args) -> int:
     if last and not journal.is_live(last.id) and backend.tables.get_pics_item(
             PICSET_ROOT, last.picset) is None:
         last = None  # else the folder was published before: into the same picset, not a new one
-    picset = job.picset if job else args.picset or (last and last.picset) or new_picset_id(
-        args.folder.resolve().name if args.folder.is_dir() else args.folder.resolve().parent.name,
-        [i["sortkey"] for i in backend.tables.query_pics(PICSET_ROOT)])
+    picset = job.picset if job else args.picset or (last and last.picset) or NewPicset(
+        args.folder.resolve().name if args.folder.is_dir() else args.folder.resolve().parent.name)
     on_conflict = args.on_conflict or ("replace" if args.replace else None) or (
         job.on_conflict if job else "fail")
     publisher = Publisher.for_backend(backend, journal, on_conflict=on_conflict,
@@ -106,18 +105,20 @@ def cmd_upload(backend, args) -> int:
         if not job or other.id != job.id:
             print(f"note: interrupted upload {other.describe()}; run the same upload command "
                   "again to resume it", file=sys.stderr)
-    print(f"publishing {args.folder} as picset {picset} ...", file=sys.stderr)
 
     def progress(result, finished, total):
         faces = (" (the cloud finds the faces)" if backend.process is None
                  else f" ({result.faces} face(s))")
-        detail = faces if result.status == "done" else (
+        detail = (faces if result.status == "done" else "") + (
             f": {result.reason}" if result.reason else "")
         print(f"[{finished}/{total}] {result.status:9} {result.name}{detail}", file=sys.stderr)
 
     previous = signal.signal(signal.SIGINT, lambda *_: publisher.cancel())  # Ctrl+C: clean stop
     try:
-        report = publisher.publish(sources, picset, progress, job_id=job.id if job else None)
+        report = publisher.publish(
+            sources, picset, progress, job_id=job.id if job else None,
+            on_start=lambda picset: print(f"publishing {args.folder} as picset {picset} ...",
+                                          file=sys.stderr))
     finally:
         signal.signal(signal.SIGINT, previous)
         journal.close()

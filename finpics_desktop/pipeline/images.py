@@ -45,9 +45,7 @@ def open_image(data: bytes, name: str) -> tuple[Image.Image, ImageInfo]:
     """Open (header only) and check a photo; raise :class:`UnsupportedImage` with the reason."""
     if not data:
         raise UnsupportedImage("empty file (0 bytes)")
-    if len(data) > MAX_BYTES:
-        raise UnsupportedImage(
-            f"file is {len(data) // 2**20} MiB, over the {MAX_BYTES // 2**20} MiB limit")
+    check_file_size(len(data))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -55,11 +53,7 @@ def open_image(data: bytes, name: str) -> tuple[Image.Image, ImageInfo]:
     except UnidentifiedImageError:
         raise UnsupportedImage("not an image: the content is not JPEG or PNG data") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-        pixels = re.search(r"\((\d+) pixels\)", str(e))
-        size = f"{int(pixels.group(1)) / 1e6:.0f} MP, " if pixels else ""
-        raise UnsupportedImage(
-            f"image is too large ({size}over the {MAX_PIXELS // 1_000_000} MP limit): refused "
-            "before decoding (decompression bomb?)") from None
+        raise _bomb(e) from None
     except (OSError, SyntaxError, ValueError) as e:
         raise UnsupportedImage(f"corrupt image header: {e}") from None
     expected = FORMATS.get(extension(name))
@@ -71,15 +65,49 @@ def open_image(data: bytes, name: str) -> tuple[Image.Image, ImageInfo]:
     w, h = im.size
     if w <= 0 or h <= 0:
         raise UnsupportedImage(f"invalid image size {w}x{h}")
-    if w * h > MAX_PIXELS:
-        raise UnsupportedImage(
-            f"image is {w}x{h} pixels ({w * h / 1e6:.0f} MP), over the "
-            f"{MAX_PIXELS // 1_000_000} MP limit: refused before decoding (decompression bomb?)")
+    _check_pixels(w, h)
     # Decode in one call, not in 64 KiB pieces: each piece gives the GIL up and waits to get it
     # back (up to 5 ms when another thread is running Python, e.g. the window's), which made a
     # 12 MP decode 7x slower next to a busy GUI thread.
     im.decodermaxblock = max(len(data), im.decodermaxblock)
     return im, ImageInfo(im.format, w, h, exif_orientation(im))
+
+
+def check_file_size(size: int) -> None:
+    """Refuse a file over :data:`MAX_BYTES` (callers check its size before reading it)."""
+    if size > MAX_BYTES:
+        raise UnsupportedImage(
+            f"file is {size // 2**20} MiB, over the {MAX_BYTES // 2**20} MiB limit")
+
+
+def _check_pixels(w: int, h: int) -> None:
+    if w * h > MAX_PIXELS:
+        raise UnsupportedImage(
+            f"image is {w}x{h} pixels ({w * h / 1e6:.0f} MP), over the "
+            f"{MAX_PIXELS // 1_000_000} MP limit: refused before decoding (decompression bomb?)")
+
+
+def _bomb(error: Exception) -> UnsupportedImage:
+    pixels = re.search(r"\((\d+) pixels\)", str(error))
+    size = f"{int(pixels.group(1)) / 1e6:.0f} MP, " if pixels else ""
+    return UnsupportedImage(
+        f"image is too large ({size}over the {MAX_PIXELS // 1_000_000} MP limit): refused "
+        "before decoding (decompression bomb?)")
+
+
+def check_header(head: bytes) -> None:
+    """Refuse, from the first bytes of a file, a picture too large to decode, before the rest
+    is read. Anything else (a header beyond ``head``, damage) is left to :func:`open_image`."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(head)) as im:
+                size = im.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        raise _bomb(e) from None
+    except Exception:  # noqa: BLE001 - not decidable from the head: the full checks decide
+        return
+    _check_pixels(*size)
 
 
 def exif_orientation(im: Image.Image) -> int:

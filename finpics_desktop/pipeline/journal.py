@@ -6,8 +6,9 @@ file moves ``planned -> sent -> processed`` (or ``skipped`` / ``failed`` with th
 ``running`` with an owner that is gone: :func:`Journal.unfinished_jobs` lists it, the window
 offers to resume it and the CLI resumes it when given the same command.
 
-The journal also holds *claims*: while a job publishes a key, another live job (the same
-folder dropped twice at once, or a second process) leaves that key alone.
+The journal also holds the *claims* of live jobs (see :mod:`~finpics_desktop.pipeline.claims`):
+while a job publishes a content or a key, other jobs wait for it; and it numbers new picsets
+atomically (the picsets of its jobs count as taken).
 
 Where it lives: ``$FINPICS_JOURNAL`` if set; else ``upload-journal.sqlite3`` inside the local
 library folder (so a library carries its own history and tests stay in their temp folders);
@@ -21,7 +22,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS claims (
     target TEXT NOT NULL, key TEXT NOT NULL, job_id INTEGER NOT NULL,
     PRIMARY KEY (target, key));
+CREATE INDEX IF NOT EXISTS files_by_sha256 ON files (sha256);
 """
 
 # jobs running in this process, per journal file: (resolved path, job id)
@@ -181,10 +183,16 @@ class Journal:
             return self._conn.execute(sql, params).fetchall()
 
     # -- jobs ------------------------------------------------------------------------------------
-    def start_job(self, target: str, picset: str, sources: Iterable[str | Path],
-                  on_conflict: str = "fail") -> int:
+    def start_job(self, target: str, picset: str | Callable[[list[str]], str],
+                  sources: Iterable[str | Path], on_conflict: str = "fail") -> int:
+        """A new running job. ``picset`` may be a function proposing a new picset id from the
+        ids the target's jobs already use: it is called inside the transaction that records
+        the job, so two jobs never get the same new picset."""
         now = time.time()
         with self._tx() as db:
+            if callable(picset):
+                picset = picset([r[0] for r in db.execute(
+                    "SELECT DISTINCT picset FROM jobs WHERE target = ?", (target,))])
             cur = db.execute(
                 "INSERT INTO jobs (target, picset, sources, on_conflict, state, pid, created, "
                 "updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -310,9 +318,19 @@ class Journal:
             db.execute("INSERT OR REPLACE INTO claims VALUES (?, ?, ?)", (target, key, job_id))
         return None
 
-    def release_claims(self, job_id: int) -> None:
+    def release_claims(self, job_id: int, keys: Iterable[str]) -> None:
         with self._tx() as db:
-            db.execute("DELETE FROM claims WHERE job_id = ?", (job_id,))
+            db.executemany("DELETE FROM claims WHERE key = ? AND job_id = ?",
+                           [(k, job_id) for k in keys])
+
+    def published_keys(self, target: str, picset: str, sha256: str) -> list[str]:
+        """Keys of ``picset`` that jobs of ``target`` recorded for this content, newest first."""
+        prefix = f"photos/{picset}/"
+        return [r[0] for r in self._query(
+            "SELECT f.key FROM files f JOIN jobs j ON j.id = f.job_id WHERE f.sha256 = ? "
+            "AND j.target = ? AND substr(f.key, 1, ?) = ? AND f.state IN (?, ?) "
+            "ORDER BY f.updated DESC LIMIT 5",
+            (sha256, target, len(prefix), prefix, PROCESSED, SKIPPED))]
 
 
 def open_journal(library: Path | None = None) -> Journal:
