@@ -160,7 +160,7 @@ class Journal:
             self.notice = (f"the upload journal was damaged ({e.__cause__ or e}): moved it aside "
                            f"to {aside} and started a new one; an interrupted upload is resumed "
                            "by running it again (what is already published is not sent again)")
-            log.warning("%s", self.notice)
+            log.info("%s", self.notice)  # the caller shows the notice
             self._open()
         self._token = str(self.path.resolve())
 

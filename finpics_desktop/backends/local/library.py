@@ -10,6 +10,7 @@ Layout of a library::
 from __future__ import annotations
 
 import shlex
+import sqlite3
 from functools import partial
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from finpics_desktop.domain.errors import StorageError, StorageReadOnly
 from finpics_desktop.domain.names import Names
 from finpics_desktop.pipeline.process import process_new_image
 from finpics_desktop.pipeline.search import DEFAULT_THRESHOLD, search_faces
-from finpics_desktop.pipeline.storage import storage_errors, writable
+from finpics_desktop.pipeline.storage import DAMAGED, kind_of, move_aside, storage_error, writable
 from finpics_desktop.ports import Backend
 
 DB_NAME = "finpics.sqlite3"
@@ -36,6 +37,30 @@ def repair_hint(root: Path) -> str:
             "thumbnails (every original is processed again; nothing published is lost)")
 
 
+def damaged_database(root: Path) -> str | None:
+    """Why the database of the library in ``root`` is damaged (SQLite's ``quick_check``, or
+    the error opening it), or None if it is sound or missing."""
+    path = Path(root).expanduser() / DB_NAME
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as e:
+        return str(e) if kind_of(e) == DAMAGED else None
+    problems = [str(r[0]) for r in rows if r[0] != "ok"]
+    return "; ".join(problems[:3]) or None
+
+
+def set_aside(root: Path) -> Path:
+    """Move the library's database aside (``finpics.sqlite3.damaged-<date>``); the next open
+    makes an empty one, which ``check --repair`` fills from the originals and thumbnails."""
+    return move_aside(Path(root).expanduser() / DB_NAME)
+
+
 def prepare_folder(root: Path) -> bool:
     """Make sure ``root`` can hold a library; True if it can only be read. Raises a
     :class:`StorageError` naming the folder and what to do."""
@@ -43,8 +68,12 @@ def prepare_folder(root: Path) -> bool:
         raise StorageError(f"the library {root} is a file, not a folder: give --library (or "
                            "$FINPICS_LIBRARY) a folder, a new one is made if it does not exist")
     if not root.exists():
-        with storage_errors(f"the library folder {root}", "create", path=root):
+        try:
             root.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            kind = type(storage_error(e, root) or StorageError)
+            raise kind(f"cannot make the library folder {root}: {e.strerror or e}; choose a "
+                       "folder you can write with --library DIR (or $FINPICS_LIBRARY)") from e
         return False
     db = root / DB_NAME
     read_only = not writable(root) or (db.exists() and not writable(db))
