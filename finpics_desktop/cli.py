@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -108,7 +109,7 @@ def _print_json(value) -> None:
 
 
 def cmd_upload(backend, args) -> int:
-    writable_album(backend, "publish into it")
+    writable_album(backend, "publishing into it")
     photos, skipped = plan_files([args.folder])
     if not photos:
         for result in skipped:
@@ -171,13 +172,13 @@ def writable_album(backend, doing: str) -> None:
     """Refuse, before anything is written, to change a read-only library."""
     if backend.read_only:
         raise StorageReadOnly(f"the library {backend.settings.get('library')} is read-only: "
-                              f"browsing and searching work, but it cannot {doing}; make the "
+                              f"browsing and searching work, {doing} does not; make the "
                               "folder writable (or copy it to a writable disk) first")
 
 
 def cmd_check(backend, args) -> int:
     if args.repair:
-        writable_album(backend, "be repaired")
+        writable_album(backend, "repairing it")
     report = check(backend, repair=args.repair)
     if args.json:
         _print_json(report.as_json())
@@ -258,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("finpics-desktop: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of stdout went away (`| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
     except FinpicsError as e:
         print(f"finpics-desktop: {e}", file=sys.stderr)
         return exit_code(e)

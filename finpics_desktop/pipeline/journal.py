@@ -27,8 +27,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from finpics_desktop.domain.errors import StorageDamaged
-from finpics_desktop.pipeline.storage import move_aside, storage_errors
+from finpics_desktop.domain.errors import StorageDamaged, StorageReadOnly
+from finpics_desktop.pipeline.storage import move_aside, storage_errors, writable
 
 log = logging.getLogger(__name__)
 
@@ -165,8 +165,17 @@ class Journal:
         self._token = str(self.path.resolve())
 
     def _open(self) -> None:
-        with self._errors("create"):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            problem = "" if writable(folder) and (
+                not self.path.exists() or writable(self.path)) else "it is read-only"
+        except OSError as e:
+            problem = e.strerror or str(e)
+        if problem:
+            raise StorageReadOnly(f"cannot write the upload journal {self.path}: {problem}; "
+                                  "set $FINPICS_JOURNAL to a file in a folder you can write")
+        with self._errors("open"):
             self._conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
                                          check_same_thread=False)
         try:
