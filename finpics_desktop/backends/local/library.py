@@ -71,8 +71,8 @@ def prepare_folder(root: Path) -> bool:
         try:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            kind = type(storage_error(e, root) or StorageError)
-            raise kind(f"cannot make the library folder {root}: {e.strerror or e}; choose a "
+            translated = storage_error(e, root, "make")
+            raise (type(translated) if translated else StorageError)(f"cannot make the library folder {root}: {e.strerror or e}; choose a "
                        "folder you can write with --library DIR (or $FINPICS_LIBRARY)") from e
         return False
     db = root / DB_NAME
