@@ -266,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"finpics-desktop: {e}", file=sys.stderr)
         return exit_code(e)
     except Exception as e:  # a bug or an unforeseen failure: one line, details with -v
-        log.debug("unexpected error", exc_info=True)
+        if args.verbose:
+            log.exception("unexpected error")
         print(f"finpics-desktop: unexpected error: {type(e).__name__}: {e}"
               + ("" if args.verbose else " (run with -v for the details)"), file=sys.stderr)
         return EXIT_FAILED

@@ -72,8 +72,9 @@ def prepare_folder(root: Path) -> bool:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             translated = storage_error(e, root, "make")
-            raise (type(translated) if translated else StorageError)(f"cannot make the library folder {root}: {e.strerror or e}; choose a "
-                       "folder you can write with --library DIR (or $FINPICS_LIBRARY)") from e
+            raise (type(translated) if translated else StorageError)(
+                f"cannot make the library folder {root}: {e.strerror or e}; choose a folder "
+                "you can write with --library DIR (or $FINPICS_LIBRARY)") from e
         return False
     db = root / DB_NAME
     read_only = not writable(root) or (db.exists() and not writable(db))
