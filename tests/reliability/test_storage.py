@@ -15,7 +15,12 @@ from reliability_helpers import counts, make_job
 
 from finpics_desktop import cli
 from finpics_desktop.backends.local.library import DB_NAME, open_library
-from finpics_desktop.domain.errors import StorageDamaged, StorageFull, StorageReadOnly
+from finpics_desktop.domain.errors import (
+    StorageDamaged,
+    StorageError,
+    StorageFull,
+    StorageReadOnly,
+)
 from finpics_desktop.pipeline.check import check
 from finpics_desktop.pipeline.journal import LIBRARY_JOURNAL, Journal
 from finpics_desktop.pipeline.storage import storage_error
@@ -197,3 +202,20 @@ def test_low_level_failures_become_storage_errors(tmp_path, disk):
     error = storage_error(caught.value, disk.path / "x", "write")
     assert isinstance(error, StorageReadOnly) and "browsing and searching work" in str(error)
     assert storage_error(ValueError("bug"), tmp_path, "write") is None
+
+
+def test_a_locked_database_says_who_to_wait_for(tmp_path):
+    path = tmp_path / "locked.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(sqlite3.OperationalError) as caught:
+            sqlite3.connect(path, timeout=0).execute("SELECT * FROM t").fetchall()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    error = storage_error(caught.value, path, "read")
+    assert type(error) is StorageError
+    assert str(error) == (f"cannot read {path}: it is locked (database is locked); another "
+                          "program holds it: wait for it to finish (or close it) and try again")
