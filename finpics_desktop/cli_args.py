@@ -18,7 +18,6 @@ from pathlib import Path
 from finpics_desktop.domain.errors import (
     InvalidName,
     InvalidValue,
-    NotFound,
     StorageError,
 )
 from finpics_desktop.domain.picsets import validate_picset_id
@@ -44,9 +43,7 @@ def exit_code(error: BaseException) -> int:
     """The exit code of a command that ended with ``error``."""
     if isinstance(error, StorageError | InvalidName | InvalidValue):
         return EXIT_USAGE
-    if isinstance(error, NotFound):
-        return EXIT_NOT_FOUND
-    return EXIT_FAILED
+    return EXIT_FAILED  # NotFound too: a missing table or bucket is a failure, not an answer
 
 
 # -- values ------------------------------------------------------------------------------------
