@@ -15,11 +15,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from finpics_desktop.domain.errors import (
-    InvalidName,
-    InvalidValue,
-    StorageError,
-)
+from finpics_desktop.domain.errors import InvalidName, InvalidValue, StorageError
 from finpics_desktop.domain.picsets import validate_picset_id
 
 EXIT_OK = 0  # done
@@ -47,12 +43,9 @@ def exit_code(error: BaseException) -> int:
 
 
 # -- values ------------------------------------------------------------------------------------
-def picset_id(value: str, option: str = "PICSET") -> str:
+def picset_id(value: str) -> str:
     """A picset id as typed (NFC-normalised: a terminal may hand it over decomposed)."""
-    try:
-        return validate_picset_id(unicodedata.normalize("NFC", value))
-    except InvalidName as e:
-        raise InvalidName(f"{option}: {e}") from None
+    return validate_picset_id(unicodedata.normalize("NFC", value))
 
 
 def workers(value: int | None) -> int | None:
@@ -109,7 +102,7 @@ def not_empty(value: str, what: str) -> str:
 def _upload(args) -> None:
     source(args.folder)
     if args.picset is not None:
-        args.picset = picset_id(args.picset, "--picset")
+        args.picset = picset_id(args.picset)
     workers(args.workers)
     if args.replace and args.on_conflict not in (None, "replace"):
         raise InvalidValue(f"--replace and --on-conflict {args.on_conflict} contradict "
@@ -117,12 +110,12 @@ def _upload(args) -> None:
 
 
 def _picset_arg(args) -> None:
-    args.picset = picset_id(args.picset, "PICSET")
+    args.picset = picset_id(args.picset)
 
 
 def _reprocess(args) -> None:
     if args.picset is not None:
-        args.picset = picset_id(args.picset, "--picset")
+        args.picset = picset_id(args.picset)
 
 
 def _search(args) -> None:

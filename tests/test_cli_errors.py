@@ -34,7 +34,7 @@ def folder(copy_photos):
     (("upload", "{folder}", "--workers", "-3"), "--workers: how many photos are processed at "
                                                 "once, from 1 to 64, not -3"),
     (("upload", "{folder}", "--workers", "0"), "not 0"),
-    (("upload", "{folder}", "--picset", "٣_x"), "--picset: picset id '٣_x' is not of the form "
+    (("upload", "{folder}", "--picset", "٣_x"), "picset id '٣_x' is not of the form "
                                                 "NNN_slug (an ordering number in the digits 0-9"),
     (("upload", "{folder}", "--picset", "001_x_"), "has a '_' at the end or two in a row: the "
                                                    "site would show a stray space"),
@@ -43,7 +43,7 @@ def folder(copy_photos):
     (("upload", "{tmp}/missing"), "missing: no such file or folder"),
     (("--threshold", "-50", "picsets"), "--threshold must be a similarity from 0 to 100"),
     (("--threshold", "nan", "picsets"), "--threshold must be a similarity from 0 to 100"),
-    (("photos", "/"), "PICSET: picset id '/' contains a slash"),
+    (("photos", "/"), "picset id '/' contains a slash"),
     (("deploy", "--zip", "{tmp}/none.zip"), "--zip {tmp}/none.zip: no such file"),
     (("deploy", "--runtime", "node18"), "--runtime: a Lambda Python runtime like python3.12"),
     (("local-cloud", "--port", "70000"), "--port: a TCP port from 1 to 65535"),

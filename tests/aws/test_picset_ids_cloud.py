@@ -24,8 +24,9 @@ def test_a_picset_in_other_scripts_travels_the_whole_path(cloud, deployed, photo
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
     folder = tmp_path / "東京 Москва"
     folder.mkdir()
-    for name in ("biden.jpg", "biden2.jpg"):
-        shutil.copy2(photos_dir / "faces/biden" / name, folder)
+    person = photos_dir / "lfw10/Ariel_Sharon"  # in no other picset of the shared cloud
+    for name in ("Ariel_Sharon_0001.jpg", "Ariel_Sharon_0002.jpg"):
+        shutil.copy2(person / name, folder)
     aws = ["--backend", "aws", "--endpoint-url", cloud.url]
     assert cli.main([*aws, "upload", str(folder), "--picset", PICSET]) == 0
     cloud.wait_idle()
@@ -34,13 +35,14 @@ def test_a_picset_in_other_scripts_travels_the_whole_path(cloud, deployed, photo
     backend = open_aws(Names(), cloud.settings())
     try:
         photos = backend.tables.query_pics(PICSET)
-        assert [p["sortkey"] for p in photos] == ["biden.jpg", "biden2.jpg"]
-        assert backend.store.head("finpics-thumbs", f"photos/{PICSET}/biden.jpg") is not None
+        assert [p["sortkey"] for p in photos] == ["Ariel_Sharon_0001.jpg", "Ariel_Sharon_0002.jpg"]
+        assert backend.store.head("finpics-thumbs", f"photos/{PICSET}/{photos[0]['sortkey']}")
         assert PICSET in [i["sortkey"] for i in backend.tables.query_pics("/")]
         face = photos[0]["data"]["FaceRecords"][0]["Face"]
         assert face["ExternalImageId"].isascii()  # Rekognition's allowed characters
         payload = backend.search(face["FaceId"])
-        assert [e["image_path"] for e in payload["output"]] == [f"{PICSET}/biden2.jpg"]
+        assert [e["image_path"] for e in payload["output"]] == [
+            f"{PICSET}/Ariel_Sharon_0002.jpg"]
     finally:
         backend.close()
     capsys.readouterr()
@@ -48,6 +50,6 @@ def test_a_picset_in_other_scripts_travels_the_whole_path(cloud, deployed, photo
     assert "東京 москва" in capsys.readouterr().out  # the name the site shows
 
     # the site's image URL, percent-encoded as UTF-8 the way a browser sends it
-    url = f"{cloud.url}/finpics-pics/photos/{urllib.parse.quote(f'{PICSET}/biden2.jpg')}"
-    with urllib.request.urlopen(url) as response:
-        assert response.read() == (photos_dir / "faces/biden/biden2.jpg").read_bytes()
+    path = urllib.parse.quote(f"{PICSET}/Ariel_Sharon_0002.jpg")
+    with urllib.request.urlopen(f"{cloud.url}/finpics-pics/photos/{path}") as response:
+        assert response.read() == (person / "Ariel_Sharon_0002.jpg").read_bytes()
