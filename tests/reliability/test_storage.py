@@ -33,6 +33,17 @@ def run(capsys, *argv):
     return code, out, err
 
 
+def assert_whole(lib, photos: int) -> None:
+    """Every photo published whole (original, thumbnail, item) and ``check`` clean."""
+    backend = open_library(lib)
+    try:
+        found = counts(backend)
+        assert (found["objects"], found["thumbnails"], found["items"]) == (photos,) * 3
+        assert check(backend).found == []
+    finally:
+        backend.close()
+
+
 def run_process(*argv):
     """The command in its own process, as a curator runs it."""
     done = subprocess.run([sys.executable, "-m", "finpics_desktop", *map(str, argv)],
@@ -67,12 +78,7 @@ def test_a_full_disk_says_so_and_resumes_once_there_is_space(disk, tmp_path, cap
     disk.grow()
     code, _, err = run_process("--library", lib, "upload", src)
     assert code == 0, err
-    backend = open_library(lib)
-    try:
-        assert counts(backend)["objects"] == 30 and counts(backend)["thumbnails"] == 30
-        assert check(backend).found == []
-    finally:
-        backend.close()
+    assert_whole(lib, 30)
     assert not list(lib.rglob(".tmp-*"))  # nothing half-written
 
 
@@ -148,12 +154,7 @@ def test_a_damaged_library_database_is_rebuilt_by_check_repair(damage, tmp_path,
     assert code == 0, err
     assert "moved it aside to" in err and "rebuilding it from the originals" in err
     assert len(list(lib.glob(f"{DB_NAME}.damaged-*[0-9]"))) == 1
-    backend = open_library(lib)
-    try:
-        assert counts(backend)["objects"] == 5 and counts(backend)["items"] == 5
-        assert check(backend).found == []
-    finally:
-        backend.close()
+    assert_whole(lib, 5)
     # the same folder again: everything is there with the same content, no false conflict
     code, _, err = run(capsys, "--library", lib, "upload", src)
     assert code == 0, err
