@@ -13,7 +13,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from finpics_desktop.backends.local.db import Database
-from finpics_desktop.domain.errors import InvalidName, NotFound
+from finpics_desktop.domain.errors import InvalidName, NotFound, StorageError
 from finpics_desktop.domain.keys import CONTENT_TYPES, extension
 from finpics_desktop.pipeline.storage import storage_errors
 from finpics_desktop.ports import HASH_METADATA, ObjectInfo
@@ -100,7 +100,7 @@ class FolderObjectStore:
             meta = {HASH_METADATA: hashlib.file_digest(f, "sha256").hexdigest()}
         size = path.stat().st_size
         if not self.db.read_only:
-            with self.db.transaction() as db:
+            with suppress(StorageError), self.db.transaction() as db:  # a full disk: next time
                 db.execute("INSERT OR IGNORE INTO objects VALUES (?, ?, ?, ?, ?)",
                            (bucket, key, size, CONTENT_TYPES.get(extension(key), _UNKNOWN_TYPE),
                             json.dumps(meta)))
