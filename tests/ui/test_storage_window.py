@@ -77,3 +77,27 @@ def test_a_read_only_library_is_browsed(qtbot, monkeypatch, tmp_path, disk, engi
     assert not seen["dialog opened"]
     assert seen["after drop"] == [f"The library {library} is read-only: nothing can be "
                                   "published into it (make its folder writable first)."]
+
+
+def test_the_new_picset_dialog_keeps_the_album_order_and_the_letters(qtbot, tmp_path):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from finpics_desktop.ui.upload import NewPicsetDialog
+
+    folder = tmp_path / "東京 2019"
+    folder.mkdir()
+    dialog = NewPicsetDialog([folder], ["014_a"], "Library")
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert dialog.picset == "015_東京_2019" and dialog.shown_as.text() == "東京 2019"
+    dialog.id_edit.setText("1000_tokyo")
+    assert not ok.isEnabled() and "4-digit ordering number" in dialog.problem.text()
+
+    full = NewPicsetDialog([folder], ["999_nine"], "Library")
+    qtbot.addWidget(full)
+    assert full.picset == "" and not full.buttons.button(
+        QDialogButtonBox.StandardButton.Ok).isEnabled()
+    assert "numbered up to 999" in full.problem.text()
+    full.id_edit.setText("999_nine")  # adding to an existing picset is still possible
+    assert full.problem.text() == "This picset exists: the photos are added to it."
+    qtbot.waitUntil(lambda: dialog.photos is not None and full.photos is not None)
