@@ -6,11 +6,23 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
 
 from finpics_desktop import __version__
+from finpics_desktop.cli_args import (
+    EXIT_CODES,
+    EXIT_FAILED,
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_USAGE,
+    MAX_WORKERS,
+    Parser,
+    check_arguments,
+    exit_code,
+)
 from finpics_desktop.cli_cloud import (
     CLOUD_COMMANDS,
     add_aws_options,
@@ -19,19 +31,28 @@ from finpics_desktop.cli_cloud import (
     cloud_workers,
     names_from,
 )
-from finpics_desktop.compose import BACKENDS, open_backend
-from finpics_desktop.domain.errors import FinpicsError
-from finpics_desktop.domain.picsets import PICSET_ROOT, display_name
+from finpics_desktop.compose import BACKENDS, default_library, open_backend
+from finpics_desktop.domain.errors import FinpicsError, StorageReadOnly
+from finpics_desktop.domain.picsets import PICSET_ROOT, check_new_picset_id, display_name
 from finpics_desktop.pipeline.check import check
 from finpics_desktop.pipeline.journal import journal_for, target_of
-from finpics_desktop.pipeline.upload import CONFLICT_CHOICES, FAILED, NewPicset, Publisher
+from finpics_desktop.pipeline.upload import (
+    CONFLICT_CHOICES,
+    FAILED,
+    NewPicset,
+    Publisher,
+    plan_files,
+)
+
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="finpics-desktop",
         description="Curate a face-searchable finpics photo album. Without a command, opens "
         "the window.",
+        epilog=EXIT_CODES,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--library", type=Path, metavar="DIR",
@@ -42,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--threshold", type=float, metavar="0-100",
                         help="face match threshold, Rekognition's meaning (local default: 80, "
                         "or $FINPICS_THRESHOLD)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="log what happens (and the details of an unexpected error)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_aws_options(parser)
     add_cloud_commands(sub)
@@ -58,20 +80,25 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--replace", action="store_true", help="same as --on-conflict replace")
     up.add_argument("--no-resume", action="store_true",
                     help="start a new job even if the same upload was interrupted")
-    up.add_argument("--workers", type=int, default=None, help="photos processed at once")
+    up.add_argument("--workers", type=int, default=None, metavar="N",
+                    help=f"photos processed at once (1-{MAX_WORKERS})")
 
     ps = sub.add_parser("picsets", help="list the picsets, newest first")
     ps.add_argument("--json", action="store_true", help="machine-readable output")
 
-    ph = sub.add_parser("photos", help="list the photos of a picset")
+    ph = sub.add_parser("photos", help="list the photos of a picset (exit code 3 if there is no "
+                        "such picset)")
     ph.add_argument("picset", metavar="PICSET")
     ph.add_argument("--json", action="store_true", help="the table items, contract shape")
 
     ck = sub.add_parser("check", help="find what a crash or a manual edit left inconsistent")
-    ck.add_argument("--repair", action="store_true", help="fix every problem found")
+    ck.add_argument("--repair", action="store_true",
+                    help="fix every problem found; a damaged library database is moved aside "
+                    "and rebuilt from the originals and thumbnails")
     ck.add_argument("--json", action="store_true", help="machine-readable output")
 
-    se = sub.add_parser("search", help="every other photo of the person with this face")
+    se = sub.add_parser("search", help="every other photo of the person with this face (exit "
+                        "code 3 if there is none)")
     se.add_argument("faceid", metavar="FACEID")
     se.add_argument("--json", action="store_true", help="the search function's payload")
     return parser
@@ -83,10 +110,19 @@ def _print_json(value) -> None:
 
 
 def cmd_upload(backend, args) -> int:
-    if not args.folder.exists():
-        print(f"finpics-desktop: {args.folder}: no such file or folder", file=sys.stderr)
-        return 2
+    writable_album(backend, "publishing into it")
+    photos, skipped = plan_files([args.folder])
+    if not photos:
+        for result in skipped:
+            print(f"skipped {result.line()}", file=sys.stderr)
+        print(f"finpics-desktop: nothing to publish in {args.folder}: no .jpg, .jpeg or .png "
+              "photo", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    if args.picset:
+        check_new_picset_id(args.picset, picset_ids(backend))
     journal = journal_for(backend, args.library)
+    if journal.notice:
+        print(f"finpics-desktop: note: {journal.notice}", file=sys.stderr)
     target, sources = target_of(backend), [args.folder.absolute()]
     job = None if args.no_resume else journal.find_resumable(target, sources, args.picset)
     last = journal.last_job(target, sources) if not (job or args.picset) else None
@@ -127,10 +163,24 @@ def cmd_upload(backend, args) -> int:
     for result in report.with_status(FAILED):
         print(f"FAILED {result.line()}", file=sys.stderr)
     print(report.summary(), file=sys.stderr)
-    return 0 if report.ok else 1
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def picset_ids(backend) -> list[str]:
+    return [i["sortkey"] for i in backend.tables.query_pics(PICSET_ROOT)]
+
+
+def writable_album(backend, doing: str) -> None:
+    """Refuse, before anything is written, to change a read-only library."""
+    if backend.read_only:
+        raise StorageReadOnly(f"the library {backend.settings.get('library')} is read-only: "
+                              f"browsing and searching work, {doing} does not; make the "
+                              "folder writable (or copy it to a writable disk) first")
 
 
 def cmd_check(backend, args) -> int:
+    if args.repair:
+        writable_album(backend, "repairing it")
     report = check(backend, repair=args.repair)
     if args.json:
         _print_json(report.as_json())
@@ -164,7 +214,11 @@ def cmd_photos(backend, args) -> int:
     else:
         for p in photos:
             print(f"{p['sortkey']:40} {len(p['data'].get('FaceRecords', []))} face(s)")
-    return 0
+    if not photos and backend.tables.get_pics_item(PICSET_ROOT, args.picset) is None:
+        print(f"finpics-desktop: no picset {args.picset} in the album (`finpics-desktop picsets` "
+              "lists them)", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    return EXIT_OK
 
 
 def cmd_search(backend, args) -> int:
@@ -176,8 +230,11 @@ def cmd_search(backend, args) -> int:
             print(f"{entry.get('similarity', 0):6.1f}  {entry['image_path']}")
     if payload["statusCode"] != 200:
         print(f"finpics-desktop: search failed: {payload['err']}", file=sys.stderr)
-        return 1
-    return 0
+        return EXIT_FAILED
+    if not payload["output"]:
+        print("finpics-desktop: no other photo of this face", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    return EXIT_OK
 
 
 COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
@@ -194,30 +251,63 @@ def launch_window(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every error ends as one line on stderr and an exit code (EXIT_CODES),
+    never a traceback (``-v`` logs the details of an unexpected one)."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("finpics-desktop: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader of stdout went away (`| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
+    except FinpicsError as e:
+        print(f"finpics-desktop: {e}", file=sys.stderr)
+        return exit_code(e)
+    except Exception as e:  # a bug or an unforeseen failure: one line, details with -v
+        if args.verbose:
+            log.exception("unexpected error")
+        print(f"finpics-desktop: unexpected error: {type(e).__name__}: {e}"
+              + ("" if args.verbose else " (run with -v for the details)"), file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _run(args) -> int:
     if args.command is None:
         return launch_window(args)
+    check_arguments(args)
     if args.command in CLOUD_COMMANDS:
-        try:
-            return CLOUD_COMMANDS[args.command](args)
-        except FinpicsError as e:
-            print(f"finpics-desktop: {e}", file=sys.stderr)
-            return 1
+        return CLOUD_COMMANDS[args.command](args)
     try:
-        backend = open_backend(args.backend, args.library, names_from(args),
-                               threshold=args.threshold, **backend_options(args))
-    except FinpicsError as e:
+        backend = _open(args)
+    except FinpicsError as e:  # the command cannot start: bad settings or unusable storage
         print(f"finpics-desktop: {e}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     try:
         return COMMANDS[args.command](backend, args)
-    except FinpicsError as e:
-        print(f"finpics-desktop: {e}", file=sys.stderr)
-        return 1
     finally:
         backend.close()
+
+
+def _open(args):
+    """The backend of the command. ``check --repair`` on a library whose database is damaged
+    moves the database aside first: the repair then rebuilds it from the originals and
+    thumbnails, the album's source of truth."""
+    if args.command == "check" and args.repair and args.backend == "local":
+        from finpics_desktop.backends.local.library import damaged_database, set_aside
+
+        root = args.library or default_library()
+        problem = damaged_database(root)
+        if problem:
+            aside = set_aside(root)
+            print(f"finpics-desktop: the library database was damaged ({problem}): moved it "
+                  f"aside to {aside}; rebuilding it from the originals and thumbnails (every "
+                  "original is processed again)", file=sys.stderr)
+    return open_backend(args.backend, args.library, names_from(args), threshold=args.threshold,
+                        **backend_options(args))
 
 
 if __name__ == "__main__":

@@ -118,7 +118,8 @@ class Backend:
 
     ``process`` runs the processing of a newly stored original where the backend does it
     in-process (the local library); None where the cloud does it on its own (S3 -> Lambda).
-    ``search`` returns the search function's payload for a face id.
+    ``search`` returns the search function's payload for a face id. ``read_only``: the album
+    can be browsed and searched but not changed (a read-only library folder or disk).
     """
 
     kind: str
@@ -130,3 +131,4 @@ class Backend:
     process: Callable[[str, str], Item] | None = None
     close: Callable[[], None] = lambda: None
     settings: dict = field(default_factory=dict)
+    read_only: bool = False

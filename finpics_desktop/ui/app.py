@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from finpics_desktop import __version__
 from finpics_desktop.compose import default_library, open_backend
@@ -56,17 +56,26 @@ def run(library: Path | None = None, backend: str = "local") -> int:
         settings.aws_enabled = True
     library = Path(library) if library else (
         Path(settings.library).expanduser() if settings.library else default_library())
-    try:
-        opened = open_backend("local", library)
-    except FinpicsError as e:
-        QMessageBox.critical(None, "finpics", f"Cannot open the library {library}:\n{e}")
-        return 2
+    opened, problem = open_library_for_window(library)
     from finpics_desktop.ui.main_window import MainWindow
     from finpics_desktop.ui.workers import wait_all
 
-    window = MainWindow(opened, settings, default_library=library)
+    window = MainWindow(opened, settings, default_library=library, library_problem=problem)
     window.show()
     code = exec_app(app)
     wait_all(120_000)
-    opened.close()
+    if opened is not None:
+        opened.close()
     return code
+
+
+def open_library_for_window(library: Path):
+    """The library backend, or None and the one line the Messages panel shows instead (the
+    window opens either way: the folders of this computer and the cloud still work)."""
+    try:
+        return open_backend("local", library), ""
+    except FinpicsError as e:
+        return None, f"Cannot open the library {library}: {e}"
+    except Exception as e:  # unforeseen: still no dialog with a traceback
+        log.exception("opening the library %s failed", library)
+        return None, f"Cannot open the library {library}: {type(e).__name__}: {e}"

@@ -38,14 +38,19 @@ GRID, VIEWER, SEARCH = 0, 1, 2
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, backend: Backend, settings: AppSettings | None = None,
-                 thumb_cache: ThumbCache | None = None, default_library: Path | None = None):
+    def __init__(self, backend: Backend | None, settings: AppSettings | None = None,
+                 thumb_cache: ThumbCache | None = None, default_library: Path | None = None,
+                 library_problem: str = ""):
+        """``backend`` is the library; None when it cannot be opened (``library_problem``
+        says why, in the Messages panel): the rest of the window still works."""
         super().__init__()
         self.setObjectName("finpicsMainWindow")
         self.setWindowTitle("finpics")
         self.backend = backend
+        self.library_problem = library_problem
         self.settings = settings or AppSettings.load()
-        self.default_library = default_library or Path(backend.settings.get("library", "."))
+        self.default_library = default_library or Path(
+            (backend.settings if backend else {}).get("library", "."))
         self.cloud_backend: Backend | None = None
         self.loader = ThumbnailLoader(thumb_cache)
         self.job: UploadJob | None = None
@@ -92,7 +97,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 820)
         self.restore_state()
         self.sources.set_backend(self.sources.library, backend)
-        self.sources.library.setToolTip(str(backend.settings.get("library", "")))
+        self.sources.library.setToolTip(library_problem or str(self.default_library))
         for folder in (Path.home() / "Pictures", Path.home()):
             if folder.is_dir():
                 self.sources.add_folder(folder)
@@ -100,7 +105,13 @@ class MainWindow(QMainWindow):
         self.refresh_picsets(self.sources.library)
         self.apply_cloud_settings()
         self.tree.setCurrentIndex(self.sources.indexFromItem(self.sources.library))
-        offer_resume(self, backend)
+        if library_problem:
+            self.message(library_problem, "error")
+        elif backend.read_only:
+            self.message(f"The library {self.default_library} is read-only: browsing and "
+                         "searching work, publishing into it does not.", "info")
+        else:
+            offer_resume(self, backend)
 
     def _dock(self, title: str, name: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -279,7 +290,13 @@ class MainWindow(QMainWindow):
             return
         backend = target.backend
         if backend is None:
-            self.message("finpics cloud is not connected: check Settings.", "error")
+            self.message(f"The library cannot be used: {self.library_problem}" if (
+                target.kind == LIBRARY) else "finpics cloud is not connected: check Settings.",
+                "error")
+            return
+        if backend.read_only:
+            self.message(f"The library {self.default_library} is read-only: nothing can be "
+                         "published into it (make its folder writable first).", "error")
             return
         existing = [self.sources.library.child(r).data(NodeRole).picset
                     for r in range(self.sources.library.rowCount())] if target.kind == LIBRARY \

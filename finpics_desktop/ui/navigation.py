@@ -67,7 +67,9 @@ class Navigator:
         if node.kind in (LIBRARY, CLOUD) and node.backend is None:
             self.loading = False
             w.busy.end(LISTING)
-            w.statusBar().showMessage("finpics cloud is not connected (see Settings)")
+            w.statusBar().showMessage("finpics cloud is not connected (see Settings)"
+                                      if node.kind == CLOUD else
+                                      "The library cannot be opened (see Messages)")
             return
         stop = threading.Event()
         if node.kind == FOLDER:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from finpics_desktop.pipeline.journal import Job, journal_for, target_of
 from finpics_desktop.ports import Backend
+from finpics_desktop.ui.entries import describe_error
 from finpics_desktop.ui.workers import run_task
 
 
@@ -80,7 +81,10 @@ def offer_resume(window, backend: Backend) -> None:
               ("Later", Role.RejectRole, None)],
              details="\n".join(j.describe() for j in jobs))
 
-    run_task(lambda: unfinished_jobs(backend), ask)
+    def failed(error: BaseException) -> None:  # e.g. a full disk: said, not a dialog
+        window.message(f"cannot look for interrupted uploads: {describe_error(error)}")
+
+    run_task(lambda: unfinished_jobs(backend), ask, failed)
 
 
 def ask_about_conflicts(window, backend: Backend, report) -> None:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from finpics_desktop.domain.errors import FinpicsError
-from finpics_desktop.domain.picsets import display_name, new_picset_id, validate_picset_id
+from finpics_desktop.domain.picsets import check_new_picset_id, display_name, new_picset_id
 from finpics_desktop.pipeline.journal import journal_for
 from finpics_desktop.pipeline.upload import (
     CANCELLED,
@@ -58,7 +58,11 @@ class NewPicsetDialog(QDialog):
         self.setWindowTitle("New picset")
         self.paths = [Path(p) for p in paths]
         self.existing = set(existing_ids)
-        self.id_edit = QLineEdit(new_picset_id(folder_name(self.paths), existing_ids), self)
+        try:
+            proposed = new_picset_id(folder_name(self.paths), existing_ids)
+        except FinpicsError:  # no number left at the album's width: on_id_changed says so
+            proposed = ""
+        self.id_edit = QLineEdit(proposed, self)
         self.id_edit.setObjectName("picsetId")
         self.id_edit.setClearButtonEnabled(True)
         self.shown_as = QLabel(self)
@@ -98,7 +102,9 @@ class NewPicsetDialog(QDialog):
     def on_id_changed(self, text: str) -> None:
         ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         try:
-            validate_picset_id(text.strip())
+            if not text.strip():  # nothing proposed: say why, from the rule that refused it
+                new_picset_id(folder_name(self.paths), self.existing)
+            check_new_picset_id(text.strip(), self.existing)
         except FinpicsError as e:
             self.problem.setText(str(e))
             self.problem.setStyleSheet("color: #d33;")
