@@ -22,6 +22,7 @@ class ObjectInfo:
     key: str
     size: int
     metadata: dict[str, str] = field(default_factory=dict)
+    etag: str | None = None  # the version of the content: see ObjectStore.get_tagged
 
     @property
     def sha256(self) -> str | None:
@@ -33,6 +34,11 @@ class ObjectStore(Protocol):
 
     def get(self, bucket: str, key: str) -> bytes:
         """The object's bytes; :class:`~finpics_desktop.domain.errors.NotFound` if absent."""
+
+    def get_tagged(self, bucket: str, key: str) -> tuple[bytes, str]:
+        """The object's bytes and the ETag of exactly those bytes, as :meth:`head` and
+        :meth:`list` give it: it changes whenever the object is written with other content (S3's
+        ETag; on the library, the identity of the file, which every write replaces)."""
 
     def put(
         self, bucket: str, key: str, data: bytes, content_type: str,
@@ -63,6 +69,11 @@ class Tables(Protocol):
         """Every item of one partition in sort-key order (paginated by the adapter)."""
 
     def put_pics_item(self, item: Item) -> None: ...
+
+    def put_pics_item_if_unchanged(self, item: Item, previous: Item | None) -> bool:
+        """Put ``item`` only if the stored item with its key is still ``previous`` (None: no
+        item), told apart by :func:`~finpics_desktop.domain.items.run_mark`; else write nothing
+        and return False. One atomic step (a DynamoDB condition expression)."""
 
     def set_picset_cover_if_absent(self, picset: str, pic: str) -> bool:
         """Make sure the picset item exists; set ``pic`` only if it has none

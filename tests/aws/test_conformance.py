@@ -80,6 +80,21 @@ def test_put_file_streams_large_files(backend, tmp_path):
     assert backend.store.content_type(bucket, "photos/001_a/big.jpg") == "image/jpeg"
 
 
+
+def test_etag_tells_the_content_read_from_a_later_write(backend):
+    bucket, key = backend.names.pics_bucket, "photos/001_a/v.jpg"
+    backend.store.put(bucket, key, b"first", "image/jpeg")
+    data, etag = backend.store.get_tagged(bucket, key)
+    assert data == b"first"
+    assert backend.store.head(bucket, key).etag == etag
+    assert [o.etag for o in backend.store.list(bucket, "photos/001_a/")] == [etag]
+    backend.store.put(bucket, key, b"second", "image/jpeg")
+    data, later = backend.store.get_tagged(bucket, key)
+    assert data == b"second" and later != etag
+    assert backend.store.head(bucket, key).etag == later
+    with pytest.raises(NotFound, match="nope.jpg"):
+        backend.store.get_tagged(bucket, "photos/001_a/nope.jpg")
+
 # -- tables --------------------------------------------------------------------------------------
 def test_picset_cover_is_set_only_once(backend):
     t = backend.tables
@@ -93,6 +108,36 @@ def test_picset_cover_is_set_only_once(backend):
     assert t.get_pics_item("/", "003_c") == {"primarykey": "/", "sortkey": "003_c"}
     assert t.set_picset_cover_if_absent("003_c", "again.jpg") is True
 
+
+
+def _photo(face_ids: list[str], image_id: str = "img") -> dict:
+    return {"primarykey": "004_d", "sortkey": "p.jpg", "data": {"FaceRecords": [
+        {"Face": {"FaceId": f, "ImageId": image_id, "Confidence": 99.0,
+                  "BoundingBox": {"Width": 0.1, "Height": 0.1, "Left": 0.1, "Top": 0.1}},
+         "FaceDetail": {}} for f in face_ids]}}
+
+
+def test_photo_item_is_put_only_over_the_item_read_before(backend):
+    """The conditional write of processing: over no item, over an item without faces, over
+    the item of one run (its first face id); refused when another run's item is there."""
+    t = backend.tables
+    first, second, faceless = _photo(["f1", "f2"], "i1"), _photo(["f3"], "i2"), _photo([])
+    assert t.put_pics_item_if_unchanged(first, None) is True
+    assert t.put_pics_item_if_unchanged(second, None) is False
+    assert t.put_pics_item_if_unchanged(second, _photo(["f2", "f1"])) is False
+    assert t.get_pics_item("004_d", "p.jpg") == first
+    assert t.put_pics_item_if_unchanged(second, first) is True
+    assert t.put_pics_item_if_unchanged(faceless, first) is False
+    assert t.put_pics_item_if_unchanged(faceless, faceless) is False
+    assert t.put_pics_item_if_unchanged(faceless, second) is True
+    assert t.put_pics_item_if_unchanged(first, None) is False
+    assert t.put_pics_item_if_unchanged(first, second) is False
+    assert t.put_pics_item_if_unchanged(first, _photo([])) is True  # any item without faces
+    assert t.get_pics_item("004_d", "p.jpg") == first
+    t.delete_pics_item("004_d", "p.jpg")
+    assert t.put_pics_item_if_unchanged(faceless, first) is False
+    assert t.put_pics_item_if_unchanged(faceless, None) is True
+    assert t.get_pics_item("004_d", "p.jpg") == faceless
 
 def test_query_orders_by_sort_key_both_ways(backend):
     ids = [f"{n:03d}_set" for n in range(1, 31)]

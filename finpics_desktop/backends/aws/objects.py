@@ -38,8 +38,12 @@ class S3ObjectStore:
         return self.clients("s3")
 
     def get(self, bucket: str, key: str) -> bytes:
+        return self.get_tagged(bucket, key)[0]
+
+    def get_tagged(self, bucket: str, key: str) -> tuple[bytes, str]:
         try:
-            return self.s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+            got = self.s3.get_object(Bucket=bucket, Key=key)
+            return got["Body"].read(), got["ETag"]
         except ClientError as e:
             if error_code(e) in ("NoSuchKey", "404"):
                 raise NotFound(f"no object {key!r} in bucket {bucket!r}") from None
@@ -67,7 +71,8 @@ class S3ObjectStore:
             if error_code(e) in ("404", "NoSuchKey", "NotFound"):
                 return None
             raise translate(e, f"looking up {key} in bucket {bucket}", self.clients.profile) from e
-        return ObjectInfo(key, head["ContentLength"], dict(head.get("Metadata") or {}))
+        return ObjectInfo(key, head["ContentLength"], dict(head.get("Metadata") or {}),
+                          head["ETag"])
 
     def content_type(self, bucket: str, key: str) -> str | None:
         try:
@@ -83,7 +88,7 @@ class S3ObjectStore:
             for page in self.s3.get_paginator("list_objects_v2").paginate(
                     Bucket=bucket, Prefix=prefix):
                 for obj in page.get("Contents", []):
-                    yield ObjectInfo(obj["Key"], obj["Size"])
+                    yield ObjectInfo(obj["Key"], obj["Size"], etag=obj["ETag"])
 
     def delete(self, bucket: str, key: str) -> None:
         with self.clients.errors(f"deleting {key} from bucket {bucket}"):

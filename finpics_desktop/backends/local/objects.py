@@ -17,6 +17,12 @@ from finpics_desktop.ports import ObjectInfo
 TMP_PREFIX = ".tmp-"
 
 
+def _etag(st: os.stat_result) -> str:
+    """The version of a stored file: every write renames a new file into place, so its inode
+    (with size and time, as inode numbers are reused) differs from the one it replaced."""
+    return f"{st.st_ino:x}-{st.st_size:x}-{st.st_mtime_ns:x}"
+
+
 class FolderObjectStore:
     def __init__(self, root: Path, db: Database):
         self.root = Path(root)
@@ -40,8 +46,12 @@ class FolderObjectStore:
 
     # -- port ----------------------------------------------------------------------------------
     def get(self, bucket: str, key: str) -> bytes:
+        return self.get_tagged(bucket, key)[0]
+
+    def get_tagged(self, bucket: str, key: str) -> tuple[bytes, str]:
         try:
-            return self.path(bucket, key).read_bytes()
+            with open(self.path(bucket, key), "rb") as f:  # one file: writes replace it whole
+                return f.read(), _etag(os.fstat(f.fileno()))
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             raise NotFound(f"no object {key!r} in bucket {bucket!r}") from None
 
@@ -81,7 +91,8 @@ class FolderObjectStore:
         rows = self.db.query(
             "SELECT metadata FROM objects WHERE bucket = ? AND key = ?", (bucket, key))
         meta = json.loads(rows[0][0]) if rows else {}
-        return ObjectInfo(key, path.stat().st_size, meta)
+        st = path.stat()
+        return ObjectInfo(key, st.st_size, meta, _etag(st))
 
     def content_type(self, bucket: str, key: str) -> str | None:
         rows = self.db.query(
@@ -103,8 +114,8 @@ class FolderObjectStore:
                     continue
                 key = name if rel == "." else f"{rel}/{name}"
                 if key.startswith(prefix):
-                    found.append(ObjectInfo(key, (Path(dirpath) / name).stat().st_size,
-                                            meta.get(key, {})))
+                    st = (Path(dirpath) / name).stat()
+                    found.append(ObjectInfo(key, st.st_size, meta.get(key, {}), _etag(st)))
         yield from sorted(found, key=lambda o: o.key)
 
     # -- what a killed writer left: used by ``check --repair`` -------------------------------
