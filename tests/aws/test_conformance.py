@@ -4,6 +4,9 @@ adapters talking over HTTP to the local AWS-compatible stack (real boto3 calls o
 from __future__ import annotations
 
 import hashlib
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -264,3 +267,27 @@ def test_removing_a_photo_leaves_nothing_behind(backend, photos_dir):
     assert backend.tables.get_pics_item("/", "008_rose") is None
     assert list(backend.store.list(backend.names.pics_bucket, "photos/008_rose/")) == []
     assert list(backend.faces.list_faces()) == []
+
+
+def test_of_conditional_puts_at_once_exactly_one_wins(backend):
+    """The condition and the write are one atomic step: of 8 runs putting their item over the
+    same previous item at once, one succeeds, every time (threads switched as often as Python
+    allows, so that a check-then-write would be caught between the two)."""
+    t = backend.tables
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for round_ in range(80):
+            previous = t.get_pics_item("004_d", "p.jpg")
+            start = threading.Barrier(8)
+
+            def put(n, previous=previous, round_=round_):
+                start.wait()
+                return t.put_pics_item_if_unchanged(_photo([f"r{round_}-{n}"]), previous)
+
+            with ThreadPoolExecutor(8) as pool:
+                won = [n for n, ok in enumerate(pool.map(put, range(8))) if ok]
+            assert len(won) == 1, f"round {round_}: {len(won)} writes won"
+            assert items.run_mark(t.get_pics_item("004_d", "p.jpg")) == f"r{round_}-{won[0]}"
+    finally:
+        sys.setswitchinterval(switch)
