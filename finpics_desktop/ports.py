@@ -22,7 +22,7 @@ class ObjectInfo:
     key: str
     size: int
     metadata: dict[str, str] = field(default_factory=dict)
-    etag: str | None = None  # the version of the content: see ObjectStore.get_tagged
+    etag: str | None = None  # the version seen (from ``head``): a put can be made conditional on it
 
     @property
     def sha256(self) -> str | None:
@@ -36,9 +36,8 @@ class ObjectStore(Protocol):
         """The object's bytes; :class:`~finpics_desktop.domain.errors.NotFound` if absent."""
 
     def get_tagged(self, bucket: str, key: str) -> tuple[bytes, str]:
-        """The object's bytes and the ETag of exactly those bytes, as :meth:`head` and
-        :meth:`list` give it: it changes whenever the object is written with other content (S3's
-        ETag; on the library, the identity of the file, which every write replaces)."""
+        """The object's bytes and the etag of exactly those bytes (as :meth:`head` gives it):
+        it differs from the etag of any other content written since."""
 
     def put(
         self, bucket: str, key: str, data: bytes, content_type: str,

@@ -3,12 +3,15 @@ that overlapped (duplicate S3 events, a re-upload racing the first), on any back
 
 from __future__ import annotations
 
+import hashlib
+
 from finpics_desktop.domain import items
 from finpics_desktop.domain.keys import parse_key
 from finpics_desktop.pipeline.check import check
 from finpics_desktop.pipeline.images import make_thumbnail
 from finpics_desktop.pipeline.process import external_image_id
 from finpics_desktop.pipeline.search import search_faces
+from finpics_desktop.ports import HASH_METADATA
 
 
 def assert_processed_once(backend, key: str, content: bytes, faces: int) -> dict:
@@ -59,7 +62,8 @@ def process_in_child(library: str, key: str, start, replacement: bytes | None = 
     try:
         start.wait(timeout=120)
         if replacement is not None:
-            backend.store.put(backend.names.pics_bucket, key, replacement, "image/jpeg")
+            backend.store.put(backend.names.pics_bucket, key, replacement, "image/jpeg",
+                              {HASH_METADATA: hashlib.sha256(replacement).hexdigest()})
         backend.process(backend.names.pics_bucket, key)
     finally:
         backend.close()

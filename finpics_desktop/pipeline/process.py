@@ -113,8 +113,11 @@ def _settle_thumbnail(store: ObjectStore, names: Names, bucket: str, photo: Phot
         if _current(store, bucket, photo, etag):
             return
         try:
-            data, etag = store.get_tagged(bucket, photo.key)
+            data, now = store.get_tagged(bucket, photo.key)
+            if now == etag:  # the same content (the etag ``head`` gives is the writer's claim)
+                return
             thumb = make_thumbnail(data, photo.name)
         except (UnsupportedImage, NotFound):  # its own run reports it
             return
         store.put(names.thumbs_bucket, photo.key, thumb.data, thumb.content_type)
+        etag = now

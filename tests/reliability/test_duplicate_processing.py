@@ -4,6 +4,7 @@ interleavings (one run held at a point while another runs). Each ends as one run
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -12,6 +13,7 @@ import pytest
 
 from finpics_desktop.domain import items
 from finpics_desktop.pipeline.process import process_new_image
+from finpics_desktop.ports import HASH_METADATA
 from tests.processed_once import assert_processed_once, process_in_child
 
 GROUP = "faces/groups/obama_and_biden.jpg"  # three faces: Biden, Obama, a child
@@ -27,7 +29,9 @@ def contents(photos_dir):
 
 
 def _store(library, data: bytes) -> None:
-    library.store.put(library.names.pics_bucket, KEY, data, "image/jpeg")
+    """As an upload stores an original: with its content hash."""
+    library.store.put(library.names.pics_bucket, KEY, data, "image/jpeg",
+                      {HASH_METADATA: hashlib.sha256(data).hexdigest()})
 
 
 def _in_processes(library_dir, *replacements: bytes | None) -> None:

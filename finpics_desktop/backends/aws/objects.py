@@ -72,7 +72,7 @@ class S3ObjectStore:
                 return None
             raise translate(e, f"looking up {key} in bucket {bucket}", self.clients.profile) from e
         return ObjectInfo(key, head["ContentLength"], dict(head.get("Metadata") or {}),
-                          head["ETag"])
+                          head.get("ETag"))
 
     def content_type(self, bucket: str, key: str) -> str | None:
         try:
@@ -88,7 +88,7 @@ class S3ObjectStore:
             for page in self.s3.get_paginator("list_objects_v2").paginate(
                     Bucket=bucket, Prefix=prefix):
                 for obj in page.get("Contents", []):
-                    yield ObjectInfo(obj["Key"], obj["Size"], etag=obj["ETag"])
+                    yield ObjectInfo(obj["Key"], obj["Size"])
 
     def delete(self, bucket: str, key: str) -> None:
         with self.clients.errors(f"deleting {key} from bucket {bucket}"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -12,15 +13,14 @@ from pathlib import Path
 
 from finpics_desktop.backends.local.db import Database
 from finpics_desktop.domain.errors import InvalidName, NotFound
-from finpics_desktop.ports import ObjectInfo
+from finpics_desktop.ports import HASH_METADATA, ObjectInfo
 
 TMP_PREFIX = ".tmp-"
 
 
-def _etag(st: os.stat_result) -> str:
-    """The version of a stored file: every write renames a new file into place, so its inode
-    (with size and time, as inode numbers are reused) differs from the one it replaced."""
-    return f"{st.st_ino:x}-{st.st_size:x}-{st.st_mtime_ns:x}"
+def _version(metadata: dict, st: os.stat_result) -> str:
+    """An object's etag: its content hash, else its size and modification time."""
+    return metadata.get(HASH_METADATA) or f"{st.st_size}-{st.st_mtime_ns}"
 
 
 class FolderObjectStore:
@@ -51,9 +51,14 @@ class FolderObjectStore:
     def get_tagged(self, bucket: str, key: str) -> tuple[bytes, str]:
         try:
             with open(self.path(bucket, key), "rb") as f:  # one file: writes replace it whole
-                return f.read(), _etag(os.fstat(f.fileno()))
+                data, st = f.read(), os.fstat(f.fileno())
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             raise NotFound(f"no object {key!r} in bucket {bucket!r}") from None
+        rows = self.db.query(  # maybe already a later write's: the hash is of what was read
+            "SELECT metadata FROM objects WHERE bucket = ? AND key = ?", (bucket, key))
+        hashed = rows and HASH_METADATA in json.loads(rows[0][0])
+        return data, _version({HASH_METADATA: hashlib.sha256(data).hexdigest()} if hashed
+                              else {}, st)
 
     def put(self, bucket, key, data, content_type, metadata=None) -> None:
         self._write(bucket, key, content_type, metadata, lambda f: f.write(data))
@@ -92,7 +97,7 @@ class FolderObjectStore:
             "SELECT metadata FROM objects WHERE bucket = ? AND key = ?", (bucket, key))
         meta = json.loads(rows[0][0]) if rows else {}
         st = path.stat()
-        return ObjectInfo(key, st.st_size, meta, _etag(st))
+        return ObjectInfo(key, st.st_size, meta, _version(meta, st))
 
     def content_type(self, bucket: str, key: str) -> str | None:
         rows = self.db.query(
@@ -114,8 +119,8 @@ class FolderObjectStore:
                     continue
                 key = name if rel == "." else f"{rel}/{name}"
                 if key.startswith(prefix):
-                    st = (Path(dirpath) / name).stat()
-                    found.append(ObjectInfo(key, st.st_size, meta.get(key, {}), _etag(st)))
+                    found.append(ObjectInfo(key, (Path(dirpath) / name).stat().st_size,
+                                            meta.get(key, {})))
         yield from sorted(found, key=lambda o: o.key)
 
     # -- what a killed writer left: used by ``check --repair`` -------------------------------
