@@ -35,6 +35,10 @@ class ObjectStore(Protocol):
     def get(self, bucket: str, key: str) -> bytes:
         """The object's bytes; :class:`~finpics_desktop.domain.errors.NotFound` if absent."""
 
+    def get_tagged(self, bucket: str, key: str) -> tuple[bytes, str]:
+        """The object's bytes and the etag of exactly those bytes (as :meth:`head` gives it):
+        it differs from the etag of any other content written since."""
+
     def put(
         self, bucket: str, key: str, data: bytes, content_type: str,
         metadata: dict[str, str] | None = None, *, if_absent: bool = False,
@@ -70,6 +74,11 @@ class Tables(Protocol):
         """Every item of one partition in sort-key order (paginated by the adapter)."""
 
     def put_pics_item(self, item: Item) -> None: ...
+
+    def put_pics_item_if_unchanged(self, item: Item, previous: Item | None) -> bool:
+        """Put ``item`` only if the stored item with its key is still ``previous`` (None: no
+        item), told apart by :func:`~finpics_desktop.domain.items.run_mark`; else write nothing
+        and return False. One atomic step (a DynamoDB condition expression)."""
 
     def set_picset_cover_if_absent(self, picset: str, pic: str) -> bool:
         """Make sure the picset item exists; set ``pic`` only if it has none
