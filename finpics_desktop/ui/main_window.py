@@ -16,10 +16,12 @@ from PySide6.QtWidgets import (
     QStackedWidget,
 )
 
+from finpics_desktop import __version__
 from finpics_desktop.pipeline.thumbcache import ThumbCache
 from finpics_desktop.pipeline.upload import DONE, FAILED
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui import cloud
+from finpics_desktop.ui.about import AboutDialog
 from finpics_desktop.ui.busy import BusyIndicator
 from finpics_desktop.ui.entries import FILE, Entry, describe_error, photo_entry
 from finpics_desktop.ui.grid import GridModel, GridView
@@ -42,7 +44,7 @@ class MainWindow(QMainWindow):
                  thumb_cache: ThumbCache | None = None, default_library: Path | None = None):
         super().__init__()
         self.setObjectName("finpicsMainWindow")
-        self.setWindowTitle("finpics")
+        self.setWindowTitle(f"finpics {__version__}")
         self.backend = backend
         self.settings = settings or AppSettings.load()
         self.default_library = default_library or Path(backend.settings.get("library", "."))
@@ -140,6 +142,7 @@ class MainWindow(QMainWindow):
         for dock in (self.info_dock, self.messages_dock, self.upload_dock):
             view.addAction(dock.toggleViewAction())
         self._action("&Keyboard shortcuts", ["F1"], self.on_shortcuts, help_)
+        self.about_action = self._action("&About finpics", [], self.on_about, help_)
 
     def _connect(self) -> None:
         self.tree.selectionModel().currentChanged.connect(
@@ -253,6 +256,10 @@ class MainWindow(QMainWindow):
     def on_shortcuts(self) -> None:
         self.shortcuts_dialog = ShortcutsDialog(self.actions(), self)
         self.shortcuts_dialog.open()
+
+    def on_about(self) -> None:
+        self.about_dialog = AboutDialog(self)
+        self.about_dialog.open()
 
     # -- folders and publishing -------------------------------------------------------------
     def on_open_folder(self) -> None:
