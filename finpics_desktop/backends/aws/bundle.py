@@ -42,12 +42,6 @@ def install_dependencies(target: Path, runtime: str = "python3.12",
     if architecture not in PLATFORMS:
         raise FinpicsError(f"unknown Lambda architecture {architecture!r} "
                            f"(choose from {', '.join(PLATFORMS)})")
-    if getattr(sys, "frozen", False):  # a bundle: sys.executable is the app, not Python
-        raise FinpicsError(
-            f"this build of finpics-desktop has no functions' zip for {runtime}/{architecture} "
-            "and cannot fetch Pillow's wheels: deploy with "
-            + " or ".join(f"--runtime {r} --architecture {a}" for r, a in SHIPPED)
-            + ", or give one with --zip")
     version = runtime.removeprefix("python")
     done = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
@@ -64,6 +58,12 @@ def build_zip(target: Path, runtime: str = "python3.12", architecture: str = "x8
               dependencies: bool = True) -> Path:
     """Writes the deployment zip to ``target``. Without ``dependencies`` only this package's
     code goes in (for the local stack, which runs the handlers in-process)."""
+    if getattr(sys, "frozen", False):  # a bundle: no sources, and no Python to run pip with
+        raise FinpicsError(
+            f"this build of finpics-desktop has no functions' zip for {runtime}/{architecture} "
+            "and cannot build one: deploy with "
+            + " or ".join(f"--runtime {r} --architecture {a}" for r, a in SHIPPED)
+            + ", or give a zip with --zip")
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="finpics-bundle-") as tmp:
