@@ -37,13 +37,15 @@ def launch_command() -> list[str]:
 
 
 def exec_line(argv: list[str]) -> str:
-    """``Exec=`` value: arguments with reserved characters double-quoted, ``"`\\$`` escaped
-    inside quotes, ``%`` doubled (Desktop Entry Specification, "The Exec key")."""
+    """``Exec=`` value: arguments with reserved characters double-quoted, ``"`$\\`` escaped
+    inside quotes with a backslash that is itself escaped as the file's strings are, ``%``
+    doubled (Desktop Entry Specification, "The Exec key")."""
+
     def quote(arg: str) -> str:
         arg = arg.replace("%", "%%")
         if not _RESERVED.search(arg):
             return arg
-        return '"' + re.sub(r'(["`$\\])', r"\\\1", arg) + '"'
+        return '"' + re.sub(r'(["`$\\])', r"\\\\\1", arg) + '"'
 
     return " ".join(quote(a) for a in argv)
 
