@@ -143,7 +143,7 @@ def _local_cloud_class():
     try:
         from finpics_desktop.localcloud import LocalCloud
     except ModuleNotFoundError as e:
-        if (e.name or "finpics_desktop").startswith("finpics_desktop"):
+        if e.name is None or e.name.startswith("finpics_desktop"):
             raise
         raise FinpicsError(f"the local cloud needs the localcloud extra ({e.name} is missing): "
                            "pip install 'finpics-desktop[localcloud]'") from None

@@ -12,9 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from finpics_desktop.shipped import resource
+from finpics_desktop.shipped import APP_ID, resource
 
-APP_ID = "finpics-desktop"
 COMMAND = "install-desktop-entry"
 _RESERVED = re.compile(r"[\s\"'\\><~|&;$*?#()`]")
 

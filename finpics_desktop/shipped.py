@@ -11,6 +11,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
+APP_ID = "finpics-desktop"  # the name of the .desktop file and of the app icon
 _SOURCE_TREE = Path(__file__).resolve().parents[1] / "resources"
 
 

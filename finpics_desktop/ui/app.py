@@ -13,11 +13,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from finpics_desktop import __version__
 from finpics_desktop.compose import default_library, open_backend
 from finpics_desktop.domain.errors import FinpicsError
-from finpics_desktop.shipped import resource
+from finpics_desktop.shipped import APP_ID, resource
 from finpics_desktop.ui.settings import AppSettings
 
 log = logging.getLogger(__name__)
-APP_ID = "finpics-desktop"  # the .desktop file's name and the icon's
 
 
 def init_application(argv: list[str] | None = None) -> QApplication:
