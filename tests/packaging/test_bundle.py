@@ -50,6 +50,12 @@ def test_the_bundle_prints_its_version_and_opens_its_window(bundle, run_command,
                          "--smoke"])
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.strip() == f"finpics {__version__}: window shown on offscreen, icon ok"
+    menu = run_command([bundle / "finpics-desktop", "install-desktop-entry"],
+                       env={"XDG_DATA_HOME": str(tmp_path)})
+    assert menu.returncode == 0, menu.stderr
+    entry = (tmp_path / "applications/finpics-desktop.desktop").read_text()
+    assert f"\nExec={bundle / 'finpics-desktop'}\n" in entry
+    assert (tmp_path / "icons/hicolor/256x256/apps/finpics-desktop.png").is_file()
 
 
 def test_the_bundled_engine_finds_faces(bundle, run_command, photos_dir, tmp_path):

@@ -82,7 +82,7 @@ def test_the_wheel_ships_the_resources_and_the_functions_zips(wheel):
     assert "Provides-Extra: localcloud" in metadata
 
 
-def test_the_installed_wheel_gives_every_command(installed, run_command):
+def test_the_installed_wheel_gives_every_command(installed, run_command, tmp_path):
     imported = run_command([installed / "python", "-c", "import finpics_desktop, sys; "
                             "print(finpics_desktop.__file__); import pip"])
     assert "site-packages" in imported.stdout and str(REPO) not in imported.stdout
@@ -92,6 +92,11 @@ def test_the_installed_wheel_gives_every_command(installed, run_command):
     usage = run_command([installed / "finpics-desktop", "--help"])
     assert usage.returncode == 0
     assert all(command in usage.stdout for command in COMMANDS), usage.stdout
+    menu = run_command([installed / "finpics-desktop", "install-desktop-entry"],
+                       env={"XDG_DATA_HOME": str(tmp_path)})
+    assert menu.returncode == 0, menu.stderr
+    entry = (tmp_path / "applications/finpics-desktop.desktop").read_text()
+    assert f"\nExec={installed / 'finpics-desktop'}\n" in entry  # this installation starts
 
 
 def test_without_the_extra_local_cloud_says_how_to_get_it(installed, run_command):
