@@ -11,7 +11,7 @@ import signal
 import sys
 from pathlib import Path
 
-from finpics_desktop import __version__
+from finpics_desktop import __version__, desktop_entry
 from finpics_desktop.cli_args import (
     EXIT_CODES,
     EXIT_FAILED,
@@ -65,9 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "or $FINPICS_THRESHOLD)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="log what happens (and the details of an unexpected error)")
+    parser.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)  # packaging
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_aws_options(parser)
     add_cloud_commands(sub)
+    desktop_entry.add_command(sub)
 
     up = sub.add_parser("upload", help="publish a folder of photos as a picset")
     up.add_argument("folder", type=Path, help="folder (or photo file) to publish")
@@ -239,6 +241,8 @@ def cmd_search(backend, args) -> int:
 
 COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
             "search": cmd_search, "check": cmd_check}
+NO_BACKEND_COMMANDS = {**CLOUD_COMMANDS,
+                       desktop_entry.COMMAND: desktop_entry.cmd_install_desktop_entry}
 
 
 def launch_window(args) -> int:
@@ -247,7 +251,7 @@ def launch_window(args) -> int:
     except ImportError:
         build_parser().print_help()
         return 0
-    return run(library=args.library, backend=args.backend)
+    return run(library=args.library, backend=args.backend, smoke=args.smoke)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -279,8 +283,8 @@ def _run(args) -> int:
     if args.command is None:
         return launch_window(args)
     check_arguments(args)
-    if args.command in CLOUD_COMMANDS:
-        return CLOUD_COMMANDS[args.command](args)
+    if args.command in NO_BACKEND_COMMANDS:
+        return NO_BACKEND_COMMANDS[args.command](args)
     try:
         backend = _open(args)
     except FinpicsError as e:  # the command cannot start: bad settings or unusable storage

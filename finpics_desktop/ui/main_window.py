@@ -16,10 +16,12 @@ from PySide6.QtWidgets import (
     QStackedWidget,
 )
 
+from finpics_desktop import __version__
 from finpics_desktop.pipeline.thumbcache import ThumbCache
 from finpics_desktop.pipeline.upload import DONE, FAILED
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui import cloud
+from finpics_desktop.ui.about import AboutDialog
 from finpics_desktop.ui.busy import BusyIndicator
 from finpics_desktop.ui.entries import FILE, Entry, describe_error, photo_entry
 from finpics_desktop.ui.grid import GridModel, GridView
@@ -45,7 +47,7 @@ class MainWindow(QMainWindow):
         says why, in the Messages panel): the rest of the window still works."""
         super().__init__()
         self.setObjectName("finpicsMainWindow")
-        self.setWindowTitle("finpics")
+        self.setWindowTitle(f"finpics {__version__}")
         self.backend = backend
         self.library_problem = library_problem
         self.settings = settings or AppSettings.load()
@@ -151,6 +153,7 @@ class MainWindow(QMainWindow):
         for dock in (self.info_dock, self.messages_dock, self.upload_dock):
             view.addAction(dock.toggleViewAction())
         self._action("&Keyboard shortcuts", ["F1"], self.on_shortcuts, help_)
+        self.about_action = self._action("&About finpics", [], self.on_about, help_)
 
     def _connect(self) -> None:
         self.tree.selectionModel().currentChanged.connect(
@@ -264,6 +267,10 @@ class MainWindow(QMainWindow):
     def on_shortcuts(self) -> None:
         self.shortcuts_dialog = ShortcutsDialog(self.actions(), self)
         self.shortcuts_dialog.open()
+
+    def on_about(self) -> None:
+        self.about_dialog = AboutDialog(self)
+        self.about_dialog.open()
 
     # -- folders and publishing -------------------------------------------------------------
     def on_open_folder(self) -> None:
