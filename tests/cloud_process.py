@@ -53,6 +53,7 @@ def local_cloud_process(command: list[str], **popen) -> Iterator[RemoteCloud]:
             match = re.search(r"AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+)", line)
             if match:
                 found.update(key=match[1], secret=match[2])
+            if line.startswith("Ctrl-C stops it"):  # its last line before the URL
                 keys.set()
 
     reader = threading.Thread(target=drain, daemon=True)
