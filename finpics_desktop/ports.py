@@ -1,7 +1,7 @@
 """The three ports the pipeline works against, plus the Backend that bundles them.
 
 Each port has an AWS adapter (S3, DynamoDB, Rekognition) and a local one (folders, SQLite, the
-dlib face engine). Their semantics follow the AWS services, so the adapters stay thin.
+YuNet + SFace face engine). Their semantics follow the AWS services, so the adapters stay thin.
 """
 
 from __future__ import annotations

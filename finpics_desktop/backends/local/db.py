@@ -19,10 +19,17 @@ CREATE TABLE IF NOT EXISTS pics (
 CREATE TABLE IF NOT EXISTS pics_by_image_id (image_id TEXT PRIMARY KEY, item TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS faces (
     face_id TEXT PRIMARY KEY, collection TEXT NOT NULL, image_id TEXT NOT NULL,
-    external_image_id TEXT NOT NULL, face TEXT NOT NULL, vector BLOB NOT NULL);
+    external_image_id TEXT NOT NULL, face TEXT NOT NULL, vector BLOB NOT NULL,
+    model_version TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS faces_by_collection ON faces (collection);
 CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, generation INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS notices (topic TEXT PRIMARY KEY, given_at REAL NOT NULL);
 """
+# Libraries made before faces were versioned hold only dlib's vectors (the engine of then).
+MIGRATIONS = [
+    ("faces", "model_version",
+     "ALTER TABLE faces ADD COLUMN model_version TEXT NOT NULL DEFAULT 'dlib-resnet-v1'"),
+]
 
 
 class Database:
@@ -36,6 +43,9 @@ class Database:
         with self.transaction() as db:
             for statement in filter(str.strip, SCHEMA.split(";")):
                 db.execute(statement)
+            for table, column, statement in MIGRATIONS:
+                if column not in {r[1] for r in db.execute(f"PRAGMA table_info({table})")}:
+                    db.execute(statement)
 
     def connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
