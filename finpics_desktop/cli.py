@@ -8,6 +8,7 @@ import json
 import logging
 import signal
 import sys
+import threading
 from pathlib import Path
 
 from finpics_desktop import __version__
@@ -24,6 +25,7 @@ from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.picsets import PICSET_ROOT, display_name, new_picset_id
 from finpics_desktop.pipeline.check import check
 from finpics_desktop.pipeline.journal import journal_for, target_of
+from finpics_desktop.pipeline.reindex import reindex, upgrade_notice
 from finpics_desktop.pipeline.upload import CONFLICT_CHOICES, FAILED, Publisher
 
 
@@ -70,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     ck = sub.add_parser("check", help="find what a crash or a manual edit left inconsistent")
     ck.add_argument("--repair", action="store_true", help="fix every problem found")
     ck.add_argument("--json", action="store_true", help="machine-readable output")
+
+    ri = sub.add_parser("reindex", help="index the faces of photos again with the current face "
+                        "engine (photos an older version of the app indexed)")
+    ri.add_argument("--picset", metavar="ID", help="only this picset (default: the library)")
+    ri.add_argument("--json", action="store_true", help="machine-readable report")
 
     se = sub.add_parser("search", help="every other photo of the person with this face")
     se.add_argument("faceid", metavar="FACEID")
@@ -166,6 +173,35 @@ def cmd_photos(backend, args) -> int:
     return 0
 
 
+def cmd_reindex(backend, args) -> int:
+    cancel = threading.Event()
+
+    def progress(change, finished, total):
+        failed = "FAILED " if change.error else ""
+        print(f"[{finished}/{total}] {failed}{change.line()}", file=sys.stderr)
+
+    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())  # Ctrl+C: clean stop
+    try:
+        report = reindex(backend, args.picset, progress, cancel)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if args.json:
+        _print_json(report.as_json())
+    print(report.summary(), file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def note_old_faces(backend) -> None:
+    """Once per library: its faces of an older engine would match better re-indexed."""
+    try:
+        note = upgrade_notice(backend)
+    except FinpicsError as e:  # only advice: never in the way of the command
+        logging.getLogger(__name__).info("cannot tell about older faces: %s", e)
+        return
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+
+
 def cmd_search(backend, args) -> int:
     payload = backend.search(args.faceid)
     if args.json:
@@ -180,7 +216,7 @@ def cmd_search(backend, args) -> int:
 
 
 COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
-            "search": cmd_search, "check": cmd_check}
+            "search": cmd_search, "check": cmd_check, "reindex": cmd_reindex}
 
 
 def launch_window(args) -> int:
@@ -210,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     except FinpicsError as e:
         print(f"finpics-desktop: {e}", file=sys.stderr)
         return 2
+    if args.command != "reindex":
+        note_old_faces(backend)
     try:
         return COMMANDS[args.command](backend, args)
     except FinpicsError as e:

@@ -191,6 +191,8 @@ class LocalFaceIndex:
 
     def notice_once(self, topic: str) -> bool:
         """True the first time it is asked about ``topic`` in this library, False ever after."""
+        if self.db.query("SELECT 1 FROM notices WHERE topic = ?", (topic,)):
+            return False  # (no write: the usual answer costs no lock)
         with self.db.transaction() as db:
             return db.execute("INSERT OR IGNORE INTO notices VALUES (?, ?)",
                               (topic, time.time())).rowcount == 1
