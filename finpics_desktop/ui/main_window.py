@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
 )
 
+from finpics_desktop.pipeline.reindex import upgrade_notice
 from finpics_desktop.pipeline.thumbcache import ThumbCache
 from finpics_desktop.pipeline.upload import DONE, FAILED
 from finpics_desktop.ports import Backend
@@ -101,6 +102,8 @@ class MainWindow(QMainWindow):
         self.apply_cloud_settings()
         self.tree.setCurrentIndex(self.sources.indexFromItem(self.sources.library))
         offer_resume(self, backend)
+        run_task(lambda: upgrade_notice(backend),  # faces of an older engine: said once
+                 lambda note: note and self.message(note[0].upper() + note[1:], "info"))
 
     def _dock(self, title: str, name: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
