@@ -86,28 +86,28 @@ class FaceEngine:
         import cv2
 
         image, info = decode_upright(data, name, self.detect_side)
-        pixels = cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR)
-        height, width = pixels.shape[:2]
+        rgb = np.asarray(image)
+        height, width = rgb.shape[:2]
         with self._borrow() as (detector, recognizer):
             detector.setInputSize((width, height))
-            _, rows = detector.detect(pixels)
+            _, rows = detector.detect(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))  # YuNet wants BGR
             rows = [] if rows is None else sorted(rows, key=lambda r: r[0])
             if not rows:
                 return []
-            source, scale = pixels, 1.0
+            source, scale = rgb, 1.0
             full_side = min(max(info.width, info.height), CROP_SIDE)
             if min(r[2] for r in rows) < SHARP_FACE and full_side > max(width, height):
                 larger, _ = decode_upright(data, name, full_side)
-                source = cv2.cvtColor(np.asarray(larger), cv2.COLOR_RGB2BGR)
-                scale = larger.width / width
+                source, scale = np.asarray(larger), larger.width / width
             crops = []
             for row in rows:
                 scaled = row.copy()
                 scaled[:14] *= scale
                 crops.append(self._aligner.alignCrop(source, scaled))
-            # as FaceRecognizerSF.feature() feeds it: RGB order (BGR measurably loses matches)
+            # RGB crops, as FaceRecognizerSF.feature() feeds its BGR ones with swapRB=True (BGR
+            # measurably loses matches); no colour conversion of the large copy is needed
             recognizer.setInput(cv2.dnn.blobFromImages(crops, 1.0, (112, 112), (0, 0, 0),
-                                                       swapRB=True, crop=False), "data")
+                                                       swapRB=False, crop=False), "data")
             vectors = recognizer.forward().reshape(len(rows), -1).astype(np.float32)
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         return [DetectedFace(box=_box(row, width, height),
