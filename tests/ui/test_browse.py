@@ -86,8 +86,9 @@ def test_folders_expand_lazily(qtbot, window, photos_dir):
     item = window.sources.add_folder(photos_dir)
     assert item.rowCount() == 1 and item.child(0).text() == "…"  # not listed yet
     window.tree.expand(window.sources.indexFromItem(item))
-    qtbot.waitUntil(lambda: item.rowCount() == 2 and item.child(0).text() != "…")
-    assert [item.child(r).text() for r in range(item.rowCount())] == ["faces", "orientation"]
+    qtbot.waitUntil(lambda: item.rowCount() == 3 and item.child(0).text() != "…")
+    assert [item.child(r).text() for r in range(item.rowCount())] == [
+        "faces", "lfw10", "orientation"]
 
 
 def test_broken_photo_is_reported_not_fatal(qtbot, window, tmp_path, photos_dir):
