@@ -82,14 +82,14 @@ def test_a_40_px_face_in_a_12_mp_group_photo_is_found(engine, photos_dir, librar
 
 
 def test_sface_cosine_on_rekognitions_scale():
-    query = np.array([1.0, 0.0], np.float32)
-    angles = np.arccos(np.array([1.0, 0.8, SFACE_CUT, 0.2, 0.0, -0.5]))
+    angles = np.arccos(np.array([1.0, 1.0, 0.8, SFACE_CUT, 0.2, 0.0, -0.5]))
     vectors = np.stack([np.cos(angles), np.sin(angles)], axis=1).astype(np.float32) * 3.0
-    scores = sface_similarity(vectors, query)
-    assert scores == pytest.approx([100, 80 + 20 * (0.8 - SFACE_CUT) / (1 - SFACE_CUT), 80,
+    scores = sface_similarity(vectors, np.linalg.norm(vectors, axis=1), 0)
+    assert scores == pytest.approx([100, 100, 80 + 20 * (0.8 - SFACE_CUT) / (1 - SFACE_CUT), 80,
                                     80 * 0.2 / SFACE_CUT, 0, 0], abs=1e-4)
     # the engine before: 100 - 50 d^2 of its descriptors (80 at d = 0.632)
-    assert dlib_similarity(np.array([[0.632, 0.0]]), np.zeros(2))[0] == pytest.approx(80, abs=0.1)
+    dlib = np.array([[0.0, 0.0], [0.632, 0.0]])
+    assert dlib_similarity(dlib, np.linalg.norm(dlib, axis=1), 0)[1] == pytest.approx(80, abs=0.1)
 
 
 def test_model_files_are_checked_before_use(tmp_path, photos_dir):

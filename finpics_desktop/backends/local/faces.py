@@ -26,20 +26,20 @@ DLIB_VERSION = "dlib-resnet-v1"  # the engine before SFace: its faces stay searc
 SFACE_CUT = 0.42  # SFace cosine at similarity 80 (README, "Face matching", has the measurements)
 
 
-def dlib_similarity(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """dlib's descriptors: ``100 - 50 * d**2`` for their distance ``d`` (80 is d = 0.632)."""
-    squared = np.einsum("ij,ij->i", vectors, vectors) - 2.0 * (vectors @ query) + query @ query
+def dlib_similarity(vectors: np.ndarray, norms: np.ndarray, index: int) -> np.ndarray:
+    """dlib's descriptors: ``100 - 50 * d**2`` for their distance ``d`` (80 is d = 0.632).
+    ``norms``: the vectors' lengths; ``index``: the searched face's row."""
+    squared = norms**2 - 2.0 * (vectors @ vectors[index]) + norms[index] ** 2
     return np.clip(100.0 - 50.0 * np.maximum(squared, 0.0), 0.0, 100.0)
 
 
-def sface_similarity(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
+def sface_similarity(vectors: np.ndarray, norms: np.ndarray, index: int) -> np.ndarray:
     """SFace's cosine on Rekognition's scale: the measured cut :data:`SFACE_CUT` is 80 (the
     default threshold), cosine 1 is 100, 0 (unrelated faces) or less is 0; linear between."""
-    norms = np.linalg.norm(vectors, axis=1) * max(float(np.linalg.norm(query)), 1e-12)
-    cosine = (vectors @ query) / np.maximum(norms, 1e-12)
+    cosine = (vectors @ vectors[index]) / np.maximum(norms * norms[index], 1e-12)
     return np.clip(np.where(cosine >= SFACE_CUT,
-                            80.0 + 20.0 * (cosine - SFACE_CUT) / (1.0 - SFACE_CUT),
-                            80.0 * cosine / SFACE_CUT), 0.0, 100.0)
+                            80.0 + (20.0 / (1.0 - SFACE_CUT)) * (cosine - SFACE_CUT),
+                            (80.0 / SFACE_CUT) * cosine), 0.0, 100.0)
 
 
 SIMILARITY = {MODEL_VERSION: sface_similarity, DLIB_VERSION: dlib_similarity}
@@ -51,6 +51,7 @@ class _Group:
 
     faces: list[dict]
     vectors: np.ndarray
+    norms: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -101,10 +102,10 @@ class LocalFaceIndex:
                     by_version.setdefault(row[3], []).append(row)
                 groups, where = {}, {}
                 for version, members in by_version.items():
-                    groups[version] = _Group(
-                        faces=[json.loads(r[1]) for r in members],
-                        vectors=np.frombuffer(b"".join(r[2] for r in members), dtype=np.float32)
-                        .reshape(len(members), -1))
+                    vectors = np.frombuffer(b"".join(r[2] for r in members),
+                                            dtype=np.float32).reshape(len(members), -1)
+                    groups[version] = _Group([json.loads(r[1]) for r in members], vectors,
+                                             np.linalg.norm(vectors, axis=1))
                     where.update((r[0], (version, n)) for n, r in enumerate(members))
                 self._cache = _Snapshot(generation, groups, where)
             return self._cache
@@ -162,7 +163,7 @@ class LocalFaceIndex:
             raise NotFound(f"face {face_id} is not in collection {self.collection!r}")
         version, index = found
         group = snap.groups[version]
-        scores = SIMILARITY.get(version, sface_similarity)(group.vectors, group.vectors[index])
+        scores = SIMILARITY.get(version, sface_similarity)(group.vectors, group.norms, index)
         scores[index] = -1.0  # never the searched face itself
         hits = np.flatnonzero(scores >= threshold)
         hits = hits[np.argsort(-scores[hits], kind="stable")][:max_faces]
