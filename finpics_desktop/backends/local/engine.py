@@ -136,4 +136,3 @@ def _landmarks(row, width: int, height: int) -> list[dict]:
     named = [("eyeLeft", eyes[0]), ("eyeRight", eyes[1]), ("nose", (row[8], row[9]))]
     return [{"Type": t, "X": round(float(x) / width, 6), "Y": round(float(y) / height, 6)}
             for t, (x, y) in named]
-
