@@ -140,8 +140,11 @@ def _to_display_mode(im: Image.Image, keep_alpha: bool) -> Image.Image:
     return im.convert("RGB")
 
 
-def decode_upright(data: bytes, name: str, max_side: int) -> tuple[Image.Image, ImageInfo]:
-    """The upright picture in 8-bit RGB, its long side at most ``max_side`` (draft-decoded)."""
+def decode_upright(data: bytes, name: str, max_side: int,
+                   reduce: bool = True) -> tuple[Image.Image, ImageInfo]:
+    """The upright picture in 8-bit RGB, its long side at most ``max_side`` (draft-decoded).
+    ``reduce=False``: only what the JPEG decoder's reduction gives, at least ``max_side`` (for
+    callers that resize it themselves, or use the extra pixels)."""
     im, info = open_image(data, name)
     scale = max_side / max(info.width, info.height)
     if info.format == "JPEG" and scale < 1:
@@ -150,7 +153,7 @@ def decode_upright(data: bytes, name: str, max_side: int) -> tuple[Image.Image, 
         im.draft("RGB", (math.ceil(info.width * scale), math.ceil(info.height * scale)))
     _load(im)
     im = _to_display_mode(im, keep_alpha=False).convert("RGB")
-    if max(im.size) > max_side:
+    if reduce and max(im.size) > max_side:
         im.thumbnail((max_side, max_side), Image.Resampling.BILINEAR, reducing_gap=None)
     return upright(im, info.orientation), info
 
