@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 
 from finpics_desktop import __version__, desktop_entry
@@ -36,6 +37,7 @@ from finpics_desktop.domain.errors import FinpicsError, StorageReadOnly
 from finpics_desktop.domain.picsets import PICSET_ROOT, check_new_picset_id, display_name
 from finpics_desktop.pipeline.check import check
 from finpics_desktop.pipeline.journal import journal_for, target_of
+from finpics_desktop.pipeline.reindex import reindex, upgrade_notice
 from finpics_desktop.pipeline.upload import (
     CONFLICT_CHOICES,
     FAILED,
@@ -98,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help="fix every problem found; a damaged library database is moved aside "
                     "and rebuilt from the originals and thumbnails")
     ck.add_argument("--json", action="store_true", help="machine-readable output")
+
+    ri = sub.add_parser("reindex", help="index the faces of photos again with the current face "
+                        "engine (photos an older version of the app indexed)")
+    ri.add_argument("--picset", metavar="ID", help="only this picset (default: the library)")
+    ri.add_argument("--json", action="store_true", help="machine-readable report")
 
     se = sub.add_parser("search", help="every other photo of the person with this face (exit "
                         "code 3 if there is none)")
@@ -223,6 +230,35 @@ def cmd_photos(backend, args) -> int:
     return EXIT_OK
 
 
+def cmd_reindex(backend, args) -> int:
+    cancel = threading.Event()
+
+    def progress(change, finished, total):
+        failed = "FAILED " if change.error else ""
+        print(f"[{finished}/{total}] {failed}{change.line()}", file=sys.stderr)
+
+    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())  # Ctrl+C: clean stop
+    try:
+        report = reindex(backend, args.picset, progress, cancel)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if args.json:
+        _print_json(report.as_json())
+    print(report.summary(), file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def note_old_faces(backend) -> None:
+    """Once per library: its faces of an older engine would match better re-indexed."""
+    try:
+        note = upgrade_notice(backend)
+    except FinpicsError as e:  # only advice: never in the way of the command
+        log.info("cannot tell about older faces: %s", e)
+        return
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+
+
 def cmd_search(backend, args) -> int:
     payload = backend.search(args.faceid)
     if args.json:
@@ -240,7 +276,7 @@ def cmd_search(backend, args) -> int:
 
 
 COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
-            "search": cmd_search, "check": cmd_check}
+            "search": cmd_search, "check": cmd_check, "reindex": cmd_reindex}
 NO_BACKEND_COMMANDS = {**CLOUD_COMMANDS,
                        desktop_entry.COMMAND: desktop_entry.cmd_install_desktop_entry}
 
@@ -290,6 +326,8 @@ def _run(args) -> int:
     except FinpicsError as e:  # the command cannot start: bad settings or unusable storage
         print(f"finpics-desktop: {e}", file=sys.stderr)
         return EXIT_USAGE
+    if args.command != "reindex":
+        note_old_faces(backend)
     try:
         return COMMANDS[args.command](backend, args)
     finally:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from finpics_desktop import __version__
+from finpics_desktop.pipeline.reindex import upgrade_notice
 from finpics_desktop.pipeline.thumbcache import ThumbCache
 from finpics_desktop.pipeline.upload import DONE, FAILED
 from finpics_desktop.ports import Backend
@@ -114,6 +115,8 @@ class MainWindow(QMainWindow):
                          "searching work, publishing into it does not.", "info")
         else:
             offer_resume(self, backend)
+            run_task(lambda: upgrade_notice(backend),  # faces of an older engine: said once
+                     lambda note: note and self.message(note[0].upper() + note[1:], "info"))
 
     def _dock(self, title: str, name: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -1,7 +1,8 @@
 """The publishing job's own process (no Qt here).
 
-Face descriptors (dlib's ResNet) hold the GIL for ~80 ms per face, which would stall the window
-if the faces of a job were computed in its process; the local library is safe to share between
+Processing a photo (decoding, the face engine's networks: ~0.25 s of CPU for 12 MP) in the
+window's process would compete with the GUI thread for the GIL and the cores (the engine sets
+OpenCV's thread count for the whole process); the local library is safe to share between
 processes (SQLite WAL, and the face index notices new faces by its generation counter), so a
 local job runs here and reports each photo through a queue.
 """

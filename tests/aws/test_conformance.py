@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from finpics_desktop.backends.local.engine import MODEL_VERSION
 from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import NotFound, WriteConflict
 from finpics_desktop.domain.keys import photo_key
@@ -222,6 +223,8 @@ def test_faces_index_search_list_delete(backend, photos_dir):
                                              external_image_id(key.key))
         assert not items.shape_errors_index_response(response)
         assert len(response["FaceRecords"]) == 1
+        # the local cloud's Rekognition and the library: one engine, named as Rekognition does
+        assert response["FaceModelVersion"] == MODEL_VERSION
         indexed[rel] = response["FaceRecords"][0]["Face"]
     biden, biden2, rose = (indexed[r] for r in indexed)
     assert biden["ExternalImageId"] == external_image_id("photos/001_test/faces_biden_biden.jpg")
