@@ -172,6 +172,9 @@ def cmd_upload(backend, args) -> int:
     for result in report.with_status(FAILED):
         print(f"FAILED {result.line()}", file=sys.stderr)
     print(report.summary(), file=sys.stderr)
+    if report.stopped:  # storage that cannot be written: what is wrong and what to do
+        print(f"finpics-desktop: {report.stopped}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK if report.ok else EXIT_FAILED
 
 

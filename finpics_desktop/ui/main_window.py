@@ -371,6 +371,8 @@ class MainWindow(QMainWindow):
 
     def on_upload_finished(self, backend: Backend, report) -> None:
         self.message(report.summary(), "info" if report.ok else "warning")
+        if report.stopped:  # a full disk...: what is wrong and what to do
+            self.message(report.stopped, "error")
         ask_about_conflicts(self, backend, report)
         root = self.root_for(backend)
         if root is not None:
