@@ -117,8 +117,44 @@ class FaceIndex(Protocol):
 
     def delete_faces(self, face_ids: list[str]) -> None: ...
 
-    def list_faces(self) -> Iterator[dict]:
-        """Every face of the collection (``FaceId``, ``ImageId``, ``ExternalImageId``...)."""
+    def list_faces(self, user_id: str | None = None,
+                   face_ids: Sequence[str] | None = None) -> Iterator[dict]:
+        """Every face of the collection (``FaceId``, ``ImageId``, ``ExternalImageId``, and
+        ``UserId`` once associated with a user), or those of ``user_id``, or of ``face_ids``."""
+
+    # -- people (see pipeline/people): drawn faces, many searches, Rekognition's user vectors
+    def index_region(self, bucket: str, key: str, data: bytes, external_image_id: str,
+                     box: dict, image_id: str | None = None, face_id: str | None = None) -> dict:
+        """IndexFaces of the one face in ``box`` (ratios of the upright photo), drawn by hand
+        where the detector found none: the response with that one record, its box mapped to
+        the whole photo. The local index joins it to ``image_id`` and keeps ``face_id`` when
+        given; Rekognition chooses both. FinpicsError if no face is found there."""
+
+    def search_faces_many(self, face_ids: Sequence[str], threshold: float,
+                          max_faces: int) -> dict[str, list[dict]]:
+        """:meth:`search_faces` of each face (unknown ones left out), as fast as it can."""
+
+    def create_user(self, user_id: str) -> bool:
+        """CreateUser; False if it exists already."""
+
+    def delete_user(self, user_id: str) -> bool:
+        """DeleteUser (its faces are disassociated); False if there is none."""
+
+    def list_users(self) -> list[dict]:
+        """ListUsers: ``{UserId, UserStatus}``."""
+
+    def associate_faces(self, user_id: str, face_ids: Sequence[str],
+                        threshold: float = 75.0) -> tuple[list[str], list[dict]]:
+        """AssociateFaces: the faces associated, and the unsuccessful ones (``{FaceId,
+        Reasons}``); NotFound for an unknown user, LimitReached past 100 faces a user."""
+
+    def disassociate_faces(self, user_id: str,
+                           face_ids: Sequence[str]) -> tuple[list[str], list[dict]]: ...
+
+    def search_users(self, face_id: str | None = None, user_id: str | None = None,
+                     threshold: float = 80.0, max_users: int = 500) -> list[dict]:
+        """SearchUsers: ``UserMatches`` ({Similarity, User: {UserId}}) best first; NotFound
+        for an unknown face or user."""
 
 
 class VersionedFaceIndex(FaceIndex, Protocol):

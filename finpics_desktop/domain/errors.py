@@ -50,3 +50,7 @@ class StorageDamaged(StorageError):
 
 class WriteConflict(BackendError):
     """A conditional write lost: another writer created or changed the object meanwhile."""
+
+
+class LimitReached(BackendError):
+    """A service limit would be passed (Rekognition's 100 faces per user vector...)."""

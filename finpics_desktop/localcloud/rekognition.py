@@ -11,7 +11,7 @@ from pathlib import Path
 from finpics_desktop.backends.local.db import Database
 from finpics_desktop.backends.local.engine import FaceEngine
 from finpics_desktop.backends.local.faces import LocalFaceIndex
-from finpics_desktop.domain.errors import FinpicsError, NotFound
+from finpics_desktop.domain.errors import FinpicsError, LimitReached, NotFound
 
 DEFAULT_MAX_RESULTS = 1000
 
@@ -78,7 +78,8 @@ class LocalRekognition:
         self._index(request)
         collection = request["CollectionId"]
         with self.db.transaction() as db:
-            db.execute("DELETE FROM faces WHERE collection = ?", (collection,))
+            for table in ("faces", "user_faces", "users"):
+                db.execute(f"DELETE FROM {table} WHERE collection = ?", (collection,))  # noqa: S608
             db.execute("DELETE FROM collections WHERE name = ?", (collection,))
         with self._lock:
             self._indexes.pop(collection, None)
@@ -150,10 +151,13 @@ class LocalRekognition:
 
     def op_ListFaces(self, request: dict) -> dict:
         index = self._index(request)
+        if request.get("FaceIds") is not None and not 1 <= len(request["FaceIds"]) <= 4096:
+            raise RekognitionError("InvalidParameterException", "FaceIds holds 1 to 4096 ids")
         start = int(request.get("NextToken") or 0)
         size = int(request.get("MaxResults") or DEFAULT_MAX_RESULTS)
         faces = []
-        for n, face in enumerate(index.list_faces()):
+        for n, face in enumerate(index.list_faces(request.get("UserId"),
+                                                  request.get("FaceIds"))):
             if n >= start + size + 1:
                 break
             if n >= start:
@@ -161,4 +165,87 @@ class LocalRekognition:
         response = {"Faces": faces[:size], "FaceModelVersion": self.engine.model_version}
         if len(faces) > size:
             response["NextToken"] = str(start + size)
+        return response
+
+    # -- user vectors ----------------------------------------------------------------------
+    @staticmethod
+    def _user_id(request: dict) -> str:
+        user_id = request.get("UserId") or ""
+        if not user_id:
+            raise RekognitionError("InvalidParameterException", "UserId is required")
+        return user_id
+
+    @staticmethod
+    def _face_ids(request: dict) -> list[str]:
+        face_ids = list(request.get("FaceIds") or [])
+        if not 1 <= len(face_ids) <= 100:
+            raise RekognitionError("InvalidParameterException", "FaceIds holds 1 to 100 ids")
+        return face_ids
+
+    @staticmethod
+    def _no_user(user_id: str) -> RekognitionError:
+        return RekognitionError("ResourceNotFoundException",
+                                f"The user id: {user_id} does not exist")
+
+    def op_CreateUser(self, request: dict) -> dict:
+        index, user_id = self._index(request), self._user_id(request)
+        if not index.create_user(user_id):
+            raise RekognitionError("ConflictException",
+                                   f"A user with the id {user_id} already exists")
+        return {}
+
+    def op_DeleteUser(self, request: dict) -> dict:
+        index, user_id = self._index(request), self._user_id(request)
+        if not index.delete_user(user_id):
+            raise self._no_user(user_id)
+        return {}
+
+    def op_ListUsers(self, request: dict) -> dict:
+        users = self._index(request).list_users()
+        start = int(request.get("NextToken") or 0)
+        size = int(request.get("MaxResults") or 500)
+        response = {"Users": users[start:start + size]}
+        if len(users) > start + size:
+            response["NextToken"] = str(start + size)
+        return response
+
+    def op_AssociateFaces(self, request: dict) -> dict:
+        index, user_id = self._index(request), self._user_id(request)
+        try:
+            done, failed = index.associate_faces(user_id, self._face_ids(request), float(
+                request.get("UserMatchThreshold", 75.0)))
+        except NotFound as e:
+            raise self._no_user(user_id) from e
+        except LimitReached as e:
+            raise RekognitionError("ServiceQuotaExceededException", str(e)) from e
+        return {"AssociatedFaces": [{"FaceId": f} for f in done],
+                "UnsuccessfulFaceAssociations": failed, "UserStatus": "ACTIVE"}
+
+    def op_DisassociateFaces(self, request: dict) -> dict:
+        index, user_id = self._index(request), self._user_id(request)
+        try:
+            done, failed = index.disassociate_faces(user_id, self._face_ids(request))
+        except NotFound as e:
+            raise self._no_user(user_id) from e
+        return {"DisassociatedFaces": [{"FaceId": f} for f in done],
+                "UnsuccessfulFaceDisassociations": failed, "UserStatus": "ACTIVE"}
+
+    def op_SearchUsers(self, request: dict) -> dict:
+        index = self._index(request)
+        face_id, user_id = request.get("FaceId"), request.get("UserId")
+        if bool(face_id) == bool(user_id):
+            raise RekognitionError("InvalidParameterException",
+                                   "give either FaceId or UserId")
+        try:
+            matches = index.search_users(face_id, user_id,
+                                         float(request.get("UserMatchThreshold", 80.0)),
+                                         int(request.get("MaxUsers", 500)))
+        except NotFound as e:
+            if user_id:
+                raise self._no_user(user_id) from e
+            raise RekognitionError("InvalidParameterException",
+                                   f"face id {face_id} was not found in the collection") from e
+        response = {"UserMatches": matches, "FaceModelVersion": self.engine.model_version}
+        response["SearchedFace" if face_id else "SearchedUser"] = (
+            {"FaceId": face_id} if face_id else {"UserId": user_id})
         return response

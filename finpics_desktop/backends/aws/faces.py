@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from botocore.exceptions import ClientError
 
 from finpics_desktop.backends.aws.errors import error_code, translate
 from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.domain import items
-from finpics_desktop.domain.errors import NotFound
+from finpics_desktop.domain.boxes import out_of
+from finpics_desktop.domain.errors import FinpicsError, LimitReached, NotFound
+from finpics_desktop.pipeline import regions
 
 log = logging.getLogger(__name__)
 
 DELETE_LIMIT = 4096  # DeleteFaces' maximum number of ids per call
+ASSOCIATE_LIMIT = 100  # AssociateFaces' / DisassociateFaces' maximum number of ids per call
+LIST_LIMIT = 4096  # ListFaces' maximum number of FaceIds per call
+SEARCHES_AT_ONCE = 8  # SearchFaces calls in flight for search_faces_many
+REGION_FACE = 200  # px: a drawn box is scaled to about this size for IndexFaces (it wants
+#                    faces of at least 40 px; an upscaled small face is found where the whole
+#                    photo's was not)
 RESPONSE_KEYS = ("FaceRecords", "OrientationCorrection", "FaceModelVersion", "UnindexedFaces")
 
 
@@ -61,17 +70,149 @@ class RekognitionFaceIndex:
                             self.clients.profile) from e
         return response.get("FaceMatches", [])
 
+    def search_faces_many(self, face_ids: Sequence[str], threshold: float,
+                          max_faces: int) -> dict[str, list[dict]]:
+        """SearchFaces of each face, :data:`SEARCHES_AT_ONCE` at a time; unknown faces are left
+        out."""
+        def one(face_id: str) -> tuple[str, list[dict] | None]:
+            try:
+                return face_id, self.search_faces(face_id, threshold, max_faces)
+            except NotFound:
+                return face_id, None
+
+        with ThreadPoolExecutor(SEARCHES_AT_ONCE, thread_name_prefix="search-faces") as pool:
+            return {f: m for f, m in pool.map(one, list(dict.fromkeys(face_ids)))
+                    if m is not None}
+
+    def index_region(self, bucket: str, key: str, data: bytes, external_image_id: str,
+                     box: dict, image_id: str | None = None, face_id: str | None = None) -> dict:
+        """IndexFaces on the region around ``box`` (a face drawn by hand where the detector
+        found none), cut from the upright original and enlarged; the face found on the box is
+        kept (any other found in the margin is deleted) and its box and landmarks are mapped
+        back to the whole photo. Rekognition gives the face its own ImageId (``image_id`` and
+        ``face_id`` cannot be chosen here)."""
+        region = regions.cut_region(data, key.rsplit("/", 1)[-1], box, REGION_FACE)
+        with self.clients.errors(f"indexing a face of {key} in collection {self.collection}"):
+            response = self.rekognition.index_faces(
+                CollectionId=self.collection, Image={"Bytes": regions.jpeg(region.image)},
+                ExternalImageId=external_image_id, DetectionAttributes=["DEFAULT"],
+                QualityFilter="NONE")
+        records = response.get("FaceRecords", [])
+        best = regions.best_overlap([r["Face"]["BoundingBox"] for r in records], box,
+                                    region.box)
+        others = [r["Face"]["FaceId"] for n, r in enumerate(records) if n != best]
+        self.delete_faces(others)
+        if best is None:
+            raise FinpicsError(regions.NO_FACE)
+        record = records[best]
+        face_box = regions.rounded(out_of(record["Face"]["BoundingBox"], region.box))
+        detail = dict(record.get("FaceDetail") or {})
+        detail["BoundingBox"] = face_box
+        if "Landmarks" in detail:
+            detail["Landmarks"] = regions.landmarks_out_of(detail["Landmarks"], region.box)
+        return {"FaceRecords": [{"Face": {**record["Face"], "BoundingBox": face_box},
+                                 "FaceDetail": detail}],
+                "FaceModelVersion": response.get("FaceModelVersion"), "UnindexedFaces": []}
+
     def delete_faces(self, face_ids: list[str]) -> None:
         for start in range(0, len(face_ids), DELETE_LIMIT):
             with self.clients.errors(f"deleting faces from collection {self.collection}"):
                 self.rekognition.delete_faces(CollectionId=self.collection,
                                               FaceIds=face_ids[start:start + DELETE_LIMIT])
 
-    def list_faces(self) -> Iterator[dict]:
+    def list_faces(self, user_id: str | None = None,
+                   face_ids: Sequence[str] | None = None) -> Iterator[dict]:
+        """ListFaces: every face, or those of ``user_id``, or those of ``face_ids``."""
+        if face_ids is not None:
+            wanted = list(dict.fromkeys(face_ids))
+            chunks = [{"FaceIds": wanted[s:s + LIST_LIMIT]}
+                      for s in range(0, len(wanted), LIST_LIMIT)]
+        else:
+            chunks = [{}]
+        extra = {"UserId": user_id} if user_id else {}
         with self.clients.errors(f"listing the faces of collection {self.collection}"):
-            for page in self.rekognition.get_paginator("list_faces").paginate(
-                    CollectionId=self.collection):
-                yield from page.get("Faces", [])
+            for chunk in chunks:
+                for page in self.rekognition.get_paginator("list_faces").paginate(
+                        CollectionId=self.collection, **chunk, **extra):
+                    yield from page.get("Faces", [])
+
+    # -- user vectors ----------------------------------------------------------------------
+    def _users_call(self, what: str, call, missing: tuple[str, ...] = (
+            "ResourceNotFoundException",), **kwargs) -> dict:
+        """A user call; the error codes ``missing`` (an unknown user or face) raise NotFound."""
+        try:
+            return call(CollectionId=self.collection, **kwargs)
+        except ClientError as e:
+            code = error_code(e)
+            message = e.response["Error"].get("Message") or code
+            if code == "ServiceQuotaExceededException":
+                raise LimitReached(f"{what}: {message}") from e
+            if code in missing:
+                raise NotFound(f"{what}: {message}") from e
+            raise translate(e, f"{what} in collection {self.collection}",
+                            self.clients.profile) from e
+
+    def create_user(self, user_id: str) -> bool:
+        """CreateUser; False if it exists already."""
+        try:
+            self.rekognition.create_user(CollectionId=self.collection, UserId=user_id)
+        except ClientError as e:
+            if error_code(e) == "ConflictException":
+                return False
+            raise translate(e, f"creating user {user_id} in collection {self.collection}",
+                            self.clients.profile) from e
+        return True
+
+    def delete_user(self, user_id: str) -> bool:
+        """DeleteUser; False if there is no such user."""
+        try:
+            self.rekognition.delete_user(CollectionId=self.collection, UserId=user_id)
+        except ClientError as e:
+            if error_code(e) == "ResourceNotFoundException":
+                return False
+            raise translate(e, f"deleting user {user_id} in collection {self.collection}",
+                            self.clients.profile) from e
+        return True
+
+    def list_users(self) -> list[dict]:
+        with self.clients.errors(f"listing the users of collection {self.collection}"):
+            return [user for page in self.rekognition.get_paginator("list_users").paginate(
+                CollectionId=self.collection) for user in page.get("Users", [])]
+
+    def associate_faces(self, user_id: str, face_ids: Sequence[str],
+                        threshold: float = 75.0) -> tuple[list[str], list[dict]]:
+        done, failed = [], []
+        wanted = list(dict.fromkeys(face_ids))
+        for start in range(0, len(wanted), ASSOCIATE_LIMIT):
+            response = self._users_call(
+                f"associating faces with user {user_id}", self.rekognition.associate_faces,
+                UserId=user_id, FaceIds=wanted[start:start + ASSOCIATE_LIMIT],
+                UserMatchThreshold=float(threshold))
+            done += [f["FaceId"] for f in response.get("AssociatedFaces", [])]
+            failed += response.get("UnsuccessfulFaceAssociations", [])
+        return done, failed
+
+    def disassociate_faces(self, user_id: str,
+                           face_ids: Sequence[str]) -> tuple[list[str], list[dict]]:
+        done, failed = [], []
+        wanted = list(dict.fromkeys(face_ids))
+        for start in range(0, len(wanted), ASSOCIATE_LIMIT):
+            response = self._users_call(
+                f"taking faces from user {user_id}", self.rekognition.disassociate_faces,
+                UserId=user_id, FaceIds=wanted[start:start + ASSOCIATE_LIMIT])
+            done += [f["FaceId"] for f in response.get("DisassociatedFaces", [])]
+            failed += response.get("UnsuccessfulFaceDisassociations", [])
+        return done, failed
+
+    def search_users(self, face_id: str | None = None, user_id: str | None = None,
+                     threshold: float = 80.0, max_users: int = 500) -> list[dict]:
+        """SearchUsers from a face or from a user: ``UserMatches`` best first."""
+        query = {"FaceId": face_id} if face_id is not None else {"UserId": user_id}
+        response = self._users_call(
+            f"searching the users like {face_id or user_id}", self.rekognition.search_users,
+            ("ResourceNotFoundException", "InvalidParameterException"), **query,
+            UserMatchThreshold=float(threshold), MaxUsers=int(max_users))
+        return response.get("UserMatches", [])
 
 
 class LambdaSearch:

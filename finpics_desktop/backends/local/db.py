@@ -39,6 +39,10 @@ CREATE TABLE IF NOT EXISTS faces (
 CREATE INDEX IF NOT EXISTS faces_by_collection ON faces (collection);
 CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, generation INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS notices (topic TEXT PRIMARY KEY, given_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+    collection TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (collection, user_id));
+CREATE TABLE IF NOT EXISTS user_faces (
+    face_id TEXT PRIMARY KEY, collection TEXT NOT NULL, user_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS private (
     pk TEXT NOT NULL, sk TEXT NOT NULL, doc TEXT NOT NULL, version INTEGER NOT NULL,
     PRIMARY KEY (pk, sk));

@@ -15,6 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from finpics_desktop.backends.local import models
+from finpics_desktop.domain.boxes import out_of
+from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.pipeline import regions
 from finpics_desktop.pipeline.images import decode_upright
 
 MODEL_VERSION = "yunet-2023mar+sface-2021dec-int8bq"  # FaceModelVersion of the faces it indexes
@@ -27,6 +30,8 @@ SHARP_FACE = 80  # px: a face narrower than this on the copy it is aligned from 
 #                  matches)
 CROP_SIDE = 6400  # the largest copy such small faces are aligned from
 THREADS = 1  # OpenCV's own threads per call: photos are analysed in parallel already
+REGION_FACE = 128  # px: the drawn box is scaled to about this size before YuNet looks again
+REGION_SCORE = 0.3  # YuNet's score threshold inside a drawn box (someone says a face is there)
 
 
 @dataclass(frozen=True)
@@ -106,23 +111,60 @@ class FaceEngine:
                     and full_side > max(source.shape[:2])):
                 larger, _ = decode_upright(data, name, full_side)
                 source = np.asarray(larger)
-            scale = source.shape[1] / width
-            crops = []
-            for row in rows:
-                scaled = row.copy()
-                scaled[:14] *= scale
-                crops.append(self._aligner.alignCrop(source, scaled))
-            # RGB crops, as FaceRecognizerSF.feature() feeds its BGR ones with swapRB=True (BGR
-            # measurably loses matches); no colour conversion of the large copy is needed
-            recognizer.setInput(cv2.dnn.blobFromImages(crops, 1.0, (112, 112), (0, 0, 0),
-                                                       swapRB=False, crop=False), "data")
-            vectors = recognizer.forward().reshape(len(rows), -1).astype(np.float32)
-        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+            vectors = self._vectors(recognizer, source, rows, source.shape[1] / width)
         return [DetectedFace(box=_box(row, width, height),
                              confidence=round(float(row[14]) * 100, 4),
                              landmarks=_landmarks(row, width, height),
                              descriptor=vector)
                 for row, vector in zip(rows, vectors, strict=True)]
+
+    def _vectors(self, recognizer, source: np.ndarray, rows, scale: float) -> np.ndarray:
+        """SFace's unit vectors of YuNet's ``rows`` (found on a copy ``scale`` times smaller
+        than ``source``), each aligned from ``source``."""
+        import cv2
+
+        crops = []
+        for row in rows:
+            scaled = row.copy()
+            scaled[:14] *= scale
+            crops.append(self._aligner.alignCrop(source, scaled))
+        # RGB crops, as FaceRecognizerSF.feature() feeds its BGR ones with swapRB=True (BGR
+        # measurably loses matches); no colour conversion of the large copy is needed
+        recognizer.setInput(cv2.dnn.blobFromImages(crops, 1.0, (112, 112), (0, 0, 0),
+                                                   swapRB=False, crop=False), "data")
+        vectors = recognizer.forward().reshape(len(rows), -1).astype(np.float32)
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+    def analyze_region(self, data: bytes, name: str, box: dict[str, float]) -> DetectedFace:
+        """The face in ``box`` (ratios of the upright photo), drawn by hand where the detector
+        found none on the whole photo: YuNet looks again at that region alone, cut from the
+        photo at full size and scaled so that the box is about :data:`REGION_FACE` px (a face
+        too small for the whole photo's copy is found there), with a lower score threshold.
+        The face it finds on the box is aligned from its landmarks as any other; its box and
+        landmarks are mapped back to the whole photo. FinpicsError if there is none."""
+        import cv2
+
+        region = regions.cut_region(data, name, box, REGION_FACE)
+        pixels = np.asarray(region.image)
+        size = (pixels.shape[1], pixels.shape[0])
+        with self._borrow() as (detector, recognizer):
+            detector.setScoreThreshold(REGION_SCORE)
+            try:
+                detector.setInputSize(size)
+                _, rows = detector.detect(cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR))
+            finally:
+                detector.setScoreThreshold(MIN_SCORE)
+            rows = [] if rows is None else list(rows)
+            best = regions.best_overlap([_box(r, *size) for r in rows], box, region.box)
+            if best is None:
+                raise FinpicsError(regions.NO_FACE)
+            row = rows[best]
+            vector = self._vectors(recognizer, pixels, [row], 1.0)[0]
+        return DetectedFace(box=regions.rounded(out_of(_box(row, *size), region.box)),
+                            confidence=round(float(row[14]) * 100, 4),
+                            landmarks=regions.landmarks_out_of(_landmarks(row, *size),
+                                                               region.box),
+                            descriptor=vector)
 
 
 def _box(row, width: int, height: int) -> dict[str, float]:

@@ -3,7 +3,8 @@ with numpy (one matrix product over the faces indexed by the searched face's eng
 
 Every face row carries the ``FaceModelVersion`` of the engine that made its vector; vectors of
 different engines are never compared, and each engine has its own mapping to Rekognition's
-0-100 similarity."""
+0-100 similarity (:mod:`~finpics_desktop.backends.local.similarity`). The user vectors of
+``SearchUsers`` are in :mod:`~finpics_desktop.backends.local.users`."""
 
 from __future__ import annotations
 
@@ -17,32 +18,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from finpics_desktop.backends.local.db import Database
-from finpics_desktop.backends.local.engine import MODEL_VERSION, FaceEngine
+from finpics_desktop.backends.local.engine import MODEL_VERSION, DetectedFace, FaceEngine
+from finpics_desktop.backends.local.similarity import (  # noqa: F401 - re-exported
+    DLIB_VERSION,
+    SFACE_CUT,
+    block_scores,
+    dlib_similarity,
+    scores,
+    sface_similarity,
+)
+from finpics_desktop.backends.local.users import UserVectors
 from finpics_desktop.domain.boxes import match_boxes
 from finpics_desktop.domain.errors import NotFound
 
-DLIB_VERSION = "dlib-resnet-v1"  # the engine before SFace: its faces stay searchable among
-#                                  themselves until ``reindex`` replaces them
-SFACE_CUT = 0.42  # SFace cosine at similarity 80 (README, "Face matching", has the measurements)
-
-
-def dlib_similarity(vectors: np.ndarray, norms: np.ndarray, index: int) -> np.ndarray:
-    """dlib's descriptors: ``100 - 50 * d**2`` for their distance ``d`` (80 is d = 0.632).
-    ``norms``: the vectors' lengths; ``index``: the searched face's row."""
-    squared = norms**2 - 2.0 * (vectors @ vectors[index]) + norms[index] ** 2
-    return np.clip(100.0 - 50.0 * np.maximum(squared, 0.0), 0.0, 100.0)
-
-
-def sface_similarity(vectors: np.ndarray, norms: np.ndarray, index: int) -> np.ndarray:
-    """SFace's cosine on Rekognition's scale: the measured cut :data:`SFACE_CUT` is 80 (the
-    default threshold), cosine 1 is 100, 0 (unrelated faces) or less is 0; linear between."""
-    cosine = (vectors @ vectors[index]) / np.maximum(norms * norms[index], 1e-12)
-    return np.clip(np.where(cosine >= SFACE_CUT,
-                            80.0 + (20.0 / (1.0 - SFACE_CUT)) * (cosine - SFACE_CUT),
-                            (80.0 / SFACE_CUT) * cosine), 0.0, 100.0)
-
-
-SIMILARITY = {MODEL_VERSION: sface_similarity, DLIB_VERSION: dlib_similarity}
+BLOCK = 1024  # faces searched at once by ``search_faces_many`` (a BLOCK x faces matrix)
 
 
 @dataclass(frozen=True)
@@ -59,9 +48,16 @@ class _Snapshot:
     generation: int
     groups: dict[str, _Group]
     where: dict[str, tuple[str, int]]  # face id -> (engine version, row in its group)
+    user_of: dict[str, str]  # face id -> the user it is associated with
+    users: frozenset[str]
 
 
-class LocalFaceIndex:
+def face_record(face: dict, user_id: str | None) -> dict:
+    """A face as Rekognition lists it: with ``UserId`` once associated with a user."""
+    return {**face, "UserId": user_id} if user_id else face
+
+
+class LocalFaceIndex(UserVectors):
     def __init__(self, db: Database, collection: str, engine: FaceEngine | None = None):
         self.db = db
         self.collection = collection
@@ -92,7 +88,8 @@ class LocalFaceIndex:
         return rows[0][0] if rows else 0
 
     def _matrix(self) -> _Snapshot:
-        """Every face of the collection and their vectors by engine, reloaded after a change."""
+        """Every face of the collection and their vectors by engine, with the users and their
+        faces; reloaded after a change."""
         generation = self._generation()
         with self._cache_lock:
             if self._cache is None or self._cache.generation != generation:
@@ -109,7 +106,8 @@ class LocalFaceIndex:
                     groups[version] = _Group([json.loads(r[1]) for r in members], vectors,
                                              np.linalg.norm(vectors, axis=1))
                     where.update((r[0], (version, n)) for n, r in enumerate(members))
-                self._cache = _Snapshot(generation, groups, where)
+                user_of, users = self._load_users()
+                self._cache = _Snapshot(generation, groups, where, user_of, users)
             return self._cache
 
     def _write(self, db, faces: Sequence[tuple[dict, np.ndarray]], version: str) -> None:
@@ -119,6 +117,15 @@ class LocalFaceIndex:
             [(f["FaceId"], self.collection, f["ImageId"], f.get("ExternalImageId", ""),
               json.dumps(f), np.asarray(v, np.float32).tobytes(), version) for f, v in faces])
         self._bump(db)
+
+    def _record(self, face: DetectedFace, face_id: str, image_id: str,
+                external_image_id: str) -> tuple[dict, dict]:
+        """The ``FaceRecords`` entry of a detected face, and its ``Face``."""
+        face_record = {"FaceId": face_id, "BoundingBox": face.box, "ImageId": image_id,
+                       "ExternalImageId": external_image_id, "Confidence": face.confidence}
+        return {"Face": face_record, "FaceDetail": {
+            "BoundingBox": face.box, "Landmarks": face.landmarks,
+            "Confidence": face.confidence}}, face_record
 
     # -- port ------------------------------------------------------------------------------------
     def index_faces(self, bucket: str, key: str, data: bytes, external_image_id: str,
@@ -130,26 +137,28 @@ class LocalFaceIndex:
         image_id = reuse[0]["ImageId"] if reuse else str(uuid.uuid4())
         records, rows = [], []
         for n, face in enumerate(detected):
-            face_record = {
-                "FaceId": reuse[kept[n]]["FaceId"] if n in kept else str(uuid.uuid4()),
-                "BoundingBox": face.box,
-                "ImageId": image_id,
-                "ExternalImageId": external_image_id,
-                "Confidence": face.confidence,
-            }
-            records.append({
-                "Face": face_record,
-                "FaceDetail": {
-                    "BoundingBox": face.box,
-                    "Landmarks": face.landmarks,
-                    "Confidence": face.confidence,
-                },
-            })
+            face_id = reuse[kept[n]]["FaceId"] if n in kept else str(uuid.uuid4())
+            record, face_record = self._record(face, face_id, image_id, external_image_id)
+            records.append(record)
             rows.append((face_record, face.descriptor))
         if rows:
             with self.db.transaction() as db:
                 self._write(db, rows, self.model_version)
         return {"FaceRecords": records, "FaceModelVersion": self.model_version,
+                "UnindexedFaces": []}
+
+    def index_region(self, bucket: str, key: str, data: bytes, external_image_id: str,
+                     box: dict, image_id: str | None = None, face_id: str | None = None) -> dict:
+        """IndexFaces of the one face in ``box`` (ratios of the upright photo), drawn where
+        the detector found none: the engine looks again at that region (see
+        :meth:`FaceEngine.analyze_region`). The face joins the photo's ``image_id`` (a new one
+        if None) and keeps ``face_id`` if given (re-indexing a drawn face)."""
+        face = self.engine.analyze_region(data, key.rsplit("/", 1)[-1], box)
+        record, face_record = self._record(face, face_id or str(uuid.uuid4()),
+                                           image_id or str(uuid.uuid4()), external_image_id)
+        with self.db.transaction() as db:
+            self._write(db, [(face_record, face.descriptor)], self.model_version)
+        return {"FaceRecords": [record], "FaceModelVersion": self.model_version,
                 "UnindexedFaces": []}
 
     def add_vectors(self, faces: list[tuple[dict, np.ndarray]],
@@ -158,6 +167,15 @@ class LocalFaceIndex:
         with self.db.transaction() as db:
             self._write(db, faces, version)
 
+    def _matches(self, snap: _Snapshot, group: _Group, similarity: np.ndarray, own: int,
+                 threshold: float, max_faces: int) -> list[dict]:
+        similarity[own] = -1.0  # never the searched face itself
+        hits = np.flatnonzero(similarity >= threshold)
+        hits = hits[np.argsort(-similarity[hits], kind="stable")][:max_faces]
+        return [{"Similarity": round(float(similarity[i]), 4),
+                 "Face": face_record(group.faces[i], snap.user_of.get(group.faces[i]["FaceId"]))}
+                for i in hits]
+
     def search_faces(self, face_id: str, threshold: float, max_faces: int) -> list[dict]:
         snap = self._matrix()
         found = snap.where.get(face_id)
@@ -165,11 +183,30 @@ class LocalFaceIndex:
             raise NotFound(f"face {face_id} is not in collection {self.collection!r}")
         version, index = found
         group = snap.groups[version]
-        scores = SIMILARITY.get(version, sface_similarity)(group.vectors, group.norms, index)
-        scores[index] = -1.0  # never the searched face itself
-        hits = np.flatnonzero(scores >= threshold)
-        hits = hits[np.argsort(-scores[hits], kind="stable")][:max_faces]
-        return [{"Similarity": round(float(scores[i]), 4), "Face": group.faces[i]} for i in hits]
+        similarity = scores(version, group.vectors, group.norms, group.vectors[index])
+        return self._matches(snap, group, similarity, index, threshold, max_faces)
+
+    def search_faces_many(self, face_ids: Sequence[str], threshold: float,
+                          max_faces: int) -> dict[str, list[dict]]:
+        """SearchFaces of each face (the unknown ones are left out), a block of faces of one
+        engine at a time in one matrix product."""
+        snap = self._matrix()
+        by_version: dict[str, list[tuple[str, int]]] = {}
+        for face_id in face_ids:
+            if face_id in snap.where:
+                version, index = snap.where[face_id]
+                by_version.setdefault(version, []).append((face_id, index))
+        found: dict[str, list[dict]] = {}
+        for version, wanted in by_version.items():
+            group = snap.groups[version]
+            for start in range(0, len(wanted), BLOCK):
+                block = wanted[start:start + BLOCK]
+                rows = np.array([index for _, index in block])
+                matrix = block_scores(version, group.vectors, group.norms, rows)
+                for n, (face_id, index) in enumerate(block):
+                    found[face_id] = self._matches(snap, group, matrix[n], index, threshold,
+                                                   max_faces)
+        return found
 
     def delete_faces(self, face_ids: list[str]) -> None:
         if not face_ids:
@@ -177,12 +214,24 @@ class LocalFaceIndex:
         with self.db.transaction() as db:
             db.executemany("DELETE FROM faces WHERE face_id = ? AND collection = ?",
                            [(f, self.collection) for f in face_ids])
+            db.executemany("DELETE FROM user_faces WHERE face_id = ? AND collection = ?",
+                           [(f, self.collection) for f in face_ids])
             self._bump(db)
 
-    def list_faces(self) -> Iterator[dict]:
-        for (face,) in self.db.query(
-                "SELECT face FROM faces WHERE collection = ? ORDER BY rowid", (self.collection,)):
-            yield json.loads(face)
+    def list_faces(self, user_id: str | None = None,
+                   face_ids: Sequence[str] | None = None) -> Iterator[dict]:
+        """ListFaces: every face of the collection, or those associated with ``user_id``, or
+        those of ``face_ids``; each with its ``UserId`` once associated."""
+        snap = self._matrix()
+        if face_ids is not None:
+            wanted = [f for f in dict.fromkeys(face_ids) if f in snap.where]
+            rows = [(f, snap.where[f]) for f in wanted]
+        else:
+            rows = list(snap.where.items())
+        for face_id, (version, index) in rows:
+            user = snap.user_of.get(face_id)
+            if user_id is None or user == user_id:
+                yield face_record(snap.groups[version].faces[index], user)
 
     # -- engine versions -------------------------------------------------------------------------
     def outdated_faces(self) -> dict[str, int]:

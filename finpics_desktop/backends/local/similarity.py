@@ -1,0 +1,76 @@
+"""How alike two face vectors are, on Rekognition's 0-100 scale, for each engine the local index
+has known: SFace's cosine (measured cut 0.42 = 80) and dlib's distance (``100 - 50 * d**2``).
+Vectors of different engines are never compared: each face and each user vector is scored only
+against those of its own engine.
+
+A *user vector* (Rekognition's, for ``SearchUsers``) is the mean of a person's face vectors of
+one engine: SFace's vectors are unit vectors and compared by angle, so their mean is used as a
+direction; dlib's are compared by distance, so their mean is used as it is."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from finpics_desktop.backends.local.engine import MODEL_VERSION
+
+DLIB_VERSION = "dlib-resnet-v1"  # the engine before SFace: its faces stay searchable among
+#                                  themselves until ``reindex`` replaces them
+SFACE_CUT = 0.42  # SFace cosine at similarity 80 (README, "Face matching", has the measurements)
+
+
+def sface_from_cosine(cosine: np.ndarray) -> np.ndarray:
+    """SFace's cosine on Rekognition's scale: the measured cut :data:`SFACE_CUT` is 80 (the
+    default threshold), cosine 1 is 100, 0 (unrelated faces) or less is 0; linear between."""
+    return np.clip(np.where(cosine >= SFACE_CUT,
+                            80.0 + (20.0 / (1.0 - SFACE_CUT)) * (cosine - SFACE_CUT),
+                            (80.0 / SFACE_CUT) * cosine), 0.0, 100.0)
+
+
+def dlib_from_squared(squared: np.ndarray) -> np.ndarray:
+    """dlib's descriptors: ``100 - 50 * d**2`` for their distance ``d`` (80 is d = 0.632)."""
+    return np.clip(100.0 - 50.0 * np.maximum(squared, 0.0), 0.0, 100.0)
+
+
+def sface_scores(vectors: np.ndarray, norms: np.ndarray, query: np.ndarray) -> np.ndarray:
+    cosine = (vectors @ query) / np.maximum(norms * np.linalg.norm(query), 1e-12)
+    return sface_from_cosine(cosine)
+
+
+def dlib_scores(vectors: np.ndarray, norms: np.ndarray, query: np.ndarray) -> np.ndarray:
+    return dlib_from_squared(norms**2 - 2.0 * (vectors @ query) + float(query @ query))
+
+
+def sface_similarity(vectors: np.ndarray, norms: np.ndarray, index: int) -> np.ndarray:
+    """:func:`sface_scores` of row ``index`` against every row."""
+    return sface_scores(vectors, norms, vectors[index])
+
+
+def dlib_similarity(vectors: np.ndarray, norms: np.ndarray, index: int) -> np.ndarray:
+    """:func:`dlib_scores` of row ``index`` against every row."""
+    return dlib_scores(vectors, norms, vectors[index])
+
+
+SCORES = {MODEL_VERSION: sface_scores, DLIB_VERSION: dlib_scores}
+
+
+def scores(version: str, vectors: np.ndarray, norms: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """The similarity (0-100) of ``query`` to each row, both of engine ``version``."""
+    return SCORES.get(version, sface_scores)(vectors, norms, query)
+
+
+def block_scores(version: str, vectors: np.ndarray, norms: np.ndarray,
+                 rows: np.ndarray) -> np.ndarray:
+    """The similarities of the vectors at ``rows`` (a row each) to every vector: one matrix
+    product for many searches."""
+    products = vectors[rows] @ vectors.T
+    if version == DLIB_VERSION:
+        return dlib_from_squared(norms[rows, None] ** 2 - 2.0 * products + norms[None, :] ** 2)
+    return sface_from_cosine(products / np.maximum(norms[rows, None] * norms[None, :], 1e-12))
+
+
+def user_vector(version: str, vectors: np.ndarray) -> np.ndarray:
+    """The user vector of a person's face vectors (rows) of engine ``version``."""
+    mean = vectors.mean(axis=0)
+    if version == DLIB_VERSION:
+        return mean.astype(np.float32)
+    return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)

@@ -1,0 +1,184 @@
+"""Rekognition's user vectors on the local face index: ``CreateUser``, ``AssociateFaces``,
+``SearchUsers``... A user's vector, for each engine its faces come from, is the mean of those
+faces' vectors (:func:`~finpics_desktop.backends.local.similarity.user_vector`); a face is
+compared only with user vectors of its own engine. Associations live in SQLite beside the faces
+and change the collection's generation, so every snapshot sees faces and users together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from finpics_desktop.backends.local.similarity import scores, user_vector
+from finpics_desktop.domain.errors import LimitReached, NotFound
+
+USER_FACES = 100  # Rekognition's most faces associated with one user
+ASSOCIATE_THRESHOLD = 75.0  # AssociateFaces' default UserMatchThreshold
+SEARCH_THRESHOLD = 80.0  # SearchUsers' default UserMatchThreshold
+
+
+class UserVectors:
+    """Mixed into :class:`~finpics_desktop.backends.local.faces.LocalFaceIndex` (``db``,
+    ``collection``, ``_matrix()`` and ``_bump()`` are its)."""
+
+    def _load_users(self) -> tuple[dict[str, str], frozenset[str]]:
+        user_of = dict(self.db.query(
+            "SELECT face_id, user_id FROM user_faces WHERE collection = ?", (self.collection,)))
+        users = frozenset(r[0] for r in self.db.query(
+            "SELECT user_id FROM users WHERE collection = ?", (self.collection,)))
+        return user_of, users
+
+    def _user_vectors(self, snap) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
+        """For each engine: the users with faces of it, their vectors and the vectors' norms."""
+        cached = getattr(self, "_users_cache", None)
+        if cached is not None and cached[0] is snap:
+            return cached[1]
+        members: dict[tuple[str, str], list[int]] = {}
+        for face_id, user in snap.user_of.items():
+            if face_id in snap.where:
+                version, row = snap.where[face_id]
+                members.setdefault((version, user), []).append(row)
+        found: dict[str, tuple[list[str], list[np.ndarray]]] = {}
+        for (version, user), rows in sorted(members.items()):
+            vector = user_vector(version, snap.groups[version].vectors[rows])
+            found.setdefault(version, ([], []))
+            found[version][0].append(user)
+            found[version][1].append(vector)
+        result = {v: (users, np.stack(vectors), np.linalg.norm(np.stack(vectors), axis=1))
+                  for v, (users, vectors) in found.items()}
+        self._users_cache = (snap, result)
+        return result
+
+    def _user_faces(self, snap, user_id: str) -> list[str]:
+        if user_id not in snap.users:
+            raise NotFound(f"user {user_id} is not in collection {self.collection!r}")
+        return [f for f, u in snap.user_of.items() if u == user_id]
+
+    # -- users -----------------------------------------------------------------------------------
+    def create_user(self, user_id: str) -> bool:
+        """CreateUser; False (and nothing done) if it exists already."""
+        with self.db.transaction() as db:
+            created = db.execute("INSERT OR IGNORE INTO users VALUES (?, ?)",
+                                 (self.collection, user_id)).rowcount == 1
+            if created:
+                self._bump(db)
+        return created
+
+    def delete_user(self, user_id: str) -> bool:
+        """DeleteUser (its faces are disassociated first); False if there is no such user."""
+        with self.db.transaction() as db:
+            deleted = db.execute("DELETE FROM users WHERE collection = ? AND user_id = ?",
+                                 (self.collection, user_id)).rowcount == 1
+            db.execute("DELETE FROM user_faces WHERE collection = ? AND user_id = ?",
+                       (self.collection, user_id))
+            self._bump(db)
+        return deleted
+
+    def list_users(self) -> list[dict]:
+        """ListUsers: ``{UserId, UserStatus}`` in id order (ACTIVE with faces, else CREATED)."""
+        snap = self._matrix()
+        busy = set(snap.user_of.values())
+        return [{"UserId": u, "UserStatus": "ACTIVE" if u in busy else "CREATED"}
+                for u in sorted(snap.users)]
+
+    def associate_faces(self, user_id: str, face_ids: Sequence[str],
+                        threshold: float = ASSOCIATE_THRESHOLD) -> tuple[list[str], list[dict]]:
+        """AssociateFaces: the faces associated now, and those that were not (``{FaceId,
+        Reasons}``: FACE_NOT_FOUND, ASSOCIATED_TO_A_DIFFERENT_USER, LOW_MATCH_CONFIDENCE: less
+        alike than ``threshold`` to the user's vector, once it has one). A face already with
+        this user is left out of both. :class:`LimitReached` past :data:`USER_FACES`."""
+        snap = self._matrix()
+        has = self._user_faces(snap, user_id)
+        vectors = self._user_vectors(snap)
+        done, failed = [], []
+        for face_id in dict.fromkeys(face_ids):
+            other = snap.user_of.get(face_id)
+            if face_id not in snap.where:
+                failed.append({"FaceId": face_id, "UserId": user_id,
+                               "Reasons": ["FACE_NOT_FOUND"]})
+            elif other == user_id:
+                continue
+            elif other is not None:
+                failed.append({"FaceId": face_id, "UserId": other,
+                               "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"]})
+            else:
+                similarity = self._similarity_to(snap, vectors, face_id, user_id)
+                if similarity is not None and similarity < threshold:
+                    failed.append({"FaceId": face_id, "UserId": user_id,
+                                   "Confidence": round(similarity, 4),
+                                   "Reasons": ["LOW_MATCH_CONFIDENCE"]})
+                else:
+                    done.append(face_id)
+        if len(has) + len(done) > USER_FACES:
+            raise LimitReached(f"user {user_id} would have more than {USER_FACES} faces "
+                               f"(it has {len(has)})")
+        if done:
+            with self.db.transaction() as db:
+                db.executemany("INSERT OR IGNORE INTO user_faces VALUES (?, ?, ?)",
+                               [(f, self.collection, user_id) for f in done])
+                self._bump(db)
+        return done, failed
+
+    def disassociate_faces(self, user_id: str,
+                           face_ids: Sequence[str]) -> tuple[list[str], list[dict]]:
+        """DisassociateFaces: the faces taken from the user, and those that were not
+        (FACE_NOT_FOUND, ASSOCIATED_TO_A_DIFFERENT_USER); a face of no user is left out."""
+        snap = self._matrix()
+        self._user_faces(snap, user_id)
+        done, failed = [], []
+        for face_id in dict.fromkeys(face_ids):
+            other = snap.user_of.get(face_id)
+            if face_id not in snap.where:
+                failed.append({"FaceId": face_id, "UserId": user_id,
+                               "Reasons": ["FACE_NOT_FOUND"]})
+            elif other == user_id:
+                done.append(face_id)
+            elif other is not None:
+                failed.append({"FaceId": face_id, "UserId": other,
+                               "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"]})
+        if done:
+            with self.db.transaction() as db:
+                db.executemany("DELETE FROM user_faces WHERE face_id = ? AND collection = ?",
+                               [(f, self.collection) for f in done])
+                self._bump(db)
+        return done, failed
+
+    def _similarity_to(self, snap, vectors, face_id: str, user_id: str) -> float | None:
+        version, row = snap.where[face_id]
+        users, matrix, norms = vectors.get(version, ([], None, None))
+        if user_id not in users:
+            return None  # no faces of this engine yet: nothing to compare with
+        group = snap.groups[version]
+        at = users.index(user_id)
+        return float(scores(version, matrix[at:at + 1], norms[at:at + 1], group.vectors[row])[0])
+
+    def search_users(self, face_id: str | None = None, user_id: str | None = None,
+                     threshold: float = SEARCH_THRESHOLD, max_users: int = 500) -> list[dict]:
+        """SearchUsers from a face (its vector against every user vector of its engine) or from
+        a user (its vectors against the others', best engine in common): ``UserMatches``
+        ``{Similarity, User: {UserId, UserStatus}}``, best first, at least ``threshold``."""
+        snap = self._matrix()
+        vectors = self._user_vectors(snap)
+        best: dict[str, float] = {}
+        if face_id is not None:
+            if face_id not in snap.where:
+                raise NotFound(f"face {face_id} is not in collection {self.collection!r}")
+            version, row = snap.where[face_id]
+            queries = [(version, snap.groups[version].vectors[row], None)]
+        else:
+            self._user_faces(snap, user_id)
+            queries = [(v, matrix[users.index(user_id)], user_id)
+                       for v, (users, matrix, _) in vectors.items() if user_id in users]
+        for version, query, own in queries:
+            users, matrix, norms = vectors.get(version, ([], None, None))
+            if not users:
+                continue
+            for user, similarity in zip(users, scores(version, matrix, norms, query),
+                                        strict=True):
+                if user != own:
+                    best[user] = max(best.get(user, 0.0), float(similarity))
+        matches = sorted(((s, u) for u, s in best.items() if s >= threshold),
+                         key=lambda m: (-m[0], m[1]))[:max_users]
+        return [{"Similarity": round(s, 4), "User": {"UserId": u, "UserStatus": "ACTIVE"}}
+                for s, u in matches]
