@@ -5,60 +5,21 @@ labelled face searched: no wrong person, and (almost) every right photo."""
 from __future__ import annotations
 
 import pytest
+from labelled_album import photo_faces, publish_labelled
 
 from finpics_desktop.backends.local.library import open_library
-from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id
-from finpics_desktop.pipeline.upload import DONE, Publisher
-
-
-def central(records):
-    """lfw10's labelled face is the one in the centre of the crop."""
-    return min(records, key=lambda r: (r["Face"]["BoundingBox"]["Left"]
-                                       + r["Face"]["BoundingBox"]["Width"] / 2 - 0.5) ** 2
-               + (r["Face"]["BoundingBox"]["Top"] + r["Face"]["BoundingBox"]["Height"] / 2
-                  - 0.5) ** 2)
+from finpics_desktop.domain.picsets import PICSET_ROOT
 
 
 @pytest.fixture(scope="module")
 def album(tmp_path_factory, photos_dir, labels, engine):
     """faces/ and lfw10/ published into one library, one picset per folder. Returns the backend,
     ``where`` (image_path -> photo path relative to photos_dir) and ``who`` (FaceId -> the
-    labelled person, None for a face nobody is labelled for: lfw10's background people, the
-    child at the edge of obama_and_biden.jpg)."""
+    labelled person, None for a face nobody is labelled for)."""
     backend = open_library(tmp_path_factory.mktemp("album"), engine=engine)
-    publisher = Publisher(backend.store, backend.tables, backend.faces, backend.names,
-                          backend.process)
-    where: dict[str, str] = {}
-    folders = [f for top in ("faces", "lfw10") for f in sorted((photos_dir / top).iterdir())
-               if f.is_dir()]
-    for folder in folders:
-        picset = new_picset_id(folder.name, [
-            i["sortkey"] for i in backend.tables.query_pics(PICSET_ROOT)])
-        report = publisher.publish([folder], picset)
-        assert report.ok, report.summary()
-        for result in report.with_status(DONE):
-            where[f"{picset}/{result.name}"] = result.path.relative_to(photos_dir).as_posix()
-    who: dict[str, str | None] = {}
-    for image_path, records in photo_faces(backend):
-        rel = where[image_path]
-        for r in records:
-            who[r["Face"]["FaceId"]] = None
-        if rel.startswith("lfw10/"):
-            who[central(records)["Face"]["FaceId"]] = rel.split("/")[1]
-        else:  # labelled left to right; a group's unlabelled extras stand right of them
-            people = labels[rel]
-            ordered = sorted(records, key=lambda r: r["Face"]["BoundingBox"]["Left"])
-            assert len(ordered) >= len(people), rel
-            for person, r in zip(people, ordered, strict=False):
-                who[r["Face"]["FaceId"]] = person
+    where, who = publish_labelled(backend, photos_dir, labels)
     yield backend, where, who
     backend.close()
-
-
-def photo_faces(backend):
-    for entry in backend.tables.query_pics(PICSET_ROOT):
-        for photo in backend.tables.query_pics(entry["sortkey"]):
-            yield f"{photo['primarykey']}/{photo['sortkey']}", photo["data"]["FaceRecords"]
 
 
 def faces_of(backend):

@@ -37,6 +37,17 @@ def image_item(key: PhotoKey, index_response: dict) -> Item | None:
     }
 
 
+def image_items(key: PhotoKey, index_response: dict) -> list[Item]:
+    """The ``pics_by_image_id`` items of a photo, one per ImageId of its faces, each with the
+    whole response: a face drawn by hand is indexed by Rekognition from a cut of the photo,
+    which gets an ImageId of its own, and a search matching it must find the photo too."""
+    first = image_item(key, index_response)
+    if first is None:
+        return []
+    others = sorted(image_ids(index_response) - {first["image_id"]})
+    return [first] + [{**first, "image_id": image_id} for image_id in others]
+
+
 def face_ids(index_response: dict | None) -> list[str]:
     return [r["Face"]["FaceId"] for r in (index_response or {}).get("FaceRecords") or []]
 

@@ -182,8 +182,7 @@ def _repair_one(problem: Problem, store, tables, faces, names, process) -> None:
     elif kind == "image-item-missing":
         photo = parse_key(subject)
         item = tables.get_pics_item(photo.picset, photo.name)
-        image_item = items.image_item(photo, item["data"]) if item else None
-        if image_item is not None:
+        for image_item in items.image_items(photo, item["data"]) if item else []:
             tables.put_image_item(image_item)
     elif kind == "stray-image-item":
         tables.delete_image_item(subject)

@@ -265,7 +265,7 @@ class People:
         self.private.delete(REJECT, f"{person.id}/{spot.face_id}")
         if previous is not None:
             self._disassociate(previous.id, [spot.face_id])
-        self._associate(person.id, [spot.face_id])
+        self.associate(person.id, [spot.face_id])
         return Outcome(spot.face_id, person.name, previous.name if previous else None)
 
     def _has_faces(self, person: Person) -> bool:
@@ -363,13 +363,13 @@ class People:
                 self.private.put(REJECT, f"{target.id}/{face_id}", doc.doc)
             self.private.delete(REJECT, doc.sk)
         self.index.delete_user(source.id)
-        self._associate(target.id, [d.sk for d in moved])
+        self.associate(target.id, [d.sk for d in moved])
         self.private.delete(PERSON, source.id)
         self.private.delete(NAME, name_key(source.name))
         return target, len(moved)
 
     # -- the face index's user vectors -----------------------------------------------------------
-    def _associate(self, person_id: str, face_ids: Sequence[str]) -> None:
+    def associate(self, person_id: str, face_ids: Sequence[str]) -> None:
         """Add the faces to the person's user vector (a face of another user is taken from it
         first); past Rekognition's 100 faces a user, a face stays named but out of the vector."""
         if not face_ids:
@@ -380,13 +380,13 @@ class People:
         except LimitReached:
             if len(face_ids) > 1:
                 for face_id in face_ids:
-                    self._associate(person_id, [face_id])
+                    self.associate(person_id, [face_id])
             return
         for failure in failed:
             other = failure.get("UserId")
             if "ASSOCIATED_TO_A_DIFFERENT_USER" in failure["Reasons"] and other != person_id:
                 self._disassociate(other, [failure["FaceId"]])
-                self._associate(person_id, [failure["FaceId"]])
+                self.associate(person_id, [failure["FaceId"]])
 
     def _disassociate(self, person_id: str | None, face_ids: Sequence[str]) -> None:
         if person_id and face_ids:
@@ -406,7 +406,7 @@ class People:
         extra = sorted(have - set(named))
         self._disassociate(person.id, extra)
         add = [f for f in wanted if f not in have][:max(0, 100 - len(have & set(named)))]
-        self._associate(person.id, add)
+        self.associate(person.id, add)
         return len(add), len(extra)
 
 

@@ -22,8 +22,8 @@ from finpics_desktop.pipeline.people import People
 SEEDS = 24  # named faces the candidates are searched from (spread over the person's faces)
 CANDIDATE_FROM = 50.0  # similarity to one named face for a face to be looked at
 MAX_CANDIDATES = 400  # looked at, most alike first (the window asks again after each answer)
-UNSURE_FROM = 65.0  # similarity to the person for a face to be proposed at all
-SURE_FROM = 81.0  # ... to be proposed as sure
+UNSURE_FROM = 60.0  # similarity to the person (SearchUsers) for a face to be proposed at all
+SURE_FROM = 80.0  # ... to be proposed as sure: SearchUsers' default threshold
 USERS_COMPARED = 20  # the people a candidate is compared with (the most alike)
 
 

@@ -1,13 +1,17 @@
-"""``reindex``: index a library's photos again with the current face engine.
+"""``reindex``: index an album's photos again.
 
 A library made by an older version of the app holds faces of an older engine (dlib's), whose
 vectors the current one cannot compare with its own: until they are re-indexed, they are
-searched only among themselves. Re-indexing a photo reads its original (the library keeps it
-byte for byte), finds its faces with the current engine, keeps the FaceId of every old face
-whose box the new one overlaps (and the photo's ImageId), and writes in the order processing
-does: faces, then the photo's items, then the faces that are gone. A photo cut short by a crash
-stays outdated (its item still names the old engine) and is simply re-indexed next time; the
-stray faces such a crash may leave are what ``check --repair`` removes.
+searched only among themselves. ``--all`` re-indexes every photo, also on the cloud (after a
+change of the detector's threshold, or originals replaced by rotated ones). Re-indexing a photo
+reads its original (the album keeps it byte for byte), finds its faces again, keeps the FaceId
+of every old face whose box the new one overlaps (and the photo's ImageId; the library's index
+does, Rekognition gives new ids), and writes in the order processing does: faces, then the
+photo's items, then the faces that are gone. People's names, rejections and faces drawn by hand
+are carried over to the new faces (:mod:`~finpics_desktop.pipeline.carry`), and what cannot be
+carried is reported. A photo cut short by a crash stays outdated (its item still names the old
+engine) and is simply re-indexed next time; the stray faces such a crash may leave are what
+``check --repair`` removes.
 
 Plain Python over the ports, for the CLI (``finpics-desktop reindex``) and the window.
 """
@@ -24,6 +28,7 @@ from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.keys import PhotoKey
 from finpics_desktop.domain.picsets import PICSET_ROOT
+from finpics_desktop.pipeline.carry import Carrier, NotCarried, reindex_drawn
 from finpics_desktop.pipeline.process import external_image_id
 from finpics_desktop.ports import Backend, VersionedFaceIndex
 
@@ -40,12 +45,17 @@ class PhotoChange:
     new: int = 0  # faces the old engine had not found
     removed: int = 0  # old faces with no new face on them
     error: str | None = None
+    carried: int = 0  # names and rejections carried to faces with a new FaceId
+    not_carried: tuple[NotCarried, ...] = ()
 
     def line(self) -> str:
         if self.error:
             return f"{self.photo}: {self.error}"
-        return (f"{self.photo}: {self.before} -> {self.kept + self.new} face(s): "
+        line = (f"{self.photo}: {self.before} -> {self.kept + self.new} face(s): "
                 f"{self.kept} kept, {self.new} new, {self.removed} removed")
+        if self.carried:
+            line += f"; {self.carried} name(s)/rejection(s) carried to new faces"
+        return line + "".join(f"\n  {m.line()}" for m in self.not_carried)
 
 
 @dataclass
@@ -63,11 +73,19 @@ class ReindexReport:
     def ok(self) -> bool:
         return not self.failed and not self.cancelled
 
+    @property
+    def not_carried(self) -> list[NotCarried]:
+        return [m for c in self.changes for m in c.not_carried]
+
     def summary(self) -> str:
         done = [c for c in self.changes if not c.error]
         text = (f"{len(done)} photo(s) re-indexed with {self.engine}: "
                 f"{sum(c.kept for c in done)} face(s) kept, {sum(c.new for c in done)} new, "
                 f"{sum(c.removed for c in done)} removed; {self.current} already current")
+        if any(c.carried for c in done):
+            text += f"; {sum(c.carried for c in done)} name(s)/rejection(s) carried"
+        if self.not_carried:
+            text += f"; {len(self.not_carried)} could not be carried (listed above)"
         if self.failed:
             text += f"; {len(self.failed)} failed"
         return text + ("; cancelled (run it again to go on)" if self.cancelled else "")
@@ -75,11 +93,14 @@ class ReindexReport:
     def as_json(self) -> dict:
         return {
             "engine": self.engine,
-            "reindexed": [{k: v for k, v in asdict(c).items() if k != "error"}
+            "reindexed": [{k: v for k, v in asdict(c).items()
+                           if k in ("photo", "before", "kept", "new", "removed")}
                           for c in self.changes if not c.error],
             "failed": [{"photo": c.photo, "reason": c.error} for c in self.failed],
             "already_current": self.current,
             "cancelled": self.cancelled,
+            "carried": sum(c.carried for c in self.changes),
+            "not_carried": [asdict(m) for m in self.not_carried],
         }
 
 
@@ -89,51 +110,66 @@ def versioned_index(backend: Backend) -> VersionedFaceIndex | None:
     return faces if hasattr(faces, "outdated_faces") and hasattr(faces, "notice_once") else None
 
 
-def outdated_photos(backend: Backend, picset: str | None = None) -> tuple[list[dict], int]:
-    """The photo items not indexed by the current engine, and how many are."""
+def outdated_photos(backend: Backend, picset: str | None = None,
+                    every: bool = False) -> tuple[list[dict], int]:
+    """The photo items to re-index (``every``: all of them, else those not indexed by the
+    current engine), and how many are left alone."""
     faces = versioned_index(backend)
-    if faces is None:
-        raise FinpicsError("re-indexing is for the local library: a Rekognition collection has "
-                           "one face model for all its faces")
+    if faces is None and not every:
+        raise FinpicsError("a Rekognition collection has one face model, so every photo is "
+                           "current: `reindex --all` indexes every photo again anyway (after "
+                           "originals were replaced, say)")
     picsets = [picset] if picset else [
         i["sortkey"] for i in backend.tables.query_pics(PICSET_ROOT)]
     if picset and backend.tables.get_pics_item(PICSET_ROOT, picset) is None:
-        raise FinpicsError(f"there is no picset {picset!r} in this library")
+        raise FinpicsError(f"there is no picset {picset!r} in this album")
     todo, current = [], 0
     for one in picsets:
         for item in backend.tables.query_pics(one):
-            if (item.get("data") or {}).get("FaceModelVersion") == faces.model_version:
+            if not every and (item.get("data") or {}).get(
+                    "FaceModelVersion") == faces.model_version:
                 current += 1
             else:
                 todo.append(item)
     return todo, current
 
 
-def reindex_photo(backend: Backend, item: dict) -> PhotoChange:
-    """Index one photo again, keeping FaceIds where the boxes overlap (see the module)."""
-    faces, tables = versioned_index(backend), backend.tables
+def reindex_photo(backend: Backend, item: dict, carrier: Carrier | None = None) -> PhotoChange:
+    """Index one photo again, keeping FaceIds where the boxes overlap and carrying people's
+    records to the faces that got new ones (see the module)."""
+    faces, tables = backend.faces, backend.tables
+    versioned = versioned_index(backend) is not None
     photo = PhotoKey(item["primarykey"], item["sortkey"])
     previous = item.get("data") or {}
-    old_ids = items.face_ids(previous)
+    old = [r["Face"] for r in previous.get("FaceRecords") or []]
+    old_ids = [f["FaceId"] for f in old]
+    drawn = {f["FaceId"] for f in old if carrier is not None and carrier.drawn_box(f["FaceId"])}
     try:
         data = backend.store.get(backend.names.pics_bucket, photo.key)
-        response = faces.index_faces(
-            backend.names.pics_bucket, photo.key, data, external_image_id(photo.key),
-            reuse=[r["Face"] for r in previous.get("FaceRecords") or []])
+        reuse = {"reuse": [f for f in old if f["FaceId"] not in drawn]} if versioned else {}
+        response = faces.index_faces(backend.names.pics_bucket, photo.key, data,
+                                     external_image_id(photo.key), **reuse)
     except FinpicsError as e:  # the original is gone or unreadable: the photo is left as it was
         return PhotoChange(photo.image_path, error=str(e))
+    response["FaceRecords"] = response["FaceRecords"] + reindex_drawn(
+        backend, carrier, photo.key, data, external_image_id(photo.key),
+        [f for f in old if f["FaceId"] in drawn], response["FaceRecords"], versioned)
+    new = [r["Face"] for r in response["FaceRecords"]]
+    carried, missed = carrier.carry(photo.image_path, old, new) if carrier else (0, [])
     tables.put_pics_item(items.photo_item(photo, response))
-    image_item = items.image_item(photo, response)
-    if image_item is not None:
+    for image_item in items.image_items(photo, response):
         tables.put_image_item(image_item)
     new_ids = set(items.face_ids(response))
     gone = [f for f in old_ids if f not in new_ids]
     faces.delete_faces(gone)
+    if carrier is not None:
+        carrier.forget(gone)
     for old_image in items.image_ids(previous) - items.image_ids(response):
         tables.delete_image_item(old_image)
     kept = len(new_ids & set(old_ids))
     return PhotoChange(photo.image_path, before=len(old_ids), kept=kept,
-                       new=len(new_ids) - kept, removed=len(gone))
+                       new=len(new_ids) - kept, removed=len(gone), carried=carried,
+                       not_carried=tuple(missed))
 
 
 def reindex(
@@ -142,11 +178,16 @@ def reindex(
     progress: Callable[[PhotoChange, int, int], None] | None = None,
     cancel: threading.Event | None = None,
     workers: int = 2,
+    every: bool = False,
 ) -> ReindexReport:
-    """Re-index every photo of the library (or of ``picset``) that the current engine did not
-    index, ``workers`` at a time; ``cancel`` stops it between photos (each is whole)."""
-    todo, current = outdated_photos(backend, picset)
-    report = ReindexReport(engine=versioned_index(backend).model_version, current=current)
+    """Re-index every photo of the album (or of ``picset``) that the current engine did not
+    index (``every``: every photo), ``workers`` at a time; ``cancel`` stops it between photos
+    (each is whole)."""
+    todo, current = outdated_photos(backend, picset, every)
+    versioned = versioned_index(backend)
+    report = ReindexReport(engine=versioned.model_version if versioned else "Rekognition",
+                           current=current)
+    carrier = Carrier(backend) if backend.private is not None and todo else None
     cancel = cancel or threading.Event()
     lock = threading.Lock()
 
@@ -154,7 +195,7 @@ def reindex(
         if cancel.is_set():
             return
         try:
-            change = reindex_photo(backend, item)
+            change = reindex_photo(backend, item, carrier)
         except Exception as e:  # one photo never stops the others; the reason is reported
             log.info("re-indexing %s/%s failed", item["primarykey"], item["sortkey"],
                      exc_info=True)

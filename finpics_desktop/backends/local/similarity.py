@@ -5,7 +5,11 @@ against those of its own engine.
 
 A *user vector* (Rekognition's, for ``SearchUsers``) is the mean of a person's face vectors of
 one engine: SFace's vectors are unit vectors and compared by angle, so their mean is used as a
-direction; dlib's are compared by distance, so their mean is used as it is."""
+direction; dlib's are compared by distance, so their mean is used as it is. A mean is nearer
+to every face, the person's and others' alike (a face's cosine to the mean of 3 faces of the
+same person is 0.48 or more here, to another person's up to 0.43), so a face is compared with
+a user vector on a scale of its own, whose 80 is the measured cut for means (:data:`USER_CUT`),
+as Rekognition's SearchUsers has its own similarity."""
 
 from __future__ import annotations
 
@@ -16,14 +20,14 @@ from finpics_desktop.backends.local.engine import MODEL_VERSION
 DLIB_VERSION = "dlib-resnet-v1"  # the engine before SFace: its faces stay searchable among
 #                                  themselves until ``reindex`` replaces them
 SFACE_CUT = 0.42  # SFace cosine at similarity 80 (README, "Face matching", has the measurements)
+USER_CUT = 0.45  # SFace cosine of a face to a user vector at similarity 80 (README, "People")
 
 
-def sface_from_cosine(cosine: np.ndarray) -> np.ndarray:
-    """SFace's cosine on Rekognition's scale: the measured cut :data:`SFACE_CUT` is 80 (the
-    default threshold), cosine 1 is 100, 0 (unrelated faces) or less is 0; linear between."""
-    return np.clip(np.where(cosine >= SFACE_CUT,
-                            80.0 + (20.0 / (1.0 - SFACE_CUT)) * (cosine - SFACE_CUT),
-                            (80.0 / SFACE_CUT) * cosine), 0.0, 100.0)
+def sface_from_cosine(cosine: np.ndarray, cut: float = SFACE_CUT) -> np.ndarray:
+    """SFace's cosine on Rekognition's scale: the measured ``cut`` is 80 (the default
+    threshold), cosine 1 is 100, 0 (unrelated faces) or less is 0; linear between."""
+    return np.clip(np.where(cosine >= cut, 80.0 + (20.0 / (1.0 - cut)) * (cosine - cut),
+                            (80.0 / cut) * cosine), 0.0, 100.0)
 
 
 def dlib_from_squared(squared: np.ndarray) -> np.ndarray:
@@ -56,6 +60,15 @@ SCORES = {MODEL_VERSION: sface_scores, DLIB_VERSION: dlib_scores}
 def scores(version: str, vectors: np.ndarray, norms: np.ndarray, query: np.ndarray) -> np.ndarray:
     """The similarity (0-100) of ``query`` to each row, both of engine ``version``."""
     return SCORES.get(version, sface_scores)(vectors, norms, query)
+
+
+def user_scores(version: str, users: np.ndarray, norms: np.ndarray,
+                query: np.ndarray) -> np.ndarray:
+    """The similarity (0-100) of face vector ``query`` to each user vector (rows)."""
+    if version == DLIB_VERSION:
+        return dlib_scores(users, norms, query)
+    cosine = (users @ query) / np.maximum(norms * np.linalg.norm(query), 1e-12)
+    return sface_from_cosine(cosine, USER_CUT)
 
 
 def block_scores(version: str, vectors: np.ndarray, norms: np.ndarray,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from finpics_desktop.backends.local.similarity import scores, user_vector
+from finpics_desktop.backends.local.similarity import user_scores, user_vector
 from finpics_desktop.domain.errors import LimitReached, NotFound
 
 USER_FACES = 100  # Rekognition's most faces associated with one user
@@ -151,7 +151,8 @@ class UserVectors:
             return None  # no faces of this engine yet: nothing to compare with
         group = snap.groups[version]
         at = users.index(user_id)
-        return float(scores(version, matrix[at:at + 1], norms[at:at + 1], group.vectors[row])[0])
+        return float(user_scores(version, matrix[at:at + 1], norms[at:at + 1],
+                                 group.vectors[row])[0])
 
     def search_users(self, face_id: str | None = None, user_id: str | None = None,
                      threshold: float = SEARCH_THRESHOLD, max_users: int = 500) -> list[dict]:
@@ -174,7 +175,7 @@ class UserVectors:
             users, matrix, norms = vectors.get(version, ([], None, None))
             if not users:
                 continue
-            for user, similarity in zip(users, scores(version, matrix, norms, query),
+            for user, similarity in zip(users, user_scores(version, matrix, norms, query),
                                         strict=True):
                 if user != own:
                     best[user] = max(best.get(user, 0.0), float(similarity))

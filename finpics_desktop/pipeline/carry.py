@@ -1,0 +1,172 @@
+"""What ``reindex`` carries from a photo's old faces to its new ones: names, rejections, and
+faces drawn by hand.
+
+The library's index keeps the FaceId of a face whose new box overlaps the old one, so most
+names stay where they are; Rekognition gives every face a new id. An old face that matters (it
+is named, rejected for someone, or drawn) and has no new face with its id is paired with a new
+face of the same photo: by box overlap first (IoU >= 0.3, the most overlapping pairs first),
+then by vector (the most alike new face at the default threshold, 80, with the same engine: an
+engine change has only the boxes; a rotated original only the vectors). A drawn face the
+detector still misses is indexed again from its box. What cannot be carried is reported,
+never dropped silently: its records stay until ``check --repair`` prunes them (the old face is
+gone from the index).
+
+New records are written before the photo's items, old ones deleted after its old faces: an
+interrupted re-index leaves the old records in place, and the next one carries them again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+from finpics_desktop.domain.boxes import SAME_FACE_IOU, iou, match_boxes
+from finpics_desktop.domain.errors import FinpicsError, NotFound, WriteConflict
+from finpics_desktop.pipeline.people import DRAWN, FACE, REJECT, People
+from finpics_desktop.ports import Backend, PrivateDoc
+
+VECTOR_FROM = 80.0  # similarity of an old face to a new one of the same photo to carry by vector
+
+
+@dataclass(frozen=True)
+class NotCarried:
+    photo: str
+    face_id: str
+    what: str  # "name Ann", "rejection for Bob", "drawn face"
+    reason: str
+
+    def line(self) -> str:
+        return f"{self.photo}: {self.what} (face {self.face_id}) not carried: {self.reason}"
+
+
+class Carrier:
+    """The people records of the whole album, read once for a re-index run."""
+
+    def __init__(self, backend: Backend):
+        self.people = People(backend)
+        self.private, self.index = backend.private, backend.faces
+        self.lock = threading.Lock()
+        self.names = {p.id: p.name for p in self.people.people()}
+        self.named = {d.sk: d for d in self.private.query(FACE)}
+        self.drawn = {d.sk: d for d in self.private.query(DRAWN)}
+        self.rejections: dict[str, list[PrivateDoc]] = defaultdict(list)
+        for doc in self.private.query(REJECT):
+            self.rejections[doc.sk.split("/", 1)[1]].append(doc)
+
+    def matters(self, face_id: str) -> bool:
+        return face_id in self.named or face_id in self.drawn or face_id in self.rejections
+
+    def drawn_box(self, face_id: str) -> dict | None:
+        doc = self.drawn.get(face_id)
+        return doc.doc["box"] if doc else None
+
+    def _what(self, face_id: str) -> list[str]:
+        found = []
+        if face_id in self.named:
+            found.append(f"name {self.names.get(self.named[face_id].doc['person'], '?')}")
+        found += [f"rejection for {self.names.get(d.sk.split('/', 1)[0], '?')}"
+                  for d in self.rejections.get(face_id, [])]
+        return found + (["drawn face"] if face_id in self.drawn else [])
+
+    def pairs(self, old: list[dict], new: list[dict]) -> dict[str, dict]:
+        """Which new ``Face`` each old face that matters and lost its id is (see the module)."""
+        new_ids = {f["FaceId"] for f in new}
+        lost = [f for f in old if f["FaceId"] not in new_ids and self.matters(f["FaceId"])]
+        free = [f for f in new if f["FaceId"] not in {o["FaceId"] for o in old}]
+        found = {}
+        by_box = match_boxes([f["BoundingBox"] for f in lost], [f["BoundingBox"] for f in free])
+        for n, o in by_box.items():
+            found[lost[o]["FaceId"]] = free[n]
+        for face in lost:
+            taken = {f["FaceId"] for f in found.values()}
+            if face["FaceId"] in found:
+                continue
+            try:
+                matches = self.index.search_faces(face["FaceId"], VECTOR_FROM, 4096)
+            except NotFound:
+                continue
+            best = next((m["Face"]["FaceId"] for m in matches
+                         if m["Face"]["FaceId"] in {f["FaceId"] for f in free} - taken), None)
+            if best is not None:
+                found[face["FaceId"]] = next(f for f in free if f["FaceId"] == best)
+        return found
+
+    def carry(self, photo: str, old: list[dict], new: list[dict]) -> tuple[int, list[NotCarried]]:
+        """Write the records of the old faces onto the new ones they are (the old records stay
+        until :meth:`forget`); how many were carried, and what could not be."""
+        pairs = self.pairs(old, new)
+        new_ids = {f["FaceId"] for f in new}
+        carried, missed = 0, []
+        for face in old:
+            face_id = face["FaceId"]
+            if face_id in new_ids or not self.matters(face_id):
+                continue
+            target = pairs.get(face_id)
+            if target is None:
+                missed += [NotCarried(photo, face_id, what, "no face is found there any more")
+                           for what in self._what(face_id)]
+                continue
+            carried += self._copy(face_id, target)
+        return carried, missed
+
+    def _copy(self, old_id: str, target: dict) -> int:
+        new_id, count = target["FaceId"], 0
+        with self.lock:
+            named = self.named.get(old_id)
+            rejections = list(self.rejections.get(old_id, []))
+            drawn = self.drawn.get(old_id)
+        if named is not None:
+            try:
+                self.private.put(FACE, new_id, {**named.doc, "image_id": target["ImageId"],
+                                                "at": time.time()}, if_version=0)
+            except WriteConflict:
+                pass  # named meanwhile: the curator's newer word stands
+            else:
+                self.people.associate(named.doc["person"], [new_id])
+                count += 1
+        for doc in rejections:
+            self.private.put(REJECT, f"{doc.sk.split('/', 1)[0]}/{new_id}", doc.doc)
+            count += 1
+        if drawn is not None and iou(drawn.doc["box"], target["BoundingBox"]) >= SAME_FACE_IOU:
+            self.private.put(DRAWN, new_id, {**drawn.doc, "image_id": target["ImageId"]})
+        return count
+
+    def forget(self, face_ids: list[str]) -> None:
+        """Delete the records of faces gone from the index (carried, or reported)."""
+        for face_id in face_ids:
+            with self.lock:
+                named = self.named.pop(face_id, None)
+                rejections = self.rejections.pop(face_id, [])
+                drawn = self.drawn.pop(face_id, None)
+            for doc in [d for d in (named, drawn) if d is not None] + rejections:
+                with contextlib.suppress(WriteConflict):  # changed meanwhile: check looks
+                    self.private.delete(doc.pk, doc.sk, if_version=doc.version)
+
+
+def reindex_drawn(backend: Backend, carrier: Carrier | None, key: str, data: bytes,
+                  external_image_id: str, old: list[dict], new: list[dict],
+                  versioned: bool) -> list[dict]:
+    """The records of the photo's drawn faces the detector still misses, indexed again from
+    their boxes (keeping their FaceIds on the library); one that cannot be found there again is
+    reported by :meth:`Carrier.carry`."""
+    if carrier is None:
+        return []
+    image_id = new[0]["Face"]["ImageId"] if new else old[0]["ImageId"] if old else None
+    records = []
+    for face in old:
+        box = carrier.drawn_box(face["FaceId"])
+        if box is None or any(iou(r["Face"]["BoundingBox"], box) >= SAME_FACE_IOU
+                              for r in new):
+            continue
+        try:
+            response = backend.faces.index_region(
+                backend.names.pics_bucket, key, data, external_image_id, box,
+                image_id=image_id if versioned else None,
+                face_id=face["FaceId"] if versioned else None)
+        except FinpicsError:
+            continue
+        records += response["FaceRecords"]
+    return records
