@@ -1,15 +1,15 @@
 """What ``reindex`` carries from a photo's old faces to its new ones: names, rejections, and
 faces drawn by hand.
 
-The library's index keeps the FaceId of a face whose new box overlaps the old one, so most
-names stay where they are; Rekognition gives every face a new id. An old face that matters (it
-is named, rejected for someone, or drawn) and has no new face with its id is paired with a new
-face of the same photo: by box overlap first (IoU >= 0.3, the most overlapping pairs first),
-then by vector (the most alike new face at the default threshold, 80, with the same engine: an
-engine change has only the boxes; a rotated original only the vectors). A drawn face the
-detector still misses is indexed again from its box. What cannot be carried is reported,
-never dropped silently: its records stay until ``check --repair`` prunes them (the old face is
-gone from the index).
+The library's index keeps the FaceId of a face whose new box overlaps the old one (unless, with
+one engine, the vectors say it is someone else), so most names stay where they are; Rekognition
+gives every face a new id. An old face that matters (it is named, rejected for someone, or
+drawn) and has no new face with its id is paired with a new face of the same photo: when both
+are of one engine, by vector first (the most alike new face, at least the default threshold,
+80: a re-framed or mirrored original moves every box), then by box overlap (IoU >= 0.3) where
+the vectors do not say it is someone else; across an engine change, whose vectors cannot be
+compared, by box overlap only. A drawn face the detector still misses is indexed again from its
+box. What cannot be carried is reported, never dropped silently.
 
 New records are written before the photo's items, old ones deleted after its old faces: an
 interrupted re-index leaves the old records in place, and the next one carries them again.
@@ -29,6 +29,7 @@ from finpics_desktop.pipeline.people import DRAWN, FACE, REJECT, People
 from finpics_desktop.ports import Backend, PrivateDoc
 
 VECTOR_FROM = 80.0  # similarity of an old face to a new one of the same photo to carry by vector
+CHECK_FROM = 50.0  # ... for a box overlap to count when the vectors can tell (one engine)
 
 
 @dataclass(frozen=True)
@@ -71,33 +72,37 @@ class Carrier:
                   for d in self.rejections.get(face_id, [])]
         return found + (["drawn face"] if face_id in self.drawn else [])
 
-    def pairs(self, old: list[dict], new: list[dict]) -> dict[str, dict]:
-        """Which new ``Face`` each old face that matters and lost its id is (see the module)."""
+    def pairs(self, old: list[dict], new: list[dict], comparable: bool) -> dict[str, dict]:
+        """Which new ``Face`` each old face that matters and lost its id is (see the module).
+        ``comparable``: the old and new faces are of one engine, so their vectors can tell."""
         new_ids = {f["FaceId"] for f in new}
         lost = [f for f in old if f["FaceId"] not in new_ids and self.matters(f["FaceId"])]
-        free = [f for f in new if f["FaceId"] not in {o["FaceId"] for o in old}]
-        found = {}
-        by_box = match_boxes([f["BoundingBox"] for f in lost], [f["BoundingBox"] for f in free])
-        for n, o in by_box.items():
-            found[lost[o]["FaceId"]] = free[n]
-        for face in lost:
-            taken = {f["FaceId"] for f in found.values()}
-            if face["FaceId"] in found:
-                continue
-            try:
-                matches = self.index.search_faces(face["FaceId"], VECTOR_FROM, 4096)
-            except NotFound:
-                continue
-            best = next((m["Face"]["FaceId"] for m in matches
-                         if m["Face"]["FaceId"] in {f["FaceId"] for f in free} - taken), None)
-            if best is not None:
-                found[face["FaceId"]] = next(f for f in free if f["FaceId"] == best)
+        free = {f["FaceId"]: f for f in new if f["FaceId"] not in {o["FaceId"] for o in old}}
+        alike: dict[tuple[str, str], float] = {}
+        if comparable:
+            for face in lost:
+                with contextlib.suppress(NotFound):  # gone from the index meanwhile
+                    for match in self.index.search_faces(face["FaceId"], CHECK_FROM, 4096):
+                        if match["Face"]["FaceId"] in free:
+                            alike[face["FaceId"], match["Face"]["FaceId"]] = match["Similarity"]
+        found: dict[str, dict] = {}
+        for (old_id, new_id), similarity in sorted(alike.items(), key=lambda a: -a[1]):
+            if similarity >= VECTOR_FROM and old_id not in found and new_id in free:
+                found[old_id] = free.pop(new_id)
+        rest = [f for f in lost if f["FaceId"] not in found]
+        spare = list(free.values())
+        for n, o in match_boxes([f["BoundingBox"] for f in rest],
+                                [f["BoundingBox"] for f in spare]).items():
+            pair = (rest[o]["FaceId"], spare[n]["FaceId"])
+            if not comparable or alike.get(pair, 0.0) >= CHECK_FROM:
+                found[pair[0]] = spare[n]
         return found
 
-    def carry(self, photo: str, old: list[dict], new: list[dict]) -> tuple[int, list[NotCarried]]:
+    def carry(self, photo: str, old: list[dict], new: list[dict],
+              comparable: bool) -> tuple[int, list[NotCarried]]:
         """Write the records of the old faces onto the new ones they are (the old records stay
         until :meth:`forget`); how many were carried, and what could not be."""
-        pairs = self.pairs(old, new)
+        pairs = self.pairs(old, new, comparable)
         new_ids = {f["FaceId"] for f in new}
         carried, missed = 0, []
         for face in old:

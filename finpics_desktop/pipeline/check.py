@@ -204,8 +204,10 @@ def check(backend, *, repair: bool = False, stale_after: float = STALE_AFTER) ->
     store, tables = with_retries(backend.store), with_retries(backend.tables)
     faces, names = with_retries(backend.faces), backend.names
 
-    def rescan() -> list[Problem]:
-        return scan(store, tables, faces, names, stale_after)
+    from finpics_desktop.pipeline import people_check  # (it imports this module)
+
+    def rescan() -> list[Problem]:  # people's records too
+        return scan(store, tables, faces, names, stale_after) + people_check.scan(backend)
 
     found = rescan()
     report = CheckReport(found=found, repaired=repair)
@@ -215,9 +217,13 @@ def check(backend, *, repair: bool = False, stale_after: float = STALE_AFTER) ->
     for phase in (0, 1):
         if phase == 1:  # what the first repairs changed: look again at items, faces, covers
             todo = [p for p in rescan() if p.kind not in _FIRST]
-        for problem in sorted(todo, key=lambda p: KINDS.index(p.kind)):
+        for problem in sorted(todo, key=lambda p: KINDS.index(p.kind) if p.kind in KINDS
+                              else len(KINDS)):
             try:
-                _repair_one(problem, store, tables, faces, names, backend.process)
+                if problem.kind in KINDS:
+                    _repair_one(problem, store, tables, faces, names, backend.process)
+                else:
+                    people_check.repair(backend, problem)
             except FinpicsError as e:
                 report.errors.append(f"{problem.subject}: cannot repair: {e}")
             except Exception as e:  # report and go on with the others

@@ -155,7 +155,9 @@ def reindex_photo(backend: Backend, item: dict, carrier: Carrier | None = None) 
         backend, carrier, photo.key, data, external_image_id(photo.key),
         [f for f in old if f["FaceId"] in drawn], response["FaceRecords"], versioned)
     new = [r["Face"] for r in response["FaceRecords"]]
-    carried, missed = carrier.carry(photo.image_path, old, new) if carrier else (0, [])
+    comparable = previous.get("FaceModelVersion") == response.get("FaceModelVersion")
+    carried, missed = (carrier.carry(photo.image_path, old, new, comparable) if carrier
+                       else (0, []))
     tables.put_pics_item(items.photo_item(photo, response))
     for image_item in items.image_items(photo, response):
         tables.put_image_item(image_item)

@@ -32,6 +32,7 @@ from finpics_desktop.domain.boxes import match_boxes
 from finpics_desktop.domain.errors import NotFound
 
 BLOCK = 1024  # faces searched at once by ``search_faces_many`` (a BLOCK x faces matrix)
+KEEP_FROM = 50.0  # re-indexing: a new face on an old face's box keeps its id if this alike
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,8 @@ class LocalFaceIndex(UserVectors):
         whose box overlaps one of theirs keeps its FaceId, and the photo keeps its ImageId."""
         detected = self.engine.analyze(data, key.rsplit("/", 1)[-1])
         kept = match_boxes([f["BoundingBox"] for f in reuse], [d.box for d in detected])
+        kept = {n: o for n, o in kept.items()
+                if self._still(reuse[o]["FaceId"], detected[n].descriptor)}
         image_id = reuse[0]["ImageId"] if reuse else str(uuid.uuid4())
         records, rows = [], []
         for n, face in enumerate(detected):
@@ -146,6 +149,19 @@ class LocalFaceIndex(UserVectors):
                 self._write(db, rows, self.model_version)
         return {"FaceRecords": records, "FaceModelVersion": self.model_version,
                 "UnindexedFaces": []}
+
+    def _still(self, face_id: str, vector: np.ndarray) -> bool:
+        """Whether a new face on an old face's box is that face: always when the old one is of
+        another engine (its vector cannot tell), else if at least :data:`KEEP_FROM` alike (a
+        mirrored group photo puts another person on the box)."""
+        snap = self._matrix()
+        found = snap.where.get(face_id)
+        if found is None or found[0] != self.model_version:
+            return True
+        group = snap.groups[found[0]]
+        row = found[1]
+        return float(scores(found[0], group.vectors[row:row + 1], group.norms[row:row + 1],
+                            np.asarray(vector, np.float32))[0]) >= KEEP_FROM
 
     def index_region(self, bucket: str, key: str, data: bytes, external_image_id: str,
                      box: dict, image_id: str | None = None, face_id: str | None = None) -> dict:

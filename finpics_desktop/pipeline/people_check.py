@@ -1,0 +1,94 @@
+"""``check [--repair]`` for people's records: what an interrupted action, a photo removed or a
+re-index left behind. Records of faces gone from the face index are pruned (faces of trashed
+photos stay in the index, so their names stay and come back with a restore); the face index's
+user vectors are brought back in line with the names.
+
+- ``name-of-missing-face``, ``rejection-of-missing-face``, ``drawn-missing-face``: a record of
+  a face no longer in the index -> deleted.
+- ``name-of-missing-person``: a named face whose person is gone -> the name is deleted.
+- ``name-claim-without-person``: a name held for a person that is gone -> released.
+- ``user-without-person``: a user vector of a person that is gone -> deleted.
+- ``user-vector-out-of-date``: a person's user vector holds faces not named them, or lacks some
+  of their faces (up to Rekognition's 100) -> made to hold their named faces again.
+"""
+
+from __future__ import annotations
+
+from finpics_desktop.domain.errors import NotFound
+from finpics_desktop.domain.people import Person
+from finpics_desktop.pipeline.check import Problem
+from finpics_desktop.pipeline.people import DRAWN, FACE, NAME, PERSON, REJECT, People
+from finpics_desktop.ports import Backend
+
+KINDS = ("name-of-missing-face", "rejection-of-missing-face", "drawn-missing-face",
+         "name-of-missing-person", "name-claim-without-person", "user-without-person",
+         "user-vector-out-of-date")
+USER_FACES = 100
+
+
+def scan(backend: Backend) -> list[Problem]:
+    if backend.private is None:
+        return []
+    people = People(backend)
+    private = backend.private
+    listed = list(backend.faces.list_faces())
+    indexed = {f["FaceId"] for f in listed}
+    user_of = {f["FaceId"]: f.get("UserId") for f in listed}
+    persons = {p.id: p for p in people.people()}
+    found: list[Problem] = []
+    named = private.query(FACE)
+    for doc in named:
+        if doc.sk not in indexed:
+            found.append(Problem("name-of-missing-face", doc.sk,
+                                 "named, but no longer in the face index"))
+        elif doc.doc["person"] not in persons:
+            found.append(Problem("name-of-missing-person", doc.sk,
+                                 f"named for person {doc.doc['person']}, who is gone"))
+    for doc in private.query(REJECT):
+        if doc.sk.split("/", 1)[1] not in indexed:
+            found.append(Problem("rejection-of-missing-face", doc.sk,
+                                 "rejected, but no longer in the face index"))
+    for doc in private.query(DRAWN):
+        if doc.sk not in indexed:
+            found.append(Problem("drawn-missing-face", doc.sk,
+                                 "drawn by hand, but no longer in the face index"))
+    for doc in private.query(NAME):
+        if doc.doc["person"] not in persons:
+            found.append(Problem("name-claim-without-person", doc.sk,
+                                 "a name kept for a person who is gone"))
+    for user in backend.faces.list_users():
+        if user["UserId"] not in persons:
+            found.append(Problem("user-without-person", user["UserId"],
+                                 "a user vector of a person who is gone"))
+    for person in persons.values():
+        theirs = {d.sk for d in named if d.doc["person"] == person.id and d.sk in indexed}
+        held = {f for f, u in user_of.items() if u == person.id}
+        if held - theirs or (theirs - held and len(held) < USER_FACES):
+            found.append(Problem("user-vector-out-of-date", person.id,
+                                 f"{len(held - theirs)} face(s) not named {person.name}, "
+                                 f"{len(theirs - held)} of theirs missing"))
+    return found
+
+
+def repair(backend: Backend, problem: Problem) -> None:
+    kind, subject, private = problem.kind, problem.subject, backend.private
+    if kind in ("name-of-missing-face", "name-of-missing-person"):
+        doc = private.get(FACE, subject)
+        if doc is not None:
+            private.delete(FACE, subject, if_version=doc.version)
+    elif kind == "rejection-of-missing-face":
+        private.delete(REJECT, subject)
+    elif kind == "drawn-missing-face":
+        private.delete(DRAWN, subject)
+    elif kind == "name-claim-without-person":
+        doc = private.get(NAME, subject)
+        if doc is not None and private.get(PERSON, doc.doc["person"]) is None:
+            private.delete(NAME, subject, if_version=doc.version)
+    elif kind == "user-without-person":
+        if private.get(PERSON, subject) is None:
+            backend.faces.delete_user(subject)
+    elif kind == "user-vector-out-of-date":
+        doc = private.get(PERSON, subject)
+        if doc is None:
+            raise NotFound(f"person {subject} is gone")
+        People(backend).sync(Person(subject, doc.doc["name"]))
