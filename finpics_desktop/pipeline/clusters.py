@@ -25,6 +25,8 @@ from finpics_desktop.domain.people import Cluster
 from finpics_desktop.pipeline.people import People
 
 EDGE_FROM = 50.0
+NEIGHBOURS = 100  # the most alike faces each face is linked with (a group grows to ~140 faces
+#                   of one person: larger ones are split, and named with the same name)
 MERGE_FROM = 65.0
 MEMBER_FROM = 70.0
 APART_BY = 15.0
@@ -32,42 +34,67 @@ CONFIDENT_SIZE = 3
 
 
 def group_faces(faces: Sequence[str], photo_of: dict[str, str],
-                edges: dict[tuple[str, str], float]) -> list[Cluster]:
-    """The clusters of ``faces`` (each in photo ``photo_of[face]``) given the similarities of
-    pairs ``edges`` (either order; missing pairs count as 0). Confident clusters first, the
-    largest first."""
-    n = len(faces)
+                links: dict[str, dict[str, float]]) -> list[Cluster]:
+    """The clusters of ``faces`` (each in photo ``photo_of[face]``) given the similarities
+    ``links[face][other]`` (either way round is enough; missing pairs count as 0). Confident
+    clusters first, the largest first."""
     at = {f: i for i, f in enumerate(faces)}
-    near: list[dict[int, float]] = [{} for _ in range(n)]
-    for (a, b), similarity in edges.items():
-        if a in at and b in at and a != b and similarity >= EDGE_FROM:
-            near[at[a]][at[b]] = near[at[b]][at[a]] = max(similarity, near[at[a]].get(at[b], 0))
-    members = {i: [i] for i in range(n)}
-    photos = {i: {photo_of[faces[i]]} for i in range(n)}
-    sums = {i: dict(near[i]) for i in range(n)}  # group -> other group -> sum of similarities
-    heap = [(-s, i, j) for i in range(n) for j, s in near[i].items() if i < j]
-    heapq.heapify(heap)
+    near: list[dict[int, float]] = [{} for _ in faces]
+    for face, others in links.items():
+        i = at.get(face)
+        if i is None:
+            continue
+        for other, similarity in others.items():
+            j = at.get(other)
+            if j is not None and j != i and similarity >= EDGE_FROM:
+                near[i][j] = near[j][i] = max(similarity, near[i].get(j, 0.0))
+    return _settle(faces, near, _average_linkage(near, [photo_of[f] for f in faces]))
+
+
+def _average_linkage(near: list[dict[int, float]], photos: list[str]) -> list[list[int]]:
+    """Average linkage by best neighbours: each group knows the group most alike to it on
+    average; the most alike pair of all joins, and only the groups whose best was one of the
+    two look again (an average with a union never exceeds both averages). Groups sharing a
+    photo never join."""
+    members = {i: [i] for i in range(len(near))}
+    in_photos = {i: {photo} for i, photo in enumerate(photos)}
+    sums = {i: dict(links) for i, links in enumerate(near)}  # group -> group -> sum
+    best: dict[int, tuple[float, int]] = {}
+    heap: list[tuple[float, int, int]] = []
+
+    def look(a: int) -> None:
+        size, found = len(members[a]), (0.0, -1)
+        for c, total in sums[a].items():
+            average = total / (size * len(members[c]))
+            if average > found[0] and not in_photos[a] & in_photos[c]:
+                found = (average, c)
+        best[a] = found
+        if found[1] >= 0:
+            heapq.heappush(heap, (-found[0], a, found[1]))
+
+    for a in members:
+        look(a)
     while heap:
         negative, a, b = heapq.heappop(heap)
-        if a not in members or b not in members:
-            continue
-        average = sums[a].get(b, 0.0) / (len(members[a]) * len(members[b]))
-        if abs(average + negative) > 1e-9:
-            continue  # a stale entry: the groups changed since
-        if average < MERGE_FROM:
+        if a not in members or b not in members or best[a] != (-negative, b):
+            continue  # stale: one of them joined another group, or a looked again since
+        if -negative < MERGE_FROM:
             break
-        if photos[a] & photos[b]:
-            continue  # one photo in both: never one person
+        if len(members[a]) < len(members[b]):
+            a, b = b, a  # the smaller group joins the larger
         members[a] += members.pop(b)
-        photos[a] |= photos.pop(b)
-        for c, s in sums.pop(b).items():
+        in_photos[a] |= in_photos.pop(b)
+        for c, total in sums.pop(b).items():
             if c != a:
-                sums[c].pop(b, None)
-                sums[a][c] = sums[c][a] = sums[a].get(c, 0.0) + s
+                sums[c].pop(b)
+                sums[a][c] = sums[c][a] = sums[a].get(c, 0.0) + total
         sums[a].pop(b, None)
-        for c, s in sums[a].items():
-            heapq.heappush(heap, (-s / (len(members[a]) * len(members[c])), min(a, c), max(a, c)))
-    return _settle(faces, near, list(members.values()))
+        best.pop(b, None)
+        look(a)
+        for c in sums[a]:
+            if best[c][1] in (a, b) or best[c][1] < 0:
+                look(c)
+    return list(members.values())
 
 
 def _settle(faces: Sequence[str], near: list[dict[int, float]],
@@ -102,10 +129,7 @@ def clusters(people: People) -> list[Cluster]:
                 if f["FaceId"] not in named}
     where = people.locate(image_of, known=image_of)
     faces = sorted(where)
-    edges = {}
-    for face_id, matches in people.index.search_faces_many(faces, EDGE_FROM, 4096).items():
-        for match in matches:
-            other = match["Face"]["FaceId"]
-            if other in where:
-                edges[(face_id, other)] = match["Similarity"]
-    return group_faces(faces, {f: where[f].image_path for f in faces}, edges)
+    links = {face_id: {m["Face"]["FaceId"]: m["Similarity"] for m in matches}
+             for face_id, matches in people.index.search_faces_many(
+                 faces, EDGE_FROM, NEIGHBOURS).items()}
+    return group_faces(faces, {f: where[f].image_path for f in faces}, links)

@@ -187,10 +187,13 @@ class LocalFaceIndex(UserVectors):
                  threshold: float, max_faces: int) -> list[dict]:
         similarity[own] = -1.0  # never the searched face itself
         hits = np.flatnonzero(similarity >= threshold)
-        hits = hits[np.argsort(-similarity[hits], kind="stable")][:max_faces]
-        return [{"Similarity": round(float(similarity[i]), 4),
+        if len(hits) > max_faces:  # the best max_faces of many, without sorting them all
+            hits = hits[np.argpartition(-similarity[hits], max_faces - 1)[:max_faces]]
+        hits = hits[np.argsort(-similarity[hits], kind="stable")]
+        return [{"Similarity": value,
                  "Face": face_record(group.faces[i], snap.user_of.get(group.faces[i]["FaceId"]))}
-                for i in hits]
+                for i, value in zip(hits.tolist(), np.round(similarity[hits], 4).tolist(),
+                                    strict=True)]
 
     def search_faces(self, face_id: str, threshold: float, max_faces: int) -> list[dict]:
         snap = self._matrix()
