@@ -332,3 +332,26 @@ def test_names_are_kept_only_in_the_private_store(album):
     for bucket in (backend.names.pics_bucket, backend.names.thumbs_bucket):
         for obj in backend.store.list(bucket):
             assert b"Secretname" not in backend.store.get(bucket, obj.key)
+
+
+def test_one_name_is_one_person_even_named_at_once(album):
+    """Eight threads (as two windows and six commands would) each name a face of a different
+    photo with a new name at the same moment: one person gets all eight faces."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from finpics_desktop.pipeline.check import check
+
+    backend, people, where, who = album
+    faces = [f for f, p in who.items() if p == "George_W_Bush"][:8]
+    start = Barrier(len(faces))
+
+    def name(face_id: str):
+        start.wait()
+        return People(backend).name_face(face_id, "Dubya").person
+
+    with ThreadPoolExecutor(len(faces)) as pool:
+        assert set(pool.map(name, faces)) == {"Dubya"}
+    [person] = people.people()
+    assert {f.face_id for f in people.faces_of(person)} == set(faces)
+    assert check(backend).found == []

@@ -97,8 +97,11 @@ class People:
 
     # -- reading ---------------------------------------------------------------------------------
     def people(self) -> list[Person]:
+        """Everyone (a person whose name is not claimed for them was left by an interrupted
+        action, and is not anyone)."""
+        named = {d.doc["person"] for d in self.private.query(NAME)}
         return [Person(d.sk, d.doc["name"], bool(d.doc.get("hidden")))
-                for d in self.private.query(PERSON)]
+                for d in self.private.query(PERSON) if d.sk in named]
 
     def find(self, name: str) -> Person:
         """The person with this name (case aside); NotFound if nobody has it."""
@@ -209,9 +212,11 @@ class People:
         except NotFound:
             pass
         shown, person_id = clean_name(name), new_person_id()
-        if not self._claim(shown, person_id):  # someone named it meanwhile: theirs
-            return self.find(name), False
+        # the person first, then the name: whoever claims it, the person it names exists
         self.private.put(PERSON, person_id, {"name": shown, "hidden": False}, if_version=0)
+        if not self._claim(shown, person_id):  # someone made them meanwhile: theirs
+            self.private.delete(PERSON, person_id)
+            return self.find(name), False
         return Person(person_id, shown), True
 
     def _check_once_per_photo(self, person: Person, spot: Located) -> None:

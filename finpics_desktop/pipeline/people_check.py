@@ -7,6 +7,8 @@ user vectors are brought back in line with the names.
   a face no longer in the index -> deleted.
 - ``name-of-missing-person``: a named face whose person is gone -> the name is deleted.
 - ``name-claim-without-person``: a name held for a person that is gone -> released.
+- ``person-without-name``: a person whose name was never claimed for them (an interrupted
+  naming) -> deleted, with their records.
 - ``user-without-person``: a user vector of a person that is gone -> deleted.
 - ``user-vector-out-of-date``: a person's user vector holds faces not named them, or lacks some
   of their faces (up to Rekognition's 100) -> made to hold their named faces again.
@@ -21,7 +23,8 @@ from finpics_desktop.pipeline.people import DRAWN, FACE, NAME, PERSON, REJECT, P
 from finpics_desktop.ports import Backend
 
 KINDS = ("name-of-missing-face", "rejection-of-missing-face", "drawn-missing-face",
-         "name-of-missing-person", "name-claim-without-person", "user-without-person",
+         "name-of-missing-person", "name-claim-without-person", "person-without-name",
+         "user-without-person",
          "user-vector-out-of-date")
 USER_FACES = 100
 
@@ -52,10 +55,16 @@ def scan(backend: Backend) -> list[Problem]:
         if doc.sk not in indexed:
             found.append(Problem("drawn-missing-face", doc.sk,
                                  "drawn by hand, but no longer in the face index"))
+    claimed = set()
     for doc in private.query(NAME):
+        claimed.add(doc.doc["person"])
         if doc.doc["person"] not in persons:
             found.append(Problem("name-claim-without-person", doc.sk,
                                  "a name kept for a person who is gone"))
+    for doc in private.query(PERSON):
+        if doc.sk not in claimed:
+            found.append(Problem("person-without-name", doc.sk,
+                                 f"{doc.doc['name']!r}, whose name was never claimed"))
     for user in backend.faces.list_users():
         if user["UserId"] not in persons:
             found.append(Problem("user-without-person", user["UserId"],
@@ -84,6 +93,9 @@ def repair(backend: Backend, problem: Problem) -> None:
         doc = private.get(NAME, subject)
         if doc is not None and private.get(PERSON, doc.doc["person"]) is None:
             private.delete(NAME, subject, if_version=doc.version)
+    elif kind == "person-without-name":
+        if all(d.doc["person"] != subject for d in private.query(NAME)):
+            private.delete(PERSON, subject)
     elif kind == "user-without-person":
         if private.get(PERSON, subject) is None:
             backend.faces.delete_user(subject)
