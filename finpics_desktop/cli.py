@@ -1,5 +1,5 @@
 """``finpics-desktop``: with no command it opens the window; sub-commands do the same jobs
-headless, through the same pipeline calls the window makes."""
+headless, through the same application layer (``app/``) the window calls."""
 
 from __future__ import annotations
 
@@ -11,20 +11,24 @@ import sys
 from pathlib import Path
 
 from finpics_desktop import __version__
+from finpics_desktop.app.albums import open_album
+from finpics_desktop.app.browse import list_photos, list_picsets
+from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.options import Options
+from finpics_desktop.app.publish import Publishing, plan_publish
 from finpics_desktop.cli_cloud import (
     CLOUD_COMMANDS,
     add_aws_options,
     add_cloud_commands,
-    backend_options,
-    cloud_workers,
-    names_from,
+    options_from,
 )
-from finpics_desktop.compose import BACKENDS, open_backend
+from finpics_desktop.compose import BACKENDS
 from finpics_desktop.domain.errors import FinpicsError
-from finpics_desktop.domain.picsets import PICSET_ROOT, display_name
+from finpics_desktop.domain.matches import error_payload, to_payload
 from finpics_desktop.pipeline.check import check
 from finpics_desktop.pipeline.journal import journal_for, target_of
-from finpics_desktop.pipeline.upload import CONFLICT_CHOICES, FAILED, NewPicset, Publisher
+from finpics_desktop.pipeline.upload import CONFLICT_CHOICES, FAILED
+from finpics_desktop.ports import Processing
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,41 +91,37 @@ def cmd_upload(backend, args) -> int:
         print(f"finpics-desktop: {args.folder}: no such file or folder", file=sys.stderr)
         return 2
     journal = journal_for(backend, args.library)
-    target, sources = target_of(backend), [args.folder.absolute()]
-    job = None if args.no_resume else journal.find_resumable(target, sources, args.picset)
-    last = journal.last_job(target, sources) if not (job or args.picset) else None
-    if last and not journal.is_live(last.id) and backend.tables.get_pics_item(
-            PICSET_ROOT, last.picset) is None:
-        last = None  # else the folder was published before: into the same picset, not a new one
-    picset = job.picset if job else args.picset or (last and last.picset) or NewPicset(
-        args.folder.resolve().name if args.folder.is_dir() else args.folder.resolve().parent.name)
-    on_conflict = args.on_conflict or ("replace" if args.replace else None) or (
-        job.on_conflict if job else "fail")
-    publisher = Publisher.for_backend(backend, journal, on_conflict=on_conflict,
-                                      workers=args.workers or cloud_workers(backend))
-    if job:
-        print(f"resuming interrupted upload {job.describe()}", file=sys.stderr)
-    for other in journal.unfinished_jobs(target):
-        if not job or other.id != job.id:
+    try:
+        return _upload(backend, args, journal)
+    finally:
+        journal.close()
+
+
+def _upload(backend, args, journal) -> int:
+    plan = plan_publish(backend, journal, [args.folder], picset=args.picset,
+                        on_conflict=args.on_conflict or ("replace" if args.replace else None),
+                        resume=not args.no_resume)
+    job = Publishing(backend, plan, journal, workers=args.workers)
+    if plan.resume is not None:
+        print(f"resuming interrupted upload {plan.resume.describe()}", file=sys.stderr)
+    for other in journal.unfinished_jobs(target_of(backend)):
+        if other.id != plan.resume_job:
             print(f"note: interrupted upload {other.describe()}; run the same upload command "
                   "again to resume it", file=sys.stderr)
+    by_cloud = backend.processing is Processing.BY_CLOUD
 
     def progress(result, finished, total):
-        faces = (" (the cloud finds the faces)" if backend.process is None
-                 else f" ({result.faces} face(s))")
+        faces = " (the cloud finds the faces)" if by_cloud else f" ({result.faces} face(s))"
         detail = (faces if result.status == "done" else "") + (
             f": {result.reason}" if result.reason else "")
         print(f"[{finished}/{total}] {result.status:9} {result.name}{detail}", file=sys.stderr)
 
-    previous = signal.signal(signal.SIGINT, lambda *_: publisher.cancel())  # Ctrl+C: clean stop
+    previous = signal.signal(signal.SIGINT, lambda *_: job.cancel())  # Ctrl+C: clean stop
     try:
-        report = publisher.publish(
-            sources, picset, progress, job_id=job.id if job else None,
-            on_start=lambda picset: print(f"publishing {args.folder} as picset {picset} ...",
-                                          file=sys.stderr))
+        report = job.run(progress, lambda picset: print(
+            f"publishing {args.folder} as picset {picset} ...", file=sys.stderr))
     finally:
         signal.signal(signal.SIGINT, previous)
-        journal.close()
     for result in report.with_status("skipped"):
         print(f"skipped {result.line()}", file=sys.stderr)
     for result in report.with_status(FAILED):
@@ -144,39 +144,38 @@ def cmd_check(backend, args) -> int:
 
 
 def cmd_picsets(backend, args) -> int:
-    entries = [
-        {"id": i["sortkey"], "name": display_name(i["sortkey"]),
-         "cover": f"photos/{i['sortkey']}/{i['pic']}" if i.get("pic") else None}
-        for i in backend.tables.query_pics(PICSET_ROOT, descending=True)
-    ]
+    picsets = list_picsets(backend)
     if args.json:
-        _print_json(entries)
+        _print_json([{"id": p.picset, "name": p.title, "cover": p.cover} for p in picsets])
     else:
-        for e in entries:
-            print(f"{e['id']:32} {e['name']}")
+        for p in picsets:
+            print(f"{p.picset:32} {p.title}")
     return 0
 
 
 def cmd_photos(backend, args) -> int:
-    photos = backend.tables.query_pics(args.picset)
+    photos = list_photos(backend, args.picset)
     if args.json:
-        _print_json(photos)
+        _print_json([p.as_item() for p in photos])
     else:
         for p in photos:
-            print(f"{p['sortkey']:40} {len(p['data'].get('FaceRecords', []))} face(s)")
+            print(f"{p.name:40} {len(p.faces)} face(s)")
     return 0
 
 
 def cmd_search(backend, args) -> int:
-    payload = backend.search(args.faceid)
-    if args.json:
-        _print_json(payload)
-    elif payload["statusCode"] == 200:
-        for entry in payload["output"]:
-            print(f"{entry.get('similarity', 0):6.1f}  {entry['image_path']}")
-    if payload["statusCode"] != 200:
-        print(f"finpics-desktop: search failed: {payload['err']}", file=sys.stderr)
+    try:
+        matches = backend.search(args.faceid)
+    except FinpicsError as e:
+        if args.json:
+            _print_json(error_payload(str(e)))
+        print(f"finpics-desktop: search failed: {describe_error(e)}", file=sys.stderr)
         return 1
+    if args.json:
+        _print_json(to_payload(matches))
+    else:
+        for match in matches:
+            print(f"{match.similarity:6.1f}  {match.image_path}")
     return 0
 
 
@@ -184,37 +183,41 @@ COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
             "search": cmd_search, "check": cmd_check}
 
 
-def launch_window(args) -> int:
+def launch_window(options: Options) -> int:
     try:
         from finpics_desktop.ui.app import run
     except ImportError:
         build_parser().print_help()
         return 0
-    return run(library=args.library, backend=args.backend)
+    return run(options)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    try:
+        options = options_from(args)
+    except FinpicsError as e:
+        print(f"finpics-desktop: {describe_error(e)}", file=sys.stderr)
+        return 2
     if args.command is None:
-        return launch_window(args)
+        return launch_window(options)
     if args.command in CLOUD_COMMANDS:
         try:
-            return CLOUD_COMMANDS[args.command](args)
+            return CLOUD_COMMANDS[args.command](args, options)
         except FinpicsError as e:
-            print(f"finpics-desktop: {e}", file=sys.stderr)
+            print(f"finpics-desktop: {describe_error(e)}", file=sys.stderr)
             return 1
     try:
-        backend = open_backend(args.backend, args.library, names_from(args),
-                               threshold=args.threshold, **backend_options(args))
+        backend = open_album(options)
     except FinpicsError as e:
-        print(f"finpics-desktop: {e}", file=sys.stderr)
+        print(f"finpics-desktop: {describe_error(e)}", file=sys.stderr)
         return 2
     try:
         return COMMANDS[args.command](backend, args)
     except FinpicsError as e:
-        print(f"finpics-desktop: {e}", file=sys.stderr)
+        print(f"finpics-desktop: {describe_error(e)}", file=sys.stderr)
         return 1
     finally:
         backend.close()

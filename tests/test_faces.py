@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from finpics_desktop.backends.local.library import open_library
+from finpics_desktop.domain.errors import FinpicsError, NotFound
 from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id
 from finpics_desktop.pipeline.upload import DONE, Publisher
 
@@ -65,9 +66,7 @@ def test_search_precision_and_recall_over_single_person_photos(album, labels):
         people = people_of(where, labels, image_path)
         if len(people) != 1:
             continue
-        payload = backend.search(face_id)
-        assert payload["statusCode"] == 200, payload
-        paths = [entry["image_path"] for entry in payload["output"]]
+        paths = [match.image_path for match in backend.search(face_id)]
         assert len(paths) == len(set(paths)), "one entry per photo"
         expected = by_person[people[0]] - {image_path}
         returned_total += len(paths)
@@ -87,7 +86,7 @@ def test_group_photos_are_found_from_each_person_and_find_them(album, labels):
     found_from: dict[str, set[str]] = {g: set() for g in groups}
     for image_path, face_id in all_faces(backend):
         people = people_of(where, labels, image_path)
-        hits = {e["image_path"] for e in backend.search(face_id)["output"]}
+        hits = {m.image_path for m in backend.search(face_id)}
         if len(people) == 1:
             for group in groups & hits:
                 found_from[group].add(people[0])
@@ -102,23 +101,23 @@ def test_group_photos_are_found_from_each_person_and_find_them(album, labels):
 def test_results_are_in_similarity_order_with_the_matched_face(album):
     backend, _ = album
     image_path, face_id = next(f for f in all_faces(backend) if f[0].endswith("/obama.jpg"))
-    output = backend.search(face_id)["output"]
+    output = backend.search(face_id)
     assert len(output) >= 5
-    sims = [e["similarity"] for e in output]
+    sims = [m.similarity for m in output]
     assert sims == sorted(sims, reverse=True)
     assert all(80 <= s <= 100 for s in sims)
-    for entry in output:
-        matched = [r["Face"]["FaceId"] for r in entry["data"]["FaceRecords"]]
-        assert entry["matched_face_id"] in matched
+    for match in output:
+        matched = [r["Face"]["FaceId"] for r in match.faces]
+        assert match.matched_face_id in matched
         assert face_id not in matched
 
 
-def test_unknown_face_is_a_500_payload(album):
+def test_unknown_face_is_an_error(album):
     backend, _ = album
-    payload = backend.search("00000000-0000-0000-0000-000000000000")
-    assert payload["statusCode"] == 500
-    assert "not in collection" in payload["err"]
-    assert backend.search("")["statusCode"] == 500
+    with pytest.raises(NotFound, match="not in collection"):
+        backend.search("00000000-0000-0000-0000-000000000000")
+    with pytest.raises(FinpicsError, match="faceid is missing"):
+        backend.search("")
 
 
 def test_boxes_are_ratios_of_the_upright_image(album, photos_dir):
@@ -132,7 +131,7 @@ def test_boxes_are_ratios_of_the_upright_image(album, photos_dir):
     rotated = im.transpose(Image.Transpose.ROTATE_90)  # stored sideways ...
     exif = Image.Exif()
     exif[0x0112] = 6  # ... and tagged "rotate 90 CW to display"
-    out = Path(backend.settings["library"]) / "rotated.jpg"
+    out = Path(backend.library.folder) / "rotated.jpg"
     rotated.save(out, exif=exif.tobytes(), quality=95)
     faces = backend.faces.engine.analyze(out.read_bytes(), "rotated.jpg")
     assert len(faces) == len(upright) == 1

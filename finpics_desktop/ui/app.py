@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -11,7 +12,9 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from finpics_desktop import __version__
-from finpics_desktop.compose import default_library, open_backend
+from finpics_desktop.app.albums import open_library
+from finpics_desktop.app.options import Options
+from finpics_desktop.compose import default_library
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.ui.settings import AppSettings
 
@@ -47,17 +50,17 @@ def exec_app(app: QApplication) -> int:
     return app.exec()
 
 
-def run(library: Path | None = None, backend: str = "local") -> int:
-    """The window on the local library; with ``backend="aws"`` the finpics cloud is shown as
-    well for this session (it is configured in Settings, or by AWS_PROFILE & co)."""
+def run(options: Options | None = None) -> int:
+    """The window on the local library; with ``--backend aws`` (or when Settings say so) the
+    finpics cloud is shown as well. Every option given holds for this session, as for a
+    command: the library's, and the cloud's (unless saved in Settings)."""
+    options = options or Options()
     app = init_application()
-    settings = AppSettings.load()
-    if backend == "aws":
-        settings.aws_enabled = True
-    library = Path(library) if library else (
+    settings = AppSettings.load().with_session(options)
+    library = options.library or (
         Path(settings.library).expanduser() if settings.library else default_library())
     try:
-        opened = open_backend("local", library)
+        opened = open_library(replace(options, library=library))
     except FinpicsError as e:
         QMessageBox.critical(None, "finpics", f"Cannot open the library {library}:\n{e}")
         return 2

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from finpics_desktop.ui.credentials import aws_profiles, keyring_problem, load_access_keys
+from finpics_desktop.app.credentials import aws_profiles, keyring_problem, load_access_keys
 from finpics_desktop.ui.settings import AppSettings, SettingsDialog
 
 

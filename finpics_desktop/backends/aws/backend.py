@@ -8,7 +8,9 @@ from finpics_desktop.backends.aws.objects import S3ObjectStore
 from finpics_desktop.backends.aws.session import AwsSettings, Clients
 from finpics_desktop.backends.aws.tables import DynamoTables
 from finpics_desktop.domain.names import Names
-from finpics_desktop.ports import Backend
+from finpics_desktop.ports import Backend, CloudHome
+
+UPLOAD_WORKERS = 8  # photos sent at once to the cloud: network-bound, unlike local processing
 
 
 def open_aws(
@@ -37,6 +39,6 @@ def open_aws(
         search=LambdaSearch(clients, names.search_function),
         process=None,
         close=clients.close,
-        settings={"region": clients.region, "profile": settings.profile,
-                  "endpoint_url": settings.endpoint_url},
+        home=CloudHome(clients.region, settings.profile, settings.endpoint_url),
+        upload_workers=UPLOAD_WORKERS,
     )

@@ -20,7 +20,7 @@ from finpics_desktop.backends.local.tables import SqliteTables
 from finpics_desktop.domain.names import Names
 from finpics_desktop.pipeline.process import process_new_image
 from finpics_desktop.pipeline.search import DEFAULT_THRESHOLD, search_faces
-from finpics_desktop.ports import Backend
+from finpics_desktop.ports import Backend, LibraryHome
 
 DB_NAME = "finpics.sqlite3"
 
@@ -46,5 +46,5 @@ def open_library(
         search=partial(search_faces, tables, faces, threshold=threshold),
         process=partial(process_new_image, store, tables, faces, names),
         close=db.close,
-        settings={"library": str(root), "threshold": threshold},
+        home=LibraryHome(root, threshold),
     )

@@ -1,0 +1,42 @@
+"""Opening what the options name -- the library, the finpics cloud -- through the one
+composition root, with the application's keyring policy."""
+
+from __future__ import annotations
+
+from finpics_desktop import compose
+from finpics_desktop.app.credentials import load_access_keys, require_secure_keyring
+from finpics_desktop.app.options import CloudOptions, Options
+from finpics_desktop.ports import Backend
+
+
+def open_library(options: Options) -> Backend:
+    """Raises FinpicsError (a folder that cannot hold a library...)."""
+    return compose.open_backend("local", options.library, options.cloud.resolved_names(),
+                                threshold=options.threshold)
+
+
+def _cloud_arguments(cloud: CloudOptions) -> dict:
+    if cloud.keyring_account:  # asked for by name: say why it cannot be used
+        require_secure_keyring()
+    return {"profile": cloud.profile, "region": cloud.region,
+            "endpoint_url": cloud.endpoint_url, "keyring_account": cloud.keyring_account,
+            "keyring": load_access_keys}
+
+
+def open_cloud(cloud: CloudOptions) -> Backend:
+    """Raises FinpicsError (no credentials, an insecure keyring asked for, bad names...)."""
+    return compose.open_backend("aws", names=cloud.resolved_names(), **_cloud_arguments(cloud))
+
+
+def open_album(options: Options) -> Backend:
+    """The backend a command works on: the library, or the cloud with ``--backend aws``."""
+    if options.backend == "local":
+        return open_library(options)
+    if options.backend == "aws":
+        return open_cloud(options.cloud)
+    return compose.open_backend(options.backend)  # says which backends there are
+
+
+def cloud_clients(cloud: CloudOptions):
+    """AWS clients for the commands that work on the stack itself (deploy, reprocess)."""
+    return compose.aws_clients(**_cloud_arguments(cloud))
