@@ -113,6 +113,21 @@ def memory_keyring():
     keyring.set_keyring(previous)
 
 
+@pytest.fixture(autouse=True)
+def callbacks_raise(request):
+    """In a test with Qt, a window callback that raises fails the test (pytest-qt reports
+    exceptions raised in Qt slots) instead of being logged, as it is for a user. Tests without
+    Qt (the application layer's) never import it."""
+    if not {"qtbot", "qapp"} & set(request.fixturenames):
+        yield
+        return
+    from finpics_desktop.ui import workers
+
+    workers.RAISE_IN_CALLBACKS = True
+    yield
+    workers.RAISE_IN_CALLBACKS = False
+
+
 @pytest.fixture
 def qt_settings(tmp_path, qapp):
     """The window's QSettings (INI) kept under ``tmp_path / "settings"`` for the test."""

@@ -263,7 +263,7 @@ class Navigation:
             for entry in late:  # published after the listing's query ran
                 self.photo_published(entry)
             kind = "picset" if place.kind in (LIBRARY, CLOUD) else "photo"
-            self._status(_count(len(entries), kind))
+            self._status(_count(len(self.entries), kind))
 
         def fail(error: BaseException) -> None:
             self._end_listing()

@@ -67,7 +67,8 @@ class MainWindow(QMainWindow):
             busy=self.busy, status=self.statusBar(), tell=self.message)
         self.publishing = PublishingController(
             self.nav, self.sources, self.upload_panel, self, self.message,
-            self.reveal_upload_panel, self.refresh_picsets)
+            self.reveal_upload_panel,
+            lambda backend: self.refresh_picsets(self.sources.root_for(backend)))
         self._make_actions()
         self._connect()
         self.statusBar().showMessage("Ready")
@@ -79,7 +80,7 @@ class MainWindow(QMainWindow):
             if folder.is_dir():
                 self.sources.add_folder(folder)
         self.tree.expand(self.sources.indexFromItem(self.sources.library))
-        self.refresh_picsets(backend)
+        self.refresh_picsets(self.sources.library)
         self.apply_cloud_settings()
         self.nav.open(Place(LIBRARY, backend))
         self.publishing.offer_resume(backend)
@@ -196,12 +197,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text, 8000)
 
     # -- the library and the cloud ----------------------------------------------------------
-    def refresh_picsets(self, backend: Backend) -> None:
-        """List the picsets of ``backend`` again into its root of the sources."""
+    def refresh_picsets(self, root) -> None:
+        """List the picsets of a root of the sources (Library, finpics cloud) again."""
+        backend = root.data(NodeRole).backend if root is not None else None
+        if backend is None:
+            return
 
         def done(entries: list[Entry]) -> None:
-            root = self.sources.root_for(backend)
-            if root is not None:
+            if self.sources.root_for(backend) is root:
                 self.sources.set_picsets(root, entries)
             self.nav.picsets_refreshed(backend, entries)
 
@@ -224,7 +227,7 @@ class MainWindow(QMainWindow):
             if self.sources.cloud is root:
                 self.sources.set_backend(root, backend)
                 root.setToolTip(options.describe())
-                self.refresh_picsets(backend)
+                self.refresh_picsets(root)
                 self.navigator.reopen_if_shown(root.data(NodeRole).place())
                 self.publishing.offer_resume(backend)
 
@@ -275,7 +278,7 @@ class MainWindow(QMainWindow):
         """F5: the place shown is listed again (and its picsets in the sources)."""
         loc = self.nav.location
         if loc is not None and loc.kind in (LIBRARY, CLOUD) and loc.backend is not None:
-            self.refresh_picsets(loc.backend)
+            self.refresh_picsets(self.sources.root_for(loc.backend))
         self.nav.refresh()
 
     # -- folders and publishing -------------------------------------------------------------

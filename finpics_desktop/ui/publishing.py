@@ -118,10 +118,9 @@ class PublishingController:
 
     def _settle(self, backend: Backend, picset: str) -> None:
         root = self.sources.root_for(backend)
-        if root is not None:
-            if picset:
-                self.sources.settle(root, picset)
-            self.refresh_picsets(backend)
+        if root is not None and picset:
+            self.sources.settle(root, picset)
+        self.refresh_picsets(backend)
 
     def close(self) -> None:
         """The window closes: the photos under way finish whole; nothing is waited for."""
