@@ -6,36 +6,52 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
 
 from finpics_desktop import __version__
-from finpics_desktop.app.albums import open_album
+from finpics_desktop.app.albums import check_writable, open_album
 from finpics_desktop.app.browse import list_photos, list_picsets
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.options import Options
 from finpics_desktop.app.publish import Publishing, plan_publish
+from finpics_desktop.cli_args import (
+    EXIT_CODES,
+    EXIT_FAILED,
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_USAGE,
+    MAX_WORKERS,
+    Parser,
+    check_arguments,
+    exit_code,
+)
 from finpics_desktop.cli_cloud import (
     CLOUD_COMMANDS,
     add_aws_options,
     add_cloud_commands,
     options_from,
 )
-from finpics_desktop.compose import BACKENDS
+from finpics_desktop.compose import BACKENDS, default_library
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.matches import error_payload, to_payload
+from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline.check import check
 from finpics_desktop.pipeline.journal import journal_for, target_of
-from finpics_desktop.pipeline.upload import CONFLICT_CHOICES, FAILED
+from finpics_desktop.pipeline.upload import CONFLICT_CHOICES, FAILED, plan_files
 from finpics_desktop.ports import Processing
+
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="finpics-desktop",
         description="Curate a face-searchable finpics photo album. Without a command, opens "
         "the window.",
+        epilog=EXIT_CODES,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--library", type=Path, metavar="DIR",
@@ -46,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--threshold", type=float, metavar="0-100",
                         help="face match threshold, Rekognition's meaning (local default: 80, "
                         "or $FINPICS_THRESHOLD)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="log what happens (and the details of an unexpected error)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_aws_options(parser)
     add_cloud_commands(sub)
@@ -62,20 +79,25 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--replace", action="store_true", help="same as --on-conflict replace")
     up.add_argument("--no-resume", action="store_true",
                     help="start a new job even if the same upload was interrupted")
-    up.add_argument("--workers", type=int, default=None, help="photos processed at once")
+    up.add_argument("--workers", type=int, default=None, metavar="N",
+                    help=f"photos processed at once (1-{MAX_WORKERS})")
 
     ps = sub.add_parser("picsets", help="list the picsets, newest first")
     ps.add_argument("--json", action="store_true", help="machine-readable output")
 
-    ph = sub.add_parser("photos", help="list the photos of a picset")
+    ph = sub.add_parser("photos", help="list the photos of a picset (exit code 3 if there is no "
+                        "such picset)")
     ph.add_argument("picset", metavar="PICSET")
     ph.add_argument("--json", action="store_true", help="the table items, contract shape")
 
     ck = sub.add_parser("check", help="find what a crash or a manual edit left inconsistent")
-    ck.add_argument("--repair", action="store_true", help="fix every problem found")
+    ck.add_argument("--repair", action="store_true",
+                    help="fix every problem found; a damaged library database is moved aside "
+                    "and rebuilt from the originals and thumbnails")
     ck.add_argument("--json", action="store_true", help="machine-readable output")
 
-    se = sub.add_parser("search", help="every other photo of the person with this face")
+    se = sub.add_parser("search", help="every other photo of the person with this face (exit "
+                        "code 3 if there is none)")
     se.add_argument("faceid", metavar="FACEID")
     se.add_argument("--json", action="store_true", help="the search function's payload")
     return parser
@@ -87,9 +109,14 @@ def _print_json(value) -> None:
 
 
 def cmd_upload(backend, args) -> int:
-    if not args.folder.exists():
-        print(f"finpics-desktop: {args.folder}: no such file or folder", file=sys.stderr)
-        return 2
+    check_writable(backend, "publishing into it")
+    photos, skipped = plan_files([args.folder])
+    if not photos:
+        for result in skipped:
+            print(f"skipped {result.line()}", file=sys.stderr)
+        print(f"finpics-desktop: nothing to publish in {args.folder}: no .jpg, .jpeg or .png "
+              "photo", file=sys.stderr)
+        return EXIT_NOT_FOUND
     journal = journal_for(backend, args.library)
     try:
         return _upload(backend, args, journal)
@@ -98,6 +125,8 @@ def cmd_upload(backend, args) -> int:
 
 
 def _upload(backend, args, journal) -> int:
+    if journal.notice:
+        print(f"finpics-desktop: note: {journal.notice}", file=sys.stderr)
     plan = plan_publish(backend, journal, [args.folder], picset=args.picset,
                         on_conflict=args.on_conflict or ("replace" if args.replace else None),
                         resume=not args.no_resume)
@@ -127,10 +156,12 @@ def _upload(backend, args, journal) -> int:
     for result in report.with_status(FAILED):
         print(f"FAILED {result.line()}", file=sys.stderr)
     print(report.summary(), file=sys.stderr)
-    return 0 if report.ok else 1
+    return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def cmd_check(backend, args) -> int:
+    if args.repair:
+        check_writable(backend, "repairing it")
     report = check(backend, repair=args.repair)
     if args.json:
         _print_json(report.as_json())
@@ -160,7 +191,11 @@ def cmd_photos(backend, args) -> int:
     else:
         for p in photos:
             print(f"{p.name:40} {len(p.faces)} face(s)")
-    return 0
+    if not photos and backend.tables.get_pics_item(PICSET_ROOT, args.picset) is None:
+        print(f"finpics-desktop: no picset {args.picset} in the album (`finpics-desktop picsets` "
+              "lists them)", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    return EXIT_OK
 
 
 def cmd_search(backend, args) -> int:
@@ -170,13 +205,16 @@ def cmd_search(backend, args) -> int:
         if args.json:
             _print_json(error_payload(str(e)))
         print(f"finpics-desktop: search failed: {describe_error(e)}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     if args.json:
         _print_json(to_payload(matches))
     else:
         for match in matches:
             print(f"{match.similarity:6.1f}  {match.image_path}")
-    return 0
+    if not matches:
+        print("finpics-desktop: no other photo of this face", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    return EXIT_OK
 
 
 COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
@@ -193,34 +231,63 @@ def launch_window(options: Options) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every error ends as one line on stderr and an exit code (EXIT_CODES),
+    never a traceback (``-v`` logs the details of an unexpected one)."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
-        options = options_from(args)
+        return _run(args)
+    except KeyboardInterrupt:
+        print("finpics-desktop: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader of stdout went away (`| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
     except FinpicsError as e:
         print(f"finpics-desktop: {describe_error(e)}", file=sys.stderr)
-        return 2
+        return exit_code(e)
+    except Exception as e:  # a bug or an unforeseen failure: one line, details with -v
+        if args.verbose:
+            log.exception("unexpected error")
+        print(f"finpics-desktop: unexpected error: {type(e).__name__}: {e}"
+              + ("" if args.verbose else " (run with -v for the details)"), file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _run(args) -> int:
+    options = options_from(args)
     if args.command is None:
         return launch_window(options)
+    check_arguments(args)
     if args.command in CLOUD_COMMANDS:
-        try:
-            return CLOUD_COMMANDS[args.command](args, options)
-        except FinpicsError as e:
-            print(f"finpics-desktop: {describe_error(e)}", file=sys.stderr)
-            return 1
+        return CLOUD_COMMANDS[args.command](args, options)
     try:
-        backend = open_album(options)
-    except FinpicsError as e:
+        backend = _open(args, options)
+    except FinpicsError as e:  # the command cannot start: bad settings or unusable storage
         print(f"finpics-desktop: {describe_error(e)}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     try:
         return COMMANDS[args.command](backend, args)
-    except FinpicsError as e:
-        print(f"finpics-desktop: {describe_error(e)}", file=sys.stderr)
-        return 1
     finally:
         backend.close()
+
+
+def _open(args, options: Options):
+    """The backend of the command. ``check --repair`` on a library whose database is damaged
+    moves the database aside first: the repair then rebuilds it from the originals and
+    thumbnails, the album's source of truth."""
+    if args.command == "check" and args.repair and args.backend == "local":
+        from finpics_desktop.backends.local.library import damaged_database, set_aside
+
+        root = args.library or default_library()
+        problem = damaged_database(root)
+        if problem:
+            aside = set_aside(root)
+            print(f"finpics-desktop: the library database was damaged ({problem}): moved it "
+                  f"aside to {aside}; rebuilding it from the originals and thumbnails (every "
+                  "original is processed again)", file=sys.stderr)
+    return open_album(options)
 
 
 if __name__ == "__main__":

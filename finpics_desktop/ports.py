@@ -147,6 +147,8 @@ class Backend:
     ask :attr:`processing`. ``search`` returns the photos of the person with a face id, best
     match first (:class:`PhotoMatch`), or raises. ``home`` says where the data lives;
     ``upload_workers`` how many photos to publish at once (None: the publisher's default).
+    ``read_only``: the album can be browsed and searched but not changed (a read-only library
+    folder or disk).
     """
 
     kind: str
@@ -159,6 +161,7 @@ class Backend:
     close: Callable[[], None] = lambda: None
     home: LibraryHome | CloudHome | None = None
     upload_workers: int | None = None
+    read_only: bool = False
 
     @property
     def processing(self) -> Processing:

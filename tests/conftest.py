@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -142,3 +144,43 @@ def qt_settings(tmp_path, qapp):
     yield
     QSettings().clear()
 
+
+class Disk:
+    """A small tmpfs mounted for one test: ``fill()`` it, ``grow()`` it, make it read-only."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def _mount(self, options: str) -> None:
+        subprocess.run(["mount", "-o", options, str(self.path)], check=True)
+
+    def fill(self) -> None:
+        with open(self.path / "filler", "wb", buffering=0) as f:
+            for block in (65536, 1):  # big blocks, then the last bytes
+                try:
+                    while True:
+                        f.write(b"\0" * block)
+                except OSError as e:
+                    assert e.errno == errno.ENOSPC
+
+    def free(self) -> None:
+        (self.path / "filler").unlink()
+
+    def grow(self, size: str = "256m") -> None:
+        self._mount(f"remount,size={size}")
+
+    def read_only(self) -> None:
+        self._mount("remount,ro")
+
+
+@pytest.fixture
+def disk(tmp_path):
+    """A 3 MB tmpfs (tests run as root, as CI does)."""
+    path = tmp_path / "disk"
+    path.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(path)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.fail(f"these tests mount a tmpfs and need root: {done.stderr.strip()}")
+    yield Disk(path)
+    subprocess.run(["umount", "-l", str(path)], check=False)

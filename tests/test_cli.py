@@ -84,7 +84,7 @@ def test_search_of_unknown_face_fails_clearly(capsys, lib):
 def test_bad_picset_and_missing_folder(capsys, lib, tmp_path):
     Image.new("RGB", (10, 10)).save(tmp_path / "a.jpg")
     code, _, err = run(capsys, "--library", lib, "upload", str(tmp_path), "--picset", "../x")
-    assert code == 1 and "picset id '../x' contains a slash" in err
+    assert code == 2 and "picset id '../x' contains a slash" in err  # a usage error
     code, _, err = run(capsys, "--library", lib, "upload", str(tmp_path / "missing"))
     assert code == 2 and "no such file or folder" in err
 

@@ -6,6 +6,7 @@ from finpics_desktop.domain.errors import InvalidName, UnsupportedImage
 from finpics_desktop.domain.keys import content_type, parse_key, photo_key, validate_file_name
 from finpics_desktop.domain.names import Names
 from finpics_desktop.domain.picsets import (
+    check_new_picset_id,
     display_name,
     new_picset_id,
     validate_picset_id,
@@ -112,3 +113,61 @@ def test_names_defaults_and_overrides():
     assert names.with_overrides(pics_bucket="mine", region=None).pics_bucket == "mine"
     with pytest.raises(ValueError, match="bucket"):
         names.with_overrides(bucket="x")
+
+
+@pytest.mark.parametrize(
+    ("picset", "reason"),
+    [
+        ("٣_x", "digits 0-9"),  # an Arabic-Indic three: \d would have let it through
+        ("001_x_", "'_' at the end or two in a row"),
+        ("001_a__b", "two in a row"),
+        ("001__a", "two in a row"),
+        ("001_x.", "ends with '.'"),
+        ("001_cafe\u0301", "NFC"),
+        ("001_a\u200bb", "control character"),
+        ("001_x٣", "the digit '٣'"),
+        ("001_a b", "contains ' '"),
+        ("001_" + "東" * 70, "bytes long in UTF-8"),
+    ],
+)
+def test_ids_are_ascii_numbered_and_show_no_stray_space(picset, reason):
+    with pytest.raises(InvalidName, match=reason):
+        validate_picset_id(picset)
+
+
+@pytest.mark.parametrize("picset", ["001_москва", "002_東京_2019", "010_RL", "014_a.b-c",
+                                    "0007_दिल्ली", "999_x"])
+def test_ids_in_any_script_are_valid(picset):
+    assert validate_picset_id(picset) == picset
+
+
+@pytest.mark.parametrize(("folder", "slug"), [
+    ("Москва", "москва"),
+    ("東京 2019", "東京_2019"),
+    ("Ünïcödé ÆØÅ ß", "unicode_aeoa_ss"),
+    ("Hà Nội", "ha_noi"),
+    ("दिल्ली", "दिल्ली"),  # the vowel signs stay with their letters
+    ("photos ٢٠١٩", "photos_2019"),
+    ("ＦＵＬＬ width", "full_width"),
+    ("🎉 party 🎉", "party"),
+])
+def test_folder_names_in_any_script_make_a_recognisable_slug(folder, slug):
+    assert new_picset_id(folder, ["004_a"]) == f"005_{slug}"
+
+
+def test_the_album_number_width_is_kept():
+    assert new_picset_id("x", ["0999_a", "0998_b"]) == "1000_x"  # a 4-digit album goes on
+    with pytest.raises(InvalidName, match="numbered up to 999, the most 3 digits hold"):
+        new_picset_id("x", ["999_nine", "001_a"])
+    assert check_new_picset_id("050_mid", ["999_nine"]) == "050_mid"
+    assert check_new_picset_id("1000_old", ["1000_old", "999_nine"]) == "1000_old"  # exists
+    with pytest.raises(InvalidName, match="4-digit ordering number but the album's have 3"):
+        check_new_picset_id("1000_x", ["999_nine"])
+    with pytest.raises(InvalidName, match="1-digit ordering number but the album's have 3"):
+        check_new_picset_id("7_x", [])  # a new album is numbered with 3 digits
+
+
+def test_long_slugs_are_cut_between_letters():
+    picset = new_picset_id("दि" * 150, [])
+    assert len(picset.encode()) <= 200 and not picset.endswith("द")
+    validate_picset_id(picset)

@@ -230,9 +230,11 @@ class Navigation:
         self._emit(PlaceChanged(place))
         if place.kind in (LIBRARY, CLOUD) and place.backend is None:
             self._end(LISTING)
-            name = "finpics cloud" if place.kind == CLOUD else "The library"
-            self._status(f"{name}: {place.problem}" if place.problem else
-                         f"{name} is not connected (see Settings)")
+            if place.kind == LIBRARY:
+                self._status("The library cannot be opened (see Messages)")
+            else:
+                self._status(f"finpics cloud: {place.problem}" if place.problem else
+                             "finpics cloud is not connected (see Settings)")
             return
         task = Task()
         if place.kind == FOLDER:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.domain.errors import InvalidValue
 from finpics_desktop.domain.names import Names
 
 NAME_KEYS = tuple(f.name for f in fields(Names) if f.name != "region")
@@ -29,7 +29,7 @@ class CloudOptions:
     def __post_init__(self) -> None:
         unknown = set(self.names) - set(NAME_KEYS)
         if unknown:
-            raise FinpicsError(f"unknown resource name(s): {', '.join(sorted(unknown))} "
+            raise InvalidValue(f"unknown resource name(s): {', '.join(sorted(unknown))} "
                                f"(known: region, {', '.join(NAME_KEYS)})")
 
     @classmethod
@@ -39,7 +39,7 @@ class CloudOptions:
         for pair in pairs:
             key, sep, value = pair.partition("=")
             if not sep or not value.strip():
-                raise FinpicsError(f"--name {pair!r}: expected KEY=VALUE")
+                raise InvalidValue(f"--name {pair!r}: expected KEY=VALUE")
             names[key.strip()] = value.strip()
         region = names.pop("region", None)
         return cls(**{"region": region, **{k: v for k, v in options.items() if v},

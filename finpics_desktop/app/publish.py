@@ -19,7 +19,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id
+from finpics_desktop.app.albums import check_writable
+from finpics_desktop.domain.errors import FinpicsError, InvalidName
+from finpics_desktop.domain.picsets import PICSET_ROOT, check_new_picset_id, new_picset_id
 from finpics_desktop.pipeline.journal import Job, Journal, journal_for, target_of
 from finpics_desktop.pipeline.upload import FileResult, NewPicset, Publisher, UploadReport
 from finpics_desktop.ports import Backend
@@ -64,12 +66,14 @@ def plan_publish(backend: Backend, journal: Journal, sources: Iterable[Path], *,
                  resume: bool = True) -> PublishPlan:
     """The job for ``sources`` (see the module's rules): ``picset`` names one, ``resume``
     False never continues an interrupted job."""
+    check_writable(backend, "publishing into it")
     sources = tuple(Path(s).absolute() for s in sources)
     target = target_of(backend)
     job = journal.find_resumable(target, sources, picset) if resume else None
     if job is not None:
         return PublishPlan(sources, job.picset, on_conflict or job.on_conflict, resume=job)
     if picset:
+        check_new_picset_id(picset, picset_ids(backend))
         return PublishPlan(sources, picset, on_conflict or FAIL)
     last = journal.last_job(target, sources)
     if last is not None and not journal.is_live(last.id) and backend.tables.get_pics_item(
@@ -78,32 +82,57 @@ def plan_publish(backend: Backend, journal: Journal, sources: Iterable[Path], *,
     return PublishPlan(sources, NewPicset(folder_name(sources)), on_conflict or FAIL)
 
 
+def picset_ids(backend: Backend) -> list[str]:
+    return [i["sortkey"] for i in backend.tables.query_pics(PICSET_ROOT)]
+
+
 @dataclass(frozen=True)
 class Proposal:
     """A plan as the *New picset* dialog shows it: the picset id (what a new picset would be
-    numbered now) and the picsets already there."""
+    numbered now; empty, with the ``problem``, when the album has no number left for it) and
+    the picsets already there."""
 
     plan: PublishPlan
     picset_id: str
     existing: frozenset[str]
+    problem: str = ""
+
+    @classmethod
+    def of(cls, plan: PublishPlan, existing: Iterable[str],
+           taken: Iterable[str] = ()) -> Proposal:
+        """``taken``: ids the target's jobs use beside the picsets listed (``existing``)."""
+        existing = frozenset(existing)
+        if not isinstance(plan.picset, NewPicset):
+            return cls(plan, plan.picset, existing)
+        try:
+            return cls(plan, new_picset_id(plan.picset.folder_name, [*existing, *taken]),
+                       existing)
+        except FinpicsError as e:  # no number left at the album's width
+            return cls(plan, "", existing, str(e))
+
+    @classmethod
+    def new_picset(cls, sources: Iterable[Path], existing: Iterable[str]) -> Proposal:
+        """A new picset for ``sources`` in an album holding ``existing``."""
+        sources = [Path(s) for s in sources]
+        return cls.of(PublishPlan.of(sources, NewPicset(folder_name(sources))), existing)
 
     def choose(self, picset_id: str) -> PublishPlan:
         """The plan for the id the curator settled on: the proposal itself if unchanged (a
-        new picset is then still numbered when the job starts), else that picset."""
+        new picset is then still numbered when the job starts), else that picset; raises
+        :class:`InvalidName` when the id cannot be used."""
         picset_id = picset_id.strip()
+        if not picset_id and self.problem:
+            raise InvalidName(self.problem)
         if picset_id == self.picset_id:
             return self.plan
+        check_new_picset_id(picset_id, self.existing)
         return PublishPlan(self.plan.sources, picset_id, self.plan.on_conflict)
 
 
 def propose(backend: Backend, journal: Journal, sources: Iterable[Path]) -> Proposal:
     plan = plan_publish(backend, journal, sources)
-    existing = frozenset(i["sortkey"] for i in backend.tables.query_pics(PICSET_ROOT))
-    picset = plan.picset
-    if isinstance(picset, NewPicset):
-        taken = [j.picset for j in journal.jobs(target_of(backend))]
-        picset = new_picset_id(picset.folder_name, [*existing, *taken])
-    return Proposal(plan, picset, existing)
+    taken = [j.picset for j in journal.jobs(target_of(backend))]
+    return Proposal.of(plan, picset_ids(backend), taken)
 
 
 def conflict_plan(report: UploadReport, choice: str) -> PublishPlan:

@@ -9,6 +9,11 @@ class InvalidName(FinpicsError, ValueError):
     """A picset id, file name or object key that the contract does not allow."""
 
 
+class InvalidValue(FinpicsError, ValueError):
+    """An argument or setting out of its range (a threshold, a number of workers, a folder
+    that is not one...)."""
+
+
 class UnsupportedImage(FinpicsError):
     """A file that is not a photo finpics can publish (wrong type, corrupt, too large...)."""
 

@@ -18,13 +18,20 @@ else ``journal.sqlite3`` in the platform's user data folder (the cloud backend).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+
+from finpics_desktop.domain.errors import StorageDamaged, StorageReadOnly
+from finpics_desktop.pipeline.storage import move_aside, storage_errors, writable
+
+log = logging.getLogger(__name__)
 
 PLANNED, SENT, PROCESSED = "planned", "sent", "processed"
 SKIPPED, FAILED, CANCELLED = "skipped", "failed", "cancelled"
@@ -144,17 +151,54 @@ class Journal:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
-                                     check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")  # survives kill -9 (not power loss)
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        with self._tx() as db:
-            for statement in filter(str.strip, SCHEMA.split(";")):
-                db.execute(statement)
+        self.notice = ""  # what the user should know about opening it (a journal set aside)
+        try:
+            self._open()
+        except StorageDamaged as e:
+            # it only holds the history that resuming uses: set it aside, start afresh
+            aside = move_aside(self.path)
+            self.notice = (f"the upload journal was damaged ({e.__cause__ or e}): moved it aside "
+                           f"to {aside} and started a new one; an interrupted upload is resumed "
+                           "by running it again (what is already published is not sent again)")
+            log.info("%s", self.notice)  # the caller shows the notice
+            self._open()
         self._token = str(self.path.resolve())
+
+    def _open(self) -> None:
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            problem = "" if writable(folder) and (
+                not self.path.exists() or writable(self.path)) else "it is read-only"
+        except OSError as e:
+            problem = e.strerror or str(e)
+        if problem:
+            raise StorageReadOnly(f"cannot write the upload journal {self.path}: {problem}; "
+                                  "set $FINPICS_JOURNAL to a file in a folder you can write")
+        with self._errors("open"):
+            self._conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                                         check_same_thread=False)
+        try:
+            with self._errors("open"):
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=NORMAL")  # survives kill -9, not power loss
+                self._conn.execute("PRAGMA foreign_keys=ON")
+            tables = {name for (name,) in self._query(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"jobs", "files", "claims"} <= tables:  # else nothing to write: a full disk
+                with self._tx() as db:
+                    for statement in filter(str.strip, SCHEMA.split(";")):
+                        db.execute(statement)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _errors(self, doing: str):
+        """Storage failures as StorageError naming the journal (see ``pipeline.storage``)."""
+        hint = ("it only holds the history used to resume interrupted uploads: delete or "
+                f"rename {self.path} and run the command again")
+        return storage_errors(f"the upload journal {self.path}", doing, hint, self.path)
 
     def close(self) -> None:
         with self._lock:
@@ -166,19 +210,31 @@ class Journal:
         class _Tx:
             def __enter__(self):
                 journal._lock.acquire()
-                journal._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    with journal._errors("write"):
+                        journal._conn.execute("BEGIN IMMEDIATE")
+                except BaseException:
+                    journal._lock.release()
+                    raise
                 return journal._conn
 
             def __exit__(self, kind, value, tb):
                 try:
-                    journal._conn.execute("ROLLBACK" if kind else "COMMIT")
+                    with journal._errors("write"):
+                        if kind is None:
+                            journal._conn.execute("COMMIT")
+                        elif isinstance(value, sqlite3.Error):
+                            raise value  # translated on its way out
                 finally:
+                    if journal._conn.in_transaction:  # failed, or SQLite kept it open
+                        with suppress(sqlite3.Error):
+                            journal._conn.execute("ROLLBACK")
                     journal._lock.release()
 
         return _Tx()
 
     def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
-        with self._lock:
+        with self._lock, self._errors("read"):
             return self._conn.execute(sql, params).fetchall()
 
     # -- jobs ------------------------------------------------------------------------------------

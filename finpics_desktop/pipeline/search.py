@@ -7,13 +7,26 @@ import time
 from collections.abc import Callable
 
 from finpics_desktop.domain import items
-from finpics_desktop.domain.errors import FinpicsError, SearchFailed
+from finpics_desktop.domain.errors import FinpicsError, InvalidValue, SearchFailed
 from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.ports import FaceIndex, Tables
 
 BATCH_LIMIT = 100  # BatchGetItem's maximum number of keys per call
 MAX_FACES = 4096  # SearchFaces' maximum MaxFaces
 DEFAULT_THRESHOLD = 80.0  # measured on ../shared/photos, see README "Face matching"
+
+
+def check_threshold(value: float | str, source: str = "the threshold") -> float:
+    """A face match threshold in Rekognition's meaning: a number from 0 to 100 (a similarity);
+    raises InvalidValue saying what ``source`` (e.g. "--threshold") holds instead."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not 0.0 <= number <= 100.0:  # also NaN
+        raise InvalidValue(f"{source} must be a similarity from 0 to 100 (80 by default), "
+                           f"not {value!r}")
+    return number
 
 
 def batch_get_all(

@@ -9,13 +9,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from finpics_desktop import __version__
-from finpics_desktop.app.albums import open_library
+from finpics_desktop.app.albums import open_library_for_window
 from finpics_desktop.app.options import Options
 from finpics_desktop.compose import default_library
-from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.ui.settings import AppSettings
 
 log = logging.getLogger(__name__)
@@ -59,17 +58,14 @@ def run(options: Options | None = None) -> int:
     settings = AppSettings.load().with_session(options)
     library = options.library or (
         Path(settings.library).expanduser() if settings.library else default_library())
-    try:
-        opened = open_library(replace(options, library=library))
-    except FinpicsError as e:
-        QMessageBox.critical(None, "finpics", f"Cannot open the library {library}:\n{e}")
-        return 2
+    opened, problem = open_library_for_window(replace(options, library=library))
     from finpics_desktop.ui.main_window import MainWindow
     from finpics_desktop.ui.workers import wait_all
 
-    window = MainWindow(opened, settings, default_library=library)
+    window = MainWindow(opened, settings, default_library=library, library_problem=problem)
     window.show()
     code = exec_app(app)
     wait_all(120_000)
-    opened.close()
+    if opened is not None:
+        opened.close()
     return code

@@ -26,7 +26,7 @@ from finpics_desktop.app.albums import open_cloud
 from finpics_desktop.app.browse import list_picsets
 from finpics_desktop.app.entries import FILE, Entry
 from finpics_desktop.app.errors import describe_error
-from finpics_desktop.app.navigation import CLOUD, LIBRARY, Navigation, Place
+from finpics_desktop.app.navigation import CLOUD, LIBRARY, Navigation
 from finpics_desktop.app.publish import PublishPlan
 from finpics_desktop.pipeline.thumbcache import ThumbCache
 from finpics_desktop.ports import Backend
@@ -47,15 +47,18 @@ GRID, VIEWER, SEARCH = (PAGES.index(page) for page in (pages.GRID, pages.VIEWER,
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, backend: Backend, settings: AppSettings | None = None,
-                 thumb_cache: ThumbCache | None = None, default_library: Path | None = None):
+    def __init__(self, backend: Backend | None, settings: AppSettings | None = None,
+                 thumb_cache: ThumbCache | None = None, default_library: Path | None = None,
+                 library_problem: str = ""):
+        """``backend`` is the library; None when it cannot be opened (``library_problem``
+        says why, in the Messages panel): the rest of the window still works."""
         super().__init__()
         self.setObjectName("finpicsMainWindow")
         self.setWindowTitle("finpics")
         self.backend = backend
         self.settings = settings or AppSettings.load()
         self.default_library = default_library or (
-            backend.library.folder if backend.library else Path("."))
+            backend.library.folder if backend is not None and backend.library else Path("."))
         self.cloud_backend: Backend | None = None
         self.loader = ThumbnailLoader(thumb_cache)
         self._build()
@@ -74,16 +77,23 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready")
         self.resize(1280, 820)
         self.restore_state()
-        self.sources.set_backend(self.sources.library, backend)
-        self.sources.library.setToolTip(str(self.default_library))
+        library = self.sources.library
+        self.sources.set_backend(library, backend, library_problem)
+        library.setToolTip(library_problem or str(self.default_library))
         for folder in (Path.home() / "Pictures", Path.home()):
             if folder.is_dir():
                 self.sources.add_folder(folder)
-        self.tree.expand(self.sources.indexFromItem(self.sources.library))
-        self.refresh_picsets(self.sources.library)
+        self.tree.expand(self.sources.indexFromItem(library))
+        self.refresh_picsets(library)
         self.apply_cloud_settings()
-        self.nav.open(Place(LIBRARY, backend))
-        self.publishing.offer_resume(backend)
+        self.nav.open(library.data(NodeRole).place())
+        if library_problem:
+            self.message(library_problem, "error")
+        elif backend.read_only:
+            self.message(f"The library {self.default_library} is read-only: browsing and "
+                         "searching work, publishing into it does not.", "info")
+        else:
+            self.publishing.offer_resume(backend)
 
     def _build(self) -> None:
         self.sources = SourcesModel(self)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.errors import describe_error
-from finpics_desktop.app.navigation import CLOUD, PICSET_PLACE, Navigation, Place
+from finpics_desktop.app.navigation import CLOUD, LIBRARY, PICSET_PLACE, Navigation, Place
 from finpics_desktop.app.processed import ProcessedWait
 from finpics_desktop.app.publish import Proposal, PublishPlan, propose
 from finpics_desktop.app.tasks import Task
@@ -54,7 +54,12 @@ class PublishingController:
             return
         backend = target.backend
         if backend is None:
-            self.tell("finpics cloud is not connected: check Settings.", "error")
+            self.tell(f"The library cannot be used: {target.problem}" if target.kind == LIBRARY
+                      else "finpics cloud is not connected: check Settings.", "error")
+            return
+        if backend.read_only:
+            self.tell(f"The library {backend.library.folder} is read-only: nothing can be "
+                      "published into it (make its folder writable first).", "error")
             return
         where = "finpics cloud" if target.kind == CLOUD else "Library"
         run_task(lambda: _propose(backend, paths),
@@ -79,7 +84,7 @@ class PublishingController:
         return job
 
     def offer_resume(self, backend: Backend) -> None:
-        offer_resume(self.parent, backend, lambda: self.panel.busy, self.start)
+        offer_resume(self.parent, backend, lambda: self.panel.busy, self.start, self.tell)
 
     # -- a job under way --------------------------------------------------------------------
     def on_started(self, backend: Backend, picset: str) -> None:

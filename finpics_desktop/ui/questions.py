@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QMessageBox
 
+from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.publish import (
     PublishPlan,
     abandon,
@@ -51,9 +52,10 @@ def _ask(parent, name: str, title: str, text: str, informative: str,
     box.open()
 
 
-def offer_resume(parent, backend: Backend, busy: Callable[[], bool], start: Start) -> None:
+def offer_resume(parent, backend: Backend, busy: Callable[[], bool], start: Start,
+                 tell: Callable[[str, str], None]) -> None:
     """Look for interrupted jobs off the GUI thread; ask about the oldest one (not while a job
-    runs)."""
+    runs). A journal that cannot be read (e.g. a full disk) is said, not asked about."""
 
     def ask(jobs: list[Job]) -> None:
         if not jobs or busy():
@@ -66,11 +68,14 @@ def offer_resume(parent, backend: Backend, busy: Callable[[], bool], start: Star
              [("Resume", Role.AcceptRole, lambda: start(backend, resume_plan(job))),
               ("Discard", Role.DestructiveRole, lambda: run_task(
                   lambda: abandon(backend, job.id),
-                  lambda _: offer_resume(parent, backend, busy, start))),
+                  lambda _: offer_resume(parent, backend, busy, start, tell))),
               ("Later", Role.RejectRole, None)],
              details="\n".join(j.describe() for j in jobs))
 
-    run_task(lambda: unfinished_jobs(backend), ask)
+    def failed(error: BaseException) -> None:  # e.g. a full disk: said, not a dialog
+        tell(f"cannot look for interrupted uploads: {describe_error(error)}", "warning")
+
+    run_task(lambda: unfinished_jobs(backend), ask, failed)
 
 
 def ask_about_conflicts(parent, backend: Backend, report: UploadReport, start: Start) -> None:

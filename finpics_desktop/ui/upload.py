@@ -31,7 +31,7 @@ from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.publish import Proposal, Publishing, PublishPlan, abandon
 from finpics_desktop.app.publish_process import run_publish
 from finpics_desktop.domain.errors import FinpicsError
-from finpics_desktop.domain.picsets import display_name, validate_picset_id
+from finpics_desktop.domain.picsets import display_name
 from finpics_desktop.pipeline.journal import journal_for
 from finpics_desktop.pipeline.upload import (
     CANCELLED,
@@ -102,7 +102,7 @@ class NewPicsetDialog(QDialog):
     def on_id_changed(self, text: str) -> None:
         ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         try:
-            validate_picset_id(text.strip())
+            plan = self.proposal.choose(text)
         except FinpicsError as e:
             self.problem.setText(str(e))
             self.problem.setStyleSheet("color: #d33;")
@@ -110,7 +110,6 @@ class NewPicsetDialog(QDialog):
             ok_button.setEnabled(False)
             return
         self.shown_as.setText(display_name(text.strip()))
-        plan = self.proposal.choose(text)
         note = (f"The interrupted job is resumed ({plan.resume.done} of {plan.resume.total} "
                 "photo(s) done): only what is missing is sent.") if plan.resume else (
             "This picset exists: the photos are added to it.") if (

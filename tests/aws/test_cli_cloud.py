@@ -38,7 +38,7 @@ def test_reprocess_command_reports(cloud, deployed, monkeypatch, capsys):
     args = _env_for(cloud, monkeypatch)
     assert cli.main([*args, "reprocess", "--picset", "499_nothing_here"]) == 0
     assert "0 original(s) sent to processing" in capsys.readouterr().err
-    assert cli.main([*args, "reprocess", "--picset", "../x"]) == 1
+    assert cli.main([*args, "reprocess", "--picset", "../x"]) == 2  # a usage error
 
 
 def test_names_are_configurable_on_the_command_line(cloud, deployed, monkeypatch, capsys):

@@ -285,7 +285,7 @@ def test_cli_refuses_a_picset_id_with_a_path(tmp_path, capsys):
     (src / "good.jpg").write_bytes(GOOD)
     code = cli.main(["--library", str(tmp_path / "lib"), "upload", str(src), "--picset",
                      "../../escape"])
-    assert code == 1
+    assert code == 2  # a usage error
     assert "finpics-desktop: picset id '../../escape' contains a slash" in (
         capsys.readouterr().err)
     assert not (tmp_path / "escape").exists() and not (tmp_path.parent / "escape").exists()

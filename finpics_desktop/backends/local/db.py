@@ -1,12 +1,27 @@
-"""The library's one SQLite file (WAL): a connection per thread, short transactions."""
+"""The library's one SQLite file (WAL): a connection per thread, short transactions.
+
+Opening never writes when the schema is already there, so a full disk or a read-only library
+can still be read. ``read_only`` opens the file with SQLite's ``mode=ro`` (``immutable=1`` on
+media where even the WAL's shared memory cannot be made). A full disk where that shared memory
+cannot be made either gets, for each call, a connection in exclusive locking mode (which keeps
+the WAL index in the process's memory), closed at the end of the call. Every SQLite failure of
+the storage comes out as a :class:`~finpics_desktop.domain.errors.StorageError` naming the file
+and what to do (``damaged`` is the remedy for a damaged file).
+"""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
+
+from finpics_desktop.domain.errors import StorageDamaged
+from finpics_desktop.pipeline.storage import FULL, IO, kind_of, storage_error
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
@@ -23,46 +38,120 @@ CREATE TABLE IF NOT EXISTS faces (
 CREATE INDEX IF NOT EXISTS faces_by_collection ON faces (collection);
 CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, generation INTEGER NOT NULL);
 """
+_STATEMENTS = [s.strip() for s in SCHEMA.split(";") if s.strip()]
+_NAMES = {s.split(" IF NOT EXISTS ")[1].split()[0] for s in _STATEMENTS}
 
 
 class Database:
     """Opens ``path`` once per thread; every ``transaction()`` commits or rolls back whole."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, read_only: bool = False, damaged: str = ""):
         self.path = Path(path)
+        self.read_only = read_only
+        self.damaged = damaged
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        present = {name for (name,) in self.query(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
+        if present >= _NAMES:
+            return
+        if read_only:
+            raise StorageDamaged(f"{self.path} is not a finpics library database (it lacks "
+                                 f"{', '.join(sorted(_NAMES - present))}) and cannot be "
+                                 "changed here: it is read-only")
         with self.transaction() as db:
-            for statement in filter(str.strip, SCHEMA.split(";")):
+            for statement in _STATEMENTS:
                 db.execute(statement)
 
-    def connection(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
-                                   check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
+    # -- connections -----------------------------------------------------------------------------
+    def _connect(self, exclusive: bool = False) -> sqlite3.Connection:
+        if self.read_only:
+            return self._connect_read_only()
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                               check_same_thread=False)
+        try:
+            if exclusive:  # the WAL index in this process's memory: no shared-memory file
+                conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+            conn.execute("PRAGMA journal_mode=WAL")  # no write when it is WAL already
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
+    def _connect_read_only(self) -> sqlite3.Connection:
+        uri = self.path.absolute().as_uri()
+        for options in ("mode=ro", "immutable=1"):
+            conn = sqlite3.connect(f"{uri}?{options}", uri=True, timeout=30,
+                                   isolation_level=None, check_same_thread=False)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return conn
+            except sqlite3.Error as e:
+                conn.close()
+                if options == "immutable=1" or kind_of(e) != IO:
+                    raise
+                # a WAL file whose shared memory cannot be made on a read-only medium: nothing
+                # can change it there, so it is read as immutable
+                log.info("reading %s as immutable: %s", self.path, e)
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            yield conn
+            return
+        try:
+            conn = self._connect()
+        except sqlite3.Error as e:
+            if self.read_only or kind_of(e) not in (FULL, IO):
+                raise
+            # a full disk: the WAL's shared-memory file cannot be made. A connection with the
+            # index in memory, for this call only (it locks the file while it is open)
+            log.info("no shared memory for %s (%s): exclusive connection for one call",
+                     self.path, e)
+            conn = self._connect(exclusive=True)
+            try:
+                yield conn
+            finally:
+                conn.close()
+            return
+        self._local.conn = conn
+        with self._lock:
+            self._all.append(conn)
+        yield conn
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as e:
+            translated = storage_error(e, f"the library database {self.path}", doing,
+                                       self.damaged, self.path)
+            if translated is None:
+                raise
+            raise translated from e
+
+    # -- calls -----------------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        conn = self.connection()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with self._errors("write"), self._connection() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:  # SQLite may have rolled back itself (a full disk)
+                    with suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                raise
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
-        return self.connection().execute(sql, params).fetchall()
+        with self._errors("read"), self._connection() as conn:
+            return conn.execute(sql, params).fetchall()
 
     def close(self) -> None:
         with self._lock:

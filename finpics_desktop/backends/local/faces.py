@@ -44,6 +44,8 @@ class LocalFaceIndex:
 
     # -- bookkeeping -----------------------------------------------------------------------------
     def ensure_collection(self) -> None:
+        if self.db.query("SELECT 1 FROM collections WHERE name = ?", (self.collection,)):
+            return  # nothing to write: a library on a full disk still opens
         with self.db.transaction() as db:
             db.execute("INSERT OR IGNORE INTO collections VALUES (?, 0)", (self.collection,))
 

@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 from finpics_desktop.backends.local.db import Database
-from finpics_desktop.domain.errors import InvalidName, NotFound, WriteConflict
+from finpics_desktop.domain.errors import InvalidName, NotFound, StorageError, WriteConflict
+from finpics_desktop.domain.keys import CONTENT_TYPES, extension
+from finpics_desktop.pipeline.storage import storage_errors
 from finpics_desktop.ports import HASH_METADATA, ObjectInfo
 
 TMP_PREFIX = ".tmp-"
+_UNKNOWN_TYPE = "application/octet-stream"
 
 
 def _version(metadata: dict, st: os.stat_result) -> str:
     """An object's etag: its content hash, else its size and modification time."""
     return metadata.get(HASH_METADATA) or f"{st.st_size}-{st.st_mtime_ns}"
+
+
+def _digest(path: Path) -> str:
+    with storage_errors(path, "read"), open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 class FolderObjectStore:
@@ -45,8 +55,10 @@ class FolderObjectStore:
 
     # -- port ----------------------------------------------------------------------------------
     def get(self, bucket: str, key: str) -> bytes:
+        path = self.path(bucket, key)
         try:
-            return self.path(bucket, key).read_bytes()
+            with storage_errors(path, "read"):
+                return path.read_bytes()
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             raise NotFound(f"no object {key!r} in bucket {bucket!r}") from None
 
@@ -65,28 +77,30 @@ class FolderObjectStore:
     def _write(self, bucket, key, content_type, metadata, writer, *, if_absent=False,
                if_match=None) -> None:
         target = self.path(bucket, key)
-        target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.parent / f"{TMP_PREFIX}{uuid.uuid4().hex}"
         try:
-            with open(tmp, "wb") as f:
-                writer(f)
-                f.flush()
-                os.fsync(f.fileno())
-            size = tmp.stat().st_size
-            with self.db.transaction() as db:  # the row commits only if the rename happened
-                if if_absent or if_match is not None:  # writers are serialised here
-                    current = self._etag(db, bucket, key, target)
-                    if (if_absent and current is not None) or (
-                            if_match is not None and current != if_match):
-                        raise WriteConflict(f"{key} in bucket {bucket} was written by someone "
-                                            "else meanwhile")
-                db.execute(
-                    "INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?, ?)",
-                    (bucket, key, size, content_type, json.dumps(metadata or {})),
-                )
-                os.replace(tmp, target)
+            with storage_errors(f"{key} in the library's {bucket} folder", "write", path=target):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with open(tmp, "wb") as f:
+                    writer(f)
+                    f.flush()
+                    os.fsync(f.fileno())
+                size = tmp.stat().st_size
+                with self.db.transaction() as db:  # the row commits only if the rename happened
+                    if if_absent or if_match is not None:  # writers are serialised here
+                        current = self._etag(db, bucket, key, target)
+                        if (if_absent and current is not None) or (
+                                if_match is not None and current != if_match):
+                            raise WriteConflict(f"{key} in bucket {bucket} was written by "
+                                                "someone else meanwhile")
+                    db.execute(
+                        "INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?, ?)",
+                        (bucket, key, size, content_type, json.dumps(metadata or {})),
+                    )
+                    os.replace(tmp, target)
         finally:
-            tmp.unlink(missing_ok=True)
+            with suppress(OSError):  # e.g. a read-only folder, where it was never made
+                tmp.unlink(missing_ok=True)
 
     @staticmethod
     def _etag(db, bucket: str, key: str, path: Path) -> str | None:
@@ -96,7 +110,7 @@ class FolderObjectStore:
             return None
         rows = db.execute("SELECT metadata FROM objects WHERE bucket = ? AND key = ?",
                           (bucket, key)).fetchall()
-        return _version(json.loads(rows[0][0]) if rows else {}, st)
+        return _version(json.loads(rows[0][0]) if rows else {HASH_METADATA: _digest(path)}, st)
 
     def head(self, bucket: str, key: str) -> ObjectInfo | None:
         path = self.path(bucket, key)
@@ -104,9 +118,22 @@ class FolderObjectStore:
             return None
         rows = self.db.query(
             "SELECT metadata FROM objects WHERE bucket = ? AND key = ?", (bucket, key))
-        meta = json.loads(rows[0][0]) if rows else {}
+        meta = json.loads(rows[0][0]) if rows else self._recorded(bucket, key, path)
         st = path.stat()
         return ObjectInfo(key, st.st_size, meta, _version(meta, st))
+
+    def _recorded(self, bucket: str, key: str, path: Path) -> dict:
+        """The metadata of a file the database does not know (a database rebuilt from the
+        folders by ``check --repair``, a file copied in by hand): its content hash, as a put
+        would have recorded it; remembered when the library can be written."""
+        meta = {HASH_METADATA: _digest(path)}
+        size = path.stat().st_size
+        if not self.db.read_only:
+            with suppress(StorageError), self.db.transaction() as db:  # a full disk: next time
+                db.execute("INSERT OR IGNORE INTO objects VALUES (?, ?, ?, ?, ?)",
+                           (bucket, key, size, CONTENT_TYPES.get(extension(key), _UNKNOWN_TYPE),
+                            json.dumps(meta)))
+        return meta
 
     def content_type(self, bucket: str, key: str) -> str | None:
         rows = self.db.query(
@@ -151,6 +178,7 @@ class FolderObjectStore:
 
     def delete(self, bucket: str, key: str) -> None:
         path = self.path(bucket, key)
-        with self.db.transaction() as db:
+        with storage_errors(f"{key} in the library's {bucket} folder", "delete", path=path), \
+                self.db.transaction() as db:
             db.execute("DELETE FROM objects WHERE bucket = ? AND key = ?", (bucket, key))
             path.unlink(missing_ok=True)

@@ -1,0 +1,54 @@
+"""A picset whose id keeps letters of other scripts travels every path of the cloud: the S3
+key, its URL-encoded ObjectCreated event decoded by the processing function, both tables,
+Rekognition's ExternalImageId, the search function's image_path, and the public site's
+``photos/<image_path>`` URL as a browser encodes it."""
+
+from __future__ import annotations
+
+import shutil
+import urllib.parse
+import urllib.request
+
+from finpics_desktop import cli
+from finpics_desktop.backends.aws.backend import open_aws
+from finpics_desktop.domain.names import Names
+
+PICSET = "501_東京_москва"
+
+
+def test_a_picset_in_other_scripts_travels_the_whole_path(cloud, deployed, photos_dir,
+                                                          tmp_path, monkeypatch, capsys):
+    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+    folder = tmp_path / "東京 Москва"
+    folder.mkdir()
+    person = photos_dir / "lfw10/Ariel_Sharon"  # in no other picset of the shared cloud
+    for name in ("Ariel_Sharon_0001.jpg", "Ariel_Sharon_0002.jpg"):
+        shutil.copy2(person / name, folder)
+    aws = ["--backend", "aws", "--endpoint-url", cloud.url]
+    assert cli.main([*aws, "upload", str(folder), "--picset", PICSET]) == 0
+    cloud.wait_idle()
+    assert cloud.event_errors == []
+
+    backend = open_aws(Names(), cloud.settings())
+    try:
+        photos = backend.tables.query_pics(PICSET)
+        assert [p["sortkey"] for p in photos] == ["Ariel_Sharon_0001.jpg", "Ariel_Sharon_0002.jpg"]
+        assert backend.store.head("finpics-thumbs", f"photos/{PICSET}/{photos[0]['sortkey']}")
+        assert PICSET in [i["sortkey"] for i in backend.tables.query_pics("/")]
+        face = photos[0]["data"]["FaceRecords"][0]["Face"]
+        assert face["ExternalImageId"].isascii()  # Rekognition's allowed characters
+        assert [m.image_path for m in backend.search(face["FaceId"])] == [
+            f"{PICSET}/Ariel_Sharon_0002.jpg"]
+    finally:
+        backend.close()
+    capsys.readouterr()
+    assert cli.main([*aws, "picsets"]) == 0
+    assert "東京 москва" in capsys.readouterr().out  # the name the site shows
+
+    # the site's image URL, percent-encoded as UTF-8 the way a browser sends it
+    path = urllib.parse.quote(f"{PICSET}/Ariel_Sharon_0002.jpg")
+    with urllib.request.urlopen(f"{cloud.url}/finpics-pics/photos/{path}") as response:
+        assert response.read() == (person / "Ariel_Sharon_0002.jpg").read_bytes()

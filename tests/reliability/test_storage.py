@@ -1,0 +1,225 @@
+"""Storage that cannot be used: a full disk (a 3 MB tmpfs the test mounts), a read-only disk
+(the same tmpfs remounted read-only), damaged SQLite files (truncated, overwritten), a library
+path that is a file, a read-only HOME. Each ends in one line saying what is wrong and what to
+do, never a traceback; reading still works where it can; nothing is half-written."""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from reliability_helpers import counts, make_job
+
+from finpics_desktop import cli
+from finpics_desktop.backends.local.library import DB_NAME, open_library
+from finpics_desktop.domain.errors import (
+    StorageDamaged,
+    StorageError,
+    StorageFull,
+    StorageReadOnly,
+)
+from finpics_desktop.pipeline.check import check
+from finpics_desktop.pipeline.journal import LIBRARY_JOURNAL, Journal
+from finpics_desktop.pipeline.storage import storage_error
+
+
+def run(capsys, *argv):
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err, err
+    return code, out, err
+
+
+def assert_whole(lib, photos: int) -> None:
+    """Every photo published whole (original, thumbnail, item) and ``check`` clean."""
+    backend = open_library(lib)
+    try:
+        found = counts(backend)
+        assert (found["objects"], found["thumbnails"], found["items"]) == (photos,) * 3
+        assert check(backend).found == []
+    finally:
+        backend.close()
+
+
+def run_process(*argv):
+    """The command in its own process, as a curator runs it. (What the publishing job logs
+    while the disk fills is the publishing path's, tested with it: only the end is looked at
+    here.)"""
+    done = subprocess.run([sys.executable, "-m", "finpics_desktop", *map(str, argv)],
+                          capture_output=True, text=True, timeout=600)
+    last = done.stderr.splitlines()[-1] if done.stderr else ""
+    assert last.startswith(("finpics-desktop: ", "published ")), done.stderr
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_a_full_disk_says_so_and_resumes_once_there_is_space(disk, tmp_path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    make_job(src, 30, with_face_every=6)
+    for photo in sorted(src.iterdir()):  # camera-sized files: 30 do not fit in 3 MB
+        photo.write_bytes(photo.read_bytes() + bytes(200_000))
+    lib = disk.path / "lib"
+    code, _, err = run_process("--library", lib, "upload", src)
+    assert code != 0
+    full = [line for line in err.splitlines() if "the disk is full" in line]
+    assert full and all("free some space" in line for line in full)
+
+    disk.fill()  # still full: reading the album works, writing says what to do
+    code, out, _ = run(capsys, "--library", lib, "picsets", "--json")
+    assert code == 0 and '"001_src"' in out
+    code, out, _ = run(capsys, "--library", lib, "photos", "001_src")
+    assert code == 0 and "face(s)" in out
+    code, _, err = run(capsys, "--library", lib, "check")
+    assert code == 0, err
+    code, _, err = run_process("--library", lib, "upload", src)
+    assert code != 0 and "the disk is full" in err and "free some space" in err
+
+    disk.free()
+    disk.grow()
+    code, _, err = run_process("--library", lib, "upload", src)
+    assert code == 0, err
+    assert_whole(lib, 30)
+    assert not list(lib.rglob(".tmp-*"))  # nothing half-written
+
+
+def test_a_read_only_library_can_be_browsed_and_searched(disk, capsys, tmp_path):
+    """The library on a disk remounted read-only: opening writes nothing (no schema, no WAL
+    index), listing, photos and search work, writing commands say it is read-only."""
+    src = tmp_path / "src"
+    src.mkdir()
+    make_job(src, 4, with_face_every=2)
+    lib = disk.path / "lib"
+    assert run(capsys, "--library", lib, "upload", src)[0] == 0
+    disk.read_only()
+    code, out, _ = run(capsys, "--library", lib, "photos", "001_src", "--json")
+    assert code == 0
+    backend = open_library(lib)
+    try:
+        assert backend.read_only
+        face = next(f["Face"]["FaceId"] for p in backend.tables.query_pics("001_src")
+                    for f in p["data"]["FaceRecords"])
+        assert isinstance(backend.search(face), list)  # searching works (raises otherwise)
+        with pytest.raises(StorageReadOnly, match="read-only"):
+            backend.tables.put_pics_item({"primarykey": "001_src", "sortkey": "x.jpg",
+                                          "data": {}})
+    finally:
+        backend.close()
+    assert run(capsys, "--library", lib, "search", face)[0] in (0, 3)
+    for argv in (("upload", src), ("check", "--repair")):
+        code, _, err = run(capsys, "--library", lib, *argv)
+        assert code == 2 and "is read-only: browsing and searching work" in err
+        assert err.count("\n") == 1
+    code, _, err = run(capsys, "--library", disk.path / "new", "picsets")
+    assert code == 2 and "cannot make the library folder" in err and "--library" in err
+
+
+def test_a_read_only_home_is_a_clear_message(disk, monkeypatch, capsys, tmp_path):
+    disk.read_only()
+    monkeypatch.setenv("HOME", str(disk.path))
+    for var in ("XDG_DATA_HOME", "FINPICS_LIBRARY", "FINPICS_JOURNAL"):
+        monkeypatch.delenv(var, raising=False)
+    code, _, err = run(capsys, "picsets")
+    assert code == 2 and "cannot make the library folder" in err and "$FINPICS_LIBRARY" in err
+    with pytest.raises(StorageReadOnly, match=r"set \$FINPICS_JOURNAL"):
+        Journal(disk.path / ".local/share/finpics-desktop/journal.sqlite3")
+
+
+def _published(tmp_path, capsys, n=5):
+    src = tmp_path / "src"
+    src.mkdir()
+    make_job(src, n, with_face_every=2)
+    lib = tmp_path / "lib"
+    assert run(capsys, "--library", lib, "upload", src)[0] == 0
+    return src, lib
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "bad page"])
+def test_a_damaged_library_database_is_rebuilt_by_check_repair(damage, tmp_path, capsys):
+    src, lib = _published(tmp_path, capsys)
+    db = lib / DB_NAME
+    data = db.read_bytes()
+    if damage == "truncated":
+        db.write_bytes(data[:5000])
+    elif damage == "garbage":
+        db.write_bytes(b"this is not a database " * 400)
+    else:  # a sound header and schema, the pages of the tables overwritten
+        db.write_bytes(data[:4096] + b"\xff" * (len(data) - 4096))
+    for command in (("picsets",), ("check",), ("upload", src)):
+        code, _, err = run(capsys, "--library", lib, *command)
+        assert code == 2, err
+        assert err.count("\n") == 1 and "damaged" in err
+        assert f"finpics-desktop --library {lib} check --repair" in err
+
+    code, _, err = run(capsys, "--library", lib, "check", "--repair")
+    assert code == 0, err
+    assert "moved it aside to" in err and "rebuilding it from the originals" in err
+    assert len(list(lib.glob(f"{DB_NAME}.damaged-*[0-9]"))) == 1
+    assert_whole(lib, 5)
+    # the same folder again: everything is there with the same content, no false conflict
+    code, _, err = run(capsys, "--library", lib, "upload", src)
+    assert code == 0, err
+    assert "different photo" not in err and err.count("already published (same content)") >= 5
+
+
+def test_a_damaged_journal_is_set_aside_with_a_note(tmp_path, capsys):
+    src, lib = _published(tmp_path, capsys, n=2)
+    (lib / LIBRARY_JOURNAL).write_bytes(b"garbage" * 1000)
+    for suffix in ("-wal", "-shm"):
+        (lib / (LIBRARY_JOURNAL + suffix)).unlink(missing_ok=True)
+    code, _, err = run(capsys, "--library", lib, "upload", src)
+    assert code == 0, err
+    assert "note: the upload journal was damaged (file is not a database): moved it aside" in err
+    aside = list(lib.glob(f"{LIBRARY_JOURNAL}.damaged-*"))
+    assert len(aside) == 1 and aside[0].read_bytes().startswith(b"garbage")
+    with sqlite3.connect(lib / LIBRARY_JOURNAL) as conn:  # a new, sound journal
+        assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
+
+
+def test_a_library_path_that_is_a_file_or_under_one(tmp_path, capsys):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    code, _, err = run(capsys, "--library", afile, "picsets")
+    assert code == 2 and "is a file, not a folder" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "--library", afile / "lib", "picsets")
+    assert code == 2 and "cannot make the library folder" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "--library", tmp_path / "a" / "b" / "lib", "picsets")
+    assert code == 0  # missing parents are made
+
+
+def test_low_level_failures_become_storage_errors(tmp_path, disk):
+    full = OSError(errno.ENOSPC, "No space left on device")
+    assert isinstance(storage_error(full, tmp_path / "x", "write"), StorageFull)
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"x" * 5000)
+    with pytest.raises(sqlite3.DatabaseError) as caught:
+        sqlite3.connect(garbage).execute("SELECT 1 FROM sqlite_master").fetchall()
+    error = storage_error(caught.value, garbage, "read", damaged="restore it")
+    assert isinstance(error, StorageDamaged)
+    assert str(error) == (f"cannot read {garbage}: it is damaged (file is not a database); "
+                          "restore it")
+    disk.read_only()
+    with pytest.raises(OSError) as caught:
+        (disk.path / "x").write_bytes(b"x")
+    error = storage_error(caught.value, disk.path / "x", "write")
+    assert isinstance(error, StorageReadOnly) and "browsing and searching work" in str(error)
+    assert storage_error(ValueError("bug"), tmp_path, "write") is None
+
+
+def test_a_locked_database_says_who_to_wait_for(tmp_path):
+    path = tmp_path / "locked.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(sqlite3.OperationalError) as caught:
+            sqlite3.connect(path, timeout=0).execute("SELECT * FROM t").fetchall()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    error = storage_error(caught.value, path, "read")
+    assert type(error) is StorageError
+    assert str(error) == (f"cannot read {path}: it is locked (database is locked); another "
+                          "program holds it: wait for it to finish (or close it) and try again")
