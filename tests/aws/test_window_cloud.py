@@ -104,7 +104,8 @@ def test_the_window_opens_on_the_cloud_given_on_the_command_line(qtbot, qt_setti
     seen = {}
 
     def exec_app(app):
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        window = next(w for w in QApplication.topLevelWidgets()
+                      if isinstance(w, MainWindow) and w.isVisible())
         qtbot.waitUntil(lambda: window.cloud_backend is not None, timeout=30_000)
         seen["endpoint"] = window.cloud_backend.home.endpoint_url
         window.tree.setCurrentIndex(window.sources.indexFromItem(window.sources.cloud))

@@ -123,7 +123,8 @@ def test_command_line_options_hold_for_the_window_session_only(qtbot, tmp_path, 
     seen = {}
 
     def exec_app(app):
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        window = next(w for w in QApplication.topLevelWidgets()
+                      if isinstance(w, MainWindow) and w.isVisible())
         seen["options"] = window.settings.cloud_options()
         qtbot.waitUntil(lambda: any(t.startswith("finpics cloud:")
                                     for t in window.messages.texts()), timeout=30_000)
