@@ -1,8 +1,8 @@
 """Publishing photos as a picset: the decisions the window and the command line share.
 
 - **Which picset.** Photos published before from the same sources go on into the same picset
-  (while it exists): publishing a folder again adds what is new, it never makes a second picset
-  of the same photos. An interrupted job of the same sources (and picset, if one is named) is
+  (while it exists, or while that job runs): publishing a folder again, even twice at once, adds
+  what is new, it never makes a second picset of the same photos. An interrupted job of the same sources (and picset, if one is named) is
   resumed: only what is missing is sent. Otherwise a *new* picset -- the next ordering number
   and the folder's name -- numbered when the job starts, atomically with the other jobs
   publishing into the same place. The window's *New picset* dialog shows this proposal and the
@@ -76,8 +76,8 @@ def plan_publish(backend: Backend, journal: Journal, sources: Iterable[Path], *,
         check_new_picset_id(picset, picset_ids(backend))
         return PublishPlan(sources, picset, on_conflict or FAIL)
     last = journal.last_job(target, sources)
-    if last is not None and not journal.is_live(last.id) and backend.tables.get_pics_item(
-            PICSET_ROOT, last.picset) is not None:
+    if last is not None and (journal.is_live(last.id) or backend.tables.get_pics_item(
+            PICSET_ROOT, last.picset) is not None):  # publishing now, or published before
         return PublishPlan(sources, last.picset, on_conflict or FAIL, reused=True)
     return PublishPlan(sources, NewPicset(folder_name(sources)), on_conflict or FAIL)
 
