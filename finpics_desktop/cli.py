@@ -9,12 +9,14 @@ import logging
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 
-from finpics_desktop import __version__
+from finpics_desktop import __version__, desktop_entry
 from finpics_desktop.app.albums import check_writable, open_album
 from finpics_desktop.app.browse import list_photos, list_picsets
 from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.notes import older_faces_note
 from finpics_desktop.app.options import Options
 from finpics_desktop.app.publish import Publishing, plan_publish
 from finpics_desktop.cli_args import (
@@ -40,6 +42,7 @@ from finpics_desktop.domain.matches import error_payload, to_payload
 from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline.check import check
 from finpics_desktop.pipeline.journal import journal_for, target_of
+from finpics_desktop.pipeline.reindex import reindex
 from finpics_desktop.pipeline.upload import CONFLICT_CHOICES, FAILED, plan_files
 from finpics_desktop.ports import Processing
 
@@ -64,9 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "or $FINPICS_THRESHOLD)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="log what happens (and the details of an unexpected error)")
+    parser.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)  # packaging
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_aws_options(parser)
     add_cloud_commands(sub)
+    desktop_entry.add_command(sub)
 
     up = sub.add_parser("upload", help="publish a folder of photos as a picset")
     up.add_argument("folder", type=Path, help="folder (or photo file) to publish")
@@ -95,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help="fix every problem found; a damaged library database is moved aside "
                     "and rebuilt from the originals and thumbnails")
     ck.add_argument("--json", action="store_true", help="machine-readable output")
+
+    ri = sub.add_parser("reindex", help="index the faces of photos again with the current face "
+                        "engine (photos an older version of the app indexed)")
+    ri.add_argument("--picset", metavar="ID", help="only this picset (default: the library)")
+    ri.add_argument("--json", action="store_true", help="machine-readable report")
 
     se = sub.add_parser("search", help="every other photo of the person with this face (exit "
                         "code 3 if there is none)")
@@ -156,6 +166,9 @@ def _upload(backend, args, journal) -> int:
     for result in report.with_status(FAILED):
         print(f"FAILED {result.line()}", file=sys.stderr)
     print(report.summary(), file=sys.stderr)
+    if report.stopped:  # storage that cannot be written: what is wrong and what to do
+        print(f"finpics-desktop: {report.stopped}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -198,6 +211,24 @@ def cmd_photos(backend, args) -> int:
     return EXIT_OK
 
 
+def cmd_reindex(backend, args) -> int:
+    cancel = threading.Event()
+
+    def progress(change, finished, total):
+        failed = "FAILED " if change.error else ""
+        print(f"[{finished}/{total}] {failed}{change.line()}", file=sys.stderr)
+
+    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())  # Ctrl+C: clean stop
+    try:
+        report = reindex(backend, args.picset, progress, cancel)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if args.json:
+        _print_json(report.as_json())
+    print(report.summary(), file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
 def cmd_search(backend, args) -> int:
     try:
         matches = backend.search(args.faceid)
@@ -218,16 +249,18 @@ def cmd_search(backend, args) -> int:
 
 
 COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
-            "search": cmd_search, "check": cmd_check}
+            "search": cmd_search, "check": cmd_check, "reindex": cmd_reindex}
+NO_BACKEND_COMMANDS = {**CLOUD_COMMANDS, desktop_entry.COMMAND:
+                       lambda args, _options: desktop_entry.cmd_install_desktop_entry(args)}
 
 
-def launch_window(options: Options) -> int:
+def launch_window(options: Options, smoke: bool = False) -> int:
     try:
         from finpics_desktop.ui.app import run
     except ImportError:
         build_parser().print_help()
         return 0
-    return run(options)
+    return run(options, smoke=smoke)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -258,15 +291,18 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args) -> int:
     options = options_from(args)
     if args.command is None:
-        return launch_window(options)
+        return launch_window(options, args.smoke)
     check_arguments(args)
-    if args.command in CLOUD_COMMANDS:
-        return CLOUD_COMMANDS[args.command](args, options)
+    if args.command in NO_BACKEND_COMMANDS:
+        return NO_BACKEND_COMMANDS[args.command](args, options)
     try:
         backend = _open(args, options)
     except FinpicsError as e:  # the command cannot start: bad settings or unusable storage
         print(f"finpics-desktop: {describe_error(e)}", file=sys.stderr)
         return EXIT_USAGE
+    note = older_faces_note(backend) if args.command != "reindex" else None
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     try:
         return COMMANDS[args.command](backend, args)
     finally:

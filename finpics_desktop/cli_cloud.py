@@ -50,8 +50,8 @@ def add_cloud_commands(sub) -> None:
                         "endpoint given with --endpoint-url)")
     de.add_argument("--stack", default="finpics", help="CloudFormation stack name")
     de.add_argument("--template", type=Path, help="CloudFormation template "
-                    "(default: packaging/cloudformation.yaml)")
-    de.add_argument("--zip", type=Path, help="use this functions' zip instead of building one")
+                    "(default: the one shipped with finpics-desktop)")
+    de.add_argument("--zip", type=Path, help="use this functions' zip instead of the shipped one")
     de.add_argument("--runtime", default="python3.12", help="Lambda runtime (python3.X)")
     de.add_argument("--architecture", default="x86_64", choices=("x86_64", "arm64"))
     de.add_argument("--json", action="store_true", help="print the outputs as JSON")
@@ -65,6 +65,9 @@ def add_cloud_commands(sub) -> None:
     lc.add_argument("--port", type=int, default=LOCAL_CLOUD_PORT)
     lc.add_argument("--no-deploy", action="store_true",
                     help="start empty instead of deploying the finpics stack into it")
+    lc.add_argument("--enforce-iam", action="store_true",
+                    help="check every call against the deployed IAM policies, as AWS does "
+                    "(the printed admin keys may do everything)")
 
     ak = sub.add_parser("aws-keys", help="store an AWS access key pair in the OS keyring")
     ak.add_argument("--account", default="default", metavar="NAME",
@@ -80,7 +83,7 @@ def _print_site(result, stream=None) -> None:
 
 
 def cmd_deploy(args, options: Options) -> int:
-    from finpics_desktop.backends.aws.bundle import build_zip
+    from finpics_desktop.backends.aws.bundle import functions_zip
     from finpics_desktop.backends.aws.deploy import deploy
 
     clients = cloud_clients(options.cloud)
@@ -88,8 +91,7 @@ def cmd_deploy(args, options: Options) -> int:
     with tempfile.TemporaryDirectory(prefix="finpics-") as tmp:
         bundle = args.zip
         if bundle is None and clients.settings.endpoint_url:  # the local stack runs the code
-            bundle = build_zip(Path(tmp) / "finpics-lambda.zip", args.runtime,
-                               args.architecture, dependencies=False)
+            bundle = functions_zip(Path(tmp), args.runtime, args.architecture, code_only=True)
         result = deploy(clients, names, stack=args.stack, template=args.template, bundle=bundle,
                         runtime=args.runtime, architecture=args.architecture,
                         progress=lambda line: print(line, file=sys.stderr))
@@ -113,13 +115,25 @@ def cmd_reprocess(args, options: Options) -> int:
     return 0
 
 
+def _local_cloud_class():
+    """``LocalCloud``, or the one line saying how to install the extra it needs."""
+    try:
+        from finpics_desktop.localcloud import LocalCloud
+    except ModuleNotFoundError as e:
+        if e.name is None or e.name.startswith("finpics_desktop"):
+            raise
+        raise FinpicsError(f"the local cloud needs the localcloud extra ({e.name} is missing): "
+                           "pip install 'finpics-desktop[localcloud]'") from None
+    return LocalCloud
+
+
 def cmd_local_cloud(args, options: Options) -> int:
-    from finpics_desktop.backends.aws.bundle import build_zip
+    from finpics_desktop.backends.aws.bundle import functions_zip
     from finpics_desktop.backends.aws.deploy import deploy
     from finpics_desktop.backends.aws.session import Clients
-    from finpics_desktop.localcloud import LocalCloud
 
-    cloud = LocalCloud(host=args.host, port=args.port, region=args.region or "us-east-1")
+    cloud = _local_cloud_class()(host=args.host, port=args.port,
+                                 region=args.region or "us-east-1")
     try:
         cloud.start()
     except OSError as e:
@@ -128,9 +142,11 @@ def cmd_local_cloud(args, options: Options) -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
+        if args.enforce_iam:
+            cloud.enforce_iam()
         if not args.no_deploy:
             with tempfile.TemporaryDirectory(prefix="finpics-") as tmp:
-                bundle = build_zip(Path(tmp) / "finpics-lambda.zip", dependencies=False)
+                bundle = functions_zip(Path(tmp), code_only=True)
                 result = deploy(Clients(cloud.settings()), options.cloud.resolved_names(),
                                 bundle=bundle,
                                 progress=lambda line: print(line, file=sys.stderr))
@@ -140,6 +156,9 @@ def cmd_local_cloud(args, options: Options) -> int:
         print("use it with:\n  AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} finpics-desktop "
               "--backend aws --endpoint-url {} picsets".format(
                   keys["access_key_id"], keys["secret_access_key"], cloud.url), file=sys.stderr)
+        if args.enforce_iam:
+            print("IAM is enforced: every call is checked against the deployed policies; the "
+                  "keys above are an administrator's", file=sys.stderr)
         print("Ctrl-C stops it (its data is kept only while it runs)", file=sys.stderr)
         print(cloud.url, flush=True)
         stop.wait()

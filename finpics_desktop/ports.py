@@ -1,12 +1,12 @@
 """The three ports the pipeline works against, plus the Backend that bundles them.
 
 Each port has an AWS adapter (S3, DynamoDB, Rekognition) and a local one (folders, SQLite, the
-dlib face engine). Their semantics follow the AWS services, so the adapters stay thin.
+YuNet + SFace face engine). Their semantics follow the AWS services, so the adapters stay thin.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -36,6 +36,10 @@ class ObjectStore(Protocol):
 
     def get(self, bucket: str, key: str) -> bytes:
         """The object's bytes; :class:`~finpics_desktop.domain.errors.NotFound` if absent."""
+
+    def get_tagged(self, bucket: str, key: str) -> tuple[bytes, str]:
+        """The object's bytes and the etag of exactly those bytes (as :meth:`head` gives it):
+        it differs from the etag of any other content written since."""
 
     def put(
         self, bucket: str, key: str, data: bytes, content_type: str,
@@ -72,6 +76,11 @@ class Tables(Protocol):
         """Every item of one partition in sort-key order (paginated by the adapter)."""
 
     def put_pics_item(self, item: Item) -> None: ...
+
+    def put_pics_item_if_unchanged(self, item: Item, previous: Item | None) -> bool:
+        """Put ``item`` only if the stored item with its key is still ``previous`` (None: no
+        item), told apart by :func:`~finpics_desktop.domain.items.run_mark`; else write nothing
+        and return False. One atomic step (a DynamoDB condition expression)."""
 
     def set_picset_cover_if_absent(self, picset: str, pic: str) -> bool:
         """Make sure the picset item exists; set ``pic`` only if it has none
@@ -112,6 +121,27 @@ class FaceIndex(Protocol):
 
     def list_faces(self) -> Iterator[dict]:
         """Every face of the collection (``FaceId``, ``ImageId``, ``ExternalImageId``...)."""
+
+
+class VersionedFaceIndex(FaceIndex, Protocol):
+    """A face index whose engine can change under a library (the local one): each face keeps
+    the ``FaceModelVersion`` of the engine that indexed it, and a photo can be indexed again
+    keeping its ids (``finpics-desktop reindex``). Rekognition's collections have one version."""
+
+    @property
+    def model_version(self) -> str:
+        """The ``FaceModelVersion`` of the faces indexed from now on."""
+
+    def index_faces(self, bucket: str, key: str, data: bytes, external_image_id: str,
+                    reuse: Sequence[dict] = ()) -> dict:
+        """IndexFaces; ``reuse`` holds the photo's previous ``Face`` records: a new face whose
+        box overlaps one of theirs keeps its FaceId, and the photo keeps its ImageId."""
+
+    def outdated_faces(self) -> dict[str, int]:
+        """``{FaceModelVersion: count}`` of the faces indexed by other (older) engines."""
+
+    def notice_once(self, topic: str) -> bool:
+        """True the first time it is asked about ``topic`` in this library, then False."""
 
 
 class Processing(Enum):

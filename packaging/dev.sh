@@ -9,8 +9,8 @@ ROOT=$PWD
 VENV=${FINPICS_VENV:-$ROOT/.venv}
 PY=${PYTHON:-python3}
 
-# System libraries Qt needs (offscreen and X11/Wayland), and venv support.
-DEB_PACKAGES="python3-venv libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
+# System libraries Qt needs (offscreen and X11/Wayland), venv support, binutils (PyInstaller).
+DEB_PACKAGES="python3-venv binutils libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
   libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libglib2.0-0 fonts-dejavu-core"
 

@@ -18,6 +18,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Nothing a test runs may write into the real user folders (the upload journal of a cloud
 # upload, a default library, caches): the platform's user dirs point into a temp folder.
 _USER_DIRS = Path(tempfile.mkdtemp(prefix="finpics-tests-userdirs-"))
+# ... except pip's cache: the packaging tests build and install wheels with the user's pip.
+os.environ.setdefault("PIP_CACHE_DIR", str(Path(os.environ.get("XDG_CACHE_HOME")
+                                                or Path.home() / ".cache") / "pip"))
 for _var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
     os.environ[_var] = str(_USER_DIRS / _var.lower())
 

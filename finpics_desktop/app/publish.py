@@ -1,11 +1,12 @@
 """Publishing photos as a picset: the decisions the window and the command line share.
 
 - **Which picset.** Photos published before from the same sources go on into the same picset
-  (while it exists, or while that job runs): publishing a folder again, even twice at once, adds
-  what is new, it never makes a second picset of the same photos. An interrupted job of the same sources (and picset, if one is named) is
-  resumed: only what is missing is sent. Otherwise a *new* picset -- the next ordering number
-  and the folder's name -- numbered when the job starts, atomically with the other jobs
-  publishing into the same place. The window's *New picset* dialog shows this proposal and the
+  (while it exists, or while that job runs): publishing a folder again, even twice at once,
+  adds what is new, it never makes a second picset of the same photos. An interrupted job of
+  the same sources (and picset, if one is named) is resumed: only what is missing is sent.
+  Otherwise a *new* picset -- the next ordering number and the folder's name -- numbered when
+  the job starts, atomically with the other jobs publishing into the same place. The window's
+  *New picset* dialog shows this proposal and the
   curator may change it; the command line takes ``--picset``/``--no-resume``.
 - **A name taken by a different photo.** ``fail`` (the default: the photo is reported, nothing
   is overwritten), ``replace``, or ``rename`` (``name-2.jpg``); a resumed job keeps its choice.

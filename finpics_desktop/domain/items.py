@@ -46,6 +46,33 @@ def image_ids(index_response: dict | None) -> set[str]:
     return {r["Face"]["ImageId"] for r in (index_response or {}).get("FaceRecords") or []}
 
 
+def run_mark(item: Item | None) -> str | None:
+    """What tells the photo items written by two processing runs apart: None for no item, the
+    first FaceId (IndexFaces gives new face ids on every call), ``""`` for an item without faces.
+
+    The contract's photo item has no room for a version attribute; this is the one a
+    conditional write compares (``Tables.put_pics_item_if_unchanged``)."""
+    if item is None:
+        return None
+    ids = face_ids(item.get("data"))
+    return ids[0] if ids else ""
+
+
+def same_faces(a: Item | None, b: Item | None) -> bool:
+    """Whether two photo items say the same of the photo, their face and image ids aside (two
+    runs on the same content)."""
+    def strip(item: Item | None):
+        if item is None:
+            return None
+        data = dict(item.get("data") or {})
+        data["FaceRecords"] = [
+            {**r, "Face": {k: v for k, v in r["Face"].items() if k not in ("FaceId", "ImageId")}}
+            for r in data.get("FaceRecords") or []]
+        return {**item, "data": data}
+
+    return strip(a) == strip(b)
+
+
 # -- shape checks: used by tests, by ``check`` and by adapters to refuse bad writes -------------
 
 

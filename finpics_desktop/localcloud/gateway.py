@@ -27,6 +27,10 @@ JSON_11 = "application/x-amz-json-1.1"
 EXPOSED = ("ETag, Content-Length, Content-Type, Date, x-amz-request-id, x-amz-id-2, "
            "x-amzn-RequestId, x-amzn-ErrorType, x-amz-function-error, x-amz-log-result, "
            "x-amz-executed-version, x-amz-version-id, x-amz-meta-sha256")
+# moto checks a write's condition, then writes: DynamoDB does both as one step, so the gateway
+# runs these one at a time (a condition is then never checked against a state being replaced)
+DYNAMODB_WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
+                             "TransactWriteItems"})
 STATUS = {200: "200 OK", 202: "202 Accepted", 204: "204 No Content", 400: "400 Bad Request",
           403: "403 Forbidden", 404: "404 Not Found", 500: "500 Internal Server Error"}
 
@@ -67,6 +71,7 @@ class Gateway:
         self.rekognition: LocalRekognition | None = None
         self.runner: FunctionRunner | None = None
         self._lock = threading.Lock()
+        self._writes = threading.Lock()
         self.calls: Counter[tuple[str, str]] = Counter()
         self.unprocessed_batches = 0  # BatchGetItem answers to cut in half (UnprocessedKeys)
 
@@ -120,6 +125,9 @@ class Gateway:
                     and k.lower() != "vary"]
             return start_response(status, kept + cors, exc_info)
 
+        if target.startswith("DynamoDB_") and operation in DYNAMODB_WRITES:
+            with self._writes:
+                return self._json_errors(environ, start)
         if target:
             return self._json_errors(environ, start)
         return self.moto_app(environ, start)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from finpics_desktop.backends.local.db import Database
-from finpics_desktop.backends.local.engine import MODEL_VERSION, FaceEngine
+from finpics_desktop.backends.local.engine import FaceEngine
 from finpics_desktop.backends.local.faces import LocalFaceIndex
 from finpics_desktop.domain.errors import FinpicsError, NotFound
 
@@ -71,7 +71,7 @@ class LocalRekognition:
                                    f"The collection id: {collection} already exists")
         with self.db.transaction() as db:
             db.execute("INSERT OR IGNORE INTO collections VALUES (?, 0)", (collection,))
-        return {"StatusCode": 200, "FaceModelVersion": MODEL_VERSION,
+        return {"StatusCode": 200, "FaceModelVersion": self.engine.model_version,
                 "CollectionArn": f"aws:rekognition:local:collection/{collection}"}
 
     def op_DeleteCollection(self, request: dict) -> dict:
@@ -86,13 +86,14 @@ class LocalRekognition:
 
     def op_ListCollections(self, request: dict) -> dict:
         names = [r[0] for r in self.db.query("SELECT name FROM collections ORDER BY name")]
-        return {"CollectionIds": names, "FaceModelVersions": [MODEL_VERSION] * len(names)}
+        return {"CollectionIds": names,
+                "FaceModelVersions": [self.engine.model_version] * len(names)}
 
     def op_DescribeCollection(self, request: dict) -> dict:
         index = self._index(request)
         count = self.db.query("SELECT COUNT(*) FROM faces WHERE collection = ?",
                               (index.collection,))[0][0]
-        return {"FaceCount": count, "FaceModelVersion": MODEL_VERSION,
+        return {"FaceCount": count, "FaceModelVersion": self.engine.model_version,
                 "CollectionARN": f"aws:rekognition:local:collection/{index.collection}"}
 
     # -- faces -----------------------------------------------------------------------------
@@ -136,7 +137,7 @@ class LocalRekognition:
             raise RekognitionError("InvalidParameterException",
                                    f"face id {face_id} was not found in the collection") from e
         return {"SearchedFaceId": face_id, "FaceMatches": matches,
-                "FaceModelVersion": MODEL_VERSION}
+                "FaceModelVersion": self.engine.model_version}
 
     def op_DeleteFaces(self, request: dict) -> dict:
         index = self._index(request)
@@ -157,7 +158,7 @@ class LocalRekognition:
                 break
             if n >= start:
                 faces.append(face)
-        response = {"Faces": faces[:size], "FaceModelVersion": MODEL_VERSION}
+        response = {"Faces": faces[:size], "FaceModelVersion": self.engine.model_version}
         if len(faces) > size:
             response["NextToken"] = str(start + size)
         return response

@@ -4,6 +4,7 @@ Pillow's draft mode, apply EXIF orientation, make thumbnails. Never writes the o
 from __future__ import annotations
 
 import io
+import math
 import re
 import warnings
 import zlib
@@ -167,14 +168,20 @@ def _to_display_mode(im: Image.Image, keep_alpha: bool) -> Image.Image:
     return im.convert("RGB")
 
 
-def decode_upright(data: bytes, name: str, max_side: int) -> tuple[Image.Image, ImageInfo]:
-    """The upright picture in 8-bit RGB, its long side at most ``max_side`` (draft-decoded)."""
+def decode_upright(data: bytes, name: str, max_side: int,
+                   reduce: bool = True) -> tuple[Image.Image, ImageInfo]:
+    """The upright picture in 8-bit RGB, its long side at most ``max_side`` (draft-decoded).
+    ``reduce=False``: only what the JPEG decoder's reduction gives, at least ``max_side`` (for
+    callers that resize it themselves, or use the extra pixels)."""
     im, info = open_image(data, name)
-    if info.format == "JPEG":
-        im.draft("RGB", (max_side, max_side))
+    scale = max_side / max(info.width, info.height)
+    if info.format == "JPEG" and scale < 1:
+        # the target's own aspect: Pillow picks the largest DCT reduction that keeps both sides
+        # at least this big (a square box would keep a 4:3 photo at full size)
+        im.draft("RGB", (math.ceil(info.width * scale), math.ceil(info.height * scale)))
     _load(im)
     im = _to_display_mode(im, keep_alpha=False).convert("RGB")
-    if max(im.size) > max_side:
+    if reduce and max(im.size) > max_side:
         im.thumbnail((max_side, max_side), Image.Resampling.BILINEAR, reducing_gap=None)
     return upright(im, info.orientation), info
 

@@ -270,11 +270,13 @@ class Journal:
         self._set_live(job_id, True)
 
     def finish_job(self, job_id: int, state: str = FINISHED, summary: str = "") -> None:
-        with self._tx() as db:
-            db.execute("UPDATE jobs SET state = ?, updated = ?, summary = ? WHERE id = ?",
-                       (state, time.time(), summary, job_id))
-            db.execute("DELETE FROM claims WHERE job_id = ?", (job_id,))
-        self._set_live(job_id, False)
+        try:
+            with self._tx() as db:
+                db.execute("UPDATE jobs SET state = ?, updated = ?, summary = ? WHERE id = ?",
+                           (state, time.time(), summary, job_id))
+                db.execute("DELETE FROM claims WHERE job_id = ?", (job_id,))
+        finally:  # not recorded (a full disk): still over in this process, and resumable
+            self._set_live(job_id, False)
 
     def abandon(self, job_id: int) -> None:
         """The user declined to resume: the job is no longer offered."""

@@ -39,6 +39,7 @@ class UploadReport:
     job_id: int | None = None
     retries: int = 0  # transient backend failures retried during the job
     swept: int = 0  # stray faces (of a killed run or a lost IndexFaces answer) removed
+    stopped: str = ""  # why the job stopped before its end (storage that cannot be written)
 
     def with_status(self, status: str) -> list[FileResult]:
         return [r for r in self.results if r.status == status]

@@ -1,4 +1,5 @@
-"""``process_new_image``: the six steps the contract gives for a new original."""
+"""``process_new_image``: the six steps the contract gives for a new original, safe when the
+same object is processed twice at once (S3 delivers events at least once)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ import hashlib
 import logging
 
 from finpics_desktop.domain import items
-from finpics_desktop.domain.keys import parse_key
+from finpics_desktop.domain.errors import BackendError, NotFound, UnsupportedImage
+from finpics_desktop.domain.keys import PhotoKey, parse_key
 from finpics_desktop.domain.names import Names
 from finpics_desktop.pipeline.images import make_thumbnail
 from finpics_desktop.ports import FaceIndex, ObjectStore, Tables
 
 log = logging.getLogger(__name__)
+
+ROUNDS = 25  # conditional writes one run tries; each failure means another run's write won
 
 
 def external_image_id(key: str) -> str:
@@ -26,32 +30,94 @@ def process_new_image(
     store: ObjectStore, tables: Tables, faces: FaceIndex, names: Names, bucket: str, key: str
 ) -> items.Item:
     """Process one original: thumbnail, picset entry and cover, IndexFaces, both table items.
+    Returns the photo item stored when it ends.
 
-    Idempotent: processing the same object again replaces its faces (the old ones are deleted
-    after the new item is written) and writes the same items. Returns the photo item.
+    Idempotent, also when runs of the same object overlap (a duplicate event, a re-upload
+    racing the first): they end as one run would have, the photo item, its image item and the
+    faces of the collection in agreement, the content read last winning. The photo item is put
+    only if it is still the one read before the content (a conditional write); the run whose
+    write wins deletes the faces and image item of the item it replaced, a run that loses
+    deletes its own (or, if its content is still the object's and says something else, tries
+    again over the winner's item).
     Raises InvalidName/UnsupportedImage for keys or content that cannot be processed; nothing
     is written then.
     """
     photo = parse_key(key)
-    data = store.get(bucket, key)
+    previous = tables.get_pics_item(photo.picset, photo.name)  # before the content: see _commit
+    data, etag = store.get_tagged(bucket, key)
     thumb = make_thumbnail(data, photo.name)  # 1-2: refuses bad content before any write
     store.put(names.thumbs_bucket, key, thumb.data, thumb.content_type)
     tables.set_picset_cover_if_absent(photo.picset, photo.name)  # 3
 
-    previous = tables.get_pics_item(photo.picset, photo.name)
     response = faces.index_faces(bucket, key, data, external_image_id(key))  # 4
-    photo_item = items.photo_item(photo, response)
-    tables.put_pics_item(photo_item)  # 5
     image_item = items.image_item(photo, response)
-    if image_item is not None:  # 6
-        tables.put_image_item(image_item)
-
-    # re-processing: drop what the previous run indexed, only now that the new item is in place
-    if previous is not None:
-        old_faces = set(items.face_ids(previous.get("data"))) - set(items.face_ids(response))
-        if old_faces:
-            faces.delete_faces(sorted(old_faces))
-        for old_image in items.image_ids(previous.get("data")) - items.image_ids(response):
-            tables.delete_image_item(old_image)
+    if image_item is not None:  # 6, before 5: the photo item never names a missing image item,
+        tables.put_image_item(image_item)  # and a later run's write cannot come before this one
+    stored = _commit(store, tables, faces, bucket, photo, etag,
+                     items.photo_item(photo, response), previous)  # 5
+    _settle_thumbnail(store, names, bucket, photo, etag)
     log.info("processed %s: %d face(s)", key, len(response.get("FaceRecords", [])))
-    return photo_item
+    return stored
+
+
+def _commit(store: ObjectStore, tables: Tables, faces: FaceIndex, bucket: str, photo: PhotoKey,
+            etag: str, item: items.Item, previous: items.Item | None) -> items.Item:
+    """Put ``item`` over ``previous``; on losing to another run, settle who wins.
+
+    ``previous`` is always read before the content is checked (first the read of the content
+    itself, later a head): if the write over it then succeeds, the item did not change in
+    between, so no run that read newer content had written yet, and any that writes later
+    wins over this one."""
+    for _ in range(ROUNDS):
+        if tables.put_pics_item_if_unchanged(item, previous):
+            _drop(tables, faces, previous, kept=item)
+            return item
+        current = tables.get_pics_item(photo.picset, photo.name)
+        # replaced by another run (which drops it too), or by this one's write whose answer
+        # was lost and whose retry was refused (then the current item is this run's)
+        _drop(tables, faces, previous, kept=current)
+        previous = current
+        if items.same_faces(current, item) or not _current(store, bucket, photo, etag):
+            # the item says what this run's would (a duplicate), or newer content has its run
+            _drop(tables, faces, item, kept=current)
+            return current if current is not None else item
+    _drop(tables, faces, item, kept=previous)
+    raise BackendError(f"{photo.key}: its item kept changing while it was processed "
+                       f"({ROUNDS} tries); process it again")
+
+
+def _drop(tables: Tables, faces: FaceIndex, gone: items.Item | None,
+          kept: items.Item | None) -> None:
+    """Delete what ``gone`` indexed that ``kept`` (the item now stored) does not list."""
+    if gone is None:
+        return
+    kept_data = (kept or {}).get("data")
+    old_faces = set(items.face_ids(gone.get("data"))) - set(items.face_ids(kept_data))
+    if old_faces:
+        faces.delete_faces(sorted(old_faces))
+    for old_image in items.image_ids(gone.get("data")) - items.image_ids(kept_data):
+        tables.delete_image_item(old_image)
+
+
+def _current(store: ObjectStore, bucket: str, photo: PhotoKey, etag: str) -> bool:
+    info = store.head(bucket, photo.key)
+    return info is not None and info.etag == etag
+
+
+def _settle_thumbnail(store: ObjectStore, names: Names, bucket: str, photo: PhotoKey,
+                      etag: str) -> None:
+    """The thumbnail put by this run may land after the one of a run that read newer content:
+    while the original is not the content the thumbnail was last made from, make it again.
+    (Whichever put lands last, its run then sees the original unchanged, or makes it again.)"""
+    for _ in range(ROUNDS):
+        if _current(store, bucket, photo, etag):
+            return
+        try:
+            data, now = store.get_tagged(bucket, photo.key)
+            if now == etag:  # the same content (the etag ``head`` gives is the writer's claim)
+                return
+            thumb = make_thumbnail(data, photo.name)
+        except (UnsupportedImage, NotFound):  # its own run reports it
+            return
+        store.put(names.thumbs_bucket, photo.key, thumb.data, thumb.content_type)
+        etag = now

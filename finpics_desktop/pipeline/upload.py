@@ -22,7 +22,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.domain.errors import (
+    FinpicsError,
+    StorageError,
+    StorageFull,
+    StorageReadOnly,
+)
 from finpics_desktop.domain.names import Names
 from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id, validate_picset_id
 from finpics_desktop.pipeline import journal as jr
@@ -47,6 +52,9 @@ log = logging.getLogger(__name__)
 CONFLICT_CHOICES = ("fail", "replace", "rename")
 _JOURNAL_STATE = {DONE: jr.PROCESSED, FAILED: jr.FAILED, SKIPPED: jr.SKIPPED,
                   CANCELLED: jr.CANCELLED}
+
+
+_SHORT = {StorageFull: "the disk is full", StorageReadOnly: "the storage is read-only"}
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,8 @@ class Publisher:
         self.target = target or f"store:{id(store)}"
         self.budget = budget or BUDGET  # bytes of photo files held in memory at once
         self.cancel_event = threading.Event()
+        self.stopped: StorageError | None = None
+        self._stop_lock = threading.Lock()
         self.job_id: int | None = None
 
     @classmethod
@@ -107,6 +117,14 @@ class Publisher:
 
     def cancel(self) -> None:
         self.cancel_event.set()
+
+    def stop(self, error: StorageError) -> str:
+        """Storage that cannot be written (a full disk...): the photos not begun are not sent,
+        the job ends resumable with ``error`` as its last word; the reason, in short."""
+        with self._stop_lock:
+            self.stopped = self.stopped or error
+        self.cancel_event.set()
+        return _SHORT.get(type(self.stopped), "the storage cannot be written")
 
     def resume(self, job_id: int,
                on_result: Callable[[FileResult, int, int], None] | None = None) -> UploadReport:
@@ -140,6 +158,7 @@ class Publisher:
         :class:`NewPicset` is numbered then), ``on_result(result, finished, total)`` (from
         worker threads) as each photo ends. Cancelling lets the photos under way finish,
         whole."""
+        self.stopped = None
         if isinstance(picset, str):
             validate_picset_id(picset)
         sources = [Path(s) for s in sources]
@@ -176,14 +195,18 @@ class Publisher:
         def one(path: Path) -> FileResult:
             nonlocal finished
             if self.cancel_event.is_set():
-                result = FileResult(path, CANCELLED, "cancelled before it was sent")
+                result = FileResult(path, CANCELLED, "cancelled before it was sent" if (
+                    self.stopped is None) else f"not sent: {self.stop(self.stopped)}")
             else:
                 result = run.one(path)
             if self.journal is not None:
                 state = jr.PROCESSED if result.reason == ALREADY else _JOURNAL_STATE[
                     result.status]
-                self.journal.record(job_id, path, state,
-                                    reason=result.reason, key=result.key)
+                try:
+                    self.journal.record(job_id, path, state,
+                                        reason=result.reason, key=result.key)
+                except StorageError as e:  # resuming compares contents: nothing is lost
+                    self.stop(e)
             run.release(path, result)  # recorded first: the next job sees where it went
             with lock:
                 finished += 1
@@ -198,7 +221,11 @@ class Publisher:
             with ThreadPoolExecutor(self.workers, thread_name_prefix="publish") as pool:
                 run.find_duplicates(pool)
                 list(pool.map(one, photos))
-            report.swept = run.sweep_faces()
+            if self.stopped is None:  # else resuming sweeps
+                try:
+                    report.swept = run.sweep_faces()
+                except StorageError as e:
+                    self.stop(e)
             state = jr.CANCELLED if self.cancel_event.is_set() else jr.FINISHED
         finally:
             report.retries = self.retry.retries - retries_before
@@ -206,8 +233,12 @@ class Publisher:
             report.results.sort(
                 key=lambda r: (r.status == SKIPPED, order.get(r.path, -1), r.path.name))
             if self.journal is not None:
-                self.journal.finish_job(job_id, state, report.summary())
+                try:
+                    self.journal.finish_job(job_id, state, report.summary())
+                except StorageError as e:
+                    self.stop(e)
             claims.release_all()
+            report.stopped = str(self.stopped or "")
         return report
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from finpics_desktop.domain import items
-from finpics_desktop.domain.errors import FinpicsError, WriteConflict
+from finpics_desktop.domain.errors import FinpicsError, StorageError, WriteConflict
 from finpics_desktop.domain.keys import MAX_NAME_BYTES, PhotoKey, photo_key
 from finpics_desktop.pipeline import journal as jr
 from finpics_desktop.pipeline.claims import JobClaims, content_claim, key_claim
@@ -153,10 +153,12 @@ class JobRun:
     def one(self, path: Path) -> FileResult:
         try:
             return self._one(path)
+        except StorageError as e:  # the next photos would fail alike: the job stops
+            return FileResult(path, FAILED, f"not stored: {self.p.stop(e)}")
         except FinpicsError as e:
             return FileResult(path, FAILED, str(e))
         except Exception as e:  # a bug or an unexpected backend failure: report, go on
-            log.exception("publishing %s failed", path)
+            log.info("publishing %s failed", path, exc_info=True)  # the details, with -v
             return FileResult(path, FAILED, f"unexpected error: {type(e).__name__}: {e}")
 
     def _one(self, path: Path) -> FileResult:
@@ -248,8 +250,9 @@ class JobRun:
         except BaseException:
             try:
                 remove_photo(p.store, p.tables, p.faces, p.names, key)
-            except Exception:  # the sweep / check --repair clears what is left
-                log.exception("could not remove the half-published %s", key.key)
+            except Exception as e:  # the sweep / check --repair clears what is left
+                log.warning("could not remove the half-published %s (check --repair will): %s",
+                            key.key, e)
             raise
         return FileResult(path, DONE, renamed, key=key.key,
                           faces=len(item["data"].get("FaceRecords", [])))

@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -15,10 +15,10 @@ from finpics_desktop import __version__
 from finpics_desktop.app.albums import open_library_for_window
 from finpics_desktop.app.options import Options
 from finpics_desktop.compose import default_library
+from finpics_desktop.shipped import APP_ID, resource
 from finpics_desktop.ui.settings import AppSettings
 
 log = logging.getLogger(__name__)
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 
 
 def init_application(argv: list[str] | None = None) -> QApplication:
@@ -38,10 +38,19 @@ def init_application(argv: list[str] | None = None) -> QApplication:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(argv if argv is not None else sys.argv[:1])
-    icon = RESOURCES / "icons" / "finpics.svg"
-    if icon.is_file():
-        app.setWindowIcon(QIcon(str(icon)))
+    QGuiApplication.setDesktopFileName(APP_ID)  # Wayland and the docks find the menu entry
+    app.setWindowIcon(app_icon())
     return app
+
+
+def app_icon() -> QIcon:
+    """The app icon: the theme's (an installed desktop entry), else the shipped PNGs and SVG."""
+    shipped = QIcon()
+    hicolor = resource("icons", "hicolor")
+    for png in sorted(hicolor.glob(f"*/apps/{APP_ID}.png")):
+        shipped.addFile(str(png))
+    shipped.addFile(str(hicolor / "scalable" / "apps" / f"{APP_ID}.svg"))
+    return QIcon.fromTheme(APP_ID, shipped)
 
 
 def exec_app(app: QApplication) -> int:
@@ -49,10 +58,19 @@ def exec_app(app: QApplication) -> int:
     return app.exec()
 
 
-def run(options: Options | None = None) -> int:
+def _smoke_check(app: QApplication, window) -> None:
+    """``--smoke``: what the packaging tests check of an installed wheel or bundle."""
+    icon = "ok" if not app.windowIcon().isNull() else "missing"
+    print(f"{window.windowTitle()}: window shown on {app.platformName()}, icon {icon}",
+          flush=True)
+    window.close()
+
+
+def run(options: Options | None = None, smoke: bool = False) -> int:
     """The window on the local library; with ``--backend aws`` (or when Settings say so) the
     finpics cloud is shown as well. Every option given holds for this session, as for a
-    command: the library's, and the cloud's (unless saved in Settings)."""
+    command: the library's, and the cloud's (unless saved in Settings). ``smoke`` closes it
+    as soon as it is shown, after one line on stdout."""
     options = options or Options()
     app = init_application()
     settings = AppSettings.load().with_session(options)
@@ -64,6 +82,8 @@ def run(options: Options | None = None) -> int:
 
     window = MainWindow(opened, settings, default_library=library, library_problem=problem)
     window.show()
+    if smoke:
+        QTimer.singleShot(0, lambda: _smoke_check(app, window))
     code = exec_app(app)
     wait_all(120_000)
     if opened is not None:

@@ -21,15 +21,18 @@ from PySide6.QtWidgets import (
     QStackedWidget,
 )
 
+from finpics_desktop import __version__
 from finpics_desktop.app import navigation as pages
 from finpics_desktop.app.albums import open_cloud
 from finpics_desktop.app.browse import list_picsets
 from finpics_desktop.app.entries import FILE, Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.navigation import CLOUD, LIBRARY, Navigation
+from finpics_desktop.app.notes import older_faces_note
 from finpics_desktop.app.publish import PublishPlan
 from finpics_desktop.pipeline.thumbcache import ThumbCache
 from finpics_desktop.ports import Backend
+from finpics_desktop.ui.about import AboutDialog
 from finpics_desktop.ui.busy import BusyIndicator
 from finpics_desktop.ui.grid import GridModel, GridView
 from finpics_desktop.ui.navigation import PAGES, NavigationController
@@ -54,7 +57,7 @@ class MainWindow(QMainWindow):
         says why, in the Messages panel): the rest of the window still works."""
         super().__init__()
         self.setObjectName("finpicsMainWindow")
-        self.setWindowTitle("finpics")
+        self.setWindowTitle(f"finpics {__version__}")
         self.backend = backend
         self.settings = settings or AppSettings.load()
         self.default_library = default_library or (
@@ -94,6 +97,8 @@ class MainWindow(QMainWindow):
                          "searching work, publishing into it does not.", "info")
         else:
             self.publishing.offer_resume(backend)
+            run_task(lambda: older_faces_note(backend),  # faces of an older engine: said once
+                     lambda note: note and self.message(note[0].upper() + note[1:], "info"))
 
     def _build(self) -> None:
         self.sources = SourcesModel(self)
@@ -168,6 +173,7 @@ class MainWindow(QMainWindow):
         for dock in (self.info_dock, self.messages_dock, self.upload_dock):
             view.addAction(dock.toggleViewAction())
         self._action("&Keyboard shortcuts", ["F1"], self.on_shortcuts, help_)
+        self.about_action = self._action("&About finpics", [], self.on_about, help_)
 
     def _connect(self) -> None:
         """Every signal between the window's parts, in one place."""
@@ -283,6 +289,10 @@ class MainWindow(QMainWindow):
     def on_shortcuts(self) -> None:
         self.shortcuts_dialog = ShortcutsDialog(self.actions(), self)
         self.shortcuts_dialog.open()
+
+    def on_about(self) -> None:
+        self.about_dialog = AboutDialog(self)
+        self.about_dialog.open()
 
     def on_refresh(self) -> None:
         """F5: the place shown is listed again (and its picsets in the sources)."""

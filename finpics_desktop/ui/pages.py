@@ -80,6 +80,7 @@ class ViewerPage(QWidget):
 
     def show_entries(self, entries: list[Entry], index: int) -> None:
         self.entries = list(entries)
+        self.index = -1  # another list: its photo is shown even at the position shown before
         self.show_index(index)
 
     def step(self, delta: int) -> None:

@@ -10,7 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import boto3
+import pytest
+from botocore import UNSIGNED
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
 from finpics_desktop import cli
+from tests.cloud_process import local_cloud_process
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -68,3 +75,45 @@ def test_local_cloud_command_prints_its_url_and_stops_on_ctrl_c(tmp_path):
         _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert "identityPoolId" in err and f"--endpoint-url {url}" in err
+
+
+def test_local_cloud_enforcing_iam_checks_every_call_against_the_deployed_policies(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    command = [sys.executable, "-m", "finpics_desktop", "local-cloud", "--port", "0",
+               "--enforce-iam"]
+    with local_cloud_process(command, cwd=tmp_path, env=env) as cloud:
+        log = "\n".join(cloud.log)
+        pool = re.search(r"identityPoolId +(\S+)", log)[1]
+
+        def cli_with(key_id, secret):
+            return subprocess.run(
+                [sys.executable, "-m", "finpics_desktop", "--backend", "aws", "--endpoint-url",
+                 cloud.url, "picsets", "--json"], capture_output=True, text=True, cwd=tmp_path,
+                env={**env, "AWS_ACCESS_KEY_ID": key_id, "AWS_SECRET_ACCESS_KEY": secret})
+
+        admin = cli_with(cloud.access_key_id, cloud.secret_access_key)  # the printed keys
+        nobody = cli_with("AKIANOTAKEY000000000", "not-a-secret")
+        # the public site: the identity pool's unauthenticated role, as the deployed policy says
+        unsigned = Config(signature_version=UNSIGNED, region_name="us-east-1")
+        cognito = boto3.client("cognito-identity", endpoint_url=cloud.url, config=unsigned)
+        identity = cognito.get_id(IdentityPoolId=pool)["IdentityId"]
+        creds = cognito.get_credentials_for_identity(IdentityId=identity)["Credentials"]
+        site = boto3.Session(aws_access_key_id=creds["AccessKeyId"],
+                             aws_secret_access_key=creds["SecretKey"],
+                             aws_session_token=creds["SessionToken"], region_name="us-east-1")
+        db = site.client("dynamodb", endpoint_url=cloud.url,
+                         config=Config(retries={"max_attempts": 1}))
+        listed = db.query(TableName="pics", KeyConditionExpression="primarykey = :k",
+                          ExpressionAttributeValues={":k": {"S": "/"}})
+        with pytest.raises(ClientError) as refused:
+            db.put_item(TableName="pics", Item={"primarykey": {"S": "/"},
+                                                "sortkey": {"S": "999_hacked"}})
+        db.close()
+        cognito.close()
+    assert "IAM is enforced" in log
+    assert admin.returncode == 0, admin.stderr
+    assert json.loads(admin.stdout) == []
+    assert nobody.returncode == 1
+    assert "AWS does not accept these credentials" in nobody.stderr
+    assert listed["Items"] == []
+    assert refused.value.response["Error"]["Code"] == "AccessDeniedException"

@@ -4,9 +4,13 @@ adapters talking over HTTP to the local AWS-compatible stack (real boto3 calls o
 from __future__ import annotations
 
 import hashlib
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from finpics_desktop.backends.local.engine import MODEL_VERSION
 from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import NotFound, WriteConflict
 from finpics_desktop.domain.keys import photo_key
@@ -98,6 +102,25 @@ def test_put_file_streams_large_files(backend, tmp_path):
     assert backend.store.content_type(bucket, "photos/001_a/big.jpg") == "image/jpeg"
 
 
+
+def test_etag_tells_the_content_read_from_a_later_write(backend):
+    bucket, key = backend.names.pics_bucket, "photos/001_a/v.jpg"
+    backend.store.put(bucket, key, b"first", "image/jpeg")
+    data, etag = backend.store.get_tagged(bucket, key)
+    assert data == b"first"
+    assert backend.store.head(bucket, key).etag == etag
+    backend.store.put(bucket, key, b"second", "image/jpeg")
+    data, later = backend.store.get_tagged(bucket, key)
+    assert data == b"second" and later != etag
+    assert backend.store.head(bucket, key).etag == later
+    backend.store.put(bucket, key, b"third", "image/jpeg",
+                      {HASH_METADATA: hashlib.sha256(b"third").hexdigest()})
+    data, hashed = backend.store.get_tagged(bucket, key)
+    assert data == b"third" and hashed not in (etag, later)
+    assert backend.store.head(bucket, key).etag == hashed
+    with pytest.raises(NotFound, match="nope.jpg"):
+        backend.store.get_tagged(bucket, "photos/001_a/nope.jpg")
+
 # -- tables --------------------------------------------------------------------------------------
 def test_picset_cover_is_set_only_once(backend):
     t = backend.tables
@@ -111,6 +134,36 @@ def test_picset_cover_is_set_only_once(backend):
     assert t.get_pics_item("/", "003_c") == {"primarykey": "/", "sortkey": "003_c"}
     assert t.set_picset_cover_if_absent("003_c", "again.jpg") is True
 
+
+
+def _photo(face_ids: list[str], image_id: str = "img") -> dict:
+    return {"primarykey": "004_d", "sortkey": "p.jpg", "data": {"FaceRecords": [
+        {"Face": {"FaceId": f, "ImageId": image_id, "Confidence": 99.0,
+                  "BoundingBox": {"Width": 0.1, "Height": 0.1, "Left": 0.1, "Top": 0.1}},
+         "FaceDetail": {}} for f in face_ids]}}
+
+
+def test_photo_item_is_put_only_over_the_item_read_before(backend):
+    """The conditional write of processing: over no item, over an item without faces, over
+    the item of one run (its first face id); refused when another run's item is there."""
+    t = backend.tables
+    first, second, faceless = _photo(["f1", "f2"], "i1"), _photo(["f3"], "i2"), _photo([])
+    assert t.put_pics_item_if_unchanged(first, None) is True
+    assert t.put_pics_item_if_unchanged(second, None) is False
+    assert t.put_pics_item_if_unchanged(second, _photo(["f2", "f1"])) is False
+    assert t.get_pics_item("004_d", "p.jpg") == first
+    assert t.put_pics_item_if_unchanged(second, first) is True
+    assert t.put_pics_item_if_unchanged(faceless, first) is False
+    assert t.put_pics_item_if_unchanged(faceless, faceless) is False
+    assert t.put_pics_item_if_unchanged(faceless, second) is True
+    assert t.put_pics_item_if_unchanged(first, None) is False
+    assert t.put_pics_item_if_unchanged(first, second) is False
+    assert t.put_pics_item_if_unchanged(first, _photo([])) is True  # any item without faces
+    assert t.get_pics_item("004_d", "p.jpg") == first
+    t.delete_pics_item("004_d", "p.jpg")
+    assert t.put_pics_item_if_unchanged(faceless, first) is False
+    assert t.put_pics_item_if_unchanged(faceless, None) is True
+    assert t.get_pics_item("004_d", "p.jpg") == faceless
 
 def test_query_orders_by_sort_key_both_ways(backend):
     ids = [f"{n:03d}_set" for n in range(1, 31)]
@@ -170,6 +223,8 @@ def test_faces_index_search_list_delete(backend, photos_dir):
                                              external_image_id(key.key))
         assert not items.shape_errors_index_response(response)
         assert len(response["FaceRecords"]) == 1
+        # the local cloud's Rekognition and the library: one engine, named as Rekognition does
+        assert response["FaceModelVersion"] == MODEL_VERSION
         indexed[rel] = response["FaceRecords"][0]["Face"]
     biden, biden2, rose = (indexed[r] for r in indexed)
     assert biden["ExternalImageId"] == external_image_id("photos/001_test/faces_biden_biden.jpg")
@@ -236,3 +291,27 @@ def test_removing_a_photo_leaves_nothing_behind(backend, photos_dir):
     assert backend.tables.get_pics_item("/", "008_rose") is None
     assert list(backend.store.list(backend.names.pics_bucket, "photos/008_rose/")) == []
     assert list(backend.faces.list_faces()) == []
+
+
+def test_of_conditional_puts_at_once_exactly_one_wins(backend):
+    """The condition and the write are one atomic step: of 8 runs putting their item over the
+    same previous item at once, one succeeds, every time (threads switched as often as Python
+    allows, so that a check-then-write would be caught between the two)."""
+    t = backend.tables
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for round_ in range(80):
+            previous = t.get_pics_item("004_d", "p.jpg")
+            start = threading.Barrier(8)
+
+            def put(n, previous=previous, round_=round_):
+                start.wait()
+                return t.put_pics_item_if_unchanged(_photo([f"r{round_}-{n}"]), previous)
+
+            with ThreadPoolExecutor(8) as pool:
+                won = [n for n, ok in enumerate(pool.map(put, range(8))) if ok]
+            assert len(won) == 1, f"round {round_}: {len(won)} writes won"
+            assert items.run_mark(t.get_pics_item("004_d", "p.jpg")) == f"r{round_}-{won[0]}"
+    finally:
+        sys.setswitchinterval(switch)

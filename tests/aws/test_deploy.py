@@ -82,7 +82,7 @@ def test_zip_holds_only_what_the_handlers_import(lambda_zip, tmp_path):
     check = ("import sys; sys.path.insert(0, sys.argv[1]); "
              "import finpics_desktop.lambdas.process, finpics_desktop.lambdas.search; "
              "import finpics_desktop as f; assert f.__file__.startswith(sys.argv[1]), f.__file__; "
-             "assert not {'numpy', 'dlib', 'PySide6', 'moto'} & set(sys.modules)")
+             "assert not {'numpy', 'dlib', 'cv2', 'PySide6', 'moto'} & set(sys.modules)")
     subprocess.run([sys.executable, "-I", "-c", check, str(lambda_zip)], check=True,
                    cwd=tmp_path)
 

@@ -6,6 +6,7 @@ do, never a traceback; reading still works where it can; nothing is half-written
 from __future__ import annotations
 
 import errno
+import re
 import sqlite3
 import subprocess
 import sys
@@ -63,9 +64,13 @@ def test_a_full_disk_says_so_and_resumes_once_there_is_space(disk, tmp_path, cap
         photo.write_bytes(photo.read_bytes() + bytes(200_000))
     lib = disk.path / "lib"
     code, _, err = run_process("--library", lib, "upload", src)
-    assert code != 0
-    full = [line for line in err.splitlines() if "the disk is full" in line]
-    assert full and all("free some space" in line for line in full)
+    lines = err.splitlines()
+    assert code == 2 and "Traceback" not in err, err  # the job stops, it does not crash
+    assert [line for line in lines if "free some space" in line] == [lines[-1]]  # said once
+    assert lines[-1].startswith("finpics-desktop: ") and "is full" in lines[-1]
+    assert re.fullmatch(r"published \d+ of 30 photo\(s\) to 001_src \(.*\)", lines[-2])
+    failed = [line for line in lines if line.startswith("FAILED ")]
+    assert failed and all(line.endswith(": not stored: the disk is full") for line in failed)
 
     disk.fill()  # still full: reading the album works, writing says what to do
     code, out, _ = run(capsys, "--library", lib, "picsets", "--json")

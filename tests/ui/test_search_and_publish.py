@@ -66,6 +66,10 @@ def test_click_a_face_finds_the_other_photos_of_that_person(qtbot, make_window, 
     matched = entries[group].matched_face_id
     assert canvas.matched_face_id == matched
     assert matched in [f.face_id for f in canvas.faces]
+    # and it is Obama's face that is outlined, not Biden's (labels go left to right)
+    left_to_right = [fid for fid, box in sorted(entries[group].face_boxes(),
+                                                key=lambda fb: fb[1]["Left"])]
+    assert matched == left_to_right[people["obama_and_biden.jpg"].index("obama")]
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
     assert window.stack.currentIndex() == SEARCH
 

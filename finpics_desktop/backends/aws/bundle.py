@@ -1,5 +1,9 @@
 """The functions' deployment zip: the parts of this package the handlers import, plus Linux
-wheels of Pillow for the Lambda runtime and architecture (boto3 comes with the runtime)."""
+wheels of Pillow for the Lambda runtime and architecture (boto3 comes with the runtime).
+
+A wheel or bundle of finpics-desktop ships the zips of the default runtime, built with it
+(``packaging/build_hooks.py``), so that deploying needs neither pip nor a compiler; a source
+checkout builds one when it deploys."""
 
 from __future__ import annotations
 
@@ -12,12 +16,14 @@ from pathlib import Path
 
 import finpics_desktop
 from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.shipped import resource
 
 PACKAGE = Path(finpics_desktop.__file__).resolve().parent
-LAMBDA_SOURCES = ("__init__.py", "ports.py", "domain", "pipeline", "backends/__init__.py",
-                  "backends/aws", "lambdas")
+LAMBDA_SOURCES = ("__init__.py", "ports.py", "shipped.py", "domain", "pipeline",
+                  "backends/__init__.py", "backends/aws", "lambdas")
 PLATFORMS = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
 DEPENDENCIES = ("Pillow>=10.3",)
+SHIPPED = (("python3.12", "x86_64"), ("python3.12", "arm64"))  # (runtime, architecture)
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed timestamps: the same sources give the same zip
 
 
@@ -52,6 +58,12 @@ def build_zip(target: Path, runtime: str = "python3.12", architecture: str = "x8
               dependencies: bool = True) -> Path:
     """Writes the deployment zip to ``target``. Without ``dependencies`` only this package's
     code goes in (for the local stack, which runs the handlers in-process)."""
+    if getattr(sys, "frozen", False):  # a bundle: no sources, and no Python to run pip with
+        raise FinpicsError(
+            f"this build of finpics-desktop has no functions' zip for {runtime}/{architecture} "
+            "and cannot build one: deploy with "
+            + " or ".join(f"--runtime {r} --architecture {a}" for r, a in SHIPPED)
+            + ", or give a zip with --zip")
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="finpics-bundle-") as tmp:
@@ -69,6 +81,30 @@ def build_zip(target: Path, runtime: str = "python3.12", architecture: str = "x8
                 info.compress_type = zipfile.ZIP_DEFLATED
                 zf.writestr(info, path.read_bytes())
     return target
+
+
+def zip_name(runtime: str, architecture: str) -> str:
+    return f"finpics-lambda-{runtime}-{architecture}.zip"
+
+
+def shipped_zip(runtime: str, architecture: str) -> Path | None:
+    """The zip built with this wheel or bundle for the runtime and architecture, if any."""
+    path = resource("lambda", zip_name(runtime, architecture))
+    return path if path.is_file() else None
+
+
+def functions_zip(folder: Path, runtime: str = "python3.12", architecture: str = "x86_64", *,
+                  code_only: bool = False, progress=None) -> Path:
+    """The zip to deploy: the one shipped for the runtime and architecture, else one built now
+    into ``folder``: with only this package's code if ``code_only`` (a local cloud runs the
+    handlers in-process), else with Pillow's Linux wheels fetched with pip."""
+    shipped = shipped_zip(runtime, architecture)
+    if shipped is not None:
+        return shipped
+    if progress is not None:
+        progress(f"building the functions' zip for {runtime}/{architecture} ...")
+    return build_zip(Path(folder) / zip_name(runtime, architecture), runtime, architecture,
+                     dependencies=not code_only)
 
 
 def digest(path: Path) -> str:

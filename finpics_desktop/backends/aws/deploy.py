@@ -1,5 +1,5 @@
 """``finpics-desktop deploy`` and ``reprocess``: create or update the CloudFormation stack of
-``packaging/cloudformation.yaml`` (waiting with progress), create the Rekognition collection,
+the shipped ``cloudformation.yaml`` (waiting with progress), create the Rekognition collection,
 and process originals that have no item yet."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from urllib.parse import quote_plus
 
 from botocore.exceptions import ClientError
 
-from finpics_desktop.backends.aws.bundle import build_zip, digest
+from finpics_desktop.backends.aws.bundle import digest, functions_zip
 from finpics_desktop.backends.aws.errors import aws_errors, error_code, translate
 from finpics_desktop.backends.aws.faces import RekognitionFaceIndex
 from finpics_desktop.backends.aws.session import Clients
@@ -24,11 +24,12 @@ from finpics_desktop.domain.errors import BackendError, FinpicsError, InvalidNam
 from finpics_desktop.domain.keys import PHOTOS_PREFIX, parse_key
 from finpics_desktop.domain.names import Names
 from finpics_desktop.domain.picsets import validate_picset_id
+from finpics_desktop.shipped import resource
 
 log = logging.getLogger(__name__)
 
 DEFAULT_STACK = "finpics"
-TEMPLATE = Path(__file__).resolve().parents[3] / "packaging" / "cloudformation.yaml"
+TEMPLATE = resource("cloudformation.yaml")
 OK_STATUSES = {"CREATE_COMPLETE", "UPDATE_COMPLETE"}
 Progress = Callable[[str], None]
 
@@ -45,8 +46,7 @@ class DeployResult:
 def template_text(template: Path | None = None) -> str:
     path = Path(template or TEMPLATE)
     if not path.is_file():
-        raise FinpicsError(f"{path}: the CloudFormation template is missing (it ships in "
-                           "packaging/ of the source tree; pass --template)")
+        raise FinpicsError(f"{path}: the CloudFormation template is missing")
     return path.read_text(encoding="utf-8")
 
 
@@ -146,12 +146,12 @@ def deploy(
     sleep: Callable[[float], None] = time.sleep,
 ) -> DeployResult:
     """Creates or updates the stack and the collection; returns the outputs and the public
-    site's configuration. Without ``bundle`` the zip is built (fetching Pillow's wheels)."""
+    site's configuration. Without ``bundle`` the shipped zip is used (or one is built, fetching
+    Pillow's wheels)."""
     body = template_text(template)
     with tempfile.TemporaryDirectory(prefix="finpics-deploy-") as tmp:
         if bundle is None:
-            progress(f"building the functions' zip for {runtime}/{architecture} ...")
-            bundle = build_zip(Path(tmp) / "finpics-lambda.zip", runtime, architecture)
+            bundle = functions_zip(Path(tmp), runtime, architecture, progress=progress)
         code_bucket = _code_bucket(clients, stack)
         code_key = f"lambda/finpics-{digest(bundle)[:20]}.zip"
         progress(f"uploading {bundle.name} to s3://{code_bucket}/{code_key}")

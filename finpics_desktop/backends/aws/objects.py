@@ -38,8 +38,12 @@ class S3ObjectStore:
         return self.clients("s3")
 
     def get(self, bucket: str, key: str) -> bytes:
+        return self.get_tagged(bucket, key)[0]
+
+    def get_tagged(self, bucket: str, key: str) -> tuple[bytes, str]:
         try:
-            return self.s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+            got = self.s3.get_object(Bucket=bucket, Key=key)
+            return got["Body"].read(), got["ETag"]
         except ClientError as e:
             if error_code(e) in ("NoSuchKey", "404"):
                 raise NotFound(f"no object {key!r} in bucket {bucket!r}") from None

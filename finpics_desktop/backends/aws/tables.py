@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from finpics_desktop.backends.aws.errors import error_code, translate
 from finpics_desktop.backends.aws.session import Clients
-from finpics_desktop.domain.items import Item
+from finpics_desktop.domain.items import Item, run_mark
 from finpics_desktop.domain.names import Names
 from finpics_desktop.domain.picsets import PICSET_ROOT
 
@@ -92,6 +92,30 @@ class DynamoTables:
         with self.clients.errors(f"writing {item.get('primarykey')}/{item.get('sortkey')} to table "
                         f"{self.pics}"):
             self.db.put_item(TableName=self.pics, Item=serialize(item))
+
+    def put_pics_item_if_unchanged(self, item: Item, previous: Item | None) -> bool:
+        mark = run_mark(previous)
+        condition: dict[str, Any] = {"ExpressionAttributeNames": {"#pk": "primarykey"}}
+        if mark is None:
+            condition["ConditionExpression"] = "attribute_not_exists(#pk)"
+        elif mark == "":  # an item without faces: any such item
+            condition["ConditionExpression"] = (
+                "attribute_exists(#pk) AND attribute_not_exists(#d.#fr[0])")
+            condition["ExpressionAttributeNames"] = {
+                "#pk": "primarykey", "#d": "data", "#fr": "FaceRecords"}
+        else:
+            condition["ConditionExpression"] = "#d.#fr[0].#f.#id = :face"
+            condition["ExpressionAttributeNames"] = {
+                "#d": "data", "#fr": "FaceRecords", "#f": "Face", "#id": "FaceId"}
+            condition["ExpressionAttributeValues"] = {":face": _s(mark)}
+        try:
+            self.db.put_item(TableName=self.pics, Item=serialize(item), **condition)
+            return True
+        except ClientError as e:
+            if error_code(e) == "ConditionalCheckFailedException":
+                return False  # another run replaced the item meanwhile
+            raise translate(e, f"writing {item.get('primarykey')}/{item.get('sortkey')} to "
+                               f"table {self.pics}", self.clients.profile) from e
 
     def set_picset_cover_if_absent(self, picset: str, pic: str) -> bool:
         try:

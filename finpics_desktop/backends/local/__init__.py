@@ -1,1 +1,2 @@
-"""The embedded local library: a folder per bucket, one SQLite file, the dlib face engine."""
+"""The embedded local library: a folder per bucket, one SQLite file, the YuNet + SFace
+face engine."""

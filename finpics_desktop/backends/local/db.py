@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from finpics_desktop.domain.errors import StorageDamaged
+from finpics_desktop.domain.errors import StorageDamaged, StorageReadOnly
 from finpics_desktop.pipeline.storage import FULL, IO, kind_of, storage_error
 
 log = logging.getLogger(__name__)
@@ -34,12 +34,20 @@ CREATE TABLE IF NOT EXISTS pics (
 CREATE TABLE IF NOT EXISTS pics_by_image_id (image_id TEXT PRIMARY KEY, item TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS faces (
     face_id TEXT PRIMARY KEY, collection TEXT NOT NULL, image_id TEXT NOT NULL,
-    external_image_id TEXT NOT NULL, face TEXT NOT NULL, vector BLOB NOT NULL);
+    external_image_id TEXT NOT NULL, face TEXT NOT NULL, vector BLOB NOT NULL,
+    model_version TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS faces_by_collection ON faces (collection);
 CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, generation INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS notices (topic TEXT PRIMARY KEY, given_at REAL NOT NULL);
 """
 _STATEMENTS = [s.strip() for s in SCHEMA.split(";") if s.strip()]
 _NAMES = {s.split(" IF NOT EXISTS ")[1].split()[0] for s in _STATEMENTS}
+_CORE = {"objects", "pics", "pics_by_image_id", "faces", "collections"}
+# Libraries made before faces were versioned hold only dlib's vectors (the engine of then).
+MIGRATIONS = [
+    ("faces", "model_version",
+     "ALTER TABLE faces ADD COLUMN model_version TEXT NOT NULL DEFAULT 'dlib-resnet-v1'"),
+]
 
 
 class Database:
@@ -54,14 +62,20 @@ class Database:
         self._lock = threading.Lock()
         present = {name for (name,) in self.query(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
-        if present >= _NAMES:
+        upgrades = [statement for table, column, statement in MIGRATIONS if table in present
+                    and column not in {r[1] for r in self.query(f"PRAGMA table_info({table})")}]
+        if present >= _NAMES and not upgrades:
             return
-        if read_only:
+        if read_only and not present >= _CORE:
             raise StorageDamaged(f"{self.path} is not a finpics library database (it lacks "
-                                 f"{', '.join(sorted(_NAMES - present))}) and cannot be "
+                                 f"{', '.join(sorted(_CORE - present))}) and cannot be "
                                  "changed here: it is read-only")
+        if read_only:
+            raise StorageReadOnly(f"the library database {self.path} was made by an older "
+                                  "version of finpics-desktop and is read-only here: open it "
+                                  "once where it can be written, to bring it up to date")
         with self.transaction() as db:
-            for statement in _STATEMENTS:
+            for statement in _STATEMENTS + upgrades:
                 db.execute(statement)
 
     # -- connections -----------------------------------------------------------------------------

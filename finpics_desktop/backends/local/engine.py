@@ -1,10 +1,11 @@
-"""The real face engine: dlib's HOG detector, 5-point landmarks and 128-d ResNet descriptors,
-with weights from the ``face-recognition-models`` package (nothing is downloaded)."""
+"""The local face engine: YuNet finds the faces and their five landmarks on a reduced upright
+copy of the photo, OpenCV's ``alignCrop`` turns each into the 112 x 112 crop SFace was trained
+on, and SFace makes its 128-d unit vector. OpenCV runs both networks; the model files come from
+:mod:`~finpics_desktop.backends.local.models`. README, "Face matching", has the measurements
+behind every constant here."""
 
 from __future__ import annotations
 
-import importlib.util
-import math
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,22 +14,19 @@ from pathlib import Path
 
 import numpy as np
 
-from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.backends.local import models
 from finpics_desktop.pipeline.images import decode_upright
 
-DETECT_SIDE = 1600  # long side of the copy faces are detected on (never the full 12 MP frame)
-UPSAMPLE = 1  # one pyramid-up pass: faces down to ~40 px of that copy are found
-MODEL_VERSION = "dlib-resnet-v1"
-
-
-def models_dir() -> Path:
-    """Where ``face_recognition_models`` keeps its weights, found without importing it (its
-    ``__init__`` imports ``pkg_resources``, which current setuptools no longer ships)."""
-    spec = importlib.util.find_spec("face_recognition_models")
-    if spec is None or not spec.submodule_search_locations:
-        raise FinpicsError(
-            "the face models are not installed: pip install face-recognition-models")
-    return Path(next(iter(spec.submodule_search_locations))) / "models"
+MODEL_VERSION = "yunet-2023mar+sface-2021dec-int8bq"  # FaceModelVersion of the faces it indexes
+DETECT_SIDE = 1600  # long side of the copy faces are detected on: a 40 px face of a 12 MP photo
+#                     is 16 px there, which YuNet still finds (at 1280 px some are missed)
+MIN_SCORE = 0.6  # YuNet's score threshold (OpenCV's sample uses 0.9, which misses small faces)
+NMS = 0.3
+SHARP_FACE = 80  # px: a face narrower than this on the copy it is aligned from is aligned from
+#                  the photo at full size (SFace's crop is 112 px; upscaling a tiny face costs
+#                  matches)
+CROP_SIDE = 6400  # the largest copy such small faces are aligned from
+THREADS = 1  # OpenCV's own threads per call: photos are analysed in parallel already
 
 
 @dataclass(frozen=True)
@@ -36,85 +34,113 @@ class DetectedFace:
     box: dict[str, float]  # Width, Height, Left, Top as ratios of the upright image
     confidence: float  # 0-100
     landmarks: list[dict]
-    descriptor: np.ndarray  # float32[128]
+    descriptor: np.ndarray  # float32[128], unit length
 
 
 class FaceEngine:
-    """Thread-safe: dlib releases the GIL while it works, so each call borrows its own set of
-    models (the ResNet keeps per-call state) and photos are analysed in parallel. Idle sets are
-    kept for the next call, whichever thread makes it (a server or a thread pool that starts
-    new threads must not pay the ~0.5 s model load per photo)."""
+    """Thread-safe: OpenCV releases the GIL while it works, but its networks keep per-call
+    state, so each call borrows its own detector and recogniser. Idle sets are kept for the next
+    call, whichever thread makes it; ``alignCrop`` is stateless and shared."""
 
-    def __init__(self, detect_side: int = DETECT_SIDE, upsample: int = UPSAMPLE):
+    model_version = MODEL_VERSION
+
+    def __init__(self, detect_side: int = DETECT_SIDE, threads: int | None = THREADS,
+                 models_dir: Path | None = None):
         self.detect_side = detect_side
-        self.upsample = upsample
+        self.threads = threads
+        self.models_dir = models_dir
         self._idle: list[tuple] = []
-        self._idle_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self._aligner = None
+
+    def _load(self) -> tuple:
+        import cv2  # only when a face is analysed
+
+        detector_file = str(models.model_path(models.DETECTOR, self.models_dir))
+        recognizer_file = str(models.model_path(models.RECOGNIZER, self.models_dir))
+        with self._lock:
+            if self._aligner is None:
+                # OpenCV 5 warns (on stderr) that the recogniser's target setting is ignored
+                cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+                if self.threads is not None:
+                    cv2.setNumThreads(self.threads)
+                self._aligner = cv2.FaceRecognizerSF.create(recognizer_file, "")
+        detector = cv2.FaceDetectorYN.create(detector_file, "", (320, 320), MIN_SCORE, NMS, 5000)
+        # FaceRecognizerSF.feature() fails on the int8 model with OpenCV 5: the network itself
+        recognizer = cv2.dnn.readNetFromONNX(recognizer_file)
+        return detector, recognizer
 
     @contextmanager
     def _borrow(self) -> Iterator[tuple]:
-        with self._idle_lock:
-            models = self._idle.pop() if self._idle else None
-        if models is None:
-            models = self._load()
+        with self._lock:
+            nets = self._idle.pop() if self._idle else None
+        if nets is None:
+            nets = self._load()
         try:
-            yield models
+            yield nets
         finally:
-            with self._idle_lock:
-                self._idle.append(models)
-
-    @staticmethod
-    def _load() -> tuple:
-        import dlib  # heavy: only when a face is analysed
-
-        path = models_dir()
-        return (
-            dlib.get_frontal_face_detector(),
-            dlib.shape_predictor(str(path / "shape_predictor_5_face_landmarks.dat")),
-            dlib.face_recognition_model_v1(
-                str(path / "dlib_face_recognition_resnet_model_v1.dat")),
-        )
+            with self._lock:
+                self._idle.append(nets)
 
     def analyze(self, data: bytes, name: str) -> list[DetectedFace]:
         """Every face found in the upright photo, left to right."""
-        image, _info = decode_upright(data, name, self.detect_side)
-        pixels = np.asarray(image)
+        import cv2
+
+        # the JPEG decoder's reduction (half size for 12 MP), then OpenCV's resize (Pillow's
+        # costs ~25 ms more); faces are aligned from the larger decoded copy
+        image, info = decode_upright(data, name, self.detect_side, reduce=False)
+        source = np.asarray(image)
+        scale = self.detect_side / max(source.shape[:2])
+        pixels = source if scale >= 1 else cv2.resize(
+            source, (round(source.shape[1] * scale), round(source.shape[0] * scale)),
+            interpolation=cv2.INTER_LINEAR)
         height, width = pixels.shape[:2]
-        with self._borrow() as (detector, predictor, encoder):
-            rects, scores, _ = detector.run(pixels, self.upsample, 0.0)
-            found = []
-            for rect, score in sorted(zip(rects, scores, strict=True),
-                                      key=lambda rs: rs[0].left()):
-                shape = predictor(pixels, rect)
-                found.append((rect, score, shape, np.asarray(
-                    encoder.compute_face_descriptor(pixels, shape), dtype=np.float32)))
-        faces = []
-        for rect, score, shape, vector in found:
-            left, top = max(rect.left(), 0), max(rect.top(), 0)
-            right, bottom = min(rect.right(), width - 1), min(rect.bottom(), height - 1)
-            faces.append(DetectedFace(
-                box=_ratios(left, top, right - left + 1, bottom - top + 1, width, height),
-                confidence=round(100 / (1 + math.exp(-3 * (score + 0.5))), 4),
-                landmarks=_landmarks(shape, width, height),
-                descriptor=vector,
-            ))
-        return faces
+        with self._borrow() as (detector, recognizer):
+            detector.setInputSize((width, height))
+            _, rows = detector.detect(cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR))  # YuNet: BGR
+            rows = [] if rows is None else sorted(rows, key=lambda r: r[0])
+            if not rows:
+                return []
+            full_side = min(max(info.width, info.height), CROP_SIDE)
+            if (min(r[2] for r in rows) * source.shape[1] / width < SHARP_FACE
+                    and full_side > max(source.shape[:2])):
+                larger, _ = decode_upright(data, name, full_side)
+                source = np.asarray(larger)
+            scale = source.shape[1] / width
+            crops = []
+            for row in rows:
+                scaled = row.copy()
+                scaled[:14] *= scale
+                crops.append(self._aligner.alignCrop(source, scaled))
+            # RGB crops, as FaceRecognizerSF.feature() feeds its BGR ones with swapRB=True (BGR
+            # measurably loses matches); no colour conversion of the large copy is needed
+            recognizer.setInput(cv2.dnn.blobFromImages(crops, 1.0, (112, 112), (0, 0, 0),
+                                                       swapRB=False, crop=False), "data")
+            vectors = recognizer.forward().reshape(len(rows), -1).astype(np.float32)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return [DetectedFace(box=_box(row, width, height),
+                             confidence=round(float(row[14]) * 100, 4),
+                             landmarks=_landmarks(row, width, height),
+                             descriptor=vector)
+                for row, vector in zip(rows, vectors, strict=True)]
 
 
-def _ratios(left, top, w, h, width, height) -> dict[str, float]:
+def _box(row, width: int, height: int) -> dict[str, float]:
+    """YuNet's box (x, y, w, h in pixels, possibly past the edges) as ratios inside the image."""
+    left, top = max(float(row[0]), 0.0), max(float(row[1]), 0.0)
+    right = min(float(row[0] + row[2]), float(width))
+    bottom = min(float(row[1] + row[3]), float(height))
     return {
-        "Width": round(w / width, 6),
-        "Height": round(h / height, 6),
+        "Width": round((right - left) / width, 6),
+        "Height": round((bottom - top) / height, 6),
         "Left": round(left / width, 6),
         "Top": round(top / height, 6),
     }
 
 
-def _landmarks(shape, width: int, height: int) -> list[dict]:
-    """Rekognition-style landmarks from dlib's 5 points (two corners per eye, nose base)."""
-    pts = [(shape.part(i).x, shape.part(i).y) for i in range(shape.num_parts)]
-    eyes = sorted(
-        [((pts[0][0] + pts[1][0]) / 2, (pts[0][1] + pts[1][1]) / 2),
-         ((pts[2][0] + pts[3][0]) / 2, (pts[2][1] + pts[3][1]) / 2)])
-    named = [("eyeLeft", eyes[0]), ("eyeRight", eyes[1]), ("nose", pts[4])]
-    return [{"Type": t, "X": round(x / width, 6), "Y": round(y / height, 6)} for t, (x, y) in named]
+def _landmarks(row, width: int, height: int) -> list[dict]:
+    """Rekognition-style landmarks from YuNet's five points (eyes, nose tip, mouth corners)."""
+    eyes = sorted([(float(row[4]), float(row[5])), (float(row[6]), float(row[7]))])
+    named = [("eyeLeft", eyes[0]), ("eyeRight", eyes[1]), ("nose", (row[8], row[9]))]
+    return [{"Type": t, "X": round(float(x) / width, 6), "Y": round(float(y) / height, 6)}
+            for t, (x, y) in named]

@@ -22,14 +22,14 @@ TMP_PREFIX = ".tmp-"
 _UNKNOWN_TYPE = "application/octet-stream"
 
 
-def _version(metadata: dict, st: os.stat_result) -> str:
-    """An object's etag: its content hash, else its size and modification time."""
-    return metadata.get(HASH_METADATA) or f"{st.st_size}-{st.st_mtime_ns}"
-
-
 def _digest(path: Path) -> str:
     with storage_errors(path, "read"), open(path, "rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _version(metadata: dict, st: os.stat_result) -> str:
+    """An object's etag: its content hash, else its size and modification time."""
+    return metadata.get(HASH_METADATA) or f"{st.st_size}-{st.st_mtime_ns}"
 
 
 class FolderObjectStore:
@@ -55,12 +55,20 @@ class FolderObjectStore:
 
     # -- port ----------------------------------------------------------------------------------
     def get(self, bucket: str, key: str) -> bytes:
+        return self.get_tagged(bucket, key)[0]
+
+    def get_tagged(self, bucket: str, key: str) -> tuple[bytes, str]:
         path = self.path(bucket, key)
         try:
-            with storage_errors(path, "read"):
-                return path.read_bytes()
+            with storage_errors(path, "read"), open(path, "rb") as f:  # writes replace it whole
+                data, st = f.read(), os.fstat(f.fileno())
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             raise NotFound(f"no object {key!r} in bucket {bucket!r}") from None
+        rows = self.db.query(  # maybe already a later write's: the hash is of what was read
+            "SELECT metadata FROM objects WHERE bucket = ? AND key = ?", (bucket, key))
+        hashed = not rows or HASH_METADATA in json.loads(rows[0][0])  # as head() tells it
+        return data, _version({HASH_METADATA: hashlib.sha256(data).hexdigest()} if hashed
+                              else {}, st)
 
     def put(self, bucket, key, data, content_type, metadata=None, *, if_absent=False,
             if_match=None) -> None:

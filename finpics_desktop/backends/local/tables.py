@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 
 from finpics_desktop.backends.local.db import Database
-from finpics_desktop.domain.items import Item, picset_item
+from finpics_desktop.domain.items import Item, picset_item, run_mark
 from finpics_desktop.domain.picsets import PICSET_ROOT
 
 BATCH_LIMIT = 100
@@ -32,6 +32,16 @@ class SqliteTables:
         with self.db.transaction() as db:
             db.execute("INSERT OR REPLACE INTO pics VALUES (?, ?, ?)",
                        (item["primarykey"], item["sortkey"], json.dumps(item)))
+
+    def put_pics_item_if_unchanged(self, item: Item, previous: Item | None) -> bool:
+        with self.db.transaction() as db:
+            row = db.execute("SELECT item FROM pics WHERE primarykey = ? AND sortkey = ?",
+                             (item["primarykey"], item["sortkey"])).fetchone()
+            if run_mark(json.loads(row[0]) if row else None) != run_mark(previous):
+                return False
+            db.execute("INSERT OR REPLACE INTO pics VALUES (?, ?, ?)",
+                       (item["primarykey"], item["sortkey"], json.dumps(item)))
+            return True
 
     def set_picset_cover_if_absent(self, picset: str, pic: str) -> bool:
         with self.db.transaction() as db:

@@ -1,0 +1,49 @@
+"""Fixtures of the packaging tests: commands of an installed finpics-desktop (a wheel in a fresh
+venv, a PyInstaller bundle) run as a curator runs them, in a folder of their own, with user
+folders under tmp, and a local cloud (started from the test venv) to deploy into."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cloud_process import local_cloud_process
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="package")
+def dev_cloud():
+    with local_cloud_process([sys.executable, "-m", "finpics_desktop", "local-cloud", "--port",
+                              "0"], cwd=REPO) as cloud:
+        yield cloud
+
+
+@pytest.fixture(scope="package")
+def user_env(tmp_path_factory) -> dict[str, str]:
+    """The environment of an installed command: no AWS settings, no PYTHONPATH, user folders
+    (data, config, cache) in a temporary home, Qt offscreen."""
+    home = tmp_path_factory.mktemp("home")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AWS_", "FINPICS_", "PYTHON", "XDG_"))}
+    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"),
+               XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"),
+               QT_QPA_PLATFORM="offscreen")
+    return env
+
+
+@pytest.fixture(scope="package")
+def run_command(user_env, tmp_path_factory):
+    """``run_command(argv, env=...)``: the command's CompletedProcess (text), run outside the
+    source tree so that nothing is imported from it."""
+    cwd = tmp_path_factory.mktemp("cwd")
+
+    def run(argv, env=None, timeout=300) -> subprocess.CompletedProcess:
+        return subprocess.run([str(a) for a in argv], capture_output=True, text=True, cwd=cwd,
+                              env={**user_env, **(env or {})}, timeout=timeout)
+
+    return run
