@@ -189,6 +189,7 @@ class Backend:
     search: Callable[[str], list[PhotoMatch]]
     process: Callable[[str, str], Item] | None = None
     close: Callable[[], None] = lambda: None
+    prepare: Callable[[], None] = lambda: None  # makes the first search quick (worker thread)
     home: LibraryHome | CloudHome | None = None
     upload_workers: int | None = None
     read_only: bool = False

@@ -90,6 +90,8 @@ class MainWindow(QMainWindow):
         self.refresh_picsets(library)
         self.apply_cloud_settings()
         self.nav.open(library.data(NodeRole).place())
+        if backend is not None:
+            run_task(backend.prepare)  # the face index, before the first click on a face
         if library_problem:
             self.message(library_problem, "error")
         elif backend.read_only:

@@ -112,6 +112,7 @@ def open_library(
         search=partial(search_faces, tables, faces, threshold=threshold),
         process=partial(process_new_image, store, tables, faces, names),
         close=db.close,
+        prepare=faces.prepare,
         home=LibraryHome(root, threshold),
         read_only=read_only,
     )
