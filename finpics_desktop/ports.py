@@ -144,6 +144,34 @@ class VersionedFaceIndex(FaceIndex, Protocol):
         """True the first time it is asked about ``topic`` in this library, then False."""
 
 
+@dataclass(frozen=True)
+class PrivateDoc:
+    pk: str
+    sk: str
+    doc: dict
+    version: int  # 1 for a new document, one more at each write
+
+
+class PrivateStore(Protocol):
+    """The curator's own records beside the contract -- the trash, people's names, what was
+    rejected -- kept where the public site cannot read them (a table of their own on AWS that
+    the site's role has no access to; the library's database): JSON documents under a
+    partition key and a sort key. Each has a version, so that two writers never lose an
+    update: a write ``if_version`` the one read (0: only if there is none) raises
+    :class:`~finpics_desktop.domain.errors.WriteConflict` when another writer came first."""
+
+    def get(self, pk: str, sk: str) -> PrivateDoc | None: ...
+
+    def put(self, pk: str, sk: str, doc: dict, *, if_version: int | None = None) -> int:
+        """Store ``doc``; its new version."""
+
+    def delete(self, pk: str, sk: str, *, if_version: int | None = None) -> None:
+        """Remove it (no error if it is gone, unless ``if_version`` is given)."""
+
+    def query(self, pk: str, prefix: str = "") -> list[PrivateDoc]:
+        """The documents of partition ``pk`` whose sort key starts with ``prefix``, in order."""
+
+
 class Processing(Enum):
     """Where a newly stored original is processed (thumbnail, faces, the two items)."""
 
@@ -187,6 +215,7 @@ class Backend:
     tables: Tables
     faces: FaceIndex
     search: Callable[[str], list[PhotoMatch]]
+    private: PrivateStore | None = None
     process: Callable[[str, str], Item] | None = None
     close: Callable[[], None] = lambda: None
     prepare: Callable[[], None] = lambda: None  # makes the first search quick (worker thread)

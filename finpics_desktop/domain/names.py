@@ -16,6 +16,7 @@ class Names:
     collection: str = "finpics"
     pics_table: str = "pics"
     image_table: str = "pics_by_image_id"
+    private_table: str = "finpics_private"  # the curator's records: never the public site's
     search_function: str = "finpics-dev-search"
     process_function: str = "finpics-dev-s3"
 

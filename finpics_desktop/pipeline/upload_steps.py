@@ -17,6 +17,7 @@ import logging
 import posixpath
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -208,6 +209,10 @@ class JobRun:
         retried PUT whose first answer was lost is refused too: its content is then there)."""
         p = self.p
         existing = p.store.head(p.names.pics_bucket, key.key)
+        if existing is not None and existing.sha256 is None and existing.size == len(data):
+            # stored without its hash (by the original scripts, say): compare the content
+            stored = hashlib.sha256(p.store.get(p.names.pics_bucket, key.key)).hexdigest()
+            existing = replace(existing, metadata={**existing.metadata, HASH_METADATA: stored})
         if existing is not None and existing.sha256 == digest:
             in_flight = again or before is not None and before.state == jr.SENT and (
                 before.key == key.key)  # killed between storing it and its items: redo them

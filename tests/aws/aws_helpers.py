@@ -15,6 +15,7 @@ def fresh_names(prefix: str = "t") -> Names:
     return Names(pics_bucket=f"{prefix}{n}-pics", thumbs_bucket=f"{prefix}{n}-thumbs",
                  collection=f"{prefix}{n}-faces", pics_table=f"{prefix}{n}_pics",
                  image_table=f"{prefix}{n}_pics_by_image_id",
+                 private_table=f"{prefix}{n}_private",
                  search_function=f"{prefix}{n}-search", process_function=f"{prefix}{n}-s3")
 
 
@@ -33,4 +34,10 @@ def create_resources(clients: Clients, names: Names) -> None:
         TableName=names.image_table, BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[{"AttributeName": "image_id", "AttributeType": "S"}],
         KeySchema=[{"AttributeName": "image_id", "KeyType": "HASH"}])
+    db.create_table(
+        TableName=names.private_table, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                              {"AttributeName": "sk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                   {"AttributeName": "sk", "KeyType": "RANGE"}])
     clients("rekognition").create_collection(CollectionId=names.collection)

@@ -89,6 +89,32 @@ def test_conditional_puts(backend):
     assert backend.store.head(bucket, key).etag not in (None, seen.etag)
 
 
+def test_private_store_keeps_documents_with_versions(backend):
+    private = backend.private
+    assert private.get("people", "ann") is None
+    assert private.put("people", "ann", {"name": "Ann", "faces": ["f1"]}, if_version=0) == 1
+    with pytest.raises(WriteConflict, match="people/ann"):  # created by someone else first
+        private.put("people", "ann", {"name": "Other"}, if_version=0)
+    seen = private.get("people", "ann")
+    assert (seen.doc, seen.version) == ({"name": "Ann", "faces": ["f1"]}, 1)
+    assert private.put("people", "ann", {"name": "Ann", "faces": ["f1", "f2"]},
+                       if_version=seen.version) == 2
+    with pytest.raises(WriteConflict):  # a second writer that read version 1 loses
+        private.put("people", "ann", {"name": "Ann", "faces": ["f3"]}, if_version=1)
+    assert private.get("people", "ann").doc["faces"] == ["f1", "f2"]
+    private.put("people", "bob", {"name": "Bob"})
+    private.put("people", "anna", {"name": "Anna", "float": 0.1, "unicode": "東京"})
+    private.put("trash", "ann", {"what": "elsewhere"})
+    assert [d.sk for d in private.query("people")] == ["ann", "anna", "bob"]
+    assert [(d.sk, d.doc) for d in private.query("people", "ann")][1] == (
+        "anna", {"name": "Anna", "float": 0.1, "unicode": "東京"})
+    with pytest.raises(WriteConflict):
+        private.delete("people", "ann", if_version=1)
+    private.delete("people", "ann", if_version=2)
+    private.delete("people", "ann")  # already gone: no error
+    assert [d.sk for d in private.query("people")] == ["anna", "bob"]
+
+
 def test_put_file_streams_large_files(backend, tmp_path):
     path = tmp_path / "big.jpg"
     data = hashlib.sha256(b"seed").digest() * (20 * 1024 * 1024 // 32 + 7)  # > 16 MB: multipart

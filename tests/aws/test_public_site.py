@@ -115,6 +115,16 @@ def test_site_may_not_read_other_tables_or_scan(site, enforced):
                    Key={"image_id": {"S": "x"}}) == "AccessDeniedException"
 
 
+def test_site_may_not_read_the_curators_private_table(site, enforced):
+    """Trash, people's names: the private table is out of the site's reach, by any call."""
+    db = site["dynamodb"]
+    key = {"pk": {"S": "people"}, "sk": {"S": "x"}}
+    assert _denied(db.get_item, TableName="finpics_private", Key=key) == "AccessDeniedException"
+    assert _denied(db.query, TableName="finpics_private", KeyConditionExpression="pk = :p",
+                   ExpressionAttributeValues={":p": {"S": "people"}}) == "AccessDeniedException"
+    assert _denied(db.scan, TableName="finpics_private") == "AccessDeniedException"
+
+
 def test_site_may_not_write_buckets(site, enforced):
     for bucket in ("finpics-pics", "finpics-thumbs"):
         assert _denied(site["s3"].put_object, Bucket=bucket, Key=f"photos/{PICSET}/x.jpg",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from finpics_desktop.backends.aws.errors import aws_errors
 from finpics_desktop.backends.aws.faces import LambdaSearch, RekognitionFaceIndex
 from finpics_desktop.backends.aws.objects import S3ObjectStore
+from finpics_desktop.backends.aws.private import DynamoPrivateStore
 from finpics_desktop.backends.aws.session import AwsSettings, Clients
 from finpics_desktop.backends.aws.tables import DynamoTables
 from finpics_desktop.domain.names import Names
@@ -37,6 +38,7 @@ def open_aws(
         tables=DynamoTables(clients, names),
         faces=RekognitionFaceIndex(clients, names.collection),
         search=LambdaSearch(clients, names.search_function),
+        private=DynamoPrivateStore(clients, names.private_table),
         process=None,
         close=clients.close,
         home=CloudHome(clients.region, settings.profile, settings.endpoint_url),

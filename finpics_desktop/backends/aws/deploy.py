@@ -55,6 +55,7 @@ def stack_parameters(names: Names, code_bucket: str, code_key: str, runtime: str
     values = {
         "PicsBucketName": names.pics_bucket, "ThumbsBucketName": names.thumbs_bucket,
         "PicsTableName": names.pics_table, "ImageTableName": names.image_table,
+        "PrivateTableName": names.private_table,
         "CollectionId": names.collection, "SearchFunctionName": names.search_function,
         "ProcessFunctionName": names.process_function, "CodeBucket": code_bucket,
         "CodeKey": code_key, "Runtime": runtime, "Architecture": architecture,

@@ -39,6 +39,9 @@ CREATE TABLE IF NOT EXISTS faces (
 CREATE INDEX IF NOT EXISTS faces_by_collection ON faces (collection);
 CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, generation INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS notices (topic TEXT PRIMARY KEY, given_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS private (
+    pk TEXT NOT NULL, sk TEXT NOT NULL, doc TEXT NOT NULL, version INTEGER NOT NULL,
+    PRIMARY KEY (pk, sk));
 """
 _STATEMENTS = [s.strip() for s in SCHEMA.split(";") if s.strip()]
 _NAMES = {s.split(" IF NOT EXISTS ")[1].split()[0] for s in _STATEMENTS}
@@ -70,6 +73,8 @@ class Database:
             raise StorageDamaged(f"{self.path} is not a finpics library database (it lacks "
                                  f"{', '.join(sorted(_CORE - present))}) and cannot be "
                                  "changed here: it is read-only")
+        if read_only and not upgrades:
+            return  # tables of later versions are missing: what needs them says so
         if read_only:
             raise StorageReadOnly(f"the library database {self.path} was made by an older "
                                   "version of finpics-desktop and is read-only here: open it "

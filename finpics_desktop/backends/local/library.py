@@ -18,6 +18,7 @@ from finpics_desktop.backends.local.db import Database
 from finpics_desktop.backends.local.engine import FaceEngine
 from finpics_desktop.backends.local.faces import LocalFaceIndex
 from finpics_desktop.backends.local.objects import FolderObjectStore
+from finpics_desktop.backends.local.private import SqlitePrivateStore
 from finpics_desktop.backends.local.tables import SqliteTables
 from finpics_desktop.domain.errors import StorageError, StorageReadOnly
 from finpics_desktop.domain.names import Names
@@ -110,6 +111,7 @@ def open_library(
         tables=tables,
         faces=faces,
         search=partial(search_faces, tables, faces, threshold=threshold),
+        private=SqlitePrivateStore(db),
         process=partial(process_new_image, store, tables, faces, names),
         close=db.close,
         prepare=faces.prepare,

@@ -1,0 +1,47 @@
+"""The private store on the library's SQLite file: the curator's records, with versions."""
+
+from __future__ import annotations
+
+import json
+
+from finpics_desktop.backends.local.db import Database
+from finpics_desktop.domain.errors import WriteConflict
+from finpics_desktop.ports import PrivateDoc
+
+
+class SqlitePrivateStore:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def get(self, pk: str, sk: str) -> PrivateDoc | None:
+        rows = self.db.query("SELECT doc, version FROM private WHERE pk = ? AND sk = ?", (pk, sk))
+        return PrivateDoc(pk, sk, json.loads(rows[0][0]), rows[0][1]) if rows else None
+
+    def put(self, pk: str, sk: str, doc: dict, *, if_version: int | None = None) -> int:
+        with self.db.transaction() as db:
+            row = db.execute("SELECT version FROM private WHERE pk = ? AND sk = ?",
+                             (pk, sk)).fetchone()
+            current = row[0] if row else 0
+            _expect(pk, sk, current, if_version)
+            db.execute("INSERT OR REPLACE INTO private VALUES (?, ?, ?, ?)",
+                       (pk, sk, json.dumps(doc), current + 1))
+        return current + 1
+
+    def delete(self, pk: str, sk: str, *, if_version: int | None = None) -> None:
+        with self.db.transaction() as db:
+            row = db.execute("SELECT version FROM private WHERE pk = ? AND sk = ?",
+                             (pk, sk)).fetchone()
+            _expect(pk, sk, row[0] if row else 0, if_version)
+            db.execute("DELETE FROM private WHERE pk = ? AND sk = ?", (pk, sk))
+
+    def query(self, pk: str, prefix: str = "") -> list[PrivateDoc]:
+        rows = self.db.query(
+            "SELECT sk, doc, version FROM private WHERE pk = ? AND substr(sk, 1, ?) = ? "
+            "ORDER BY sk", (pk, len(prefix), prefix))
+        return [PrivateDoc(pk, sk, json.loads(doc), version) for sk, doc, version in rows]
+
+
+def _expect(pk: str, sk: str, current: int, wanted: int | None) -> None:
+    if wanted is not None and current != wanted:
+        raise WriteConflict(f"{pk}/{sk} was changed by someone else meanwhile (version "
+                            f"{current}, not {wanted})")
