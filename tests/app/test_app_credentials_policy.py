@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
+from conftest import MemoryKeyring
 
 from finpics_desktop import cli
 from finpics_desktop.app.albums import open_cloud
@@ -20,23 +20,10 @@ from finpics_desktop.app.credentials import (
 from finpics_desktop.app.options import CloudOptions
 
 
-class PlaintextKeyring(KeyringBackend):
+class PlaintextKeyring(MemoryKeyring):
     """Like keyrings.alt's plaintext file: it works, but anyone who reads the disk reads it."""
 
     priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
 
 
 @pytest.fixture(params=["fail", "plaintext"])
