@@ -12,7 +12,7 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
+from memory_keyring import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Nothing a test runs may write into the real user folders (the upload journal of a cloud
@@ -87,25 +87,6 @@ def copy_photos(tmp_path):
 
 def pytest_unconfigure(config):
     shutil.rmtree(_USER_DIRS, ignore_errors=True)
-
-
-class MemoryKeyring(KeyringBackend):
-    """Stands for the OS keyring (test machines have none); the secrets live in ``store``."""
-
-    priority = 5
-
-    def __init__(self):
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
 
 
 @pytest.fixture

@@ -118,6 +118,8 @@ class PublishingController:
 
     def on_finished(self, backend: Backend, report: UploadReport) -> None:
         self.tell(report.summary(), "info" if report.ok else "warning")
+        if report.stopped:  # a full disk...: what is wrong and what to do
+            self.tell(report.stopped, "error")
         ask_about_conflicts(self.parent, backend, report, self.start)
         self._settle(backend, report.picset)
 

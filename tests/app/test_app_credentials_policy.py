@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import keyring
 import pytest
-from conftest import MemoryKeyring
+from memory_keyring import MemoryKeyring
 
 from finpics_desktop import cli
 from finpics_desktop.app.albums import open_cloud
