@@ -153,7 +153,8 @@ def _upload(backend, args, journal) -> int:
         faces = " (the cloud finds the faces)" if by_cloud else f" ({result.faces} face(s))"
         detail = (faces if result.status == "done" else "") + (
             f": {result.reason}" if result.reason else "")
-        print(f"[{finished}/{total}] {result.status:9} {result.name}{detail}", file=sys.stderr)
+        line = f"[{finished}/{total}] {result.status:9} {result.name}{detail}\n"
+        sys.stderr.write(line)  # one write: lines of the job's threads never run into each other
 
     previous = signal.signal(signal.SIGINT, lambda *_: job.cancel())  # Ctrl+C: clean stop
     try:
