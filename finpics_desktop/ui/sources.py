@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QStyle, QTreeView
 
 from finpics_desktop.app.browse import list_subfolders
 from finpics_desktop.app.entries import Entry
+from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.navigation import CLOUD, FOLDER, LIBRARY, PICSET_PLACE, Place
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.workers import run_task
@@ -148,8 +149,8 @@ class SourcesModel(QStandardItemModel):
 
         def fail(error: BaseException) -> None:
             item.removeRows(0, item.rowCount())
-            reason = getattr(error, "strerror", None) or str(error)
-            item.appendRow(self._item(f"cannot list: {reason}", Node(PLACEHOLDER)))
+            item.appendRow(self._item(f"cannot list: {describe_error(error)}",
+                                      Node(PLACEHOLDER)))
 
         run_task(lambda: list_subfolders(path), done, fail)
 

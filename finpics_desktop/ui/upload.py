@@ -88,7 +88,7 @@ class NewPicsetDialog(QDialog):
         self.photos: list[Path] | None = None
         self.id_edit.textChanged.connect(self.on_id_changed)
         self.on_id_changed(self.id_edit.text())
-        self.task = run_task(lambda: plan_files(self.paths), self.on_planned)
+        run_task(lambda: plan_files(self.paths), self.on_planned)
 
     @property
     def picset(self) -> str:
@@ -149,7 +149,6 @@ class UploadJob(QObject):
     def __init__(self, backend: Backend, plan: PublishPlan, parent=None):
         super().__init__(parent)
         self.backend, self.plan = backend, plan
-        self.sources = list(plan.sources)
         self.picset = plan.picset if isinstance(plan.picset, str) else ""  # known at start
         self.running = False
         self.cancelling = False
