@@ -258,9 +258,11 @@ def test_naming_renaming_merging_hiding(album):
 
     # photos best first, one entry per photo, in the search output's terms
     photos = people.photos("barack obama")
-    assert [p[0]["image_path"] for p in photos][0] == photo_of[obama]  # the first face: 100
-    assert len(photos) == len({p[0]["image_path"] for p in photos}) == 3
-    assert [p[1] for p in photos] == sorted((p[1] for p in photos), reverse=True)
+    assert photos[0].image_path == photo_of[obama]  # the first face: 100
+    assert photos[0].matched_face_id == obama
+    assert len(photos) == len({p.image_path for p in photos}) == 3
+    assert [p.similarity for p in photos] == sorted((p.similarity for p in photos),
+                                                    reverse=True)
 
     # rename: case only, or to a free name; never onto someone else's
     assert people.rename("barack obama", "Barack OBAMA").name == "Barack OBAMA"

@@ -53,15 +53,14 @@ def test_a_face_the_detector_missed_is_drawn_and_found_by_search(library, engine
     assert library.tables.get_pics_item("001_party", "crowd.jpg")["data"]["FaceRecords"] == []
     publish(library, copy_photos("faces/obama/obama.jpg", folder="obama"), "002_obama")
     [other] = library.tables.get_pics_item("002_obama", "obama.jpg")["data"]["FaceRecords"]
-    assert library.search(other["Face"]["FaceId"])["output"] == []
+    assert library.search(other["Face"]["FaceId"]) == []
 
     face = add_face(library, "001_party", "crowd.jpg", boxes[0])
     item = library.tables.get_pics_item("001_party", "crowd.jpg")
     assert [r["Face"]["FaceId"] for r in item["data"]["FaceRecords"]] == [face["FaceId"]]
     assert library.tables.get_image_item(face["ImageId"])["image_path"] == "001_party/crowd.jpg"
-    [found] = library.search(other["Face"]["FaceId"])["output"]
-    assert (found["image_path"], found["matched_face_id"]) == ("001_party/crowd.jpg",
-                                                               face["FaceId"])
+    [found] = library.search(other["Face"]["FaceId"])
+    assert (found.image_path, found.matched_face_id) == ("001_party/crowd.jpg", face["FaceId"])
     second = add_face(library, "001_party", "crowd.jpg", boxes[1])
     assert second["ImageId"] == face["ImageId"]  # one photo, one ImageId on the library
     assert library.private.get(DRAWN, face["FaceId"]).doc["box"] == pytest.approx(boxes[0])

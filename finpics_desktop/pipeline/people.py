@@ -41,6 +41,7 @@ from finpics_desktop.domain.errors import (
     NotFound,
     WriteConflict,
 )
+from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.people import (
     NamedFace,
     Person,
@@ -170,9 +171,9 @@ class People:
                 located[cover].image_path if cover else None))
         return sorted(found, key=lambda s: (-s.faces, s.person.name.casefold()))
 
-    def photos(self, name: str) -> list[tuple[dict, float, str]]:
-        """The person's photos, most alike first: ``(pics_by_image_id item, similarity,
-        matched FaceId)``, one per photo, for the search function's output shape."""
+    def photos(self, name: str) -> list[PhotoMatch]:
+        """The person's photos, most alike first, one per photo: the search function's
+        results for their named faces (``similarity``: how alike the face was when named)."""
         person = self.find(name)
         faces = self.faces_of(person)
         where = self.locate(f.face_id for f in faces)
@@ -185,7 +186,8 @@ class People:
             if spot is None or spot.image_path in seen or spot.image_id not in images:
                 continue
             seen.add(spot.image_path)
-            found.append((images[spot.image_id], face.similarity, face.face_id))
+            found.append(PhotoMatch.from_image_item(images[spot.image_id], face.similarity,
+                                                    face.face_id))
         return found
 
     # -- naming ----------------------------------------------------------------------------------

@@ -103,8 +103,8 @@ def test_people_on_the_cloud(faces_album):
     assert backend.tables.get_image_item(drawn["ImageId"])["image_path"] == "900_crowd/crowd.jpg"
     people.confirm("obama", [drawn["FaceId"]], same_photo=False)
     obama_photo = next(f for f, p in who.items() if p == "obama")
-    payload = search_faces(backend.tables, backend.faces, obama_photo)
-    assert "900_crowd/crowd.jpg" in [e["image_path"] for e in payload["output"]]
+    found = search_faces(backend.tables, backend.faces, obama_photo)
+    assert "900_crowd/crowd.jpg" in [m.image_path for m in found]
     rose = add_face(backend, "900_crowd", "crowd.jpg", boxes[1])
     people.reject("obama", [rose["FaceId"]])
     assert check(backend).found == []
