@@ -41,6 +41,7 @@ class _Group:
     JSON and read only when a search returns it (reading 100,000 took ~0.5 s of a cold load)."""
 
     faces: list[str]
+    ids: list[str]
     vectors: np.ndarray
     norms: np.ndarray
 
