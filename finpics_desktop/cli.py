@@ -36,6 +36,7 @@ from finpics_desktop.cli_cloud import (
     add_cloud_commands,
     options_from,
 )
+from finpics_desktop.cli_people import PEOPLE_COMMANDS, add_people_commands
 from finpics_desktop.compose import BACKENDS, default_library
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.matches import error_payload, to_payload
@@ -102,14 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("--json", action="store_true", help="machine-readable output")
 
     ri = sub.add_parser("reindex", help="index the faces of photos again with the current face "
-                        "engine (photos an older version of the app indexed)")
-    ri.add_argument("--picset", metavar="ID", help="only this picset (default: the library)")
+                        "engine (photos an older version of the app indexed), carrying "
+                        "people's names over")
+    ri.add_argument("--picset", metavar="ID", help="only this picset (default: the album)")
+    ri.add_argument("--all", action="store_true",
+                    help="every photo, not only those of an older engine (also on the cloud)")
     ri.add_argument("--json", action="store_true", help="machine-readable report")
 
     se = sub.add_parser("search", help="every other photo of the person with this face (exit "
                         "code 3 if there is none)")
     se.add_argument("faceid", metavar="FACEID")
     se.add_argument("--json", action="store_true", help="the search function's payload")
+    add_people_commands(sub)
     return parser
 
 
@@ -221,7 +226,7 @@ def cmd_reindex(backend, args) -> int:
 
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())  # Ctrl+C: clean stop
     try:
-        report = reindex(backend, args.picset, progress, cancel)
+        report = reindex(backend, args.picset, progress, cancel, every=args.all)
     finally:
         signal.signal(signal.SIGINT, previous)
     if args.json:
@@ -250,7 +255,8 @@ def cmd_search(backend, args) -> int:
 
 
 COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
-            "search": cmd_search, "check": cmd_check, "reindex": cmd_reindex}
+            "search": cmd_search, "check": cmd_check, "reindex": cmd_reindex,
+            **PEOPLE_COMMANDS}
 NO_BACKEND_COMMANDS = {**CLOUD_COMMANDS, desktop_entry.COMMAND:
                        lambda args, _options: desktop_entry.cmd_install_desktop_entry(args)}
 

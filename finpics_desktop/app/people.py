@@ -1,0 +1,126 @@
+"""People, what the curator does with them -- name faces, confirm or reject proposals, name a
+group of unnamed faces at once, rename, merge, hide, draw a missed face, find someone by name --
+as plain calls the window and the command line both make. Each does I/O: the window runs them
+off the GUI thread. The rules themselves are the pipeline's (:mod:`~finpics_desktop.pipeline.
+people`, ``proposals``, ``clusters``, ``drawn``); what is decided here is what a user action is
+made of (naming a group = naming its first face and confirming the others) and that nothing is
+written into a read-only library."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from finpics_desktop.app.albums import check_writable
+from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.domain.matches import PhotoMatch
+from finpics_desktop.domain.people import Cluster, Person, PersonSummary, name_key
+from finpics_desktop.pipeline import clusters, drawn, proposals
+from finpics_desktop.pipeline.people import Outcome, People, SamePhoto
+from finpics_desktop.ports import Backend
+
+__all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "filter_people", "hide",
+           "list_people", "merge", "name_face", "name_faces", "names_in", "person_photos",
+           "reject", "rename", "suggest", "unname", "unnamed_groups"]
+
+
+def _people(backend: Backend, doing: str | None = None) -> People:
+    """The album's people; ``doing``: a change, refused on a read-only library."""
+    if doing is not None:
+        check_writable(backend, doing)
+    return People(backend)
+
+
+# -- reading ---------------------------------------------------------------------------------
+def list_people(backend: Backend, hidden: bool = False) -> list[PersonSummary]:
+    """Everyone (``hidden``: the hidden ones instead), most faces first."""
+    return _people(backend).summaries(hidden)
+
+
+def filter_people(people: Sequence[PersonSummary], text: str) -> list[PersonSummary]:
+    """Search by name: the people whose name holds ``text`` (case and accents' forms aside),
+    those whose name starts with it first."""
+    wanted = name_key(text) if text.strip() else ""
+    if not wanted:
+        return list(people)
+    found = [p for p in people if wanted in name_key(p.person.name)]
+    return sorted(found, key=lambda p: not name_key(p.person.name).startswith(wanted))
+
+
+def person_photos(backend: Backend, name: str) -> list[PhotoMatch]:
+    """The person's photos, best first (the search function's results)."""
+    return _people(backend).photos(name)
+
+
+def suggest(backend: Backend, name: str) -> proposals.Proposals:
+    """The unnamed faces proposed for the person: sure ones, and the unsure ones apart."""
+    return proposals.suggest(_people(backend), name)
+
+
+def unnamed_groups(backend: Backend) -> list[Cluster]:
+    """The unnamed faces, grouped by who they look like."""
+    return clusters.clusters(_people(backend))
+
+
+def names_in(backend: Backend, face_ids: Sequence[str]) -> dict[str, str]:
+    """The names of those faces that have one (for the viewer's face boxes)."""
+    if backend.private is None or not face_ids:
+        return {}
+    people = People(backend)
+    named = {f: people.private.get("face", f) for f in face_ids}
+    persons = {p.id: p.name for p in people.people()}
+    return {f: persons[d.doc["person"]] for f, d in named.items()
+            if d is not None and d.doc["person"] in persons}
+
+
+# -- changing --------------------------------------------------------------------------------
+def name_face(backend: Backend, face_id: str, name: str, *, same_photo: bool = False
+              ) -> Outcome:
+    """Name one face (a new person if nobody has the name): :class:`SamePhoto` when the person
+    is named in that photo already and the curator did not say so."""
+    return _people(backend, "naming faces").name_face(face_id, name, same_photo=same_photo)
+
+
+def name_faces(backend: Backend, face_ids: Sequence[str], name: str, *,
+               same_photo: bool = False) -> list[Outcome]:
+    """Name a group of faces at once (the Unnamed view): each face gets the name, those that
+    cannot (the person is in that photo already...) say why."""
+    people = _people(backend, "naming faces")
+    outcomes: list[Outcome] = []
+    for face_id in face_ids:
+        try:
+            outcomes.append(people.name_face(face_id, name, same_photo=same_photo))
+        except FinpicsError as e:
+            outcomes.append(Outcome(face_id, name, error=str(e)))
+    return outcomes
+
+
+def unname(backend: Backend, face_id: str) -> str | None:
+    """Take the face from its person; the name it had (None: it had none)."""
+    return _people(backend, "changing names").unname(face_id)
+
+
+def confirm(backend: Backend, name: str, face_ids: Sequence[str], *,
+            same_photo: bool = False) -> list[Outcome]:
+    return _people(backend, "confirming faces").confirm(name, face_ids, same_photo=same_photo)
+
+
+def reject(backend: Backend, name: str, face_ids: Sequence[str]) -> list[Outcome]:
+    return _people(backend, "rejecting faces").reject(name, face_ids)
+
+
+def merge(backend: Backend, name: str, into: str) -> tuple[Person, int]:
+    return _people(backend, "merging people").merge(name, into)
+
+
+def rename(backend: Backend, name: str, new_name: str) -> Person:
+    return _people(backend, "renaming people").rename(name, new_name)
+
+
+def hide(backend: Backend, name: str, hidden: bool = True) -> Person:
+    return _people(backend, "hiding people").hide(name, hidden)
+
+
+def add_face(backend: Backend, picset: str, photo: str, box: dict) -> dict:
+    """A face drawn where the detector found none: its ``Face`` record."""
+    check_writable(backend, "adding faces")
+    return drawn.add_face(backend, picset, photo, box)
