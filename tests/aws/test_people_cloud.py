@@ -15,6 +15,7 @@ from labelled_album import label_faces, photo_faces
 from finpics_desktop.backends.aws.backend import open_aws
 from finpics_desktop.domain.keys import photo_key
 from finpics_desktop.domain.names import Names
+from finpics_desktop.domain.people import name_key
 from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id
 from finpics_desktop.pipeline.check import check
 from finpics_desktop.pipeline.clusters import clusters
@@ -142,12 +143,21 @@ def named_on_the_site(cloud, deployed, photos_dir):
     people = People(backend)
     people.name_face(face, "Zoë Privatename")
     yield backend, face
-    person = people.find("Zoë Privatename")
-    people.unname(face)
-    backend.private.delete(PERSON, person.id)
-    backend.private.delete(NAME, "zoë privatename")
-    backend.faces.delete_user(person.id)
+    forget(backend, [face])
     backend.close()
+
+
+def forget(backend, faces: list[str]) -> None:
+    """Remove the people of ``faces`` from the shared stack (names, persons, user vectors)."""
+    people = People(backend)
+    persons = {people.named()[f].person for f in faces if f in people.named()}
+    for face in faces:
+        people.unname(face)
+    for person in people.people():
+        if person.id in persons:
+            backend.private.delete(NAME, name_key(person.name))
+            backend.private.delete(PERSON, person.id)
+            backend.faces.delete_user(person.id)
 
 
 def test_the_public_site_cannot_read_a_name(cloud, site, named_on_the_site):  # noqa: F811
@@ -177,3 +187,43 @@ def test_the_public_site_cannot_read_a_name(cloud, site, named_on_the_site):  # 
     public = json.dumps([picsets, payload, list(backend.tables.scan_image_items())],
                         default=str, ensure_ascii=False)
     assert "Privatename" not in public
+
+
+def test_people_commands_on_the_cloud(cloud, deployed, photos_dir, monkeypatch, capsys):
+    """The same commands with --backend aws, on the deployed stack."""
+    from finpics_desktop import cli
+
+    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+    monkeypatch.setenv("AWS_REGION", cloud.region)
+    backend = open_aws(Names(), cloud.settings())
+    for n, rel in enumerate(("biden/biden.jpg", "biden/biden2.jpg")):
+        backend.store.put("finpics-pics", f"photos/302_cli/{n}.jpg",
+                          (photos_dir / "faces" / rel).read_bytes(), "image/jpeg")
+    cloud.wait_idle()
+    first, second = (backend.tables.get_pics_item("302_cli", f"{n}.jpg")["data"]["FaceRecords"][
+        0]["Face"]["FaceId"] for n in (0, 1))
+
+    def run(*args: str):
+        code = cli.main(["--backend", "aws", "--endpoint-url", cloud.url, *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    try:
+        assert run("name", first, "Joe Biden")[0] == 0
+        code, out, _ = run("suggest", "Joe Biden", "--json")
+        assert code == 0 and [p["face_id"] for p in json.loads(out)] == [second]
+        assert run("confirm", "Joe Biden", second)[0] == 0
+        code, out, _ = run("people", "--json")
+        assert {"name": "Joe Biden", "faces": 2, "photos": 2} in json.loads(out)
+        code, out, _ = run("person", "joe biden", "--json")
+        assert [e["image_path"] for e in json.loads(out)["output"]] == ["302_cli/0.jpg",
+                                                                       "302_cli/1.jpg"]
+        code, out, _ = run("clusters", "--json")
+        assert code == 0 and first not in {f for g in json.loads(out) for f in g["faces"]}
+        assert run("rename-person", "Joe Biden", "Joe")[0] == 0
+    finally:
+        forget(backend, [first, second])
+        backend.close()
