@@ -1,5 +1,6 @@
 """What the user browses, as typed values: a picset, a published photo (of a picset or of a
-search result), or a photo file on this computer. The window's grid shows them and the command
+search result), a photo file on this computer, a person, or one face (a proposal, an unnamed
+face). The window's grid shows them and the command
 line prints them."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.picsets import display_name
 from finpics_desktop.ports import Backend
 
-PICSET, PHOTO, FILE = "picset", "photo", "file"
+PICSET, PHOTO, FILE, PERSON, FACE = "picset", "photo", "file", "person", "face"
 
 
 @dataclass(eq=False)
@@ -31,12 +32,19 @@ class Entry:
     matched_face_id: str | None = None
     searched: bool = False  # the photo whose face was clicked, shown first in the results
     file_key: str = ""  # FILE: the key, made cheaply when a big folder is listed
+    face_id: str = ""  # FACE: the face; PERSON: the face shown for them
+    box: dict | None = None  # FACE, PERSON: that face's box in its photo (picset/name)
+    person: str = ""  # PERSON: their name; FACE: the person it is proposed for
+    sure: bool | None = None  # FACE: a proposal the app is sure of (False: shown apart)
+    group: int = 0  # FACE of the Unnamed view: its group (1, 2, ...)
 
     @property
     def key(self) -> str:
         """Identifies the thumbnail (for the caches)."""
         if self.file_key:
             return self.file_key
+        if self.kind in (FACE, PERSON):
+            return f"face:{id(self.backend)}:{self.face_id}"
         if self.kind == FILE:
             return f"file:{self.path}"
         where = id(self.backend)
@@ -50,6 +58,8 @@ class Entry:
             return str(self.path)
         if self.kind == PICSET:
             return self.picset or ""
+        if self.kind == PERSON:
+            return self.person
         return f"{self.picset}/{self.name}"
 
     @property
@@ -59,6 +69,8 @@ class Entry:
 
     @property
     def has_thumbnail(self) -> bool:
+        if self.kind in (FACE, PERSON):
+            return bool(self.face_id and self.box)
         return self.kind != PICSET or bool(self.name)
 
     @property
@@ -100,3 +112,26 @@ def searched_entry(entry: Entry, face_id: str) -> Entry:
     return Entry(entry.kind, f"searched · {entry.title}", entry.backend, path=entry.path,
                  picset=entry.picset, name=entry.name, data=entry.data,
                  matched_face_id=face_id, searched=True)
+
+
+def person_entry(backend: Backend, summary) -> Entry:
+    """A person of the People list (a :class:`~finpics_desktop.domain.people.PersonSummary`),
+    shown by their most typical face."""
+    picset, _, name = (summary.cover_path or "/").partition("/")
+    return Entry(PERSON, f"{summary.person.name} · {summary.faces}", backend, picset=picset or None,
+                 name=name or None, face_id=summary.cover or "", box=summary.cover_box,
+                 person=summary.person.name)
+
+
+def face_entry(backend: Backend, face_id: str, image_path: str, box: dict, title: str,
+               **more) -> Entry:
+    """One face, shown cut from its photo: a proposal, or an unnamed face."""
+    picset, _, name = image_path.partition("/")
+    return Entry(FACE, title, backend, picset=picset, name=name, face_id=face_id, box=box,
+                 matched_face_id=face_id, **more)
+
+
+def face_photo(entry: Entry) -> Entry:
+    """The photo a face entry is in, for the viewer (the face outlined)."""
+    return Entry(PHOTO, entry.name or "", entry.backend, picset=entry.picset, name=entry.name,
+                 matched_face_id=entry.face_id)

@@ -23,8 +23,15 @@ from finpics_desktop.app.browse import (
     list_picsets,
     search_from,
 )
-from finpics_desktop.app.entries import PICSET, Entry
+from finpics_desktop.app.entries import FACE, FILE, PERSON, PHOTO, PICSET, Entry, face_photo
 from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.people_places import (  # noqa: F401 - the places' kinds, here too
+    COUNTED,
+    PEOPLE,
+    PEOPLE_JOBS,
+    PERSON_PLACE,
+    UNNAMED,
+)
 from finpics_desktop.app.tasks import Runner, Task
 from finpics_desktop.ports import Backend
 
@@ -44,11 +51,14 @@ class Place:
     picset: str | None = None  # PICSET_PLACE
     path: Path | None = None  # FOLDER
     title: str = ""  # a picset's display name
-    within: str = ""  # PICSET_PLACE: LIBRARY or CLOUD
+    within: str = ""  # PICSET_PLACE, PEOPLE, PERSON_PLACE, UNNAMED: LIBRARY or CLOUD
     problem: str = ""
+    person: str = ""  # PERSON_PLACE: their name
+    hidden: bool = False  # PEOPLE: the hidden people
 
     def _key(self) -> tuple:
-        return self.kind, id(self.backend), self.picset, self.path, self.problem
+        return (self.kind, id(self.backend), self.picset, self.path, self.problem, self.person,
+                self.hidden)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Place) and self._key() == other._key()
@@ -58,8 +68,10 @@ class Place:
 
     @property
     def parent(self) -> Place | None:
-        """A picset's library or cloud."""
-        if self.kind != PICSET_PLACE:
+        """A picset's (the people's...) library or cloud; a person's people."""
+        if self.kind == PERSON_PLACE:
+            return Place(PEOPLE, self.backend, within=self.within)
+        if self.kind not in (PICSET_PLACE, PEOPLE, UNNAMED):
             return None
         return Place(self.within, self.backend)
 
@@ -68,7 +80,8 @@ class Place:
         """What its listing is called: ``Listing {what}…``."""
         if self.kind == FOLDER:
             return str(self.path)
-        return self.picset if self.kind == PICSET_PLACE else "picsets"
+        return {PICSET_PLACE: self.picset, PEOPLE: "people", PERSON_PLACE: self.person,
+                UNNAMED: "unnamed faces"}.get(self.kind, "picsets")
 
 
 @dataclass(eq=False)
@@ -207,6 +220,18 @@ class Navigation:
     def _status(self, text: str) -> None:
         self._emit(StatusChanged(text))
 
+    # -- for the actions on a place's entries (people's) ------------------------------------
+    def show_entries(self, entries: list[Entry]) -> None:
+        """The grid shows ``entries`` now (some were answered, named...)."""
+        self.entries = list(entries)
+        self._emit(GridChanged(self.entries))
+
+    def tell(self, text: str, level: str = "warning") -> None:
+        self._emit(Told(text, level))
+
+    def say(self, text: str) -> None:
+        self._status(text)
+
     def _begin(self, kind: str, text: str) -> None:
         self._busy = [j for j in self._busy if j[0] != kind] + [(kind, text)]
         self._emit(BusyChanged(tuple(self._busy), True))
@@ -248,6 +273,8 @@ class Navigation:
         elif place.kind == PICSET_PLACE:
             backend, picset = place.backend, place.picset
             job = lambda: list_photos(backend, picset)  # noqa: E731
+        elif place.kind in PEOPLE_JOBS:
+            job = PEOPLE_JOBS[place.kind](place)
         else:
             backend = place.backend
             job = lambda: list_picsets(backend)  # noqa: E731
@@ -264,8 +291,9 @@ class Navigation:
             late, self._published_while_listing = self._published_while_listing, []
             for entry in late:  # published after the listing's query ran
                 self.photo_published(entry)
-            kind = "picset" if place.kind in (LIBRARY, CLOUD) else "photo"
-            self._status(_count(len(self.entries), kind))
+            counted = COUNTED.get(place.kind)
+            self._status(counted(self.entries) if counted else _count(
+                len(self.entries), "picset" if place.kind in (LIBRARY, CLOUD) else "photo"))
 
         def fail(error: BaseException) -> None:
             self._end_listing()
@@ -337,6 +365,15 @@ class Navigation:
     def activate(self, entries: list[Entry], row: int) -> None:
         """Enter or a double click: a picset opens, a photo shows in the viewer."""
         entry = entries[row]
+        if entry.kind == PERSON:
+            loc = self.location
+            self.open(Place(PERSON_PLACE, entry.backend, person=entry.person,
+                            within=loc.within if loc is not None else LIBRARY))
+            return
+        if entry.kind == FACE:  # its photo, stepping through the faces' photos
+            faces = [e for e in entries if e.kind == FACE]
+            self.open_photo([face_photo(e) for e in faces], faces.index(entry))
+            return
         if entry.kind == PICSET:
             loc = self.location
             within = loc.kind if loc is not None and loc.kind in (LIBRARY, CLOUD) else (
@@ -344,7 +381,7 @@ class Navigation:
             self.open(Place(PICSET_PLACE, entry.backend, entry.picset, title=entry.title,
                             within=within))
             return
-        photos = [e for e in entries if e.kind != PICSET]
+        photos = [e for e in entries if e.kind in (PHOTO, FILE)]
         self.open_photo(photos, photos.index(entry))
 
     # -- pages ------------------------------------------------------------------------------

@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from finpics_desktop.app.albums import check_writable
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.matches import PhotoMatch
-from finpics_desktop.domain.people import Cluster, Person, PersonSummary, name_key
+from finpics_desktop.domain.people import Cluster, Person, PersonSummary
 from finpics_desktop.pipeline import clusters, drawn, proposals
-from finpics_desktop.pipeline.people import Outcome, People, SamePhoto
+from finpics_desktop.pipeline.people import Located, Outcome, People, SamePhoto, names_in
 from finpics_desktop.ports import Backend
 
-__all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "filter_people", "hide",
-           "list_people", "merge", "name_face", "name_faces", "names_in", "person_photos",
-           "reject", "rename", "suggest", "unname", "unnamed_groups"]
+__all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "hide",
+           "list_people", "located_groups", "merge", "name_face", "name_faces", "names_in",
+           "person_photos", "reject", "rename", "suggest", "unname", "unnamed_groups"]
 
 
 def _people(backend: Backend, doing: str | None = None) -> People:
@@ -34,16 +34,6 @@ def _people(backend: Backend, doing: str | None = None) -> People:
 def list_people(backend: Backend, hidden: bool = False) -> list[PersonSummary]:
     """Everyone (``hidden``: the hidden ones instead), most faces first."""
     return _people(backend).summaries(hidden)
-
-
-def filter_people(people: Sequence[PersonSummary], text: str) -> list[PersonSummary]:
-    """Search by name: the people whose name holds ``text`` (case and accents' forms aside),
-    those whose name starts with it first."""
-    wanted = name_key(text) if text.strip() else ""
-    if not wanted:
-        return list(people)
-    found = [p for p in people if wanted in name_key(p.person.name)]
-    return sorted(found, key=lambda p: not name_key(p.person.name).startswith(wanted))
 
 
 def person_photos(backend: Backend, name: str) -> list[PhotoMatch]:
@@ -61,15 +51,9 @@ def unnamed_groups(backend: Backend) -> list[Cluster]:
     return clusters.clusters(_people(backend))
 
 
-def names_in(backend: Backend, face_ids: Sequence[str]) -> dict[str, str]:
-    """The names of those faces that have one (for the viewer's face boxes)."""
-    if backend.private is None or not face_ids:
-        return {}
-    people = People(backend)
-    named = {f: people.private.get("face", f) for f in face_ids}
-    persons = {p.id: p.name for p in people.people()}
-    return {f: persons[d.doc["person"]] for f, d in named.items()
-            if d is not None and d.doc["person"] in persons}
+def located_groups(backend: Backend) -> tuple[list[Cluster], dict[str, Located]]:
+    """:func:`unnamed_groups`, and where each face is (its photo and box)."""
+    return clusters.located_clusters(_people(backend))
 
 
 # -- changing --------------------------------------------------------------------------------

@@ -4,12 +4,14 @@ viewer. Each call does I/O: the window runs them off the GUI thread."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from finpics_desktop.app.entries import FILE, PHOTO, Entry
+from finpics_desktop.app.entries import FACE, FILE, PERSON, PHOTO, Entry
 from finpics_desktop.domain.keys import photo_key
 from finpics_desktop.pipeline.display import DisplayImage, decode_for_display
 from finpics_desktop.pipeline.exif import PhotoFacts, read_facts
+from finpics_desktop.pipeline.people import names_in
+from finpics_desktop.pipeline.regions import face_thumbnail
 from finpics_desktop.pipeline.thumbcache import ThumbCache
 
 
@@ -21,7 +23,11 @@ def thumbnail_bytes(entry: Entry, cache: ThumbCache) -> bytes | None:
     if not entry.name:
         return None
     backend = entry.backend
-    return backend.store.get(backend.names.thumbs_bucket, photo_key(entry.picset, entry.name).key)
+    thumbnail = backend.store.get(backend.names.thumbs_bucket,
+                                  photo_key(entry.picset, entry.name).key)
+    if entry.kind in (FACE, PERSON):  # the face cut from its photo
+        return face_thumbnail(thumbnail, entry.box, lambda: (original_bytes(entry), entry.name))
+    return thumbnail
 
 
 def preview_bytes(entry: Entry, cache: ThumbCache) -> tuple[bytes, bool] | None:
@@ -42,6 +48,7 @@ class LoadedPhoto:
     image: DisplayImage
     facts: PhotoFacts
     data: dict  # the IndexFaces response: its FaceRecords are drawn on the picture
+    names: dict[str, str] = field(default_factory=dict)  # FaceId -> name, where there is one
 
     @property
     def faces(self) -> list[dict]:
@@ -50,12 +57,15 @@ class LoadedPhoto:
 
 def load_photo(entry: Entry, max_side: int) -> LoadedPhoto:
     """The upright picture for the viewer, its EXIF essentials, and its face records (fresh
-    from the table for published photos)."""
+    from the table for published photos) with the names of the named ones."""
     data = original_bytes(entry)
     name = entry.path.name if entry.kind == FILE else entry.name
-    faces = entry.data
+    faces, names = entry.data, {}
     if entry.kind == PHOTO:
         item = entry.backend.tables.get_pics_item(entry.picset, entry.name)
         if item is not None:
             faces = item["data"]
-    return LoadedPhoto(decode_for_display(data, name, max_side), read_facts(data, name), faces)
+        names = names_in(entry.backend, [r["Face"]["FaceId"]
+                                         for r in (faces or {}).get("FaceRecords") or []])
+    return LoadedPhoto(decode_for_display(data, name, max_side), read_facts(data, name), faces,
+                       names)

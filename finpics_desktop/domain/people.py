@@ -66,6 +66,7 @@ class PersonSummary:
     photos: int
     cover: str | None  # the face to show for them (their most typical)
     cover_path: str | None  # its photo, <picset>/<file>
+    cover_box: dict | None = None  # its box in that photo
 
 
 @dataclass(frozen=True)

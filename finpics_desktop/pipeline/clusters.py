@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from finpics_desktop.domain.people import Cluster
-from finpics_desktop.pipeline.people import People
+from finpics_desktop.pipeline.people import Located, People
 
 EDGE_FROM = 50.0
 NEIGHBOURS = 100  # the most alike faces each face is linked with (a group grows to ~140 faces
@@ -124,6 +124,11 @@ def _settle(faces: Sequence[str], near: list[dict[int, float]],
 
 def clusters(people: People) -> list[Cluster]:
     """The unnamed faces of the album's photos, grouped."""
+    return located_clusters(people)[0]
+
+
+def located_clusters(people: People) -> tuple[list[Cluster], dict[str, Located]]:
+    """:func:`clusters`, and where each of their faces is."""
     named = people.named()
     image_of = {f["FaceId"]: f["ImageId"] for f in people.index.list_faces()
                 if f["FaceId"] not in named}
@@ -132,4 +137,4 @@ def clusters(people: People) -> list[Cluster]:
     links = {face_id: {m["Face"]["FaceId"]: m["Similarity"] for m in matches}
              for face_id, matches in people.index.search_faces_many(
                  faces, EDGE_FROM, NEIGHBOURS).items()}
-    return group_faces(faces, {f: where[f].image_path for f in faces}, links)
+    return group_faces(faces, {f: where[f].image_path for f in faces}, links), where

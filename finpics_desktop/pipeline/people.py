@@ -168,7 +168,8 @@ class People:
             cover = faces[0].face_id if faces else None
             found.append(PersonSummary(
                 person, len(faces), len({located[f.face_id].image_path for f in faces}), cover,
-                located[cover].image_path if cover else None))
+                located[cover].image_path if cover else None,
+                located[cover].box if cover else None))
         return sorted(found, key=lambda s: (-s.faces, s.person.name.casefold()))
 
     def photos(self, name: str) -> list[PhotoMatch]:
@@ -415,6 +416,18 @@ class People:
         add = [f for f in wanted if f not in have][:max(0, 100 - len(have & set(named)))]
         self.associate(person.id, add)
         return len(add), len(extra)
+
+
+def names_in(backend: Backend, face_ids: Sequence[str]) -> dict[str, str]:
+    """The names of those faces that have one (for the viewer's face boxes); nothing for an
+    album without a private store."""
+    if backend.private is None or not face_ids:
+        return {}
+    docs = {f: backend.private.get(FACE, f) for f in dict.fromkeys(face_ids)}
+    wanted = {d.doc["person"] for d in docs.values() if d is not None}
+    people = {p: backend.private.get(PERSON, p) for p in wanted}
+    return {f: people[d.doc["person"]].doc["name"] for f, d in docs.items()
+            if d is not None and people.get(d.doc["person"]) is not None}
 
 
 def _named(doc: PrivateDoc) -> NamedFace:

@@ -68,3 +68,28 @@ def landmarks_out_of(landmarks: Sequence[dict], region: Box) -> list[dict]:
 
 NO_FACE = ("no face could be found in that box: draw it around the face, from the hairline "
            "to the chin")
+
+
+FACE_CELL = 160  # px: the side of a face cut for the grid
+SHARP_ENOUGH = 72  # px: a face at least this wide in the thumbnail is cut from it
+
+
+def face_thumbnail(thumbnail: bytes, box: Box, original) -> bytes:
+    """A square JPEG of the face in ``box`` with some room around it, :data:`FACE_CELL` px:
+    cut from the photo's ``thumbnail`` when the face is large enough there, else from the
+    original (``original()`` returns its bytes and name), decoded just large enough."""
+    with Image.open(io.BytesIO(thumbnail)) as small:
+        small.load()
+        picture = small.convert("RGB")
+    if box["Width"] * picture.width < SHARP_ENOUGH:
+        data, name = original()
+        aspect = max(picture.width, picture.height) / picture.width
+        side = round(FACE_CELL * aspect / max(box["Width"], 1e-3))
+        picture, _ = decode_upright(data, name, min(FULL_SIDE, max(side, 64)))
+    width, height = picture.size
+    centre_x = (box["Left"] + box["Width"] / 2) * width
+    centre_y = (box["Top"] + box["Height"] / 2) * height
+    half = max(box["Width"] * width, box["Height"] * height) * 0.8
+    crop = picture.crop((round(centre_x - half), round(centre_y - half),
+                         round(centre_x + half), round(centre_y + half)))
+    return jpeg(crop.resize((FACE_CELL, FACE_CELL), Image.Resampling.LANCZOS))

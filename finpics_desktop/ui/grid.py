@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate
 
-from finpics_desktop.app.entries import FILE, PICSET, Entry
+from finpics_desktop.app.entries import FACE, FILE, PICSET, Entry
 from finpics_desktop.ui.thumbs import ThumbnailLoader
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
@@ -167,7 +167,10 @@ class GridDelegate(QStyledItemDelegate):
             w, h = image.width() * scale, image.height() * scale
             target = QRectF(area.center().x() - w / 2, area.center().y() - h / 2, w, h)
             painter.drawImage(target, image)
-            self._paint_match(painter, entry, target, palette)
+            if entry.kind == FACE:  # a face cut from its photo: unsure ones look apart
+                self._paint_face(painter, entry, target)
+            else:
+                self._paint_match(painter, entry, target, palette)
         else:
             side = min(area.width(), area.height())
             box = QRectF(area.center().x() - side / 2, area.center().y() - side * 0.375,
@@ -205,6 +208,16 @@ class GridDelegate(QStyledItemDelegate):
             p.end()
             self._placeholder_key, self._placeholder_pixmap = key, pixmap
         return self._placeholder_pixmap
+
+    @staticmethod
+    def _paint_face(painter: QPainter, entry: Entry, target: QRectF) -> None:
+        if entry.sure is None:
+            return
+        color = QColor(80, 200, 120) if entry.sure else QColor(230, 160, 40)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(color, 3, Qt.PenStyle.SolidLine if entry.sure
+                            else Qt.PenStyle.DashLine))
+        painter.drawRect(target.adjusted(1, 1, -1, -1))
 
     @staticmethod
     def _paint_match(painter: QPainter, entry: Entry, target: QRectF, palette) -> None:

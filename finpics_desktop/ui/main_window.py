@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from finpics_desktop import __version__
@@ -38,6 +40,7 @@ from finpics_desktop.ui.grid import GridModel, GridView
 from finpics_desktop.ui.navigation import PAGES, NavigationController
 from finpics_desktop.ui.pages import SearchPage, ViewerPage, facts_rows
 from finpics_desktop.ui.panels import InfoPanel, MessageArea, ShortcutsDialog
+from finpics_desktop.ui.people import PeopleController
 from finpics_desktop.ui.publishing import PublishingController
 from finpics_desktop.ui.settings import AppSettings, SettingsDialog
 from finpics_desktop.ui.sources import NodeRole, SourcesModel, SourcesView
@@ -76,6 +79,8 @@ class MainWindow(QMainWindow):
             self.reveal_upload_panel,
             lambda backend: self.refresh_picsets(self.sources.root_for(backend)))
         self._make_actions()
+        self.people = PeopleController(self)
+        self.centre_layout.insertWidget(0, self.people.filter)
         self._connect()
         self.statusBar().showMessage("Ready")
         self.resize(1280, 820)
@@ -113,10 +118,15 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         for page in (self.grid, self.viewer, self.search):  # in the order of PAGES
             self.stack.addWidget(page)
+        self.centre = QWidget(self)  # the pages, under the filter box over people
+        self.centre_layout = QVBoxLayout(self.centre)
+        self.centre_layout.setContentsMargins(0, 0, 0, 0)
+        self.centre_layout.setSpacing(2)
+        self.centre_layout.addWidget(self.stack, 1)
         self.splitter = QSplitter(self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.tree)
-        self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(self.centre)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([240, 900])
         self.setCentralWidget(self.splitter)

@@ -27,6 +27,7 @@ def _to_qimage(loaded: LoadedPhoto) -> tuple[LoadedPhoto, QImage]:
 
 class ViewerPage(QWidget):
     face_clicked = Signal(object, str)  # Entry, FaceId
+    face_drawn = Signal(object, dict)  # Entry, the box drawn (ratios of the upright picture)
     back_requested = Signal()
     moved = Signal(int)  # stepped to the photo at this index
     photo_loaded = Signal(object, object)  # Entry, PhotoFacts | None
@@ -61,6 +62,7 @@ class ViewerPage(QWidget):
         layout.addWidget(self.canvas, 1)
         self.canvas.face_clicked.connect(
             lambda face_id: self.face_clicked.emit(self.current, face_id))
+        self.canvas.face_drawn.connect(lambda box: self.face_drawn.emit(self.current, box))
 
     def _button(self, tip: str, icon: str, text: str) -> QToolButton:
         from PySide6.QtGui import QIcon
@@ -82,6 +84,12 @@ class ViewerPage(QWidget):
         self.entries = list(entries)
         self.index = -1  # another list: its photo is shown even at the position shown before
         self.show_index(index)
+
+    def reload(self) -> None:
+        """Show the photo again (a face was added, or names changed)."""
+        if self.current is not None:
+            index, self.index = self.index, -1
+            self.show_index(index)
 
     def step(self, delta: int) -> None:
         if self.entries:
@@ -107,7 +115,8 @@ class ViewerPage(QWidget):
         def done(result) -> None:
             loaded, qimage = result
             self.loading = False
-            boxes = [FaceBox.from_record(r) for r in loaded.faces if "Face" in r]
+            boxes = [FaceBox.from_record(r, loaded.names.get(r["Face"]["FaceId"], ""))
+                     for r in loaded.faces if "Face" in r]
             self.canvas.set_photo(qimage, boxes, entry.matched_face_id)
             entry.data = loaded.data
             self.photo_loaded.emit(entry, loaded.facts)

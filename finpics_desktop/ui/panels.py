@@ -85,6 +85,10 @@ class ShortcutsDialog(QDialog):
         ("Home / End", "First / last photo in the viewer"),
         ("Mouse wheel", "Previous / next photo; Ctrl+wheel zooms"),
         ("Click a face", "Find the other photos of that person"),
+        ("Tab / Shift+Tab", "Choose a face in the viewer (F2 names it, U removes its name)"),
+        ("Drag (after D)", "Draw a box around a face the detector missed; Esc cancels"),
+        ("Enter in People", "Open the person: the proposals (sure first, then the unsure "
+                            "ones), then their photos"),
     ]
 
     def __init__(self, actions: list[QAction], parent=None):

@@ -1,5 +1,6 @@
 """The sources tree: *This computer* (folders, expanded lazily off the GUI thread),
-*Library* (local picsets) and *finpics cloud* (remote picsets, when AWS is configured).
+*Library* (local picsets) and *finpics cloud* (remote picsets, when AWS is configured), each
+album with its *People* and *Unnamed faces* first.
 Folders can be dragged out of it; folders and files can be dropped on Library or the cloud."""
 
 from __future__ import annotations
@@ -14,7 +15,16 @@ from PySide6.QtWidgets import QAbstractItemView, QStyle, QTreeView
 from finpics_desktop.app.browse import list_subfolders
 from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.errors import describe_error
-from finpics_desktop.app.navigation import CLOUD, FOLDER, LIBRARY, PICSET_PLACE, Place
+from finpics_desktop.app.navigation import (
+    CLOUD,
+    FOLDER,
+    LIBRARY,
+    PEOPLE,
+    PERSON_PLACE,
+    PICSET_PLACE,
+    UNNAMED,
+    Place,
+)
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.workers import run_task
 
@@ -40,6 +50,8 @@ class Node:
 
     def place(self, title: str = "") -> Place | None:
         """Where the grid goes when this row is chosen (None: nowhere)."""
+        if self.kind in (PEOPLE, UNNAMED):
+            return Place(self.kind, self.backend, within=self.within, problem=self.problem)
         if self.kind not in (LIBRARY, CLOUD, PICSET_NODE, FOLDER):
             return None
         return Place(self.kind, self.backend, self.picset, self.path, title, self.within,
@@ -101,9 +113,13 @@ class SourcesModel(QStandardItemModel):
             return self.library
         if place.kind == CLOUD:
             return self.cloud
+        root = self.library if place.within == LIBRARY else self.cloud
         if place.kind == PICSET_NODE:
-            root = self.library if place.within == LIBRARY else self.cloud
             return self.ensure_picset(root, place.picset, place.title) if root else None
+        if place.kind in (PEOPLE, UNNAMED, PERSON_PLACE) and root is not None:
+            kind = UNNAMED if place.kind == UNNAMED else PEOPLE
+            return next((root.child(r) for r in range(root.rowCount())
+                         if root.child(r).data(NodeRole).kind == kind), None)
         return self._find_folder(self.computer, place.path)
 
     def _find_folder(self, parent: QStandardItem, path: Path) -> QStandardItem | None:
@@ -160,6 +176,7 @@ class SourcesModel(QStandardItemModel):
         """The album a root shows, or None and why it is not there."""
         node: Node = root.data(NodeRole)
         node.backend, node.problem = backend, problem
+        self._people_rows(root, backend, problem)
         flags = root.flags()
         if backend is not None:
             flags |= Qt.ItemFlag.ItemIsDropEnabled
@@ -167,26 +184,51 @@ class SourcesModel(QStandardItemModel):
             flags &= ~Qt.ItemFlag.ItemIsDropEnabled
         root.setFlags(flags)
 
+    def _people_rows(self, root: QStandardItem, backend: Backend | None, problem: str) -> None:
+        """*People* and *Unnamed faces*, the album's first rows (none for an album that is not
+        open)."""
+        within = root.data(NodeRole).kind
+        if backend is None:
+            for row in reversed(range(self._picset_rows(root))):
+                root.removeRow(row)
+            return
+        for row, (kind, text, theme, fallback) in enumerate((
+                (PEOPLE, "People", "system-users", QStyle.StandardPixmap.SP_DirHomeIcon),
+                (UNNAMED, "Unnamed faces", "user-identity",
+                 QStyle.StandardPixmap.SP_FileDialogInfoView))):
+            child = root.child(row) if row < root.rowCount() else None
+            if child is None or child.data(NodeRole).kind != kind:
+                child = self._item(text, Node(kind, within=within), self._icon(theme, fallback))
+                root.insertRow(row, [child])
+            node = child.data(NodeRole)
+            node.backend, node.problem = backend, problem
+
+    def _picset_rows(self, root: QStandardItem) -> int:
+        """How many rows of ``root`` come before its picsets (People, Unnamed faces)."""
+        return sum(1 for r in range(root.rowCount())
+                   if root.child(r).data(NodeRole).kind in (PEOPLE, UNNAMED))
+
     def set_picsets(self, root: QStandardItem, picsets: list[Entry]) -> None:
         """Update in place, newest first: rows that stay keep their selection, and a picset
         being published stays even before its first photo is in the table."""
         node: Node = root.data(NodeRole)
+        first = self._picset_rows(root)
         titles = {e.picset: e.title for e in picsets}
-        for row in range(root.rowCount()):
+        for row in range(first, root.rowCount()):
             child = root.child(row).data(NodeRole)
             if child.pending and child.picset not in titles:
                 titles[child.picset] = root.child(row).text()
             elif child.picset in titles:
                 child.pending = False
         order = sorted(titles, reverse=True)  # the table's sort order, descending
-        for row in reversed(range(root.rowCount())):
+        for row in reversed(range(first, root.rowCount())):
             if root.child(row).data(NodeRole).picset not in titles:
                 root.removeRow(row)
-        for position, picset in enumerate(order):
+        for position, picset in enumerate(order, first):
             current = root.child(position) if position < root.rowCount() else None
             if current is not None and current.data(NodeRole).picset == picset:
                 continue
-            existing = next((r for r in range(root.rowCount())
+            existing = next((r for r in range(first, root.rowCount())
                              if root.child(r).data(NodeRole).picset == picset), None)
             if existing is not None:
                 root.insertRow(position, root.takeRow(existing))
@@ -208,7 +250,7 @@ class SourcesModel(QStandardItemModel):
     def ensure_picset(self, root: QStandardItem, picset: str, title: str) -> QStandardItem:
         """The picset's row, added in its place (newest first) if it is not there yet."""
         position = root.rowCount()
-        for row in range(root.rowCount()):
+        for row in range(self._picset_rows(root), root.rowCount()):
             node = root.child(row).data(NodeRole)
             if node.picset == picset:
                 return root.child(row)
@@ -220,7 +262,7 @@ class SourcesModel(QStandardItemModel):
 
     def settle(self, root: QStandardItem, picset: str) -> None:
         """Publishing ended: the next refresh shows the picset only if the table has it."""
-        for row in range(root.rowCount()):
+        for row in range(self._picset_rows(root), root.rowCount()):
             node = root.child(row).data(NodeRole)
             if node.picset == picset:
                 node.pending = False

@@ -1,5 +1,7 @@
 """The photo viewer: fit / zoom / pan, face boxes from the photo's ``FaceRecords`` (ratios of
-the upright image, so they are drawn on the upright picture), hover highlight, click a face."""
+the upright image, so they are drawn on the upright picture) with the names of the named ones,
+hover highlight, click a face; Tab chooses a face (to name it), and in drawing mode a box
+dragged where the detector found nothing becomes a face."""
 
 from __future__ import annotations
 
@@ -20,17 +22,22 @@ class FaceBox:
     top: float
     width: float
     height: float
+    name: str = ""
 
     @classmethod
-    def from_record(cls, record: dict) -> FaceBox:
+    def from_record(cls, record: dict, name: str = "") -> FaceBox:
         face = record["Face"]
         box = face["BoundingBox"]
-        return cls(face["FaceId"], box["Left"], box["Top"], box["Width"], box["Height"])
+        return cls(face["FaceId"], box["Left"], box["Top"], box["Width"], box["Height"], name)
+
+
+MIN_DRAWN = 6  # px: a smaller drag is not a box
 
 
 class PhotoCanvas(QWidget):
     face_clicked = Signal(str)  # FaceId
     zoom_changed = Signal(float)
+    face_drawn = Signal(dict)  # a box drawn in drawing mode, ratios of the upright picture
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -48,6 +55,9 @@ class PhotoCanvas(QWidget):
         self.pan = QPointF(0, 0)  # offset of the image centre from the widget centre
         self._drag_from: QPointF | None = None
         self._pan_at_drag = QPointF(0, 0)
+        self.chosen: int = -1  # the face Tab chose (to name it)
+        self.drawing = False  # drawing mode: a drag draws a face box
+        self._drawn: QRectF | None = None
 
     # -- content ----------------------------------------------------------------------------
     def set_photo(self, image: QImage | None, faces: list[FaceBox],
@@ -56,6 +66,8 @@ class PhotoCanvas(QWidget):
         self.faces = list(faces)
         self.matched_face_id = matched_face_id
         self.hovered = -1
+        self.chosen = -1
+        self._drawn = None
         self.message = message
         self.fit, self.zoom, self.pan = True, 1.0, QPointF(0, 0)
         self.setCursor(Qt.CursorShape.ArrowCursor)
@@ -88,6 +100,24 @@ class PhotoCanvas(QWidget):
         r = self.image_rect()
         return [QRectF(r.x() + f.left * r.width(), r.y() + f.top * r.height(),
                        f.width * r.width(), f.height * r.height()) for f in self.faces]
+
+    def current_face(self) -> FaceBox | None:
+        """The face to name: the one Tab chose, else the one under the mouse, else the only
+        one."""
+        for index in (self.chosen, self.hovered):
+            if 0 <= index < len(self.faces):
+                return self.faces[index]
+        return self.faces[0] if len(self.faces) == 1 else None
+
+    def set_names(self, names: dict[str, str]) -> None:
+        self.faces = [FaceBox(f.face_id, f.left, f.top, f.width, f.height,
+                              names.get(f.face_id, "")) for f in self.faces]
+        self.update()
+
+    def set_drawing(self, on: bool) -> None:
+        self.drawing, self._drawn = on, None
+        self.setCursor(Qt.CursorShape.CrossCursor if on else Qt.CursorShape.ArrowCursor)
+        self.update()
 
     def face_at(self, pos: QPointF) -> int:
         for i, rect in enumerate(self.face_rects()):
@@ -146,7 +176,7 @@ class PhotoCanvas(QWidget):
         for i, (face, rect) in enumerate(zip(self.faces, self.face_rects(), strict=True)):
             matched = face.face_id == self.matched_face_id
             color = QColor(255, 196, 0) if matched else QColor(accent).lighter(130)
-            hovered = i == self.hovered
+            hovered = i in (self.hovered, self.chosen)
             if hovered:
                 fill = QColor(color)
                 fill.setAlpha(70)
@@ -156,6 +186,27 @@ class PhotoCanvas(QWidget):
             painter.drawRect(rect)
             painter.setPen(QPen(color, 3 if hovered or matched else 1.5))
             painter.drawRect(rect)
+            if face.name:
+                self._paint_name(painter, face.name, rect, color)
+        if self._drawn is not None:
+            painter.setPen(QPen(QColor(0, 0, 0, 140), 4))
+            painter.drawRect(self._drawn)
+            painter.setPen(QPen(QColor(80, 220, 120), 2, Qt.PenStyle.DashLine))
+            painter.drawRect(self._drawn)
+
+    def _paint_name(self, painter: QPainter, name: str, rect: QRectF, color: QColor) -> None:
+        """The name on a dark band under the box (above it at the bottom of the picture)."""
+        metrics = painter.fontMetrics()
+        text = metrics.elidedText(name, Qt.TextElideMode.ElideRight, max(int(rect.width()) * 2,
+                                                                           80))
+        width, height = metrics.horizontalAdvance(text) + 8, metrics.height() + 2
+        top = rect.bottom() + 2
+        if top + height > self.image_rect().bottom():
+            top = rect.top() - height - 2
+        band = QRectF(rect.center().x() - width / 2, top, width, height)
+        painter.fillRect(band, QColor(0, 0, 0, 170))
+        painter.setPen(color.lighter(120))
+        painter.drawText(band, Qt.AlignmentFlag.AlignCenter, text)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         self._clamp_pan()
@@ -163,6 +214,11 @@ class PhotoCanvas(QWidget):
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
         pos = event.position()
+        if self.drawing and self._drag_from is not None:
+            self._drawn = QRectF(self._drag_from, pos).normalized().intersected(
+                self.image_rect())
+            self.update()
+            return
         if self._drag_from is not None:
             self.pan = self._pan_at_drag + (pos - self._drag_from)
             self._clamp_pan()
@@ -184,6 +240,9 @@ class PhotoCanvas(QWidget):
     def mousePressEvent(self, event) -> None:  # noqa: N802
         if event.button() != Qt.MouseButton.LeftButton:
             return
+        if self.drawing:
+            self._drag_from, self._drawn = event.position(), None
+            return
         face = self.face_at(event.position())
         if face >= 0:
             self.face_clicked.emit(self.faces[face].face_id)
@@ -193,9 +252,36 @@ class PhotoCanvas(QWidget):
             self.setCursor(Qt.CursorShape.ClosedHandCursor)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self.drawing and self._drag_from is not None:
+            drawn, self._drag_from = self._drawn, None
+            self.set_drawing(False)
+            picture = self.image_rect()
+            if drawn is not None and min(drawn.width(), drawn.height()) >= MIN_DRAWN:
+                self._drawn = drawn  # shown until the face is indexed (set_photo clears it)
+                self.face_drawn.emit({
+                    "Left": (drawn.left() - picture.left()) / picture.width(),
+                    "Top": (drawn.top() - picture.top()) / picture.height(),
+                    "Width": drawn.width() / picture.width(),
+                    "Height": drawn.height() / picture.height()})
+            return
         if self._drag_from is not None:
             self._drag_from = None
             self.setCursor(Qt.CursorShape.ArrowCursor)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        key = event.key()
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and self.faces:
+            step = -1 if key == Qt.Key.Key_Backtab else 1
+            self.chosen = (self.chosen + step) % len(self.faces) if self.chosen >= 0 else (
+                0 if step > 0 else len(self.faces) - 1)
+            self.update()
+        elif key == Qt.Key.Key_Escape and self.drawing:
+            self.set_drawing(False)
+        else:
+            super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002
+        return not self.faces and super().focusNextPrevChild(next)  # Tab chooses a face
 
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
         if self.face_at(event.position()) < 0:

@@ -28,8 +28,8 @@ def _open_window(qtbot, monkeypatch, library, argv=()):
         seen["messages"] = window.messages.texts()
         seen["dialogs"] = [w for w in QApplication.topLevelWidgets()
                            if isinstance(w, QMessageBox) and w.isVisible()]
-        seen["picsets"] = [window.sources.library.child(r).data(NodeRole).picset
-                           for r in range(window.sources.library.rowCount())]
+        seen["picsets"] = [node.picset for r in range(window.sources.library.rowCount())
+                           if (node := window.sources.library.child(r).data(NodeRole)).picset]
         seen["status"] = window.statusBar().currentMessage()
         window.on_files_dropped([library], window.sources.library.data(NodeRole))
         seen["after drop"] = window.messages.texts()[len(seen["messages"]):]

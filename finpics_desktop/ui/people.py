@@ -1,0 +1,289 @@
+"""People in the window: the *People* menu (each action with its key, so F1 lists them), the
+filter box over people (search by name), the name dialog, the "in that photo already?"
+question, and drawing a missed face in the viewer. What an action does is
+:class:`~finpics_desktop.app.people_actions.PeopleActions`'; this asks and draws."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+)
+
+from finpics_desktop.app import navigation as pages
+from finpics_desktop.app.entries import FACE, PERSON, PHOTO, Entry
+from finpics_desktop.app.navigation import (
+    PEOPLE,
+    PERSON_PLACE,
+    UNNAMED,
+    Event,
+    GridChanged,
+    Place,
+    PlaceChanged,
+)
+from finpics_desktop.app.people import list_people
+from finpics_desktop.app.people_actions import PeopleActions
+from finpics_desktop.app.people_places import filter_by_name
+from finpics_desktop.ui.sources import NodeRole
+from finpics_desktop.ui.workers import run_task
+
+
+class NameDialog(QDialog):
+    """Asks for a name, completing the names the album has."""
+
+    def __init__(self, title: str, text: str, names: list[str], default: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.edit = QLineEdit(default, self)
+        self.edit.selectAll()
+        completer = QCompleter(sorted(names, key=str.casefold), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.edit.setCompleter(completer)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(text, self))
+        layout.addWidget(self.edit)
+        layout.addWidget(buttons)
+
+    @property
+    def name(self) -> str:
+        return self.edit.text().strip()
+
+
+class PeopleController:
+    def __init__(self, window):
+        self.window = window
+        self.nav = window.nav
+        self.actions = PeopleActions(window.nav)
+        self.dialog: QDialog | None = None  # the question open, if any
+        self.names: list[str] = []  # the names the album has (completion)
+        self._keep_row: int | None = None
+        self.filter = QLineEdit(window)
+        self.filter.setPlaceholderText("Find a person by name (Ctrl+F)…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.hide()
+        self.filter.textChanged.connect(self.on_filter)
+        self.filter.returnPressed.connect(self.on_filter_enter)
+        self.nav.listen(self.on_event)
+        window.viewer.face_drawn.connect(self.on_face_drawn)
+        menu = window.menuBar().addMenu("&People")
+        action = window._action
+        action("&Name the face, the group or the person…", ["F2"], self.on_name, menu)
+        action("&Confirm the proposal", ["Y"], lambda: self.on_answer(True), menu)
+        action("&Reject the proposal", ["N"], lambda: self.on_answer(False), menu)
+        action("Confirm every &sure proposal", ["Shift+Y"], self.on_confirm_sure, menu)
+        action("&Remove the name of the face", ["U"], self.on_unname, menu)
+        menu.addSeparator()
+        action("&Merge the person into…", ["M"], self.on_merge, menu)
+        action("&Hide the person (or show again)", ["H"], self.on_hide, menu)
+        action("Show the &hidden people", ["Ctrl+H"], self.on_show_hidden, menu)
+        action("&Find a person by name", ["Ctrl+F"], self.on_find, menu)
+        menu.addSeparator()
+        action("&Draw a face the detector missed", ["D"], self.on_draw, menu)
+
+    # -- where the user is ------------------------------------------------------------------
+    @property
+    def kind(self) -> str:
+        return self.actions.kind
+
+    def current(self) -> Entry | None:
+        index = self.window.grid.currentIndex()
+        entries = self.window.model.entries
+        return entries[index.row()] if index.isValid() and index.row() < len(entries) else None
+
+    def selected(self) -> list[Entry]:
+        entries = self.window.model.entries
+        return [entries[i.row()] for i in sorted(self.window.grid.selectedIndexes(),
+                                                 key=lambda i: i.row())
+                if i.row() < len(entries)]
+
+    def _tell(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 6000)
+
+    def _ask_name(self, title: str, text: str, default: str,
+                  then: Callable[[str], None]) -> None:
+        dialog = NameDialog(title, text, self.names, default, self.window)
+        self.dialog = dialog
+
+        def accepted() -> None:
+            if dialog.name:
+                then(dialog.name)
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
+    # -- the navigation's events ------------------------------------------------------------
+    def on_event(self, event: Event) -> None:
+        match event:
+            case PlaceChanged(place):
+                shown = place.kind == PEOPLE
+                self.filter.setVisible(shown)
+                if not shown:
+                    self.filter.clear()
+                if place.backend is not None and place.kind in (PEOPLE, PERSON_PLACE, UNNAMED):
+                    self._learn_names(place.backend)
+            case GridChanged(entries):
+                if self.kind == PEOPLE and self.filter.text():
+                    self.on_filter(self.filter.text())
+                if self._keep_row is not None and entries:
+                    row, self._keep_row = min(self._keep_row, len(entries) - 1), None
+                    self.window.grid.setCurrentIndex(self.window.model.index(row))
+
+    def _learn_names(self, backend) -> None:
+        def done(found) -> None:
+            self.names = [s.person.name for s in found]
+
+        run_task(lambda: list_people(backend) + list_people(backend, hidden=True), done)
+
+    def on_filter(self, text: str) -> None:
+        if self.kind == PEOPLE:
+            self.window.model.set_entries(filter_by_name(self.nav.entries, text))
+            if self.window.model.entries:
+                self.window.grid.setCurrentIndex(self.window.model.index(0))
+
+    def on_filter_enter(self) -> None:
+        if self.window.model.entries:
+            self.nav.activate(self.window.model.entries, 0)
+
+    # -- actions ----------------------------------------------------------------------------
+    def on_name(self) -> None:
+        if self.nav.page == pages.VIEWER:
+            return self._name_in_viewer()
+        entry = self.current()
+        if self.kind == UNNAMED and entry is not None and entry.kind == FACE:
+            chosen = self.selected()
+            count = len(chosen) if len(chosen) > 1 else len(self.actions.group_of(entry))
+            self._ask_name("Name these faces", f"Who are the {count} face(s) chosen?", "",
+                           lambda name: self.actions.name_group(entry, name, chosen))
+        elif self.kind == PEOPLE and entry is not None and entry.kind == PERSON:
+            self._ask_name("Rename", f"The new name of {entry.person}:", entry.person,
+                           lambda name: self.actions.rename(entry, name))
+        elif self.kind == PERSON_PLACE:
+            person = self._place_person()
+            self._ask_name("Rename", f"The new name of {person.person}:", person.person,
+                           lambda name: self.actions.rename(person, name))
+        else:
+            self._tell("F2 names a face in the viewer, a group in Unnamed faces, or renames "
+                       "a person")
+
+    def _place_person(self) -> Entry:
+        loc = self.nav.location
+        return Entry(PERSON, loc.person, loc.backend, person=loc.person)
+
+    def _name_in_viewer(self) -> None:
+        entry, face = self.window.viewer.current, self.window.viewer.canvas.current_face()
+        if entry is None or entry.kind != PHOTO or face is None:
+            self._tell("Choose a face first (Tab, or point at it), in a published photo")
+            return
+
+        def name(value: str, same_photo: bool = False) -> None:
+            self.actions.name_faces(
+                entry.backend, [face.face_id], value, same_photo=same_photo,
+                ask_same_photo=lambda reason: self._ask_same_photo(
+                    reason, lambda: name(value, True)),
+                then=lambda _outcomes: self.window.viewer.reload())
+
+        self._ask_name("Name the face", "Who is it?", face.name, name)
+
+    def _ask_same_photo(self, reason: str, yes: Callable[[], None]) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, "In that photo already",
+                          f"{reason.split(':', 1)[0]}.\n\nName this face so too?",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                          self.window)
+        self.dialog = box
+        box.buttonClicked.connect(
+            lambda button: box.standardButton(button) == QMessageBox.StandardButton.Yes
+            and yes())
+        box.open()
+
+    def on_answer(self, right: bool) -> None:
+        if self.kind != PERSON_PLACE or self.nav.page != pages.GRID:
+            self._tell("Y and N answer the proposals on a person's page")
+            return
+        chosen = [e for e in self.selected() if e.kind == FACE] or [
+            e for e in [self.current()] if e is not None and e.kind == FACE]
+        if chosen:
+            self._keep_row = self.window.grid.currentIndex().row()
+            self.actions.answer(chosen, right)
+
+    def on_confirm_sure(self) -> None:
+        if self.kind == PERSON_PLACE:
+            self._keep_row = 0
+            self.actions.confirm_sure()
+
+    def on_unname(self) -> None:
+        if self.nav.page == pages.VIEWER:
+            entry, face = self.window.viewer.current, self.window.viewer.canvas.current_face()
+            if entry is not None and face is not None and face.name:
+                self.actions.unname(entry.backend, face.face_id,
+                                    then=lambda _was: self.window.viewer.reload())
+            return
+        entry = self.current()
+        if self.kind == PERSON_PLACE and entry is not None and entry.kind == PHOTO:
+            self.actions.unname(entry.backend, entry.matched_face_id,
+                                then=lambda _was: self.nav.refresh())
+
+    def on_merge(self) -> None:
+        entry = self.current()
+        if self.kind != PEOPLE or entry is None or entry.kind != PERSON:
+            self._tell("M merges the person chosen in People into another")
+            return
+        self._ask_name("Merge", f"{entry.person} is the same person as:", "",
+                       lambda into: self.actions.merge(entry, into))
+
+    def on_hide(self) -> None:
+        entry = self.current()
+        if self.kind == PEOPLE and entry is not None and entry.kind == PERSON:
+            self.actions.hide(entry, not self.nav.location.hidden)
+
+    def on_show_hidden(self) -> None:
+        loc = self.nav.location
+        if loc is not None and loc.kind == PEOPLE:
+            self.nav.open(Place(PEOPLE, loc.backend, within=loc.within, hidden=not loc.hidden))
+
+    def on_find(self) -> None:
+        if self.kind != PEOPLE:
+            loc = self.nav.location
+            root = self.window.sources.root_for(loc.backend) if loc and loc.backend else None
+            root = root or self.window.sources.library
+            item = next((root.child(r) for r in range(root.rowCount())
+                         if root.child(r).data(NodeRole).kind == PEOPLE), None)
+            if item is None:
+                return
+            self.window.tree.setCurrentIndex(self.window.sources.indexFromItem(item))
+        self.filter.setFocus()
+        self.filter.selectAll()
+
+    def on_draw(self) -> None:
+        entry = self.window.viewer.current
+        if self.nav.page != pages.VIEWER or entry is None or entry.kind != PHOTO:
+            self._tell("D draws a face on a published photo shown in the viewer")
+            return
+        self.window.viewer.canvas.set_drawing(True)
+        self._tell("Drag a box around the face the detector missed (Esc cancels)")
+
+    def on_face_drawn(self, entry: Entry | None, box: dict) -> None:
+        if entry is None or entry.kind != PHOTO:
+            return
+        self._tell("Looking for the face in that box…")
+
+        def added(face: dict) -> None:
+            self.window.viewer.reload()
+            self._ask_name("Name the face", "A face was found there. Who is it?", "",
+                           lambda name: self.actions.name_faces(
+                               entry.backend, [face["FaceId"]], name,
+                               then=lambda _o: self.window.viewer.reload()))
+
+        self.actions.add_face(entry, box, added)
