@@ -102,9 +102,16 @@ def main() -> int:
 
     def picset_item(picset):
         root = window.sources.library
-        wait_until(app, lambda: root.rowCount() == len(PICSETS), what="the picsets")
+        wait_until(app, lambda: sum(1 for r in range(root.rowCount())
+                                    if root.child(r).data(NodeRole).picset) == len(PICSETS),
+                   what="the picsets")
         return next(root.child(r) for r in range(root.rowCount())
                     if root.child(r).data(NodeRole).picset == picset)
+
+    def album_row(kind):
+        root = window.sources.library
+        return next(root.child(r) for r in range(root.rowCount())
+                    if root.child(r).data(NodeRole).kind == kind)
 
     # 1. the grid of a picset
     wait_until(app, lambda: thumbnails_loaded(window.model, window.grid), what="picset covers")
@@ -136,9 +143,44 @@ def main() -> int:
                what="the search results")
     shoot("search")
 
-    # 4. drop a folder on Library: the New picset dialog, then the upload under way
+    # 4. the unnamed faces, group by group; then people named, the People view and a person
+    from finpics_desktop.app.navigation import PEOPLE, PERSON_PLACE, UNNAMED
+    from finpics_desktop.pipeline.people import People
+    from finpics_desktop.pipeline.proposals import suggest
+
     window.nav.back()
     window.nav.back()
+    window.tree.setCurrentIndex(window.sources.indexFromItem(album_row(UNNAMED)))
+    wait_until(app, lambda: not window.nav.loading and window.model.rowCount() > 0
+               and thumbnails_loaded(window.model, window.grid), what="the unnamed faces")
+    window.grid.setCurrentIndex(window.model.index(0))
+    shoot("unnamed")
+    people = People(backend)
+    who = {path.name: folder.name.replace("_", " ").title()
+           for folder in (args.photos / "faces").iterdir() if folder.name != "groups"
+           for path in (folder.iterdir() if folder.is_dir() else [])}
+    first = {}
+    for entry in window.model.entries:  # each confident group's face of a portrait
+        if entry.sure and entry.name in who:
+            first.setdefault(entry.group, entry)
+    for entry in first.values():
+        name = who[entry.name]
+        people.name_face(entry.face_id, name)
+        people.confirm(name, [p.face_id for p in suggest(people, name).sure][:2])
+    window.tree.setCurrentIndex(window.sources.indexFromItem(album_row(PEOPLE)))
+    wait_until(app, lambda: not window.nav.loading and window.model.rowCount() == len(first)
+               and thumbnails_loaded(window.model, window.grid), what="the people")
+    window.people.filter.setFocus()
+    shoot("people")
+    window.nav.activate(window.model.entries, next(  # the one with proposals left
+        n for n, e in enumerate(window.model.entries) if e.person == "Obama"))
+    wait_until(app, lambda: window.nav.location.kind == PERSON_PLACE and not window.nav.loading
+               and thumbnails_loaded(window.model, window.grid), what="a person's page")
+    window.grid.setCurrentIndex(window.model.index(0))
+    window.grid.setFocus()
+    shoot("person")
+
+    # 5. drop a folder on Library: the New picset dialog, then the upload under way
     folder = work / "src-drop" / "Newport Boston 2016"
     folder.mkdir(parents=True)
     for path in sorted((args.photos / "faces" / "obama").iterdir())[:6]:

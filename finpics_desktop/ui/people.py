@@ -78,7 +78,9 @@ class PeopleController:
         self.filter.returnPressed.connect(self.on_filter_enter)
         self.nav.listen(self.on_event)
         window.viewer.face_drawn.connect(self.on_face_drawn)
-        menu = window.menuBar().addMenu("&People")
+        bar = window.menuBar()
+        menu = bar.addMenu("&People")
+        bar.insertMenu(bar.actions()[-2], menu)  # before Help
         action = window._action
         action("&Name the face, the group or the person…", ["F2"], self.on_name, menu)
         action("&Confirm the proposal", ["Y"], lambda: self.on_answer(True), menu)
