@@ -92,24 +92,28 @@ def _outcomes(outcomes, done: str) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _not_found(error: NotFound) -> int:
-    print(f"finpics-desktop: {error}", file=sys.stderr)
-    return EXIT_NOT_FOUND
+def _found(command):
+    """A person, face or photo that is not there: one line, exit code 3 (nothing found)."""
+    def run(backend, args) -> int:
+        try:
+            return command(backend, args)
+        except NotFound as e:
+            print(f"finpics-desktop: {e}", file=sys.stderr)
+            return EXIT_NOT_FOUND
+
+    return run
 
 
 def cmd_name(backend, args) -> int:
-    try:
-        outcome = people.name_face(backend, args.face_id, args.person,
+    outcome = people.name_face(backend, args.face_id, args.person,
                                    same_photo=args.same_photo)
-    except NotFound as e:
-        return _not_found(e)
     return _outcomes([outcome], "named")
 
 
 def cmd_unname(backend, args) -> int:
     was = people.unname(backend, args.face_id)
     if was is None:
-        return _not_found(NotFound(f"face {args.face_id} has no name"))
+        raise NotFound(f"face {args.face_id} has no name")
     print(f"{args.face_id}: no longer {was}")
     return EXIT_OK
 
@@ -126,10 +130,7 @@ def cmd_people(backend, args) -> int:
 
 
 def cmd_person(backend, args) -> int:
-    try:
-        matches = people.person_photos(backend, args.person)
-    except NotFound as e:
-        return _not_found(e)
+    matches = people.person_photos(backend, args.person)
     if args.json:
         _print_json(to_payload(matches))
     else:
@@ -139,10 +140,7 @@ def cmd_person(backend, args) -> int:
 
 
 def cmd_suggest(backend, args) -> int:
-    try:
-        found = people.suggest(backend, args.person)
-    except NotFound as e:
-        return _not_found(e)
+    found = people.suggest(backend, args.person)
     chosen = found.unsure if args.unsure else found.sure
     if args.json:
         _print_json([{"face_id": p.face_id, "image_path": p.image_path,
@@ -157,44 +155,29 @@ def cmd_suggest(backend, args) -> int:
 
 
 def cmd_confirm(backend, args) -> int:
-    try:
-        outcomes = people.confirm(backend, args.person, args.face_ids, same_photo=args.same_photo)
-    except NotFound as e:
-        return _not_found(e)
+    outcomes = people.confirm(backend, args.person, args.face_ids, same_photo=args.same_photo)
     return _outcomes(outcomes, "confirmed as")
 
 
 def cmd_reject(backend, args) -> int:
-    try:
-        outcomes = people.reject(backend, args.person, args.face_ids)
-    except NotFound as e:
-        return _not_found(e)
+    outcomes = people.reject(backend, args.person, args.face_ids)
     return _outcomes(outcomes, "rejected for")
 
 
 def cmd_merge(backend, args) -> int:
-    try:
-        target, moved = people.merge(backend, args.person, args.into)
-    except NotFound as e:
-        return _not_found(e)
+    target, moved = people.merge(backend, args.person, args.into)
     print(f"{args.person} merged into {target.name}: {moved} face(s) moved")
     return EXIT_OK
 
 
 def cmd_rename_person(backend, args) -> int:
-    try:
-        person = people.rename(backend, args.person, args.new_name)
-    except NotFound as e:
-        return _not_found(e)
+    person = people.rename(backend, args.person, args.new_name)
     print(f"{args.person} is now {person.name}")
     return EXIT_OK
 
 
 def cmd_hide(backend, args) -> int:
-    try:
-        person = people.hide(backend, args.person, hidden=not args.undo)
-    except NotFound as e:
-        return _not_found(e)
+    person = people.hide(backend, args.person, hidden=not args.undo)
     print(f"{person.name} is {'hidden' if person.hidden else 'shown again'}")
     return EXIT_OK
 
@@ -215,15 +198,13 @@ def cmd_add_face(backend, args) -> int:
     if not slash or not picset or not name or "/" in name:
         raise InvalidValue(f"add-face: the photo is PICSET/FILE, not {args.photo!r}")
     box = {"Left": args.left, "Top": args.top, "Width": args.width, "Height": args.height}
-    try:
-        face = people.add_face(backend, picset, name, box)
-    except NotFound as e:
-        return _not_found(e)
+    face = people.add_face(backend, picset, name, box)
     print(face["FaceId"])
     return EXIT_OK
 
 
-PEOPLE_COMMANDS = {"name": cmd_name, "unname": cmd_unname, "people": cmd_people,
-                   "person": cmd_person, "suggest": cmd_suggest, "confirm": cmd_confirm,
-                   "reject": cmd_reject, "merge": cmd_merge, "rename-person": cmd_rename_person,
-                   "hide": cmd_hide, "clusters": cmd_clusters, "add-face": cmd_add_face}
+PEOPLE_COMMANDS = {name: _found(command) for name, command in {
+    "name": cmd_name, "unname": cmd_unname, "people": cmd_people, "person": cmd_person,
+    "suggest": cmd_suggest, "confirm": cmd_confirm, "reject": cmd_reject, "merge": cmd_merge,
+    "rename-person": cmd_rename_person, "hide": cmd_hide, "clusters": cmd_clusters,
+    "add-face": cmd_add_face}.items()}

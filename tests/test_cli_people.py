@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from labelled_album import publish_labelled
+from labelled_album import photo_faces, publish_labelled
 
 from finpics_desktop import cli
 from finpics_desktop.backends.local.library import open_library
@@ -18,7 +18,10 @@ def album(tmp_path, photos_dir, labels, engine):
     returns (exit code, stdout, stderr); ``who``: FaceId -> labelled person."""
     folder = tmp_path / "library"
     backend = open_library(folder, engine=engine)
-    _, who = publish_labelled(backend, photos_dir, labels, tops=("faces",))
+    where, who = publish_labelled(backend, photos_dir, labels, tops=("faces",))
+    # a person's faces: those of their own photos first, in the photos' order
+    order = {r["Face"]["FaceId"]: ("groups/" in where[path], where[path])
+             for path, records in photo_faces(backend) for r in records}
     backend.close()
 
     def run(*args: str):
@@ -28,7 +31,7 @@ def album(tmp_path, photos_dir, labels, engine):
             print("usage or storage problem:", err)
         return code, out, err
 
-    return run, who
+    return run, {f: p for f, p in sorted(who.items(), key=lambda w: order[w[0]])}
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +41,8 @@ def _keep_capsys(capsys):
 
 
 def faces_of(who: dict, person: str) -> list[str]:
-    return sorted(f for f, p in who.items() if p == person)
+    """The person's faces, those of their own photos first."""
+    return [f for f, p in who.items() if p == person]
 
 
 def test_naming_proposals_and_people(album):

@@ -152,27 +152,27 @@ class RekognitionFaceIndex:
             raise translate(e, f"{what} in collection {self.collection}",
                             self.clients.profile) from e
 
-    def create_user(self, user_id: str) -> bool:
-        """CreateUser; False if it exists already."""
+    def _user_made(self, call, user_id: str, what: str, absent: str) -> bool:
+        """CreateUser / DeleteUser: False when the error code ``absent`` says there was
+        nothing to do."""
         try:
-            self.rekognition.create_user(CollectionId=self.collection, UserId=user_id)
+            call(CollectionId=self.collection, UserId=user_id)
         except ClientError as e:
-            if error_code(e) == "ConflictException":
+            if error_code(e) == absent:
                 return False
-            raise translate(e, f"creating user {user_id} in collection {self.collection}",
+            raise translate(e, f"{what} user {user_id} in collection {self.collection}",
                             self.clients.profile) from e
         return True
 
+    def create_user(self, user_id: str) -> bool:
+        """CreateUser; False if it exists already."""
+        return self._user_made(self.rekognition.create_user, user_id, "creating",
+                               "ConflictException")
+
     def delete_user(self, user_id: str) -> bool:
         """DeleteUser; False if there is no such user."""
-        try:
-            self.rekognition.delete_user(CollectionId=self.collection, UserId=user_id)
-        except ClientError as e:
-            if error_code(e) == "ResourceNotFoundException":
-                return False
-            raise translate(e, f"deleting user {user_id} in collection {self.collection}",
-                            self.clients.profile) from e
-        return True
+        return self._user_made(self.rekognition.delete_user, user_id, "deleting",
+                               "ResourceNotFoundException")
 
     def list_users(self) -> list[dict]:
         with self.clients.errors(f"listing the users of collection {self.collection}"):
