@@ -13,7 +13,7 @@ from groupshot import group_photo
 from labelled_album import label_faces, photo_faces
 
 from finpics_desktop.backends.aws.backend import open_aws
-from finpics_desktop.domain.keys import photo_key
+from finpics_desktop.domain.keys import parse_key, photo_key
 from finpics_desktop.domain.names import Names
 from finpics_desktop.domain.people import name_key
 from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id
@@ -24,6 +24,7 @@ from finpics_desktop.pipeline.people import FACE, NAME, PERSON, People
 from finpics_desktop.pipeline.process import process_new_image
 from finpics_desktop.pipeline.proposals import suggest
 from finpics_desktop.pipeline.reindex import reindex
+from finpics_desktop.pipeline.remove import remove_photo
 from finpics_desktop.pipeline.search import search_faces
 from finpics_desktop.ports import HASH_METADATA
 from tests.aws.test_public_site import _denied, published, site  # noqa: F401 - fixtures
@@ -143,12 +144,13 @@ def named_on_the_site(cloud, deployed, photos_dir):
     people = People(backend)
     people.name_face(face, "Zoë Privatename")
     yield backend, face
-    forget(backend, [face])
+    forget(backend, [face], ["photos/301_people/rose.jpg"])
     backend.close()
 
 
-def forget(backend, faces: list[str]) -> None:
-    """Remove the people of ``faces`` from the shared stack (names, persons, user vectors)."""
+def forget(backend, faces: list[str], photos: list[str]) -> None:
+    """Remove the people of ``faces`` and the ``photos`` from the shared stack (other tests
+    search it): names, persons, user vectors, the photos whole."""
     people = People(backend)
     persons = {people.named()[f].person for f in faces if f in people.named()}
     for face in faces:
@@ -158,6 +160,9 @@ def forget(backend, faces: list[str]) -> None:
             backend.private.delete(NAME, name_key(person.name))
             backend.private.delete(PERSON, person.id)
             backend.faces.delete_user(person.id)
+    for key in photos:
+        remove_photo(backend.store, backend.tables, backend.faces, backend.names,
+                     parse_key(key))
 
 
 def test_the_public_site_cannot_read_a_name(cloud, site, named_on_the_site):  # noqa: F811
@@ -225,5 +230,5 @@ def test_people_commands_on_the_cloud(cloud, deployed, photos_dir, monkeypatch, 
         assert code == 0 and first not in {f for g in json.loads(out) for f in g["faces"]}
         assert run("rename-person", "Joe Biden", "Joe")[0] == 0
     finally:
-        forget(backend, [first, second])
+        forget(backend, [first, second], ["photos/302_cli/0.jpg", "photos/302_cli/1.jpg"])
         backend.close()
