@@ -153,3 +153,31 @@ def test_add_face_arguments_and_reindex(album):
     report = json.loads(out)
     assert code == 0 and report["not_carried"] == [] and len(report["reindexed"]) == 3
     assert set(report["reindexed"][0]) == {"photo", "before", "kept", "new", "removed"}
+
+
+def test_add_face_then_search_finds_it_from_another_photo(album, engine, photos_dir, tmp_path):
+    """A 6000 x 4000 photo with Obama's face pasted 30 px wide (the detector misses it there):
+    `add-face` on his box prints the new FaceId, and `search` from his face in another photo
+    finds the photo, matched on that face."""
+    from groupshot import group_photo
+
+    run, who = album
+    crowd, [placed] = group_photo(engine, photos_dir / "orientation/Landscape_1.jpg",
+                                  [(photos_dir / "faces/obama/obama2.jpg", 30, (2000, 1500))],
+                                  size=(6000, 4000))
+    folder = tmp_path / "party"
+    folder.mkdir()
+    (folder / "crowd.jpg").write_bytes(crowd)
+    assert run("upload", str(folder), "--picset", "100_party")[0] == 0
+    assert json.loads(run("photos", "100_party", "--json")[1])[0]["data"]["FaceRecords"] == []
+    box = placed.box
+    code, out, _ = run("add-face", "100_party/crowd.jpg", str(box["Left"] - 0.1 * box["Width"]),
+                       str(box["Top"] - 0.15 * box["Height"]), str(1.2 * box["Width"]),
+                       str(1.3 * box["Height"]))
+    face_id = out.strip()
+    assert code == 0 and len(face_id) == 36
+    [item] = json.loads(run("photos", "100_party", "--json")[1])
+    assert [r["Face"]["FaceId"] for r in item["data"]["FaceRecords"]] == [face_id]
+    code, out, _ = run("search", faces_of(who, "obama")[0], "--json")
+    found = {e["image_path"]: e["matched_face_id"] for e in json.loads(out)["output"]}
+    assert code == 0 and found["100_party/crowd.jpg"] == face_id

@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 
 import pytest
+import test_reindex
 from groupshot import group_photo
 from labelled_album import photo_faces, publish_labelled
 from PIL import Image
+from test_reindex import OLD, faces_by_photo
 
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.domain.errors import FinpicsError, InvalidValue
@@ -20,6 +22,7 @@ from finpics_desktop.pipeline.reindex import reindex
 from finpics_desktop.pipeline.remove import remove_photo
 from finpics_desktop.pipeline.upload import Publisher
 
+old = test_reindex.old  # the previous version's library (a fixture of those tests)
 CROWD = [("faces/obama/obama2.jpg", 30, (2000, 1500)),
          ("faces/biden/biden.jpg", 30, (3000, 1000)),
          ("faces/rose_leslie/img1.jpg", 30, (1000, 2000))]
@@ -178,3 +181,30 @@ def test_check_repairs_what_people_records_were_left_with(library, copy_photos):
     assert faces[kept] in {f["FaceId"] for f in library.faces.list_faces(user_id=user)}
     assert [u["UserId"] for u in library.faces.list_users()] == [user]
     assert people.summaries()[0].faces == len(faces) - 1
+
+
+def test_an_engine_change_carries_names_by_box_and_reports_what_it_cannot(old, engine):
+    """The previous version's library (dlib's faces, whose vectors cannot be compared with
+    SFace's): names and a rejection ride on the FaceIds kept where the boxes overlap; the face
+    dlib boxed far from Kit Harington has no new face there, and its name is reported."""
+    root, odd = old
+    backend = open_library(root, engine=engine)
+    people = People(backend)
+    by_photo = faces_by_photo(backend, OLD)
+    left, right = (sorted(by_photo["two_people.jpg"],
+                          key=lambda r: r["Face"]["BoundingBox"]["Left"]))
+    people.name_face(left["Face"]["FaceId"], "Obama")
+    people.name_face(right["Face"]["FaceId"], "Biden")
+    [biden] = by_photo["biden.jpg"]
+    people.reject("Obama", [biden["Face"]["FaceId"]])
+    people.name_face(odd["kit"], "Kit")
+    report = reindex(backend)
+    assert report.ok
+    assert [(m.face_id, m.what) for m in report.not_carried] == [(odd["kit"], "name Kit")]
+    named = {f: n.person for f, n in people.named().items()}
+    assert named[left["Face"]["FaceId"]] == people.find("Obama").id  # the same ids, kept
+    assert named[right["Face"]["FaceId"]] == people.find("Biden").id
+    assert biden["Face"]["FaceId"] in people.rejected(people.find("Obama"))
+    assert odd["kit"] not in named
+    assert check(backend).found == []
+    backend.close()
