@@ -1,10 +1,10 @@
 """People, what the curator does with them -- name faces, confirm or reject proposals, name a
-group of unnamed faces at once, rename, merge, hide, draw a missed face, find someone by name --
-as plain calls the window and the command line both make. Each does I/O: the window runs them
-off the GUI thread. The rules themselves are the pipeline's (:mod:`~finpics_desktop.pipeline.
-people`, ``proposals``, ``clusters``, ``drawn``); what is decided here is what a user action is
-made of (naming a group = naming its first face and confirming the others) and that nothing is
-written into a read-only library."""
+group of unnamed faces at once, rename, merge, hide, draw a missed face -- as plain calls the
+window and the command line both make. Each does I/O: the window runs them off the GUI thread.
+The rules themselves are the pipeline's (:mod:`~finpics_desktop.pipeline.people`,
+``proposals``, ``clusters``, ``drawn``); what is decided here is what a user action is made of
+(naming a group is naming each of its faces, each refusal said) and that nothing is written
+into a read-only library."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.people import Cluster, Person, PersonSummary
 from finpics_desktop.pipeline import clusters, drawn, proposals
-from finpics_desktop.pipeline.people import Located, Outcome, People, SamePhoto, names_in
+from finpics_desktop.pipeline.people import Located, Outcome, People, SamePhoto
 from finpics_desktop.ports import Backend
 
-__all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "hide",
-           "list_people", "located_groups", "merge", "name_face", "name_faces", "names_in",
-           "person_photos", "reject", "rename", "suggest", "unname", "unnamed_groups"]
+__all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "hide", "list_people",
+           "located_groups", "merge", "name_face", "name_faces", "person_photos", "reject",
+           "rename", "suggest", "unname", "unnamed_groups"]
 
 
 def _people(backend: Backend, doing: str | None = None) -> People:

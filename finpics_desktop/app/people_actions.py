@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from finpics_desktop.app import people
-from finpics_desktop.app.entries import FACE, PERSON, Entry
+from finpics_desktop.app.entries import FACE, Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.navigation import Navigation
-from finpics_desktop.app.people_places import PEOPLE, PERSON_PLACE, UNNAMED
-from finpics_desktop.pipeline.people import Outcome, SamePhoto
+from finpics_desktop.app.people_places import PEOPLE, PERSON_PLACE
+from finpics_desktop.pipeline.people import Outcome
 
 Done = Callable[[object], None]
 
@@ -160,10 +160,3 @@ class PeopleActions:
     def hide(self, entry: Entry, hidden: bool) -> None:
         self._person_change(lambda: people.hide(entry.backend, entry.person, hidden),
                             f"{entry.person} is {'hidden' if hidden else 'shown again'}")
-
-    @staticmethod
-    def person_of(entry: Entry | None) -> str:
-        return entry.person if entry is not None and entry.kind == PERSON else ""
-
-
-__all__ = ["PeopleActions", "SamePhoto", "UNNAMED"]

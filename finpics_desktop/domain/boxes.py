@@ -61,13 +61,6 @@ def around(box: Box, margin: float) -> Box:
     return {"Width": right - left, "Height": bottom - top, "Left": left, "Top": top}
 
 
-def into(box: Box, region: Box) -> Box:
-    """``box`` (ratios of the photo) as ratios of ``region`` (a part of the photo)."""
-    return {"Width": box["Width"] / region["Width"], "Height": box["Height"] / region["Height"],
-            "Left": (box["Left"] - region["Left"]) / region["Width"],
-            "Top": (box["Top"] - region["Top"]) / region["Height"]}
-
-
 def out_of(box: Box, region: Box) -> Box:
     """``box`` (ratios of ``region``) mapped back to ratios of the whole photo."""
     return {"Width": box["Width"] * region["Width"], "Height": box["Height"] * region["Height"],

@@ -29,7 +29,6 @@ same action, repeated, does not finish.
 from __future__ import annotations
 
 import contextlib
-import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -52,8 +51,6 @@ from finpics_desktop.domain.people import (
 )
 from finpics_desktop.pipeline.search import batch_get_all
 from finpics_desktop.ports import Backend, PrivateDoc
-
-log = logging.getLogger(__name__)
 
 PERSON, NAME, FACE, REJECT, DRAWN = "person", "person-name", "face", "reject", "face-drawn"
 FIRST_FACE = 100.0  # the similarity recorded for a person's first face
