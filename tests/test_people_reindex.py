@@ -208,3 +208,40 @@ def test_an_engine_change_carries_names_by_box_and_reports_what_it_cannot(old, e
     assert odd["kit"] not in named
     assert check(backend).found == []
     backend.close()
+
+
+def test_a_read_only_library_of_an_older_version_is_searched_and_has_no_people(
+        disk, engine, copy_photos, capsys):
+    """Made before people (no users, no private store) and on a disk remounted read-only:
+    search, the viewer's names and the people commands work (nobody is named); naming says the
+    library is read-only."""
+    import sqlite3
+
+    from finpics_desktop import cli
+    from finpics_desktop.app.entries import photo_entry
+    from finpics_desktop.app.photos import load_photo
+
+    root = disk.path / "library"
+    backend = open_library(root, engine=engine)
+    publish(backend, copy_photos("faces/biden"), "001_biden")
+    backend.close()
+    conn = sqlite3.connect(root / "finpics.sqlite3", isolation_level=None)
+    for table in ("users", "user_faces", "private"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    disk.read_only()
+    backend = open_library(root, engine=engine)
+    try:
+        assert backend.read_only
+        [first, second] = backend.tables.query_pics("001_biden")
+        face = first["data"]["FaceRecords"][0]["Face"]["FaceId"]
+        assert [m.image_path for m in backend.search(face)] == ["001_biden/biden2.jpg"]
+        assert load_photo(photo_entry(backend, first), 800).names == {}
+        assert People(backend).summaries() == []
+    finally:
+        backend.close()
+    assert cli.main(["--library", str(root), "people", "--json"]) == 0
+    assert capsys.readouterr().out.strip() == "[]"
+    assert cli.main(["--library", str(root), "name", face, "Joe"]) == 2
+    assert "is read-only" in capsys.readouterr().err

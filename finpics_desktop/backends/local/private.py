@@ -13,8 +13,15 @@ class SqlitePrivateStore:
     def __init__(self, db: Database):
         self.db = db
 
+    def _read(self, sql: str, params: tuple) -> list[tuple]:
+        """A read; nothing from a read-only library of a version before the private store
+        (it has no such table, and no records)."""
+        if not self.db.query("SELECT 1 FROM sqlite_master WHERE name = 'private'"):
+            return []
+        return self.db.query(sql, params)
+
     def get(self, pk: str, sk: str) -> PrivateDoc | None:
-        rows = self.db.query("SELECT doc, version FROM private WHERE pk = ? AND sk = ?", (pk, sk))
+        rows = self._read("SELECT doc, version FROM private WHERE pk = ? AND sk = ?", (pk, sk))
         return PrivateDoc(pk, sk, json.loads(rows[0][0]), rows[0][1]) if rows else None
 
     def put(self, pk: str, sk: str, doc: dict, *, if_version: int | None = None) -> int:
@@ -35,7 +42,7 @@ class SqlitePrivateStore:
             db.execute("DELETE FROM private WHERE pk = ? AND sk = ?", (pk, sk))
 
     def query(self, pk: str, prefix: str = "") -> list[PrivateDoc]:
-        rows = self.db.query(
+        rows = self._read(
             "SELECT sk, doc, version FROM private WHERE pk = ? AND substr(sk, 1, ?) = ? "
             "ORDER BY sk", (pk, len(prefix), prefix))
         return [PrivateDoc(pk, sk, json.loads(doc), version) for sk, doc, version in rows]

@@ -23,6 +23,8 @@ class UserVectors:
     ``collection``, ``_matrix()`` and ``_bump()`` are its)."""
 
     def _load_users(self) -> tuple[dict[str, str], frozenset[str]]:
+        if not self.db.query("SELECT 1 FROM sqlite_master WHERE name = 'user_faces'"):
+            return {}, frozenset()  # a read-only library of an older version: no users
         user_of = dict(self.db.query(
             "SELECT face_id, user_id FROM user_faces WHERE collection = ?", (self.collection,)))
         users = frozenset(r[0] for r in self.db.query(
