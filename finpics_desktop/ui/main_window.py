@@ -42,6 +42,7 @@ from finpics_desktop.ui.publishing import PublishingController
 from finpics_desktop.ui.settings import AppSettings, SettingsDialog
 from finpics_desktop.ui.sources import NodeRole, SourcesModel, SourcesView
 from finpics_desktop.ui.thumbs import ThumbnailLoader
+from finpics_desktop.ui.toolbar import MainToolBar
 from finpics_desktop.ui.upload import UploadJob, UploadPanel
 from finpics_desktop.ui.workers import run_task
 
@@ -161,21 +162,28 @@ class MainWindow(QMainWindow):
         self.open_action = self._action("&Open folder…", ["Ctrl+O"], self.on_open_folder, file)
         self.publish_action = self._action("&Publish photos…", ["Ctrl+U"], self.on_publish, file)
         file.addSeparator()
-        self._action("&Settings…", ["Ctrl+,"], self.on_settings, file)
+        self.settings_action = self._action("&Settings…", ["Ctrl+,"], self.on_settings, file)
         file.addSeparator()
         self._action("&Quit", ["Ctrl+Q"], self.close, file)
         self.fullscreen_action = self._action("&Full screen", ["F", "F11"], self.toggle_full_screen,
                                               view)
-        self._action("Zoom &in", ["+", "=", "Ctrl++"], lambda: self.zoom(1), view)
-        self._action("Zoom &out", ["-", "Ctrl+-"], lambda: self.zoom(-1), view)
-        self._action("&Fit to window", ["0", "Ctrl+0"], self.viewer.canvas.fit_to_window, view)
-        self._action("&Back", ["Alt+Left"], self.nav.back, view)
-        self._action("&Refresh", ["F5"], self.on_refresh, view)
+        self.zoom_in_action = self._action("Zoom &in", ["+", "=", "Ctrl++"],
+                                           lambda: self.zoom(1), view)
+        self.zoom_out_action = self._action("Zoom &out", ["-", "Ctrl+-"],
+                                            lambda: self.zoom(-1), view)
+        self.fit_action = self._action("&Fit to window", ["0", "Ctrl+0"],
+                                       self.viewer.canvas.fit_to_window, view)
+        self.back_action = self._action("&Back", ["Alt+Left"], self.nav.back, view)
+        self.refresh_action = self._action("&Refresh", ["F5"], self.on_refresh, view)
         view.addSeparator()
         for dock in (self.info_dock, self.messages_dock, self.upload_dock):
             view.addAction(dock.toggleViewAction())
-        self._action("&Keyboard shortcuts", ["F1"], self.on_shortcuts, help_)
+        self.shortcuts_action = self._action("&Keyboard shortcuts", ["F1"], self.on_shortcuts,
+                                             help_)
         self.about_action = self._action("&About finpics", [], self.on_about, help_)
+        self.toolbar = MainToolBar(self, [self.grid, self.search.view])
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        view.insertAction(view.actions()[0], self.toolbar.toggleViewAction())
 
     def _connect(self) -> None:
         """Every signal between the window's parts, in one place."""
@@ -272,7 +280,7 @@ class MainWindow(QMainWindow):
             (self.search.view if page == SEARCH else self.grid).zoom(step)
 
     def toggle_full_screen(self) -> None:
-        panes = (self.tree, self.info_dock, self.messages_dock, self.upload_dock)
+        panes = (self.tree, self.toolbar, self.info_dock, self.messages_dock, self.upload_dock)
         if not self.isFullScreen():
             self._before_full = tuple(w.isVisible() for w in panes)
             for widget in panes:
@@ -284,7 +292,7 @@ class MainWindow(QMainWindow):
             self.showNormal()
             self.menuBar().show()
             self.statusBar().show()
-            for widget, visible in zip(panes, getattr(self, "_before_full", (True,) * 4),
+            for widget, visible in zip(panes, getattr(self, "_before_full", (True,) * 5),
                                        strict=True):
                 widget.setVisible(visible)
 
@@ -371,8 +379,7 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
         cell = s.value("grid/cell")
         if cell is not None and str(cell).isdigit():
-            self.grid.cell = int(cell) if int(cell) in (120, 160, 220) else self.grid.cell
-            self.grid.zoom(0)
+            self.grid.set_cell(int(cell))
 
     def save_state(self) -> None:
         s = QSettings()

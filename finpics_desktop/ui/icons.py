@@ -1,0 +1,81 @@
+"""Icons of the window's actions: the system theme's where Qt finds one (a desktop with an icon
+theme), else the shipped Tabler icons of ``resources/icons/actions/`` (MIT licence, see the
+README there), drawn in the palette's text colour so that they read on a dark palette as on a
+light one -- as the window icon is found, theme first (``ui/app.py``)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QImage, QPainter, QPalette, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+
+from finpics_desktop.shipped import resource
+
+SIZES = (16, 22, 24, 32, 48)
+
+
+def action_icon(name: str) -> QIcon:
+    """The theme's icon ``name`` (a freedesktop name), else the shipped one of that name."""
+    if QIcon.hasThemeIcon(name):
+        return QIcon.fromTheme(name)
+    return shipped_icon(name)
+
+
+def shipped_icon(name: str) -> QIcon:
+    palette = QGuiApplication.palette()
+    normal = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText)
+    disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+    return _tinted(name, normal.name(), disabled.name())
+
+
+@cache
+def _tinted(name: str, color: str, disabled: str) -> QIcon:
+    path = resource("icons", "actions", f"{name}.svg")
+    svg = path.read_bytes() if path.is_file() else b""
+    icon = QIcon()
+    if not svg:
+        return icon
+    for mode, tint in ((QIcon.Mode.Normal, color), (QIcon.Mode.Disabled, disabled)):
+        renderer = QSvgRenderer(QByteArray(svg.replace(b"currentColor", tint.encode())))
+        for size in SIZES:
+            for ratio in (1, 2):
+                icon.addPixmap(_render(renderer, size, ratio), mode)
+    return icon
+
+
+def _render(renderer: QSvgRenderer, size: int, ratio: int) -> QPixmap:
+    image = QImage(size * ratio, size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter, QRectF(0, 0, size * ratio, size * ratio))
+    painter.end()
+    pixmap = QPixmap.fromImage(image)
+    pixmap.setDevicePixelRatio(ratio)
+    return pixmap
+
+
+def badge_icon(count: int, size: int = 16) -> QIcon:
+    """A red round badge with ``count`` (unread messages) in white."""
+    icon = QIcon()
+    for ratio in (1, 2):
+        pixmap = QPixmap(size * ratio, size * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(211, 47, 47))
+        painter.drawEllipse(QRectF(0, 0, size, size))
+        font = painter.font()
+        font.setPixelSize(round(size * (0.62 if count < 10 else 0.5)))
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(Qt.GlobalColor.white)
+        painter.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter,
+                         str(count) if count < 100 else "99+")
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
