@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from finpics_desktop.app.albums import cloud_clients
 from finpics_desktop.app.options import CloudOptions
-from finpics_desktop.app.tasks import Task
 
 DEFAULT_STACK = "finpics"
 # what the public site's configuration needs, in the order shown, with the labels shown
@@ -57,10 +57,10 @@ class Deployed:
 
 
 def deploy_cloud(request: DeployRequest, progress: Callable[[str], None],
-                 task: Task | None = None, poll: float = 5.0) -> Deployed:
+                 stop: threading.Event | None = None, poll: float = 5.0) -> Deployed:
     """Create or update the stack; ``progress`` gets each line (the stack's events among
-    them), ``task.cancel()`` cancels (:class:`~finpics_desktop.domain.errors.Cancelled`).
-    Raises FinpicsError with one line on failure."""
+    them); setting ``stop`` cancels it (:class:`~finpics_desktop.domain.errors.Cancelled`
+    says in what state the cloud is). Raises FinpicsError with one line on failure."""
     from finpics_desktop.backends.aws.bundle import functions_zip
     from finpics_desktop.backends.aws.deploy import deploy
 
@@ -75,7 +75,7 @@ def deploy_cloud(request: DeployRequest, progress: Callable[[str], None],
                             template=request.template, bundle=bundle,
                             runtime=request.runtime, architecture=request.architecture,
                             progress=progress, poll=poll,
-                            stop=task.stop if task is not None else None)
+                            stop=stop)
     finally:
         clients.close()
     return Deployed(result.stack, result.status, result.outputs, result.site)

@@ -34,7 +34,9 @@ from finpics_desktop.pipeline.thumbcache import ThumbCache
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.about import AboutDialog
 from finpics_desktop.ui.busy import BusyIndicator
+from finpics_desktop.ui.cloud_setup import CloudSetup
 from finpics_desktop.ui.grid import GridModel, GridView
+from finpics_desktop.ui.local_cloud import LocalCloudProcess
 from finpics_desktop.ui.navigation import PAGES, NavigationController
 from finpics_desktop.ui.pages import SearchPage, ViewerPage, facts_rows
 from finpics_desktop.ui.panels import InfoPanel, MessageArea, ShortcutsDialog
@@ -64,6 +66,7 @@ class MainWindow(QMainWindow):
         self.default_library = default_library or (
             backend.library.folder if backend is not None and backend.library else Path("."))
         self.cloud_backend: Backend | None = None
+        self.local_cloud = LocalCloudProcess(self)  # Settings -> Try it locally
         self.loader = ThumbnailLoader(thumb_cache)
         self._build()
         self.nav = Navigation(run_task, lambda entries: self.loader.prefetch(entries),
@@ -202,6 +205,8 @@ class MainWindow(QMainWindow):
         self.busy.cancel_requested.connect(nav.cancel)
         self.loader.failed.connect(lambda label, reason: self.message(f"{label}: {reason}"))
         self.sources.files_dropped.connect(self.publishing.on_files_dropped)
+        self.local_cloud.ready.connect(self.on_local_cloud_ready)
+        self.local_cloud.failed.connect(lambda reason: self.message(reason, "error"))
         self.upload_panel.retry_requested.connect(self.publishing.start)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
@@ -240,7 +245,7 @@ class MainWindow(QMainWindow):
     def apply_cloud_settings(self) -> None:
         """Show *finpics cloud* when it is switched on; it opens through the same ports as the
         library. Why it cannot be reached is said where it is: on its row and when chosen."""
-        if not self.settings.aws_enabled:
+        if not self.settings.cloud_shown:
             self.sources.show_cloud(False)
             return
         options = self.settings.cloud_options()
@@ -365,7 +370,15 @@ class MainWindow(QMainWindow):
             self.apply_cloud_settings()
 
         dialog.accepted.connect(saved)
+        self.cloud_setup = CloudSetup(dialog, self.local_cloud)
         dialog.open()
+
+    def on_local_cloud_ready(self, options) -> None:
+        """Try it locally: this session's finpics cloud is the local cloud (never saved)."""
+        self.settings.session_cloud = options
+        self.message(f"finpics cloud: the local cloud at {options.endpoint_url} for this "
+                     "session (IAM enforced).", "info")
+        self.apply_cloud_settings()
 
     def restore_state(self) -> None:
         s = QSettings()
@@ -391,5 +404,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.publishing.close()
+        self.local_cloud.stop()
         self.save_state()
         super().closeEvent(event)
