@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QImage, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QGuiApplication, QIcon, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from finpics_desktop.shipped import resource
@@ -55,27 +55,3 @@ def _render(renderer: QSvgRenderer, size: int, ratio: int) -> QPixmap:
     pixmap = QPixmap.fromImage(image)
     pixmap.setDevicePixelRatio(ratio)
     return pixmap
-
-
-def badge_icon(count: int, size: int = 16) -> QIcon:
-    """A red round badge with ``count`` (unread messages) in white."""
-    icon = QIcon()
-    for ratio in (1, 2):
-        pixmap = QPixmap(size * ratio, size * ratio)
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(211, 47, 47))
-        painter.drawEllipse(QRectF(0, 0, size, size))
-        font = painter.font()
-        font.setPixelSize(round(size * (0.62 if count < 10 else 0.5)))
-        font.setBold(True)
-        painter.setFont(font)
-        painter.setPen(Qt.GlobalColor.white)
-        painter.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter,
-                         str(count) if count < 100 else "99+")
-        painter.end()
-        icon.addPixmap(pixmap)
-    return icon

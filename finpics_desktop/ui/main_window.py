@@ -25,6 +25,14 @@ from finpics_desktop import __version__
 from finpics_desktop.app import navigation as pages
 from finpics_desktop.app.albums import open_cloud
 from finpics_desktop.app.browse import list_picsets
+from finpics_desktop.app.empty import (
+    CONNECT_CLOUD,
+    OPEN_FOLDER,
+    PUBLISH,
+    REFRESH,
+    SETTINGS,
+    drop_label,
+)
 from finpics_desktop.app.entries import FILE, Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.navigation import CLOUD, LIBRARY, Navigation
@@ -35,8 +43,11 @@ from finpics_desktop.ports import Backend
 from finpics_desktop.ui.about import AboutDialog
 from finpics_desktop.ui.busy import BusyIndicator
 from finpics_desktop.ui.cloud_setup import CloudSetup
+from finpics_desktop.ui.drop_targets import GridDropTarget, TreeDropHighlight
+from finpics_desktop.ui.empty_state import EmptyStateController, EmptyStateView
 from finpics_desktop.ui.grid import GridModel, GridView
 from finpics_desktop.ui.local_cloud import LocalCloudProcess
+from finpics_desktop.ui.message_badge import MessageBadge
 from finpics_desktop.ui.navigation import PAGES, NavigationController
 from finpics_desktop.ui.pages import SearchPage, ViewerPage, facts_rows
 from finpics_desktop.ui.panels import InfoPanel, MessageArea, ShortcutsDialog
@@ -80,10 +91,14 @@ class MainWindow(QMainWindow):
             self.reveal_upload_panel,
             lambda backend: self.refresh_picsets(self.sources.root_for(backend)))
         self._make_actions()
+        self._guide()
         self._connect()
         self.statusBar().showMessage("Ready")
         self.resize(1280, 820)
         self.restore_state()
+        self.message_badge = MessageBadge(self.messages_dock, self.messages)  # hidden if empty
+        if self.job is None:
+            self.upload_dock.hide()  # until something is published
         library = self.sources.library
         self.sources.set_backend(library, backend, library_problem)
         library.setToolTip(library_problem or str(self.default_library))
@@ -187,6 +202,28 @@ class MainWindow(QMainWindow):
         self.toolbar = MainToolBar(self, [self.grid, self.search.view])
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         view.insertAction(view.actions()[0], self.toolbar.toggleViewAction())
+
+    def _guide(self) -> None:
+        """The empty grid's guidance and the drop targets' highlights."""
+        actions = {OPEN_FOLDER: self.open_action, PUBLISH: self.publish_action,
+                   CONNECT_CLOUD: self.settings_action, REFRESH: self.refresh_action,
+                   SETTINGS: self.settings_action}
+        self.empty_state = EmptyStateController(self.nav, self.model,
+                                                EmptyStateView(self.grid, actions),
+                                                lambda: self.settings.cloud_shown)
+        self.tree_drops = TreeDropHighlight(self.tree, self.sources)
+        self.grid_drops = GridDropTarget(self.grid, lambda: drop_label(self.nav.location)
+                                         if self.nav.page == pages.GRID else "",
+                                         self.on_grid_dropped)
+
+    def on_grid_dropped(self, paths: list[Path]) -> None:
+        """Photos dropped on the grid: into the picset shown, else as a drop on its root."""
+        loc = self.nav.location
+        if loc.kind == pages.PICSET_PLACE and not self.upload_panel.busy:
+            self.publishing.start(loc.backend, PublishPlan.of(paths, loc.picset))
+        else:
+            root = self.sources.root_for(loc.backend) or self.sources.library
+            self.publishing.on_files_dropped(paths, root.data(NodeRole))
 
     def _connect(self) -> None:
         """Every signal between the window's parts, in one place."""

@@ -45,6 +45,7 @@ class ThumbnailSizeSlider(QWidget):
         small, large = QLabel(self), QLabel(self)
         small.setPixmap(action_icon("image-x-generic").pixmap(14, 14))
         large.setPixmap(action_icon("image-x-generic").pixmap(22, 22))
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 0, 8, 0)
         layout.setSpacing(6)
