@@ -64,8 +64,9 @@ class EmptyStateView(QWidget):
     def _fit(self) -> None:
         """Over the whole viewport; the text wraps at 460 px (less in a narrow grid)."""
         area = self.grid.viewport().rect()
+        width = max(160, min(460, area.width() - 48))
+        self.text.setFixedSize(width, self.text.heightForWidth(width))
         self.setGeometry(area)
-        self.text.setFixedWidth(max(160, min(460, area.width() - 48)))
 
     def show_state(self, state: EmptyState | None) -> None:
         if state == self.state:
@@ -78,6 +79,7 @@ class EmptyStateView(QWidget):
         self.title.setText(state.title)
         self.text.setText(state.text)
         self.text.setVisible(bool(state.text))
+        self._fit()
         while self.row.count():
             item = self.row.takeAt(0)
             if item.widget() is not None:

@@ -51,6 +51,7 @@ from finpics_desktop.ui.message_badge import MessageBadge
 from finpics_desktop.ui.navigation import PAGES, NavigationController
 from finpics_desktop.ui.pages import SearchPage, ViewerPage, facts_rows
 from finpics_desktop.ui.panels import InfoPanel, MessageArea, ShortcutsDialog
+from finpics_desktop.ui.picset_counts import PicsetCountsController
 from finpics_desktop.ui.publishing import PublishingController
 from finpics_desktop.ui.settings import AppSettings, SettingsDialog
 from finpics_desktop.ui.sources import NodeRole, SourcesModel, SourcesView
@@ -212,6 +213,7 @@ class MainWindow(QMainWindow):
                                                 EmptyStateView(self.grid, actions),
                                                 lambda: self.settings.cloud_shown)
         self.tree_drops = TreeDropHighlight(self.tree, self.sources)
+        self.counts = PicsetCountsController(self.tree, self.sources, self.nav)
         self.grid_drops = GridDropTarget(self.grid, lambda: drop_label(self.nav.location)
                                          if self.nav.page == pages.GRID else "",
                                          self.on_grid_dropped)
@@ -350,6 +352,7 @@ class MainWindow(QMainWindow):
         """F5: the place shown is listed again (and its picsets in the sources)."""
         loc = self.nav.location
         if loc is not None and loc.kind in (LIBRARY, CLOUD) and loc.backend is not None:
+            self.counts.forget(loc.backend)
             self.refresh_picsets(self.sources.root_for(loc.backend))
         self.nav.refresh()
 
