@@ -7,9 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QAction, QFont, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from finpics_desktop.app.empty import ACTION_TEXTS, EmptyState, empty_state
 from finpics_desktop.app.navigation import GRID, Navigation
@@ -27,31 +34,35 @@ class EmptyStateView(QWidget):
         self.grid, self.actions = grid, actions
         self.state: EmptyState | None = None
         self.buttons: dict[str, QPushButton] = {}
-        self.icon = QLabel(self)
+        inner = QWidget(self)  # as tall as what it holds, centred in the grid's place
+        inner.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.icon = QLabel(inner)
         self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title = QLabel(self)
+        self.title = QLabel(inner)
         self.title.setObjectName("emptyStateTitle")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.title.setFont(font)
-        self.text = QLabel(self)
+        self.text = QLabel(inner)
         self.text.setObjectName("emptyStateText")
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.text.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.row = QHBoxLayout()
         self.row.setSpacing(8)
-        column = QVBoxLayout(self)
+        column = QVBoxLayout(inner)
         column.setSpacing(10)
-        column.addStretch(2)
         column.addWidget(self.icon)
         column.addWidget(self.title)
         column.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addSpacing(6)
         column.addLayout(self.row)
-        column.addStretch(3)
+        self.inner = inner
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        outer.addWidget(inner, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(3)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, False)
         grid.viewport().installEventFilter(self)
         self.hide()
@@ -65,7 +76,9 @@ class EmptyStateView(QWidget):
         """Over the whole viewport; the text wraps at 460 px (less in a narrow grid)."""
         area = self.grid.viewport().rect()
         width = max(160, min(460, area.width() - 48))
-        self.text.setFixedSize(width, self.text.heightForWidth(width))
+        lines = self.text.fontMetrics().boundingRect(
+            QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, self.text.text())
+        self.text.setFixedSize(width, lines.height() + 4)
         self.setGeometry(area)
 
     def show_state(self, state: EmptyState | None) -> None:
@@ -79,6 +92,11 @@ class EmptyStateView(QWidget):
         self.title.setText(state.title)
         self.text.setText(state.text)
         self.text.setVisible(bool(state.text))
+        palette = self.text.palette()  # the text's colour, softened: on a dark palette too
+        soft = self.grid.palette().color(QPalette.ColorRole.Text)
+        soft.setAlpha(170)
+        palette.setColor(QPalette.ColorRole.WindowText, soft)
+        self.text.setPalette(palette)
         self._fit()
         while self.row.count():
             item = self.row.takeAt(0)
@@ -88,7 +106,7 @@ class EmptyStateView(QWidget):
         self.row.addStretch(1)
         for name in state.actions:
             action = self.actions[name]
-            button = QPushButton(action.icon(), ACTION_TEXTS[name], self)
+            button = QPushButton(action.icon(), ACTION_TEXTS[name], self.inner)
             button.setObjectName(f"empty-{name}")
             button.clicked.connect(action.trigger)
             self.row.addWidget(button)

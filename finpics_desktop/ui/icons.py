@@ -13,7 +13,7 @@ from PySide6.QtSvg import QSvgRenderer
 
 from finpics_desktop.shipped import resource
 
-SIZES = (16, 22, 24, 32, 48)
+SIZES = (16, 22, 24, 32, 48, 64)
 
 
 def action_icon(name: str) -> QIcon:
