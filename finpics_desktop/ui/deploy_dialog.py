@@ -101,7 +101,7 @@ class DeployDialog(QDialog):
             call_in_gui(self.add_line, line, self._task)
 
         self._task = run_task(lambda: self._deploy(request, progress, stop=stop, poll=poll),
-                              self.on_done, self.on_failed, pool_name="jobs")
+                              self.on_done, self.on_failed, pool_name="deploy")
 
     def add_line(self, line: str) -> None:
         self.events.appendPlainText(line)
