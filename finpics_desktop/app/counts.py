@@ -32,6 +32,7 @@ class PicsetCounts:
         self._queued: dict[int, deque[str]] = {}
         self._running: dict[int, int] = {}
         self._backends: dict[int, Backend] = {}
+        self._tasks: dict[tuple[int, str], object] = {}  # under way: close() drops them
         self.queries = 0  # how many counts were asked of the albums (a cost on the cloud)
 
     def get(self, backend: Backend, picset: str) -> int | None:
@@ -72,17 +73,27 @@ class PicsetCounts:
             self.queries += 1
 
             def done(count: int, picset=picset, key=key) -> None:
-                self._finished(backend)
+                self._finished(backend, key)
                 if key in self._known:  # not forgotten meanwhile
                     self._known[key] = count
                     self.on_count(backend, picset, count)
 
-            def fail(error: BaseException, picset=picset) -> None:
-                self._finished(backend)
+            def fail(error: BaseException, picset=picset, key=key) -> None:
+                self._finished(backend, key)
                 log.info("counting the photos of %s failed: %s", picset, error)
 
-            self.run(lambda picset=picset: self.count(backend, picset), done, fail)
+            self._tasks[key] = self.run(lambda picset=picset: self.count(backend, picset), done,
+                                        fail)
 
-    def _finished(self, backend: Backend) -> None:
+    def _finished(self, backend: Backend, key: tuple[int, str]) -> None:
+        self._tasks.pop(key, None)
         self._running[id(backend)] -= 1
         self._pump(backend)
+
+    def close(self) -> None:
+        """No count is delivered any more (the window that shows them is going)."""
+        for task in self._tasks.values():
+            if task is not None:
+                task.cancel()
+        self._tasks = {}
+        self._queued.clear()

@@ -102,6 +102,7 @@ class DeployDialog(QDialog):
 
         self._task = run_task(lambda: self._deploy(request, progress, stop=stop, poll=poll),
                               self.on_done, self.on_failed, pool_name="deploy")
+        self.destroyed.connect(self._task.cancel)  # closed with its window: nothing to show
 
     def add_line(self, line: str) -> None:
         self.events.appendPlainText(line)

@@ -444,6 +444,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.publishing.close()
+        self.counts.counts.close()
         self.local_cloud.stop()
         self.save_state()
         super().closeEvent(event)

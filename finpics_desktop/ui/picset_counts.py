@@ -54,6 +54,7 @@ class PicsetCountsController:
                        sources.rowsInserted, sources.modelReset):
             signal.connect(lambda *_: self._timer.start())
         sources.picset_changed.connect(self.forget)
+        tree.destroyed.connect(self.counts.close)  # a count arriving later finds no tree
         nav.listen(self.on_nav)
 
     def count_visible(self) -> None:
