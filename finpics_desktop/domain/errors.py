@@ -59,3 +59,7 @@ class WriteConflict(BackendError):
 
 class LimitReached(BackendError):
     """A service limit would be passed (Rekognition's 100 faces per user vector...)."""
+
+
+class Cancelled(FinpicsError):
+    """The user cancelled the work; the message says in what state it left things."""

@@ -26,11 +26,13 @@ from finpics_desktop.app.navigation import (
     Place,
 )
 from finpics_desktop.ports import Backend
+from finpics_desktop.ui.icons import shipped_icon
 from finpics_desktop.ui.workers import run_task
 
 NodeRole = Qt.ItemDataRole.UserRole + 10
 PICSET_NODE = PICSET_PLACE
 COMPUTER, PLACEHOLDER = "computer", "placeholder"
+SHIPPED_ICONS = {"folder-pictures": "finpics-library"}  # theme name -> shipped icon's name
 
 
 @dataclass(eq=False)
@@ -60,6 +62,7 @@ class Node:
 
 class SourcesModel(QStandardItemModel):
     files_dropped = Signal(list, object)  # paths, target Node (library or cloud)
+    picset_changed = Signal(object, str)  # backend, picset: published into (its count changed)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -73,11 +76,13 @@ class SourcesModel(QStandardItemModel):
 
     @staticmethod
     def _icon(theme: str, fallback) -> QIcon:
+        """The theme's icon, else the shipped one of the toolbar's set, else Qt's style's."""
         from PySide6.QtWidgets import QApplication
 
         if QIcon.hasThemeIcon(theme):
             return QIcon.fromTheme(theme)
-        return QApplication.style().standardIcon(fallback)
+        shipped = shipped_icon(SHIPPED_ICONS.get(theme, theme))
+        return shipped if not shipped.isNull() else QApplication.style().standardIcon(fallback)
 
     def _add_root(self, text: str, node: Node, theme: str, fallback) -> QStandardItem:
         item = self._item(text, node, self._icon(theme, fallback))
@@ -266,6 +271,7 @@ class SourcesModel(QStandardItemModel):
             node = root.child(row).data(NodeRole)
             if node.picset == picset:
                 node.pending = False
+        self.picset_changed.emit(root.data(NodeRole).backend, picset)
 
     def root_for(self, backend: Backend) -> QStandardItem | None:
         """The root (Library or finpics cloud) showing ``backend``."""
