@@ -152,7 +152,9 @@ def main() -> int:
     wait_until(app, lambda: thumbnails_loaded(window.model, window.grid), what="picset covers")
     root = window.sources.library
     wait_until(app, lambda: all(root.child(r).data(CountRole) is not None
-                                for r in range(root.rowCount())), what="the picsets' counts")
+                                for r in range(root.rowCount())
+                                if root.child(r).data(NodeRole).picset),
+               what="the picsets' counts")
     shoot("picsets")
     bar = window.toolbar.geometry()
     shoot("toolbar", rect=QRect(0, 0, window.width(), bar.bottom() + 1))
