@@ -43,7 +43,7 @@ class _Memory:
     cond = threading.Condition()
     held: dict[tuple[str, str], object] = {}
     hints: dict[tuple[str, str], str] = {}  # (target, content claim) -> key
-    picsets: dict[str, dict[object, str]] = {}  # target -> owner -> picset id
+    picsets: dict[str, dict[object, tuple[str, list[str]]]] = {}  # target -> owner -> (id, sources)
 
 
 class JobClaims:
@@ -115,11 +115,14 @@ class JobClaims:
         return [key] if key else []
 
 
-def reserve_memory_picset(target: str, owner: object,
+def reserve_memory_picset(target: str, owner: object, sources: list[str],
                           propose: Callable[[list[str]], str]) -> str:
-    """A new picset id for a job without a journal: ``propose(ids other jobs hold)``."""
+    """A new picset id for a job without a journal: ``propose(ids other jobs hold)``, or the
+    picset of a job publishing the same sources right now (as the journal decides)."""
     with _Memory.cond:
         taken = _Memory.picsets.setdefault(target, {})
-        picset = propose([p for o, p in taken.items() if o is not owner])
-        taken[owner] = picset
+        same = [p for o, (p, s) in taken.items() if o is not owner and s == sources]
+        picset = same[0] if same else propose([p for o, (p, _) in taken.items()
+                                               if o is not owner])
+        taken[owner] = (picset, sources)
         return picset

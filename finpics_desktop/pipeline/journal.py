@@ -242,17 +242,22 @@ class Journal:
                   sources: Iterable[str | Path], on_conflict: str = "fail") -> int:
         """A new running job. ``picset`` may be a function proposing a new picset id from the
         ids the target's jobs already use: it is called inside the transaction that records
-        the job, so two jobs never get the same new picset."""
+        the job, so two jobs never get the same new picset -- unless a live job is publishing
+        the very same sources right now (the same folder dropped twice): then they share its
+        picset, as if one had started after the other."""
         now = time.time()
+        listed = json.dumps([str(s) for s in sources])
         with self._tx() as db:
             if callable(picset):
-                picset = picset([r[0] for r in db.execute(
+                running = [picset for job, picset in db.execute(
+                    "SELECT id, picset FROM jobs WHERE target = ? AND sources = ? AND state = ? "
+                    "ORDER BY id DESC", (target, listed, RUNNING)) if self.is_live(job)]
+                picset = running[0] if running else picset([r[0] for r in db.execute(
                     "SELECT DISTINCT picset FROM jobs WHERE target = ?", (target,))])
             cur = db.execute(
                 "INSERT INTO jobs (target, picset, sources, on_conflict, state, pid, created, "
                 "updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (target, picset, json.dumps([str(s) for s in sources]), on_conflict, RUNNING,
-                 os.getpid(), now, now))
+                (target, picset, listed, on_conflict, RUNNING, os.getpid(), now, now))
             job_id = cur.lastrowid
             db.execute(  # the journal does not grow forever
                 "DELETE FROM jobs WHERE target = ? AND state IN (?, ?) AND id NOT IN "

@@ -166,8 +166,8 @@ class Publisher:
         retries_before = self.retry.retries
         owner: object = object()  # stands for the job where there is no journal
         previous: dict[str, jr.FileEntry] = {}
+        resolved = [str(s.absolute()) for s in sources]
         if self.journal is not None:
-            resolved = [str(s.absolute()) for s in sources]
             if job_id is None:
                 job_id = self.journal.start_job(
                     self.target, picset if isinstance(picset, str) else self._propose(picset),
@@ -181,7 +181,7 @@ class Publisher:
                 self.journal.record(job_id, r.path, _JOURNAL_STATE[r.status], reason=r.reason)
             owner = job_id
         elif not isinstance(picset, str):
-            picset = reserve_memory_picset(self.target, owner, self._propose(picset))
+            picset = reserve_memory_picset(self.target, owner, resolved, self._propose(picset))
         self.job_id = job_id
         if on_start:
             on_start(picset)
