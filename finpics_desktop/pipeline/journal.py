@@ -82,7 +82,7 @@ def target_of(backend) -> str:
     return f"{backend.kind}:{endpoint}:{names.region}/{names.pics_bucket}"
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     if pid == os.getpid():
         return False  # this process: only the jobs in _LIVE are alive
     if os.name == "nt":  # not exercised by the tests (they run on Linux)
@@ -293,7 +293,7 @@ class Journal:
             if (self._token, job_id) in _LIVE:
                 return True
         rows = self._query("SELECT state, pid FROM jobs WHERE id = ?", (job_id,))
-        return bool(rows) and rows[0][0] == RUNNING and _pid_alive(rows[0][1])
+        return bool(rows) and rows[0][0] == RUNNING and pid_alive(rows[0][1])
 
     def job(self, job_id: int) -> Job | None:
         rows = self._query("SELECT id, target, picset, sources, on_conflict, state, created "

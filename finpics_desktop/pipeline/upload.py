@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from finpics_desktop.domain.errors import (
@@ -32,6 +33,7 @@ from finpics_desktop.domain.names import Names
 from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id, validate_picset_id
 from finpics_desktop.pipeline import journal as jr
 from finpics_desktop.pipeline.claims import JobClaims, reserve_memory_picset
+from finpics_desktop.pipeline.curation.trash import trashed_face_ids
 from finpics_desktop.pipeline.outcomes import (
     ALREADY,
     CANCELLED,
@@ -91,6 +93,7 @@ class Publisher:
         target: str | None = None,
         retry: RetryPolicy | None = None,
         budget: ByteBudget | None = None,
+        kept_faces: Callable[[], set[str]] | None = None,
     ):
         self.retry = retry or RetryPolicy()
         self.store = with_retries(store, self.retry)
@@ -109,9 +112,12 @@ class Publisher:
         self.stopped: StorageError | None = None
         self._stop_lock = threading.Lock()
         self.job_id: int | None = None
+        self.kept_faces = kept_faces  # faces no public item lists that must stay (the trash)
 
     @classmethod
     def for_backend(cls, backend, journal: jr.Journal | None = None, **options) -> Publisher:
+        if backend.private is not None:
+            options.setdefault("kept_faces", partial(trashed_face_ids, backend.private))
         return cls(backend.store, backend.tables, backend.faces, backend.names, backend.process,
                    journal=journal, target=jr.target_of(backend), **options)
 

@@ -272,16 +272,35 @@ class JobRun:
         keys = [k for k in sorted(self.claimed) if self.claims.take(key_claim(k))]
         try:
             wanted: dict[str, set[str]] = {}
+            paths: dict[str, str] = {}
             for k in keys:
                 photo = PhotoKey(*k.split("/")[1:3])
                 item = self.p.tables.get_pics_item(photo.picset, photo.name)
                 wanted[external_image_id(k)] = set(items.face_ids((item or {}).get("data")))
-            stray = [f["FaceId"] for f in self.p.faces.list_faces()
-                     if f.get("ExternalImageId") in wanted
-                     and f["FaceId"] not in wanted[f["ExternalImageId"]]]
+                paths[external_image_id(k)] = photo.image_path
+            stray = self._not_elsewhere(
+                [f for f in self.p.faces.list_faces() if f.get("ExternalImageId") in wanted
+                 and f["FaceId"] not in wanted[f["ExternalImageId"]]], paths)
             if stray:
                 log.info("removing %d stray face(s) of this job's photos", len(stray))
                 self.p.faces.delete_faces(stray)
         finally:
             self.claims.release([key_claim(k) for k in keys])
         return len(stray)
+
+    def _not_elsewhere(self, faces: list[dict], paths: dict[str, str]) -> list[str]:
+        """The ids of ``faces`` that belong to no photo: a face keeps the ExternalImageId of
+        the key it was indexed at, so a photo moved away since (its image item points at its
+        new key) or in the trash still has faces that look like this key's."""
+        kept = self.p.kept_faces() if faces and self.p.kept_faces is not None else set()
+        where: dict[str, str | None] = {}
+        stray = []
+        for face in faces:
+            image_id = face.get("ImageId", "")
+            if image_id not in where:
+                image = self.p.tables.get_image_item(image_id)
+                where[image_id] = image.get("image_path") if image else None
+            moved = where[image_id] not in (None, paths[face["ExternalImageId"]])
+            if not moved and face["FaceId"] not in kept:
+                stray.append(face["FaceId"])
+        return stray
