@@ -169,3 +169,40 @@ def test_a_new_picset_is_numbered_after_those_of_other_jobs(tmp_path, library):
     finally:
         journal.close()
     assert report.ok and report.picset == "008_photos"
+
+
+def test_two_computers_publishing_the_same_names_to_one_cloud_picset(tmp_path, remote_cloud):
+    """Two CLIs with journals of their own (as on two laptops: no claim is shared) publish the
+    same file names with other photos into one picset of the cloud at once: the conditional
+    writes of the originals (If-None-Match / If-Match) make the loser of each name decide
+    again, so with --on-conflict rename every photo is there once."""
+    import hashlib as _hashlib
+
+    from test_aws_path import wait_processed
+
+    from finpics_desktop.backends.aws.backend import open_aws
+    from finpics_desktop.domain.names import Names
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    make_job(a, N, with_face_every=4, seed=21)
+    make_job(b, N, with_face_every=4, seed=22)
+    procs = []
+    for folder in (a, b):
+        env = remote_cloud.env(FINPICS_JOURNAL=str(tmp_path / f"journal-{folder.name}.sqlite3"))
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "finpics_desktop", "--backend", "aws", "--endpoint-url",
+             remote_cloud.url, "upload", str(folder), "--picset", "401_laptops",
+             "--on-conflict", "rename"], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, text=True))
+    errs = [p.communicate(timeout=600)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errs
+    backend = open_aws(Names(), remote_cloud.settings())
+    try:
+        state = wait_processed(backend, "401_laptops", 2 * N)
+        stored = {o.key: _hashlib.sha256(backend.store.get(backend.names.pics_bucket, o.key))
+                  .hexdigest() for o in backend.store.list(backend.names.pics_bucket,
+                                                           "photos/401_laptops/")}
+    finally:
+        backend.close()
+    assert sorted(stored.values()) == sorted(_hashes(a) | _hashes(b))  # each photo once
+    assert state["items"] == state["thumbnails"] == 2 * N
