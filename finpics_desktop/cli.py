@@ -32,6 +32,11 @@ from finpics_desktop.cli_cloud import (
     cloud_workers,
     names_from,
 )
+from finpics_desktop.cli_curate import (
+    CURATION_COMMANDS,
+    add_curation_commands,
+    check_curation_arguments,
+)
 from finpics_desktop.compose import BACKENDS, default_library, open_backend
 from finpics_desktop.domain.errors import FinpicsError, StorageReadOnly
 from finpics_desktop.domain.picsets import PICSET_ROOT, check_new_picset_id, display_name
@@ -72,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_aws_options(parser)
     add_cloud_commands(sub)
     desktop_entry.add_command(sub)
+    add_curation_commands(sub)
 
     up = sub.add_parser("upload", help="publish a folder of photos as a picset")
     up.add_argument("folder", type=Path, help="folder (or photo file) to publish")
@@ -279,7 +285,8 @@ def cmd_search(backend, args) -> int:
 
 
 COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
-            "search": cmd_search, "check": cmd_check, "reindex": cmd_reindex}
+            "search": cmd_search, "check": cmd_check, "reindex": cmd_reindex,
+            **CURATION_COMMANDS}
 NO_BACKEND_COMMANDS = {**CLOUD_COMMANDS,
                        desktop_entry.COMMAND: desktop_entry.cmd_install_desktop_entry}
 
@@ -322,6 +329,7 @@ def _run(args) -> int:
     if args.command is None:
         return launch_window(args)
     check_arguments(args)
+    check_curation_arguments(args)
     if args.command in NO_BACKEND_COMMANDS:
         return NO_BACKEND_COMMANDS[args.command](args)
     try:

@@ -142,6 +142,7 @@ def run_relocate(c: Curation, op: Operation) -> None:
             cover = op.params.get("cover")
             if placed:
                 c.tables.set_picset_cover_if_absent(to, cover if cover in placed else placed[0])
+                c.progress(f"picset {to} listed with its {len(placed)} new photo(s)")
         c.ops.save(op, phase="retire")
     by_source: dict[str, dict[str, dict]] = {}
     for picset, name, to, new in moves:

@@ -120,6 +120,7 @@ def retire(c: Curation, picset: str, photos: dict[str, dict | None], *,
         c.store.delete(thumbs, key)
         c.store.delete(pics, key)
         retired.append(name)
+        c.progress(f"{picset}/{name}: out of picset {picset}")
     if entry_gone:  # photos that arrived meanwhile keep their picset listed
         rest = c.tables.query_pics(picset)
         if rest:

@@ -1,0 +1,140 @@
+"""The curation commands: ``cover``, ``rename``, ``move``, ``copy``, ``delete``, ``trash``,
+``restore``, ``renumber`` (and ``push``, in :mod:`~finpics_desktop.cli_push`). Each prints what
+it did on stderr (one line per photo as it goes), and refuses with one line naming what and
+why, having changed nothing."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+
+from finpics_desktop.cli_args import EXIT_OK, picset_id
+from finpics_desktop.domain.errors import InvalidValue
+from finpics_desktop.domain.keys import validate_file_name
+from finpics_desktop.pipeline import curation as cur
+
+
+def add_curation_commands(sub) -> None:
+    co = sub.add_parser("cover", help="feature a photo: the one the site shows for its picset")
+    co.add_argument("picset", metavar="PICSET")
+    co.add_argument("file", metavar="FILE")
+
+    rn = sub.add_parser("rename", help="change a picset's id (its name, its ordering number or "
+                        "both): every key moves, faces are kept")
+    rn.add_argument("picset", metavar="PICSET")
+    rn.add_argument("new_id", metavar="NEW_ID")
+
+    for verb, text in (("move", "move photos to another picset (their faces are kept)"),
+                       ("copy", "copy photos into another picset (new photos: their faces are "
+                        "indexed anew)")):
+        mv = sub.add_parser(verb, help=text)
+        mv.add_argument("photos", nargs="+", metavar="PICSET/FILE")
+        mv.add_argument("--to", required=True, metavar="PICSET",
+                        help="the picset they go to (made if it does not exist)")
+
+    de = sub.add_parser("delete", help="move photos or whole picsets to the trash")
+    de.add_argument("targets", nargs="+", metavar="PICSET[/FILE]")
+
+    tr = sub.add_parser("trash", help="list what the trash holds (or empty it)")
+    tr.add_argument("--json", action="store_true", help='[{"id", "what", "deleted_at"}]')
+    tr.add_argument("--empty", action="store_true",
+                    help="delete what the trash holds for good (faces included)")
+
+    rs = sub.add_parser("restore", help="put back what the trash holds under TRASH_ID")
+    rs.add_argument("trash_id", metavar="TRASH_ID")
+
+    ru = sub.add_parser("renumber", help="write every picset's ordering number with more "
+                        "digits (when 999 is taken): each picset is renamed")
+    ru.add_argument("--width", type=int, metavar="N",
+                    help="digits (default: one more than the album's)")
+
+
+def _photo(value: str) -> tuple[str, str]:
+    picset, sep, name = value.partition("/")
+    if not sep or not name:
+        raise InvalidValue(f"{value!r}: give a photo as PICSET/FILE")
+    return picset_id(picset), validate_file_name(name)
+
+
+def check_curation_arguments(args) -> None:
+    """Check and normalise the arguments (InvalidValue/InvalidName naming the argument)."""
+    if args.command == "cover":
+        args.picset, args.file = _photo(f"{args.picset}/{args.file}")
+    elif args.command == "rename":
+        args.picset, args.new_id = picset_id(args.picset), picset_id(args.new_id)
+    elif args.command in ("move", "copy"):
+        args.photos, args.to = [_photo(p) for p in args.photos], picset_id(args.to)
+    elif args.command == "delete":
+        args.targets = [("/".join(_photo(t)) if "/" in t else picset_id(t))
+                        for t in args.targets]
+    elif args.command == "trash" and args.json and args.empty:
+        raise InvalidValue("--json lists the trash, --empty empties it: give one")
+
+
+def _curation(backend, args) -> cur.Curation:
+    from finpics_desktop.cli import writable_album
+
+    writable_album(backend, "changing it")
+    c = cur.Curation(backend)
+    c.progress = lambda line: print(line, file=sys.stderr)
+    signal.signal(signal.SIGINT, lambda *_: c.cancel.set())  # stops a wait for another action
+    return c
+
+
+def _done(outcome: cur.Outcome) -> int:
+    for line in outcome.completed:
+        print(f"completed the interrupted {line}", file=sys.stderr)
+    for line in outcome.failed:
+        print(f"FAILED {line}", file=sys.stderr)
+    print(outcome.summary, file=sys.stderr)
+    return EXIT_OK if not outcome.failed else 1
+
+
+def cmd_cover(backend, args) -> int:
+    return _done(cur.set_cover(_curation(backend, args), args.picset, args.file))
+
+
+def cmd_rename(backend, args) -> int:
+    return _done(cur.rename_picset(_curation(backend, args), args.picset, args.new_id))
+
+
+def cmd_move(backend, args) -> int:
+    return _done(cur.move_photos(_curation(backend, args), args.photos, args.to))
+
+
+def cmd_copy(backend, args) -> int:
+    return _done(cur.copy_photos(_curation(backend, args), args.photos, args.to))
+
+
+def cmd_delete(backend, args) -> int:
+    return _done(cur.delete(_curation(backend, args), args.targets))
+
+
+def cmd_restore(backend, args) -> int:
+    return _done(cur.restore(_curation(backend, args), args.trash_id))
+
+
+def cmd_renumber(backend, args) -> int:
+    return _done(cur.renumber(_curation(backend, args), args.width))
+
+
+def cmd_trash(backend, args) -> int:
+    c = _curation(backend, args)
+    if args.empty:
+        return _done(cur.empty_trash(c))
+    entries = cur.list_trash(c)
+    if args.json:
+        json.dump([e.as_json() for e in entries], sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        for e in entries:
+            print(f"{e.id:24} {e.deleted_at:21} {e.what}")
+    if not entries and not args.json:
+        print("the trash is empty", file=sys.stderr)
+    return EXIT_OK
+
+
+CURATION_COMMANDS = {"cover": cmd_cover, "rename": cmd_rename, "move": cmd_move,
+                     "copy": cmd_copy, "delete": cmd_delete, "trash": cmd_trash,
+                     "restore": cmd_restore, "renumber": cmd_renumber}
