@@ -36,6 +36,7 @@ from finpics_desktop.cli_curate import (
     CURATION_COMMANDS,
     add_curation_commands,
     check_curation_arguments,
+    cmd_push,
 )
 from finpics_desktop.compose import BACKENDS, default_library, open_backend
 from finpics_desktop.domain.errors import FinpicsError, StorageReadOnly
@@ -287,7 +288,7 @@ def cmd_search(backend, args) -> int:
 COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
             "search": cmd_search, "check": cmd_check, "reindex": cmd_reindex,
             **CURATION_COMMANDS}
-NO_BACKEND_COMMANDS = {**CLOUD_COMMANDS,
+NO_BACKEND_COMMANDS = {**CLOUD_COMMANDS, "push": cmd_push,
                        desktop_entry.COMMAND: desktop_entry.cmd_install_desktop_entry}
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
+import threading
 
 from finpics_desktop.cli_args import EXIT_OK, picset_id
 from finpics_desktop.domain.errors import InvalidValue
@@ -44,6 +45,17 @@ def add_curation_commands(sub) -> None:
     rs = sub.add_parser("restore", help="put back what the trash holds under TRASH_ID")
     rs.add_argument("trash_id", metavar="TRASH_ID")
 
+    pu = sub.add_parser("push", help="publish a picset of the library (--library) to the "
+                        "finpics cloud (the AWS options): the difference is shown first")
+    pu.add_argument("picset", metavar="PICSET")
+    pu.add_argument("--dry-run", action="store_true", help="only show the difference")
+    pu.add_argument("--keep-location", action="store_true",
+                    help="publish the photos' GPS location too (by default the published copy "
+                    "has it removed; the files of the library are never changed)")
+    pu.add_argument("--json", action="store_true",
+                    help='the difference as {"picset", "new", "changed", "deleted", '
+                    '"unchanged", "cover", "new_picset"}')
+
     ru = sub.add_parser("renumber", help="write every picset's ordering number with more "
                         "digits (when 999 is taken): each picset is renamed")
     ru.add_argument("--width", type=int, metavar="N",
@@ -68,6 +80,8 @@ def check_curation_arguments(args) -> None:
     elif args.command == "delete":
         args.targets = [("/".join(_photo(t)) if "/" in t else picset_id(t))
                         for t in args.targets]
+    elif args.command == "push":
+        args.picset = picset_id(args.picset)
     elif args.command == "trash" and args.json and args.empty:
         raise InvalidValue("--json lists the trash, --empty empties it: give one")
 
@@ -133,6 +147,56 @@ def cmd_trash(backend, args) -> int:
     if not entries and not args.json:
         print("the trash is empty", file=sys.stderr)
     return EXIT_OK
+
+
+def cmd_push(args) -> int:
+    """Two albums at once: the library and the cloud (the command opens both)."""
+    from finpics_desktop.cli_cloud import backend_options, names_from
+    from finpics_desktop.compose import open_backend
+    from finpics_desktop.pipeline.journal import journal_for
+    from finpics_desktop.pipeline.location import remove_location
+    from finpics_desktop.pipeline.push import plan_push, push
+
+    names = names_from(args)  # the cloud's; the library keeps its own folders' names
+    library = open_backend("local", args.library)
+    try:
+        cloud = open_backend("aws", names=names, **backend_options(args))
+        try:
+            transform = None if args.keep_location else remove_location
+            plan = plan_push(library, cloud, args.picset, transform)
+            if args.json:
+                json.dump(plan.as_json(), sys.stdout, indent=2, ensure_ascii=False)
+                sys.stdout.write("\n")
+            for line in plan.lines():
+                print(line, file=sys.stderr)
+            if args.dry_run or plan.empty:
+                return EXIT_OK
+            journal = journal_for(cloud, args.library or library.settings.get("library"))
+            cancel = threading.Event()
+            signal.signal(signal.SIGINT, lambda *_: cancel.set())
+            try:
+                report = push(library, cloud, args.picset, journal, transform=transform,
+                              plan=plan, cancel=cancel, on_result=_progress)
+            finally:
+                journal.close()
+        finally:
+            cloud.close()
+    finally:
+        library.close()
+    if report.upload is not None:
+        print(report.upload.summary(), file=sys.stderr)
+    if report.deleted is not None:
+        print(report.deleted.summary, file=sys.stderr)
+    if report.cover_set:
+        print(f"{plan.cover} is the featured photo", file=sys.stderr)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return EXIT_OK if report.ok else 1
+
+
+def _progress(result, finished, total) -> None:
+    detail = f": {result.reason}" if result.reason else ""
+    print(f"[{finished}/{total}] {result.status:9} {result.name}{detail}", file=sys.stderr)
 
 
 CURATION_COMMANDS = {"cover": cmd_cover, "rename": cmd_rename, "move": cmd_move,

@@ -94,6 +94,7 @@ class Publisher:
         retry: RetryPolicy | None = None,
         budget: ByteBudget | None = None,
         kept_faces: Callable[[], set[str]] | None = None,
+        transform: Callable[[bytes, str], bytes] | None = None,
     ):
         self.retry = retry or RetryPolicy()
         self.store = with_retries(store, self.retry)
@@ -113,6 +114,9 @@ class Publisher:
         self._stop_lock = threading.Lock()
         self.job_id: int | None = None
         self.kept_faces = kept_faces  # faces no public item lists that must stay (the trash)
+        # the copy published instead of the file's bytes (``location.remove_location``): the
+        # same function of the same bytes each time, so its hash still finds what is there
+        self.transform = transform
 
     @classmethod
     def for_backend(cls, backend, journal: jr.Journal | None = None, **options) -> Publisher:

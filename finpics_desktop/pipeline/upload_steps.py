@@ -39,7 +39,7 @@ from finpics_desktop.pipeline.outcomes import (
 from finpics_desktop.pipeline.process import external_image_id
 from finpics_desktop.pipeline.reading import read_photo
 from finpics_desktop.pipeline.remove import remove_photo
-from finpics_desktop.ports import HASH_METADATA, ObjectInfo
+from finpics_desktop.ports import HASH_METADATA, LOCATION_METADATA, ObjectInfo
 
 if TYPE_CHECKING:
     from finpics_desktop.pipeline.upload import Publisher
@@ -65,6 +65,7 @@ class JobRun:
         self.claimed: set[str] = set()  # keys this job published or looked at
         self.previous: dict[str, jr.FileEntry] = {}  # the journal of the job being resumed
         self._picset_hashes: dict[str, str] | None = None
+        self.edited: set[str] = set()  # keys whose copy had its location removed
 
     # -- shared state ----------------------------------------------------------------------------
     def find_duplicates(self, pool: ThreadPoolExecutor) -> None:
@@ -180,7 +181,13 @@ class JobRun:
     def _read_and_publish(self, path: Path, key: PhotoKey) -> FileResult:
         p = self.p
         content = read_photo(path, p.cancel_event)
-        digest = content.sha256
+        data, digest = content.data, content.sha256
+        if p.transform is not None:  # what is stored is what is hashed: the edited copy
+            edited = p.transform(data, key.name)
+            if edited is not data:
+                data, digest = edited, hashlib.sha256(edited).hexdigest()
+                with self.lock:
+                    self.edited.add(key.key)
         if p.journal is not None:
             p.journal.record(self.job_id, path, jr.PLANNED, key=key.key, sha256=digest,
                              size=content.size, mtime_ns=content.mtime_ns)
@@ -197,7 +204,7 @@ class JobRun:
             return FileResult(path, SKIPPED, ALREADY, key.key)
         for attempt in range(DECISIONS):
             try:
-                return self._decide(path, key, digest, content.data, before, attempt > 0)
+                return self._decide(path, key, digest, data, before, attempt > 0)
             except WriteConflict:
                 log.info("%s was written by another writer meanwhile: deciding again", key.key)
         return FileResult(path, FAILED, "other writers kept changing this photo's name in the "
@@ -243,8 +250,11 @@ class JobRun:
         if p.journal is not None:  # "sent": the original may be stored from now on
             p.journal.record(self.job_id, path, jr.SENT, key=key.key)
         if data is not None:
+            metadata = {HASH_METADATA: digest}
+            if photo_key(self.picset, path.name).key in self.edited:
+                metadata[LOCATION_METADATA] = "removed"
             p.store.put(p.names.pics_bucket, key.key, data, key.content_type,
-                        {HASH_METADATA: digest}, if_absent=replacing is None,
+                        metadata, if_absent=replacing is None,
                         if_match=replacing.etag if replacing is not None else None)
         renamed = f"published as {key.name!r} (a different photo has the original name)" if (
             key.name != photo_key(self.picset, path.name).name) else ""

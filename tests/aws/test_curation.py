@@ -12,9 +12,6 @@ import urllib.request
 
 import pytest
 
-from finpics_desktop.backends.aws.backend import open_aws
-from finpics_desktop.backends.aws.deploy import deploy
-from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.domain.errors import InvalidName
 from finpics_desktop.pipeline.curation import (
     Curation,
@@ -31,7 +28,6 @@ from finpics_desktop.pipeline.curation import (
     set_cover,
     undo,
 )
-from tests.aws.aws_helpers import fresh_names
 from tests.aws.curation_helpers import Album
 
 OBAMA = ("faces/obama/obama1.jpg", "faces/obama/obama2.jpg", "faces/obama/obama3.jpg")
@@ -39,22 +35,11 @@ BIDEN = ("faces/biden/biden.jpg", "faces/biden/biden2.jpg")
 _numbers = itertools.count(100, 10)
 
 
-@pytest.fixture(scope="module")
-def stack(cloud, lambda_zip):
-    """A finpics stack of its own (fresh names) deployed into the local cloud."""
-    names = fresh_names("cur")
-    deploy(Clients(cloud.settings()), names, stack=f"curation{names.pics_bucket[3:-5]}",
-           bundle=lambda_zip, progress=lambda line: None, poll=0.0)
-    backend = open_aws(names, cloud.settings())
-    yield backend
-    backend.close()
-
-
 @pytest.fixture(params=["local", "aws"])
 def album(request):
     if request.param == "local":
         return Album(request.getfixturevalue("library"))
-    return Album(request.getfixturevalue("stack"), request.getfixturevalue("cloud"))
+    return Album(request.getfixturevalue("own_stack"), request.getfixturevalue("cloud"))
 
 
 @pytest.fixture
