@@ -211,3 +211,47 @@ def test_reorder_and_renumber_change_ids_as_little_as_needed(album, ids):
         renumber(c, 4)
         assert sorted(c.picset_ids()) == sorted("0" + i for i in top)
         album.assert_consistent()
+
+
+def test_two_writers_on_one_cloud_picset_lose_no_update(cloud, own_stack, ids):
+    """Two curators at once on the same cloud picset (each its own connections): one moves
+    photos out one by one, the other deletes others and changes the featured photo."""
+    import threading
+
+    from finpics_desktop.backends.aws.backend import open_aws
+
+    a, b, _ = ids
+    album = Album(own_stack, cloud)
+    photos = [*OBAMA, "faces/obama/obama.jpg", "faces/obama/obama_small.jpg",
+              "faces/obama/obama_partial_face.jpg"]
+    album.publish(a, *photos)
+    album.publish(b, BIDEN[0])
+    names = sorted(p.rsplit("/", 1)[-1] for p in photos)
+    moved, deleted, kept = names[0::3], names[1::3], names[2::3]
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def curator(work):
+        backend = open_aws(own_stack.names, cloud.settings())
+        try:
+            c = Curation(backend)
+            start.wait()
+            for step in work:
+                step(c)
+        except BaseException as e:  # noqa: BLE001 - reported by the test
+            errors.append(e)
+        finally:
+            backend.close()
+
+    mover = [lambda c, n=n: move_photos(c, [(a, n)], b) for n in moved]
+    deleter = [s for n in deleted for s in (lambda c, n=n: delete(c, [f"{a}/{n}"]),
+                                            lambda c: set_cover(c, a, kept[0]))]
+    threads = [threading.Thread(target=curator, args=(w,)) for w in (mover, deleter)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(album.photos(a)) == kept and album.entries()[a] == kept[0]
+    assert set(moved) <= set(album.photos(b))
+    album.assert_consistent(kept_faces=_trashed_faces(album))

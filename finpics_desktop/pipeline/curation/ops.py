@@ -136,7 +136,7 @@ class OpLog:
                 self.private.put(LIST + op_id, f"{n // LIST_CHUNK:05d}",
                                  {"names": names[n:n + LIST_CHUNK]})
         self._mark_running(op, True)
-        op.version = self.private.put(OP, op_id, op.as_doc(), if_version=0)
+        op.version = self._put(op, 0)
         try:
             self.lock(op)
         except BaseException:
@@ -152,16 +152,27 @@ class OpLog:
         op.state.update(state)
         op.alive_at = time.time()
         try:
-            op.version = self.private.put(OP, op.id, op.as_doc(), if_version=op.version)
+            op.version = self._put(op, op.version)
         except WriteConflict:
             raise TakenOver(f"the interrupted action {op.describe()} was taken over by another "
                             "writer, which completes it") from None
+
+    def _put(self, op: Operation, version: int) -> int:
+        """Write the record over ``version``; a write retried after its answer was lost finds
+        its own record there, which is no conflict."""
+        try:
+            return self.private.put(OP, op.id, op.as_doc(), if_version=version)
+        except WriteConflict:
+            stored = self.private.get(OP, op.id)
+            if stored is not None and stored.doc == op.as_doc():
+                return stored.version
+            raise
 
     def take_over(self, op: Operation) -> Operation:
         """Make this process the owner of an abandoned operation (WriteConflict if another
         writer took it first)."""
         op.owner, op.alive_at = _owner(), time.time()
-        op.version = self.private.put(OP, op.id, op.as_doc(), if_version=op.version)
+        op.version = self._put(op, op.version)
         self._mark_running(op, True)
         return op
 
