@@ -68,14 +68,24 @@ def _completed(c: Curation, resources: list[str], request: list) -> Outcome | No
     return None
 
 
-def move_photos(c: Curation, photos: list[tuple[str, str]], to: str) -> Outcome:
-    request = ["move", sorted([list(p) for p in photos]), to]
+def _carry(c: Curation, verb: str, kind: str, photos: list[tuple[str, str]],
+           to: str) -> Outcome | tuple[Operation, list[list[str]]]:
+    """Run a move or a copy (the interrupted one first, if it was this very request)."""
+    request = [verb, sorted([list(p) for p in photos]), to]
     resources = sorted({picset_resource(p) for p, _ in photos} | {picset_resource(to)})
     if (again := _completed(c, resources, request)) is not None:
         return again
-    moves = plan(c, photos, to, "move")
-    op = c.ops.begin("relocate", {"request": request}, resources, names=moves)
+    moves = plan(c, photos, to, verb)
+    op = c.ops.begin(kind, {"request": request}, resources, names=moves)
     c.run(op)
+    return op, moves
+
+
+def move_photos(c: Curation, photos: list[tuple[str, str]], to: str) -> Outcome:
+    carried = _carry(c, "move", "relocate", photos, to)
+    if isinstance(carried, Outcome):
+        return carried
+    _, moves = carried
     undo = [("move", {"photos": [[to, m[3]] for m in moves if m[0] == source],
                       "to": source}) for source in dict.fromkeys(m[0] for m in moves)]
     return Outcome(f"moved {_count(len(moves))} to {to}", [to, *dict.fromkeys(
@@ -161,13 +171,10 @@ def run_relocate(c: Curation, op: Operation) -> None:
 def copy_photos(c: Curation, photos: list[tuple[str, str]], to: str) -> Outcome:
     """New photos in ``to`` with the same content: processed like any upload (their faces are
     indexed anew; on the cloud by its processing function, as S3 triggers it)."""
-    request = ["copy", sorted([list(p) for p in photos]), to]
-    resources = sorted({picset_resource(p) for p, _ in photos} | {picset_resource(to)})
-    if (again := _completed(c, resources, request)) is not None:
-        return again
-    moves = plan(c, photos, to, "copy")
-    op = c.ops.begin("copy", {"request": request}, resources, names=moves)
-    c.run(op)
+    carried = _carry(c, "copy", "copy", photos, to)
+    if isinstance(carried, Outcome):
+        return carried
+    op, moves = carried
     failed = op.state.get("failed", [])
     done = [[to, m[3]] for m in moves if f"{to}/{m[3]}" not in {f[0] for f in failed}]
     return Outcome(f"copied {_count(len(done))} to {to}" + (
