@@ -137,7 +137,8 @@ def push(library: Backend, cloud: Backend, picset: str, journal: Journal, *,
     sources = [library_file(library, PhotoKey(picset, n)) for n in names]
     if plan.new or plan.changed or journal.find_resumable(target_of(cloud), sources, picset):
         publisher = Publisher.for_backend(cloud, journal, on_conflict="replace",
-                                          workers=workers, transform=transform)
+                                          workers=workers, remove_location=False,
+                                          transform=transform)
         publisher.cancel_event = cancel  # Ctrl+C: the photos under way finish whole
         job = journal.find_resumable(target_of(cloud), sources, picset)
         report.upload = publisher.publish(sources, picset, on_result,

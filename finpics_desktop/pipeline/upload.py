@@ -34,6 +34,7 @@ from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id, validate_
 from finpics_desktop.pipeline import journal as jr
 from finpics_desktop.pipeline.claims import JobClaims, reserve_memory_picset
 from finpics_desktop.pipeline.curation.trash import trashed_face_ids
+from finpics_desktop.pipeline.location import remove_location as strip_location
 from finpics_desktop.pipeline.outcomes import (
     ALREADY,
     CANCELLED,
@@ -119,7 +120,12 @@ class Publisher:
         self.transform = transform
 
     @classmethod
-    def for_backend(cls, backend, journal: jr.Journal | None = None, **options) -> Publisher:
+    def for_backend(cls, backend, journal: jr.Journal | None = None, *,
+                    remove_location: bool | None = None, **options) -> Publisher:
+        """``remove_location``: publish copies without the camera's location (default: on for
+        the cloud, whose buckets are public; off for the library, which is the curator's)."""
+        if remove_location if remove_location is not None else backend.kind == "aws":
+            options.setdefault("transform", strip_location)
         if backend.private is not None:
             options.setdefault("kept_faces", partial(trashed_face_ids, backend.private))
         return cls(backend.store, backend.tables, backend.faces, backend.names, backend.process,
@@ -217,7 +223,10 @@ class Publisher:
                                         reason=result.reason, key=result.key)
                 except StorageError as e:  # resuming compares contents: nothing is lost
                     self.stop(e)
-            run.release(path, result)  # recorded first: the next job sees where it went
+            try:
+                run.release(path, result)  # recorded first: the next job sees where it went
+            except StorageError as e:  # the claims die with this process
+                self.stop(e)
             with lock:
                 finished += 1
                 report.results.append(result)
