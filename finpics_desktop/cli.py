@@ -1,5 +1,5 @@
 """``finpics-desktop``: with no command it opens the window; sub-commands do the same jobs
-headless, through the same pipeline calls the window makes."""
+headless, through the same application layer (``app/``) the window calls."""
 
 from __future__ import annotations
 
@@ -13,6 +13,12 @@ import threading
 from pathlib import Path
 
 from finpics_desktop import __version__, desktop_entry
+from finpics_desktop.app.albums import check_writable, open_album
+from finpics_desktop.app.browse import list_photos, list_picsets
+from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.notes import older_faces_note
+from finpics_desktop.app.options import Options
+from finpics_desktop.app.publish import Publishing, plan_publish
 from finpics_desktop.cli_args import (
     EXIT_CODES,
     EXIT_FAILED,
@@ -28,9 +34,7 @@ from finpics_desktop.cli_cloud import (
     CLOUD_COMMANDS,
     add_aws_options,
     add_cloud_commands,
-    backend_options,
-    cloud_workers,
-    names_from,
+    options_from,
 )
 from finpics_desktop.cli_curate import (
     CURATION_COMMANDS,
@@ -38,19 +42,15 @@ from finpics_desktop.cli_curate import (
     check_curation_arguments,
     cmd_push,
 )
-from finpics_desktop.compose import BACKENDS, default_library, open_backend
-from finpics_desktop.domain.errors import FinpicsError, StorageReadOnly
-from finpics_desktop.domain.picsets import PICSET_ROOT, check_new_picset_id, display_name
+from finpics_desktop.compose import BACKENDS, default_library
+from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.domain.matches import error_payload, to_payload
+from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline.check import check
 from finpics_desktop.pipeline.journal import journal_for, target_of
-from finpics_desktop.pipeline.reindex import reindex, upgrade_notice
-from finpics_desktop.pipeline.upload import (
-    CONFLICT_CHOICES,
-    FAILED,
-    NewPicset,
-    Publisher,
-    plan_files,
-)
+from finpics_desktop.pipeline.reindex import reindex
+from finpics_desktop.pipeline.upload import CONFLICT_CHOICES, FAILED, plan_files
+from finpics_desktop.ports import Processing
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="start a new job even if the same upload was interrupted")
     up.add_argument("--workers", type=int, default=None, metavar="N",
                     help=f"photos processed at once (1-{MAX_WORKERS})")
+    up.add_argument("--keep-location", action="store_true",
+                    help="publish the photos' GPS location to the cloud too (by default the "
+                    "published copy has it removed; the files are never changed)")
 
     ps = sub.add_parser("picsets", help="list the picsets, newest first")
     ps.add_argument("--json", action="store_true", help="machine-readable output")
@@ -126,7 +129,7 @@ def _print_json(value) -> None:
 
 
 def cmd_upload(backend, args) -> int:
-    writable_album(backend, "publishing into it")
+    check_writable(backend, "publishing into it")
     photos, skipped = plan_files([args.folder])
     if not photos:
         for result in skipped:
@@ -134,46 +137,42 @@ def cmd_upload(backend, args) -> int:
         print(f"finpics-desktop: nothing to publish in {args.folder}: no .jpg, .jpeg or .png "
               "photo", file=sys.stderr)
         return EXIT_NOT_FOUND
-    if args.picset:
-        check_new_picset_id(args.picset, picset_ids(backend))
     journal = journal_for(backend, args.library)
+    try:
+        return _upload(backend, args, journal)
+    finally:
+        journal.close()
+
+
+def _upload(backend, args, journal) -> int:
     if journal.notice:
         print(f"finpics-desktop: note: {journal.notice}", file=sys.stderr)
-    target, sources = target_of(backend), [args.folder.absolute()]
-    job = None if args.no_resume else journal.find_resumable(target, sources, args.picset)
-    last = journal.last_job(target, sources) if not (job or args.picset) else None
-    if last and not journal.is_live(last.id) and backend.tables.get_pics_item(
-            PICSET_ROOT, last.picset) is None:
-        last = None  # else the folder was published before: into the same picset, not a new one
-    picset = job.picset if job else args.picset or (last and last.picset) or NewPicset(
-        args.folder.resolve().name if args.folder.is_dir() else args.folder.resolve().parent.name)
-    on_conflict = args.on_conflict or ("replace" if args.replace else None) or (
-        job.on_conflict if job else "fail")
-    publisher = Publisher.for_backend(backend, journal, on_conflict=on_conflict,
-                                      workers=args.workers or cloud_workers(backend))
-    if job:
-        print(f"resuming interrupted upload {job.describe()}", file=sys.stderr)
-    for other in journal.unfinished_jobs(target):
-        if not job or other.id != job.id:
+    plan = plan_publish(backend, journal, [args.folder], picset=args.picset,
+                        on_conflict=args.on_conflict or ("replace" if args.replace else None),
+                        resume=not args.no_resume)
+    job = Publishing(backend, plan, journal, workers=args.workers,
+                     remove_location=not args.keep_location)
+    if plan.resume is not None:
+        print(f"resuming interrupted upload {plan.resume.describe()}", file=sys.stderr)
+    for other in journal.unfinished_jobs(target_of(backend)):
+        if other.id != plan.resume_job:
             print(f"note: interrupted upload {other.describe()}; run the same upload command "
                   "again to resume it", file=sys.stderr)
+    by_cloud = backend.processing is Processing.BY_CLOUD
 
     def progress(result, finished, total):
-        faces = (" (the cloud finds the faces)" if backend.process is None
-                 else f" ({result.faces} face(s))")
+        faces = " (the cloud finds the faces)" if by_cloud else f" ({result.faces} face(s))"
         detail = (faces if result.status == "done" else "") + (
             f": {result.reason}" if result.reason else "")
-        print(f"[{finished}/{total}] {result.status:9} {result.name}{detail}", file=sys.stderr)
+        line = f"[{finished}/{total}] {result.status:9} {result.name}{detail}\n"
+        sys.stderr.write(line)  # one write: lines of the job's threads never run into each other
 
-    previous = signal.signal(signal.SIGINT, lambda *_: publisher.cancel())  # Ctrl+C: clean stop
+    previous = signal.signal(signal.SIGINT, lambda *_: job.cancel())  # Ctrl+C: clean stop
     try:
-        report = publisher.publish(
-            sources, picset, progress, job_id=job.id if job else None,
-            on_start=lambda picset: print(f"publishing {args.folder} as picset {picset} ...",
-                                          file=sys.stderr))
+        report = job.run(progress, lambda picset: print(
+            f"publishing {args.folder} as picset {picset} ...", file=sys.stderr))
     finally:
         signal.signal(signal.SIGINT, previous)
-        journal.close()
     for result in report.with_status("skipped"):
         print(f"skipped {result.line()}", file=sys.stderr)
     for result in report.with_status(FAILED):
@@ -185,21 +184,9 @@ def cmd_upload(backend, args) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
-def picset_ids(backend) -> list[str]:
-    return [i["sortkey"] for i in backend.tables.query_pics(PICSET_ROOT)]
-
-
-def writable_album(backend, doing: str) -> None:
-    """Refuse, before anything is written, to change a read-only library."""
-    if backend.read_only:
-        raise StorageReadOnly(f"the library {backend.settings.get('library')} is read-only: "
-                              f"browsing and searching work, {doing} does not; make the "
-                              "folder writable (or copy it to a writable disk) first")
-
-
 def cmd_check(backend, args) -> int:
     if args.repair:
-        writable_album(backend, "repairing it")
+        check_writable(backend, "repairing it")
     report = check(backend, repair=args.repair)
     if args.json:
         _print_json(report.as_json())
@@ -213,26 +200,22 @@ def cmd_check(backend, args) -> int:
 
 
 def cmd_picsets(backend, args) -> int:
-    entries = [
-        {"id": i["sortkey"], "name": display_name(i["sortkey"]),
-         "cover": f"photos/{i['sortkey']}/{i['pic']}" if i.get("pic") else None}
-        for i in backend.tables.query_pics(PICSET_ROOT, descending=True)
-    ]
+    picsets = list_picsets(backend)
     if args.json:
-        _print_json(entries)
+        _print_json([{"id": p.picset, "name": p.title, "cover": p.cover} for p in picsets])
     else:
-        for e in entries:
-            print(f"{e['id']:32} {e['name']}")
+        for p in picsets:
+            print(f"{p.picset:32} {p.title}")
     return 0
 
 
 def cmd_photos(backend, args) -> int:
-    photos = backend.tables.query_pics(args.picset)
+    photos = list_photos(backend, args.picset)
     if args.json:
-        _print_json(photos)
+        _print_json([p.as_item() for p in photos])
     else:
         for p in photos:
-            print(f"{p['sortkey']:40} {len(p['data'].get('FaceRecords', []))} face(s)")
+            print(f"{p.name:40} {len(p.faces)} face(s)")
     if not photos and backend.tables.get_pics_item(PICSET_ROOT, args.picset) is None:
         print(f"finpics-desktop: no picset {args.picset} in the album (`finpics-desktop picsets` "
               "lists them)", file=sys.stderr)
@@ -258,28 +241,20 @@ def cmd_reindex(backend, args) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
-def note_old_faces(backend) -> None:
-    """Once per library: its faces of an older engine would match better re-indexed."""
-    try:
-        note = upgrade_notice(backend)
-    except FinpicsError as e:  # only advice: never in the way of the command
-        log.info("cannot tell about older faces: %s", e)
-        return
-    if note:
-        print(f"note: {note}", file=sys.stderr)
-
-
 def cmd_search(backend, args) -> int:
-    payload = backend.search(args.faceid)
-    if args.json:
-        _print_json(payload)
-    elif payload["statusCode"] == 200:
-        for entry in payload["output"]:
-            print(f"{entry.get('similarity', 0):6.1f}  {entry['image_path']}")
-    if payload["statusCode"] != 200:
-        print(f"finpics-desktop: search failed: {payload['err']}", file=sys.stderr)
+    try:
+        matches = backend.search(args.faceid)
+    except FinpicsError as e:
+        if args.json:
+            _print_json(error_payload(str(e)))
+        print(f"finpics-desktop: search failed: {describe_error(e)}", file=sys.stderr)
         return EXIT_FAILED
-    if not payload["output"]:
+    if args.json:
+        _print_json(to_payload(matches))
+    else:
+        for match in matches:
+            print(f"{match.similarity:6.1f}  {match.image_path}")
+    if not matches:
         print("finpics-desktop: no other photo of this face", file=sys.stderr)
         return EXIT_NOT_FOUND
     return EXIT_OK
@@ -288,17 +263,17 @@ def cmd_search(backend, args) -> int:
 COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
             "search": cmd_search, "check": cmd_check, "reindex": cmd_reindex,
             **CURATION_COMMANDS}
-NO_BACKEND_COMMANDS = {**CLOUD_COMMANDS, "push": cmd_push,
-                       desktop_entry.COMMAND: desktop_entry.cmd_install_desktop_entry}
+NO_BACKEND_COMMANDS = {**CLOUD_COMMANDS, "push": cmd_push, desktop_entry.COMMAND:
+                       lambda args, _options: desktop_entry.cmd_install_desktop_entry(args)}
 
 
-def launch_window(args) -> int:
+def launch_window(options: Options, smoke: bool = False) -> int:
     try:
         from finpics_desktop.ui.app import run
     except ImportError:
         build_parser().print_help()
         return 0
-    return run(library=args.library, backend=args.backend, smoke=args.smoke)
+    return run(options, smoke=smoke)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -316,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
     except FinpicsError as e:
-        print(f"finpics-desktop: {e}", file=sys.stderr)
+        print(f"finpics-desktop: {describe_error(e)}", file=sys.stderr)
         return exit_code(e)
     except Exception as e:  # a bug or an unforeseen failure: one line, details with -v
         if args.verbose:
@@ -327,26 +302,28 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
+    options = options_from(args)
     if args.command is None:
-        return launch_window(args)
+        return launch_window(options, args.smoke)
     check_arguments(args)
     check_curation_arguments(args)
     if args.command in NO_BACKEND_COMMANDS:
-        return NO_BACKEND_COMMANDS[args.command](args)
+        return NO_BACKEND_COMMANDS[args.command](args, options)
     try:
-        backend = _open(args)
+        backend = _open(args, options)
     except FinpicsError as e:  # the command cannot start: bad settings or unusable storage
-        print(f"finpics-desktop: {e}", file=sys.stderr)
+        print(f"finpics-desktop: {describe_error(e)}", file=sys.stderr)
         return EXIT_USAGE
-    if args.command != "reindex":
-        note_old_faces(backend)
+    note = older_faces_note(backend) if args.command != "reindex" else None
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     try:
         return COMMANDS[args.command](backend, args)
     finally:
         backend.close()
 
 
-def _open(args):
+def _open(args, options: Options):
     """The backend of the command. ``check --repair`` on a library whose database is damaged
     moves the database aside first: the repair then rebuilds it from the originals and
     thumbnails, the album's source of truth."""
@@ -360,8 +337,7 @@ def _open(args):
             print(f"finpics-desktop: the library database was damaged ({problem}): moved it "
                   f"aside to {aside}; rebuilding it from the originals and thumbnails (every "
                   "original is processed again)", file=sys.stderr)
-    return open_backend(args.backend, args.library, names_from(args), threshold=args.threshold,
-                        **backend_options(args))
+    return open_album(options)
 
 
 if __name__ == "__main__":

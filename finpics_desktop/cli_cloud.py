@@ -12,11 +12,12 @@ import tempfile
 import threading
 from pathlib import Path
 
+from finpics_desktop.app.albums import cloud_clients
+from finpics_desktop.app.credentials import require_secure_keyring, save_access_keys
+from finpics_desktop.app.options import NAME_KEYS, CloudOptions, Options
 from finpics_desktop.domain.errors import FinpicsError
-from finpics_desktop.domain.names import Names
 
 LOCAL_CLOUD_PORT = 4599
-CLOUD_WORKERS = 8  # photos sent at once to the cloud: network-bound, unlike local processing
 
 
 def add_aws_options(parser: argparse.ArgumentParser) -> None:
@@ -32,32 +33,16 @@ def add_aws_options(parser: argparse.ArgumentParser) -> None:
                        help="use the access keys stored with `aws-keys` under this name")
     group.add_argument("--name", action="append", default=[], metavar="KEY=VALUE",
                        help="override a contract name, e.g. pics_bucket=my-pics (keys: "
-                       + ", ".join(Names().__dataclass_fields__) + ")")
+                       + ", ".join(("region", *NAME_KEYS)) + ")")
 
 
-def names_from(args) -> Names:
-    overrides = {}
-    for item in args.name:
-        key, sep, value = item.partition("=")
-        if not sep or not value:
-            raise FinpicsError(f"--name {item!r}: expected KEY=VALUE")
-        overrides[key.strip()] = value.strip()
-    if args.region:
-        overrides["region"] = args.region
-    try:
-        return Names().with_overrides(**overrides)
-    except ValueError as e:
-        raise FinpicsError(f"--name: {e}") from None
-
-
-def backend_options(args) -> dict:
-    return {"profile": args.profile, "region": args.region, "endpoint_url": args.endpoint_url,
-            "keyring_account": args.keyring_account}
-
-
-def cloud_workers(backend) -> int | None:
-    """How many photos to send at once: more for the cloud (the default otherwise)."""
-    return CLOUD_WORKERS if backend.process is None else None
+def options_from(args) -> Options:
+    """The one set of options of a run, for a command or the window (see ``app/options``)."""
+    cloud = CloudOptions.parse_names(args.name, profile=args.profile, region=args.region,
+                                     endpoint_url=args.endpoint_url,
+                                     keyring_account=args.keyring_account)
+    return Options(backend=args.backend, library=args.library, threshold=args.threshold,
+                   cloud=cloud, remove_location=not getattr(args, "keep_location", False))
 
 
 def add_cloud_commands(sub) -> None:
@@ -89,14 +74,6 @@ def add_cloud_commands(sub) -> None:
                     help="keyring entry name (use with --keyring-account)")
 
 
-def _clients(args):
-    from finpics_desktop.backends.aws.session import AwsSettings, Clients
-
-    return Clients(AwsSettings(profile=args.profile, region=args.region,
-                               endpoint_url=args.endpoint_url,
-                               keyring_account=args.keyring_account))
-
-
 def _print_site(result, stream=None) -> None:
     stream = stream or sys.stdout
     print(f"stack {result.stack}: {result.status}", file=stream)
@@ -105,15 +82,15 @@ def _print_site(result, stream=None) -> None:
         print(f"  {key:16} {value}", file=stream)
 
 
-def cmd_deploy(args) -> int:
+def cmd_deploy(args, options: Options) -> int:
     from finpics_desktop.backends.aws.bundle import functions_zip
     from finpics_desktop.backends.aws.deploy import deploy
 
-    clients = _clients(args)
-    names = names_from(args)
+    clients = cloud_clients(options.cloud)
+    names = options.cloud.resolved_names()
     with tempfile.TemporaryDirectory(prefix="finpics-") as tmp:
         bundle = args.zip
-        if bundle is None and args.endpoint_url:  # the local stack runs the handlers itself
+        if bundle is None and clients.settings.endpoint_url:  # the local stack runs the code
             bundle = functions_zip(Path(tmp), args.runtime, args.architecture, code_only=True)
         result = deploy(clients, names, stack=args.stack, template=args.template, bundle=bundle,
                         runtime=args.runtime, architecture=args.architecture,
@@ -126,10 +103,10 @@ def cmd_deploy(args) -> int:
     return 0
 
 
-def cmd_reprocess(args) -> int:
+def cmd_reprocess(args, options: Options) -> int:
     from finpics_desktop.backends.aws.deploy import reprocess
 
-    report = reprocess(_clients(args), names_from(args), args.picset,
+    report = reprocess(cloud_clients(options.cloud), options.cloud.resolved_names(), args.picset,
                        progress=lambda line: print(line, file=sys.stderr))
     for key, reason in report.skipped:
         print(f"skipped {key}: {reason}", file=sys.stderr)
@@ -150,7 +127,7 @@ def _local_cloud_class():
     return LocalCloud
 
 
-def cmd_local_cloud(args) -> int:
+def cmd_local_cloud(args, options: Options) -> int:
     from finpics_desktop.backends.aws.bundle import functions_zip
     from finpics_desktop.backends.aws.deploy import deploy
     from finpics_desktop.backends.aws.session import Clients
@@ -170,7 +147,8 @@ def cmd_local_cloud(args) -> int:
         if not args.no_deploy:
             with tempfile.TemporaryDirectory(prefix="finpics-") as tmp:
                 bundle = functions_zip(Path(tmp), code_only=True)
-                result = deploy(Clients(cloud.settings()), names_from(args), bundle=bundle,
+                result = deploy(Clients(cloud.settings()), options.cloud.resolved_names(),
+                                bundle=bundle,
                                 progress=lambda line: print(line, file=sys.stderr))
             _print_site(result, sys.stderr)
         keys = cloud.credentials
@@ -189,17 +167,14 @@ def cmd_local_cloud(args) -> int:
     return 0
 
 
-def cmd_aws_keys(args) -> int:
-    from finpics_desktop.backends.aws.session import store_keys_in_keyring
-
+def cmd_aws_keys(args, options: Options) -> int:
+    """Into the OS keyring only, by the application's keyring policy: on an insecure keyring
+    nothing is stored (and it is said before the secret is asked for)."""
+    require_secure_keyring()
     key_id = input("AWS access key id: ").strip()
     secret = getpass.getpass("AWS secret access key: ").strip()
-    if not key_id or not secret:
-        raise FinpicsError("both the access key id and the secret are needed")
-    backend = store_keys_in_keyring(key_id, secret, args.account)
-    print(f"stored in the OS keyring ({backend}) as {args.account!r}", file=sys.stderr)
-    if "fail" in backend.lower() or "plaintext" in backend.lower():
-        print("warning: this keyring backend is not a secure store", file=sys.stderr)
+    save_access_keys(key_id, secret, args.account)
+    print(f"stored in the OS keyring as {args.account!r}", file=sys.stderr)
     return 0
 
 

@@ -9,11 +9,15 @@ import json
 import signal
 import sys
 import threading
+from dataclasses import replace
 
-from finpics_desktop.cli_args import EXIT_OK, picset_id
+from finpics_desktop.app.albums import open_cloud, open_library
+from finpics_desktop.app.curate import Curator, Outcome
+from finpics_desktop.app.options import CloudOptions, Options
+from finpics_desktop.app.push import difference, publish_picset
+from finpics_desktop.cli_args import EXIT_FAILED, EXIT_OK, picset_id
 from finpics_desktop.domain.errors import InvalidValue
 from finpics_desktop.domain.keys import validate_file_name
-from finpics_desktop.pipeline import curation as cur
 
 
 def add_curation_commands(sub) -> None:
@@ -86,58 +90,54 @@ def check_curation_arguments(args) -> None:
         raise InvalidValue("--json lists the trash, --empty empties it: give one")
 
 
-def _curation(backend, args) -> cur.Curation:
-    from finpics_desktop.cli import writable_album
-
-    writable_album(backend, "changing it")
-    c = cur.Curation(backend)
-    c.progress = lambda line: print(line, file=sys.stderr)
-    signal.signal(signal.SIGINT, lambda *_: c.cancel.set())  # stops a wait for another action
-    return c
+def _curator(backend) -> Curator:
+    curator = Curator(backend, progress=lambda line: print(line, file=sys.stderr))
+    signal.signal(signal.SIGINT, lambda *_: curator.cancel.set())  # stops a wait for another
+    return curator
 
 
-def _done(outcome: cur.Outcome) -> int:
+def _done(outcome: Outcome) -> int:
     for line in outcome.completed:
         print(f"completed the interrupted {line}", file=sys.stderr)
     for line in outcome.failed:
         print(f"FAILED {line}", file=sys.stderr)
     print(outcome.summary, file=sys.stderr)
-    return EXIT_OK if not outcome.failed else 1
+    return EXIT_OK if not outcome.failed else EXIT_FAILED
 
 
 def cmd_cover(backend, args) -> int:
-    return _done(cur.set_cover(_curation(backend, args), args.picset, args.file))
+    return _done(_curator(backend).set_cover(args.picset, args.file))
 
 
 def cmd_rename(backend, args) -> int:
-    return _done(cur.rename_picset(_curation(backend, args), args.picset, args.new_id))
+    return _done(_curator(backend).rename(args.picset, args.new_id))
 
 
 def cmd_move(backend, args) -> int:
-    return _done(cur.move_photos(_curation(backend, args), args.photos, args.to))
+    return _done(_curator(backend).move(args.photos, args.to))
 
 
 def cmd_copy(backend, args) -> int:
-    return _done(cur.copy_photos(_curation(backend, args), args.photos, args.to))
+    return _done(_curator(backend).copy(args.photos, args.to))
 
 
 def cmd_delete(backend, args) -> int:
-    return _done(cur.delete(_curation(backend, args), args.targets))
+    return _done(_curator(backend).delete(args.targets))
 
 
 def cmd_restore(backend, args) -> int:
-    return _done(cur.restore(_curation(backend, args), args.trash_id))
+    return _done(_curator(backend).restore(args.trash_id))
 
 
 def cmd_renumber(backend, args) -> int:
-    return _done(cur.renumber(_curation(backend, args), args.width))
+    return _done(_curator(backend).renumber(args.width))
 
 
 def cmd_trash(backend, args) -> int:
-    c = _curation(backend, args)
+    curator = _curator(backend)
     if args.empty:
-        return _done(cur.empty_trash(c))
-    entries = cur.list_trash(c)
+        return _done(curator.empty_trash())
+    entries = curator.trash()
     if args.json:
         json.dump([e.as_json() for e in entries], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -149,40 +149,33 @@ def cmd_trash(backend, args) -> int:
     return EXIT_OK
 
 
-def cmd_push(args) -> int:
-    """Two albums at once: the library and the cloud (the command opens both)."""
-    from finpics_desktop.cli_cloud import backend_options, names_from
-    from finpics_desktop.compose import open_backend
-    from finpics_desktop.pipeline.journal import journal_for
-    from finpics_desktop.pipeline.location import remove_location
-    from finpics_desktop.pipeline.push import plan_push, push
-
-    names = names_from(args)  # the cloud's; the library keeps its own folders' names
-    library = open_backend("local", args.library)
+def cmd_push(args, options: Options) -> int:
+    """Two albums at once: the library (``--library``, its folders named as the contract's
+    defaults) and the cloud (the AWS options, ``--name`` included)."""
+    library = open_library(replace(options, cloud=CloudOptions()))
     try:
-        cloud = open_backend("aws", names=names, **backend_options(args))
+        cloud = open_cloud(options.cloud)
         try:
-            transform = None if args.keep_location else remove_location
-            plan = plan_push(library, cloud, args.picset, transform)
-            if args.json:
-                json.dump(plan.as_json(), sys.stdout, indent=2, ensure_ascii=False)
-                sys.stdout.write("\n")
-            for line in plan.lines():
-                print(line, file=sys.stderr)
-            if args.dry_run or plan.empty:
-                return EXIT_OK
-            journal = journal_for(cloud, args.library or library.settings.get("library"))
-            cancel = threading.Event()
-            signal.signal(signal.SIGINT, lambda *_: cancel.set())
-            try:
-                report = push(library, cloud, args.picset, journal, transform=transform,
-                              plan=plan, cancel=cancel, on_result=_progress)
-            finally:
-                journal.close()
+            return _push(library, cloud, args, options)
         finally:
             cloud.close()
     finally:
         library.close()
+
+
+def _push(library, cloud, args, options: Options) -> int:
+    plan = difference(library, cloud, args.picset, remove_location=options.remove_location)
+    if args.json:
+        json.dump(plan.as_json(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    for line in plan.lines():
+        print(line, file=sys.stderr)
+    if args.dry_run or plan.empty:
+        return EXIT_OK
+    cancel = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: cancel.set())  # the photos under way finish whole
+    report = publish_picset(library, cloud, plan, remove_location=options.remove_location,
+                            on_result=_progress, cancel=cancel)
     if report.upload is not None:
         print(report.upload.summary(), file=sys.stderr)
     if report.deleted is not None:
@@ -191,12 +184,12 @@ def cmd_push(args) -> int:
         print(f"{plan.cover} is the featured photo", file=sys.stderr)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
-    return EXIT_OK if report.ok else 1
+    return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def _progress(result, finished, total) -> None:
     detail = f": {result.reason}" if result.reason else ""
-    print(f"[{finished}/{total}] {result.status:9} {result.name}{detail}", file=sys.stderr)
+    sys.stderr.write(f"[{finished}/{total}] {result.status:9} {result.name}{detail}\n")
 
 
 CURATION_COMMANDS = {"cover": cmd_cover, "rename": cmd_rename, "move": cmd_move,

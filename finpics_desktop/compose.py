@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from finpics_desktop.domain.errors import FinpicsError
@@ -11,6 +12,7 @@ from finpics_desktop.pipeline.search import DEFAULT_THRESHOLD, check_threshold
 from finpics_desktop.ports import Backend
 
 BACKENDS = ("local", "aws")
+KeyringLookup = Callable[[str], "tuple[str, str] | None"]  # account name -> (key id, secret)
 
 
 def default_library() -> Path:
@@ -33,10 +35,12 @@ def open_backend(
     region: str | None = None,
     endpoint_url: str | None = None,
     keyring_account: str | None = None,
+    keyring: KeyringLookup | None = None,
 ) -> Backend:
     """The backend of ``kind``. For "aws": a named profile (SSO included; $AWS_PROFILE), the
     region ($AWS_REGION or the profile's), an endpoint override ($FINPICS_ENDPOINT_URL, e.g.
-    ``finpics-desktop local-cloud``), or keys kept in the OS keyring under ``keyring_account``."""
+    ``finpics-desktop local-cloud``), or keys kept in the OS keyring under ``keyring_account``
+    and read with ``keyring`` (the application's keyring policy)."""
     if kind == "local":
         from finpics_desktop.backends.local.library import open_library
 
@@ -49,10 +53,25 @@ def open_backend(
                             DEFAULT_THRESHOLD if threshold is None else threshold)
     if kind == "aws":
         from finpics_desktop.backends.aws.backend import open_aws
-        from finpics_desktop.backends.aws.session import AwsSettings
 
-        return open_aws(names, AwsSettings(
-            profile=profile, region=region or os.environ.get("FINPICS_REGION") or None,
-            endpoint_url=endpoint_url or os.environ.get("FINPICS_ENDPOINT_URL") or None,
-            keyring_account=keyring_account))
+        return open_aws(names, _aws_settings(profile, region, endpoint_url, keyring_account,
+                                             keyring))
     raise FinpicsError(f"unknown backend {kind!r} (choose from {', '.join(BACKENDS)})")
+
+
+def aws_clients(profile: str | None = None, region: str | None = None,
+                endpoint_url: str | None = None, keyring_account: str | None = None,
+                keyring: KeyringLookup | None = None):
+    """AWS clients for the commands that work on the stack itself (deploy, reprocess)."""
+    from finpics_desktop.backends.aws.session import Clients
+
+    return Clients(_aws_settings(profile, region, endpoint_url, keyring_account, keyring))
+
+
+def _aws_settings(profile, region, endpoint_url, keyring_account, keyring):
+    from finpics_desktop.backends.aws.session import AwsSettings
+
+    return AwsSettings(
+        profile=profile, region=region or os.environ.get("FINPICS_REGION") or None,
+        endpoint_url=endpoint_url or os.environ.get("FINPICS_ENDPOINT_URL") or None,
+        keyring_account=keyring_account, keyring=keyring)

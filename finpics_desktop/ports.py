@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
 from finpics_desktop.domain.items import Item
+from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.names import Names
 
 HASH_METADATA = "sha256"  # object metadata key holding the hex SHA-256 of the content
@@ -197,14 +199,41 @@ class PrivateStore(Protocol):
         """The documents of partition ``pk`` whose sort key starts with ``prefix``, in order."""
 
 
+class Processing(Enum):
+    """Where a newly stored original is processed (thumbnail, faces, the two items)."""
+
+    IN_APP = "in the app"  # ``Backend.process`` runs as soon as the original is stored
+    BY_CLOUD = "by the cloud"  # S3 triggers the processing function: items come a moment later
+
+
+@dataclass(frozen=True)
+class LibraryHome:
+    """A library's folder, which another process (a publishing job) can open again."""
+
+    folder: Path
+    threshold: float
+
+
+@dataclass(frozen=True)
+class CloudHome:
+    """How the finpics cloud was reached."""
+
+    region: str
+    profile: str | None = None
+    endpoint_url: str | None = None
+
+
 @dataclass
 class Backend:
     """One home of finpics data: where objects, items and faces live, and how it searches.
 
     ``process`` runs the processing of a newly stored original where the backend does it
-    in-process (the local library); None where the cloud does it on its own (S3 -> Lambda).
-    ``search`` returns the search function's payload for a face id. ``read_only``: the album
-    can be browsed and searched but not changed (a read-only library folder or disk).
+    in-process (the local library); None where the cloud does it on its own (S3 -> Lambda):
+    ask :attr:`processing`. ``search`` returns the photos of the person with a face id, best
+    match first (:class:`PhotoMatch`), or raises. ``home`` says where the data lives;
+    ``upload_workers`` how many photos to publish at once (None: the publisher's default).
+    ``read_only``: the album can be browsed and searched but not changed (a read-only library
+    folder or disk).
     """
 
     kind: str
@@ -212,9 +241,20 @@ class Backend:
     store: ObjectStore
     tables: Tables
     faces: FaceIndex
-    search: Callable[[str], Item]
+    search: Callable[[str], list[PhotoMatch]]
     private: PrivateStore | None = None
     process: Callable[[str, str], Item] | None = None
     close: Callable[[], None] = lambda: None
-    settings: dict = field(default_factory=dict)
+    prepare: Callable[[], None] = lambda: None  # makes the first search quick (worker thread)
+    home: LibraryHome | CloudHome | None = None
+    upload_workers: int | None = None
     read_only: bool = False
+
+    @property
+    def processing(self) -> Processing:
+        return Processing.IN_APP if self.process is not None else Processing.BY_CLOUD
+
+    @property
+    def library(self) -> LibraryHome | None:
+        """Where the library lives, for a local library; None for the cloud."""
+        return self.home if isinstance(self.home, LibraryHome) else None

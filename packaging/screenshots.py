@@ -146,6 +146,7 @@ def main() -> int:
     for path in sorted((args.photos / "orientation").glob("*.jpg"))[:10]:
         shutil.copy2(path, folder / path.name)
     window.on_files_dropped([folder], window.sources.library.data(NodeRole))
+    wait_until(app, lambda: window.dialog is not None, what="the proposal")
     dialog = window.dialog
     wait_until(app, lambda: dialog.photos is not None, what="the dialog")
     shoot("new-picset", dialog)

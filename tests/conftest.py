@@ -12,7 +12,7 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
+from memory_keyring import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Nothing a test runs may write into the real user folders (the upload journal of a cloud
@@ -89,25 +89,6 @@ def pytest_unconfigure(config):
     shutil.rmtree(_USER_DIRS, ignore_errors=True)
 
 
-class MemoryKeyring(KeyringBackend):
-    """Stands for the OS keyring (test machines have none); the secrets live in ``store``."""
-
-    priority = 5
-
-    def __init__(self):
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
-
-
 @pytest.fixture
 def memory_keyring():
     """keyring switched to an in-memory backend for the test."""
@@ -116,6 +97,21 @@ def memory_keyring():
     keyring.set_keyring(ring)
     yield ring
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def callbacks_raise(request):
+    """In a test with Qt, a window callback that raises fails the test (pytest-qt reports
+    exceptions raised in Qt slots) instead of being logged, as it is for a user. Tests without
+    Qt (the application layer's) never import it."""
+    if not {"qtbot", "qapp"} & set(request.fixturenames):
+        yield
+        return
+    from finpics_desktop.ui import workers
+
+    workers.RAISE_IN_CALLBACKS = True
+    yield
+    workers.RAISE_IN_CALLBACKS = False
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from finpics_desktop.backends.local.library import open_library
 
 
 @pytest.fixture
-def lib(tmp_path, photos_dir, engine, monkeypatch):
+def lib(tmp_path, photos_dir, engine):
     """A library with picsets 998_obama (3 photos) and 999_biden (2)."""
     from finpics_desktop.pipeline.upload import Publisher
 
@@ -24,7 +24,6 @@ def lib(tmp_path, photos_dir, engine, monkeypatch):
                              "998_obama").ok
     assert publisher.publish(sorted((photos_dir / "faces/biden").iterdir()), "999_biden").ok
     backend.close()
-    monkeypatch.setattr(cli, "note_old_faces", lambda backend: None)
     return root
 
 

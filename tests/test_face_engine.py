@@ -76,9 +76,9 @@ def test_a_40_px_face_in_a_12_mp_group_photo_is_found(engine, photos_dir, librar
             if not photo["sortkey"].startswith(f"{person}-"):
                 continue
             query = photo["data"]["FaceRecords"][0]["Face"]["FaceId"]
-            output = {e["image_path"]: e for e in library.search(query)["output"]}
+            output = {m.image_path: m for m in library.search(query)}
             assert "001_party/group.jpg" in output, (photo["sortkey"], where.box)
-            assert output["001_party/group.jpg"]["matched_face_id"] == face["Face"]["FaceId"]
+            assert output["001_party/group.jpg"].matched_face_id == face["Face"]["FaceId"]
 
 
 def test_sface_cosine_on_rekognitions_scale():

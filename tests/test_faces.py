@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from finpics_desktop.backends.local.library import open_library
+from finpics_desktop.domain.errors import FinpicsError, NotFound
 from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id
 from finpics_desktop.pipeline.upload import DONE, Publisher
 
@@ -100,19 +101,18 @@ def test_no_wrong_person_and_recall_over_every_labelled_single_face(album):
         person = who[face_id]
         if person is None or "groups/" in where[image_path]:
             continue
-        payload = backend.search(face_id)
-        assert payload["statusCode"] == 200, payload
+        output = backend.search(face_id)
         searches += 1
-        paths = [entry["image_path"] for entry in payload["output"]]
+        paths = [match.image_path for match in output]
         assert len(paths) == len(set(paths)), "one entry per photo"
-        for entry in payload["output"]:
-            matched = who[entry["matched_face_id"]]
+        for match in output:
+            matched = who[match.matched_face_id]
             if matched is None:
                 unlabelled += 1
             elif matched != person:
                 wrong += 1
-                misses.append(f"{where[image_path]} matched {where[entry['image_path']]} "
-                              f"({matched}, similarity {entry['similarity']})")
+                misses.append(f"{where[image_path]} matched {where[match.image_path]} "
+                              f"({matched}, similarity {match.similarity})")
         expected = photos_of[person] - {image_path}
         expected_total += len(expected)
         found += len(expected & set(paths))
@@ -133,35 +133,35 @@ def test_group_photos_are_found_from_each_person_with_their_face_outlined(album)
         person = who[face_id]
         if image_path in groups or not any(g[1] == person for g in group_face):
             continue
-        output = {e["image_path"]: e for e in backend.search(face_id)["output"]}
+        output = {m.image_path: m for m in backend.search(face_id)}
         for group in groups:
             if (group, person) in group_face:
                 assert group in output, (where[image_path], where[group])
                 # the face the search matched -- the one the window outlines -- is theirs
-                assert output[group]["matched_face_id"] == group_face[group, person], (
+                assert output[group].matched_face_id == group_face[group, person], (
                     where[image_path], where[group])
     for (group, person), face_id in group_face.items():  # and a group's face finds only them
-        for entry in backend.search(face_id)["output"]:
-            assert who[entry["matched_face_id"]] in (person, None), (where[group], entry)
+        for match in backend.search(face_id):
+            assert who[match.matched_face_id] in (person, None), (where[group], match)
 
 
 def test_results_are_in_similarity_order_with_the_matched_face(album):
     backend, _, _ = album
     image_path, face_id = next(f for f in faces_of(backend) if f[0].endswith("/obama.jpg"))
-    output = backend.search(face_id)["output"]
+    output = backend.search(face_id)
     assert len(output) >= 5
-    sims = [e["similarity"] for e in output]
+    sims = [m.similarity for m in output]
     assert sims == sorted(sims, reverse=True)
     assert all(80 <= s <= 100 for s in sims)
-    for entry in output:
-        matched = [r["Face"]["FaceId"] for r in entry["data"]["FaceRecords"]]
-        assert entry["matched_face_id"] in matched
+    for match in output:
+        matched = [r["Face"]["FaceId"] for r in match.faces]
+        assert match.matched_face_id in matched
         assert face_id not in matched
 
 
-def test_unknown_face_is_a_500_payload(album):
+def test_unknown_face_is_an_error(album):
     backend, _, _ = album
-    payload = backend.search("00000000-0000-0000-0000-000000000000")
-    assert payload["statusCode"] == 500
-    assert "not in collection" in payload["err"]
-    assert backend.search("")["statusCode"] == 500
+    with pytest.raises(NotFound, match="not in collection"):
+        backend.search("00000000-0000-0000-0000-000000000000")
+    with pytest.raises(FinpicsError, match="faceid is missing"):
+        backend.search("")

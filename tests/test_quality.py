@@ -26,6 +26,15 @@ def test_layering_contracts_hold():
     assert "broken" not in done.stdout.split("Contracts:")[-1].lower().replace("0 broken", "")
 
 
+def test_ui_holds_only_qt_code():
+    """Every module of ``ui/`` is Qt code (what needs no Qt is the application layer's)."""
+    without_qt = [p.name for p in sorted((REPO / "finpics_desktop" / "ui").glob("*.py"))
+                  if p.name != "__init__.py" and not any(
+                      line.startswith(("from PySide6", "import PySide6"))
+                      for line in p.read_text().splitlines())]
+    assert without_qt == []
+
+
 def test_modules_stay_small():
     big = [f"{p.relative_to(REPO)} ({n} lines)" for p in (REPO / "finpics_desktop").rglob("*.py")
            if (n := len(p.read_text().splitlines())) > MAX_LINES]

@@ -60,11 +60,11 @@ def test_faces_of_the_old_engine_are_only_compared_among_themselves(old, engine,
     assert backend.faces.outdated_faces() == {DLIB: 7}
     old_biden = max(faces_by_photo(backend, OLD)["two_people.jpg"],
                     key=lambda r: r["Face"]["BoundingBox"]["Left"])["Face"]["FaceId"]
-    found = [e["image_path"] for e in backend.search(old_biden)["output"]]
+    found = [m.image_path for m in backend.search(old_biden)]
     # the old biden.jpg, not the new one with the very same picture: another engine's face
     assert found == [f"{OLD}/biden.jpg"]
     new_obama = faces_by_photo(backend, "002_new")["obama.jpg"][0]["Face"]["FaceId"]
-    assert [e["image_path"] for e in backend.search(new_obama)["output"]] == [
+    assert [m.image_path for m in backend.search(new_obama)] == [
         "002_new/obama2.jpg"]
     backend.close()
 
@@ -110,7 +110,7 @@ def test_reindex_keeps_face_ids_where_boxes_overlap_and_leaves_the_library_consi
             assert backend.tables.get_image_item(image_id)["image_path"] == f"{OLD}/{name}"
     # searching works on the re-indexed faces
     obama = min(after["two_people.jpg"], key=lambda r: r["Face"]["BoundingBox"]["Left"])
-    found = {e["image_path"] for e in backend.search(obama["Face"]["FaceId"])["output"]}
+    found = {m.image_path for m in backend.search(obama["Face"]["FaceId"])}
     assert found == {f"{OLD}/obama_and_biden.jpg"}
     again = reindex(backend)  # nothing left to do
     assert again.changes == [] and again.current == 6

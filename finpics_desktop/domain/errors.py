@@ -29,6 +29,11 @@ class BackendError(FinpicsError):
     """A storage, table or face-index backend failed (after any retries)."""
 
 
+class SearchFailed(BackendError):
+    """The search by face could not be done (the search function failed, or its answer was
+    not the contract's)."""
+
+
 class StorageError(BackendError):
     """The disk or database a library (or the upload journal) lives on cannot be used.
 

@@ -1,4 +1,5 @@
-"""The exact item shapes of the contract's tables, and the search function's payload."""
+"""The exact item shapes of the contract's tables (the search function's payload is in
+:mod:`~finpics_desktop.domain.matches`)."""
 
 from __future__ import annotations
 
@@ -70,34 +71,6 @@ def same_faces(a: Item | None, b: Item | None) -> bool:
         return {**item, "data": data}
 
     return strip(a) == strip(b)
-
-
-def search_entry(item: Item, similarity: float, matched_face_id: str) -> Item:
-    """One photo of the search function's ``output``.
-
-    The contract's keys (``image_id``, ``image_path``, ``data.FaceRecords[].Face`` with the four
-    face keys) come first; ``similarity`` and ``matched_face_id`` are extra keys the public site
-    ignores and the desktop app uses to rank and highlight.
-    """
-    records = [
-        {"Face": {k: r["Face"][k] for k in FACE_KEYS if k in r["Face"]}}
-        for r in item["data"].get("FaceRecords") or []
-    ]
-    return {
-        "image_id": item["image_id"],
-        "image_path": item["image_path"],
-        "data": {"FaceRecords": records},
-        "similarity": similarity,
-        "matched_face_id": matched_face_id,
-    }
-
-
-def search_ok(output: list[Item]) -> Item:
-    return {"statusCode": 200, "output": output}
-
-
-def search_error(message: str) -> Item:
-    return {"statusCode": 500, "err": message}
 
 
 # -- shape checks: used by tests, by ``check`` and by adapters to refuse bad writes -------------

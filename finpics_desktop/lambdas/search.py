@@ -1,5 +1,6 @@
 """The search function: ``{"faceid": ...}`` to the contract's payload, through
-:func:`~finpics_desktop.pipeline.search.search_faces`."""
+:func:`~finpics_desktop.pipeline.search.search_faces` (any failure is a ``statusCode`` 500 with
+the reason)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import logging
 import os
 from collections.abc import Mapping
 
-from finpics_desktop.domain import items
+from finpics_desktop.domain.matches import error_payload, to_payload
 from finpics_desktop.lambdas.environment import adapters
 from finpics_desktop.pipeline.search import search_faces
 
@@ -20,14 +21,18 @@ def handle(event, env: Mapping[str, str]) -> dict:
         try:
             event = json.loads(event)
         except ValueError:
-            return items.search_error("the request is not JSON")
+            return error_payload("the request is not JSON")
     face_id = event.get("faceid") if isinstance(event, dict) else None
     try:
         a = adapters(env)
     except Exception as e:
         log.exception("cannot build the adapters")
-        return items.search_error(str(e))
-    return search_faces(a.tables, a.faces, face_id, a.threshold)
+        return error_payload(str(e))
+    try:
+        return to_payload(search_faces(a.tables, a.faces, face_id, a.threshold))
+    except Exception as e:  # the function's contract: any failure is a 500 with a message
+        log.warning("search for face %r failed: %s", face_id, e)
+        return error_payload(str(e) or type(e).__name__)
 
 
 def handler(event, context):  # the Lambda entry point

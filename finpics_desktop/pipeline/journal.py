@@ -74,11 +74,10 @@ def journal_path(library: Path | None = None) -> Path:
 
 def target_of(backend) -> str:
     """What a job publishes into, as a stable string: the library folder or the bucket."""
-    library = (backend.settings or {}).get("library")
-    if backend.kind == "local" and library:
-        return f"local:{Path(library).expanduser().resolve()}"
+    if backend.library is not None:
+        return f"local:{Path(backend.library.folder).expanduser().resolve()}"
     names = backend.names
-    endpoint = (backend.settings or {}).get("endpoint_url") or "aws"
+    endpoint = getattr(backend.home, "endpoint_url", None) or "aws"
     return f"{backend.kind}:{endpoint}:{names.region}/{names.pics_bucket}"
 
 
@@ -399,4 +398,4 @@ def journal_for(backend, library: Path | None = None) -> Journal:
     """The journal of jobs publishing into ``backend``: inside its library folder for the
     local library, else ``library`` if given, else the user data folder (see the module doc).
     The window offers ``journal_for(b).unfinished_jobs(target_of(b))`` at start."""
-    return open_journal((backend.settings or {}).get("library") or library)
+    return open_journal(backend.library.folder if backend.library is not None else library)

@@ -1,17 +1,15 @@
-"""``search_faces``: the search function, from a face id to the photos of that person."""
+"""``search_faces``: the search by face, from a face id to the photos of that person."""
 
 from __future__ import annotations
 
-import logging
 import random
 import time
 from collections.abc import Callable
 
 from finpics_desktop.domain import items
-from finpics_desktop.domain.errors import FinpicsError, InvalidValue
+from finpics_desktop.domain.errors import FinpicsError, InvalidValue, SearchFailed
+from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.ports import FaceIndex, Tables
-
-log = logging.getLogger(__name__)
 
 BATCH_LIMIT = 100  # BatchGetItem's maximum number of keys per call
 MAX_FACES = 4096  # SearchFaces' maximum MaxFaces
@@ -56,15 +54,13 @@ def batch_get_all(
 
 def search_faces(
     tables: Tables, faces: FaceIndex, face_id: str, threshold: float = DEFAULT_THRESHOLD
-) -> items.Item:
-    """The search function's payload: ``statusCode`` 200 with ``output``, or 500 with ``err``.
-
-    One entry per photo (ImageId) in order of best face similarity; every match is returned
-    (no cap at 100 photos).
-    """
+) -> list[PhotoMatch]:
+    """The photos of the person with this face: one per photo (ImageId), best face similarity
+    first; every match is returned (no cap at 100 photos). Raises a :class:`FinpicsError`
+    (:class:`NotFound` for an unknown face id, :class:`SearchFailed` for anything unforeseen)."""
+    if not isinstance(face_id, str) or not face_id:
+        raise SearchFailed("faceid is missing")
     try:
-        if not isinstance(face_id, str) or not face_id:
-            raise FinpicsError("faceid is missing")
         matches = faces.search_faces(face_id, threshold, MAX_FACES)
         best: dict[str, tuple[float, str]] = {}
         for match in sorted(matches, key=lambda m: -m["Similarity"]):
@@ -72,12 +68,11 @@ def search_faces(
             if image_id not in best:
                 best[image_id] = (match["Similarity"], match["Face"]["FaceId"])
         found = batch_get_all(tables, list(best))
-        output = [
-            items.search_entry(found[image_id], similarity, matched)
+    except FinpicsError:
+        raise
+    except Exception as e:  # a port failed in a way it does not name: still one message
+        raise SearchFailed(f"the search for face {face_id} failed: "
+                           f"{e or type(e).__name__}") from e
+    return [PhotoMatch.from_image_item(found[image_id], similarity, matched)
             for image_id, (similarity, matched) in best.items()
-            if image_id in found  # a face whose photo item is gone is not a result
-        ]
-        return items.search_ok(output)
-    except Exception as e:  # the function's contract: any failure is a 500 with a message
-        log.warning("search for face %r failed: %s", face_id, e)
-        return items.search_error(str(e) or type(e).__name__)
+            if image_id in found]  # a face whose photo item is gone is not a result

@@ -215,18 +215,14 @@ class Publisher:
                     self.stopped is None) else f"not sent: {self.stop(self.stopped)}")
             else:
                 result = run.one(path)
-            if self.journal is not None:
-                state = jr.PROCESSED if result.reason == ALREADY else _JOURNAL_STATE[
-                    result.status]
-                try:
+            state = jr.PROCESSED if result.reason == ALREADY else _JOURNAL_STATE[result.status]
+            try:
+                if self.journal is not None:
                     self.journal.record(job_id, path, state,
                                         reason=result.reason, key=result.key)
-                except StorageError as e:  # resuming compares contents: nothing is lost
-                    self.stop(e)
-            try:
                 run.release(path, result)  # recorded first: the next job sees where it went
-            except StorageError as e:  # the claims die with this process
-                self.stop(e)
+            except StorageError as e:  # resuming compares contents: nothing is lost; the
+                self.stop(e)  # claims go with the job (not live once it ends)
             with lock:
                 finished += 1
                 report.results.append(result)

@@ -19,7 +19,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import FinpicsError, StorageError, WriteConflict
@@ -41,9 +40,6 @@ from finpics_desktop.pipeline.reading import read_photo
 from finpics_desktop.pipeline.remove import remove_photo
 from finpics_desktop.ports import HASH_METADATA, LOCATION_METADATA, ObjectInfo
 
-if TYPE_CHECKING:
-    from finpics_desktop.pipeline.upload import Publisher
-
 log = logging.getLogger(__name__)
 DECISIONS = 3  # times a photo is decided again after losing a conditional write
 
@@ -51,9 +47,9 @@ DECISIONS = 3  # times a photo is decided again after losing a conditional write
 class JobRun:
     """One publish call: the per-photo steps and what the photos of this call share."""
 
-    def __init__(self, publisher: Publisher, picset: str, photos: list[Path],
-                 claims: JobClaims, job_id: int | None):
-        self.p = publisher
+    def __init__(self, publisher, picset: str, photos: list[Path], claims: JobClaims,
+                 job_id: int | None):
+        self.p = publisher  # the Publisher (pipeline.upload) running the job: its ports, options
         self.picset = picset
         self.photos = photos
         self.claims = claims

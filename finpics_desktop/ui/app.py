@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
@@ -11,8 +12,9 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from finpics_desktop import __version__
-from finpics_desktop.compose import default_library, open_backend
-from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.app.albums import open_library_for_window
+from finpics_desktop.app.options import Options
+from finpics_desktop.compose import default_library
 from finpics_desktop.shipped import APP_ID, resource
 from finpics_desktop.ui.settings import AppSettings
 
@@ -64,17 +66,17 @@ def _smoke_check(app: QApplication, window) -> None:
     window.close()
 
 
-def run(library: Path | None = None, backend: str = "local", smoke: bool = False) -> int:
-    """The window on the local library; with ``backend="aws"`` the finpics cloud is shown as
-    well for this session (it is configured in Settings, or by AWS_PROFILE & co). ``smoke``
-    closes it as soon as it is shown, after one line on stdout."""
+def run(options: Options | None = None, smoke: bool = False) -> int:
+    """The window on the local library; with ``--backend aws`` (or when Settings say so) the
+    finpics cloud is shown as well. Every option given holds for this session, as for a
+    command: the library's, and the cloud's (unless saved in Settings). ``smoke`` closes it
+    as soon as it is shown, after one line on stdout."""
+    options = options or Options()
     app = init_application()
-    settings = AppSettings.load()
-    if backend == "aws":
-        settings.aws_enabled = True
-    library = Path(library) if library else (
+    settings = AppSettings.load().with_session(options)
+    library = options.library or (
         Path(settings.library).expanduser() if settings.library else default_library())
-    opened, problem = open_library_for_window(library)
+    opened, problem = open_library_for_window(replace(options, library=library))
     from finpics_desktop.ui.main_window import MainWindow
     from finpics_desktop.ui.workers import wait_all
 
@@ -87,15 +89,3 @@ def run(library: Path | None = None, backend: str = "local", smoke: bool = False
     if opened is not None:
         opened.close()
     return code
-
-
-def open_library_for_window(library: Path):
-    """The library backend, or None and the one line the Messages panel shows instead (the
-    window opens either way: the folders of this computer and the cloud still work)."""
-    try:
-        return open_backend("local", library), ""
-    except FinpicsError as e:
-        return None, f"Cannot open the library {library}: {e}"
-    except Exception as e:  # unforeseen: still no dialog with a traceback
-        log.exception("opening the library %s failed", library)
-        return None, f"Cannot open the library {library}: {type(e).__name__}: {e}"

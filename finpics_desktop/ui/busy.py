@@ -1,37 +1,27 @@
 """The status bar's busy indicator: a listing or a face search under way, an indeterminate bar
 and **Cancel** (Esc does the same).
 
-Quick jobs never flash it: it appears only once a job has run for ``DELAY_MS``. There is one
-job per kind (a new listing replaces the old one, so does a new search); when several are
-under way the newest is shown, and Cancel ends that one.
+Quick jobs never flash it: it appears only once a job has run for ``DELAY_MS``. The jobs are
+the navigation state's (one per kind, a new listing replaces the old one, so does a new
+search); the newest is shown, and Cancel asks to end that one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
-
-LISTING, SEARCHING = "listing", "search"
-
-
-@dataclass
-class BusyJob:
-    kind: str
-    text: str
-    cancel: Callable[[], None]  # called on the GUI thread when the user cancels
 
 
 class BusyIndicator(QWidget):
+    cancel_requested = Signal()
+
     DELAY_MS = 300
     TEXT_WIDTH = 360
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("busyIndicator")
-        self.jobs: list[BusyJob] = []
+        self.jobs: list[tuple[str, str]] = []  # (kind, text), oldest first
         self.label = QLabel(self)
         self.bar = QProgressBar(self)
         self.bar.setRange(0, 0)  # indeterminate: neither listing nor search knows its length
@@ -40,7 +30,7 @@ class BusyIndicator(QWidget):
         self.cancel_button = QToolButton(self)
         self.cancel_button.setText("Cancel")
         self.cancel_button.setToolTip("Cancel (Esc)")
-        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.clicked.connect(self.cancel_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 4, 0)
         layout.setSpacing(6)
@@ -55,40 +45,23 @@ class BusyIndicator(QWidget):
         self.hide()
 
     @property
-    def current(self) -> BusyJob | None:
-        return self.jobs[-1] if self.jobs else None
-
-    @property
     def shown(self) -> bool:
         return not self.isHidden()
 
-    def begin(self, kind: str, text: str, cancel: Callable[[], None]) -> None:
-        """A job starts; it replaces a job of the same kind still listed here."""
-        self.jobs = [j for j in self.jobs if j.kind != kind] + [BusyJob(kind, text, cancel)]
-        self._show_current()
-        if self.isHidden():
-            self.reveal_timer.start()  # (re)started: what is shown has run DELAY_MS at least
-
-    def end(self, kind: str) -> None:
-        """The job of that kind finished, failed or was cancelled (nothing if none runs)."""
-        self.jobs = [j for j in self.jobs if j.kind != kind]
-        if self.jobs:
-            self._show_current()
-        else:
+    def show_jobs(self, jobs: list[tuple[str, str]], started: bool) -> None:
+        """The jobs under way; ``started``: one of them has just begun (shown once it has run
+        ``DELAY_MS``, unless the indicator is up already)."""
+        self.jobs = list(jobs)
+        if not self.jobs:
             self.reveal_timer.stop()
             self.hide()
-
-    def cancel(self) -> bool:
-        """Cancel the newest job; False when nothing is under way."""
-        job = self.current
-        if job is None:
-            return False
-        self.end(job.kind)
-        job.cancel()
-        return True
+            return
+        self._show_current()
+        if started and self.isHidden():
+            self.reveal_timer.start()  # (re)started: what is shown has run DELAY_MS at least
 
     def _show_current(self) -> None:
-        text = self.current.text
+        text = self.jobs[-1][1]
         metrics = self.label.fontMetrics()
         self.label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideMiddle,
                                               self.TEXT_WIDTH))

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate
 
-from finpics_desktop.ui.entries import FILE, PICSET, Entry
+from finpics_desktop.app.entries import FILE, PICSET, Entry
 from finpics_desktop.ui.thumbs import ThumbnailLoader
 
 EntryRole = Qt.ItemDataRole.UserRole + 1

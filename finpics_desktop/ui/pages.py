@@ -7,9 +7,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.app.entries import FILE, Entry
+from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.photos import LoadedPhoto, load_photo
+from finpics_desktop.app.tasks import Task
 from finpics_desktop.pipeline.exif import PhotoFacts
-from finpics_desktop.ui.entries import FILE, Entry, LoadedPhoto, load_photo
 from finpics_desktop.ui.grid import GridModel, GridView
 from finpics_desktop.ui.thumbs import ThumbnailLoader
 from finpics_desktop.ui.viewer import FaceBox, PhotoCanvas
@@ -26,6 +28,7 @@ def _to_qimage(loaded: LoadedPhoto) -> tuple[LoadedPhoto, QImage]:
 class ViewerPage(QWidget):
     face_clicked = Signal(object, str)  # Entry, FaceId
     back_requested = Signal()
+    moved = Signal(int)  # stepped to the photo at this index
     photo_loaded = Signal(object, object)  # Entry, PhotoFacts | None
     failed = Signal(str, str)  # label, reason
 
@@ -33,7 +36,7 @@ class ViewerPage(QWidget):
         super().__init__(parent)
         self.entries: list[Entry] = []
         self.index = -1
-        self._token = 0
+        self.task: Task | None = None  # loading the photo shown
         self.loading = False
         self.max_side = 2560
         self.canvas = PhotoCanvas(self)
@@ -91,8 +94,9 @@ class ViewerPage(QWidget):
         entry = self.current
         if entry is None:
             return
-        self._token += 1
-        token = self._token
+        self.moved.emit(index)
+        if self.task is not None:
+            self.task.cancel()  # the user moved on: that photo is not shown
         self.loading = True
         self.prev.setEnabled(index > 0)
         self.next.setEnabled(index < len(self.entries) - 1)
@@ -101,26 +105,21 @@ class ViewerPage(QWidget):
         max_side = self.max_side
 
         def done(result) -> None:
-            if token != self._token:
-                return  # the user moved on
             loaded, qimage = result
             self.loading = False
             boxes = [FaceBox.from_record(r) for r in loaded.faces if "Face" in r]
             self.canvas.set_photo(qimage, boxes, entry.matched_face_id)
-            entry.faces = loaded.faces
+            entry.data = loaded.data
             self.photo_loaded.emit(entry, loaded.facts)
 
         def fail(error: BaseException) -> None:
-            if token != self._token:
-                return
             self.loading = False
-            reason = str(error) if isinstance(error, FinpicsError | OSError) else (
-                f"{type(error).__name__}: {error}")
+            reason = describe_error(error)
             self.canvas.set_photo(None, [], message=f"Cannot show {entry.title}:\n{reason}")
             self.failed.emit(entry.label, reason)
             self.photo_loaded.emit(entry, None)
 
-        run_task(lambda: _to_qimage(load_photo(entry, max_side)), done, fail)
+        self.task = run_task(lambda: _to_qimage(load_photo(entry, max_side)), done, fail)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         key = event.key()
@@ -177,18 +176,16 @@ class SearchPage(QWidget):
         self.header.setText(f"Searching for the person clicked in {entry.title}…")
         self.model.set_entries([])
 
-    def show_results(self, searched: Entry, face_id: str, results: list[Entry]) -> None:
+    def show_results(self, entries: list[Entry]) -> None:
+        """The searched photo first, then every other photo of the person."""
         self.searching = False
-        first = Entry(searched.kind, f"searched · {searched.title}", searched.backend,
-                      path=searched.path, picset=searched.picset, name=searched.name,
-                      faces=searched.faces, matched_face_id=face_id, searched=True)
-        count = len(results)
+        count = len(entries) - 1
         self.header.setText(
             f"<b>{count} other photo{'s' if count != 1 else ''}</b> of this person, best match "
             "first, with the similarity. The matching face is outlined; open a photo to see it."
             if count else "<b>No other photo</b> of this person was found.")
-        self.model.set_entries([first, *results])
-        self.view.setCurrentIndex(self.model.index(1 if results else 0))
+        self.model.set_entries(entries)
+        self.view.setCurrentIndex(self.model.index(1 if count else 0))
 
     def show_error(self, reason: str) -> None:
         self.searching = False

@@ -1,4 +1,6 @@
-"""Settings in one place (``QSettings``) with their defaults, and the Settings dialog."""
+"""Settings in one place (``QSettings``) with their defaults, and the Settings dialog. The
+cloud's settings are the application's :class:`CloudOptions`, saved; options given on the
+command line hold for the session (:meth:`AppSettings.with_session`) unless saved here."""
 
 from __future__ import annotations
 
@@ -23,8 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from finpics_desktop.app.credentials import aws_profiles, keyring_problem, save_access_keys
+from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.options import CloudOptions, Options
 from finpics_desktop.domain.names import Names
-from finpics_desktop.ui.credentials import aws_profiles, keyring_problem, save_access_keys
 
 NAME_LABELS = {
     "region": "Region", "pics_bucket": "Originals bucket", "thumbs_bucket": "Thumbnails bucket",
@@ -41,6 +45,8 @@ class AppSettings:
     aws_profile: str = ""
     endpoint_url: str = ""
     names: dict[str, str] = field(default_factory=dict)  # overrides of the contract's names
+    keyring_account: str = ""  # this session's (--keyring-account): never saved
+    session: bool = False  # holds options of the command line that are not saved
 
     @classmethod
     def load(cls, store: QSettings | None = None) -> AppSettings:
@@ -69,6 +75,27 @@ class AppSettings:
 
     def resolved_names(self) -> Names:
         return Names().with_overrides(**self.names)
+
+    def cloud_options(self) -> CloudOptions:
+        """How the window reaches the cloud: a region or name equal to the contract's
+        default is no override (the profile's region then holds, as on the command line)."""
+        defaults = Names()
+        names = {k: v for k, v in self.names.items() if v and v != getattr(defaults, k)}
+        return CloudOptions(profile=self.aws_profile or None,
+                            region=names.pop("region", None), endpoint_url=self.endpoint_url
+                            or None, keyring_account=self.keyring_account or None, names=names)
+
+    def with_session(self, options: Options) -> AppSettings:
+        """These settings with the command line's options for this session: ``--backend
+        aws`` shows the cloud, and every cloud option given replaces the saved one."""
+        if options.backend != "aws" and options.cloud == CloudOptions():
+            return self
+        cloud = self.cloud_options().overridden_by(options.cloud)
+        names = dict(cloud.names) | ({"region": cloud.region} if cloud.region else {})
+        return AppSettings(
+            library=self.library, aws_enabled=self.aws_enabled or options.backend == "aws",
+            aws_profile=cloud.profile or "", endpoint_url=cloud.endpoint_url or "",
+            names=names, keyring_account=cloud.keyring_account or "", session=True)
 
 
 class SettingsDialog(QDialog):
@@ -131,6 +158,12 @@ class SettingsDialog(QDialog):
 
         inner = QWidget(self)
         v = QVBoxLayout(inner)
+        if settings.session:
+            note = QLabel("Options given on the command line hold for this session only; OK "
+                          "saves what the dialog shows.", self)
+            note.setObjectName("sessionNote")
+            note.setWordWrap(True)
+            v.addWidget(note)
         v.addLayout(general)
         v.addWidget(box)
         scroll = QScrollArea(self)
@@ -160,6 +193,7 @@ class SettingsDialog(QDialog):
             aws_profile=self.profile.currentText().strip(),
             endpoint_url=self.endpoint.text().strip(),
             names={k: e.text().strip() for k, e in self.name_edits.items() if e.text().strip()},
+            keyring_account=self.settings.keyring_account,
         )
 
     def accept(self) -> None:
@@ -171,7 +205,7 @@ class SettingsDialog(QDialog):
             try:
                 save_access_keys(key_id, secret)
             except Exception as e:  # noqa: BLE001 - shown in the dialog
-                self.error.setText(f"The keys could not be saved: {e}")
+                self.error.setText(f"The keys could not be saved: {describe_error(e)}")
                 return
         self.settings = self.result_settings()
         self.settings.save()

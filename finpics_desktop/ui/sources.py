@@ -11,13 +11,16 @@ from PySide6.QtCore import QMimeData, QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QTreeView
 
+from finpics_desktop.app.browse import list_subfolders
+from finpics_desktop.app.entries import Entry
+from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.navigation import CLOUD, FOLDER, LIBRARY, PICSET_PLACE, Place
 from finpics_desktop.ports import Backend
-from finpics_desktop.ui.entries import Entry, list_subfolders
 from finpics_desktop.ui.workers import run_task
 
 NodeRole = Qt.ItemDataRole.UserRole + 10
-COMPUTER, FOLDER, LIBRARY, CLOUD, PICSET_NODE, PLACEHOLDER = (
-    "computer", "folder", "library", "cloud", "picset", "placeholder")
+PICSET_NODE = PICSET_PLACE
+COMPUTER, PLACEHOLDER = "computer", "placeholder"
 
 
 @dataclass(eq=False)
@@ -28,10 +31,19 @@ class Node:
     picset: str | None = None
     loaded: bool = False
     pending: bool = False  # a picset being published, not in the table yet
+    within: str = ""  # a picset's library or cloud: LIBRARY or CLOUD
+    problem: str = ""  # a library or cloud that could not be opened: why
 
     @property
     def accepts_drops(self) -> bool:
         return self.kind in (LIBRARY, CLOUD) and self.backend is not None
+
+    def place(self, title: str = "") -> Place | None:
+        """Where the grid goes when this row is chosen (None: nowhere)."""
+        if self.kind not in (LIBRARY, CLOUD, PICSET_NODE, FOLDER):
+            return None
+        return Place(self.kind, self.backend, self.picset, self.path, title, self.within,
+                     self.problem)
 
 
 class SourcesModel(QStandardItemModel):
@@ -78,6 +90,33 @@ class SourcesModel(QStandardItemModel):
     def node(self, index: QModelIndex) -> Node | None:
         return index.data(NodeRole) if index.isValid() else None
 
+    def place(self, index: QModelIndex) -> Place | None:
+        node = self.node(index)
+        return node.place(index.data()) if node is not None else None
+
+    def item_for(self, place: Place) -> QStandardItem | None:
+        """The row showing ``place``: a root, a folder of This computer, or a picset (added in
+        its place if it is not listed yet)."""
+        if place.kind == LIBRARY:
+            return self.library
+        if place.kind == CLOUD:
+            return self.cloud
+        if place.kind == PICSET_NODE:
+            root = self.library if place.within == LIBRARY else self.cloud
+            return self.ensure_picset(root, place.picset, place.title) if root else None
+        return self._find_folder(self.computer, place.path)
+
+    def _find_folder(self, parent: QStandardItem, path: Path) -> QStandardItem | None:
+        for row in range(parent.rowCount()):
+            child = parent.child(row)
+            node = child.data(NodeRole)
+            if node is not None and node.path == path:
+                return child
+            if node is not None and node.path is not None and node.loaded and (
+                    node.path in path.parents):
+                return self._find_folder(child, path)
+        return None
+
     # -- This computer ----------------------------------------------------------------------
     def add_folder(self, path: Path, parent: QStandardItem | None = None) -> QStandardItem:
         """A folder row with a placeholder child (so it shows an expander until listed)."""
@@ -110,18 +149,22 @@ class SourcesModel(QStandardItemModel):
 
         def fail(error: BaseException) -> None:
             item.removeRows(0, item.rowCount())
-            reason = getattr(error, "strerror", None) or str(error)
-            item.appendRow(self._item(f"cannot list: {reason}", Node(PLACEHOLDER)))
+            item.appendRow(self._item(f"cannot list: {describe_error(error)}",
+                                      Node(PLACEHOLDER)))
 
         run_task(lambda: list_subfolders(path), done, fail)
 
     # -- picsets ----------------------------------------------------------------------------
-    def set_backend(self, root: QStandardItem, backend: Backend | None) -> None:
+    def set_backend(self, root: QStandardItem, backend: Backend | None,
+                    problem: str = "") -> None:
+        """The album a root shows, or None and why it is not there."""
         node: Node = root.data(NodeRole)
-        node.backend = backend
+        node.backend, node.problem = backend, problem
         flags = root.flags()
         if backend is not None:
             flags |= Qt.ItemFlag.ItemIsDropEnabled
+        else:
+            flags &= ~Qt.ItemFlag.ItemIsDropEnabled
         root.setFlags(flags)
 
     def set_picsets(self, root: QStandardItem, picsets: list[Entry]) -> None:
@@ -151,7 +194,8 @@ class SourcesModel(QStandardItemModel):
                 self._add_picset(root, node.backend, picset, titles[picset], position)
 
     def _add_picset(self, root, backend, picset: str, title: str, row: int | None = None):
-        item = self._item(title, Node(PICSET_NODE, backend=backend, picset=picset),
+        within = root.data(NodeRole).kind
+        item = self._item(title, Node(PICSET_NODE, backend=backend, picset=picset, within=within),
                           self._icon("image-x-generic",
                                      QStyle.StandardPixmap.SP_FileDialogContentsView))
         item.setToolTip(picset)
@@ -180,6 +224,13 @@ class SourcesModel(QStandardItemModel):
             node = root.child(row).data(NodeRole)
             if node.picset == picset:
                 node.pending = False
+
+    def root_for(self, backend: Backend) -> QStandardItem | None:
+        """The root (Library or finpics cloud) showing ``backend``."""
+        for root in (self.library, self.cloud):
+            if root is not None and root.data(NodeRole).backend is backend:
+                return root
+        return None
 
     def show_cloud(self, visible: bool, status: str = "") -> QStandardItem | None:
         if visible and self.cloud is None:

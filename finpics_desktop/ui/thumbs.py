@@ -12,10 +12,12 @@ from collections import OrderedDict
 from PySide6.QtCore import QObject, QRunnable, Qt, Signal
 from PySide6.QtGui import QImage
 
+from finpics_desktop.app.entries import Entry
+from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.photos import preview_bytes, thumbnail_bytes
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.pipeline.images import warm_up
 from finpics_desktop.pipeline.thumbcache import ThumbCache
-from finpics_desktop.ui.entries import Entry, preview_bytes, thumbnail_bytes
 from finpics_desktop.ui.workers import (
     call_in_gui,
     dispatcher,
@@ -173,11 +175,10 @@ class ThumbnailLoader(QObject):
             first = None if refine else preview_bytes(entry, self.cache)
             data, final = first if first is not None else (thumbnail_bytes(entry, self.cache),
                                                            True)
-        except FinpicsError as e:
-            return entry, refine, None, str(e), True
         except Exception as e:  # noqa: BLE001 - shown as a broken thumbnail, never a crash
-            log.warning("thumbnail of %s failed", entry.label, exc_info=True)
-            return entry, refine, None, f"{type(e).__name__}: {e}", True
+            if not isinstance(e, FinpicsError):
+                log.warning("thumbnail of %s failed", entry.label, exc_info=True)
+            return entry, refine, None, describe_error(e), True
         if data is None:
             return entry, refine, None, "", True
         image = QImage.fromData(data)

@@ -27,8 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.publish import Proposal, Publishing, PublishPlan, abandon
+from finpics_desktop.app.publish_process import run_publish
 from finpics_desktop.domain.errors import FinpicsError
-from finpics_desktop.domain.picsets import check_new_picset_id, display_name, new_picset_id
+from finpics_desktop.domain.picsets import display_name
 from finpics_desktop.pipeline.journal import journal_for
 from finpics_desktop.pipeline.upload import (
     CANCELLED,
@@ -36,33 +39,25 @@ from finpics_desktop.pipeline.upload import (
     FAILED,
     SKIPPED,
     FileResult,
-    Publisher,
     UploadReport,
     plan_files,
 )
 from finpics_desktop.ports import Backend
-from finpics_desktop.ui.publish_child import run_journaled, run_publish
-from finpics_desktop.ui.questions import abandon
 from finpics_desktop.ui.workers import call_in_gui, run_task
 
 
-def folder_name(paths: list[Path]) -> str:
-    """The name a new picset is proposed from: the dropped folder, or the files' folder."""
-    first = Path(paths[0])
-    return first.name if first.is_dir() else first.parent.name
-
-
 class NewPicsetDialog(QDialog):
-    def __init__(self, paths: list[Path], existing_ids: list[str], target: str, parent=None):
+    """Publish these photos to this picset? The id is proposed by the application layer (a
+    new picset from the folder's name, or the picset the folder went into before), validated
+    as the curator types, with the name the site will show."""
+
+    def __init__(self, proposal: Proposal, target: str, parent=None):
         super().__init__(parent)
         self.setWindowTitle("New picset")
-        self.paths = [Path(p) for p in paths]
-        self.existing = set(existing_ids)
-        try:
-            proposed = new_picset_id(folder_name(self.paths), existing_ids)
-        except FinpicsError:  # no number left at the album's width: on_id_changed says so
-            proposed = ""
-        self.id_edit = QLineEdit(proposed, self)
+        self.proposal = proposal
+        self.paths = list(proposal.plan.sources)
+        self.existing = proposal.existing
+        self.id_edit = QLineEdit(proposal.picset_id, self)
         self.id_edit.setObjectName("picsetId")
         self.id_edit.setClearButtonEnabled(True)
         self.shown_as = QLabel(self)
@@ -99,12 +94,15 @@ class NewPicsetDialog(QDialog):
     def picset(self) -> str:
         return self.id_edit.text().strip()
 
+    @property
+    def plan(self) -> PublishPlan:
+        """What publishing will do with the id as the curator left it."""
+        return self.proposal.choose(self.picset)
+
     def on_id_changed(self, text: str) -> None:
         ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         try:
-            if not text.strip():  # nothing proposed: say why, from the rule that refused it
-                new_picset_id(folder_name(self.paths), self.existing)
-            check_new_picset_id(text.strip(), self.existing)
+            plan = self.proposal.choose(text)
         except FinpicsError as e:
             self.problem.setText(str(e))
             self.problem.setStyleSheet("color: #d33;")
@@ -112,7 +110,9 @@ class NewPicsetDialog(QDialog):
             ok_button.setEnabled(False)
             return
         self.shown_as.setText(display_name(text.strip()))
-        note = "This picset exists: the photos are added to it." if (
+        note = (f"The interrupted job is resumed ({plan.resume.done} of {plan.resume.total} "
+                "photo(s) done): only what is missing is sent.") if plan.resume else (
+            "This picset exists: the photos are added to it.") if (
             text.strip() in self.existing) else ""
         self.problem.setText(note)
         self.problem.setStyleSheet("")
@@ -131,29 +131,29 @@ class NewPicsetDialog(QDialog):
 
 
 class UploadJob(QObject):
-    """One publish run, off the GUI thread; results come back to the GUI thread as signals.
+    """One publish run of a plan, off the GUI thread; results come back to the GUI thread as
+    signals.
 
-    On the local library the run has its own process (see :mod:`publish_child`): the face
-    work then never competes with the window for the GIL. The cloud processes faces itself,
-    so a cloud run is a worker thread sending files.
+    On the local library the run has its own process (see :mod:`~finpics_desktop.app.
+    publish_process`): the face work then never competes with the window for the GIL. The
+    cloud processes faces itself, so a cloud run is a worker thread sending files.
     """
 
+    started = Signal(str)  # the picset id (a new picset is numbered when the job starts)
     file_finished = Signal(object, int, int)  # FileResult, finished, total
     finished = Signal(object)  # UploadReport
     crashed = Signal(str)
 
     POLL_MS = 40
 
-    def __init__(self, backend: Backend, sources: list[Path], picset: str, parent=None,
-                 resume_job: int | None = None, on_conflict: str = "fail"):
+    def __init__(self, backend: Backend, plan: PublishPlan, parent=None):
         super().__init__(parent)
-        self.backend, self.sources, self.picset = backend, list(sources), picset
-        self.resume_job = resume_job  # a job of the upload journal to continue
-        self.on_conflict = on_conflict  # same name, other content: fail, replace or rename
+        self.backend, self.plan = backend, plan
+        self.picset = plan.picset if isinstance(plan.picset, str) else ""  # known at start
         self.running = False
         self.cancelling = False
-        self.in_process = backend.kind == "local" and "library" in backend.settings
-        self.publisher: Publisher | None = None
+        self.in_process = backend.library is not None  # a folder another process can open
+        self.publishing: Publishing | None = None
         self._proc = self._queue = self._cancel = None
         self._timer: QTimer | None = None
         self._quiet_polls = 0
@@ -167,8 +167,8 @@ class UploadJob(QObject):
 
     def cancel(self) -> None:
         self.cancelling = True
-        if self.publisher is not None:
-            self.publisher.cancel()
+        if self.publishing is not None:
+            self.publishing.cancel()
         if self._cancel is not None:
             self._cancel.set()
 
@@ -177,24 +177,25 @@ class UploadJob(QObject):
         if self._proc is not None:
             self._proc.join(seconds)
 
+    def _on_start(self, picset: str) -> None:
+        self.picset = picset
+        self.started.emit(picset)
+
     # -- a worker thread (cloud) ------------------------------------------------------------
     def _start_thread(self) -> None:
-        b = self.backend
-        journal = journal_for(b)
-        self.publisher = publisher = Publisher.for_backend(b, journal,
-                                                           on_conflict=self.on_conflict)
+        journal = journal_for(self.backend)
+        self.publishing = job = Publishing(self.backend, self.plan, journal)
 
         def on_result(result: FileResult, finished: int, total: int) -> None:  # worker thread
             call_in_gui(lambda args: self.file_finished.emit(*args), (result, finished, total))
 
         def run() -> UploadReport:
             try:
-                return run_journaled(publisher, self.sources, self.picset, self.resume_job,
-                                     on_result)
+                return job.run(on_result, lambda picset: call_in_gui(self._on_start, picset))
             finally:
                 journal.close()
 
-        run_task(run, self._done, lambda e: self._crash(str(e)), pool_name="jobs")
+        run_task(run, self._done, lambda e: self._crash(describe_error(e)), pool_name="jobs")
 
     # -- a process (local library) ----------------------------------------------------------
     def _start_process(self) -> None:
@@ -202,10 +203,8 @@ class UploadJob(QObject):
         self._queue, self._cancel = ctx.Queue(), ctx.Event()
         b = self.backend
         self._proc = ctx.Process(
-            target=run_publish, name=f"publish-{self.picset}", daemon=True,
-            args=(b.settings["library"], b.names, b.settings.get("threshold", 80.0),
-                  self.sources, self.picset, self._queue, self._cancel, self.resume_job,
-                  self.on_conflict))
+            target=run_publish, name=f"publish-{self.plan.label}", daemon=True,
+            args=(b.library, b.names, self.plan, self._queue, self._cancel))
         self._proc.start()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._poll)
@@ -220,7 +219,9 @@ class UploadJob(QObject):
                 break
             got = True
             kind = message[0]
-            if kind == "result":
+            if kind == "start":
+                self._on_start(message[1])
+            elif kind == "result":
                 self.file_finished.emit(*message[1:])
             elif kind == "report":
                 self._done(message[1])
@@ -259,7 +260,7 @@ STATE_TEXT = {DONE: "published", FAILED: "failed", SKIPPED: "skipped", CANCELLED
 class UploadPanel(QWidget):
     """Progress of the current publish job; Cancel while it runs, Retry failed after."""
 
-    retry_requested = Signal(list, str, object)  # paths, picset, backend
+    retry_requested = Signal(object, object)  # backend, PublishPlan
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -312,7 +313,9 @@ class UploadPanel(QWidget):
             self.rows[path] = row
         self.bar.setRange(0, max(1, len(photos)))
         self.bar.setValue(0)
-        self.status.setText(f"Publishing {len(photos)} photo(s) to {job.picset}…")
+        self.status.setText(f"Publishing {len(photos)} photo(s) to {job.plan.label}…")
+        job.started.connect(lambda picset: self.status.setText(
+            f"Publishing {len(photos)} photo(s) to {picset}…"))
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText("Cancel")
         self.retry_button.setEnabled(False)
@@ -371,4 +374,4 @@ class UploadPanel(QWidget):
             backend, old_job = self.job.backend, self.report.job_id
             if old_job is not None:  # the retry supersedes it: no resume offer for it later
                 run_task(lambda: abandon(backend, old_job))
-            self.retry_requested.emit(paths, self.job.picset, backend)
+            self.retry_requested.emit(backend, PublishPlan.of(paths, self.report.picset))

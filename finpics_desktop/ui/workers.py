@@ -1,9 +1,14 @@
-"""Running pipeline calls off the GUI thread (``QThreadPool``) with results back on it.
+"""Running application calls off the GUI thread (``QThreadPool``) with results back on it.
 
 ``run_task(fn, on_done, on_error)`` in the manner of Picard: ``fn`` runs on a pool thread;
-``on_done(result)`` or ``on_error(exception)`` then run on the GUI thread. One long-lived
-dispatcher object carries every result back (a queued signal), so no short-lived QObject can
-be collected before its result is delivered.
+``on_done(result)`` or ``on_error(exception)`` then run on the GUI thread, unless the
+:class:`~finpics_desktop.app.tasks.Task` it returns was cancelled first (the one way a stale
+result is dropped). One long-lived dispatcher object carries every result back (a queued
+signal), so no short-lived QObject can be collected before its result is delivered.
+
+A callback that raises is logged in the app (a slot must never take the window down); with
+:data:`RAISE_IN_CALLBACKS` (the tests set it) it raises, so that a broken callback fails the
+test that ran it.
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
+from finpics_desktop.app.tasks import Task
+
 log = logging.getLogger(__name__)
+RAISE_IN_CALLBACKS = False
 
 
 class _Dispatcher(QObject):
@@ -30,6 +38,8 @@ class _Dispatcher(QObject):
         try:
             callback(value)
         except Exception:  # a slot must never take the window down  # noqa: BLE001
+            if RAISE_IN_CALLBACKS:
+                raise
             log.exception("a result handler failed")
 
 
@@ -51,15 +61,27 @@ def dispatcher() -> _Dispatcher:
     return _dispatcher
 
 
-def call_in_gui(callback: Callable[[Any], None], value: Any = None) -> None:
-    """From any thread: run ``callback(value)`` on the GUI thread (queued)."""
+def call_in_gui(callback: Callable[[Any], None], value: Any = None,
+                task: Task | None = None) -> None:
+    """From any thread: run ``callback(value)`` on the GUI thread (queued); not if ``task``
+    is cancelled by then."""
+    if task is not None:
+        callback = _unless_cancelled(task, callback)
     dispatcher().deliver.emit(callback, value)
 
 
-class _Task(QRunnable):
-    def __init__(self, fn, on_done, on_error):
+def _unless_cancelled(task: Task, callback: Callable[[Any], None]) -> Callable[[Any], None]:
+    def deliver(value: Any) -> None:
+        if not task.cancelled:  # cancelled on the GUI thread: decided here, on it
+            callback(value)
+
+    return deliver
+
+
+class _Runnable(QRunnable):
+    def __init__(self, fn, on_done, on_error, task: Task):
         super().__init__()
-        self.fn, self.on_done, self.on_error = fn, on_done, on_error
+        self.fn, self.on_done, self.on_error, self.task = fn, on_done, on_error, task
         self.setAutoDelete(True)
 
     def run(self) -> None:
@@ -69,21 +91,22 @@ class _Task(QRunnable):
             if self.on_error is None:
                 log.exception("background task failed")
             else:
-                call_in_gui(self.on_error, e)
+                call_in_gui(self.on_error, e, self.task)
             return
         if self.on_done is not None:
-            call_in_gui(self.on_done, result)
+            call_in_gui(self.on_done, result, self.task)
 
 
 _pools: dict[str, QThreadPool] = {}
 
 
 def pool(name: str = "default") -> QThreadPool:
-    """Named pools: ``default`` (I/O, search), ``thumbs`` (thumbnails), ``jobs`` (uploads)."""
+    """Named pools: ``default`` (I/O, search), ``thumbs`` (thumbnails), ``jobs`` (uploads),
+    ``waits`` (waiting for the cloud to process what was published)."""
     if name not in _pools:
         p = QThreadPool()
         p.setObjectName(f"finpics-{name}")
-        p.setMaxThreadCount({"thumbs": 2, "jobs": 2}.get(name, 4))
+        p.setMaxThreadCount({"thumbs": 2, "jobs": 2, "waits": 2}.get(name, 4))
         _pools[name] = p
     return _pools[name]
 
@@ -93,11 +116,17 @@ def run_task(
     on_done: Callable[[Any], None] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
     *,
+    task: Task | None = None,
     pool_name: str = "default",
     priority: int = 0,
-) -> None:
+) -> Task:
+    """Run ``fn`` on the pool ``pool_name``; its result goes to ``on_done`` (or its exception
+    to ``on_error``) on the GUI thread unless the returned task is cancelled first. Give a
+    ``task`` made beforehand when ``fn`` watches its ``stop`` event."""
+    task = task or Task()
     dispatcher()
-    pool(pool_name).start(_Task(fn, on_done, on_error), priority)
+    pool(pool_name).start(_Runnable(fn, on_done, on_error, task), priority)
+    return task
 
 
 def wait_all(msecs: int = 30000) -> bool:

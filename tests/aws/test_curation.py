@@ -90,8 +90,8 @@ def test_rename_moves_every_key_and_keeps_the_faces(album, ids):
     assert originals == [f"photos/{new}/{n}" for n in sorted(before)]
     assert album.keys(album.names.pics_bucket, f"photos/{a}/") == []
     face = before["obama1.jpg"][0]
-    found = {e["image_path"] for e in album.backend.search(face)["output"]
-             if e["image_path"].split("/")[0] in ids}  # the cloud's album is shared
+    found = {m.image_path for m in album.backend.search(face)
+             if m.picset in ids}  # (the cloud's album is shared)
     assert found == {f"{new}/obama2.jpg", f"{new}/obama3.jpg"}
     album.assert_consistent(kept_faces=_trashed_faces(album))
     undo(c, done.undo)
@@ -134,8 +134,8 @@ def test_copy_makes_a_new_photo_with_faces_of_its_own(album, ids):
     album.settle()  # on the cloud, its processing function indexes the copy
     original, copied = album.photos(a)["obama1.jpg"], album.photos(b)["obama1.jpg"]
     assert len(copied) == len(original) == 1 and copied != original
-    result = album.backend.search(original[0])["output"]
-    assert f"{b}/obama1.jpg" in {e["image_path"] for e in result}
+    result = album.backend.search(original[0])
+    assert f"{b}/obama1.jpg" in {m.image_path for m in result}
     album.assert_consistent(kept_faces=_trashed_faces(album))
     undo(c, done.undo)  # the copy goes for good, its faces too
     assert "obama1.jpg" not in album.photos(b)
@@ -154,8 +154,8 @@ def test_trash_keeps_photos_privately_until_restored_or_emptied(album, ids, clou
     assert entry.what == f"{a}/obama1.jpg" and entry.deleted_at.endswith("Z")
     assert "obama1.jpg" not in album.photos(a) and album.entries()[a] == "obama2.jpg"
     assert faces["obama1.jpg"][0] in album.faces()  # kept in the index...
-    search = album.backend.search(faces["obama2.jpg"][0])["output"]
-    assert f"{a}/obama1.jpg" not in {e["image_path"] for e in search}  # ...but never found
+    search = album.backend.search(faces["obama2.jpg"][0])
+    assert f"{a}/obama1.jpg" not in {m.image_path for m in search}  # ...but never found
     kept = album.keys(album.names.pics_bucket, f"trash/{entry.id}/")
     assert kept == [f"trash/{entry.id}/{a}/obama1.jpg"]
     if album.cloud is not None:  # public read is photos/* only: the trash is private

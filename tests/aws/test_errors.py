@@ -7,14 +7,12 @@ import pytest
 from botocore.exceptions import ClientError, NoCredentialsError, UnauthorizedSSOTokenError
 
 from finpics_desktop import cli
+from finpics_desktop.app.albums import open_cloud
+from finpics_desktop.app.credentials import save_access_keys
+from finpics_desktop.app.options import CloudOptions
 from finpics_desktop.backends.aws.backend import open_aws
 from finpics_desktop.backends.aws.errors import AccessDenied, CredentialsError, translate
-from finpics_desktop.backends.aws.session import (
-    AwsSettings,
-    Clients,
-    make_session,
-    store_keys_in_keyring,
-)
+from finpics_desktop.backends.aws.session import AwsSettings, Clients, make_session
 from finpics_desktop.domain.errors import BackendError, NotFound
 from finpics_desktop.domain.names import Names
 from tests.aws.aws_helpers import fresh_names
@@ -95,13 +93,13 @@ def test_unknown_profile_is_a_clear_error(tmp_path, monkeypatch):
 
 
 def test_keys_from_the_keyring(cloud, deployed, memory_keyring):
-    store_keys_in_keyring(cloud.credentials["access_key_id"],
-                          cloud.credentials["secret_access_key"], "preview")
+    save_access_keys(cloud.credentials["access_key_id"], cloud.credentials["secret_access_key"],
+                     "preview")
     assert "preview" in str(memory_keyring.store)
-    backend = open_aws(Names(), AwsSettings(endpoint_url=cloud.url, region=cloud.region,
-                                            keyring_account="preview"))
+    backend = open_cloud(CloudOptions(endpoint_url=cloud.url, region=cloud.region,
+                                      keyring_account="preview"))
     with cloud.iam_enforced():  # only the stored keys of the admin user get through
         assert isinstance(backend.tables.query_pics("/"), list)
     backend.close()
     with pytest.raises(CredentialsError, match="no AWS keys are stored in the keyring"):
-        make_session(AwsSettings(keyring_account="other"))
+        open_cloud(CloudOptions(keyring_account="other"))

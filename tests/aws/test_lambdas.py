@@ -4,12 +4,14 @@ logged reason), failures, and the search payloads the app gets for each kind of 
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 
 from finpics_desktop.backends.aws.backend import open_aws
 from finpics_desktop.backends.aws.deploy import s3_event
 from finpics_desktop.backends.aws.session import Clients
+from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.lambdas import process as process_lambda
 from finpics_desktop.lambdas import search as search_lambda
 from finpics_desktop.lambdas.process import event_key
@@ -97,7 +99,7 @@ def test_search_handler_payloads(resources, monkeypatch):
     assert search_lambda.handle('{"faceid": ""}', env)["statusCode"] == 500
 
 
-def test_app_search_turns_every_failure_into_a_500_payload(cloud, deployed, lambda_zip,
+def test_app_search_turns_every_failure_into_an_error(cloud, deployed, lambda_zip,
                                                            clients):
     role = deployed.outputs["PublicSiteRoleArn"]
     names = fresh_names("bad")
@@ -112,6 +114,6 @@ def test_app_search_turns_every_failure_into_a_500_payload(cloud, deployed, lamb
                                ("tableless-search", "does not exist"),
                                ("no-such-function", "does not exist")]:
         backend = open_aws(names.with_overrides(search_function=function), cloud.settings())
-        payload = backend.search("f-1")
-        assert payload["statusCode"] == 500 and expected in payload["err"], payload
+        with pytest.raises(FinpicsError, match=re.escape(expected)):
+            backend.search("f-1")
         backend.close()

@@ -40,8 +40,7 @@ def test_a_picset_in_other_scripts_travels_the_whole_path(cloud, deployed, photo
         assert PICSET in [i["sortkey"] for i in backend.tables.query_pics("/")]
         face = photos[0]["data"]["FaceRecords"][0]["Face"]
         assert face["ExternalImageId"].isascii()  # Rekognition's allowed characters
-        payload = backend.search(face["FaceId"])
-        assert [e["image_path"] for e in payload["output"]] == [
+        assert [m.image_path for m in backend.search(face["FaceId"])] == [
             f"{PICSET}/Ariel_Sharon_0002.jpg"]
     finally:
         backend.close()

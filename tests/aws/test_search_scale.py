@@ -55,18 +55,16 @@ def big_album(cloud, deployed, lambda_zip, engine, photos_dir):
 
 def test_more_than_100_matching_photos_are_all_returned(big_album):
     backend, faces = big_album
-    payload = backend.search(faces[0]["FaceId"])
-    assert payload["statusCode"] == 200
-    found = {e["image_id"] for e in payload["output"]}
-    assert len(payload["output"]) == PHOTOS - 1 == len(found)
+    matches = backend.search(faces[0]["FaceId"])
+    found = {m.image_id for m in matches}
+    assert len(matches) == PHOTOS - 1 == len(found)
     assert found == {f["ImageId"] for f in faces[1:]}
 
 
 def test_aws_calls_per_search(big_album, cloud):
     backend, faces = big_album
     cloud.reset_calls()
-    payload = backend.search(faces[3]["FaceId"])
-    assert len(payload["output"]) == PHOTOS - 1
+    assert len(backend.search(faces[3]["FaceId"])) == PHOTOS - 1
     assert dict(cloud.calls) == {
         ("lambda", "Invoke"): 1,
         ("rekognition", "SearchFaces"): 1,
@@ -84,8 +82,7 @@ def test_unprocessed_keys_are_retried_until_every_photo_is_found(big_album, clou
 
     cloud.leave_unprocessed(3)
     cloud.reset_calls()
-    payload = backend.search(faces[5]["FaceId"])
-    assert {e["image_id"] for e in payload["output"]} == {
+    assert {m.image_id for m in backend.search(faces[5]["FaceId"])} == {
         f["ImageId"] for f in faces if f is not faces[5]}
     assert cloud.calls[("dynamodb", "BatchGetItem")] > math.ceil((PHOTOS - 1) / 100)
 

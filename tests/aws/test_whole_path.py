@@ -101,16 +101,22 @@ def _face(album, picset: str, name: str) -> str:
      {"102_kit/john2.jpeg", "102_kit/johnsnow_test1.jpg", "103_groups/kit_with_rose.jpg"}),
 ])
 def test_search_through_lambda_invoke_finds_exactly_that_person(album, picset, name, expected):
-    payload = album.search(_face(album, picset, name))
-    assert payload["statusCode"] == 200
-    paths = [e["image_path"] for e in payload["output"]]
+    face = _face(album, picset, name)
+    matches = album.search(face)
+    paths = [m.image_path for m in matches]
     assert len(paths) == len(set(paths)) and set(paths) == expected
+    similarities = [m.similarity for m in matches]
+    assert similarities == sorted(similarities, reverse=True)
+    # the function's own payload, as the public site reads it
+    payload = json.loads(album.search.clients("lambda").invoke(
+        FunctionName=album.names.search_function,
+        Payload=json.dumps({"faceid": face}).encode())["Payload"].read())
+    assert payload["statusCode"] == 200
+    assert [e["image_path"] for e in payload["output"]] == paths
     for entry in payload["output"]:
         assert list(entry)[:3] == ["image_id", "image_path", "data"]
         for record in entry["data"]["FaceRecords"]:
             assert set(record["Face"]) == {"FaceId", "ImageId", "Confidence", "BoundingBox"}
-    similarities = [e["similarity"] for e in payload["output"]]
-    assert similarities == sorted(similarities, reverse=True)
 
 
 def test_cli_reads_the_cloud(album, aws_env, capsys):

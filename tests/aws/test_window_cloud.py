@@ -83,3 +83,41 @@ def test_publish_browse_view_and_search_on_the_cloud(qtbot, window, copy_photos)
                                                                     "two_people.jpg"}
     sims = [e.similarity for e in entries[1:]]
     assert sims == sorted(sims, reverse=True) and min(sims) >= 80
+
+
+def test_the_window_opens_on_the_cloud_given_on_the_command_line(qtbot, qt_settings, tmp_path,
+                                                                 monkeypatch, cloud, deployed):
+    """`finpics-desktop --backend aws --endpoint-url URL` (the README's way, and how a curator
+    points the window at the local cloud): the window's finpics cloud is that endpoint."""
+    from PySide6.QtWidgets import QApplication
+
+    from finpics_desktop import cli
+    from finpics_desktop.ui import app as app_module
+    from finpics_desktop.ui.main_window import MainWindow
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN",
+                "FINPICS_ENDPOINT_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+    seen = {}
+
+    def exec_app(app):
+        window = next(w for w in QApplication.topLevelWidgets()
+                      if isinstance(w, MainWindow) and w.isVisible())
+        qtbot.waitUntil(lambda: window.cloud_backend is not None, timeout=30_000)
+        seen["endpoint"] = window.cloud_backend.home.endpoint_url
+        window.tree.setCurrentIndex(window.sources.indexFromItem(window.sources.cloud))
+        qtbot.waitUntil(lambda: not window.nav.loading, timeout=30_000)
+        seen["place"] = window.nav.location.kind
+        seen["status"] = window.statusBar().currentMessage()
+        seen["errors"] = [t for t in window.messages.texts() if "cloud" in t]
+        window.close()
+        return 0
+
+    monkeypatch.setattr(app_module, "exec_app", exec_app)
+    assert cli.main(["--library", str(tmp_path / "lib"), "--backend", "aws",
+                     "--endpoint-url", cloud.url]) == 0
+    assert seen["endpoint"] == cloud.url and seen["place"] == "cloud"
+    assert seen["status"].endswith(("picset", "picsets")) and seen["errors"] == []

@@ -36,11 +36,10 @@ REPO = Path(__file__).resolve().parents[2]
 PHOTOS = REPO.parent / "shared" / "photos"
 sys.path.insert(0, str(REPO))
 
-from finpics_desktop.backends.aws.backend import open_aws  # noqa: E402
+from finpics_desktop.backends.aws.backend import UPLOAD_WORKERS, open_aws  # noqa: E402
 from finpics_desktop.backends.aws.bundle import build_zip  # noqa: E402
 from finpics_desktop.backends.aws.deploy import deploy  # noqa: E402
 from finpics_desktop.backends.aws.session import AwsSettings, Clients  # noqa: E402
-from finpics_desktop.cli_cloud import CLOUD_WORKERS  # noqa: E402
 from finpics_desktop.domain.names import Names  # noqa: E402
 from finpics_desktop.pipeline.upload import Publisher  # noqa: E402
 
@@ -127,7 +126,7 @@ def bench_upload(quick: bool, aws_cli: str) -> None:
                     elif label == "app":
                         backend = open_aws(names, settings)
                         report = Publisher(backend.store, backend.tables, backend.faces, names,
-                                           None, workers=CLOUD_WORKERS).publish(
+                                           None, workers=UPLOAD_WORKERS).publish(
                                                [files[0].parent], "001_bench", lambda *a: None)
                         assert report.ok, report.summary()
                         backend.close()
@@ -167,8 +166,7 @@ def bench_search_calls() -> None:
         face = backend.tables.get_pics_item("001_obama", photos[0].name)[
             "data"]["FaceRecords"][0]["Face"]["FaceId"]
         cloud.reset_calls()
-        payload = backend.search(face)
-        found = len(payload["output"])
+        found = len(backend.search(face))
         calls = dict(cloud.calls)
         print(f"   {found} photos found; calls: " + ", ".join(
             f"{service}:{op} x{n}" for (service, op), n in sorted(calls.items())))

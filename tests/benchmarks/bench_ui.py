@@ -12,7 +12,14 @@ every path is its own photo for the caches and decoders, at camera-like decoding
    and cold on a second folder of the same photos saved without an EXIF block;
 2. memory: RSS after scrolling through all 10,000 (goal <= 250 MB) vs RSS before opening;
 3. the longest GUI-thread stall (gap between 2 ms heartbeats) while scrolling and while an
-   upload runs (goal <= 50 ms), vs the same heartbeat with the window idle.
+   upload runs (goal <= 50 ms), vs the same heartbeat with the window idle;
+4. click a face -> its results drawn in the window, on a library whose face index holds
+   100,000 faces (the published photos of ../shared/photos/faces, indexed by the real engine,
+   and filler faces of 1,000 made-up people around them): from the click to the first paint of
+   the results page (goal <= 150 ms), and to every visible result showing its thumbnail;
+   baseline: the search alone (``backend.search``), in the same run.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/benchmarks/bench_ui.py --only-search
 """
 
 from __future__ import annotations
@@ -20,10 +27,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
+
+import numpy as np
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parents[2]
@@ -31,11 +42,21 @@ PHOTOS = REPO.parent / "shared" / "photos"
 sys.path.insert(0, str(REPO))
 
 from bench_pipeline import make_12mp_set  # noqa: E402
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import (  # noqa: E402
+    QElapsedTimer,
+    QEvent,
+    QEventLoop,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+)
+from PySide6.QtTest import QTest  # noqa: E402
 
 from finpics_desktop.backends.local.library import open_library  # noqa: E402
 from finpics_desktop.pipeline.images import make_thumbnail  # noqa: E402
 from finpics_desktop.pipeline.thumbcache import ThumbCache  # noqa: E402
+from finpics_desktop.pipeline.upload import Publisher  # noqa: E402
 from finpics_desktop.ui.app import init_application  # noqa: E402
 
 
@@ -137,16 +158,16 @@ def spin(app, condition, timeout: float = float(os.environ.get("BENCH_TIMEOUT", 
 
 
 class VisibleLoaded:
-    """Whether every visible cell has its thumbnail; the visible rows (a few dozen
+    """Whether every visible cell of a grid has its thumbnail; the visible rows (a few dozen
     ``visualRect`` calls) are found again only once the ones found before are all loaded."""
 
-    def __init__(self, window, final: bool = False):
-        self.window = window
+    def __init__(self, model, view, final: bool = False):
+        self.model, self.view = model, view
         self.final = final  # the thumbnails made from the photos, not the embedded ones
         self.rows = range(0)
 
     def loaded(self) -> bool:
-        model, loader = self.window.model, self.window.loader
+        model, loader = self.model, self.model.loader
         return len(self.rows) > 0 and all(
             model.thumbnail(r) is not None
             and not (self.final and loader.is_preview(model.entries[r].key)) for r in self.rows)
@@ -154,8 +175,124 @@ class VisibleLoaded:
     def __call__(self) -> bool:
         if self.rows and not self.loaded():
             return False
-        self.rows = self.window.grid.visible_rows()
+        self.rows = self.view.visible_rows()
         return self.loaded()
+
+
+class FirstPaint(QObject):
+    """The time of the first paint of a widget, after :meth:`arm`, once ``ready()``."""
+
+    def __init__(self, widget, ready):
+        super().__init__()
+        self.at: float | None = None
+        self.armed = False
+        self.ready = ready
+        widget.installEventFilter(self)
+
+    def arm(self) -> None:
+        self.at, self.armed = None, True
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if self.armed and event.type() == QEvent.Type.Paint and self.ready():
+            self.at, self.armed = time.perf_counter(), False
+        return False
+
+
+def face_library(root: Path, total: int = 100_000, people: int = 1_000):
+    """The photos of ../shared/photos/faces published into a library by the real engine, then
+    filler faces up to ``total``: made-up people (unit vectors as SFace's, each with ~100
+    faces), so that a search scans as many faces as a big library's."""
+    backend = open_library(root / "library")
+    folder = root / "people"
+    folder.mkdir(parents=True)
+    for path in sorted((PHOTOS / "faces").rglob("*")):
+        if path.suffix.lower() in (".jpg", ".jpeg", ".png"):
+            shutil.copy2(path, folder / f"{path.parent.name}-{path.name}")
+    report = Publisher.for_backend(backend).publish([folder], "001_people")
+    assert report.ok, report.summary()
+    real = sum(1 for _ in backend.faces.list_faces())
+    rng = np.random.default_rng(1)
+    centres = rng.normal(0, 1, (people, 128)).astype(np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    filler = []
+    for n in range(total - real):
+        vector = centres[n % people] + rng.normal(0, 0.02, 128).astype(np.float32)
+        face = {"FaceId": str(uuid.uuid4()), "ImageId": str(uuid.uuid4()), "Confidence": 99.0,
+                "BoundingBox": {"Width": 0.1, "Height": 0.1, "Left": 0.4, "Top": 0.4}}
+        filler.append((face, vector / np.linalg.norm(vector)))
+    backend.faces.add_vectors(filler)
+    return backend, real
+
+
+def bench_click_a_face(app, work: Path, clicks: int = 20) -> None:
+    from finpics_desktop.ui.main_window import SEARCH, VIEWER, MainWindow
+    from finpics_desktop.ui.workers import wait_all
+
+    print("publishing ../shared/photos/faces and filling the face index ...", file=sys.stderr)
+    backend, real = face_library(work / "faces")
+    indexed = sum(1 for _ in backend.faces.list_faces())
+    window = MainWindow(backend, thumb_cache=ThumbCache(work / "faces-thumbs"))
+    window.resize(1280, 820)
+    window.show()
+    assert wait_all(120_000)  # the window's work at start: the face index is loaded then
+    root = window.sources.library
+    spin(app, lambda: root.rowCount() == 1 and not window.nav.loading, what="the library")
+    window.tree.setCurrentIndex(window.sources.indexFromItem(root.child(0)))
+    spin(app, lambda: window.model.rowCount() > 0 and not window.nav.loading, what="a picset")
+    row = window.model.row_of(lambda e: e.name == "obama-obama.jpg")
+    window.nav.activate(window.model.entries, row)
+    canvas = window.viewer.canvas
+    spin(app, lambda: window.stack.currentIndex() == VIEWER and not window.viewer.loading
+         and canvas.faces, what="the photo")
+    face_id = canvas.faces[0].face_id
+    painted = FirstPaint(window.search.view.viewport(),  # the results, not "Searching…"
+                         lambda: window.search.model.rowCount() > 0)
+
+    def click() -> tuple[float, float, float]:
+        painted.arm()
+        t0 = time.perf_counter()
+        QTest.mouseClick(canvas, Qt.MouseButton.LeftButton,
+                         pos=canvas.face_rects()[0].center().toPoint())
+        spin(app, lambda: window.stack.currentIndex() == SEARCH and not window.search.searching
+             and painted.at is not None, what="the results")
+        drawn = painted.at - t0
+        spin(app, VisibleLoaded(window.search.model, window.search.view),
+             what="the results' thumbnails", on=window.loader.ready)
+        thumbs = time.perf_counter() - t0
+        results = window.search.model.rowCount() - 1
+        window.nav.back()  # to the photo, for the next click
+        spin(app, lambda: window.stack.currentIndex() == VIEWER and not window.viewer.loading)
+        return drawn, thumbs, results
+
+    first_drawn, first_thumbs, results = click()
+    warm = [click() for _ in range(clicks)]
+    fresh = open_library(work / "faces" / "library")  # what the window did in the background
+    t0 = time.perf_counter()
+    fresh.prepare()
+    load = time.perf_counter() - t0
+    fresh.close()
+    alone = []
+    for _ in range(clicks):
+        t0 = time.perf_counter()
+        backend.search(face_id)
+        alone.append(time.perf_counter() - t0)
+    drawn = [w[0] * 1000 for w in warm]
+    thumbs = [w[1] * 1000 for w in warm]
+    search_ms = statistics.median(alone) * 1000
+    print(f"\nclick a face -> results drawn ({indexed:,} faces in the index, {real} of them "
+          f"from {len(window.model.entries)} real photos; {results} other photo(s) found):")
+    print(f"  the face index loaded in the background when the window opens: "
+          f"{load * 1000:.0f} ms")
+    print(f"  first click: drawn in {first_drawn * 1000:.0f} ms, every visible thumbnail in "
+          f"{first_thumbs * 1000:.0f} ms")
+    print(f"  next {clicks} clicks: drawn p50 {statistics.median(drawn):.0f} ms, max "
+          f"{max(drawn):.0f} ms (goal <= 150 ms); with every visible thumbnail p50 "
+          f"{statistics.median(thumbs):.0f} ms")
+    print(f"  baseline, the search alone: p50 {search_ms:.1f} ms -> window/search = "
+          f"{statistics.median(drawn) / search_ms:.1f}")
+    window.close()
+    wait_all()
+    backend.close()
 
 
 def main() -> int:
@@ -163,7 +300,21 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--data", type=Path,
                         default=Path(tempfile.gettempdir()) / "finpics-bench-ui")
+    parser.add_argument("--only-search", action="store_true",
+                        help="only 4. (click a face on a library of 100,000 faces)")
     args = parser.parse_args()
+    if args.only_search:
+        work = Path(tempfile.mkdtemp(prefix="finpics-bench-ui-"))
+        app = init_application(["bench"])
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                          str(work / "ini"))
+        os.environ["HOME"] = str(work)
+        try:
+            bench_click_a_face(app, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
     print(f"making / reusing {args.count} photos in {args.data} ...", file=sys.stderr)
     folder = make_folder(args.data, args.count)
     plain = make_folder(args.data, args.count, camera=False)
@@ -180,6 +331,10 @@ def main() -> int:
     cache = ThumbCache(work / "thumbs")
     window = MainWindow(backend, thumb_cache=cache)
     window.resize(1600, 1000)  # a large first screen: ~30 cells visible
+
+    def on_screen(final: bool = False) -> VisibleLoaded:
+        return VisibleLoaded(window.model, window.grid, final)
+
     window.show()
     spin(app, lambda: not window.nav.loading, what="the library")
     beat = Heartbeat()
@@ -196,10 +351,10 @@ def main() -> int:
     app.processEvents()
     t_listed = time.perf_counter() - t0
     decodes_listed = cache.decodes
-    spin(app, VisibleLoaded(window), what="the first screen", on=window.loader.ready)
+    spin(app, on_screen(), what="the first screen", on=window.loader.ready)
     t_first = time.perf_counter() - t0
     decodes_first = cache.decodes
-    spin(app, VisibleLoaded(window, final=True), what="the first screen's own thumbnails",
+    spin(app, on_screen(final=True), what="the first screen's own thumbnails",
          on=window.loader.ready)
     t_made = time.perf_counter() - t0
     visible = len(window.grid.visible_rows())
@@ -219,7 +374,7 @@ def main() -> int:
     window.open_folder(folder)
     spin(app, lambda: window.model.rowCount() == args.count, what="the listing again")
     t_listed_warm = time.perf_counter() - t3
-    spin(app, VisibleLoaded(window, final=True), what="the warm first screen",
+    spin(app, on_screen(final=True), what="the warm first screen",
          on=window.loader.ready)
     t_first_warm = time.perf_counter() - t3
     decodes_warm = cache.decodes - decodes_before
@@ -228,7 +383,7 @@ def main() -> int:
     decodes_before = cache.decodes
     t4 = time.perf_counter()
     window.open_folder(plain)
-    spin(app, VisibleLoaded(window), what="the first screen of plain photos",
+    spin(app, on_screen(), what="the first screen of plain photos",
          on=window.loader.ready)
     t_plain = time.perf_counter() - t4
     decodes_plain = cache.decodes - decodes_before
@@ -255,7 +410,7 @@ def main() -> int:
     spin(app, lambda: bar.value() >= bar.maximum(), what="the end of the scroll")
     flick.stop()
     peak = max(peaks)
-    spin(app, VisibleLoaded(window), what="the last screen", on=window.loader.ready)
+    spin(app, on_screen(), what="the last screen", on=window.loader.ready)
     t_scroll = time.perf_counter() - t2
     scroll_max, scroll_p99 = beat.stop()
     scroll_gc = gc_pauses.longest
@@ -301,6 +456,7 @@ def main() -> int:
     window.close()
     wait_all()
     backend.close()
+    bench_click_a_face(app, work)
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

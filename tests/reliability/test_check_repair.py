@@ -160,7 +160,7 @@ def test_cli_check_and_repair(album, tmp_path, capsys):
     b = album
     faces_without_item(b)
     orphan_thumbnail(b)
-    library = b.settings["library"]
+    library = str(b.library.folder)
     b.close()
     assert cli.main(["--library", library, "check"]) == 1
     err = capsys.readouterr().err

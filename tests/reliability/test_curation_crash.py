@@ -101,6 +101,7 @@ def _kill_and_recover(library, engine, command, kill_after, by_repair, before):
     code, lines = _run(library, *command, kill_after=kill_after)
     killed = code == -signal.SIGKILL
     assert killed or code == 0, lines
+    out: list[str] = []
     if by_repair:
         code, out = _run(library, "check", "--repair")
         assert code == 0, out
@@ -113,7 +114,8 @@ def _kill_and_recover(library, engine, command, kill_after, by_repair, before):
         else:
             assert code == 0, out
     after = _state(library, engine)
-    assert after["faces"] == before["faces"] and after["images"] == before["images"]
+    assert after["faces"] == before["faces"] and after["images"] == before["images"], (
+        lines[-3:], out[-6:] if (by_repair or killed) else None)
     return killed, lines[-1] if lines else "", after
 
 

@@ -42,11 +42,11 @@ def test_same_content_is_not_sent_again(tmp_path, library, journal):
     src = _folder(tmp_path)
     first = Publisher.for_backend(library, journal).publish([src], PICSET)
     assert first.ok and len(first.with_status(DONE)) == 6
-    stored = snapshot(Path(library.settings["library"]) / "buckets")
+    stored = snapshot(Path(library.library.folder) / "buckets")
     again = Publisher.for_backend(library, journal).publish([src], PICSET)
     assert {s for s, _ in _statuses(again).values()} == {SKIPPED}
     assert {r for _, r in _statuses(again).values()} == {"already published (same content)"}
-    assert snapshot(Path(library.settings["library"]) / "buckets") == stored  # nothing re-sent
+    assert snapshot(Path(library.library.folder) / "buckets") == stored  # nothing re-sent
     assert counts(library)["items"] == 6
 
 
@@ -127,7 +127,7 @@ def test_conflict_rename(library, conflict):
 
 def test_cli_on_conflict_flag(tmp_path, library, conflict):
     second, _old, _faces = conflict
-    lib = library.settings["library"]
+    lib = str(library.library.folder)
     library.close()
     args = ["--library", lib, "upload", str(second), "--picset", PICSET]
     assert cli.main(args) == 1
@@ -283,7 +283,7 @@ def test_cli_mentions_other_interrupted_uploads(tmp_path, library, capsys):
     publisher.cancel()
     publisher.publish([first], PICSET)
     journal.close()
-    lib = library.settings["library"]
+    lib = str(library.library.folder)
     library.close()
     assert cli.main(["--library", lib, "upload", str(second)]) == 0
     err = capsys.readouterr().err

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from ui_helpers import grid_rows, picset_item, select_source
 
-from finpics_desktop.ui import navigation
+from finpics_desktop.app import navigation
 from finpics_desktop.ui.main_window import GRID, SEARCH, VIEWER
-from finpics_desktop.ui.workers import call_in_gui, wait_all
+from finpics_desktop.ui.workers import run_task, wait_all
 
 WAIT = 20_000
 
@@ -37,7 +37,7 @@ def settle(qtbot) -> None:
     marker queued behind those results on the one dispatcher comes back last."""
     assert wait_all(60_000)
     delivered = []
-    call_in_gui(delivered.append, True)
+    run_task(lambda: True, delivered.append)  # from a pool thread: queued behind the results
     qtbot.waitUntil(lambda: bool(delivered), timeout=WAIT)
 
 

@@ -83,7 +83,7 @@ def test_no_command_opens_the_window_on_the_local_library(qtbot, tmp_path, monke
         windows = [w for w in QApplication.topLevelWidgets()
                    if isinstance(w, MainWindow) and w.isVisible()]
         seen["windows"] = len(windows)
-        seen["library"] = windows[0].backend.settings.get("library") if windows else None
+        seen["library"] = str(windows[0].backend.library.folder) if windows else None
         qtbot.waitUntil(lambda: not windows[0].nav.loading)
         seen["source"] = windows[0].nav.location.kind
         for w in windows:

@@ -8,9 +8,9 @@ from pathlib import Path
 import keyring
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
-from finpics_desktop.ui.credentials import aws_profiles, keyring_problem, load_access_keys
+from finpics_desktop.app.credentials import aws_profiles, keyring_problem, load_access_keys
 from finpics_desktop.ui.settings import AppSettings, SettingsDialog
 
 
@@ -103,3 +103,69 @@ def test_cloud_source_only_when_configured(qtbot, make_window, tmp_path):
                     timeout=30_000)
     assert "no-such-profile" in next(t for t in window.messages.texts()
                                      if t.startswith("finpics cloud:"))
+
+
+def test_command_line_options_hold_for_the_window_session_only(qtbot, tmp_path, monkeypatch):
+    """``finpics-desktop --backend aws --endpoint-url ... --profile ... --region ... --name``
+    opens a window whose finpics cloud uses exactly those; Settings keep what was saved; why
+    the cloud cannot be reached is said where the cloud is, not over the Library."""
+    from PySide6.QtWidgets import QApplication
+
+    from finpics_desktop import cli
+    from finpics_desktop.app.options import CloudOptions
+    from finpics_desktop.ui import app as app_module
+    from finpics_desktop.ui.main_window import MainWindow
+
+    AppSettings(endpoint_url="http://saved.invalid:1").save()
+    config = tmp_path / "config"
+    config.write_text("[profile other]\nregion = us-west-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    seen = {}
+
+    def exec_app(app):
+        window = next(w for w in QApplication.topLevelWidgets()
+                      if isinstance(w, MainWindow) and w.isVisible())
+        seen["options"] = window.settings.cloud_options()
+        qtbot.waitUntil(lambda: any(t.startswith("finpics cloud:")
+                                    for t in window.messages.texts()), timeout=30_000)
+        qtbot.waitUntil(lambda: not window.nav.loading)
+        seen["message"] = next(t for t in window.messages.texts()
+                               if t.startswith("finpics cloud:"))
+        seen["status on Library"] = window.statusBar().currentMessage()
+        window.tree.setCurrentIndex(window.sources.indexFromItem(window.sources.cloud))
+        seen["status on the cloud"] = window.statusBar().currentMessage()
+        seen["tooltip"] = window.sources.cloud.toolTip()
+        window.close()
+        return 0
+
+    monkeypatch.setattr(app_module, "exec_app", exec_app)
+    assert cli.main(["--library", str(tmp_path / "lib"), "--backend", "aws", "--endpoint-url",
+                     "http://127.0.0.1:9", "--profile", "work", "--region", "eu-west-2",
+                     "--name", "pics_bucket=my-pics"]) == 0
+    assert seen["options"] == CloudOptions(profile="work", region="eu-west-2",
+                                           endpoint_url="http://127.0.0.1:9",
+                                           names={"pics_bucket": "my-pics"})
+    assert "AWS profile 'work'" in seen["message"]  # the profile given, not the saved one
+    assert "finpics cloud" not in seen["status on Library"]
+    assert seen["status on the cloud"].startswith("finpics cloud: not connected: ")
+    assert "AWS profile 'work'" in seen["status on the cloud"] and "work" in seen["tooltip"]
+    saved = AppSettings.load()  # the session's options were not saved
+    assert (saved.endpoint_url, saved.aws_profile, saved.aws_enabled) == (
+        "http://saved.invalid:1", "", False)
+
+
+def test_settings_say_which_options_hold_for_the_session(qtbot, tmp_path):
+    from finpics_desktop.app.options import CloudOptions, Options
+
+    saved = AppSettings(aws_profile="saved", names={"pics_table": "t"})
+    session = saved.with_session(Options(backend="aws", cloud=CloudOptions(
+        endpoint_url="http://127.0.0.1:9", names={"pics_bucket": "b"})))
+    assert session.aws_enabled and session.session
+    assert session.cloud_options() == CloudOptions(
+        profile="saved", endpoint_url="http://127.0.0.1:9",
+        names={"pics_table": "t", "pics_bucket": "b"})
+    assert saved.with_session(Options()) is saved  # nothing given: the saved settings
+    dialog = SettingsDialog(session, tmp_path / "lib")
+    qtbot.addWidget(dialog)
+    assert dialog.findChild(QLabel, "sessionNote") is not None
+    assert dialog.endpoint.text() == "http://127.0.0.1:9"

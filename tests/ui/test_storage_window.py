@@ -82,18 +82,19 @@ def test_a_read_only_library_is_browsed(qtbot, monkeypatch, tmp_path, disk, engi
 def test_the_new_picset_dialog_keeps_the_album_order_and_the_letters(qtbot, tmp_path):
     from PySide6.QtWidgets import QDialogButtonBox
 
+    from finpics_desktop.app.publish import Proposal
     from finpics_desktop.ui.upload import NewPicsetDialog
 
     folder = tmp_path / "東京 2019"
     folder.mkdir()
-    dialog = NewPicsetDialog([folder], ["014_a"], "Library")
+    dialog = NewPicsetDialog(Proposal.new_picset([folder], ["014_a"]), "Library")
     qtbot.addWidget(dialog)
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert dialog.picset == "015_東京_2019" and dialog.shown_as.text() == "東京 2019"
     dialog.id_edit.setText("1000_tokyo")
     assert not ok.isEnabled() and "4-digit ordering number" in dialog.problem.text()
 
-    full = NewPicsetDialog([folder], ["999_nine"], "Library")
+    full = NewPicsetDialog(Proposal.new_picset([folder], ["999_nine"]), "Library")
     qtbot.addWidget(full)
     assert full.picset == "" and not full.buttons.button(
         QDialogButtonBox.StandardButton.Ok).isEnabled()

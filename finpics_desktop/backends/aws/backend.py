@@ -9,7 +9,9 @@ from finpics_desktop.backends.aws.private import DynamoPrivateStore
 from finpics_desktop.backends.aws.session import AwsSettings, Clients
 from finpics_desktop.backends.aws.tables import DynamoTables
 from finpics_desktop.domain.names import Names
-from finpics_desktop.ports import Backend
+from finpics_desktop.ports import Backend, CloudHome
+
+UPLOAD_WORKERS = 8  # photos sent at once to the cloud: network-bound, unlike local processing
 
 
 def open_aws(
@@ -39,6 +41,6 @@ def open_aws(
         private=DynamoPrivateStore(clients, names.private_table),
         process=None,
         close=clients.close,
-        settings={"region": clients.region, "profile": settings.profile,
-                  "endpoint_url": settings.endpoint_url},
+        home=CloudHome(clients.region, settings.profile, settings.endpoint_url),
+        upload_workers=UPLOAD_WORKERS,
     )

@@ -10,8 +10,8 @@ from botocore.exceptions import ClientError
 
 from finpics_desktop.backends.aws.errors import error_code, translate
 from finpics_desktop.backends.aws.session import Clients
-from finpics_desktop.domain import items
-from finpics_desktop.domain.errors import NotFound
+from finpics_desktop.domain.errors import NotFound, SearchFailed
+from finpics_desktop.domain.matches import PhotoMatch, from_payload
 
 log = logging.getLogger(__name__)
 
@@ -76,32 +76,26 @@ class RekognitionFaceIndex:
 
 class LambdaSearch:
     """``search(face_id)``: invokes the deployed search function with ``{"faceid": ...}`` and
-    returns its payload; a crash of the function (``FunctionError``) or an AWS error becomes a
-    ``statusCode`` 500 payload like the function's own failures."""
+    reads its payload into matches. A 500 payload, a crash of the function (``FunctionError``)
+    or an answer that is not the contract's raises :class:`SearchFailed`; an AWS error the
+    project's error for it."""
 
     def __init__(self, clients: Clients, function: str):
         self.clients = clients
         self.function = function
 
-    def __call__(self, face_id: str) -> items.Item:
-        try:
-            with self.clients.errors(f"invoking search function {self.function}"):
-                response = self.clients("lambda").invoke(
-                    FunctionName=self.function, InvocationType="RequestResponse",
-                    Payload=json.dumps({"faceid": face_id}).encode())
-                raw = response["Payload"].read()
-        except Exception as e:
-            return items.search_error(str(e))
+    def __call__(self, face_id: str) -> list[PhotoMatch]:
+        with self.clients.errors(f"invoking search function {self.function}"):
+            response = self.clients("lambda").invoke(
+                FunctionName=self.function, InvocationType="RequestResponse",
+                Payload=json.dumps({"faceid": face_id}).encode())
+            raw = response["Payload"].read()
         try:
             payload = json.loads(raw or b"null")
         except ValueError:
-            return items.search_error(f"search function {self.function} returned no JSON")
+            raise SearchFailed(f"search function {self.function} returned no JSON") from None
         if response.get("FunctionError"):
             detail = payload.get("errorMessage") if isinstance(payload, dict) else payload
-            return items.search_error(
+            raise SearchFailed(
                 f"search function {self.function} failed ({response['FunctionError']}): {detail}")
-        if not isinstance(payload, dict) or payload.get("statusCode") not in (200, 500):
-            return items.search_error(f"search function {self.function} returned {payload!r:.200}")
-        if payload["statusCode"] == 500:
-            return items.search_error(str(payload.get("err") or "search failed"))
-        return payload
+        return from_payload(payload, f"search function {self.function}")

@@ -1,12 +1,13 @@
 """AWS credentials and clients: named profiles (SSO included), environment credentials, or
-access keys kept in the OS keyring; one region; an optional endpoint override."""
+access keys kept in the OS keyring (read through the application's policy); one region; an
+optional endpoint override."""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import boto3
@@ -16,7 +17,6 @@ from finpics_desktop.backends.aws.errors import CredentialsError, aws_errors
 
 log = logging.getLogger(__name__)
 
-KEYRING_SERVICE = "finpics-desktop/aws"
 DEFAULT_KEYRING_ACCOUNT = "default"
 
 
@@ -32,33 +32,13 @@ class AwsSettings:
     secret_access_key: str | None = None
     session_token: str | None = None
     keyring_account: str | None = None  # look the keys up in the OS keyring under this name
+    # reads a key pair from the OS keyring by account name (the application's keyring policy,
+    # see ``app/credentials.py``); None: the keyring is never consulted
+    keyring: Callable[[str], tuple[str, str] | None] | None = None
     max_connections: int = 32
 
-
-def store_keys_in_keyring(access_key_id: str, secret_access_key: str,
-                          account: str = DEFAULT_KEYRING_ACCOUNT) -> str:
-    """Keep an access key pair in the OS keyring; returns the keyring backend's name (a
-    caller should warn when it is not a secure one)."""
-    import keyring
-
-    keyring.set_password(KEYRING_SERVICE, account, json.dumps(
-        {"access_key_id": access_key_id, "secret_access_key": secret_access_key}))
-    backend = keyring.get_keyring()
-    return f"{type(backend).__module__}.{type(backend).__name__}"
-
-
-def keys_from_keyring(account: str = DEFAULT_KEYRING_ACCOUNT) -> tuple[str, str] | None:
-    try:
-        import keyring
-
-        stored = keyring.get_password(KEYRING_SERVICE, account)
-    except Exception as e:  # no usable keyring backend: as if nothing were stored
-        log.info("the OS keyring is not available: %s", e)
-        return None
-    if not stored:
-        return None
-    keys = json.loads(stored)
-    return keys["access_key_id"], keys["secret_access_key"]
+    def keys_from_keyring(self, account: str = DEFAULT_KEYRING_ACCOUNT) -> tuple[str, str] | None:
+        return self.keyring(account) if self.keyring is not None else None
 
 
 def make_session(settings: AwsSettings) -> boto3.Session:
@@ -70,7 +50,7 @@ def make_session(settings: AwsSettings) -> boto3.Session:
                              aws_secret_access_key=settings.secret_access_key,
                              aws_session_token=settings.session_token, region_name=region)
     if settings.keyring_account:
-        keys = keys_from_keyring(settings.keyring_account)
+        keys = settings.keys_from_keyring(settings.keyring_account)
         if keys is None:
             raise CredentialsError(
                 f"no AWS keys are stored in the keyring under {settings.keyring_account!r}")
@@ -81,7 +61,7 @@ def make_session(settings: AwsSettings) -> boto3.Session:
     except Exception as e:  # ProfileNotFound
         raise CredentialsError(f"AWS profile {settings.profile!r}: {e} (see ~/.aws/config)") from e
     if settings.profile is None and session.get_credentials() is None:
-        keys = keys_from_keyring()
+        keys = settings.keys_from_keyring()
         if keys is not None:
             return boto3.Session(aws_access_key_id=keys[0], aws_secret_access_key=keys[1],
                                  region_name=region)

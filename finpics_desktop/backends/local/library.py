@@ -25,7 +25,7 @@ from finpics_desktop.domain.names import Names
 from finpics_desktop.pipeline.process import process_new_image
 from finpics_desktop.pipeline.search import DEFAULT_THRESHOLD, search_faces
 from finpics_desktop.pipeline.storage import DAMAGED, kind_of, move_aside, storage_error, writable
-from finpics_desktop.ports import Backend
+from finpics_desktop.ports import Backend, LibraryHome
 
 DB_NAME = "finpics.sqlite3"
 
@@ -114,6 +114,7 @@ def open_library(
         private=SqlitePrivateStore(db),
         process=partial(process_new_image, store, tables, faces, names),
         close=db.close,
-        settings={"library": str(root), "threshold": threshold},
+        prepare=faces.prepare,
+        home=LibraryHome(root, threshold),
         read_only=read_only,
     )

@@ -41,9 +41,9 @@ class Curation:
         if backend.private is None:
             raise FinpicsError("this album keeps no private records, which curation needs")
         if backend.read_only:
-            raise StorageReadOnly(f"the library {backend.settings.get('library')} is "
-                                  "read-only: browsing and searching work, changing it does "
-                                  "not; make the folder writable first")
+            where = backend.library.folder if backend.library is not None else "album"
+            raise StorageReadOnly(f"the library {where} is read-only: browsing and searching "
+                                  "work, changing it does not; make the folder writable first")
         retry = retry or RetryPolicy()
         self.backend = backend
         self.names = backend.names

@@ -51,11 +51,13 @@ def place(c: Curation, data: dict, original: str, thumbnail: str, dst: PhotoKey,
     pics, thumbs = c.names.pics_bucket, c.names.thumbs_bucket
     head = c.store.head(pics, dst.key)
     if head is None or head.metadata.get(PLACED_METADATA) != op_id:
-        if head is not None:
-            raise Taken(f"{dst.image_path}: another photo has this name in picset {dst.picset}")
         source = c.store.head(pics, original)
         if source is None:
             raise NotFound(f"{original} is gone")
+        if head is not None and (head.sha256 != source.sha256 or c.tables.get_pics_item(
+                dst.picset, dst.name) is not None):  # (the same content and no item: a copy
+            #   whose record a kill lost, or nothing anyone published)
+            raise Taken(f"{dst.image_path}: another photo has this name in picset {dst.picset}")
         c.store.copy(pics, original, pics, dst.key,
                      {**kept_metadata(source.metadata), PLACED_METADATA: op_id})
     try:

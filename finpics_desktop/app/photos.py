@@ -1,0 +1,61 @@
+"""One photo's content: its thumbnail (the disk cache for files, the thumbnails bucket for
+published photos), its original, and the upright picture with its facts and faces for the
+viewer. Each call does I/O: the window runs them off the GUI thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from finpics_desktop.app.entries import FILE, PHOTO, Entry
+from finpics_desktop.domain.keys import photo_key
+from finpics_desktop.pipeline.display import DisplayImage, decode_for_display
+from finpics_desktop.pipeline.exif import PhotoFacts, read_facts
+from finpics_desktop.pipeline.thumbcache import ThumbCache
+
+
+def thumbnail_bytes(entry: Entry, cache: ThumbCache) -> bytes | None:
+    """The thumbnail's encoded bytes: from the disk cache for files, from the thumbnails
+    bucket for published photos and picset covers."""
+    if entry.kind == FILE:
+        return cache.thumbnail(entry.path)
+    if not entry.name:
+        return None
+    backend = entry.backend
+    return backend.store.get(backend.names.thumbs_bucket, photo_key(entry.picset, entry.name).key)
+
+
+def preview_bytes(entry: Entry, cache: ThumbCache) -> tuple[bytes, bool] | None:
+    """For photo files, something to show before the thumbnail is made: see
+    :meth:`ThumbCache.preview` (``True`` when it is the final thumbnail)."""
+    return cache.preview(entry.path) if entry.kind == FILE else None
+
+
+def original_bytes(entry: Entry) -> bytes:
+    if entry.kind == FILE:
+        return entry.path.read_bytes()
+    backend = entry.backend
+    return backend.store.get(backend.names.pics_bucket, photo_key(entry.picset, entry.name).key)
+
+
+@dataclass(frozen=True)
+class LoadedPhoto:
+    image: DisplayImage
+    facts: PhotoFacts
+    data: dict  # the IndexFaces response: its FaceRecords are drawn on the picture
+
+    @property
+    def faces(self) -> list[dict]:
+        return list(self.data.get("FaceRecords") or [])
+
+
+def load_photo(entry: Entry, max_side: int) -> LoadedPhoto:
+    """The upright picture for the viewer, its EXIF essentials, and its face records (fresh
+    from the table for published photos)."""
+    data = original_bytes(entry)
+    name = entry.path.name if entry.kind == FILE else entry.name
+    faces = entry.data
+    if entry.kind == PHOTO:
+        item = entry.backend.tables.get_pics_item(entry.picset, entry.name)
+        if item is not None:
+            faces = item["data"]
+    return LoadedPhoto(decode_for_display(data, name, max_side), read_facts(data, name), faces)

@@ -1,0 +1,194 @@
+"""Publishing photos as a picset: the decisions the window and the command line share.
+
+- **Which picset.** Photos published before from the same sources go on into the same picset
+  (while it exists, or while that job runs): publishing a folder again, even twice at once,
+  adds what is new, it never makes a second picset of the same photos. An interrupted job of
+  the same sources (and picset, if one is named) is resumed: only what is missing is sent.
+  Otherwise a *new* picset -- the next ordering number and the folder's name -- numbered when
+  the job starts, atomically with the other jobs publishing into the same place. The window's
+  *New picset* dialog shows this proposal and the
+  curator may change it; the command line takes ``--picset``/``--no-resume``.
+- **A name taken by a different photo.** ``fail`` (the default: the photo is reported, nothing
+  is overwritten), ``replace``, or ``rename`` (``name-2.jpg``); a resumed job keeps its choice.
+  The window asks afterwards (Replace / Keep both / Skip) and publishes those photos again with
+  the answer (:func:`conflict_plan`); the command line takes ``--on-conflict``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from finpics_desktop.app.albums import check_writable
+from finpics_desktop.domain.errors import FinpicsError, InvalidName
+from finpics_desktop.domain.picsets import PICSET_ROOT, check_new_picset_id, new_picset_id
+from finpics_desktop.pipeline.journal import Job, Journal, journal_for, target_of
+from finpics_desktop.pipeline.upload import FileResult, NewPicset, Publisher, UploadReport
+from finpics_desktop.ports import Backend
+
+FAIL = "fail"
+
+
+def folder_name(sources: Iterable[Path]) -> str:
+    """The name a new picset is made from: the folder published, or the photos' folder."""
+    first = Path(next(iter(sources))).absolute()
+    return first.name if first.is_dir() else first.parent.name
+
+
+@dataclass(frozen=True)
+class PublishPlan:
+    """What a publishing job will do. A :class:`NewPicset` is numbered when the job starts."""
+
+    sources: tuple[Path, ...]
+    picset: str | NewPicset
+    on_conflict: str = FAIL
+    resume: Job | None = None  # the interrupted job this one continues
+    reused: bool = False  # the picset these sources were published into before
+
+    @classmethod
+    def of(cls, sources: Iterable[Path], picset: str | NewPicset, **options) -> PublishPlan:
+        return cls(tuple(Path(s).absolute() for s in sources), picset, **options)
+
+    @property
+    def resume_job(self) -> int | None:
+        return self.resume.id if self.resume is not None else None
+
+    @property
+    def label(self) -> str:
+        """The picset, or what a new one is made from."""
+        if isinstance(self.picset, NewPicset):
+            return f"a new picset for {self.picset.folder_name}"
+        return self.picset
+
+
+def plan_publish(backend: Backend, journal: Journal, sources: Iterable[Path], *,
+                 picset: str | None = None, on_conflict: str | None = None,
+                 resume: bool = True) -> PublishPlan:
+    """The job for ``sources`` (see the module's rules): ``picset`` names one, ``resume``
+    False never continues an interrupted job."""
+    check_writable(backend, "publishing into it")
+    sources = tuple(Path(s).absolute() for s in sources)
+    target = target_of(backend)
+    job = journal.find_resumable(target, sources, picset) if resume else None
+    if job is not None:
+        return PublishPlan(sources, job.picset, on_conflict or job.on_conflict, resume=job)
+    if picset:
+        check_new_picset_id(picset, picset_ids(backend))
+        return PublishPlan(sources, picset, on_conflict or FAIL)
+    last = journal.last_job(target, sources)
+    if last is not None and (journal.is_live(last.id) or backend.tables.get_pics_item(
+            PICSET_ROOT, last.picset) is not None):  # publishing now, or published before
+        return PublishPlan(sources, last.picset, on_conflict or FAIL, reused=True)
+    return PublishPlan(sources, NewPicset(folder_name(sources)), on_conflict or FAIL)
+
+
+def picset_ids(backend: Backend) -> list[str]:
+    return [i["sortkey"] for i in backend.tables.query_pics(PICSET_ROOT)]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A plan as the *New picset* dialog shows it: the picset id (what a new picset would be
+    numbered now; empty, with the ``problem``, when the album has no number left for it) and
+    the picsets already there."""
+
+    plan: PublishPlan
+    picset_id: str
+    existing: frozenset[str]
+    problem: str = ""
+
+    @classmethod
+    def of(cls, plan: PublishPlan, existing: Iterable[str],
+           taken: Iterable[str] = ()) -> Proposal:
+        """``taken``: ids the target's jobs use beside the picsets listed (``existing``)."""
+        existing = frozenset(existing)
+        if not isinstance(plan.picset, NewPicset):
+            return cls(plan, plan.picset, existing)
+        try:
+            return cls(plan, new_picset_id(plan.picset.folder_name, [*existing, *taken]),
+                       existing)
+        except FinpicsError as e:  # no number left at the album's width
+            return cls(plan, "", existing, str(e))
+
+    @classmethod
+    def new_picset(cls, sources: Iterable[Path], existing: Iterable[str]) -> Proposal:
+        """A new picset for ``sources`` in an album holding ``existing``."""
+        sources = [Path(s) for s in sources]
+        return cls.of(PublishPlan.of(sources, NewPicset(folder_name(sources))), existing)
+
+    def choose(self, picset_id: str) -> PublishPlan:
+        """The plan for the id the curator settled on: the proposal itself if unchanged (a
+        new picset is then still numbered when the job starts), else that picset; raises
+        :class:`InvalidName` when the id cannot be used."""
+        picset_id = picset_id.strip()
+        if not picset_id and self.problem:
+            raise InvalidName(self.problem)
+        if picset_id == self.picset_id:
+            return self.plan
+        check_new_picset_id(picset_id, self.existing)
+        return PublishPlan(self.plan.sources, picset_id, self.plan.on_conflict)
+
+
+def propose(backend: Backend, journal: Journal, sources: Iterable[Path]) -> Proposal:
+    plan = plan_publish(backend, journal, sources)
+    taken = [j.picset for j in journal.jobs(target_of(backend))]
+    return Proposal.of(plan, picset_ids(backend), taken)
+
+
+def conflict_plan(report: UploadReport, choice: str) -> PublishPlan:
+    """The photos whose name was taken by a different photo, published again with the
+    curator's choice (``replace`` or ``rename``)."""
+    return PublishPlan.of([r.path for r in report.conflicts], report.picset, on_conflict=choice)
+
+
+class Publishing:
+    """One publishing job of a plan, journaled (a killed job can be resumed)."""
+
+    def __init__(self, backend: Backend, plan: PublishPlan, journal: Journal,
+                 workers: int | None = None, remove_location: bool = True):
+        """``remove_location``: the cloud's copies leave the camera's location out (the
+        library keeps the curator's files as they are)."""
+        self.plan = plan
+        self.publisher = Publisher.for_backend(
+            backend, journal, on_conflict=plan.on_conflict,
+            workers=workers or backend.upload_workers,
+            remove_location=remove_location and backend.kind == "aws")
+
+    def cancel(self) -> None:
+        """The photos under way finish, whole; the others are reported as cancelled."""
+        self.publisher.cancel()
+
+    def run(self, on_result: Callable[[FileResult, int, int], None] | None = None,
+            on_start: Callable[[str], None] | None = None) -> UploadReport:
+        """``on_start(picset id)`` once the job is recorded, ``on_result(result, finished,
+        total)`` (from worker threads) as each photo ends."""
+        plan = self.plan
+        return self.publisher.publish(plan.sources, plan.picset, on_result,
+                                      job_id=plan.resume_job, on_start=on_start)
+
+
+# -- the journal's questions (worker threads) ---------------------------------------------------
+
+
+def unfinished_jobs(backend: Backend) -> list[Job]:
+    """The backend's interrupted jobs, oldest first: offered for resuming."""
+    journal = journal_for(backend)
+    try:
+        return journal.unfinished_jobs(target_of(backend))
+    finally:
+        journal.close()
+
+
+def abandon(backend: Backend, job_id: int) -> None:
+    """The curator declined to resume the job: it is no longer offered."""
+    journal = journal_for(backend)
+    try:
+        journal.abandon(job_id)
+    finally:
+        journal.close()
+
+
+def resume_plan(job: Job) -> PublishPlan:
+    return PublishPlan.of([Path(s) for s in job.sources], job.picset,
+                          on_conflict=job.on_conflict, resume=job)

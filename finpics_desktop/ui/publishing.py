@@ -1,0 +1,139 @@
+"""Publishing from the window: a drop (or Ctrl+U) asks the application layer for a proposal,
+the *New picset* dialog shows it, a job runs the plan the curator accepted (:class:`UploadJob`),
+the *Publishing* panel follows it, and each photo appears in the grid once the album has
+processed it. The questions a job leaves (resume, conflicts) are asked here too."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QWidget
+
+from finpics_desktop.app.entries import Entry
+from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.navigation import CLOUD, LIBRARY, PICSET_PLACE, Navigation, Place
+from finpics_desktop.app.processed import ProcessedWait
+from finpics_desktop.app.publish import Proposal, PublishPlan, propose
+from finpics_desktop.app.tasks import Task
+from finpics_desktop.domain.keys import parse_key
+from finpics_desktop.domain.picsets import display_name
+from finpics_desktop.pipeline.journal import journal_for
+from finpics_desktop.pipeline.upload import DONE, FAILED, FileResult, UploadReport, plan_files
+from finpics_desktop.ports import Backend
+from finpics_desktop.ui.questions import ask_about_conflicts, offer_resume
+from finpics_desktop.ui.sources import Node, NodeRole, SourcesModel
+from finpics_desktop.ui.upload import NewPicsetDialog, UploadJob, UploadPanel
+from finpics_desktop.ui.workers import call_in_gui, run_task
+
+
+def _propose(backend: Backend, paths: list[Path]) -> Proposal:
+    journal = journal_for(backend)
+    try:
+        return propose(backend, journal, paths)
+    finally:
+        journal.close()
+
+
+class PublishingController:
+    def __init__(self, nav: Navigation, sources: SourcesModel, panel: UploadPanel,
+                 parent: QWidget, tell: Callable[[str, str], None],
+                 reveal_panel: Callable[[], None], refresh_picsets: Callable[[Backend], None]):
+        self.nav, self.sources, self.panel, self.parent = nav, sources, panel, parent
+        self.tell, self.reveal_panel, self.refresh_picsets = tell, reveal_panel, refresh_picsets
+        self.job: UploadJob | None = None
+        self.dialog: NewPicsetDialog | None = None
+        self._waits: dict[int, tuple[Backend, ProcessedWait]] = {}
+        self._wait_tasks: list[Task] = []
+
+    # -- from a drop to a job ---------------------------------------------------------------
+    def on_files_dropped(self, paths: list[Path], target: Node) -> None:
+        if self.panel.busy:
+            self.tell("A publishing job is under way: wait for it or cancel it first.",
+                      "warning")
+            return
+        backend = target.backend
+        if backend is None:
+            self.tell(f"The library cannot be used: {target.problem}" if target.kind == LIBRARY
+                      else "finpics cloud is not connected: check Settings.", "error")
+            return
+        if backend.read_only:
+            self.tell(f"The library {backend.library.folder} is read-only: nothing can be "
+                      "published into it (make its folder writable first).", "error")
+            return
+        where = "finpics cloud" if target.kind == CLOUD else "Library"
+        run_task(lambda: _propose(backend, paths),
+                 lambda proposal: self._ask_picset(backend, proposal, where),
+                 lambda e: self.tell(f"cannot publish: {describe_error(e)}", "error"))
+
+    def _ask_picset(self, backend: Backend, proposal: Proposal, where: str) -> None:
+        self.dialog = dialog = NewPicsetDialog(proposal, where, self.parent)
+        dialog.accepted.connect(lambda: self.start(backend, dialog.plan))
+        dialog.open()
+
+    def start(self, backend: Backend, plan: PublishPlan) -> UploadJob:
+        photos, _ = plan_files(plan.sources)  # a directory listing: cheap next to the job
+        self.job = job = UploadJob(backend, plan, self.parent)
+        self.panel.attach(job, photos)
+        self.reveal_panel()
+        job.started.connect(lambda picset: self.on_started(backend, picset))
+        job.file_finished.connect(lambda result, *_: self.on_result(backend, result))
+        job.finished.connect(lambda report: self.on_finished(backend, report))
+        job.crashed.connect(lambda reason: self.on_crashed(backend, job, reason))
+        job.start()
+        return job
+
+    def offer_resume(self, backend: Backend) -> None:
+        offer_resume(self.parent, backend, lambda: self.panel.busy, self.start, self.tell)
+
+    # -- a job under way --------------------------------------------------------------------
+    def on_started(self, backend: Backend, picset: str) -> None:
+        """The picset appears at once and the grid shows it fill in."""
+        root = self.sources.root_for(backend)
+        if root is not None:
+            self.nav.open(Place(PICSET_PLACE, backend, picset, title=display_name(picset),
+                                within=root.data(NodeRole).kind))
+
+    def on_result(self, backend: Backend, result: FileResult) -> None:
+        if result.status == FAILED:
+            self.tell(f"{result.path}: {result.reason}", "warning")
+        if result.status != DONE or result.key is None:
+            return
+        key = parse_key(result.key)
+        _, wait = self._waits.setdefault(id(backend), (backend, ProcessedWait(backend)))
+        if wait.add(key.picset, key.name):  # no wait under way for this album: start one
+            task = Task()
+            self._wait_tasks = [t for t in self._wait_tasks if not t.cancelled] + [task]
+            run_task(lambda: wait.wait(lambda entries: call_in_gui(
+                self._processed, entries, task), task.stop), task=task, pool_name="waits")
+
+    def _processed(self, entries: list[Entry]) -> None:
+        for entry in entries:
+            self.nav.photo_published(entry)
+
+    def on_crashed(self, backend: Backend, job: UploadJob, reason: str) -> None:
+        self.tell(f"publishing to {job.plan.label} stopped: {reason}", "error")
+        self.panel.on_crashed(reason)
+        self._settle(backend, job.picset)
+
+    def on_finished(self, backend: Backend, report: UploadReport) -> None:
+        self.tell(report.summary(), "info" if report.ok else "warning")
+        if report.stopped:  # a full disk...: what is wrong and what to do
+            self.tell(report.stopped, "error")
+        ask_about_conflicts(self.parent, backend, report, self.start)
+        self._settle(backend, report.picset)
+
+    def _settle(self, backend: Backend, picset: str) -> None:
+        root = self.sources.root_for(backend)
+        if root is not None and picset:
+            self.sources.settle(root, picset)
+        self.refresh_picsets(backend)
+
+    def close(self) -> None:
+        """The window closes: the photos under way finish whole; nothing is waited for."""
+        for task in self._wait_tasks:
+            task.cancel()
+        if self.job is not None and self.job.running:
+            self.job.cancel()
+            self.tell("Cancelling the publishing job before quitting…", "info")
+            self.job.wait()
