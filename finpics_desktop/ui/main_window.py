@@ -34,6 +34,7 @@ from finpics_desktop.pipeline.thumbcache import ThumbCache
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.about import AboutDialog
 from finpics_desktop.ui.busy import BusyIndicator
+from finpics_desktop.ui.curation import CurationController
 from finpics_desktop.ui.grid import GridModel, GridView
 from finpics_desktop.ui.navigation import PAGES, NavigationController
 from finpics_desktop.ui.pages import SearchPage, ViewerPage, facts_rows
@@ -74,7 +75,9 @@ class MainWindow(QMainWindow):
         self.publishing = PublishingController(
             self.nav, self.sources, self.upload_panel, self, self.message,
             self.reveal_upload_panel,
-            lambda backend: self.refresh_picsets(self.sources.root_for(backend)))
+            lambda backend: self.refresh_picsets(self.sources.root_for(backend)),
+            lambda: self.settings.remove_location)
+        self.curation = CurationController(self)
         self._make_actions()
         self._connect()
         self.statusBar().showMessage("Ready")
@@ -157,13 +160,15 @@ class MainWindow(QMainWindow):
 
     def _make_actions(self) -> None:
         bar = self.menuBar()
-        file, view, help_ = bar.addMenu("&File"), bar.addMenu("&View"), bar.addMenu("&Help")
+        file, edit = bar.addMenu("&File"), bar.addMenu("&Edit")
+        view, help_ = bar.addMenu("&View"), bar.addMenu("&Help")
         self.open_action = self._action("&Open folder…", ["Ctrl+O"], self.on_open_folder, file)
         self.publish_action = self._action("&Publish photos…", ["Ctrl+U"], self.on_publish, file)
         file.addSeparator()
         self._action("&Settings…", ["Ctrl+,"], self.on_settings, file)
         file.addSeparator()
         self._action("&Quit", ["Ctrl+Q"], self.close, file)
+        self._edit_actions(edit)
         self.fullscreen_action = self._action("&Full screen", ["F", "F11"], self.toggle_full_screen,
                                               view)
         self._action("Zoom &in", ["+", "=", "Ctrl++"], lambda: self.zoom(1), view)
@@ -176,6 +181,20 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         self._action("&Keyboard shortcuts", ["F1"], self.on_shortcuts, help_)
         self.about_action = self._action("&About finpics", [], self.on_about, help_)
+
+    def _edit_actions(self, edit) -> None:
+        c = self.curation
+        self.undo_action = self._action("&Undo", ["Ctrl+Z"], c.on_undo, edit)
+        edit.addSeparator()
+        self._action("Set as &featured photo", [], c.on_set_cover, edit)
+        self._action("&Move to picset…", ["Ctrl+M"], c.on_move, edit)
+        self._action("&Copy to picset…", ["Ctrl+Shift+M"], lambda: c.on_move(copy=True), edit)
+        self._action("&Delete", ["Del"], c.on_delete, edit)
+        edit.addSeparator()
+        self._action("&Rename picset…", ["F2"], c.on_rename, edit)
+        self._action("Publish picset to finpics &cloud…", ["Ctrl+Shift+U"], c.on_push, edit)
+        edit.addSeparator()
+        self.trash_action = self._action("&Trash…", ["Ctrl+Shift+T"], c.on_trash, edit)
 
     def _connect(self) -> None:
         """Every signal between the window's parts, in one place."""
@@ -194,6 +213,8 @@ class MainWindow(QMainWindow):
         self.busy.cancel_requested.connect(nav.cancel)
         self.loader.failed.connect(lambda label, reason: self.message(f"{label}: {reason}"))
         self.sources.files_dropped.connect(self.publishing.on_files_dropped)
+        self.sources.photos_dropped.connect(self.curation.on_photos_dropped)
+        self.sources.picset_dropped.connect(self.curation.on_picset_dropped)
         self.upload_panel.retry_requested.connect(self.publishing.start)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
