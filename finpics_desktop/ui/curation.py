@@ -82,7 +82,7 @@ class CurationController(QObject):
                 self.done_by.append(curator)
             for line in outcome.failed:
                 self.w.message(line, "warning")
-            self.w.message(outcome.summary[:1].upper() + outcome.summary[1:], "info")
+            self.w.message(outcome.summary, "info")
             self.refresh(backend)
             if then is not None:
                 then(outcome)
@@ -229,7 +229,7 @@ class CurationController(QObject):
 
         def ask(plan: PushPlan) -> None:
             if plan.empty:
-                self.w.message(plan.lines()[0][:1].upper() + plan.lines()[0][1:], "info")
+                self.w.message(plan.lines()[0], "info")
                 return
             ask_question(self.w, "push_question", "Publish to finpics cloud",
                  f"Publish {picset} to the finpics cloud?",
@@ -251,7 +251,7 @@ class CurationController(QObject):
             self.running -= 1
             for line in ([report.upload.summary()] if report.upload else []) + (
                     [report.deleted.summary] if report.deleted else []) + report.notes:
-                self.w.message(line[:1].upper() + line[1:], "info")
+                self.w.message(line, "info")
             self.refresh(cloud)
 
         def fail(error: BaseException) -> None:
