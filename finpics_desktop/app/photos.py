@@ -4,13 +4,14 @@ viewer. Each call does I/O: the window runs them off the GUI thread."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from finpics_desktop.app.entries import FILE, PHOTO, Entry
 from finpics_desktop.domain.keys import photo_key
 from finpics_desktop.pipeline.display import DisplayImage, decode_for_display
 from finpics_desktop.pipeline.exif import PhotoFacts, read_facts
 from finpics_desktop.pipeline.thumbcache import ThumbCache
+from finpics_desktop.ports import LOCATION_METADATA
 
 
 def thumbnail_bytes(entry: Entry, cache: ThumbCache) -> bytes | None:
@@ -58,4 +59,17 @@ def load_photo(entry: Entry, max_side: int) -> LoadedPhoto:
         item = entry.backend.tables.get_pics_item(entry.picset, entry.name)
         if item is not None:
             faces = item["data"]
-    return LoadedPhoto(decode_for_display(data, name, max_side), read_facts(data, name), faces)
+    facts = read_facts(data, name)
+    if entry.kind == PHOTO and entry.backend.kind == "aws":
+        facts = replace(facts, location=published_location(entry, facts))
+    return LoadedPhoto(decode_for_display(data, name, max_side), facts, faces)
+
+
+def published_location(entry: Entry, facts: PhotoFacts) -> str:
+    """What the Info panel says of a published photo's location: whether the copy on the
+    cloud had it removed (the setting *Remove location from published photos*)."""
+    backend = entry.backend
+    info = backend.store.head(backend.names.pics_bucket, photo_key(entry.picset, entry.name).key)
+    if info is not None and info.metadata.get(LOCATION_METADATA) == "removed":
+        return "removed from the published copy"
+    return "published with the photo" if facts.gps else ""

@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from finpics_desktop.app.entries import PHOTO, Entry
+from finpics_desktop.app.photos import load_photo
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.pipeline.curation import Curation, delete, list_trash
 from finpics_desktop.pipeline.exif import read_facts
@@ -106,6 +108,8 @@ def test_push_resumes_after_a_kill_and_brings_the_cloud_to_the_library(
                 Image.open(root / "buckets/finpics-pics/photos" / PICSET / name) as b:
             assert np.array_equal(np.asarray(a), np.asarray(b))
     assert {p.name: _sha(p.read_bytes()) for p in local.parent.iterdir()} == on_disk
+    photo = Entry(PHOTO, "where.jpg", own_stack, picset=PICSET, name="where.jpg")
+    assert ("Location", "removed from the published copy") in load_photo(photo, 400).facts.rows()
 
     library = open_library(root, engine=engine)  # one photo deleted, one added, a new cover
     c = Curation(library)
