@@ -5,6 +5,7 @@ back through a callback."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,6 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from finpics_desktop.app.curate import TrashEntry
+
+
+def _local_time(iso_utc: str) -> str:
+    """``2026-12-01T13:34:58Z`` as this computer's time, to the minute."""
+    try:
+        moment = datetime.strptime(iso_utc, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return iso_utc
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 class PicsetChooser(QDialog):
@@ -86,7 +96,7 @@ class TrashDialog(QDialog):
     def set_entries(self, entries: list[TrashEntry]) -> None:
         self.table.clear()
         for e in entries:
-            item = QTreeWidgetItem([e.deleted_at.replace("T", " ").rstrip("Z"), e.what, e.id])
+            item = QTreeWidgetItem([_local_time(e.deleted_at), e.what, e.id])
             item.setData(0, Qt.ItemDataRole.UserRole, e.id)
             self.table.addTopLevelItem(item)
         for column in range(3):
