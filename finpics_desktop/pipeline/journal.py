@@ -242,16 +242,22 @@ class Journal:
                   sources: Iterable[str | Path], on_conflict: str = "fail") -> int:
         """A new running job. ``picset`` may be a function proposing a new picset id from the
         ids the target's jobs already use: it is called inside the transaction that records
-        the job, so two jobs never get the same new picset."""
+        the job, so two jobs never get the same new picset -- and a job of the same sources
+        running now (the same folder dropped twice at once) gives its picset instead."""
         now = time.time()
+        sources = [str(s) for s in sources]
         with self._tx() as db:
             if callable(picset):
-                picset = picset([r[0] for r in db.execute(
+                same = [p for p, pid in db.execute(
+                    "SELECT picset, pid FROM jobs WHERE target = ? AND sources = ? AND state = ? "
+                    "ORDER BY id DESC", (target, json.dumps(sources), RUNNING))
+                    if pid == os.getpid() or pid_alive(pid)]
+                picset = same[0] if same else picset([r[0] for r in db.execute(
                     "SELECT DISTINCT picset FROM jobs WHERE target = ?", (target,))])
             cur = db.execute(
                 "INSERT INTO jobs (target, picset, sources, on_conflict, state, pid, created, "
                 "updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (target, picset, json.dumps([str(s) for s in sources]), on_conflict, RUNNING,
+                (target, picset, json.dumps(sources), on_conflict, RUNNING,
                  os.getpid(), now, now))
             job_id = cur.lastrowid
             db.execute(  # the journal does not grow forever

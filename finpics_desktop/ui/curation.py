@@ -193,13 +193,11 @@ class CurationController(QObject):
         if backend is None:
             return
         where = "finpics cloud" if backend is self.w.cloud_backend else "Library"
-        curator = self.curator(backend)
         self.trash_dialog = dialog = TrashDialog(
             self.w, where, lambda trash_id: trash_id and self.run(
                 backend, lambda c: c.restore(trash_id), lambda _: self.list_trash(backend)),
             lambda: self.run(backend, lambda c: c.empty_trash(),
                              lambda _: self.list_trash(backend)))
-        dialog.curator = curator
         dialog.open()
         self.list_trash(backend)
 
@@ -277,8 +275,8 @@ class CurationController(QObject):
         backend = self.backend_by_id(payload["backend"])
         if backend is None:
             return
-        if target.kind == CLOUD or target.within == CLOUD and backend is self.w.backend:
-            self.push(payload["picset"])
+        if backend is self.w.backend and CLOUD in (target.kind, target.within):
+            self.push(payload["picset"])  # a Library picset onto the cloud: publish it there
             return
         if target.backend is not backend:
             return

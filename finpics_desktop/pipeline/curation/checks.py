@@ -8,8 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from finpics_desktop.domain import items
-from finpics_desktop.domain.keys import PhotoKey
+from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.domain.keys import PhotoKey, parse_key
+from finpics_desktop.pipeline.curation.context import Curation
 from finpics_desktop.pipeline.curation.ops import LIST, OP, Operation, is_alive
+from finpics_desktop.pipeline.curation.photos import retire
 from finpics_desktop.pipeline.curation.trash import PHOTOS, TRASH, TRASH_PREFIX, trashed_face_ids
 
 IN_PROGRESS = "operation-in-progress"
@@ -83,11 +86,6 @@ def problems(s: Survey, photos: dict[str, dict], image_items: list[dict], store,
 
 def repair(backend, kind: str, subject: str) -> None:
     """Fix one curation problem (FinpicsError if it cannot be now)."""
-    from finpics_desktop.domain.errors import FinpicsError
-    from finpics_desktop.domain.keys import parse_key
-    from finpics_desktop.pipeline.curation.context import Curation
-    from finpics_desktop.pipeline.curation.photos import retire
-
     c = Curation(backend)
     if kind == IN_PROGRESS:
         op = c.ops.get(subject)
