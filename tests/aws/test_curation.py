@@ -255,3 +255,41 @@ def test_two_writers_on_one_cloud_picset_lose_no_update(cloud, own_stack, ids):
     assert sorted(album.photos(a)) == kept and album.entries()[a] == kept[0]
     assert set(moved) <= set(album.photos(b))
     album.assert_consistent(kept_faces=_trashed_faces(album))
+
+
+def test_the_commands_work_on_the_cloud_too(cloud, own_stack, ids, capsys, monkeypatch):
+    """``--backend aws``: rename, delete, trash --json and restore through the CLI."""
+    import json
+
+    from finpics_desktop import cli
+
+    a, _, new = ids
+    album = Album(own_stack, cloud)
+    album.publish(a, *OBAMA[:2])
+    before = album.photos(a)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    names = own_stack.names
+    base = ["--backend", "aws", "--endpoint-url", cloud.url] + [
+        a for n in ("pics_bucket", "thumbs_bucket", "pics_table", "image_table",
+                    "private_table", "collection", "search_function")
+        for a in ("--name", f"{n}={getattr(names, n)}")]
+
+    def run(*args):
+        code = cli.main([*base, *args])
+        return code, *capsys.readouterr()
+
+    assert run("rename", a, new)[0] == 0
+    album.settle()
+    assert album.photos(new) == before and album.photos(a) == {}
+    code, _, err = run("delete", f"{new}/obama1.jpg")
+    assert code == 0 and f"{new}/obama1.jpg moved to the trash" in err
+    code, out, _ = run("trash", "--json")
+    (entry,) = [e for e in json.loads(out) if e["what"] == f"{new}/obama1.jpg"]
+    assert run("restore", entry["id"])[0] == 0
+    album.settle()
+    assert album.photos(new) == before
+    code, _, err = run("rename", new, new)
+    assert code == 1 and "has that id already" in err
+    album.assert_consistent(kept_faces=_trashed_faces(album))
