@@ -68,8 +68,9 @@ class CurationController(QObject):
 
     # -- running an action ------------------------------------------------------------------
     def run(self, backend: Backend, call: Callable[[Curator], Outcome | None],
-            then: Callable[[Outcome], None] | None = None) -> None:
-        """``call(curator)`` off the GUI thread; its outcome said in Messages."""
+            then: Callable[[Outcome], None] | None = None, *, undoing: bool = False) -> None:
+        """``call(curator)`` off the GUI thread; its outcome said in Messages. ``undoing``:
+        the call undoes the curator's last action (which stays undoable if it is refused)."""
         curator = self.curator(backend)
         self.running += 1
 
@@ -78,7 +79,7 @@ class CurationController(QObject):
             if outcome is None:
                 self.w.message("Nothing to undo.", "info")
                 return
-            if outcome.undo:
+            if outcome.undo and not undoing:
                 self.done_by.append(curator)
             for line in outcome.failed:
                 self.w.message(line, "warning")
@@ -89,6 +90,8 @@ class CurationController(QObject):
 
         def fail(error: BaseException) -> None:
             self.running -= 1
+            if undoing:
+                self.done_by.append(curator)
             self.w.message(describe_error(error), "error")
             self.refresh(backend)
 
@@ -117,7 +120,7 @@ class CurationController(QObject):
             self.w.message("Nothing to undo.", "info")
             return
         curator = self.done_by.pop()
-        self.run(curator.backend, lambda c: c.undo())
+        self.run(curator.backend, lambda c: c.undo(), undoing=True)
 
     def on_set_cover(self) -> None:
         photos = self.selected_photos()
