@@ -8,12 +8,14 @@ import getpass
 import json
 import signal
 import sys
-import tempfile
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from finpics_desktop.app.albums import cloud_clients
 from finpics_desktop.app.credentials import require_secure_keyring, save_access_keys
+from finpics_desktop.app.deploy import DEFAULT_STACK, DeployRequest, deploy_cloud
+from finpics_desktop.app.local_cloud import missing_extra_line
 from finpics_desktop.app.options import NAME_KEYS, CloudOptions, Options
 from finpics_desktop.domain.errors import FinpicsError
 
@@ -48,7 +50,7 @@ def options_from(args) -> Options:
 def add_cloud_commands(sub) -> None:
     de = sub.add_parser("deploy", help="create or update the finpics stack on AWS (or the "
                         "endpoint given with --endpoint-url)")
-    de.add_argument("--stack", default="finpics", help="CloudFormation stack name")
+    de.add_argument("--stack", default=DEFAULT_STACK, help="CloudFormation stack name")
     de.add_argument("--template", type=Path, help="CloudFormation template "
                     "(default: the one shipped with finpics-desktop)")
     de.add_argument("--zip", type=Path, help="use this functions' zip instead of the shipped one")
@@ -83,18 +85,9 @@ def _print_site(result, stream=None) -> None:
 
 
 def cmd_deploy(args, options: Options) -> int:
-    from finpics_desktop.backends.aws.bundle import functions_zip
-    from finpics_desktop.backends.aws.deploy import deploy
-
-    clients = cloud_clients(options.cloud)
-    names = options.cloud.resolved_names()
-    with tempfile.TemporaryDirectory(prefix="finpics-") as tmp:
-        bundle = args.zip
-        if bundle is None and clients.settings.endpoint_url:  # the local stack runs the code
-            bundle = functions_zip(Path(tmp), args.runtime, args.architecture, code_only=True)
-        result = deploy(clients, names, stack=args.stack, template=args.template, bundle=bundle,
-                        runtime=args.runtime, architecture=args.architecture,
-                        progress=lambda line: print(line, file=sys.stderr))
+    request = DeployRequest(options.cloud, stack=args.stack, template=args.template,
+                            bundle=args.zip, runtime=args.runtime, architecture=args.architecture)
+    result = deploy_cloud(request, progress=lambda line: print(line, file=sys.stderr))
     if args.json:
         json.dump({"outputs": result.outputs, "site": result.site}, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -122,16 +115,11 @@ def _local_cloud_class():
     except ModuleNotFoundError as e:
         if e.name is None or e.name.startswith("finpics_desktop"):
             raise
-        raise FinpicsError(f"the local cloud needs the localcloud extra ({e.name} is missing): "
-                           "pip install 'finpics-desktop[localcloud]'") from None
+        raise FinpicsError(missing_extra_line(e.name)) from None
     return LocalCloud
 
 
 def cmd_local_cloud(args, options: Options) -> int:
-    from finpics_desktop.backends.aws.bundle import functions_zip
-    from finpics_desktop.backends.aws.deploy import deploy
-    from finpics_desktop.backends.aws.session import Clients
-
     cloud = _local_cloud_class()(host=args.host, port=args.port,
                                  region=args.region or "us-east-1")
     try:
@@ -145,11 +133,11 @@ def cmd_local_cloud(args, options: Options) -> int:
         if args.enforce_iam:
             cloud.enforce_iam()
         if not args.no_deploy:
-            with tempfile.TemporaryDirectory(prefix="finpics-") as tmp:
-                bundle = functions_zip(Path(tmp), code_only=True)
-                result = deploy(Clients(cloud.settings()), options.cloud.resolved_names(),
-                                bundle=bundle,
-                                progress=lambda line: print(line, file=sys.stderr))
+            admin = (cloud.credentials["access_key_id"], cloud.credentials["secret_access_key"])
+            local = replace(options.cloud, profile=None, keyring_account=None,
+                            region=cloud.region, endpoint_url=cloud.url, access_keys=admin)
+            result = deploy_cloud(DeployRequest(local),
+                                  progress=lambda line: print(line, file=sys.stderr))
             _print_site(result, sys.stderr)
         keys = cloud.credentials
         print(f"local finpics cloud on {cloud.url}", file=sys.stderr)

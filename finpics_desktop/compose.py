@@ -36,11 +36,13 @@ def open_backend(
     endpoint_url: str | None = None,
     keyring_account: str | None = None,
     keyring: KeyringLookup | None = None,
+    access_keys: tuple[str, str] | None = None,
 ) -> Backend:
     """The backend of ``kind``. For "aws": a named profile (SSO included; $AWS_PROFILE), the
     region ($AWS_REGION or the profile's), an endpoint override ($FINPICS_ENDPOINT_URL, e.g.
-    ``finpics-desktop local-cloud``), or keys kept in the OS keyring under ``keyring_account``
-    and read with ``keyring`` (the application's keyring policy)."""
+    ``finpics-desktop local-cloud``), keys given for the session (``access_keys``, held in
+    memory only) or keys kept in the OS keyring under ``keyring_account`` and read with
+    ``keyring`` (the application's keyring policy)."""
     if kind == "local":
         from finpics_desktop.backends.local.library import open_library
 
@@ -55,23 +57,27 @@ def open_backend(
         from finpics_desktop.backends.aws.backend import open_aws
 
         return open_aws(names, _aws_settings(profile, region, endpoint_url, keyring_account,
-                                             keyring))
+                                             keyring, access_keys))
     raise FinpicsError(f"unknown backend {kind!r} (choose from {', '.join(BACKENDS)})")
 
 
 def aws_clients(profile: str | None = None, region: str | None = None,
                 endpoint_url: str | None = None, keyring_account: str | None = None,
-                keyring: KeyringLookup | None = None):
+                keyring: KeyringLookup | None = None,
+                access_keys: tuple[str, str] | None = None):
     """AWS clients for the commands that work on the stack itself (deploy, reprocess)."""
     from finpics_desktop.backends.aws.session import Clients
 
-    return Clients(_aws_settings(profile, region, endpoint_url, keyring_account, keyring))
+    return Clients(_aws_settings(profile, region, endpoint_url, keyring_account, keyring,
+                                 access_keys))
 
 
-def _aws_settings(profile, region, endpoint_url, keyring_account, keyring):
+def _aws_settings(profile, region, endpoint_url, keyring_account, keyring, access_keys=None):
     from finpics_desktop.backends.aws.session import AwsSettings
 
+    key_id, secret = access_keys or (None, None)
     return AwsSettings(
         profile=profile, region=region or os.environ.get("FINPICS_REGION") or None,
         endpoint_url=endpoint_url or os.environ.get("FINPICS_ENDPOINT_URL") or None,
-        keyring_account=keyring_account, keyring=keyring)
+        keyring_account=keyring_account, keyring=keyring, access_key_id=key_id,
+        secret_access_key=secret)

@@ -88,6 +88,10 @@ class Tables(Protocol):
     def query_pics(self, primarykey: str, descending: bool = False) -> list[Item]:
         """Every item of one partition in sort-key order (paginated by the adapter)."""
 
+    def count_pics(self, primarykey: str) -> int:
+        """How many items one partition holds, without reading them (a Query with
+        ``Select=COUNT`` on DynamoDB: no item crosses the network)."""
+
     def put_pics_item(self, item: Item) -> None: ...
 
     def put_pics_item_if_unchanged(self, item: Item, previous: Item | None) -> bool:

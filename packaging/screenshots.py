@@ -58,6 +58,25 @@ def build_library(photos: Path, root: Path):
     return backend
 
 
+def deploy_dialog_shot(app, window, shoot) -> None:
+    """Settings -> Deploy / Update the cloud, on a local cloud in this process."""
+    from finpics_desktop.app.deploy import DeployRequest
+    from finpics_desktop.app.options import CloudOptions
+    from finpics_desktop.localcloud import LocalCloud
+    from finpics_desktop.ui import deploy_dialog
+
+    with LocalCloud() as cloud:
+        keys = (cloud.credentials["access_key_id"], cloud.credentials["secret_access_key"])
+        options = CloudOptions(endpoint_url=cloud.url, region="us-east-1", access_keys=keys)
+        dialog = deploy_dialog.DeployDialog(DeployRequest(options), window, poll=0.2)
+        dialog.show()
+        dialog.start()
+        wait_until(app, lambda: dialog.state == deploy_dialog.DONE, timeout=180,
+                   what="the deploy")
+        shoot("deploy", dialog)
+        dialog.close()
+
+
 def thumbnails_loaded(model, view) -> bool:
     rows = view.visible_rows()
     return len(rows) > 0 and all(
@@ -111,31 +130,47 @@ def main() -> int:
     os.environ["FINPICS_CACHE"] = str(work / "cache")
     os.environ["HOME"] = str(work / "home")
     (work / "home" / "Pictures").mkdir(parents=True)
-    from PySide6.QtCore import QPointF, QSettings, Qt
+    from PySide6.QtCore import QPointF, QRect, QSettings, Qt
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QDialogButtonBox
 
     from finpics_desktop.ui.app import init_application
+    from finpics_desktop.ui.picset_counts import CountRole
 
     app = init_application(["screenshots"])
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "ini"))
-    backend = build_library(args.photos, work)
+    from finpics_desktop.compose import open_backend
     from finpics_desktop.ui.main_window import SEARCH, VIEWER, MainWindow
     from finpics_desktop.ui.sources import NodeRole
     from finpics_desktop.ui.workers import wait_all
 
     args.out.mkdir(parents=True, exist_ok=True)
+
+    def shoot(name: str, widget=None, rect=None) -> None:
+        app.processEvents()
+        path = args.out / f"{name}.png"
+        widget = widget or window
+        (widget.grab(rect) if rect is not None else widget.grab()).save(str(path))
+        print(f"wrote {path}", file=sys.stderr)
+
+    # 0. the first start: an empty library, then the deploy dialog on a local cloud
+    empty = open_backend("local", work / "empty-library")
+    window = MainWindow(empty)
+    window.resize(1280, 800)
+    window.show()
+    wait_until(app, lambda: window.empty_state.view.isVisible(), what="the empty library")
+    shoot("first-start")
+    deploy_dialog_shot(app, window, shoot)
+    window.close()
+    wait_all()
+    empty.close()
+
+    backend = build_library(args.photos, work)
     window = MainWindow(backend)
     window.resize(1280, 800)
     window.show()
     window.sources.add_folder(args.photos)
-
-    def shoot(name: str, widget=None) -> None:
-        app.processEvents()
-        path = args.out / f"{name}.png"
-        (widget or window).grab().save(str(path))
-        print(f"wrote {path}", file=sys.stderr)
 
     def picset_item(picset):
         root = window.sources.library
@@ -145,7 +180,12 @@ def main() -> int:
 
     # 1. the grid of a picset
     wait_until(app, lambda: thumbnails_loaded(window.model, window.grid), what="picset covers")
+    root = window.sources.library
+    wait_until(app, lambda: all(root.child(r).data(CountRole) is not None
+                                for r in range(root.rowCount())), what="the picsets' counts")
     shoot("picsets")
+    bar = window.toolbar.geometry()
+    shoot("toolbar", rect=QRect(0, 0, window.width(), bar.bottom() + 1))
     window.tree.setCurrentIndex(window.sources.indexFromItem(picset_item("014_white_house")))
     wait_until(app, lambda: not window.nav.loading and window.model.rowCount() > 0
                and thumbnails_loaded(window.model, window.grid), what="the picset's thumbnails")

@@ -46,7 +46,7 @@ def _cloud_arguments(cloud: CloudOptions) -> dict:
         require_secure_keyring()
     return {"profile": cloud.profile, "region": cloud.region,
             "endpoint_url": cloud.endpoint_url, "keyring_account": cloud.keyring_account,
-            "keyring": load_access_keys}
+            "keyring": load_access_keys, "access_keys": cloud.access_keys}
 
 
 def open_cloud(cloud: CloudOptions) -> Backend:

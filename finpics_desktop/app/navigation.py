@@ -169,6 +169,7 @@ class Navigation:
         self.stack: list[Frame] = [Frame(GRID)]
         self.entries: list[Entry] = []  # what the grid shows
         self.listing_cancelled = False  # the grid is empty because the user cancelled it
+        self.listing_failed = ""  # ... or because its listing failed: why
         self._listing: tuple[str, Task] | None = None  # what, its task
         self._search: tuple[Frame, Task] | None = None
         self._busy: list[tuple[str, str]] = []
@@ -223,6 +224,7 @@ class Navigation:
         self._drop_listing()
         self.location = place
         self.listing_cancelled = False
+        self.listing_failed = ""
         if self._search is not None:
             self._drop_search()
         self.stack = [Frame(GRID)]
@@ -268,8 +270,9 @@ class Navigation:
             self._status(_count(len(self.entries), kind))
 
         def fail(error: BaseException) -> None:
+            self.listing_failed = describe_error(error)
             self._end_listing()
-            self._emit(Told(f"{what}: {describe_error(error)}", "error"))
+            self._emit(Told(f"{what}: {self.listing_failed}", "error"))
 
         self.run(job, done, fail, task=task)
 

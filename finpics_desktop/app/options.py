@@ -25,6 +25,9 @@ class CloudOptions:
     endpoint_url: str | None = None
     keyring_account: str | None = None  # only the keys kept in the keyring under this name
     names: dict[str, str] = field(default_factory=dict)  # overrides of the contract's names
+    # keys given for this session only (the window's local cloud prints its admin keys): kept
+    # in memory, never saved, never shown
+    access_keys: tuple[str, str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         unknown = set(self.names) - set(NAME_KEYS)

@@ -55,3 +55,7 @@ class StorageDamaged(StorageError):
 
 class WriteConflict(BackendError):
     """A conditional write lost: another writer created or changed the object meanwhile."""
+
+
+class Cancelled(FinpicsError):
+    """The user cancelled the work; the message says in what state it left things."""

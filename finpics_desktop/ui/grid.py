@@ -28,7 +28,8 @@ from finpics_desktop.ui.thumbs import ThumbnailLoader
 EntryRole = Qt.ItemDataRole.UserRole + 1
 ImageRole = Qt.ItemDataRole.UserRole + 2
 BrokenRole = Qt.ItemDataRole.UserRole + 3
-CELL_SIZES = (120, 160, 220)
+CELL_SIZES = (96, 120, 160, 220, 280)  # the stops of zoom in / out (+, -, Ctrl+wheel)
+CELL_MIN, CELL_MAX = CELL_SIZES[0], CELL_SIZES[-1]  # the thumbnail-size slider's range
 
 
 class GridModel(QAbstractListModel):
@@ -269,11 +270,29 @@ class GridView(QListView):
         self.verticalScrollBar().setSingleStep(self.cell // 4)
 
     def zoom(self, step: int) -> None:
-        i = max(0, min(len(CELL_SIZES) - 1, CELL_SIZES.index(self.cell) + step))
-        if CELL_SIZES[i] != self.cell:
-            self.cell = CELL_SIZES[i]
+        """To the next stop up (``step`` > 0) or down from the cell size shown."""
+        if step > 0:
+            self.set_cell(next((c for c in CELL_SIZES if c > self.cell), CELL_MAX))
+        elif step < 0:
+            self.set_cell(next((c for c in reversed(CELL_SIZES) if c < self.cell), CELL_MIN))
+
+    def set_cell(self, size: int) -> None:
+        """Any size from CELL_MIN to CELL_MAX (the slider's); emits ``zoomed`` if it changed."""
+        size = max(CELL_MIN, min(CELL_MAX, int(size)))
+        if size != self.cell:
+            self.cell = size
             self._apply_cell()
             self.zoomed.emit(self.cell)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        """Ctrl+wheel zooms (one stop per notch); the wheel alone scrolls."""
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            delta = event.angleDelta().y()
+            if delta:
+                self.zoom(1 if delta > 0 else -1)
+            event.accept()
+            return
+        super().wheelEvent(event)
 
     def cells_per_screen(self) -> int:
         grid = self.gridSize()

@@ -25,6 +25,14 @@ from finpics_desktop import __version__
 from finpics_desktop.app import navigation as pages
 from finpics_desktop.app.albums import open_cloud
 from finpics_desktop.app.browse import list_picsets
+from finpics_desktop.app.empty import (
+    CONNECT_CLOUD,
+    OPEN_FOLDER,
+    PUBLISH,
+    REFRESH,
+    SETTINGS,
+    drop_label,
+)
 from finpics_desktop.app.entries import FILE, Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.navigation import CLOUD, LIBRARY, Navigation
@@ -34,15 +42,22 @@ from finpics_desktop.pipeline.thumbcache import ThumbCache
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.about import AboutDialog
 from finpics_desktop.ui.busy import BusyIndicator
+from finpics_desktop.ui.cloud_setup import CloudSetup
 from finpics_desktop.ui.curation import CurationController
+from finpics_desktop.ui.drop_targets import GridDropTarget, TreeDropHighlight
+from finpics_desktop.ui.empty_state import EmptyStateController, EmptyStateView
 from finpics_desktop.ui.grid import GridModel, GridView
+from finpics_desktop.ui.local_cloud import LocalCloudProcess
+from finpics_desktop.ui.message_badge import MessageBadge
 from finpics_desktop.ui.navigation import PAGES, NavigationController
 from finpics_desktop.ui.pages import SearchPage, ViewerPage, facts_rows
 from finpics_desktop.ui.panels import InfoPanel, MessageArea, ShortcutsDialog
+from finpics_desktop.ui.picset_counts import PicsetCountsController
 from finpics_desktop.ui.publishing import PublishingController
 from finpics_desktop.ui.settings import AppSettings, SettingsDialog
 from finpics_desktop.ui.sources import NodeRole, SourcesModel, SourcesView
 from finpics_desktop.ui.thumbs import ThumbnailLoader
+from finpics_desktop.ui.toolbar import MainToolBar
 from finpics_desktop.ui.upload import UploadJob, UploadPanel
 from finpics_desktop.ui.workers import run_task
 
@@ -64,6 +79,7 @@ class MainWindow(QMainWindow):
         self.default_library = default_library or (
             backend.library.folder if backend is not None and backend.library else Path("."))
         self.cloud_backend: Backend | None = None
+        self.local_cloud = LocalCloudProcess(self)  # Settings -> Try it locally
         self.loader = ThumbnailLoader(thumb_cache)
         self._build()
         self.nav = Navigation(run_task, lambda entries: self.loader.prefetch(entries),
@@ -79,10 +95,14 @@ class MainWindow(QMainWindow):
             lambda: self.settings.remove_location)
         self.curation = CurationController(self)
         self._make_actions()
+        self._guide()
         self._connect()
         self.statusBar().showMessage("Ready")
         self.resize(1280, 820)
         self.restore_state()
+        self.message_badge = MessageBadge(self.messages_dock, self.messages)  # hidden if empty
+        if self.job is None:
+            self.upload_dock.hide()  # until something is published
         library = self.sources.library
         self.sources.set_backend(library, backend, library_problem)
         library.setToolTip(library_problem or str(self.default_library))
@@ -165,22 +185,52 @@ class MainWindow(QMainWindow):
         self.open_action = self._action("&Open folder…", ["Ctrl+O"], self.on_open_folder, file)
         self.publish_action = self._action("&Publish photos…", ["Ctrl+U"], self.on_publish, file)
         file.addSeparator()
-        self._action("&Settings…", ["Ctrl+,"], self.on_settings, file)
+        self.settings_action = self._action("&Settings…", ["Ctrl+,"], self.on_settings, file)
         file.addSeparator()
         self._action("&Quit", ["Ctrl+Q"], self.close, file)
         self._edit_actions(edit)
         self.fullscreen_action = self._action("&Full screen", ["F", "F11"], self.toggle_full_screen,
                                               view)
-        self._action("Zoom &in", ["+", "=", "Ctrl++"], lambda: self.zoom(1), view)
-        self._action("Zoom &out", ["-", "Ctrl+-"], lambda: self.zoom(-1), view)
-        self._action("&Fit to window", ["0", "Ctrl+0"], self.viewer.canvas.fit_to_window, view)
-        self._action("&Back", ["Alt+Left"], self.nav.back, view)
-        self._action("&Refresh", ["F5"], self.on_refresh, view)
+        self.zoom_in_action = self._action("Zoom &in", ["+", "=", "Ctrl++"],
+                                           lambda: self.zoom(1), view)
+        self.zoom_out_action = self._action("Zoom &out", ["-", "Ctrl+-"],
+                                            lambda: self.zoom(-1), view)
+        self.fit_action = self._action("&Fit to window", ["0", "Ctrl+0"],
+                                       self.viewer.canvas.fit_to_window, view)
+        self.back_action = self._action("&Back", ["Alt+Left"], self.nav.back, view)
+        self.refresh_action = self._action("&Refresh", ["F5"], self.on_refresh, view)
         view.addSeparator()
         for dock in (self.info_dock, self.messages_dock, self.upload_dock):
             view.addAction(dock.toggleViewAction())
-        self._action("&Keyboard shortcuts", ["F1"], self.on_shortcuts, help_)
+        self.shortcuts_action = self._action("&Keyboard shortcuts", ["F1"], self.on_shortcuts,
+                                             help_)
         self.about_action = self._action("&About finpics", [], self.on_about, help_)
+        self.toolbar = MainToolBar(self, [self.grid, self.search.view])
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        view.insertAction(view.actions()[0], self.toolbar.toggleViewAction())
+
+    def _guide(self) -> None:
+        """The empty grid's guidance and the drop targets' highlights."""
+        actions = {OPEN_FOLDER: self.open_action, PUBLISH: self.publish_action,
+                   CONNECT_CLOUD: self.settings_action, REFRESH: self.refresh_action,
+                   SETTINGS: self.settings_action}
+        self.empty_state = EmptyStateController(self.nav, self.model,
+                                                EmptyStateView(self.grid, actions),
+                                                lambda: self.settings.cloud_shown)
+        self.tree_drops = TreeDropHighlight(self.tree, self.sources)
+        self.counts = PicsetCountsController(self.tree, self.sources, self.nav)
+        self.grid_drops = GridDropTarget(self.grid, lambda: drop_label(self.nav.location)
+                                         if self.nav.page == pages.GRID else "",
+                                         self.on_grid_dropped)
+
+    def on_grid_dropped(self, paths: list[Path]) -> None:
+        """Photos dropped on the grid: into the picset shown, else as a drop on its root."""
+        loc = self.nav.location
+        if loc.kind == pages.PICSET_PLACE and not self.upload_panel.busy:
+            self.publishing.start(loc.backend, PublishPlan.of(paths, loc.picset))
+        else:
+            root = self.sources.root_for(loc.backend) or self.sources.library
+            self.publishing.on_files_dropped(paths, root.data(NodeRole))
 
     def _edit_actions(self, edit) -> None:
         c = self.curation
@@ -215,6 +265,8 @@ class MainWindow(QMainWindow):
         self.sources.files_dropped.connect(self.publishing.on_files_dropped)
         self.sources.photos_dropped.connect(self.curation.on_photos_dropped)
         self.sources.picset_dropped.connect(self.curation.on_picset_dropped)
+        self.local_cloud.ready.connect(self.on_local_cloud_ready)
+        self.local_cloud.failed.connect(lambda reason: self.message(reason, "error"))
         self.upload_panel.retry_requested.connect(self.publishing.start)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
@@ -253,7 +305,7 @@ class MainWindow(QMainWindow):
     def apply_cloud_settings(self) -> None:
         """Show *finpics cloud* when it is switched on; it opens through the same ports as the
         library. Why it cannot be reached is said where it is: on its row and when chosen."""
-        if not self.settings.aws_enabled:
+        if not self.settings.cloud_shown:
             self.sources.show_cloud(False)
             return
         options = self.settings.cloud_options()
@@ -293,7 +345,7 @@ class MainWindow(QMainWindow):
             (self.search.view if page == SEARCH else self.grid).zoom(step)
 
     def toggle_full_screen(self) -> None:
-        panes = (self.tree, self.info_dock, self.messages_dock, self.upload_dock)
+        panes = (self.tree, self.toolbar, self.info_dock, self.messages_dock, self.upload_dock)
         if not self.isFullScreen():
             self._before_full = tuple(w.isVisible() for w in panes)
             for widget in panes:
@@ -305,7 +357,7 @@ class MainWindow(QMainWindow):
             self.showNormal()
             self.menuBar().show()
             self.statusBar().show()
-            for widget, visible in zip(panes, getattr(self, "_before_full", (True,) * 4),
+            for widget, visible in zip(panes, getattr(self, "_before_full", (True,) * 5),
                                        strict=True):
                 widget.setVisible(visible)
 
@@ -321,6 +373,7 @@ class MainWindow(QMainWindow):
         """F5: the place shown is listed again (and its picsets in the sources)."""
         loc = self.nav.location
         if loc is not None and loc.kind in (LIBRARY, CLOUD) and loc.backend is not None:
+            self.counts.forget(loc.backend)
             self.refresh_picsets(self.sources.root_for(loc.backend))
         self.nav.refresh()
 
@@ -378,7 +431,15 @@ class MainWindow(QMainWindow):
             self.apply_cloud_settings()
 
         dialog.accepted.connect(saved)
+        self.cloud_setup = CloudSetup(dialog, self.local_cloud)
         dialog.open()
+
+    def on_local_cloud_ready(self, options) -> None:
+        """Try it locally: this session's finpics cloud is the local cloud (never saved)."""
+        self.settings.session_cloud = options
+        self.message(f"finpics cloud: the local cloud at {options.endpoint_url} for this "
+                     "session (IAM enforced).", "info")
+        self.apply_cloud_settings()
 
     def restore_state(self) -> None:
         s = QSettings()
@@ -392,8 +453,7 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
         cell = s.value("grid/cell")
         if cell is not None and str(cell).isdigit():
-            self.grid.cell = int(cell) if int(cell) in (120, 160, 220) else self.grid.cell
-            self.grid.zoom(0)
+            self.grid.set_cell(int(cell))
 
     def save_state(self) -> None:
         s = QSettings()
@@ -405,5 +465,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.publishing.close()
+        self.counts.counts.close()
+        self.local_cloud.stop()
         self.save_state()
         super().closeEvent(event)

@@ -48,6 +48,13 @@ class AppSettings:
     keyring_account: str = ""  # this session's (--keyring-account): never saved
     session: bool = False  # holds options of the command line that are not saved
     remove_location: bool = True  # the cloud's published copies leave the location out
+    # this session's cloud (the local cloud of *Try it locally*, with its admin keys): used
+    # instead of the options above, never saved
+    session_cloud: CloudOptions | None = field(default=None, repr=False)
+
+    @property
+    def cloud_shown(self) -> bool:
+        return self.aws_enabled or self.session_cloud is not None
 
     @classmethod
     def load(cls, store: QSettings | None = None) -> AppSettings:
@@ -83,6 +90,8 @@ class AppSettings:
     def cloud_options(self) -> CloudOptions:
         """How the window reaches the cloud: a region or name equal to the contract's
         default is no override (the profile's region then holds, as on the command line)."""
+        if self.session_cloud is not None:
+            return self.session_cloud
         defaults = Names()
         names = {k: v for k, v in self.names.items() if v and v != getattr(defaults, k)}
         return CloudOptions(profile=self.aws_profile or None,
@@ -166,6 +175,7 @@ class SettingsDialog(QDialog):
         cloud.addRow(self.keyring_warning)
         box = QGroupBox("finpics cloud", self)
         box.setLayout(cloud)
+        self.cloud_form = cloud  # Deploy / Try it locally are added below (ui/cloud_setup.py)
 
         inner = QWidget(self)
         v = QVBoxLayout(inner)
@@ -206,6 +216,7 @@ class SettingsDialog(QDialog):
             names={k: e.text().strip() for k, e in self.name_edits.items() if e.text().strip()},
             keyring_account=self.settings.keyring_account,
             remove_location=self.remove_location.isChecked(),
+            session_cloud=self.settings.session_cloud,
         )
 
     def accept(self) -> None:

@@ -17,6 +17,7 @@ from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.navigation import CLOUD, FOLDER, LIBRARY, PICSET_PLACE, Place
 from finpics_desktop.ports import Backend
+from finpics_desktop.ui.icons import shipped_icon
 from finpics_desktop.ui.workers import run_task
 
 NodeRole = Qt.ItemDataRole.UserRole + 10
@@ -24,6 +25,7 @@ PHOTOS_MIME = "application/x-finpics-photos"  # {"backend", "picset", "names"}: 
 PICSET_MIME = "application/x-finpics-picset"  # {"backend", "picset"}: a picset row dragged
 PICSET_NODE = PICSET_PLACE
 COMPUTER, PLACEHOLDER = "computer", "placeholder"
+SHIPPED_ICONS = {"folder-pictures": "finpics-library"}  # theme name -> shipped icon's name
 
 
 @dataclass(eq=False)
@@ -53,6 +55,7 @@ class SourcesModel(QStandardItemModel):
     files_dropped = Signal(list, object)  # paths, target Node (library or cloud)
     photos_dropped = Signal(dict, object, bool)  # PHOTOS_MIME payload, target picset, copy
     picset_dropped = Signal(dict, object, int)  # PICSET_MIME payload, target Node, its index
+    picset_changed = Signal(object, str)  # backend, picset: published into (its count changed)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -66,11 +69,13 @@ class SourcesModel(QStandardItemModel):
 
     @staticmethod
     def _icon(theme: str, fallback) -> QIcon:
+        """The theme's icon, else the shipped one of the toolbar's set, else Qt's style's."""
         from PySide6.QtWidgets import QApplication
 
         if QIcon.hasThemeIcon(theme):
             return QIcon.fromTheme(theme)
-        return QApplication.style().standardIcon(fallback)
+        shipped = shipped_icon(SHIPPED_ICONS.get(theme, theme))
+        return shipped if not shipped.isNull() else QApplication.style().standardIcon(fallback)
 
     def _add_root(self, text: str, node: Node, theme: str, fallback) -> QStandardItem:
         item = self._item(text, node, self._icon(theme, fallback))
@@ -230,6 +235,7 @@ class SourcesModel(QStandardItemModel):
             node = root.child(row).data(NodeRole)
             if node.picset == picset:
                 node.pending = False
+        self.picset_changed.emit(root.data(NodeRole).backend, picset)
 
     def root_for(self, backend: Backend) -> QStandardItem | None:
         """The root (Library or finpics cloud) showing ``backend``."""

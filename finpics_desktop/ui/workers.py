@@ -102,7 +102,8 @@ _pools: dict[str, QThreadPool] = {}
 
 def pool(name: str = "default") -> QThreadPool:
     """Named pools: ``default`` (I/O, search), ``thumbs`` (thumbnails), ``jobs`` (uploads),
-    ``waits`` (waiting for the cloud to process what was published)."""
+    ``waits`` (waiting for the cloud to process what was published), ``deploy`` (a deploy
+    following its stack)."""
     if name not in _pools:
         p = QThreadPool()
         p.setObjectName(f"finpics-{name}")

@@ -248,6 +248,8 @@ def test_query_orders_by_sort_key_both_ways(backend):
     assert [i["sortkey"] for i in backend.tables.query_pics("/")] == ids
     assert [i["sortkey"] for i in backend.tables.query_pics("/", descending=True)] == ids[::-1]
     assert backend.tables.query_pics("999_none") == []
+    assert backend.tables.count_pics("/") == 30 and backend.tables.count_pics("001_set") == 1
+    assert backend.tables.count_pics("999_none") == 0
 
 
 def test_items_keep_numbers_and_nesting(backend):

@@ -106,6 +106,10 @@ def test_without_the_extra_local_cloud_says_how_to_get_it(installed, run_command
     assert done.stderr.strip().splitlines() == [
         "finpics-desktop: the local cloud needs the localcloud extra (moto is missing): "
         + EXTRA_HINT]
+    # the window's Try it locally says the same line before starting anything
+    window = run_command([installed / "python", "-c", "from finpics_desktop.app.local_cloud "
+                          "import missing_extra; print(missing_extra())"])
+    assert window.stdout.strip() == done.stderr.strip().removeprefix("finpics-desktop: ")
 
 
 def test_the_installed_wheel_deploys_its_shipped_zip(installed, run_command, dev_cloud):

@@ -46,6 +46,7 @@ def test_first_screen_thumbnails_start_while_the_folder_is_listed(qtbot, window,
         prefetch(entries)
 
     monkeypatch.setattr(window.loader, "prefetch", spy)
+    window.grid.set_cell(220)  # a first screen smaller than the folder (no Messages panel now)
     folder = photos_dir / "orientation"
     window.open_folder(folder)
     qtbot.waitUntil(lambda: not window.nav.loading and window.model.rowCount() == 18)

@@ -1,12 +1,24 @@
 """``finpics-desktop deploy`` and ``reprocess``: create or update the CloudFormation stack of
 the shipped ``cloudformation.yaml`` (waiting with progress), create the Rekognition collection,
-and process originals that have no item yet."""
+and process originals that have no item yet.
+
+**Cancelling a deploy** (``stop`` set) undoes it rather than merely stopping to wait: a
+CloudFormation change goes on without whoever started it, and a stack left
+``UPDATE_IN_PROGRESS`` behind a closed dialog refuses the next deploy and leaves the curator
+not knowing which version runs. So before the stack is touched, nothing is started (the code
+zip already uploaded is content-addressed and harmless); during an update, CancelUpdateStack
+rolls every resource back to the version that was running; during a first creation, the
+half-made stack is deleted (it holds no photo yet). Either way the rollback's events are
+followed to its end, and :class:`Cancelled` says what state the cloud is in. An update that
+has already finished cannot be cancelled: the deploy then ends as done, saying so.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +32,13 @@ from finpics_desktop.backends.aws.errors import aws_errors, error_code, translat
 from finpics_desktop.backends.aws.faces import RekognitionFaceIndex
 from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.backends.aws.tables import DynamoTables
-from finpics_desktop.domain.errors import BackendError, FinpicsError, InvalidName, UnsupportedImage
+from finpics_desktop.domain.errors import (
+    BackendError,
+    Cancelled,
+    FinpicsError,
+    InvalidName,
+    UnsupportedImage,
+)
 from finpics_desktop.domain.keys import PHOTOS_PREFIX, parse_key
 from finpics_desktop.domain.names import Names
 from finpics_desktop.domain.picsets import validate_picset_id
@@ -110,26 +128,80 @@ def _stack(cf, stack: str) -> dict | None:
         raise translate(e, f"looking up stack {stack}") from e
 
 
-def _wait(cf, stack: str, progress: Progress, poll: float,
-          sleep: Callable[[float], None]) -> tuple[str, list[str]]:
-    seen: set[str] = set()
-    lines: list[str] = []
-    while True:
-        with aws_errors(f"waiting for stack {stack}"):
-            events = cf.describe_stack_events(StackName=stack)["StackEvents"]
-            status = cf.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
+class _Watch:
+    """Follows a stack's events to the end of its operation, printing each event once."""
+
+    def __init__(self, cf, stack: str, progress: Progress, poll: float,
+                 sleep: Callable[[float], None], stop: threading.Event | None):
+        self.cf, self.stack, self.progress = cf, stack, progress
+        self.poll, self.sleep, self.stop = poll, sleep, stop
+        self.seen: set[str] = set()
+        self.lines: list[str] = []
+
+    def status(self) -> str:
+        with aws_errors(f"waiting for stack {self.stack}"):
+            events = self.cf.describe_stack_events(StackName=self.stack)["StackEvents"]
+            status = self.cf.describe_stacks(StackName=self.stack)["Stacks"][0]["StackStatus"]
         for event in reversed(events):  # oldest first
-            if event["EventId"] in seen:
+            if event["EventId"] in self.seen:
                 continue
-            seen.add(event["EventId"])
+            self.seen.add(event["EventId"])
             line = (f"{event.get('ResourceStatus', ''):24} {event.get('LogicalResourceId', '')}"
                     + (f": {event['ResourceStatusReason']}"
                        if event.get("ResourceStatusReason") else ""))
-            lines.append(line)
-            progress(line)
-        if not status.endswith("_IN_PROGRESS"):
-            return status, lines
-        sleep(poll)
+            self.lines.append(line)
+            self.progress(line)
+        return status
+
+    def until_done(self, on_stop: Callable[[str], None] | None = None) -> str:
+        """The stack's final status; ``on_stop(status)`` once when ``stop`` is set while the
+        stack is still in progress."""
+        stopped = False
+        while True:
+            status = self.status()
+            if not status.endswith("_IN_PROGRESS"):
+                return status
+            if on_stop is not None and not stopped and self.stop is not None and (
+                    self.stop.is_set()):
+                stopped = True
+                on_stop(status)
+                continue
+            if self.stop is not None and not stopped:
+                self.stop.wait(self.poll)
+            else:
+                self.sleep(self.poll)
+
+    def seen_before(self) -> None:
+        """The events so far belong to earlier operations: not shown again."""
+        with aws_errors(f"reading the events of stack {self.stack}"):
+            events = self.cf.describe_stack_events(StackName=self.stack)["StackEvents"]
+        self.seen.update(e["EventId"] for e in events)
+
+
+def _cancel_change(cf, stack: str, status: str, progress: Progress) -> None:
+    """Undo the stack operation under way (see the module's docstring)."""
+    if status == "UPDATE_IN_PROGRESS":
+        progress(f"cancelling: stack {stack} is rolled back to the version that was running")
+        try:
+            cf.cancel_update_stack(StackName=stack)
+        except ClientError as e:  # it finished meanwhile: nothing to roll back
+            progress(f"the update could not be cancelled: {translate(e, 'cancelling')}")
+    elif status == "CREATE_IN_PROGRESS":
+        progress(f"cancelling: the half-made stack {stack} is deleted")
+        with aws_errors(f"deleting stack {stack}"):
+            cf.delete_stack(StackName=stack)
+    else:  # a rollback or clean-up under way: only waiting for it makes sense
+        progress(f"stack {stack} is {status}: waiting for it to end")
+
+
+def _cancelled(stack: str, status: str) -> Cancelled:
+    if status == "UPDATE_ROLLBACK_COMPLETE":
+        return Cancelled(f"cancelled: stack {stack} was rolled back, the cloud runs the "
+                         "version it ran before")
+    if status in ("DELETE_COMPLETE", "gone"):
+        return Cancelled(f"cancelled: the stack {stack} being created was deleted; deploy "
+                         "again to create it")
+    return Cancelled(f"cancelled: stack {stack} ended in {status}")
 
 
 def deploy(
@@ -145,20 +217,30 @@ def deploy(
     progress: Progress = log.info,
     poll: float = 5.0,
     sleep: Callable[[float], None] = time.sleep,
+    stop: threading.Event | None = None,
 ) -> DeployResult:
     """Creates or updates the stack and the collection; returns the outputs and the public
     site's configuration. Without ``bundle`` the shipped zip is used (or one is built, fetching
-    Pillow's wheels)."""
+    Pillow's wheels). ``stop`` cancels it (see the module's docstring: :class:`Cancelled`)."""
+
+    def check_stop() -> None:
+        if stop is not None and stop.is_set():
+            raise Cancelled(f"cancelled before stack {stack} was changed: the cloud is as it "
+                            "was")
+
     body = template_text(template)
     with tempfile.TemporaryDirectory(prefix="finpics-deploy-") as tmp:
         if bundle is None:
             bundle = functions_zip(Path(tmp), runtime, architecture, progress=progress)
+        check_stop()
         code_bucket = _code_bucket(clients, stack)
         code_key = f"lambda/finpics-{digest(bundle)[:20]}.zip"
         progress(f"uploading {bundle.name} to s3://{code_bucket}/{code_key}")
         with aws_errors(f"uploading the functions' code to bucket {code_bucket}"):
             clients("s3").upload_file(str(bundle), code_bucket, code_key)
+    check_stop()
     cf = clients("cloudformation")
+    watch = _Watch(cf, stack, progress, poll, sleep, stop)
     params = stack_parameters(names, code_bucket, code_key, runtime, architecture, threshold)
     existing = _stack(cf, stack)
     if existing is not None and existing["StackStatus"] == "ROLLBACK_COMPLETE":
@@ -167,6 +249,9 @@ def deploy(
             cf.delete_stack(StackName=stack)
         _wait_deleted(cf, stack, poll, sleep)
         existing = None
+    check_stop()
+    if existing is not None:
+        watch.seen_before()
     args = {"StackName": stack, "TemplateBody": body, "Parameters": params,
             "Capabilities": ["CAPABILITY_IAM"]}
     try:
@@ -180,7 +265,23 @@ def deploy(
         if "No updates are to be performed" not in str(e):
             raise translate(e, f"deploying stack {stack}") from e
         progress(f"stack {stack} is up to date")
-    status, lines = _wait(cf, stack, progress, poll, sleep)
+    cancelling: list[str] = []
+
+    def on_stop(status: str) -> None:
+        cancelling.append(status)
+        _cancel_change(cf, stack, status, progress)
+
+    try:
+        status = watch.until_done(on_stop)
+    except BackendError:
+        if cancelling and _stack(cf, stack) is None:  # deleted: describe_stacks says so
+            raise _cancelled(stack, "gone") from None
+        raise
+    lines = watch.lines
+    if cancelling and status not in OK_STATUSES:
+        raise _cancelled(stack, status)
+    if stop is not None and stop.is_set() and not cancelling:
+        progress(f"stack {stack} had finished: too late to cancel")
     if status not in OK_STATUSES:
         reasons = [line for line in lines if "FAILED" in line]
         raise BackendError(f"stack {stack} ended in {status}: " + "; ".join(reasons[-5:]))

@@ -88,6 +88,18 @@ class DynamoTables:
                 found.extend(deserialize(i) for i in page.get("Items", []))
         return found
 
+    def count_pics(self, primarykey: str) -> int:
+        count = 0
+        with self.clients.errors(f"counting {primarykey!r} of table {self.pics}"):
+            for page in self.db.get_paginator("query").paginate(
+                TableName=self.pics,
+                KeyConditionExpression="primarykey = :pk",
+                ExpressionAttributeValues={":pk": _s(primarykey)},
+                Select="COUNT",
+            ):
+                count += page.get("Count", 0)
+        return count
+
     def put_pics_item(self, item: Item) -> None:
         with self.clients.errors(f"writing {item.get('primarykey')}/{item.get('sortkey')} to table "
                         f"{self.pics}"):

@@ -28,6 +28,10 @@ class SqliteTables:
             (primarykey,))
         return [json.loads(r[0]) for r in rows]
 
+    def count_pics(self, primarykey: str) -> int:
+        rows = self.db.query("SELECT COUNT(*) FROM pics WHERE primarykey = ?", (primarykey,))
+        return rows[0][0]
+
     def put_pics_item(self, item: Item) -> None:
         with self.db.transaction() as db:
             db.execute("INSERT OR REPLACE INTO pics VALUES (?, ?, ?)",

@@ -1,0 +1,96 @@
+"""The count of photos beside each picset in the sources tree: asked (through
+:class:`~finpics_desktop.app.counts.PicsetCounts`) only for the rows on screen, after the tree
+settles (expanded, scrolled, listed), never on the GUI thread; drawn right-aligned in the
+palette's placeholder colour by a delegate."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTreeView
+
+from finpics_desktop.app.counts import PicsetCounts
+from finpics_desktop.app.navigation import PICSET_PLACE, GridChanged, Navigation, PhotoAdded
+from finpics_desktop.ports import Backend
+from finpics_desktop.ui.sources import PICSET_NODE, NodeRole, SourcesModel
+from finpics_desktop.ui.workers import run_task
+
+CountRole = Qt.ItemDataRole.UserRole + 20
+
+
+class PicsetCountDelegate(QStyledItemDelegate):
+    def paint(self, painter, option, index) -> None:
+        count = index.data(CountRole)
+        if count is None:
+            super().paint(painter, option, index)
+            return
+        text = f"{count:,}"
+        width = option.fontMetrics.horizontalAdvance(text) + 12
+        narrowed = QStyleOptionViewItem(option)
+        narrowed.rect = option.rect.adjusted(0, 0, -width, 0)
+        super().paint(painter, narrowed, index)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:  # the selection's band goes on under the count
+            painter.fillRect(option.rect.adjusted(option.rect.width() - width, 0, 0, 0),
+                             option.palette.color(QPalette.ColorRole.Highlight))
+        painter.save()
+        painter.setPen(option.palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText))
+        painter.drawText(option.rect.adjusted(0, 0, -6, 0),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
+        painter.restore()
+
+
+class PicsetCountsController:
+    def __init__(self, tree: QTreeView, sources: SourcesModel, nav: Navigation):
+        self.tree, self.sources, self.nav = tree, sources, nav
+        self.counts = PicsetCounts(run_task, self.on_count)
+        tree.setItemDelegate(PicsetCountDelegate(tree))
+        self._timer = QTimer(tree)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)  # after the tree settles: a scroll asks once
+        self._timer.timeout.connect(self.count_visible)
+        for signal in (tree.expanded, tree.verticalScrollBar().valueChanged,
+                       sources.rowsInserted, sources.modelReset):
+            signal.connect(lambda *_: self._timer.start())
+        sources.picset_changed.connect(self.forget)
+        tree.destroyed.connect(self.counts.close)  # a count arriving later finds no tree
+        nav.listen(self.on_nav)
+
+    def count_visible(self) -> None:
+        viewport = self.tree.viewport()
+        y = 0
+        while y < viewport.height():
+            index = self.tree.indexAt(QPoint(4, y))
+            if not index.isValid():
+                break
+            node = self.sources.node(index)
+            if node is not None and node.kind == PICSET_NODE and node.backend is not None and (
+                    not node.pending):
+                self.counts.want(node.backend, node.picset)
+            y = self.tree.visualRect(index).bottom() + 1
+
+    def on_count(self, backend: Backend, picset: str, count: int) -> None:
+        root = self.sources.root_for(backend)
+        if root is None:
+            return
+        for row in range(root.rowCount()):
+            item = root.child(row)
+            if item.data(NodeRole).picset == picset:
+                if item.data(CountRole) != count:
+                    item.setData(count, CountRole)
+                    item.setToolTip(f"{picset}\n{count} photo{'s' if count != 1 else ''}")
+                return
+
+    def on_nav(self, event) -> None:
+        """A picset listed (or a photo published into it) on screen: its count is known."""
+        loc = self.nav.location
+        if isinstance(event, GridChanged | PhotoAdded) and loc is not None and (
+                loc.kind == PICSET_PLACE and loc.backend is not None):
+            self.counts.known(loc.backend, loc.picset, len(self.nav.entries))
+
+    def forget(self, backend: Backend | None, picset: str | None = None) -> None:
+        """Counts that may have changed (a job settled; F5): asked again when on screen."""
+        if backend is not None:
+            self.counts.forget(backend, picset)
+            self._timer.start()
