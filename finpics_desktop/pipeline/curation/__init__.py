@@ -37,7 +37,6 @@ def undo(c: Curation, steps: list[Step]) -> Outcome:
         else:
             raise ValueError(f"unknown undo step {kind!r}")
         outcome.summary += ("; " if outcome.summary else "") + done.summary
-        outcome.changed += done.changed
         outcome.undo = done.undo + outcome.undo
     return outcome
 

@@ -27,7 +27,6 @@ class Outcome:
     """What an action did: a line to show, what it changed, and how to undo it."""
 
     summary: str
-    changed: list[str] = field(default_factory=list)  # picset ids or image paths
     undo: list[Step] = field(default_factory=list)
     completed: list[str] = field(default_factory=list)  # interrupted actions completed first
     failed: list[str] = field(default_factory=list)  # "<what>: <reason>" lines

@@ -88,8 +88,7 @@ def move_photos(c: Curation, photos: list[tuple[str, str]], to: str) -> Outcome:
     _, moves = carried
     undo = [("move", {"photos": [[to, m[3]] for m in moves if m[0] == source],
                       "to": source}) for source in dict.fromkeys(m[0] for m in moves)]
-    return Outcome(f"moved {_count(len(moves))} to {to}", [to, *dict.fromkeys(
-        m[0] for m in moves)], undo)
+    return Outcome(f"moved {_count(len(moves))} to {to}", undo)
 
 
 def rename_picset(c: Curation, picset: str, new_id: str, *, same_width: bool = True) -> Outcome:
@@ -115,7 +114,7 @@ def rename_picset(c: Curation, picset: str, new_id: str, *, same_width: bool = T
     op = c.ops.begin("relocate", {"request": request, "cover": entry.get("pic")}, resources,
                      names=moves)
     c.run(op)
-    return Outcome(f"renamed {picset} to {new_id} ({_count(len(moves))})", [picset, new_id],
+    return Outcome(f"renamed {picset} to {new_id} ({_count(len(moves))})",
                    [("rename", {"picset": new_id, "new_id": picset})])
 
 
@@ -178,7 +177,7 @@ def copy_photos(c: Curation, photos: list[tuple[str, str]], to: str) -> Outcome:
     failed = op.state.get("failed", [])
     done = [[to, m[3]] for m in moves if f"{to}/{m[3]}" not in {f[0] for f in failed}]
     return Outcome(f"copied {_count(len(done))} to {to}" + (
-        " (the cloud indexes their faces)" if c.process is None else ""), [to],
+        " (the cloud indexes their faces)" if c.process is None else ""),
         [("delete", {"targets": [f"{p}/{n}" for p, n in done], "purge": True})] if done else [],
         failed=[f"{what}: {why}" for what, why in failed])
 

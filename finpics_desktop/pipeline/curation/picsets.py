@@ -30,7 +30,7 @@ def set_cover(c: Curation, picset: str, name: str) -> Outcome:
     undo = [("cover", {"picset": picset, "name": previous})] if previous not in (
         None, name) else []
     return Outcome(f"{name} is the featured photo of {picset}" + (
-        "" if previous != name else " already"), [picset], undo)
+        "" if previous != name else " already"), undo)
 
 
 def run_cover(c: Curation, op) -> None:
@@ -45,7 +45,6 @@ def _renames(c: Curation, plan: list[tuple[str, str]], summary: str, *,
     for old, new in plan:
         step = rename_picset(c, old, new, same_width=same_width)
         done.append((old, new))
-        outcome.changed += step.changed
         outcome.completed += step.completed
     outcome.undo = [("rename", {"picset": new, "new_id": old}) for old, new in reversed(done)]
     return outcome

@@ -95,7 +95,6 @@ def delete(c: Curation, targets: list[str], *, purge: bool = False) -> Outcome:
         op = c.ops.begin("trash", params, [picset_resource(picset), trash_resource(trash_id)],
                          names=names)
         c.run(op)
-        outcome.changed.append(picset)
         if purge:
             empty_trash(c, [trash_id])
         else:
@@ -163,7 +162,7 @@ def restore(c: Curation, trash_id: str) -> Outcome:
                                  **entry.doc}, [picset_resource(picset), *resources_of])
     c.run(op)
     targets = [picset] if entry.doc.get("whole") else [f"{picset}/{n}" for n in names]
-    return Outcome(f"restored {entry.doc['what']}", [picset], [("delete", {"targets": targets})])
+    return Outcome(f"restored {entry.doc['what']}", [("delete", {"targets": targets})])
 
 
 def run_restore(c: Curation, op: Operation) -> None:
