@@ -36,6 +36,12 @@ from finpics_desktop.cli_cloud import (
     add_cloud_commands,
     options_from,
 )
+from finpics_desktop.cli_curate import (
+    CURATION_COMMANDS,
+    add_curation_commands,
+    check_curation_arguments,
+    cmd_push,
+)
 from finpics_desktop.cli_people import PEOPLE_COMMANDS, add_people_commands
 from finpics_desktop.compose import BACKENDS, default_library
 from finpics_desktop.domain.errors import FinpicsError
@@ -73,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_aws_options(parser)
     add_cloud_commands(sub)
     desktop_entry.add_command(sub)
+    add_curation_commands(sub)
 
     up = sub.add_parser("upload", help="publish a folder of photos as a picset")
     up.add_argument("folder", type=Path, help="folder (or photo file) to publish")
@@ -87,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="start a new job even if the same upload was interrupted")
     up.add_argument("--workers", type=int, default=None, metavar="N",
                     help=f"photos processed at once (1-{MAX_WORKERS})")
+    up.add_argument("--keep-location", action="store_true",
+                    help="publish the photos' GPS location to the cloud too (by default the "
+                    "published copy has it removed; the files are never changed)")
 
     ps = sub.add_parser("picsets", help="list the picsets, newest first")
     ps.add_argument("--json", action="store_true", help="machine-readable output")
@@ -145,7 +155,8 @@ def _upload(backend, args, journal) -> int:
     plan = plan_publish(backend, journal, [args.folder], picset=args.picset,
                         on_conflict=args.on_conflict or ("replace" if args.replace else None),
                         resume=not args.no_resume)
-    job = Publishing(backend, plan, journal, workers=args.workers)
+    job = Publishing(backend, plan, journal, workers=args.workers,
+                     remove_location=not args.keep_location)
     if plan.resume is not None:
         print(f"resuming interrupted upload {plan.resume.describe()}", file=sys.stderr)
     for other in journal.unfinished_jobs(target_of(backend)):
@@ -256,8 +267,8 @@ def cmd_search(backend, args) -> int:
 
 COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
             "search": cmd_search, "check": cmd_check, "reindex": cmd_reindex,
-            **PEOPLE_COMMANDS}
-NO_BACKEND_COMMANDS = {**CLOUD_COMMANDS, desktop_entry.COMMAND:
+            **PEOPLE_COMMANDS, **CURATION_COMMANDS}
+NO_BACKEND_COMMANDS = {**CLOUD_COMMANDS, "push": cmd_push, desktop_entry.COMMAND:
                        lambda args, _options: desktop_entry.cmd_install_desktop_entry(args)}
 
 
@@ -300,6 +311,7 @@ def _run(args) -> int:
     if args.command is None:
         return launch_window(options, args.smoke)
     check_arguments(args)
+    check_curation_arguments(args)
     if args.command in NO_BACKEND_COMMANDS:
         return NO_BACKEND_COMMANDS[args.command](args, options)
     try:

@@ -44,7 +44,7 @@ def options_from(args) -> Options:
                                      endpoint_url=args.endpoint_url,
                                      keyring_account=args.keyring_account)
     return Options(backend=args.backend, library=args.library, threshold=args.threshold,
-                   cloud=cloud)
+                   cloud=cloud, remove_location=not getattr(args, "keep_location", False))
 
 
 def add_cloud_commands(sub) -> None:

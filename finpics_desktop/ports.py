@@ -17,6 +17,12 @@ from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.names import Names
 
 HASH_METADATA = "sha256"  # object metadata key holding the hex SHA-256 of the content
+# An original put in place by a curation action (a move, a rename, a restore) whose items that
+# action writes itself: the value is the action's id. The cloud's processing leaves such a copy
+# alone (its faces keep their FaceIds), see ``lambdas/process.py``.
+PLACED_METADATA = "finpics-placed"
+# "removed": the published copy had the camera's location taken out (the file on disk has it).
+LOCATION_METADATA = "location"
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,13 @@ class ObjectStore(Protocol):
     def delete(self, bucket: str, key: str) -> None:
         """Remove the object; no error if it is already gone."""
 
+    def copy(self, bucket: str, key: str, to_bucket: str, to_key: str,
+             metadata: dict[str, str] | None = None) -> None:
+        """Copy an object within the store without sending its bytes through this process (S3's
+        CopyObject; a hard link in the library), atomically like :meth:`put`. The content type
+        is kept; ``metadata`` replaces the source's (None: kept too).
+        :class:`~finpics_desktop.domain.errors.NotFound` if the source is absent."""
+
 
 class Tables(Protocol):
     """Tables ``pics`` and ``pics_by_image_id`` holding the contract's items."""
@@ -94,6 +107,20 @@ class Tables(Protocol):
         """Set (or with None remove) the featured photo of an existing picset."""
 
     def delete_pics_item(self, primarykey: str, sortkey: str) -> None: ...
+
+    # conditional steps of curation, each one atomic step (a DynamoDB transaction) so that the
+    # featured photo always names a photo that exists, whoever else writes at the same time
+    def replace_picset_cover(self, picset: str, pic: str, expected: str | None) -> bool:
+        """Feature ``pic`` only if the photo ``picset/pic`` exists and the featured photo is
+        still ``expected`` (None: the picset has none, or no entry yet, which is made). False,
+        writing nothing, otherwise."""
+
+    def delete_photo_unless_cover(self, picset: str, name: str) -> bool:
+        """Delete the photo item only if it is not its picset's featured photo (else False)."""
+
+    def delete_picset_entry_if(self, picset: str, pic: str | None) -> bool:
+        """Delete the picset's entry under ``/`` only if its featured photo is still ``pic``
+        (None: it has none). True if there is no entry afterwards."""
 
     def put_image_item(self, item: Item) -> None: ...
 

@@ -84,6 +84,43 @@ def thumbnails_loaded(model, view) -> bool:
         or not model.entries[r].has_thumbnail for r in rows)
 
 
+def curate(app, window, shoot) -> None:
+    from PySide6.QtCore import QItemSelectionModel, QPoint
+
+    from finpics_desktop.ui.sources import NodeRole
+
+    root = window.sources.library
+    hamilton = next(root.child(r) for r in range(root.rowCount())
+                    if root.child(r).data(NodeRole).picset == "016_hamilton")
+    window.tree.setCurrentIndex(window.sources.indexFromItem(hamilton))
+    wait_until(app, lambda: not window.nav.loading and window.model.rowCount() > 0
+               and thumbnails_loaded(window.model, window.grid), what="the picset")
+    selection = window.grid.selectionModel()
+    for row, entry in enumerate(window.model.entries):
+        if entry.name in ("alex_lacamoire1.jpg", "lin-manuel-miranda.png"):
+            selection.select(window.model.index(row), QItemSelectionModel.SelectionFlag.Select)
+    edit = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
+    edit.popup(window.mapToGlobal(QPoint(60, 30)))
+    wait_until(app, edit.isVisible, what="the Edit menu")
+    shoot("edit-menu", edit)
+    edit.hide()
+    window.curation.on_move()
+    shoot("move", window.curation.dialog)
+    window.curation.dialog.choose("015_game_of_thrones")
+    wait_until(app, lambda: window.curation.running == 0 and not window.nav.loading,
+               what="the move")
+    selection.clearSelection()
+    selection.select(window.model.index(0), QItemSelectionModel.SelectionFlag.Select)
+    window.curation.on_delete()
+    wait_until(app, lambda: window.curation.running == 0, what="the delete")
+    window.trash_action.trigger()
+    dialog = window.curation.trash_dialog
+    wait_until(app, lambda: dialog.table.topLevelItemCount() == 1, what="the trash")
+    dialog.table.setCurrentItem(dialog.table.topLevelItem(0))
+    shoot("trash", dialog)
+    dialog.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=Path, default=REPO.parent / "shared" / "photos")
@@ -240,6 +277,9 @@ def main() -> int:
     wait_until(app, lambda: thumbnails_loaded(window.model, window.grid), what="thumbnails")
     shoot("upload")
     wait_until(app, lambda: panel.report is not None, timeout=300, what="the end of the upload")
+
+    # 5. curation: the Edit menu, moving photos to another picset, the trash
+    curate(app, window, shoot)
     window.close()
     wait_all()
     backend.close()

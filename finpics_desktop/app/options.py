@@ -74,3 +74,5 @@ class Options:
     library: Path | None = None  # None: $FINPICS_LIBRARY, else the user data folder
     threshold: float | None = None  # None: $FINPICS_THRESHOLD, else 80
     cloud: CloudOptions = field(default_factory=CloudOptions)
+    # the copies published to the cloud leave the camera's location out (the files are kept)
+    remove_location: bool = True

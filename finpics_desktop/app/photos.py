@@ -4,7 +4,7 @@ viewer. Each call does I/O: the window runs them off the GUI thread."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from finpics_desktop.app.entries import FACE, FILE, PERSON, PHOTO, Entry
 from finpics_desktop.domain.keys import photo_key
@@ -13,6 +13,7 @@ from finpics_desktop.pipeline.exif import PhotoFacts, read_facts
 from finpics_desktop.pipeline.people import names_in
 from finpics_desktop.pipeline.regions import face_thumbnail
 from finpics_desktop.pipeline.thumbcache import ThumbCache
+from finpics_desktop.ports import LOCATION_METADATA
 
 
 def thumbnail_bytes(entry: Entry, cache: ThumbCache) -> bytes | None:
@@ -67,5 +68,17 @@ def load_photo(entry: Entry, max_side: int) -> LoadedPhoto:
             faces = item["data"]
         names = names_in(entry.backend, [r["Face"]["FaceId"]
                                          for r in (faces or {}).get("FaceRecords") or []])
-    return LoadedPhoto(decode_for_display(data, name, max_side), read_facts(data, name), faces,
-                       names)
+    facts = read_facts(data, name)
+    if entry.kind == PHOTO and entry.backend.kind == "aws":
+        facts = replace(facts, location=published_location(entry, facts))
+    return LoadedPhoto(decode_for_display(data, name, max_side), facts, faces, names)
+
+
+def published_location(entry: Entry, facts: PhotoFacts) -> str:
+    """What the Info panel says of a published photo's location: whether the copy on the
+    cloud had it removed (the setting *Remove location from published photos*)."""
+    backend = entry.backend
+    info = backend.store.head(backend.names.pics_bucket, photo_key(entry.picset, entry.name).key)
+    if info is not None and info.metadata.get(LOCATION_METADATA) == "removed":
+        return "removed from the published copy"
+    return "published with the photo" if facts.gps else ""

@@ -146,10 +146,14 @@ class Publishing:
     """One publishing job of a plan, journaled (a killed job can be resumed)."""
 
     def __init__(self, backend: Backend, plan: PublishPlan, journal: Journal,
-                 workers: int | None = None):
+                 workers: int | None = None, remove_location: bool = True):
+        """``remove_location``: the cloud's copies leave the camera's location out (the
+        library keeps the curator's files as they are)."""
         self.plan = plan
-        self.publisher = Publisher.for_backend(backend, journal, on_conflict=plan.on_conflict,
-                                               workers=workers or backend.upload_workers)
+        self.publisher = Publisher.for_backend(
+            backend, journal, on_conflict=plan.on_conflict,
+            workers=workers or backend.upload_workers,
+            remove_location=remove_location and backend.kind == "aws")
 
     def cancel(self) -> None:
         """The photos under way finish, whole; the others are reported as cancelled."""

@@ -5,7 +5,8 @@ The rules, and why:
 - The ordering number is ASCII digits ``0-9`` only, zero-padded to the album's width (3 digits
   for a new album). The site sorts the ids as *text* (DynamoDB sort keys, newest first), so
   ``999_x`` sorts after ``1000_y``: every id of an album has the same width, and a number that
-  does not fit (after ``999``) is refused with the way out rather than shown out of order.
+  does not fit (after ``999``) is refused with the way out (``renumber``, which renames every
+  picset with one digit more) rather than shown out of order.
 - The slug is words of letters (any script) and ASCII digits joined by single ``_``, NFC: no
   ``_`` at either end nor ``__`` (the site shows each ``_`` as a space), no ``..`` or slash.
 - New slugs from folder names: Latin letters are transliterated to ASCII by ``anyascii``
@@ -182,7 +183,8 @@ def new_picset_id(folder_name: str, existing_ids: Iterable[str]) -> str:
             f"the album's picsets are numbered up to {highest:0{width}d}, the most "
             f"{width} digits hold: a picset {number} would be listed out of order on the site, "
             "which sorts ids as text. Publish into an existing picset (--picset ID), or "
-            f"renumber every picset with {width + 1} digits first")
+            f"renumber every picset with {width + 1} digits first (`finpics-desktop renumber "
+            f"--width {width + 1}`)")
     prefix = f"{number:0{width}d}_"
     slug = slugify(folder_name)
     end = min(len(slug), MAX_PICSET_ID - len(prefix))

@@ -11,7 +11,7 @@ from urllib.parse import unquote_plus
 from finpics_desktop.domain.errors import InvalidName, UnsupportedImage
 from finpics_desktop.domain.keys import parse_key
 from finpics_desktop.lambdas.environment import adapters
-from finpics_desktop.pipeline.process import process_new_image
+from finpics_desktop.pipeline.process import placed_by_curation, process_new_image
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,11 @@ def handle(event: dict, env: Mapping[str, str]) -> dict:
             log.warning("skipping %s: %s", key, e)
             continue
         a = adapters(env)
+        if name == "ObjectCreated:Copy" and placed_by_curation(a.store, bucket, key):
+            skipped.append({"key": key, "reason": "put in place by a curation action, which "
+                            "writes its items and keeps its faces"})
+            log.info("leaving %s to the curation action that placed it", key)
+            continue
         try:
             item = process_new_image(a.store, a.tables, a.faces, a.names, bucket, key)
         except UnsupportedImage as e:

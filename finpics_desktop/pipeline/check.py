@@ -17,6 +17,11 @@ What is looked for, each a :class:`Problem` kind:
 - ``picset-without-entry``: photos in a picset the list does not show -> entry added.
 - ``half-written-file``: a temporary file of a write killed midway (stores that keep them,
   like the local library's folders; older than :data:`STALE_AFTER`) -> deleted.
+- curation's (:mod:`~finpics_desktop.pipeline.curation.checks`): ``operation-in-progress``
+  (an action a crash interrupted -> completed, or rolled back; the keys it works on are not
+  reported otherwise), ``photo-in-two-picsets`` (-> the copy the face index does not point at
+  is taken out), ``trash-object-without-entry`` (-> deleted). Faces of trashed photos are
+  not orphans.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import FinpicsError, UnsupportedImage
 from finpics_desktop.domain.keys import PHOTOS_PREFIX, parse_key
 from finpics_desktop.domain.picsets import PICSET_ROOT
+from finpics_desktop.pipeline.curation import checks as curation
 from finpics_desktop.pipeline.images import make_thumbnail
 from finpics_desktop.pipeline.process import external_image_id
 from finpics_desktop.pipeline.remove import remove_photo
@@ -39,6 +45,7 @@ KINDS = (
     "item-without-object", "object-without-item", "item-without-thumbnail",
     "thumbnail-without-object", "image-item-missing", "stray-image-item",
     "face-without-item", "missing-featured", "picset-without-entry", "half-written-file",
+    *curation.KINDS,
 )
 STALE_AFTER = 900.0  # seconds: a temporary file younger than this may belong to a live upload
 _FIRST = KINDS[:4]  # repaired first; the rest is looked at again afterwards
@@ -102,7 +109,9 @@ class _Album:
         self.faces = list(faces.list_faces())
 
 
-def scan(store, tables, faces, names, stale_after: float = STALE_AFTER) -> list[Problem]:
+def scan(store, tables, faces, names, stale_after: float = STALE_AFTER,
+         private=None) -> list[Problem]:
+    busy = curation.survey(private, tables) if private is not None else curation.Survey()
     a = _Album(store, tables, faces, names)
     found: list[Problem] = []
     temporaries = getattr(store, "stale_temporaries", None)
@@ -158,12 +167,15 @@ def scan(store, tables, faces, names, stale_after: float = STALE_AFTER) -> list[
     for picset in sorted(set(by_picset) - set(a.entries)):
         found.append(Problem("picset-without-entry", picset,
                              "has photos but is not in the picset list"))
-    return found
+    found = [p for p in found if not busy.touches(p.kind, p.subject)]
+    return curation.problems(busy, a.photos, a.image_items, store, names, Problem) + found
 
 
-def _repair_one(problem: Problem, store, tables, faces, names, process) -> None:
+def _repair_one(problem: Problem, store, tables, faces, names, process, backend) -> None:
     kind, subject = problem.kind, problem.subject
-    if kind == "item-without-object":
+    if kind in curation.KINDS:
+        curation.repair(backend, kind, subject)
+    elif kind == "item-without-object":
         remove_photo(store, tables, faces, names, parse_key(subject))
     elif kind == "object-without-item":
         photo = parse_key(subject)
@@ -207,21 +219,24 @@ def check(backend, *, repair: bool = False, stale_after: float = STALE_AFTER) ->
     from finpics_desktop.pipeline import people_check  # (it imports this module)
 
     def rescan() -> list[Problem]:  # people's records too
-        return scan(store, tables, faces, names, stale_after) + people_check.scan(backend)
+        return (scan(store, tables, faces, names, stale_after, backend.private)
+                + people_check.scan(backend))
 
     found = rescan()
     report = CheckReport(found=found, repaired=repair)
     if not repair or not found:
         return report
-    todo = [p for p in found if p.kind in _FIRST]
-    for phase in (0, 1):
-        if phase == 1:  # what the first repairs changed: look again at items, faces, covers
-            todo = [p for p in rescan() if p.kind not in _FIRST]
+    todo = [p for p in found if p.kind == curation.IN_PROGRESS]
+    for phase in (0, 1, 2):
+        if phase == 1:  # the interrupted actions are complete: what is left of the rest
+            todo = [p for p in (rescan() if todo else found) if p.kind in _FIRST]
+        if phase == 2:  # what the first repairs changed: look again at items, faces, covers
+            todo = [p for p in rescan() if p.kind not in (*_FIRST, curation.IN_PROGRESS)]
         for problem in sorted(todo, key=lambda p: KINDS.index(p.kind) if p.kind in KINDS
                               else len(KINDS)):
             try:
                 if problem.kind in KINDS:
-                    _repair_one(problem, store, tables, faces, names, backend.process)
+                    _repair_one(problem, store, tables, faces, names, backend.process, backend)
                 else:
                     people_check.repair(backend, problem)
             except FinpicsError as e:

@@ -27,11 +27,14 @@ class PhotoFacts:
     exposure: str = ""  # "1/250 s · f/2.8 · ISO 200 · 35 mm"
     gps: str = ""  # "41.49008° N, 71.31283° W"
     gps_decimal: tuple[float, float] | None = None
+    location: str = ""  # a published photo: whether its copy carries the location
+
 
     def rows(self) -> list[tuple[str, str]]:
         rows = [("Size", f"{self.width} × {self.height}" if self.width else ""),
                 ("Format", self.format), ("Camera", self.camera), ("Lens", self.lens),
-                ("Taken", self.taken), ("Exposure", self.exposure), ("GPS", self.gps)]
+                ("Taken", self.taken), ("Exposure", self.exposure), ("GPS", self.gps),
+                ("Location", self.location)]
         return [(k, v) for k, v in rows if v]
 
 

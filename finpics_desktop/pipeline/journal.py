@@ -81,7 +81,7 @@ def target_of(backend) -> str:
     return f"{backend.kind}:{endpoint}:{names.region}/{names.pics_bucket}"
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     if pid == os.getpid():
         return False  # this process: only the jobs in _LIVE are alive
     if os.name == "nt":  # not exercised by the tests (they run on Linux)
@@ -239,20 +239,24 @@ class Journal:
 
     # -- jobs ------------------------------------------------------------------------------------
     def start_job(self, target: str, picset: str | Callable[[list[str]], str],
-                  sources: Iterable[str | Path], on_conflict: str = "fail") -> int:
+                  sources: Iterable[str | Path], on_conflict: str = "fail",
+                  since: float | None = None) -> int:
         """A new running job. ``picset`` may be a function proposing a new picset id from the
         ids the target's jobs already use: it is called inside the transaction that records
-        the job, so two jobs never get the same new picset -- unless a live job is publishing
-        the very same sources right now (the same folder dropped twice): then they share its
-        picset, as if one had started after the other."""
+        the job, so two jobs never get the same new picset -- unless a job of the same sources
+        ran at the same time (the same folder dropped twice at once: one still running, or one
+        that finished after ``since``, when the new picset was decided on): then they share
+        its picset, as if one had started after the other."""
         now = time.time()
         listed = json.dumps([str(s) for s in sources])
         with self._tx() as db:
             if callable(picset):
-                running = [picset for job, picset in db.execute(
-                    "SELECT id, picset FROM jobs WHERE target = ? AND sources = ? AND state = ? "
-                    "ORDER BY id DESC", (target, listed, RUNNING)) if self.is_live(job)]
-                picset = running[0] if running else picset([r[0] for r in db.execute(
+                same = [picset for job, picset, state, updated in db.execute(
+                    "SELECT id, picset, state, updated FROM jobs WHERE target = ? AND sources = ? "
+                    "ORDER BY id DESC", (target, listed))
+                    if (state == RUNNING and self.is_live(job)) or (
+                        since is not None and state != ABANDONED and updated >= since)]
+                picset = same[0] if same else picset([r[0] for r in db.execute(
                     "SELECT DISTINCT picset FROM jobs WHERE target = ?", (target,))])
             cur = db.execute(
                 "INSERT INTO jobs (target, picset, sources, on_conflict, state, pid, created, "
@@ -297,7 +301,7 @@ class Journal:
             if (self._token, job_id) in _LIVE:
                 return True
         rows = self._query("SELECT state, pid FROM jobs WHERE id = ?", (job_id,))
-        return bool(rows) and rows[0][0] == RUNNING and _pid_alive(rows[0][1])
+        return bool(rows) and rows[0][0] == RUNNING and pid_alive(rows[0][1])
 
     def job(self, job_id: int) -> Job | None:
         rows = self._query("SELECT id, target, picset, sources, on_conflict, state, created "

@@ -11,7 +11,7 @@ from finpics_desktop.domain.errors import BackendError, NotFound, UnsupportedIma
 from finpics_desktop.domain.keys import PhotoKey, parse_key
 from finpics_desktop.domain.names import Names
 from finpics_desktop.pipeline.images import make_thumbnail
-from finpics_desktop.ports import FaceIndex, ObjectStore, Tables
+from finpics_desktop.ports import PLACED_METADATA, FaceIndex, ObjectStore, Tables
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,14 @@ def external_image_id(key: str) -> str:
     ``check`` maps faces back to photos through it.
     """
     return "k" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
+
+
+def placed_by_curation(store: ObjectStore, bucket: str, key: str) -> bool:
+    """Whether the original was copied into place by a curation action (a move, a rename, a
+    restore), which writes its items itself with the photo's faces: processing it would index
+    the faces anew. (``reprocess`` and ``check`` still process such an original explicitly.)"""
+    info = store.head(bucket, key)
+    return info is not None and bool(info.metadata.get(PLACED_METADATA))
 
 
 def process_new_image(

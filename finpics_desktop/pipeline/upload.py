@@ -17,9 +17,11 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from finpics_desktop.domain.errors import (
@@ -32,6 +34,8 @@ from finpics_desktop.domain.names import Names
 from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id, validate_picset_id
 from finpics_desktop.pipeline import journal as jr
 from finpics_desktop.pipeline.claims import JobClaims, reserve_memory_picset
+from finpics_desktop.pipeline.curation.trash import trashed_face_ids
+from finpics_desktop.pipeline.location import remove_location as strip_location
 from finpics_desktop.pipeline.outcomes import (
     ALREADY,
     CANCELLED,
@@ -60,9 +64,11 @@ _SHORT = {StorageFull: "the disk is full", StorageReadOnly: "the storage is read
 @dataclass(frozen=True)
 class NewPicset:
     """A new picset for a folder: its id (the next ordering number and the folder's slug) is
-    chosen when the job starts, atomically with the other jobs publishing into the target."""
+    chosen when the job starts, atomically with the other jobs publishing into the target
+    (a job of the same sources at the same time shares its picset instead)."""
 
     folder_name: str
+    decided_at: float = field(default_factory=time.time)  # jobs since then count as "at once"
 
 
 class Publisher:
@@ -91,6 +97,8 @@ class Publisher:
         target: str | None = None,
         retry: RetryPolicy | None = None,
         budget: ByteBudget | None = None,
+        kept_faces: Callable[[], set[str]] | None = None,
+        transform: Callable[[bytes, str], bytes] | None = None,
     ):
         self.retry = retry or RetryPolicy()
         self.store = with_retries(store, self.retry)
@@ -109,9 +117,20 @@ class Publisher:
         self.stopped: StorageError | None = None
         self._stop_lock = threading.Lock()
         self.job_id: int | None = None
+        self.kept_faces = kept_faces  # faces no public item lists that must stay (the trash)
+        # the copy published instead of the file's bytes (``location.remove_location``): the
+        # same function of the same bytes each time, so its hash still finds what is there
+        self.transform = transform
 
     @classmethod
-    def for_backend(cls, backend, journal: jr.Journal | None = None, **options) -> Publisher:
+    def for_backend(cls, backend, journal: jr.Journal | None = None, *,
+                    remove_location: bool | None = None, **options) -> Publisher:
+        """``remove_location``: publish copies without the camera's location (default: on for
+        the cloud, whose buckets are public; off for the library, which is the curator's)."""
+        if remove_location if remove_location is not None else backend.kind == "aws":
+            options.setdefault("transform", strip_location)
+        if backend.private is not None:
+            options.setdefault("kept_faces", partial(trashed_face_ids, backend.private))
         return cls(backend.store, backend.tables, backend.faces, backend.names, backend.process,
                    journal=journal, target=jr.target_of(backend), **options)
 
@@ -169,9 +188,10 @@ class Publisher:
         resolved = [str(s.absolute()) for s in sources]
         if self.journal is not None:
             if job_id is None:
+                new = not isinstance(picset, str)
                 job_id = self.journal.start_job(
-                    self.target, picset if isinstance(picset, str) else self._propose(picset),
-                    resolved, self.on_conflict)
+                    self.target, self._propose(picset) if new else picset, resolved,
+                    self.on_conflict, since=picset.decided_at if new else None)
                 picset = self.journal.job(job_id).picset
             else:
                 self.journal.take_over(job_id)

@@ -38,7 +38,7 @@ from finpics_desktop.pipeline.outcomes import (
 from finpics_desktop.pipeline.process import external_image_id
 from finpics_desktop.pipeline.reading import read_photo
 from finpics_desktop.pipeline.remove import remove_photo
-from finpics_desktop.ports import HASH_METADATA, ObjectInfo
+from finpics_desktop.ports import HASH_METADATA, LOCATION_METADATA, ObjectInfo
 
 log = logging.getLogger(__name__)
 DECISIONS = 3  # times a photo is decided again after losing a conditional write
@@ -61,6 +61,7 @@ class JobRun:
         self.claimed: set[str] = set()  # keys this job published or looked at
         self.previous: dict[str, jr.FileEntry] = {}  # the journal of the job being resumed
         self._picset_hashes: dict[str, str] | None = None
+        self.edited: set[str] = set()  # keys whose copy had its location removed
 
     # -- shared state ----------------------------------------------------------------------------
     def find_duplicates(self, pool: ThreadPoolExecutor) -> None:
@@ -176,7 +177,13 @@ class JobRun:
     def _read_and_publish(self, path: Path, key: PhotoKey) -> FileResult:
         p = self.p
         content = read_photo(path, p.cancel_event)
-        digest = content.sha256
+        data, digest = content.data, content.sha256
+        if p.transform is not None:  # what is stored is what is hashed: the edited copy
+            edited = p.transform(data, key.name)
+            if edited is not data:
+                data, digest = edited, hashlib.sha256(edited).hexdigest()
+                with self.lock:
+                    self.edited.add(key.key)
         if p.journal is not None:
             p.journal.record(self.job_id, path, jr.PLANNED, key=key.key, sha256=digest,
                              size=content.size, mtime_ns=content.mtime_ns)
@@ -193,7 +200,7 @@ class JobRun:
             return FileResult(path, SKIPPED, ALREADY, key.key)
         for attempt in range(DECISIONS):
             try:
-                return self._decide(path, key, digest, content.data, before, attempt > 0)
+                return self._decide(path, key, digest, data, before, attempt > 0)
             except WriteConflict:
                 log.info("%s was written by another writer meanwhile: deciding again", key.key)
         return FileResult(path, FAILED, "other writers kept changing this photo's name in the "
@@ -239,8 +246,11 @@ class JobRun:
         if p.journal is not None:  # "sent": the original may be stored from now on
             p.journal.record(self.job_id, path, jr.SENT, key=key.key)
         if data is not None:
+            metadata = {HASH_METADATA: digest}
+            if photo_key(self.picset, path.name).key in self.edited:
+                metadata[LOCATION_METADATA] = "removed"
             p.store.put(p.names.pics_bucket, key.key, data, key.content_type,
-                        {HASH_METADATA: digest}, if_absent=replacing is None,
+                        metadata, if_absent=replacing is None,
                         if_match=replacing.etag if replacing is not None else None)
         renamed = f"published as {key.name!r} (a different photo has the original name)" if (
             key.name != photo_key(self.picset, path.name).name) else ""
@@ -268,16 +278,35 @@ class JobRun:
         keys = [k for k in sorted(self.claimed) if self.claims.take(key_claim(k))]
         try:
             wanted: dict[str, set[str]] = {}
+            paths: dict[str, str] = {}
             for k in keys:
                 photo = PhotoKey(*k.split("/")[1:3])
                 item = self.p.tables.get_pics_item(photo.picset, photo.name)
                 wanted[external_image_id(k)] = set(items.face_ids((item or {}).get("data")))
-            stray = [f["FaceId"] for f in self.p.faces.list_faces()
-                     if f.get("ExternalImageId") in wanted
-                     and f["FaceId"] not in wanted[f["ExternalImageId"]]]
+                paths[external_image_id(k)] = photo.image_path
+            stray = self._not_elsewhere(
+                [f for f in self.p.faces.list_faces() if f.get("ExternalImageId") in wanted
+                 and f["FaceId"] not in wanted[f["ExternalImageId"]]], paths)
             if stray:
                 log.info("removing %d stray face(s) of this job's photos", len(stray))
                 self.p.faces.delete_faces(stray)
         finally:
             self.claims.release([key_claim(k) for k in keys])
         return len(stray)
+
+    def _not_elsewhere(self, faces: list[dict], paths: dict[str, str]) -> list[str]:
+        """The ids of ``faces`` that belong to no photo: a face keeps the ExternalImageId of
+        the key it was indexed at, so a photo moved away since (its image item points at its
+        new key) or in the trash still has faces that look like this key's."""
+        kept = self.p.kept_faces() if faces and self.p.kept_faces is not None else set()
+        where: dict[str, str | None] = {}
+        stray = []
+        for face in faces:
+            image_id = face.get("ImageId", "")
+            if image_id not in where:
+                image = self.p.tables.get_image_item(image_id)
+                where[image_id] = image.get("image_path") if image else None
+            moved = where[image_id] not in (None, paths[face["ExternalImageId"]])
+            if not moved and face["FaceId"] not in kept:
+                stray.append(face["FaceId"])
+        return stray

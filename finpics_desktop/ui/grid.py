@@ -3,6 +3,8 @@ cells on screen ask for thumbnails, which arrive from :class:`ThumbnailLoader`."
 
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import (
     QAbstractListModel,
     QMimeData,
@@ -19,7 +21,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate
 
-from finpics_desktop.app.entries import FACE, FILE, PICSET, Entry
+from finpics_desktop.app.entries import FACE, FILE, PHOTO, PICSET, Entry
+from finpics_desktop.ui.sources import PHOTOS_MIME
 from finpics_desktop.ui.thumbs import ThumbnailLoader
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
@@ -99,21 +102,26 @@ class GridModel(QAbstractListModel):
 
     def flags(self, index):
         flags = super().flags(index)
-        if index.isValid() and self.entries[index.row()].kind == FILE:
+        if index.isValid() and self.entries[index.row()].kind in (FILE, PHOTO):
             flags |= Qt.ItemFlag.ItemIsDragEnabled
         return flags
 
     def mimeTypes(self):  # noqa: N802
-        return ["text/uri-list"]
+        return ["text/uri-list", PHOTOS_MIME]
 
     def mimeData(self, indexes):  # noqa: N802
         mime = QMimeData()
-        mime.setUrls([QUrl.fromLocalFile(str(self.entries[i.row()].path)) for i in indexes
-                      if self.entries[i.row()].kind == FILE])
+        entries = [self.entries[i.row()] for i in sorted(indexes, key=lambda i: i.row())]
+        mime.setUrls([QUrl.fromLocalFile(str(e.path)) for e in entries if e.kind == FILE])
+        photos = [e for e in entries if e.kind == PHOTO and e.backend is not None]
+        if photos:  # published photos: dropped on a picset they move (with Ctrl, a copy)
+            mime.setData(PHOTOS_MIME, json.dumps({
+                "backend": id(photos[0].backend), "picset": photos[0].picset,
+                "names": [e.name for e in photos if e.picset == photos[0].picset]}).encode())
         return mime
 
     def supportedDragActions(self):  # noqa: N802
-        return Qt.DropAction.CopyAction
+        return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
 
     def on_thumbnail_ready(self, keys: list[str]) -> None:
         """Thumbnails arriving together are repainted together, once per frame."""
@@ -256,10 +264,19 @@ class GridView(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+
         self.setSpacing(0)
         self.setItemDelegate(GridDelegate(self))
         self.cell = CELL_SIZES[1]
         self._apply_cell()
+
+    def startDrag(self, supported) -> None:  # noqa: N802
+        """Files of this computer are only ever copied (to the file manager, or published);
+        published photos dropped on a picset move there, or with Ctrl are copied."""
+        entries = [self.model().entries[i.row()] for i in self.selectedIndexes()]
+        files = any(e.kind == FILE for e in entries)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction if files else Qt.DropAction.MoveAction)
+        super().startDrag(Qt.DropAction.CopyAction if files else supported)
 
     def _apply_cell(self) -> None:
         self.setGridSize(QSize(self.cell, self.cell + self.fontMetrics().height() + 10))

@@ -45,6 +45,7 @@ from finpics_desktop.ports import Backend
 from finpics_desktop.ui.about import AboutDialog
 from finpics_desktop.ui.busy import BusyIndicator
 from finpics_desktop.ui.cloud_setup import CloudSetup
+from finpics_desktop.ui.curation import CurationController
 from finpics_desktop.ui.drop_targets import GridDropTarget, TreeDropHighlight
 from finpics_desktop.ui.empty_state import EmptyStateController, EmptyStateView
 from finpics_desktop.ui.grid import GridModel, GridView
@@ -93,7 +94,9 @@ class MainWindow(QMainWindow):
         self.publishing = PublishingController(
             self.nav, self.sources, self.upload_panel, self, self.message,
             self.reveal_upload_panel,
-            lambda backend: self.refresh_picsets(self.sources.root_for(backend)))
+            lambda backend: self.refresh_picsets(self.sources.root_for(backend)),
+            lambda: self.settings.remove_location)
+        self.curation = CurationController(self)
         self._make_actions()
         self.people = PeopleController(self)
         self.centre_layout.insertWidget(0, self.people.filter)
@@ -187,13 +190,15 @@ class MainWindow(QMainWindow):
 
     def _make_actions(self) -> None:
         bar = self.menuBar()
-        file, view, help_ = bar.addMenu("&File"), bar.addMenu("&View"), bar.addMenu("&Help")
+        file, edit = bar.addMenu("&File"), bar.addMenu("&Edit")
+        view, help_ = bar.addMenu("&View"), bar.addMenu("&Help")
         self.open_action = self._action("&Open folder…", ["Ctrl+O"], self.on_open_folder, file)
         self.publish_action = self._action("&Publish photos…", ["Ctrl+U"], self.on_publish, file)
         file.addSeparator()
         self.settings_action = self._action("&Settings…", ["Ctrl+,"], self.on_settings, file)
         file.addSeparator()
         self._action("&Quit", ["Ctrl+Q"], self.close, file)
+        self._edit_actions(edit)
         self.fullscreen_action = self._action("&Full screen", ["F", "F11"], self.toggle_full_screen,
                                               view)
         self.zoom_in_action = self._action("Zoom &in", ["+", "=", "Ctrl++"],
@@ -237,6 +242,25 @@ class MainWindow(QMainWindow):
             root = self.sources.root_for(loc.backend) or self.sources.library
             self.publishing.on_files_dropped(paths, root.data(NodeRole))
 
+    def _edit_actions(self, edit) -> None:
+        c = self.curation
+        self.undo_action = self._action("&Undo", ["Ctrl+Z"], c.on_undo, edit)
+        edit.addSeparator()
+        self._action("Set as &featured photo", [], c.on_set_cover, edit)
+        self._action("&Move to picset…", ["Ctrl+M"], c.on_move, edit)
+        self._action("&Copy to picset…", ["Ctrl+Shift+M"], lambda: c.on_move(copy=True), edit)
+        self._action("&Delete", ["Del"], c.on_delete, edit)
+        edit.addSeparator()
+        # F2 renames what is chosen: a picset here, a person or a face in People (one key,
+        # one action: the People menu shows it too)
+        self.rename_action = self._action("&Rename or name…", ["F2"], self.on_rename, edit)
+        self._action("Publish picset to finpics &cloud…", ["Ctrl+Shift+U"], c.on_push, edit)
+        edit.addSeparator()
+        self.trash_action = self._action("&Trash…", ["Ctrl+Shift+T"], c.on_trash, edit)
+
+    def on_rename(self) -> None:
+        (self.people.on_name if self.people.names_here() else self.curation.on_rename)()
+
     def _connect(self) -> None:
         """Every signal between the window's parts, in one place."""
         nav, viewer, search = self.nav, self.viewer, self.search
@@ -254,6 +278,8 @@ class MainWindow(QMainWindow):
         self.busy.cancel_requested.connect(nav.cancel)
         self.loader.failed.connect(lambda label, reason: self.message(f"{label}: {reason}"))
         self.sources.files_dropped.connect(self.publishing.on_files_dropped)
+        self.sources.photos_dropped.connect(self.curation.on_photos_dropped)
+        self.sources.picset_dropped.connect(self.curation.on_picset_dropped)
         self.local_cloud.ready.connect(self.on_local_cloud_ready)
         self.local_cloud.failed.connect(lambda reason: self.message(reason, "error"))
         self.upload_panel.retry_requested.connect(self.publishing.start)

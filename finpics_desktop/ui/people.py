@@ -82,7 +82,7 @@ class PeopleController:
         menu = bar.addMenu("&People")
         bar.insertMenu(bar.actions()[-2], menu)  # before Help
         action = window._action
-        action("&Name the face, the group or the person…", ["F2"], self.on_name, menu)
+        menu.addAction(window.rename_action)  # F2: names here, renames a picset elsewhere
         action("&Confirm the proposal", ["Y"], lambda: self.on_answer(True), menu)
         action("&Reject the proposal", ["N"], lambda: self.on_answer(False), menu)
         action("Confirm every &sure proposal", ["Shift+Y"], self.on_confirm_sure, menu)
@@ -160,6 +160,13 @@ class PeopleController:
             self.nav.activate(self.window.model.entries, 0)
 
     # -- actions ----------------------------------------------------------------------------
+    def names_here(self) -> bool:
+        """Whether F2 names (a face in the viewer, a group of Unnamed faces, a person) rather
+        than renames a picset."""
+        viewed = self.window.viewer.current if self.nav.page == pages.VIEWER else None
+        return (viewed is not None and viewed.kind == PHOTO) or self.kind in (
+            UNNAMED, PEOPLE, PERSON_PLACE)
+
     def on_name(self) -> None:
         if self.nav.page == pages.VIEWER:
             return self._name_in_viewer()

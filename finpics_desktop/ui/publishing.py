@@ -38,9 +38,11 @@ def _propose(backend: Backend, paths: list[Path]) -> Proposal:
 class PublishingController:
     def __init__(self, nav: Navigation, sources: SourcesModel, panel: UploadPanel,
                  parent: QWidget, tell: Callable[[str, str], None],
-                 reveal_panel: Callable[[], None], refresh_picsets: Callable[[Backend], None]):
+                 reveal_panel: Callable[[], None], refresh_picsets: Callable[[Backend], None],
+                 remove_location: Callable[[], bool] = lambda: True):
         self.nav, self.sources, self.panel, self.parent = nav, sources, panel, parent
         self.tell, self.reveal_panel, self.refresh_picsets = tell, reveal_panel, refresh_picsets
+        self.remove_location = remove_location  # the setting, read when a job starts
         self.job: UploadJob | None = None
         self.dialog: NewPicsetDialog | None = None
         self._waits: dict[int, tuple[Backend, ProcessedWait]] = {}
@@ -73,7 +75,8 @@ class PublishingController:
 
     def start(self, backend: Backend, plan: PublishPlan) -> UploadJob:
         photos, _ = plan_files(plan.sources)  # a directory listing: cheap next to the job
-        self.job = job = UploadJob(backend, plan, self.parent)
+        self.job = job = UploadJob(backend, plan, self.parent,
+                                   remove_location=self.remove_location())
         self.panel.attach(job, photos)
         self.reveal_panel()
         job.started.connect(lambda picset: self.on_started(backend, picset))

@@ -30,7 +30,7 @@ Start = Callable[[Backend, PublishPlan], object]  # starts a publishing job
 Role = QMessageBox.ButtonRole
 
 
-def _ask(parent, name: str, title: str, text: str, informative: str,
+def ask_question(parent, name: str, title: str, text: str, informative: str,
          answers: list[tuple[str, QMessageBox.ButtonRole, Callable[[], None] | None]],
          details: str = "") -> None:
     """A window-modal question (``open()``, never a blocking ``exec()``), kept as
@@ -61,7 +61,7 @@ def offer_resume(parent, backend: Backend, busy: Callable[[], bool], start: Star
         if not jobs or busy():
             return
         job = jobs[0]
-        _ask(parent, "resume_box", "Resume publishing?",
+        ask_question(parent, "resume_box", "Resume publishing?",
              f"Publishing to picset {job.picset} was interrupted "
              f"({job.done} of {job.total} photo(s) done).",
              "Resume sends only what is missing: photos already published are not sent again.",
@@ -90,7 +90,7 @@ def ask_about_conflicts(parent, backend: Backend, report: UploadReport, start: S
     def again(choice: str) -> Callable[[], None]:
         return lambda: start(backend, conflict_plan(report, choice))
 
-    _ask(parent, "conflict_box", "Photos with names already taken",
+    ask_question(parent, "conflict_box", "Photos with names already taken",
          f"{len(conflicts)} photo(s) have the name of a different photo already in "
          f"picset {report.picset}: {names}",
          "Replace the photos in the picset, keep both (the new ones are renamed), or skip them?",

@@ -47,6 +47,7 @@ class AppSettings:
     names: dict[str, str] = field(default_factory=dict)  # overrides of the contract's names
     keyring_account: str = ""  # this session's (--keyring-account): never saved
     session: bool = False  # holds options of the command line that are not saved
+    remove_location: bool = True  # the cloud's published copies leave the location out
     # this session's cloud (the local cloud of *Try it locally*, with its admin keys): used
     # instead of the options above, never saved
     session_cloud: CloudOptions | None = field(default=None, repr=False)
@@ -65,6 +66,8 @@ class AppSettings:
             aws_profile=str(s.value("aws/profile", "") or ""),
             endpoint_url=str(s.value("aws/endpoint_url", "") or ""),
             names={k: v for k, v in names.items() if v},
+            remove_location=str(s.value("publish/remove_location", "true")).lower() in (
+                "true", "1"),
         )
 
     def save(self, store: QSettings | None = None) -> None:
@@ -73,6 +76,7 @@ class AppSettings:
         s.setValue("aws/enabled", self.aws_enabled)
         s.setValue("aws/profile", self.aws_profile)
         s.setValue("aws/endpoint_url", self.endpoint_url)
+        s.setValue("publish/remove_location", self.remove_location)
         defaults = Names()
         for f in fields(Names):
             value = self.names.get(f.name, "")
@@ -104,7 +108,8 @@ class AppSettings:
         return AppSettings(
             library=self.library, aws_enabled=self.aws_enabled or options.backend == "aws",
             aws_profile=cloud.profile or "", endpoint_url=cloud.endpoint_url or "",
-            names=names, keyring_account=cloud.keyring_account or "", session=True)
+            names=names, keyring_account=cloud.keyring_account or "", session=True,
+            remove_location=self.remove_location and options.remove_location)
 
 
 class SettingsDialog(QDialog):
@@ -144,6 +149,12 @@ class SettingsDialog(QDialog):
             self.name_edits[f.name] = edit
             cloud.addRow(f"{NAME_LABELS.get(f.name, f.name)}:", edit)
         cloud.addRow("Endpoint URL:", self.endpoint)
+        self.remove_location = QCheckBox("Remove location from published photos", self)
+        self.remove_location.setToolTip(
+            "The copies published to the cloud leave the camera's GPS location out (the "
+            "picture itself is not re-encoded; your files are never changed)")
+        self.remove_location.setChecked(settings.remove_location)
+        cloud.addRow(self.remove_location)
         self.key_id = QLineEdit(self)
         self.key_id.setPlaceholderText("only if you have no profile")
         self.secret = QLineEdit(self)
@@ -204,6 +215,7 @@ class SettingsDialog(QDialog):
             endpoint_url=self.endpoint.text().strip(),
             names={k: e.text().strip() for k, e in self.name_edits.items() if e.text().strip()},
             keyring_account=self.settings.keyring_account,
+            remove_location=self.remove_location.isChecked(),
             session_cloud=self.settings.session_cloud,
         )
 

@@ -5,6 +5,7 @@ Folders can be dragged out of it; folders and files can be dropped on Library or
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from finpics_desktop.ui.icons import shipped_icon
 from finpics_desktop.ui.workers import run_task
 
 NodeRole = Qt.ItemDataRole.UserRole + 10
+PHOTOS_MIME = "application/x-finpics-photos"  # {"backend", "picset", "names"}: from the grid
+PICSET_MIME = "application/x-finpics-picset"  # {"backend", "picset"}: a picset row dragged
 PICSET_NODE = PICSET_PLACE
 COMPUTER, PLACEHOLDER = "computer", "placeholder"
 SHIPPED_ICONS = {"folder-pictures": "finpics-library"}  # theme name -> shipped icon's name
@@ -62,6 +65,8 @@ class Node:
 
 class SourcesModel(QStandardItemModel):
     files_dropped = Signal(list, object)  # paths, target Node (library or cloud)
+    photos_dropped = Signal(dict, object, bool)  # PHOTOS_MIME payload, target picset, copy
+    picset_dropped = Signal(dict, object, int)  # PICSET_MIME payload, target Node, its index
     picset_changed = Signal(object, str)  # backend, picset: published into (its count changed)
 
     def __init__(self, parent=None):
@@ -95,7 +100,7 @@ class SourcesModel(QStandardItemModel):
         item.setData(node, NodeRole)
         item.setEditable(False)
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if node.kind == FOLDER:
+        if node.kind in (FOLDER, PICSET_NODE):
             flags |= Qt.ItemFlag.ItemIsDragEnabled
         if node.accepts_drops:
             flags |= Qt.ItemFlag.ItemIsDropEnabled
@@ -245,6 +250,7 @@ class SourcesModel(QStandardItemModel):
         item = self._item(title, Node(PICSET_NODE, backend=backend, picset=picset, within=within),
                           self._icon("image-x-generic",
                                      QStyle.StandardPixmap.SP_FileDialogContentsView))
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDropEnabled)  # photos, picsets
         item.setToolTip(picset)
         if row is None:
             root.appendRow(item)
@@ -293,20 +299,23 @@ class SourcesModel(QStandardItemModel):
 
     # -- drag and drop ----------------------------------------------------------------------
     def mimeTypes(self):  # noqa: N802
-        return ["text/uri-list"]
+        return ["text/uri-list", PHOTOS_MIME, PICSET_MIME]
 
     def mimeData(self, indexes):  # noqa: N802
         mime = QMimeData()
-        urls = [QUrl.fromLocalFile(str(n.path)) for n in map(self.node, indexes)
-                if n is not None and n.kind == FOLDER]
-        mime.setUrls(urls)
+        nodes = [n for n in map(self.node, indexes) if n is not None]
+        mime.setUrls([QUrl.fromLocalFile(str(n.path)) for n in nodes if n.kind == FOLDER])
+        picsets = [n for n in nodes if n.kind == PICSET_NODE and n.backend is not None]
+        if picsets:
+            mime.setData(PICSET_MIME, json.dumps(
+                {"backend": id(picsets[0].backend), "picset": picsets[0].picset}).encode())
         return mime
 
     def supportedDropActions(self):  # noqa: N802
-        return Qt.DropAction.CopyAction
+        return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
 
     def supportedDragActions(self):  # noqa: N802
-        return Qt.DropAction.CopyAction
+        return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
 
     def _target(self, row: int, parent: QModelIndex) -> Node | None:
         """Dropping between rows counts as dropping on the parent (Library or cloud)."""
@@ -319,10 +328,44 @@ class SourcesModel(QStandardItemModel):
     def _paths(mime: QMimeData) -> list[Path]:
         return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
 
+    @staticmethod
+    def _payload(mime: QMimeData, kind: str) -> dict | None:
+        return json.loads(bytes(mime.data(kind)).decode()) if mime.hasFormat(kind) else None
+
+    def _picset_target(self, row: int, parent: QModelIndex) -> tuple[Node, int] | None:
+        """Where a dragged picset lands: a root or a picset row, and its index in the list."""
+        node = self.node(parent)
+        if node is None or node.backend is None:
+            return None
+        if node.kind == PICSET_NODE:
+            return node, parent.row()
+        return (node, row if row >= 0 else 0) if node.kind in (LIBRARY, CLOUD) else None
+
     def canDropMimeData(self, mime, action, row, column, parent) -> bool:  # noqa: N802
+        if mime.hasFormat(PHOTOS_MIME):
+            node = self.node(parent)
+            return node is not None and node.kind == PICSET_NODE and row < 0
+        if mime.hasFormat(PICSET_MIME):
+            return self._picset_target(row, parent) is not None
         return bool(self._target(row, parent) and self._paths(mime))
 
     def dropMimeData(self, mime, action, row, column, parent) -> bool:  # noqa: N802
+        if (photos := self._payload(mime, PHOTOS_MIME)) is not None:
+            node = self.node(parent)
+            if node is not None and node.kind == PICSET_NODE:
+                self.photos_dropped.emit(photos, node, action == Qt.DropAction.CopyAction)
+            return False
+        if (picset := self._payload(mime, PICSET_MIME)) is not None:
+            target = self._picset_target(row, parent)
+            if target is not None:
+                node, index = target
+                root = self.library if node.within != CLOUD and node.kind != CLOUD else (
+                    self.cloud)
+                rows = [root.child(r).data(NodeRole).picset for r in range(root.rowCount())]
+                if picset["picset"] in rows and rows.index(picset["picset"]) < index:
+                    index -= 1  # its place in the list without it
+                self.picset_dropped.emit(picset, node, index)
+            return False
         target = self._target(row, parent)
         paths = self._paths(mime)
         if target is None or not paths:

@@ -146,9 +146,11 @@ class UploadJob(QObject):
 
     POLL_MS = 40
 
-    def __init__(self, backend: Backend, plan: PublishPlan, parent=None):
+    def __init__(self, backend: Backend, plan: PublishPlan, parent=None, *,
+                 remove_location: bool = True):
         super().__init__(parent)
         self.backend, self.plan = backend, plan
+        self.remove_location = remove_location  # from the cloud's published copies
         self.picset = plan.picset if isinstance(plan.picset, str) else ""  # known at start
         self.running = False
         self.cancelling = False
@@ -184,7 +186,8 @@ class UploadJob(QObject):
     # -- a worker thread (cloud) ------------------------------------------------------------
     def _start_thread(self) -> None:
         journal = journal_for(self.backend)
-        self.publishing = job = Publishing(self.backend, self.plan, journal)
+        self.publishing = job = Publishing(self.backend, self.plan, journal,
+                                           remove_location=self.remove_location)
 
         def on_result(result: FileResult, finished: int, total: int) -> None:  # worker thread
             call_in_gui(lambda args: self.file_finished.emit(*args), (result, finished, total))

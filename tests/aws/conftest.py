@@ -52,3 +52,15 @@ def aws_backend(cloud):
     backend = open_aws(names, cloud.settings(), clients=clients)
     yield backend
     backend.close()
+
+
+@pytest.fixture(scope="module")
+def own_stack(cloud, lambda_zip):
+    """A finpics stack of its own (fresh names) deployed into the local cloud, for the tests of
+    a module that need an album no other module writes to."""
+    names = fresh_names("own")
+    deploy(Clients(cloud.settings()), names, stack=f"own{names.pics_bucket[3:-5]}",
+           bundle=lambda_zip, progress=lambda line: None, poll=0.0)
+    backend = open_aws(names, cloud.settings())
+    yield backend
+    backend.close()

@@ -161,6 +161,54 @@ def test_picset_cover_is_set_only_once(backend):
     assert t.set_picset_cover_if_absent("003_c", "again.jpg") is True
 
 
+def test_cover_changes_only_to_an_existing_photo_over_the_cover_seen(backend):
+    """Curation's conditional steps: the featured photo always names a photo that exists."""
+    t = backend.tables
+    for name in ("a.jpg", "b.jpg"):
+        t.put_pics_item({"primarykey": "005_e", "sortkey": name, "data": {"FaceRecords": []}})
+    assert t.replace_picset_cover("005_e", "gone.jpg", None) is False  # no such photo
+    assert t.get_pics_item("/", "005_e") is None
+    assert t.replace_picset_cover("005_e", "a.jpg", None) is True  # entry made
+    assert t.replace_picset_cover("005_e", "b.jpg", None) is False  # it has one now
+    assert t.replace_picset_cover("005_e", "b.jpg", "x.jpg") is False  # not the one seen
+    assert t.replace_picset_cover("005_e", "b.jpg", "a.jpg") is True
+    assert t.get_pics_item("/", "005_e") == {"primarykey": "/", "sortkey": "005_e",
+                                             "pic": "b.jpg"}
+    assert t.delete_photo_unless_cover("005_e", "b.jpg") is False  # the featured photo
+    assert t.delete_photo_unless_cover("005_e", "a.jpg") is True
+    assert t.delete_photo_unless_cover("006_none", "a.jpg") is True  # no entry at all
+    assert [i["sortkey"] for i in t.query_pics("005_e")] == ["b.jpg"]
+    assert t.delete_picset_entry_if("005_e", "a.jpg") is False  # another cover by now
+    assert t.get_pics_item("/", "005_e")["pic"] == "b.jpg"
+    assert t.delete_picset_entry_if("005_e", "b.jpg") is True
+    assert t.get_pics_item("/", "005_e") is None
+    assert t.delete_picset_entry_if("005_e", "b.jpg") is True  # gone already
+
+
+def test_copy_keeps_content_and_type_and_replaces_metadata_if_given(backend):
+    bucket, other = backend.names.pics_bucket, backend.names.thumbs_bucket
+    backend.store.put(bucket, "photos/001_a/x y.png", b"\x89PNG data", "image/png",
+                      {HASH_METADATA: "ab" * 32})
+    backend.store.copy(bucket, "photos/001_a/x y.png", bucket, "photos/002_b/x y.png")
+    copied = backend.store.head(bucket, "photos/002_b/x y.png")
+    assert (copied.size, copied.sha256) == (9, "ab" * 32)
+    backend.store.copy(bucket, "photos/001_a/x y.png", other, "trash/t1/001_a/x y.png",
+                       {HASH_METADATA: "cd" * 32, "finpics-placed": "op1"})
+    moved = backend.store.head(other, "trash/t1/001_a/x y.png")
+    assert moved.metadata == {HASH_METADATA: "cd" * 32, "finpics-placed": "op1"}
+    assert backend.store.get(other, "trash/t1/001_a/x y.png") == b"\x89PNG data"
+    assert backend.store.content_type(other, "trash/t1/001_a/x y.png") == "image/png"
+    backend.store.put(bucket, "photos/001_a/x y.png", b"changed", "image/png")
+    assert backend.store.get(bucket, "photos/002_b/x y.png") == b"\x89PNG data"  # a copy
+    assert [o.key for o in backend.store.list(bucket, "photos/")] == [
+        "photos/001_a/x y.png", "photos/002_b/x y.png"]
+    with pytest.raises(NotFound, match="nope.png"):
+        backend.store.copy(bucket, "photos/001_a/nope.png", bucket, "photos/002_b/nope.png")
+    with pytest.raises(NotFound, match="nope.png"):
+        backend.store.copy(bucket, "photos/001_a/nope.png", bucket, "photos/002_b/nope.png",
+                           {HASH_METADATA: "ef" * 32})
+    assert backend.store.head(bucket, "photos/002_b/nope.png") is None
+
 
 def _photo(face_ids: list[str], image_id: str = "img") -> dict:
     return {"primarykey": "004_d", "sortkey": "p.jpg", "data": {"FaceRecords": [

@@ -121,3 +121,39 @@ def test_the_window_opens_on_the_cloud_given_on_the_command_line(qtbot, qt_setti
                      "--endpoint-url", cloud.url]) == 0
     assert seen["endpoint"] == cloud.url and seen["place"] == "cloud"
     assert seen["status"].endswith(("picset", "picsets")) and seen["errors"] == []
+
+
+def test_a_library_picset_dragged_onto_the_cloud_is_published_there(qtbot, window, library,
+                                                                    photos_dir, tmp_path):
+    """Stage in the Library, then drag the picset onto *finpics cloud*: the difference is
+    asked about first, then the photos go up (the location left out of their copies)."""
+    from finpics_desktop.pipeline.exif import read_facts
+    from finpics_desktop.pipeline.upload import Publisher
+    from tests.test_location import with_location
+
+    picset = "302_staged"
+    folder = tmp_path / "staged"
+    folder.mkdir()
+    (folder / "biden.jpg").write_bytes((photos_dir / "faces/biden/biden.jpg").read_bytes())
+    (folder / "where.jpg").write_bytes(with_location("JPEG"))
+    assert Publisher.for_backend(library).publish(sorted(folder.iterdir()), picset).ok
+    qtbot.waitUntil(lambda: window.cloud_backend is not None, timeout=30_000)
+    cloud = window.cloud_backend
+    window.refresh_picsets(window.sources.library)
+    qtbot.waitUntil(lambda: any(
+        window.sources.library.child(r).data(NodeRole).picset == picset
+        for r in range(window.sources.library.rowCount())), timeout=20_000)
+    row = next(r for r in range(window.sources.library.rowCount())
+               if window.sources.library.child(r).data(NodeRole).picset == picset)
+    mime = window.sources.mimeData([window.sources.library.child(row).index()])
+    target = window.sources.indexFromItem(window.sources.cloud)
+    assert window.sources.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, target)
+    window.sources.dropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, target)
+    qtbot.waitUntil(lambda: getattr(window, "push_question", None) is not None, timeout=30_000)
+    box = window.push_question
+    assert "new: 2: biden.jpg, where.jpg" in box.informativeText()
+    assert cloud.tables.query_pics(picset) == []  # nothing sent before the answer
+    next(b for b in box.buttons() if b.text() == "Publish").click()
+    qtbot.waitUntil(lambda: len(cloud.tables.query_pics(picset)) == 2, timeout=90_000)
+    stored = cloud.store.get(cloud.names.pics_bucket, f"photos/{picset}/where.jpg")
+    assert read_facts(stored, "where.jpg").gps == ""

@@ -241,3 +241,15 @@ def test_the_grid_takes_photos_where_it_shows_an_album(qtbot, window, copy_photo
     qtbot.waitUntil(lambda: not window.nav.loading and window.model.rowCount() == 2)
     refused = drag(viewport, QDragEnterEvent, centre, files_mime(folder))
     assert not refused.isAccepted() and not highlight.isVisible()
+
+
+def test_no_key_is_claimed_by_two_actions(window):
+    """Qt does nothing for a key two window-wide actions claim (an ambiguous shortcut)."""
+    from collections import Counter
+
+    from PySide6.QtGui import QAction
+
+    claimed = Counter(key.toString() for action in window.findChildren(QAction)
+                      if action.shortcutContext() == Qt.ShortcutContext.WindowShortcut
+                      for key in action.shortcuts() if not key.isEmpty())
+    assert claimed and [k for k, n in claimed.items() if n > 1] == []

@@ -97,6 +97,23 @@ class S3ObjectStore:
                 for obj in page.get("Contents", []):
                     yield ObjectInfo(obj["Key"], obj["Size"])
 
+    def copy(self, bucket, key, to_bucket, to_key, metadata=None) -> None:
+        replace = {}
+        if metadata is not None:  # REPLACE replaces the content type too: the source's is kept
+            content_type = self.content_type(bucket, key)
+            if content_type is None:
+                raise NotFound(f"no object {key!r} in bucket {bucket!r}")
+            replace = {"MetadataDirective": "REPLACE", "Metadata": dict(metadata),
+                       "ContentType": content_type}
+        try:
+            self.s3.copy_object(Bucket=to_bucket, Key=to_key,
+                                CopySource={"Bucket": bucket, "Key": key}, **replace)
+        except ClientError as e:
+            if error_code(e) in ("404", "NoSuchKey", "NotFound"):
+                raise NotFound(f"no object {key!r} in bucket {bucket!r}") from None
+            raise translate(e, f"copying {key} of bucket {bucket} to {to_key} of bucket "
+                               f"{to_bucket}", self.clients.profile) from e
+
     def delete(self, bucket: str, key: str) -> None:
         with self.clients.errors(f"deleting {key} from bucket {bucket}"):
             self.s3.delete_object(Bucket=bucket, Key=key)

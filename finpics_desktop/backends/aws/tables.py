@@ -160,6 +160,61 @@ class DynamoTables:
             self.db.delete_item(TableName=self.pics,
                                 Key={"primarykey": _s(primarykey), "sortkey": _s(sortkey)})
 
+    # -- conditional steps of curation (transactions: the condition and the write are one) ---
+    def _key(self, primarykey: str, sortkey: str) -> dict:
+        return {"primarykey": _s(primarykey), "sortkey": _s(sortkey)}
+
+    def _transact(self, what: str, steps: list[dict]) -> bool:
+        try:
+            self.db.transact_write_items(TransactItems=steps)
+            return True
+        except ClientError as e:
+            if error_code(e) in ("TransactionCanceledException",
+                                 "ConditionalCheckFailedException"):
+                reasons = [r.get("Code") for r in e.response.get("CancellationReasons") or []]
+                if not reasons or "ConditionalCheckFailed" in reasons:
+                    return False  # another writer came first: nothing was written
+            raise translate(e, what, self.clients.profile) from e
+
+    def _photo_exists(self, picset: str, name: str) -> dict:
+        return {"ConditionCheck": {
+            "TableName": self.pics, "Key": self._key(picset, name),
+            "ConditionExpression": "attribute_exists(primarykey)"}}
+
+    def _cover_is(self, picset: str, pic: str | None, *, negate: bool = False) -> dict:
+        """A condition on the picset entry's ``pic`` (an absent entry has no ``pic``)."""
+        if pic is None:
+            expression = "attribute_exists(pic)" if negate else "attribute_not_exists(pic)"
+            return {"ConditionExpression": expression}
+        expression = ("attribute_not_exists(pic) OR pic <> :pic" if negate else "pic = :pic")
+        return {"ConditionExpression": expression, "ExpressionAttributeValues": {":pic": _s(pic)}}
+
+    def replace_picset_cover(self, picset: str, pic: str, expected: str | None) -> bool:
+        condition = self._cover_is(picset, expected)
+        values = {**condition.pop("ExpressionAttributeValues", {}), ":new": _s(pic)}
+        return self._transact(f"setting the featured photo of picset {picset}", [
+            {"Update": {"TableName": self.pics, "Key": self._key(PICSET_ROOT, picset),
+                        "UpdateExpression": "SET pic = :new",
+                        "ExpressionAttributeValues": values, **condition}},
+            self._photo_exists(picset, pic)])
+
+    def delete_photo_unless_cover(self, picset: str, name: str) -> bool:
+        return self._transact(f"deleting {picset}/{name} from table {self.pics}", [
+            {"Delete": {"TableName": self.pics, "Key": self._key(picset, name)}},
+            {"ConditionCheck": {"TableName": self.pics, "Key": self._key(PICSET_ROOT, picset),
+                                **self._cover_is(picset, name, negate=True)}}])
+
+    def delete_picset_entry_if(self, picset: str, pic: str | None) -> bool:
+        try:
+            self.db.delete_item(TableName=self.pics, Key=self._key(PICSET_ROOT, picset),
+                                **self._cover_is(picset, pic))
+            return True
+        except ClientError as e:
+            if error_code(e) == "ConditionalCheckFailedException":
+                return self.get_pics_item(PICSET_ROOT, picset) is None
+            raise translate(e, f"deleting picset {picset} from table {self.pics}",
+                            self.clients.profile) from e
+
     # -- pics_by_image_id --------------------------------------------------------------------
     def put_image_item(self, item: Item) -> None:
         with self.clients.errors(f"writing image {item.get('image_id')} to table {self.images}"):

@@ -184,6 +184,32 @@ class FolderObjectStore:
             raise InvalidName(f"{relative!r} is not a temporary file")
         self._bucket_dir(bucket).joinpath(*parts).unlink(missing_ok=True)
 
+    def copy(self, bucket, key, to_bucket, to_key, metadata=None) -> None:
+        source, target = self.path(bucket, key), self.path(to_bucket, to_key)
+        tmp = target.parent / f"{TMP_PREFIX}{uuid.uuid4().hex}"
+        try:
+            with storage_errors(f"{to_key} in the library's {to_bucket} folder", "write",
+                                path=target):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:  # objects are never changed in place (a write replaces the file whole),
+                    os.link(source, tmp)  # so the copy may share the file
+                except FileNotFoundError:
+                    raise NotFound(f"no object {key!r} in bucket {bucket!r}") from None
+                except OSError:  # a file system without hard links
+                    shutil.copyfile(source, tmp)
+                with self.db.transaction() as db:
+                    rows = db.execute("SELECT content_type, metadata FROM objects WHERE "
+                                      "bucket = ? AND key = ?", (bucket, key)).fetchall()
+                    content_type, kept = rows[0] if rows else (
+                        CONTENT_TYPES.get(extension(key), _UNKNOWN_TYPE), "{}")
+                    db.execute("INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?, ?)",
+                               (to_bucket, to_key, tmp.stat().st_size, content_type,
+                                kept if metadata is None else json.dumps(metadata)))
+                    os.replace(tmp, target)
+        finally:
+            with suppress(OSError):
+                tmp.unlink(missing_ok=True)
+
     def delete(self, bucket: str, key: str) -> None:
         path = self.path(bucket, key)
         with storage_errors(f"{key} in the library's {bucket} folder", "delete", path=path), \

@@ -75,6 +75,36 @@ class SqliteTables:
             db.execute("DELETE FROM pics WHERE primarykey = ? AND sortkey = ?",
                        (primarykey, sortkey))
 
+    def replace_picset_cover(self, picset: str, pic: str, expected: str | None) -> bool:
+        with self.db.transaction() as db:
+            if not _row(db, picset, pic):
+                return False
+            row = _row(db, PICSET_ROOT, picset)
+            item = json.loads(row[0]) if row else picset_item(picset)
+            if item.get("pic") != expected:
+                return False
+            item["pic"] = pic
+            db.execute("INSERT OR REPLACE INTO pics VALUES (?, ?, ?)",
+                       (PICSET_ROOT, picset, json.dumps(item)))
+            return True
+
+    def delete_photo_unless_cover(self, picset: str, name: str) -> bool:
+        with self.db.transaction() as db:
+            row = _row(db, PICSET_ROOT, picset)
+            if row and json.loads(row[0]).get("pic") == name:
+                return False
+            db.execute("DELETE FROM pics WHERE primarykey = ? AND sortkey = ?", (picset, name))
+            return True
+
+    def delete_picset_entry_if(self, picset: str, pic: str | None) -> bool:
+        with self.db.transaction() as db:
+            row = _row(db, PICSET_ROOT, picset)
+            if row and json.loads(row[0]).get("pic") != pic:
+                return False
+            db.execute("DELETE FROM pics WHERE primarykey = ? AND sortkey = ?",
+                       (PICSET_ROOT, picset))
+            return True
+
     def put_image_item(self, item: Item) -> None:
         with self.db.transaction() as db:
             db.execute("INSERT OR REPLACE INTO pics_by_image_id VALUES (?, ?)",
@@ -102,3 +132,8 @@ class SqliteTables:
     def scan_image_items(self) -> Iterator[Item]:
         for (item,) in self.db.query("SELECT item FROM pics_by_image_id ORDER BY image_id"):
             yield json.loads(item)
+
+
+def _row(db, primarykey: str, sortkey: str):
+    return db.execute("SELECT item FROM pics WHERE primarykey = ? AND sortkey = ?",
+                      (primarykey, sortkey)).fetchone()

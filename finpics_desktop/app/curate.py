@@ -1,0 +1,100 @@
+"""Curating an album -- the featured photo, a picset's id and place in the list, moving, copying
+and deleting photos, the trash -- as the window and the command line both ask for it, with the
+history the window's Ctrl+Z undoes. Each call does I/O (the window runs it off the GUI thread)
+and refuses with :class:`~finpics_desktop.pipeline.curation.Refused` naming what and why,
+having changed nothing. The rules of each action are in ``pipeline/curation``."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from finpics_desktop.app.albums import check_writable
+from finpics_desktop.pipeline import curation as cur
+from finpics_desktop.pipeline.curation import Outcome, Refused, TrashEntry
+from finpics_desktop.ports import Backend
+
+__all__ = ["Curator", "Outcome", "Refused", "TrashEntry"]
+
+
+class Curator:
+    """The curation of one album for one session (thread-safe: one action at a time). Every
+    action returns its :class:`Outcome`; the last ones can be undone, latest first."""
+
+    def __init__(self, backend: Backend, progress: Callable[[str], None] | None = None,
+                 cancel: threading.Event | None = None):
+        self.backend = backend
+        self.progress = progress or (lambda line: None)
+        self.cancel = cancel or threading.Event()
+        self.history: list[tuple[str, list[cur.Step]]] = []  # (what was done, how to undo it)
+        self._lock = threading.Lock()
+
+    def _run(self, doing: str, action: Callable[[cur.Curation], Outcome]) -> Outcome:
+        check_writable(self.backend, doing)
+        with self._lock:
+            c = cur.Curation(self.backend, cancel=self.cancel)
+            c.progress = self.progress
+            outcome = action(c)
+            if outcome.undo:
+                self.history.append((outcome.summary, outcome.undo))
+            return outcome
+
+    # -- actions ------------------------------------------------------------------------------
+    def set_cover(self, picset: str, name: str) -> Outcome:
+        return self._run("changing it", lambda c: cur.set_cover(c, picset, name))
+
+    def rename(self, picset: str, new_id: str) -> Outcome:
+        return self._run("renaming a picset", lambda c: cur.rename_picset(c, picset, new_id))
+
+    def reorder(self, picset: str, index: int) -> Outcome:
+        """Show ``picset`` at ``index`` of the list (0: the top, newest first)."""
+        return self._run("reordering it", lambda c: cur.reorder(c, picset, index))
+
+    def renumber(self, width: int | None = None) -> Outcome:
+        return self._run("renumbering it", lambda c: cur.renumber(c, width))
+
+    def move(self, photos: list[tuple[str, str]], to: str) -> Outcome:
+        return self._run("moving photos", lambda c: cur.move_photos(c, photos, to))
+
+    def copy(self, photos: list[tuple[str, str]], to: str) -> Outcome:
+        return self._run("copying photos", lambda c: cur.copy_photos(c, photos, to))
+
+    def delete(self, targets: list[str]) -> Outcome:
+        """``PICSET`` or ``PICSET/FILE`` each: to the trash."""
+        return self._run("deleting", lambda c: cur.delete(c, targets))
+
+    def restore(self, trash_id: str) -> Outcome:
+        return self._run("restoring", lambda c: cur.restore(c, trash_id))
+
+    def empty_trash(self, trash_ids: list[str] | None = None) -> Outcome:
+        outcome = self._run("emptying the trash", lambda c: cur.empty_trash(c, trash_ids))
+        with self._lock:  # what restored them is gone for good
+            self.history = [(s, u) for s, u in self.history if not any(
+                kind == "restore" and (trash_ids is None or a["trash_id"] in trash_ids)
+                for kind, a in u)]
+        return outcome
+
+    def trash(self) -> list[TrashEntry]:
+        with self._lock:
+            return cur.list_trash(cur.Curation(self.backend))
+
+    # -- undo ---------------------------------------------------------------------------------
+    @property
+    def can_undo(self) -> str | None:
+        """What Ctrl+Z would undo, or None."""
+        return self.history[-1][0] if self.history else None
+
+    def undo(self) -> Outcome | None:
+        """Undo the last action (None if there is none). A refusal (the album changed since:
+        a name taken again...) leaves it in the history."""
+        with self._lock:
+            if not self.history:
+                return None
+            summary, steps = self.history[-1]
+            check_writable(self.backend, "undoing")
+            c = cur.Curation(self.backend, cancel=self.cancel)
+            c.progress = self.progress
+            outcome = cur.undo(c, steps)
+            self.history.pop()
+            outcome.summary = f"undone: {summary}"
+            return outcome

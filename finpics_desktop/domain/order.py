@@ -1,0 +1,89 @@
+"""The order of picsets on the site is the order of their ids as text, highest first: moving a
+picset to another place in that list means giving it (and, when no number is free there, its
+neighbours) another ordering number -- a rename of each. Pure functions: which renames."""
+
+from __future__ import annotations
+
+from finpics_desktop.domain.errors import InvalidName
+from finpics_desktop.domain.picsets import order_number, order_width
+
+
+def with_number(picset_id: str, number: int, width: int) -> str:
+    return f"{number:0{width}d}_{picset_id.split('_', 1)[1]}"
+
+
+def _sort_key(picset_id: str) -> tuple[int, str]:
+    return (order_number(picset_id) or 0, picset_id)
+
+
+def reorder_plan(ids: list[str], moving: str, index: int) -> list[tuple[str, str]]:
+    """The renames (old id, new id) that show ``moving`` at ``index`` of the site's list (0:
+    the top, newest first), changing as few ids as possible, in an order where no new id is
+    still in use. Raises InvalidName when the numbers of the album's width run out."""
+    shown = sorted((i for i in ids if i != moving), key=_sort_key, reverse=True)
+    if moving not in ids:
+        raise InvalidName(f"there is no picset {moving}")
+    index = max(0, min(index, len(shown)))
+    width = order_width(ids)
+    top = 10**width - 1
+    above = shown[:index][::-1]  # nearest first, going up
+    below = shown[index:]  # nearest first, going down
+    numbers = {i: order_number(i) or 0 for i in ids}
+    low = numbers[below[0]] if below else -1
+    high = numbers[above[0]] if above else top + 1
+    renames: dict[str, int] = {}
+    if high - low > 1:  # a free number between the neighbours
+        keep = low < numbers[moving] < high
+        renames[moving] = numbers[moving] if keep else (low + high) // 2 if above else low + 1
+    else:
+        renames = (_shift(moving, low + 1, above, numbers, +1, top)
+                   or _shift(moving, high - 1, below, numbers, -1, top) or {})
+    if not renames:
+        raise InvalidName(f"no ordering number of {width} digits is free there: renumber the "
+                          f"album with {width + 1} digits first (`finpics-desktop renumber "
+                          f"--width {width + 1}`)")
+    changes = [(old, with_number(old, n, width)) for old, n in renames.items()
+               if with_number(old, n, width) != old]
+    return safe_order(changes)
+
+
+def _shift(moving: str, number: int, neighbours: list[str], numbers: dict[str, int],
+           step: int, top: int) -> dict[str, int] | None:
+    """``moving`` gets ``number``; the neighbours in the way move on by ``step`` until a free
+    number is reached. None if that leaves 0..top."""
+    plan = {moving: number}
+    last = number
+    for neighbour in neighbours:
+        if (numbers[neighbour] - last) * step > 0:
+            break
+        last += step
+        plan[neighbour] = last
+    return plan if min(plan.values()) >= 0 and max(plan.values()) <= top else None
+
+
+def renumber_plan(ids: list[str], width: int) -> list[tuple[str, str]]:
+    """Every id with its number written with ``width`` digits (the way out once ``999`` is
+    taken: the site sorts ids as text)."""
+    current = order_width(ids)
+    if width <= current:
+        raise InvalidName(f"the album's ordering numbers have {current} digits already: give "
+                          f"--width more than {current}")
+    if width > 9:
+        raise InvalidName("--width: at most 9 digits")
+    return safe_order([(i, with_number(i, numbers, width)) for i in ids
+                       if (numbers := order_number(i)) is not None])
+
+
+def safe_order(renames: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The renames in an order where each new id is free when its turn comes."""
+    pending, done, taken = list(renames), [], {old for old, _ in renames}
+    while pending:
+        ready = [r for r in pending if r[1] not in taken]
+        if not ready:
+            raise InvalidName("these renames go round in a circle: " + ", ".join(
+                f"{a} -> {b}" for a, b in pending))
+        for old, new in ready:
+            pending.remove((old, new))
+            taken.discard(old)
+            done.append((old, new))
+    return done

@@ -1,0 +1,104 @@
+"""What ``check`` needs to know of curation: the actions in progress (whose photos are
+legitimately half-moved: they are reported as one problem, which the repair completes), the
+faces kept for the trash (not orphans), trash objects no record holds, and the one state a
+crash of an unrecorded writer could leave -- a photo listed in two picsets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from finpics_desktop.domain import items
+from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.domain.keys import PhotoKey, parse_key
+from finpics_desktop.pipeline.curation.context import Curation
+from finpics_desktop.pipeline.curation.ops import LIST, OP, Operation, is_alive
+from finpics_desktop.pipeline.curation.photos import retire
+from finpics_desktop.pipeline.curation.trash import PHOTOS, TRASH, TRASH_PREFIX, trashed_face_ids
+
+IN_PROGRESS = "operation-in-progress"
+TWO_PICSETS = "photo-in-two-picsets"
+TRASH_LEFTOVER = "trash-object-without-entry"
+KINDS = (IN_PROGRESS, TWO_PICSETS, TRASH_LEFTOVER)
+
+
+@dataclass
+class Survey:
+    operations: list[Operation] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)  # photo keys an operation is working on
+    picsets: set[str] = field(default_factory=set)
+    image_ids: set[str] = field(default_factory=set)
+    kept_faces: set[str] = field(default_factory=set)  # faces of trashed photos
+    trash_ids: set[str] = field(default_factory=set)
+
+    def touches(self, kind: str, subject: str) -> bool:
+        """Whether a problem found by ``check`` is an operation's work under way."""
+        if kind == "face-without-item":
+            return subject in self.kept_faces
+        return subject in self.keys or subject in self.picsets or subject in self.image_ids
+
+
+def survey(private, tables) -> Survey:
+    s = Survey(operations=[Operation.of(d) for d in private.query(OP)])
+    for op in s.operations:
+        for resource in op.resources:
+            kind, _, name = resource.partition(":")
+            (s.picsets if kind == "picset" else s.trash_ids).add(name)
+        for entry in (n for d in private.query(LIST + op.id) for n in d.doc["names"]):
+            if isinstance(entry, list):  # [picset, name, to, new name]
+                for picset, name in ((entry[0], entry[1]), (entry[2], entry[3])):
+                    s.keys.add(PhotoKey(picset, name).key)
+                    item = tables.get_pics_item(picset, name)
+                    s.image_ids |= items.image_ids((item or {}).get("data"))
+            elif "picset" in op.params:
+                s.keys.add(PhotoKey(op.params["picset"], entry).key)
+        if "trash_id" in op.params:
+            for doc in private.query(PHOTOS + op.params["trash_id"]):
+                s.keys.add(PhotoKey(op.params["picset"], doc.sk).key)
+    s.kept_faces = trashed_face_ids(private)
+    s.trash_ids |= {d.sk for d in private.query(TRASH)}
+    return s
+
+
+def problems(s: Survey, photos: dict[str, dict], image_items: list[dict], store, names,
+             problem) -> list:
+    """The curation problems of the album (``problem(kind, subject, detail)`` makes one)."""
+    found = [problem(IN_PROGRESS, op.id, f"{op.describe()} was interrupted" + (
+        "" if not is_alive(op) else " (still running)")) for op in s.operations]
+    pointed = {i.get("image_id"): f"photos/{i.get('image_path')}" for i in image_items}
+    owners: dict[str, list[str]] = {}
+    for key, item in photos.items():
+        for face in items.face_ids(item.get("data")):
+            owners.setdefault(face, []).append(key)
+    for face, keys in sorted(owners.items()):
+        if len(keys) > 1 and not any(k in s.keys for k in keys):
+            image_id = items.image_ids(photos[keys[0]].get("data"))
+            kept = next((pointed[i] for i in image_id if i in pointed), keys[0])
+            for key in sorted(set(keys) - {kept}):
+                found.append(problem(TWO_PICSETS, key, f"the same photo (face {face}) as "
+                                     f"{kept}, which the face index points at"))
+    for bucket in (names.pics_bucket, names.thumbs_bucket):
+        for obj in store.list(bucket, TRASH_PREFIX):
+            if obj.key.split("/")[1] not in s.trash_ids:
+                found.append(problem(TRASH_LEFTOVER, f"{bucket}/{obj.key}",
+                                     "no trash entry holds it"))
+    return list({(p.kind, p.subject): p for p in found}.values())
+
+
+def repair(backend, kind: str, subject: str) -> None:
+    """Fix one curation problem (FinpicsError if it cannot be now)."""
+    c = Curation(backend)
+    if kind == IN_PROGRESS:
+        op = c.ops.get(subject)
+        if op is None:
+            return  # finished meanwhile
+        if is_alive(op):
+            raise FinpicsError(f"{op.describe()} is still running; check again once it ends")
+        c.ops.recover(op)
+    elif kind == TWO_PICSETS:
+        photo = parse_key(subject)
+        item = c.tables.get_pics_item(photo.picset, photo.name)
+        if item is not None:
+            retire(c, photo.picset, {photo.name: item["data"]}, drop_image_items=False)
+    elif kind == TRASH_LEFTOVER:
+        bucket, _, key = subject.partition("/")
+        c.store.delete(bucket, key)

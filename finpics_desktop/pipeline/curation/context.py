@@ -1,0 +1,94 @@
+"""What every curation action works with: the backend's ports (retried on transient
+failures), its private store and the log of operations in progress, and the one place that
+runs an operation to its end -- the first time, or after a crash."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from finpics_desktop.domain.errors import FinpicsError, StorageReadOnly
+from finpics_desktop.domain.keys import PhotoKey
+from finpics_desktop.domain.picsets import PICSET_ROOT
+from finpics_desktop.pipeline.curation.ops import WAIT, Operation, OpLog
+from finpics_desktop.pipeline.curation.photos import Refused
+from finpics_desktop.pipeline.retry import RetryPolicy, with_retries
+from finpics_desktop.ports import Backend
+
+log = logging.getLogger(__name__)
+
+Step = tuple[str, dict]  # an action and its arguments (what undoes another action)
+
+
+@dataclass
+class Outcome:
+    """What an action did: a line to show, what it changed, and how to undo it."""
+
+    summary: str
+    undo: list[Step] = field(default_factory=list)
+    completed: list[str] = field(default_factory=list)  # interrupted actions completed first
+    failed: list[str] = field(default_factory=list)  # "<what>: <reason>" lines
+
+
+class Curation:
+    """Curation of one backend (the library or the cloud)."""
+
+    def __init__(self, backend: Backend, *, retry: RetryPolicy | None = None,
+                 wait: float = WAIT, cancel: threading.Event | None = None):
+        if backend.private is None:
+            raise FinpicsError("this album keeps no private records, which curation needs")
+        if backend.read_only:
+            where = backend.library.folder if backend.library is not None else "album"
+            raise StorageReadOnly(f"the library {where} is read-only: browsing and searching "
+                                  "work, changing it does not; make the folder writable first")
+        retry = retry or RetryPolicy()
+        self.backend = backend
+        self.names = backend.names
+        self.store = with_retries(backend.store, retry)
+        self.tables = with_retries(backend.tables, retry)
+        self.faces = with_retries(backend.faces, retry)
+        self.private = with_retries(backend.private, retry)
+        self.process = backend.process
+        self.cancel = cancel or threading.Event()
+        self.ops = OpLog(self.private, self.resume, wait, self.cancel)
+        self.progress: Callable[[str], None] = lambda line: None
+
+    # -- looking things up ---------------------------------------------------------------------
+    def picset_ids(self) -> list[str]:
+        return [i["sortkey"] for i in self.tables.query_pics(PICSET_ROOT)]
+
+    def picset_exists(self, picset: str) -> bool:
+        return self.tables.get_pics_item(PICSET_ROOT, picset) is not None or bool(
+            self.tables.query_pics(picset))
+
+    def photo(self, picset: str, name: str) -> dict:
+        item = self.tables.get_pics_item(picset, name)
+        if item is None:
+            raise Refused(f"there is no photo {name!r} in picset {picset}" + (
+                "" if self.picset_exists(picset) else " (no such picset)"))
+        return item
+
+    def name_taken(self, key: PhotoKey) -> bool:
+        return (self.tables.get_pics_item(key.picset, key.name) is not None
+                or self.store.head(self.names.pics_bucket, key.key) is not None)
+
+    # -- running operations --------------------------------------------------------------------
+    def recover(self, resources) -> list[str]:
+        """Complete the interrupted actions on these resources; what they were."""
+        return [op.describe() for op in self.ops.recover_touching(resources)]
+
+    def run(self, op: Operation) -> None:
+        """Run ``op`` to its end (from the step its record names), then forget it."""
+        from finpics_desktop.pipeline.curation.runners import RUNNERS
+
+        RUNNERS[op.kind](self, op)
+
+    def resume(self, op: Operation) -> None:
+        """Complete an interrupted operation this process has taken over."""
+        self.ops.lock(op)
+        try:
+            self.run(op)
+        except Refused as e:  # rolled back: the action it was could not be done
+            log.warning("the interrupted %s was rolled back: %s", op.describe(), e)

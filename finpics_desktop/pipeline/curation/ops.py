@@ -1,0 +1,251 @@
+"""Operations in progress: every curation action that takes more than one write is recorded in
+the private store *before* its first write, and the picsets (and trash entries) it works on are
+locked, so that
+
+- a crash, a kill or a lost network leaves a record saying what was under way: running the
+  same action again, any action on the same picset, or ``check --repair`` completes it (or
+  rolls it back) from where it stopped -- every step of an action is idempotent;
+- two writers at once (the window and a CLI, two computers on one cloud) never interleave on
+  one picset: the second waits for the first (:data:`WAIT` seconds at most, then it is refused
+  with the reason), and an action whose writer is gone is completed by whoever needs it next.
+
+Records live under partition :data:`OP` (sort key: the operation id, time-ordered), locks under
+:data:`LOCK` (sort key: the resource, ``picset:<id>`` or ``trash:<id>``), long lists under
+``op-list:<op id>``. Writes are conditional on the version read, so two processes never both
+believe they own one record. A writer is alive while its process runs (same computer) or while
+it wrote its record less than :data:`LEASE` seconds ago (another computer).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+from dataclasses import dataclass
+
+from finpics_desktop.domain.errors import FinpicsError, WriteConflict
+from finpics_desktop.pipeline.journal import pid_alive
+from finpics_desktop.ports import PrivateDoc, PrivateStore
+
+log = logging.getLogger(__name__)
+
+OP, LOCK, LIST = "op", "op-lock", "op-list:"
+LEASE = 120.0  # seconds without a word from another computer's action before it is taken over
+WAIT = 60.0  # seconds an action waits for another one working on the same picset
+LIST_CHUNK = 2000  # names per document (DynamoDB items hold at most 400 KB)
+_HOST = socket.gethostname()
+_RUNNING: set[str] = set()  # operations this process is running now
+_RUNNING_LOCK = threading.Lock()
+
+
+class Busy(FinpicsError):
+    """Another action, still running, works on the same picset."""
+
+
+class TakenOver(FinpicsError):
+    """Another writer judged this action abandoned and took it over: this one stops."""
+
+
+@dataclass
+class Operation:
+    id: str
+    kind: str
+    params: dict
+    resources: list[str]
+    state: dict
+    owner: dict
+    alive_at: float
+    created: float
+    version: int
+
+    @classmethod
+    def of(cls, doc: PrivateDoc) -> Operation:
+        d = doc.doc
+        return cls(doc.sk, d["kind"], d["params"], d["resources"], d.get("state", {}),
+                   d.get("owner", {}), d.get("alive_at", 0.0), d.get("created", 0.0),
+                   doc.version)
+
+    def as_doc(self) -> dict:
+        return {"kind": self.kind, "params": self.params, "resources": self.resources,
+                "state": self.state, "owner": self.owner, "alive_at": self.alive_at,
+                "created": self.created}
+
+    def describe(self) -> str:
+        started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.created))
+        return f"{self.kind} {json.dumps(self.params, ensure_ascii=False)} (started {started})"
+
+
+def picset_resource(picset: str) -> str:
+    return f"picset:{picset}"
+
+
+def trash_resource(trash_id: str) -> str:
+    return f"trash:{trash_id}"
+
+
+def _owner() -> dict:
+    return {"host": _HOST, "pid": os.getpid()}
+
+
+def is_alive(op: Operation, now: float | None = None) -> bool:
+    """Whether the writer that owns ``op`` may still be working on it."""
+    with _RUNNING_LOCK:
+        if op.id in _RUNNING:
+            return True
+    owner = op.owner
+    if owner.get("host") == _HOST:
+        return owner.get("pid") != os.getpid() and pid_alive(int(owner.get("pid", 0)))
+    return (now or time.time()) - op.alive_at < LEASE
+
+
+class OpLog:
+    """The operations and locks of one private store.
+
+    ``resume(op)`` completes an abandoned operation found in the way (it is given the
+    operation already taken over by this process); ``cancel`` stops a wait."""
+
+    def __init__(self, private: PrivateStore, resume: Callable[[Operation], None],
+                 wait: float = WAIT, cancel: threading.Event | None = None):
+        self.private = private
+        self.resume = resume
+        self.wait = wait
+        self.cancel = cancel or threading.Event()
+
+    # -- records -------------------------------------------------------------------------------
+    def pending(self) -> list[Operation]:
+        return [Operation.of(d) for d in self.private.query(OP)]
+
+    def get(self, op_id: str) -> Operation | None:
+        doc = self.private.get(OP, op_id)
+        return Operation.of(doc) if doc else None
+
+    def begin(self, kind: str, params: dict, resources: Iterable[str],
+              names: list[str] | None = None) -> Operation:
+        """Record the operation (and its list of names), then lock its resources."""
+        now = time.time()
+        op_id = f"{int(now * 1000):013d}-{uuid.uuid4().hex[:8]}"
+        op = Operation(op_id, kind, params, sorted(set(resources)), {}, _owner(), now, now, 0)
+        if names is not None:
+            for n in range(0, max(len(names), 1), LIST_CHUNK):
+                self.private.put(LIST + op_id, f"{n // LIST_CHUNK:05d}",
+                                 {"names": names[n:n + LIST_CHUNK]})
+        self._mark_running(op, True)
+        op.version = self._put(op, 0)
+        try:
+            self.lock(op)
+        except BaseException:
+            self.finish(op)  # nothing was written yet
+            raise
+        return op
+
+    def names(self, op: Operation) -> list[str]:
+        return [n for d in self.private.query(LIST + op.id) for n in d.doc["names"]]
+
+    def save(self, op: Operation, **state) -> None:
+        """Record progress (and that the writer is alive); TakenOver if someone else owns it."""
+        op.state.update(state)
+        op.alive_at = time.time()
+        try:
+            op.version = self._put(op, op.version)
+        except WriteConflict:
+            raise TakenOver(f"the interrupted action {op.describe()} was taken over by another "
+                            "writer, which completes it") from None
+
+    def _put(self, op: Operation, version: int) -> int:
+        """Write the record over ``version``; a write retried after its answer was lost finds
+        its own record there, which is no conflict."""
+        try:
+            return self.private.put(OP, op.id, op.as_doc(), if_version=version)
+        except WriteConflict:
+            stored = self.private.get(OP, op.id)
+            if stored is not None and stored.doc == op.as_doc():
+                return stored.version
+            raise
+
+    def take_over(self, op: Operation) -> Operation:
+        """Make this process the owner of an abandoned operation (WriteConflict if another
+        writer took it first)."""
+        op.owner, op.alive_at = _owner(), time.time()
+        op.version = self._put(op, op.version)
+        self._mark_running(op, True)
+        return op
+
+    def finish(self, op: Operation) -> None:
+        """Unlock and forget the operation: it is complete (or rolled back)."""
+        for resource in op.resources:
+            lock = self.private.get(LOCK, resource)
+            if lock is not None and lock.doc.get("op") == op.id:
+                with suppress(WriteConflict):  # else taken over by a writer that releases it
+                    self.private.delete(LOCK, resource, if_version=lock.version)
+        for part in self.private.query(LIST + op.id):
+            self.private.delete(part.pk, part.sk)
+        self.private.delete(OP, op.id)
+        self._mark_running(op, False)
+
+    @staticmethod
+    def _mark_running(op: Operation, running: bool) -> None:
+        with _RUNNING_LOCK:
+            (_RUNNING.add if running else _RUNNING.discard)(op.id)
+
+    # -- locks ---------------------------------------------------------------------------------
+    def lock(self, op: Operation) -> None:
+        """Hold every resource of ``op`` (in a fixed order, so writers never wait in a circle);
+        an abandoned operation in the way is completed first, a live one is waited for."""
+        for resource in op.resources:
+            deadline = time.monotonic() + self.wait
+            delay = 0.02
+            while True:
+                try:
+                    self.private.put(LOCK, resource, {"op": op.id}, if_version=0)
+                    break
+                except WriteConflict:
+                    pass
+                lock = self.private.get(LOCK, resource)
+                if lock is None or lock.doc.get("op") == op.id:
+                    if lock is not None:
+                        break  # ours already (a resumed operation)
+                    continue
+                holder = self.get(lock.doc["op"])
+                if holder is None:  # left by a writer killed between its last two deletes
+                    self._drop_stale_lock(lock)
+                    continue
+                if not is_alive(holder):
+                    self.recover(holder)
+                    continue
+                if time.monotonic() > deadline:
+                    raise Busy(f"{resource.split(':', 1)[1]} is being changed by another "
+                               f"action ({holder.describe()}); try again once it has finished")
+                if self.cancel.wait(delay):
+                    raise Busy(f"cancelled while waiting for {holder.describe()}")
+                delay = min(delay * 2, 0.5)
+
+    def _drop_stale_lock(self, lock: PrivateDoc) -> None:
+        with suppress(WriteConflict):
+            self.private.delete(LOCK, lock.sk, if_version=lock.version)
+
+    def recover(self, op: Operation) -> bool:
+        """Complete an abandoned operation (False if another writer took it over first)."""
+        try:
+            op = self.take_over(op)
+        except WriteConflict:
+            return False
+        log.info("completing the interrupted %s", op.describe())
+        try:
+            self.resume(op)
+        finally:
+            self._mark_running(op, False)
+        return True
+
+    def recover_touching(self, resources: Iterable[str]) -> list[Operation]:
+        """Complete the abandoned operations that work on any of ``resources``; returns them."""
+        wanted, done = set(resources), []
+        for op in self.pending():
+            if wanted & set(op.resources) and not is_alive(op) and self.recover(op):
+                done.append(op)
+        return done

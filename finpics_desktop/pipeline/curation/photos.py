@@ -1,0 +1,155 @@
+"""The steps every curation action is made of, each idempotent, in the order that keeps the
+public site consistent at every moment:
+
+- :func:`place` puts a photo at a new key *keeping its faces* (a move, a rename, a restore):
+  original, thumbnail, photo item, then the ``pics_by_image_id`` item re-pointed -- the item
+  appears only once both objects are there, so the site never shows a broken image;
+- :func:`retire` takes photos out of a picset: the featured photo first moves to a photo that
+  stays (or the entry goes, before its last photo: never an empty picset on the site), then
+  each photo item (only if it is not featured, one atomic step), its image item if asked, its
+  thumbnail and its original -- the item goes before the objects it names.
+
+A photo put in place carries :data:`~finpics_desktop.ports.PLACED_METADATA` (the action's id),
+so that a re-run knows its own work, and the cloud's processing leaves the copy alone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from finpics_desktop.domain import items
+from finpics_desktop.domain.errors import FinpicsError, NotFound
+from finpics_desktop.domain.keys import PhotoKey
+from finpics_desktop.domain.picsets import PICSET_ROOT
+from finpics_desktop.pipeline.images import make_thumbnail
+from finpics_desktop.ports import HASH_METADATA, LOCATION_METADATA, PLACED_METADATA
+
+if TYPE_CHECKING:
+    from finpics_desktop.pipeline.curation.context import Curation
+
+KEPT_METADATA = (HASH_METADATA, LOCATION_METADATA)
+
+
+class Refused(FinpicsError):
+    """An action that cannot be done as asked (an id taken, an unknown photo): nothing was
+    changed (or what was begun was rolled back)."""
+
+
+class Taken(Refused):
+    """Another photo has the name at the destination."""
+
+
+def kept_metadata(metadata: dict[str, str]) -> dict[str, str]:
+    """What travels with an original to its new key (its content hash, location note)."""
+    return {k: v for k, v in metadata.items() if k in KEPT_METADATA}
+
+
+def place(c: Curation, data: dict, original: str, thumbnail: str, dst: PhotoKey,
+          op_id: str) -> None:
+    """Put the photo whose IndexFaces response is ``data`` (its original at key ``original``,
+    its thumbnail at ``thumbnail``) at ``dst``, with the same FaceIds and ImageId."""
+    pics, thumbs = c.names.pics_bucket, c.names.thumbs_bucket
+    head = c.store.head(pics, dst.key)
+    if head is None or head.metadata.get(PLACED_METADATA) != op_id:
+        source = c.store.head(pics, original)
+        if source is None:
+            raise NotFound(f"{original} is gone")
+        if head is not None and (head.sha256 != source.sha256 or c.tables.get_pics_item(
+                dst.picset, dst.name) is not None):  # (the same content and no item: a copy
+            #   whose record a kill lost, or nothing anyone published)
+            raise Taken(f"{dst.image_path}: another photo has this name in picset {dst.picset}")
+        c.store.copy(pics, original, pics, dst.key,
+                     {**kept_metadata(source.metadata), PLACED_METADATA: op_id})
+    try:
+        c.store.copy(thumbs, thumbnail, thumbs, dst.key)
+    except NotFound:  # made again from the original rather than left missing
+        thumb = make_thumbnail(c.store.get(pics, dst.key), dst.name)
+        c.store.put(thumbs, dst.key, thumb.data, thumb.content_type)
+    item = items.photo_item(dst, data)
+    if not c.tables.put_pics_item_if_unchanged(item, None):
+        current = c.tables.get_pics_item(dst.picset, dst.name)
+        if current is None or current.get("data") != data:  # not this action's item
+            raise Taken(f"{dst.image_path}: another photo has this name in picset {dst.picset}")
+    image = items.image_item(dst, data)
+    if image is not None:
+        c.tables.put_image_item(image)
+
+
+def unplace(c: Curation, data: dict, dst: PhotoKey, op_id: str,
+            back_to: PhotoKey | None) -> None:
+    """Undo :func:`place` (a rollback): only what this action put there is removed; the image
+    item points ``back_to`` the photo's previous key (or is removed with None)."""
+    pics, thumbs = c.names.pics_bucket, c.names.thumbs_bucket
+    head = c.store.head(pics, dst.key)
+    if head is None or head.metadata.get(PLACED_METADATA) != op_id:
+        return  # never placed (or not by this action)
+    current = c.tables.get_pics_item(dst.picset, dst.name)
+    for image_id in items.image_ids(data):
+        if back_to is not None and c.tables.get_pics_item(back_to.picset, back_to.name):
+            c.tables.put_image_item(items.image_item(back_to, data))
+        else:
+            image = c.tables.get_image_item(image_id)
+            if image is not None and image.get("image_path") == dst.image_path:
+                c.tables.delete_image_item(image_id)
+    if current is not None and current.get("data") == data:
+        retire(c, dst.picset, {dst.name: data}, drop_image_items=False)
+        return
+    c.store.delete(thumbs, dst.key)
+    c.store.delete(pics, dst.key)
+
+
+def retire(c: Curation, picset: str, photos: dict[str, dict | None], *,
+           drop_image_items: bool) -> list[str]:
+    """Take ``photos`` (file name -> the IndexFaces response it is expected to have; None:
+    any) out of ``picset``; a photo whose item says something else by now (published anew
+    meanwhile) is left alone. Faces are never touched. Returns the names retired."""
+    pics, thumbs = c.names.pics_bucket, c.names.thumbs_bucket
+    leaving = set(photos)
+    entry_gone = _leave_entry_if_emptied(c, picset, leaving)
+    retired = []
+    for name, expected in photos.items():
+        item = c.tables.get_pics_item(picset, name)
+        if item is not None and expected is not None and item.get("data") != expected:
+            continue
+        while item is not None and not c.tables.delete_photo_unless_cover(picset, name):
+            entry_gone |= _move_cover_away(c, picset, name, leaving)
+        if drop_image_items and item is not None:
+            for image_id in items.image_ids(item.get("data")):
+                image = c.tables.get_image_item(image_id)
+                if image is not None and image.get("image_path") == f"{picset}/{name}":
+                    c.tables.delete_image_item(image_id)
+        key = PhotoKey(picset, name).key
+        c.store.delete(thumbs, key)
+        c.store.delete(pics, key)
+        retired.append(name)
+        c.progress(f"{picset}/{name}: out of picset {picset}")
+    if entry_gone:  # photos that arrived meanwhile keep their picset listed
+        rest = c.tables.query_pics(picset)
+        if rest:
+            c.tables.set_picset_cover_if_absent(picset, rest[0]["sortkey"])
+    return retired
+
+
+def _leave_entry_if_emptied(c: Curation, picset: str, leaving: set[str]) -> bool:
+    """When every photo leaves, the entry goes first: the picset leaves the site's list whole."""
+    while True:
+        entry = c.tables.get_pics_item(PICSET_ROOT, picset)
+        if entry is None:
+            return True
+        if any(i["sortkey"] not in leaving for i in c.tables.query_pics(picset)):
+            return False
+        if c.tables.delete_picset_entry_if(picset, entry.get("pic")):
+            return True
+
+
+def _move_cover_away(c: Curation, picset: str, name: str, leaving: set[str]) -> bool:
+    """The photo ``name`` is featured: feature one that stays, or remove the entry if none
+    does. True if the entry was removed."""
+    entry = c.tables.get_pics_item(PICSET_ROOT, picset)
+    if entry is None or entry.get("pic") != name:
+        return False  # changed meanwhile: the caller tries again
+    rest = [i["sortkey"] for i in c.tables.query_pics(picset) if i["sortkey"] not in leaving]
+    if rest:
+        c.tables.replace_picset_cover(picset, rest[0], name)
+        return False
+    return c.tables.delete_picset_entry_if(picset, name)

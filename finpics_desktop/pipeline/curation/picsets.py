@@ -1,0 +1,74 @@
+"""Actions on whole picsets: the featured photo, and the order of the list (renumbering)."""
+
+from __future__ import annotations
+
+from finpics_desktop.domain.keys import photo_key
+from finpics_desktop.domain.order import renumber_plan, reorder_plan
+from finpics_desktop.domain.picsets import PICSET_ROOT, order_width
+from finpics_desktop.pipeline.curation.context import Curation, Outcome
+from finpics_desktop.pipeline.curation.moves import rename_picset
+from finpics_desktop.pipeline.curation.ops import picset_resource
+from finpics_desktop.pipeline.curation.photos import Refused
+
+
+def set_cover(c: Curation, picset: str, name: str) -> Outcome:
+    """Feature ``name`` in ``picset`` (the photo the site shows for it)."""
+    name = photo_key(picset, name).name
+    c.photo(picset, name)
+    op = c.ops.begin("cover", {"picset": picset, "pic": name}, [picset_resource(picset)])
+    try:
+        while True:
+            entry = c.tables.get_pics_item(PICSET_ROOT, picset) or {}
+            previous = entry.get("pic")
+            if previous == name:
+                break
+            if c.tables.replace_picset_cover(picset, name, previous):
+                break
+            c.photo(picset, name)  # still there? (else Refused)
+    finally:
+        c.ops.finish(op)
+    undo = [("cover", {"picset": picset, "name": previous})] if previous not in (
+        None, name) else []
+    return Outcome(f"{name} is the featured photo of {picset}" + (
+        "" if previous != name else " already"), undo)
+
+
+def run_cover(c: Curation, op) -> None:
+    """A cover change interrupted: it was one atomic write, done or not; nothing to finish."""
+    c.ops.finish(op)
+
+
+def _renames(c: Curation, plan: list[tuple[str, str]], summary: str, *,
+             same_width: bool = True) -> Outcome:
+    outcome = Outcome(summary)
+    done = []
+    for old, new in plan:
+        step = rename_picset(c, old, new, same_width=same_width)
+        done.append((old, new))
+        outcome.completed += step.completed
+    outcome.undo = [("rename", {"picset": new, "new_id": old}) for old, new in reversed(done)]
+    return outcome
+
+
+def reorder(c: Curation, picset: str, index: int) -> Outcome:
+    """Show ``picset`` at ``index`` of the site's list (0: the top), renumbering as few
+    picsets as possible."""
+    c.recover([picset_resource(picset)])
+    ids = c.picset_ids()
+    if picset not in ids:
+        raise Refused(f"there is no picset {picset} (`finpics-desktop picsets` lists them)")
+    plan = reorder_plan(ids, picset, index)
+    if not plan:
+        return Outcome(f"{picset} is there already")
+    return _renames(c, plan, f"moved {picset} in the list: " + ", ".join(
+        f"{a} -> {b}" for a, b in plan))
+
+
+def renumber(c: Curation, width: int | None = None) -> Outcome:
+    """Write every picset's ordering number with ``width`` digits (default: one more than
+    now): the way on once ``999`` is taken. Each picset is renamed in turn."""
+    ids = c.picset_ids()
+    width = width or order_width(ids) + 1
+    plan = renumber_plan(ids, width)
+    return _renames(c, plan, f"renumbered {len(plan)} picset(s) with {width} digits",
+                    same_width=False)

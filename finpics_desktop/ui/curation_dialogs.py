@@ -1,0 +1,116 @@
+"""The dialogs of curation: choosing a picset (move, copy, rename) and the Trash view. Each is
+window-modal and opened with ``open()`` (never a blocking ``exec()``); what was chosen comes
+back through a callback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+)
+
+from finpics_desktop.app.curate import TrashEntry
+
+
+def _local_time(iso_utc: str) -> str:
+    """``2026-12-01T13:34:58Z`` as this computer's time, to the minute."""
+    try:
+        moment = datetime.strptime(iso_utc, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return iso_utc
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class PicsetChooser(QDialog):
+    """A picset id: one of the album's, or a new one typed in."""
+
+    def __init__(self, parent, title: str, text: str, choices: list[str], current: str,
+                 chosen: Callable[[str], None]):
+        super().__init__(parent)
+        self.setObjectName("picsetChooser")
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.combo = QComboBox(self)
+        self.combo.setEditable(True)
+        self.combo.addItems(choices)
+        self.combo.setCurrentText(current)
+        self.combo.setMinimumWidth(320)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(text, self))
+        layout.addWidget(self.combo)
+        layout.addWidget(buttons)
+        self.accepted.connect(lambda: chosen(self.combo.currentText().strip()))
+
+    def choose(self, picset: str) -> None:
+        """Type ``picset`` and press OK (what a curator does)."""
+        self.combo.setCurrentText(picset)
+        self.accept()
+
+
+class TrashDialog(QDialog):
+    """What the trash of one album holds, latest first: restore an entry, or empty it."""
+
+    def __init__(self, parent, where: str, restore: Callable[[str], None],
+                 empty: Callable[[], None]):
+        super().__init__(parent)
+        self.setObjectName("trashDialog")
+        self.setWindowTitle(f"Trash — {where}")
+        self.resize(620, 360)
+        self.table = QTreeWidget(self)
+        self.table.setHeaderLabels(["Deleted", "What", "Id"])
+        self.table.setRootIsDecorated(False)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.note = QLabel("Listing the trash…", self)
+        self.restore_button = QPushButton("&Restore", self)
+        self.empty_button = QPushButton("&Empty trash", self)
+        self.restore_button.setEnabled(False)
+        self.empty_button.setEnabled(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.empty_button, QDialogButtonBox.ButtonRole.DestructiveRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(self.note)
+        layout.addWidget(buttons)
+        self.table.itemSelectionChanged.connect(
+            lambda: self.restore_button.setEnabled(self.selected() is not None))
+        self.restore_button.clicked.connect(lambda: restore(self.selected()))
+        self.empty_button.clicked.connect(empty)
+
+    def set_entries(self, entries: list[TrashEntry]) -> None:
+        self.table.clear()
+        for e in entries:
+            item = QTreeWidgetItem([_local_time(e.deleted_at), e.what, e.id])
+            item.setData(0, Qt.ItemDataRole.UserRole, e.id)
+            self.table.addTopLevelItem(item)
+        for column in range(3):
+            self.table.resizeColumnToContents(column)
+        self.note.setText("The trash is empty." if not entries else (
+            f"{len(entries)} deleted — kept privately (never on the site) until the trash is "
+            "emptied."))
+        self.empty_button.setEnabled(bool(entries))
+        self.restore_button.setEnabled(self.selected() is not None)
+
+    def selected(self) -> str | None:
+        items = self.table.selectedItems()
+        return items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
+
+    def ids(self) -> list[str]:
+        return [self.table.topLevelItem(n).data(0, Qt.ItemDataRole.UserRole)
+                for n in range(self.table.topLevelItemCount())]

@@ -1,0 +1,101 @@
+"""The curation commands as a curator types them: what they print, their exit codes, their
+refusals (one line naming what and why; nothing changed), ``trash --json``'s shape, and the
+way on once the album's ordering numbers run out (``renumber``)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from finpics_desktop import cli
+from finpics_desktop.backends.local.library import open_library
+
+
+@pytest.fixture
+def lib(tmp_path, photos_dir, engine):
+    """A library with picsets 998_obama (3 photos) and 999_biden (2)."""
+    from finpics_desktop.pipeline.upload import Publisher
+
+    root = tmp_path / "library"
+    backend = open_library(root, engine=engine)
+    publisher = Publisher.for_backend(backend)
+    assert publisher.publish([photos_dir / f"faces/obama/obama{n}.jpg" for n in (1, 2, 3)],
+                             "998_obama").ok
+    assert publisher.publish(sorted((photos_dir / "faces/biden").iterdir()), "999_biden").ok
+    backend.close()
+    return root
+
+
+def run(lib, capsys, *args) -> tuple[int, str, str]:
+    code = cli.main(["--library", str(lib), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def state(lib, engine) -> dict:
+    backend = open_library(lib, engine=engine)
+    try:
+        return {p["sortkey"]: (p.get("pic"), sorted(i["sortkey"] for i in
+                                                    backend.tables.query_pics(p["sortkey"])))
+                for p in backend.tables.query_pics("/")}
+    finally:
+        backend.close()
+
+
+def test_refusals_name_what_and_why_and_change_nothing(lib, capsys, engine):
+    before = state(lib, engine)
+    for args, message in [
+        (("rename", "998_obama", "999_biden"), "999_biden: that id is taken"),
+        (("rename", "997_nope", "996_x"), "there is no picset 997_nope"),
+        (("rename", "998_obama", "12_x"), "2-digit ordering number"),
+        (("move", "998_obama/obama1.jpg", "998_obama/nope.jpg", "--to", "999_biden"),
+         "no photo 'nope.jpg' in picset 998_obama"),
+        (("copy", "998_obama/obama1.jpg", "--to", "998_obama"), "has a photo named"),
+        (("cover", "999_biden", "obama1.jpg"), "no photo 'obama1.jpg' in picset 999_biden"),
+        (("delete", "998_obama/x.jpg"), "no photo 'x.jpg'"),
+        (("restore", "nothing-here"), "nothing with id 'nothing-here' in the trash"),
+        (("move", "998_obama", "--to", "999_biden"), "give a photo as PICSET/FILE"),
+    ]:
+        code, out, err = run(lib, capsys, *args)
+        assert code != 0 and out == "", args
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and message in lines[0], (args, err)
+        assert state(lib, engine) == before, args
+
+
+def test_actions_print_what_they_did_and_trash_json_has_its_shape(lib, capsys, engine):
+    before = state(lib, engine)["999_biden"]
+    code, _, err = run(lib, capsys, "delete", "998_obama/obama2.jpg", "999_biden")
+    assert code == 0
+    assert "998_obama/obama2.jpg moved to the trash as " in err
+    assert "picset 999_biden (2 photos) moved to the trash as " in err
+    code, out, _ = run(lib, capsys, "trash", "--json")
+    trash = json.loads(out)
+    assert code == 0 and [set(e) for e in trash] == [{"id", "what", "deleted_at"}] * 2
+    assert sorted(e["what"] for e in trash) == ["998_obama/obama2.jpg",
+                                                "picset 999_biden (2 photos)"]
+    biden = next(e["id"] for e in trash if "biden" in e["what"])
+    assert run(lib, capsys, "restore", biden)[0] == 0
+    assert state(lib, engine)["999_biden"] == before  # its featured photo too
+    code, _, err = run(lib, capsys, "trash", "--empty")
+    assert code == 0 and "1 photo(s) deleted for good" in err
+    assert json.loads(run(lib, capsys, "trash", "--json")[1]) == []
+    code, _, err = run(lib, capsys, "check")
+    assert code == 0, err
+
+
+def test_renumber_is_the_way_on_after_999(lib, capsys, engine, tmp_path, photos_dir):
+    folder = tmp_path / "Rose"
+    folder.mkdir()
+    (folder / "img1.jpg").write_bytes((photos_dir / "faces/rose_leslie/img1.jpg").read_bytes())
+    code, _, err = run(lib, capsys, "upload", str(folder))
+    assert code == 2 and "`finpics-desktop renumber --width 4`" in err
+    code, _, err = run(lib, capsys, "renumber", "--width", "4")
+    assert code == 0 and "renumbered 2 picset(s) with 4 digits" in err
+    assert set(state(lib, engine)) == {"0998_obama", "0999_biden"}
+    code, _, err = run(lib, capsys, "upload", str(folder))
+    assert code == 0 and "as picset 1000_rose" in err
+    code, out, _ = run(lib, capsys, "picsets", "--json")
+    assert [p["id"] for p in json.loads(out)] == ["1000_rose", "0999_biden", "0998_obama"]
+    assert run(lib, capsys, "check")[0] == 0

@@ -1,0 +1,101 @@
+"""Location removed from a photo's published copy: the GPS metadata is gone (EXIF and XMP, JPEG
+and PNG), everything else of the EXIF block stays, and the decoded pictures are identical."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from finpics_desktop.pipeline.exif import read_facts
+from finpics_desktop.pipeline.location import remove_location
+
+PHOTOS = Path(__file__).resolve().parents[1].parent / "shared" / "photos"
+LATITUDE = (41.0, 29.0, 24.2976)  # Newport, RI
+LONGITUDE = (71.0, 18.0, 46.1004)
+XMP = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'
+       b'22-rdf-syntax-ns#"><rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" '
+       b'xmlns:xmp="http://ns.adobe.com/xap/1.0/" exif:GPSLatitude="41,29.405N" xmp:Rating="4">'
+       b"<exif:GPSLongitude>71,18.768W</exif:GPSLongitude><exif:GPSAltitude rdf:parseType="
+       b'"Resource"/></rdf:Description></rdf:RDF></x:xmpmeta>')
+
+
+def with_location(fmt: str, **extra) -> bytes:
+    """A real photo saved with the camera's location, its make and an orientation."""
+    with Image.open(PHOTOS / "faces/obama/obama1.jpg") as im:
+        im = im.convert("RGB")
+        im.thumbnail((640, 640))
+        exif = im.getexif()
+        exif[0x010F] = "FinpicsCam"  # Make
+        exif[0x0112] = 6  # Orientation: rotated
+        gps = exif.get_ifd(0x8825)
+        gps.update({1: "N", 2: LATITUDE, 3: "W", 4: LONGITUDE, 6: 12.5, 29: "2016:07:04"})
+        out = io.BytesIO()
+        im.save(out, fmt, exif=exif, **extra)
+    return out.getvalue()
+
+
+def pixels(data: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(data)) as im:
+        return np.asarray(im.convert("RGB"))
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_gps_goes_and_the_picture_and_the_rest_of_exif_stay(fmt):
+    data = with_location(fmt, **({"xmp": XMP} if fmt == "JPEG" else {}))
+    assert read_facts(data, "x").gps  # the photo says where it was taken
+    stripped = remove_location(data, "x")
+    assert stripped != data
+    facts = read_facts(stripped, "x")
+    assert facts.gps == ""
+    with Image.open(io.BytesIO(stripped)) as im:
+        exif = im.getexif()
+        assert exif.get_ifd(0x8825) == {} and 0x8825 not in exif
+        assert exif[0x010F] == "FinpicsCam" and exif[0x0112] == 6
+        if fmt == "JPEG":
+            xmp = im.info["xmp"]
+            assert b"GPS" not in xmp and b'xmp:Rating="4"' in xmp
+            assert len(stripped) == len(data)  # edited in place, nothing moved
+    assert np.array_equal(pixels(stripped), pixels(data))
+    # the GPS values are overwritten, not only unlinked
+    assert b"2016:07:04" in data and b"2016:07:04" not in stripped
+    assert remove_location(stripped, "x") is stripped  # nothing left to remove
+
+
+def test_photos_without_location_are_returned_as_they_are():
+    for path in [PHOTOS / "faces/obama/obama1.jpg",
+                 PHOTOS / "faces/lin_manuel_miranda/lin-manuel-miranda.png"]:
+        data = path.read_bytes()
+        assert remove_location(data, path.name) is data
+
+
+def test_a_damaged_exif_block_is_dropped_rather_than_kept():
+    sound = with_location("JPEG")
+    data = bytearray(sound)
+    start = data.index(b"Exif\x00\x00") + 6
+    data[start + 4:start + 8] = b"\xff\xff\xff\x00"  # IFD0 offset past the end
+    stripped = remove_location(bytes(data), "x")
+    assert b"Exif\x00\x00" not in stripped
+    assert np.array_equal(pixels(stripped), pixels(sound))  # the same picture data
+
+
+def test_png_xmp_text_chunks_are_blanked_and_raw_profiles_dropped():
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_itxt("XML:com.adobe.xmp", XMP.decode(), zip=True)
+    info.add_text("Raw profile type exif", "exif\n 12\n457869660000")
+    with Image.open(PHOTOS / "faces/lin_manuel_miranda/lin-manuel-miranda.png") as im:
+        out = io.BytesIO()
+        im.save(out, "PNG", pnginfo=info)
+    data = out.getvalue()
+    stripped = remove_location(data, "x.png")
+    with Image.open(io.BytesIO(stripped)) as im:
+        assert "GPS" not in im.info["XML:com.adobe.xmp"]
+        assert 'xmp:Rating="4"' in im.info["XML:com.adobe.xmp"]
+        assert "Raw profile type exif" not in im.info
+        im.load()  # every chunk's CRC is right
+    assert np.array_equal(pixels(stripped), pixels(data))
