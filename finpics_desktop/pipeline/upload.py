@@ -68,7 +68,7 @@ class NewPicset:
     (a job of the same sources at the same time shares its picset instead)."""
 
     folder_name: str
-    decided_at: float = field(default_factory=time.time)  # jobs since then count as "at once"
+    decided_at: float = field(default_factory=time.time, compare=False)  # jobs since: at once
 
 
 class Publisher:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from finpics_desktop.app.curate import TrashEntry
+from finpics_desktop.ui.questions import one_field
 
 
 def _local_time(iso_utc: str) -> str:
@@ -46,14 +47,7 @@ class PicsetChooser(QDialog):
         self.combo.addItems(choices)
         self.combo.setCurrentText(current)
         self.combo.setMinimumWidth(320)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(text, self))
-        layout.addWidget(self.combo)
-        layout.addWidget(buttons)
+        one_field(self, text, self.combo)
         self.accepted.connect(lambda: chosen(self.combo.currentText().strip()))
 
     def choose(self, picset: str) -> None:

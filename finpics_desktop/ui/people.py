@@ -11,11 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
-    QDialogButtonBox,
-    QLabel,
     QLineEdit,
     QMessageBox,
-    QVBoxLayout,
 )
 
 from finpics_desktop.app import navigation as pages
@@ -32,6 +29,7 @@ from finpics_desktop.app.navigation import (
 from finpics_desktop.app.people import list_people
 from finpics_desktop.app.people_actions import PeopleActions
 from finpics_desktop.app.people_places import filter_by_name
+from finpics_desktop.ui.questions import one_field
 from finpics_desktop.ui.sources import NodeRole
 from finpics_desktop.ui.workers import run_task
 
@@ -48,14 +46,7 @@ class NameDialog(QDialog):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.edit.setCompleter(completer)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(text, self))
-        layout.addWidget(self.edit)
-        layout.addWidget(buttons)
+        one_field(self, text, self.edit)
 
     @property
     def name(self) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.publish import (
@@ -31,8 +31,8 @@ Role = QMessageBox.ButtonRole
 
 
 def ask_question(parent, name: str, title: str, text: str, informative: str,
-         answers: list[tuple[str, QMessageBox.ButtonRole, Callable[[], None] | None]],
-         details: str = "") -> None:
+                 answers: list[tuple[str, QMessageBox.ButtonRole, Callable[[], None] | None]],
+                 details: str = "") -> None:
     """A window-modal question (``open()``, never a blocking ``exec()``), kept as
     ``parent.<name>``; the chosen answer's action runs once it is closed."""
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
@@ -97,3 +97,15 @@ def ask_about_conflicts(parent, backend: Backend, report: UploadReport, start: S
          [("Replace", Role.DestructiveRole, again("replace")),
           ("Keep both", Role.AcceptRole, again("rename")),
           ("Skip", Role.RejectRole, None)])
+
+
+def one_field(dialog: QDialog, text: str, field: QWidget) -> None:
+    """The layout of the window's small questions: a line of text, one field, OK / Cancel."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel, dialog)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(QLabel(text, dialog))
+    layout.addWidget(field)
+    layout.addWidget(buttons)
