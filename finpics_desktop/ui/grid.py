@@ -30,6 +30,7 @@ ImageRole = Qt.ItemDataRole.UserRole + 2
 BrokenRole = Qt.ItemDataRole.UserRole + 3
 CELL_SIZES = (96, 120, 160, 220, 280)  # the stops of zoom in / out (+, -, Ctrl+wheel)
 CELL_MIN, CELL_MAX = CELL_SIZES[0], CELL_SIZES[-1]  # the thumbnail-size slider's range
+CELL_DEFAULT = 160
 
 
 class GridModel(QAbstractListModel):
@@ -267,7 +268,7 @@ class GridView(QListView):
 
         self.setSpacing(0)
         self.setItemDelegate(GridDelegate(self))
-        self.cell = CELL_SIZES[1]
+        self.cell = CELL_DEFAULT
         self._apply_cell()
 
     def startDrag(self, supported) -> None:  # noqa: N802

@@ -235,9 +235,15 @@ def bench_click_a_face(app, work: Path, clicks: int = 20) -> None:
     window.resize(1280, 820)
     window.show()
     assert wait_all(120_000)  # the window's work at start: the face index is loaded then
+    from finpics_desktop.ui.sources import NodeRole
+
     root = window.sources.library
-    spin(app, lambda: root.rowCount() == 1 and not window.nav.loading, what="the library")
-    window.tree.setCurrentIndex(window.sources.indexFromItem(root.child(0)))
+
+    def picset_rows() -> list[int]:  # the picset under Library (beside its People rows)
+        return [r for r in range(root.rowCount()) if root.child(r).data(NodeRole).picset]
+
+    spin(app, lambda: len(picset_rows()) == 1 and not window.nav.loading, what="the library")
+    window.tree.setCurrentIndex(window.sources.indexFromItem(root.child(picset_rows()[0])))
     spin(app, lambda: window.model.rowCount() > 0 and not window.nav.loading, what="a picset")
     row = window.model.row_of(lambda e: e.name == "obama-obama.jpg")
     window.nav.activate(window.model.entries, row)
