@@ -14,7 +14,7 @@ from finpics_desktop.app.albums import check_writable
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.people import Cluster, Person, PersonSummary
-from finpics_desktop.pipeline import clusters, drawn, proposals
+from finpics_desktop.pipeline import clusters, drawn, proposals, replaced
 from finpics_desktop.pipeline.people import Located, Outcome, People, SamePhoto
 from finpics_desktop.ports import Backend
 
@@ -24,9 +24,12 @@ __all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "hide", "list_people",
 
 
 def _people(backend: Backend, doing: str | None = None) -> People:
-    """The album's people; ``doing``: a change, refused on a read-only library."""
+    """The album's people; ``doing``: a change, refused on a read-only library. Names of
+    photos replaced since (on the cloud: once its function processed them) are carried first."""
     if doing is not None:
         check_writable(backend, doing)
+    if not backend.read_only:
+        replaced.settle(backend)
     return People(backend)
 
 

@@ -98,11 +98,15 @@ class Carrier:
                 found[pair[0]] = spare[n]
         return found
 
-    def carry(self, photo: str, old: list[dict], new: list[dict],
-              comparable: bool) -> tuple[int, list[NotCarried]]:
+    def carry(self, photo: str, old: list[dict], new: list[dict], comparable: bool,
+              known: dict[str, dict] | None = None) -> tuple[int, list[NotCarried]]:
         """Write the records of the old faces onto the new ones they are (the old records stay
-        until :meth:`forget`); how many were carried, and what could not be."""
-        pairs = self.pairs(old, new, comparable)
+        until :meth:`forget`); how many were carried, and what could not be. ``known``: old
+        faces already paired (by the caller's own means), the rest is paired here."""
+        known = known or {}
+        taken = {f["FaceId"] for f in known.values()}
+        pairs = {**self.pairs([f for f in old if f["FaceId"] not in known],
+                              [f for f in new if f["FaceId"] not in taken], comparable), **known}
         new_ids = {f["FaceId"] for f in new}
         carried, missed = 0, []
         for face in old:

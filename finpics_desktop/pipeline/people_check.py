@@ -12,12 +12,16 @@ user vectors are brought back in line with the names.
 - ``user-without-person``: a user vector of a person that is gone -> deleted.
 - ``user-vector-out-of-date``: a person's user vector holds faces not named them, or lacks some
   of their faces (up to Rekognition's 100) -> made to hold their named faces again.
+- ``names-of-a-replaced-photo``: a photo whose original was replaced, its old faces' records
+  waiting for its new faces (:mod:`~finpics_desktop.pipeline.replaced`) -> carried once its new
+  item is there. The old faces' records are not called missing meanwhile.
 """
 
 from __future__ import annotations
 
 from finpics_desktop.domain.errors import NotFound
 from finpics_desktop.domain.people import Person
+from finpics_desktop.pipeline import replaced
 from finpics_desktop.pipeline.check import Problem
 from finpics_desktop.pipeline.people import DRAWN, FACE, NAME, PERSON, REJECT, People
 from finpics_desktop.ports import Backend
@@ -25,7 +29,7 @@ from finpics_desktop.ports import Backend
 KINDS = ("name-of-missing-face", "rejection-of-missing-face", "drawn-missing-face",
          "name-of-missing-person", "name-claim-without-person", "person-without-name",
          "user-without-person",
-         "user-vector-out-of-date")
+         "user-vector-out-of-date", "names-of-a-replaced-photo")
 USER_FACES = 100
 
 
@@ -39,6 +43,11 @@ def scan(backend: Backend) -> list[Problem]:
     user_of = {f["FaceId"]: f.get("UserId") for f in listed}
     persons = {p.id: p for p in people.people()}
     found: list[Problem] = []
+    for doc in private.query(replaced.PENDING):
+        found.append(Problem("names-of-a-replaced-photo", doc.sk,
+                             "the records of its faces before the replacement wait for its "
+                             "new faces"))
+        indexed.update(f["FaceId"] for f in doc.doc["faces"])  # waiting, not missing
     named = private.query(FACE)
     for doc in named:
         if doc.sk not in indexed:
@@ -99,6 +108,8 @@ def repair(backend: Backend, problem: Problem) -> None:
     elif kind == "user-without-person":
         if private.get(PERSON, subject) is None:
             backend.faces.delete_user(subject)
+    elif kind == "names-of-a-replaced-photo":
+        replaced.settle(backend, [subject])
     elif kind == "user-vector-out-of-date":
         doc = private.get(PERSON, subject)
         if doc is None:

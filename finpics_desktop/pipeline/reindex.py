@@ -28,6 +28,7 @@ from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.keys import PhotoKey
 from finpics_desktop.domain.picsets import PICSET_ROOT
+from finpics_desktop.pipeline import replaced
 from finpics_desktop.pipeline.carry import Carrier, NotCarried, reindex_drawn
 from finpics_desktop.pipeline.process import external_image_id
 from finpics_desktop.ports import Backend, VersionedFaceIndex
@@ -64,6 +65,7 @@ class ReindexReport:
     changes: list[PhotoChange] = field(default_factory=list)
     current: int = 0  # photos already indexed by this engine (left alone)
     cancelled: bool = False
+    replaced: list[NotCarried] = field(default_factory=list)  # of photos replaced before
 
     @property
     def failed(self) -> list[PhotoChange]:
@@ -75,7 +77,7 @@ class ReindexReport:
 
     @property
     def not_carried(self) -> list[NotCarried]:
-        return [m for c in self.changes for m in c.not_carried]
+        return self.replaced + [m for c in self.changes for m in c.not_carried]
 
     def summary(self) -> str:
         done = [c for c in self.changes if not c.error]
@@ -185,10 +187,11 @@ def reindex(
     """Re-index every photo of the album (or of ``picset``) that the current engine did not
     index (``every``: every photo), ``workers`` at a time; ``cancel`` stops it between photos
     (each is whole)."""
+    settled = replaced.settle(backend)  # replaced photos' names first: onto their new faces
     todo, current = outdated_photos(backend, picset, every)
     versioned = versioned_index(backend)
     report = ReindexReport(engine=versioned.model_version if versioned else "Rekognition",
-                           current=current)
+                           current=current, replaced=settled)
     carrier = Carrier(backend) if backend.private is not None and todo else None
     cancel = cancel or threading.Event()
     lock = threading.Lock()

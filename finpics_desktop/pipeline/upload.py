@@ -49,7 +49,7 @@ from finpics_desktop.pipeline.outcomes import (
 from finpics_desktop.pipeline.reading import BUDGET, ByteBudget
 from finpics_desktop.pipeline.retry import RetryPolicy, with_retries
 from finpics_desktop.pipeline.upload_steps import JobRun
-from finpics_desktop.ports import FaceIndex, ObjectStore, Tables
+from finpics_desktop.ports import Backend, FaceIndex, ObjectStore, Tables
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,7 @@ class Publisher:
         budget: ByteBudget | None = None,
         kept_faces: Callable[[], set[str]] | None = None,
         transform: Callable[[bytes, str], bytes] | None = None,
+        album: Backend | None = None,
     ):
         self.retry = retry or RetryPolicy()
         self.store = with_retries(store, self.retry)
@@ -121,6 +122,7 @@ class Publisher:
         # the copy published instead of the file's bytes (``location.remove_location``): the
         # same function of the same bytes each time, so its hash still finds what is there
         self.transform = transform
+        self.album = album  # whose people's records follow a photo it replaces (``replaced``)
 
     @classmethod
     def for_backend(cls, backend, journal: jr.Journal | None = None, *,
@@ -131,6 +133,7 @@ class Publisher:
             options.setdefault("transform", strip_location)
         if backend.private is not None:
             options.setdefault("kept_faces", partial(trashed_face_ids, backend.private))
+            options.setdefault("album", backend)
         return cls(backend.store, backend.tables, backend.faces, backend.names, backend.process,
                    journal=journal, target=jr.target_of(backend), **options)
 

@@ -24,6 +24,7 @@ from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import FinpicsError, StorageError, WriteConflict
 from finpics_desktop.domain.keys import MAX_NAME_BYTES, PhotoKey, photo_key
 from finpics_desktop.pipeline import journal as jr
+from finpics_desktop.pipeline import replaced
 from finpics_desktop.pipeline.claims import JobClaims, content_claim, key_claim
 from finpics_desktop.pipeline.images import check_structure, inspect
 from finpics_desktop.pipeline.outcomes import (
@@ -245,6 +246,8 @@ class JobRun:
         p = self.p
         if p.journal is not None:  # "sent": the original may be stored from now on
             p.journal.record(self.job_id, path, jr.SENT, key=key.key)
+        if replacing is not None and p.album is not None:  # its people stay with it
+            replaced.remember(p.album, key.key, p.tables.get_pics_item(key.picset, key.name))
         if data is not None:
             metadata = {HASH_METADATA: digest}
             if photo_key(self.picset, path.name).key in self.edited:
@@ -265,6 +268,8 @@ class JobRun:
                 log.warning("could not remove the half-published %s (check --repair will): %s",
                             key.key, e)
             raise
+        if replacing is not None and p.album is not None:
+            replaced.settle(p.album, [key.key])
         return FileResult(path, DONE, renamed, key=key.key,
                           faces=len(item["data"].get("FaceRecords", [])))
 
