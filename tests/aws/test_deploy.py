@@ -59,6 +59,12 @@ def test_function_roles_name_their_resources(template):
               for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
     assert search == {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
                       "dynamodb:BatchGetItem", "rekognition:SearchFaces"}
+    # S3 answers a missing key with 404 only to who may list the bucket: a late event for an
+    # original moved or trashed since must read as "gone", not as "access denied"
+    listing = [s for s in _statements(template["Resources"]["ProcessRole"])
+               if s["Action"] == "s3:ListBucket"]
+    assert [str(s["Resource"]) for s in listing] == [
+        "{'Fn::Sub': 'arn:${AWS::Partition}:s3:::${PicsBucketName}'}"]
 
 
 def test_buckets_are_public_read_and_originals_trigger_processing(template):

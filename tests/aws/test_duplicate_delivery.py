@@ -93,3 +93,22 @@ def test_a_reupload_racing_the_first_ends_with_the_new_content(function, photos_
 
     _at_once(invoke, invoke, reupload)
     assert_processed_once(backend, key, new, faces=1)
+
+
+def test_an_event_for_an_original_gone_since_is_skipped(function, photos_dir):
+    """A late or repeated event after a move or a trash: nothing to process, nothing written,
+    and no failure (which would make Lambda retry it and report an error)."""
+    backend, lam = function
+    bucket, key = backend.names.pics_bucket, "photos/003_dup/biden.jpg"
+    backend.store.put(bucket, key, (photos_dir / SINGLE).read_bytes(), "image/jpeg")
+    backend.store.delete(bucket, key)
+    got = lam.invoke(FunctionName=backend.names.process_function,
+                     Payload=json.dumps(s3_event(bucket, key)))
+    payload = json.loads(got["Payload"].read())
+    assert "FunctionError" not in got, payload
+    assert payload["processed"] == []
+    assert [s["key"] for s in payload["skipped"]] == [key]
+    assert "no longer there" in payload["skipped"][0]["reason"]
+    assert backend.tables.get_pics_item("003_dup", "biden.jpg") is None
+    assert backend.tables.get_pics_item("/", "003_dup") is None
+    assert backend.store.head(backend.names.thumbs_bucket, key) is None
