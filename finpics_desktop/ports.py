@@ -73,10 +73,12 @@ class ObjectStore(Protocol):
         """Remove the object; no error if it is already gone."""
 
     def copy(self, bucket: str, key: str, to_bucket: str, to_key: str,
-             metadata: dict[str, str] | None = None) -> None:
+             metadata: dict[str, str] | None = None, *, if_absent: bool = False) -> None:
         """Copy an object within the store without sending its bytes through this process (S3's
         CopyObject; a hard link in the library), atomically like :meth:`put`. The content type
-        is kept; ``metadata`` replaces the source's (None: kept too).
+        is kept; ``metadata`` replaces the source's (None: kept too). ``if_absent`` only
+        creates (CopyObject's ``If-None-Match: *``): :class:`WriteConflict
+        <finpics_desktop.domain.errors.WriteConflict>` if ``to_key`` exists, nothing written.
         :class:`~finpics_desktop.domain.errors.NotFound` if the source is absent."""
 
 

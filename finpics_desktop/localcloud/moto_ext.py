@@ -1,6 +1,7 @@
 """What the local stack adds to moto, in-process: CloudFormation resources moto lacks (bucket
 policy, Lambda notifications and CORS of a bucket, Cognito identity pool and its roles),
-table ARNs for IAM checks of DynamoDB calls, and S3 -> Lambda event delivery."""
+table ARNs for IAM checks of DynamoDB calls, S3 -> Lambda event delivery, and CopyObject's
+``If-None-Match: *`` (which S3 has, and moto 5.2 honours only on PutObject)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from moto.core.common_models import CloudFormationModel
 from moto.dynamodb.responses import DynamoHandler
 from moto.iam.models import Role
 from moto.s3 import notifications
+from moto.s3.exceptions import PreconditionFailed
 from moto.s3.models import FakeBucket, s3_backends
+from moto.s3.responses import S3Response
 from moto.utilities.utils import get_partition
 
 # identity pool id -> {"unauthenticated": role arn, "authenticated": role arn}
@@ -244,12 +247,22 @@ def _dynamo_resource(self) -> str:
 
 _installed = threading.Lock()
 _original_invoke: Callable | None = None
+_original_copy: Callable | None = None
+
+
+def _copy_object(self: S3Response):
+    """CopyObject that only creates when asked (``If-None-Match: *``): 412 if the key exists
+    (checked just before the copy, as moto's PutObject checks its own condition)."""
+    if (self.headers.get("If-None-Match") == "*" and self.backend.get_object(
+            self.bucket_name, self.parse_key_name()) is not None):
+        raise PreconditionFailed("If-None-Match")
+    return _original_copy(self)
 
 
 def install(deliver: Callable[[str, dict, str, str], None]) -> None:
     """Registers the models, the DynamoDB resource and the S3 -> Lambda delivery
     (``deliver(account_id, event, function_arn, region)``)."""
-    global _original_invoke
+    global _original_invoke, _original_copy
     with _installed:
         for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
             cached.cache_clear()
@@ -259,11 +272,17 @@ def install(deliver: Callable[[str, dict, str, str], None]) -> None:
         notifications._invoke_awslambda = (
             lambda account_id, event_body, fn_arn, region_name:
             deliver(account_id, event_body, fn_arn, region_name))
+        if _original_copy is None:
+            _original_copy = S3Response.copy_object
+            S3Response.copy_object = _copy_object
 
 
 def uninstall() -> None:
-    global _original_invoke
+    global _original_invoke, _original_copy
     with _installed:
         if _original_invoke is not None:
             notifications._invoke_awslambda = _original_invoke
             _original_invoke = None
+        if _original_copy is not None:
+            S3Response.copy_object = _original_copy
+            _original_copy = None

@@ -210,6 +210,24 @@ def test_copy_keeps_content_and_type_and_replaces_metadata_if_given(backend):
     assert backend.store.head(bucket, "photos/002_b/nope.png") is None
 
 
+def test_conditional_copy_only_creates(backend):
+    """CopyObject's If-None-Match: * (a move into a picset where an upload took the name
+    since it looked): the copy loses and writes nothing; without the condition it replaces."""
+    bucket = backend.names.pics_bucket
+    source, taken, free = "photos/001_a/s.jpg", "photos/002_b/s.jpg", "photos/003_c/s.jpg"
+    backend.store.put(bucket, source, b"moved", "image/jpeg", {HASH_METADATA: "1" * 64})
+    backend.store.put(bucket, taken, b"uploaded", "image/jpeg", {HASH_METADATA: "2" * 64})
+    for metadata in (None, {HASH_METADATA: "1" * 64, "finpics-placed": "op1"}):
+        with pytest.raises(WriteConflict, match="s.jpg"):
+            backend.store.copy(bucket, source, bucket, taken, metadata, if_absent=True)
+        assert backend.store.get(bucket, taken) == b"uploaded"
+        assert backend.store.head(bucket, taken).sha256 == "2" * 64
+    backend.store.copy(bucket, source, bucket, free, if_absent=True)
+    assert backend.store.get(bucket, free) == b"moved"
+    backend.store.copy(bucket, source, bucket, taken)
+    assert backend.store.get(bucket, taken) == b"moved"
+
+
 def _photo(face_ids: list[str], image_id: str = "img") -> dict:
     return {"primarykey": "004_d", "sortkey": "p.jpg", "data": {"FaceRecords": [
         {"Face": {"FaceId": f, "ImageId": image_id, "Confidence": 99.0,

@@ -28,7 +28,7 @@ from finpics_desktop.pipeline.curation import (
     set_cover,
     undo,
 )
-from tests.aws.curation_helpers import Album
+from tests.aws.curation_helpers import PHOTOS, Album
 
 OBAMA = ("faces/obama/obama1.jpg", "faces/obama/obama2.jpg", "faces/obama/obama3.jpg")
 BIDEN = ("faces/biden/biden.jpg", "faces/biden/biden2.jpg")
@@ -141,6 +141,47 @@ def test_copy_makes_a_new_photo_with_faces_of_its_own(album, ids):
     assert "obama1.jpg" not in album.photos(b)
     assert copied[0] not in album.faces()
     album.assert_consistent(kept_faces=_trashed_faces(album))
+
+
+class _UploadJustBeforeCopy:
+    """The store as curation sees it, where another writer's upload of ``data`` lands at the
+    destination after curation looked there and found it free, just before its copy."""
+
+    def __init__(self, store, at: str, upload):
+        self._store, self._at, self._upload = store, at, upload
+
+    def copy(self, bucket, key, to_bucket, to_key, *args, **kwargs):
+        if to_key == self._at and self._upload is not None:
+            self._upload()
+            self._upload = None
+        return self._store.copy(bucket, key, to_bucket, to_key, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+@pytest.mark.parametrize("action", [move_photos, copy_photos])
+def test_an_upload_taking_the_name_just_before_the_copy_is_not_overwritten(album, ids, action):
+    """Another laptop publishes a photo under the same name in the destination picset between
+    the look and the copy: the copy only creates (If-None-Match), so the upload stays whole and
+    the move is undone (the copy reports that photo failed)."""
+    a, b, _ = ids
+    album.publish(a, OBAMA[0])
+    album.publish(b, BIDEN[0])
+    theirs = (PHOTOS / BIDEN[1]).read_bytes()
+    key = f"photos/{b}/obama1.jpg"
+    c = Curation(album.backend)
+    c.store = _UploadJustBeforeCopy(
+        c.store, key, lambda: album.backend.store.put(album.names.pics_bucket, key, theirs,
+                                                      "image/jpeg"))
+    if action is move_photos:
+        with pytest.raises(Refused, match="another photo has this name"):
+            action(c, [(a, "obama1.jpg")], b)
+        assert "obama1.jpg" in album.photos(a)
+    else:
+        assert action(c, [(a, "obama1.jpg")], b).failed == [
+            f"{b}/obama1.jpg: another photo took this name meanwhile"]
+    assert album.backend.store.get(album.names.pics_bucket, key) == theirs
 
 
 def test_trash_keeps_photos_privately_until_restored_or_emptied(album, ids, cloud):

@@ -97,17 +97,19 @@ class S3ObjectStore:
                 for obj in page.get("Contents", []):
                     yield ObjectInfo(obj["Key"], obj["Size"])
 
-    def copy(self, bucket, key, to_bucket, to_key, metadata=None) -> None:
-        replace = {}
+    def copy(self, bucket, key, to_bucket, to_key, metadata=None, *, if_absent=False) -> None:
+        extra = {}
         if metadata is not None:  # REPLACE replaces the content type too: the source's is kept
             content_type = self.content_type(bucket, key)
             if content_type is None:
                 raise NotFound(f"no object {key!r} in bucket {bucket!r}")
-            replace = {"MetadataDirective": "REPLACE", "Metadata": dict(metadata),
-                       "ContentType": content_type}
+            extra = {"MetadataDirective": "REPLACE", "Metadata": dict(metadata),
+                     "ContentType": content_type}
+        if if_absent:
+            extra["IfNoneMatch"] = "*"
         try:
             self.s3.copy_object(Bucket=to_bucket, Key=to_key,
-                                CopySource={"Bucket": bucket, "Key": key}, **replace)
+                                CopySource={"Bucket": bucket, "Key": key}, **extra)
         except ClientError as e:
             if error_code(e) in ("404", "NoSuchKey", "NotFound"):
                 raise NotFound(f"no object {key!r} in bucket {bucket!r}") from None

@@ -184,7 +184,7 @@ class FolderObjectStore:
             raise InvalidName(f"{relative!r} is not a temporary file")
         self._bucket_dir(bucket).joinpath(*parts).unlink(missing_ok=True)
 
-    def copy(self, bucket, key, to_bucket, to_key, metadata=None) -> None:
+    def copy(self, bucket, key, to_bucket, to_key, metadata=None, *, if_absent=False) -> None:
         source, target = self.path(bucket, key), self.path(to_bucket, to_key)
         tmp = target.parent / f"{TMP_PREFIX}{uuid.uuid4().hex}"
         try:
@@ -197,7 +197,10 @@ class FolderObjectStore:
                     raise NotFound(f"no object {key!r} in bucket {bucket!r}") from None
                 except OSError:  # a file system without hard links
                     shutil.copyfile(source, tmp)
-                with self.db.transaction() as db:
+                with self.db.transaction() as db:  # writers are serialised here
+                    if if_absent and target.is_file():
+                        raise WriteConflict(f"{to_key} in bucket {to_bucket} was written by "
+                                            "someone else meanwhile")
                     rows = db.execute("SELECT content_type, metadata FROM objects WHERE "
                                       "bucket = ? AND key = ?", (bucket, key)).fetchall()
                     content_type, kept = rows[0] if rows else (

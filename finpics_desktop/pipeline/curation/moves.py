@@ -10,7 +10,7 @@ forward: re-running it (or ``check --repair``) completes it.
 
 from __future__ import annotations
 
-from finpics_desktop.domain.errors import FinpicsError, NotFound
+from finpics_desktop.domain.errors import FinpicsError, NotFound, WriteConflict
 from finpics_desktop.domain.keys import PhotoKey, photo_key
 from finpics_desktop.domain.picsets import PICSET_ROOT, check_new_picset_id, validate_picset_id
 from finpics_desktop.pipeline.curation.context import Curation, Outcome
@@ -192,9 +192,14 @@ def run_copy(c: Curation, op: Operation) -> None:
         if head is None:
             failed.append([dst.image_path, f"{source.image_path} is gone"])
             continue
+        taken = there is not None and there.sha256 != head.sha256
         if there is None:
-            c.store.copy(pics, source.key, pics, dst.key, kept_metadata(head.metadata))
-        elif there.sha256 != head.sha256:
+            try:
+                c.store.copy(pics, source.key, pics, dst.key, kept_metadata(head.metadata),
+                             if_absent=True)
+            except WriteConflict:  # an upload took the name since the head
+                taken = True
+        if taken:
             failed.append([dst.image_path, "another photo took this name meanwhile"])
             continue
         if c.process is not None and c.tables.get_pics_item(to, new) is None:

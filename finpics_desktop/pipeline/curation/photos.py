@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from finpics_desktop.domain import items
-from finpics_desktop.domain.errors import FinpicsError, NotFound
+from finpics_desktop.domain.errors import FinpicsError, NotFound, WriteConflict
 from finpics_desktop.domain.keys import PhotoKey
 from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline.images import make_thumbnail
@@ -58,8 +58,13 @@ def place(c: Curation, data: dict, original: str, thumbnail: str, dst: PhotoKey,
                 dst.picset, dst.name) is not None):  # (the same content and no item: a copy
             #   whose record a kill lost, or nothing anyone published)
             raise Taken(f"{dst.image_path}: another photo has this name in picset {dst.picset}")
-        c.store.copy(pics, original, pics, dst.key,
-                     {**kept_metadata(source.metadata), PLACED_METADATA: op_id})
+        try:  # only creates, unless it is the same content (then nothing else is lost)
+            c.store.copy(pics, original, pics, dst.key,
+                         {**kept_metadata(source.metadata), PLACED_METADATA: op_id},
+                         if_absent=head is None)
+        except WriteConflict:  # an upload took the name since the head
+            raise Taken(f"{dst.image_path}: another photo has this name in picset "
+                        f"{dst.picset}") from None
     try:
         c.store.copy(thumbs, thumbnail, thumbs, dst.key)
     except NotFound:  # made again from the original rather than left missing
