@@ -281,7 +281,7 @@ class MainWindow(QMainWindow):
         self.sources.photos_dropped.connect(self.curation.on_photos_dropped)
         self.sources.picset_dropped.connect(self.curation.on_picset_dropped)
         self.local_cloud.ready.connect(self.on_local_cloud_ready)
-        self.local_cloud.failed.connect(lambda reason: self.message(reason, "error"))
+        self.local_cloud.failed.connect(self.on_local_cloud_failed)
         self.upload_panel.retry_requested.connect(self.publishing.start)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
@@ -320,6 +320,7 @@ class MainWindow(QMainWindow):
     def apply_cloud_settings(self) -> None:
         """Show *finpics cloud* when it is switched on; it opens through the same ports as the
         library. Why it cannot be reached is said where it is: on its row and when chosen."""
+        self.cloud_backend = None  # until the cloud now set connects (not the one before)
         if not self.settings.cloud_shown:
             self.sources.show_cloud(False)
             return
@@ -455,6 +456,14 @@ class MainWindow(QMainWindow):
         self.message(f"finpics cloud: the local cloud at {options.endpoint_url} for this "
                      "session (IAM enforced).", "info")
         self.apply_cloud_settings()
+
+    def on_local_cloud_failed(self, reason: str) -> None:
+        """It could not start, or it stopped: said, and the finpics cloud is the saved one
+        again rather than a dead endpoint."""
+        self.message(reason, "error")
+        if self.settings.session_cloud is not None:
+            self.settings.session_cloud = None
+            self.apply_cloud_settings()
 
     def restore_state(self) -> None:
         s = QSettings()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import threading
 
 import boto3
@@ -142,6 +143,7 @@ def test_try_it_locally_starts_connects_publishes_and_stops_with_the_window(
     assert url in setup.status.text() and "IAM enforced" in setup.status.text()
     assert secret not in "\n".join(local.output.lines)  # the progress view masks the keys
     window.settings_dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: window.cloud_backend is not None, timeout=60_000)  # reconnected
 
     cloud = window.cloud_backend
     folder = copy_photos("faces/biden", folder="try-locally")
@@ -174,3 +176,17 @@ def test_try_it_locally_starts_connects_publishes_and_stops_with_the_window(
                     if p.is_file())
     assert "finpicsMainWindow" in saved or "window" in saved  # the settings were written
     assert secret not in saved and key_id not in saved and url not in saved
+
+
+def test_a_local_cloud_that_dies_is_said_and_no_longer_used(qtbot, window):
+    window.on_settings()
+    qtbot.mouseClick(window.cloud_setup.local_button, dd.Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.cloud_backend is not None, timeout=180_000)
+    window.settings_dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert window.sources.cloud is not None
+    qtbot.waitUntil(lambda: window.cloud_backend is not None, timeout=60_000)
+    os.kill(window.local_cloud._process.processId(), signal.SIGKILL)
+    qtbot.waitUntil(lambda: any("The local cloud stopped" in t
+                                for t in window.messages.texts()), timeout=60_000)
+    assert window.sources.cloud is None  # not a source whose every call would fail
+    assert window.cloud_backend is None and window.settings.session_cloud is None
