@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -49,6 +49,7 @@ from finpics_desktop.ui.curation import CurationController
 from finpics_desktop.ui.drop_targets import GridDropTarget, TreeDropHighlight
 from finpics_desktop.ui.empty_state import EmptyStateController, EmptyStateView
 from finpics_desktop.ui.grid import GridModel, GridView
+from finpics_desktop.ui.layout_state import restore_layout, save_layout
 from finpics_desktop.ui.local_cloud import LocalCloudProcess
 from finpics_desktop.ui.message_badge import MessageBadge
 from finpics_desktop.ui.navigation import PAGES, NavigationController
@@ -104,7 +105,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.statusBar().showMessage("Ready")
         self.resize(1280, 820)
-        self.restore_state()
+        restore_layout(self)
         self.message_badge = MessageBadge(self.messages_dock, self.messages)  # hidden if empty
         if self.job is None:
             self.upload_dock.hide()  # until something is published
@@ -465,31 +466,9 @@ class MainWindow(QMainWindow):
             self.settings.session_cloud = None
             self.apply_cloud_settings()
 
-    def restore_state(self) -> None:
-        s = QSettings()
-        geometry, state = s.value("window/geometry"), s.value("window/state")
-        if isinstance(state, QByteArray | bytes):
-            self.restoreState(state)
-        if isinstance(geometry, QByteArray | bytes):
-            self.restoreGeometry(geometry)
-        splitter = s.value("window/splitter")
-        if isinstance(splitter, QByteArray | bytes):
-            self.splitter.restoreState(splitter)
-        cell = s.value("grid/cell")
-        if cell is not None and str(cell).isdigit():
-            self.grid.set_cell(int(cell))
-
-    def save_state(self) -> None:
-        s = QSettings()
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
-        s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("grid/cell", self.grid.cell)
-        s.sync()
-
     def closeEvent(self, event) -> None:  # noqa: N802
         self.publishing.close()
         self.counts.counts.close()
         self.local_cloud.stop()
-        self.save_state()
+        save_layout(self)
         super().closeEvent(event)
