@@ -11,7 +11,7 @@ _EXIF_IFD = 0x8769
 _GPS_IFD = 0x8825
 MAKE, MODEL, DATETIME = 0x010F, 0x0110, 0x0132
 DATETIME_ORIGINAL, EXPOSURE_TIME, F_NUMBER, ISO = 0x9003, 0x829A, 0x829D, 0x8827
-FOCAL_LENGTH, LENS_MAKE, LENS_MODEL = 0x920A, 0xA433, 0xA434
+FOCAL_LENGTH, LENS_MODEL = 0x920A, 0xA434
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,6 @@ class PhotoFacts:
     taken: str = ""  # "2016-07-04 18:22:10"
     exposure: str = ""  # "1/250 s · f/2.8 · ISO 200 · 35 mm"
     gps: str = ""  # "41.49008° N, 71.31283° W"
-    gps_decimal: tuple[float, float] | None = None
     location: str = ""  # a published photo: whether its copy carries the location
 
 

@@ -109,11 +109,6 @@ class PhotoCanvas(QWidget):
                 return self.faces[index]
         return self.faces[0] if len(self.faces) == 1 else None
 
-    def set_names(self, names: dict[str, str]) -> None:
-        self.faces = [FaceBox(f.face_id, f.left, f.top, f.width, f.height,
-                              names.get(f.face_id, "")) for f in self.faces]
-        self.update()
-
     def set_drawing(self, on: bool) -> None:
         self.drawing, self._drawn = on, None
         self.setCursor(Qt.CursorShape.CrossCursor if on else Qt.CursorShape.ArrowCursor)
