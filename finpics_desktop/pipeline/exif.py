@@ -108,15 +108,14 @@ def read_facts(data: bytes, name: str) -> PhotoFacts:
         parts.append(f"ISO {iso}")
     if (fl := _number(sub.get(FOCAL_LENGTH))) and fl > 0:
         parts.append(f"{fl:g} mm")
-    gps, decimal = "", None
+    gps = ""
     if gps_ifd.get(2) and gps_ifd.get(4):
         lat = _dms(gps_ifd[2], _text(gps_ifd.get(1)) or "N")
         lon = _dms(gps_ifd[4], _text(gps_ifd.get(3)) or "E")
         if lat is not None and lon is not None and abs(lat) <= 90 and abs(lon) <= 180:
-            decimal = (round(lat, 6), round(lon, 6))
             gps = (f"{abs(lat):.5f}° {'S' if lat < 0 else 'N'}, "
                    f"{abs(lon):.5f}° {'W' if lon < 0 else 'E'}")
     return PhotoFacts(width, height, info.format, _camera(make, model), lens, taken,
-                      " · ".join(p for p in parts if p), gps, decimal)
+                      " · ".join(p for p in parts if p), gps)
 
 
