@@ -16,13 +16,12 @@ from PySide6.QtWidgets import QMessageBox
 from finpics_desktop.app.curate import Curator, Outcome
 from finpics_desktop.app.entries import PHOTO, PICSET, Entry
 from finpics_desktop.app.errors import describe_error
-from finpics_desktop.app.navigation import CLOUD, LIBRARY, PICSET_PLACE, Place
+from finpics_desktop.app.navigation import CLOUD, LIBRARY, PICSET_PLACE, SEARCH, VIEWER, Place
 from finpics_desktop.app.push import PushPlan, difference, publish_picset
 from finpics_desktop.domain.picsets import display_name
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.curation_dialogs import PicsetChooser, TrashDialog
 from finpics_desktop.ui.questions import ask_question
-from finpics_desktop.ui.sources import NodeRole
 from finpics_desktop.ui.workers import run_task
 
 
@@ -47,11 +46,17 @@ class CurationController(QObject):
 
     # -- what the curator points at ---------------------------------------------------------
     def selected_photos(self) -> list[Entry]:
-        rows = sorted(i.row() for i in self.w.grid.selectedIndexes())
-        chosen = [self.w.model.entries[r] for r in rows if self.w.model.entries[r].kind == PHOTO]
-        if not chosen and self.w.nav.page == "viewer" and self.w.nav.current is not None:
-            chosen = [self.w.nav.current]
-        return [e for e in chosen if e.kind == PHOTO and e.backend is not None]
+        """The photos of the page shown: the viewer's photo, or those selected in the search
+        results or in the grid."""
+        page = self.w.nav.page
+        if page == VIEWER:
+            chosen = [self.w.nav.frame.current]
+        else:
+            shown = self.w.search if page == SEARCH else self.w
+            view = shown.view if page == SEARCH else shown.grid
+            chosen = [shown.model.entries[r] for r in sorted(
+                i.row() for i in view.selectedIndexes())]
+        return [e for e in chosen if e is not None and e.kind == PHOTO and e.backend is not None]
 
     def selected_picset(self) -> tuple[Backend, str] | None:
         loc = self.w.nav.location
@@ -185,9 +190,7 @@ class CurationController(QObject):
 
     def _picset_ids(self, backend: Backend) -> list[str]:
         root = self.w.sources.root_for(backend)
-        if root is None:
-            return []
-        return [root.child(r).data(NodeRole).picset for r in range(root.rowCount())]
+        return [] if root is None else self.w.sources.picset_ids(root)
 
     # -- the trash --------------------------------------------------------------------------
     def on_trash(self) -> None:

@@ -218,6 +218,11 @@ class SourcesModel(QStandardItemModel):
         return sum(1 for r in range(root.rowCount())
                    if root.child(r).data(NodeRole).kind in (PEOPLE, UNNAMED))
 
+    def picset_ids(self, root: QStandardItem) -> list[str]:
+        """The picsets listed under ``root``, in the list's order."""
+        return [root.child(r).data(NodeRole).picset
+                for r in range(self._picset_rows(root), root.rowCount())]
+
     def set_picsets(self, root: QStandardItem, picsets: list[Entry]) -> None:
         """Update in place, newest first: rows that stay keep their selection, and a picset
         being published stays even before its first photo is in the table."""
@@ -333,13 +338,17 @@ class SourcesModel(QStandardItemModel):
         return json.loads(bytes(mime.data(kind)).decode()) if mime.hasFormat(kind) else None
 
     def _picset_target(self, row: int, parent: QModelIndex) -> tuple[Node, int] | None:
-        """Where a dragged picset lands: a root or a picset row, and its index in the list."""
+        """Where a dragged picset lands: a root or a picset row, and its index in the list of
+        picsets (the People rows above them are not in it)."""
         node = self.node(parent)
         if node is None or node.backend is None:
             return None
         if node.kind == PICSET_NODE:
-            return node, parent.row()
-        return (node, row if row >= 0 else 0) if node.kind in (LIBRARY, CLOUD) else None
+            row, parent = parent.row(), parent.parent()
+        elif node.kind not in (LIBRARY, CLOUD):
+            return None
+        first = self._picset_rows(self.itemFromIndex(parent))
+        return node, max(row - first, 0)
 
     def canDropMimeData(self, mime, action, row, column, parent) -> bool:  # noqa: N802
         if mime.hasFormat(PHOTOS_MIME):
@@ -361,7 +370,7 @@ class SourcesModel(QStandardItemModel):
                 node, index = target
                 root = self.library if node.within != CLOUD and node.kind != CLOUD else (
                     self.cloud)
-                rows = [root.child(r).data(NodeRole).picset for r in range(root.rowCount())]
+                rows = self.picset_ids(root)
                 if picset["picset"] in rows and rows.index(picset["picset"]) < index:
                     index -= 1  # its place in the list without it
                 self.picset_dropped.emit(picset, node, index)

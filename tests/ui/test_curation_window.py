@@ -7,7 +7,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 from ui_helpers import grid_rows, picset_item, select_source
 
-from finpics_desktop.app.navigation import PICSET_PLACE
+from finpics_desktop.app.navigation import FOLDER, PICSET_PLACE
 from finpics_desktop.ui.sources import NodeRole
 
 
@@ -138,6 +138,59 @@ def test_dragging_a_picset_in_the_list_reorders_the_picsets(qtbot, window, publi
     _key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     _settled(qtbot, window)
     qtbot.waitUntil(lambda: _picsets(window) == ["003_p3", "002_p2", "001_p1"], timeout=20_000)
+
+
+def test_dropping_a_picset_between_two_lands_there_and_move_offers_only_picsets(
+        qtbot, window, publish):
+    """The People rows above the picsets are not places in the list: a drop between the
+    first two picsets is position 1, and Move offers the picsets alone."""
+    for n, photo in enumerate(("faces/obama/obama1.jpg", "faces/biden/biden.jpg",
+                               "faces/rose_leslie/img1.jpg"), 1):
+        publish(f"00{n}_p{n}", photo)
+    window.on_refresh()
+    qtbot.waitUntil(lambda: _picsets(window) == ["003_p3", "002_p2", "001_p1"], timeout=20_000)
+    sources, library = window.sources, window.sources.library
+    between = sources.indexFromItem(picset_item(window, "002_p2")).row()  # above 002_p2
+    mime = sources.mimeData([sources.indexFromItem(picset_item(window, "001_p1"))])
+    sources.dropMimeData(mime, Qt.DropAction.MoveAction, between, 0,
+                         sources.indexFromItem(library))
+    _settled(qtbot, window)
+    qtbot.waitUntil(lambda: "001_p1" not in _picsets(window), timeout=20_000)
+    assert [p.split("_", 1)[1] for p in _picsets(window)] == ["p3", "p1", "p2"], _picsets(window)
+
+    _open_picset(qtbot, window, _picsets(window)[0])
+    _select(window, "img1.jpg")
+    window.curation.on_move()
+    combo = window.curation.dialog.combo
+    choices = [combo.itemText(i) for i in range(combo.count())]
+    assert "" not in choices and len(choices) == 2, choices
+    window.curation.dialog.reject()
+
+
+def test_delete_in_the_viewer_takes_the_photo_shown(qtbot, window, publish, library,
+                                                    photos_dir):
+    """After stepping in the viewer, Delete takes the photo on screen, not the one selected
+    in the grid behind it; in a folder's viewer (not an album) it does nothing."""
+    publish("001_obama", "faces/obama/obama1.jpg", "faces/obama/obama2.jpg")
+    window.on_refresh()
+    _open_picset(qtbot, window, "001_obama")
+    _select(window, "obama1.jpg")
+    window.nav.activate(window.model.entries, window.model.entries.index(
+        next(e for e in window.model.entries if e.title == "obama1.jpg")))
+    window.viewer.step(1)
+    assert window.viewer.current.name == "obama2.jpg"
+    delete = next(a for a in window.actions() if a.text() == "&Delete")
+    delete.trigger()
+    _settled(qtbot, window)
+    assert [i["sortkey"] for i in library.tables.query_pics("001_obama")] == ["obama1.jpg"]
+
+    window.open_folder(photos_dir / "faces" / "biden")
+    qtbot.waitUntil(lambda: window.nav.location.kind == FOLDER and window.model.rowCount() > 0,
+                    timeout=20_000)
+    window.nav.activate(window.model.entries, 0)
+    delete.trigger()  # a file of this computer: not the album's to delete
+    _settled(qtbot, window)
+    assert window.nav.frame.current.path.is_file()
 
 
 def test_delete_goes_to_the_trash_view_which_restores_and_empties(qtbot, window, publish,
