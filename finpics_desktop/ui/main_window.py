@@ -40,6 +40,7 @@ from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.navigation import CLOUD, LIBRARY, Navigation
 from finpics_desktop.app.notes import older_faces_note
 from finpics_desktop.app.publish import PublishPlan
+from finpics_desktop.app.tasks import Task
 from finpics_desktop.pipeline.thumbcache import ThumbCache
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.about import AboutDialog
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.default_library = default_library or (
             backend.library.folder if backend is not None and backend.library else Path("."))
         self.cloud_backend: Backend | None = None
+        self._connecting: Task | None = None  # to the cloud now set
         self.local_cloud = LocalCloudProcess(self)  # Settings -> Try it locally
         self.loader = ThumbnailLoader(thumb_cache)
         self._build()
@@ -322,8 +324,12 @@ class MainWindow(QMainWindow):
         """Show *finpics cloud* when it is switched on; it opens through the same ports as the
         library. Why it cannot be reached is said where it is: on its row and when chosen."""
         self.cloud_backend = None  # until the cloud now set connects (not the one before)
+        if self._connecting is not None:  # a slower connection to the cloud set before
+            self._connecting.cancel()
         if not self.settings.cloud_shown:
             self.sources.show_cloud(False)
+            self.navigator.reopen_if_shown(self.sources.library.data(NodeRole).place(),
+                                           leaving=CLOUD)
             return
         options = self.settings.cloud_options()
         root = self.sources.show_cloud(True, "connecting…")
@@ -348,7 +354,7 @@ class MainWindow(QMainWindow):
             cloud_shown = self.nav.location is not None and self.nav.location.kind == CLOUD
             self.message(f"finpics cloud: {reason}", "error", status=cloud_shown)
 
-        run_task(lambda: open_cloud(options), done, fail)
+        self._connecting = run_task(lambda: open_cloud(options), done, fail)
 
     # -- viewer, info, zoom, full screen ----------------------------------------------------
     def on_photo_loaded(self, entry: Entry, facts) -> None:
@@ -467,6 +473,8 @@ class MainWindow(QMainWindow):
             self.apply_cloud_settings()
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if self.isFullScreen():  # a state of this session: the next opens with its panes
+            self.toggle_full_screen()
         self.publishing.close()
         self.counts.counts.close()
         self.local_cloud.stop()

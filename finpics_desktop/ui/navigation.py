@@ -55,10 +55,12 @@ class NavigationController:
         if place is not None and place != self.nav.location:  # not the tree catching up
             self.nav.open(place)
 
-    def reopen_if_shown(self, place: Place) -> None:
-        """The library or cloud ``place`` stands for changed (connected, or failed to)."""
+    def reopen_if_shown(self, place: Place, *, leaving: str = "") -> None:
+        """The library or cloud ``place`` stands for changed (connected, or failed to): the
+        grid goes there from anywhere in that album (or in album ``leaving``, switched off)."""
         loc = self.nav.location
-        if loc is not None and loc.kind == place.kind and loc != place:
+        album = leaving or place.kind
+        if loc is not None and album in (loc.kind, loc.within) and loc != place:
             self.nav.open(place)
 
     # -- drawing the state ------------------------------------------------------------------

@@ -185,6 +185,8 @@ class SourcesModel(QStandardItemModel):
                     problem: str = "") -> None:
         """The album a root shows, or None and why it is not there."""
         node: Node = root.data(NodeRole)
+        if backend is not node.backend:  # another album, or none: nothing of the last stays
+            root.removeRows(0, root.rowCount())
         node.backend, node.problem = backend, problem
         self._people_rows(root, backend, problem)
         flags = root.flags()

@@ -3,15 +3,18 @@ keys only in the OS keyring with a warning when it is not secure, window state r
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import keyring
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from finpics_desktop.app.credentials import aws_profiles, keyring_problem, load_access_keys
+from finpics_desktop.app.navigation import CLOUD, LIBRARY, PICSET_PLACE, Place
 from finpics_desktop.ui.settings import AppSettings, SettingsDialog
+from finpics_desktop.ui.sources import NodeRole
 
 
 @pytest.fixture
@@ -89,6 +92,59 @@ def test_window_state_is_restored(qtbot, make_window):
     assert (second.size().width(), second.size().height()) == (700, 500)
     assert not second.info_dock.isVisible()
     assert second.grid.cell == first.grid.cell
+
+
+def test_quitting_in_full_screen_keeps_the_panes_for_the_next_start(qtbot, make_window):
+    first = make_window()
+    first.toggle_full_screen()
+    assert not first.info_dock.isVisible()
+    first.close()
+    second = make_window()
+    assert not second.isFullScreen()
+    assert second.info_dock.isVisible() and second.tree.isVisible()
+
+
+def test_the_cloud_set_last_wins_and_nothing_of_the_one_before_stays(
+        qtbot, make_window, library, tmp_path, engine, monkeypatch, publish):
+    """Settings change the cloud while a slow connection to the one before is under way: the
+    late answer is dropped; the sources and the grid show only the album now set."""
+    from finpics_desktop.app.options import CloudOptions
+    from finpics_desktop.backends.local.library import open_library
+    from finpics_desktop.ui import main_window
+    from finpics_desktop.ui.workers import wait_all
+
+    window = make_window(open_library(tmp_path / "own", engine=engine))
+    before, now = open_library(tmp_path / "before", engine=engine), library
+    publish("001_obama", "faces/obama/obama1.jpg")  # only in the album now set
+    release = threading.Event()
+
+    def opening(options):
+        if options.endpoint_url == "http://before.invalid":
+            assert release.wait(60)
+            return before
+        return now
+
+    monkeypatch.setattr(main_window, "open_cloud", opening)
+    window.settings.aws_enabled, window.settings.endpoint_url = True, "http://before.invalid"
+    window.apply_cloud_settings()
+    window.settings.session_cloud = CloudOptions(endpoint_url="http://now.invalid")
+    window.apply_cloud_settings()
+    qtbot.waitUntil(lambda: window.cloud_backend is now)
+    root = window.sources.cloud
+    qtbot.waitUntil(lambda: window.sources.picset_ids(root) == ["001_obama"], timeout=20_000)
+    window.nav.open(Place(PICSET_PLACE, now, "001_obama", within=CLOUD))
+    release.set()  # the slow answer comes last
+    assert wait_all(60_000)
+    QApplication.processEvents()
+    assert window.cloud_backend is now and root.data(NodeRole).backend is now
+
+    window.settings.session_cloud = CloudOptions(endpoint_url="http://before.invalid")
+    window.apply_cloud_settings()  # another cloud: the open picset and its row go
+    assert window.nav.location.kind == CLOUD and window.sources.picset_ids(root) == []
+    qtbot.waitUntil(lambda: window.cloud_backend is before)
+    window.settings.session_cloud, window.settings.aws_enabled = None, False
+    window.apply_cloud_settings()  # switched off: back to the library
+    assert window.sources.cloud is None and window.nav.location.kind == LIBRARY
 
 
 def test_cloud_source_only_when_configured(qtbot, make_window, tmp_path):
