@@ -25,7 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from finpics_desktop.app.credentials import aws_profiles, keyring_problem, save_access_keys
+from finpics_desktop.app.credentials import (
+    DEFAULT_ACCOUNT,
+    aws_profiles,
+    keyring_problem,
+    save_access_keys,
+)
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.options import CloudOptions, Options
 from finpics_desktop.domain.names import Names
@@ -226,7 +231,8 @@ class SettingsDialog(QDialog):
                 self.error.setText("Give both the access key id and the secret access key.")
                 return
             try:
-                save_access_keys(key_id, secret)
+                save_access_keys(key_id, secret,  # the account this session reads
+                                 self.settings.keyring_account or DEFAULT_ACCOUNT)
             except Exception as e:  # noqa: BLE001 - shown in the dialog
                 self.error.setText(f"The keys could not be saved: {describe_error(e)}")
                 return

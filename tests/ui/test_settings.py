@@ -82,6 +82,18 @@ def test_settings_persist_and_keys_go_only_to_the_keyring(qtbot, tmp_path, memor
     assert "my-pics" in text and "s3cr3t" not in text and "AKIATESTKEY" not in text
 
 
+def test_keys_typed_in_a_session_of_another_account_go_to_that_account(qtbot, tmp_path,
+                                                                       memory_keyring):
+    """`--keyring-account work`: the keys typed in Settings are the ones this session reads."""
+    dialog = SettingsDialog(AppSettings(keyring_account="work"), tmp_path / "lib")
+    qtbot.addWidget(dialog)
+    dialog.key_id.setText("AKIAWORK")
+    dialog.secret.setText("work-secret")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert load_access_keys("work") == ("AKIAWORK", "work-secret")
+    assert load_access_keys() is None
+
+
 def test_window_state_is_restored(qtbot, make_window):
     first = make_window()
     first.resize(700, 500)  # the offscreen screen is 800 x 600
