@@ -26,7 +26,6 @@ class EmptyState:
     title: str
     text: str
     actions: tuple[str, ...] = ()
-    drop: bool = False  # photos dropped here are published (the grid is a drop target)
     icon: str = "finpics-library"  # the name of an action icon
 
 
@@ -56,7 +55,7 @@ def empty_state(place: Place | None, *, cancelled: bool = False, failed: str = "
             "Publish photos to start: open a folder of this computer and publish it, or drop "
             "photos or a folder here. Each folder becomes a picset; every face in it is found "
             "and can be searched. Connect the finpics cloud to publish your site.",
-            (OPEN_FOLDER, PUBLISH) + (() if cloud_shown else (CONNECT_CLOUD,)), drop=True)
+            (OPEN_FOLDER, PUBLISH) + (() if cloud_shown else (CONNECT_CLOUD,)))
     if place.kind == CLOUD:
         if place.backend is None:
             if place.problem and place.problem != "connecting…":
@@ -67,12 +66,11 @@ def empty_state(place: Place | None, *, cancelled: bool = False, failed: str = "
         return EmptyState("No picset on the finpics cloud yet",
                           "Drop photos or a folder here to publish them to the cloud, or open "
                           "a folder of this computer and drag it onto finpics cloud.",
-                          (OPEN_FOLDER,), drop=True, icon="network-server")
+                          (OPEN_FOLDER,), icon="network-server")
     if place.kind == PICSET_PLACE:
         return EmptyState("This picset has no photos",
                           "Its photos appear here as they are published; drop photos here to "
-                          "add them to it.", drop=place.backend is not None and
-                          not place.backend.read_only, icon="image-x-generic")
+                          "add them to it.", icon="image-x-generic")
     if place.kind == FOLDER:
         return EmptyState("No photos in this folder",
                           "finpics shows .jpg, .jpeg and .png files. Its subfolders are under "

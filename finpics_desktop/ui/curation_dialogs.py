@@ -104,7 +104,3 @@ class TrashDialog(QDialog):
     def selected(self) -> str | None:
         items = self.table.selectedItems()
         return items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
-
-    def ids(self) -> list[str]:
-        return [self.table.topLevelItem(n).data(0, Qt.ItemDataRole.UserRole)
-                for n in range(self.table.topLevelItemCount())]

@@ -13,12 +13,7 @@ from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
-from finpics_desktop.ui.sources import PICSET_NODE, SourcesModel
-
-
-def local_paths(mime) -> list[Path]:
-    return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()] if (
-        mime is not None and mime.hasUrls()) else []
+from finpics_desktop.ui.sources import SourcesModel
 
 
 class DropHighlight(QWidget):
@@ -70,19 +65,11 @@ class TreeDropHighlight(QObject):
         self.target = None  # the QModelIndex highlighted
         tree.viewport().installEventFilter(self)
 
-    def target_at(self, pos) -> object | None:
-        index = self.tree.indexAt(pos)
-        node = self.model.node(index)
-        if node is not None and node.kind == PICSET_NODE:
-            index = index.parent()
-            node = self.model.node(index)
-        return index if node is not None and node.accepts_drops else None
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
         if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-            index = self.target_at(event.position().toPoint()) if local_paths(
-                event.mimeData()) else None
+            index = self.model.drop_root(self.tree.indexAt(event.position().toPoint())) if (
+                SourcesModel.local_paths(event.mimeData())) else None
             if index is None:
                 self.clear()
             else:
@@ -116,7 +103,7 @@ class GridDropTarget(QObject):
     def _wanted(self, event) -> str:
         if event.source() is self.view:  # the grid's own photos dragged out of it
             return ""
-        return self.label() if local_paths(event.mimeData()) else ""
+        return self.label() if SourcesModel.local_paths(event.mimeData()) else ""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
@@ -137,7 +124,7 @@ class GridDropTarget(QObject):
             return True
         if kind == QEvent.Type.Drop:
             self.highlight.hide()
-            paths = local_paths(event.mimeData())
+            paths = SourcesModel.local_paths(event.mimeData())
             if self._wanted(event) and paths:
                 event.setDropAction(Qt.DropAction.CopyAction)
                 event.accept()

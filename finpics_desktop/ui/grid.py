@@ -58,9 +58,6 @@ class GridModel(QAbstractListModel):
         self._reindex()
         self.endInsertRows()
 
-    def append(self, entry: Entry) -> None:
-        self.insert(len(self.entries), entry)
-
     def _reindex(self) -> None:
         self._rows = {}
         for row, entry in enumerate(self.entries):

@@ -268,8 +268,6 @@ class MainWindow(QMainWindow):
         """Every signal between the window's parts, in one place."""
         nav, viewer, search = self.nav, self.viewer, self.search
         self.tree.selectionModel().currentChanged.connect(self.navigator.on_tree_current)
-        self.tree.expanded.connect(
-            lambda index: self.sources.expand_folder(self.sources.itemFromIndex(index)))
         self.grid.activated.connect(lambda index: nav.activate(self.model.entries, index.row()))
         viewer.back_requested.connect(nav.back)
         viewer.face_clicked.connect(nav.search_face)

@@ -324,16 +324,22 @@ class SourcesModel(QStandardItemModel):
     def supportedDragActions(self):  # noqa: N802
         return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
 
+    def drop_root(self, index: QModelIndex) -> QModelIndex | None:
+        """Where files dropped on ``index`` are published: a picset's row or the rows between
+        them count as their root (Library or cloud); None where nothing can be dropped."""
+        if (node := self.node(index)) is not None and node.kind == PICSET_NODE:
+            index = index.parent()
+            node = self.node(index)
+        return index if node is not None and node.accepts_drops else None
+
     def _target(self, row: int, parent: QModelIndex) -> Node | None:
-        """Dropping between rows counts as dropping on the parent (Library or cloud)."""
-        node = self.node(parent)
-        if node is not None and node.kind == PICSET_NODE:
-            node = self.node(parent.parent())
-        return node if node is not None and node.accepts_drops else None
+        root = self.drop_root(parent)
+        return None if root is None else self.node(root)
 
     @staticmethod
-    def _paths(mime: QMimeData) -> list[Path]:
-        return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+    def local_paths(mime: QMimeData | None) -> list[Path]:
+        return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()] if (
+            mime is not None and mime.hasUrls()) else []
 
     @staticmethod
     def _payload(mime: QMimeData, kind: str) -> dict | None:
@@ -358,7 +364,7 @@ class SourcesModel(QStandardItemModel):
             return node is not None and node.kind == PICSET_NODE and row < 0
         if mime.hasFormat(PICSET_MIME):
             return self._picset_target(row, parent) is not None
-        return bool(self._target(row, parent) and self._paths(mime))
+        return bool(self._target(row, parent) and self.local_paths(mime))
 
     def dropMimeData(self, mime, action, row, column, parent) -> bool:  # noqa: N802
         if (photos := self._payload(mime, PHOTOS_MIME)) is not None:
@@ -378,7 +384,7 @@ class SourcesModel(QStandardItemModel):
                 self.picset_dropped.emit(picset, node, index)
             return False
         target = self._target(row, parent)
-        paths = self._paths(mime)
+        paths = self.local_paths(mime)
         if target is None or not paths:
             return False
         self.files_dropped.emit(paths, target)
