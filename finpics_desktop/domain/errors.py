@@ -25,6 +25,10 @@ class NotFound(FinpicsError, KeyError):
         return str(self.args[0]) if self.args else "not found"
 
 
+class NoSuchObject(NotFound):
+    """The object asked for is not in its bucket (the bucket is there)."""
+
+
 class BackendError(FinpicsError):
     """A storage, table or face-index backend failed (after any retries)."""
 

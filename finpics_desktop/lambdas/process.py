@@ -8,7 +8,7 @@ import os
 from collections.abc import Mapping
 from urllib.parse import unquote_plus
 
-from finpics_desktop.domain.errors import InvalidName, NotFound, UnsupportedImage
+from finpics_desktop.domain.errors import InvalidName, NoSuchObject, UnsupportedImage
 from finpics_desktop.domain.keys import parse_key
 from finpics_desktop.lambdas.environment import adapters
 from finpics_desktop.pipeline.process import placed_by_curation, process_new_image
@@ -53,7 +53,7 @@ def handle(event: dict, env: Mapping[str, str]) -> dict:
             skipped.append({"key": key, "reason": str(e)})
             log.warning("skipping %s: %s", key, e)
             continue
-        except NotFound:  # a late or repeated event for an original moved or deleted since
+        except NoSuchObject:  # a late or repeated event for an original moved or deleted since
             skipped.append({"key": key, "reason": "the original is no longer there (moved "
                             "or deleted since the event): nothing to process"})
             log.info("skipping %s: no longer there", key)

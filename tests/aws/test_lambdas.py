@@ -82,11 +82,15 @@ def test_a_failing_record_fails_the_event_after_the_others(resources, photos_dir
     bucket = backend.names.pics_bucket
     backend.store.put(bucket, "photos/302_lambda/ok.jpg",
                       (photos_dir / "faces/biden/biden.jpg").read_bytes(), "image/jpeg")
-    event = {"Records": [_record(bucket, "photos/302_lambda/gone.jpg"),
+    event = {"Records": [_record("no-such-bucket-302", "photos/302_lambda/unreadable.jpg"),
                          _record(bucket, "photos/302_lambda/ok.jpg")]}
-    with pytest.raises(RuntimeError, match="gone.jpg"):
+    with pytest.raises(RuntimeError, match="unreadable.jpg"):
         process_lambda.handle(event, env)
     assert backend.tables.get_pics_item("302_lambda", "ok.jpg") is not None
+    # an original gone since its event (moved, trashed) is no failure: nothing to process
+    gone = process_lambda.handle({"Records": [_record(bucket, "photos/302_lambda/gone.jpg")]},
+                                 env)
+    assert gone["processed"] == [] and "no longer there" in gone["skipped"][0]["reason"]
 
 
 def test_search_handler_payloads(resources, monkeypatch):

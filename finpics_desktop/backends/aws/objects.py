@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from finpics_desktop.backends.aws.errors import error_code, translate
 from finpics_desktop.backends.aws.session import Clients
-from finpics_desktop.domain.errors import NotFound
+from finpics_desktop.domain.errors import NoSuchObject, NotFound
 from finpics_desktop.ports import ObjectInfo
 
 MB = 1024 * 1024
@@ -46,7 +46,7 @@ class S3ObjectStore:
             return got["Body"].read(), got["ETag"]
         except ClientError as e:
             if error_code(e) in ("NoSuchKey", "404"):
-                raise NotFound(f"no object {key!r} in bucket {bucket!r}") from None
+                raise NoSuchObject(f"no object {key!r} in bucket {bucket!r}") from None
             raise translate(e, f"reading {key} from bucket {bucket}", self.clients.profile) from e
 
     def put(self, bucket, key, data, content_type, metadata=None, *, if_absent=False,

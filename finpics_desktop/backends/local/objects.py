@@ -13,7 +13,13 @@ from contextlib import suppress
 from pathlib import Path
 
 from finpics_desktop.backends.local.db import Database
-from finpics_desktop.domain.errors import InvalidName, NotFound, StorageError, WriteConflict
+from finpics_desktop.domain.errors import (
+    InvalidName,
+    NoSuchObject,
+    NotFound,
+    StorageError,
+    WriteConflict,
+)
 from finpics_desktop.domain.keys import CONTENT_TYPES, extension
 from finpics_desktop.pipeline.storage import storage_errors
 from finpics_desktop.ports import HASH_METADATA, ObjectInfo
@@ -63,7 +69,7 @@ class FolderObjectStore:
             with storage_errors(path, "read"), open(path, "rb") as f:  # writes replace it whole
                 data, st = f.read(), os.fstat(f.fileno())
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            raise NotFound(f"no object {key!r} in bucket {bucket!r}") from None
+            raise NoSuchObject(f"no object {key!r} in bucket {bucket!r}") from None
         rows = self.db.query(  # maybe already a later write's: the hash is of what was read
             "SELECT metadata FROM objects WHERE bucket = ? AND key = ?", (bucket, key))
         hashed = not rows or HASH_METADATA in json.loads(rows[0][0])  # as head() tells it
