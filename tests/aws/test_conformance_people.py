@@ -146,6 +146,46 @@ def test_the_user_vector_moves_with_its_faces(backend, faces):
     assert index.search_users(face_id=faces["biden2"]["FaceId"], threshold=0.0) == []
 
 
+def test_deleting_named_faces_deletes_them_and_takes_them_from_their_users(backend, faces):
+    """The port's contract: delete_faces deletes, named or not (Rekognition refuses a face
+    associated with a user; the adapter takes it from its user first)."""
+    index = backend.faces
+    for user in ("biden", "obama"):
+        index.create_user(user)
+    index.associate_faces("biden", [faces["biden"]["FaceId"], faces["biden2"]["FaceId"]], 0.0)
+    index.associate_faces("obama", [faces["obama"]["FaceId"]], 0.0)
+    index.delete_faces([faces["biden"]["FaceId"], faces["obama"]["FaceId"],
+                        faces["rose"]["FaceId"], NOBODY])
+    assert {f["FaceId"] for f in index.list_faces()} == {
+        faces[n]["FaceId"] for n in ("biden2", "obama1", "obama3")}
+    assert [f["FaceId"] for f in index.list_faces(user_id="biden")] == [
+        faces["biden2"]["FaceId"]]
+    assert list(index.list_faces(user_id="obama")) == []
+    assert index.search_users(face_id=faces["obama1"]["FaceId"], threshold=0.0)[0][
+        "User"]["UserId"] == "biden"  # obama has no face left to be like
+
+
+def test_the_local_cloud_refuses_to_delete_a_named_face_as_rekognition_does(
+        aws_backend, photos_dir):
+    """Rekognition's DeleteFaces leaves a face associated with a user in the collection and
+    reports it (ASSOCIATED_TO_AN_EXISTING_USER, with the user); an unknown id FACE_NOT_FOUND."""
+    aws_backend.faces.ensure_collection()
+    key, data = _put_photo(aws_backend, photos_dir, "faces/biden/biden.jpg")
+    [record] = aws_backend.faces.index_faces(aws_backend.names.pics_bucket, key.key, data,
+                                             external_image_id(key.key))["FaceRecords"]
+    face_id = record["Face"]["FaceId"]
+    aws_backend.faces.create_user("biden")
+    aws_backend.faces.associate_faces("biden", [face_id], 0.0)
+    rekognition = aws_backend.faces.rekognition  # boto3 over HTTP
+    response = rekognition.delete_faces(CollectionId=aws_backend.names.collection,
+                                        FaceIds=[face_id, NOBODY])
+    assert response["DeletedFaces"] == []
+    assert response["UnsuccessfulFaceDeletions"] == [
+        {"FaceId": face_id, "UserId": "biden", "Reasons": ["ASSOCIATED_TO_AN_EXISTING_USER"]},
+        {"FaceId": NOBODY, "Reasons": ["FACE_NOT_FOUND"]}]
+    assert [f["UserId"] for f in aws_backend.faces.list_faces()] == ["biden"]
+
+
 def test_many_searches_at_once_are_each_search(backend, faces):
     index = backend.faces
     ids = [f["FaceId"] for f in faces.values()]
