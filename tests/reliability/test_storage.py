@@ -10,11 +10,13 @@ import re
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 
 import pytest
 from reliability_helpers import counts, make_job
 
 from finpics_desktop import cli
+from finpics_desktop.backends.local.db import Database
 from finpics_desktop.backends.local.library import DB_NAME, open_library
 from finpics_desktop.domain.errors import (
     StorageDamaged,
@@ -228,3 +230,40 @@ def test_a_locked_database_says_who_to_wait_for(tmp_path):
     assert type(error) is StorageError
     assert str(error) == (f"cannot read {path}: it is locked (database is locked); another "
                           "program holds it: wait for it to finish (or close it) and try again")
+
+
+UPGRADER = """
+import sys
+from pathlib import Path
+from finpics_desktop.backends.local import db
+begin = db.Database.transaction
+def announced(self):
+    print("upgrading", flush=True)  # the schema was read: the upgrade is about to start
+    return begin(self)
+db.Database.transaction = announced
+db.Database(Path(sys.argv[1])).close()
+print("opened", flush=True)
+"""
+
+
+def test_two_processes_upgrading_an_old_library_at_once(tmp_path):
+    """Both read the old schema before either writes: the second finds the upgrade done."""
+    path = tmp_path / DB_NAME
+    Database(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("ALTER TABLE faces DROP COLUMN model_version")  # the schema of an old version
+    holder.execute("BEGIN IMMEDIATE")  # both wait on it, having read the old schema
+    children = [subprocess.Popen([sys.executable, "-c", UPGRADER, str(path)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(2)]
+    try:
+        assert [c.stdout.readline() for c in children] == ["upgrading\n"] * 2
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    ends = [c.communicate(timeout=120) for c in children]
+    assert [(c.returncode, out, err) for c, (out, err) in zip(children, ends, strict=True)] == [
+        (0, "opened\n", "")] * 2
+    with closing(sqlite3.connect(path)) as conn:
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(faces)")]
+    assert columns.count("model_version") == 1

@@ -83,9 +83,12 @@ class Database:
             raise StorageReadOnly(f"the library database {self.path} was made by an older "
                                   "version of finpics-desktop and is read-only here: open it "
                                   "once where it can be written, to bring it up to date")
-        with self.transaction() as db:
-            for statement in _STATEMENTS + upgrades:
+        with self.transaction() as db:  # seen again inside: another process may have upgraded
+            for statement in _STATEMENTS:
                 db.execute(statement)
+            for table, column, statement in MIGRATIONS:
+                if column not in {r[1] for r in db.execute(f"PRAGMA table_info({table})")}:
+                    db.execute(statement)
 
     # -- connections -----------------------------------------------------------------------------
     def _connect(self, exclusive: bool = False) -> sqlite3.Connection:
