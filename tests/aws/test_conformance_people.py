@@ -5,6 +5,7 @@ once, and indexing a face drawn by hand where the detector found none."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
@@ -264,3 +265,47 @@ def test_a_user_holds_at_most_100_faces(backend, request, photos_dir, engine):
     with pytest.raises(LimitReached):
         backend.faces.associate_faces("many", [faces[100]["FaceId"]])
     assert len(list(backend.faces.list_faces(user_id="many"))) == 100
+
+
+def test_two_users_claiming_one_face_at_once_only_one_gets_it(library, photos_dir, engine,
+                                                               monkeypatch):
+    """Two writers (two threads, each its own index on the library) associate one face with
+    two users, both having judged it free: one gets it, the other is told who has it."""
+    from finpics_desktop.backends.local.faces import LocalFaceIndex
+    from finpics_desktop.backends.local.users import UserVectors
+
+    one, other = (LocalFaceIndex(library.faces.db, library.faces.collection, engine)
+                  for _ in range(2))
+    one.ensure_collection()
+    vector = engine.analyze((photos_dir / "faces/obama/obama.jpg").read_bytes(),
+                            "obama.jpg")[0].descriptor
+    one.add_vectors([({"FaceId": "f1", "ImageId": "i1", "ExternalImageId": "k",
+                       "BoundingBox": {"Width": 0.3, "Height": 0.4, "Left": 0.3, "Top": 0.2}},
+                      vector)])
+    one.create_user("u1")
+    one.create_user("u2")
+    both_judged = threading.Barrier(2, timeout=30)
+    judge = UserVectors._user_vectors
+
+    def judged(self, snap):
+        vectors = judge(self, snap)
+        both_judged.wait()  # each saw the face free before either writes
+        return vectors
+
+    monkeypatch.setattr(UserVectors, "_user_vectors", judged)
+    answers = {}
+
+    def claim(index, user):
+        answers[user] = index.associate_faces(user, ["f1"], 0.0)
+
+    threads = [threading.Thread(target=claim, args=(index, user))
+               for index, user in ((one, "u1"), (other, "u2"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    [owner] = [u for u, (done, _) in answers.items() if done == ["f1"]]
+    loser = "u2" if owner == "u1" else "u1"
+    assert answers[loser] == ([], [{"FaceId": "f1", "UserId": owner,
+                                    "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"]}])
+    assert [f["UserId"] for f in library.faces.list_faces()] == [owner]
