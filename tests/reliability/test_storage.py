@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -267,3 +268,19 @@ def test_two_processes_upgrading_an_old_library_at_once(tmp_path):
     with closing(sqlite3.connect(path)) as conn:
         columns = [r[1] for r in conn.execute("PRAGMA table_info(faces)")]
     assert columns.count("model_version") == 1
+
+
+def test_a_read_only_copy_with_changes_in_its_wal_is_not_read_as_older(disk, tmp_path):
+    """A library copied onto read-only media while its WAL held committed changes (a crash,
+    a copy of an open library): reading it as immutable would show the album without them."""
+    path = tmp_path / DB_NAME
+    Database(path).close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA wal_autocheckpoint=0")  # the change stays in the WAL
+    writer.execute("INSERT INTO pics VALUES ('001_a', 'a.jpg', '{}')")
+    for suffix in ("", "-wal"):
+        shutil.copy(f"{path}{suffix}", disk.path / f"{DB_NAME}{suffix}")
+    writer.close()
+    disk.read_only()
+    with pytest.raises(StorageReadOnly, match="open the library once where it can be written"):
+        Database(disk.path / DB_NAME, read_only=True).query("SELECT * FROM pics")

@@ -2,7 +2,7 @@
 
 Opening never writes when the schema is already there, so a full disk or a read-only library
 can still be read. ``read_only`` opens the file with SQLite's ``mode=ro`` (``immutable=1`` on
-media where even the WAL's shared memory cannot be made). A full disk where that shared memory
+media where even the WAL's shared memory cannot be made, if the WAL holds nothing). A full disk where that shared memory
 cannot be made either gets, for each call, a connection in exclusive locking mode (which keeps
 the WAL index in the process's memory), closed at the end of the call. Every SQLite failure of
 the storage comes out as a :class:`~finpics_desktop.domain.errors.StorageError` naming the file
@@ -120,7 +120,14 @@ class Database:
                 if options == "immutable=1" or kind_of(e) != IO:
                     raise
                 # a WAL file whose shared memory cannot be made on a read-only medium: nothing
-                # can change it there, so it is read as immutable
+                # can change it there, so it is read as immutable -- unless its WAL holds
+                # changes (immutable reads ignore them: an older album would show)
+                wal = Path(f"{self.path}-wal")
+                if wal.is_file() and wal.stat().st_size > 0:
+                    raise StorageReadOnly(
+                        f"the library database {self.path} has changes in {wal.name} that "
+                        "cannot be read on this read-only medium: open the library once where "
+                        "it can be written") from e
                 log.info("reading %s as immutable: %s", self.path, e)
         raise AssertionError("unreachable")
 
