@@ -2,11 +2,12 @@
 
 Opening never writes when the schema is already there, so a full disk or a read-only library
 can still be read. ``read_only`` opens the file with SQLite's ``mode=ro`` (``immutable=1`` on
-media where even the WAL's shared memory cannot be made, if the WAL holds nothing). A full disk where that shared memory
-cannot be made either gets, for each call, a connection in exclusive locking mode (which keeps
-the WAL index in the process's memory), closed at the end of the call. Every SQLite failure of
-the storage comes out as a :class:`~finpics_desktop.domain.errors.StorageError` naming the file
-and what to do (``damaged`` is the remedy for a damaged file).
+media where even the WAL's shared memory cannot be made, if the WAL holds nothing). A full disk
+where that shared memory cannot be made either gets, for each call, a connection in exclusive
+locking mode (which keeps the WAL index in the process's memory), closed at the end of the
+call. Every SQLite failure of the storage comes out as a
+:class:`~finpics_desktop.domain.errors.StorageError` naming the file and what to do
+(``damaged`` is the remedy for a damaged file).
 """
 
 from __future__ import annotations
