@@ -65,7 +65,8 @@ class RekognitionFaceIndex:
                 CollectionId=self.collection, FaceId=face_id,
                 FaceMatchThreshold=float(threshold), MaxFaces=int(max_faces))
         except ClientError as e:
-            if error_code(e) == "InvalidParameterException" and "face" in str(e).lower():
+            message = e.response.get("Error", {}).get("Message") or ""
+            if error_code(e) == "InvalidParameterException" and "face" in message.lower():
                 raise NotFound(f"face {face_id} is not in collection {self.collection!r}") from e
             raise translate(e, f"searching face {face_id} in collection {self.collection}",
                             self.clients.profile) from e
