@@ -6,12 +6,15 @@ do, never a traceback; reading still works where it can; nothing is half-written
 from __future__ import annotations
 
 import errno
+import os
 import re
 import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 from contextlib import closing
+from pathlib import Path
 
 import pytest
 from reliability_helpers import counts, make_job
@@ -284,3 +287,30 @@ def test_a_read_only_copy_with_changes_in_its_wal_is_not_read_as_older(disk, tmp
     disk.read_only()
     with pytest.raises(StorageReadOnly, match="open the library once where it can be written"):
         Database(disk.path / DB_NAME, read_only=True).query("SELECT * FROM pics")
+
+
+def test_the_connection_of_a_finished_thread_is_closed(tmp_path):
+    """A server with a thread per request (the local cloud) reads the library from many
+    threads: each one's connection is closed when the thread is gone, not kept open."""
+    path = tmp_path / DB_NAME
+    db = Database(path)
+
+    def open_on_it() -> int:
+        fds = Path("/proc/self/fd")
+        return sum(1 for fd in fds.iterdir() if os.path.realpath(fd) == os.path.realpath(path))
+
+    def threads(n: int) -> int:
+        for _ in range(n):
+            thread = threading.Thread(target=db.query, args=("SELECT 1",))
+            thread.start()
+            thread.join()
+        return open_on_it()
+
+    try:
+        # SQLite keeps the file of a closed connection open (to reuse it) while another
+        # connection of the process holds a lock on it: a few, but never one a thread
+        after_five = threads(5)
+        assert threads(20) == after_five <= 2
+    finally:
+        db.close()
+    assert open_on_it() == 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -156,7 +157,15 @@ class Database:
         self._local.conn = conn
         with self._lock:
             self._all.append(conn)
+        # closed when its thread is gone (a server with a thread per request would keep them)
+        weakref.finalize(threading.current_thread(), self._forget, conn)
         yield conn
+
+    def _forget(self, conn: sqlite3.Connection) -> None:
+        with self._lock:
+            if conn in self._all:
+                self._all.remove(conn)
+                conn.close()
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
