@@ -12,6 +12,7 @@ call. Every SQLite failure of the storage comes out as a
 
 from __future__ import annotations
 
+import itertools
 import logging
 import sqlite3
 import threading
@@ -67,7 +68,8 @@ class Database:
         self.read_only = read_only
         self.damaged = damaged
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        self._all: dict[int, sqlite3.Connection] = {}  # by a number of its own
+        self._numbers = itertools.count()
         self._lock = threading.Lock()
         present = {name for (name,) in self.query(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
@@ -156,16 +158,12 @@ class Database:
             return
         self._local.conn = conn
         with self._lock:
-            self._all.append(conn)
-        # closed when its thread is gone (a server with a thread per request would keep them)
-        weakref.finalize(threading.current_thread(), self._forget, conn)
+            number = next(self._numbers)
+            self._all[number] = conn
+        # closed when its thread is gone (a server with a thread per request would keep them);
+        # the finalizer keeps neither this database nor the connection alive
+        weakref.finalize(threading.current_thread(), _forget, weakref.ref(self), number)
         yield conn
-
-    def _forget(self, conn: sqlite3.Connection) -> None:
-        with self._lock:
-            if conn in self._all:
-                self._all.remove(conn)
-                conn.close()
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
@@ -198,7 +196,17 @@ class Database:
 
     def close(self) -> None:
         with self._lock:
-            for conn in self._all:
+            for conn in self._all.values():
                 conn.close()
             self._all.clear()
         self._local = threading.local()
+
+
+def _forget(database: weakref.ref, number: int) -> None:
+    """Closes the connection ``number`` of a thread that is gone, if its database is open."""
+    db = database()
+    if db is not None:
+        with db._lock:
+            conn = db._all.pop(number, None)
+        if conn is not None:
+            conn.close()
