@@ -150,7 +150,10 @@ class FaceIndex(Protocol):
         """SearchFaces: ``FaceMatches`` ({Similarity, Face}) best first, without the face itself.
         :class:`~finpics_desktop.domain.errors.NotFound` if the face id is unknown."""
 
-    def delete_faces(self, face_ids: list[str]) -> None: ...
+    def delete_faces(self, face_ids: list[str]) -> None:
+        """Deletes the faces, those associated with a user too (they leave it: Rekognition's
+        DeleteFaces refuses them, so its adapter disassociates them first); unknown ids are
+        ignored."""
 
     def list_faces(self, user_id: str | None = None,
                    face_ids: Sequence[str] | None = None) -> Iterator[dict]:

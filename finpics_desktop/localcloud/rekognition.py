@@ -141,13 +141,21 @@ class LocalRekognition:
                 "FaceModelVersion": self.engine.model_version}
 
     def op_DeleteFaces(self, request: dict) -> dict:
+        """As Rekognition: a face associated with a user is not deleted but reported
+        (ASSOCIATED_TO_AN_EXISTING_USER, with its UserId), as is an unknown one."""
         index = self._index(request)
-        wanted = list(request.get("FaceIds") or [])
+        wanted = list(dict.fromkeys(request.get("FaceIds") or []))
         present = {r[0] for r in self.db.query(
             "SELECT face_id FROM faces WHERE collection = ?", (index.collection,))}
-        deleted = [f for f in wanted if f in present]
+        user_of = dict(self.db.query(
+            "SELECT face_id, user_id FROM user_faces WHERE collection = ?", (index.collection,)))
+        deleted = [f for f in wanted if f in present and f not in user_of]
         index.delete_faces(deleted)
-        return {"DeletedFaces": deleted}
+        failed = [{"FaceId": f, "UserId": user_of[f],
+                   "Reasons": ["ASSOCIATED_TO_AN_EXISTING_USER"]} if f in user_of
+                  else {"FaceId": f, "Reasons": ["FACE_NOT_FOUND"]}
+                  for f in wanted if f not in present or f in user_of]
+        return {"DeletedFaces": deleted, "UnsuccessfulFaceDeletions": failed}
 
     def op_ListFaces(self, request: dict) -> dict:
         index = self._index(request)

@@ -115,6 +115,38 @@ def test_private_store_keeps_documents_with_versions(backend):
     assert [d.sk for d in private.query("people")] == ["anna", "bob"]
 
 
+def test_private_writers_at_once_each_get_their_own_version(backend, monkeypatch):
+    """Two unconditional writes at once, each having looked at the document an instant
+    before the other wrote: two versions, and the last one is the document kept (so a writer
+    conditioned on it cannot succeed against another document)."""
+    private = backend.private
+    private.put("people", "ann", {"name": "Ann"})
+    looked = threading.Barrier(2, timeout=30)
+    read = private.get
+
+    def get_at_once(pk, sk):  # whoever reads the document reads it before either writes
+        found = read(pk, sk)
+        looked.wait()
+        return found
+
+    monkeypatch.setattr(private, "get", get_at_once)
+    versions = {}
+
+    def write(name):
+        versions[name] = private.put("people", "ann", {"name": name})
+
+    threads = [threading.Thread(target=write, args=(name,)) for name in ("Bea", "Cy")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    monkeypatch.undo()
+    assert sorted(versions.values()) == [2, 3]
+    last = private.get("people", "ann")
+    assert (last.version, last.doc["name"]) == (3, next(n for n, v in versions.items() if v == 3))
+    assert private.put("people", "ann", {"name": "Dee"}, if_version=3) == 4
+
+
 def test_put_file_streams_large_files(backend, tmp_path):
     path = tmp_path / "big.jpg"
     data = hashlib.sha256(b"seed").digest() * (20 * 1024 * 1024 // 32 + 7)  # > 16 MB: multipart

@@ -5,6 +5,7 @@ once, and indexing a face drawn by hand where the detector found none."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
@@ -146,6 +147,46 @@ def test_the_user_vector_moves_with_its_faces(backend, faces):
     assert index.search_users(face_id=faces["biden2"]["FaceId"], threshold=0.0) == []
 
 
+def test_deleting_named_faces_deletes_them_and_takes_them_from_their_users(backend, faces):
+    """The port's contract: delete_faces deletes, named or not (Rekognition refuses a face
+    associated with a user; the adapter takes it from its user first)."""
+    index = backend.faces
+    for user in ("biden", "obama"):
+        index.create_user(user)
+    index.associate_faces("biden", [faces["biden"]["FaceId"], faces["biden2"]["FaceId"]], 0.0)
+    index.associate_faces("obama", [faces["obama"]["FaceId"]], 0.0)
+    index.delete_faces([faces["biden"]["FaceId"], faces["obama"]["FaceId"],
+                        faces["rose"]["FaceId"], NOBODY])
+    assert {f["FaceId"] for f in index.list_faces()} == {
+        faces[n]["FaceId"] for n in ("biden2", "obama1", "obama3")}
+    assert [f["FaceId"] for f in index.list_faces(user_id="biden")] == [
+        faces["biden2"]["FaceId"]]
+    assert list(index.list_faces(user_id="obama")) == []
+    assert index.search_users(face_id=faces["obama1"]["FaceId"], threshold=0.0)[0][
+        "User"]["UserId"] == "biden"  # obama has no face left to be like
+
+
+def test_the_local_cloud_refuses_to_delete_a_named_face_as_rekognition_does(
+        aws_backend, photos_dir):
+    """Rekognition's DeleteFaces leaves a face associated with a user in the collection and
+    reports it (ASSOCIATED_TO_AN_EXISTING_USER, with the user); an unknown id FACE_NOT_FOUND."""
+    aws_backend.faces.ensure_collection()
+    key, data = _put_photo(aws_backend, photos_dir, "faces/biden/biden.jpg")
+    [record] = aws_backend.faces.index_faces(aws_backend.names.pics_bucket, key.key, data,
+                                             external_image_id(key.key))["FaceRecords"]
+    face_id = record["Face"]["FaceId"]
+    aws_backend.faces.create_user("biden")
+    aws_backend.faces.associate_faces("biden", [face_id], 0.0)
+    rekognition = aws_backend.faces.rekognition  # boto3 over HTTP
+    response = rekognition.delete_faces(CollectionId=aws_backend.names.collection,
+                                        FaceIds=[face_id, NOBODY])
+    assert response["DeletedFaces"] == []
+    assert response["UnsuccessfulFaceDeletions"] == [
+        {"FaceId": face_id, "UserId": "biden", "Reasons": ["ASSOCIATED_TO_AN_EXISTING_USER"]},
+        {"FaceId": NOBODY, "Reasons": ["FACE_NOT_FOUND"]}]
+    assert [f["UserId"] for f in aws_backend.faces.list_faces()] == ["biden"]
+
+
 def test_many_searches_at_once_are_each_search(backend, faces):
     index = backend.faces
     ids = [f["FaceId"] for f in faces.values()]
@@ -224,3 +265,47 @@ def test_a_user_holds_at_most_100_faces(backend, request, photos_dir, engine):
     with pytest.raises(LimitReached):
         backend.faces.associate_faces("many", [faces[100]["FaceId"]])
     assert len(list(backend.faces.list_faces(user_id="many"))) == 100
+
+
+def test_two_users_claiming_one_face_at_once_only_one_gets_it(library, photos_dir, engine,
+                                                               monkeypatch):
+    """Two writers (two threads, each its own index on the library) associate one face with
+    two users, both having judged it free: one gets it, the other is told who has it."""
+    from finpics_desktop.backends.local.faces import LocalFaceIndex
+    from finpics_desktop.backends.local.users import UserVectors
+
+    one, other = (LocalFaceIndex(library.faces.db, library.faces.collection, engine)
+                  for _ in range(2))
+    one.ensure_collection()
+    vector = engine.analyze((photos_dir / "faces/obama/obama.jpg").read_bytes(),
+                            "obama.jpg")[0].descriptor
+    one.add_vectors([({"FaceId": "f1", "ImageId": "i1", "ExternalImageId": "k",
+                       "BoundingBox": {"Width": 0.3, "Height": 0.4, "Left": 0.3, "Top": 0.2}},
+                      vector)])
+    one.create_user("u1")
+    one.create_user("u2")
+    both_judged = threading.Barrier(2, timeout=30)
+    judge = UserVectors._user_vectors
+
+    def judged(self, snap):
+        vectors = judge(self, snap)
+        both_judged.wait()  # each saw the face free before either writes
+        return vectors
+
+    monkeypatch.setattr(UserVectors, "_user_vectors", judged)
+    answers = {}
+
+    def claim(index, user):
+        answers[user] = index.associate_faces(user, ["f1"], 0.0)
+
+    threads = [threading.Thread(target=claim, args=(index, user))
+               for index, user in ((one, "u1"), (other, "u2"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    [owner] = [u for u, (done, _) in answers.items() if done == ["f1"]]
+    loser = "u2" if owner == "u1" else "u1"
+    assert answers[loser] == ([], [{"FaceId": "f1", "UserId": owner,
+                                    "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"]}])
+    assert [f["UserId"] for f in library.faces.list_faces()] == [owner]

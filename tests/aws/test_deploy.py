@@ -59,6 +59,11 @@ def test_function_roles_name_their_resources(template):
               for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
     assert search == {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
                       "dynamodb:BatchGetItem", "rekognition:SearchFaces"}
+    # DeleteFaces refuses a face associated with a user: processing may delete named faces
+    process = {a for s in _statements(template["Resources"]["ProcessRole"])
+               for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+    assert {a for a in process if a.startswith("rekognition:")} == {
+        "rekognition:IndexFaces", "rekognition:DeleteFaces", "rekognition:DisassociateFaces"}
     # S3 answers a missing key with 404 only to who may list the bucket: a late event for an
     # original moved or trashed since must read as "gone", not as "access denied"
     listing = [s for s in _statements(template["Resources"]["ProcessRole"])

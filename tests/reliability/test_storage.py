@@ -6,15 +6,21 @@ do, never a traceback; reading still works where it can; nothing is half-written
 from __future__ import annotations
 
 import errno
+import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
+from contextlib import closing
+from pathlib import Path
 
 import pytest
 from reliability_helpers import counts, make_job
 
 from finpics_desktop import cli
+from finpics_desktop.backends.local.db import Database
 from finpics_desktop.backends.local.library import DB_NAME, open_library
 from finpics_desktop.domain.errors import (
     StorageDamaged,
@@ -228,3 +234,83 @@ def test_a_locked_database_says_who_to_wait_for(tmp_path):
     assert type(error) is StorageError
     assert str(error) == (f"cannot read {path}: it is locked (database is locked); another "
                           "program holds it: wait for it to finish (or close it) and try again")
+
+
+UPGRADER = """
+import sys
+from pathlib import Path
+from finpics_desktop.backends.local import db
+begin = db.Database.transaction
+def announced(self):
+    print("upgrading", flush=True)  # the schema was read: the upgrade is about to start
+    return begin(self)
+db.Database.transaction = announced
+db.Database(Path(sys.argv[1])).close()
+print("opened", flush=True)
+"""
+
+
+def test_two_processes_upgrading_an_old_library_at_once(tmp_path):
+    """Both read the old schema before either writes: the second finds the upgrade done."""
+    path = tmp_path / DB_NAME
+    Database(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("ALTER TABLE faces DROP COLUMN model_version")  # the schema of an old version
+    holder.execute("BEGIN IMMEDIATE")  # both wait on it, having read the old schema
+    children = [subprocess.Popen([sys.executable, "-c", UPGRADER, str(path)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(2)]
+    try:
+        assert [c.stdout.readline() for c in children] == ["upgrading\n"] * 2
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    ends = [c.communicate(timeout=120) for c in children]
+    assert [(c.returncode, out, err) for c, (out, err) in zip(children, ends, strict=True)] == [
+        (0, "opened\n", "")] * 2
+    with closing(sqlite3.connect(path)) as conn:
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(faces)")]
+    assert columns.count("model_version") == 1
+
+
+def test_a_read_only_copy_with_changes_in_its_wal_is_not_read_as_older(disk, tmp_path):
+    """A library copied onto read-only media while its WAL held committed changes (a crash,
+    a copy of an open library): reading it as immutable would show the album without them."""
+    path = tmp_path / DB_NAME
+    Database(path).close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA wal_autocheckpoint=0")  # the change stays in the WAL
+    writer.execute("INSERT INTO pics VALUES ('001_a', 'a.jpg', '{}')")
+    for suffix in ("", "-wal"):
+        shutil.copy(f"{path}{suffix}", disk.path / f"{DB_NAME}{suffix}")
+    writer.close()
+    disk.read_only()
+    with pytest.raises(StorageReadOnly, match="open the library once where it can be written"):
+        Database(disk.path / DB_NAME, read_only=True).query("SELECT * FROM pics")
+
+
+def test_the_connection_of_a_finished_thread_is_closed(tmp_path):
+    """A server with a thread per request (the local cloud) reads the library from many
+    threads: each one's connection is closed when the thread is gone, not kept open."""
+    path = tmp_path / DB_NAME
+    db = Database(path)
+
+    def open_on_it() -> int:
+        fds = Path("/proc/self/fd")
+        return sum(1 for fd in fds.iterdir() if os.path.realpath(fd) == os.path.realpath(path))
+
+    def threads(n: int) -> int:
+        for _ in range(n):
+            thread = threading.Thread(target=db.query, args=("SELECT 1",))
+            thread.start()
+            thread.join()
+        return open_on_it()
+
+    try:
+        # SQLite keeps the file of a closed connection open (to reuse it) while another
+        # connection of the process holds a lock on it: a few, but never one a thread
+        after_five = threads(5)
+        assert threads(20) == after_five <= 2
+    finally:
+        db.close()
+    assert open_on_it() == 0

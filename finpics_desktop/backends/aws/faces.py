@@ -6,6 +6,7 @@ import json
 import logging
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 
 from botocore.exceptions import ClientError
 
@@ -64,7 +65,8 @@ class RekognitionFaceIndex:
                 CollectionId=self.collection, FaceId=face_id,
                 FaceMatchThreshold=float(threshold), MaxFaces=int(max_faces))
         except ClientError as e:
-            if error_code(e) == "InvalidParameterException" and "face" in str(e).lower():
+            message = e.response.get("Error", {}).get("Message") or ""
+            if error_code(e) == "InvalidParameterException" and "face" in message.lower():
                 raise NotFound(f"face {face_id} is not in collection {self.collection!r}") from e
             raise translate(e, f"searching face {face_id} in collection {self.collection}",
                             self.clients.profile) from e
@@ -115,10 +117,25 @@ class RekognitionFaceIndex:
                 "FaceModelVersion": response.get("FaceModelVersion"), "UnindexedFaces": []}
 
     def delete_faces(self, face_ids: list[str]) -> None:
+        """DeleteFaces. Rekognition refuses to delete a face associated with a user (it answers
+        ASSOCIATED_TO_AN_EXISTING_USER): those are taken from their users, then deleted."""
+        named: dict[str, list[str]] = {}
         for start in range(0, len(face_ids), DELETE_LIMIT):
-            with self.clients.errors(f"deleting faces from collection {self.collection}"):
-                self.rekognition.delete_faces(CollectionId=self.collection,
-                                              FaceIds=face_ids[start:start + DELETE_LIMIT])
+            for failed in self._delete(face_ids[start:start + DELETE_LIMIT]):
+                if "ASSOCIATED_TO_AN_EXISTING_USER" in failed.get("Reasons", []):
+                    named.setdefault(failed["UserId"], []).append(failed["FaceId"])
+        for user_id, named_ids in named.items():
+            with suppress(NotFound):  # the user was deleted meanwhile, and its faces freed
+                self.disassociate_faces(user_id, named_ids)
+            for start in range(0, len(named_ids), DELETE_LIMIT):
+                self._delete(named_ids[start:start + DELETE_LIMIT])
+
+    def _delete(self, face_ids: list[str]) -> list[dict]:
+        """One DeleteFaces call: its ``UnsuccessfulFaceDeletions``."""
+        with self.clients.errors(f"deleting faces from collection {self.collection}"):
+            return self.rekognition.delete_faces(
+                CollectionId=self.collection,
+                FaceIds=face_ids).get("UnsuccessfulFaceDeletions", [])
 
     def list_faces(self, user_id: str | None = None,
                    face_ids: Sequence[str] | None = None) -> Iterator[dict]:

@@ -47,12 +47,17 @@ class DynamoPrivateStore:
         return _doc(raw) if raw else None
 
     def put(self, pk: str, sk: str, doc: dict, *, if_version: int | None = None) -> int:
-        current = if_version if if_version is not None else (
-            (self.get(pk, sk) or PrivateDoc(pk, sk, {}, 0)).version)
-        self._call(f"writing {pk}/{sk}", self.db.put_item, Item={
-            "pk": {"S": pk}, "sk": {"S": sk}, "doc": {"S": json.dumps(doc)},
-            "v": {"N": str(current + 1)}}, **self._condition(if_version))
-        return current + 1
+        """One UpdateItem: the document and its next version are written together (two
+        writers at once get two versions), under the version's condition if given."""
+        condition = self._condition(if_version)
+        values = {":doc": {"S": json.dumps(doc)}, ":one": {"N": "1"},
+                  **condition.pop("ExpressionAttributeValues", {})}
+        response = self._call(
+            f"writing {pk}/{sk}", self.db.update_item, Key={"pk": {"S": pk}, "sk": {"S": sk}},
+            UpdateExpression="SET #doc = :doc ADD v :one", ExpressionAttributeNames={
+                "#doc": "doc"}, ExpressionAttributeValues=values, ReturnValues="UPDATED_NEW",
+            **condition)
+        return int(response["Attributes"]["v"]["N"])
 
     def delete(self, pk: str, sk: str, *, if_version: int | None = None) -> None:
         self._call(f"deleting {pk}/{sk}", self.db.delete_item,

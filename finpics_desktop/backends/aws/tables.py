@@ -17,6 +17,9 @@ from finpics_desktop.domain.names import Names
 from finpics_desktop.domain.picsets import PICSET_ROOT
 
 BATCH_LIMIT = 100
+# A transaction cancelled only for these reasons lost a race with another writer (a condition
+# no longer true, or a write to one of its items under way): the caller reads again.
+LOST_RACE = frozenset({None, "None", "ConditionalCheckFailed", "TransactionConflict"})
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -171,8 +174,8 @@ class DynamoTables:
         except ClientError as e:
             if error_code(e) in ("TransactionCanceledException",
                                  "ConditionalCheckFailedException"):
-                reasons = [r.get("Code") for r in e.response.get("CancellationReasons") or []]
-                if not reasons or "ConditionalCheckFailed" in reasons:
+                reasons = {r.get("Code") for r in e.response.get("CancellationReasons") or []}
+                if reasons <= LOST_RACE:
                     return False  # another writer came first: nothing was written
             raise translate(e, what, self.clients.profile) from e
 

@@ -2,18 +2,21 @@
 
 Opening never writes when the schema is already there, so a full disk or a read-only library
 can still be read. ``read_only`` opens the file with SQLite's ``mode=ro`` (``immutable=1`` on
-media where even the WAL's shared memory cannot be made). A full disk where that shared memory
-cannot be made either gets, for each call, a connection in exclusive locking mode (which keeps
-the WAL index in the process's memory), closed at the end of the call. Every SQLite failure of
-the storage comes out as a :class:`~finpics_desktop.domain.errors.StorageError` naming the file
-and what to do (``damaged`` is the remedy for a damaged file).
+media where even the WAL's shared memory cannot be made, if the WAL holds nothing). A full disk
+where that shared memory cannot be made either gets, for each call, a connection in exclusive
+locking mode (which keeps the WAL index in the process's memory), closed at the end of the
+call. Every SQLite failure of the storage comes out as a
+:class:`~finpics_desktop.domain.errors.StorageError` naming the file and what to do
+(``damaged`` is the remedy for a damaged file).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -65,7 +68,8 @@ class Database:
         self.read_only = read_only
         self.damaged = damaged
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        self._all: dict[int, sqlite3.Connection] = {}  # by a number of its own
+        self._numbers = itertools.count()
         self._lock = threading.Lock()
         present = {name for (name,) in self.query(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
@@ -83,9 +87,12 @@ class Database:
             raise StorageReadOnly(f"the library database {self.path} was made by an older "
                                   "version of finpics-desktop and is read-only here: open it "
                                   "once where it can be written, to bring it up to date")
-        with self.transaction() as db:
-            for statement in _STATEMENTS + upgrades:
+        with self.transaction() as db:  # seen again inside: another process may have upgraded
+            for statement in _STATEMENTS:
                 db.execute(statement)
+            for table, column, statement in MIGRATIONS:
+                if column not in {r[1] for r in db.execute(f"PRAGMA table_info({table})")}:
+                    db.execute(statement)
 
     # -- connections -----------------------------------------------------------------------------
     def _connect(self, exclusive: bool = False) -> sqlite3.Connection:
@@ -117,7 +124,14 @@ class Database:
                 if options == "immutable=1" or kind_of(e) != IO:
                     raise
                 # a WAL file whose shared memory cannot be made on a read-only medium: nothing
-                # can change it there, so it is read as immutable
+                # can change it there, so it is read as immutable -- unless its WAL holds
+                # changes (immutable reads ignore them: an older album would show)
+                wal = Path(f"{self.path}-wal")
+                if wal.is_file() and wal.stat().st_size > 0:
+                    raise StorageReadOnly(
+                        f"the library database {self.path} has changes in {wal.name} that "
+                        "cannot be read on this read-only medium: open the library once where "
+                        "it can be written") from e
                 log.info("reading %s as immutable: %s", self.path, e)
         raise AssertionError("unreachable")
 
@@ -144,7 +158,11 @@ class Database:
             return
         self._local.conn = conn
         with self._lock:
-            self._all.append(conn)
+            number = next(self._numbers)
+            self._all[number] = conn
+        # closed when its thread is gone (a server with a thread per request would keep them);
+        # the finalizer keeps neither this database nor the connection alive
+        weakref.finalize(threading.current_thread(), _forget, weakref.ref(self), number)
         yield conn
 
     @contextmanager
@@ -178,7 +196,17 @@ class Database:
 
     def close(self) -> None:
         with self._lock:
-            for conn in self._all:
+            for conn in self._all.values():
                 conn.close()
             self._all.clear()
         self._local = threading.local()
+
+
+def _forget(database: weakref.ref, number: int) -> None:
+    """Closes the connection ``number`` of a thread that is gone, if its database is open."""
+    db = database()
+    if db is not None:
+        with db._lock:
+            conn = db._all.pop(number, None)
+        if conn is not None:
+            conn.close()

@@ -89,9 +89,10 @@ class UserVectors:
         """AssociateFaces: the faces associated now, and those that were not (``{FaceId,
         Reasons}``: FACE_NOT_FOUND, ASSOCIATED_TO_A_DIFFERENT_USER, LOW_MATCH_CONFIDENCE: less
         alike than ``threshold`` to the user's vector, once it has one). A face already with
-        this user is left out of both. :class:`LimitReached` past :data:`USER_FACES`."""
+        this user is left out of both. :class:`LimitReached` past :data:`USER_FACES`. The
+        likeness is judged on a snapshot; who owns a face, and the limit, in the write."""
         snap = self._matrix()
-        has = self._user_faces(snap, user_id)
+        self._user_faces(snap, user_id)
         vectors = self._user_vectors(snap)
         done, failed = [], []
         for face_id in dict.fromkeys(face_ids):
@@ -112,15 +113,40 @@ class UserVectors:
                                    "Reasons": ["LOW_MATCH_CONFIDENCE"]})
                 else:
                     done.append(face_id)
-        if len(has) + len(done) > USER_FACES:
-            raise LimitReached(f"user {user_id} would have more than {USER_FACES} faces "
-                               f"(it has {len(has)})")
         if done:
             with self.db.transaction() as db:
-                db.executemany("INSERT OR IGNORE INTO user_faces VALUES (?, ?, ?)",
-                               [(f, self.collection, user_id) for f in done])
-                self._bump(db)
+                done = self._associate(db, user_id, done, failed)
         return done, failed
+
+    def _associate(self, db, user_id: str, candidates: list[str], failed: list[dict]) -> list[str]:
+        """In the write: associates what no other writer took meanwhile (to ``failed``
+        otherwise); the faces associated. LimitReached (nothing written) past the limit."""
+        if not db.execute("SELECT 1 FROM users WHERE collection = ? AND user_id = ?",
+                          (self.collection, user_id)).fetchone():
+            raise NotFound(f"user {user_id} is not in collection {self.collection!r}")
+        done = []
+        for face_id in candidates:
+            if not db.execute("SELECT 1 FROM faces WHERE face_id = ? AND collection = ?",
+                              (face_id, self.collection)).fetchone():
+                failed.append({"FaceId": face_id, "UserId": user_id,
+                               "Reasons": ["FACE_NOT_FOUND"]})
+            elif db.execute("INSERT OR IGNORE INTO user_faces VALUES (?, ?, ?)",
+                            (face_id, self.collection, user_id)).rowcount == 1:
+                done.append(face_id)
+            else:
+                (owner,) = db.execute("SELECT user_id FROM user_faces WHERE face_id = ?",
+                                      (face_id,)).fetchone()
+                if owner != user_id:
+                    failed.append({"FaceId": face_id, "UserId": owner,
+                                   "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"]})
+        (count,) = db.execute("SELECT COUNT(*) FROM user_faces WHERE collection = ? AND "
+                              "user_id = ?", (self.collection, user_id)).fetchone()
+        if count > USER_FACES:
+            raise LimitReached(f"user {user_id} would have more than {USER_FACES} faces "
+                               f"(it has {count - len(done)})")
+        if done:
+            self._bump(db)
+        return done
 
     def disassociate_faces(self, user_id: str,
                            face_ids: Sequence[str]) -> tuple[list[str], list[dict]]:
