@@ -9,11 +9,12 @@ of every old face whose box the new one overlaps (and the photo's ImageId; the l
 does, Rekognition gives new ids), and writes in the order processing does: faces, then the
 photo's items, then the faces that are gone. The photo item is replaced only if it is still the
 one read before the original (a photo published again or given a drawn face meanwhile keeps
-that item; its new faces are deleted again and it is reported: run ``reindex`` again). People's names, rejections and faces drawn by hand
-are carried over to the new faces (:mod:`~finpics_desktop.pipeline.carry`), and what cannot be
-carried is reported. A photo cut short by a crash stays outdated (its item still names the old
-engine) and is simply re-indexed next time; the stray faces such a crash may leave are what
-``check --repair`` removes.
+that item; its new faces are deleted again and it is reported: run ``reindex`` again).
+People's names, rejections and faces drawn by hand are carried over to the new faces
+(:mod:`~finpics_desktop.pipeline.carry`), and what cannot be carried is reported. A photo
+cut short by a crash stays outdated (its item still names the old engine) and is simply
+re-indexed next time; the stray faces such a crash may leave are what ``check --repair``
+removes.
 
 Plain Python over the ports, for the CLI (``finpics-desktop reindex``) and the window.
 """
