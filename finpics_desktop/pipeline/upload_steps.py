@@ -12,6 +12,7 @@ decision is taken again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import posixpath
@@ -252,9 +253,17 @@ class JobRun:
             metadata = {HASH_METADATA: digest}
             if photo_key(self.picset, path.name).key in self.edited:
                 metadata[LOCATION_METADATA] = "removed"
-            p.store.put(p.names.pics_bucket, key.key, data, key.content_type,
-                        metadata, if_absent=replacing is None,
-                        if_match=replacing.etag if replacing is not None else None)
+            try:
+                p.store.put(p.names.pics_bucket, key.key, data, key.content_type,
+                            metadata, if_absent=replacing is None,
+                            if_match=replacing.etag if replacing is not None else None)
+            except WriteConflict:  # decided again (the record is kept where it is needed:
+                raise  # a retried put whose first answer was lost has replaced it)
+            except BaseException:  # not replaced: nothing of its people to carry
+                if replacing is not None and p.album is not None:
+                    with contextlib.suppress(Exception):
+                        p.album.private.delete(replaced.PENDING, key.key)
+                raise
         renamed = f"published as {key.name!r} (a different photo has the original name)" if (
             key.name != photo_key(self.picset, path.name).name) else ""
         if p.process is None:
