@@ -58,6 +58,9 @@ class JobRun:
         self.job_id = job_id
         self.lock = threading.Lock()
         self.names_taken: dict[str, Path] = {}  # key -> the file of this job publishing it
+        for path in photos:  # each file's own name first: no other file is renamed to it
+            with contextlib.suppress(FinpicsError):  # a bad name: reported with the photo
+                self.names_taken.setdefault(photo_key(picset, path.name).key, path)
         self.duplicate_of: dict[Path, Path] = {}  # a file -> the earlier file with its content
         self.held: dict[Path, list[str]] = {}  # claims a photo holds until it is recorded
         self.claimed: set[str] = set()  # keys this job published or looked at

@@ -125,6 +125,23 @@ def test_conflict_rename(library, conflict):
     assert faces_per_photo(library, PICSET) == {"p.jpg": (1, 1), "p-2.jpg": (1, 1)}
 
 
+def test_a_file_is_not_refused_its_own_name_tried_for_another_file_renamed(tmp_path, library):
+    """The picset holds x.jpg and x-2.jpg; a job of other x.jpg and x-2.jpg renames both."""
+    folders = [tmp_path / name for name in ("picset", "f1", "f2")]
+    for folder in folders:
+        folder.mkdir()
+    for name, color in (("x.jpg", (1, 1, 1)), ("x-2.jpg", (2, 2, 2))):
+        (folders[0] / name).write_bytes(jpeg(color=color))
+    assert Publisher.for_backend(library).publish([folders[0]], PICSET).ok
+    (folders[1] / "x.jpg").write_bytes(jpeg(color=(3, 3, 3)))
+    (folders[2] / "x-2.jpg").write_bytes(jpeg(color=(4, 4, 4)))
+    report = Publisher.for_backend(library, on_conflict="rename", workers=1).publish(
+        folders[1:], PICSET)
+    assert [(r.path.parent.name, r.status, r.reason) for r in report.results] == [
+        ("f1", DONE, "published as 'x-3.jpg' (a different photo has the original name)"),
+        ("f2", DONE, "published as 'x-2-2.jpg' (a different photo has the original name)")]
+
+
 def test_cli_on_conflict_flag(tmp_path, library, conflict):
     second, _old, _faces = conflict
     lib = str(library.library.folder)
