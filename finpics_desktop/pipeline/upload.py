@@ -14,6 +14,7 @@ the index exactly once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -195,13 +196,19 @@ class Publisher:
                 job_id = self.journal.start_job(
                     self.target, self._propose(picset) if new else picset, resolved,
                     self.on_conflict, since=picset.decided_at if new else None)
-                picset = self.journal.job(job_id).picset
             else:
                 self.journal.take_over(job_id)
+            try:  # running from here: it ends (resumable) if it stops before its first photo
+                picset = self.journal.job(job_id).picset
                 previous = self.journal.files(job_id)
-            self.journal.plan(job_id, photos)
-            for r in skipped:
-                self.journal.record(job_id, r.path, _JOURNAL_STATE[r.status], reason=r.reason)
+                self.journal.plan(job_id, photos)
+                for r in skipped:
+                    self.journal.record(job_id, r.path, _JOURNAL_STATE[r.status],
+                                        reason=r.reason)
+            except BaseException as e:
+                with contextlib.suppress(StorageError):  # not recorded: over in this process
+                    self.journal.finish_job(job_id, jr.CANCELLED, f"stopped: {e}")
+                raise
             owner = job_id
         elif not isinstance(picset, str):
             picset = reserve_memory_picset(self.target, owner, resolved, self._propose(picset))
