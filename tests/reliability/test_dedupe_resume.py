@@ -4,6 +4,7 @@ dropped twice at once, an empty folder; the originals on disk are never modified
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -287,6 +288,27 @@ def test_journal_keeps_the_latest_finished_jobs(tmp_path, monkeypatch):
         assert [j.id for j in journal.jobs("local:/x") if j.state == jr.FINISHED] == ids[-3:]
         assert [j.id for j in journal.unfinished_jobs("local:/x")] == [interrupted]
         assert journal.files(ids[0]) == {}  # their files went with them
+    finally:
+        journal.close()
+
+
+def test_a_journal_of_an_older_version_gets_the_index_of_contents(tmp_path):
+    """An older version made the three tables without the index by content hash, which each
+    photo's look-up of what its content was published as (``published_keys``) uses."""
+    path = tmp_path / "j.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.executescript(jr.SCHEMA.replace("CREATE INDEX", "-- CREATE INDEX"))
+    journal = Journal(path)
+    try:
+        with sqlite3.connect(path) as db:
+            plan = db.execute(
+                "EXPLAIN QUERY PLAN SELECT f.key FROM files f JOIN jobs j ON j.id = f.job_id "
+                "WHERE f.sha256 = ? AND j.target = ?", ("0" * 64, "local:/x")).fetchall()
+        assert any("USING INDEX files_by_sha256" in row[-1] for row in plan), plan
+        job = journal.start_job("local:/x", PICSET, ["/src"])
+        journal.record(job, Path("/src/a.jpg"), jr.PROCESSED, key=f"photos/{PICSET}/a.jpg",
+                       sha256="0" * 64)
+        assert journal.published_keys("local:/x", PICSET, "0" * 64) == [f"photos/{PICSET}/a.jpg"]
     finally:
         journal.close()
 
