@@ -27,7 +27,7 @@ from finpics_desktop.domain.keys import MAX_NAME_BYTES, PhotoKey, photo_key
 from finpics_desktop.pipeline import journal as jr
 from finpics_desktop.pipeline import replaced
 from finpics_desktop.pipeline.claims import JobClaims, content_claim, key_claim
-from finpics_desktop.pipeline.images import check_structure, inspect
+from finpics_desktop.pipeline.images import check_file_size, check_structure, inspect
 from finpics_desktop.pipeline.outcomes import (
     ALREADY,
     CANCELLED,
@@ -35,6 +35,7 @@ from finpics_desktop.pipeline.outcomes import (
     FAILED,
     SKIPPED,
     FileResult,
+    cannot_read,
     unreadable_reason,
 )
 from finpics_desktop.pipeline.process import external_image_id
@@ -160,6 +161,10 @@ class JobRun:
             return FileResult(path, FAILED, f"not stored: {self.p.stop(e)}")
         except FinpicsError as e:
             return FileResult(path, FAILED, str(e))
+        except OSError as e:  # the album's storage or the network failing (after retries)
+            log.info("publishing %s failed", path, exc_info=True)
+            where = f" ({e.filename})" if e.filename else ""
+            return FileResult(path, FAILED, f"not stored: {e.strerror or e}{where}")
         except Exception as e:  # a bug or an unexpected backend failure: report, go on
             log.info("publishing %s failed", path, exc_info=True)  # the details, with -v
             return FileResult(path, FAILED, f"unexpected error: {type(e).__name__}: {e}")
@@ -174,14 +179,19 @@ class JobRun:
         if reason := unreadable_reason(path):
             return FileResult(path, FAILED, reason)
         try:
-            with self.p.budget.holding(path):  # the size limit is checked before reading
-                return self._read_and_publish(path, key)
+            size = path.stat().st_size
         except OSError as e:
-            return FileResult(path, FAILED, f"cannot read the file: {e.strerror or e}")
+            return FileResult(path, FAILED, cannot_read(e))
+        check_file_size(size)  # before reading it
+        with self.p.budget.hold(size):
+            return self._read_and_publish(path, key)
 
     def _read_and_publish(self, path: Path, key: PhotoKey) -> FileResult:
         p = self.p
-        content = read_photo(path, p.cancel_event)
+        try:
+            content = read_photo(path, p.cancel_event)
+        except OSError as e:  # only the file's own: storing it fails otherwise (see ``one``)
+            return FileResult(path, FAILED, cannot_read(e))
         data, digest = content.data, content.sha256
         if p.transform is not None:  # what is stored is what is hashed: the edited copy
             edited = p.transform(data, key.name)

@@ -26,7 +26,7 @@ from finpics_desktop.domain.errors import (
 from finpics_desktop.pipeline.check import check
 from finpics_desktop.pipeline.journal import FINISHED, LIBRARY_JOURNAL, Journal
 from finpics_desktop.pipeline.storage import storage_error
-from finpics_desktop.pipeline.upload import DONE, Publisher
+from finpics_desktop.pipeline.upload import DONE, FAILED, Publisher
 
 
 def run(capsys, *argv):
@@ -118,6 +118,22 @@ def test_a_job_the_full_disk_stops_before_its_first_photo_can_be_resumed(disk, t
         assert journal.job(job.id).state == FINISHED
     finally:
         journal.close()
+
+
+def test_a_library_folder_that_cannot_be_written_is_not_blamed_on_the_photo(library,
+                                                                            copy_photos):
+    """The photos are read, then storing them fails (a file where the picset's thumbnail
+    folder goes): each is reported as not stored, with where, not as a file that cannot be
+    read, and the job goes on."""
+    src = copy_photos("faces/obama/obama.jpg", "faces/biden/biden.jpg")
+    thumbs = library.store.path(library.names.thumbs_bucket, "photos/001_src/x.jpg").parent
+    thumbs.parent.mkdir(parents=True)
+    thumbs.write_bytes(b"")
+    report = Publisher.for_backend(library).publish([src], "001_src")
+    assert [(r.path.name, r.status, r.reason) for r in report.results] == [
+        (name, FAILED, f"not stored: File exists ({thumbs})")
+        for name in ("biden.jpg", "obama.jpg")]
+    assert report.stopped == ""
 
 
 def test_a_read_only_library_can_be_browsed_and_searched(disk, capsys, tmp_path):
