@@ -250,6 +250,10 @@ class Publisher:
             with ThreadPoolExecutor(self.workers, thread_name_prefix="publish") as pool:
                 run.find_duplicates(pool)
                 list(pool.map(one, photos))
+            try:
+                run.settle_replaced()  # also when stopped: those photos are processed
+            except StorageError as e:  # their records wait: check --repair settles them
+                self.stop(e)
             if self.stopped is None:  # else resuming sweeps
                 try:
                     report.swept = run.sweep_faces()

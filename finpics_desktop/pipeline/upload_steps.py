@@ -68,6 +68,7 @@ class JobRun:
         self.previous: dict[str, jr.FileEntry] = {}  # the journal of the job being resumed
         self._picset_hashes: dict[str, str] | None = None
         self.edited: set[str] = set()  # keys whose copy had its location removed
+        self.replaced: set[str] = set()  # keys of photos it replaced (and processed)
 
     # -- shared state ----------------------------------------------------------------------------
     def find_duplicates(self, pool: ThreadPoolExecutor) -> None:
@@ -291,11 +292,18 @@ class JobRun:
                             key.key, e)
             raise
         if replacing is not None and p.album is not None:
-            replaced.settle(p.album, [key.key])
+            with self.lock:
+                self.replaced.add(key.key)  # its people follow it at the end of the job
         return FileResult(path, DONE, renamed, key=key.key,
                           faces=len(item["data"].get("FaceRecords", [])))
 
     # -- end of job ------------------------------------------------------------------------------
+    def settle_replaced(self) -> None:
+        """Carry the people of the photos this job replaced and processed onto their new
+        faces: once for them all (it reads every person's records)."""
+        if self.replaced:
+            replaced.settle(self.p.album, sorted(self.replaced))
+
     def sweep_faces(self) -> int:
         """Delete faces of this job's photos that no item refers to (left by a killed run or a
         retried IndexFaces whose response was lost). One pass over the face index."""
