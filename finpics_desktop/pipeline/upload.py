@@ -34,7 +34,7 @@ from finpics_desktop.domain.errors import (
 from finpics_desktop.domain.names import Names
 from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id, validate_picset_id
 from finpics_desktop.pipeline import journal as jr
-from finpics_desktop.pipeline.claims import JobClaims, reserve_memory_picset
+from finpics_desktop.pipeline.claims import JobClaims
 from finpics_desktop.pipeline.curation.trash import trashed_face_ids
 from finpics_desktop.pipeline.location import remove_location as strip_location
 from finpics_desktop.pipeline.outcomes import (
@@ -66,7 +66,8 @@ _SHORT = {StorageFull: "the disk is full", StorageReadOnly: "the storage is read
 class NewPicset:
     """A new picset for a folder: its id (the next ordering number and the folder's slug) is
     chosen when the job starts, atomically with the other jobs publishing into the target
-    (a job of the same sources at the same time shares its picset instead)."""
+    (a job of the same sources at the same time shares its picset instead), by the upload
+    journal: a publisher without one is given a picset id."""
 
     folder_name: str
     decided_at: float = field(default_factory=time.time, compare=False)  # jobs since: at once
@@ -184,6 +185,8 @@ class Publisher:
         self.stopped = None
         if isinstance(picset, str):
             validate_picset_id(picset)
+        elif self.journal is None:
+            raise ValueError("a new picset is numbered by the upload journal: give one")
         sources = [Path(s) for s in sources]
         photos, skipped = plan_files(sources)
         retries_before = self.retry.retries
@@ -210,8 +213,6 @@ class Publisher:
                     self.journal.finish_job(job_id, jr.CANCELLED, f"stopped: {e}")
                 raise
             owner = job_id
-        elif not isinstance(picset, str):
-            picset = reserve_memory_picset(self.target, owner, resolved, self._propose(picset))
         self.job_id = job_id
         if on_start:
             on_start(picset)

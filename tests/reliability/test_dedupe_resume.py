@@ -16,7 +16,7 @@ from reliability_helpers import counts, faces_per_photo, jpeg, make_job, small_f
 from finpics_desktop import cli
 from finpics_desktop.pipeline import journal as jr
 from finpics_desktop.pipeline.journal import Journal
-from finpics_desktop.pipeline.upload import DONE, FAILED, SKIPPED, Publisher
+from finpics_desktop.pipeline.upload import DONE, FAILED, SKIPPED, NewPicset, Publisher
 
 PICSET = "001_dedupe"
 REPO = Path(__file__).resolve().parents[2]
@@ -240,6 +240,13 @@ def test_same_folder_dropped_twice_at_once(tmp_path, library, journal, with_jour
     c = counts(library)
     assert c["objects"] == c["thumbnails"] == c["items"] == 9
     assert all(listed == indexed for listed, indexed in faces_per_photo(library, PICSET).values())
+
+
+def test_a_new_picset_is_numbered_by_the_journal(tmp_path, library):
+    src = _folder(tmp_path, n=1)
+    with pytest.raises(ValueError, match="numbered by the upload journal"):
+        Publisher.for_backend(library).publish([src], NewPicset("src"))
+    assert library.tables.query_pics("/") == [] and counts(library)["objects"] == 0
 
 
 def test_same_folder_dropped_twice_at_once_by_two_processes(tmp_path):
