@@ -95,7 +95,7 @@ def _commit(store: ObjectStore, tables: Tables, faces: FaceIndex, bucket: str, p
 
 
 def drop_unlisted(tables: Tables, faces: FaceIndex, gone: items.Item | None,
-          kept: items.Item | None) -> None:
+                  kept: items.Item | None) -> None:
     """Delete what ``gone`` indexed that ``kept`` (the item now stored) does not list."""
     if gone is None:
         return

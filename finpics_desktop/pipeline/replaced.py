@@ -7,9 +7,9 @@ left behind. So before the original is replaced its old faces are remembered in 
 store, and once the new item is there they are carried onto the new faces by box (the old
 vectors are gone with the old faces; see :mod:`~finpics_desktop.pipeline.carry`): on the
 library, whose processing runs in the publishing job, at the end of the job (once for all the
-photos it replaced); on the cloud, whose processing
-function cannot read the private store, by the next people action, ``reindex`` or ``check
---repair`` once the function has processed the new original.
+photos it replaced); on the cloud, whose processing function cannot read the private store, by
+the next people action, ``reindex`` or ``check --repair`` once the function has processed the
+new original.
 """
 
 from __future__ import annotations
