@@ -4,18 +4,22 @@ keeping FaceIds where the boxes overlap, the library stays consistent, the user 
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 from old_library import DLIB, FAR_AWAY, age_library
+from PIL import Image
 
 from finpics_desktop.backends.local.engine import MODEL_VERSION
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.cli import main
 from finpics_desktop.domain import items
 from finpics_desktop.domain.boxes import iou
+from finpics_desktop.pipeline.carry import Carrier
 from finpics_desktop.pipeline.check import check
-from finpics_desktop.pipeline.reindex import reindex, upgrade_notice
+from finpics_desktop.pipeline.people import People
+from finpics_desktop.pipeline.reindex import reindex, reindex_photo, upgrade_notice
 from finpics_desktop.pipeline.upload import Publisher
 
 OLD = "001_old"
@@ -130,6 +134,65 @@ def test_a_photo_that_cannot_be_reindexed_is_reported_and_the_others_are_done(ol
     assert backend.tables.get_pics_item(OLD, "biden.jpg")["data"]["FaceModelVersion"] == DLIB
     assert backend.faces.outdated_faces() == {DLIB: 1}
     backend.close()
+
+
+def test_a_photo_published_again_around_its_reindex_keeps_the_new_item(library, photos_dir,
+                                                                        tmp_path):
+    """``reindex`` lists the photos first: one replaced since it was listed is re-indexed as it
+    is now, one replaced while it is re-indexed keeps the replacement's item (and the re-index
+    says to run it again); either way the library stays consistent."""
+    folder = tmp_path / "src"
+    folder.mkdir()
+    photo = folder / "x.jpg"
+
+    def publish_as_x(rel: str, **options):
+        photo.write_bytes((photos_dir / rel).read_bytes())
+        report = Publisher.for_backend(library, **options).publish([folder], "001_t")
+        assert report.ok, report.summary()
+
+    def face_ids():
+        return sorted(items.face_ids(library.tables.get_pics_item("001_t", "x.jpg")["data"]))
+
+    publish_as_x("faces/obama/obama.jpg")
+    listed = library.tables.get_pics_item("001_t", "x.jpg")
+    publish_as_x("faces/biden/biden.jpg", on_conflict="replace")
+    replaced = face_ids()
+    assert replaced != sorted(items.face_ids(listed["data"]))
+    change = reindex_photo(library, listed)
+    assert change.error is None and change.kept == len(replaced) == 1
+    assert face_ids() == replaced and check(library).found == []
+
+    class PublishedMeanwhile(Carrier):  # runs between indexing the faces and writing the item
+        def carry(self, *args, **kwargs):
+            publish_as_x("faces/obama/obama2.jpg", on_conflict="replace")
+            return super().carry(*args, **kwargs)
+
+    change = reindex_photo(library, library.tables.get_pics_item("001_t", "x.jpg"),
+                           PublishedMeanwhile(library))
+    assert change.error == "changed meanwhile: run reindex again"
+    assert face_ids() not in ([], replaced)  # the replacement's faces
+    assert check(library).found == []
+
+    # a name carried to a new face of a re-framed original goes with that face
+    [face] = face_ids()
+    People(library).name_face(face, "Barack Obama")
+    with Image.open(photos_dir / "faces/obama/obama2.jpg") as im:  # cut: the box moves
+        out = io.BytesIO()
+        im.crop((im.width // 3, 0, im.width, im.height * 3 // 4)).save(out, "JPEG", quality=92)
+    library.store.put(library.names.pics_bucket, "photos/001_t/x.jpg", out.getvalue(),
+                      "image/jpeg")
+
+    class NamedAndPublishedMeanwhile(Carrier):
+        def carry(self, *args, **kwargs):
+            carried = super().carry(*args, **kwargs)
+            assert carried[0] == 1
+            publish_as_x("faces/biden/biden.jpg", on_conflict="replace")
+            return carried
+
+    change = reindex_photo(library, library.tables.get_pics_item("001_t", "x.jpg"),
+                           NamedAndPublishedMeanwhile(library))
+    assert change.error == "changed meanwhile: run reindex again"
+    assert check(library).found == []
 
 
 def run(capsys, *argv):

@@ -154,6 +154,16 @@ class Carrier:
                 with contextlib.suppress(WriteConflict):  # changed meanwhile: check looks
                     self.private.delete(doc.pk, doc.sk, if_version=doc.version)
 
+    def drop_records(self, face_ids: set[str]) -> None:
+        """Delete what :meth:`carry` wrote onto ``face_ids`` (new faces deleted again)."""
+        if not face_ids:
+            return
+        for doc in [*self.private.query(FACE), *self.private.query(DRAWN),
+                    *self.private.query(REJECT)]:
+            if doc.sk.rsplit("/", 1)[-1] in face_ids:
+                with contextlib.suppress(WriteConflict):
+                    self.private.delete(doc.pk, doc.sk, if_version=doc.version)
+
 
 def reindex_drawn(backend: Backend, carrier: Carrier | None, key: str, data: bytes,
                   external_image_id: str, old: list[dict], new: list[dict],

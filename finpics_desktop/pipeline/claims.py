@@ -15,14 +15,14 @@ Without a journal they live in this process. Released claims leave a hint -- the
 was published under (the journal's file records, or memory) -- so a job that listed the
 picset before another job published the same content still finds it.
 
-New picsets are numbered atomically in the same place: the ids of other jobs' picsets count as
+New picsets are numbered atomically in the journal: the ids of other jobs' picsets count as
 taken even before their first photo is processed.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from finpics_desktop.pipeline import journal as jr
 
@@ -38,12 +38,11 @@ def key_claim(key: str) -> str:
 
 
 class _Memory:
-    """Claims, hints and picset reservations of jobs without a journal (this process)."""
+    """Claims and hints of jobs without a journal (this process)."""
 
     cond = threading.Condition()
     held: dict[tuple[str, str], object] = {}
     hints: dict[tuple[str, str], str] = {}  # (target, content claim) -> key
-    picsets: dict[str, dict[object, tuple[str, list[str]]]] = {}  # target -> owner -> (id, sources)
 
 
 class JobClaims:
@@ -102,7 +101,6 @@ class JobClaims:
         with _Memory.cond:
             for k in [k for k, v in _Memory.held.items() if v is self.owner]:
                 del _Memory.held[k]
-            _Memory.picsets.get(self.target, {}).pop(self.owner, None)
             _Memory.cond.notify_all()
 
     def published_as(self, picset: str, sha256: str) -> list[str]:
@@ -114,15 +112,3 @@ class JobClaims:
             key = _Memory.hints.get((self.target, content_claim(picset, sha256)))
         return [key] if key else []
 
-
-def reserve_memory_picset(target: str, owner: object, sources: list[str],
-                          propose: Callable[[list[str]], str]) -> str:
-    """A new picset id for a job without a journal: ``propose(ids other jobs hold)``, or the
-    picset of a job publishing the same sources right now (as the journal decides)."""
-    with _Memory.cond:
-        taken = _Memory.picsets.setdefault(target, {})
-        same = [p for o, (p, s) in taken.items() if o is not owner and s == sources]
-        picset = same[0] if same else propose([p for o, (p, _) in taken.items()
-                                               if o is not owner])
-        taken[owner] = (picset, sources)
-        return picset

@@ -184,9 +184,10 @@ class Journal:
                 self._conn.execute("PRAGMA journal_mode=WAL")
                 self._conn.execute("PRAGMA synchronous=NORMAL")  # survives kill -9, not power loss
                 self._conn.execute("PRAGMA foreign_keys=ON")
-            tables = {name for (name,) in self._query(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not {"jobs", "files", "claims"} <= tables:  # else nothing to write: a full disk
+            made = {name for (name,) in self._query(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
+            # else nothing to write (a full disk); an older version's journal lacks the index
+            if not {"jobs", "files", "claims", "files_by_sha256"} <= made:
                 with self._tx() as db:
                     for statement in filter(str.strip, SCHEMA.split(";")):
                         db.execute(statement)

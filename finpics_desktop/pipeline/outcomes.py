@@ -67,6 +67,10 @@ class UploadReport:
         return text + (f" ({', '.join(extras)})" if extras else "")
 
 
+def cannot_read(error: OSError) -> str:
+    return f"cannot read the file: {error.strerror or error}"
+
+
 def unreadable_reason(path: Path) -> str | None:
     """Why a planned photo cannot be read as a file, or None if it is a regular file."""
     try:
@@ -76,7 +80,7 @@ def unreadable_reason(path: Path) -> str | None:
             return "a symbolic link that loops back on itself: cannot be read"
         if path.is_symlink():
             return "a broken symbolic link: its target does not exist"
-        return f"cannot read the file: {e.strerror or e}"
+        return cannot_read(e)
     if not stat.S_ISREG(st.st_mode):
         return "not a regular file (a pipe, socket or device): not read"
     return None

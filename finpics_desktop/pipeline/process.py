@@ -78,24 +78,24 @@ def _commit(store: ObjectStore, tables: Tables, faces: FaceIndex, bucket: str, p
     wins over this one."""
     for _ in range(ROUNDS):
         if tables.put_pics_item_if_unchanged(item, previous):
-            _drop(tables, faces, previous, kept=item)
+            drop_unlisted(tables, faces, previous, kept=item)
             return item
         current = tables.get_pics_item(photo.picset, photo.name)
         # replaced by another run (which drops it too), or by this one's write whose answer
         # was lost and whose retry was refused (then the current item is this run's)
-        _drop(tables, faces, previous, kept=current)
+        drop_unlisted(tables, faces, previous, kept=current)
         previous = current
         if items.same_faces(current, item) or not _current(store, bucket, photo, etag):
             # the item says what this run's would (a duplicate), or newer content has its run
-            _drop(tables, faces, item, kept=current)
+            drop_unlisted(tables, faces, item, kept=current)
             return current if current is not None else item
-    _drop(tables, faces, item, kept=previous)
+    drop_unlisted(tables, faces, item, kept=previous)
     raise BackendError(f"{photo.key}: its item kept changing while it was processed "
                        f"({ROUNDS} tries); process it again")
 
 
-def _drop(tables: Tables, faces: FaceIndex, gone: items.Item | None,
-          kept: items.Item | None) -> None:
+def drop_unlisted(tables: Tables, faces: FaceIndex, gone: items.Item | None,
+                  kept: items.Item | None) -> None:
     """Delete what ``gone`` indexed that ``kept`` (the item now stored) does not list."""
     if gone is None:
         return

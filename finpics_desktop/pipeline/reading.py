@@ -62,14 +62,6 @@ class ByteBudget:
                 self.used -= size
                 self._cond.notify_all()
 
-    @contextmanager
-    def holding(self, path: Path):
-        """Hold the size of the file at ``path`` (refused first if over the size limit)."""
-        size = os.stat(path).st_size
-        check_file_size(size)
-        with self.hold(size):
-            yield
-
 
 BUDGET = ByteBudget()  # shared by the jobs of this process
 

@@ -7,11 +7,14 @@ change of the detector's threshold, or originals replaced by rotated ones). Re-i
 reads its original (the album keeps it byte for byte), finds its faces again, keeps the FaceId
 of every old face whose box the new one overlaps (and the photo's ImageId; the library's index
 does, Rekognition gives new ids), and writes in the order processing does: faces, then the
-photo's items, then the faces that are gone. People's names, rejections and faces drawn by hand
-are carried over to the new faces (:mod:`~finpics_desktop.pipeline.carry`), and what cannot be
-carried is reported. A photo cut short by a crash stays outdated (its item still names the old
-engine) and is simply re-indexed next time; the stray faces such a crash may leave are what
-``check --repair`` removes.
+photo's items, then the faces that are gone. The photo item is replaced only if it is still the
+one read before the original (a photo published again or given a drawn face meanwhile keeps
+that item; its new faces are deleted again and it is reported: run ``reindex`` again).
+People's names, rejections and faces drawn by hand are carried over to the new faces
+(:mod:`~finpics_desktop.pipeline.carry`), and what cannot be carried is reported. A photo
+cut short by a crash stays outdated (its item still names the old engine) and is simply
+re-indexed next time; the stray faces such a crash may leave are what ``check --repair``
+removes.
 
 Plain Python over the ports, for the CLI (``finpics-desktop reindex``) and the window.
 """
@@ -30,7 +33,7 @@ from finpics_desktop.domain.keys import PhotoKey
 from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline import replaced
 from finpics_desktop.pipeline.carry import Carrier, NotCarried, reindex_drawn
-from finpics_desktop.pipeline.process import external_image_id
+from finpics_desktop.pipeline.process import drop_unlisted, external_image_id
 from finpics_desktop.ports import Backend, VersionedFaceIndex
 
 log = logging.getLogger(__name__)
@@ -142,6 +145,10 @@ def reindex_photo(backend: Backend, item: dict, carrier: Carrier | None = None) 
     faces, tables = backend.faces, backend.tables
     versioned = versioned_index(backend) is not None
     photo = PhotoKey(item["primarykey"], item["sortkey"])
+    # listed maybe minutes ago: the item now, which the new one replaces only if unchanged
+    item = tables.get_pics_item(photo.picset, photo.name)
+    if item is None:
+        return PhotoChange(photo.image_path, error="removed meanwhile")
     previous = item.get("data") or {}
     old = [r["Face"] for r in previous.get("FaceRecords") or []]
     old_ids = [f["FaceId"] for f in old]
@@ -160,16 +167,21 @@ def reindex_photo(backend: Backend, item: dict, carrier: Carrier | None = None) 
     comparable = previous.get("FaceModelVersion") == response.get("FaceModelVersion")
     carried, missed = (carrier.carry(photo.image_path, old, new, comparable) if carrier
                        else (0, []))
-    tables.put_pics_item(items.photo_item(photo, response))
+    new_item = items.photo_item(photo, response)
+    new_ids = set(items.face_ids(response))
+    if not tables.put_pics_item_if_unchanged(new_item, item):
+        # published again or a face drawn since it was read: its item stands, these faces go
+        now = tables.get_pics_item(photo.picset, photo.name)
+        drop_unlisted(tables, faces, new_item, kept=now)
+        if carrier is not None:
+            carrier.drop_records(new_ids - set(old_ids))
+        return PhotoChange(photo.image_path, error="changed meanwhile: run reindex again")
     for image_item in items.image_items(photo, response):
         tables.put_image_item(image_item)
-    new_ids = set(items.face_ids(response))
+    drop_unlisted(tables, faces, item, kept=new_item)
     gone = [f for f in old_ids if f not in new_ids]
-    faces.delete_faces(gone)
     if carrier is not None:
         carrier.forget(gone)
-    for old_image in items.image_ids(previous) - items.image_ids(response):
-        tables.delete_image_item(old_image)
     kept = len(new_ids & set(old_ids))
     return PhotoChange(photo.image_path, before=len(old_ids), kept=kept,
                        new=len(new_ids) - kept, removed=len(gone), carried=carried,

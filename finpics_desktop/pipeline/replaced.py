@@ -5,10 +5,11 @@ a ``push`` of a changed photo -- a rotated or retouched original) is processed a
 its faces get new ids, and the names, rejections and drawn faces of its old faces would be
 left behind. So before the original is replaced its old faces are remembered in the private
 store, and once the new item is there they are carried onto the new faces by box (the old
-vectors are gone with the old faces; see :mod:`~finpics_desktop.pipeline.carry`): at once on
-the library, whose processing runs in the publishing job; on the cloud, whose processing
-function cannot read the private store, by the next people action, ``reindex`` or ``check
---repair`` once the function has processed the new original.
+vectors are gone with the old faces; see :mod:`~finpics_desktop.pipeline.carry`): on the
+library, whose processing runs in the publishing job, at the end of the job (once for all the
+photos it replaced); on the cloud, whose processing function cannot read the private store, by
+the next people action, ``reindex`` or ``check --repair`` once the function has processed the
+new original.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ the index exactly once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -33,7 +34,7 @@ from finpics_desktop.domain.errors import (
 from finpics_desktop.domain.names import Names
 from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id, validate_picset_id
 from finpics_desktop.pipeline import journal as jr
-from finpics_desktop.pipeline.claims import JobClaims, reserve_memory_picset
+from finpics_desktop.pipeline.claims import JobClaims
 from finpics_desktop.pipeline.curation.trash import trashed_face_ids
 from finpics_desktop.pipeline.location import remove_location as strip_location
 from finpics_desktop.pipeline.outcomes import (
@@ -65,7 +66,8 @@ _SHORT = {StorageFull: "the disk is full", StorageReadOnly: "the storage is read
 class NewPicset:
     """A new picset for a folder: its id (the next ordering number and the folder's slug) is
     chosen when the job starts, atomically with the other jobs publishing into the target
-    (a job of the same sources at the same time shares its picset instead)."""
+    (a job of the same sources at the same time shares its picset instead), by the upload
+    journal: a publisher without one is given a picset id."""
 
     folder_name: str
     decided_at: float = field(default_factory=time.time, compare=False)  # jobs since: at once
@@ -183,6 +185,8 @@ class Publisher:
         self.stopped = None
         if isinstance(picset, str):
             validate_picset_id(picset)
+        elif self.journal is None:
+            raise ValueError("a new picset is numbered by the upload journal: give one")
         sources = [Path(s) for s in sources]
         photos, skipped = plan_files(sources)
         retries_before = self.retry.retries
@@ -195,16 +199,20 @@ class Publisher:
                 job_id = self.journal.start_job(
                     self.target, self._propose(picset) if new else picset, resolved,
                     self.on_conflict, since=picset.decided_at if new else None)
-                picset = self.journal.job(job_id).picset
             else:
                 self.journal.take_over(job_id)
+            try:  # running from here: it ends (resumable) if it stops before its first photo
+                picset = self.journal.job(job_id).picset
                 previous = self.journal.files(job_id)
-            self.journal.plan(job_id, photos)
-            for r in skipped:
-                self.journal.record(job_id, r.path, _JOURNAL_STATE[r.status], reason=r.reason)
+                self.journal.plan(job_id, photos)
+                for r in skipped:
+                    self.journal.record(job_id, r.path, _JOURNAL_STATE[r.status],
+                                        reason=r.reason)
+            except BaseException as e:
+                with contextlib.suppress(StorageError):  # not recorded: over in this process
+                    self.journal.finish_job(job_id, jr.CANCELLED, f"stopped: {e}")
+                raise
             owner = job_id
-        elif not isinstance(picset, str):
-            picset = reserve_memory_picset(self.target, owner, resolved, self._propose(picset))
         self.job_id = job_id
         if on_start:
             on_start(picset)
@@ -243,6 +251,10 @@ class Publisher:
             with ThreadPoolExecutor(self.workers, thread_name_prefix="publish") as pool:
                 run.find_duplicates(pool)
                 list(pool.map(one, photos))
+            try:
+                run.settle_replaced()  # also when stopped: those photos are processed
+            except StorageError as e:  # their records wait: check --repair settles them
+                self.stop(e)
             if self.stopped is None:  # else resuming sweeps
                 try:
                     report.swept = run.sweep_faces()

@@ -12,6 +12,7 @@ decision is taken again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import posixpath
@@ -26,7 +27,7 @@ from finpics_desktop.domain.keys import MAX_NAME_BYTES, PhotoKey, photo_key
 from finpics_desktop.pipeline import journal as jr
 from finpics_desktop.pipeline import replaced
 from finpics_desktop.pipeline.claims import JobClaims, content_claim, key_claim
-from finpics_desktop.pipeline.images import check_structure, inspect
+from finpics_desktop.pipeline.images import check_file_size, check_structure, inspect
 from finpics_desktop.pipeline.outcomes import (
     ALREADY,
     CANCELLED,
@@ -34,6 +35,7 @@ from finpics_desktop.pipeline.outcomes import (
     FAILED,
     SKIPPED,
     FileResult,
+    cannot_read,
     unreadable_reason,
 )
 from finpics_desktop.pipeline.process import external_image_id
@@ -57,12 +59,16 @@ class JobRun:
         self.job_id = job_id
         self.lock = threading.Lock()
         self.names_taken: dict[str, Path] = {}  # key -> the file of this job publishing it
+        for path in photos:  # each file's own name first: no other file is renamed to it
+            with contextlib.suppress(FinpicsError):  # a bad name: reported with the photo
+                self.names_taken.setdefault(photo_key(picset, path.name).key, path)
         self.duplicate_of: dict[Path, Path] = {}  # a file -> the earlier file with its content
         self.held: dict[Path, list[str]] = {}  # claims a photo holds until it is recorded
         self.claimed: set[str] = set()  # keys this job published or looked at
         self.previous: dict[str, jr.FileEntry] = {}  # the journal of the job being resumed
         self._picset_hashes: dict[str, str] | None = None
         self.edited: set[str] = set()  # keys whose copy had its location removed
+        self.replaced: set[str] = set()  # keys of photos it replaced (and processed)
 
     # -- shared state ----------------------------------------------------------------------------
     def find_duplicates(self, pool: ThreadPoolExecutor) -> None:
@@ -156,6 +162,10 @@ class JobRun:
             return FileResult(path, FAILED, f"not stored: {self.p.stop(e)}")
         except FinpicsError as e:
             return FileResult(path, FAILED, str(e))
+        except OSError as e:  # the album's storage or the network failing (after retries)
+            log.info("publishing %s failed", path, exc_info=True)
+            where = f" ({e.filename})" if e.filename else ""
+            return FileResult(path, FAILED, f"not stored: {e.strerror or e}{where}")
         except Exception as e:  # a bug or an unexpected backend failure: report, go on
             log.info("publishing %s failed", path, exc_info=True)  # the details, with -v
             return FileResult(path, FAILED, f"unexpected error: {type(e).__name__}: {e}")
@@ -170,14 +180,19 @@ class JobRun:
         if reason := unreadable_reason(path):
             return FileResult(path, FAILED, reason)
         try:
-            with self.p.budget.holding(path):  # the size limit is checked before reading
-                return self._read_and_publish(path, key)
+            size = path.stat().st_size
         except OSError as e:
-            return FileResult(path, FAILED, f"cannot read the file: {e.strerror or e}")
+            return FileResult(path, FAILED, cannot_read(e))
+        check_file_size(size)  # before reading it
+        with self.p.budget.hold(size):
+            return self._read_and_publish(path, key)
 
     def _read_and_publish(self, path: Path, key: PhotoKey) -> FileResult:
         p = self.p
-        content = read_photo(path, p.cancel_event)
+        try:
+            content = read_photo(path, p.cancel_event)
+        except OSError as e:  # only the file's own: storing it fails otherwise (see ``one``)
+            return FileResult(path, FAILED, cannot_read(e))
         data, digest = content.data, content.sha256
         if p.transform is not None:  # what is stored is what is hashed: the edited copy
             edited = p.transform(data, key.name)
@@ -252,9 +267,17 @@ class JobRun:
             metadata = {HASH_METADATA: digest}
             if photo_key(self.picset, path.name).key in self.edited:
                 metadata[LOCATION_METADATA] = "removed"
-            p.store.put(p.names.pics_bucket, key.key, data, key.content_type,
-                        metadata, if_absent=replacing is None,
-                        if_match=replacing.etag if replacing is not None else None)
+            try:
+                p.store.put(p.names.pics_bucket, key.key, data, key.content_type,
+                            metadata, if_absent=replacing is None,
+                            if_match=replacing.etag if replacing is not None else None)
+            except WriteConflict:  # decided again (the record is kept where it is needed:
+                raise  # a retried put whose first answer was lost has replaced it)
+            except BaseException:  # not replaced: nothing of its people to carry
+                if replacing is not None and p.album is not None:
+                    with contextlib.suppress(Exception):
+                        p.album.private.delete(replaced.PENDING, key.key)
+                raise
         renamed = f"published as {key.name!r} (a different photo has the original name)" if (
             key.name != photo_key(self.picset, path.name).name) else ""
         if p.process is None:
@@ -269,11 +292,18 @@ class JobRun:
                             key.key, e)
             raise
         if replacing is not None and p.album is not None:
-            replaced.settle(p.album, [key.key])
+            with self.lock:
+                self.replaced.add(key.key)  # its people follow it at the end of the job
         return FileResult(path, DONE, renamed, key=key.key,
                           faces=len(item["data"].get("FaceRecords", [])))
 
     # -- end of job ------------------------------------------------------------------------------
+    def settle_replaced(self) -> None:
+        """Carry the people of the photos this job replaced and processed onto their new
+        faces: once for them all (it reads every person's records)."""
+        if self.replaced:
+            replaced.settle(self.p.album, sorted(self.replaced))
+
     def sweep_faces(self) -> int:
         """Delete faces of this job's photos that no item refers to (left by a killed run or a
         retried IndexFaces whose response was lost). One pass over the face index."""

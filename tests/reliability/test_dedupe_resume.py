@@ -4,6 +4,7 @@ dropped twice at once, an empty folder; the originals on disk are never modified
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -15,7 +16,7 @@ from reliability_helpers import counts, faces_per_photo, jpeg, make_job, small_f
 from finpics_desktop import cli
 from finpics_desktop.pipeline import journal as jr
 from finpics_desktop.pipeline.journal import Journal
-from finpics_desktop.pipeline.upload import DONE, FAILED, SKIPPED, Publisher
+from finpics_desktop.pipeline.upload import DONE, FAILED, SKIPPED, NewPicset, Publisher
 
 PICSET = "001_dedupe"
 REPO = Path(__file__).resolve().parents[2]
@@ -125,6 +126,23 @@ def test_conflict_rename(library, conflict):
     assert faces_per_photo(library, PICSET) == {"p.jpg": (1, 1), "p-2.jpg": (1, 1)}
 
 
+def test_a_file_is_not_refused_its_own_name_tried_for_another_file_renamed(tmp_path, library):
+    """The picset holds x.jpg and x-2.jpg; a job of other x.jpg and x-2.jpg renames both."""
+    folders = [tmp_path / name for name in ("picset", "f1", "f2")]
+    for folder in folders:
+        folder.mkdir()
+    for name, color in (("x.jpg", (1, 1, 1)), ("x-2.jpg", (2, 2, 2))):
+        (folders[0] / name).write_bytes(jpeg(color=color))
+    assert Publisher.for_backend(library).publish([folders[0]], PICSET).ok
+    (folders[1] / "x.jpg").write_bytes(jpeg(color=(3, 3, 3)))
+    (folders[2] / "x-2.jpg").write_bytes(jpeg(color=(4, 4, 4)))
+    report = Publisher.for_backend(library, on_conflict="rename", workers=1).publish(
+        folders[1:], PICSET)
+    assert [(r.path.parent.name, r.status, r.reason) for r in report.results] == [
+        ("f1", DONE, "published as 'x-3.jpg' (a different photo has the original name)"),
+        ("f2", DONE, "published as 'x-2-2.jpg' (a different photo has the original name)")]
+
+
 def test_cli_on_conflict_flag(tmp_path, library, conflict):
     second, _old, _faces = conflict
     lib = str(library.library.folder)
@@ -224,6 +242,13 @@ def test_same_folder_dropped_twice_at_once(tmp_path, library, journal, with_jour
     assert all(listed == indexed for listed, indexed in faces_per_photo(library, PICSET).values())
 
 
+def test_a_new_picset_is_numbered_by_the_journal(tmp_path, library):
+    src = _folder(tmp_path, n=1)
+    with pytest.raises(ValueError, match="numbered by the upload journal"):
+        Publisher.for_backend(library).publish([src], NewPicset("src"))
+    assert library.tables.query_pics("/") == [] and counts(library)["objects"] == 0
+
+
 def test_same_folder_dropped_twice_at_once_by_two_processes(tmp_path):
     src = _folder(tmp_path, n=8)
     lib = tmp_path / "library"
@@ -270,6 +295,27 @@ def test_journal_keeps_the_latest_finished_jobs(tmp_path, monkeypatch):
         assert [j.id for j in journal.jobs("local:/x") if j.state == jr.FINISHED] == ids[-3:]
         assert [j.id for j in journal.unfinished_jobs("local:/x")] == [interrupted]
         assert journal.files(ids[0]) == {}  # their files went with them
+    finally:
+        journal.close()
+
+
+def test_a_journal_of_an_older_version_gets_the_index_of_contents(tmp_path):
+    """An older version made the three tables without the index by content hash, which each
+    photo's look-up of what its content was published as (``published_keys``) uses."""
+    path = tmp_path / "j.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.executescript(jr.SCHEMA.replace("CREATE INDEX", "-- CREATE INDEX"))
+    journal = Journal(path)
+    try:
+        with sqlite3.connect(path) as db:
+            plan = db.execute(
+                "EXPLAIN QUERY PLAN SELECT f.key FROM files f JOIN jobs j ON j.id = f.job_id "
+                "WHERE f.sha256 = ? AND j.target = ?", ("0" * 64, "local:/x")).fetchall()
+        assert any("USING INDEX files_by_sha256" in row[-1] for row in plan), plan
+        job = journal.start_job("local:/x", PICSET, ["/src"])
+        journal.record(job, Path("/src/a.jpg"), jr.PROCESSED, key=f"photos/{PICSET}/a.jpg",
+                       sha256="0" * 64)
+        assert journal.published_keys("local:/x", PICSET, "0" * 64) == [f"photos/{PICSET}/a.jpg"]
     finally:
         journal.close()
 

@@ -17,7 +17,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from reliability_helpers import counts, make_job
+from reliability_helpers import counts, jpeg, make_job
 
 from finpics_desktop import cli
 from finpics_desktop.backends.local.db import Database
@@ -29,8 +29,9 @@ from finpics_desktop.domain.errors import (
     StorageReadOnly,
 )
 from finpics_desktop.pipeline.check import check
-from finpics_desktop.pipeline.journal import LIBRARY_JOURNAL, Journal
+from finpics_desktop.pipeline.journal import FINISHED, LIBRARY_JOURNAL, Journal
 from finpics_desktop.pipeline.storage import storage_error
+from finpics_desktop.pipeline.upload import DONE, FAILED, Publisher
 
 
 def run(capsys, *argv):
@@ -94,6 +95,50 @@ def test_a_full_disk_says_so_and_resumes_once_there_is_space(disk, tmp_path, cap
     assert code == 0, err
     assert_whole(lib, 30)
     assert not list(lib.rglob(".tmp-*"))  # nothing half-written
+
+
+def test_a_job_the_full_disk_stops_before_its_first_photo_can_be_resumed(disk, tmp_path,
+                                                                          library):
+    """The journal records the job, then has no room for its list of files: the job is over
+    (not left running in this process) and is offered and resumed once there is space."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(400):  # a list of files a few pages long in the journal
+        color = (i % 20 * 12, i // 20 * 12, 99)
+        (src / f"{'a long file name ' * 13}{i:03d}.jpg").write_bytes(jpeg(color=color))
+    journal = Journal(disk.path / "journal.sqlite3")
+    try:
+        disk.fill()
+        filler = disk.path / "filler"
+        os.truncate(filler, filler.stat().st_size - 32768)  # room for the job, not its files
+        with pytest.raises(StorageFull):
+            Publisher.for_backend(library, journal).publish([src], "001_src")
+        [job] = journal.jobs()
+        assert not journal.is_live(job.id)
+        assert [j.id for j in journal.unfinished_jobs()] == [job.id]
+        disk.free()
+        disk.grow()
+        report = Publisher.for_backend(library, journal).resume(job.id)
+        assert report.ok and len(report.with_status(DONE)) == 400
+        assert journal.job(job.id).state == FINISHED
+    finally:
+        journal.close()
+
+
+def test_a_library_folder_that_cannot_be_written_is_not_blamed_on_the_photo(library,
+                                                                            copy_photos):
+    """The photos are read, then storing them fails (a file where the picset's thumbnail
+    folder goes): each is reported as not stored, with where, not as a file that cannot be
+    read, and the job goes on."""
+    src = copy_photos("faces/obama/obama.jpg", "faces/biden/biden.jpg")
+    thumbs = library.store.path(library.names.thumbs_bucket, "photos/001_src/x.jpg").parent
+    thumbs.parent.mkdir(parents=True)
+    thumbs.write_bytes(b"")
+    report = Publisher.for_backend(library).publish([src], "001_src")
+    assert [(r.path.name, r.status, r.reason) for r in report.results] == [
+        (name, FAILED, f"not stored: File exists ({thumbs})")
+        for name in ("biden.jpg", "obama.jpg")]
+    assert report.stopped == ""
 
 
 def test_a_read_only_library_can_be_browsed_and_searched(disk, capsys, tmp_path):
