@@ -12,7 +12,8 @@ import urllib.request
 
 import pytest
 
-from finpics_desktop.domain.errors import InvalidName
+from finpics_desktop.domain.errors import BackendError, InvalidName
+from finpics_desktop.pipeline.check import check
 from finpics_desktop.pipeline.curation import (
     Curation,
     Refused,
@@ -182,6 +183,52 @@ def test_an_upload_taking_the_name_just_before_the_copy_is_not_overwritten(album
         assert action(c, [(a, "obama1.jpg")], b).failed == [
             f"{b}/obama1.jpg: another photo took this name meanwhile"]
     assert album.backend.store.get(album.names.pics_bucket, key) == theirs
+
+
+class _LostAtCopy:
+    """The store as curation sees it, where the network is lost at its ``n``-th copy (an
+    error the retries gave up on)."""
+
+    def __init__(self, store, n: int):
+        self._store, self._left = store, n
+
+    def copy(self, *args, **kwargs):
+        self._left -= 1
+        if self._left == 0:
+            raise BackendError("the network was lost")
+        return self._store.copy(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+def test_an_action_stopped_by_an_error_is_completed_next_time_in_the_same_process(album, ids):
+    """An error other than a refusal stops an action midway (the long-running window goes on):
+    the same action again, or ``check --repair``, completes it at once -- this process no longer
+    counts as running it (``wait=0``: a live writer in the way would be refused, Busy)."""
+    a, b, new = ids
+    album.publish(a, *OBAMA)
+    faces = album.photos(a)
+    c = Curation(album.backend, wait=0)
+    store = c.store
+    moving = [(a, "obama1.jpg"), (a, "obama2.jpg")]
+    c.store = _LostAtCopy(store, 3)  # the second photo's original
+    with pytest.raises(BackendError, match="network was lost"):
+        move_photos(c, moving, b)
+    c.store = store
+    done = move_photos(c, moving, b)
+    assert done.summary == "completed the interrupted relocate (move)"
+    assert album.photos(b) == {n: faces[n] for _, n in moving}
+    assert album.photos(a) == {"obama3.jpg": faces["obama3.jpg"]}
+    c.store = _LostAtCopy(store, 2)  # a rename stopped at its thumbnail
+    with pytest.raises(BackendError, match="network was lost"):
+        rename_picset(c, b, new)
+    report = check(album.backend)
+    (line,) = [p.line() for p in report.found if p.kind == "operation-in-progress"]
+    assert "still running" not in line
+    assert check(album.backend, repair=True).ok
+    assert album.photos(new) == {n: faces[n] for _, n in moving} and album.photos(b) == {}
+    album.assert_consistent(kept_faces=_trashed_faces(album))
 
 
 def test_trash_keeps_photos_privately_until_restored_or_emptied(album, ids, cloud):

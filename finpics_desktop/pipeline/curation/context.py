@@ -80,10 +80,15 @@ class Curation:
         return [op.describe() for op in self.ops.recover_touching(resources)]
 
     def run(self, op: Operation) -> None:
-        """Run ``op`` to its end (from the step its record names), then forget it."""
+        """Run ``op`` to its end (from the step its record names), then forget it. Whatever
+        stops it midway, this process no longer runs it: its record stays, so the next action
+        on its picsets (or ``check --repair``) completes it."""
         from finpics_desktop.pipeline.curation.runners import RUNNERS
 
-        RUNNERS[op.kind](self, op)
+        try:
+            RUNNERS[op.kind](self, op)
+        finally:
+            self.ops.stopped(op)
 
     def resume(self, op: Operation) -> None:
         """Complete an interrupted operation this process has taken over."""

@@ -188,6 +188,10 @@ class OpLog:
         self.private.delete(OP, op.id)
         self._mark_running(op, False)
 
+    def stopped(self, op: Operation) -> None:
+        """This process no longer runs ``op`` (finished, or stopped by an error)."""
+        self._mark_running(op, False)
+
     @staticmethod
     def _mark_running(op: Operation, running: bool) -> None:
         with _RUNNING_LOCK:
