@@ -279,6 +279,27 @@ def test_trash_keeps_photos_privately_until_restored_or_emptied(album, ids, clou
     album.assert_consistent(kept_faces=_trashed_faces(album))
 
 
+def test_a_photo_deleted_without_its_original_does_not_stop_the_others_restore(album, ids):
+    """A photo item whose original was missing when its picset was deleted (nothing to keep in
+    the trash): restoring the picset restores the others and says which one it cannot."""
+    a, _, _ = ids
+    album.publish(a, *OBAMA)
+    faces = album.photos(a)
+    album.backend.store.delete(album.names.pics_bucket, f"photos/{a}/obama2.jpg")
+    album.settle()
+    c = Curation(album.backend)
+    (step,) = delete(c, [a]).undo
+    done = undo(c, [step])
+    assert done.failed == [f"{a}/obama2.jpg: its original was not in the trash (it was "
+                           "missing when deleted): it cannot be restored"]
+    assert album.photos(a) == {n: faces[n] for n in ("obama1.jpg", "obama3.jpg")}
+    assert album.entries()[a] == "obama1.jpg"
+    assert [e for e in list_trash(c) if e.picset == a] == []
+    album.assert_consistent(kept_faces=_trashed_faces(album))
+    undo(c, done.undo)  # Ctrl+Z of the restore: the restored photos go to the trash again
+    assert a not in album.entries()
+
+
 def test_reorder_and_renumber_change_ids_as_little_as_needed(album, ids):
     a, b, more = ids
     album.publish(a, OBAMA[0])

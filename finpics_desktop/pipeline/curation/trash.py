@@ -161,8 +161,12 @@ def restore(c: Curation, trash_id: str) -> Outcome:
     op = c.ops.begin("restore", {"request": ["restore", trash_id], "trash_id": trash_id,
                                  **entry.doc}, [picset_resource(picset), *resources_of])
     c.run(op)
-    targets = [picset] if entry.doc.get("whole") else [f"{picset}/{n}" for n in names]
-    return Outcome(f"restored {entry.doc['what']}", [("delete", {"targets": targets})])
+    missing = op.state.get("missing", [])
+    restored = [n for n in names if n not in missing]
+    targets = [picset] if entry.doc.get("whole") else [f"{picset}/{n}" for n in restored]
+    return Outcome(f"restored {entry.doc['what']}", [("delete", {"targets": targets})] if (
+        restored) else [], failed=[f"{picset}/{n}: its original was not in the trash (it was "
+                                   "missing when deleted): it cannot be restored" for n in missing])
 
 
 def run_restore(c: Curation, op: Operation) -> None:
@@ -171,14 +175,18 @@ def run_restore(c: Curation, op: Operation) -> None:
     kept = {d.sk: d.doc["item"]["data"] for d in c.private.query(PHOTOS + trash_id)}
     phase = op.state.get("phase", "place")
     if phase == "place":
+        missing = []
         try:
             for name, data in kept.items():
                 source = trash_key(trash_id, picset, name)
-                place(c, data, source, source, PhotoKey(picset, name), op.id)
+                try:
+                    place(c, data, source, source, PhotoKey(picset, name), op.id)
+                except NotFound:  # no original was kept: the others are restored
+                    missing.append(name)
             phase = "switch"
-        except (Taken, NotFound) as e:
+        except Taken as e:
             phase, op.state["error"] = "rollback", str(e)
-        c.ops.save(op, phase=phase)
+        c.ops.save(op, phase=phase, missing=missing)
     if phase == "rollback":
         for name, data in kept.items():
             unplace(c, data, PhotoKey(picset, name), op.id, None)
@@ -190,6 +198,10 @@ def run_restore(c: Curation, op: Operation) -> None:
             cover = p.get("cover")
             c.tables.set_picset_cover_if_absent(picset, cover if cover in placed else placed[0])
         c.ops.save(op, phase="clean")
+    lost = [f for n in op.state.get("missing", []) if n in kept
+            for f in items.face_ids(kept[n])]
+    if lost:  # the faces of a photo that cannot be restored go with it
+        c.faces.delete_faces(lost)
     for name in kept:
         _forget(c, trash_id, picset, name)
     c.private.delete(TRASH, trash_id)
