@@ -13,6 +13,7 @@ import urllib.request
 import pytest
 
 from finpics_desktop.domain.errors import BackendError, InvalidName
+from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline.check import check
 from finpics_desktop.pipeline.curation import (
     Curation,
@@ -228,6 +229,46 @@ def test_an_action_stopped_by_an_error_is_completed_next_time_in_the_same_proces
     assert "still running" not in line
     assert check(album.backend, repair=True).ok
     assert album.photos(new) == {n: faces[n] for _, n in moving} and album.photos(b) == {}
+    album.assert_consistent(kept_faces=_trashed_faces(album))
+
+
+class _Listings:
+    """The tables as curation sees them, noting after each write which picsets the site
+    lists."""
+
+    def __init__(self, tables):
+        self._tables, self.listed = tables, set()
+
+    def __getattr__(self, name):
+        call = getattr(self._tables, name)
+        if name.startswith(("get", "query", "scan", "count")):
+            return call
+
+        def write(*args, **kwargs):
+            result = call(*args, **kwargs)
+            self.listed |= {i["sortkey"] for i in self._tables.query_pics(PICSET_ROOT)}
+            return result
+        return write
+
+
+def test_a_rename_rolled_back_never_lists_the_new_picset(album, ids):
+    """A rename whose last photo cannot be placed (its original is gone) is rolled back: the
+    new id, which the rename never got to list, is never on the site's list meanwhile (it would
+    show the same photos as the old one, twice)."""
+    a, _, new = ids
+    album.publish(a, *OBAMA)
+    faces, entries = album.photos(a), album.entries()
+    album.backend.store.delete(album.names.pics_bucket, f"photos/{a}/obama3.jpg")
+    album.settle()
+    c = Curation(album.backend)
+    c.tables = tables = _Listings(c.tables)
+    with pytest.raises(Refused, match="obama3.jpg is gone .*nothing changed"):
+        rename_picset(c, a, new)
+    assert tables.listed and new not in tables.listed
+    assert album.photos(a) == faces and album.entries() == entries
+    assert album.photos(new) == {} and album.keys(album.names.pics_bucket, f"photos/{new}/") == []
+    assert album.keys(album.names.thumbs_bucket, f"photos/{new}/") == []
+    delete(c, [a], purge=True)  # (the cloud's album is shared: leave it consistent)
     album.assert_consistent(kept_faces=_trashed_faces(album))
 
 

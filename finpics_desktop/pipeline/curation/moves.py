@@ -137,11 +137,12 @@ def run_relocate(c: Curation, op: Operation) -> None:
             op.state["error"] = str(e)
         c.ops.save(op, phase=phase)
     if phase == "rollback":
+        placed = []
         for picset, name, to, new in moves:
-            dst = PhotoKey(to, new)
             item = c.tables.get_pics_item(to, new) or c.tables.get_pics_item(picset, name)
             if item is not None:
-                unplace(c, item["data"], dst, op.id, PhotoKey(picset, name))
+                placed.append((item["data"], PhotoKey(to, new), PhotoKey(picset, name)))
+        unplace(c, placed, op.id)
         c.ops.finish(op)
         raise Refused(f"{op.state['error']} (what was begun was undone: nothing changed)")
     if phase == "switch":

@@ -188,8 +188,7 @@ def run_restore(c: Curation, op: Operation) -> None:
             phase, op.state["error"] = "rollback", str(e)
         c.ops.save(op, phase=phase, missing=missing)
     if phase == "rollback":
-        for name, data in kept.items():
-            unplace(c, data, PhotoKey(picset, name), op.id, None)
+        unplace(c, [(data, PhotoKey(picset, name), None) for name, data in kept.items()], op.id)
         c.ops.finish(op)
         raise Refused(f"cannot restore {p['what']}: {op.state['error']} (nothing was changed)")
     if phase == "switch":
