@@ -272,6 +272,52 @@ def test_a_rename_rolled_back_never_lists_the_new_picset(album, ids):
     album.assert_consistent(kept_faces=_trashed_faces(album))
 
 
+class _JustBeforeLock:
+    """The private store as an action's log sees it, where another writer's action runs (and
+    ends) just before this one takes its first lock: as if this one had waited for it."""
+
+    def __init__(self, private, backend, action):
+        self._private, self._backend, self._action = private, backend, action
+
+    def put(self, pk, *args, **kwargs):
+        if pk == "op-lock" and self._action is not None:
+            action, self._action = self._action, None
+            action(Curation(self._backend))
+        return self._private.put(pk, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._private, name)
+
+
+def test_an_action_that_waited_for_its_picset_looks_at_it_again(album, ids):
+    """What an action checked before it got its picsets may have changed while it waited for
+    another writer's action on them: it looks again once it holds them."""
+    a, b, new = ids
+    album.publish(a, *OBAMA[:2])
+    album.publish(b, *BIDEN)
+    faces_a, faces_b = album.photos(a), album.photos(b)
+    c = Curation(album.backend)
+    log = c.ops.private
+
+    def meanwhile(action):
+        c.ops.private = _JustBeforeLock(log, album.backend, action)
+
+    meanwhile(lambda other: rename_picset(other, a, new))  # two renames to one id
+    with pytest.raises(Refused, match=f"cannot rename {b} to {new}: that id is taken"):
+        rename_picset(c, b, new)
+    assert album.photos(new) == faces_a and album.photos(b) == faces_b
+    meanwhile(lambda other: move_photos(other, [(new, "obama1.jpg")], b))
+    delete(c, [b])  # the whole picset: with the photo moved in while it waited
+    assert b not in album.entries() and album.photos(b) == {}
+    (entry,) = [e for e in list_trash(c) if e.picset == b]
+    assert entry.what == f"picset {b} (3 photos)"
+    meanwhile(lambda other: restore(other, entry.id))  # two restores of one entry
+    with pytest.raises(Refused, match=f"nothing with id '{entry.id}'"):
+        restore(c, entry.id)
+    assert album.photos(b) == {**faces_b, "obama1.jpg": faces_a["obama1.jpg"]}
+    album.assert_consistent(kept_faces=_trashed_faces(album))
+
+
 def test_trash_keeps_photos_privately_until_restored_or_emptied(album, ids, cloud):
     a, b, _ = ids
     album.publish(a, *OBAMA)

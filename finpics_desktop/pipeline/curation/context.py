@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from finpics_desktop.domain.errors import FinpicsError, StorageReadOnly
 from finpics_desktop.domain.keys import PhotoKey
 from finpics_desktop.domain.picsets import PICSET_ROOT
-from finpics_desktop.pipeline.curation.ops import WAIT, Operation, OpLog
+from finpics_desktop.pipeline.curation.ops import WAIT, Busy, Operation, OpLog
 from finpics_desktop.pipeline.curation.photos import Refused
 from finpics_desktop.pipeline.retry import RetryPolicy, with_retries
 from finpics_desktop.ports import Backend
@@ -78,6 +78,25 @@ class Curation:
     def recover(self, resources) -> list[str]:
         """Complete the interrupted actions on these resources; what they were."""
         return [op.describe() for op in self.ops.recover_touching(resources)]
+
+    def begin(self, kind: str, resources: list[str],
+              plan: Callable[[], tuple[dict, list | None]]) -> tuple[Operation, list | None]:
+        """Record and lock an operation whose parameters and list of names ``plan()`` makes
+        from what it reads (Refused if the action cannot be done). Planned again once the
+        resources are held: another writer may have changed them while this one waited for
+        them (then it is planned anew, or refused). Returns the operation and its names."""
+        for _ in range(3):
+            params, names = plan()
+            op = self.ops.begin(kind, params, resources, names=names)
+            try:
+                if plan() == (params, names):
+                    return op, names
+            except BaseException:
+                self.ops.finish(op)
+                raise
+            self.ops.finish(op)
+        raise Busy(f"{', '.join(r.split(':', 1)[1] for r in resources)} kept changing while "
+                   "this action waited for it; try again")
 
     def run(self, op: Operation) -> None:
         """Run ``op`` to its end (from the step its record names), then forget it. Whatever

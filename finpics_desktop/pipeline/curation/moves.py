@@ -101,18 +101,21 @@ def rename_picset(c: Curation, picset: str, new_id: str, *, same_width: bool = T
     validate_picset_id(new_id)
     if new_id == picset:
         raise Refused(f"picset {picset} has that id already")
-    if not c.picset_exists(picset):
-        raise Refused(f"there is no picset {picset} (`finpics-desktop picsets` lists them)")
-    if c.picset_exists(new_id):
-        raise Refused(f"cannot rename {picset} to {new_id}: that id is taken by another picset "
-                      "(nothing was changed)")
-    if same_width:
-        check_new_picset_id(new_id, [i for i in c.picset_ids() if i != picset])
-    names = [i["sortkey"] for i in c.tables.query_pics(picset)]
-    entry = c.tables.get_pics_item(PICSET_ROOT, picset) or {}
-    moves = [[picset, n, new_id, n] for n in names]
-    op = c.ops.begin("relocate", {"request": request, "cover": entry.get("pic")}, resources,
-                     names=moves)
+
+    def planned() -> tuple[dict, list]:
+        if not c.picset_exists(picset):
+            raise Refused(f"there is no picset {picset} (`finpics-desktop picsets` lists them)")
+        if c.picset_exists(new_id):
+            raise Refused(f"cannot rename {picset} to {new_id}: that id is taken by another "
+                          "picset (nothing was changed)")
+        if same_width:
+            check_new_picset_id(new_id, [i for i in c.picset_ids() if i != picset])
+        names = [i["sortkey"] for i in c.tables.query_pics(picset)]
+        entry = c.tables.get_pics_item(PICSET_ROOT, picset) or {}
+        return ({"request": request, "cover": entry.get("pic")},
+                [[picset, n, new_id, n] for n in names])
+
+    op, moves = c.begin("relocate", resources, planned)
     c.run(op)
     return Outcome(f"renamed {picset} to {new_id} ({_count(len(moves))})",
                    [("rename", {"picset": new_id, "new_id": picset})])
