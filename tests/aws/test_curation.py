@@ -318,6 +318,38 @@ def test_an_action_that_waited_for_its_picset_looks_at_it_again(album, ids):
     album.assert_consistent(kept_faces=_trashed_faces(album))
 
 
+class _Reads:
+    """The tables as curation sees them, noting the partitions whose items it reads."""
+
+    def __init__(self, tables):
+        self._tables, self.read = tables, []
+
+    def query_pics(self, primarykey, *args, **kwargs):
+        self.read.append(primarykey)
+        return self._tables.query_pics(primarykey, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._tables, name)
+
+
+def test_whether_a_picset_exists_is_known_without_reading_its_photos(album, ids):
+    """A picset not listed (yet) but with photos exists: a count says so, its items (with their
+    IndexFaces data) are not downloaded."""
+    a, b, _ = ids
+    album.publish(a, *OBAMA)
+    cover = album.entries()[a]
+    tables = album.backend.tables
+    assert tables.delete_picset_entry_if(a, cover)
+    try:
+        c = Curation(album.backend)
+        c.tables = reads = _Reads(c.tables)
+        assert c.picset_exists(a) and not c.picset_exists(b)
+        assert reads.read == []
+    finally:
+        tables.set_picset_cover_if_absent(a, cover)
+    album.assert_consistent(kept_faces=_trashed_faces(album))
+
+
 def test_trash_keeps_photos_privately_until_restored_or_emptied(album, ids, cloud):
     a, b, _ = ids
     album.publish(a, *OBAMA)

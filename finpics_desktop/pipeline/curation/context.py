@@ -61,7 +61,7 @@ class Curation:
 
     def picset_exists(self, picset: str) -> bool:
         return self.tables.get_pics_item(PICSET_ROOT, picset) is not None or bool(
-            self.tables.query_pics(picset))
+            self.tables.count_pics(picset))  # (its items, IndexFaces data and all, stay put)
 
     def photo(self, picset: str, name: str) -> dict:
         item = self.tables.get_pics_item(picset, name)
