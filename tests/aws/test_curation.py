@@ -6,6 +6,7 @@ action the contract's whole state is asserted, the site's own queries and search
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import urllib.error
 import urllib.request
@@ -30,6 +31,7 @@ from finpics_desktop.pipeline.curation import (
     set_cover,
     undo,
 )
+from finpics_desktop.ports import HASH_METADATA
 from tests.aws.curation_helpers import PHOTOS, Album
 
 OBAMA = ("faces/obama/obama1.jpg", "faces/obama/obama2.jpg", "faces/obama/obama3.jpg")
@@ -249,6 +251,36 @@ class _Listings:
             self.listed |= {i["sortkey"] for i in self._tables.query_pics(PICSET_ROOT)}
             return result
         return write
+
+
+def test_an_interrupted_move_rolled_back_when_run_again_is_refused(album, ids):
+    """A move stopped midway; meanwhile another photo is published under one of its names in
+    the destination: the same move again rolls the interrupted one back and says so (exit code
+    1 on the command line), rather than that it completed it."""
+    a, b, _ = ids
+    album.publish(a, *OBAMA)
+    album.publish(b, BIDEN[0])
+    faces = album.photos(a)
+    c = Curation(album.backend)
+    store = c.store
+    moving = [(a, "obama1.jpg"), (a, "obama2.jpg")]
+    c.store = _LostAtCopy(store, 3)  # the second photo's original
+    with pytest.raises(BackendError, match="network was lost"):
+        move_photos(c, moving, b)
+    c.store = store
+    theirs, key = (PHOTOS / BIDEN[1]).read_bytes(), f"photos/{b}/obama2.jpg"
+    backend = album.backend
+    backend.store.put(album.names.pics_bucket, key, theirs, "image/jpeg",
+                      {HASH_METADATA: hashlib.sha256(theirs).hexdigest()})
+    if backend.process is not None:
+        backend.process(album.names.pics_bucket, key)
+    album.settle()
+    with pytest.raises(Refused, match="another photo has this name .*was undone"):
+        move_photos(c, moving, b)
+    assert album.photos(a) == faces
+    assert sorted(album.photos(b)) == ["biden.jpg", "obama2.jpg"]
+    assert album.backend.store.get(album.names.pics_bucket, key) == theirs
+    album.assert_consistent(kept_faces=_trashed_faces(album))
 
 
 def test_a_rename_rolled_back_never_lists_the_new_picset(album, ids):

@@ -75,6 +75,16 @@ class Curation:
                 or self.store.head(self.names.pics_bucket, key.key) is not None)
 
     # -- running operations --------------------------------------------------------------------
+    def recover_request(self, resources: list[str], request: list) -> Operation | None:
+        """Complete the interrupted actions on these resources; the one that was this very
+        request, if any (Refused if it had to be rolled back)."""
+        for op in self.ops.recover_touching(resources):
+            if op.params.get("request") == request:
+                if op.refused:
+                    raise Refused(op.refused)
+                return op
+        return None
+
     def recover(self, resources) -> list[str]:
         """Complete the interrupted actions on these resources; what they were."""
         return [op.describe() for op in self.ops.recover_touching(resources)]
@@ -116,3 +126,4 @@ class Curation:
             self.run(op)
         except Refused as e:  # rolled back: the action it was could not be done
             log.warning("the interrupted %s was rolled back: %s", op.describe(), e)
+            op.refused = str(e)

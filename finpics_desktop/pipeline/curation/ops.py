@@ -63,6 +63,7 @@ class Operation:
     alive_at: float
     created: float
     version: int
+    refused: str = ""  # why it was rolled back when this process completed it
 
     @classmethod
     def of(cls, doc: PrivateDoc) -> Operation:

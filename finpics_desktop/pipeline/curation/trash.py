@@ -78,8 +78,7 @@ def delete(c: Curation, targets: list[str], *, purge: bool = False) -> Outcome:
     outcome = Outcome("")
     for picset, names in groups.items():
         request = ["delete", picset, sorted(names) if names is not None else None]
-        recovered = c.ops.recover_touching([picset_resource(picset)])
-        if any(op.params.get("request") == request for op in recovered):
+        if c.recover_request([picset_resource(picset)], request) is not None:
             continue
         trash_id = time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
         deleted_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -155,8 +154,7 @@ def list_trash(c: Curation) -> list[TrashEntry]:
 # -- restore -----------------------------------------------------------------------------------
 def restore(c: Curation, trash_id: str) -> Outcome:
     resources_of = [trash_resource(trash_id)]
-    recovered = c.ops.recover_touching(resources_of)
-    if any(op.params.get("request") == ["restore", trash_id] for op in recovered):
+    if c.recover_request(resources_of, ["restore", trash_id]) is not None:
         return Outcome(f"completed the interrupted restore of {trash_id}")
 
     def planned() -> tuple[dict, None]:
