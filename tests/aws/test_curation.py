@@ -451,6 +451,38 @@ def test_a_photo_deleted_without_its_original_does_not_stop_the_others_restore(a
     assert a not in album.entries()
 
 
+def test_check_leaves_alone_the_trash_of_a_delete_it_did_not_see_start(album, ids):
+    """``check`` looks at the actions in progress before it lists the trash's objects: a delete
+    that starts in between is not among them, yet its objects are no leftovers -- neither
+    reported nor removed by a repair -- while an old trash object no entry holds is."""
+    from finpics_desktop.pipeline.check import Problem
+    from finpics_desktop.pipeline.curation.checks import TRASH_LEFTOVER, problems, repair, survey
+
+    a, _, _ = ids
+    album.publish(a, *OBAMA[:2])
+    faces, backend = album.photos(a), album.backend
+    seen = survey(backend.private, backend.tables)  # check's look at the actions...
+    c = Curation(backend)
+    (step,) = delete(c, [f"{a}/obama1.jpg"]).undo  # ...a delete...
+    found = problems(seen, {}, [], backend.store, album.names, Problem)  # ...check's listing
+    prefix = f"trash/{step[1]['trash_id']}/"
+    kept = [f"{bucket}/{key}" for bucket in (album.names.pics_bucket, album.names.thumbs_bucket)
+            for key in album.keys(bucket, prefix)]
+    assert len(kept) == 2 and not [p for p in found if p.subject in kept]
+    for subject in kept:  # a repair of what an earlier check reported
+        repair(backend, TRASH_LEFTOVER, subject)
+    assert [f"{b}/{k}" for b in (album.names.pics_bucket, album.names.thumbs_bucket)
+            for k in album.keys(b, prefix)] == kept
+    stray = f"trash/20200101-000000-{ids[0][:3]}abc/{a}/obama9.jpg"  # no entry holds it
+    backend.store.put(album.names.pics_bucket, stray, b"x", "image/jpeg")
+    report = check(backend, repair=True)
+    assert [p.subject for p in report.found] == [f"{album.names.pics_bucket}/{stray}"]
+    assert album.keys(album.names.pics_bucket, "trash/20200101") == []
+    undo(c, [step])
+    assert album.photos(a) == faces
+    album.assert_consistent(kept_faces=_trashed_faces(album))
+
+
 def test_reorder_and_renumber_change_ids_as_little_as_needed(album, ids):
     a, b, more = ids
     album.publish(a, OBAMA[0])
