@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import time
 import urllib.error
 import urllib.request
 
@@ -480,6 +481,58 @@ def test_check_leaves_alone_the_trash_of_a_delete_it_did_not_see_start(album, id
     assert album.keys(album.names.pics_bucket, "trash/20200101") == []
     undo(c, [step])
     assert album.photos(a) == faces
+    album.assert_consistent(kept_faces=_trashed_faces(album))
+
+
+class _SlowStore:
+    """The store as curation sees it, where each call takes 10 s of the test's clock; before
+    each, ``look()`` is called."""
+
+    def __init__(self, store, look):
+        self._store, self._look = store, look
+
+    def __getattr__(self, name):
+        call = getattr(self._store, name)
+
+        def slow(*args, **kwargs):
+            self._look()
+            return call(*args, **kwargs)
+        return slow
+
+
+def test_a_long_action_keeps_saying_its_writer_is_alive(album, ids):
+    """On a slow cloud an action on many photos lasts longer than the lease (after which
+    another computer judges it abandoned and takes it over): in every phase of every action,
+    its record says its writer is alive often enough never to look abandoned. The records'
+    time is the test's clock, which each storage call moves on by 10 s."""
+    from finpics_desktop.pipeline.curation.ops import LEASE
+
+    a, b, new = ids
+    album.publish(a, *OBAMA, "faces/obama/obama.jpg", "faces/obama/obama_small.jpg",
+                  "faces/obama/obama_partial_face.jpg")
+    album.publish(b, BIDEN[0])
+    faces = album.photos(a)
+    c = Curation(album.backend)
+    now = [time.time()]
+    c.ops.clock = lambda: now[0]
+    ages: dict[str, float] = {}  # action -> the oldest its record was seen
+
+    def look():
+        for op in c.ops.pending():
+            ages[op.kind] = max(ages.get(op.kind, 0.0), now[0] - op.alive_at)
+        now[0] += 10.0
+
+    c.store = _SlowStore(c.store, look)
+    rename_picset(c, a, new)
+    (step,) = delete(c, [new]).undo
+    undo(c, [step])
+    copies = [(new, n) for n in sorted(faces)]
+    copy_photos(c, copies, b)
+    album.settle()  # (on the cloud, its processing function indexes the copies)
+    delete(c, [f"{b}/{n}" for _, n in copies], purge=True)
+    assert set(ages) == {"relocate", "trash", "restore", "copy", "empty"}
+    assert max(ages.values()) < LEASE, ages
+    assert album.photos(new) == faces
     album.assert_consistent(kept_faces=_trashed_faces(album))
 
 

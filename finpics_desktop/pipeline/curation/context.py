@@ -54,6 +54,7 @@ class Curation:
         self.cancel = cancel or threading.Event()
         self.ops = OpLog(self.private, self.resume, wait, self.cancel)
         self.progress: Callable[[str], None] = lambda line: None
+        self.running: Operation | None = None  # the operation being run (see touch)
 
     # -- looking things up ---------------------------------------------------------------------
     def picset_ids(self) -> list[str]:
@@ -114,10 +115,17 @@ class Curation:
         on its picsets (or ``check --repair``) completes it."""
         from finpics_desktop.pipeline.curation.runners import RUNNERS
 
+        outer, self.running = self.running, op
         try:
             RUNNERS[op.kind](self, op)
         finally:
+            self.running = outer
             self.ops.stopped(op)
+
+    def touch(self) -> None:
+        """Called at each photo of an operation: its record says its writer is alive."""
+        if self.running is not None:
+            self.ops.touch(self.running)
 
     def resume(self, op: Operation) -> None:
         """Complete an interrupted operation this process has taken over."""

@@ -25,8 +25,6 @@ from finpics_desktop.pipeline.curation.photos import (
 )
 from finpics_desktop.ports import PLACED_METADATA
 
-SAVE_EVERY = 25  # photos between records of progress (which also say the writer is alive)
-
 
 def _count(n: int) -> str:
     return f"{n} photo{'' if n == 1 else 's'}"
@@ -124,13 +122,12 @@ def run_relocate(c: Curation, op: Operation) -> None:
     if phase == "place":
         try:
             for n, (picset, name, to, new) in enumerate(moves, 1):
+                c.touch()
                 item = c.tables.get_pics_item(picset, name)
                 if item is not None:  # else gone meanwhile: nothing to move
                     source = PhotoKey(picset, name).key
                     place(c, item["data"], source, source, PhotoKey(to, new), op.id)
                     c.progress(f"[{n}/{len(moves)}] {picset}/{name} -> {to}/{new}")
-                if n % SAVE_EVERY == 0:
-                    c.ops.save(op)
             phase = "switch"
         except (Taken, NotFound) as e:
             phase = "rollback"
@@ -139,6 +136,7 @@ def run_relocate(c: Curation, op: Operation) -> None:
     if phase == "rollback":
         placed = []
         for picset, name, to, new in moves:
+            c.touch()
             item = c.tables.get_pics_item(to, new) or c.tables.get_pics_item(picset, name)
             if item is not None:
                 placed.append((item["data"], PhotoKey(to, new), PhotoKey(picset, name)))
@@ -147,6 +145,7 @@ def run_relocate(c: Curation, op: Operation) -> None:
         raise Refused(f"{op.state['error']} (what was begun was undone: nothing changed)")
     if phase == "switch":
         for to in dict.fromkeys(m[2] for m in moves):
+            c.touch()
             placed = [m[3] for m in moves
                       if m[2] == to and c.tables.get_pics_item(to, m[3]) is not None]
             cover = op.params.get("cover")
@@ -156,6 +155,7 @@ def run_relocate(c: Curation, op: Operation) -> None:
         c.ops.save(op, phase="retire")
     by_source: dict[str, dict[str, dict]] = {}
     for picset, name, to, new in moves:
+        c.touch()
         dst = PhotoKey(to, new)
         placed = c.tables.get_pics_item(to, new)
         head = c.store.head(c.names.pics_bucket, dst.key)
@@ -187,6 +187,7 @@ def run_copy(c: Curation, op: Operation) -> None:
     pics, failed = c.names.pics_bucket, []
     moves = c.ops.names(op)
     for n, (picset, name, to, new) in enumerate(moves, 1):
+        c.touch()
         source, dst = PhotoKey(picset, name), PhotoKey(to, new)
         head = c.store.head(pics, source.key)
         there = c.store.head(pics, dst.key)

@@ -89,6 +89,7 @@ def unplace(c: Curation, photos: list[tuple[dict, PhotoKey, PhotoKey | None]],
     pics, thumbs = c.names.pics_bucket, c.names.thumbs_bucket
     placed: dict[str, dict[str, dict]] = {}
     for data, dst, back_to in photos:
+        c.touch()
         head = c.store.head(pics, dst.key)
         if head is None or head.metadata.get(PLACED_METADATA) != op_id:
             continue  # never placed (or not by this action)
@@ -121,6 +122,7 @@ def retire(c: Curation, picset: str, photos: dict[str, dict | None], *,
     entry_gone = _leave_entry_if_emptied(c, picset, leaving)
     retired = []
     for name, expected in photos.items():
+        c.touch()
         item = c.tables.get_pics_item(picset, name)
         if item is not None and expected is not None and item.get("data") != expected:
             continue

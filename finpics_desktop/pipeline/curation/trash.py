@@ -119,6 +119,7 @@ def run_trash(c: Curation, op: Operation) -> None:
     pics, thumbs = c.names.pics_bucket, c.names.thumbs_bucket
     if op.state.get("phase", "save") == "save":
         for name in c.ops.names(op):
+            c.touch()
             item = c.tables.get_pics_item(picset, name)
             if item is None:
                 continue  # kept already (a re-run), or gone meanwhile
@@ -131,6 +132,7 @@ def run_trash(c: Curation, op: Operation) -> None:
     kept = {d.sk: d.doc["item"]["data"] for d in c.private.query(PHOTOS + trash_id)}
     retired = set(retire(c, picset, kept, drop_image_items=True))
     for name in set(kept) - retired:  # published anew meanwhile: it stays, out of the trash
+        c.touch()
         _forget(c, trash_id, picset, name)
     if retired:
         c.private.put(TRASH, trash_id, {k: p[k] for k in (
@@ -191,6 +193,7 @@ def run_restore(c: Curation, op: Operation) -> None:
         missing = []
         try:
             for name, data in kept.items():
+                c.touch()
                 source = trash_key(trash_id, picset, name)
                 try:
                     place(c, data, source, source, PhotoKey(picset, name), op.id)
@@ -215,6 +218,7 @@ def run_restore(c: Curation, op: Operation) -> None:
     if lost:  # the faces of a photo that cannot be restored go with it
         c.faces.delete_faces(lost)
     for name in kept:
+        c.touch()
         _forget(c, trash_id, picset, name)
     c.private.delete(TRASH, trash_id)
     c.ops.finish(op)
@@ -246,6 +250,7 @@ def run_empty(c: Curation, op: Operation) -> None:
     if face_ids:
         c.faces.delete_faces(face_ids)
     for doc in kept:
+        c.touch()
         _forget(c, trash_id, picset, doc.sk)
     c.private.delete(TRASH, trash_id)
     c.ops.finish(op)
