@@ -54,6 +54,16 @@ class _LostAtCopy:
         return getattr(self._store, name)
 
 
+def _move_stopped_midway(c, a: str, b: str) -> list[tuple[str, str]]:
+    """Move two photos of ``a`` to ``b``, the network lost at the second one's original."""
+    moving = [(a, "obama1.jpg"), (a, "obama2.jpg")]
+    store, c.store = c.store, _LostAtCopy(c.store, 3)
+    with pytest.raises(BackendError, match="network was lost"):
+        move_photos(c, moving, b)
+    c.store = store
+    return moving
+
+
 def test_an_action_stopped_by_an_error_is_completed_next_time_in_the_same_process(album, ids):
     """An error other than a refusal stops an action midway (the long-running window goes on):
     the same action again, or ``check --repair``, completes it at once -- this process no longer
@@ -62,24 +72,45 @@ def test_an_action_stopped_by_an_error_is_completed_next_time_in_the_same_proces
     album.publish(a, *OBAMA)
     faces = album.photos(a)
     c = Curation(album.backend, wait=0)
-    store = c.store
-    moving = [(a, "obama1.jpg"), (a, "obama2.jpg")]
-    c.store = _LostAtCopy(store, 3)  # the second photo's original
-    with pytest.raises(BackendError, match="network was lost"):
-        move_photos(c, moving, b)
-    c.store = store
+    moving = _move_stopped_midway(c, a, b)
     done = move_photos(c, moving, b)
     assert done.summary == "completed the interrupted relocate (move)"
     assert album.photos(b) == {n: faces[n] for _, n in moving}
     assert album.photos(a) == {"obama3.jpg": faces["obama3.jpg"]}
-    c.store = _LostAtCopy(store, 2)  # a rename stopped at its thumbnail
+    store, c.store = c.store, _LostAtCopy(c.store, 2)  # a rename stopped at its thumbnail
     with pytest.raises(BackendError, match="network was lost"):
         rename_picset(c, b, new)
+    c.store = store
     report = check(album.backend)
     (line,) = [p.line() for p in report.found if p.kind == "operation-in-progress"]
     assert "still running" not in line
     assert check(album.backend, repair=True).ok
     assert album.photos(new) == {n: faces[n] for _, n in moving} and album.photos(b) == {}
+    album.assert_consistent(kept_faces=trashed_faces(album))
+
+
+def test_an_interrupted_move_rolled_back_when_run_again_is_refused(album, ids):
+    """A move stopped midway; meanwhile another photo is published under one of its names in
+    the destination: the same move again rolls the interrupted one back and says so (exit code
+    1 on the command line), rather than that it completed it."""
+    a, b, _ = ids
+    album.publish(a, *OBAMA)
+    album.publish(b, BIDEN[0])
+    faces = album.photos(a)
+    c = Curation(album.backend)
+    moving = _move_stopped_midway(c, a, b)
+    theirs, key = (PHOTOS / BIDEN[1]).read_bytes(), f"photos/{b}/obama2.jpg"
+    backend = album.backend
+    backend.store.put(album.names.pics_bucket, key, theirs, "image/jpeg",
+                      {HASH_METADATA: hashlib.sha256(theirs).hexdigest()})
+    if backend.process is not None:
+        backend.process(album.names.pics_bucket, key)
+    album.settle()
+    with pytest.raises(Refused, match="another photo has this name .*was undone"):
+        move_photos(c, moving, b)
+    assert album.photos(a) == faces
+    assert sorted(album.photos(b)) == ["biden.jpg", "obama2.jpg"]
+    assert album.backend.store.get(album.names.pics_bucket, key) == theirs
     album.assert_consistent(kept_faces=trashed_faces(album))
 
 
@@ -100,36 +131,6 @@ class _Listings:
             self.listed |= {i["sortkey"] for i in self._tables.query_pics(PICSET_ROOT)}
             return result
         return write
-
-
-def test_an_interrupted_move_rolled_back_when_run_again_is_refused(album, ids):
-    """A move stopped midway; meanwhile another photo is published under one of its names in
-    the destination: the same move again rolls the interrupted one back and says so (exit code
-    1 on the command line), rather than that it completed it."""
-    a, b, _ = ids
-    album.publish(a, *OBAMA)
-    album.publish(b, BIDEN[0])
-    faces = album.photos(a)
-    c = Curation(album.backend)
-    store = c.store
-    moving = [(a, "obama1.jpg"), (a, "obama2.jpg")]
-    c.store = _LostAtCopy(store, 3)  # the second photo's original
-    with pytest.raises(BackendError, match="network was lost"):
-        move_photos(c, moving, b)
-    c.store = store
-    theirs, key = (PHOTOS / BIDEN[1]).read_bytes(), f"photos/{b}/obama2.jpg"
-    backend = album.backend
-    backend.store.put(album.names.pics_bucket, key, theirs, "image/jpeg",
-                      {HASH_METADATA: hashlib.sha256(theirs).hexdigest()})
-    if backend.process is not None:
-        backend.process(album.names.pics_bucket, key)
-    album.settle()
-    with pytest.raises(Refused, match="another photo has this name .*was undone"):
-        move_photos(c, moving, b)
-    assert album.photos(a) == faces
-    assert sorted(album.photos(b)) == ["biden.jpg", "obama2.jpg"]
-    assert album.backend.store.get(album.names.pics_bucket, key) == theirs
-    album.assert_consistent(kept_faces=trashed_faces(album))
 
 
 def test_a_rename_rolled_back_never_lists_the_new_picset(album, ids):
