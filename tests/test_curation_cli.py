@@ -99,3 +99,45 @@ def test_renumber_is_the_way_on_after_999(lib, capsys, engine, tmp_path, photos_
     code, out, _ = run(lib, capsys, "picsets", "--json")
     assert [p["id"] for p in json.loads(out)] == ["1000_rose", "0999_biden", "0998_obama"]
     assert run(lib, capsys, "check")[0] == 0
+
+
+def _renumber_cancelled_after_one(lib, engine, width: int, left: str) -> None:
+    """A renumbering stopped after its first rename (the window's Cancel, between renames)."""
+    from finpics_desktop.pipeline.curation import Curation, renumber
+
+    backend = open_library(lib, engine=engine)
+    try:
+        c = Curation(backend)
+        c.progress = lambda line: c.cancel.set()
+        outcome = renumber(c, width)
+        assert outcome.failed == [f"{left}: cancelled"]
+        assert outcome.undo  # the rename done can be undone
+    finally:
+        backend.close()
+
+
+def test_an_interrupted_renumber_is_completed_by_renumber_again(lib, capsys, engine):
+    """Stopped midway, a renumbering leaves the album's numbers with two widths: ``renumber``
+    with the same width, or none, completes it (the ids written so already stay)."""
+    _renumber_cancelled_after_one(lib, engine, 4, "999_biden: not renamed to 0999_biden")
+    assert set(state(lib, engine)) == {"0998_obama", "999_biden"}
+    code, _, err = run(lib, capsys, "renumber", "--width", "4")
+    assert code == 0 and "renumbered 1 picset(s) with 4 digits" in err, err
+    assert set(state(lib, engine)) == {"0998_obama", "0999_biden"}
+    code, _, err = run(lib, capsys, "renumber", "--width", "4")
+    assert code == 2 and "have 4 digits already: give --width more than 4" in err
+    _renumber_cancelled_after_one(lib, engine, 5, "0999_biden: not renamed to 00999_biden")
+    assert set(state(lib, engine)) == {"00998_obama", "0999_biden"}
+    code, _, err = run(lib, capsys, "renumber")
+    assert code == 0 and "renumbered 1 picset(s) with 5 digits" in err, err
+    assert set(state(lib, engine)) == {"00998_obama", "00999_biden"}
+    assert run(lib, capsys, "check")[0] == 0
+
+
+def test_renumber_plan_leaves_the_ids_an_interrupted_renumber_wrote():
+    from finpics_desktop.domain.order import renumber_plan, renumber_width
+
+    half_done = ["0001_a", "002_b", "003_c"]  # most still three digits
+    assert renumber_width(half_done) == 4
+    assert renumber_plan(half_done, 4) == [("002_b", "0002_b"), ("003_c", "0003_c")]
+    assert renumber_width(["001_a", "002_b"]) == 4

@@ -61,17 +61,31 @@ def _shift(moving: str, number: int, neighbours: list[str], numbers: dict[str, i
     return plan if min(plan.values()) >= 0 and max(plan.values()) <= top else None
 
 
+def _widths(ids: list[str]) -> set[int]:
+    return {len(i.split("_", 1)[0]) for i in ids if order_number(i) is not None}
+
+
+def renumber_width(ids: list[str]) -> int:
+    """The width ``renumber`` writes by default: one more digit than the album has, or the
+    widest one present when a renumbering was interrupted (the widths are mixed)."""
+    widths = _widths(ids)
+    return max(widths) if len(widths) > 1 else order_width(ids) + 1
+
+
 def renumber_plan(ids: list[str], width: int) -> list[tuple[str, str]]:
     """Every id with its number written with ``width`` digits (the way out once ``999`` is
-    taken: the site sorts ids as text)."""
-    current = order_width(ids)
-    if width <= current:
+    taken: the site sorts ids as text); ids written so already (by a renumbering interrupted
+    midway) stay."""
+    widths = _widths(ids) or {order_width(ids)}
+    if width < max(widths) or widths == {width}:
+        current = max(widths)
         raise InvalidName(f"the album's ordering numbers have {current} digits already: give "
                           f"--width more than {current}")
     if width > 9:
         raise InvalidName("--width: at most 9 digits")
-    return safe_order([(i, with_number(i, numbers, width)) for i in ids
-                       if (numbers := order_number(i)) is not None])
+    renames = [(i, with_number(i, number, width)) for i in ids
+               if (number := order_number(i)) is not None]
+    return safe_order([(old, new) for old, new in renames if new != old])
 
 
 def safe_order(renames: list[tuple[str, str]]) -> list[tuple[str, str]]:

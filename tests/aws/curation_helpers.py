@@ -4,7 +4,10 @@ whole state, and assert it is consistent the way the public site needs it."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 from pathlib import Path
+
+import pytest
 
 from finpics_desktop.domain import items
 from finpics_desktop.domain.keys import photo_key
@@ -13,6 +16,9 @@ from finpics_desktop.pipeline.check import check
 from finpics_desktop.ports import HASH_METADATA
 
 PHOTOS = Path(__file__).resolve().parents[2].parent / "shared" / "photos"
+OBAMA = ("faces/obama/obama1.jpg", "faces/obama/obama2.jpg", "faces/obama/obama3.jpg")
+BIDEN = ("faces/biden/biden.jpg", "faces/biden/biden2.jpg")
+_numbers = itertools.count(100, 10)
 
 
 class Album:
@@ -101,3 +107,24 @@ class Album:
         report = check(self.backend)
         assert report.found == [], [p.line() for p in report.found]
         return s
+
+
+# -- the fixtures of the curation test modules (each imports them) -----------------------------
+@pytest.fixture(name="album", params=["local", "aws"])
+def album_fixture(request):
+    if request.param == "local":
+        return Album(request.getfixturevalue("library"))
+    return Album(request.getfixturevalue("own_stack"), request.getfixturevalue("cloud"))
+
+
+@pytest.fixture(name="ids")
+def ids_fixture():
+    """Picset ids of this test (the cloud's album is shared by the module's tests)."""
+    base = next(_numbers)
+    return [f"{base + n:03d}_{slug}" for n, slug in enumerate(("obama", "biden", "more"))]
+
+
+def trashed_faces(album) -> set[str]:
+    from finpics_desktop.pipeline.curation import trashed_face_ids
+
+    return trashed_face_ids(album.backend.private)

@@ -6,7 +6,6 @@ action the contract's whole state is asserted, the site's own queries and search
 
 from __future__ import annotations
 
-import itertools
 import urllib.error
 import urllib.request
 
@@ -28,31 +27,15 @@ from finpics_desktop.pipeline.curation import (
     set_cover,
     undo,
 )
-from tests.aws.curation_helpers import PHOTOS, Album
-
-OBAMA = ("faces/obama/obama1.jpg", "faces/obama/obama2.jpg", "faces/obama/obama3.jpg")
-BIDEN = ("faces/biden/biden.jpg", "faces/biden/biden2.jpg")
-_numbers = itertools.count(100, 10)
-
-
-@pytest.fixture(params=["local", "aws"])
-def album(request):
-    if request.param == "local":
-        return Album(request.getfixturevalue("library"))
-    return Album(request.getfixturevalue("own_stack"), request.getfixturevalue("cloud"))
-
-
-@pytest.fixture
-def ids():
-    """Picset ids of this test (the cloud's album is shared by the module's tests)."""
-    base = next(_numbers)
-    return [f"{base + n:03d}_{slug}" for n, slug in enumerate(("obama", "biden", "more"))]
-
-
-def _trashed_faces(album) -> set[str]:
-    from finpics_desktop.pipeline.curation import trashed_face_ids
-
-    return trashed_face_ids(album.backend.private)
+from tests.aws.curation_helpers import (  # noqa: F401 (fixtures)
+    BIDEN,
+    OBAMA,
+    PHOTOS,
+    Album,
+    album_fixture,
+    ids_fixture,
+    trashed_faces,
+)
 
 
 def test_cover_is_set_on_an_existing_photo_and_undone(album, ids):
@@ -65,7 +48,7 @@ def test_cover_is_set_on_an_existing_photo_and_undone(album, ids):
     with pytest.raises(Refused, match="no photo 'nope.jpg' in picset"):
         set_cover(c, a, "nope.jpg")
     assert album.entries()[a] == "obama3.jpg"
-    album.assert_consistent(kept_faces=_trashed_faces(album))
+    album.assert_consistent(kept_faces=trashed_faces(album))
     undo(c, done.undo)
     assert album.entries()[a] == "obama1.jpg"
 
@@ -93,10 +76,10 @@ def test_rename_moves_every_key_and_keeps_the_faces(album, ids):
     found = {m.image_path for m in album.backend.search(face)
              if m.picset in ids}  # (the cloud's album is shared)
     assert found == {f"{new}/obama2.jpg", f"{new}/obama3.jpg"}
-    album.assert_consistent(kept_faces=_trashed_faces(album))
+    album.assert_consistent(kept_faces=trashed_faces(album))
     undo(c, done.undo)
     assert album.photos(a) == before and new not in album.entries()
-    album.assert_consistent(kept_faces=_trashed_faces(album))
+    album.assert_consistent(kept_faces=trashed_faces(album))
 
 
 def test_move_keeps_faces_moves_the_cover_and_removes_an_emptied_picset(album, ids):
@@ -112,17 +95,17 @@ def test_move_keeps_faces_moves_the_cover_and_removes_an_emptied_picset(album, i
     assert album.photos(a) == {"obama2.jpg": faces["obama2.jpg"]}
     assert album.photos(b)["obama1.jpg"] == faces["obama1.jpg"]
     assert album.entries()[a] == "obama2.jpg" and album.entries()[b] == "biden.jpg"
-    album.assert_consistent(kept_faces=_trashed_faces(album))
+    album.assert_consistent(kept_faces=trashed_faces(album))
     move_photos(c, [(a, "obama2.jpg"), (b, "obama1.jpg")], new)  # a is emptied; new is made
     assert a not in album.entries() and album.entries()[new] in ("obama1.jpg", "obama2.jpg")
     assert album.photos(new) == faces
-    album.assert_consistent(kept_faces=_trashed_faces(album))
+    album.assert_consistent(kept_faces=trashed_faces(album))
     album.publish(b, "faces/obama/obama1.jpg")  # the name is taken in b again
     with pytest.raises(Refused, match="has a photo named 'obama1.jpg' already"):
         undo(c, [("move", {"photos": [[new, "obama1.jpg"]], "to": b})])
     undo(c, done.undo[:0] + [("move", {"photos": [[new, "obama2.jpg"]], "to": a})])
     assert album.photos(a) == {"obama2.jpg": faces["obama2.jpg"]}
-    album.assert_consistent(kept_faces=_trashed_faces(album))
+    album.assert_consistent(kept_faces=trashed_faces(album))
 
 
 def test_copy_makes_a_new_photo_with_faces_of_its_own(album, ids):
@@ -136,11 +119,11 @@ def test_copy_makes_a_new_photo_with_faces_of_its_own(album, ids):
     assert len(copied) == len(original) == 1 and copied != original
     result = album.backend.search(original[0])
     assert f"{b}/obama1.jpg" in {m.image_path for m in result}
-    album.assert_consistent(kept_faces=_trashed_faces(album))
+    album.assert_consistent(kept_faces=trashed_faces(album))
     undo(c, done.undo)  # the copy goes for good, its faces too
     assert "obama1.jpg" not in album.photos(b)
     assert copied[0] not in album.faces()
-    album.assert_consistent(kept_faces=_trashed_faces(album))
+    album.assert_consistent(kept_faces=trashed_faces(album))
 
 
 class _UploadJustBeforeCopy:
@@ -184,6 +167,38 @@ def test_an_upload_taking_the_name_just_before_the_copy_is_not_overwritten(album
     assert album.backend.store.get(album.names.pics_bucket, key) == theirs
 
 
+class _Reads:
+    """The tables as curation sees them, noting the partitions whose items it reads."""
+
+    def __init__(self, tables):
+        self._tables, self.read = tables, []
+
+    def query_pics(self, primarykey, *args, **kwargs):
+        self.read.append(primarykey)
+        return self._tables.query_pics(primarykey, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._tables, name)
+
+
+def test_whether_a_picset_exists_is_known_without_reading_its_photos(album, ids):
+    """A picset not listed (yet) but with photos exists: a count says so, its items (with their
+    IndexFaces data) are not downloaded."""
+    a, b, _ = ids
+    album.publish(a, *OBAMA)
+    cover = album.entries()[a]
+    tables = album.backend.tables
+    assert tables.delete_picset_entry_if(a, cover)
+    try:
+        c = Curation(album.backend)
+        c.tables = reads = _Reads(c.tables)
+        assert c.picset_exists(a) and not c.picset_exists(b)
+        assert reads.read == []
+    finally:
+        tables.set_picset_cover_if_absent(a, cover)
+    album.assert_consistent(kept_faces=trashed_faces(album))
+
+
 def test_trash_keeps_photos_privately_until_restored_or_emptied(album, ids, cloud):
     a, b, _ = ids
     album.publish(a, *OBAMA)
@@ -207,16 +222,16 @@ def test_trash_keeps_photos_privately_until_restored_or_emptied(album, ids, clou
         photo = f"{cloud.url}/{album.names.pics_bucket}/photos/{a}/obama2.jpg"
         with urllib.request.urlopen(photo) as response:
             assert response.status == 200
-    album.assert_consistent(kept_faces=_trashed_faces(album))
+    album.assert_consistent(kept_faces=trashed_faces(album))
     delete(c, [b])  # a whole picset
     assert b not in album.entries()
-    album.assert_consistent(kept_faces=_trashed_faces(album))
+    album.assert_consistent(kept_faces=trashed_faces(album))
     undo(c, deleted.undo)  # restore the photo: same FaceIds
     assert album.photos(a) == faces
-    album.assert_consistent(kept_faces=_trashed_faces(album))
+    album.assert_consistent(kept_faces=trashed_faces(album))
     (picset_entry,) = [e for e in list_trash(c) if e.picset == b]
     assert picset_entry.what == f"picset {b} (2 photos)"
-    biden_faces = {f for e in list_trash(c) if e.picset == b for f in _trashed_faces(album)}
+    biden_faces = {f for e in list_trash(c) if e.picset == b for f in trashed_faces(album)}
     restore(c, picset_entry.id)
     assert album.entries()[b] == "biden.jpg" and set(album.photos(b)) == {"biden.jpg",
                                                                           "biden2.jpg"}
@@ -229,7 +244,28 @@ def test_trash_keeps_photos_privately_until_restored_or_emptied(album, ids, clou
     assert [e for e in list_trash(c) if e.picset in (a, b)] == []
     assert album.keys(album.names.pics_bucket, "trash/") == []
     assert cover == album.entries()[a] or album.entries()[a] in faces
-    album.assert_consistent(kept_faces=_trashed_faces(album))
+    album.assert_consistent(kept_faces=trashed_faces(album))
+
+
+def test_a_photo_deleted_without_its_original_does_not_stop_the_others_restore(album, ids):
+    """A photo item whose original was missing when its picset was deleted (nothing to keep in
+    the trash): restoring the picset restores the others and says which one it cannot."""
+    a, _, _ = ids
+    album.publish(a, *OBAMA)
+    faces = album.photos(a)
+    album.backend.store.delete(album.names.pics_bucket, f"photos/{a}/obama2.jpg")
+    album.settle()
+    c = Curation(album.backend)
+    (step,) = delete(c, [a]).undo
+    done = undo(c, [step])
+    assert done.failed == [f"{a}/obama2.jpg: its original was not in the trash (it was "
+                           "missing when deleted): it cannot be restored"]
+    assert album.photos(a) == {n: faces[n] for n in ("obama1.jpg", "obama3.jpg")}
+    assert album.entries()[a] == "obama1.jpg"
+    assert [e for e in list_trash(c) if e.picset == a] == []
+    album.assert_consistent(kept_faces=trashed_faces(album))
+    undo(c, done.undo)  # Ctrl+Z of the restore: the restored photos go to the trash again
+    assert a not in album.entries()
 
 
 def test_reorder_and_renumber_change_ids_as_little_as_needed(album, ids):
@@ -245,7 +281,7 @@ def test_reorder_and_renumber_change_ids_as_little_as_needed(album, ids):
     assert renamed and len(renamed) <= 2  # a, and at most its neighbour when no number is free
     order = sorted(c.picset_ids(), reverse=True)
     assert order.index(renamed[a]) == shown.index(more)
-    album.assert_consistent(kept_faces=_trashed_faces(album))
+    album.assert_consistent(kept_faces=trashed_faces(album))
     undo(c, done.undo)
     assert sorted(c.picset_ids()) == sorted(top)
     if album.cloud is None:  # the whole album (the cloud's is shared by the module)
@@ -295,7 +331,7 @@ def test_two_writers_on_one_cloud_picset_lose_no_update(cloud, own_stack, ids):
     assert errors == []
     assert sorted(album.photos(a)) == kept and album.entries()[a] == kept[0]
     assert set(moved) <= set(album.photos(b))
-    album.assert_consistent(kept_faces=_trashed_faces(album))
+    album.assert_consistent(kept_faces=trashed_faces(album))
 
 
 def test_the_commands_work_on_the_cloud_too(cloud, own_stack, ids, capsys, monkeypatch):
@@ -333,4 +369,4 @@ def test_the_commands_work_on_the_cloud_too(cloud, own_stack, ids, capsys, monke
     assert album.photos(new) == before
     code, _, err = run("rename", new, new)
     assert code == 1 and "has that id already" in err
-    album.assert_consistent(kept_faces=_trashed_faces(album))
+    album.assert_consistent(kept_faces=trashed_faces(album))

@@ -38,6 +38,7 @@ def undo(c: Curation, steps: list[Step]) -> Outcome:
             raise ValueError(f"unknown undo step {kind!r}")
         outcome.summary += ("; " if outcome.summary else "") + done.summary
         outcome.undo = done.undo + outcome.undo
+        outcome.failed += done.failed
     return outcome
 
 

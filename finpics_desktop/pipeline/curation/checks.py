@@ -5,13 +5,15 @@ crash of an unrecorded writer could leave -- a photo listed in two picsets."""
 
 from __future__ import annotations
 
+import calendar
+import time
 from dataclasses import dataclass, field
 
 from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.keys import PhotoKey, parse_key
 from finpics_desktop.pipeline.curation.context import Curation
-from finpics_desktop.pipeline.curation.ops import LIST, OP, Operation, is_alive
+from finpics_desktop.pipeline.curation.ops import LIST, OP, Operation, is_alive, trash_resource
 from finpics_desktop.pipeline.curation.photos import retire
 from finpics_desktop.pipeline.curation.trash import PHOTOS, TRASH, TRASH_PREFIX, trashed_face_ids
 
@@ -19,6 +21,7 @@ IN_PROGRESS = "operation-in-progress"
 TWO_PICSETS = "photo-in-two-picsets"
 TRASH_LEFTOVER = "trash-object-without-entry"
 KINDS = (IN_PROGRESS, TWO_PICSETS, TRASH_LEFTOVER)
+YOUNG = 900.0  # seconds: trash objects this young are left alone (as check's temporary files)
 
 
 @dataclass
@@ -78,7 +81,8 @@ def problems(s: Survey, photos: dict[str, dict], image_items: list[dict], store,
                                      f"{kept}, which the face index points at"))
     for bucket in (names.pics_bucket, names.thumbs_bucket):
         for obj in store.list(bucket, TRASH_PREFIX):
-            if obj.key.split("/")[1] not in s.trash_ids:
+            trash_id = obj.key.split("/")[1]
+            if trash_id not in s.trash_ids and not _young(trash_id):
                 found.append(problem(TRASH_LEFTOVER, f"{bucket}/{obj.key}",
                                      "no trash entry holds it"))
     return list({(p.kind, p.subject): p for p in found}.values())
@@ -101,4 +105,20 @@ def repair(backend, kind: str, subject: str) -> None:
             retire(c, photo.picset, {photo.name: item["data"]}, drop_image_items=False)
     elif kind == TRASH_LEFTOVER:
         bucket, _, key = subject.partition("/")
-        c.store.delete(bucket, key)
+        trash_id = key.split("/")[1]
+        if _young(trash_id) or any(trash_resource(trash_id) in op.resources
+                                   for op in c.ops.pending()):
+            return  # a delete (or a restore, or emptying) may still be working on it
+        if c.private.get(TRASH, trash_id) is None:  # (after the records: a delete writes its
+            #   entry before it forgets its record)
+            c.store.delete(bucket, key)
+
+
+def _young(trash_id: str) -> bool:
+    """Whether a trash id (``%Y%m%d-%H%M%S-…``, UTC) was made less than :data:`YOUNG` ago: its
+    objects may be a delete's whose record the survey did not see yet."""
+    try:
+        made = calendar.timegm(time.strptime(trash_id[:15], "%Y%m%d-%H%M%S"))
+    except ValueError:
+        return False
+    return time.time() - made < YOUNG

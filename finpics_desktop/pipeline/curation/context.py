@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from finpics_desktop.domain.errors import FinpicsError, StorageReadOnly
 from finpics_desktop.domain.keys import PhotoKey
 from finpics_desktop.domain.picsets import PICSET_ROOT
-from finpics_desktop.pipeline.curation.ops import WAIT, Operation, OpLog
+from finpics_desktop.pipeline.curation.ops import WAIT, Busy, Operation, OpLog
 from finpics_desktop.pipeline.curation.photos import Refused
 from finpics_desktop.pipeline.retry import RetryPolicy, with_retries
 from finpics_desktop.ports import Backend
@@ -54,6 +54,7 @@ class Curation:
         self.cancel = cancel or threading.Event()
         self.ops = OpLog(self.private, self.resume, wait, self.cancel)
         self.progress: Callable[[str], None] = lambda line: None
+        self.running: Operation | None = None  # the operation being run (see touch)
 
     # -- looking things up ---------------------------------------------------------------------
     def picset_ids(self) -> list[str]:
@@ -61,7 +62,7 @@ class Curation:
 
     def picset_exists(self, picset: str) -> bool:
         return self.tables.get_pics_item(PICSET_ROOT, picset) is not None or bool(
-            self.tables.query_pics(picset))
+            self.tables.count_pics(picset))  # (its items, IndexFaces data and all, stay put)
 
     def photo(self, picset: str, name: str) -> dict:
         item = self.tables.get_pics_item(picset, name)
@@ -75,15 +76,56 @@ class Curation:
                 or self.store.head(self.names.pics_bucket, key.key) is not None)
 
     # -- running operations --------------------------------------------------------------------
+    def recover_request(self, resources: list[str], request: list) -> Operation | None:
+        """Complete the interrupted actions on these resources; the one that was this very
+        request, if any (Refused if it had to be rolled back)."""
+        for op in self.ops.recover_touching(resources):
+            if op.params.get("request") == request:
+                if op.refused:
+                    raise Refused(op.refused)
+                return op
+        return None
+
     def recover(self, resources) -> list[str]:
         """Complete the interrupted actions on these resources; what they were."""
         return [op.describe() for op in self.ops.recover_touching(resources)]
 
+    def begin(self, kind: str, resources: list[str],
+              plan: Callable[[], tuple[dict, list | None]]) -> tuple[Operation, list | None]:
+        """Record and lock an operation whose parameters and list of names ``plan()`` makes
+        from what it reads (Refused if the action cannot be done). Planned again once the
+        resources are held: another writer may have changed them while this one waited for
+        them (then it is planned anew, or refused). Returns the operation and its names."""
+        for _ in range(3):
+            params, names = plan()
+            op = self.ops.begin(kind, params, resources, names=names)
+            try:
+                if plan() == (params, names):
+                    return op, names
+            except BaseException:
+                self.ops.finish(op)
+                raise
+            self.ops.finish(op)
+        raise Busy(f"{', '.join(r.split(':', 1)[1] for r in resources)} kept changing while "
+                   "this action waited for it; try again")
+
     def run(self, op: Operation) -> None:
-        """Run ``op`` to its end (from the step its record names), then forget it."""
+        """Run ``op`` to its end (from the step its record names), then forget it. Whatever
+        stops it midway, this process no longer runs it: its record stays, so the next action
+        on its picsets (or ``check --repair``) completes it."""
         from finpics_desktop.pipeline.curation.runners import RUNNERS
 
-        RUNNERS[op.kind](self, op)
+        outer, self.running = self.running, op
+        try:
+            RUNNERS[op.kind](self, op)
+        finally:
+            self.running = outer
+            self.ops.stopped(op)
+
+    def touch(self) -> None:
+        """Called at each photo of an operation: its record says its writer is alive."""
+        if self.running is not None:
+            self.ops.touch(self.running)
 
     def resume(self, op: Operation) -> None:
         """Complete an interrupted operation this process has taken over."""
@@ -92,3 +134,4 @@ class Curation:
             self.run(op)
         except Refused as e:  # rolled back: the action it was could not be done
             log.warning("the interrupted %s was rolled back: %s", op.describe(), e)
+            op.refused = str(e)

@@ -25,8 +25,6 @@ from finpics_desktop.pipeline.curation.photos import (
 )
 from finpics_desktop.ports import PLACED_METADATA
 
-SAVE_EVERY = 25  # photos between records of progress (which also say the writer is alive)
-
 
 def _count(n: int) -> str:
     return f"{n} photo{'' if n == 1 else 's'}"
@@ -60,12 +58,9 @@ def plan(c: Curation, photos: list[tuple[str, str]], to: str, verb: str) -> list
 
 def _completed(c: Curation, resources: list[str], request: list) -> Outcome | None:
     """Complete interrupted actions on these resources; if one was this very request, say so."""
-    done = c.ops.recover_touching(resources)
-    for op in done:
-        if op.params.get("request") == request:
-            return Outcome(f"completed the interrupted {op.kind} ({request[0]})",
-                           completed=[op.describe()])
-    return None
+    op = c.recover_request(resources, request)
+    return Outcome(f"completed the interrupted {op.kind} ({request[0]})",
+                   completed=[op.describe()]) if op is not None else None
 
 
 def _carry(c: Curation, verb: str, kind: str, photos: list[tuple[str, str]],
@@ -101,18 +96,21 @@ def rename_picset(c: Curation, picset: str, new_id: str, *, same_width: bool = T
     validate_picset_id(new_id)
     if new_id == picset:
         raise Refused(f"picset {picset} has that id already")
-    if not c.picset_exists(picset):
-        raise Refused(f"there is no picset {picset} (`finpics-desktop picsets` lists them)")
-    if c.picset_exists(new_id):
-        raise Refused(f"cannot rename {picset} to {new_id}: that id is taken by another picset "
-                      "(nothing was changed)")
-    if same_width:
-        check_new_picset_id(new_id, [i for i in c.picset_ids() if i != picset])
-    names = [i["sortkey"] for i in c.tables.query_pics(picset)]
-    entry = c.tables.get_pics_item(PICSET_ROOT, picset) or {}
-    moves = [[picset, n, new_id, n] for n in names]
-    op = c.ops.begin("relocate", {"request": request, "cover": entry.get("pic")}, resources,
-                     names=moves)
+
+    def planned() -> tuple[dict, list]:
+        if not c.picset_exists(picset):
+            raise Refused(f"there is no picset {picset} (`finpics-desktop picsets` lists them)")
+        if c.picset_exists(new_id):
+            raise Refused(f"cannot rename {picset} to {new_id}: that id is taken by another "
+                          "picset (nothing was changed)")
+        if same_width:
+            check_new_picset_id(new_id, [i for i in c.picset_ids() if i != picset])
+        names = [i["sortkey"] for i in c.tables.query_pics(picset)]
+        entry = c.tables.get_pics_item(PICSET_ROOT, picset) or {}
+        return ({"request": request, "cover": entry.get("pic")},
+                [[picset, n, new_id, n] for n in names])
+
+    op, moves = c.begin("relocate", resources, planned)
     c.run(op)
     return Outcome(f"renamed {picset} to {new_id} ({_count(len(moves))})",
                    [("rename", {"picset": new_id, "new_id": picset})])
@@ -124,28 +122,30 @@ def run_relocate(c: Curation, op: Operation) -> None:
     if phase == "place":
         try:
             for n, (picset, name, to, new) in enumerate(moves, 1):
+                c.touch()
                 item = c.tables.get_pics_item(picset, name)
                 if item is not None:  # else gone meanwhile: nothing to move
                     source = PhotoKey(picset, name).key
                     place(c, item["data"], source, source, PhotoKey(to, new), op.id)
                     c.progress(f"[{n}/{len(moves)}] {picset}/{name} -> {to}/{new}")
-                if n % SAVE_EVERY == 0:
-                    c.ops.save(op)
             phase = "switch"
         except (Taken, NotFound) as e:
             phase = "rollback"
             op.state["error"] = str(e)
         c.ops.save(op, phase=phase)
     if phase == "rollback":
+        placed = []
         for picset, name, to, new in moves:
-            dst = PhotoKey(to, new)
+            c.touch()
             item = c.tables.get_pics_item(to, new) or c.tables.get_pics_item(picset, name)
             if item is not None:
-                unplace(c, item["data"], dst, op.id, PhotoKey(picset, name))
+                placed.append((item["data"], PhotoKey(to, new), PhotoKey(picset, name)))
+        unplace(c, placed, op.id)
         c.ops.finish(op)
         raise Refused(f"{op.state['error']} (what was begun was undone: nothing changed)")
     if phase == "switch":
         for to in dict.fromkeys(m[2] for m in moves):
+            c.touch()
             placed = [m[3] for m in moves
                       if m[2] == to and c.tables.get_pics_item(to, m[3]) is not None]
             cover = op.params.get("cover")
@@ -155,6 +155,7 @@ def run_relocate(c: Curation, op: Operation) -> None:
         c.ops.save(op, phase="retire")
     by_source: dict[str, dict[str, dict]] = {}
     for picset, name, to, new in moves:
+        c.touch()
         dst = PhotoKey(to, new)
         placed = c.tables.get_pics_item(to, new)
         head = c.store.head(c.names.pics_bucket, dst.key)
@@ -186,6 +187,7 @@ def run_copy(c: Curation, op: Operation) -> None:
     pics, failed = c.names.pics_bucket, []
     moves = c.ops.names(op)
     for n, (picset, name, to, new) in enumerate(moves, 1):
+        c.touch()
         source, dst = PhotoKey(picset, name), PhotoKey(to, new)
         head = c.store.head(pics, source.key)
         there = c.store.head(pics, dst.key)

@@ -63,6 +63,7 @@ class Operation:
     alive_at: float
     created: float
     version: int
+    refused: str = ""  # why it was rolled back when this process completed it
 
     @classmethod
     def of(cls, doc: PrivateDoc) -> Operation:
@@ -116,6 +117,7 @@ class OpLog:
         self.resume = resume
         self.wait = wait
         self.cancel = cancel or threading.Event()
+        self.clock: Callable[[], float] = time.time  # what the records' times are read from
 
     # -- records -------------------------------------------------------------------------------
     def pending(self) -> list[Operation]:
@@ -128,7 +130,7 @@ class OpLog:
     def begin(self, kind: str, params: dict, resources: Iterable[str],
               names: list[str] | None = None) -> Operation:
         """Record the operation (and its list of names), then lock its resources."""
-        now = time.time()
+        now = self.clock()
         op_id = f"{int(now * 1000):013d}-{uuid.uuid4().hex[:8]}"
         op = Operation(op_id, kind, params, sorted(set(resources)), {}, _owner(), now, now, 0)
         if names is not None:
@@ -150,12 +152,18 @@ class OpLog:
     def save(self, op: Operation, **state) -> None:
         """Record progress (and that the writer is alive); TakenOver if someone else owns it."""
         op.state.update(state)
-        op.alive_at = time.time()
+        op.alive_at = self.clock()
         try:
             op.version = self._put(op, op.version)
         except WriteConflict:
             raise TakenOver(f"the interrupted action {op.describe()} was taken over by another "
                             "writer, which completes it") from None
+
+    def touch(self, op: Operation) -> None:
+        """Say the writer is alive, often enough that no other computer takes a long action
+        over (a record written every :data:`LEASE` / 4 at most); TakenOver as :meth:`save`."""
+        if self.clock() - op.alive_at > LEASE / 4:
+            self.save(op)
 
     def _put(self, op: Operation, version: int) -> int:
         """Write the record over ``version``; a write retried after its answer was lost finds
@@ -171,7 +179,7 @@ class OpLog:
     def take_over(self, op: Operation) -> Operation:
         """Make this process the owner of an abandoned operation (WriteConflict if another
         writer took it first)."""
-        op.owner, op.alive_at = _owner(), time.time()
+        op.owner, op.alive_at = _owner(), self.clock()
         op.version = self._put(op, op.version)
         self._mark_running(op, True)
         return op
@@ -186,6 +194,10 @@ class OpLog:
         for part in self.private.query(LIST + op.id):
             self.private.delete(part.pk, part.sk)
         self.private.delete(OP, op.id)
+        self._mark_running(op, False)
+
+    def stopped(self, op: Operation) -> None:
+        """This process no longer runs ``op`` (finished, or stopped by an error)."""
         self._mark_running(op, False)
 
     @staticmethod

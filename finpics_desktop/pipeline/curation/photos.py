@@ -80,39 +80,49 @@ def place(c: Curation, data: dict, original: str, thumbnail: str, dst: PhotoKey,
         c.tables.put_image_item(image)
 
 
-def unplace(c: Curation, data: dict, dst: PhotoKey, op_id: str,
-            back_to: PhotoKey | None) -> None:
-    """Undo :func:`place` (a rollback): only what this action put there is removed; the image
-    item points ``back_to`` the photo's previous key (or is removed with None)."""
+def unplace(c: Curation, photos: list[tuple[dict, PhotoKey, PhotoKey | None]],
+            op_id: str) -> None:
+    """Undo :func:`place` of each ``(data, dst, back_to)`` (a rollback): only what this action
+    put there is removed; the image item points ``back_to`` the photo's previous key (or is
+    removed with None). The destinations are not listed on the site meanwhile: the action
+    never got to list them."""
     pics, thumbs = c.names.pics_bucket, c.names.thumbs_bucket
-    head = c.store.head(pics, dst.key)
-    if head is None or head.metadata.get(PLACED_METADATA) != op_id:
-        return  # never placed (or not by this action)
-    current = c.tables.get_pics_item(dst.picset, dst.name)
-    for image_id in items.image_ids(data):
-        if back_to is not None and c.tables.get_pics_item(back_to.picset, back_to.name):
-            c.tables.put_image_item(items.image_item(back_to, data))
+    placed: dict[str, dict[str, dict]] = {}
+    for data, dst, back_to in photos:
+        c.touch()
+        head = c.store.head(pics, dst.key)
+        if head is None or head.metadata.get(PLACED_METADATA) != op_id:
+            continue  # never placed (or not by this action)
+        current = c.tables.get_pics_item(dst.picset, dst.name)
+        for image_id in items.image_ids(data):
+            if back_to is not None and c.tables.get_pics_item(back_to.picset, back_to.name):
+                c.tables.put_image_item(items.image_item(back_to, data))
+            else:
+                image = c.tables.get_image_item(image_id)
+                if image is not None and image.get("image_path") == dst.image_path:
+                    c.tables.delete_image_item(image_id)
+        if current is not None and current.get("data") == data:
+            placed.setdefault(dst.picset, {})[dst.name] = data
         else:
-            image = c.tables.get_image_item(image_id)
-            if image is not None and image.get("image_path") == dst.image_path:
-                c.tables.delete_image_item(image_id)
-    if current is not None and current.get("data") == data:
-        retire(c, dst.picset, {dst.name: data}, drop_image_items=False)
-        return
-    c.store.delete(thumbs, dst.key)
-    c.store.delete(pics, dst.key)
+            c.store.delete(thumbs, dst.key)
+            c.store.delete(pics, dst.key)
+    for picset, retiring in placed.items():  # once per destination: one look at its photos
+        retire(c, picset, retiring, drop_image_items=False, relist=False)
 
 
 def retire(c: Curation, picset: str, photos: dict[str, dict | None], *,
-           drop_image_items: bool) -> list[str]:
+           drop_image_items: bool, relist: bool = True) -> list[str]:
     """Take ``photos`` (file name -> the IndexFaces response it is expected to have; None:
     any) out of ``picset``; a photo whose item says something else by now (published anew
-    meanwhile) is left alone. Faces are never touched. Returns the names retired."""
+    meanwhile) is left alone. Faces are never touched. Returns the names retired.
+    ``relist``: a picset left unlisted with photos that stay is listed again (not when they
+    are an action's photos placed but not yet listed)."""
     pics, thumbs = c.names.pics_bucket, c.names.thumbs_bucket
     leaving = set(photos)
     entry_gone = _leave_entry_if_emptied(c, picset, leaving)
     retired = []
     for name, expected in photos.items():
+        c.touch()
         item = c.tables.get_pics_item(picset, name)
         if item is not None and expected is not None and item.get("data") != expected:
             continue
@@ -128,7 +138,7 @@ def retire(c: Curation, picset: str, photos: dict[str, dict | None], *,
         c.store.delete(pics, key)
         retired.append(name)
         c.progress(f"{picset}/{name}: out of picset {picset}")
-    if entry_gone:  # photos that arrived meanwhile keep their picset listed
+    if entry_gone and relist:  # photos that arrived meanwhile keep their picset listed
         rest = c.tables.query_pics(picset)
         if rest:
             c.tables.set_picset_cover_if_absent(picset, rest[0]["sortkey"])

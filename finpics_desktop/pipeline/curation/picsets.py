@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from finpics_desktop.domain.keys import photo_key
-from finpics_desktop.domain.order import renumber_plan, reorder_plan
-from finpics_desktop.domain.picsets import PICSET_ROOT, order_width
+from finpics_desktop.domain.order import renumber_plan, renumber_width, reorder_plan
+from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline.curation.context import Curation, Outcome
 from finpics_desktop.pipeline.curation.moves import rename_picset
 from finpics_desktop.pipeline.curation.ops import picset_resource
@@ -42,7 +42,11 @@ def _renames(c: Curation, plan: list[tuple[str, str]], summary: str, *,
              same_width: bool = True) -> Outcome:
     outcome = Outcome(summary)
     done = []
-    for old, new in plan:
+    for n, (old, new) in enumerate(plan):
+        if c.cancel.is_set():  # between two renames: the album's list is whole
+            outcome.summary += f" (stopped after {n} of {len(plan)}: cancelled)"
+            outcome.failed += [f"{a}: not renamed to {b}: cancelled" for a, b in plan[n:]]
+            break
         step = rename_picset(c, old, new, same_width=same_width)
         done.append((old, new))
         outcome.completed += step.completed
@@ -66,9 +70,10 @@ def reorder(c: Curation, picset: str, index: int) -> Outcome:
 
 def renumber(c: Curation, width: int | None = None) -> Outcome:
     """Write every picset's ordering number with ``width`` digits (default: one more than
-    now): the way on once ``999`` is taken. Each picset is renamed in turn."""
+    now, or the widest present if a renumbering was interrupted): the way on once ``999`` is
+    taken. Each picset is renamed in turn; running it again completes an interrupted one."""
     ids = c.picset_ids()
-    width = width or order_width(ids) + 1
+    width = width or renumber_width(ids)
     plan = renumber_plan(ids, width)
     return _renames(c, plan, f"renumbered {len(plan)} picset(s) with {width} digits",
                     same_width=False)

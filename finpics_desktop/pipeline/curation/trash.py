@@ -74,26 +74,27 @@ def parse_targets(targets: list[str]) -> dict[str, list[str] | None]:
 def delete(c: Curation, targets: list[str], *, purge: bool = False) -> Outcome:
     """Move photos and picsets to the trash (``purge``: and delete them for good at once)."""
     groups = parse_targets(targets)
-    for picset, names in groups.items():  # everything is checked before anything changes
-        if names is None and not c.picset_exists(picset):
-            raise Refused(f"there is no picset {picset} (`finpics-desktop picsets` lists them)")
-        for name in names or []:
-            c.photo(picset, name)
+    _check_targets(c, groups)  # everything is checked before anything changes
     outcome = Outcome("")
     for picset, names in groups.items():
         request = ["delete", picset, sorted(names) if names is not None else None]
-        recovered = c.ops.recover_touching([picset_resource(picset)])
-        if any(op.params.get("request") == request for op in recovered):
+        if c.recover_request([picset_resource(picset)], request) is not None:
             continue
-        whole = names is None
-        names = [i["sortkey"] for i in c.tables.query_pics(picset)] if whole else names
-        entry = c.tables.get_pics_item(PICSET_ROOT, picset) or {}
         trash_id = time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
-        params = {"request": request, "trash_id": trash_id, "picset": picset, "whole": whole,
-                  "cover": entry.get("pic"), "what": _what(picset, names, whole),
-                  "deleted_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-        op = c.ops.begin("trash", params, [picset_resource(picset), trash_resource(trash_id)],
-                         names=names)
+        deleted_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+        def planned(picset=picset, names=names, request=request, trash_id=trash_id,
+                    deleted_at=deleted_at) -> tuple[dict, list]:
+            _check_targets(c, {picset: names})
+            whole = names is None
+            names = [i["sortkey"] for i in c.tables.query_pics(picset)] if whole else names
+            entry = c.tables.get_pics_item(PICSET_ROOT, picset) or {}
+            return {"request": request, "trash_id": trash_id, "picset": picset, "whole": whole,
+                    "cover": entry.get("pic"), "what": _what(picset, names, whole),
+                    "deleted_at": deleted_at}, names
+
+        op, _ = c.begin("trash", [picset_resource(picset), trash_resource(trash_id)], planned)
+        params = op.params
         c.run(op)
         if purge:
             empty_trash(c, [trash_id])
@@ -104,12 +105,21 @@ def delete(c: Curation, targets: list[str], *, purge: bool = False) -> Outcome:
     return outcome
 
 
+def _check_targets(c: Curation, groups: dict[str, list[str] | None]) -> None:
+    for picset, names in groups.items():
+        if names is None and not c.picset_exists(picset):
+            raise Refused(f"there is no picset {picset} (`finpics-desktop picsets` lists them)")
+        for name in names or []:
+            c.photo(picset, name)
+
+
 def run_trash(c: Curation, op: Operation) -> None:
     p = op.params
     picset, trash_id = p["picset"], p["trash_id"]
     pics, thumbs = c.names.pics_bucket, c.names.thumbs_bucket
     if op.state.get("phase", "save") == "save":
         for name in c.ops.names(op):
+            c.touch()
             item = c.tables.get_pics_item(picset, name)
             if item is None:
                 continue  # kept already (a re-run), or gone meanwhile
@@ -122,6 +132,7 @@ def run_trash(c: Curation, op: Operation) -> None:
     kept = {d.sk: d.doc["item"]["data"] for d in c.private.query(PHOTOS + trash_id)}
     retired = set(retire(c, picset, kept, drop_image_items=True))
     for name in set(kept) - retired:  # published anew meanwhile: it stays, out of the trash
+        c.touch()
         _forget(c, trash_id, picset, name)
     if retired:
         c.private.put(TRASH, trash_id, {k: p[k] for k in (
@@ -145,24 +156,32 @@ def list_trash(c: Curation) -> list[TrashEntry]:
 # -- restore -----------------------------------------------------------------------------------
 def restore(c: Curation, trash_id: str) -> Outcome:
     resources_of = [trash_resource(trash_id)]
-    recovered = c.ops.recover_touching(resources_of)
-    if any(op.params.get("request") == ["restore", trash_id] for op in recovered):
+    if c.recover_request(resources_of, ["restore", trash_id]) is not None:
         return Outcome(f"completed the interrupted restore of {trash_id}")
-    entry = c.private.get(TRASH, trash_id)
-    if entry is None:
-        raise Refused(f"there is nothing with id {trash_id!r} in the trash (`finpics-desktop "
-                      "trash` lists it)")
-    picset = entry.doc["picset"]
-    names = [d.sk for d in c.private.query(PHOTOS + trash_id)]
-    for name in names:
-        if c.name_taken(PhotoKey(picset, name)):
-            raise Refused(f"cannot restore {entry.doc['what']}: picset {picset} has a photo "
-                          f"named {name!r} again (nothing was changed)")
-    op = c.ops.begin("restore", {"request": ["restore", trash_id], "trash_id": trash_id,
-                                 **entry.doc}, [picset_resource(picset), *resources_of])
+
+    def planned() -> tuple[dict, None]:
+        entry = c.private.get(TRASH, trash_id)
+        if entry is None:
+            raise Refused(f"there is nothing with id {trash_id!r} in the trash "
+                          "(`finpics-desktop trash` lists it)")
+        for name in (d.sk for d in c.private.query(PHOTOS + trash_id)):
+            if c.name_taken(PhotoKey(entry.doc["picset"], name)):
+                raise Refused(f"cannot restore {entry.doc['what']}: picset "
+                              f"{entry.doc['picset']} has a photo named {name!r} again "
+                              "(nothing was changed)")
+        return {"request": ["restore", trash_id], "trash_id": trash_id, **entry.doc}, None
+
+    entry = c.private.get(TRASH, trash_id)  # (if none, planned() refuses)
+    picset = entry.doc["picset"] if entry is not None else ""
+    op, _ = c.begin("restore", [picset_resource(picset), *resources_of], planned)
+    entry_doc, names = op.params, [d.sk for d in c.private.query(PHOTOS + trash_id)]
     c.run(op)
-    targets = [picset] if entry.doc.get("whole") else [f"{picset}/{n}" for n in names]
-    return Outcome(f"restored {entry.doc['what']}", [("delete", {"targets": targets})])
+    missing = op.state.get("missing", [])
+    restored = [n for n in names if n not in missing]
+    targets = [picset] if entry_doc.get("whole") else [f"{picset}/{n}" for n in restored]
+    return Outcome(f"restored {entry_doc['what']}", [("delete", {"targets": targets})] if (
+        restored) else [], failed=[f"{picset}/{n}: its original was not in the trash (it was "
+                                   "missing when deleted): it cannot be restored" for n in missing])
 
 
 def run_restore(c: Curation, op: Operation) -> None:
@@ -171,17 +190,21 @@ def run_restore(c: Curation, op: Operation) -> None:
     kept = {d.sk: d.doc["item"]["data"] for d in c.private.query(PHOTOS + trash_id)}
     phase = op.state.get("phase", "place")
     if phase == "place":
+        missing = []
         try:
             for name, data in kept.items():
+                c.touch()
                 source = trash_key(trash_id, picset, name)
-                place(c, data, source, source, PhotoKey(picset, name), op.id)
+                try:
+                    place(c, data, source, source, PhotoKey(picset, name), op.id)
+                except NotFound:  # no original was kept: the others are restored
+                    missing.append(name)
             phase = "switch"
-        except (Taken, NotFound) as e:
+        except Taken as e:
             phase, op.state["error"] = "rollback", str(e)
-        c.ops.save(op, phase=phase)
+        c.ops.save(op, phase=phase, missing=missing)
     if phase == "rollback":
-        for name, data in kept.items():
-            unplace(c, data, PhotoKey(picset, name), op.id, None)
+        unplace(c, [(data, PhotoKey(picset, name), None) for name, data in kept.items()], op.id)
         c.ops.finish(op)
         raise Refused(f"cannot restore {p['what']}: {op.state['error']} (nothing was changed)")
     if phase == "switch":
@@ -190,7 +213,12 @@ def run_restore(c: Curation, op: Operation) -> None:
             cover = p.get("cover")
             c.tables.set_picset_cover_if_absent(picset, cover if cover in placed else placed[0])
         c.ops.save(op, phase="clean")
+    lost = [f for n in op.state.get("missing", []) if n in kept
+            for f in items.face_ids(kept[n])]
+    if lost:  # the faces of a photo that cannot be restored go with it
+        c.faces.delete_faces(lost)
     for name in kept:
+        c.touch()
         _forget(c, trash_id, picset, name)
     c.private.delete(TRASH, trash_id)
     c.ops.finish(op)
@@ -222,6 +250,7 @@ def run_empty(c: Curation, op: Operation) -> None:
     if face_ids:
         c.faces.delete_faces(face_ids)
     for doc in kept:
+        c.touch()
         _forget(c, trash_id, picset, doc.sk)
     c.private.delete(TRASH, trash_id)
     c.ops.finish(op)
