@@ -99,3 +99,26 @@ def test_png_xmp_text_chunks_are_blanked_and_raw_profiles_dropped():
         assert "Raw profile type exif" not in im.info
         im.load()  # every chunk's CRC is right
     assert np.array_equal(pixels(stripped), pixels(data))
+
+
+def test_the_images_appended_to_a_jpeg_lose_their_location_too():
+    """An MPO/MPF file (a camera's second picture, an Ultra HDR gain map): every image's GPS
+    goes, in place, so the MPF index still finds each image and each decodes as before."""
+    with Image.open(io.BytesIO(with_location("JPEG", xmp=XMP))) as first:
+        second = first.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+        out = io.BytesIO()
+        first.save(out, "MPO", save_all=True, append_images=[second], exif=first.getexif(),
+                   xmp=XMP)
+    data = out.getvalue()
+    stripped = remove_location(data, "x.jpg")
+    assert len(stripped) == len(data) and b"GPS" not in stripped
+    with Image.open(io.BytesIO(data)) as before, Image.open(io.BytesIO(stripped)) as after:
+        assert after.n_frames == before.n_frames == 2
+        for frame in range(2):
+            before.seek(frame)
+            after.seek(frame)
+            assert dict(before.getexif().get_ifd(0x8825))  # it was there, in each image
+            assert after.getexif().get_ifd(0x8825) == {}
+            assert after.getexif()[0x010F] == "FinpicsCam"
+            assert np.array_equal(np.asarray(before.convert("RGB")),
+                                  np.asarray(after.convert("RGB")))

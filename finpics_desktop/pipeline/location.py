@@ -11,6 +11,8 @@ edit of the metadata, never a re-encoding.
   a compressed PNG text chunk is rewritten).
 - ImageMagick's ``Raw profile type exif/APP1`` PNG text chunks (a hex copy of the EXIF) are
   dropped.
+- The same for each image appended to a JPEG (MPF/MPO: a second picture, an Ultra HDR gain
+  map, a large preview), in place.
 
 An EXIF block too damaged to be edited safely is dropped whole (the location must go). The
 entropy-coded picture data is copied byte for byte: decoding before and after gives identical
@@ -116,9 +118,29 @@ def _blank_xmp(packet: bytes) -> bytes:
 
 # -- JPEG ----------------------------------------------------------------------------------------
 def _jpeg(data: bytes) -> bytes:
-    buf: bytearray | None = None
+    buf = bytearray(data)
     drop: list[tuple[int, int]] = []
-    pos = 2
+    picture = _jpeg_metadata(data, buf, 2, drop)
+    # Images appended after the picture (MPF: a camera's second picture, an Ultra HDR gain map,
+    # a preview) carry metadata of their own. The MPF index finds them by offset, so they are
+    # edited in place only. Entropy-coded data never holds FF D8 (a 0xFF there is followed by
+    # 00 or a restart marker): each FF D8 FF after the picture begins such an image.
+    start = data.find(b"\xff\xd8\xff", picture)
+    while start != -1:
+        _jpeg_metadata(data, buf, start + 2, None)
+        start = data.find(b"\xff\xd8\xff", start + 2)
+    if not drop and buf == data:
+        return data
+    for a, b in reversed(drop):
+        del buf[a:b]
+    return bytes(buf)
+
+
+def _jpeg_metadata(data: bytes, buf: bytearray, pos: int,
+                   drop: list[tuple[int, int]] | None) -> int:
+    """Edit in ``buf`` the EXIF and XMP segments of the JPEG whose segments begin at ``pos``;
+    returns where its picture data begins. A damaged EXIF block is listed in ``drop`` (None:
+    blanked in place, for an image that others find by offset)."""
     while pos + 4 <= len(data) and data[pos] == 0xFF:
         marker = data[pos + 1]
         if marker == 0xFF:  # fill byte
@@ -129,25 +151,20 @@ def _jpeg(data: bytes) -> bytes:
             continue
         if marker in (0xDA, 0xD9):  # the picture data begins: metadata comes before it
             break
-        end = pos + 2 + struct.unpack_from(">H", data, pos + 2)[0]
+        end = min(pos + 2 + struct.unpack_from(">H", data, pos + 2)[0], len(data))
         body = pos + 4
         if marker == 0xE1 and data.startswith(EXIF_HEADER, body):
-            buf = buf if buf is not None else bytearray(data)
             try:
-                _strip_tiff(buf, body + len(EXIF_HEADER), min(end, len(data)))
+                _strip_tiff(buf, body + len(EXIF_HEADER), end)
             except _Damaged:
-                drop.append((pos, end))
+                if drop is None:
+                    buf[body:end] = bytes(end - body)
+                else:
+                    drop.append((pos, end))
         elif marker == 0xE1 and any(data.startswith(h, body) for h in XMP_HEADERS):
-            blanked = _blank_xmp(data[body:end])
-            if blanked != data[body:end]:
-                buf = buf if buf is not None else bytearray(data)
-                buf[body:end] = blanked
+            buf[body:end] = _blank_xmp(data[body:end])
         pos = end
-    if buf is None or (buf == data and not drop):
-        return data
-    for a, b in reversed(drop):
-        del buf[a:b]
-    return bytes(buf)
+    return pos
 
 
 # -- PNG -----------------------------------------------------------------------------------------
