@@ -19,8 +19,8 @@ from finpics_desktop.pipeline.people import Located, Outcome, People, SamePhoto
 from finpics_desktop.ports import Backend
 
 __all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "hide", "list_people",
-           "located_groups", "merge", "name_face", "name_faces", "person_photos", "reject",
-           "rename", "suggest", "unname", "unnamed_groups"]
+           "located_groups", "merge", "name_face", "name_faces", "people_names",
+           "person_photos", "reject", "rename", "suggest", "unname", "unnamed_groups"]
 
 
 def _people(backend: Backend, doing: str | None = None) -> People:
@@ -37,6 +37,11 @@ def _people(backend: Backend, doing: str | None = None) -> People:
 def list_people(backend: Backend, hidden: bool = False) -> list[PersonSummary]:
     """Everyone (``hidden``: the hidden ones instead), most faces first."""
     return _people(backend).summaries(hidden)
+
+
+def people_names(backend: Backend) -> list[str]:
+    """Every person's name, the hidden ones' too (what a name typed may be completed to)."""
+    return [p.name for p in People(backend).people()]
 
 
 def person_photos(backend: Backend, name: str) -> list[PhotoMatch]:

@@ -26,9 +26,10 @@ from finpics_desktop.app.navigation import (
     Place,
     PlaceChanged,
 )
-from finpics_desktop.app.people import list_people
+from finpics_desktop.app.people import people_names
 from finpics_desktop.app.people_actions import PeopleActions
 from finpics_desktop.app.people_places import filter_by_name
+from finpics_desktop.app.tasks import Task
 from finpics_desktop.ui.questions import one_field
 from finpics_desktop.ui.sources import NodeRole
 from finpics_desktop.ui.workers import run_task
@@ -60,6 +61,7 @@ class PeopleController:
         self.actions = PeopleActions(window.nav)
         self.dialog: QDialog | None = None  # the question open, if any
         self.names: list[str] = []  # the names the album has (completion)
+        self._learning: Task | None = None
         self._keep_row: int | None = None
         self.filter = QLineEdit(window)
         self.filter.setPlaceholderText("Find a person by name (Ctrl+F)…")
@@ -135,10 +137,12 @@ class PeopleController:
                     self.window.grid.setCurrentIndex(self.window.model.index(row))
 
     def _learn_names(self, backend) -> None:
-        def done(found) -> None:
-            self.names = [s.person.name for s in found]
+        def done(names: list[str]) -> None:
+            self.names = names
 
-        run_task(lambda: list_people(backend) + list_people(backend, hidden=True), done)
+        if self._learning is not None:  # the names of the album shown before
+            self._learning.cancel()
+        self._learning = run_task(lambda: people_names(backend), done)
 
     def on_filter(self, text: str) -> None:
         if self.kind == PEOPLE:
