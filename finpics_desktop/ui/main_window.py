@@ -239,8 +239,8 @@ class MainWindow(QMainWindow):
     def on_grid_dropped(self, paths: list[Path]) -> None:
         """Photos dropped on the grid: into the picset shown, else as a drop on its root."""
         loc = self.nav.location
-        if loc.kind == pages.PICSET_PLACE and not self.upload_panel.busy:
-            self.publishing.start(loc.backend, PublishPlan.of(paths, loc.picset))
+        if loc.kind == pages.PICSET_PLACE:
+            self.publishing.into_picset(loc.backend, paths, loc.picset)
         else:
             root = self.sources.root_for(loc.backend) or self.sources.library
             self.publishing.on_files_dropped(paths, root.data(NodeRole))

@@ -14,7 +14,7 @@ from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.navigation import CLOUD, LIBRARY, PICSET_PLACE, Navigation, Place
 from finpics_desktop.app.processed import ProcessedWait
-from finpics_desktop.app.publish import Proposal, PublishPlan, propose
+from finpics_desktop.app.publish import Proposal, PublishPlan, plan_publish, propose
 from finpics_desktop.app.tasks import Task
 from finpics_desktop.domain.keys import parse_key
 from finpics_desktop.domain.picsets import display_name
@@ -27,12 +27,16 @@ from finpics_desktop.ui.upload import NewPicsetDialog, UploadJob, UploadPanel
 from finpics_desktop.ui.workers import call_in_gui, run_task
 
 
-def _propose(backend: Backend, paths: list[Path]) -> Proposal:
+def _with_journal(backend: Backend, decide: Callable):
     journal = journal_for(backend)
     try:
-        return propose(backend, journal, paths)
+        return decide(journal)
     finally:
         journal.close()
+
+
+def _propose(backend: Backend, paths: list[Path]) -> Proposal:
+    return _with_journal(backend, lambda journal: propose(backend, journal, paths))
 
 
 class PublishingController:
@@ -66,6 +70,18 @@ class PublishingController:
         where = "finpics cloud" if target.kind == CLOUD else "Library"
         run_task(lambda: _propose(backend, paths),
                  lambda proposal: self._ask_picset(backend, proposal, where),
+                 lambda e: self.tell(f"cannot publish: {describe_error(e)}", "error"))
+
+    def into_picset(self, backend: Backend, paths: list[Path], picset: str) -> None:
+        """Photos dropped on a picset's grid: published into it as ``upload --picset`` decides
+        (an interrupted job of the same files into it is resumed)."""
+        if self.panel.busy:
+            self.tell("A publishing job is under way: wait for it or cancel it first.",
+                      "warning")
+            return
+        run_task(lambda: _with_journal(backend, lambda journal: plan_publish(
+                     backend, journal, paths, picset=picset)),
+                 lambda plan: self.start(backend, plan),
                  lambda e: self.tell(f"cannot publish: {describe_error(e)}", "error"))
 
     def _ask_picset(self, backend: Backend, proposal: Proposal, where: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from finpics_desktop.app.navigation import LIBRARY, PICSET_PLACE, Place
 from finpics_desktop.pipeline.journal import journal_for, target_of
 from finpics_desktop.pipeline.upload import CANCELLED, DONE, SKIPPED, Publisher
 
@@ -108,3 +109,23 @@ def test_the_curator_chooses_what_to_do_with_a_taken_name(
     if answer == "Keep both":
         assert library.store.get(library.names.pics_bucket, "photos/001_c/biden-2.jpg") == (
             second / "biden.jpg").read_bytes()
+
+
+def test_dropping_the_same_files_on_the_picset_resumes_its_interrupted_job(
+        qtbot, make_window, library, copy_photos):
+    """The drop decides as `upload --picset` does: the interrupted job of these files into this
+    picset goes on (not a second job beside it, offered again at every start)."""
+    folder = copy_photos("faces/biden", "faces/rose_leslie", folder="trip")
+    job_id = interrupted_job(library, folder, "001_trip")
+    window = make_window()
+    click(resume_box(qtbot, window), "Later")
+    qtbot.waitUntil(lambda: window.sources.picset_ids(window.sources.library) == ["001_trip"],
+                    timeout=20_000)
+    window.nav.open(Place(PICSET_PLACE, library, "001_trip", within=LIBRARY))
+    window.on_grid_dropped([folder])
+    qtbot.waitUntil(lambda: window.upload_panel.report is not None, timeout=90_000)
+    report = window.upload_panel.report
+    assert report.ok and report.job_id == job_id
+    journal = journal_for(library)
+    assert journal.unfinished_jobs(target_of(library)) == []
+    journal.close()
