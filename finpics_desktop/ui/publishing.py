@@ -79,18 +79,25 @@ class PublishingController:
             self.tell("A publishing job is under way: wait for it or cancel it first.",
                       "warning")
             return
-        run_task(lambda: _with_journal(backend, lambda journal: plan_publish(
-                     backend, journal, paths, picset=picset)),
-                 lambda plan: self.start(backend, plan),
+        def plan() -> tuple[PublishPlan, list[Path]]:
+            decided = _with_journal(backend, lambda journal: plan_publish(
+                backend, journal, paths, picset=picset))
+            return decided, plan_files(decided.sources)[0]
+
+        run_task(plan, lambda planned: self.start(backend, *planned),
                  lambda e: self.tell(f"cannot publish: {describe_error(e)}", "error"))
 
     def _ask_picset(self, backend: Backend, proposal: Proposal, where: str) -> None:
         self.dialog = dialog = NewPicsetDialog(proposal, where, self.parent)
-        dialog.accepted.connect(lambda: self.start(backend, dialog.plan))
+        dialog.accepted.connect(lambda: self.start(backend, dialog.plan, dialog.photos))
         dialog.open()
 
-    def start(self, backend: Backend, plan: PublishPlan) -> UploadJob:
-        photos, _ = plan_files(plan.sources)  # a directory listing: cheap next to the job
+    def start(self, backend: Backend, plan: PublishPlan,
+              photos: list[Path] | None = None) -> UploadJob:
+        """``photos``: the files of ``plan.sources`` if they were listed already (off the GUI
+        thread); else they are listed here."""
+        if photos is None:
+            photos, _ = plan_files(plan.sources)
         self.job = job = UploadJob(backend, plan, self.parent,
                                    remove_location=self.remove_location())
         self.panel.attach(job, photos)
