@@ -122,3 +122,34 @@ def test_the_images_appended_to_a_jpeg_lose_their_location_too():
             assert after.getexif()[0x010F] == "FinpicsCam"
             assert np.array_equal(np.asarray(before.convert("RGB")),
                                   np.asarray(after.convert("RGB")))
+
+
+def _box(kind: bytes, body: bytes) -> bytes:
+    return (8 + len(body)).to_bytes(4, "big") + kind + body
+
+
+def test_a_motion_photos_video_loses_its_location_too():
+    """A motion photo (Samsung, Google): the camera's video appended after the JPEG carries the
+    place in its ©xyz / loci boxes and XMP. They are blanked in place: the video's sizes and
+    offsets stay, its samples are untouched, and the picture decodes as before."""
+    iso6709 = b"+41.4900-071.3128/"
+    xmp_uuid = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
+    samples = bytes(range(256)) * 40
+    video = (_box(b"ftyp", b"mp42\x00\x00\x00\x00isommp42")
+             + _box(b"moov", _box(b"mvhd", bytes(100))
+                    + _box(b"udta", _box(b"\xa9xyz", len(iso6709).to_bytes(2, "big")
+                                         + b"\x15\xc7" + iso6709)
+                           + _box(b"loci", bytes(4) + b"\x15\xc7Home\x00\x00"
+                                  + (0x0047_4F00).to_bytes(4, "big") * 3 + b"Earth\x00\x00"))
+                    + _box(b"meta", bytes(4) + _box(b"hdlr", bytes(24))))
+             + _box(b"uuid", xmp_uuid + XMP)
+             + _box(b"mdat", samples))
+    picture = with_location("JPEG")
+    data = picture + b"MotionPhoto_Data" + video
+    stripped = remove_location(data, "x.jpg")
+    assert len(stripped) == len(data)
+    assert iso6709 not in stripped and b"Home" not in stripped and b"GPSLatitude" not in stripped
+    assert stripped.endswith(_box(b"mdat", samples))  # the video's samples are untouched
+    assert b'xmp:Rating="4"' in stripped
+    assert np.array_equal(pixels(data), pixels(stripped))
+    assert read_facts(stripped, "x").gps == ""

@@ -12,7 +12,8 @@ edit of the metadata, never a re-encoding.
 - ImageMagick's ``Raw profile type exif/APP1`` PNG text chunks (a hex copy of the EXIF) are
   dropped.
 - The same for each image appended to a JPEG (MPF/MPO: a second picture, an Ultra HDR gain
-  map, a large preview), in place.
+  map, a large preview), in place; and in a motion photo's appended MP4 video, its ``©xyz``
+  and ``loci`` location boxes are zeroed and its XMP blanked, in place too.
 
 An EXIF block too damaged to be edited safely is dropped whole (the location must go). The
 entropy-coded picture data is copied byte for byte: decoding before and after gives identical
@@ -129,6 +130,9 @@ def _jpeg(data: bytes) -> bytes:
     while start != -1:
         _jpeg_metadata(data, buf, start + 2, None)
         start = data.find(b"\xff\xd8\xff", start + 2)
+    video = data.find(b"ftyp", picture)  # a motion photo's video, appended after the pictures
+    if video >= 4:
+        _mp4(buf, video - 4, len(buf))
     if not drop and buf == data:
         return data
     for a, b in reversed(drop):
@@ -165,6 +169,35 @@ def _jpeg_metadata(data: bytes, buf: bytearray, pos: int,
             buf[body:end] = _blank_xmp(data[body:end])
         pos = end
     return pos
+
+
+# -- MP4 (a motion photo's video) ---------------------------------------------------------------
+_MP4_CONTAINERS = {b"moov", b"trak", b"udta", b"meta", b"mdia", b"minf"}
+_XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
+
+
+def _mp4(buf: bytearray, pos: int, end: int) -> None:
+    """Blank in place the location of the MP4 boxes in ``buf[pos:end]``: ``©xyz`` (ISO 6709
+    text) and ``loci`` (3GPP) are zeroed, XMP's GPS properties blanked. Sizes stay, so every
+    offset of the video (its sample tables) stays right. Stops where the bytes are no boxes."""
+    while pos + 8 <= end:
+        size, kind = struct.unpack_from(">I4s", buf, pos)
+        header = 8
+        if size == 1 and pos + 16 <= end:
+            size, header = struct.unpack_from(">Q", buf, pos + 8)[0], 16
+        elif size == 0:  # to the end
+            size = end - pos
+        if size < header or pos + size > end:
+            return
+        body, box_end = pos + header, pos + size
+        if kind in _MP4_CONTAINERS:  # an ISO 'meta' is a full box: version and flags first
+            full = kind == b"meta" and buf[body:body + 4] == bytes(4)
+            _mp4(buf, body + (4 if full else 0), box_end)
+        elif kind in (b"\xa9xyz", b"loci"):
+            buf[body:box_end] = bytes(box_end - body)
+        elif kind == b"uuid" and buf[body:body + 16] == _XMP_UUID:
+            buf[body + 16:box_end] = _blank_xmp(bytes(buf[body + 16:box_end]))
+        pos = box_end
 
 
 # -- PNG -----------------------------------------------------------------------------------------
