@@ -66,6 +66,8 @@ class CloudSetup(QWidget):
             self.on_line("")
 
     def on_line(self, line: str) -> None:
+        if self.local.state == READY:  # a line printed after it said it was ready
+            return
         self.local_button.setEnabled(False)
         self.status.setText("Starting the local cloud and deploying the finpics stack into "
                             "it…" + (f"\n{line.strip()}" if line.strip() else ""))

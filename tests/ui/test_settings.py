@@ -159,6 +159,20 @@ def test_the_cloud_set_last_wins_and_nothing_of_the_one_before_stays(
     assert window.sources.cloud is None and window.nav.location.kind == LIBRARY
 
 
+def test_the_local_cloud_said_ready_stays_said_whatever_it_prints_after(qtbot, window):
+    """Its progress lines and its ready line come on two pipes, in either order."""
+    from finpics_desktop.app.options import CloudOptions
+    from finpics_desktop.ui.local_cloud import READY
+
+    window.on_settings()
+    setup, local = window.cloud_setup, window.local_cloud
+    local.state, local.options = READY, CloudOptions(endpoint_url="http://127.0.0.1:4999")
+    setup.on_ready(local.options)
+    local.line.emit("Ctrl-C stops it (its data is kept only while it runs)")
+    assert "local cloud at http://127.0.0.1:4999" in setup.status.text()
+    local.state = "idle"
+
+
 def test_cloud_source_only_when_configured(qtbot, make_window, tmp_path):
     window = make_window()
     assert window.sources.cloud is None  # AWS not configured: no cloud source
