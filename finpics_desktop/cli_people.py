@@ -10,8 +10,8 @@ import sys
 
 from finpics_desktop.app import people
 from finpics_desktop.cli_args import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK
-from finpics_desktop.domain.errors import InvalidValue, NotFound
-from finpics_desktop.domain.matches import to_payload
+from finpics_desktop.domain.errors import FinpicsError, InvalidValue, NotFound
+from finpics_desktop.domain.matches import error_payload, to_payload
 
 SAME_PHOTO_HELP = ("also when the person is named in that photo already (a person appears "
                    "once in a photo unless you say so)")
@@ -130,7 +130,12 @@ def cmd_people(backend, args) -> int:
 
 
 def cmd_person(backend, args) -> int:
-    matches = people.person_photos(backend, args.person)
+    try:
+        matches = people.person_photos(backend, args.person)
+    except FinpicsError as e:  # as `search --json` and the search function answer a failure
+        if args.json:
+            _print_json(error_payload(str(e)))
+        raise
     if args.json:
         _print_json(to_payload(matches))
     else:

@@ -87,6 +87,8 @@ def test_naming_proposals_and_people(album):
     assert entry["matched_face_id"] == obama[0] and entry["similarity"] == 100.0
     code, out, err = run("person", "Nobody", "--json")
     assert code == 3 and "nobody is named 'Nobody'" in err
+    failure = json.loads(out)  # the search function's shape of a failure, as `search --json`
+    assert failure["statusCode"] == 500 and "nobody is named 'Nobody'" in failure["err"]
 
     code, out, _ = run("clusters", "--json")
     groups = json.loads(out)
