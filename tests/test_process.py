@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from finpics_desktop.domain import items
-from finpics_desktop.domain.errors import InvalidName, UnsupportedImage
+from finpics_desktop.domain.errors import InvalidName, StorageFull, UnsupportedImage
 from finpics_desktop.domain.picsets import PICSET_ROOT
+from finpics_desktop.pipeline.process import process_new_image
 from finpics_desktop.pipeline.search import batch_get_all, search_faces
 
 
@@ -70,6 +71,32 @@ def test_processing_twice_leaves_one_set_of_faces_and_the_same_items(library, ph
              for r in first["data"]["FaceRecords"]]
     assert strip == [{k: r["Face"]["BoundingBox"][k] for k in ("Left", "Top")}
                      for r in second["data"]["FaceRecords"]]
+
+
+class _FullBeforeTheItem:
+    """The library's tables, on a disk that fills up just before the photo's item is written."""
+
+    def __init__(self, tables):
+        self._tables = tables
+
+    def put_pics_item_if_unchanged(self, item, previous):
+        raise StorageFull("finpics.sqlite3: the disk is full")
+
+    def __getattr__(self, name):
+        return getattr(self._tables, name)
+
+
+def test_a_write_failing_after_indexfaces_leaves_no_face_behind(library, photos_dir):
+    """A full disk (or a lost network) between IndexFaces and the photo's item: the faces just
+    indexed and their image item go again, so that no face is left that no item lists."""
+    key = "photos/004_full/obama_and_biden.jpg"
+    put_original(library, key, (photos_dir / "faces/groups/obama_and_biden.jpg").read_bytes())
+    with pytest.raises(StorageFull):
+        process_new_image(library.store, _FullBeforeTheItem(library.tables), library.faces,
+                          library.names, library.names.pics_bucket, key)
+    assert list(library.faces.list_faces()) == []
+    assert list(library.tables.scan_image_items()) == []
+    assert library.process(library.names.pics_bucket, key)["data"]["FaceRecords"]  # again
 
 
 def test_cover_is_the_first_photo_and_is_kept(library, photos_dir):

@@ -7,7 +7,7 @@ import hashlib
 import logging
 
 from finpics_desktop.domain import items
-from finpics_desktop.domain.errors import BackendError, NotFound, UnsupportedImage
+from finpics_desktop.domain.errors import BackendError, NotFound, StorageError, UnsupportedImage
 from finpics_desktop.domain.keys import PhotoKey, parse_key
 from finpics_desktop.domain.names import Names
 from finpics_desktop.pipeline.images import make_thumbnail
@@ -58,11 +58,15 @@ def process_new_image(
     tables.set_picset_cover_if_absent(photo.picset, photo.name)  # 3
 
     response = faces.index_faces(bucket, key, data, external_image_id(key))  # 4
-    image_item = items.image_item(photo, response)
-    if image_item is not None:  # 6, before 5: the photo item never names a missing image item,
-        tables.put_image_item(image_item)  # and a later run's write cannot come before this one
-    stored = _commit(store, tables, faces, bucket, photo, etag,
-                     items.photo_item(photo, response), previous)  # 5
+    item = items.photo_item(photo, response)
+    try:
+        image_item = items.image_item(photo, response)
+        if image_item is not None:  # 6, before 5: the photo item never names a missing image
+            tables.put_image_item(image_item)  # item, and a later run's write cannot come first
+        stored = _commit(store, tables, faces, bucket, photo, etag, item, previous)  # 5
+    except BaseException:
+        _forget(tables, faces, photo, item)
+        raise
     _settle_thumbnail(store, names, bucket, photo, etag)
     log.info("processed %s: %d face(s)", key, len(response.get("FaceRecords", [])))
     return stored
@@ -92,6 +96,24 @@ def _commit(store: ObjectStore, tables: Tables, faces: FaceIndex, bucket: str, p
     drop_unlisted(tables, faces, item, kept=previous)
     raise BackendError(f"{photo.key}: its item kept changing while it was processed "
                        f"({ROUNDS} tries); process it again")
+
+
+def _forget(tables: Tables, faces: FaceIndex, photo: PhotoKey, item: items.Item) -> None:
+    """A write after IndexFaces failed (a full disk, the network): the faces just indexed go
+    again, unless the photo's item lists them (a write whose answer was lost), so that no face
+    is left that no item lists. What cannot be done now, the next run, the job's sweep or
+    ``check --repair`` does."""
+    try:
+        drop_unlisted(tables, faces, item, kept=tables.get_pics_item(photo.picset, photo.name))
+    except Exception as e:  # noqa: BLE001 - the write's own error is the one raised
+        log.log(quiet_if_storage(e), "could not remove the faces just indexed from %s: %s",
+                photo.key, e)
+
+
+def quiet_if_storage(error: Exception) -> int:
+    """The level to log a failed clean-up at: a full or read-only disk is said once, by what
+    stops the job (with what to do), so its clean-ups only note it."""
+    return logging.INFO if isinstance(error, StorageError) else logging.WARNING
 
 
 def drop_unlisted(tables: Tables, faces: FaceIndex, gone: items.Item | None,

@@ -38,7 +38,7 @@ from finpics_desktop.pipeline.outcomes import (
     cannot_read,
     unreadable_reason,
 )
-from finpics_desktop.pipeline.process import external_image_id
+from finpics_desktop.pipeline.process import external_image_id, quiet_if_storage
 from finpics_desktop.pipeline.reading import read_photo
 from finpics_desktop.pipeline.remove import remove_photo
 from finpics_desktop.ports import HASH_METADATA, LOCATION_METADATA, ObjectInfo
@@ -288,8 +288,8 @@ class JobRun:
             try:
                 remove_photo(p.store, p.tables, p.faces, p.names, key)
             except Exception as e:  # the sweep / check --repair clears what is left
-                log.warning("could not remove the half-published %s (check --repair will): %s",
-                            key.key, e)
+                log.log(quiet_if_storage(e), "could not remove the half-published %s (check "
+                        "--repair will): %s", key.key, e)
             raise
         if replacing is not None and p.album is not None:
             with self.lock:
