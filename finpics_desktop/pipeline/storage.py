@@ -18,12 +18,13 @@ exception.
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from finpics_desktop.domain.errors import (
@@ -32,6 +33,8 @@ from finpics_desktop.domain.errors import (
     StorageFull,
     StorageReadOnly,
 )
+
+log = logging.getLogger(__name__)
 
 FULL, READ_ONLY, DENIED = "full", "read-only", "denied"
 DAMAGED, LOCKED, IO = "damaged", "locked", "io"
@@ -97,6 +100,8 @@ def storage_error(error: BaseException, where: str | Path, doing: str = "use",
         return None
     if kind == IO and isinstance(error, sqlite3.Error) and _disk_full(path or where):
         kind = FULL  # SQLite reports a failed mmap or shm resize on a full disk as an I/O error
+    if kind == FULL:
+        free_reserve(path or where)
     reason = _reason(error)
     todo = damaged if kind == DAMAGED else WHAT_TO_DO[kind]
     message = f"cannot {doing} {where}: {_WHAT_IS_WRONG[kind]} ({reason})"
@@ -115,6 +120,42 @@ def storage_errors(where: str | Path, doing: str = "use", damaged: str = "",
         if translated is None:
             raise
         raise translated from e
+
+
+# -- a library's space reserve ---------------------------------------------------------------
+RESERVE = ".space-reserve"
+RESERVE_BYTES = 1024 * 1024
+
+
+def keep_reserve(folder: Path) -> None:
+    """Put a space reserve in ``folder`` if it has none: a file of :data:`RESERVE_BYTES` that is
+    deleted when the disk fills up, so that what must still be written then (a half-published
+    photo taken away again, the upload journal's last records) has room. Best effort: none is
+    made on a disk already full."""
+    reserve = folder / RESERVE
+    if reserve.exists():
+        return
+    try:
+        with open(reserve, "xb") as f:
+            f.write(bytes(RESERVE_BYTES))
+            f.flush()
+            os.fsync(f.fileno())
+    except FileExistsError:  # made by another process meanwhile
+        pass
+    except OSError:
+        with suppress(OSError):  # a part of it: room for nothing, made again next time
+            reserve.unlink()
+
+
+def free_reserve(where: str | Path) -> None:
+    """Delete the space reserve of the library holding ``where`` (a path), if there is one."""
+    if not isinstance(where, Path):
+        return
+    for folder in [where, *where.parents][:8]:
+        with suppress(OSError):
+            (folder / RESERVE).unlink()
+            log.info("the disk of %s is full: its space reserve was freed", folder)
+            return
 
 
 def _reason(error: BaseException) -> str:

@@ -30,7 +30,7 @@ from finpics_desktop.domain.errors import (
 )
 from finpics_desktop.pipeline.check import check
 from finpics_desktop.pipeline.journal import FINISHED, LIBRARY_JOURNAL, Journal
-from finpics_desktop.pipeline.storage import storage_error
+from finpics_desktop.pipeline.storage import RESERVE, RESERVE_BYTES, storage_error
 from finpics_desktop.pipeline.upload import DONE, FAILED, Publisher
 
 
@@ -95,6 +95,30 @@ def test_a_full_disk_says_so_and_resumes_once_there_is_space(disk, tmp_path, cap
     assert code == 0, err
     assert_whole(lib, 30)
     assert not list(lib.rglob(".tmp-*"))  # nothing half-written
+
+
+def test_a_library_keeps_a_space_reserve_that_a_full_disk_frees(disk, engine):
+    """What must still be written once the disk is full (a half-published photo taken away
+    again, the journal's last records) finds room: the reserve the library keeps goes then."""
+    lib = open_library(disk.path / "lib", engine=engine)
+    reserve = disk.path / "lib" / RESERVE
+    try:
+        assert reserve.stat().st_size == RESERVE_BYTES
+        disk.fill()
+        with pytest.raises(StorageFull, match="x.jpg"):
+            lib.store.put(lib.names.pics_bucket, "photos/001_a/x.jpg", bytes(200_000),
+                          "image/jpeg")
+        assert not reserve.exists()
+        lib.private.put("note", "after", {"written": "once the disk was full"})  # room
+        assert lib.private.get("note", "after").doc == {"written": "once the disk was full"}
+    finally:
+        lib.close()
+    disk.fill()  # full again: opening makes none, and says nothing of it
+    open_library(disk.path / "lib", engine=engine).close()
+    assert not reserve.exists()
+    disk.free()
+    open_library(disk.path / "lib", engine=engine).close()
+    assert reserve.stat().st_size == RESERVE_BYTES  # made again once there is room
 
 
 def test_a_job_the_full_disk_stops_before_its_first_photo_can_be_resumed(disk, tmp_path,

@@ -24,7 +24,14 @@ from finpics_desktop.domain.errors import StorageError, StorageReadOnly
 from finpics_desktop.domain.names import Names
 from finpics_desktop.pipeline.process import process_new_image
 from finpics_desktop.pipeline.search import DEFAULT_THRESHOLD, search_faces
-from finpics_desktop.pipeline.storage import DAMAGED, kind_of, move_aside, storage_error, writable
+from finpics_desktop.pipeline.storage import (
+    DAMAGED,
+    keep_reserve,
+    kind_of,
+    move_aside,
+    storage_error,
+    writable,
+)
 from finpics_desktop.ports import Backend, LibraryHome
 
 DB_NAME = "finpics.sqlite3"
@@ -94,6 +101,8 @@ def open_library(
     root = Path(root).expanduser()
     read_only = prepare_folder(root)
     names = names or Names()
+    if not read_only:
+        keep_reserve(root)
     db = Database(root / DB_NAME, read_only=read_only, damaged=repair_hint(root))
     store = FolderObjectStore(root / "buckets", db)
     tables = SqliteTables(db)
