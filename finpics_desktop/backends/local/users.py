@@ -96,15 +96,10 @@ class UserVectors:
         vectors = self._user_vectors(snap)
         done, failed = [], []
         for face_id in dict.fromkeys(face_ids):
-            other = snap.user_of.get(face_id)
-            if face_id not in snap.where:
-                failed.append({"FaceId": face_id, "UserId": user_id,
-                               "Reasons": ["FACE_NOT_FOUND"]})
-            elif other == user_id:
+            if refused := _refusal(snap, face_id, user_id):
+                failed.append(refused)
+            elif snap.user_of.get(face_id) == user_id:
                 continue
-            elif other is not None:
-                failed.append({"FaceId": face_id, "UserId": other,
-                               "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"]})
             else:
                 similarity = self._similarity_to(snap, vectors, face_id, user_id)
                 if similarity is not None and similarity < threshold:
@@ -156,15 +151,10 @@ class UserVectors:
         self._user_faces(snap, user_id)
         done, failed = [], []
         for face_id in dict.fromkeys(face_ids):
-            other = snap.user_of.get(face_id)
-            if face_id not in snap.where:
-                failed.append({"FaceId": face_id, "UserId": user_id,
-                               "Reasons": ["FACE_NOT_FOUND"]})
-            elif other == user_id:
+            if refused := _refusal(snap, face_id, user_id):
+                failed.append(refused)
+            elif snap.user_of.get(face_id) == user_id:
                 done.append(face_id)
-            elif other is not None:
-                failed.append({"FaceId": face_id, "UserId": other,
-                               "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"]})
         if done:
             with self.db.transaction() as db:
                 db.executemany("DELETE FROM user_faces WHERE face_id = ? AND collection = ?",
@@ -211,3 +201,15 @@ class UserVectors:
                          key=lambda m: (-m[0], m[1]))[:max_users]
         return [{"Similarity": round(s, 4), "User": {"UserId": u, "UserStatus": "ACTIVE"}}
                 for s, u in matches]
+
+
+def _refusal(snap, face_id: str, user_id: str) -> dict | None:
+    """Why a face cannot be associated with or taken from ``user_id``, as AssociateFaces and
+    DisassociateFaces answer it (FACE_NOT_FOUND, ASSOCIATED_TO_A_DIFFERENT_USER); None if
+    neither holds."""
+    other = snap.user_of.get(face_id)
+    if face_id not in snap.where:
+        return {"FaceId": face_id, "UserId": user_id, "Reasons": ["FACE_NOT_FOUND"]}
+    if other is not None and other != user_id:
+        return {"FaceId": face_id, "UserId": other, "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"]}
+    return None
