@@ -53,6 +53,13 @@ def open_people(qtbot, window):
     assert window.nav.location.kind == PEOPLE
 
 
+def open_first_person(qtbot, window):
+    """People, then the first person's page, listed."""
+    open_people(qtbot, window)
+    window.nav.activate(window.model.entries, 0)
+    qtbot.waitUntil(lambda: window.nav.location.kind == PERSON_PLACE and not window.nav.loading)
+
+
 def answer_dialog(qtbot, window, name: str) -> None:
     qtbot.waitUntil(lambda: isinstance(window.people.dialog, NameDialog)
                     and window.people.dialog.isVisible())
@@ -101,9 +108,7 @@ def test_people_source_shows_everyone_with_a_face_and_counts(qtbot, window, albu
 def test_proposals_are_answered_with_one_key_each(qtbot, window, album):
     people, faces = album
     people.name_face(faces["obama"][0], "Obama")
-    open_people(qtbot, window)
-    window.nav.activate(window.model.entries, 0)
-    qtbot.waitUntil(lambda: window.nav.location.kind == PERSON_PLACE and not window.nav.loading)
+    open_first_person(qtbot, window)
     first = window.model.entries[0]
     assert first.kind == FACE and first.sure
     window.grid.setCurrentIndex(window.model.index(0))
@@ -161,9 +166,7 @@ def choose(qtbot, canvas, face_id: str) -> None:
 def test_names_on_the_viewers_face_boxes_and_naming_a_face_there(qtbot, window, album):
     people, faces = album
     people.name_face(faces["group"][0], "Obama")
-    open_people(qtbot, window)
-    window.nav.activate(window.model.entries, 0)
-    qtbot.waitUntil(lambda: window.nav.location.kind == PERSON_PLACE and not window.nav.loading)
+    open_first_person(qtbot, window)
     open_in_viewer(qtbot, window, faces["group"][0])
     canvas = window.viewer.canvas
     assert sorted((f.face_id, f.name) for f in canvas.faces) == sorted(
