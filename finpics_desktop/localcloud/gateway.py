@@ -21,6 +21,7 @@ from werkzeug.datastructures import EnvironHeaders
 from finpics_desktop.localcloud.functions import FunctionNotFound, FunctionRunner
 from finpics_desktop.localcloud.moto_ext import ROLE_ATTACHMENTS
 from finpics_desktop.localcloud.rekognition import LocalRekognition, RekognitionError
+from finpics_desktop.localcloud.s3_access import S3Denied, authorize
 
 INVOKE_PATH = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations/?$")
 JSON_11 = "application/x-amz-json-1.1"
@@ -125,6 +126,16 @@ class Gateway:
                     and k.lower() != "vary"]
             return start_response(status, kept + cors, exc_info)
 
+        if service == "s3" and iam_enforced() and not environ.get(
+                "PATH_INFO", "").startswith("/moto-api"):
+            body = self._body(environ)
+            environ["wsgi.input"] = io.BytesIO(body)
+            try:
+                authorize(environ, body, self.account_id)
+            except S3Denied as e:
+                content = b"" if environ["REQUEST_METHOD"] == "HEAD" else e.xml()
+                return self._reply(start_response, cors, e.status,
+                                   {"Content-Type": "application/xml"}, content)
         if target.startswith("DynamoDB_") and operation in DYNAMODB_WRITES:
             with self._writes:
                 return self._json_errors(environ, start)

@@ -1,7 +1,8 @@
 """What the local stack adds to moto, in-process: CloudFormation resources moto lacks (bucket
 policy, Lambda notifications and CORS of a bucket, Cognito identity pool and its roles),
-table ARNs for IAM checks of DynamoDB calls, S3 -> Lambda event delivery, and CopyObject's
-``If-None-Match: *`` (which S3 has, and moto 5.2 honours only on PutObject)."""
+table ARNs for IAM checks of DynamoDB calls, S3 -> Lambda event delivery, CopyObject's
+``If-None-Match: *`` (which S3 has, and moto 5.2 honours only on PutObject), and S3's IAM
+checks left to the gateway (``s3_access``: moto's change from release to release)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ from moto.cloudformation import parsing
 from moto.cognitoidentity.models import cognitoidentity_backends
 from moto.core.common_models import CloudFormationModel
 from moto.dynamodb.responses import DynamoHandler
+from moto.iam.access_control import PermissionResult
 from moto.iam.models import Role
 from moto.s3 import notifications
 from moto.s3.exceptions import PreconditionFailed
 from moto.s3.models import FakeBucket, s3_backends
 from moto.s3.responses import S3Response
 from moto.utilities.utils import get_partition
+
+from finpics_desktop.localcloud import s3_access
 
 # identity pool id -> {"unauthenticated": role arn, "authenticated": role arn}
 ROLE_ATTACHMENTS: dict[str, dict[str, str]] = {}
@@ -248,6 +252,25 @@ def _dynamo_resource(self) -> str:
 _installed = threading.Lock()
 _original_invoke: Callable | None = None
 _original_copy: Callable | None = None
+_original_s3_check: Callable | None = None
+
+
+_original_bucket_permission: Callable | None = None
+# the actions moto makes up from an object request's method, and the IAM actions they are
+_MOTO_ACTIONS = {"s3:HeadObject": "s3:GetObject", "s3:PostObject": "s3:PutObject"}
+
+
+def _s3_checked_by_the_gateway(self, bucket_name=None, key_name=None) -> None:
+    """moto's S3 IAM check, replaced: the gateway has decided by then (``s3_access``)."""
+
+
+def _bucket_permission(self: FakeBucket, action: str, resource: str):
+    """What the bucket policy says of an object request (moto asks it of unsigned requests
+    even without IAM enforcement), read by ``s3_access``'s rules with the real IAM action."""
+    decision = s3_access.bucket_policy_decision(
+        self.policy, None, _MOTO_ACTIONS.get(action, action), resource)
+    return {"allow": PermissionResult.PERMITTED,
+            "deny": PermissionResult.DENIED}.get(decision, PermissionResult.NEUTRAL)
 
 
 def _copy_object(self: S3Response):
@@ -262,7 +285,7 @@ def _copy_object(self: S3Response):
 def install(deliver: Callable[[str, dict, str, str], None]) -> None:
     """Registers the models, the DynamoDB resource and the S3 -> Lambda delivery
     (``deliver(account_id, event, function_arn, region)``)."""
-    global _original_invoke, _original_copy
+    global _original_invoke, _original_copy, _original_s3_check, _original_bucket_permission
     with _installed:
         for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
             cached.cache_clear()
@@ -275,10 +298,16 @@ def install(deliver: Callable[[str, dict, str, str], None]) -> None:
         if _original_copy is None:
             _original_copy = S3Response.copy_object
             S3Response.copy_object = _copy_object
+        if _original_s3_check is None:
+            _original_s3_check = S3Response._authenticate_and_authorize_s3_action
+            S3Response._authenticate_and_authorize_s3_action = _s3_checked_by_the_gateway
+        if _original_bucket_permission is None:
+            _original_bucket_permission = FakeBucket.get_permission
+            FakeBucket.get_permission = _bucket_permission
 
 
 def uninstall() -> None:
-    global _original_invoke, _original_copy
+    global _original_invoke, _original_copy, _original_s3_check, _original_bucket_permission
     with _installed:
         if _original_invoke is not None:
             notifications._invoke_awslambda = _original_invoke
@@ -286,3 +315,9 @@ def uninstall() -> None:
         if _original_copy is not None:
             S3Response.copy_object = _original_copy
             _original_copy = None
+        if _original_s3_check is not None:
+            S3Response._authenticate_and_authorize_s3_action = _original_s3_check
+            _original_s3_check = None
+        if _original_bucket_permission is not None:
+            FakeBucket.get_permission = _original_bucket_permission
+            _original_bucket_permission = None

@@ -4,7 +4,9 @@ function, and nothing else. Also CORS preflight and path-style image URLs."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import urllib.error
 import urllib.request
 
 import boto3
@@ -161,10 +163,27 @@ def test_cors_preflight_is_answered_on_every_endpoint(cloud, deployed):
             assert "x-amz-target" in response.headers["Access-Control-Allow-Headers"]
 
 
-def test_images_are_public_at_path_style_urls(cloud, published, photos_dir):
-    url = f"{cloud.url}/finpics-thumbs/photos/{PICSET}/{PHOTO}"
-    request = urllib.request.Request(url, headers={"Origin": "http://localhost:8000"})
-    with urllib.request.urlopen(request) as response:
-        assert response.headers["Content-Type"] == "image/png"
-        assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:8000"
-        assert response.read()[:8] == b"\x89PNG\r\n\x1a\n"
+@pytest.mark.parametrize("iam", ["enforced", "not enforced"])
+@pytest.mark.parametrize("bucket", ["finpics-pics", "finpics-thumbs"])
+def test_images_are_public_at_path_style_urls(cloud, published, bucket, iam):
+    """What the site's <img> asks for: an unsigned GET (and a browser's HEAD) of a photo."""
+    url = f"{cloud.url}/{bucket}/photos/{PICSET}/{PHOTO}"
+    with cloud.iam_enforced() if iam == "enforced" else contextlib.nullcontext():
+        request = urllib.request.Request(url, headers={"Origin": "http://localhost:8000"})
+        with urllib.request.urlopen(request) as response:
+            assert response.status == 200
+            assert response.headers["Content-Type"] == "image/png"
+            assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:8000"
+            assert response.read()[:8] == b"\x89PNG\r\n\x1a\n"
+        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD")) as response:
+            assert response.status == 200
+
+
+def test_what_is_not_public_is_refused_to_anonymous_callers_never_a_500(cloud, published,
+                                                                       enforced):
+    for path in (f"finpics-pics/photos/{PICSET}/missing.png", "finpics-pics/",
+                 "finpics-thumbs/not-photos.png"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{cloud.url}/{path}")
+        refused.value.close()
+        assert refused.value.code == 403, path
