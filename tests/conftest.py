@@ -28,6 +28,20 @@ REPO = Path(__file__).resolve().parents[1]
 PHOTOS = Path(os.environ.get("FINPICS_PHOTOS", REPO.parent / "shared" / "photos"))
 
 
+# the tiers (pyproject.toml's markers): a slow family by its folder...
+TIER_OF_FOLDER = {"aws": "cloud", "ui": "gui", "reliability": "reliability",
+                  "packaging": "packaging"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        folder = item.path.relative_to(REPO / "tests").parts[0]
+        if folder in TIER_OF_FOLDER:
+            item.add_marker(TIER_OF_FOLDER[folder])
+        if {"qtbot", "qapp"} & set(item.fixturenames):  # ... and a window test by its fixtures
+            item.add_marker("gui")
+
+
 def pytest_configure(config):
     if not (PHOTOS / "labels.json").is_file():
         raise pytest.UsageError(f"the test photos are missing: expected them at {PHOTOS}")
