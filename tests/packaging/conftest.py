@@ -16,6 +16,23 @@ from tests.cloud_process import local_cloud_process
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(scope="package", autouse=True)
+def locked_pip(tmp_path_factory):
+    """Every pip these tests run (the wheel's build environment, the wheel's venv) takes the
+    versions of packaging/dev-lock.txt, as the test venv does: a release of a dependency
+    changes nothing here until the lock moves. Pillow is left free: the functions' zips take
+    its newest wheels for the Lambda's platform (manylinux2014, Python 3.12), which the lock,
+    made for this machine, cannot name (Pillow 13 has none)."""
+    lines = (REPO / "packaging" / "dev-lock.txt").read_text().splitlines()
+    pins = [line.removesuffix("\\").strip() for line in lines
+            if line[:1].isalnum() and "==" in line and not line.startswith("pillow==")]
+    constraints = tmp_path_factory.mktemp("pip") / "constraints.txt"
+    constraints.write_text("\n".join(pins) + "\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PIP_CONSTRAINT", str(constraints))
+        yield constraints
+
+
 @pytest.fixture(scope="package")
 def dev_cloud():
     with local_cloud_process([sys.executable, "-m", "finpics_desktop", "local-cloud", "--port",
