@@ -124,8 +124,8 @@ def test_an_interrupted_renumber_is_completed_by_renumber_again(lib, capsys, eng
     code, _, err = run(lib, capsys, "renumber", "--width", "4")
     assert code == 0 and "renumbered 1 picset(s) with 4 digits" in err, err
     assert set(state(lib, engine)) == {"0998_obama", "0999_biden"}
-    code, _, err = run(lib, capsys, "renumber", "--width", "4")
-    assert code == 2 and "have 4 digits already: give --width more than 4" in err
+    code, _, err = run(lib, capsys, "renumber", "--width", "4")  # done: says so, exit 0
+    assert code == 0 and "every picset's ordering number has 4 digits already" in err, err
     _renumber_cancelled_after_one(lib, engine, 5, "0999_biden: not renamed to 00999_biden")
     assert set(state(lib, engine)) == {"00998_obama", "0999_biden"}
     code, _, err = run(lib, capsys, "renumber")
@@ -141,3 +141,70 @@ def test_renumber_plan_leaves_the_ids_an_interrupted_renumber_wrote():
     assert renumber_width(half_done) == 4
     assert renumber_plan(half_done, 4) == [("002_b", "0002_b"), ("003_c", "0003_c")]
     assert renumber_width(["001_a", "002_b"]) == 4
+
+
+def test_renumber_refuses_a_width_saying_which_are_allowed_and_can_be_undone(lib, capsys,
+                                                                           engine):
+    """``--width 0`` used to renumber with 4 digits (0 read as "the default") and exit 0, and
+    nothing took a renumbering back (``--width 3`` was refused)."""
+    before = state(lib, engine)
+    for width, message in (
+            ("0", "--width 0: every picset's ordering number is written with the same number "
+                  "of digits, from 1 to 9 (at least as many as the highest number needs), "
+                  "since the site sorts the ids as text"),
+            ("10", "--width 10: every picset's ordering number is written with the same "
+                   "number of digits, from 1 to 9"),
+            ("-1", "--width -1: every picset's ordering number"),
+            ("2", "--width 2: every picset's ordering number is written with the same number "
+                  "of digits, from 3 (the highest number, 999_biden, needs 3) to 9, since the "
+                  "site sorts the ids as text")):
+        code, out, err = run(lib, capsys, "renumber", "--width", width)
+        assert (code, out) == (2, ""), (width, err)
+        assert err == f"finpics-desktop: {message}\n" or (
+            message in err and err.count("\n") == 1), (width, err)
+        assert state(lib, engine) == before
+    code, _, err = run(lib, capsys, "renumber", "--width", "4")
+    assert code == 0 and set(state(lib, engine)) == {"0998_obama", "0999_biden"}
+    code, _, err = run(lib, capsys, "renumber", "--width", "3")  # undone
+    assert code == 0 and "renumbered 2 picset(s) with 3 digits" in err, err
+    assert state(lib, engine) == before
+    assert run(lib, capsys, "check")[0] == 0
+
+
+def test_a_picset_trashed_before_a_renumber_comes_back_with_the_albums_width(lib, capsys,
+                                                                            engine):
+    """Restored after a renumbering, a picset trashed before it used to come back with its old
+    3-digit id into the 4-digit album (shown out of order), and ``check`` said nothing."""
+    code, _, err = run(lib, capsys, "delete", "998_obama")
+    assert code == 0
+    trash_id = json.loads(run(lib, capsys, "trash", "--json")[1])[0]["id"]
+    assert run(lib, capsys, "renumber", "--width", "4")[0] == 0
+    code, _, err = run(lib, capsys, "restore", trash_id)
+    assert code == 0, err
+    assert "restored picset 998_obama (3 photos) as 0998_obama (the album's numbers have " \
+           "another width now)" in err
+    after = state(lib, engine)
+    assert set(after) == {"0998_obama", "0999_biden"} and len(after["0998_obama"][1]) == 3
+    assert after["0998_obama"][0] in after["0998_obama"][1]  # its featured photo too
+    code, _, err = run(lib, capsys, "check")
+    assert code == 0, err
+
+
+def test_check_reports_a_picset_whose_number_has_another_width(lib, capsys, engine):
+    from finpics_desktop.pipeline.curation import Curation, rename_picset
+
+    assert run(lib, capsys, "renumber", "--width", "4")[0] == 0
+    backend = open_library(lib, engine=engine)
+    try:  # as a restore from before the renumbering used to leave it
+        rename_picset(Curation(backend), "0998_obama", "998_obama", same_width=False)
+    finally:
+        backend.close()
+    code, _, err = run(lib, capsys, "check")
+    assert code == 1
+    assert ("picset-number-width: 998_obama: its ordering number has 3 digits, the album's 4: "
+            "the site, sorting ids as text, shows it out of order (the repair renames it to "
+            "0998_obama)") in err, err
+    code, _, err = run(lib, capsys, "check", "--repair")
+    assert code == 0, err
+    assert set(state(lib, engine)) == {"0998_obama", "0999_biden"}
+    assert run(lib, capsys, "check")[0] == 0
