@@ -208,3 +208,29 @@ def test_check_reports_a_picset_whose_number_has_another_width(lib, capsys, engi
     assert code == 0, err
     assert set(state(lib, engine)) == {"0998_obama", "0999_biden"}
     assert run(lib, capsys, "check")[0] == 0
+
+
+def test_a_photo_listed_twice_is_one_photo(lib, capsys, engine):
+    """``move X X --to P`` used to be refused with "picset P has a photo named X already",
+    which was false."""
+    code, _, err = run(lib, capsys, "move", "998_obama/obama1.jpg", "998_obama/obama1.jpg",
+                       "--to", "999_biden")
+    assert code == 0, err
+    assert err.strip().splitlines()[-1] == "moved 1 photo to 999_biden"
+    code, _, err = run(lib, capsys, "copy", "999_biden/obama1.jpg", "999_biden/obama1.jpg",
+                       "--to", "998_obama")
+    assert code == 0, err
+    assert err.strip().splitlines()[-1] == "copied 1 photo to 998_obama"
+    code, _, err = run(lib, capsys, "delete", "998_obama/obama2.jpg", "998_obama/obama2.jpg")
+    assert code == 0, err
+    assert "998_obama/obama2.jpg moved to the trash as " in err and "more" not in err
+    assert json.loads(run(lib, capsys, "trash", "--json")[1])[0]["what"] == (
+        "998_obama/obama2.jpg")
+    before = state(lib, engine)
+    code, out, err = run(lib, capsys, "move", "998_obama/obama1.jpg", "999_biden/obama1.jpg",
+                         "--to", "997_new")  # two photos, one name: said as it is
+    assert (code, out) == (1, "")
+    assert err == ("finpics-desktop: cannot move 998_obama/obama1.jpg and 999_biden/obama1.jpg "
+                   "to 997_new: both would be named 'obama1.jpg' there (nothing was changed)\n")
+    assert state(lib, engine) == before
+    assert run(lib, capsys, "check")[0] == 0

@@ -73,7 +73,9 @@ def parse_targets(targets: list[str]) -> dict[str, list[str] | None]:
         if not name:
             groups[picset] = None
         elif groups.get(picset, []) is not None:
-            groups.setdefault(picset, []).append(photo_key(picset, name).name)
+            listed = groups.setdefault(picset, [])
+            if (name := photo_key(picset, name).name) not in listed:  # listed twice: one
+                listed.append(name)
     return groups
 
 
