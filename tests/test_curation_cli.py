@@ -234,3 +234,61 @@ def test_a_photo_listed_twice_is_one_photo(lib, capsys, engine):
                    "to 997_new: both would be named 'obama1.jpg' there (nothing was changed)\n")
     assert state(lib, engine) == before
     assert run(lib, capsys, "check")[0] == 0
+
+
+class _LostAtCopy:
+    """The store as curation sees it, the network lost at its ``n``-th copy."""
+
+    def __init__(self, store, n: int):
+        self._store, self._left = store, n
+
+    def copy(self, *args, **kwargs):
+        from finpics_desktop.domain.errors import BackendError
+
+        self._left -= 1
+        if self._left == 0:
+            raise BackendError("the network was lost")
+        return self._store.copy(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+def test_an_interrupted_action_is_said_in_words_with_counts(lib, capsys, engine, tmp_path):
+    """``check`` and the action run again used to print the interrupted action as its whole
+    request in JSON (30 paths on one line)."""
+    from PIL import Image
+
+    from finpics_desktop.domain.errors import BackendError
+    from finpics_desktop.pipeline.curation import Curation, move_photos
+    from finpics_desktop.pipeline.upload import Publisher
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(30):
+        Image.new("RGB", (64, 48), (8 * n, 100, 200)).save(folder / f"p{n:02d}.jpg")
+    backend = open_library(lib, engine=engine)
+    try:
+        assert Publisher.for_backend(backend).publish(sorted(folder.iterdir()), "997_many").ok
+        c = Curation(backend, wait=0)
+        c.store = _LostAtCopy(c.store, 20)  # stopped at the 10th photo's original
+        moving = [("997_many", f"p{n:02d}.jpg") for n in range(30)]
+        with pytest.raises(BackendError):
+            move_photos(c, moving, "996_there")
+    finally:
+        backend.close()
+    code, _, err = run(lib, capsys, "check")
+    assert code == 1
+    (line,) = [li for li in err.splitlines() if li.startswith("operation-in-progress")]
+    assert "move of 30 photos from 997_many to 996_there (started " in line, line
+    assert line.endswith(") was interrupted") and "p00.jpg" not in line and "[" not in line
+    code, _, err = run(lib, capsys, "move", *(f"{p}/{n}" for p, n in moving), "--to",
+                       "996_there")
+    assert code == 0, err
+    told = [li for li in err.strip().splitlines() if not li.startswith("[")]  # (progress)
+    assert told[-2].startswith("completed the interrupted move of 30 photos from 997_many to "
+                               "996_there (started "), told
+    assert told[-1] == "move of 30 photos from 997_many to 996_there: complete"
+    assert "p00.jpg" not in told[-2] and "{" not in err
+    assert len(state(lib, engine)["996_there"][1]) == 30
+    assert run(lib, capsys, "check")[0] == 0

@@ -62,8 +62,8 @@ def plan(c: Curation, photos: list[tuple[str, str]], to: str, verb: str) -> list
 def _completed(c: Curation, resources: list[str], request: list) -> Outcome | None:
     """Complete interrupted actions on these resources; if one was this very request, say so."""
     op = c.recover_request(resources, request)
-    return Outcome(f"completed the interrupted {op.kind} ({request[0]})",
-                   completed=[op.describe()]) if op is not None else None
+    return Outcome(f"{op.what()}: complete", completed=[op.describe()]) if (
+        op is not None) else None
 
 
 def _carry(c: Curation, verb: str, kind: str, photos: list[tuple[str, str]],
