@@ -302,3 +302,24 @@ def test_a_motion_photos_keyed_location_goes_too(tmp_path):
     assert any("FinpicsCam" in f for f in after), after
     assert b"Bowen Wharf" not in stripped and b"+41.4900" not in stripped
     assert np.array_equal(pixels(stripped), pixels(data))
+
+
+def test_xmp_and_iptc_kept_in_the_exif_block_lose_their_places(tmp_path):
+    """EXIF's IFD0 may carry an XMP packet (tag 0x02BC) and an IPTC record (0x83BB): their
+    place names go, in place; the caption and rating stay."""
+    with Image.open(PHOTOS / "faces/obama/obama1.jpg") as im:
+        im = im.convert("RGB")
+        exif = im.getexif()
+        exif[0x02BC] = XMP_PLACES
+        exif[0x83BB] = _dataset(2, 90, b"Newport") + _dataset(2, 120, b"A day out")
+        out = io.BytesIO()
+        im.save(out, "JPEG", exif=exif)
+    data = out.getvalue()
+    stripped = remove_location(data, "x.jpg")
+    assert len(stripped) == len(data) and [p for p in PLACES if p in stripped] == []
+    assert b"A day out" in stripped and b'xmp:Rating="4"' in stripped
+    assert np.array_equal(pixels(stripped), pixels(data))
+    (tmp_path / "x.jpg").write_bytes(stripped)
+    fields = exiftool_fields(tmp_path / "x.jpg")
+    assert [f for f in fields if LOCATION_FIELD.search(f)] == []
+    assert any("Caption-Abstract" in f and "A day out" in f for f in fields), fields
