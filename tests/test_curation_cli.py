@@ -141,6 +141,15 @@ def test_renumber_plan_leaves_the_ids_an_interrupted_renumber_wrote():
     assert renumber_width(half_done) == 4
     assert renumber_plan(half_done, 4) == [("002_b", "0002_b"), ("003_c", "0003_c")]
     assert renumber_width(["001_a", "002_b"]) == 4
+    assert renumber_plan(["0001_a", "0012_b"], 2) == [("0001_a", "01_a"), ("0012_b", "12_b")]
+    assert renumber_plan(["001_a", "002_b"], 3) == []  # written so already: nothing to do
+    from finpics_desktop.domain.errors import InvalidName
+
+    with pytest.raises(InvalidName, match="0005_a would become 005_a, the id of another "
+                                          "picset: rename one of them first"):
+        renumber_plan(["0005_a", "005_a", "0007_b"], 3)
+    with pytest.raises(InvalidName, match=r"from 4 \(the highest number, 1000_x, needs 4\)"):
+        renumber_plan(["1000_x", "0999_y"], 3)
 
 
 def test_renumber_refuses_a_width_saying_which_are_allowed_and_can_be_undone(lib, capsys,
