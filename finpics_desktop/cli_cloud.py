@@ -18,6 +18,7 @@ from finpics_desktop.app.deploy import DEFAULT_STACK, DeployRequest, deploy_clou
 from finpics_desktop.app.local_cloud import missing_extra_line
 from finpics_desktop.app.options import NAME_KEYS, CloudOptions, Options
 from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.pipeline.search import resolve_threshold
 
 LOCAL_CLOUD_PORT = 4599
 
@@ -43,7 +44,9 @@ def options_from(args) -> Options:
     cloud = CloudOptions.parse_names(args.name, profile=args.profile, region=args.region,
                                      endpoint_url=args.endpoint_url,
                                      keyring_account=args.keyring_account)
-    return Options(backend=args.backend, library=args.library, threshold=args.threshold,
+    # checked here, whatever the backend: the library and the cloud refuse the same values
+    return Options(backend=args.backend, library=args.library,
+                   threshold=resolve_threshold(args.threshold),
                    cloud=cloud, remove_location=not getattr(args, "keep_location", False))
 
 

@@ -18,6 +18,7 @@ from finpics_desktop.app.push import difference, publish_picset
 from finpics_desktop.cli_args import EXIT_FAILED, EXIT_OK, picset_id
 from finpics_desktop.domain.errors import InvalidValue
 from finpics_desktop.domain.keys import validate_file_name
+from finpics_desktop.domain.order import MAX_WIDTH
 
 
 def add_curation_commands(sub) -> None:
@@ -61,9 +62,11 @@ def add_curation_commands(sub) -> None:
                     '"unchanged", "cover", "new_picset"}')
 
     ru = sub.add_parser("renumber", help="write every picset's ordering number with more "
-                        "digits (when 999 is taken): each picset is renamed")
+                        "digits (when 999 is taken): each picset is renamed; run again, it "
+                        "completes an interrupted one")
     ru.add_argument("--width", type=int, metavar="N",
-                    help="digits (default: one more than the album's)")
+                    help=f"digits, up to {MAX_WIDTH} (default: one more than the album's); "
+                    "fewer than now undoes a renumbering, if every number fits")
 
 
 def _photo(value: str) -> tuple[str, str]:
@@ -86,6 +89,12 @@ def check_curation_arguments(args) -> None:
                         for t in args.targets]
     elif args.command == "push":
         args.picset = picset_id(args.picset)
+    elif args.command == "renumber" and args.width is not None and not (
+            1 <= args.width <= MAX_WIDTH):
+        raise InvalidValue(f"--width {args.width}: every picset's ordering number is written "
+                           f"with the same number of digits, from 1 to {MAX_WIDTH} (at least "
+                           "as many as the highest number needs), since the site sorts the ids "
+                           "as text")
     elif args.command == "trash" and args.json and args.empty:
         raise InvalidValue("--json lists the trash, --empty empties it: give one")
 

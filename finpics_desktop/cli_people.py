@@ -85,7 +85,8 @@ def _outcomes(outcomes, done: str) -> int:
     for outcome in outcomes:
         if outcome.error:
             failed += 1
-            print(f"{outcome.face_id}: not {done}: {outcome.error}", file=sys.stderr)
+            print(f"{outcome.face_id}: not {done} {outcome.person}: {outcome.error}",
+                  file=sys.stderr)
         else:
             was = f" (was {outcome.previous})" if outcome.previous else ""
             print(f"{outcome.face_id}: {done} {outcome.person}{was}")

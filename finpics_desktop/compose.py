@@ -8,7 +8,7 @@ from pathlib import Path
 
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.names import Names
-from finpics_desktop.pipeline.search import DEFAULT_THRESHOLD, check_threshold
+from finpics_desktop.pipeline.search import DEFAULT_THRESHOLD, resolve_threshold
 from finpics_desktop.ports import Backend
 
 BACKENDS = ("local", "aws")
@@ -46,11 +46,7 @@ def open_backend(
     if kind == "local":
         from finpics_desktop.backends.local.library import open_library
 
-        env_threshold = os.environ.get("FINPICS_THRESHOLD")
-        if threshold is not None:
-            threshold = check_threshold(threshold, "--threshold")
-        elif env_threshold:
-            threshold = check_threshold(env_threshold, "$FINPICS_THRESHOLD")
+        threshold = resolve_threshold(threshold)
         return open_library(library or default_library(), names,
                             DEFAULT_THRESHOLD if threshold is None else threshold)
     if kind == "aws":

@@ -74,6 +74,30 @@ def test_threshold_from_the_environment_is_checked(capsys, lib, monkeypatch):
     assert code == 2 and "$FINPICS_THRESHOLD must be a similarity from 0 to 100" in err
 
 
+@pytest.mark.parametrize("backend", ["local", "aws"])
+@pytest.mark.parametrize(("argv", "env", "message"), [
+    (("--threshold", "-5"), None, "--threshold must be a similarity from 0 to 100 (80 by "
+                                  "default), not -5.0"),
+    (("--threshold", "nan"), None, "--threshold must be a similarity from 0 to 100 (80 by "
+                                   "default), not nan"),
+    ((), "abc", "$FINPICS_THRESHOLD must be a similarity from 0 to 100 (80 by default), not "
+                "'abc'"),
+])
+def test_one_threshold_check_for_both_backends(capsys, lib, monkeypatch, backend, argv, env,
+                                                message):
+    """With ``--backend aws`` a threshold of -5, nan or abc used to be accepted."""
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    if env is None:
+        monkeypatch.delenv("FINPICS_THRESHOLD", raising=False)
+    else:
+        monkeypatch.setenv("FINPICS_THRESHOLD", env)
+    code, out, err = run(capsys, "--library", lib, "--backend", backend, "--endpoint-url",
+                         "http://127.0.0.1:9", *argv, "picsets")
+    assert (code, out) == (2, "")
+    assert err == f"finpics-desktop: {message}\n"
+    assert not lib.exists()
+
+
 def test_nothing_found_exits_3(capsys, lib, folder, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -183,3 +183,24 @@ def test_add_face_then_search_finds_it_from_another_photo(album, engine, photos_
     code, out, _ = run("search", faces_of(who, "obama")[0], "--json")
     found = {e["image_path"]: e["matched_face_id"] for e in json.loads(out)["output"]}
     assert code == 0 and found["100_party/crowd.jpg"] == face_id
+
+
+def test_reject_refuses_a_face_that_is_not_there_as_confirm_does(album):
+    """``reject`` of a face that does not exist used to exit 0, say "rejected" and write a
+    record that ``check`` then flagged (rejection-of-missing-face)."""
+    run, who = album
+    kit = faces_of(who, "kit_harington")
+    rose = faces_of(who, "rose_leslie")
+    assert run("name", kit[0], "Kit")[0] == 0
+    missing = "00000000-0000-4000-8000-000000000000"
+    for command, done in (("confirm", "confirmed as"), ("reject", "rejected for")):
+        code, out, err = run(command, "Kit", missing)
+        assert (code, out) == (1, ""), (command, out, err)
+        assert err == f"{missing}: not {done} Kit: not in a photo of this album\n", (
+            command, err)
+    code, out, err = run("reject", "Kit", rose[0], missing)  # the face that is there is
+    assert code == 1
+    assert out == f"{rose[0]}: rejected for Kit\n"
+    assert err == f"{missing}: not rejected for Kit: not in a photo of this album\n"
+    code, _, err = run("check")
+    assert code == 0, err

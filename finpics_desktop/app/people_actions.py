@@ -59,7 +59,8 @@ class PeopleActions:
         """Says what could not be done; the faces that were."""
         for outcome in outcomes:
             if outcome.error:
-                self.nav.tell(f"face {outcome.face_id}: not {done}: {outcome.error}")
+                self.nav.tell(f"face {outcome.face_id}: not {done} {outcome.person}: "
+                              f"{outcome.error}")
         return {o.face_id for o in outcomes if not o.error}
 
     # -- proposals --------------------------------------------------------------------------

@@ -72,20 +72,49 @@ def renumber_width(ids: list[str]) -> int:
     return max(widths) if len(widths) > 1 else order_width(ids) + 1
 
 
+MAX_WIDTH = 9  # digits: more than any album needs, and still a short id
+
+
+def fitting_width(ids: list[str]) -> int:
+    """The fewest digits every ordering number of the album fits in (at least 1)."""
+    return max([1, *(len(str(n)) for i in ids if (n := order_number(i)) is not None)])
+
+
 def renumber_plan(ids: list[str], width: int) -> list[tuple[str, str]]:
     """Every id with its number written with ``width`` digits (the way out once ``999`` is
     taken: the site sorts ids as text); ids written so already (by a renumbering interrupted
-    midway) stay."""
-    widths = _widths(ids) or {order_width(ids)}
-    if width < max(widths) or widths == {width}:
-        current = max(widths)
-        raise InvalidName(f"the album's ordering numbers have {current} digits already: give "
-                          f"--width more than {current}")
-    if width > 9:
-        raise InvalidName("--width: at most 9 digits")
+    midway) stay, and an album written so already needs no rename (an empty plan). Fewer
+    digits than now are allowed as long as every number fits: that undoes a renumbering.
+    InvalidName saying which widths are allowed, and why, for any other width."""
+    fits = fitting_width(ids)
+    if not fits <= width <= MAX_WIDTH:
+        highest = max(ids, key=lambda i: order_number(i) or 0, default="")
+        why = (f"the highest number, {highest}, needs {fits}" if highest and fits > 1
+               else "a number needs at least 1")
+        raise InvalidName(f"--width {width}: every picset's ordering number is written with "
+                          f"the same number of digits, from {fits} ({why}) to {MAX_WIDTH}, "
+                          "since the site sorts the ids as text")
     renames = [(i, with_number(i, number, width)) for i in ids
                if (number := order_number(i)) is not None]
-    return safe_order([(old, new) for old, new in renames if new != old])
+    renames = [(old, new) for old, new in renames if new != old]
+    staying = set(ids) - {old for old, _ in renames}
+    seen: dict[str, str] = {}
+    for old, new in renames:
+        other = seen.get(new) or (new if new in staying else None)
+        if other is not None:
+            raise InvalidName(f"--width {width}: {old} would become {new}, the id of "
+                              f"{'picset ' + other if other != new else 'another picset'}: "
+                              "rename one of them first")
+        seen[new] = old
+    return safe_order(renames)
+
+
+def mixed_widths(ids: list[str]) -> list[tuple[str, int, int]]:
+    """(id, its width, the album's) of each id whose ordering number has another width than
+    the album's (the most common): the site's text order puts it out of place."""
+    width = order_width(ids)
+    return [(i, len(i.split("_", 1)[0]), width) for i in sorted(ids)
+            if order_number(i) is not None and len(i.split("_", 1)[0]) != width]
 
 
 def safe_order(renames: list[tuple[str, str]]) -> list[tuple[str, str]]:

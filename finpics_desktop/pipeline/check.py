@@ -20,8 +20,10 @@ What is looked for, each a :class:`Problem` kind:
 - curation's (:mod:`~finpics_desktop.pipeline.curation.checks`): ``operation-in-progress``
   (an action a crash interrupted -> completed, or rolled back; the keys it works on are not
   reported otherwise), ``photo-in-two-picsets`` (-> the copy the face index does not point at
-  is taken out), ``trash-object-without-entry`` (-> deleted). Faces of trashed photos are
-  not orphans.
+  is taken out), ``trash-object-without-entry`` (-> deleted), ``picset-number-width`` (a
+  picset whose ordering number has another width than the album's: the site's text order
+  shows it out of place -> renamed to the album's width). Faces of trashed photos are not
+  orphans.
 """
 
 from __future__ import annotations
@@ -168,7 +170,8 @@ def scan(store, tables, faces, names, stale_after: float = STALE_AFTER,
         found.append(Problem("picset-without-entry", picset,
                              "has photos but is not in the picset list"))
     found = [p for p in found if not busy.touches(p.kind, p.subject)]
-    return curation.problems(busy, a.photos, a.image_items, store, names, Problem) + found
+    return curation.problems(busy, a.photos, a.image_items, store, names, Problem,
+                             set(a.entries) | set(by_picset)) + found
 
 
 def _repair_one(problem: Problem, store, tables, faces, names, process, backend) -> None:

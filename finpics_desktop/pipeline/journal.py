@@ -130,7 +130,9 @@ class Job:
         return sum(self.counts.get(s, 0) for s in (PROCESSED, SKIPPED))
 
     def describe(self) -> str:
-        return (f"job {self.id}: {', '.join(self.sources)} -> picset {self.picset} "
+        sources = ", ".join(self.sources) if len(self.sources) <= 2 else (
+            f"{self.sources[0]} and {len(self.sources) - 1} more")
+        return (f"job {self.id}: {sources} -> picset {self.picset} "
                 f"({self.done} of {self.total} photo(s) done)")
 
 

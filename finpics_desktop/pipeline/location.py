@@ -6,14 +6,23 @@ edit of the metadata, never a re-encoding.
   zeros, and the GPS IFD with every value it points to is overwritten with zeros. Nothing moves,
   so every other offset in the block (maker notes included) stays right and the block keeps
   its length; the orientation, dates, camera and embedded thumbnail stay.
-- **XMP** (JPEG APP1, PNG ``iTXt XML:com.adobe.xmp``): every ``*:GPS*`` property, as an
-  attribute or an element, is blanked with spaces (the XML stays valid, the length the same;
-  a compressed PNG text chunk is rewritten).
-- ImageMagick's ``Raw profile type exif/APP1`` PNG text chunks (a hex copy of the EXIF) are
-  dropped.
+  An XMP packet (tag 0x02BC) or IPTC record (tag 0x83BB) in IFD0 is edited as below, in place.
+- **XMP** (JPEG APP1, PNG ``iTXt XML:com.adobe.xmp``, a Photoshop IRB's resource 0x0424): the
+  coordinates and the place names (:mod:`~finpics_desktop.pipeline.location_fields`) are
+  blanked with spaces (the XML stays valid, the length the same; a compressed PNG text chunk
+  is rewritten).
+- **IPTC-IIM** (JPEG APP13 ``Photoshop 3.0``, resource 0x0404): the place datasets (City,
+  Sub-location, Province/State, Country code and name, Content Location) are left out and the
+  record is followed by zeros up to its former size (padding, as some writers leave), so no
+  resource moves. The IRB's EXIF copy (0x0422) loses its GPS IFD, its XMP (0x0424) is blanked
+  as below, its IPTC digest (0x0425) is brought up to date.
+- ImageMagick's ``Raw profile type exif/APP1/iptc/8bim`` PNG text chunks (hex copies of
+  those blocks) are dropped.
 - The same for each image appended to a JPEG (MPF/MPO: a second picture, an Ultra HDR gain
   map, a large preview), in place; and in a motion photo's appended MP4 video, its ``©xyz``
-  and ``loci`` location boxes are zeroed and its XMP blanked, in place too.
+  and ``loci`` boxes and the ``com.apple.quicktime.location.*`` items of its ``keys``/``ilst``
+  metadata become ``free`` boxes of the same size, zeroed, and its XMP is blanked, in place
+  too.
 
 An EXIF block too damaged to be edited safely is dropped whole (the location must go). The
 entropy-coded picture data is copied byte for byte: decoding before and after gives identical
@@ -24,18 +33,21 @@ release since 2019.
 
 from __future__ import annotations
 
-import re
+import hashlib
 import struct
 import zlib
+
+from finpics_desktop.pipeline.location_fields import DamagedIim, blank_xmp, strip_iim
 
 EXIF_HEADER = b"Exif\x00\x00"
 XMP_HEADERS = (b"http://ns.adobe.com/xap/1.0/\x00", b"http://ns.adobe.com/xmp/extension/\x00")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 GPS_IFD = 0x8825
 _TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
-_XMP_ATTRIBUTE = re.compile(rb"""\s[\w.-]+:GPS\w*\s*=\s*(?:"[^"]*"|'[^']*')""")
-_XMP_ELEMENT = re.compile(rb"<([\w.-]+:GPS\w*)\b[^>]*?(?:/>|>.*?</\1\s*>)", re.DOTALL)
-_RAW_PROFILES = (b"Raw profile type exif", b"Raw profile type APP1")
+IRB_HEADER = b"Photoshop 3.0\x00"
+XMP_TAG, IPTC_TAG = 0x02BC, 0x83BB
+IRB_IPTC, IRB_EXIF, IRB_XMP, IRB_DIGEST = 0x0404, 0x0422, 0x0424, 0x0425
+_RAW_PROFILES = tuple(b"Raw profile type " + k for k in (b"exif", b"APP1", b"iptc", b"8bim"))
 
 
 class _Damaged(Exception):
@@ -54,7 +66,8 @@ def remove_location(data: bytes, name: str = "") -> bytes:
 # -- TIFF (the structure inside EXIF) ------------------------------------------------------------
 def _strip_tiff(buf: bytearray, start: int, end: int) -> bool:
     """Remove the GPS IFD of the TIFF structure ``buf[start:end]`` in place; True if there was
-    one. :class:`_Damaged` when its structure cannot be followed."""
+    one (or a place name in IFD0's XMP or IPTC). :class:`_Damaged` when its structure cannot
+    be followed."""
     size = end - start
     order = bytes(buf[start:start + 2])
     if order not in (b"II", b"MM") or size < 8:
@@ -81,6 +94,11 @@ def _strip_tiff(buf: bytearray, start: int, end: int) -> bool:
         count = u16(ifd)
         table_end = ifd + 2 + 12 * count
         following = u32(table_end)
+        for n in range(count):
+            if len(seen) == 1 and u16(ifd + 2 + 12 * n) in (XMP_TAG, IPTC_TAG):
+                before = bytes(buf[start:end])
+                _edit_value(buf, start, size, ifd + 2 + 12 * n, u16, u32)
+                removed |= buf[start:end] != before
         for n in range(count):
             entry = ifd + 2 + 12 * n
             if u16(entry) != GPS_IFD:
@@ -110,11 +128,22 @@ def _zero_ifd(buf: bytearray, start: int, size: int, ifd: int, u16, u32) -> None
     buf[start + ifd:start + ifd + 2 + 12 * count + 4] = bytes(2 + 12 * count + 4)
 
 
-def _blank_xmp(packet: bytes) -> bytes:
-    def spaces(match: re.Match) -> bytes:
-        return b" " * len(match.group(0))
-
-    return _XMP_ELEMENT.sub(spaces, _XMP_ATTRIBUTE.sub(spaces, packet))
+def _edit_value(buf: bytearray, start: int, size: int, entry: int, u16, u32) -> None:
+    """Blank in place the location in the XMP packet or IPTC record that an IFD0 entry
+    holds (an IPTC record shortened is followed by zeros, which readers take as padding)."""
+    length = u32(entry + 4) * _TYPE_SIZES.get(u16(entry + 2), 1)
+    offset = entry + 8 if length <= 4 else u32(entry + 8)
+    if offset + length > size:
+        raise _Damaged
+    a, b = start + offset, start + offset + length
+    if u16(entry) == XMP_TAG:
+        buf[a:b] = blank_xmp(bytes(buf[a:b]))
+        return
+    try:
+        stripped = strip_iim(bytes(buf[a:b]))
+    except DamagedIim:
+        stripped = b""
+    buf[a:b] = stripped + bytes(length - len(stripped))
 
 
 # -- JPEG ----------------------------------------------------------------------------------------
@@ -166,20 +195,58 @@ def _jpeg_metadata(data: bytes, buf: bytearray, pos: int,
                 else:
                     drop.append((pos, end))
         elif marker == 0xE1 and any(data.startswith(h, body) for h in XMP_HEADERS):
-            buf[body:end] = _blank_xmp(data[body:end])
+            buf[body:end] = blank_xmp(data[body:end])
+        elif marker == 0xED and data.startswith(IRB_HEADER, body):
+            try:
+                _strip_irb(buf, body + len(IRB_HEADER), end)
+            except _Damaged:  # (one part of a record split over segments, say): it goes
+                buf[body:end] = bytes(end - body)
         pos = end
     return pos
 
 
+# -- Photoshop IRB (JPEG APP13) ------------------------------------------------------------------
+def _strip_irb(buf: bytearray, start: int, end: int) -> None:
+    """Take the location out of the image resources ``buf[start:end]``, in place: every
+    resource keeps its size (an IPTC record shortened is followed by zeros, which readers
+    take as padding). :class:`_Damaged` when the resources cannot be followed."""
+    pos, iptc, digest = start, None, None
+    while pos + 12 <= end and buf[pos:pos + 4] in (b"8BIM", b"PHUT", b"AgHg", b"DCSR"):
+        kind = struct.unpack_from(">H", buf, pos + 4)[0]
+        name_end = pos + 6 + ((buf[pos + 6] + 2) & ~1)  # a Pascal string, padded to even
+        if name_end + 4 > end:
+            raise _Damaged
+        size = struct.unpack_from(">I", buf, name_end)[0]
+        a, b = name_end + 4, name_end + 4 + size
+        if b > end:
+            raise _Damaged
+        if kind == IRB_IPTC:
+            try:
+                stripped = strip_iim(bytes(buf[a:b]))
+            except DamagedIim:
+                stripped = b""
+            buf[a:b] = stripped + bytes(size - len(stripped))
+            iptc = (a, b)
+        elif kind == IRB_XMP:
+            buf[a:b] = blank_xmp(bytes(buf[a:b]))
+        elif kind == IRB_EXIF:
+            _strip_tiff(buf, a, b)
+        elif kind == IRB_DIGEST and size == 16:
+            digest = a
+        pos = b + (size & 1)
+    if any(buf[pos:end]):  # not padding: resources this cannot follow
+        raise _Damaged
+    if iptc is not None and digest is not None:  # (the MD5 of the IPTC resource, Photoshop's)
+        buf[digest:digest + 16] = hashlib.md5(bytes(buf[iptc[0]:iptc[1]])).digest()  # noqa: S324
+
+
 # -- MP4 (a motion photo's video) ---------------------------------------------------------------
-_MP4_CONTAINERS = {b"moov", b"trak", b"udta", b"meta", b"mdia", b"minf"}
+_MP4_CONTAINERS = {b"moov", b"trak", b"udta", b"meta", b"mdia", b"minf", b"ilst"}
 _XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
 
 
-def _mp4(buf: bytearray, pos: int, end: int) -> None:
-    """Blank in place the location of the MP4 boxes in ``buf[pos:end]``: ``©xyz`` (ISO 6709
-    text) and ``loci`` (3GPP) are zeroed, XMP's GPS properties blanked. Sizes stay, so every
-    offset of the video (its sample tables) stays right. Stops where the bytes are no boxes."""
+def _boxes(buf: bytearray, pos: int, end: int):
+    """(kind, start, body, end) of each box in ``buf[pos:end]``, as far as they are boxes."""
     while pos + 8 <= end:
         size, kind = struct.unpack_from(">I4s", buf, pos)
         header = 8
@@ -189,15 +256,43 @@ def _mp4(buf: bytearray, pos: int, end: int) -> None:
             size = end - pos
         if size < header or pos + size > end:
             return
-        body, box_end = pos + header, pos + size
+        yield kind, pos, pos + header, pos + size
+        pos += size
+
+
+def _location_items(buf: bytearray, pos: int, end: int) -> frozenset[bytes]:
+    """The ``ilst`` item types (1-based key numbers) that a ``meta`` box's ``keys`` box names
+    ``com.apple.quicktime.location.*`` (coordinates, place name, ...)."""
+    found = set()
+    for kind, _, body, box_end in _boxes(buf, pos, end):
+        if kind == b"keys" and body + 8 <= box_end:
+            at, number = body + 8, 1  # version, flags, entry count
+            while at + 8 <= box_end:
+                size = struct.unpack_from(">I", buf, at)[0]
+                if size < 8 or at + size > box_end:
+                    break
+                if b".location" in bytes(buf[at + 8:at + size]):
+                    found.add(struct.pack(">I", number))
+                at, number = at + size, number + 1
+    return frozenset(found)
+
+
+def _mp4(buf: bytearray, pos: int, end: int, items: frozenset[bytes] = frozenset()) -> None:
+    """Blank in place the location of the MP4 boxes in ``buf[pos:end]``: ``©xyz`` (ISO 6709
+    text), ``loci`` (3GPP) and the location items of a ``keys``/``ilst`` metadata become
+    zeroed ``free`` boxes, XMP's location properties are blanked. Sizes stay, so every offset
+    of the video (its sample tables) stays right. Stops where the bytes are no boxes."""
+    for kind, start, body, box_end in _boxes(buf, pos, end):
         if kind in _MP4_CONTAINERS:  # an ISO 'meta' is a full box: version and flags first
             full = kind == b"meta" and buf[body:body + 4] == bytes(4)
-            _mp4(buf, body + (4 if full else 0), box_end)
-        elif kind in (b"\xa9xyz", b"loci"):
+            inner = body + (4 if full else 0)
+            _mp4(buf, inner, box_end, _location_items(buf, inner, box_end)
+                 if kind == b"meta" else items)
+        elif kind in (b"\xa9xyz", b"loci") or kind in items:
+            buf[start + 4:start + 8] = b"free"  # nobody reads a free box
             buf[body:box_end] = bytes(box_end - body)
         elif kind == b"uuid" and buf[body:body + 16] == _XMP_UUID:
-            buf[body + 16:box_end] = _blank_xmp(bytes(buf[body + 16:box_end]))
-        pos = box_end
+            buf[body + 16:box_end] = blank_xmp(bytes(buf[body + 16:box_end]))
 
 
 # -- PNG -----------------------------------------------------------------------------------------
@@ -245,7 +340,7 @@ def _png_chunk(kind: bytes, body: bytes) -> bytes | None:
             text = zlib.decompress(body[text_start:]) if compressed else body[text_start:]
         except (IndexError, ValueError, zlib.error):
             return None  # an XMP packet that cannot be read cannot be vouched for
-        blanked = _blank_xmp(text)
+        blanked = blank_xmp(text)
         if blanked == text:
             return body
         return body[:text_start] + (zlib.compress(blanked) if compressed else blanked)

@@ -302,10 +302,16 @@ class People:
 
     def reject(self, name: str, face_ids: Sequence[str]) -> list[Outcome]:
         """These faces are not this person: never proposed for them again (a face named this
-        person is taken from them too)."""
+        person is taken from them too). A face not in a photo of the album is refused with the
+        reason, as :meth:`confirm` refuses it; the others are rejected."""
         person = self.find(name)
+        where = self.locate(face_ids)
         outcomes = []
         for face_id in dict.fromkeys(face_ids):
+            if face_id not in where:  # as confirm: no record for a face that is not there
+                outcomes.append(Outcome(face_id, person.name,
+                                        error="not in a photo of this album"))
+                continue
             self.private.put(REJECT, f"{person.id}/{face_id}", {"at": time.time()})
             current = self.private.get(FACE, face_id)
             if current is not None and current.doc["person"] == person.id:

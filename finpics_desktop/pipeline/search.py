@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable
@@ -27,6 +28,16 @@ def check_threshold(value: float | str, source: str = "the threshold") -> float:
         raise InvalidValue(f"{source} must be a similarity from 0 to 100 (80 by default), "
                            f"not {value!r}")
     return number
+
+
+def resolve_threshold(value: float | str | None) -> float | None:
+    """The face match threshold of a run, whatever its backend: ``value`` (``--threshold``)
+    if given, else ``$FINPICS_THRESHOLD`` if set, else None (:data:`DEFAULT_THRESHOLD`);
+    InvalidValue naming which of the two holds what instead."""
+    if value is not None:
+        return check_threshold(value, "--threshold")
+    env = os.environ.get("FINPICS_THRESHOLD")
+    return check_threshold(env, "$FINPICS_THRESHOLD") if env else None
 
 
 def batch_get_all(

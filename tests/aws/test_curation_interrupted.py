@@ -74,7 +74,8 @@ def test_an_action_stopped_by_an_error_is_completed_next_time_in_the_same_proces
     c = Curation(album.backend, wait=0)
     moving = _move_stopped_midway(c, a, b)
     done = move_photos(c, moving, b)
-    assert done.summary == "completed the interrupted relocate (move)"
+    assert done.summary == f"move of 2 photos from {a} to {b}: complete"
+    assert done.completed[0].startswith(f"move of 2 photos from {a} to {b} (started ")
     assert album.photos(b) == {n: faces[n] for _, n in moving}
     assert album.photos(a) == {"obama3.jpg": faces["obama3.jpg"]}
     store, c.store = c.store, _LostAtCopy(c.store, 2)  # a rename stopped at its thumbnail

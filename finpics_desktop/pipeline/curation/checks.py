@@ -1,7 +1,9 @@
 """What ``check`` needs to know of curation: the actions in progress (whose photos are
 legitimately half-moved: they are reported as one problem, which the repair completes), the
 faces kept for the trash (not orphans), trash objects no record holds, and the one state a
-crash of an unrecorded writer could leave -- a photo listed in two picsets."""
+crash of an unrecorded writer could leave -- a photo listed in two picsets -- and a picset
+whose ordering number has another width than the album's (restored from before a renumbering,
+say), which the site would show out of order."""
 
 from __future__ import annotations
 
@@ -12,7 +14,10 @@ from dataclasses import dataclass, field
 from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.keys import PhotoKey, parse_key
+from finpics_desktop.domain.order import mixed_widths, with_number
+from finpics_desktop.domain.picsets import order_number, order_width
 from finpics_desktop.pipeline.curation.context import Curation
+from finpics_desktop.pipeline.curation.moves import rename_picset
 from finpics_desktop.pipeline.curation.ops import LIST, OP, Operation, is_alive, trash_resource
 from finpics_desktop.pipeline.curation.photos import retire
 from finpics_desktop.pipeline.curation.trash import PHOTOS, TRASH, TRASH_PREFIX, trashed_face_ids
@@ -20,7 +25,8 @@ from finpics_desktop.pipeline.curation.trash import PHOTOS, TRASH, TRASH_PREFIX,
 IN_PROGRESS = "operation-in-progress"
 TWO_PICSETS = "photo-in-two-picsets"
 TRASH_LEFTOVER = "trash-object-without-entry"
-KINDS = (IN_PROGRESS, TWO_PICSETS, TRASH_LEFTOVER)
+WIDTH = "picset-number-width"
+KINDS = (IN_PROGRESS, TWO_PICSETS, TRASH_LEFTOVER, WIDTH)
 YOUNG = 900.0  # seconds: trash objects this young are left alone (as check's temporary files)
 
 
@@ -56,17 +62,24 @@ def survey(private, tables) -> Survey:
                 s.keys.add(PhotoKey(op.params["picset"], entry).key)
         if "trash_id" in op.params:
             for doc in private.query(PHOTOS + op.params["trash_id"]):
-                s.keys.add(PhotoKey(op.params["picset"], doc.sk).key)
+                for picset in {op.params["picset"], op.params.get("to", op.params["picset"])}:
+                    s.keys.add(PhotoKey(picset, doc.sk).key)
     s.kept_faces = trashed_face_ids(private)
     s.trash_ids |= {d.sk for d in private.query(TRASH)}
     return s
 
 
 def problems(s: Survey, photos: dict[str, dict], image_items: list[dict], store, names,
-             problem) -> list:
+             problem, picsets: set[str] = frozenset()) -> list:
     """The curation problems of the album (``problem(kind, subject, detail)`` makes one)."""
     found = [problem(IN_PROGRESS, op.id, f"{op.describe()} was interrupted" + (
         "" if not is_alive(op) else " (still running)")) for op in s.operations]
+    for picset, width, album in mixed_widths(sorted(picsets)):
+        if picset not in s.picsets:  # (a renumbering under way writes two widths for a while)
+            found.append(problem(WIDTH, picset, f"its ordering number has {width} digits, the "
+                                 f"album's {album}: the site, sorting ids as text, shows it out "
+                                 f"of order (the repair renames it to "
+                                 f"{with_number(picset, order_number(picset), album)})"))
     pointed = {i.get("image_id"): f"photos/{i.get('image_path')}" for i in image_items}
     owners: dict[str, list[str]] = {}
     for key, item in photos.items():
@@ -103,6 +116,16 @@ def repair(backend, kind: str, subject: str) -> None:
         item = c.tables.get_pics_item(photo.picset, photo.name)
         if item is not None:
             retire(c, photo.picset, {photo.name: item["data"]}, drop_image_items=False)
+    elif kind == WIDTH:
+        ids = c.picset_ids()
+        if subject in ids:  # (else renamed or gone meanwhile)
+            width = order_width(ids)
+            new_id = with_number(subject, order_number(subject), width)
+            if len(str(order_number(subject))) > width:
+                raise FinpicsError(f"its number does not fit in {width} digits: renumber the "
+                                   f"album with more (`finpics-desktop renumber`)")
+            if new_id != subject:
+                rename_picset(c, subject, new_id, same_width=False)
     elif kind == TRASH_LEFTOVER:
         bucket, _, key = subject.partition("/")
         trash_id = key.split("/")[1]

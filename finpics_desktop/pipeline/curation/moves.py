@@ -40,16 +40,19 @@ def plan(c: Curation, photos: list[tuple[str, str]], to: str, verb: str) -> list
     """``[picset, name, to, name]`` for each photo; Refused (naming the photo and why) if one
     is unknown, already there, or its name is taken in ``to``."""
     check_destination(c, to)
-    moves, seen = [], set()
-    for picset, name in photos:
+    moves, seen = [], {}
+    for picset, name in dict.fromkeys(photos):  # a photo listed twice is one photo
         c.photo(picset, name)
         if picset == to and verb == "move":
             raise Refused(f"{picset}/{name} is in picset {to} already")
         dst = photo_key(to, name)
-        if dst.name in seen or c.name_taken(dst):
+        if dst.name in seen:
+            raise Refused(f"cannot {verb} {seen[dst.name]} and {picset}/{name} to {to}: both "
+                          f"would be named {dst.name!r} there (nothing was changed)")
+        if c.name_taken(dst):
             raise Refused(f"cannot {verb} {picset}/{name}: picset {to} has a photo named "
                           f"{name!r} already (nothing was changed)")
-        seen.add(dst.name)
+        seen[dst.name] = f"{picset}/{name}"
         moves.append([picset, name, to, dst.name])
     if not moves:
         raise Refused(f"no photo to {verb}")
@@ -59,13 +62,14 @@ def plan(c: Curation, photos: list[tuple[str, str]], to: str, verb: str) -> list
 def _completed(c: Curation, resources: list[str], request: list) -> Outcome | None:
     """Complete interrupted actions on these resources; if one was this very request, say so."""
     op = c.recover_request(resources, request)
-    return Outcome(f"completed the interrupted {op.kind} ({request[0]})",
-                   completed=[op.describe()]) if op is not None else None
+    return Outcome(f"{op.what()}: complete", completed=[op.describe()]) if (
+        op is not None) else None
 
 
 def _carry(c: Curation, verb: str, kind: str, photos: list[tuple[str, str]],
            to: str) -> Outcome | tuple[Operation, list[list[str]]]:
     """Run a move or a copy (the interrupted one first, if it was this very request)."""
+    photos = list(dict.fromkeys(photos))  # a photo listed twice is one photo
     request = [verb, sorted([list(p) for p in photos]), to]
     resources = sorted({picset_resource(p) for p, _ in photos} | {picset_resource(to)})
     if (again := _completed(c, resources, request)) is not None:

@@ -18,7 +18,6 @@ it wrote its record less than :data:`LEASE` seconds ago (another computer).
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import socket
@@ -78,8 +77,43 @@ class Operation:
                 "created": self.created}
 
     def describe(self) -> str:
+        """What the action was, in words, and when it began: ``move of 30 photos from 003_x
+        to 004_y (started 2025-01-02 10:11:12)``."""
         started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.created))
-        return f"{self.kind} {json.dumps(self.params, ensure_ascii=False)} (started {started})"
+        return f"{self.what()} (started {started})"
+
+    def what(self) -> str:
+        """The action in words, with counts (never its whole request: 30 paths or more)."""
+        p = self.params
+        request = p.get("request") or [self.kind]
+        verb = request[0]
+        if verb in ("move", "copy") and len(request) == 3:
+            photos, to = request[1], request[2]
+            return f"{verb} of {_photos(len(photos))} from {_picsets([s for s, *_ in photos])} " \
+                   f"to {to}"
+        if verb == "rename" and len(request) == 3:
+            return f"rename of picset {request[1]} to {request[2]}"
+        if self.kind == "cover" and {"picset", "pic"} <= set(p):
+            return f"change of the featured photo of {p['picset']} to {p['pic']}"
+        if self.kind == "trash" and "what" in p:
+            return f"delete of {p['what']}"
+        if self.kind == "restore" and "what" in p:
+            return f"restore of {p['what']} from the trash"
+        if self.kind == "empty" and "trash_id" in p:
+            return f"emptying of trash entry {p['trash_id']} ({p.get('picset', '')})"
+        on = _picsets([r.split(":", 1)[-1] for r in self.resources])
+        return f"{self.kind} on {on}" if self.resources else self.kind
+
+
+def _photos(n: int) -> str:
+    return f"{n} photo{'' if n == 1 else 's'}"
+
+
+def _picsets(ids: list[str]) -> str:
+    ids = list(dict.fromkeys(ids))
+    if len(ids) <= 3:
+        return " and ".join(ids) if len(ids) < 3 else f"{ids[0]}, {ids[1]} and {ids[2]}"
+    return f"{len(ids)} picsets ({ids[0]}, {ids[1]}...)"
 
 
 def picset_resource(picset: str) -> str:

@@ -71,9 +71,12 @@ def reorder(c: Curation, picset: str, index: int) -> Outcome:
 def renumber(c: Curation, width: int | None = None) -> Outcome:
     """Write every picset's ordering number with ``width`` digits (default: one more than
     now, or the widest present if a renumbering was interrupted): the way on once ``999`` is
-    taken. Each picset is renamed in turn; running it again completes an interrupted one."""
+    taken. Each picset is renamed in turn; running it again completes an interrupted one (and
+    once done, says so), and a narrower width, as long as every number fits, undoes it."""
     ids = c.picset_ids()
-    width = width or renumber_width(ids)
+    width = renumber_width(ids) if width is None else width
     plan = renumber_plan(ids, width)
+    if not plan:
+        return Outcome(f"every picset's ordering number has {width} digits already")
     return _renames(c, plan, f"renumbered {len(plan)} picset(s) with {width} digits",
                     same_width=False)

@@ -20,7 +20,13 @@ from dataclasses import dataclass
 from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import NotFound
 from finpics_desktop.domain.keys import PhotoKey, photo_key
-from finpics_desktop.domain.picsets import PICSET_ROOT, validate_picset_id
+from finpics_desktop.domain.order import with_number
+from finpics_desktop.domain.picsets import (
+    PICSET_ROOT,
+    order_number,
+    order_width,
+    validate_picset_id,
+)
 from finpics_desktop.pipeline.curation.context import Curation, Outcome
 from finpics_desktop.pipeline.curation.ops import (
     OP,
@@ -67,7 +73,9 @@ def parse_targets(targets: list[str]) -> dict[str, list[str] | None]:
         if not name:
             groups[picset] = None
         elif groups.get(picset, []) is not None:
-            groups.setdefault(picset, []).append(photo_key(picset, name).name)
+            listed = groups.setdefault(picset, [])
+            if (name := photo_key(picset, name).name) not in listed:  # listed twice: one
+                listed.append(name)
     return groups
 
 
@@ -154,10 +162,25 @@ def list_trash(c: Curation) -> list[TrashEntry]:
 
 
 # -- restore -----------------------------------------------------------------------------------
+def restore_target(c: Curation, picset: str) -> str:
+    """Where a picset's trashed photos go back: the picset itself if it is in the album, else
+    its id with the number written with the album's width now (a renumbering since the delete
+    changed it: an id of another width would show out of order on the site)."""
+    number = order_number(picset)
+    others = [i for i in c.picset_ids() if i != picset]
+    if number is None or not others or c.picset_exists(picset):
+        return picset
+    width = order_width(others)
+    return with_number(picset, number, width) if len(str(number)) <= width else picset
+
+
 def restore(c: Curation, trash_id: str) -> Outcome:
     resources_of = [trash_resource(trash_id)]
     if c.recover_request(resources_of, ["restore", trash_id]) is not None:
         return Outcome(f"completed the interrupted restore of {trash_id}")
+    entry = c.private.get(TRASH, trash_id)  # (if none, planned() refuses)
+    picset = entry.doc["picset"] if entry is not None else ""
+    to = restore_target(c, picset) if entry is not None else ""
 
     def planned() -> tuple[dict, None]:
         entry = c.private.get(TRASH, trash_id)
@@ -165,28 +188,30 @@ def restore(c: Curation, trash_id: str) -> Outcome:
             raise Refused(f"there is nothing with id {trash_id!r} in the trash "
                           "(`finpics-desktop trash` lists it)")
         for name in (d.sk for d in c.private.query(PHOTOS + trash_id)):
-            if c.name_taken(PhotoKey(entry.doc["picset"], name)):
+            if c.name_taken(PhotoKey(to, name)):
                 raise Refused(f"cannot restore {entry.doc['what']}: picset "
-                              f"{entry.doc['picset']} has a photo named {name!r} again "
+                              f"{to} has a photo named {name!r} again "
                               "(nothing was changed)")
-        return {"request": ["restore", trash_id], "trash_id": trash_id, **entry.doc}, None
+        return {"request": ["restore", trash_id], "trash_id": trash_id, **entry.doc,
+                "to": to}, None
 
-    entry = c.private.get(TRASH, trash_id)  # (if none, planned() refuses)
-    picset = entry.doc["picset"] if entry is not None else ""
-    op, _ = c.begin("restore", [picset_resource(picset), *resources_of], planned)
+    op, _ = c.begin("restore", [picset_resource(to), *resources_of], planned)
     entry_doc, names = op.params, [d.sk for d in c.private.query(PHOTOS + trash_id)]
     c.run(op)
     missing = op.state.get("missing", [])
     restored = [n for n in names if n not in missing]
-    targets = [picset] if entry_doc.get("whole") else [f"{picset}/{n}" for n in restored]
-    return Outcome(f"restored {entry_doc['what']}", [("delete", {"targets": targets})] if (
-        restored) else [], failed=[f"{picset}/{n}: its original was not in the trash (it was "
-                                   "missing when deleted): it cannot be restored" for n in missing])
+    targets = [to] if entry_doc.get("whole") else [f"{to}/{n}" for n in restored]
+    renumbered = f" as {to} (the album's numbers have another width now)" if to != picset else ""
+    return Outcome(f"restored {entry_doc['what']}{renumbered}", [
+        ("delete", {"targets": targets})] if restored else [], failed=[
+        f"{picset}/{n}: its original was not in the trash (it was missing when deleted): it "
+        "cannot be restored" for n in missing])
 
 
 def run_restore(c: Curation, op: Operation) -> None:
     p = op.params
     picset, trash_id = p["picset"], p["trash_id"]
+    to = p.get("to", picset)  # where the photos go back (their trash keys name ``picset``)
     kept = {d.sk: d.doc["item"]["data"] for d in c.private.query(PHOTOS + trash_id)}
     phase = op.state.get("phase", "place")
     if phase == "place":
@@ -196,7 +221,7 @@ def run_restore(c: Curation, op: Operation) -> None:
                 c.touch()
                 source = trash_key(trash_id, picset, name)
                 try:
-                    place(c, data, source, source, PhotoKey(picset, name), op.id)
+                    place(c, data, source, source, PhotoKey(to, name), op.id)
                 except NotFound:  # no original was kept: the others are restored
                     missing.append(name)
             phase = "switch"
@@ -204,14 +229,14 @@ def run_restore(c: Curation, op: Operation) -> None:
             phase, op.state["error"] = "rollback", str(e)
         c.ops.save(op, phase=phase, missing=missing)
     if phase == "rollback":
-        unplace(c, [(data, PhotoKey(picset, name), None) for name, data in kept.items()], op.id)
+        unplace(c, [(data, PhotoKey(to, name), None) for name, data in kept.items()], op.id)
         c.ops.finish(op)
         raise Refused(f"cannot restore {p['what']}: {op.state['error']} (nothing was changed)")
     if phase == "switch":
-        placed = [n for n in kept if c.tables.get_pics_item(picset, n) is not None]
+        placed = [n for n in kept if c.tables.get_pics_item(to, n) is not None]
         if placed:
             cover = p.get("cover")
-            c.tables.set_picset_cover_if_absent(picset, cover if cover in placed else placed[0])
+            c.tables.set_picset_cover_if_absent(to, cover if cover in placed else placed[0])
         c.ops.save(op, phase="clean")
     lost = [f for n in op.state.get("missing", []) if n in kept
             for f in items.face_ids(kept[n])]
