@@ -20,7 +20,9 @@ S3 check is switched off (``moto_ext``). The rules, each pinned by a test of its
 - a request signed in the query string (a presigned URL) is refused with 403: nothing of
   finpics makes one, and the local cloud does not check them.
 
-A bucket policy statement with a ``Condition`` is read as AWS would on the safe side: an
+moto matches an IAM policy's resource as a regular expression (``+`` or ``(`` in a key named by
+a user's policy would not match itself); the bucket policies are matched here, as AWS does,
+with ``*`` and ``?`` as the only wildcards. A bucket policy statement with a ``Condition`` is read as AWS would on the safe side: an
 ``Allow`` with a condition grants nothing here, a ``Deny`` with one always applies.
 """
 
@@ -117,7 +119,9 @@ class S3Call:
 
     @classmethod
     def from_environ(cls, environ) -> S3Call:
-        path = unquote(environ.get("PATH_INFO", "/"))
+        raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+        path = unquote(raw.partition("?")[0]) if raw else (  # PATH_INFO: decoded as latin-1
+            environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace"))
         bucket, _, key = path.lstrip("/").partition("/")
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         source = unquote(environ.get("HTTP_X_AMZ_COPY_SOURCE", ""))

@@ -161,6 +161,14 @@ def test_head_and_get_object_are_allowed_by_s3_get_object(cloud, user, enforced)
     assert _status(reader.put_object, Bucket=BUCKET, Key="private/x", Body=b"x") == 403
 
 
+def test_keys_are_read_whole_accents_plus_and_percent_included(cloud, user, bucket, enforced):
+    key = "photos/002_Été à Lisboa/a+b 100%.jpg"
+    reader = user(_allow(["s3:GetObject", "s3:PutObject"], f"arn:aws:s3:::{BUCKET}/photos/*"))
+    reader.put_object(Bucket=BUCKET, Key=key, Body=b"x")
+    assert reader.head_object(Bucket=BUCKET, Key=key)["ContentLength"] == 1  # found: 200
+    assert _status(reader.head_object, Bucket=BUCKET, Key=key.replace("+", " ")) == 403
+
+
 def test_get_object_is_refused_outside_the_allowed_resource(cloud, user, enforced):
     reader = user(_allow("s3:GetObject", f"arn:aws:s3:::{BUCKET}/public/*"))
     assert _status(reader.head_object, Bucket=BUCKET, Key=PRIVATE) == 403
