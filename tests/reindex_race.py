@@ -30,11 +30,24 @@ PHOTOS = ["faces/obama/obama.jpg", "faces/obama/obama1.jpg", "faces/obama/obama2
           "faces/obama/obama_small.jpg", "faces/biden/biden.jpg", "faces/biden/biden2.jpg",
           "faces/kit_harington/john1.jpeg", "faces/kit_harington/john2.jpeg",
           "faces/rose_leslie/img1.jpg", "faces/rose_leslie/img2.jpg"]
+PICSETS = ("001_race", "002_race")  # PHOTOS in each: a re-index long enough to name during it
 TIMEOUT = 120  # seconds any one command may take (it takes a few)
 
 
 def person_of(rel: str) -> str:
     return rel.split("/")[1].replace("_", " ").title()
+
+
+def publish_twice(backend, folder: Path, picsets: tuple[str, ...] = PICSETS) -> dict[str, str]:
+    """The photos of ``folder`` (PHOTOS) published in each of ``picsets``: photo -> its
+    person."""
+    from finpics_desktop.pipeline.upload import Publisher
+
+    for picset in picsets:
+        report = Publisher.for_backend(backend).publish([folder], picset)
+        assert report.ok, report.summary()
+    return {f"{picset}/{rel.rsplit('/', 1)[1]}": person_of(rel)
+            for picset in picsets for rel in PHOTOS}
 
 
 def padded(data: bytes) -> bytes:
@@ -85,15 +98,25 @@ def command(base: list[str], *args: str, **popen) -> subprocess.Popen:
                             text=True, **popen)
 
 
-def race_round(base: list[str], env: dict, wanted: dict[str, tuple[str, str]],
-               rng: random.Random) -> tuple[list[Naming], int, list[str]]:
-    """``reindex --all``, and a ``name FACE PERSON`` for each of ``wanted`` (FaceId -> (photo,
-    person)) started once the reindex has printed a random number of its progress lines (0:
-    with it). The namings, the reindex's exit code and its lines."""
+def plan(faces: dict[str, list[str]], person: dict[str, str], tag: str, count: int,
+         rng: random.Random) -> list[Naming]:
+    """A ``name`` for the face of ``count`` photos (``faces``: photo -> its FaceIds; ``person``:
+    photo -> who), each started a little before ``reindex --all`` reaches its photo (it goes
+    through them in order, two at a time, faster than a command starts), so that some land
+    before, some while and some after their photo is re-indexed."""
+    order = sorted(faces)
+    chosen = sorted(rng.sample(range(len(order)), count))
+    return [Naming(faces[order[n]][0], order[n], f"{person[order[n]]} {tag}",
+                   max(0, n - rng.randrange(2, 12))) for n in chosen]
+
+
+def race_round(base: list[str], env: dict, namings: list[Naming],
+               total: int) -> tuple[list[Naming], int, list[str]]:
+    """``reindex --all`` (of ``total`` photos), and each ``name FACE PERSON`` of ``namings``
+    started once the reindex has printed that many progress lines (0: with it). The namings
+    (done), the reindex's exit code and its lines."""
     reindex = command(base, "reindex", "--all", env=env, stdout=subprocess.DEVNULL,
                       stderr=subprocess.PIPE)
-    namings = [Naming(face, photo, person, rng.randrange(0, len(PHOTOS) + 1))
-               for face, (photo, person) in wanted.items()]
     running: dict[int, subprocess.Popen] = {}
     lines: list[str] = []
 
@@ -108,7 +131,7 @@ def race_round(base: list[str], env: dict, wanted: dict[str, tuple[str, str]],
         for line in reindex.stderr:
             lines.append(line.rstrip("\n"))
             start_due(len(lines))
-        start_due(len(PHOTOS) + 1)
+        start_due(total + 1)
         code = reindex.wait(timeout=TIMEOUT)
         for n, proc in running.items():
             namings[n].out, namings[n].err = proc.communicate(timeout=TIMEOUT)

@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from finpics_desktop.domain.errors import (
@@ -40,6 +41,7 @@ from finpics_desktop.domain.errors import (
     NotFound,
     WriteConflict,
 )
+from finpics_desktop.domain.keys import PhotoKey
 from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.people import (
     NamedFace,
@@ -49,6 +51,7 @@ from finpics_desktop.domain.people import (
     name_key,
     new_person_id,
 )
+from finpics_desktop.pipeline.photo_lock import PhotoBusy, PhotoLocks
 from finpics_desktop.pipeline.search import batch_get_all
 from finpics_desktop.ports import Backend, PrivateDoc
 
@@ -247,8 +250,24 @@ class People:
         spot = self.locate([face_id]).get(face_id)
         if spot is None:
             raise NotFound(f"face {face_id} is not in a photo of this album")
-        person, _ = self._person_for(name)
-        return self._give(person, spot, same_photo=same_photo, move=True)
+        with self._holding(spot) as spot:
+            person, _ = self._person_for(name)
+            return self._give(person, spot, same_photo=same_photo, move=True)
+
+    @contextmanager
+    def _holding(self, spot: Located, doing: str = "naming") -> Iterator[Located]:
+        """Hold the lock of the face's photo for the block (a re-index of the photo under way
+        is waited for, one killed midway is finished first) and give where the face is now;
+        NotFound if a re-index took it away meanwhile."""
+        key = PhotoKey(*spot.image_path.split("/", 1)).key
+        with PhotoLocks(self.backend).hold(key, f"{doing} a face of {spot.image_path}"):
+            now = self.locate([spot.face_id]).get(spot.face_id)
+            if now is None:
+                raise NotFound(f"face {spot.face_id} is no longer in {spot.image_path}: the "
+                               "photo was re-indexed meanwhile and its faces have new ids; "
+                               f"nothing was changed (look at the faces of {spot.image_path} "
+                               "again)")
+            yield now
 
     def _give(self, person: Person, spot: Located, *, same_photo: bool, move: bool,
               similarity: float | None = None) -> Outcome:
@@ -294,9 +313,10 @@ class People:
                                         error="not in a photo of this album"))
                 continue
             try:
-                outcomes.append(self._give(person, where[face_id], same_photo=same_photo,
-                                           move=False, similarity=known.get(face_id)))
-            except (SamePhoto, WriteConflict) as e:
+                with self._holding(where[face_id], "confirming") as spot:
+                    outcomes.append(self._give(person, spot, same_photo=same_photo,
+                                               move=False, similarity=known.get(face_id)))
+            except (SamePhoto, WriteConflict, NotFound, PhotoBusy) as e:
                 outcomes.append(Outcome(face_id, person.name, error=str(e)))
         return outcomes
 
@@ -304,22 +324,31 @@ class People:
         """These faces are not this person: never proposed for them again (a face named this
         person is taken from them too)."""
         person = self.find(name)
+        where = self.locate(face_ids)
         outcomes = []
         for face_id in dict.fromkeys(face_ids):
-            self.private.put(REJECT, f"{person.id}/{face_id}", {"at": time.time()})
-            current = self.private.get(FACE, face_id)
-            if current is not None and current.doc["person"] == person.id:
-                self._take(person.id, current)
+            try:
+                with (self._holding(where[face_id], "rejecting") if face_id in where
+                      else contextlib.nullcontext()):
+                    self.private.put(REJECT, f"{person.id}/{face_id}", {"at": time.time()})
+                    current = self.private.get(FACE, face_id)
+                    if current is not None and current.doc["person"] == person.id:
+                        self._take(person.id, current)
+            except (NotFound, PhotoBusy) as e:
+                outcomes.append(Outcome(face_id, person.name, error=str(e)))
+                continue
             outcomes.append(Outcome(face_id, person.name))
         return outcomes
 
     def unname(self, face_id: str) -> str | None:
         """Take the face from its person (it is unnamed again); the name it had, or None."""
-        current = self.private.get(FACE, face_id)
-        if current is None:
-            return None
-        person = self._person(current.doc["person"])
-        self._take(current.doc["person"], current)
+        spot = self.locate([face_id]).get(face_id)
+        with self._holding(spot, "unnaming") if spot else contextlib.nullcontext():
+            current = self.private.get(FACE, face_id)
+            if current is None:
+                return None
+            person = self._person(current.doc["person"])
+            self._take(current.doc["person"], current)
         return person.name if person else None
 
     def _take(self, person_id: str, doc: PrivateDoc) -> None:
