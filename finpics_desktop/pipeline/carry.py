@@ -12,7 +12,9 @@ compared, by box overlap only. A drawn face the detector still misses is indexed
 box. What cannot be carried is reported, never dropped silently.
 
 New records are written before the photo's items, old ones deleted after its old faces: an
-interrupted re-index leaves the old records in place, and the next one carries them again.
+interrupted re-index leaves the old records in place, and the next one finishes it or rolls it
+back (:mod:`~finpics_desktop.pipeline.reindex_resume`). The records of a photo's faces are read
+again when its turn comes (:meth:`Carrier.refresh`), under the photo's lock.
 """
 
 from __future__ import annotations

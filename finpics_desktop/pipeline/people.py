@@ -18,6 +18,10 @@ The private store's documents (partition, sort key -> document):
 - ``face-drawn``, FaceId -> ``{"image_id", "box", "at"}``: a face drawn by hand, which
   ``reindex`` indexes again from its box
 
+A face's records are written holding its photo's lock
+(:mod:`~finpics_desktop.pipeline.photo_lock`): a ``reindex`` of the photo is waited for, and the
+face looked up again (gone with the re-index: refused, nothing written).
+
 Records reference FaceIds and tolerate dangling ones: a face no longer in a photo of the album
 (its photo removed, or in the trash) is left out when listing and matching; ``check --repair``
 prunes the records of faces gone from the index (those of trashed photos stay, and come back

@@ -11,10 +11,12 @@ photo's items, then the faces that are gone. The photo item is replaced only if 
 one read before the original (a photo published again or given a drawn face meanwhile keeps
 that item; its new faces are deleted again and it is reported: run ``reindex`` again).
 People's names, rejections and faces drawn by hand are carried over to the new faces
-(:mod:`~finpics_desktop.pipeline.carry`), and what cannot be carried is reported. A photo
-cut short by a crash stays outdated (its item still names the old engine) and is simply
-re-indexed next time; the stray faces such a crash may leave are what ``check --repair``
-removes.
+(:mod:`~finpics_desktop.pipeline.carry`), and what cannot be carried is reported. Each photo
+is re-indexed holding its lock (:mod:`~finpics_desktop.pipeline.photo_lock`), under which its
+names are read again: a naming of one of its faces waits, so a name is never written onto a face
+being replaced. The lock records the photo's faces before and after: a run killed midway is
+finished or rolled back photo by photo by the next run (first thing) or by the next naming on
+that photo (:mod:`~finpics_desktop.pipeline.reindex_resume`).
 
 Plain Python over the ports, for the CLI (``finpics-desktop reindex``) and the window.
 """
