@@ -6,20 +6,29 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from reindex_race import (
     PHOTOS,
     PICSETS,
     assert_clean,
     assert_names_kept,
     environment,
+    named_in,
     padded,
+    person_of,
     photo_faces,
     plan,
     publish_twice,
     race_round,
 )
 
+from finpics_desktop.domain.errors import StorageError
 from finpics_desktop.domain.keys import photo_key
+from finpics_desktop.pipeline.carry import Carrier
+from finpics_desktop.pipeline.people import People
+from finpics_desktop.pipeline.photo_lock import LOCKS
+from finpics_desktop.pipeline.reindex import reindex_photo
+from finpics_desktop.pipeline.upload import Publisher
 
 ROUNDS = 3
 NAMES = 8  # per round
@@ -44,3 +53,30 @@ def test_names_given_while_the_library_is_reindexed_are_kept(library, copy_photo
         print(f"round {n}: {sum(x.acknowledged for x in namings)} of {len(namings)} named")
         assert_names_kept(library, namings)
         assert_clean(library)
+
+
+def test_a_reindex_stopped_by_an_error_midway_is_rolled_back(library, copy_photos, photos_dir):
+    """The connection lost once a photo's names were carried onto its new faces, before its
+    item is written: the new faces and the names carried onto them are taken away again, the
+    photo keeps its faces and names, and nothing is left for `check` (nor a lock)."""
+    assert Publisher.for_backend(library).publish([copy_photos(PHOTOS[0])], "001_one").ok
+    photo, who = f"001_one/{PHOTOS[0].rsplit('/', 1)[1]}", person_of(PHOTOS[0])
+    [face] = photo_faces(library)[photo]
+    People(library).name_face(face, who)
+    key = photo_key(*photo.split("/"))
+    library.store.put(library.names.pics_bucket, key.key,  # the box moves: a new FaceId
+                      padded((photos_dir / PHOTOS[0]).read_bytes()), "image/jpeg")
+
+    class LostAfterCarrying(Carrier):
+        def carry(self, *args, **kwargs):
+            carried = super().carry(*args, **kwargs)
+            assert carried[0] == 1
+            raise StorageError("the connection was lost")
+
+    with pytest.raises(StorageError):
+        reindex_photo(library, library.tables.get_pics_item(key.picset, key.name),
+                      LostAfterCarrying(library))
+    assert photo_faces(library)[photo] == [face]
+    assert named_in(library, photo) == {face: who}
+    assert library.private.query(LOCKS) == []
+    assert_clean(library)

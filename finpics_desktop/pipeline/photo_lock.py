@@ -98,12 +98,20 @@ class PhotoLocks:
     @contextmanager
     def hold(self, key: str, what: str) -> Iterator[Held]:
         """Hold the lock of the photo ``key`` for the block (``what``: said to whoever waits);
-        a writer gone that left it is finished or rolled back first."""
+        a writer gone that left it is finished or rolled back first. A block that fails with
+        something still recorded (:meth:`save`) leaves the lock to whoever comes next, who
+        finishes it."""
         held = self.take(key, what)
         try:
             yield held
-        finally:
-            self.release(held)
+        except BaseException:
+            if held.state:
+                with _HELD_LOCK:
+                    _HELD.discard(held.token)
+            else:
+                self.release(held)
+            raise
+        self.release(held)
 
     def take(self, key: str, what: str) -> Held:
         held = Held(key, uuid.uuid4().hex, what)

@@ -23,6 +23,7 @@ Plain Python over the ports, for the CLI (``finpics-desktop reindex``) and the w
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -37,6 +38,7 @@ from finpics_desktop.pipeline import replaced
 from finpics_desktop.pipeline.carry import Carrier, NotCarried, reindex_drawn
 from finpics_desktop.pipeline.photo_lock import PhotoLocks
 from finpics_desktop.pipeline.process import drop_unlisted, external_image_id
+from finpics_desktop.pipeline.reindex_resume import finish
 from finpics_desktop.ports import Backend, VersionedFaceIndex
 
 log = logging.getLogger(__name__)
@@ -153,7 +155,15 @@ def reindex_photo(backend: Backend, item: dict, carrier: Carrier | None = None,
         return _reindex_photo(backend, photo, carrier, lambda state: None)
     locks = locks or PhotoLocks(backend)
     with locks.hold(photo.key, f"a re-index of {photo.image_path}") as held:
-        return _reindex_photo(backend, photo, carrier, lambda state: locks.save(held, state))
+        try:
+            return _reindex_photo(backend, photo, carrier,
+                                  lambda state: locks.save(held, state))
+        except Exception:
+            if held.state:  # stopped by an error midway: undone now, or by whoever comes next
+                with contextlib.suppress(Exception):
+                    finish(backend, photo.key, held.state)
+                    held.state = None
+            raise
 
 
 def _reindex_photo(backend: Backend, photo: PhotoKey, carrier: Carrier | None,
