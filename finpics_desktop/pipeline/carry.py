@@ -12,7 +12,9 @@ compared, by box overlap only. A drawn face the detector still misses is indexed
 box. What cannot be carried is reported, never dropped silently.
 
 New records are written before the photo's items, old ones deleted after its old faces: an
-interrupted re-index leaves the old records in place, and the next one carries them again.
+interrupted re-index leaves the old records in place, and the next one finishes it or rolls it
+back (:mod:`~finpics_desktop.pipeline.reindex_resume`). The records of a photo's faces are read
+again when its turn comes (:meth:`Carrier.refresh`), under the photo's lock.
 """
 
 from __future__ import annotations
@@ -56,6 +58,35 @@ class Carrier:
         self.rejections: dict[str, list[PrivateDoc]] = defaultdict(list)
         for doc in self.private.query(REJECT):
             self.rejections[doc.sk.split("/", 1)[1]].append(doc)
+
+    def refresh(self, face_ids: list[str]) -> None:
+        """Read the records of these faces again: those of the album were read when the run
+        began, and the curator may have named, unnamed or rejected a face of this photo since
+        (it is re-indexed under the photo's lock, which naming waits for)."""
+        wanted = set(face_ids)
+        if not wanted:
+            return
+        named = {f: self.private.get(FACE, f) for f in wanted}
+        drawn = {f: self.private.get(DRAWN, f) for f in wanted}
+        rejections: dict[str, list[PrivateDoc]] = defaultdict(list)
+        for doc in self.private.query(REJECT):
+            if doc.sk.split("/", 1)[1] in wanted:
+                rejections[doc.sk.split("/", 1)[1]].append(doc)
+        people = {d.doc["person"] for d in named.values() if d is not None}
+        names = ({p.id: p.name for p in self.people.people()}
+                 if people - set(self.names) else {})
+        with self.lock:
+            self.names.update(names)
+            for face_id in wanted:
+                for known, doc in ((self.named, named[face_id]), (self.drawn, drawn[face_id])):
+                    if doc is None:
+                        known.pop(face_id, None)
+                    else:
+                        known[face_id] = doc
+                if rejections.get(face_id):
+                    self.rejections[face_id] = rejections[face_id]
+                else:
+                    self.rejections.pop(face_id, None)
 
     def matters(self, face_id: str) -> bool:
         return face_id in self.named or face_id in self.drawn or face_id in self.rejections

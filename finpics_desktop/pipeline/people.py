@@ -18,6 +18,10 @@ The private store's documents (partition, sort key -> document):
 - ``face-drawn``, FaceId -> ``{"image_id", "box", "at"}``: a face drawn by hand, which
   ``reindex`` indexes again from its box
 
+A face's records are written holding its photo's lock
+(:mod:`~finpics_desktop.pipeline.photo_lock`): a ``reindex`` of the photo is waited for, and the
+face looked up again (gone with the re-index: refused, nothing written).
+
 Records reference FaceIds and tolerate dangling ones: a face no longer in a photo of the album
 (its photo removed, or in the trash) is left out when listing and matching; ``check --repair``
 prunes the records of faces gone from the index (those of trashed photos stay, and come back
@@ -30,7 +34,8 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from finpics_desktop.domain.errors import (
@@ -40,6 +45,7 @@ from finpics_desktop.domain.errors import (
     NotFound,
     WriteConflict,
 )
+from finpics_desktop.domain.keys import PhotoKey
 from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.people import (
     NamedFace,
@@ -49,6 +55,7 @@ from finpics_desktop.domain.people import (
     name_key,
     new_person_id,
 )
+from finpics_desktop.pipeline.photo_lock import PhotoBusy, PhotoLocks
 from finpics_desktop.pipeline.search import batch_get_all
 from finpics_desktop.ports import Backend, PrivateDoc
 
@@ -247,8 +254,24 @@ class People:
         spot = self.locate([face_id]).get(face_id)
         if spot is None:
             raise NotFound(f"face {face_id} is not in a photo of this album")
-        person, _ = self._person_for(name)
-        return self._give(person, spot, same_photo=same_photo, move=True)
+        with self._holding(spot) as spot:
+            person, _ = self._person_for(name)
+            return self._give(person, spot, same_photo=same_photo, move=True)
+
+    @contextmanager
+    def _holding(self, spot: Located, doing: str = "naming") -> Iterator[Located]:
+        """Hold the lock of the face's photo for the block (a re-index of the photo under way
+        is waited for, one killed midway is finished first) and give where the face is now;
+        NotFound if a re-index took it away meanwhile."""
+        key = PhotoKey(*spot.image_path.split("/", 1)).key
+        with PhotoLocks(self.backend).hold(key, f"{doing} a face of {spot.image_path}"):
+            now = self.locate([spot.face_id]).get(spot.face_id)
+            if now is None:
+                raise NotFound(f"face {spot.face_id} is no longer in {spot.image_path}: the "
+                               "photo was re-indexed meanwhile and its faces have new ids; "
+                               f"nothing was changed (look at the faces of {spot.image_path} "
+                               "again)")
+            yield now
 
     def _give(self, person: Person, spot: Located, *, same_photo: bool, move: bool,
               similarity: float | None = None) -> Outcome:
@@ -294,9 +317,10 @@ class People:
                                         error="not in a photo of this album"))
                 continue
             try:
-                outcomes.append(self._give(person, where[face_id], same_photo=same_photo,
-                                           move=False, similarity=known.get(face_id)))
-            except (SamePhoto, WriteConflict) as e:
+                with self._holding(where[face_id], "confirming") as spot:
+                    outcomes.append(self._give(person, spot, same_photo=same_photo,
+                                               move=False, similarity=known.get(face_id)))
+            except (SamePhoto, WriteConflict, NotFound, PhotoBusy) as e:
                 outcomes.append(Outcome(face_id, person.name, error=str(e)))
         return outcomes
 
@@ -312,20 +336,27 @@ class People:
                 outcomes.append(Outcome(face_id, person.name,
                                         error="not in a photo of this album"))
                 continue
-            self.private.put(REJECT, f"{person.id}/{face_id}", {"at": time.time()})
-            current = self.private.get(FACE, face_id)
-            if current is not None and current.doc["person"] == person.id:
-                self._take(person.id, current)
+            try:
+                with self._holding(where[face_id], "rejecting"):
+                    self.private.put(REJECT, f"{person.id}/{face_id}", {"at": time.time()})
+                    current = self.private.get(FACE, face_id)
+                    if current is not None and current.doc["person"] == person.id:
+                        self._take(person.id, current)
+            except (NotFound, PhotoBusy) as e:
+                outcomes.append(Outcome(face_id, person.name, error=str(e)))
+                continue
             outcomes.append(Outcome(face_id, person.name))
         return outcomes
 
     def unname(self, face_id: str) -> str | None:
         """Take the face from its person (it is unnamed again); the name it had, or None."""
-        current = self.private.get(FACE, face_id)
-        if current is None:
-            return None
-        person = self._person(current.doc["person"])
-        self._take(current.doc["person"], current)
+        spot = self.locate([face_id]).get(face_id)
+        with self._holding(spot, "unnaming") if spot else contextlib.nullcontext():
+            current = self.private.get(FACE, face_id)
+            if current is None:
+                return None
+            person = self._person(current.doc["person"])
+            self._take(current.doc["person"], current)
         return person.name if person else None
 
     def _take(self, person_id: str, doc: PrivateDoc) -> None:

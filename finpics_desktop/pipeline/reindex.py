@@ -11,16 +11,19 @@ photo's items, then the faces that are gone. The photo item is replaced only if 
 one read before the original (a photo published again or given a drawn face meanwhile keeps
 that item; its new faces are deleted again and it is reported: run ``reindex`` again).
 People's names, rejections and faces drawn by hand are carried over to the new faces
-(:mod:`~finpics_desktop.pipeline.carry`), and what cannot be carried is reported. A photo
-cut short by a crash stays outdated (its item still names the old engine) and is simply
-re-indexed next time; the stray faces such a crash may leave are what ``check --repair``
-removes.
+(:mod:`~finpics_desktop.pipeline.carry`), and what cannot be carried is reported. Each photo
+is re-indexed holding its lock (:mod:`~finpics_desktop.pipeline.photo_lock`), under which its
+names are read again: a naming of one of its faces waits, so a name is never written onto a face
+being replaced. The lock records the photo's faces before and after: a run killed midway is
+finished or rolled back photo by photo by the next run (first thing) or by the next naming on
+that photo (:mod:`~finpics_desktop.pipeline.reindex_resume`).
 
 Plain Python over the ports, for the CLI (``finpics-desktop reindex``) and the window.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -33,7 +36,9 @@ from finpics_desktop.domain.keys import PhotoKey
 from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline import replaced
 from finpics_desktop.pipeline.carry import Carrier, NotCarried, reindex_drawn
+from finpics_desktop.pipeline.photo_lock import PhotoLocks
 from finpics_desktop.pipeline.process import drop_unlisted, external_image_id
+from finpics_desktop.pipeline.reindex_resume import finish
 from finpics_desktop.ports import Backend, VersionedFaceIndex
 
 log = logging.getLogger(__name__)
@@ -139,12 +144,32 @@ def outdated_photos(backend: Backend, picset: str | None = None,
     return todo, current
 
 
-def reindex_photo(backend: Backend, item: dict, carrier: Carrier | None = None) -> PhotoChange:
+def reindex_photo(backend: Backend, item: dict, carrier: Carrier | None = None,
+                  locks: PhotoLocks | None = None) -> PhotoChange:
     """Index one photo again, keeping FaceIds where the boxes overlap and carrying people's
-    records to the faces that got new ones (see the module)."""
+    records to the faces that got new ones (see the module), holding the photo's lock: a
+    naming of one of its faces waits, and a re-index killed midway is finished or rolled back
+    by whoever takes the lock next (:mod:`~finpics_desktop.pipeline.reindex_resume`)."""
+    photo = PhotoKey(item["primarykey"], item["sortkey"])
+    if backend.private is None:
+        return _reindex_photo(backend, photo, carrier, lambda state: None)
+    locks = locks or PhotoLocks(backend)
+    with locks.hold(photo.key, f"a re-index of {photo.image_path}") as held:
+        try:
+            return _reindex_photo(backend, photo, carrier,
+                                  lambda state: locks.save(held, state))
+        except Exception:
+            if held.state:  # stopped by an error midway: undone now, or by whoever comes next
+                with contextlib.suppress(Exception):
+                    finish(backend, photo.key, held.state)
+                    held.state = None
+            raise
+
+
+def _reindex_photo(backend: Backend, photo: PhotoKey, carrier: Carrier | None,
+                   record: Callable[[dict], None]) -> PhotoChange:
     faces, tables = backend.faces, backend.tables
     versioned = versioned_index(backend) is not None
-    photo = PhotoKey(item["primarykey"], item["sortkey"])
     # listed maybe minutes ago: the item now, which the new one replaces only if unchanged
     item = tables.get_pics_item(photo.picset, photo.name)
     if item is None:
@@ -152,7 +177,11 @@ def reindex_photo(backend: Backend, item: dict, carrier: Carrier | None = None) 
     previous = item.get("data") or {}
     old = [r["Face"] for r in previous.get("FaceRecords") or []]
     old_ids = [f["FaceId"] for f in old]
+    if carrier is not None:
+        carrier.refresh(old_ids)  # named since the run began, maybe
     drawn = {f["FaceId"] for f in old if carrier is not None and carrier.drawn_box(f["FaceId"])}
+    state = {"old": [{"FaceId": f["FaceId"], "ImageId": f.get("ImageId")} for f in old]}
+    record(state)  # before the first write: what a run killed from here on leaves is known
     try:
         data = backend.store.get(backend.names.pics_bucket, photo.key)
         reuse = {"reuse": [f for f in old if f["FaceId"] not in drawn]} if versioned else {}
@@ -164,6 +193,7 @@ def reindex_photo(backend: Backend, item: dict, carrier: Carrier | None = None) 
         backend, carrier, photo.key, data, external_image_id(photo.key),
         [f for f in old if f["FaceId"] in drawn], response["FaceRecords"], versioned)
     new = [r["Face"] for r in response["FaceRecords"]]
+    record({**state, "new": [f["FaceId"] for f in new]})
     comparable = previous.get("FaceModelVersion") == response.get("FaceModelVersion")
     carried, missed = (carrier.carry(photo.image_path, old, new, comparable) if carrier
                        else (0, []))
@@ -199,20 +229,23 @@ def reindex(
     """Re-index every photo of the album (or of ``picset``) that the current engine did not
     index (``every``: every photo), ``workers`` at a time; ``cancel`` stops it between photos
     (each is whole)."""
+    cancel = cancel or threading.Event()
+    locks = PhotoLocks(backend, cancel=cancel) if backend.private is not None else None
+    if locks is not None:  # what a run killed midway left: finished, or rolled back
+        locks.recover_all()
     settled = replaced.settle(backend)  # replaced photos' names first: onto their new faces
     todo, current = outdated_photos(backend, picset, every)
     versioned = versioned_index(backend)
     report = ReindexReport(engine=versioned.model_version if versioned else "Rekognition",
                            current=current, replaced=settled)
     carrier = Carrier(backend) if backend.private is not None and todo else None
-    cancel = cancel or threading.Event()
     lock = threading.Lock()
 
     def one(item: dict) -> None:
         if cancel.is_set():
             return
         try:
-            change = reindex_photo(backend, item, carrier)
+            change = reindex_photo(backend, item, carrier, locks)
         except Exception as e:  # one photo never stops the others; the reason is reported
             log.info("re-indexing %s/%s failed", item["primarykey"], item["sortkey"],
                      exc_info=True)
