@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from finpics_desktop.domain.errors import FinpicsError, StorageReadOnly
 from finpics_desktop.domain.keys import PhotoKey
 from finpics_desktop.domain.picsets import PICSET_ROOT
-from finpics_desktop.pipeline.curation.ops import WAIT, Busy, Operation, OpLog
+from finpics_desktop.pipeline.curation.ops import WAIT, Busy, Operation, OpLog, is_alive
 from finpics_desktop.pipeline.curation.photos import Refused
 from finpics_desktop.pipeline.retry import RetryPolicy, with_retries
 from finpics_desktop.ports import Backend
@@ -55,6 +55,7 @@ class Curation:
         self.ops = OpLog(self.private, self.resume, wait, self.cancel)
         self.progress: Callable[[str], None] = lambda line: None
         self.running: Operation | None = None  # the operation being run (see touch)
+        self.recovered: list[Operation] = []  # interrupted operations this one completed
 
     # -- looking things up ---------------------------------------------------------------------
     def picset_ids(self) -> list[str]:
@@ -79,8 +80,10 @@ class Curation:
     def recover_request(self, resources: list[str], request: list) -> Operation | None:
         """Complete the interrupted actions on these resources; the one that was this very
         request, if any (Refused if it had to be rolled back)."""
-        for op in self.ops.recover_touching(resources):
-            if op.params.get("request") == request:
+        self.recover(resources)
+        wanted = set(resources)
+        for op in self.recovered:
+            if wanted & set(op.resources) and op.params.get("request") == request:
                 if op.refused:
                     raise Refused(op.refused)
                 return op
@@ -88,7 +91,27 @@ class Curation:
 
     def recover(self, resources) -> list[str]:
         """Complete the interrupted actions on these resources; what they were."""
-        return [op.describe() for op in self.ops.recover_touching(resources)]
+        done = self.ops.recover_touching(resources)
+        self.recovered += done
+        return [op.describe() for op in done]
+
+    def settle(self) -> list[str]:
+        """Complete every interrupted action of the album (a delete killed midway: its photos
+        are out of the album, so its trash entry must be whole): what the next action of any
+        kind does first. One that cannot be completed now (another writer in its way) is left
+        for later; the action's own resources meet it again when they are locked."""
+        done = []
+        for op in self.ops.pending():
+            if is_alive(op):
+                continue
+            try:
+                if self.ops.recover(op):
+                    self.recovered.append(op)
+                    done.append(op.describe())
+            except FinpicsError as e:
+                log.warning("the interrupted %s could not be completed now: %s",
+                            op.describe(), e)
+        return done
 
     def begin(self, kind: str, resources: list[str],
               plan: Callable[[], tuple[dict, list | None]]) -> tuple[Operation, list | None]:
