@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from finpics_desktop.domain.errors import FinpicsError, StorageReadOnly
-from finpics_desktop.domain.keys import PhotoKey
+from finpics_desktop.domain.keys import PhotoKey, parse_key
 from finpics_desktop.domain.picsets import PICSET_ROOT
+from finpics_desktop.pipeline.curation.leases import describe, publishers
 from finpics_desktop.pipeline.curation.ops import WAIT, Busy, Operation, OpLog, is_alive
 from finpics_desktop.pipeline.curation.photos import Refused
 from finpics_desktop.pipeline.retry import RetryPolicy, with_retries
@@ -53,6 +54,8 @@ class Curation:
         self.process = backend.process
         self.cancel = cancel or threading.Event()
         self.ops = OpLog(self.private, self.resume, wait, self.cancel)
+        self.ops.others = self._publishers
+        self.exempt: set[str] = set()  # leases of the publisher this action is part of (push)
         self.progress: Callable[[str], None] = lambda line: None
         self.running: Operation | None = None  # the operation being run (see touch)
         self.recovered: list[Operation] = []  # interrupted operations this one completed
@@ -75,6 +78,23 @@ class Curation:
     def name_taken(self, key: PhotoKey) -> bool:
         return (self.tables.get_pics_item(key.picset, key.name) is not None
                 or self.store.head(self.names.pics_bucket, key.key) is not None)
+
+    def unprocessed(self, keys: list[str]) -> list[str]:
+        """The keys of originals stored that have no photo item yet (the cloud processes)."""
+        left = []
+        for key in keys:
+            photo = parse_key(key)
+            if self.tables.get_pics_item(photo.picset, photo.name) is None and (
+                    self.store.head(self.names.pics_bucket, key) is not None):
+                left.append(key)
+        return left
+
+    def _publishers(self, resource: str) -> list[str]:
+        kind, _, picset = resource.partition(":")
+        if kind != "picset":
+            return []
+        return [describe(d) for d in publishers(self.private, picset, self.exempt,
+                                                self.unprocessed)]
 
     # -- running operations --------------------------------------------------------------------
     def recover_request(self, resources: list[str], request: list) -> Operation | None:
