@@ -220,7 +220,8 @@ class Publisher:
                 with contextlib.suppress(StorageError):  # not recorded: over in this process
                     self.journal.finish_job(job_id, jr.CANCELLED, f"stopped: {e}")
                 if lease is not None and lease is not self.lease:
-                    lease.release()
+                    with contextlib.suppress(FinpicsError):
+                        lease.release()
                 raise
             owner = job_id
         else:
@@ -288,7 +289,8 @@ class Publisher:
             claims.release_all()
             report.stopped = str(self.stopped or "")
             if lease is not None and lease is not self.lease:  # (a push lets its own go)
-                lease.release(self.processing(report))
+                with contextlib.suppress(FinpicsError):  # (dropped once its process is gone)
+                    lease.release(self.processing(report))
         return report
 
     def processing(self, report: UploadReport) -> list[str]:

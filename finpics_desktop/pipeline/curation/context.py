@@ -122,8 +122,8 @@ class Curation:
         for later; the action's own resources meet it again when they are locked."""
         done = []
         for op in self.ops.pending():
-            if is_alive(op):
-                continue
+            if is_alive(op) or any(self._publishers(r) for r in op.resources):
+                continue  # (a publisher in its way: completed once it is done, not waited for)
             try:
                 if self.ops.recover(op):
                     self.recovered.append(op)
