@@ -110,6 +110,11 @@ class Tables(Protocol):
 
     def delete_pics_item(self, primarykey: str, sortkey: str) -> None: ...
 
+    def batch_get_pics_items(self, keys: list[tuple[str, str]]
+                             ) -> tuple[list[Item], list[tuple[str, str]]]:
+        """At most 100 ``(primarykey, sortkey)`` keys (BatchGetItem's limit): the items found
+        and the keys left unprocessed."""
+
     # conditional steps of curation, each one atomic step (a DynamoDB transaction) so that the
     # featured photo always names a photo that exists, whoever else writes at the same time
     def replace_picset_cover(self, picset: str, pic: str, expected: str | None) -> bool:

@@ -140,6 +140,9 @@ class CountingTables:
             return [g for g in got if g["image_id"] != ids[-1]], [ids[-1]]
         return got, []
 
+    def batch_get_pics_items(self, keys):
+        return self.tables.batch_get_pics_items(keys)
+
 
 def test_search_returns_every_photo_beyond_100(library, photos_dir):
     """250 photos of one person: all come back, fetched in chunks of at most 100 keys."""
@@ -155,8 +158,10 @@ def test_search_returns_every_photo_beyond_100(library, photos_dir):
         image_id = f"img-{n:04d}"
         f = dict(face, FaceId=f"face-{n:04d}", ImageId=image_id)
         copies.append((f, vector + rng.normal(0, 0.01, vector.shape).astype(np.float32)))
+        data = {"FaceRecords": [{"Face": f, "FaceDetail": {}}]}
         library.tables.put_image_item({"image_id": image_id, "image_path": f"006_o/c{n}.jpg",
-                                       "data": {"FaceRecords": [{"Face": f, "FaceDetail": {}}]}})
+                                       "data": data})
+        library.tables.put_pics_item({"primarykey": "006_o", "sortkey": f"c{n}.jpg", "data": data})
     library.faces.add_vectors(copies)
     counting = CountingTables(library.tables)
     assert len(search_faces(counting, library.faces, face["FaceId"])) == 250

@@ -34,7 +34,9 @@ class Curator:
         with self._lock:
             c = cur.Curation(self.backend, cancel=self.cancel)
             c.progress = self.progress
+            settled = c.settle()  # whatever a kill left half-done, first
             outcome = action(c)
+            outcome.completed += [d for d in settled if d not in outcome.completed]
             if outcome.undo:
                 self.history.append((outcome.summary, outcome.undo))
             return outcome
@@ -75,8 +77,12 @@ class Curator:
         return outcome
 
     def trash(self) -> list[TrashEntry]:
+        """What the trash holds (a delete a kill interrupted is completed first: its photos
+        are out of the album already)."""
         with self._lock:
-            return cur.list_trash(cur.Curation(self.backend))
+            c = cur.Curation(self.backend, cancel=self.cancel)
+            c.settle()
+            return cur.list_trash(c)
 
     # -- undo ---------------------------------------------------------------------------------
     @property

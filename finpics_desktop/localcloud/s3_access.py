@@ -22,8 +22,9 @@ S3 check is switched off (``moto_ext``). The rules, each pinned by a test of its
 
 moto matches an IAM policy's resource as a regular expression (``+`` or ``(`` in a key named by
 a user's policy would not match itself); the bucket policies are matched here, as AWS does,
-with ``*`` and ``?`` as the only wildcards. A bucket policy statement with a ``Condition`` is read as AWS would on the safe side: an
-``Allow`` with a condition grants nothing here, a ``Deny`` with one always applies.
+with ``*`` and ``?`` as the only wildcards. A bucket policy statement with a ``Condition`` is
+read as AWS would on the safe side: an ``Allow`` with a condition grants nothing here, a ``Deny``
+with one always applies.
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ from finpics_desktop.domain.people import (
     new_person_id,
 )
 from finpics_desktop.pipeline.photo_lock import PhotoBusy, PhotoLocks
-from finpics_desktop.pipeline.search import batch_get_all
+from finpics_desktop.pipeline.search import album_image_items
 from finpics_desktop.ports import Backend, PrivateDoc
 
 PERSON, NAME, FACE, REJECT, DRAWN = "person", "person-name", "face", "reject", "face-drawn"
@@ -148,7 +148,7 @@ class People:
         if rest:
             indexed.update((f["FaceId"], f["ImageId"])
                            for f in self.index.list_faces(face_ids=rest))
-        photos = batch_get_all(self.backend.tables, sorted(set(indexed.values())))
+        photos = album_image_items(self.backend.tables, sorted(set(indexed.values())))
         found = {}
         for face_id, image_id in indexed.items():
             item = photos.get(image_id)
@@ -182,9 +182,9 @@ class People:
         person = self.find(name)
         faces = self.faces_of(person)
         where = self.locate(f.face_id for f in faces)
-        images = batch_get_all(self.backend.tables,
-                               sorted({where[f.face_id].image_id for f in faces
-                                       if f.face_id in where}))
+        images = album_image_items(self.backend.tables,
+                                   sorted({where[f.face_id].image_id for f in faces
+                                           if f.face_id in where}))
         seen, found = set(), []
         for face in faces:  # most alike first: a photo's best face is its entry
             spot = where.get(face.face_id)

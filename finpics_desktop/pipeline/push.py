@@ -25,6 +25,7 @@ from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.keys import PhotoKey
 from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline import curation
+from finpics_desktop.pipeline.curation.leases import Lease, hold
 from finpics_desktop.pipeline.journal import Journal, target_of
 from finpics_desktop.pipeline.upload import FileResult, Publisher, UploadReport
 from finpics_desktop.ports import Backend
@@ -78,6 +79,7 @@ class PushReport:
     deleted: curation.Outcome | None = None
     cover_set: bool = False
     notes: list[str] = field(default_factory=list)
+    stored: list[str] = field(default_factory=list)  # keys sent, which the cloud processes
 
     @property
     def ok(self) -> bool:
@@ -129,23 +131,48 @@ def push(library: Backend, cloud: Backend, picset: str, journal: Journal, *,
          on_result: Callable[[FileResult, int, int], None] | None = None,
          plan: PushPlan | None = None, cancel: threading.Event | None = None,
          workers: int = 8) -> PushReport:
-    """Bring the cloud's ``picset`` to what the library has (see the module)."""
-    plan = plan or plan_push(library, cloud, picset, transform)
-    report = PushReport(plan)
+    """Bring the cloud's ``picset`` to what the library has (see the module). The push holds
+    the cloud's picset from start to end (``curation.leases``): a rename, a move or a delete
+    of it waits for the push, or the push for it (then the difference is taken again)."""
     cancel = cancel or threading.Event()
+    c = curation.Curation(cloud, cancel=cancel)
+    lease = hold(c, picset)
+    c.exempt.add(lease.token)  # its own deletes and featured photo do not wait for it
+    report = PushReport(plan or plan_push(library, cloud, picset, transform))
+    try:
+        if lease.waited_for is not None and plan is not None:
+            report.plan = plan_push(library, cloud, picset, transform)
+            if report.plan != plan:
+                report.notes.append(
+                    f"the cloud's {picset} changed while this push waited for another action "
+                    f"({lease.waited_for}); pushed instead: " + "; ".join(
+                        line.strip() for line in report.plan.lines()[1:]))
+        _push(library, cloud, picset, journal, report, c, lease, transform, on_result,
+              cancel, workers)
+    finally:
+        lease.release(report.stored)
+    return report
+
+
+def _push(library: Backend, cloud: Backend, picset: str, journal: Journal,
+          report: PushReport, c: curation.Curation, lease: Lease,
+          transform: Callable[[bytes, str], bytes] | None,
+          on_result: Callable[[FileResult, int, int], None] | None,
+          cancel: threading.Event, workers: int) -> None:
+    plan = report.plan
     names = sorted({i["sortkey"] for i in library.tables.query_pics(picset)})
     sources = [library_file(library, PhotoKey(picset, n)) for n in names]
     if plan.new or plan.changed or journal.find_resumable(target_of(cloud), sources, picset):
         publisher = Publisher.for_backend(cloud, journal, on_conflict="replace",
                                           workers=workers, remove_location=False,
-                                          transform=transform)
+                                          transform=transform, lease=lease)
         publisher.cancel_event = cancel  # Ctrl+C: the photos under way finish whole
         job = journal.find_resumable(target_of(cloud), sources, picset)
         report.upload = publisher.publish(sources, picset, on_result,
                                           job_id=job.id if job else None)
+        report.stored = publisher.processing(report.upload)
         if cancel.is_set() or not report.upload.ok:
-            return report  # the rest on the next push, once every photo is there
-    c = curation.Curation(cloud, cancel=cancel)
+            return  # the rest on the next push, once every photo is there
     if plan.deleted:
         report.deleted = curation.delete(c, [f"{picset}/{n}" for n in plan.deleted])
     if plan.cover and plan.cover != plan.cloud_cover:
@@ -153,7 +180,6 @@ def push(library: Backend, cloud: Backend, picset: str, journal: Journal, *,
         if not report.cover_set:
             report.notes.append(f"{plan.cover} is not processed by the cloud yet: push again "
                                 "later to make it the featured photo")
-    return report
 
 
 def _set_cover_once_processed(c: curation.Curation, picset: str, name: str,

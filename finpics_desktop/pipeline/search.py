@@ -40,6 +40,25 @@ def resolve_threshold(value: float | str | None) -> float | None:
     return check_threshold(env, "$FINPICS_THRESHOLD") if env else None
 
 
+def _batched(fetch: Callable[[list], tuple[list[items.Item], list]], keys: list,
+             key_of: Callable[[items.Item], object], attempts: int,
+             sleep: Callable[[float], None]) -> dict:
+    """BatchGetItem in chunks of at most 100 keys, retrying UnprocessedKeys with backoff."""
+    found: dict = {}
+    for start in range(0, len(keys), BATCH_LIMIT):
+        pending = keys[start : start + BATCH_LIMIT]
+        for attempt in range(attempts):
+            got, pending = fetch(pending)
+            found.update((key_of(item), item) for item in got)
+            if not pending:
+                break
+            sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random() / 2))
+        else:
+            raise FinpicsError(
+                f"{len(pending)} item(s) still unprocessed after {attempts} tries")
+    return found
+
+
 def batch_get_all(
     tables: Tables,
     image_ids: list[str],
@@ -47,20 +66,32 @@ def batch_get_all(
     attempts: int = 8,
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, items.Item]:
-    """BatchGetItem in chunks of at most 100 keys, retrying UnprocessedKeys with backoff."""
-    found: dict[str, items.Item] = {}
-    for start in range(0, len(image_ids), BATCH_LIMIT):
-        pending = image_ids[start : start + BATCH_LIMIT]
-        for attempt in range(attempts):
-            got, pending = tables.batch_get_image_items(pending)
-            found.update((item["image_id"], item) for item in got)
-            if not pending:
-                break
-            sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random() / 2))
-        else:
-            raise FinpicsError(
-                f"{len(pending)} image item(s) still unprocessed after {attempts} tries")
-    return found
+    """The ``pics_by_image_id`` items of ``image_ids`` (BatchGetItem, see :func:`_batched`)."""
+    return _batched(tables.batch_get_image_items, image_ids, lambda i: i["image_id"],
+                    attempts, sleep)
+
+
+def album_image_items(
+    tables: Tables,
+    image_ids: list[str],
+    *,
+    attempts: int = 8,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict[str, items.Item]:
+    """The ``pics_by_image_id`` items of ``image_ids`` whose photo is in the album: the photo
+    item at their ``image_path`` is there and lists that ImageId. An image item can outlive
+    its photo for a moment (a delete, a replacement) or for good (a writer killed between the
+    two deletes): what the search and the people pages show is what the album holds."""
+    found = batch_get_all(tables, image_ids, attempts=attempts, sleep=sleep)
+    where: dict[str, tuple[str, str]] = {}
+    for image_id, item in found.items():
+        picset, _, name = str(item.get("image_path") or "").partition("/")
+        if picset and name:
+            where[image_id] = (picset, name)
+    photos = _batched(tables.batch_get_pics_items, sorted(set(where.values())),
+                      lambda i: (i["primarykey"], i["sortkey"]), attempts, sleep)
+    return {image_id: found[image_id] for image_id, key in where.items()
+            if key in photos and image_id in items.image_ids(photos[key].get("data"))}
 
 
 def search_faces(
@@ -78,7 +109,7 @@ def search_faces(
             image_id = match["Face"]["ImageId"]
             if image_id not in best:
                 best[image_id] = (match["Similarity"], match["Face"]["FaceId"])
-        found = batch_get_all(tables, list(best))
+        found = album_image_items(tables, list(best))
     except FinpicsError:
         raise
     except Exception as e:  # a port failed in a way it does not name: still one message
@@ -86,7 +117,7 @@ def search_faces(
                            f"{e or type(e).__name__}") from e
     results, seen = [], set()
     for image_id, (similarity, matched) in best.items():
-        item = found.get(image_id)  # a face whose photo item is gone is not a result
+        item = found.get(image_id)  # a face whose photo is not in the album is not one
         if item is not None and item["image_path"] not in seen:  # (a face drawn by hand may
             seen.add(item["image_path"])  # have its own ImageId: one entry per photo still)
             results.append(PhotoMatch.from_image_item(item, similarity, matched))

@@ -35,6 +35,8 @@ from finpics_desktop.domain.names import Names
 from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id, validate_picset_id
 from finpics_desktop.pipeline import journal as jr
 from finpics_desktop.pipeline.claims import JobClaims
+from finpics_desktop.pipeline.curation.context import Curation
+from finpics_desktop.pipeline.curation.leases import Lease, hold
 from finpics_desktop.pipeline.curation.trash import trashed_face_ids
 from finpics_desktop.pipeline.location import remove_location as strip_location
 from finpics_desktop.pipeline.outcomes import (
@@ -102,6 +104,7 @@ class Publisher:
         kept_faces: Callable[[], set[str]] | None = None,
         transform: Callable[[bytes, str], bytes] | None = None,
         album: Backend | None = None,
+        lease: Lease | None = None,
     ):
         self.retry = retry or RetryPolicy()
         self.store = with_retries(store, self.retry)
@@ -125,6 +128,9 @@ class Publisher:
         # same function of the same bytes each time, so its hash still finds what is there
         self.transform = transform
         self.album = album  # whose people's records follow a photo it replaces (``replaced``)
+        # its hold on the picset against curation actions (``curation.leases``): taken by each
+        # job on an album with private records, unless given (a push holds it throughout)
+        self.lease = lease
 
     @classmethod
     def for_backend(cls, backend, journal: jr.Journal | None = None, *,
@@ -192,6 +198,7 @@ class Publisher:
         retries_before = self.retry.retries
         owner: object = object()  # stands for the job where there is no journal
         previous: dict[str, jr.FileEntry] = {}
+        lease: Lease | None = None
         resolved = [str(s.absolute()) for s in sources]
         if self.journal is not None:
             if job_id is None:
@@ -203,6 +210,7 @@ class Publisher:
                 self.journal.take_over(job_id)
             try:  # running from here: it ends (resumable) if it stops before its first photo
                 picset = self.journal.job(job_id).picset
+                lease = self._hold(picset)
                 previous = self.journal.files(job_id)
                 self.journal.plan(job_id, photos)
                 for r in skipped:
@@ -211,8 +219,13 @@ class Publisher:
             except BaseException as e:
                 with contextlib.suppress(StorageError):  # not recorded: over in this process
                     self.journal.finish_job(job_id, jr.CANCELLED, f"stopped: {e}")
+                if lease is not None and lease is not self.lease:
+                    with contextlib.suppress(FinpicsError):
+                        lease.release()
                 raise
             owner = job_id
+        else:
+            lease = self._hold(picset)
         self.job_id = job_id
         if on_start:
             on_start(picset)
@@ -229,6 +242,8 @@ class Publisher:
                 result = FileResult(path, CANCELLED, "cancelled before it was sent" if (
                     self.stopped is None) else f"not sent: {self.stop(self.stopped)}")
             else:
+                if lease is not None:
+                    lease.touch()
                 result = run.one(path)
             state = jr.PROCESSED if result.reason == ALREADY else _JOURNAL_STATE[result.status]
             try:
@@ -273,7 +288,24 @@ class Publisher:
                     self.stop(e)
             claims.release_all()
             report.stopped = str(self.stopped or "")
+            if lease is not None and lease is not self.lease:  # (a push lets its own go)
+                with contextlib.suppress(FinpicsError):  # (dropped once its process is gone)
+                    lease.release(self.processing(report))
         return report
+
+    def processing(self, report: UploadReport) -> list[str]:
+        """The keys of the photos stored that the cloud processes on its own (none where
+        processing is in-process)."""
+        return [r.key for r in report.results if r.status == DONE and r.key] if (
+            self.process is None) else []
+
+    def _hold(self, picset: str) -> Lease | None:
+        """This job's hold on ``picset`` (waiting for a curation action working on it)."""
+        if self.lease is not None and self.lease.picset == picset:
+            return self.lease
+        if self.album is None or self.album.private is None:
+            return None
+        return hold(Curation(self.album, retry=self.retry, cancel=self.cancel_event), picset)
 
 
 __all__ = ["ALREADY", "CANCELLED", "CONFLICT_CHOICES", "DONE", "FAILED", "SKIPPED", "FileResult",

@@ -338,6 +338,18 @@ def test_image_items_batch_get_at_most_100(backend):
     assert len(list(t.scan_image_items())) == 129
 
 
+def test_photo_items_batch_get_at_most_100(backend):
+    t = backend.tables
+    for n in range(5):
+        t.put_pics_item({"primarykey": "001_a", "sortkey": f"é {n}.jpg",
+                         "data": {"FaceRecords": []}})
+    keys = [("001_a", f"é {n}.jpg") for n in range(5)] + [("001_a", "missing.jpg")]
+    found, left = t.batch_get_pics_items(keys + keys[:1])  # a key twice is asked once
+    assert sorted((i["primarykey"], i["sortkey"]) for i in found) + left == keys[:5]
+    with pytest.raises(ValueError, match="100"):
+        t.batch_get_pics_items([("001_a", f"{n}.jpg") for n in range(101)])
+
+
 # -- face index ----------------------------------------------------------------------------------
 def test_faces_index_search_list_delete(backend, photos_dir):
     backend.faces.ensure_collection()

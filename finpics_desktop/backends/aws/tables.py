@@ -228,6 +228,21 @@ class DynamoTables:
             got = self.db.get_item(TableName=self.images, Key={"image_id": _s(image_id)})
         return deserialize(got["Item"]) if "Item" in got else None
 
+    def batch_get_pics_items(self, keys: list[tuple[str, str]]
+                             ) -> tuple[list[Item], list[tuple[str, str]]]:
+        if len(keys) > BATCH_LIMIT:
+            raise ValueError(f"at most {BATCH_LIMIT} keys per batch, got {len(keys)}")
+        wanted = list(dict.fromkeys(keys))  # BatchGetItem refuses duplicate keys
+        if not wanted:
+            return [], []
+        with self.clients.errors(f"reading {len(wanted)} photo(s) from table {self.pics}"):
+            got = self.db.batch_get_item(RequestItems={self.pics: {
+                "ConsistentRead": True,
+                "Keys": [{"primarykey": _s(p), "sortkey": _s(k)} for p, k in wanted]}})
+        found = [deserialize(i) for i in got.get("Responses", {}).get(self.pics, [])]
+        left = got.get("UnprocessedKeys", {}).get(self.pics, {}).get("Keys", [])
+        return found, [(k["primarykey"]["S"], k["sortkey"]["S"]) for k in left]
+
     def batch_get_image_items(self, image_ids: list[str]) -> tuple[list[Item], list[str]]:
         if len(image_ids) > BATCH_LIMIT:
             raise ValueError(f"at most {BATCH_LIMIT} keys per batch, got {len(image_ids)}")

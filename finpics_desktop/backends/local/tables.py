@@ -114,6 +114,17 @@ class SqliteTables:
         rows = self.db.query("SELECT item FROM pics_by_image_id WHERE image_id = ?", (image_id,))
         return json.loads(rows[0][0]) if rows else None
 
+    def batch_get_pics_items(self, keys: list[tuple[str, str]]
+                             ) -> tuple[list[Item], list[tuple[str, str]]]:
+        if len(keys) > BATCH_LIMIT:
+            raise ValueError(f"at most {BATCH_LIMIT} keys per batch, got {len(keys)}")
+        found = []
+        for primarykey, sortkey in dict.fromkeys(keys):
+            item = self.get_pics_item(primarykey, sortkey)
+            if item is not None:
+                found.append(item)
+        return found, []
+
     def batch_get_image_items(self, image_ids: list[str]) -> tuple[list[Item], list[str]]:
         if len(image_ids) > BATCH_LIMIT:
             raise ValueError(f"at most {BATCH_LIMIT} keys per batch, got {len(image_ids)}")

@@ -10,9 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from finpics_desktop.domain.errors import FinpicsError, StorageReadOnly
-from finpics_desktop.domain.keys import PhotoKey
+from finpics_desktop.domain.keys import PhotoKey, parse_key
 from finpics_desktop.domain.picsets import PICSET_ROOT
-from finpics_desktop.pipeline.curation.ops import WAIT, Busy, Operation, OpLog
+from finpics_desktop.pipeline.curation.leases import describe, publishers
+from finpics_desktop.pipeline.curation.ops import WAIT, Busy, Operation, OpLog, is_alive
 from finpics_desktop.pipeline.curation.photos import Refused
 from finpics_desktop.pipeline.retry import RetryPolicy, with_retries
 from finpics_desktop.ports import Backend
@@ -53,8 +54,11 @@ class Curation:
         self.process = backend.process
         self.cancel = cancel or threading.Event()
         self.ops = OpLog(self.private, self.resume, wait, self.cancel)
+        self.ops.others = self._publishers
+        self.exempt: set[str] = set()  # leases of the publisher this action is part of (push)
         self.progress: Callable[[str], None] = lambda line: None
         self.running: Operation | None = None  # the operation being run (see touch)
+        self.recovered: list[Operation] = []  # interrupted operations this one completed
 
     # -- looking things up ---------------------------------------------------------------------
     def picset_ids(self) -> list[str]:
@@ -75,12 +79,31 @@ class Curation:
         return (self.tables.get_pics_item(key.picset, key.name) is not None
                 or self.store.head(self.names.pics_bucket, key.key) is not None)
 
+    def unprocessed(self, keys: list[str]) -> list[str]:
+        """The keys of originals stored that have no photo item yet (the cloud processes)."""
+        left = []
+        for key in keys:
+            photo = parse_key(key)
+            if self.tables.get_pics_item(photo.picset, photo.name) is None and (
+                    self.store.head(self.names.pics_bucket, key) is not None):
+                left.append(key)
+        return left
+
+    def _publishers(self, resource: str) -> list[str]:
+        kind, _, picset = resource.partition(":")
+        if kind != "picset":
+            return []
+        return [describe(d) for d in publishers(self.private, picset, self.exempt,
+                                                self.unprocessed)]
+
     # -- running operations --------------------------------------------------------------------
     def recover_request(self, resources: list[str], request: list) -> Operation | None:
         """Complete the interrupted actions on these resources; the one that was this very
         request, if any (Refused if it had to be rolled back)."""
-        for op in self.ops.recover_touching(resources):
-            if op.params.get("request") == request:
+        self.recover(resources)
+        wanted = set(resources)
+        for op in self.recovered:
+            if wanted & set(op.resources) and op.params.get("request") == request:
                 if op.refused:
                     raise Refused(op.refused)
                 return op
@@ -88,7 +111,27 @@ class Curation:
 
     def recover(self, resources) -> list[str]:
         """Complete the interrupted actions on these resources; what they were."""
-        return [op.describe() for op in self.ops.recover_touching(resources)]
+        done = self.ops.recover_touching(resources)
+        self.recovered += done
+        return [op.describe() for op in done]
+
+    def settle(self) -> list[str]:
+        """Complete every interrupted action of the album (a delete killed midway: its photos
+        are out of the album, so its trash entry must be whole): what the next action of any
+        kind does first. One that cannot be completed now (another writer in its way) is left
+        for later; the action's own resources meet it again when they are locked."""
+        done = []
+        for op in self.ops.pending():
+            if is_alive(op) or any(self._publishers(r) for r in op.resources):
+                continue  # (a publisher in its way: completed once it is done, not waited for)
+            try:
+                if self.ops.recover(op):
+                    self.recovered.append(op)
+                    done.append(op.describe())
+            except FinpicsError as e:
+                log.warning("the interrupted %s could not be completed now: %s",
+                            op.describe(), e)
+        return done
 
     def begin(self, kind: str, resources: list[str],
               plan: Callable[[], tuple[dict, list | None]]) -> tuple[Operation, list | None]:

@@ -152,6 +152,9 @@ class OpLog:
         self.wait = wait
         self.cancel = cancel or threading.Event()
         self.clock: Callable[[], float] = time.time  # what the records' times are read from
+        # who else works on a resource besides actions (the publishers of a picset, see
+        # ``leases``): waited for once the resource is locked, as a live action is
+        self.others: Callable[[str], list[str]] = lambda resource: []
 
     # -- records -------------------------------------------------------------------------------
     def pending(self) -> list[Operation]:
@@ -270,6 +273,19 @@ class OpLog:
                 if self.cancel.wait(delay):
                     raise Busy(f"cancelled while waiting for {holder.describe()}")
                 delay = min(delay * 2, 0.5)
+            self._wait_for_others(resource, deadline)
+
+    def _wait_for_others(self, resource: str, deadline: float) -> None:
+        """The resource is locked: wait while others still work on it (publishers that began
+        before the lock was taken; no new one begins)."""
+        delay = 0.02
+        while others := self.others(resource):
+            if time.monotonic() > deadline:
+                raise Busy(f"{resource.split(':', 1)[1]} is in use by {others[0]}; try again "
+                           "once it has finished")
+            if self.cancel.wait(delay):
+                raise Busy(f"cancelled while waiting for {others[0]}")
+            delay = min(delay * 2, 0.5)
 
     def _drop_stale_lock(self, lock: PrivateDoc) -> None:
         with suppress(WriteConflict):

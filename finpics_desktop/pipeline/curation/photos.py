@@ -128,8 +128,8 @@ def retire(c: Curation, picset: str, photos: dict[str, dict | None], *,
             continue
         while item is not None and not c.tables.delete_photo_unless_cover(picset, name):
             entry_gone |= _move_cover_away(c, picset, name, leaving)
-        if drop_image_items and item is not None:
-            for image_id in items.image_ids(item.get("data")):
+        if drop_image_items:  # also when the item went already (a re-run after a kill)
+            for image_id in items.image_ids((item or {}).get("data", expected)):
                 image = c.tables.get_image_item(image_id)
                 if image is not None and image.get("image_path") == f"{picset}/{name}":
                     c.tables.delete_image_item(image_id)

@@ -82,12 +82,21 @@ def parse_targets(targets: list[str]) -> dict[str, list[str] | None]:
 def delete(c: Curation, targets: list[str], *, purge: bool = False) -> Outcome:
     """Move photos and picsets to the trash (``purge``: and delete them for good at once)."""
     groups = parse_targets(targets)
-    _check_targets(c, groups)  # everything is checked before anything changes
     outcome = Outcome("")
+    for picset, names in list(groups.items()):  # this very delete, interrupted: completed
+        request = ["delete", picset, sorted(names) if names is not None else None]
+        if (op := c.recover_request([picset_resource(picset)], request)) is not None:
+            del groups[picset]
+            outcome.completed.append(op.describe())
+            outcome.summary += ("; " if outcome.summary else "") + op.params["what"] + (
+                " deleted" if purge else f" moved to the trash as {op.params['trash_id']}")
+            if purge:
+                empty_trash(c, [op.params["trash_id"]])
+            else:
+                outcome.undo.append(("restore", {"trash_id": op.params["trash_id"]}))
+    _check_targets(c, groups)  # everything is checked before anything changes
     for picset, names in groups.items():
         request = ["delete", picset, sorted(names) if names is not None else None]
-        if c.recover_request([picset_resource(picset)], request) is not None:
-            continue
         trash_id = time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
         deleted_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
