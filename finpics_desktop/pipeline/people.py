@@ -353,25 +353,11 @@ class People:
 
     def merge(self, name: str, into: str) -> tuple[Person, int]:
         """Every face and rejection of ``name`` become ``into``'s and ``name`` is gone; how many
-        faces moved. (Photos with both people keep both faces: the curator said so.)"""
-        source, target = self.find(name), self.find(into)
-        if source.id == target.id:
-            raise InvalidValue(f"{source.name} and {into} are the same person")
-        moved = [d for d in self.private.query(FACE) if d.doc["person"] == source.id]
-        moved_ids = {d.sk for d in moved}
-        for doc in moved:
-            self.private.put(FACE, doc.sk, {**doc.doc, "person": target.id},
-                             if_version=doc.version)
-        for doc in self.private.query(REJECT, f"{source.id}/"):
-            face_id = doc.sk.split("/", 1)[1]
-            if face_id not in moved_ids:
-                self.private.put(REJECT, f"{target.id}/{face_id}", doc.doc)
-            self.private.delete(REJECT, doc.sk)
-        self.index.delete_user(source.id)
-        self.associate(target.id, [d.sk for d in moved])
-        self.private.delete(PERSON, source.id)
-        self.private.delete(NAME, name_key(source.name))
-        return target, len(moved)
+        faces moved. (Photos with both people keep both faces: the curator said so.) One
+        decision, completed if interrupted: see :mod:`~finpics_desktop.pipeline.people_merge`."""
+        from finpics_desktop.pipeline.people_merge import merge  # (it imports this module)
+
+        return merge(self, name, into)
 
     # -- the face index's user vectors -----------------------------------------------------------
     def associate(self, person_id: str, face_ids: Sequence[str]) -> None:
