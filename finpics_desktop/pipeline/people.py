@@ -12,8 +12,10 @@ The private store's documents (partition, sort key -> document):
 - ``person``, person id -> ``{"name", "hidden"}``
 - ``person-name``, the name's key (:func:`~finpics_desktop.domain.people.name_key`) ->
   ``{"person"}``: created only if absent, so two people never share a name
-- ``face``, FaceId -> ``{"person", "image_id", "similarity", "at"}``: created or replaced only
-  over the version read, so a face belongs to one person at most
+- ``face``, FaceId -> ``{"person", "image_id", "image_path", "similarity", "at"}``: created or
+  replaced only over the version read, so a face belongs to one person at most (``image_path``:
+  where the photo was when named, so that ``check --repair`` finds it again if its faces were
+  re-indexed under another ImageId; older records have none)
 - ``reject``, ``<person id>/<FaceId>`` -> ``{"at"}``: never proposed for that person again
 - ``face-drawn``, FaceId -> ``{"image_id", "box", "at"}``: a face drawn by hand, which
   ``reindex`` indexes again from its box
@@ -265,8 +267,9 @@ class People:
             similarity = (self.similarities(person, [spot.face_id])[spot.face_id]
                           if self._has_faces(person) else FIRST_FACE)
         self.private.put(FACE, spot.face_id, {
-            "person": person.id, "image_id": spot.image_id, "similarity": similarity,
-            "at": time.time()}, if_version=current.version if current else 0)
+            "person": person.id, "image_id": spot.image_id, "image_path": spot.image_path,
+            "similarity": similarity, "at": time.time()},
+            if_version=current.version if current else 0)
         self.private.delete(REJECT, f"{person.id}/{spot.face_id}")
         if previous is not None:
             self._disassociate(previous.id, [spot.face_id])
@@ -314,13 +317,14 @@ class People:
         return outcomes
 
     def unname(self, face_id: str) -> str | None:
-        """Take the face from its person (it is unnamed again); the name it had, or None."""
+        """Take the face from its person (it is unnamed again); the name it had, or None. (A
+        face named for a person who is gone, whose name nobody knows, had one too.)"""
         current = self.private.get(FACE, face_id)
         if current is None:
             return None
         person = self._person(current.doc["person"])
         self._take(current.doc["person"], current)
-        return person.name if person else None
+        return person.name if person else "named for a person who is gone"
 
     def _take(self, person_id: str, doc: PrivateDoc) -> None:
         self.private.delete(FACE, doc.sk, if_version=doc.version)
