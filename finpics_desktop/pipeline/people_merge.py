@@ -101,7 +101,7 @@ def run(people: People, ops: OpLog, op: Operation,
                        if d.doc["person"] == source_id)
         ops.save(op, decided=True, faces=faces)
     private = people.private
-    _move_faces(people, source_id, target_id)
+    _move_faces(people, source_id, target_id, lambda: ops.touch(op))
     for doc in private.query(REJECT, f"{source_id}/"):
         face_id = doc.sk.split("/", 1)[1]
         named = private.get(FACE, face_id)
@@ -113,7 +113,7 @@ def run(people: People, ops: OpLog, op: Operation,
         if claim.doc["person"] == source_id:
             with contextlib.suppress(WriteConflict):  # claimed anew by someone else
                 private.delete(NAME, claim.sk, if_version=claim.version)
-    _move_faces(people, source_id, target_id)  # named them while their name was released
+    _move_faces(people, source_id, target_id, lambda: ops.touch(op))  # (named meanwhile)
     private.put(MERGED, source_id, {"into": target_id, "name": op.params["name"],
                                     "at": time.time()})
     while (doc := private.get(PERSON, source_id)) is not None:
@@ -170,10 +170,12 @@ def _faces_by_person(people: People) -> dict[str, set[str]]:
     return found
 
 
-def _move_faces(people: People, source_id: str, target_id: str) -> None:
+def _move_faces(people: People, source_id: str, target_id: str, touch) -> None:
     """Every face named ``source_id`` is named ``target_id`` (over the version read: a face
-    renamed meanwhile by the curator keeps their newer word)."""
+    renamed meanwhile by the curator keeps their newer word). ``touch()`` at each face says
+    the merge is alive (a long one on a slow cloud is not taken for abandoned)."""
     for doc in people.private.query(FACE):
+        touch()
         while doc is not None and doc.doc["person"] == source_id:
             try:
                 people.private.put(FACE, doc.sk, {**doc.doc, "person": target_id},
