@@ -12,8 +12,10 @@ The private store's documents (partition, sort key -> document):
 - ``person``, person id -> ``{"name", "hidden"}``
 - ``person-name``, the name's key (:func:`~finpics_desktop.domain.people.name_key`) ->
   ``{"person"}``: created only if absent, so two people never share a name
-- ``face``, FaceId -> ``{"person", "image_id", "similarity", "at"}``: created or replaced only
-  over the version read, so a face belongs to one person at most
+- ``face``, FaceId -> ``{"person", "image_id", "image_path", "similarity", "at"}``: created or
+  replaced only over the version read, so a face belongs to one person at most (``image_path``:
+  where the photo was when named, so that ``check --repair`` finds it again if its faces were
+  re-indexed under another ImageId; older records have none)
 - ``reject``, ``<person id>/<FaceId>`` -> ``{"at"}``: never proposed for that person again
 - ``face-drawn``, FaceId -> ``{"image_id", "box", "at"}``: a face drawn by hand, which
   ``reindex`` indexes again from its box
@@ -288,8 +290,9 @@ class People:
             similarity = (self.similarities(person, [spot.face_id])[spot.face_id]
                           if self._has_faces(person) else FIRST_FACE)
         self.private.put(FACE, spot.face_id, {
-            "person": person.id, "image_id": spot.image_id, "similarity": similarity,
-            "at": time.time()}, if_version=current.version if current else 0)
+            "person": person.id, "image_id": spot.image_id, "image_path": spot.image_path,
+            "similarity": similarity, "at": time.time()},
+            if_version=current.version if current else 0)
         self.private.delete(REJECT, f"{person.id}/{spot.face_id}")
         if previous is not None:
             self._disassociate(previous.id, [spot.face_id])
@@ -349,7 +352,8 @@ class People:
         return outcomes
 
     def unname(self, face_id: str) -> str | None:
-        """Take the face from its person (it is unnamed again); the name it had, or None."""
+        """Take the face from its person (it is unnamed again); the name it had, or None. (A
+        face named for a person who is gone, whose name nobody knows, had one too.)"""
         spot = self.locate([face_id]).get(face_id)
         with self._holding(spot, "unnaming") if spot else contextlib.nullcontext():
             current = self.private.get(FACE, face_id)
@@ -357,7 +361,7 @@ class People:
                 return None
             person = self._person(current.doc["person"])
             self._take(current.doc["person"], current)
-        return person.name if person else None
+        return person.name if person else "named for a person who is gone"
 
     def _take(self, person_id: str, doc: PrivateDoc) -> None:
         self.private.delete(FACE, doc.sk, if_version=doc.version)
@@ -390,25 +394,11 @@ class People:
 
     def merge(self, name: str, into: str) -> tuple[Person, int]:
         """Every face and rejection of ``name`` become ``into``'s and ``name`` is gone; how many
-        faces moved. (Photos with both people keep both faces: the curator said so.)"""
-        source, target = self.find(name), self.find(into)
-        if source.id == target.id:
-            raise InvalidValue(f"{source.name} and {into} are the same person")
-        moved = [d for d in self.private.query(FACE) if d.doc["person"] == source.id]
-        moved_ids = {d.sk for d in moved}
-        for doc in moved:
-            self.private.put(FACE, doc.sk, {**doc.doc, "person": target.id},
-                             if_version=doc.version)
-        for doc in self.private.query(REJECT, f"{source.id}/"):
-            face_id = doc.sk.split("/", 1)[1]
-            if face_id not in moved_ids:
-                self.private.put(REJECT, f"{target.id}/{face_id}", doc.doc)
-            self.private.delete(REJECT, doc.sk)
-        self.index.delete_user(source.id)
-        self.associate(target.id, [d.sk for d in moved])
-        self.private.delete(PERSON, source.id)
-        self.private.delete(NAME, name_key(source.name))
-        return target, len(moved)
+        faces moved. (Photos with both people keep both faces: the curator said so.) One
+        decision, completed if interrupted: see :mod:`~finpics_desktop.pipeline.people_merge`."""
+        from finpics_desktop.pipeline.people_merge import merge  # (it imports this module)
+
+        return merge(self, name, into)
 
     # -- the face index's user vectors -----------------------------------------------------------
     def associate(self, person_id: str, face_ids: Sequence[str]) -> None:

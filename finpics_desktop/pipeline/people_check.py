@@ -3,10 +3,17 @@ re-index left behind. Records of faces gone from the face index are pruned (face
 photos stay in the index, so their names stay and come back with a restore); the face index's
 user vectors are brought back in line with the names.
 
-- ``name-of-missing-face``, ``rejection-of-missing-face``, ``drawn-missing-face``: a record of
-  a face no longer in the index -> deleted.
-- ``name-of-missing-person``: a named face whose person is gone -> the name is deleted.
-- ``name-claim-without-person``: a name held for a person that is gone -> released.
+- ``name-of-missing-face``: a named face no longer in the index -> the name goes to the face of
+  its photo most alike to the person; a name in a photo no longer in the album goes with it
+  (see :mod:`~finpics_desktop.pipeline.people_repair`: a name is never dropped silently, one
+  that cannot be placed is kept and listed for the curator).
+- ``rejection-of-missing-face``, ``drawn-missing-face``: a record of a face no longer in the
+  index -> deleted.
+- ``name-of-missing-person``: a named face whose person is gone -> the face goes to whom they
+  were merged into, or the person is restored under the name still claimed for them; else it
+  is listed for the curator.
+- ``name-claim-without-person``: a name held for a person that is gone -> the person is restored
+  if faces are still named for them, else the name is released.
 - ``person-without-name``: a person whose name was never claimed for them (an interrupted
   naming) -> deleted, with their records.
 - ``user-without-person``: a user vector of a person that is gone -> deleted.
@@ -21,10 +28,10 @@ from __future__ import annotations
 
 from finpics_desktop.domain.errors import NotFound
 from finpics_desktop.domain.people import Person
-from finpics_desktop.pipeline import replaced
+from finpics_desktop.pipeline import people_repair, replaced
 from finpics_desktop.pipeline.check import Problem
 from finpics_desktop.pipeline.people import DRAWN, FACE, NAME, PERSON, REJECT, People
-from finpics_desktop.ports import Backend
+from finpics_desktop.ports import Backend, PrivateDoc
 
 KINDS = ("name-of-missing-face", "rejection-of-missing-face", "drawn-missing-face",
          "name-of-missing-person", "name-claim-without-person", "person-without-name",
@@ -52,10 +59,12 @@ def scan(backend: Backend) -> list[Problem]:
     for doc in named:
         if doc.sk not in indexed:
             found.append(Problem("name-of-missing-face", doc.sk,
-                                 "named, but no longer in the face index"))
+                                 _missing_face(backend, doc, persons)))
         elif doc.doc["person"] not in persons:
             found.append(Problem("name-of-missing-person", doc.sk,
-                                 f"named for person {doc.doc['person']}, who is gone"))
+                                 f"named for person {doc.doc['person']}, who is gone (their "
+                                 "faces go to whom they were merged into, or they are "
+                                 "restored under their name)"))
     for doc in private.query(REJECT):
         if doc.sk.split("/", 1)[1] not in indexed:
             found.append(Problem("rejection-of-missing-face", doc.sk,
@@ -90,17 +99,21 @@ def scan(backend: Backend) -> list[Problem]:
 
 def repair(backend: Backend, problem: Problem) -> None:
     kind, subject, private = problem.kind, problem.subject, backend.private
-    if kind in ("name-of-missing-face", "name-of-missing-person"):
-        doc = private.get(FACE, subject)
-        if doc is not None:
-            private.delete(FACE, subject, if_version=doc.version)
+    if kind == "name-of-missing-face":
+        people_repair.name_of_missing_face(backend, subject)
+    elif kind == "name-of-missing-person":
+        people_repair.name_of_missing_person(backend, subject)
     elif kind == "rejection-of-missing-face":
         private.delete(REJECT, subject)
     elif kind == "drawn-missing-face":
         private.delete(DRAWN, subject)
     elif kind == "name-claim-without-person":
         doc = private.get(NAME, subject)
-        if doc is not None and private.get(PERSON, doc.doc["person"]) is None:
+        if doc is None or private.get(PERSON, doc.doc["person"]) is not None:
+            return
+        if any(d.doc["person"] == doc.doc["person"] for d in private.query(FACE)):
+            people_repair.restore(People(backend), doc.doc["person"])  # their faces keep it
+        else:
             private.delete(NAME, subject, if_version=doc.version)
     elif kind == "person-without-name":
         if all(d.doc["person"] != subject for d in private.query(NAME)):
@@ -115,3 +128,14 @@ def repair(backend: Backend, problem: Problem) -> None:
         if doc is None:
             raise NotFound(f"person {subject} is gone")
         People(backend).sync(Person(subject, doc.doc["name"]))
+
+
+def _missing_face(backend: Backend, doc: PrivateDoc, persons: dict[str, Person]) -> str:
+    person = persons.get(doc.doc["person"])
+    who = f"named {person.name}" if person else "named"
+    photo = people_repair.photo_of(backend, doc)
+    if photo is None:
+        return (f"{who}, in a photo no longer in the album (removed, or the trash emptied): "
+                "the name goes with it")
+    return (f"{who} in {photo[0]}, but no longer in the face index: the name goes to the face "
+            "of that photo most alike to them")

@@ -51,7 +51,8 @@ def survey(private, tables) -> Survey:
     for op in s.operations:
         for resource in op.resources:
             kind, _, name = resource.partition(":")
-            (s.picsets if kind == "picset" else s.trash_ids).add(name)
+            if kind in ("picset", "trash"):  # (a merge holds people: "person:<id>")
+                (s.picsets if kind == "picset" else s.trash_ids).add(name)
         for entry in (n for d in private.query(LIST + op.id) for n in d.doc["names"]):
             if isinstance(entry, list):  # [picset, name, to, new name]
                 for picset, name in ((entry[0], entry[1]), (entry[2], entry[3])):
