@@ -301,3 +301,12 @@ def test_an_interrupted_action_is_said_in_words_with_counts(lib, capsys, engine,
     assert "p00.jpg" not in told[-2] and "{" not in err
     assert len(state(lib, engine)["996_there"][1]) == 30
     assert run(lib, capsys, "check")[0] == 0
+
+
+def test_an_interrupted_merge_of_people_is_said_in_words():
+    from finpics_desktop.pipeline.curation.ops import Operation
+
+    op = Operation("op1", "merge-people", {"person": "p-1", "name": "Dubya", "into": "p-2",
+                                           "into_name": "George Bush"},
+                   ["person:p-1", "person:p-2"], {}, {}, 0.0, 0.0, 1)
+    assert op.what() == "merge of Dubya into George Bush"

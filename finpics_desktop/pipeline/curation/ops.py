@@ -99,6 +99,8 @@ class Operation:
             return f"delete of {p['what']}"
         if self.kind == "restore" and "what" in p:
             return f"restore of {p['what']} from the trash"
+        if {"name", "into_name"} <= set(p):  # a merge of two people
+            return f"merge of {p['name']} into {p['into_name']}"
         if self.kind == "empty" and "trash_id" in p:
             return f"emptying of trash entry {p['trash_id']} ({p.get('picset', '')})"
         on = _picsets([r.split(":", 1)[-1] for r in self.resources])
