@@ -17,6 +17,9 @@ What is looked for, each a :class:`Problem` kind:
 - ``picset-without-entry``: photos in a picset the list does not show -> entry added.
 - ``half-written-file``: a temporary file of a write killed midway (stores that keep them,
   like the local library's folders; older than :data:`STALE_AFTER`) -> deleted.
+- ``reindex-interrupted``: a photo whose re-index (or naming) was killed midway, its lock left
+  with what it had done (:mod:`~finpics_desktop.pipeline.photo_lock`) -> finished or rolled
+  back first, as the next ``reindex`` would, before anything else is looked at again.
 - curation's (:mod:`~finpics_desktop.pipeline.curation.checks`): ``operation-in-progress``
   (an action a crash interrupted -> completed, or rolled back; the keys it works on are not
   reported otherwise), ``photo-in-two-picsets`` (-> the copy the face index does not point at
@@ -37,20 +40,22 @@ from finpics_desktop.domain.keys import PHOTOS_PREFIX, parse_key
 from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline.curation import checks as curation
 from finpics_desktop.pipeline.images import make_thumbnail
+from finpics_desktop.pipeline.photo_lock import LOCKS, PhotoLocks, alive, describe
 from finpics_desktop.pipeline.process import external_image_id
 from finpics_desktop.pipeline.remove import remove_photo
 from finpics_desktop.pipeline.retry import with_retries
 
 log = logging.getLogger(__name__)
 
+REINDEX_LEFT = "reindex-interrupted"
 KINDS = (
-    "item-without-object", "object-without-item", "item-without-thumbnail",
+    REINDEX_LEFT, "item-without-object", "object-without-item", "item-without-thumbnail",
     "thumbnail-without-object", "image-item-missing", "stray-image-item",
     "face-without-item", "missing-featured", "picset-without-entry", "half-written-file",
     *curation.KINDS,
 )
 STALE_AFTER = 900.0  # seconds: a temporary file younger than this may belong to a live upload
-_FIRST = KINDS[:4]  # repaired first; the rest is looked at again afterwards
+_FIRST = KINDS[1:5]  # repaired first; the rest is looked at again afterwards
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,10 @@ def scan(store, tables, faces, names, stale_after: float = STALE_AFTER,
         found.append(Problem("picset-without-entry", picset,
                              "has photos but is not in the picset list"))
     found = [p for p in found if not busy.touches(p.kind, p.subject)]
+    for lock in private.query(LOCKS) if private is not None else []:
+        if not alive(lock.doc):
+            found.insert(0, Problem(REINDEX_LEFT, lock.sk,
+                                    f"{describe(lock.doc)} was killed on this photo"))
     return curation.problems(busy, a.photos, a.image_items, store, names, Problem,
                              set(a.entries) | set(by_picset)) + found
 
@@ -178,6 +187,8 @@ def _repair_one(problem: Problem, store, tables, faces, names, process, backend)
     kind, subject = problem.kind, problem.subject
     if kind in curation.KINDS:
         curation.repair(backend, kind, subject)
+    elif kind == REINDEX_LEFT:
+        PhotoLocks(backend).recover_all()
     elif kind == "item-without-object":
         remove_photo(store, tables, faces, names, parse_key(subject))
     elif kind == "object-without-item":
@@ -229,12 +240,13 @@ def check(backend, *, repair: bool = False, stale_after: float = STALE_AFTER) ->
     report = CheckReport(found=found, repaired=repair)
     if not repair or not found:
         return report
-    todo = [p for p in found if p.kind == curation.IN_PROGRESS]
+    todo = [p for p in found if p.kind in (curation.IN_PROGRESS, REINDEX_LEFT)]
     for phase in (0, 1, 2):
         if phase == 1:  # the interrupted actions are complete: what is left of the rest
             todo = [p for p in (rescan() if todo else found) if p.kind in _FIRST]
         if phase == 2:  # what the first repairs changed: look again at items, faces, covers
-            todo = [p for p in rescan() if p.kind not in (*_FIRST, curation.IN_PROGRESS)]
+            todo = [p for p in rescan()
+                    if p.kind not in (*_FIRST, curation.IN_PROGRESS, REINDEX_LEFT)]
         for problem in sorted(todo, key=lambda p: KINDS.index(p.kind) if p.kind in KINDS
                               else len(KINDS)):
             try:
