@@ -13,12 +13,13 @@ import threading
 from pathlib import Path
 
 from finpics_desktop import __version__, desktop_entry
+from finpics_desktop.app.album import Album
 from finpics_desktop.app.albums import check_writable, open_album
 from finpics_desktop.app.browse import list_photos, list_picsets
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.notes import older_faces_note
 from finpics_desktop.app.options import Options
-from finpics_desktop.app.publish import Publishing, plan_publish
+from finpics_desktop.app.publish import plan_publish
 from finpics_desktop.cli_args import (
     EXIT_CODES,
     EXIT_FAILED,
@@ -48,7 +49,7 @@ from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.matches import error_payload, to_payload
 from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline.check import check
-from finpics_desktop.pipeline.journal import journal_for, target_of
+from finpics_desktop.pipeline.journal import target_of
 from finpics_desktop.pipeline.reindex import reindex
 from finpics_desktop.pipeline.upload import CONFLICT_CHOICES, FAILED, plan_files
 from finpics_desktop.ports import Processing
@@ -142,21 +143,19 @@ def cmd_upload(backend, args) -> int:
         print(f"finpics-desktop: nothing to publish in {args.folder}: no .jpg, .jpeg or .png "
               "photo", file=sys.stderr)
         return EXIT_NOT_FOUND
-    journal = journal_for(backend, args.library)
-    try:
-        return _upload(backend, args, journal)
-    finally:
-        journal.close()
+    album = Album(backend, remove_location=not args.keep_location)
+    with album.journal(args.library) as journal:
+        return _upload(album, args, journal)
 
 
-def _upload(backend, args, journal) -> int:
+def _upload(album: Album, args, journal) -> int:
+    backend = album.backend
     if journal.notice:
         print(f"finpics-desktop: note: {journal.notice}", file=sys.stderr)
     plan = plan_publish(backend, journal, [args.folder], picset=args.picset,
                         on_conflict=args.on_conflict or ("replace" if args.replace else None),
                         resume=not args.no_resume)
-    job = Publishing(backend, plan, journal, workers=args.workers,
-                     remove_location=not args.keep_location)
+    job = album.publishing(plan, journal, workers=args.workers)
     if plan.resume is not None:
         print(f"resuming interrupted upload {plan.resume.describe()}", file=sys.stderr)
     for other in journal.unfinished_jobs(target_of(backend)):

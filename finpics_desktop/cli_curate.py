@@ -11,6 +11,7 @@ import sys
 import threading
 from dataclasses import replace
 
+from finpics_desktop.app.album import Album
 from finpics_desktop.app.albums import open_cloud, open_library
 from finpics_desktop.app.curate import Curator, Outcome
 from finpics_desktop.app.options import CloudOptions, Options
@@ -173,7 +174,9 @@ def cmd_push(args, options: Options) -> int:
 
 
 def _push(library, cloud, args, options: Options) -> int:
-    plan = difference(library, cloud, args.picset, remove_location=options.remove_location)
+    library = Album(library)
+    cloud = Album(cloud, remove_location=options.remove_location)
+    plan = difference(library, cloud, args.picset)
     if args.json:
         json.dump(plan.as_json(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -183,8 +186,7 @@ def _push(library, cloud, args, options: Options) -> int:
         return EXIT_OK
     cancel = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: cancel.set())  # the photos under way finish whole
-    report = publish_picset(library, cloud, plan, remove_location=options.remove_location,
-                            on_result=_progress, cancel=cancel)
+    report = publish_picset(library, cloud, plan, on_result=_progress, cancel=cancel)
     if report.upload is not None:
         print(report.upload.summary(), file=sys.stderr)
     if report.deleted is not None:

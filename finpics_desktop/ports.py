@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
+from finpics_desktop.domain.errors import StorageReadOnly
 from finpics_desktop.domain.items import Item
 from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.names import Names
@@ -283,7 +285,9 @@ class Backend:
     match first (:class:`PhotoMatch`), or raises. ``home`` says where the data lives;
     ``upload_workers`` how many photos to publish at once (None: the publisher's default).
     ``read_only``: the album can be browsed and searched but not changed (a read-only library
-    folder or disk).
+    folder or disk). ``public``: what is published is read by the public web site (the cloud),
+    so its published copies leave out what the curator keeps private (the camera's location,
+    unless the curator keeps it). These capabilities are asked, never the ``kind``.
     """
 
     kind: str
@@ -299,10 +303,28 @@ class Backend:
     home: LibraryHome | CloudHome | None = None
     upload_workers: int | None = None
     read_only: bool = False
+    public: bool = False
+
+    def check_writable(self, doing: str) -> None:
+        """Refuse, before anything is written, ``doing`` (e.g. "publishing into it") on a
+        read-only album, in the one wording (:meth:`StorageReadOnly.library`)."""
+        if self.read_only:
+            where = self.library.folder if self.library is not None else "album"
+            raise StorageReadOnly.library(where, doing)
 
     @property
     def processing(self) -> Processing:
         return Processing.IN_APP if self.process is not None else Processing.BY_CLOUD
+
+    @cached_property
+    def identity(self) -> str:
+        """The album's stable identity: the same library folder or cloud bucket however often
+        (and by whichever object) it is opened. A publishing job's journal records it as the
+        job's target, so its form never changes."""
+        if self.library is not None:
+            return f"local:{Path(self.library.folder).expanduser().resolve()}"
+        endpoint = getattr(self.home, "endpoint_url", None) or "aws"
+        return f"{self.kind}:{endpoint}:{self.names.region}/{self.names.pics_bucket}"
 
     @property
     def library(self) -> LibraryHome | None:

@@ -9,19 +9,16 @@ from finpics_desktop import compose
 from finpics_desktop.app.credentials import load_access_keys, require_secure_keyring
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.options import CloudOptions, Options
-from finpics_desktop.domain.errors import FinpicsError, StorageReadOnly
+from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.ports import Backend
 
 log = logging.getLogger(__name__)
 
 
 def check_writable(backend: Backend, doing: str) -> None:
-    """Refuse, before anything is written, to change a read-only library."""
-    if backend.read_only:
-        where = backend.library.folder if backend.library is not None else "album"
-        raise StorageReadOnly(f"the library {where} is read-only: browsing and searching work, "
-                              f"{doing} does not; make the folder writable (or copy it to a "
-                              "writable disk) first")
+    """Refuse, before anything is written, to change a read-only library (the one wording:
+    :meth:`Backend.check_writable`)."""
+    backend.check_writable(doing)
 
 
 def open_library(options: Options) -> Backend:

@@ -2,7 +2,9 @@
 and deleting photos, the trash -- as the window and the command line both ask for it, with the
 history the window's Ctrl+Z undoes. Each call does I/O (the window runs it off the GUI thread)
 and refuses with :class:`~finpics_desktop.pipeline.curation.Refused` naming what and why,
-having changed nothing. The rules of each action are in ``pipeline/curation``."""
+having changed nothing. The rules of each action are in ``pipeline/curation``. Each action
+says what it changed (:class:`~finpics_desktop.app.changes.Changes`, on ``Outcome.changes``),
+and tells ``on_change`` once it is done (the album publishes it to the views)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import threading
 from collections.abc import Callable
 
 from finpics_desktop.app.albums import check_writable
+from finpics_desktop.app.changes import Changes
 from finpics_desktop.pipeline import curation as cur
 from finpics_desktop.pipeline.curation import Outcome, Refused, TrashEntry
 from finpics_desktop.ports import Backend
@@ -22,54 +25,79 @@ class Curator:
     action returns its :class:`Outcome`; the last ones can be undone, latest first."""
 
     def __init__(self, backend: Backend, progress: Callable[[str], None] | None = None,
-                 cancel: threading.Event | None = None):
+                 cancel: threading.Event | None = None,
+                 on_change: Callable[[Changes], None] | None = None):
         self.backend = backend
+        self.on_change = on_change or (lambda changes: None)
         self.progress = progress or (lambda line: None)
         self.cancel = cancel or threading.Event()
         self.history: list[tuple[str, list[cur.Step]]] = []  # (what was done, how to undo it)
         self._lock = threading.Lock()
 
-    def _run(self, doing: str, action: Callable[[cur.Curation], Outcome]) -> Outcome:
+    def _run(self, doing: str, action: Callable[[cur.Curation], Outcome],
+             changes: Changes) -> Outcome:
         check_writable(self.backend, doing)
-        with self._lock:
-            c = cur.Curation(self.backend, cancel=self.cancel)
-            c.progress = self.progress
-            settled = c.settle()  # whatever a kill left half-done, first
-            outcome = action(c)
-            outcome.completed += [d for d in settled if d not in outcome.completed]
-            if outcome.undo:
-                self.history.append((outcome.summary, outcome.undo))
-            return outcome
+        try:
+            with self._lock:
+                c = cur.Curation(self.backend, cancel=self.cancel)
+                c.progress = self.progress
+                settled = c.settle()  # whatever a kill left half-done, first
+                if settled:  # an action a kill interrupted, completed: anything may have moved
+                    changes |= Changes(everything=True, trash=True)
+                outcome = action(c)
+                outcome.completed += [d for d in settled if d not in outcome.completed]
+                if outcome.undo:
+                    self.history.append((outcome.summary, outcome.undo))
+                outcome.changes = changes
+                return outcome
+        finally:  # a refusal midway (a photo gone...) may have changed part of it too
+            self.on_change(changes)
 
     # -- actions ------------------------------------------------------------------------------
     def set_cover(self, picset: str, name: str) -> Outcome:
-        return self._run("changing it", lambda c: cur.set_cover(c, picset, name))
+        return self._run("changing it", lambda c: cur.set_cover(c, picset, name),
+                         Changes.of(picsets=[picset], picset_list=True))
 
     def rename(self, picset: str, new_id: str) -> Outcome:
-        return self._run("renaming a picset", lambda c: cur.rename_picset(c, picset, new_id))
+        return self._run("renaming a picset", lambda c: cur.rename_picset(c, picset, new_id),
+                         Changes.of(picsets=[picset, new_id], picset_list=True,
+                                    renamed=((picset, new_id),)))
 
     def reorder(self, picset: str, index: int) -> Outcome:
-        """Show ``picset`` at ``index`` of the list (0: the top, newest first)."""
-        return self._run("reordering it", lambda c: cur.reorder(c, picset, index))
+        """Show ``picset`` at ``index`` of the list (0: the top, newest first); ids may be
+        renumbered to make room."""
+        return self._run("reordering it", lambda c: cur.reorder(c, picset, index),
+                         Changes(everything=True, picset_list=True))
 
     def renumber(self, width: int | None = None) -> Outcome:
-        return self._run("renumbering it", lambda c: cur.renumber(c, width))
+        return self._run("renumbering it", lambda c: cur.renumber(c, width),
+                         Changes(everything=True, picset_list=True))
 
     def move(self, photos: list[tuple[str, str]], to: str) -> Outcome:
-        return self._run("moving photos", lambda c: cur.move_photos(c, photos, to))
+        return self._run("moving photos", lambda c: cur.move_photos(c, photos, to),
+                         Changes.of(photos=[*photos, *((to, n) for _, n in photos)],
+                                    picset_list=True))
 
     def copy(self, photos: list[tuple[str, str]], to: str) -> Outcome:
-        return self._run("copying photos", lambda c: cur.copy_photos(c, photos, to))
+        return self._run("copying photos", lambda c: cur.copy_photos(c, photos, to),
+                         Changes.of(picsets=[to], photos=((to, n) for _, n in photos),
+                                    picset_list=True))
 
     def delete(self, targets: list[str]) -> Outcome:
         """``PICSET`` or ``PICSET/FILE`` each: to the trash."""
-        return self._run("deleting", lambda c: cur.delete(c, targets))
+        photos = [tuple(t.split("/", 1)) for t in targets if "/" in t]
+        picsets = [t for t in targets if "/" not in t]
+        return self._run("deleting", lambda c: cur.delete(c, targets),
+                         Changes.of(picsets=picsets, photos=photos, removed=picsets,
+                                    picset_list=True, trash=True))
 
     def restore(self, trash_id: str) -> Outcome:
-        return self._run("restoring", lambda c: cur.restore(c, trash_id))
+        return self._run("restoring", lambda c: cur.restore(c, trash_id),
+                         Changes(everything=True, picset_list=True, trash=True))
 
     def empty_trash(self, trash_ids: list[str] | None = None) -> Outcome:
-        outcome = self._run("emptying the trash", lambda c: cur.empty_trash(c, trash_ids))
+        outcome = self._run("emptying the trash", lambda c: cur.empty_trash(c, trash_ids),
+                            Changes(trash=True))
         with self._lock:  # what restored them is gone for good
             self.history = [(s, u) for s, u in self.history if not any(
                 kind == "restore" and (trash_ids is None or a["trash_id"] in trash_ids)
@@ -100,7 +128,13 @@ class Curator:
             check_writable(self.backend, "undoing")
             c = cur.Curation(self.backend, cancel=self.cancel)
             c.progress = self.progress
-            outcome = cur.undo(c, steps)
+            outcome = Outcome("")
+            outcome.changes = changes = Changes(everything=True, picset_list=True, trash=True)
+            try:
+                outcome = cur.undo(c, steps)
+            finally:
+                self.on_change(changes)
+            outcome.changes = changes
             self.history.pop()
             outcome.summary = f"undone: {summary}"
             return outcome

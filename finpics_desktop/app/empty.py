@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from finpics_desktop.app.navigation import CLOUD, FOLDER, LIBRARY, PICSET_PLACE, Place
+from finpics_desktop.domain.errors import StorageReadOnly
 
 # what the buttons do (the window's actions of the same meaning)
 OPEN_FOLDER, PUBLISH, CONNECT_CLOUD, REFRESH, SETTINGS = (
@@ -48,8 +49,9 @@ def empty_state(place: Place | None, *, cancelled: bool = False, failed: str = "
                               "the cloud still work.", (SETTINGS, OPEN_FOLDER),
                               icon="process-stop")
         if place.backend.read_only:
-            return EmptyState("The library is empty", "It is read-only: nothing can be "
-                              "published into it.", (OPEN_FOLDER,))
+            where = place.backend.library.folder if place.backend.library else "album"
+            return EmptyState("The library is empty", StorageReadOnly.library(
+                where, "publishing into it").sentence(), (OPEN_FOLDER,))
         return EmptyState(
             "Your library is empty",
             "Publish photos to start: open a folder of this computer and publish it, or drop "

@@ -43,11 +43,11 @@ class Entry:
         """Identifies the thumbnail (for the caches)."""
         if self.file_key:
             return self.file_key
+        where = self.backend.identity if self.backend is not None else ""
         if self.kind in (FACE, PERSON):
-            return f"face:{id(self.backend)}:{self.face_id}"
+            return f"face:{where}:{self.face_id}"
         if self.kind == FILE:
             return f"file:{self.path}"
-        where = id(self.backend)
         if self.kind == PICSET:
             return f"cover:{where}:{self.picset}/{self.name}"
         return f"photo:{where}:{self.picset}/{self.name}"

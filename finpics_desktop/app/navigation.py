@@ -12,9 +12,10 @@ stale result is dropped (a newer place or search replaces it, or the user cancel
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from finpics_desktop.app.album import CLOUD, LIBRARY
 from finpics_desktop.app.browse import (
     NotPublished,
     check_searchable,
@@ -23,6 +24,7 @@ from finpics_desktop.app.browse import (
     list_picsets,
     search_from,
 )
+from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import FACE, FILE, PERSON, PHOTO, PICSET, Entry, face_photo
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.people_places import (  # noqa: F401 - the places' kinds, here too
@@ -33,9 +35,10 @@ from finpics_desktop.app.people_places import (  # noqa: F401 - the places' kind
     UNNAMED,
 )
 from finpics_desktop.app.tasks import Runner, Task
+from finpics_desktop.domain.picsets import display_name
 from finpics_desktop.ports import Backend
 
-LIBRARY, CLOUD, PICSET_PLACE, FOLDER = "library", "cloud", "picset", "folder"
+PICSET_PLACE, FOLDER = "picset", "folder"
 GRID, VIEWER, SEARCH = "grid", "viewer", "search"
 LISTING, SEARCHING = "listing", "search"  # what the busy indicator shows
 SEARCH_UNDER_WAY, FOUND, FAILED, CANCELLED = "searching", "found", "failed", "cancelled"
@@ -57,11 +60,13 @@ class Place:
     hidden: bool = False  # PEOPLE: the hidden people
 
     def _key(self) -> tuple:
-        return (self.kind, id(self.backend), self.picset, self.path, self.problem, self.person,
+        album = self.backend.identity if self.backend is not None else None
+        return (self.kind, album, self.picset, self.path, self.problem, self.person,
                 self.hidden)
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Place) and self._key() == other._key()
+    def __eq__(self, other: object) -> bool:  # the same place of the same open album
+        return isinstance(other, Place) and self._key() == other._key() and (
+            self.backend is other.backend)
 
     def __hash__(self) -> int:
         return hash(self._key())
@@ -114,7 +119,10 @@ class PlaceChanged:
 
 @dataclass(frozen=True)
 class GridChanged:
+    """``relisted``: the same place listed again (something changed): the choice stays."""
+
     entries: list[Entry]
+    relisted: bool = False
 
 
 @dataclass(frozen=True)
@@ -263,6 +271,9 @@ class Navigation:
                 self._status(f"finpics cloud: {place.problem}" if place.problem else
                              "finpics cloud is not connected (see Settings)")
             return
+        self._list(place)
+
+    def _list(self, place: Place, relisted: bool = False) -> None:
         task = Task()
         if place.kind == FOLDER:
             path, first = place.path, self.first_screen()
@@ -282,14 +293,15 @@ class Navigation:
             job = lambda: list_picsets(backend)  # noqa: E731
         what = place.what
         self._listing = (what, task)
-        self._status("")  # not the last place's count while this one is listed
+        if not relisted:
+            self._status("")  # not the last place's count while this one is listed
         self._begin(LISTING, f"Listing {what}…")
 
         def done(entries: list[Entry]) -> None:
             self._end_listing()
             self.prefetch(entries[:self.first_screen()])
             self.entries = list(entries)
-            self._emit(GridChanged(self.entries))
+            self._emit(GridChanged(self.entries, relisted))
             late, self._published_while_listing = self._published_while_listing, []
             for entry in late:  # published after the listing's query ran
                 self.photo_published(entry)
@@ -308,6 +320,40 @@ class Navigation:
         """F5: list the place again."""
         if self.location is not None:
             self.open(self.location)
+
+    def relist(self) -> None:
+        """List the place shown again without leaving it: the grid keeps what it shows (and the
+        pages stacked on it stay) until the new listing is in."""
+        place = self.location
+        if place is None or place.backend is None and place.kind in (LIBRARY, CLOUD):
+            return
+        self._drop_listing()
+        self.listing_cancelled, self.listing_failed = False, ""
+        self._list(place, relisted=True)
+
+    def changed(self, changes: Changes) -> None:
+        """An operation changed ``changes`` in an album: the place shown is listed again if it
+        shows any of it (a picset renamed is followed to its new id; one deleted, or a person
+        renamed or merged away, leaves for the place above). The picsets of a library or cloud
+        shown follow the sources' listing of them (:meth:`picsets_refreshed`)."""
+        loc = self.location
+        if loc is None or loc.backend is None or loc.backend.identity != changes.album:
+            return
+        if loc.kind == PICSET_PLACE:
+            new_id = dict(changes.renamed).get(loc.picset)
+            if new_id:
+                self.open(replace(loc, picset=new_id, title=display_name(new_id)))
+            elif loc.picset in changes.removed:
+                self.open(loc.parent)
+            elif changes.touches_picset(loc.picset):
+                self.relist()
+        elif loc.kind == PERSON_PLACE:
+            if loc.person in changes.gone:
+                self.open(loc.parent)
+            elif changes.touches_person(loc.person):
+                self.relist()
+        elif loc.kind in (PEOPLE, UNNAMED) and changes.touches_people:
+            self.relist()
 
     def _end_listing(self) -> None:
         self._listing = None

@@ -1,28 +1,33 @@
 """What the curator does in the window's people places, as plain state on top of the
 navigation: confirm or reject the proposals on a person's page (one key each), name a group of
 unnamed faces at once, name or unname a face in the viewer, draw a missed face, rename, merge
-and hide people. Each action runs off the GUI thread through the navigation's runner; what it
-changed is emitted as the navigation's events (the grid loses the faces answered, a line for
-the Messages panel), so tests drive it without a display. The window asks the questions (a
-name, "in that photo already?") and calls these."""
+and hide people. Each action runs off the GUI thread through the navigation's runner; the grid
+loses the faces answered at once (the navigation's events, with a line for the status bar), and
+what the action changed (:class:`~finpics_desktop.app.changes.Changes`: the people and faces)
+is reported once through the album, for every view to refresh what it shows of it. Tests drive
+it without a display. The window asks the questions (a name, "in that photo already?") and
+calls these."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from finpics_desktop.app import people
+from finpics_desktop.app.album import Albums
+from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import FACE, Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.navigation import Navigation
-from finpics_desktop.app.people_places import PEOPLE, PERSON_PLACE
+from finpics_desktop.app.people_places import PERSON_PLACE
 from finpics_desktop.pipeline.people import Outcome
 
 Done = Callable[[object], None]
 
 
 class PeopleActions:
-    def __init__(self, nav: Navigation):
+    def __init__(self, nav: Navigation, albums: Albums | None = None):
         self.nav = nav
+        self.albums = albums or Albums()
 
     # -- where we are -----------------------------------------------------------------------
     @property
@@ -55,6 +60,9 @@ class PeopleActions:
         if len(kept) != len(self.nav.entries):
             self.nav.show_entries(kept)
 
+    def _changed(self, backend, **changes) -> None:
+        self.albums.report(backend, Changes.of(**changes))
+
     def _report(self, outcomes: list[Outcome], done: str) -> set[str]:
         """Says what could not be done; the faces that were."""
         for outcome in outcomes:
@@ -83,8 +91,7 @@ class PeopleActions:
             answered = self._report(outcomes, verb)
             self._drop(answered)
             self.nav.say(f"{len(answered)} face(s) {verb} {name}")
-            if not self.proposals():
-                self.nav.refresh()
+            self._changed(backend, faces=answered, people=[name])
 
         self._run(job, done, f"{'confirming' if right else 'rejecting'} for {name}")
 
@@ -112,6 +119,8 @@ class PeopleActions:
             self._drop(named)
             if named:
                 self.nav.say(f"{len(named)} face(s) named {name}")
+                self._changed(backend, faces=named, people=[name, *(
+                    o.previous for o in outcomes if o.face_id in named)])
             if then is not None:
                 then(outcomes)
 
@@ -127,6 +136,8 @@ class PeopleActions:
     def unname(self, backend, face_id: str, then: Done | None = None) -> None:
         def done(was: str | None) -> None:
             self.nav.say(f"the face is no longer {was}" if was else "the face had no name")
+            if was:
+                self._changed(backend, faces=[face_id], people=[was])
             if then is not None:
                 then(was)
 
@@ -134,30 +145,35 @@ class PeopleActions:
 
     def add_face(self, entry: Entry, box: dict, then: Done) -> None:
         """A face drawn on the photo ``entry``: ``then(face)`` once it is indexed."""
-        self._run(lambda: people.add_face(entry.backend, entry.picset, entry.name, box), then,
+        def done(face: dict) -> None:
+            self._changed(entry.backend, faces=[face["FaceId"]],
+                          photos=[(entry.picset, entry.name)])
+            then(face)
+
+        self._run(lambda: people.add_face(entry.backend, entry.picset, entry.name, box), done,
                   f"adding a face to {entry.label}")
 
     # -- people -----------------------------------------------------------------------------
-    def _person_change(self, job, what: str) -> None:
+    def _person_change(self, entry: Entry, job, what: str, **changes) -> None:
+        """A change to a person; the places showing them follow what changed (a person's page
+        renamed or merged away leaves for People)."""
         def done(_) -> None:
             self.nav.say(what)
-            if self.kind in (PEOPLE, PERSON_PLACE):
-                loc = self.nav.location
-                if self.kind == PERSON_PLACE and loc is not None:  # renamed or merged away
-                    self.nav.open(loc.parent)
-                else:
-                    self.nav.refresh()
+            self._changed(entry.backend, **changes)
 
         self._run(job, done, what)
 
     def rename(self, entry: Entry, new_name: str) -> None:
-        self._person_change(lambda: people.rename(entry.backend, entry.person, new_name),
-                            f"{entry.person} is now {new_name}")
+        self._person_change(entry, lambda: people.rename(entry.backend, entry.person, new_name),
+                            f"{entry.person} is now {new_name}", people=[new_name],
+                            gone=[entry.person])
 
     def merge(self, entry: Entry, into: str) -> None:
-        self._person_change(lambda: people.merge(entry.backend, entry.person, into),
-                            f"{entry.person} merged into {into}")
+        self._person_change(entry, lambda: people.merge(entry.backend, entry.person, into),
+                            f"{entry.person} merged into {into}", people=[into],
+                            gone=[entry.person])
 
     def hide(self, entry: Entry, hidden: bool) -> None:
-        self._person_change(lambda: people.hide(entry.backend, entry.person, hidden),
-                            f"{entry.person} is {'hidden' if hidden else 'shown again'}")
+        self._person_change(entry, lambda: people.hide(entry.backend, entry.person, hidden),
+                            f"{entry.person} is {'hidden' if hidden else 'shown again'}",
+                            people=[entry.person])

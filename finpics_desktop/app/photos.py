@@ -69,7 +69,7 @@ def load_photo(entry: Entry, max_side: int) -> LoadedPhoto:
         names = names_in(entry.backend, [r["Face"]["FaceId"]
                                          for r in (faces or {}).get("FaceRecords") or []])
     facts = read_facts(data, name)
-    if entry.kind == PHOTO and entry.backend.kind == "aws":
+    if entry.kind == PHOTO and entry.backend.public:  # its copy may have left it out
         facts = replace(facts, location=published_location(entry, facts))
     return LoadedPhoto(decode_for_display(data, name, max_side), facts, faces, names)
 

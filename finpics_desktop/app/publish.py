@@ -16,7 +16,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,13 +148,14 @@ class Publishing:
 
     def __init__(self, backend: Backend, plan: PublishPlan, journal: Journal,
                  workers: int | None = None, remove_location: bool = True):
-        """``remove_location``: the cloud's copies leave the camera's location out (the
+        """``remove_location``: the curator's choice that published copies leave the camera's
+        location out; it applies where the public site reads them (``backend.public``: the
         library keeps the curator's files as they are)."""
         self.plan = plan
         self.publisher = Publisher.for_backend(
             backend, journal, on_conflict=plan.on_conflict,
             workers=workers or backend.upload_workers,
-            remove_location=remove_location and backend.kind == "aws")
+            remove_location=remove_location and backend.public)
 
     def cancel(self) -> None:
         """The photos under way finish, whole; the others are reported as cancelled."""
@@ -171,22 +173,28 @@ class Publishing:
 # -- the journal's questions (worker threads) ---------------------------------------------------
 
 
-def unfinished_jobs(backend: Backend) -> list[Job]:
-    """The backend's interrupted jobs, oldest first: offered for resuming."""
-    journal = journal_for(backend)
+@contextmanager
+def journal_of(backend: Backend, library: Path | None = None) -> Iterator[Journal]:
+    """The journal of the jobs publishing into ``backend``, open for the block (``library``:
+    where a cloud's journal is kept, if not the user data folder). The album's
+    (:meth:`~finpics_desktop.app.album.Album.journal`); every caller opens it so."""
+    journal = journal_for(backend, library)
     try:
-        return journal.unfinished_jobs(target_of(backend))
+        yield journal
     finally:
         journal.close()
+
+
+def unfinished_jobs(backend: Backend) -> list[Job]:
+    """The backend's interrupted jobs, oldest first: offered for resuming."""
+    with journal_of(backend) as journal:
+        return journal.unfinished_jobs(target_of(backend))
 
 
 def abandon(backend: Backend, job_id: int) -> None:
     """The curator declined to resume the job: it is no longer offered."""
-    journal = journal_for(backend)
-    try:
+    with journal_of(backend) as journal:
         journal.abandon(job_id)
-    finally:
-        journal.close()
 
 
 def resume_plan(job: Job) -> PublishPlan:

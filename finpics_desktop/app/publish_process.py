@@ -24,24 +24,23 @@ def run_publish(home: LibraryHome, names: Names, plan: PublishPlan, queue, cance
     event) lets the photos under way finish whole and stops there."""
     if hasattr(os, "nice"):
         os.nice(10)  # the window, and the user's other work, come first
+    from finpics_desktop.app.publish import journal_of
     from finpics_desktop.compose import open_backend
-    from finpics_desktop.pipeline.journal import journal_for
 
     try:
         backend = open_backend("local", home.folder, names, home.threshold)
     except Exception as e:  # noqa: BLE001 - reported to the window
         queue.put(("crash", f"cannot open the library {home.folder}: {describe_error(e)}"))
         return
-    journal = journal_for(backend)
     try:
-        job = Publishing(backend, plan, journal)
-        threading.Thread(target=lambda: (cancel.wait(), job.cancel()), daemon=True,
-                         name="cancel-watch").start()
-        report = job.run(lambda result, finished, total: queue.put(
-            ("result", result, finished, total)), lambda picset: queue.put(("start", picset)))
+        with journal_of(backend) as journal:
+            job = Publishing(backend, plan, journal)
+            threading.Thread(target=lambda: (cancel.wait(), job.cancel()), daemon=True,
+                             name="cancel-watch").start()
+            report = job.run(lambda result, finished, total: queue.put(
+                ("result", result, finished, total)), lambda picset: queue.put(("start", picset)))
         queue.put(("report", report))
     except Exception as e:  # noqa: BLE001 - reported to the window
         queue.put(("crash", describe_error(e)))
     finally:
-        journal.close()
         backend.close()

@@ -52,6 +52,18 @@ class StorageFull(StorageError):
 class StorageReadOnly(StorageError):
     """The storage can be read but not written (read-only mount, folder or file)."""
 
+    @classmethod
+    def library(cls, where: object, doing: str) -> "StorageReadOnly":
+        """The one wording of a read-only library refusing ``doing`` (e.g. "publishing into
+        it"): the window, the command line and the pipeline all say it so."""
+        return cls(f"the library {where} is read-only: browsing and searching work, {doing} "
+                   "does not; make the folder writable (or copy it to a writable disk) first")
+
+    def sentence(self) -> str:
+        """The message as a sentence of its own (the window's Messages panel)."""
+        text = str(self)
+        return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
 
 class StorageDamaged(StorageError):
     """A database file is corrupt, truncated or not a database at all."""

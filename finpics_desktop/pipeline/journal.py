@@ -73,12 +73,9 @@ def journal_path(library: Path | None = None) -> Path:
 
 
 def target_of(backend) -> str:
-    """What a job publishes into, as a stable string: the library folder or the bucket."""
-    if backend.library is not None:
-        return f"local:{Path(backend.library.folder).expanduser().resolve()}"
-    names = backend.names
-    endpoint = getattr(backend.home, "endpoint_url", None) or "aws"
-    return f"{backend.kind}:{endpoint}:{names.region}/{names.pics_bucket}"
+    """What a job publishes into, as a stable string: the library folder or the bucket (the
+    album's :attr:`~finpics_desktop.ports.Backend.identity`)."""
+    return backend.identity
 
 
 def pid_alive(pid: int) -> bool:

@@ -89,7 +89,7 @@ class PushReport:
 def library_file(library: Backend, photo: PhotoKey) -> Path:
     """Where the library keeps an original (the local adapter's folders)."""
     path = getattr(library.store, "path", None)
-    if library.kind != "local" or path is None:
+    if library.library is None or path is None:
         raise FinpicsError("push publishes a picset of the local library")
     return Path(path(library.names.pics_bucket, photo.key))
 

@@ -135,9 +135,9 @@ class Publisher:
     @classmethod
     def for_backend(cls, backend, journal: jr.Journal | None = None, *,
                     remove_location: bool | None = None, **options) -> Publisher:
-        """``remove_location``: publish copies without the camera's location (default: on for
-        the cloud, whose buckets are public; off for the library, which is the curator's)."""
-        if remove_location if remove_location is not None else backend.kind == "aws":
+        """``remove_location``: publish copies without the camera's location (default: on where
+        the public site reads them, ``backend.public``; off for the library, the curator's)."""
+        if remove_location if remove_location is not None else backend.public:
             options.setdefault("transform", strip_location)
         if backend.private is not None:
             options.setdefault("kept_faces", partial(trashed_face_ids, backend.private))

@@ -114,7 +114,7 @@ class GridModel(QAbstractListModel):
         photos = [e for e in entries if e.kind == PHOTO and e.backend is not None]
         if photos:  # published photos: dropped on a picset they move (with Ctrl, a copy)
             mime.setData(PHOTOS_MIME, json.dumps({
-                "backend": id(photos[0].backend), "picset": photos[0].picset,
+                "album": photos[0].backend.identity, "picset": photos[0].picset,
                 "names": [e.name for e in photos if e.picset == photos[0].picset]}).encode())
         return mime
 

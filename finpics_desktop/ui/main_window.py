@@ -3,7 +3,11 @@ photo info on the right, messages and publishing progress below.
 
 The window builds the widgets and connects their signals, all in :meth:`MainWindow._connect`;
 where the user is lives in the plain navigation state (``app/navigation.py``), drawn by the
-:class:`NavigationController`; publishing is the :class:`PublishingController`'s.
+:class:`NavigationController`; the open albums are the application layer's
+(:class:`~finpics_desktop.app.album.Albums`); publishing, curation and people are controllers
+handed the albums, the navigation, the selection and a way to tell the user. What an operation
+changed reaches every view through one signal (:class:`~finpics_desktop.ui.changes.
+OperationDone`): each refreshes what it shows of it.
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ from PySide6.QtWidgets import (
 
 from finpics_desktop import __version__
 from finpics_desktop.app import navigation as pages
+from finpics_desktop.app.album import Albums
 from finpics_desktop.app.albums import open_cloud
 from finpics_desktop.app.browse import list_picsets
+from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.empty import (
     CONNECT_CLOUD,
     OPEN_FOLDER,
@@ -41,10 +47,12 @@ from finpics_desktop.app.navigation import CLOUD, LIBRARY, Navigation
 from finpics_desktop.app.notes import older_faces_note
 from finpics_desktop.app.publish import PublishPlan
 from finpics_desktop.app.tasks import Task
+from finpics_desktop.domain.errors import StorageReadOnly
 from finpics_desktop.pipeline.thumbcache import ThumbCache
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.about import AboutDialog
 from finpics_desktop.ui.busy import BusyIndicator
+from finpics_desktop.ui.changes import OperationDone
 from finpics_desktop.ui.cloud_setup import CloudSetup
 from finpics_desktop.ui.curation import CurationController
 from finpics_desktop.ui.drop_targets import GridDropTarget, TreeDropHighlight
@@ -59,6 +67,7 @@ from finpics_desktop.ui.panels import InfoPanel, MessageArea, ShortcutsDialog
 from finpics_desktop.ui.people import PeopleController
 from finpics_desktop.ui.picset_counts import PicsetCountsController
 from finpics_desktop.ui.publishing import PublishingController
+from finpics_desktop.ui.selection import Selection
 from finpics_desktop.ui.settings import AppSettings, SettingsDialog
 from finpics_desktop.ui.sources import NodeRole, SourcesModel, SourcesView
 from finpics_desktop.ui.thumbs import ThumbnailLoader
@@ -79,11 +88,11 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("finpicsMainWindow")
         self.setWindowTitle(f"finpics {__version__}")
-        self.backend = backend
         self.settings = settings or AppSettings.load()
+        self.albums = Albums(self.settings.remove_location)
+        self.albums.open(LIBRARY, backend)
         self.default_library = default_library or (
             backend.library.folder if backend is not None and backend.library else Path("."))
-        self.cloud_backend: Backend | None = None
         self._connecting: Task | None = None  # to the cloud now set
         self.local_cloud = LocalCloudProcess(self)  # Settings -> Try it locally
         self.loader = ThumbnailLoader(thumb_cache)
@@ -94,14 +103,20 @@ class MainWindow(QMainWindow):
             self.nav, tree=self.tree, sources=self.sources, stack=self.stack, grid=self.grid,
             model=self.model, viewer=self.viewer, search=self.search, info=self.info,
             busy=self.busy, status=self.statusBar(), tell=self.message)
+        self.selection = Selection(self.nav, grid=self.grid, model=self.model,
+                                   search=self.search, viewer=self.viewer, tree=self.tree,
+                                   sources=self.sources)
+        self.operations = OperationDone(self.albums, self)  # what any operation changed
         self.publishing = PublishingController(
-            self.nav, self.sources, self.upload_panel, self, self.message,
-            self.reveal_upload_panel,
-            lambda backend: self.refresh_picsets(self.sources.root_for(backend)),
-            lambda: self.settings.remove_location)
-        self.curation = CurationController(self)
+            self.albums, self.nav, self.sources, self.upload_panel, self, self.message,
+            self.reveal_upload_panel)
+        self.curation = CurationController(self.albums, self.nav, self.selection, self.message,
+                                           self)
         self._make_actions()
-        self.people = PeopleController(self)
+        self.people = PeopleController(self.albums, self.nav, self.selection,
+                                       lambda text: self.statusBar().showMessage(text, 6000),
+                                       self)
+        self._people_menu()
         self.centre_layout.insertWidget(0, self.people.filter)
         self._guide()
         self._connect()
@@ -126,12 +141,24 @@ class MainWindow(QMainWindow):
         if library_problem:
             self.message(library_problem, "error")
         elif backend.read_only:
-            self.message(f"The library {self.default_library} is read-only: browsing and "
-                         "searching work, publishing into it does not.", "info")
+            self.message(StorageReadOnly.library(self.default_library,
+                                                 "publishing into it").sentence(), "info")
         else:
             self.publishing.offer_resume(backend)
             run_task(lambda: older_faces_note(backend),  # faces of an older engine: said once
                      lambda note: note and self.message(note[0].upper() + note[1:], "info"))
+
+    @property
+    def backend(self) -> Backend | None:
+        """The library's backend (None: it could not be opened)."""
+        album = self.albums.library
+        return album.backend if album is not None else None
+
+    @property
+    def cloud_backend(self) -> Backend | None:
+        """The cloud's, once connected."""
+        album = self.albums.cloud
+        return album.backend if album is not None else None
 
     def _build(self) -> None:
         self.sources = SourcesModel(self)
@@ -231,7 +258,7 @@ class MainWindow(QMainWindow):
                                                 EmptyStateView(self.grid, actions),
                                                 lambda: self.settings.cloud_shown)
         self.tree_drops = TreeDropHighlight(self.tree, self.sources)
-        self.counts = PicsetCountsController(self.tree, self.sources, self.nav)
+        self.counts = PicsetCountsController(self.tree, self.sources, self.nav, self.albums)
         self.grid_drops = GridDropTarget(self.grid, lambda: drop_label(self.nav.location)
                                          if self.nav.page == pages.GRID else "",
                                          self.on_grid_dropped)
@@ -261,6 +288,13 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self.trash_action = self._action("&Trash…", ["Ctrl+Shift+T"], c.on_trash, edit)
 
+    def _people_menu(self) -> None:
+        bar = self.menuBar()
+        menu = bar.addMenu("&People")
+        bar.insertMenu(bar.actions()[-2], menu)  # before Help
+        menu.addAction(self.rename_action)  # F2: names here, renames a picset elsewhere
+        self.people.fill_menu(menu, self._action)
+
     def on_rename(self) -> None:
         (self.people.on_name if self.people.names_here() else self.curation.on_rename)()
 
@@ -284,6 +318,10 @@ class MainWindow(QMainWindow):
         self.local_cloud.ready.connect(self.on_local_cloud_ready)
         self.local_cloud.failed.connect(self.on_local_cloud_failed)
         self.upload_panel.retry_requested.connect(self.publishing.start)
+        viewer.face_drawn.connect(self.people.on_face_drawn)
+        for view in (nav.changed, self.on_album_changed, self.counts.on_changes,
+                     self.curation.on_changes, viewer.on_changes):
+            self.operations.changed.connect(view)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Escape:
@@ -318,10 +356,16 @@ class MainWindow(QMainWindow):
         run_task(lambda: list_picsets(backend), done,
                  lambda e: self.message(f"cannot list the picsets: {describe_error(e)}", "error"))
 
+    def on_album_changed(self, changes: Changes) -> None:
+        """The sources list the album's picsets again when an operation changed them."""
+        album = self.albums.by_key(changes.album)
+        if album is not None and (changes.touches_picset_list or changes.picsets):
+            self.refresh_picsets(self.sources.root_for(album.backend))
+
     def apply_cloud_settings(self) -> None:
         """Show *finpics cloud* when it is switched on; it opens through the same ports as the
         library. Why it cannot be reached is said where it is: on its row and when chosen."""
-        self.cloud_backend = None  # until the cloud now set connects (not the one before)
+        self.albums.open(CLOUD, None)  # until the cloud now set connects (not the one before)
         if self._connecting is not None:  # a slower connection to the cloud set before
             self._connecting.cancel()
         if not self.settings.cloud_shown:
@@ -335,7 +379,7 @@ class MainWindow(QMainWindow):
         self.navigator.reopen_if_shown(root.data(NodeRole).place())
 
         def done(backend: Backend) -> None:
-            self.cloud_backend = backend
+            self.albums.open(CLOUD, backend)
             if self.sources.cloud is root:
                 self.sources.set_backend(root, backend)
                 root.setToolTip(options.describe())
@@ -447,6 +491,7 @@ class MainWindow(QMainWindow):
         def saved() -> None:
             old_library = self.settings.library
             self.settings = dialog.settings
+            self.albums.set_remove_location(self.settings.remove_location)
             if self.settings.library != old_library:
                 self.message("The new library folder is used from the next start.", "info")
             self.apply_cloud_settings()

@@ -85,6 +85,15 @@ class ViewerPage(QWidget):
         self.index = -1  # another list: its photo is shown even at the position shown before
         self.show_index(index)
 
+    def on_changes(self, changes) -> None:
+        """An operation changed ``changes``: the photo shown again if its faces (their names)
+        are among them."""
+        entry = self.current
+        if entry is not None and entry.backend is not None and (
+                entry.backend.identity == changes.album) and changes.touches_photo(
+                entry.picset, entry.name, [face for face, _ in entry.face_boxes()]):
+            self.reload()
+
     def reload(self) -> None:
         """Show the photo again (a face was added, or names changed)."""
         if self.current is not None:

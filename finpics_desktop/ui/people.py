@@ -1,7 +1,9 @@
 """People in the window: the *People* menu (each action with its key, so F1 lists them), the
 filter box over people (search by name), the name dialog, the "in that photo already?"
 question, and drawing a missed face in the viewer. What an action does is
-:class:`~finpics_desktop.app.people_actions.PeopleActions`'; this asks and draws."""
+:class:`~finpics_desktop.app.people_actions.PeopleActions`'; this asks and draws. It is handed
+the albums, the navigation, the selection, a way to tell the user and a parent for its dialogs
+(not the window); the views refresh themselves from what each action changed."""
 
 from __future__ import annotations
 
@@ -13,9 +15,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QLineEdit,
     QMessageBox,
+    QWidget,
 )
 
 from finpics_desktop.app import navigation as pages
+from finpics_desktop.app.album import Albums
 from finpics_desktop.app.entries import FACE, PERSON, PHOTO, Entry
 from finpics_desktop.app.navigation import (
     PEOPLE,
@@ -23,6 +27,7 @@ from finpics_desktop.app.navigation import (
     UNNAMED,
     Event,
     GridChanged,
+    Navigation,
     Place,
     PlaceChanged,
 )
@@ -31,7 +36,7 @@ from finpics_desktop.app.people_actions import PeopleActions
 from finpics_desktop.app.people_places import filter_by_name
 from finpics_desktop.app.tasks import Task
 from finpics_desktop.ui.questions import one_field
-from finpics_desktop.ui.sources import NodeRole
+from finpics_desktop.ui.selection import Selection
 from finpics_desktop.ui.workers import run_task
 
 
@@ -55,27 +60,25 @@ class NameDialog(QDialog):
 
 
 class PeopleController:
-    def __init__(self, window):
-        self.window = window
-        self.nav = window.nav
-        self.actions = PeopleActions(window.nav)
+    def __init__(self, albums: Albums, nav: Navigation, selection: Selection,
+                 tell: Callable[[str], None], parent: QWidget):
+        self.nav, self.selection, self._tell, self.parent = nav, selection, tell, parent
+        self.actions = PeopleActions(nav, albums)
         self.dialog: QDialog | None = None  # the question open, if any
         self.names: list[str] = []  # the names the album has (completion)
         self._learning: Task | None = None
         self._keep_row: int | None = None
-        self.filter = QLineEdit(window)
+        self.filter = QLineEdit(parent)
         self.filter.setPlaceholderText("Find a person by name (Ctrl+F)…")
         self.filter.setClearButtonEnabled(True)
         self.filter.hide()
         self.filter.textChanged.connect(self.on_filter)
         self.filter.returnPressed.connect(self.on_filter_enter)
         self.nav.listen(self.on_event)
-        window.viewer.face_drawn.connect(self.on_face_drawn)
-        bar = window.menuBar()
-        menu = bar.addMenu("&People")
-        bar.insertMenu(bar.actions()[-2], menu)  # before Help
-        action = window._action
-        menu.addAction(window.rename_action)  # F2: names here, renames a picset elsewhere
+
+    def fill_menu(self, menu, action) -> None:
+        """The *People* menu's actions, each with its key (``action(text, keys, slot, menu)``
+        makes one)."""
         action("&Confirm the proposal", ["Y"], lambda: self.on_answer(True), menu)
         action("&Reject the proposal", ["N"], lambda: self.on_answer(False), menu)
         action("Confirm every &sure proposal", ["Shift+Y"], self.on_confirm_sure, menu)
@@ -94,22 +97,14 @@ class PeopleController:
         return self.actions.kind
 
     def current(self) -> Entry | None:
-        index = self.window.grid.currentIndex()
-        entries = self.window.model.entries
-        return entries[index.row()] if index.isValid() and index.row() < len(entries) else None
+        return self.selection.current()
 
     def selected(self) -> list[Entry]:
-        entries = self.window.model.entries
-        return [entries[i.row()] for i in sorted(self.window.grid.selectedIndexes(),
-                                                 key=lambda i: i.row())
-                if i.row() < len(entries)]
-
-    def _tell(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, 6000)
+        return self.selection.selected()
 
     def _ask_name(self, title: str, text: str, default: str,
                   then: Callable[[str], None]) -> None:
-        dialog = NameDialog(title, text, self.names, default, self.window)
+        dialog = NameDialog(title, text, self.names, default, self.parent)
         self.dialog = dialog
 
         def accepted() -> None:
@@ -134,7 +129,7 @@ class PeopleController:
                     self.on_filter(self.filter.text())
                 if self._keep_row is not None and entries:
                     row, self._keep_row = min(self._keep_row, len(entries) - 1), None
-                    self.window.grid.setCurrentIndex(self.window.model.index(row))
+                    self.selection.choose_row(row)
 
     def _learn_names(self, backend) -> None:
         def done(names: list[str]) -> None:
@@ -146,19 +141,17 @@ class PeopleController:
 
     def on_filter(self, text: str) -> None:
         if self.kind == PEOPLE:
-            self.window.model.set_entries(filter_by_name(self.nav.entries, text))
-            if self.window.model.entries:
-                self.window.grid.setCurrentIndex(self.window.model.index(0))
+            self.selection.show_only(filter_by_name(self.nav.entries, text))
 
     def on_filter_enter(self) -> None:
-        if self.window.model.entries:
-            self.nav.activate(self.window.model.entries, 0)
+        if self.selection.shown():
+            self.nav.activate(self.selection.shown(), 0)
 
     # -- actions ----------------------------------------------------------------------------
     def names_here(self) -> bool:
         """Whether F2 names (a face in the viewer, a group of Unnamed faces, a person) rather
         than renames a picset."""
-        viewed = self.window.viewer.current if self.nav.page == pages.VIEWER else None
+        viewed = self.selection.viewed()
         return (viewed is not None and viewed.kind == PHOTO) or self.kind in (
             UNNAMED, PEOPLE, PERSON_PLACE)
 
@@ -187,7 +180,7 @@ class PeopleController:
         return Entry(PERSON, loc.person, loc.backend, person=loc.person)
 
     def _name_in_viewer(self) -> None:
-        entry, face = self.window.viewer.current, self.window.viewer.canvas.current_face()
+        entry, face = self.selection.viewed(), self.selection.viewed_face()
         if entry is None or entry.kind != PHOTO or face is None:
             self._tell("Choose a face first (Tab, or point at it), in a published photo")
             return
@@ -196,8 +189,7 @@ class PeopleController:
             self.actions.name_faces(
                 entry.backend, [face.face_id], value, same_photo=same_photo,
                 ask_same_photo=lambda reason: self._ask_same_photo(
-                    reason, lambda: name(value, True)),
-                then=lambda _outcomes: self.window.viewer.reload())
+                    reason, lambda: name(value, True)))
 
         self._ask_name("Name the face", "Who is it?", face.name, name)
 
@@ -205,7 +197,7 @@ class PeopleController:
         box = QMessageBox(QMessageBox.Icon.Question, "In that photo already",
                           f"{reason.split(':', 1)[0]}.\n\nName this face so too?",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                          self.window)
+                          self.parent)
         self.dialog = box
         box.buttonClicked.connect(
             lambda button: box.standardButton(button) == QMessageBox.StandardButton.Yes
@@ -219,7 +211,7 @@ class PeopleController:
         chosen = [e for e in self.selected() if e.kind == FACE] or [
             e for e in [self.current()] if e is not None and e.kind == FACE]
         if chosen:
-            self._keep_row = self.window.grid.currentIndex().row()
+            self._keep_row = self.selection.current_row()
             self.actions.answer(chosen, right)
 
     def on_confirm_sure(self) -> None:
@@ -229,15 +221,13 @@ class PeopleController:
 
     def on_unname(self) -> None:
         if self.nav.page == pages.VIEWER:
-            entry, face = self.window.viewer.current, self.window.viewer.canvas.current_face()
+            entry, face = self.selection.viewed(), self.selection.viewed_face()
             if entry is not None and face is not None and face.name:
-                self.actions.unname(entry.backend, face.face_id,
-                                    then=lambda _was: self.window.viewer.reload())
+                self.actions.unname(entry.backend, face.face_id)
             return
         entry = self.current()
         if self.kind == PERSON_PLACE and entry is not None and entry.kind == PHOTO:
-            self.actions.unname(entry.backend, entry.matched_face_id,
-                                then=lambda _was: self.nav.refresh())
+            self.actions.unname(entry.backend, entry.matched_face_id)
 
     def on_merge(self) -> None:
         entry = self.current()
@@ -260,22 +250,17 @@ class PeopleController:
     def on_find(self) -> None:
         if self.kind != PEOPLE:
             loc = self.nav.location
-            root = self.window.sources.root_for(loc.backend) if loc and loc.backend else None
-            root = root or self.window.sources.library
-            item = next((root.child(r) for r in range(root.rowCount())
-                         if root.child(r).data(NodeRole).kind == PEOPLE), None)
-            if item is None:
+            if not self.selection.go_to_source(loc.backend if loc else None, PEOPLE):
                 return
-            self.window.tree.setCurrentIndex(self.window.sources.indexFromItem(item))
         self.filter.setFocus()
         self.filter.selectAll()
 
     def on_draw(self) -> None:
-        entry = self.window.viewer.current
-        if self.nav.page != pages.VIEWER or entry is None or entry.kind != PHOTO:
+        entry = self.selection.viewed()
+        if entry is None or entry.kind != PHOTO:
             self._tell("D draws a face on a published photo shown in the viewer")
             return
-        self.window.viewer.canvas.set_drawing(True)
+        self.selection.start_drawing()
         self._tell("Drag a box around the face the detector missed (Esc cancels)")
 
     def on_face_drawn(self, entry: Entry | None, box: dict) -> None:
@@ -284,10 +269,8 @@ class PeopleController:
         self._tell("Looking for the face in that box…")
 
         def added(face: dict) -> None:
-            self.window.viewer.reload()
             self._ask_name("Name the face", "A face was found there. Who is it?", "",
                            lambda name: self.actions.name_faces(
-                               entry.backend, [face["FaceId"]], name,
-                               then=lambda _o: self.window.viewer.reload()))
+                               entry.backend, [face["FaceId"]], name))
 
         self.actions.add_face(entry, box, added)

@@ -1,7 +1,8 @@
 """The count of photos beside each picset in the sources tree: asked (through
 :class:`~finpics_desktop.app.counts.PicsetCounts`) only for the rows on screen, after the tree
 settles (expanded, scrolled, listed), never on the GUI thread; drawn right-aligned in the
-palette's placeholder colour by a delegate."""
+palette's placeholder colour by a delegate. A count is asked again once an operation says it
+changed the picset (:meth:`PicsetCountsController.on_changes`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTreeView
 
+from finpics_desktop.app.album import Album, Albums
+from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.counts import PicsetCounts
 from finpics_desktop.app.navigation import PICSET_PLACE, GridChanged, Navigation, PhotoAdded
 from finpics_desktop.ports import Backend
@@ -42,8 +45,9 @@ class PicsetCountDelegate(QStyledItemDelegate):
 
 
 class PicsetCountsController:
-    def __init__(self, tree: QTreeView, sources: SourcesModel, nav: Navigation):
-        self.tree, self.sources, self.nav = tree, sources, nav
+    def __init__(self, tree: QTreeView, sources: SourcesModel, nav: Navigation,
+                 albums: Albums):
+        self.tree, self.sources, self.nav, self.albums = tree, sources, nav, albums
         self.counts = PicsetCounts(run_task, self.on_count)
         tree.setItemDelegate(PicsetCountDelegate(tree))
         self._timer = QTimer(tree)
@@ -53,7 +57,6 @@ class PicsetCountsController:
         for signal in (tree.expanded, tree.verticalScrollBar().valueChanged,
                        sources.rowsInserted, sources.modelReset):
             signal.connect(lambda *_: self._timer.start())
-        sources.picset_changed.connect(self.forget)
         tree.destroyed.connect(self.counts.close)  # a count arriving later finds no tree
         nav.listen(self.on_nav)
 
@@ -65,13 +68,13 @@ class PicsetCountsController:
             if not index.isValid():
                 break
             node = self.sources.node(index)
-            if node is not None and node.kind == PICSET_NODE and node.backend is not None and (
-                    not node.pending):
-                self.counts.want(node.backend, node.picset)
+            album = self.albums.of(node.backend) if node is not None else None
+            if album is not None and node.kind == PICSET_NODE and not node.pending:
+                self.counts.want(album, node.picset)
             y = self.tree.visualRect(index).bottom() + 1
 
-    def on_count(self, backend: Backend, picset: str, count: int) -> None:
-        root = self.sources.root_for(backend)
+    def on_count(self, album: Album, picset: str, count: int) -> None:
+        root = self.sources.root_for(album.backend)
         if root is None:
             return
         for row in range(root.rowCount()):
@@ -85,12 +88,27 @@ class PicsetCountsController:
     def on_nav(self, event) -> None:
         """A picset listed (or a photo published into it) on screen: its count is known."""
         loc = self.nav.location
-        if isinstance(event, GridChanged | PhotoAdded) and loc is not None and (
-                loc.kind == PICSET_PLACE and loc.backend is not None):
-            self.counts.known(loc.backend, loc.picset, len(self.nav.entries))
+        album = self.albums.of(loc.backend) if loc is not None else None
+        if isinstance(event, GridChanged | PhotoAdded) and album is not None and (
+                loc.kind == PICSET_PLACE):
+            self.counts.known(album, loc.picset, len(self.nav.entries))
 
     def forget(self, backend: Backend | None, picset: str | None = None) -> None:
-        """Counts that may have changed (a job settled; F5): asked again when on screen."""
-        if backend is not None:
-            self.counts.forget(backend, picset)
+        """Counts that may have changed (F5): asked again when on screen."""
+        album = self.albums.of(backend)
+        if album is not None:
+            self.counts.forget(album, picset)
             self._timer.start()
+
+    def on_changes(self, changes: Changes) -> None:
+        """An operation changed these picsets: their counts are asked again (every count of
+        the album when any may have changed)."""
+        album = self.albums.by_key(changes.album)
+        if album is None:
+            return
+        if changes.everything:
+            self.counts.forget(album)
+        for picset in changes.picsets | changes.removed | {
+                p for pair in changes.renamed for p in pair}:
+            self.counts.forget(album, picset)
+        self._timer.start()

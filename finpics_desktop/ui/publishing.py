@@ -1,7 +1,8 @@
 """Publishing from the window: a drop (or Ctrl+U) asks the application layer for a proposal,
 the *New picset* dialog shows it, a job runs the plan the curator accepted (:class:`UploadJob`),
 the *Publishing* panel follows it, and each photo appears in the grid once the album has
-processed it. The questions a job leaves (resume, conflicts) are asked here too."""
+processed it. The questions a job leaves (resume, conflicts) are asked here too. A job ended
+is reported as what it changed in its album (the views refresh themselves)."""
 
 from __future__ import annotations
 
@@ -10,46 +11,37 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
+from finpics_desktop.app.album import Album, Albums
+from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.errors import describe_error
-from finpics_desktop.app.navigation import CLOUD, LIBRARY, PICSET_PLACE, Navigation, Place
-from finpics_desktop.app.processed import ProcessedWait
+from finpics_desktop.app.navigation import LIBRARY, PICSET_PLACE, Navigation, Place
 from finpics_desktop.app.publish import Proposal, PublishPlan, plan_publish, propose
 from finpics_desktop.app.tasks import Task
+from finpics_desktop.domain.errors import StorageReadOnly
 from finpics_desktop.domain.keys import parse_key
 from finpics_desktop.domain.picsets import display_name
-from finpics_desktop.pipeline.journal import journal_for
 from finpics_desktop.pipeline.upload import DONE, FAILED, FileResult, UploadReport, plan_files
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.questions import ask_about_conflicts, offer_resume
-from finpics_desktop.ui.sources import Node, NodeRole, SourcesModel
+from finpics_desktop.ui.sources import Node, SourcesModel
 from finpics_desktop.ui.upload import NewPicsetDialog, UploadJob, UploadPanel
 from finpics_desktop.ui.workers import call_in_gui, run_task
 
 
-def _with_journal(backend: Backend, decide: Callable):
-    journal = journal_for(backend)
-    try:
-        return decide(journal)
-    finally:
-        journal.close()
-
-
-def _propose(backend: Backend, paths: list[Path]) -> Proposal:
-    return _with_journal(backend, lambda journal: propose(backend, journal, paths))
+def _propose(album: Album, paths: list[Path]) -> Proposal:
+    with album.journal() as journal:
+        return propose(album.backend, journal, paths)
 
 
 class PublishingController:
-    def __init__(self, nav: Navigation, sources: SourcesModel, panel: UploadPanel,
-                 parent: QWidget, tell: Callable[[str, str], None],
-                 reveal_panel: Callable[[], None], refresh_picsets: Callable[[Backend], None],
-                 remove_location: Callable[[], bool] = lambda: True):
-        self.nav, self.sources, self.panel, self.parent = nav, sources, panel, parent
-        self.tell, self.reveal_panel, self.refresh_picsets = tell, reveal_panel, refresh_picsets
-        self.remove_location = remove_location  # the setting, read when a job starts
+    def __init__(self, albums: Albums, nav: Navigation, sources: SourcesModel,
+                 panel: UploadPanel, parent: QWidget, tell: Callable[[str, str], None],
+                 reveal_panel: Callable[[], None]):
+        self.albums, self.nav, self.sources, self.panel = albums, nav, sources, panel
+        self.parent, self.tell, self.reveal_panel = parent, tell, reveal_panel
         self.job: UploadJob | None = None
         self.dialog: NewPicsetDialog | None = None
-        self._waits: dict[int, tuple[Backend, ProcessedWait]] = {}
         self._wait_tasks: list[Task] = []
 
     # -- from a drop to a job ---------------------------------------------------------------
@@ -58,18 +50,18 @@ class PublishingController:
             self.tell("A publishing job is under way: wait for it or cancel it first.",
                       "warning")
             return
-        backend = target.backend
-        if backend is None:
+        album = self.albums.of(target.backend)
+        if album is None:
             self.tell(f"The library cannot be used: {target.problem}" if target.kind == LIBRARY
                       else "finpics cloud is not connected: check Settings.", "error")
             return
-        if backend.read_only:
-            self.tell(f"The library {backend.library.folder} is read-only: nothing can be "
-                      "published into it (make its folder writable first).", "error")
+        try:
+            album.check_writable("publishing into it")
+        except StorageReadOnly as e:
+            self.tell(e.sentence(), "error")
             return
-        where = "finpics cloud" if target.kind == CLOUD else "Library"
-        run_task(lambda: _propose(backend, paths),
-                 lambda proposal: self._ask_picset(backend, proposal, where),
+        run_task(lambda: _propose(album, paths),
+                 lambda proposal: self._ask_picset(album.backend, proposal, album.title),
                  lambda e: self.tell(f"cannot publish: {describe_error(e)}", "error"))
 
     def into_picset(self, backend: Backend, paths: list[Path], picset: str) -> None:
@@ -79,9 +71,11 @@ class PublishingController:
             self.tell("A publishing job is under way: wait for it or cancel it first.",
                       "warning")
             return
+        album = self.albums.of(backend)
+
         def plan() -> tuple[PublishPlan, list[Path]]:
-            decided = _with_journal(backend, lambda journal: plan_publish(
-                backend, journal, paths, picset=picset))
+            with album.journal() as journal:
+                decided = plan_publish(backend, journal, paths, picset=picset)
             return decided, plan_files(decided.sources)[0]
 
         run_task(plan, lambda planned: self.start(backend, *planned),
@@ -98,8 +92,7 @@ class PublishingController:
         thread); else they are listed here."""
         if photos is None:
             photos, _ = plan_files(plan.sources)
-        self.job = job = UploadJob(backend, plan, self.parent,
-                                   remove_location=self.remove_location())
+        self.job = job = UploadJob(self.albums.of(backend), plan, self.parent)
         self.panel.attach(job, photos)
         self.reveal_panel()
         job.started.connect(lambda picset: self.on_started(backend, picset))
@@ -115,10 +108,10 @@ class PublishingController:
     # -- a job under way --------------------------------------------------------------------
     def on_started(self, backend: Backend, picset: str) -> None:
         """The picset appears at once and the grid shows it fill in."""
-        root = self.sources.root_for(backend)
-        if root is not None:
+        album = self.albums.of(backend)
+        if album is not None:
             self.nav.open(Place(PICSET_PLACE, backend, picset, title=display_name(picset),
-                                within=root.data(NodeRole).kind))
+                                within=album.kind))
 
     def on_result(self, backend: Backend, result: FileResult) -> None:
         if result.status == FAILED:
@@ -126,7 +119,10 @@ class PublishingController:
         if result.status != DONE or result.key is None:
             return
         key = parse_key(result.key)
-        _, wait = self._waits.setdefault(id(backend), (backend, ProcessedWait(backend)))
+        album = self.albums.of(backend)
+        if album is None:  # no longer open (the cloud switched off meanwhile)
+            return
+        wait = album.processed
         if wait.add(key.picset, key.name):  # no wait under way for this album: start one
             task = Task()
             self._wait_tasks = [t for t in self._wait_tasks if not t.cancelled] + [task]
@@ -140,20 +136,24 @@ class PublishingController:
     def on_crashed(self, backend: Backend, job: UploadJob, reason: str) -> None:
         self.tell(f"publishing to {job.plan.label} stopped: {reason}", "error")
         self.panel.on_crashed(reason)
-        self._settle(backend, job.picset)
+        self._settle(backend, job.picset, [])
 
     def on_finished(self, backend: Backend, report: UploadReport) -> None:
         self.tell(report.summary(), "info" if report.ok else "warning")
         if report.stopped:  # a full disk...: what is wrong and what to do
             self.tell(report.stopped, "error")
         ask_about_conflicts(self.parent, backend, report, self.start)
-        self._settle(backend, report.picset)
+        self._settle(backend, report.picset, [r.key for r in report.with_status(DONE) if r.key])
 
-    def _settle(self, backend: Backend, picset: str) -> None:
+    def _settle(self, backend: Backend, picset: str, keys: list[str]) -> None:
+        """The job ended: the picset it was publishing into is there only if the table has it,
+        and what it published is reported as changed in its album."""
         root = self.sources.root_for(backend)
         if root is not None and picset:
             self.sources.settle(root, picset)
-        self.refresh_picsets(backend)
+        photos = [(k.picset, k.name) for k in map(parse_key, keys)]
+        self.albums.report(backend, Changes.of(picsets=[picset] if picset else [],
+                                               photos=photos, picset_list=True))
 
     def close(self) -> None:
         """The window closes: the photos under way finish whole; nothing is waited for."""

@@ -31,8 +31,8 @@ from finpics_desktop.ui.icons import shipped_icon
 from finpics_desktop.ui.workers import run_task
 
 NodeRole = Qt.ItemDataRole.UserRole + 10
-PHOTOS_MIME = "application/x-finpics-photos"  # {"backend", "picset", "names"}: from the grid
-PICSET_MIME = "application/x-finpics-picset"  # {"backend", "picset"}: a picset row dragged
+PHOTOS_MIME = "application/x-finpics-photos"  # {"album", "picset", "names"}: from the grid
+PICSET_MIME = "application/x-finpics-picset"  # {"album", "picset"}: a picset row dragged
 PICSET_NODE = PICSET_PLACE
 COMPUTER, PLACEHOLDER = "computer", "placeholder"
 SHIPPED_ICONS = {"folder-pictures": "finpics-library"}  # theme name -> shipped icon's name
@@ -67,7 +67,6 @@ class SourcesModel(QStandardItemModel):
     files_dropped = Signal(list, object)  # paths, target Node (library or cloud)
     photos_dropped = Signal(dict, object, bool)  # PHOTOS_MIME payload, target picset, copy
     picset_dropped = Signal(dict, object, int)  # PICSET_MIME payload, target Node, its index
-    picset_changed = Signal(object, str)  # backend, picset: published into (its count changed)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -284,7 +283,6 @@ class SourcesModel(QStandardItemModel):
             node = root.child(row).data(NodeRole)
             if node.picset == picset:
                 node.pending = False
-        self.picset_changed.emit(root.data(NodeRole).backend, picset)
 
     def root_for(self, backend: Backend) -> QStandardItem | None:
         """The root (Library or finpics cloud) showing ``backend``."""
@@ -315,7 +313,7 @@ class SourcesModel(QStandardItemModel):
         picsets = [n for n in nodes if n.kind == PICSET_NODE and n.backend is not None]
         if picsets:
             mime.setData(PICSET_MIME, json.dumps(
-                {"backend": id(picsets[0].backend), "picset": picsets[0].picset}).encode())
+                {"album": picsets[0].backend.identity, "picset": picsets[0].picset}).encode())
         return mime
 
     def supportedDropActions(self):  # noqa: N802

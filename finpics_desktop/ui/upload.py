@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from finpics_desktop.app.album import Album
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.publish import Proposal, Publishing, PublishPlan, abandon
 from finpics_desktop.app.publish_process import run_publish
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.picsets import display_name
-from finpics_desktop.pipeline.journal import journal_for
 from finpics_desktop.pipeline.upload import (
     CANCELLED,
     DONE,
@@ -42,7 +42,6 @@ from finpics_desktop.pipeline.upload import (
     UploadReport,
     plan_files,
 )
-from finpics_desktop.ports import Backend
 from finpics_desktop.ui.workers import call_in_gui, run_task
 
 
@@ -134,9 +133,10 @@ class UploadJob(QObject):
     """One publish run of a plan, off the GUI thread; results come back to the GUI thread as
     signals.
 
-    On the local library the run has its own process (see :mod:`~finpics_desktop.app.
-    publish_process`): the face work then never competes with the window for the GIL. The
-    cloud processes faces itself, so a cloud run is a worker thread sending files.
+    Where it runs is the album's policy (:attr:`Album.in_process`): on the local library the
+    run has its own process (see :mod:`~finpics_desktop.app.publish_process`), so the face work
+    never competes with the window for the GIL; the cloud processes faces itself, so a cloud
+    run is a worker thread sending files, with the album's location policy.
     """
 
     started = Signal(str)  # the picset id (a new picset is numbered when the job starts)
@@ -146,15 +146,13 @@ class UploadJob(QObject):
 
     POLL_MS = 40
 
-    def __init__(self, backend: Backend, plan: PublishPlan, parent=None, *,
-                 remove_location: bool = True):
+    def __init__(self, album: Album, plan: PublishPlan, parent=None):
         super().__init__(parent)
-        self.backend, self.plan = backend, plan
-        self.remove_location = remove_location  # from the cloud's published copies
+        self.album, self.backend, self.plan = album, album.backend, plan
         self.picset = plan.picset if isinstance(plan.picset, str) else ""  # known at start
         self.running = False
         self.cancelling = False
-        self.in_process = backend.library is not None  # a folder another process can open
+        self.in_process = album.in_process
         self.publishing: Publishing | None = None
         self._proc = self._queue = self._cancel = None
         self._timer: QTimer | None = None
@@ -185,18 +183,15 @@ class UploadJob(QObject):
 
     # -- a worker thread (cloud) ------------------------------------------------------------
     def _start_thread(self) -> None:
-        journal = journal_for(self.backend)
-        self.publishing = job = Publishing(self.backend, self.plan, journal,
-                                           remove_location=self.remove_location)
-
         def on_result(result: FileResult, finished: int, total: int) -> None:  # worker thread
             call_in_gui(lambda args: self.file_finished.emit(*args), (result, finished, total))
 
         def run() -> UploadReport:
-            try:
+            with self.album.journal() as journal:
+                self.publishing = job = self.album.publishing(self.plan, journal)
+                if self.cancelling:  # cancelled before the job was made (see cancel)
+                    job.cancel()
                 return job.run(on_result, lambda picset: call_in_gui(self._on_start, picset))
-            finally:
-                journal.close()
 
         run_task(run, self._done, lambda e: self._crash(describe_error(e)), pool_name="jobs")
 

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from finpics_desktop.app.album import Album
 from finpics_desktop.app.push import difference, publish_picset
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.domain.picsets import PICSET_ROOT
@@ -64,7 +65,8 @@ def test_push_and_rename_at_once_end_as_one_order(cloud, own_stack, tmp_path, en
     _add(library, engine, tmp_path / "first")
     backend = open_library(library, engine=engine)
     try:
-        report = publish_picset(backend, own_stack, difference(backend, own_stack, PICSET))
+        library, cloud = Album(backend), Album(own_stack)
+        report = publish_picset(library, cloud, difference(library, cloud, PICSET))
         assert report.ok
     finally:
         backend.close()

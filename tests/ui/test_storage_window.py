@@ -72,11 +72,11 @@ def test_a_read_only_library_is_browsed(qtbot, monkeypatch, tmp_path, disk, engi
     seen = _open_window(qtbot, monkeypatch, library)
     assert seen["dialogs"] == []
     assert seen["picsets"] == ["001_ro"]  # listed from the read-only database
-    assert seen["messages"] == [f"The library {library} is read-only: browsing and searching "
-                                "work, publishing into it does not."]
+    said = (f"The library {library} is read-only: browsing and searching work, publishing "
+            "into it does not; make the folder writable (or copy it to a writable disk) first.")
+    assert seen["messages"] == [said]  # one wording, wherever it is said
     assert not seen["dialog opened"]
-    assert seen["after drop"] == [f"The library {library} is read-only: nothing can be "
-                                  "published into it (make its folder writable first)."]
+    assert seen["after drop"] == [said]
 
 
 def test_the_new_picset_dialog_keeps_the_album_order_and_the_letters(qtbot, tmp_path):

@@ -43,4 +43,5 @@ def open_aws(
         close=clients.close,
         home=CloudHome(clients.region, settings.profile, settings.endpoint_url),
         upload_workers=UPLOAD_WORKERS,
+        public=True,  # the public web site reads its buckets
     )

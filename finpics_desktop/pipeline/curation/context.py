@@ -8,8 +8,9 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from finpics_desktop.domain.errors import FinpicsError, StorageReadOnly
+from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.keys import PhotoKey, parse_key
 from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline.curation.leases import describe, publishers
@@ -31,6 +32,7 @@ class Outcome:
     undo: list[Step] = field(default_factory=list)
     completed: list[str] = field(default_factory=list)  # interrupted actions completed first
     failed: list[str] = field(default_factory=list)  # "<what>: <reason>" lines
+    changes: Any = None  # what the application layer says it changed (``app.changes``)
 
 
 class Curation:
@@ -41,9 +43,7 @@ class Curation:
         if backend.private is None:
             raise FinpicsError("this album keeps no private records, which curation needs")
         if backend.read_only:
-            where = backend.library.folder if backend.library is not None else "album"
-            raise StorageReadOnly(f"the library {where} is read-only: browsing and searching "
-                                  "work, changing it does not; make the folder writable first")
+            backend.check_writable("changing it")
         retry = retry or RetryPolicy()
         self.backend = backend
         self.names = backend.names
