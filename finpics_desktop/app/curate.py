@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 
 from finpics_desktop.app.albums import check_writable
 from finpics_desktop.app.changes import Changes
@@ -37,6 +38,7 @@ class Curator:
     def _run(self, doing: str, action: Callable[[cur.Curation], Outcome],
              changes: Changes) -> Outcome:
         check_writable(self.backend, doing)
+        changes = replace(changes, album=self.backend.identity)
         try:
             with self._lock:
                 c = cur.Curation(self.backend, cancel=self.cancel)
@@ -129,7 +131,8 @@ class Curator:
             c = cur.Curation(self.backend, cancel=self.cancel)
             c.progress = self.progress
             outcome = Outcome("")
-            outcome.changes = changes = Changes(everything=True, picset_list=True, trash=True)
+            outcome.changes = changes = Changes(self.backend.identity, everything=True,
+                                                picset_list=True, trash=True)
             try:
                 outcome = cur.undo(c, steps)
             finally:

@@ -27,6 +27,17 @@ from finpics_desktop.app.browse import (
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import FACE, FILE, PERSON, PHOTO, PICSET, Entry, face_photo
 from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.navigation_events import (  # noqa: F401 - the events, here too
+    BusyChanged,
+    Event,
+    FrameChanged,
+    GridChanged,
+    PageChanged,
+    PhotoAdded,
+    PlaceChanged,
+    StatusChanged,
+    Told,
+)
 from finpics_desktop.app.people_places import (  # noqa: F401 - the places' kinds, here too
     COUNTED,
     PEOPLE,
@@ -105,71 +116,6 @@ class Frame:
     @property
     def current(self) -> Entry | None:
         return self.entries[self.index] if 0 <= self.index < len(self.entries) else None
-
-
-# -- what changed ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PlaceChanged:
-    """The grid now shows ``place``, empty until listed; the pages stack is the grid alone."""
-
-    place: Place
-
-
-@dataclass(frozen=True)
-class GridChanged:
-    """``relisted``: the same place listed again (something changed): the choice stays."""
-
-    entries: list[Entry]
-    relisted: bool = False
-
-
-@dataclass(frozen=True)
-class PhotoAdded:
-    row: int
-    entry: Entry
-
-
-@dataclass(frozen=True)
-class PageChanged:
-    """``frame`` is on top; ``left`` is the frame just popped by Back, if any (its photo is
-    the one to select on the page shown)."""
-
-    frame: Frame
-    left: Frame | None = None
-
-
-@dataclass(frozen=True)
-class FrameChanged:
-    """A search frame's state changed (found, failed, cancelled)."""
-
-    frame: Frame
-
-
-@dataclass(frozen=True)
-class BusyChanged:
-    """Listing / search under way, oldest first: ``(kind, text)``; ``started``: one began."""
-
-    jobs: tuple[tuple[str, str], ...]
-    started: bool
-
-
-@dataclass(frozen=True)
-class StatusChanged:
-    text: str  # "" clears it
-
-
-@dataclass(frozen=True)
-class Told:
-    """A line for the Messages panel."""
-
-    text: str
-    level: str = "warning"
-
-
-Event = (PlaceChanged | GridChanged | PhotoAdded | PageChanged | FrameChanged | BusyChanged
-         | StatusChanged | Told)
 
 
 def _count(n: int, what: str) -> str:

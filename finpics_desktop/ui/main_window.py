@@ -16,7 +16,6 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -50,6 +49,7 @@ from finpics_desktop.app.tasks import Task
 from finpics_desktop.domain.errors import StorageReadOnly
 from finpics_desktop.pipeline.thumbcache import ThumbCache
 from finpics_desktop.ports import Backend
+from finpics_desktop.ui import window_menus
 from finpics_desktop.ui.about import AboutDialog
 from finpics_desktop.ui.busy import BusyIndicator
 from finpics_desktop.ui.changes import OperationDone
@@ -71,7 +71,6 @@ from finpics_desktop.ui.selection import Selection
 from finpics_desktop.ui.settings import AppSettings, SettingsDialog
 from finpics_desktop.ui.sources import NodeRole, SourcesModel, SourcesView
 from finpics_desktop.ui.thumbs import ThumbnailLoader
-from finpics_desktop.ui.toolbar import MainToolBar
 from finpics_desktop.ui.upload import UploadJob, UploadPanel
 from finpics_desktop.ui.workers import run_task
 
@@ -112,11 +111,11 @@ class MainWindow(QMainWindow):
             self.reveal_upload_panel)
         self.curation = CurationController(self.albums, self.nav, self.selection, self.message,
                                            self)
-        self._make_actions()
+        window_menus.make_actions(self)
         self.people = PeopleController(self.albums, self.nav, self.selection,
                                        lambda text: self.statusBar().showMessage(text, 6000),
                                        self)
-        self._people_menu()
+        window_menus.people_menu(self)
         self.centre_layout.insertWidget(0, self.people.filter)
         self._guide()
         self._connect()
@@ -208,47 +207,6 @@ class MainWindow(QMainWindow):
         return dock
 
     # -- actions, signals and keyboard ------------------------------------------------------
-    def _action(self, text: str, shortcuts, slot, menu) -> QAction:
-        action = QAction(text, self)
-        keys = [QKeySequence(s) for s in shortcuts]
-        action.setShortcuts(keys)
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        self.addAction(action)
-        return action
-
-    def _make_actions(self) -> None:
-        bar = self.menuBar()
-        file, edit = bar.addMenu("&File"), bar.addMenu("&Edit")
-        view, help_ = bar.addMenu("&View"), bar.addMenu("&Help")
-        self.open_action = self._action("&Open folder…", ["Ctrl+O"], self.on_open_folder, file)
-        self.publish_action = self._action("&Publish photos…", ["Ctrl+U"], self.on_publish, file)
-        file.addSeparator()
-        self.settings_action = self._action("&Settings…", ["Ctrl+,"], self.on_settings, file)
-        file.addSeparator()
-        self._action("&Quit", ["Ctrl+Q"], self.close, file)
-        self._edit_actions(edit)
-        self.fullscreen_action = self._action("&Full screen", ["F", "F11"], self.toggle_full_screen,
-                                              view)
-        self.zoom_in_action = self._action("Zoom &in", ["+", "=", "Ctrl++"],
-                                           lambda: self.zoom(1), view)
-        self.zoom_out_action = self._action("Zoom &out", ["-", "Ctrl+-"],
-                                            lambda: self.zoom(-1), view)
-        self.fit_action = self._action("&Fit to window", ["0", "Ctrl+0"],
-                                       self.viewer.canvas.fit_to_window, view)
-        self.back_action = self._action("&Back", ["Alt+Left"], self.nav.back, view)
-        self.refresh_action = self._action("&Refresh", ["F5"], self.on_refresh, view)
-        view.addSeparator()
-        for dock in (self.info_dock, self.messages_dock, self.upload_dock):
-            view.addAction(dock.toggleViewAction())
-        self.shortcuts_action = self._action("&Keyboard shortcuts", ["F1"], self.on_shortcuts,
-                                             help_)
-        self.about_action = self._action("&About finpics", [], self.on_about, help_)
-        self.toolbar = MainToolBar(self, [self.grid, self.search.view])
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
-        view.insertAction(view.actions()[0], self.toolbar.toggleViewAction())
-
     def _guide(self) -> None:
         """The empty grid's guidance and the drop targets' highlights."""
         actions = {OPEN_FOLDER: self.open_action, PUBLISH: self.publish_action,
@@ -271,29 +229,6 @@ class MainWindow(QMainWindow):
         else:
             root = self.sources.root_for(loc.backend) or self.sources.library
             self.publishing.on_files_dropped(paths, root.data(NodeRole))
-
-    def _edit_actions(self, edit) -> None:
-        c = self.curation
-        self.undo_action = self._action("&Undo", ["Ctrl+Z"], c.on_undo, edit)
-        edit.addSeparator()
-        self._action("Set as &featured photo", [], c.on_set_cover, edit)
-        self._action("&Move to picset…", ["Ctrl+M"], c.on_move, edit)
-        self._action("&Copy to picset…", ["Ctrl+Shift+M"], lambda: c.on_move(copy=True), edit)
-        self._action("&Delete", ["Del"], c.on_delete, edit)
-        edit.addSeparator()
-        # F2 renames what is chosen: a picset here, a person or a face in People (one key,
-        # one action: the People menu shows it too)
-        self.rename_action = self._action("&Rename or name…", ["F2"], self.on_rename, edit)
-        self._action("Publish picset to finpics &cloud…", ["Ctrl+Shift+U"], c.on_push, edit)
-        edit.addSeparator()
-        self.trash_action = self._action("&Trash…", ["Ctrl+Shift+T"], c.on_trash, edit)
-
-    def _people_menu(self) -> None:
-        bar = self.menuBar()
-        menu = bar.addMenu("&People")
-        bar.insertMenu(bar.actions()[-2], menu)  # before Help
-        menu.addAction(self.rename_action)  # F2: names here, renames a picset elsewhere
-        self.people.fill_menu(menu, self._action)
 
     def on_rename(self) -> None:
         (self.people.on_name if self.people.names_here() else self.curation.on_rename)()

@@ -68,8 +68,8 @@ class NavigationController:
         match event:
             case PlaceChanged(place):
                 self._show_place(place)
-            case GridChanged(entries):
-                self.model.set_entries(entries)
+            case GridChanged(entries, relisted):
+                self._show_entries(entries, relisted)
             case PhotoAdded(row, entry):
                 self.model.insert(row, entry)
             case PageChanged(frame, left):
@@ -82,6 +82,19 @@ class NavigationController:
                 self.status.showMessage(text) if text else self.status.clearMessage()
             case Told(text, level):
                 self.tell(text, level)
+
+    def _show_entries(self, entries, relisted: bool) -> None:
+        """The grid's entries; the place listed again keeps the cell chosen (the same photo,
+        face or person if it is still there, else the same row)."""
+        current = self.grid.currentIndex()
+        key = self.model.entries[current.row()].key if relisted and current.isValid() and (
+            current.row() < len(self.model.entries)) else None
+        self.model.set_entries(entries)
+        if key is None or not entries:
+            return
+        row = self.model.row_of(lambda e: e.key == key)
+        self.grid.setCurrentIndex(self.model.index(row if row >= 0 else min(
+            current.row(), len(entries) - 1)))
 
     def _show_place(self, place: Place) -> None:
         self.stack.setCurrentIndex(PAGES.index(GRID))
