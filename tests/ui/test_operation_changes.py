@@ -71,6 +71,8 @@ def test_naming_a_group_relabels_the_unnamed_groups_at_once(qtbot, window, publi
            for r in i["data"]["FaceRecords"]]
     entry = next(e for e in window.model.entries if e.face_id == kit[0])
     window.people.actions.name_group(entry, "Kit Harington")
+    qtbot.waitUntil(lambda: set(kit) <= set(People(library).named()), timeout=20_000)
+    qtbot.waitUntil(lambda: not set(kit) & {e.face_id for e in window.model.entries})
 
     def relabelled() -> bool:
         return [(e.face_id, e.title) for e in window.model.entries] == [
