@@ -21,8 +21,8 @@ from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.domain.keys import photo_key
 from finpics_desktop.pipeline.check import check
-from finpics_desktop.pipeline.people import People
-from finpics_desktop.pipeline.process import process_new_image
+from finpics_desktop.pipeline.functions.process import process_new_image
+from finpics_desktop.pipeline.people.naming import People
 from finpics_desktop.ports import HASH_METADATA
 from tests.aws.aws_helpers import create_resources, fresh_names
 

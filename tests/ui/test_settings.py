@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from finpics_desktop.app.credentials import aws_profiles, keyring_problem, load_access_keys
-from finpics_desktop.app.navigation import CLOUD, LIBRARY, PICSET_PLACE, Place
+from finpics_desktop.app.window.navigation import CLOUD, LIBRARY, PICSET_PLACE, Place
 from finpics_desktop.ui.settings import AppSettings, SettingsDialog
 from finpics_desktop.ui.sources import NodeRole
 
