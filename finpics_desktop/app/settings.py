@@ -80,7 +80,7 @@ class Settings:
     line hold) and ``session_cloud`` (the local cloud of *Try it locally*, with its admin
     keys: used instead of the saved cloud)."""
 
-    def __init__(self, names: Mapping[str, str] | None = None, *, keyring_account: str = "",
+    def __init__(self, *, names: Mapping[str, str] | None = None, keyring_account: str = "",
                  session: bool = False, session_cloud: CloudOptions | None = None,
                  **values: Any):
         object.__setattr__(self, "values", {o.name: o.default for o in SETTINGS})

@@ -77,6 +77,16 @@ def test_an_option_declared_once_shows_loads_saves_and_validates(qtbot, declared
         "Copies kept: 'lots' is not a whole number from 1 to 9")
     assert "copies=7" in path.read_text(encoding="utf-8")
 
+    from finpics_desktop.ui.cloud_setup import CloudSetup
+    from finpics_desktop.ui.local_cloud import IDLE, LocalCloudProcess
+
+    setup = CloudSetup(dialog, LocalCloudProcess(dialog))  # its buttons read the fields too
+    dialog.error.clear()
+    setup.deploy_button.click()
+    setup.local_button.click()
+    assert setup.deploy_dialog is None and setup.local.state == IDLE
+    assert "'lots' is not a whole number" in dialog.error.text()
+
     copies.setText(" 4 ")  # saved; the option the dialog does not show is kept
     ok(dialog)
     assert dialog.result() == dialog.DialogCode.Accepted and dialog.settings.test_copies == 4
