@@ -441,7 +441,7 @@ class MainWindow(QMainWindow):
 
     # -- settings and window state ----------------------------------------------------------
     def on_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self.default_library, self)
+        dialog = SettingsDialog(self.settings, self)
         self.settings_dialog = dialog
 
         def saved() -> None:
