@@ -156,11 +156,16 @@ def render(parser: argparse.ArgumentParser) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def current() -> str:
+def parser() -> argparse.ArgumentParser:
+    """The command line's parser (the one place that names where it is built)."""
     sys.path.insert(0, str(REPO))
     from finpics_desktop.cli import build_parser
 
-    return render(build_parser())
+    return build_parser()
+
+
+def current() -> str:
+    return render(parser())
 
 
 def main(argv: list[str] | None = None) -> int:

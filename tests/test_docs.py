@@ -30,10 +30,8 @@ def test_cli_reference_is_the_parsers():
 
 
 def test_cli_reference_lists_every_command():
-    from finpics_desktop.cli import build_parser
-
     written = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
-    sub = next(a for a in build_parser()._actions if hasattr(a, "choices") and
+    sub = next(a for a in _generator().parser()._actions if hasattr(a, "choices") and
                isinstance(a.choices, dict))
     assert sub.choices, "the parser has no commands?"
     missing = [name for name in sub.choices if f"\n### {name}\n" not in written]
