@@ -1,4 +1,4 @@
-"""Screenshots of the real window for the README: opens it offscreen on a library built from
+"""Screenshots of the real window for the docs: opens it offscreen on a library built from
 ../shared/photos and saves PNGs into resources/screenshots/.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/screenshots.py [--photos DIR]
