@@ -100,9 +100,10 @@ def cloud_album(remote_cloud, photos_dir):
     create_resources(clients, names)
     backend = open_aws(names, remote_cloud.settings(), clients=clients)
     backend.faces.ensure_collection()
-    for folder in sorted(p for p in (photos_dir / "faces").iterdir() if p.is_dir()):
+    folders = sorted(p for p in (photos_dir / "faces").iterdir() if p.is_dir())
+    for number, folder in enumerate(folders, start=101):  # ids of one width, as an album has
         for path in sorted(folder.iterdir()):
-            key = photo_key(f"10{len(folder.name)}_{folder.name}", path.name)
+            key = photo_key(f"{number}_{folder.name}", path.name)
             backend.store.put(names.pics_bucket, key.key, path.read_bytes(), key.content_type,
                               {HASH_METADATA: "0" * 64})
             process_new_image(backend.store, backend.tables, backend.faces, names,
