@@ -18,7 +18,7 @@ from finpics_desktop.app.changes import Changes, Listener, Observers
 from finpics_desktop.app.curate import Curator
 from finpics_desktop.app.processed import ProcessedWait
 from finpics_desktop.app.publish import Publishing, PublishPlan, journal_of
-from finpics_desktop.pipeline.journal import Journal
+from finpics_desktop.pipeline.publish.journal import Journal
 from finpics_desktop.ports import Backend
 
 LIBRARY, CLOUD = "library", "cloud"  # the two albums (the navigation's places too)

@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from finpics_desktop.app.album import Album
 from finpics_desktop.app.changes import Changes
-from finpics_desktop.pipeline.location import remove_location as strip_location
-from finpics_desktop.pipeline.push import PushPlan, PushReport, plan_push, push
-from finpics_desktop.pipeline.upload import FileResult
+from finpics_desktop.pipeline.photos.location import remove_location as strip_location
+from finpics_desktop.pipeline.publish.push import PushPlan, PushReport, plan_push, push
+from finpics_desktop.pipeline.publish.upload import FileResult
 
 __all__ = ["PushPlan", "PushReport", "difference", "publish_picset"]
 

@@ -21,8 +21,8 @@ from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.curate import Curator, Outcome
 from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.errors import describe_error
-from finpics_desktop.app.navigation import Navigation
 from finpics_desktop.app.push import PushPlan, difference, publish_picset
+from finpics_desktop.app.window.navigation import Navigation
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.curation_dialogs import PicsetChooser, TrashDialog
 from finpics_desktop.ui.questions import ask_question

@@ -2,7 +2,7 @@
 photo info on the right, messages and publishing progress below.
 
 The window builds the widgets and connects their signals, all in :meth:`MainWindow._connect`;
-where the user is lives in the plain navigation state (``app/navigation.py``), drawn by the
+where the user is lives in the plain navigation state (``app/window/navigation.py``), drawn by the
 :class:`NavigationController`; the open albums are the application layer's
 (:class:`~finpics_desktop.app.album.Albums`); publishing, curation and people are controllers
 handed the albums, the navigation, the selection and a way to tell the user. What an operation
@@ -27,12 +27,17 @@ from PySide6.QtWidgets import (
 )
 
 from finpics_desktop import __version__
-from finpics_desktop.app import navigation as pages
 from finpics_desktop.app.album import Albums
 from finpics_desktop.app.albums import open_cloud
 from finpics_desktop.app.browse import list_picsets
 from finpics_desktop.app.changes import Changes
-from finpics_desktop.app.empty import (
+from finpics_desktop.app.entries import FILE, Entry
+from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.notes import older_faces_note
+from finpics_desktop.app.publish import PublishPlan
+from finpics_desktop.app.tasks import Task
+from finpics_desktop.app.window import navigation as pages
+from finpics_desktop.app.window.empty import (
     CONNECT_CLOUD,
     OPEN_FOLDER,
     PUBLISH,
@@ -40,14 +45,9 @@ from finpics_desktop.app.empty import (
     SETTINGS,
     drop_label,
 )
-from finpics_desktop.app.entries import FILE, Entry
-from finpics_desktop.app.errors import describe_error
-from finpics_desktop.app.navigation import CLOUD, LIBRARY, Navigation
-from finpics_desktop.app.notes import older_faces_note
-from finpics_desktop.app.publish import PublishPlan
-from finpics_desktop.app.tasks import Task
+from finpics_desktop.app.window.navigation import CLOUD, LIBRARY, Navigation
 from finpics_desktop.domain.errors import StorageReadOnly
-from finpics_desktop.pipeline.thumbcache import ThumbCache
+from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui import window_menus
 from finpics_desktop.ui.about import AboutDialog
@@ -420,7 +420,7 @@ class MainWindow(QMainWindow):
 
     # -- settings and window state ----------------------------------------------------------
     def on_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self.default_library, self)
+        dialog = SettingsDialog(self.settings, self)
         self.settings_dialog = dialog
 
         def saved() -> None:

@@ -15,13 +15,19 @@ from finpics_desktop.app.album import Album, Albums
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.errors import describe_error
-from finpics_desktop.app.navigation import LIBRARY, PICSET_PLACE, Navigation, Place
 from finpics_desktop.app.publish import Proposal, PublishPlan, plan_publish, propose
 from finpics_desktop.app.tasks import Task
+from finpics_desktop.app.window.navigation import LIBRARY, PICSET_PLACE, Navigation, Place
 from finpics_desktop.domain.errors import StorageReadOnly
 from finpics_desktop.domain.keys import parse_key
 from finpics_desktop.domain.picsets import display_name
-from finpics_desktop.pipeline.upload import DONE, FAILED, FileResult, UploadReport, plan_files
+from finpics_desktop.pipeline.publish.upload import (
+    DONE,
+    FAILED,
+    FileResult,
+    UploadReport,
+    plan_files,
+)
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.questions import ask_about_conflicts, offer_resume
 from finpics_desktop.ui.sources import Node, SourcesModel

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex
 
 from finpics_desktop.app.entries import PHOTO, PICSET, Entry
-from finpics_desktop.app.navigation import PICSET_PLACE, SEARCH, VIEWER, Navigation
+from finpics_desktop.app.window.navigation import PICSET_PLACE, SEARCH, VIEWER, Navigation
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.grid import GridModel, GridView
 from finpics_desktop.ui.pages import SearchPage, ViewerPage

@@ -11,13 +11,13 @@ import pytest
 from finpics_desktop.app.album import CLOUD, LIBRARY, Album, Albums
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import FACE
-from finpics_desktop.app.navigation import PEOPLE, PICSET_PLACE, UNNAMED, Navigation, Place
-from finpics_desktop.app.people_actions import PeopleActions
-from finpics_desktop.app.people_places import unnamed_entries
 from finpics_desktop.app.tasks import Task
+from finpics_desktop.app.window.navigation import PEOPLE, PICSET_PLACE, UNNAMED, Navigation, Place
+from finpics_desktop.app.window.people_actions import PeopleActions
+from finpics_desktop.app.window.people_places import unnamed_entries
 from finpics_desktop.domain.errors import StorageReadOnly
-from finpics_desktop.pipeline.people import People
-from finpics_desktop.pipeline.upload import Publisher
+from finpics_desktop.pipeline.people.naming import People
+from finpics_desktop.pipeline.publish.upload import Publisher
 
 
 def at_once(fn, on_done=None, on_error=None, *, task=None):

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from ui_helpers import picset_item, select_source
 
-from finpics_desktop.app.navigation import PEOPLE, PICSET_PLACE, UNNAMED
-from finpics_desktop.app.people_places import people_entries, unnamed_entries
-from finpics_desktop.pipeline.people import People
+from finpics_desktop.app.window.navigation import PEOPLE, PICSET_PLACE, UNNAMED
+from finpics_desktop.app.window.people_places import people_entries, unnamed_entries
+from finpics_desktop.pipeline.people.naming import People
 from finpics_desktop.ui.picset_counts import CountRole
 from finpics_desktop.ui.sources import NodeRole
 

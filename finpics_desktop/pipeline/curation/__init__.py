@@ -6,9 +6,9 @@ site consistent at every moment and every action completable after a crash (see 
 from __future__ import annotations
 
 from finpics_desktop.pipeline.curation.context import Curation, Outcome, Step
+from finpics_desktop.pipeline.curation.errors import Refused
 from finpics_desktop.pipeline.curation.moves import copy_photos, move_photos, rename_picset
 from finpics_desktop.pipeline.curation.ops import Busy, TakenOver
-from finpics_desktop.pipeline.curation.photos import Refused
 from finpics_desktop.pipeline.curation.picsets import renumber, reorder, set_cover
 from finpics_desktop.pipeline.curation.trash import (
     TrashEntry,

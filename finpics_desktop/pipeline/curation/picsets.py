@@ -6,9 +6,9 @@ from finpics_desktop.domain.keys import photo_key
 from finpics_desktop.domain.order import renumber_plan, renumber_width, reorder_plan
 from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline.curation.context import Curation, Outcome
+from finpics_desktop.pipeline.curation.errors import Refused
 from finpics_desktop.pipeline.curation.moves import rename_picset
-from finpics_desktop.pipeline.curation.ops import picset_resource
-from finpics_desktop.pipeline.curation.photos import Refused
+from finpics_desktop.pipeline.curation.ops import picset_resource, runs
 
 
 def set_cover(c: Curation, picset: str, name: str) -> Outcome:
@@ -33,6 +33,7 @@ def set_cover(c: Curation, picset: str, name: str) -> Outcome:
         "" if previous != name else " already"), undo)
 
 
+@runs("cover")
 def run_cover(c: Curation, op) -> None:
     """A cover change interrupted: it was one atomic write, done or not; nothing to finish."""
     c.ops.finish(op)
