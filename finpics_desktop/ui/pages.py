@@ -87,11 +87,13 @@ class ViewerPage(QWidget):
 
     def on_changes(self, changes) -> None:
         """An operation changed ``changes``: the photo shown again if its faces (their names)
-        are among them."""
+        are among them -- or may be, while its faces are still being read (a face just drawn
+        on it is named before it has loaded again)."""
         entry = self.current
         if entry is not None and entry.backend is not None and (
-                entry.backend.identity == changes.album) and changes.touches_photo(
-                entry.picset, entry.name, [face for face, _ in entry.face_boxes()]):
+                entry.backend.identity == changes.album) and (changes.touches_photo(
+                entry.picset, entry.name, [face for face, _ in entry.face_boxes()]) or (
+                self.loading and changes.faces)):
             self.reload()
 
     def reload(self) -> None:
