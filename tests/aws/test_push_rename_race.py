@@ -65,8 +65,8 @@ def test_push_and_rename_at_once_end_as_one_order(cloud, own_stack, tmp_path, en
     _add(library, engine, tmp_path / "first")
     backend = open_library(library, engine=engine)
     try:
-        library, cloud = Album(backend), Album(own_stack)
-        report = publish_picset(library, cloud, difference(library, cloud, PICSET))
+        mine, theirs = Album(backend), Album(own_stack)
+        report = publish_picset(mine, theirs, difference(mine, theirs, PICSET))
         assert report.ok
     finally:
         backend.close()
