@@ -1,5 +1,6 @@
-"""What the navigation state emits when it changes (see :mod:`~finpics_desktop.app.navigation`):
-the window's controller draws each of these, and tests listen to them without a display."""
+"""What the navigation state emits when it changes (see
+:mod:`~finpics_desktop.app.window.navigation`): the window's controller draws each of these, and
+tests listen to them without a display."""
 
 from __future__ import annotations
 
