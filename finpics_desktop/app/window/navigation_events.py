@@ -5,12 +5,9 @@ tests listen to them without a display."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from finpics_desktop.app.entries import Entry
-
-if TYPE_CHECKING:
-    from finpics_desktop.app.window.navigation import Frame, Place
+from finpics_desktop.app.window.places import Frame, Place
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,80 @@
+"""The places the grid can show and the pages on the window's stack, as values: what the
+navigation state holds (:mod:`~finpics_desktop.app.window.navigation`) and its events carry
+(:mod:`~finpics_desktop.app.window.navigation_events`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from finpics_desktop.app.entries import Entry
+from finpics_desktop.app.window.people_places import PEOPLE, PERSON_PLACE, UNNAMED
+from finpics_desktop.ports import Backend
+
+PICSET_PLACE, FOLDER = "picset", "folder"
+GRID, VIEWER, SEARCH = "grid", "viewer", "search"
+LISTING, SEARCHING = "listing", "search"  # what the busy indicator shows
+SEARCH_UNDER_WAY, FOUND, FAILED, CANCELLED = "searching", "found", "failed", "cancelled"
+
+
+@dataclass(frozen=True, eq=False)
+class Place:
+    """What the grid can show. A library or cloud without a backend could not be opened
+    (``problem`` says why, or it is still connecting)."""
+
+    kind: str
+    backend: Backend | None = None
+    picset: str | None = None  # PICSET_PLACE
+    path: Path | None = None  # FOLDER
+    title: str = ""  # a picset's display name
+    within: str = ""  # PICSET_PLACE, PEOPLE, PERSON_PLACE, UNNAMED: LIBRARY or CLOUD
+    problem: str = ""
+    person: str = ""  # PERSON_PLACE: their name
+    hidden: bool = False  # PEOPLE: the hidden people
+
+    def _key(self) -> tuple:
+        album = self.backend.identity if self.backend is not None else None
+        return (self.kind, album, self.picset, self.path, self.problem, self.person,
+                self.hidden)
+
+    def __eq__(self, other: object) -> bool:  # the same place of the same open album
+        return isinstance(other, Place) and self._key() == other._key() and (
+            self.backend is other.backend)
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    @property
+    def parent(self) -> Place | None:
+        """A picset's (the people's...) library or cloud; a person's people."""
+        if self.kind == PERSON_PLACE:
+            return Place(PEOPLE, self.backend, within=self.within)
+        if self.kind not in (PICSET_PLACE, PEOPLE, UNNAMED):
+            return None
+        return Place(self.within, self.backend)
+
+    @property
+    def what(self) -> str:
+        """What its listing is called: ``Listing {what}…``."""
+        if self.kind == FOLDER:
+            return str(self.path)
+        return {PICSET_PLACE: self.picset, PEOPLE: "people", PERSON_PLACE: self.person,
+                UNNAMED: "unnamed faces"}.get(self.kind, "picsets")
+
+
+@dataclass(eq=False)
+class Frame:
+    """A page on the stack: the grid; the viewer stepping through ``entries`` at ``index``;
+    the search results of ``face_id`` clicked in ``searched`` (the searched photo first)."""
+
+    page: str
+    entries: list[Entry] = field(default_factory=list)
+    index: int = 0
+    searched: Entry | None = None
+    face_id: str = ""
+    state: str = ""  # SEARCH: SEARCH_UNDER_WAY, FOUND, FAILED or CANCELLED
+    error: str = ""
+
+    @property
+    def current(self) -> Entry | None:
+        return self.entries[self.index] if 0 <= self.index < len(self.entries) else None
