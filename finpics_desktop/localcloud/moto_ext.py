@@ -250,12 +250,7 @@ def _dynamo_resource(self) -> str:
 
 
 _installed = threading.Lock()
-_original_invoke: Callable | None = None
-_original_copy: Callable | None = None
-_original_s3_check: Callable | None = None
-
-
-_original_bucket_permission: Callable | None = None
+_originals: dict[tuple[object, str], Callable] = {}  # (owner, attribute) -> moto's own
 # the actions moto makes up from an object request's method, and the IAM actions they are
 _MOTO_ACTIONS = {"s3:HeadObject": "s3:GetObject", "s3:PostObject": "s3:PutObject"}
 
@@ -279,45 +274,31 @@ def _copy_object(self: S3Response):
     if (self.headers.get("If-None-Match") == "*" and self.backend.get_object(
             self.bucket_name, self.parse_key_name()) is not None):
         raise PreconditionFailed("If-None-Match")
-    return _original_copy(self)
+    return _originals[(S3Response, "copy_object")](self)
+
+
+def _patch(owner: object, attribute: str, replacement: Callable) -> None:
+    _originals.setdefault((owner, attribute), getattr(owner, attribute))
+    setattr(owner, attribute, replacement)
 
 
 def install(deliver: Callable[[str, dict, str, str], None]) -> None:
     """Registers the models, the DynamoDB resource and the S3 -> Lambda delivery
     (``deliver(account_id, event, function_arn, region)``)."""
-    global _original_invoke, _original_copy, _original_s3_check, _original_bucket_permission
     with _installed:
         for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
             cached.cache_clear()
         DynamoHandler._determine_resource = _dynamo_resource
-        if _original_invoke is None:
-            _original_invoke = notifications._invoke_awslambda
-        notifications._invoke_awslambda = (
-            lambda account_id, event_body, fn_arn, region_name:
-            deliver(account_id, event_body, fn_arn, region_name))
-        if _original_copy is None:
-            _original_copy = S3Response.copy_object
-            S3Response.copy_object = _copy_object
-        if _original_s3_check is None:
-            _original_s3_check = S3Response._authenticate_and_authorize_s3_action
-            S3Response._authenticate_and_authorize_s3_action = _s3_checked_by_the_gateway
-        if _original_bucket_permission is None:
-            _original_bucket_permission = FakeBucket.get_permission
-            FakeBucket.get_permission = _bucket_permission
+        _patch(notifications, "_invoke_awslambda",
+               lambda account_id, event_body, fn_arn, region_name:
+               deliver(account_id, event_body, fn_arn, region_name))
+        _patch(S3Response, "copy_object", _copy_object)
+        _patch(S3Response, "_authenticate_and_authorize_s3_action", _s3_checked_by_the_gateway)
+        _patch(FakeBucket, "get_permission", _bucket_permission)
 
 
 def uninstall() -> None:
-    global _original_invoke, _original_copy, _original_s3_check, _original_bucket_permission
     with _installed:
-        if _original_invoke is not None:
-            notifications._invoke_awslambda = _original_invoke
-            _original_invoke = None
-        if _original_copy is not None:
-            S3Response.copy_object = _original_copy
-            _original_copy = None
-        if _original_s3_check is not None:
-            S3Response._authenticate_and_authorize_s3_action = _original_s3_check
-            _original_s3_check = None
-        if _original_bucket_permission is not None:
-            FakeBucket.get_permission = _original_bucket_permission
-            _original_bucket_permission = None
+        for (owner, attribute), original in _originals.items():
+            setattr(owner, attribute, original)
+        _originals.clear()
