@@ -41,7 +41,7 @@ def add_people_commands(sub) -> None:
     sg.add_argument("--unsure", action="store_true",
                     help="the proposals the app is unsure of (never confirmed silently)")
     sg.add_argument("--json", action="store_true",
-                    help='[{"face_id", "image_path", "similarity"}]')
+                    help='[{"face_id", "image_path", "similarity"}]')  # json-output
 
     for command, verb in (("confirm", "confirm proposed faces as this person's"),
                           ("reject", "these faces are not this person: never proposed again")):
@@ -149,7 +149,7 @@ def cmd_suggest(backend, args) -> int:
     found = people.suggest(backend, args.person)
     chosen = found.unsure if args.unsure else found.sure
     if args.json:
-        _print_json([{"face_id": p.face_id, "image_path": p.image_path,
+        _print_json([{"face_id": p.face_id, "image_path": p.image_path,  # json-output
                       "similarity": p.similarity} for p in chosen])
         return EXIT_OK
     for p in chosen:
@@ -205,7 +205,7 @@ def cmd_add_face(backend, args) -> int:
         raise InvalidValue(f"add-face: the photo is PICSET/FILE, not {args.photo!r}")
     box = {"Left": args.left, "Top": args.top, "Width": args.width, "Height": args.height}
     face = people.add_face(backend, picset, name, box)
-    print(face["FaceId"])
+    print(face.face_id)
     return EXIT_OK
 
 

@@ -30,6 +30,7 @@ from finpics_desktop.app.people import people_names
 from finpics_desktop.app.people_actions import PeopleActions
 from finpics_desktop.app.people_places import filter_by_name
 from finpics_desktop.app.tasks import Task
+from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.ui.questions import one_field
 from finpics_desktop.ui.sources import NodeRole
 from finpics_desktop.ui.workers import run_task
@@ -283,11 +284,11 @@ class PeopleController:
             return
         self._tell("Looking for the face in that box…")
 
-        def added(face: dict) -> None:
+        def added(face: FaceRecord) -> None:
             self.window.viewer.reload()
             self._ask_name("Name the face", "A face was found there. Who is it?", "",
                            lambda name: self.actions.name_faces(
-                               entry.backend, [face["FaceId"]], name,
+                               entry.backend, [face.face_id], name,
                                then=lambda _o: self.window.viewer.reload()))
 
         self.actions.add_face(entry, box, added)

@@ -1,0 +1,79 @@
+"""Typed records inside, the wire format only at the edge.
+
+The contract's items (and Rekognition's responses) are read through the typed views of
+``domain/records.py`` everywhere but at the edge listed here: a module outside it that spells a
+wire key as a string literal (``item["sortkey"]``, ``face["FaceId"]``) fails this test, named
+by file and line. Docstrings and comments may name the keys; only a whole quoted key counts.
+A line of ``--json`` output that spells the contract's keys says so: ``# json-output``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "finpics_desktop"
+
+WIRE_KEYS = ("FaceId", "BoundingBox", "ImageId", "ExternalImageId", "FaceRecords", "FaceDetail",
+             "Face", "UserId", "sortkey", "primarykey", "image_path", "image_id")
+
+# The edge: where the wire shapes are made or read, and why. A folder covers what is in it.
+EDGE = {
+    "backends/": "the adapters (DynamoDB, S3, Rekognition; the library's SQLite and engine)",
+    "lambdas/": "the Lambda handlers (S3 events, the search function's payload)",
+    "localcloud/": "the local AWS-compatible cloud: it speaks Rekognition's wire itself",
+    "domain/items.py": "the builders and shape checks of the contract's items",
+    "domain/records.py": "the typed views, made from the wire",
+    "domain/matches.py": "the search function's payload (made, read, and printed by --json)",
+    "domain/people.py": "the private store's document of a named face",
+    "pipeline/process.py": "processing builds a new photo's items from IndexFaces",
+    "pipeline/carry.py": "re-indexing rewrites a photo's FaceRecords, keeping its ids",
+    "pipeline/reindex.py": "re-indexing rewrites a photo's items",
+    "pipeline/reindex_resume.py": "a killed re-index's items, finished or rolled back",
+    "pipeline/replaced.py": "a replaced photo's faces carried into its new item",
+    "pipeline/drawn.py": "a face drawn by hand written into the photo's FaceRecords",
+}
+
+JSON_OUTPUT = "# json-output"
+_LITERAL = re.compile(r"""(?<![\w"'])(['"])(""" + "|".join(WIRE_KEYS) + r""")\1""")
+
+
+def _at_edge(relative: str) -> bool:
+    return any(relative == e or (e.endswith("/") and relative.startswith(e)) for e in EDGE)
+
+
+def wire_keys_outside_edge(package: Path = PACKAGE) -> list[str]:
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package).as_posix()
+        if _at_edge(relative):
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.rstrip().endswith(JSON_OUTPUT):
+                continue
+            code = line.split("#", 1)[0]
+            for m in _LITERAL.finditer(code):
+                found.append(f"finpics_desktop/{relative}:{n}: {m.group(0)} in {line.strip()}")
+    return found
+
+
+def test_no_wire_key_outside_the_edge():
+    found = wire_keys_outside_edge()
+    assert not found, ("a record is indexed by a wire key outside the edge (read it through "
+                       "domain/records.py's typed views):\n" + "\n".join(found))
+
+
+def test_every_edge_entry_exists():
+    for entry in EDGE:
+        assert (PACKAGE / entry).exists(), f"{entry} is listed as the edge but does not exist"
+
+
+def test_the_check_finds_a_wire_key(tmp_path):
+    """The grep is not vacuous: a module indexing an item by a key is named by file and line."""
+    (tmp_path / "ui").mkdir()
+    (tmp_path / "ui" / "view.py").write_text('"""Shows ``FaceId``."""\n'
+                                             'x = item["sortkey"]  # a "FaceId" comment\n')
+    (tmp_path / "backends").mkdir()
+    (tmp_path / "backends" / "tables.py").write_text('k = item["primarykey"]\n')
+    found = wire_keys_outside_edge(tmp_path)
+    assert len(found) == 1 and found[0].startswith("finpics_desktop/ui/view.py:2:"), found
