@@ -41,7 +41,7 @@ def add_people_commands(sub) -> None:
     sg.add_argument("--unsure", action="store_true",
                     help="the proposals the app is unsure of (never confirmed silently)")
     sg.add_argument("--json", action="store_true",
-                    help='[{"face_id", "image_path", "similarity"}]')  # json-output
+                    help='[{"face_id", "image_path", "similarity"}]')
 
     for command, verb in (("confirm", "confirm proposed faces as this person's"),
                           ("reject", "these faces are not this person: never proposed again")):

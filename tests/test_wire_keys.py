@@ -9,7 +9,10 @@ A line of ``--json`` output that spells the contract's keys says so: ``# json-ou
 
 from __future__ import annotations
 
+import ast
+import io
 import re
+import tokenize
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "finpics_desktop"
@@ -35,11 +38,25 @@ EDGE = {
 }
 
 JSON_OUTPUT = "# json-output"
-_LITERAL = re.compile(r"""(?<![\w"'])(['"])(""" + "|".join(WIRE_KEYS) + r""")\1""")
+_QUOTED = re.compile(r"""(['"])(""" + "|".join(WIRE_KEYS) + r""")\1""")
 
 
 def _at_edge(relative: str) -> bool:
     return any(relative == e or (e.endswith("/") and relative.startswith(e)) for e in EDGE)
+
+
+def _keys_in(token: tokenize.TokenInfo) -> list[str]:
+    """The wire keys a string token spells as a whole literal: the token itself, or a quoted
+    key inside an f-string's replacement fields (``f"{item['sortkey']}"``)."""
+    text = token.string
+    prefix = text[:len(text) - len(text.lstrip("rRbBuUfF"))].lower()
+    if "f" in prefix:
+        return [m.group(2) for m in _QUOTED.finditer(text[len(prefix):])]
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return []
+    return [value] if value in WIRE_KEYS else []
 
 
 def wire_keys_outside_edge(package: Path = PACKAGE) -> list[str]:
@@ -48,12 +65,16 @@ def wire_keys_outside_edge(package: Path = PACKAGE) -> list[str]:
         relative = path.relative_to(package).as_posix()
         if _at_edge(relative):
             continue
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.rstrip().endswith(JSON_OUTPUT):
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type != tokenize.STRING:
                 continue
-            code = line.split("#", 1)[0]
-            for m in _LITERAL.finditer(code):
-                found.append(f"finpics_desktop/{relative}:{n}: {m.group(0)} in {line.strip()}")
+            n = token.start[0]
+            if lines[token.end[0] - 1].rstrip().endswith(JSON_OUTPUT):
+                continue
+            for key in _keys_in(token):
+                found.append(f"finpics_desktop/{relative}:{n}: {key!r} in {lines[n - 1].strip()}")
     return found
 
 
@@ -71,9 +92,12 @@ def test_every_edge_entry_exists():
 def test_the_check_finds_a_wire_key(tmp_path):
     """The grep is not vacuous: a module indexing an item by a key is named by file and line."""
     (tmp_path / "ui").mkdir()
-    (tmp_path / "ui" / "view.py").write_text('"""Shows ``FaceId``."""\n'
-                                             'x = item["sortkey"]  # a "FaceId" comment\n')
+    (tmp_path / "ui" / "view.py").write_text(
+        '"""Shows ``FaceId``: {"FaceId", "sortkey"}."""\n'
+        'x = item["sortkey"]  # a "FaceId" comment\n'
+        'y = f"{item[\'image_path\']}"\n')
     (tmp_path / "backends").mkdir()
     (tmp_path / "backends" / "tables.py").write_text('k = item["primarykey"]\n')
     found = wire_keys_outside_edge(tmp_path)
-    assert len(found) == 1 and found[0].startswith("finpics_desktop/ui/view.py:2:"), found
+    assert [f.split(" in ")[0] for f in found] == [
+        "finpics_desktop/ui/view.py:2: 'sortkey'", "finpics_desktop/ui/view.py:3: 'image_path'"]

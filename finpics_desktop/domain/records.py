@@ -23,11 +23,13 @@ _BOX = ("Left", "Top", "Width", "Height")
 
 def _box(box: Mapping | None) -> tuple[float, float, float, float]:
     box = box or {}
-    return tuple(float(box.get(k) or 0.0) for k in _BOX)  # type: ignore[return-value]
+    return tuple(box.get(k, 0.0) for k in _BOX)  # type: ignore[return-value]
 
 
 def _as_box(values: tuple[float, float, float, float]) -> Box:
-    return dict(zip(_BOX, values, strict=True))
+    """In Rekognition's order (Width, Height, Left, Top), as ``--json`` prints boxes."""
+    left, top, width, height = values
+    return {"Width": width, "Height": height, "Left": left, "Top": top}
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,9 @@ class ImageItem:
     @classmethod
     def of(cls, item: Mapping | None) -> ImageItem | None:
         return cls.from_item(item) if item is not None else None
+
+    def face(self, face_id: str) -> FaceRecord | None:
+        return next((f for f in self.faces if f.face_id == face_id), None)
 
     @property
     def picset(self) -> str:
