@@ -219,8 +219,8 @@ def test_a_read_only_library_of_an_older_version_is_searched_and_has_no_people(
 
     from finpics_desktop import cli
     from finpics_desktop.app.entries import photo_entry
-    from finpics_desktop.domain.records import PhotoItem
     from finpics_desktop.app.photos import load_photo
+    from finpics_desktop.domain.records import PhotoItem
 
     root = disk.path / "library"
     backend = open_library(root, engine=engine)
