@@ -15,6 +15,8 @@ import re
 import tokenize
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parent.parent / "finpics_desktop"
 
 WIRE_KEYS = ("FaceId", "BoundingBox", "ImageId", "ExternalImageId", "FaceRecords", "FaceDetail",
@@ -101,3 +103,31 @@ def test_the_check_finds_a_wire_key(tmp_path):
     found = wire_keys_outside_edge(tmp_path)
     assert [f.split(" in ")[0] for f in found] == [
         "finpics_desktop/ui/view.py:2: 'sortkey'", "finpics_desktop/ui/view.py:3: 'image_path'"]
+
+
+def test_the_views_keep_the_stored_item_byte_for_byte():
+    """A photo read typed is written back exactly as it was stored (the public site reads it),
+    and a view cannot be changed under its reader."""
+    import dataclasses
+    import json
+
+    from finpics_desktop.domain.records import PhotoItem, PicsetEntry
+
+    face = {"FaceId": "f-1", "ImageId": "i-1", "Confidence": 99.5, "ExternalImageId": "x",
+            "BoundingBox": {"Width": 0.1, "Height": 0.2, "Left": 0.3, "Top": 0.4}}
+    stored = {"primarykey": "001_a", "sortkey": "b.jpg",
+              "data": {"FaceRecords": [{"Face": face, "FaceDetail": {"Smile": {"Value": 1}}}],
+                       "FaceModelVersion": "7.0", "UnindexedFaces": []}}
+    photo = PhotoItem.from_item(json.loads(json.dumps(stored)))
+    assert (photo.picset, photo.name, photo.face_ids, photo.image_ids) == (
+        "001_a", "b.jpg", ["f-1"], {"i-1"})
+    [record] = photo.faces
+    assert (record.confidence, record.external_image_id, record.left, record.height) == (
+        99.5, "x", 0.3, 0.2)
+    assert list(record.box.items()) == list(face["BoundingBox"].items())
+    assert json.dumps(photo.item()) == json.dumps(stored)
+    photo.item()["data"]["FaceRecords"].clear()  # a copy: the view is unchanged
+    assert photo.face_ids == ["f-1"] and json.dumps(photo.item()) == json.dumps(stored)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        photo.name = "c.jpg"
+    assert PicsetEntry.from_item({"primarykey": "/", "sortkey": "001_a"}).cover is None
