@@ -13,7 +13,13 @@ from __future__ import annotations
 from finpics_desktop.domain.errors import FinpicsError, NotFound, WriteConflict
 from finpics_desktop.domain.keys import PhotoKey, photo_key
 from finpics_desktop.domain.picsets import check_new_picset_id, validate_picset_id
-from finpics_desktop.pipeline.curation.context import Curation, MoveStep, Outcome, RenameStep
+from finpics_desktop.pipeline.curation.context import (
+    Curation,
+    DeleteStep,
+    MoveStep,
+    Outcome,
+    RenameStep,
+)
 from finpics_desktop.pipeline.curation.ops import Operation, picset_resource
 from finpics_desktop.pipeline.curation.photos import (
     Refused,
@@ -183,7 +189,7 @@ def copy_photos(c: Curation, photos: list[tuple[str, str]], to: str) -> Outcome:
     done = [[to, m[3]] for m in moves if f"{to}/{m[3]}" not in {f[0] for f in failed}]
     return Outcome(f"copied {_count(len(done))} to {to}" + (
         " (the cloud indexes their faces)" if c.process is None else ""),
-        [("delete", {"targets": [f"{p}/{n}" for p, n in done], "purge": True})] if done else [],
+        [DeleteStep(tuple(f"{p}/{n}" for p, n in done), purge=True)] if done else [],
         failed=[f"{what}: {why}" for what, why in failed])
 
 
