@@ -103,7 +103,7 @@ def test_move_keeps_faces_moves_the_cover_and_removes_an_emptied_picset(album, i
     album.assert_consistent(kept_faces=trashed_faces(album))
     album.publish(b, "faces/obama/obama1.jpg")  # the name is taken in b again
     with pytest.raises(Refused, match="has a photo named 'obama1.jpg' already"):
-        undo(c, [("move", {"photos": [[new, "obama1.jpg"]], "to": b})])
+        undo(c, [MoveStep(((new, "obama1.jpg"),), b)])
     undo(c, done.undo[:0] + [MoveStep(((new, "obama2.jpg"),), a)])
     assert album.photos(a) == {"obama2.jpg": faces["obama2.jpg"]}
     album.assert_consistent(kept_faces=trashed_faces(album))
