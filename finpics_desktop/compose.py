@@ -8,7 +8,7 @@ from pathlib import Path
 
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.names import Names
-from finpics_desktop.pipeline.search import DEFAULT_THRESHOLD, resolve_threshold
+from finpics_desktop.pipeline.functions.search import DEFAULT_THRESHOLD, resolve_threshold
 from finpics_desktop.ports import Backend
 
 BACKENDS = ("local", "aws")

@@ -3,7 +3,7 @@
 #   bash packaging/dev.sh app [ARGS...]    opens the window on the embedded local library
 #   bash packaging/dev.sh test [ARGS...]   runs the whole test suite (what .ci/run calls)
 #   bash packaging/dev.sh tier NAME [ARGS...]  runs one tier: fast, cloud, gui, reliability,
-#                                          packaging (see README, "Development")
+#                                          packaging (see docs/development.md, "Tiers")
 #   bash packaging/dev.sh lock [--upgrade] re-resolves packaging/dev-lock.txt (--upgrade: to
 #                                          the newest versions pyproject.toml allows)
 #   bash packaging/dev.sh env              only sets up, prints the venv's path

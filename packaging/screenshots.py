@@ -1,4 +1,4 @@
-"""Screenshots of the real window for the README: opens it offscreen on a library built from
+"""Screenshots of the real window for the docs: opens it offscreen on a library built from
 ../shared/photos and saves PNGs into resources/screenshots/.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/screenshots.py [--photos DIR]
@@ -41,7 +41,7 @@ def wait_until(app, condition, timeout=60.0, what="") -> None:
 
 def build_library(photos: Path, root: Path):
     from finpics_desktop.compose import open_backend
-    from finpics_desktop.pipeline.upload import Publisher
+    from finpics_desktop.pipeline.publish.upload import Publisher
 
     backend = open_backend("local", root / "library")
     for picset, sources in PICSETS.items():
@@ -223,9 +223,9 @@ def main() -> int:
     shoot("search")
 
     # 4. the unnamed faces, group by group; then people named, the People view and a person
-    from finpics_desktop.app.navigation import PEOPLE, PERSON_PLACE, UNNAMED
-    from finpics_desktop.pipeline.people import People
-    from finpics_desktop.pipeline.proposals import suggest
+    from finpics_desktop.app.window.navigation import PEOPLE, PERSON_PLACE, UNNAMED
+    from finpics_desktop.pipeline.people.naming import People
+    from finpics_desktop.pipeline.people.proposals import suggest
 
     window.nav.back()
     window.nav.back()

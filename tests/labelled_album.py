@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id
-from finpics_desktop.pipeline.upload import DONE, Publisher
+from finpics_desktop.pipeline.publish.upload import DONE, Publisher
 
 
 def central(records):

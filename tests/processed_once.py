@@ -8,9 +8,9 @@ import hashlib
 from finpics_desktop.domain import items
 from finpics_desktop.domain.keys import parse_key
 from finpics_desktop.pipeline.check import check
-from finpics_desktop.pipeline.images import make_thumbnail
-from finpics_desktop.pipeline.process import external_image_id
-from finpics_desktop.pipeline.search import search_faces
+from finpics_desktop.pipeline.functions.process import external_image_id
+from finpics_desktop.pipeline.functions.search import search_faces
+from finpics_desktop.pipeline.photos.images import make_thumbnail
 from finpics_desktop.ports import HASH_METADATA
 
 

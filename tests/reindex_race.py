@@ -22,7 +22,7 @@ from PIL import Image
 from finpics_desktop.domain import items
 from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline.check import check
-from finpics_desktop.pipeline.people import People
+from finpics_desktop.pipeline.people.naming import People
 
 REPO = Path(__file__).resolve().parents[1]
 # one face each, three people
@@ -41,7 +41,7 @@ def person_of(rel: str) -> str:
 def publish_twice(backend, folder: Path, picsets: tuple[str, ...] = PICSETS) -> dict[str, str]:
     """The photos of ``folder`` (PHOTOS) published in each of ``picsets``: photo -> its
     person."""
-    from finpics_desktop.pipeline.upload import Publisher
+    from finpics_desktop.pipeline.publish.upload import Publisher
 
     for picset in picsets:
         report = Publisher.for_backend(backend).publish([folder], picset)

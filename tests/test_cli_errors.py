@@ -10,7 +10,7 @@ import os
 import pytest
 
 from finpics_desktop import cli
-from finpics_desktop.pipeline.journal import LIBRARY_JOURNAL, Journal
+from finpics_desktop.pipeline.publish.journal import LIBRARY_JOURNAL, Journal
 
 
 def run(capsys, *argv):

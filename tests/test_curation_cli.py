@@ -15,7 +15,7 @@ from finpics_desktop.backends.local.library import open_library
 @pytest.fixture
 def lib(tmp_path, photos_dir, engine):
     """A library with picsets 998_obama (3 photos) and 999_biden (2)."""
-    from finpics_desktop.pipeline.upload import Publisher
+    from finpics_desktop.pipeline.publish.upload import Publisher
 
     root = tmp_path / "library"
     backend = open_library(root, engine=engine)
@@ -270,7 +270,7 @@ def test_an_interrupted_action_is_said_in_words_with_counts(lib, capsys, engine,
 
     from finpics_desktop.domain.errors import BackendError
     from finpics_desktop.pipeline.curation import Curation, move_photos
-    from finpics_desktop.pipeline.upload import Publisher
+    from finpics_desktop.pipeline.publish.upload import Publisher
 
     folder = tmp_path / "many"
     folder.mkdir()

@@ -18,7 +18,7 @@ from finpics_desktop.backends.local.engine import FaceEngine
 from finpics_desktop.backends.local.faces import SFACE_CUT, dlib_similarity, sface_similarity
 from finpics_desktop.domain.boxes import iou
 from finpics_desktop.domain.errors import FinpicsError
-from finpics_desktop.pipeline.upload import Publisher
+from finpics_desktop.pipeline.publish.upload import Publisher
 
 # stored pixels = the inverse of the transform the orientation tag asks a viewer to apply
 INVERSE = {1: None, 2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from finpics_desktop.pipeline.exif import read_facts
-from finpics_desktop.pipeline.location import remove_location
-from finpics_desktop.pipeline.upload import Publisher
+from finpics_desktop.pipeline.photos.exif import read_facts
+from finpics_desktop.pipeline.photos.location import remove_location
+from finpics_desktop.pipeline.publish.upload import Publisher
 
 PHOTOS = Path(__file__).resolve().parents[1].parent / "shared" / "photos"
 LATITUDE = (41.0, 29.0, 24.2976)  # Newport, RI

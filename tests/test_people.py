@@ -14,9 +14,10 @@ from PIL import Image
 
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.domain.errors import InvalidValue, NotFound
-from finpics_desktop.pipeline.clusters import clusters
-from finpics_desktop.pipeline.people import People, SamePhoto
-from finpics_desktop.pipeline.proposals import SURE_FROM, suggest
+from finpics_desktop.pipeline.people.clusters import clusters
+from finpics_desktop.pipeline.people.merge import merge
+from finpics_desktop.pipeline.people.naming import People, SamePhoto
+from finpics_desktop.pipeline.people.proposals import SURE_FROM, suggest
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +195,7 @@ def test_a_face_alike_to_two_people_does_not_bridge_them(album, photos_dir, tmp_
             (folder / name).write_bytes(blend(lfw / a / f"{a}_{n:04d}.jpg",
                                               lfw / b / f"{b}_{n:04d}.jpg"))
             sources[name] = (a, b)
-    from finpics_desktop.pipeline.upload import Publisher
+    from finpics_desktop.pipeline.publish.upload import Publisher
 
     report = Publisher(backend.store, backend.tables, backend.faces, backend.names,
                        backend.process).publish([folder], "900_blends")
@@ -282,7 +283,7 @@ def test_naming_renaming_merging_hiding(album):
 
     # merge: faces and rejections move, the name goes
     people.name_face(obama1, "Barack Obama")
-    target, moved = people.merge("Barack Obama", "Obama")
+    target, moved = merge(people, "Barack Obama", "Obama")
     assert (target.name, moved) == ("Obama", 1)
     with pytest.raises(NotFound):
         people.find("Barack Obama")

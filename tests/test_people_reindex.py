@@ -16,11 +16,11 @@ from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.domain.errors import FinpicsError, InvalidValue
 from finpics_desktop.domain.keys import photo_key
 from finpics_desktop.pipeline.check import check
-from finpics_desktop.pipeline.drawn import add_face
-from finpics_desktop.pipeline.people import DRAWN, People
-from finpics_desktop.pipeline.reindex import reindex
+from finpics_desktop.pipeline.people.drawn import add_face
+from finpics_desktop.pipeline.people.naming import DRAWN, People
+from finpics_desktop.pipeline.people.reindex import reindex
+from finpics_desktop.pipeline.publish.upload import Publisher
 from finpics_desktop.pipeline.remove import remove_photo
-from finpics_desktop.pipeline.upload import Publisher
 
 old = test_reindex.old  # the previous version's library (a fixture of those tests)
 CROWD = [("faces/obama/obama2.jpg", 30, (2000, 1500)),

@@ -12,9 +12,10 @@ from finpics_desktop import cli
 from finpics_desktop.domain.keys import photo_key
 from finpics_desktop.domain.people import name_key
 from finpics_desktop.pipeline.check import check
-from finpics_desktop.pipeline.people import FACE, NAME, PERSON, People
-from finpics_desktop.pipeline.process import process_new_image
-from finpics_desktop.pipeline.upload import Publisher
+from finpics_desktop.pipeline.functions.process import process_new_image
+from finpics_desktop.pipeline.people.merge import merge
+from finpics_desktop.pipeline.people.naming import FACE, NAME, PERSON, People
+from finpics_desktop.pipeline.publish.upload import Publisher
 
 
 def _publish(backend, copy_photos, folder: str, picset: str) -> list[tuple[str, str]]:
@@ -39,7 +40,7 @@ def test_repair_places_or_lists_names_whose_face_or_person_is_gone(library, copy
     people.name_face(kit[0][1], "Kit")
     people.name_face(kit[1][1], "Jon Snow")
     jon = people.find("Jon Snow").id
-    people.merge("Jon Snow", "Kit")
+    merge(people, "Jon Snow", "Kit")
 
     # a photo processed again (its faces re-indexed under new ids): the face is gone, not the
     # photo, nor Obama in it

@@ -10,11 +10,11 @@ import io
 from PIL import Image
 
 from finpics_desktop.backends.local.library import open_library
-from finpics_desktop.pipeline import replaced
 from finpics_desktop.pipeline.check import check
-from finpics_desktop.pipeline.people import REJECT, People
-from finpics_desktop.pipeline.replaced import PENDING
-from finpics_desktop.pipeline.upload import DONE, FAILED, Publisher
+from finpics_desktop.pipeline.people import replaced
+from finpics_desktop.pipeline.people.naming import REJECT, People
+from finpics_desktop.pipeline.people.records import PENDING
+from finpics_desktop.pipeline.publish.upload import DONE, FAILED, Publisher
 
 OBAMA = ["faces/obama/obama.jpg", "faces/obama/obama2.jpg", "faces/obama/obama3.jpg"]
 

@@ -9,8 +9,8 @@ import pytest
 from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import InvalidName, StorageFull, UnsupportedImage
 from finpics_desktop.domain.picsets import PICSET_ROOT
-from finpics_desktop.pipeline.process import process_new_image
-from finpics_desktop.pipeline.search import batch_get_all, search_faces
+from finpics_desktop.pipeline.functions.process import process_new_image
+from finpics_desktop.pipeline.functions.search import batch_get_all, search_faces
 
 
 def put_original(backend, key: str, data: bytes) -> None:

@@ -16,11 +16,11 @@ from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.cli import main
 from finpics_desktop.domain import items
 from finpics_desktop.domain.boxes import iou
-from finpics_desktop.pipeline.carry import Carrier
 from finpics_desktop.pipeline.check import check
-from finpics_desktop.pipeline.people import People
-from finpics_desktop.pipeline.reindex import reindex, reindex_photo, upgrade_notice
-from finpics_desktop.pipeline.upload import Publisher
+from finpics_desktop.pipeline.people.carry import Carrier
+from finpics_desktop.pipeline.people.naming import People
+from finpics_desktop.pipeline.people.reindex import reindex, reindex_photo, upgrade_notice
+from finpics_desktop.pipeline.publish.upload import Publisher
 
 OLD = "001_old"
 

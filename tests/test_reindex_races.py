@@ -24,11 +24,11 @@ from reindex_race import (
 
 from finpics_desktop.domain.errors import StorageError
 from finpics_desktop.domain.keys import photo_key
-from finpics_desktop.pipeline.carry import Carrier
-from finpics_desktop.pipeline.people import People
-from finpics_desktop.pipeline.photo_lock import LOCKS
-from finpics_desktop.pipeline.reindex import reindex_photo
-from finpics_desktop.pipeline.upload import Publisher
+from finpics_desktop.pipeline.people.carry import Carrier
+from finpics_desktop.pipeline.people.naming import People
+from finpics_desktop.pipeline.people.photo_lock import LOCKS
+from finpics_desktop.pipeline.people.reindex import reindex_photo
+from finpics_desktop.pipeline.publish.upload import Publisher
 
 ROUNDS = 3
 NAMES = 8  # per round

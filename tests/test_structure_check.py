@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from finpics_desktop.domain.errors import UnsupportedImage
-from finpics_desktop.pipeline.images import check_structure, inspect
+from finpics_desktop.pipeline.photos.images import check_structure, inspect
 
 
 def sound_photos(photos_dir):

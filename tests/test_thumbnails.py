@@ -9,8 +9,8 @@ import pytest
 from camera import camera_exif, camera_jpeg
 from PIL import Image
 
-from finpics_desktop.pipeline import images
-from finpics_desktop.pipeline.images import make_thumbnail
+from finpics_desktop.pipeline.photos import images
+from finpics_desktop.pipeline.photos.images import make_thumbnail
 
 ORIENTATIONS = [f"{kind}_{n}" for kind in ("Landscape", "Portrait") for n in range(9)]
 
@@ -100,7 +100,7 @@ def test_png_stays_png_with_alpha(tmp_path):
 
 
 def test_original_file_is_never_modified(library, copy_photos):
-    from finpics_desktop.pipeline.upload import Publisher
+    from finpics_desktop.pipeline.publish.upload import Publisher
 
     folder = copy_photos("orientation/Portrait_6.jpg", "faces/biden/biden.jpg")
     before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}

@@ -31,12 +31,12 @@ EDGE = {
     "domain/records.py": "the typed views, made from the wire",
     "domain/matches.py": "the search function's payload (made, read, and printed by --json)",
     "domain/people.py": "the private store's document of a named face",
-    "pipeline/process.py": "processing builds a new photo's items from IndexFaces",
-    "pipeline/carry.py": "re-indexing rewrites a photo's FaceRecords, keeping its ids",
-    "pipeline/reindex.py": "re-indexing rewrites a photo's items",
-    "pipeline/reindex_resume.py": "a killed re-index's items, finished or rolled back",
-    "pipeline/replaced.py": "a replaced photo's faces carried into its new item",
-    "pipeline/drawn.py": "a face drawn by hand written into the photo's FaceRecords",
+    "pipeline/functions/process.py": "processing builds a new photo's items from IndexFaces",
+    "pipeline/people/carry.py": "re-indexing rewrites a photo's FaceRecords, keeping its ids",
+    "pipeline/people/reindex.py": "re-indexing rewrites a photo's items",
+    "pipeline/people/reindex_resume.py": "a killed re-index's items, finished or rolled back",
+    "pipeline/people/replaced.py": "a replaced photo's faces carried into its new item",
+    "pipeline/people/drawn.py": "a face drawn by hand written into the photo's FaceRecords",
 }
 
 JSON_OUTPUT = "# json-output"

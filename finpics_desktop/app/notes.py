@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from finpics_desktop.domain.errors import FinpicsError
-from finpics_desktop.pipeline.reindex import upgrade_notice
+from finpics_desktop.pipeline.people.reindex import upgrade_notice
 from finpics_desktop.ports import Backend
 
 log = logging.getLogger(__name__)

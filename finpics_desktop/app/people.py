@@ -1,7 +1,7 @@
 """People, what the curator does with them -- name faces, confirm or reject proposals, name a
 group of unnamed faces at once, rename, merge, hide, draw a missed face -- as plain calls the
 window and the command line both make. Each does I/O: the window runs them off the GUI thread.
-The rules themselves are the pipeline's (:mod:`~finpics_desktop.pipeline.people`,
+The rules themselves are the pipeline's (:mod:`~finpics_desktop.pipeline.people.naming`,
 ``proposals``, ``clusters``, ``drawn``); what is decided here is what a user action is made of
 (naming a group is naming each of its faces, each refusal said) and that nothing is written
 into a read-only library."""
@@ -14,8 +14,9 @@ from finpics_desktop.app.albums import check_writable
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.people import Cluster, Person, PersonSummary
-from finpics_desktop.pipeline import clusters, drawn, proposals, replaced
-from finpics_desktop.pipeline.people import Located, Outcome, People, SamePhoto
+from finpics_desktop.pipeline.people import clusters, drawn, proposals, replaced
+from finpics_desktop.pipeline.people.merge import merge as merge_people
+from finpics_desktop.pipeline.people.naming import Located, Outcome, People, SamePhoto
 from finpics_desktop.ports import Backend
 
 __all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "hide", "list_people",
@@ -101,7 +102,7 @@ def reject(backend: Backend, name: str, face_ids: Sequence[str]) -> list[Outcome
 
 
 def merge(backend: Backend, name: str, into: str) -> tuple[Person, int]:
-    return _people(backend, "merging people").merge(name, into)
+    return merge_people(_people(backend, "merging people"), name, into)
 
 
 def rename(backend: Backend, name: str, new_name: str) -> Person:

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field, replace
 from finpics_desktop.app.entries import FACE, FILE, PERSON, PHOTO, Entry
 from finpics_desktop.domain.keys import photo_key
 from finpics_desktop.domain.records import FaceRecord
-from finpics_desktop.pipeline.display import DisplayImage, decode_for_display
-from finpics_desktop.pipeline.exif import PhotoFacts, read_facts
-from finpics_desktop.pipeline.people import names_in
-from finpics_desktop.pipeline.regions import face_thumbnail
-from finpics_desktop.pipeline.thumbcache import ThumbCache
+from finpics_desktop.pipeline.people.naming import names_in
+from finpics_desktop.pipeline.photos.display import DisplayImage, decode_for_display
+from finpics_desktop.pipeline.photos.exif import PhotoFacts, read_facts
+from finpics_desktop.pipeline.photos.regions import face_thumbnail
+from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 from finpics_desktop.ports import LOCATION_METADATA
 
 

@@ -23,8 +23,8 @@ from pathlib import Path
 from finpics_desktop.app.albums import check_writable
 from finpics_desktop.domain.errors import FinpicsError, InvalidName
 from finpics_desktop.domain.picsets import check_new_picset_id, new_picset_id
-from finpics_desktop.pipeline.journal import Job, Journal, journal_for, target_of
-from finpics_desktop.pipeline.upload import FileResult, NewPicset, Publisher, UploadReport
+from finpics_desktop.pipeline.publish.journal import Job, Journal, journal_for, target_of
+from finpics_desktop.pipeline.publish.upload import FileResult, NewPicset, Publisher, UploadReport
 from finpics_desktop.ports import Backend
 
 FAIL = "fail"

@@ -25,7 +25,7 @@ def run_publish(home: LibraryHome, names: Names, plan: PublishPlan, queue, cance
     if hasattr(os, "nice"):
         os.nice(10)  # the window, and the user's other work, come first
     from finpics_desktop.compose import open_backend
-    from finpics_desktop.pipeline.journal import journal_for
+    from finpics_desktop.pipeline.publish.journal import journal_for
 
     try:
         backend = open_backend("local", home.folder, names, home.threshold)

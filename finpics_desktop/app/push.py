@@ -9,10 +9,10 @@ import threading
 from collections.abc import Callable
 
 from finpics_desktop.app.albums import check_writable
-from finpics_desktop.pipeline.journal import journal_for
-from finpics_desktop.pipeline.location import remove_location as strip_location
-from finpics_desktop.pipeline.push import PushPlan, PushReport, plan_push, push
-from finpics_desktop.pipeline.upload import FileResult
+from finpics_desktop.pipeline.photos.location import remove_location as strip_location
+from finpics_desktop.pipeline.publish.journal import journal_for
+from finpics_desktop.pipeline.publish.push import PushPlan, PushReport, plan_push, push
+from finpics_desktop.pipeline.publish.upload import FileResult
 from finpics_desktop.ports import Backend
 
 __all__ = ["PushPlan", "PushReport", "difference", "publish_picset"]

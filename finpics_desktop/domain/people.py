@@ -1,5 +1,5 @@
 """People: the names a curator gives faces, as plain values. Names are personal data and live
-only in the private store (see :mod:`~finpics_desktop.pipeline.people`); a person is known to
+only in the private store (see :mod:`~finpics_desktop.pipeline.people.naming`); a person is known to
 the face index by an opaque id (a Rekognition ``UserId``), never by name."""
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from finpics_desktop.backends.aws.objects import S3ObjectStore
 from finpics_desktop.backends.aws.session import AwsSettings, Clients
 from finpics_desktop.backends.aws.tables import DynamoTables
 from finpics_desktop.domain.names import Names
-from finpics_desktop.pipeline.search import DEFAULT_THRESHOLD
+from finpics_desktop.pipeline.functions.search import DEFAULT_THRESHOLD
 
 NAME_VARIABLES = {
     "pics_bucket": "FINPICS_PICS_BUCKET",

@@ -1,5 +1,5 @@
 """The processing function: every ObjectCreated record of an S3 event through
-:func:`~finpics_desktop.pipeline.process.process_new_image`."""
+:func:`~finpics_desktop.pipeline.functions.process.process_new_image`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from urllib.parse import unquote_plus
 from finpics_desktop.domain.errors import InvalidName, NoSuchObject, UnsupportedImage
 from finpics_desktop.domain.keys import parse_key
 from finpics_desktop.lambdas.environment import adapters
-from finpics_desktop.pipeline.process import placed_by_curation, process_new_image
+from finpics_desktop.pipeline.functions.process import placed_by_curation, process_new_image
 
 log = logging.getLogger(__name__)
 

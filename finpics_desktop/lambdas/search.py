@@ -1,6 +1,6 @@
 """The search function: ``{"faceid": ...}`` to the contract's payload, through
-:func:`~finpics_desktop.pipeline.search.search_faces` (any failure is a ``statusCode`` 500 with
-the reason)."""
+:func:`~finpics_desktop.pipeline.functions.search.search_faces` (any failure is a
+``statusCode`` 500 with the reason)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from finpics_desktop.domain.matches import error_payload, to_payload
 from finpics_desktop.lambdas.environment import adapters
-from finpics_desktop.pipeline.search import search_faces
+from finpics_desktop.pipeline.functions.search import search_faces
 
 log = logging.getLogger(__name__)
 

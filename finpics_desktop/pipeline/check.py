@@ -11,14 +11,15 @@ What is looked for, each a :class:`Problem` kind:
 - ``image-item-missing``: a photo with faces but no ``pics_by_image_id`` item -> written.
 - ``stray-image-item``: a ``pics_by_image_id`` item no photo refers to -> deleted.
 - ``face-without-item``: a face in the index no photo item lists (mapped back to its photo by
-  ExternalImageId = :func:`~finpics_desktop.pipeline.process.external_image_id`) -> deleted.
+  ExternalImageId = :func:`~finpics_desktop.pipeline.functions.process.external_image_id`) ->
+  deleted.
 - ``missing-featured``: a picset whose featured photo no longer exists -> another photo of
   the picset is featured, or the empty picset's entry is removed.
 - ``picset-without-entry``: photos in a picset the list does not show -> entry added.
 - ``half-written-file``: a temporary file of a write killed midway (stores that keep them,
   like the local library's folders; older than :data:`STALE_AFTER`) -> deleted.
 - ``reindex-interrupted``: a photo whose re-index (or naming) was killed midway, its lock left
-  with what it had done (:mod:`~finpics_desktop.pipeline.photo_lock`) -> finished or rolled
+  with what it had done (:mod:`~finpics_desktop.pipeline.people.photo_lock`) -> finished or rolled
   back first, as the next ``reindex`` would, before anything else is looked at again.
 - curation's (:mod:`~finpics_desktop.pipeline.curation.checks`): ``operation-in-progress``
   (an action a crash interrupted -> completed, or rolled back; the keys it works on are not
@@ -32,7 +33,6 @@ What is looked for, each a :class:`Problem` kind:
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import FinpicsError, UnsupportedImage
@@ -40,9 +40,12 @@ from finpics_desktop.domain.keys import PHOTOS_PREFIX, parse_key
 from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.domain.records import PhotoItem
 from finpics_desktop.pipeline.curation import checks as curation
-from finpics_desktop.pipeline.images import make_thumbnail
-from finpics_desktop.pipeline.photo_lock import LOCKS, PhotoLocks, alive, describe
-from finpics_desktop.pipeline.process import external_image_id
+from finpics_desktop.pipeline.functions.process import external_image_id
+from finpics_desktop.pipeline.people import check as people_check
+from finpics_desktop.pipeline.people import merge as _merge  # noqa: F401 (how an interrupted merge is completed)
+from finpics_desktop.pipeline.people.photo_lock import LOCKS, PhotoLocks, alive, describe
+from finpics_desktop.pipeline.photos.images import make_thumbnail
+from finpics_desktop.pipeline.problems import CheckReport, Problem
 from finpics_desktop.pipeline.remove import remove_photo
 from finpics_desktop.pipeline.retry import with_retries
 from finpics_desktop.ports import Records
@@ -58,44 +61,6 @@ KINDS = (
 )
 STALE_AFTER = 900.0  # seconds: a temporary file younger than this may belong to a live upload
 _FIRST = KINDS[1:5]  # repaired first; the rest is looked at again afterwards
-
-
-@dataclass(frozen=True)
-class Problem:
-    kind: str
-    subject: str  # the object key, face id, image id or picset id concerned
-    detail: str
-
-    def line(self) -> str:
-        return f"{self.kind}: {self.subject}: {self.detail}"
-
-
-@dataclass
-class CheckReport:
-    found: list[Problem] = field(default_factory=list)
-    remaining: list[Problem] = field(default_factory=list)
-    repaired: bool = False
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.remaining if self.repaired else self.found) and not self.errors
-
-    def summary(self) -> str:
-        if not self.found:
-            return "the album is consistent: nothing to repair"
-        if not self.repaired:
-            return f"{len(self.found)} problem(s) found (run with --repair to fix them)"
-        fixed = len(self.found) - len(self.remaining)
-        return f"{len(self.found)} problem(s) found, {fixed} repaired, {len(self.remaining)} left"
-
-    def as_json(self) -> dict:
-        return {
-            "found": [p.__dict__ for p in self.found],
-            "remaining": [p.__dict__ for p in self.remaining],
-            "repaired": self.repaired,
-            "errors": self.errors,
-        }
 
 
 class _Album:
@@ -232,8 +197,6 @@ def check(backend, *, repair: bool = False, stale_after: float = STALE_AFTER) ->
     """Scan the backend; with ``repair``, fix every problem found and scan again."""
     store, tables = with_retries(backend.store), with_retries(backend.tables)
     faces, names = with_retries(backend.faces), backend.names
-
-    from finpics_desktop.pipeline import people_check  # (it imports this module)
 
     def rescan() -> list[Problem]:  # people's records too
         return (scan(store, tables, faces, names, stale_after, backend.private)

@@ -51,18 +51,24 @@ class CloudSetup(QWidget):
         elif self.local.state == STARTING:
             self.on_line("")
 
-    def request(self) -> DeployRequest:
+    def request(self) -> DeployRequest | None:
         """Where the deploy goes: this session's local cloud once connected, else the cloud
-        the dialog's fields name (not saved until OK)."""
-        return DeployRequest(self.dialog.result_settings().cloud_options())
+        the dialog's fields name (not saved until OK); None when a field is wrong (the
+        dialog says which)."""
+        settings = self.dialog.valid_settings()
+        return None if settings is None else DeployRequest(settings.cloud_options())
 
     def on_deploy(self) -> None:
-        self.deploy_dialog = DeployDialog(self.request(), self.dialog)
+        request = self.request()
+        if request is None:
+            return
+        self.deploy_dialog = DeployDialog(request, self.dialog)
         self.deploy_dialog.open()
         self.deploy_dialog.start()
 
     def on_try_locally(self) -> None:
-        if self.local.start(self.dialog.result_settings().cloud_options()):
+        settings = self.dialog.valid_settings()
+        if settings is not None and self.local.start(settings.cloud_options()):
             self.on_line("")
 
     def on_line(self, line: str) -> None:

@@ -16,8 +16,15 @@ from PySide6.QtWidgets import QMessageBox
 from finpics_desktop.app.curate import Curator, Outcome
 from finpics_desktop.app.entries import PHOTO, PICSET, Entry
 from finpics_desktop.app.errors import describe_error
-from finpics_desktop.app.navigation import CLOUD, LIBRARY, PICSET_PLACE, SEARCH, VIEWER, Place
 from finpics_desktop.app.push import PushPlan, difference, publish_picset
+from finpics_desktop.app.window.navigation import (
+    CLOUD,
+    LIBRARY,
+    PICSET_PLACE,
+    SEARCH,
+    VIEWER,
+    Place,
+)
 from finpics_desktop.domain.picsets import display_name
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.curation_dialogs import PicsetChooser, TrashDialog

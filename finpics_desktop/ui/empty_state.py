@@ -1,7 +1,7 @@
 """The grid's empty state: when the place shown has nothing to list (the first start on an
 empty library, an empty picset, a folder without photos, the cloud not connected...), what
-:func:`finpics_desktop.app.empty.empty_state` decides is drawn in the grid's place -- an icon,
-a title, a line, and its actions as buttons that trigger the window's own actions."""
+:func:`finpics_desktop.app.window.empty.empty_state` decides is drawn in the grid's place --
+an icon, a title, a line, and its actions as buttons that trigger the window's own actions."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from finpics_desktop.app.empty import ACTION_TEXTS, EmptyState, empty_state
-from finpics_desktop.app.navigation import GRID, Navigation
+from finpics_desktop.app.window.empty import ACTION_TEXTS, EmptyState, empty_state
+from finpics_desktop.app.window.navigation import GRID, Navigation
 from finpics_desktop.ui.grid import GridModel, GridView
 from finpics_desktop.ui.icons import action_icon
 

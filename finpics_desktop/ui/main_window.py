@@ -2,7 +2,7 @@
 photo info on the right, messages and publishing progress below.
 
 The window builds the widgets and connects their signals, all in :meth:`MainWindow._connect`;
-where the user is lives in the plain navigation state (``app/navigation.py``), drawn by the
+where the user is lives in the plain navigation state (``app/window/navigation.py``), drawn by the
 :class:`NavigationController`; publishing is the :class:`PublishingController`'s.
 """
 
@@ -24,10 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from finpics_desktop import __version__
-from finpics_desktop.app import navigation as pages
 from finpics_desktop.app.albums import open_cloud
 from finpics_desktop.app.browse import list_picsets
-from finpics_desktop.app.empty import (
+from finpics_desktop.app.entries import FILE, Entry
+from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.notes import older_faces_note
+from finpics_desktop.app.publish import PublishPlan
+from finpics_desktop.app.tasks import Task
+from finpics_desktop.app.window import navigation as pages
+from finpics_desktop.app.window.empty import (
     CONNECT_CLOUD,
     OPEN_FOLDER,
     PUBLISH,
@@ -35,13 +40,8 @@ from finpics_desktop.app.empty import (
     SETTINGS,
     drop_label,
 )
-from finpics_desktop.app.entries import FILE, Entry
-from finpics_desktop.app.errors import describe_error
-from finpics_desktop.app.navigation import CLOUD, LIBRARY, Navigation
-from finpics_desktop.app.notes import older_faces_note
-from finpics_desktop.app.publish import PublishPlan
-from finpics_desktop.app.tasks import Task
-from finpics_desktop.pipeline.thumbcache import ThumbCache
+from finpics_desktop.app.window.navigation import CLOUD, LIBRARY, Navigation
+from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.about import AboutDialog
 from finpics_desktop.ui.busy import BusyIndicator
@@ -441,7 +441,7 @@ class MainWindow(QMainWindow):
 
     # -- settings and window state ----------------------------------------------------------
     def on_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self.default_library, self)
+        dialog = SettingsDialog(self.settings, self)
         self.settings_dialog = dialog
 
         def saved() -> None:

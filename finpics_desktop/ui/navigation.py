@@ -1,5 +1,5 @@
 """The window's navigation controller: draws the plain navigation state
-(:mod:`finpics_desktop.app.navigation`) on the widgets -- the tree's current row, the page up
+(:mod:`finpics_desktop.app.window.navigation`) on the widgets -- the tree's current row, the page up
 (grid, viewer, search results), the grid's entries, the busy indicator, the status bar -- and
 hands the user's choices in the tree to it. The state decides; this only draws."""
 
@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QStackedWidget, QStatusBar
 
-from finpics_desktop.app.navigation import (
+from finpics_desktop.app.window.navigation import (
     CANCELLED,
     FAILED,
     FOUND,

@@ -11,7 +11,7 @@ from finpics_desktop.app.entries import FILE, Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.photos import LoadedPhoto, load_photo
 from finpics_desktop.app.tasks import Task
-from finpics_desktop.pipeline.exif import PhotoFacts
+from finpics_desktop.pipeline.photos.exif import PhotoFacts
 from finpics_desktop.ui.grid import GridModel, GridView
 from finpics_desktop.ui.thumbs import ThumbnailLoader
 from finpics_desktop.ui.viewer import FaceBox, PhotoCanvas

@@ -1,7 +1,7 @@
 """People in the window: the *People* menu (each action with its key, so F1 lists them), the
 filter box over people (search by name), the name dialog, the "in that photo already?"
 question, and drawing a missed face in the viewer. What an action does is
-:class:`~finpics_desktop.app.people_actions.PeopleActions`'; this asks and draws."""
+:class:`~finpics_desktop.app.window.people_actions.PeopleActions`'; this asks and draws."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
-from finpics_desktop.app import navigation as pages
 from finpics_desktop.app.entries import FACE, PERSON, PHOTO, Entry
-from finpics_desktop.app.navigation import (
+from finpics_desktop.app.people import people_names
+from finpics_desktop.app.tasks import Task
+from finpics_desktop.app.window import navigation as pages
+from finpics_desktop.app.window.navigation import (
     PEOPLE,
     PERSON_PLACE,
     UNNAMED,
@@ -26,10 +28,8 @@ from finpics_desktop.app.navigation import (
     Place,
     PlaceChanged,
 )
-from finpics_desktop.app.people import people_names
-from finpics_desktop.app.people_actions import PeopleActions
-from finpics_desktop.app.people_places import filter_by_name
-from finpics_desktop.app.tasks import Task
+from finpics_desktop.app.window.people_actions import PeopleActions
+from finpics_desktop.app.window.people_places import filter_by_name
 from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.ui.questions import one_field
 from finpics_desktop.ui.sources import NodeRole

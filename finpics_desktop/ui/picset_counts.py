@@ -10,7 +10,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTreeView
 
 from finpics_desktop.app.counts import PicsetCounts
-from finpics_desktop.app.navigation import PICSET_PLACE, GridChanged, Navigation, PhotoAdded
+from finpics_desktop.app.window.navigation import PICSET_PLACE, GridChanged, Navigation, PhotoAdded
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.sources import PICSET_NODE, NodeRole, SourcesModel
 from finpics_desktop.ui.workers import run_task

@@ -12,14 +12,20 @@ from PySide6.QtWidgets import QWidget
 
 from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.errors import describe_error
-from finpics_desktop.app.navigation import CLOUD, LIBRARY, PICSET_PLACE, Navigation, Place
 from finpics_desktop.app.processed import ProcessedWait
 from finpics_desktop.app.publish import Proposal, PublishPlan, plan_publish, propose
 from finpics_desktop.app.tasks import Task
+from finpics_desktop.app.window.navigation import CLOUD, LIBRARY, PICSET_PLACE, Navigation, Place
 from finpics_desktop.domain.keys import parse_key
 from finpics_desktop.domain.picsets import display_name
-from finpics_desktop.pipeline.journal import journal_for
-from finpics_desktop.pipeline.upload import DONE, FAILED, FileResult, UploadReport, plan_files
+from finpics_desktop.pipeline.publish.journal import journal_for
+from finpics_desktop.pipeline.publish.upload import (
+    DONE,
+    FAILED,
+    FileResult,
+    UploadReport,
+    plan_files,
+)
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.questions import ask_about_conflicts, offer_resume
 from finpics_desktop.ui.sources import Node, NodeRole, SourcesModel

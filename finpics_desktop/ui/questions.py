@@ -21,8 +21,8 @@ from finpics_desktop.app.publish import (
     resume_plan,
     unfinished_jobs,
 )
-from finpics_desktop.pipeline.journal import Job
-from finpics_desktop.pipeline.upload import UploadReport
+from finpics_desktop.pipeline.publish.journal import Job
+from finpics_desktop.pipeline.publish.upload import UploadReport
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.workers import run_task
 

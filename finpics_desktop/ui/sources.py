@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QAbstractItemView, QStyle, QTreeView
 from finpics_desktop.app.browse import list_subfolders
 from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.errors import describe_error
-from finpics_desktop.app.navigation import (
+from finpics_desktop.app.window.navigation import (
     CLOUD,
     FOLDER,
     LIBRARY,

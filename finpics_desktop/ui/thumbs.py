@@ -16,8 +16,8 @@ from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.photos import preview_bytes, thumbnail_bytes
 from finpics_desktop.domain.errors import FinpicsError
-from finpics_desktop.pipeline.images import warm_up
-from finpics_desktop.pipeline.thumbcache import ThumbCache
+from finpics_desktop.pipeline.photos.images import warm_up
+from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 from finpics_desktop.ui.workers import (
     call_in_gui,
     dispatcher,

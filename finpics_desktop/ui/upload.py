@@ -32,8 +32,8 @@ from finpics_desktop.app.publish import Proposal, Publishing, PublishPlan, aband
 from finpics_desktop.app.publish_process import run_publish
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.picsets import display_name
-from finpics_desktop.pipeline.journal import journal_for
-from finpics_desktop.pipeline.upload import (
+from finpics_desktop.pipeline.publish.journal import journal_for
+from finpics_desktop.pipeline.publish.upload import (
     CANCELLED,
     DONE,
     FAILED,

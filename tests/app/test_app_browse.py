@@ -20,7 +20,7 @@ from finpics_desktop.app.browse import (
 from finpics_desktop.app.entries import FILE, PHOTO, PICSET, Entry
 from finpics_desktop.domain.errors import NotFound
 from finpics_desktop.domain.matches import PhotoMatch
-from finpics_desktop.pipeline.upload import Publisher
+from finpics_desktop.pipeline.publish.upload import Publisher
 
 REPO = Path(__file__).resolve().parents[2]
 

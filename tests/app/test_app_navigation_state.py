@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from finpics_desktop.app.entries import FILE, Entry
-from finpics_desktop.app.navigation import (
+from finpics_desktop.app.tasks import Task
+from finpics_desktop.app.window.navigation import (
     CANCELLED,
     CLOUD,
     FOLDER,
@@ -32,8 +33,7 @@ from finpics_desktop.app.navigation import (
     StatusChanged,
     Told,
 )
-from finpics_desktop.app.tasks import Task
-from finpics_desktop.pipeline.upload import Publisher
+from finpics_desktop.pipeline.publish.upload import Publisher
 
 
 class HeldRunner:

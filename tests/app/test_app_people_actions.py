@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from finpics_desktop.app.entries import FACE, PERSON, PHOTO
-from finpics_desktop.app.navigation import (
+from finpics_desktop.app.tasks import Task
+from finpics_desktop.app.window.navigation import (
     LIBRARY,
     PEOPLE,
     PERSON_PLACE,
@@ -18,10 +19,9 @@ from finpics_desktop.app.navigation import (
     StatusChanged,
     Told,
 )
-from finpics_desktop.app.people_actions import PeopleActions
-from finpics_desktop.app.tasks import Task
-from finpics_desktop.pipeline.people import People
-from finpics_desktop.pipeline.upload import Publisher
+from finpics_desktop.app.window.people_actions import PeopleActions
+from finpics_desktop.pipeline.people.naming import People
+from finpics_desktop.pipeline.publish.upload import Publisher
 
 
 def at_once(fn, on_done=None, on_error=None, *, task=None):

@@ -22,8 +22,8 @@ from finpics_desktop.app.publish import (
     resume_plan,
     unfinished_jobs,
 )
-from finpics_desktop.pipeline.journal import journal_for
-from finpics_desktop.pipeline.upload import CANCELLED, DONE, NewPicset
+from finpics_desktop.pipeline.publish.journal import journal_for
+from finpics_desktop.pipeline.publish.upload import CANCELLED, DONE, NewPicset
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import pytest
 from finpics_desktop import cli
 from finpics_desktop.domain.errors import SearchFailed
 from finpics_desktop.domain.matches import PhotoMatch, error_payload, from_payload, to_payload
-from finpics_desktop.pipeline.search import search_faces
-from finpics_desktop.pipeline.upload import Publisher
+from finpics_desktop.pipeline.functions.search import search_faces
+from finpics_desktop.pipeline.publish.upload import Publisher
 
 FACE = {"FaceId": "f-1", "ImageId": "i-1", "Confidence": 99.5,
         "BoundingBox": {"Width": 0.1, "Height": 0.2, "Left": 0.3, "Top": 0.4}}

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from finpics_desktop.app.deploy import DeployRequest, deploy_cloud
 from finpics_desktop.app.options import CloudOptions
-from finpics_desktop.pipeline.thumbcache import ThumbCache
+from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 from finpics_desktop.ui import deploy_dialog as dd
 from finpics_desktop.ui.deploy_dialog import DeployDialog
 

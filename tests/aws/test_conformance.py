@@ -14,9 +14,9 @@ from finpics_desktop.backends.local.engine import MODEL_VERSION
 from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import NotFound, WriteConflict
 from finpics_desktop.domain.keys import photo_key
-from finpics_desktop.pipeline.process import external_image_id, process_new_image
+from finpics_desktop.pipeline.functions.process import external_image_id, process_new_image
+from finpics_desktop.pipeline.functions.search import batch_get_all, search_faces
 from finpics_desktop.pipeline.remove import remove_photo
-from finpics_desktop.pipeline.search import batch_get_all, search_faces
 from finpics_desktop.ports import HASH_METADATA
 
 

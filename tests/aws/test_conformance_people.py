@@ -13,7 +13,7 @@ from groupshot import group_photo
 
 from finpics_desktop.domain.boxes import iou
 from finpics_desktop.domain.errors import FinpicsError, LimitReached, NotFound
-from finpics_desktop.pipeline.process import external_image_id
+from finpics_desktop.pipeline.functions.process import external_image_id
 from tests.aws.test_conformance import _put_photo
 
 NOBODY = "00000000-0000-4000-8000-000000000000"

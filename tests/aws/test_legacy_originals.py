@@ -3,7 +3,7 @@ no content hash in their metadata, yet publishing the same photo again is not a 
 
 from __future__ import annotations
 
-from finpics_desktop.pipeline.upload import DONE, FAILED, SKIPPED, Publisher
+from finpics_desktop.pipeline.publish.upload import DONE, FAILED, SKIPPED, Publisher
 from tests.reliability.reliability_helpers import jpeg
 
 

@@ -18,14 +18,14 @@ from finpics_desktop.domain.names import Names
 from finpics_desktop.domain.people import name_key
 from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id
 from finpics_desktop.pipeline.check import check
-from finpics_desktop.pipeline.clusters import clusters
-from finpics_desktop.pipeline.drawn import add_face
-from finpics_desktop.pipeline.people import FACE, NAME, PERSON, People
-from finpics_desktop.pipeline.process import process_new_image
-from finpics_desktop.pipeline.proposals import suggest
-from finpics_desktop.pipeline.reindex import reindex
+from finpics_desktop.pipeline.functions.process import process_new_image
+from finpics_desktop.pipeline.functions.search import search_faces
+from finpics_desktop.pipeline.people.clusters import clusters
+from finpics_desktop.pipeline.people.drawn import add_face
+from finpics_desktop.pipeline.people.naming import FACE, NAME, PERSON, People
+from finpics_desktop.pipeline.people.proposals import suggest
+from finpics_desktop.pipeline.people.reindex import reindex
 from finpics_desktop.pipeline.remove import remove_photo
-from finpics_desktop.pipeline.search import search_faces
 from finpics_desktop.ports import HASH_METADATA
 from tests.aws.test_public_site import _denied, published, site  # noqa: F401 - fixtures
 

@@ -9,10 +9,10 @@ import io
 from PIL import Image
 
 from finpics_desktop.app.people import list_people
-from finpics_desktop.pipeline.people import People
-from finpics_desktop.pipeline.process import process_new_image
-from finpics_desktop.pipeline.replaced import PENDING
-from finpics_desktop.pipeline.upload import DONE, Publisher
+from finpics_desktop.pipeline.functions.process import process_new_image
+from finpics_desktop.pipeline.people.naming import People
+from finpics_desktop.pipeline.people.records import PENDING
+from finpics_desktop.pipeline.publish.upload import DONE, Publisher
 
 
 def _process(backend, key: str) -> dict:

@@ -22,9 +22,9 @@ from finpics_desktop.app.entries import PHOTO, Entry
 from finpics_desktop.app.photos import load_photo
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.pipeline.curation import Curation, delete, list_trash
-from finpics_desktop.pipeline.exif import read_facts
-from finpics_desktop.pipeline.location import remove_location
-from finpics_desktop.pipeline.upload import Publisher
+from finpics_desktop.pipeline.photos.exif import read_facts
+from finpics_desktop.pipeline.photos.location import remove_location
+from finpics_desktop.pipeline.publish.upload import Publisher
 from finpics_desktop.ports import LOCATION_METADATA
 from tests.test_location import with_location
 

@@ -18,7 +18,7 @@ from finpics_desktop.app.push import difference, publish_picset
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline.curation import Curation, rename_picset
-from finpics_desktop.pipeline.upload import Publisher
+from finpics_desktop.pipeline.publish.upload import Publisher
 from tests.reliability.reliability_helpers import make_job
 
 REPO = Path(__file__).resolve().parents[2]

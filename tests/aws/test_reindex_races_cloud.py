@@ -11,9 +11,9 @@ import signal
 
 import pytest
 
-from finpics_desktop.pipeline.people import People
-from finpics_desktop.pipeline.photo_lock import LOCKS
-from finpics_desktop.pipeline.process import process_new_image
+from finpics_desktop.pipeline.functions.process import process_new_image
+from finpics_desktop.pipeline.people.naming import People
+from finpics_desktop.pipeline.people.photo_lock import LOCKS
 from tests.reindex_race import (
     PHOTOS,
     PICSETS,

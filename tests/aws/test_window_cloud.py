@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from finpics_desktop.pipeline.thumbcache import ThumbCache
+from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 from finpics_desktop.ui.sources import NodeRole
 
 PICSET = "301_window"
@@ -127,8 +127,8 @@ def test_a_library_picset_dragged_onto_the_cloud_is_published_there(qtbot, windo
                                                                     photos_dir, tmp_path):
     """Stage in the Library, then drag the picset onto *finpics cloud*: the difference is
     asked about first, then the photos go up (the location left out of their copies)."""
-    from finpics_desktop.pipeline.exif import read_facts
-    from finpics_desktop.pipeline.upload import Publisher
+    from finpics_desktop.pipeline.photos.exif import read_facts
+    from finpics_desktop.pipeline.publish.upload import Publisher
     from tests.test_location import with_location
 
     picset = "302_staged"

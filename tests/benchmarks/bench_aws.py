@@ -41,7 +41,7 @@ from finpics_desktop.backends.aws.bundle import build_zip  # noqa: E402
 from finpics_desktop.backends.aws.deploy import deploy  # noqa: E402
 from finpics_desktop.backends.aws.session import AwsSettings, Clients  # noqa: E402
 from finpics_desktop.domain.names import Names  # noqa: E402
-from finpics_desktop.pipeline.upload import Publisher  # noqa: E402
+from finpics_desktop.pipeline.publish.upload import Publisher  # noqa: E402
 
 KEYS = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
         "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1"}

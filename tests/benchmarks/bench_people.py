@@ -41,9 +41,9 @@ from labelled_album import publish_labelled  # noqa: E402
 
 from finpics_desktop.backends.local.engine import FaceEngine  # noqa: E402
 from finpics_desktop.backends.local.library import open_library  # noqa: E402
-from finpics_desktop.pipeline.clusters import clusters  # noqa: E402
-from finpics_desktop.pipeline.people import People  # noqa: E402
-from finpics_desktop.pipeline.proposals import suggest  # noqa: E402
+from finpics_desktop.pipeline.people.clusters import clusters  # noqa: E402
+from finpics_desktop.pipeline.people.naming import People  # noqa: E402
+from finpics_desktop.pipeline.people.proposals import suggest  # noqa: E402
 
 
 def labels() -> dict[str, list[str]]:
@@ -200,7 +200,7 @@ def cloud_calls(template: Path) -> None:
     from finpics_desktop.backends.aws.backend import open_aws
     from finpics_desktop.backends.aws.session import Clients
     from finpics_desktop.localcloud import LocalCloud
-    from finpics_desktop.pipeline.process import process_new_image
+    from finpics_desktop.pipeline.functions.process import process_new_image
     from tests.aws.aws_helpers import create_resources, fresh_names
 
     with tempfile.TemporaryDirectory() as tmp, LocalCloud(Path(tmp), engine=ENGINE) as cloud:

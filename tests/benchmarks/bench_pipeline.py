@@ -45,8 +45,8 @@ from groupshot import group_photo  # noqa: E402
 from finpics_desktop.backends.local.engine import DETECT_SIDE, FaceEngine  # noqa: E402
 from finpics_desktop.backends.local.faces import SFACE_CUT  # noqa: E402
 from finpics_desktop.backends.local.library import open_library  # noqa: E402
-from finpics_desktop.pipeline.images import make_thumbnail  # noqa: E402
-from finpics_desktop.pipeline.upload import Publisher  # noqa: E402
+from finpics_desktop.pipeline.photos.images import make_thumbnail  # noqa: E402
+from finpics_desktop.pipeline.publish.upload import Publisher  # noqa: E402
 
 MP12 = (4000, 3000)
 

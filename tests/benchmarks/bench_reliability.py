@@ -30,10 +30,10 @@ from test_retry_faults import Faulty  # noqa: E402
 
 from finpics_desktop.backends.local.engine import FaceEngine  # noqa: E402
 from finpics_desktop.backends.local.library import open_library  # noqa: E402
-from finpics_desktop.pipeline.journal import Journal, target_of  # noqa: E402
-from finpics_desktop.pipeline.process import process_new_image  # noqa: E402
+from finpics_desktop.pipeline.functions.process import process_new_image  # noqa: E402
+from finpics_desktop.pipeline.publish.journal import Journal, target_of  # noqa: E402
+from finpics_desktop.pipeline.publish.upload import Publisher  # noqa: E402
 from finpics_desktop.pipeline.retry import RetryPolicy, with_retries  # noqa: E402
-from finpics_desktop.pipeline.upload import Publisher  # noqa: E402
 
 
 def timed(fn) -> float:

@@ -54,9 +54,9 @@ from PySide6.QtCore import (  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 
 from finpics_desktop.backends.local.library import open_library  # noqa: E402
-from finpics_desktop.pipeline.images import make_thumbnail  # noqa: E402
-from finpics_desktop.pipeline.thumbcache import ThumbCache  # noqa: E402
-from finpics_desktop.pipeline.upload import Publisher  # noqa: E402
+from finpics_desktop.pipeline.photos.images import make_thumbnail  # noqa: E402
+from finpics_desktop.pipeline.photos.thumbcache import ThumbCache  # noqa: E402
+from finpics_desktop.pipeline.publish.upload import Publisher  # noqa: E402
 from finpics_desktop.ui.app import init_application  # noqa: E402
 
 

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 
 from finpics_desktop.domain import items
 from finpics_desktop.domain.picsets import PICSET_ROOT
-from finpics_desktop.pipeline.process import external_image_id
+from finpics_desktop.pipeline.functions.process import external_image_id
 
 PHOTOS = Path(__file__).resolve().parents[2].parent / "shared" / "photos"
 FACE_SOURCES = [

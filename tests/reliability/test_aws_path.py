@@ -25,9 +25,9 @@ from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.domain import items
 from finpics_desktop.domain.names import Names
 from finpics_desktop.pipeline.check import check
-from finpics_desktop.pipeline.journal import FINISHED, Journal
-from finpics_desktop.pipeline.process import external_image_id
-from finpics_desktop.pipeline.upload import DONE, Publisher
+from finpics_desktop.pipeline.functions.process import external_image_id
+from finpics_desktop.pipeline.publish.journal import FINISHED, Journal
+from finpics_desktop.pipeline.publish.upload import DONE, Publisher
 
 KILLS = 11
 

@@ -16,8 +16,8 @@ import pytest
 from PIL import Image
 
 from finpics_desktop.backends.local.library import open_library
-from finpics_desktop.pipeline import reading
 from finpics_desktop.pipeline.check import check
+from finpics_desktop.pipeline.photos import reading
 
 REPO = Path(__file__).resolve().parents[2]
 WRITER = """

@@ -11,8 +11,8 @@ from reliability_helpers import counts, faces_per_photo, image_bytes, jpeg, smal
 from finpics_desktop import cli
 from finpics_desktop.domain import items
 from finpics_desktop.pipeline.check import check, scan
-from finpics_desktop.pipeline.process import external_image_id
-from finpics_desktop.pipeline.upload import Publisher
+from finpics_desktop.pipeline.functions.process import external_image_id
+from finpics_desktop.pipeline.publish.upload import Publisher
 
 PICSET = "001_broken"
 

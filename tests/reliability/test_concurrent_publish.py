@@ -16,7 +16,7 @@ from reliability_helpers import counts, jpeg, make_job
 
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.pipeline.check import check
-from finpics_desktop.pipeline.journal import Journal, journal_path
+from finpics_desktop.pipeline.publish.journal import Journal, journal_path
 
 REPO = Path(__file__).resolve().parents[2]
 N = 12
@@ -156,8 +156,8 @@ def test_folders_of_the_same_name_get_their_own_picsets(tmp_path):
 
 def test_a_new_picset_is_numbered_after_those_of_other_jobs(tmp_path, library):
     """A job that has not published its first photo yet still holds its new picset's number."""
-    from finpics_desktop.pipeline.journal import journal_for, target_of
-    from finpics_desktop.pipeline.upload import NewPicset, Publisher
+    from finpics_desktop.pipeline.publish.journal import journal_for, target_of
+    from finpics_desktop.pipeline.publish.upload import NewPicset, Publisher
 
     folder = tmp_path / "photos"
     folder.mkdir()

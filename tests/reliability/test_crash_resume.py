@@ -15,7 +15,7 @@ from reliability_helpers import counts, faces_per_photo, make_job
 
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.pipeline.check import scan
-from finpics_desktop.pipeline.journal import FINISHED, Journal, journal_path
+from finpics_desktop.pipeline.publish.journal import FINISHED, Journal, journal_path
 
 REPO = Path(__file__).resolve().parents[2]
 PHOTOS = 200

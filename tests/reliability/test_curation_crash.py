@@ -19,7 +19,7 @@ from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.domain import items
 from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline.check import scan
-from finpics_desktop.pipeline.upload import Publisher
+from finpics_desktop.pipeline.publish.upload import Publisher
 
 REPO = Path(__file__).resolve().parents[2]
 KILLS = 12

@@ -14,9 +14,9 @@ import pytest
 from reliability_helpers import counts, faces_per_photo, jpeg, make_job, small_faces, snapshot
 
 from finpics_desktop import cli
-from finpics_desktop.pipeline import journal as jr
-from finpics_desktop.pipeline.journal import Journal
-from finpics_desktop.pipeline.upload import DONE, FAILED, SKIPPED, NewPicset, Publisher
+from finpics_desktop.pipeline.publish import journal as jr
+from finpics_desktop.pipeline.publish.journal import Journal
+from finpics_desktop.pipeline.publish.upload import DONE, FAILED, SKIPPED, NewPicset, Publisher
 
 PICSET = "001_dedupe"
 REPO = Path(__file__).resolve().parents[2]
@@ -321,7 +321,7 @@ def test_a_journal_of_an_older_version_gets_the_index_of_contents(tmp_path):
 
 
 def test_cli_mentions_other_interrupted_uploads(tmp_path, library, capsys):
-    from finpics_desktop.pipeline.journal import journal_for
+    from finpics_desktop.pipeline.publish.journal import journal_for
 
     first, second = _folder(tmp_path, "first", n=2), _folder(tmp_path, "second", n=2)
     journal = journal_for(library)

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from finpics_desktop.domain import items
-from finpics_desktop.pipeline.process import process_new_image
+from finpics_desktop.pipeline.functions.process import process_new_image
 from finpics_desktop.ports import HASH_METADATA
 from tests.processed_once import assert_processed_once, process_in_child
 

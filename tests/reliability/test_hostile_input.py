@@ -16,7 +16,7 @@ from PIL import Image
 from reliability_helpers import image_bytes, jpeg, png, snapshot
 
 from finpics_desktop.pipeline.check import scan
-from finpics_desktop.pipeline.upload import DONE, FAILED, SKIPPED, Publisher
+from finpics_desktop.pipeline.publish.upload import DONE, FAILED, SKIPPED, Publisher
 
 PICSET = "001_hostile"
 
@@ -297,7 +297,7 @@ def test_cli_refuses_a_picset_id_with_a_path(tmp_path, capsys):
 ])
 def test_object_keys_with_paths_are_refused(tmp_path, library, key):
     from finpics_desktop.domain.errors import InvalidName
-    from finpics_desktop.pipeline.process import process_new_image
+    from finpics_desktop.pipeline.functions.process import process_new_image
 
     before = snapshot(tmp_path, exclude=tmp_path / "library")
     with pytest.raises(InvalidName):

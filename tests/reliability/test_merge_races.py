@@ -21,8 +21,8 @@ from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.domain.keys import photo_key
 from finpics_desktop.pipeline.check import check
-from finpics_desktop.pipeline.people import People
-from finpics_desktop.pipeline.process import process_new_image
+from finpics_desktop.pipeline.functions.process import process_new_image
+from finpics_desktop.pipeline.people.naming import People
 from finpics_desktop.ports import HASH_METADATA
 from tests.aws.aws_helpers import create_resources, fresh_names
 
@@ -100,9 +100,10 @@ def cloud_album(remote_cloud, photos_dir):
     create_resources(clients, names)
     backend = open_aws(names, remote_cloud.settings(), clients=clients)
     backend.faces.ensure_collection()
-    for folder in sorted(p for p in (photos_dir / "faces").iterdir() if p.is_dir()):
+    folders = sorted(p for p in (photos_dir / "faces").iterdir() if p.is_dir())
+    for number, folder in enumerate(folders, start=101):  # ids of one width, as an album has
         for path in sorted(folder.iterdir()):
-            key = photo_key(f"10{len(folder.name)}_{folder.name}", path.name)
+            key = photo_key(f"{number}_{folder.name}", path.name)
             backend.store.put(names.pics_bucket, key.key, path.read_bytes(), key.content_type,
                               {HASH_METADATA: "0" * 64})
             process_new_image(backend.store, backend.tables, backend.faces, names,

@@ -18,7 +18,7 @@ from reliability_helpers import make_job
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline.check import scan
-from finpics_desktop.pipeline.upload import Publisher
+from finpics_desktop.pipeline.publish.upload import Publisher
 
 REPO = Path(__file__).resolve().parents[2]
 FIRST, NEW = 20, 30  # photos of the picset, photos each upload adds

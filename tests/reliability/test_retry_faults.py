@@ -22,8 +22,9 @@ from reliability_helpers import counts, faces_per_photo, make_job
 from finpics_desktop.backends.aws.errors import translate
 from finpics_desktop.domain.errors import BackendError, NotFound, UnsupportedImage
 from finpics_desktop.pipeline.check import scan
-from finpics_desktop.pipeline.journal import Journal, target_of
-from finpics_desktop.pipeline.process import process_new_image
+from finpics_desktop.pipeline.functions.process import process_new_image
+from finpics_desktop.pipeline.publish.journal import Journal, target_of
+from finpics_desktop.pipeline.publish.upload import Publisher
 from finpics_desktop.pipeline.retry import (
     RetryPolicy,
     TransientError,
@@ -31,7 +32,6 @@ from finpics_desktop.pipeline.retry import (
     retry_call,
     with_retries,
 )
-from finpics_desktop.pipeline.upload import Publisher
 
 
 def client_error(code: str, status: int, op: str = "PutObject") -> ClientError:

@@ -73,10 +73,10 @@ def test_pasted_keys_are_only_in_the_keyring(tmp_path, session_env, remote_cloud
     secret = _random(string.ascii_letters + string.digits + "/+", 40, rng)
 
     # 1. the curator pastes the keys into Settings
-    dialog = SettingsDialog(AppSettings(), home / "data" / "library")
+    dialog = SettingsDialog(AppSettings())
     qtbot.addWidget(dialog)
-    dialog.aws_enabled.setChecked(True)
-    dialog.endpoint.setText(remote_cloud.url)
+    dialog.field("aws_enabled").setChecked(True)
+    dialog.field("endpoint_url").setText(remote_cloud.url)
     dialog.key_id.setText(key_id)
     dialog.secret.setText(secret)
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),

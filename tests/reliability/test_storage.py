@@ -29,9 +29,9 @@ from finpics_desktop.domain.errors import (
     StorageReadOnly,
 )
 from finpics_desktop.pipeline.check import check
-from finpics_desktop.pipeline.journal import FINISHED, LIBRARY_JOURNAL, Journal
+from finpics_desktop.pipeline.publish.journal import FINISHED, LIBRARY_JOURNAL, Journal
+from finpics_desktop.pipeline.publish.upload import DONE, FAILED, Publisher
 from finpics_desktop.pipeline.storage import RESERVE, RESERVE_BYTES, storage_error
-from finpics_desktop.pipeline.upload import DONE, FAILED, Publisher
 
 
 def run(capsys, *argv):

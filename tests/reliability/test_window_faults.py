@@ -10,8 +10,8 @@ from reliability_helpers import make_job
 
 from finpics_desktop.backends.aws.backend import open_aws
 from finpics_desktop.domain.names import Names
-from finpics_desktop.pipeline.thumbcache import ThumbCache
-from finpics_desktop.pipeline.upload import DONE
+from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
+from finpics_desktop.pipeline.publish.upload import DONE
 
 PICSET = "304_window_faults"
 

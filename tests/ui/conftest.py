@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from finpics_desktop.pipeline.thumbcache import ThumbCache
-from finpics_desktop.pipeline.upload import Publisher
+from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
+from finpics_desktop.pipeline.publish.upload import Publisher
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from ui_helpers import grid_rows, picset_item, select_source
 
-from finpics_desktop.app import navigation
+from finpics_desktop.app.window import navigation
 from finpics_desktop.ui.main_window import GRID, SEARCH, VIEWER
 from finpics_desktop.ui.workers import run_task, wait_all
 

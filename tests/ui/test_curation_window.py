@@ -7,7 +7,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 from ui_helpers import grid_rows, picset_item, select_source
 
-from finpics_desktop.app.navigation import FOLDER, PICSET_PLACE
+from finpics_desktop.app.window.navigation import FOLDER, PICSET_PLACE
 from finpics_desktop.ui.sources import NodeRole
 
 

@@ -10,7 +10,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDro
 from PySide6.QtWidgets import QApplication
 
 from finpics_desktop.app.counts import PicsetCounts
-from finpics_desktop.app.navigation import LIBRARY, PICSET_PLACE
+from finpics_desktop.app.window.navigation import LIBRARY, PICSET_PLACE
 from finpics_desktop.domain import items
 from finpics_desktop.ui.grid import CELL_MAX, CELL_SIZES
 from finpics_desktop.ui.picset_counts import CountRole

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
-from finpics_desktop.app.navigation import FOLDER, PICSET_PLACE
+from finpics_desktop.app.window.navigation import FOLDER, PICSET_PLACE
 from finpics_desktop.domain import items
 from tests.ui.ui_helpers import picset_item, select_source
 
@@ -84,8 +84,8 @@ def test_connect_the_cloud_opens_its_settings(qtbot, window):
 
 
 def test_a_cloud_shown_is_not_offered_again(qtbot, window):
-    from finpics_desktop.app.empty import empty_state
-    from finpics_desktop.app.navigation import LIBRARY, Place
+    from finpics_desktop.app.window.empty import empty_state
+    from finpics_desktop.app.window.navigation import LIBRARY, Place
 
     shown = empty_state(Place(LIBRARY, window.backend), cloud_shown=True)
     assert "connect-cloud" not in shown.actions and "publish" in shown.actions

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication
 
 from finpics_desktop import cli
 from finpics_desktop.domain.errors import UnsupportedImage
-from finpics_desktop.pipeline.exif import read_facts
-from finpics_desktop.pipeline.thumbcache import ThumbCache
+from finpics_desktop.pipeline.photos.exif import read_facts
+from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 
 
 def test_thumbnail_cache_is_keyed_by_path_size_and_mtime(tmp_path, photos_dir):

@@ -7,7 +7,7 @@ from old_library import age_library
 from PySide6.QtWidgets import QApplication
 
 from finpics_desktop.backends.local.library import open_library
-from finpics_desktop.pipeline.upload import Publisher
+from finpics_desktop.pipeline.publish.upload import Publisher
 from finpics_desktop.ui.workers import wait_all
 
 

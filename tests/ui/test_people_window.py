@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from ui_helpers import select_source
 
 from finpics_desktop.app.entries import FACE, PERSON, PHOTO
-from finpics_desktop.app.navigation import PEOPLE, PERSON_PLACE, UNNAMED
-from finpics_desktop.pipeline.people import People
+from finpics_desktop.app.window.navigation import PEOPLE, PERSON_PLACE, UNNAMED
+from finpics_desktop.pipeline.people.naming import People
 from finpics_desktop.ui.main_window import VIEWER
 from finpics_desktop.ui.people import NameDialog
 from finpics_desktop.ui.sources import NodeRole

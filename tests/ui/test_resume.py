@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from finpics_desktop.app.navigation import LIBRARY, PICSET_PLACE, Place
-from finpics_desktop.pipeline.journal import journal_for, target_of
-from finpics_desktop.pipeline.upload import CANCELLED, DONE, SKIPPED, Publisher
+from finpics_desktop.app.window.navigation import LIBRARY, PICSET_PLACE, Place
+from finpics_desktop.pipeline.publish.journal import journal_for, target_of
+from finpics_desktop.pipeline.publish.upload import CANCELLED, DONE, SKIPPED, Publisher
 
 
 def interrupted_job(library, folder, picset: str) -> int:

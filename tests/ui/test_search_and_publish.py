@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from ui_helpers import grid_rows, picset_item, select_source
 
 from finpics_desktop.domain.picsets import PICSET_ROOT
-from finpics_desktop.pipeline.upload import CANCELLED, DONE, FAILED
+from finpics_desktop.pipeline.publish.upload import CANCELLED, DONE, FAILED
 from finpics_desktop.ui.main_window import SEARCH, VIEWER
 
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from finpics_desktop.app.credentials import aws_profiles, keyring_problem, load_access_keys
-from finpics_desktop.app.navigation import CLOUD, LIBRARY, PICSET_PLACE, Place
+from finpics_desktop.app.window.navigation import CLOUD, LIBRARY, PICSET_PLACE, Place
 from finpics_desktop.ui.settings import AppSettings, SettingsDialog
 from finpics_desktop.ui.sources import NodeRole
 
@@ -41,7 +41,7 @@ def test_profiles_come_from_the_aws_config(tmp_path, monkeypatch):
 
 def test_dialog_warns_when_keyring_is_not_secure(qtbot, tmp_path, fail_keyring):
     assert keyring_problem() is not None
-    dialog = SettingsDialog(AppSettings(), tmp_path / "lib")
+    dialog = SettingsDialog(AppSettings())
     qtbot.addWidget(dialog)
     assert "No secure keyring" in dialog.keyring_warning.text()
     assert not dialog.secret.isEnabled() and not dialog.key_id.isEnabled()
@@ -52,19 +52,20 @@ def test_settings_persist_and_keys_go_only_to_the_keyring(qtbot, tmp_path, memor
     config = tmp_path / "config"
     config.write_text("[profile work]\nsso_start_url = https://x\nsso_region = us-east-1\n")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    dialog = SettingsDialog(AppSettings(), tmp_path / "lib")
+    dialog = SettingsDialog(AppSettings())
     qtbot.addWidget(dialog)
     assert keyring_problem() is None
     assert "keyring only" in dialog.keyring_warning.text()
     # the contract's names are prefilled with their defaults
-    assert dialog.name_edits["pics_bucket"].text() == "finpics-pics"
-    assert dialog.name_edits["search_function"].text() == "finpics-dev-search"
-    assert [dialog.profile.itemText(i) for i in range(dialog.profile.count())] == ["", "work"]
-    dialog.library.setText(str(tmp_path / "my library"))
-    dialog.aws_enabled.setChecked(True)
-    dialog.name_edits["region"].setText("eu-central-1")
-    dialog.name_edits["pics_bucket"].setText("my-pics")
-    dialog.endpoint.setText("http://127.0.0.1:4566")
+    assert dialog.field("names.pics_bucket").text() == "finpics-pics"
+    assert dialog.field("names.search_function").text() == "finpics-dev-search"
+    profile = dialog.field("aws_profile")
+    assert [profile.itemText(i) for i in range(profile.count())] == ["", "work"]
+    dialog.field("library").setText(str(tmp_path / "my library"))
+    dialog.field("aws_enabled").setChecked(True)
+    dialog.field("names.region").setText("eu-central-1")
+    dialog.field("names.pics_bucket").setText("my-pics")
+    dialog.field("endpoint_url").setText("http://127.0.0.1:4566")
     dialog.key_id.setText("AKIATESTKEY")
     dialog.secret.setText("s3cr3t-value")
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
@@ -85,7 +86,7 @@ def test_settings_persist_and_keys_go_only_to_the_keyring(qtbot, tmp_path, memor
 def test_keys_typed_in_a_session_of_another_account_go_to_that_account(qtbot, tmp_path,
                                                                        memory_keyring):
     """`--keyring-account work`: the keys typed in Settings are the ones this session reads."""
-    dialog = SettingsDialog(AppSettings(keyring_account="work"), tmp_path / "lib")
+    dialog = SettingsDialog(AppSettings(keyring_account="work"))
     qtbot.addWidget(dialog)
     dialog.key_id.setText("AKIAWORK")
     dialog.secret.setText("work-secret")
@@ -247,7 +248,7 @@ def test_settings_say_which_options_hold_for_the_session(qtbot, tmp_path):
         profile="saved", endpoint_url="http://127.0.0.1:9",
         names={"pics_table": "t", "pics_bucket": "b"})
     assert saved.with_session(Options()) is saved  # nothing given: the saved settings
-    dialog = SettingsDialog(session, tmp_path / "lib")
+    dialog = SettingsDialog(session)
     qtbot.addWidget(dialog)
     assert dialog.findChild(QLabel, "sessionNote") is not None
-    assert dialog.endpoint.text() == "http://127.0.0.1:9"
+    assert dialog.field("endpoint_url").text() == "http://127.0.0.1:9"

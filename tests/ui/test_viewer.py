@@ -56,7 +56,7 @@ def png(qimage) -> bytes:
 
 @pytest.fixture
 def oriented(library, photos_dir, tmp_path, make_window, qtbot):
-    from finpics_desktop.pipeline.upload import Publisher
+    from finpics_desktop.pipeline.publish.upload import Publisher
 
     folder = oriented_copies(photos_dir / "faces/groups/obama_and_biden.jpg",
                              tmp_path / "oriented")

@@ -15,7 +15,7 @@ from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.domain.boxes import out_of
 from finpics_desktop.domain.errors import FinpicsError, LimitReached, NotFound, SearchFailed
 from finpics_desktop.domain.matches import PhotoMatch, from_payload
-from finpics_desktop.pipeline import regions
+from finpics_desktop.pipeline.photos import regions
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ import numpy as np
 from finpics_desktop.backends.local import models
 from finpics_desktop.domain.boxes import out_of
 from finpics_desktop.domain.errors import FinpicsError
-from finpics_desktop.pipeline import regions
-from finpics_desktop.pipeline.images import decode_upright
+from finpics_desktop.pipeline.photos import regions
+from finpics_desktop.pipeline.photos.images import decode_upright
 
 MODEL_VERSION = "yunet-2023mar+sface-2021dec-int8bq"  # FaceModelVersion of the faces it indexes
 DETECT_SIDE = 1600  # long side of the copy faces are detected on: a 40 px face of a 12 MP photo

@@ -22,8 +22,8 @@ from finpics_desktop.backends.local.private import SqlitePrivateStore
 from finpics_desktop.backends.local.tables import SqliteTables
 from finpics_desktop.domain.errors import StorageError, StorageReadOnly
 from finpics_desktop.domain.names import Names
-from finpics_desktop.pipeline.process import process_new_image
-from finpics_desktop.pipeline.search import DEFAULT_THRESHOLD, search_faces
+from finpics_desktop.pipeline.functions.process import process_new_image
+from finpics_desktop.pipeline.functions.search import DEFAULT_THRESHOLD, search_faces
 from finpics_desktop.pipeline.storage import (
     DAMAGED,
     keep_reserve,

@@ -15,9 +15,9 @@ from finpics_desktop.pipeline.curation.context import (
     RestoreStep,
     Step,
 )
+from finpics_desktop.pipeline.curation.errors import Refused
 from finpics_desktop.pipeline.curation.moves import copy_photos, move_photos, rename_picset
 from finpics_desktop.pipeline.curation.ops import Busy, TakenOver
-from finpics_desktop.pipeline.curation.photos import Refused
 from finpics_desktop.pipeline.curation.picsets import renumber, reorder, set_cover
 from finpics_desktop.pipeline.curation.trash import (
     TrashEntry,

@@ -6,16 +6,27 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 
-from finpics_desktop.domain.errors import FinpicsError, StorageReadOnly
+from finpics_desktop.domain.errors import FinpicsError, StorageReadOnly, WriteConflict
 from finpics_desktop.domain.keys import PhotoKey, parse_key
 from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.domain.records import PhotoItem
-from finpics_desktop.pipeline.curation.leases import describe, publishers
-from finpics_desktop.pipeline.curation.ops import WAIT, Busy, Operation, OpLog, is_alive
-from finpics_desktop.pipeline.curation.photos import Refused
+from finpics_desktop.pipeline.curation.errors import Refused
+from finpics_desktop.pipeline.curation.leases import Lease, describe, publishers
+from finpics_desktop.pipeline.curation.ops import (
+    LOCK,
+    RUNNERS,
+    WAIT,
+    Busy,
+    Operation,
+    OpLog,
+    is_alive,
+    picset_resource,
+)
 from finpics_desktop.pipeline.retry import RetryPolicy, with_retries
 from finpics_desktop.ports import Backend, Records
 
@@ -194,15 +205,49 @@ class Curation:
         raise Busy(f"{', '.join(r.split(':', 1)[1] for r in resources)} kept changing while "
                    "this action waited for it; try again")
 
+    def hold_for_publishing(self, picset: str) -> Lease:
+        """A lease on ``picset`` for a publisher, once no curation action holds it (an abandoned
+        one is completed first, a live one waited for, :data:`~.ops.WAIT` seconds at most, then
+        Busy naming it)."""
+        lease = Lease(self.private, picset)
+        resource = picset_resource(picset)
+        deadline = time.monotonic() + self.ops.wait
+        delay = 0.02
+        while True:
+            lease.take()
+            lock = self.private.get(LOCK, resource)
+            if lock is None:
+                # (drops the leases of publishers gone)
+                publishers(self.private, picset, {lease.token}, self.unprocessed)
+                return lease
+            lease.release()
+            holder = self.ops.get(lock.doc["op"])
+            if holder is None:  # left by a writer killed between its last two deletes
+                with suppress(WriteConflict):
+                    self.private.delete(LOCK, resource, if_version=lock.version)
+                continue
+            if not is_alive(holder):
+                self.ops.recover(holder)
+                continue
+            lease.waited_for = holder.describe()
+            if time.monotonic() > deadline:
+                raise Busy(f"cannot publish into {picset} now: it is being changed by another "
+                           f"action ({holder.describe()}); try again once it has finished")
+            if self.cancel.wait(delay):
+                raise Busy(f"cancelled while waiting for {holder.describe()}")
+            delay = min(delay * 2, 0.5)
+
     def run(self, op: Operation) -> None:
         """Run ``op`` to its end (from the step its record names), then forget it. Whatever
         stops it midway, this process no longer runs it: its record stays, so the next action
         on its picsets (or ``check --repair``) completes it."""
-        from finpics_desktop.pipeline.curation.runners import RUNNERS
-
         outer, self.running = self.running, op
         try:
-            RUNNERS[op.kind](self, op)
+            runner = RUNNERS.get(op.kind)
+            if runner is None:
+                raise FinpicsError(f"{op.describe()}: this version of finpics-desktop cannot "
+                                   "complete it")
+            runner(self, op)
         finally:
             self.running = outer
             self.ops.stopped(op)

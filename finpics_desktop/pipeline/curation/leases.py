@@ -2,11 +2,13 @@
 upload (or a push) and a rename, a move or a delete of its picset end as if one had run after
 the other -- never half the photos under the old id and half under the new one.
 
-A publisher (:class:`~finpics_desktop.pipeline.upload.Publisher`, ``push``) holds a *lease* on
-its picset for its whole job: a record under partition ``publishing:<picset>`` of the private
-store, beside the curation locks (:mod:`.ops`), so that every process and every computer on
-one album sees it. Many publishers may hold one picset at once (their claims keep them apart,
-:mod:`~finpics_desktop.pipeline.claims`); a curation action holds it alone:
+A publisher (:class:`~finpics_desktop.pipeline.publish.upload.Publisher`, ``push``) holds a
+*lease* on its picset for its whole job (taken with
+:meth:`~finpics_desktop.pipeline.curation.context.Curation.hold_for_publishing`): a record
+under partition ``publishing:<picset>`` of the private store, beside the curation locks
+(:mod:`.ops`), so that every process and every computer on one album sees it. Many publishers
+may hold one picset at once (their claims keep them apart,
+:mod:`~finpics_desktop.pipeline.publish.claims`); a curation action holds it alone:
 
 - a publisher writes its lease, then looks at the picset's lock: if an action holds it, the
   publisher takes its lease back and waits for that action (an abandoned one is completed
@@ -28,22 +30,14 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from contextlib import suppress
-from typing import TYPE_CHECKING
 
 from finpics_desktop.domain.errors import WriteConflict
 from finpics_desktop.pipeline.curation.ops import (
     _HOST,
     LEASE,
-    LOCK,
-    Busy,
-    is_alive,
-    picset_resource,
 )
-from finpics_desktop.pipeline.journal import pid_alive
+from finpics_desktop.pipeline.liveness import pid_alive
 from finpics_desktop.ports import PrivateDoc, PrivateStore
-
-if TYPE_CHECKING:
-    from finpics_desktop.pipeline.curation.context import Curation
 
 PUBLISHING = "publishing:"
 PENDING_FOR = 300.0  # seconds stored photos the cloud has not processed yet hold their picset
@@ -122,35 +116,3 @@ def publishers(private: PrivateStore, picset: str, exempt: set[str],
             with suppress(WriteConflict):
                 private.delete(doc.pk, doc.sk, if_version=doc.version)
     return live
-
-
-def hold(c: Curation, picset: str) -> Lease:
-    """A lease on ``picset`` for a publisher, once no curation action holds it (an abandoned
-    one is completed first, a live one waited for, :data:`~.ops.WAIT` seconds at most, then
-    Busy naming it)."""
-    lease = Lease(c.private, picset)
-    resource = picset_resource(picset)
-    deadline = time.monotonic() + c.ops.wait
-    delay = 0.02
-    while True:
-        lease.take()
-        lock = c.private.get(LOCK, resource)
-        if lock is None:
-            publishers(c.private, picset, {lease.token}, c.unprocessed)  # (drops those gone)
-            return lease
-        lease.release()
-        holder = c.ops.get(lock.doc["op"])
-        if holder is None:  # left by a writer killed between its last two deletes
-            with suppress(WriteConflict):
-                c.private.delete(LOCK, resource, if_version=lock.version)
-            continue
-        if not is_alive(holder):
-            c.ops.recover(holder)
-            continue
-        lease.waited_for = holder.describe()
-        if time.monotonic() > deadline:
-            raise Busy(f"cannot publish into {picset} now: it is being changed by another "
-                       f"action ({holder.describe()}); try again once it has finished")
-        if c.cancel.wait(delay):
-            raise Busy(f"cancelled while waiting for {holder.describe()}")
-        delay = min(delay * 2, 0.5)

@@ -20,10 +20,9 @@ from finpics_desktop.pipeline.curation.context import (
     Outcome,
     RenameStep,
 )
-from finpics_desktop.pipeline.curation.ops import Operation, picset_resource
+from finpics_desktop.pipeline.curation.errors import Refused, Taken
+from finpics_desktop.pipeline.curation.ops import Operation, picset_resource, runs
 from finpics_desktop.pipeline.curation.photos import (
-    Refused,
-    Taken,
     kept_metadata,
     place,
     retire,
@@ -126,6 +125,7 @@ def rename_picset(c: Curation, picset: str, new_id: str, *, same_width: bool = T
                    [RenameStep(new_id, picset)])
 
 
+@runs("relocate")
 def run_relocate(c: Curation, op: Operation) -> None:
     moves = c.ops.names(op)
     phase = op.state.get("phase", "place")
@@ -193,6 +193,7 @@ def copy_photos(c: Curation, photos: list[tuple[str, str]], to: str) -> Outcome:
         failed=[f"{what}: {why}" for what, why in failed])
 
 
+@runs("copy")
 def run_copy(c: Curation, op: Operation) -> None:
     pics, failed = c.names.pics_bucket, []
     moves = c.ops.names(op)

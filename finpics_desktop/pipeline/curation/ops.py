@@ -29,7 +29,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 
 from finpics_desktop.domain.errors import FinpicsError, WriteConflict
-from finpics_desktop.pipeline.journal import pid_alive
+from finpics_desktop.pipeline.liveness import pid_alive
 from finpics_desktop.ports import PrivateDoc, PrivateStore
 
 log = logging.getLogger(__name__)
@@ -139,6 +139,19 @@ def is_alive(op: Operation, now: float | None = None) -> bool:
     if owner.get("host") == _HOST:
         return owner.get("pid") != os.getpid() and pid_alive(int(owner.get("pid", 0)))
     return (now or time.time()) - op.alive_at < LEASE
+
+
+# kind -> the function that runs (or completes) an operation of that kind, ``runner(c, op)``
+# with ``c`` the album's Curation; each module of an action registers its own (@runs)
+RUNNERS: dict[str, Callable] = {}
+
+
+def runs(kind: str) -> Callable[[Callable], Callable]:
+    """Registers the decorated function as the runner of the operations of ``kind``."""
+    def register(runner: Callable) -> Callable:
+        RUNNERS[kind] = runner
+        return runner
+    return register
 
 
 class OpLog:

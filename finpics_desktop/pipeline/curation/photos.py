@@ -18,24 +18,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from finpics_desktop.domain import items
-from finpics_desktop.domain.errors import FinpicsError, NotFound, WriteConflict
+from finpics_desktop.domain.errors import NotFound, WriteConflict
 from finpics_desktop.domain.keys import PhotoKey
-from finpics_desktop.pipeline.images import make_thumbnail
+from finpics_desktop.pipeline.curation.errors import Taken
+from finpics_desktop.pipeline.photos.images import make_thumbnail
 from finpics_desktop.ports import HASH_METADATA, LOCATION_METADATA, PLACED_METADATA
 
 if TYPE_CHECKING:
     from finpics_desktop.pipeline.curation.context import Curation
 
 KEPT_METADATA = (HASH_METADATA, LOCATION_METADATA)
-
-
-class Refused(FinpicsError):
-    """An action that cannot be done as asked (an id taken, an unknown photo): nothing was
-    changed (or what was begun was rolled back)."""
-
-
-class Taken(Refused):
-    """Another photo has the name at the destination."""
 
 
 def kept_metadata(metadata: dict[str, str]) -> dict[str, str]:

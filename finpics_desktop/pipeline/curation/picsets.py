@@ -5,9 +5,9 @@ from __future__ import annotations
 from finpics_desktop.domain.keys import photo_key
 from finpics_desktop.domain.order import renumber_plan, renumber_width, reorder_plan
 from finpics_desktop.pipeline.curation.context import CoverStep, Curation, Outcome, RenameStep
+from finpics_desktop.pipeline.curation.errors import Refused
 from finpics_desktop.pipeline.curation.moves import rename_picset
-from finpics_desktop.pipeline.curation.ops import picset_resource
-from finpics_desktop.pipeline.curation.photos import Refused
+from finpics_desktop.pipeline.curation.ops import picset_resource, runs
 
 
 def set_cover(c: Curation, picset: str, name: str) -> Outcome:
@@ -32,6 +32,7 @@ def set_cover(c: Curation, picset: str, name: str) -> Outcome:
         "" if previous != name else " already"), undo)
 
 
+@runs("cover")
 def run_cover(c: Curation, op) -> None:
     """A cover change interrupted: it was one atomic write, done or not; nothing to finish."""
     c.ops.finish(op)

@@ -28,13 +28,15 @@ from finpics_desktop.domain.picsets import (
 )
 from finpics_desktop.domain.records import PhotoItem
 from finpics_desktop.pipeline.curation.context import Curation, DeleteStep, Outcome, RestoreStep
+from finpics_desktop.pipeline.curation.errors import Refused, Taken
 from finpics_desktop.pipeline.curation.ops import (
     OP,
     Operation,
     picset_resource,
+    runs,
     trash_resource,
 )
-from finpics_desktop.pipeline.curation.photos import Refused, Taken, place, retire, unplace
+from finpics_desktop.pipeline.curation.photos import place, retire, unplace
 from finpics_desktop.ports import PrivateDoc, PrivateStore
 
 TRASH, PHOTOS = "trash", "trash-photo:"
@@ -130,6 +132,7 @@ def _check_targets(c: Curation, groups: dict[str, list[str] | None]) -> None:
             c.photo(picset, name)
 
 
+@runs("trash")
 def run_trash(c: Curation, op: Operation) -> None:
     p = op.params
     picset, trash_id = p["picset"], p["trash_id"]
@@ -217,6 +220,7 @@ def restore(c: Curation, trash_id: str) -> Outcome:
         "cannot be restored" for n in missing])
 
 
+@runs("restore")
 def run_restore(c: Curation, op: Operation) -> None:
     p = op.params
     picset, trash_id = p["picset"], p["trash_id"]
@@ -277,6 +281,7 @@ def empty_trash(c: Curation, trash_ids: list[str] | None = None) -> Outcome:
         trash_ids is None) else f"deleted {photos} photo(s) for good")
 
 
+@runs("empty")
 def run_empty(c: Curation, op: Operation) -> None:
     trash_id, picset = op.params["trash_id"], op.params["picset"]
     kept = c.private.query(PHOTOS + trash_id)

@@ -1,0 +1,473 @@
+"""Where the user is in the window, as plain state: the *place* the grid shows (a folder of
+this computer, the picsets of the library or the cloud, the photos of a picset), the *pages*
+stacked on it (the grid, a photo in the viewer, the photos of a person; Back pops), and the
+listing and search under way.
+
+Every action changes the state and emits what changed (the events below); the window's Qt
+controller draws them, and tests drive the state without a display. Listing and search run
+through a :class:`~finpics_desktop.app.tasks.Runner`: cancelling their task is the one way a
+stale result is dropped (a newer place or search replaces it, or the user cancels it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from finpics_desktop.app.browse import (
+    NotPublished,
+    check_searchable,
+    list_folder,
+    list_photos,
+    list_picsets,
+    search_from,
+)
+from finpics_desktop.app.entries import FACE, FILE, PERSON, PHOTO, PICSET, Entry, face_photo
+from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.tasks import Runner, Task
+from finpics_desktop.app.window.people_places import (  # noqa: F401 - the places' kinds, here too
+    COUNTED,
+    PEOPLE,
+    PEOPLE_JOBS,
+    PERSON_PLACE,
+    UNNAMED,
+)
+from finpics_desktop.ports import Backend
+
+LIBRARY, CLOUD, PICSET_PLACE, FOLDER = "library", "cloud", "picset", "folder"
+GRID, VIEWER, SEARCH = "grid", "viewer", "search"
+LISTING, SEARCHING = "listing", "search"  # what the busy indicator shows
+SEARCH_UNDER_WAY, FOUND, FAILED, CANCELLED = "searching", "found", "failed", "cancelled"
+
+
+@dataclass(frozen=True, eq=False)
+class Place:
+    """What the grid can show. A library or cloud without a backend could not be opened
+    (``problem`` says why, or it is still connecting)."""
+
+    kind: str
+    backend: Backend | None = None
+    picset: str | None = None  # PICSET_PLACE
+    path: Path | None = None  # FOLDER
+    title: str = ""  # a picset's display name
+    within: str = ""  # PICSET_PLACE, PEOPLE, PERSON_PLACE, UNNAMED: LIBRARY or CLOUD
+    problem: str = ""
+    person: str = ""  # PERSON_PLACE: their name
+    hidden: bool = False  # PEOPLE: the hidden people
+
+    def _key(self) -> tuple:
+        return (self.kind, id(self.backend), self.picset, self.path, self.problem, self.person,
+                self.hidden)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Place) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    @property
+    def parent(self) -> Place | None:
+        """A picset's (the people's...) library or cloud; a person's people."""
+        if self.kind == PERSON_PLACE:
+            return Place(PEOPLE, self.backend, within=self.within)
+        if self.kind not in (PICSET_PLACE, PEOPLE, UNNAMED):
+            return None
+        return Place(self.within, self.backend)
+
+    @property
+    def what(self) -> str:
+        """What its listing is called: ``Listing {what}…``."""
+        if self.kind == FOLDER:
+            return str(self.path)
+        return {PICSET_PLACE: self.picset, PEOPLE: "people", PERSON_PLACE: self.person,
+                UNNAMED: "unnamed faces"}.get(self.kind, "picsets")
+
+
+@dataclass(eq=False)
+class Frame:
+    """A page on the stack: the grid; the viewer stepping through ``entries`` at ``index``;
+    the search results of ``face_id`` clicked in ``searched`` (the searched photo first)."""
+
+    page: str
+    entries: list[Entry] = field(default_factory=list)
+    index: int = 0
+    searched: Entry | None = None
+    face_id: str = ""
+    state: str = ""  # SEARCH: SEARCH_UNDER_WAY, FOUND, FAILED or CANCELLED
+    error: str = ""
+
+    @property
+    def current(self) -> Entry | None:
+        return self.entries[self.index] if 0 <= self.index < len(self.entries) else None
+
+
+# -- what changed ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlaceChanged:
+    """The grid now shows ``place``, empty until listed; the pages stack is the grid alone."""
+
+    place: Place
+
+
+@dataclass(frozen=True)
+class GridChanged:
+    entries: list[Entry]
+
+
+@dataclass(frozen=True)
+class PhotoAdded:
+    row: int
+    entry: Entry
+
+
+@dataclass(frozen=True)
+class PageChanged:
+    """``frame`` is on top; ``left`` is the frame just popped by Back, if any (its photo is
+    the one to select on the page shown)."""
+
+    frame: Frame
+    left: Frame | None = None
+
+
+@dataclass(frozen=True)
+class FrameChanged:
+    """A search frame's state changed (found, failed, cancelled)."""
+
+    frame: Frame
+
+
+@dataclass(frozen=True)
+class BusyChanged:
+    """Listing / search under way, oldest first: ``(kind, text)``; ``started``: one began."""
+
+    jobs: tuple[tuple[str, str], ...]
+    started: bool
+
+
+@dataclass(frozen=True)
+class StatusChanged:
+    text: str  # "" clears it
+
+
+@dataclass(frozen=True)
+class Told:
+    """A line for the Messages panel."""
+
+    text: str
+    level: str = "warning"
+
+
+Event = (PlaceChanged | GridChanged | PhotoAdded | PageChanged | FrameChanged | BusyChanged
+         | StatusChanged | Told)
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'s' if n != 1 else ''}"
+
+
+class Navigation:
+    """The window's navigation state. ``prefetch(entries)`` (any thread) starts on the first
+    screen's thumbnails, ``first_screen()`` says how many cells that is."""
+
+    def __init__(self, run: Runner,
+                 prefetch: Callable[[list[Entry]], None] = lambda entries: None,
+                 first_screen: Callable[[], int] = lambda: 0):
+        self.run = run
+        self.prefetch = prefetch
+        self.first_screen = first_screen
+        self.location: Place | None = None
+        self.stack: list[Frame] = [Frame(GRID)]
+        self.entries: list[Entry] = []  # what the grid shows
+        self.listing_cancelled = False  # the grid is empty because the user cancelled it
+        self.listing_failed = ""  # ... or because its listing failed: why
+        self._listing: tuple[str, Task] | None = None  # what, its task
+        self._search: tuple[Frame, Task] | None = None
+        self._busy: list[tuple[str, str]] = []
+        self._published_while_listing: list[Entry] = []
+        self._listeners: list[Callable[[Event], None]] = []
+
+    # -- observing --------------------------------------------------------------------------
+    def listen(self, callback: Callable[[Event], None]) -> None:
+        self._listeners.append(callback)
+
+    def _emit(self, event: Event) -> None:
+        for callback in list(self._listeners):
+            callback(event)
+
+    @property
+    def frame(self) -> Frame:
+        return self.stack[-1]
+
+    @property
+    def page(self) -> str:
+        return self.frame.page
+
+    @property
+    def loading(self) -> bool:
+        return self._listing is not None
+
+    @property
+    def searching(self) -> bool:
+        return self._search is not None
+
+    @property
+    def folder(self) -> Path | None:
+        loc = self.location
+        return loc.path if loc is not None and loc.kind == FOLDER else None
+
+    def _status(self, text: str) -> None:
+        self._emit(StatusChanged(text))
+
+    # -- for the actions on a place's entries (people's) ------------------------------------
+    def show_entries(self, entries: list[Entry]) -> None:
+        """The grid shows ``entries`` now (some were answered, named...)."""
+        self.entries = list(entries)
+        self._emit(GridChanged(self.entries))
+
+    def tell(self, text: str, level: str = "warning") -> None:
+        self._emit(Told(text, level))
+
+    def say(self, text: str) -> None:
+        self._status(text)
+
+    def _begin(self, kind: str, text: str) -> None:
+        self._busy = [j for j in self._busy if j[0] != kind] + [(kind, text)]
+        self._emit(BusyChanged(tuple(self._busy), True))
+
+    def _end(self, kind: str) -> None:
+        if any(j[0] == kind for j in self._busy):
+            self._busy = [j for j in self._busy if j[0] != kind]
+            self._emit(BusyChanged(tuple(self._busy), False))
+
+    # -- the grid ---------------------------------------------------------------------------
+    def open(self, place: Place) -> None:
+        """Show ``place``: its listing replaces the one under way, and a search under way is
+        moot (the user left its page)."""
+        self._drop_listing()
+        self.location = place
+        self.listing_cancelled = False
+        self.listing_failed = ""
+        if self._search is not None:
+            self._drop_search()
+        self.stack = [Frame(GRID)]
+        self.entries = []
+        self._emit(PlaceChanged(place))
+        if place.kind in (LIBRARY, CLOUD) and place.backend is None:
+            self._end(LISTING)
+            if place.kind == LIBRARY:
+                self._status("The library cannot be opened (see Messages)")
+            else:
+                self._status(f"finpics cloud: {place.problem}" if place.problem else
+                             "finpics cloud is not connected (see Settings)")
+            return
+        task = Task()
+        if place.kind == FOLDER:
+            path, first = place.path, self.first_screen()
+
+            def first_screen(head: list[Entry]) -> None:  # the listing's thread
+                if not task.cancelled:  # a cancelled folder's thumbnails are not made
+                    self.prefetch(head)
+
+            job = lambda: list_folder(path, first, first_screen)[0]  # noqa: E731
+        elif place.kind == PICSET_PLACE:
+            backend, picset = place.backend, place.picset
+            job = lambda: list_photos(backend, picset)  # noqa: E731
+        elif place.kind in PEOPLE_JOBS:
+            job = PEOPLE_JOBS[place.kind](place)
+        else:
+            backend = place.backend
+            job = lambda: list_picsets(backend)  # noqa: E731
+        what = place.what
+        self._listing = (what, task)
+        self._status("")  # not the last place's count while this one is listed
+        self._begin(LISTING, f"Listing {what}…")
+
+        def done(entries: list[Entry]) -> None:
+            self._end_listing()
+            self.prefetch(entries[:self.first_screen()])
+            self.entries = list(entries)
+            self._emit(GridChanged(self.entries))
+            late, self._published_while_listing = self._published_while_listing, []
+            for entry in late:  # published after the listing's query ran
+                self.photo_published(entry)
+            counted = COUNTED.get(place.kind)
+            self._status(counted(self.entries) if counted else _count(
+                len(self.entries), "picset" if place.kind in (LIBRARY, CLOUD) else "photo"))
+
+        def fail(error: BaseException) -> None:
+            self.listing_failed = describe_error(error)
+            self._end_listing()
+            self._emit(Told(f"{what}: {self.listing_failed}", "error"))
+
+        self.run(job, done, fail, task=task)
+
+    def refresh(self) -> None:
+        """F5: list the place again."""
+        if self.location is not None:
+            self.open(self.location)
+
+    def _end_listing(self) -> None:
+        self._listing = None
+        self._end(LISTING)
+
+    def _drop_listing(self) -> None:
+        """Forget the listing under way (its result, when it comes, is not delivered); the
+        indicator stays for the listing that replaces it, if any."""
+        if self._listing is not None:
+            self._listing[1].cancel()
+        self._listing = None
+        self._published_while_listing = []
+
+    def _cancel_listing(self) -> None:
+        what = self._listing[0]
+        self._drop_listing()
+        self._end(LISTING)
+        self.listing_cancelled = True  # the grid stays empty until F5 or another place
+        self._status(f"Cancelled listing {what} (F5 lists it again)")
+
+    def cancel(self) -> bool:
+        """Esc / Cancel: stop the newest listing or search under way (False if none)."""
+        if not self._busy:
+            return False
+        if self._busy[-1][0] == LISTING:
+            self._cancel_listing()
+        else:
+            self._cancel_search()
+        return True
+
+    def picsets_refreshed(self, backend: Backend, entries: list[Entry]) -> None:
+        """The picsets were listed again (for the sources): the grid follows if it shows
+        them."""
+        loc = self.location
+        if loc is not None and loc.kind in (LIBRARY, CLOUD) and loc.backend is backend and (
+                not self.loading and not self.listing_cancelled):
+            self.entries = list(entries)
+            self._emit(GridChanged(self.entries))
+
+    def photo_published(self, entry: Entry) -> None:
+        """A photo was published (its item exists): it appears at once if its picset is on
+        screen, in the table's order (by file name) whatever order the photos finish in."""
+        loc = self.location
+        if loc is None or loc.kind != PICSET_PLACE or loc.backend is not entry.backend or (
+                loc.picset != entry.picset):
+            return
+        if self.loading:
+            self._published_while_listing.append(entry)
+            return
+        if self.listing_cancelled or any(e.name == entry.name for e in self.entries):
+            return
+        row = next((r for r, e in enumerate(self.entries) if e.name > entry.name),
+                   len(self.entries))
+        self.entries.insert(row, entry)
+        self._emit(PhotoAdded(row, entry))
+        self._status(_count(len(self.entries), "photo"))
+
+    def activate(self, entries: list[Entry], row: int) -> None:
+        """Enter or a double click: a picset opens, a photo shows in the viewer."""
+        entry = entries[row]
+        if entry.kind == PERSON:
+            loc = self.location
+            self.open(Place(PERSON_PLACE, entry.backend, person=entry.person,
+                            within=loc.within if loc is not None else LIBRARY))
+            return
+        if entry.kind == FACE:  # its photo, stepping through the faces' photos
+            faces = [e for e in entries if e.kind == FACE]
+            self.open_photo([face_photo(e) for e in faces], faces.index(entry))
+            return
+        if entry.kind == PICSET:
+            loc = self.location
+            within = loc.kind if loc is not None and loc.kind in (LIBRARY, CLOUD) else (
+                loc.within if loc is not None else LIBRARY)
+            self.open(Place(PICSET_PLACE, entry.backend, entry.picset, title=entry.title,
+                            within=within))
+            return
+        photos = [e for e in entries if e.kind in (PHOTO, FILE)]
+        self.open_photo(photos, photos.index(entry))
+
+    # -- pages ------------------------------------------------------------------------------
+    def _push(self, frame: Frame) -> None:
+        if self.page == frame.page == VIEWER:
+            self.stack[-1] = frame
+        else:
+            self.stack.append(frame)
+        self._emit(PageChanged(frame))
+
+    def _pop(self) -> None:
+        left = self.stack.pop()
+        self._emit(PageChanged(self.frame, left))
+
+    def open_photo(self, entries: list[Entry], index: int) -> None:
+        self._push(Frame(VIEWER, list(entries), index))
+
+    def viewer_moved(self, index: int) -> None:
+        """The viewer stepped to another of its photos."""
+        if self.page == VIEWER:
+            self.frame.index = index
+
+    def back(self) -> None:
+        """Esc / Back: viewer -> the page it was opened from; search results -> the photo
+        (cancelling the search under way); a picset's grid -> its library or cloud."""
+        if self.page == SEARCH:
+            if self.searching:
+                self._cancel_search()
+            else:
+                self._pop()
+        elif self.page == VIEWER:
+            self._pop()
+        elif self.location is not None and self.location.parent is not None:
+            self.open(self.location.parent)
+
+    # -- search -----------------------------------------------------------------------------
+    def search_face(self, entry: Entry | None, face_id: str) -> None:
+        """A click on a face: every other photo of that person, on the results page."""
+        try:
+            check_searchable(entry)
+        except NotPublished as e:
+            self._emit(Told(str(e), "info"))
+            return
+        if self._search is not None:
+            self._drop_search()
+        frame = Frame(SEARCH, searched=entry, face_id=face_id, state=SEARCH_UNDER_WAY)
+        task = Task()
+        self._search = (frame, task)
+        self._push(frame)
+        self._status("")
+        self._begin(SEARCHING, "Searching…")
+
+        def done(results: list[Entry]) -> None:
+            self._end_search()
+            frame.entries, frame.state = results, FOUND
+            self._emit(FrameChanged(frame))
+            self._status(f"{len(results) - 1} other photo(s) of this person")
+
+        def fail(error: BaseException) -> None:
+            self._end_search()
+            frame.state, frame.error = FAILED, describe_error(error)
+            self._emit(FrameChanged(frame))
+            self._emit(Told(f"search failed: {frame.error}", "error"))
+
+        self.run(lambda: search_from(entry, face_id), done, fail, task=task)
+
+    def _end_search(self) -> None:
+        self._search = None
+        self._end(SEARCHING)
+
+    def _drop_search(self) -> None:
+        """Forget the search under way: its result, when it comes, is not delivered."""
+        frame, task = self._search
+        task.cancel()
+        self._search = None
+        frame.state = CANCELLED
+        self._emit(FrameChanged(frame))
+        self._end(SEARCHING)
+
+    def _cancel_search(self) -> None:
+        """Cancel (button, Esc, Back): back to the photo whose face was clicked."""
+        frame = self._search[0]
+        self._drop_search()
+        if self.frame is frame:
+            self._pop()
+        self._status("Search cancelled")

@@ -1,0 +1,163 @@
+"""What the curator does in the window's people places, as plain state on top of the
+navigation: confirm or reject the proposals on a person's page (one key each), name a group of
+unnamed faces at once, name or unname a face in the viewer, draw a missed face, rename, merge
+and hide people. Each action runs off the GUI thread through the navigation's runner; what it
+changed is emitted as the navigation's events (the grid loses the faces answered, a line for
+the Messages panel), so tests drive it without a display. The window asks the questions (a
+name, "in that photo already?") and calls these."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from finpics_desktop.app import people
+from finpics_desktop.app.entries import FACE, Entry
+from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.window.navigation import Navigation
+from finpics_desktop.app.window.people_places import PEOPLE, PERSON_PLACE
+from finpics_desktop.pipeline.people.naming import Outcome
+
+Done = Callable[[object], None]
+
+
+class PeopleActions:
+    def __init__(self, nav: Navigation):
+        self.nav = nav
+
+    # -- where we are -----------------------------------------------------------------------
+    @property
+    def kind(self) -> str:
+        loc = self.nav.location
+        return loc.kind if loc is not None else ""
+
+    def proposals(self) -> list[Entry]:
+        """The proposals on the person's page shown (sure ones first)."""
+        if self.kind != PERSON_PLACE:
+            return []
+        return [e for e in self.nav.entries if e.kind == FACE]
+
+    def group_of(self, entry: Entry) -> list[Entry]:
+        """In the Unnamed view: the faces of the entry's group."""
+        return [e for e in self.nav.entries if e.kind == FACE and e.group == entry.group]
+
+    # -- running ----------------------------------------------------------------------------
+    def _run(self, job, done: Done, what: str, fail: Callable | None = None) -> None:
+        def failed(error: BaseException) -> None:
+            if fail is not None and fail(error):
+                return
+            self.nav.tell(f"{what}: {describe_error(error)}", "error")
+
+        self.nav.run(job, done, failed)
+
+    def _drop(self, face_ids: set[str]) -> None:
+        """The grid no longer shows these faces (answered, named)."""
+        kept = [e for e in self.nav.entries if not (e.kind == FACE and e.face_id in face_ids)]
+        if len(kept) != len(self.nav.entries):
+            self.nav.show_entries(kept)
+
+    def _report(self, outcomes: list[Outcome], done: str) -> set[str]:
+        """Says what could not be done; the faces that were."""
+        for outcome in outcomes:
+            if outcome.error:
+                self.nav.tell(f"face {outcome.face_id}: not {done} {outcome.person}: "
+                              f"{outcome.error}")
+        return {o.face_id for o in outcomes if not o.error}
+
+    # -- proposals --------------------------------------------------------------------------
+    def answer(self, entries: list[Entry], right: bool) -> None:
+        """Confirm (``right``) or reject the proposals ``entries`` on the person's page; when
+        none is left, the page is listed again (the person's vector changed: more may come)."""
+        entries = [e for e in entries if e.kind == FACE and e.person]
+        if not entries:
+            return
+        name = entries[0].person
+        backend = entries[0].backend
+        ids = [e.face_id for e in entries]
+        verb = "confirmed as" if right else "rejected for"
+
+        def job():
+            return (people.confirm(backend, name, ids) if right
+                    else people.reject(backend, name, ids))
+
+        def done(outcomes: list[Outcome]) -> None:
+            answered = self._report(outcomes, verb)
+            self._drop(answered)
+            self.nav.say(f"{len(answered)} face(s) {verb} {name}")
+            if not self.proposals():
+                self.nav.refresh()
+
+        self._run(job, done, f"{'confirming' if right else 'rejecting'} for {name}")
+
+    def confirm_sure(self) -> None:
+        """Confirm every proposal the app is sure of."""
+        self.answer([e for e in self.proposals() if e.sure], True)
+
+    # -- names ------------------------------------------------------------------------------
+    def name_faces(self, backend, face_ids: list[str], name: str, *, same_photo: bool = False,
+                   ask_same_photo: Callable[[str], None] | None = None,
+                   then: Done | None = None) -> None:
+        """Name the faces (one, from the viewer; a group, from the Unnamed view). When one face
+        is in a photo the person is named in already, ``ask_same_photo(reason)`` is called to
+        ask the curator (who calls this again with ``same_photo``)."""
+
+        def job():
+            return people.name_faces(backend, face_ids, name, same_photo=same_photo)
+
+        def done(outcomes: list[Outcome]) -> None:
+            same = [o for o in outcomes if o.error and "once in a photo" in o.error]
+            if len(face_ids) == 1 and same and ask_same_photo is not None:
+                ask_same_photo(same[0].error)
+                return
+            named = self._report(outcomes, "named")
+            self._drop(named)
+            if named:
+                self.nav.say(f"{len(named)} face(s) named {name}")
+            if then is not None:
+                then(outcomes)
+
+        self._run(job, done, f"naming {name}")
+
+    def name_group(self, entry: Entry, name: str, selected: list[Entry] | None = None,
+                   then: Done | None = None) -> None:
+        """The Unnamed view: name the faces chosen (several), or the whole group of the one
+        chosen."""
+        faces = selected if selected and len(selected) > 1 else self.group_of(entry)
+        self.name_faces(entry.backend, [e.face_id for e in faces], name, then=then)
+
+    def unname(self, backend, face_id: str, then: Done | None = None) -> None:
+        def done(was: str | None) -> None:
+            self.nav.say(f"the face is no longer {was}" if was else "the face had no name")
+            if then is not None:
+                then(was)
+
+        self._run(lambda: people.unname(backend, face_id), done, "removing the name")
+
+    def add_face(self, entry: Entry, box: dict, then: Done) -> None:
+        """A face drawn on the photo ``entry``: ``then(face)`` once it is indexed."""
+        self._run(lambda: people.add_face(entry.backend, entry.picset, entry.name, box), then,
+                  f"adding a face to {entry.label}")
+
+    # -- people -----------------------------------------------------------------------------
+    def _person_change(self, job, what: str) -> None:
+        def done(_) -> None:
+            self.nav.say(what)
+            if self.kind in (PEOPLE, PERSON_PLACE):
+                loc = self.nav.location
+                if self.kind == PERSON_PLACE and loc is not None:  # renamed or merged away
+                    self.nav.open(loc.parent)
+                else:
+                    self.nav.refresh()
+
+        self._run(job, done, what)
+
+    def rename(self, entry: Entry, new_name: str) -> None:
+        self._person_change(lambda: people.rename(entry.backend, entry.person, new_name),
+                            f"{entry.person} is now {new_name}")
+
+    def merge(self, entry: Entry, into: str) -> None:
+        self._person_change(lambda: people.merge(entry.backend, entry.person, into),
+                            f"{entry.person} merged into {into}")
+
+    def hide(self, entry: Entry, hidden: bool) -> None:
+        self._person_change(lambda: people.hide(entry.backend, entry.person, hidden),
+                            f"{entry.person} is {'hidden' if hidden else 'shown again'}")

@@ -1,0 +1,216 @@
+"""The people commands: ``name``, ``unname``, ``people``, ``person``, ``suggest``, ``confirm``,
+``reject``, ``merge``, ``rename-person``, ``hide``, ``clusters``, ``add-face``; thin wrappers of
+:mod:`finpics_desktop.app.people`, the calls the window makes too. ``--json`` prints data in
+the shapes of the README ("People"); ``--backend aws`` works the same on the cloud."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from finpics_desktop.app import people
+from finpics_desktop.cli.args import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK
+from finpics_desktop.domain.errors import FinpicsError, InvalidValue, NotFound
+from finpics_desktop.domain.matches import error_payload, to_payload
+
+SAME_PHOTO_HELP = ("also when the person is named in that photo already (a person appears "
+                   "once in a photo unless you say so)")
+
+
+def add_people_commands(sub) -> None:
+    nm = sub.add_parser("name", help="name a face (a new person if nobody has the name)")
+    nm.add_argument("face_id", metavar="FACE_ID")
+    nm.add_argument("person", metavar="NAME")
+    nm.add_argument("--same-photo", action="store_true", help=SAME_PHOTO_HELP)
+
+    un = sub.add_parser("unname", help="take a face from its person")
+    un.add_argument("face_id", metavar="FACE_ID")
+
+    pp = sub.add_parser("people", help="the people named in the album, most faces first")
+    pp.add_argument("--hidden", action="store_true", help="the hidden people instead")
+    pp.add_argument("--json", action="store_true", help='[{"name", "faces", "photos"}]')
+
+    pe = sub.add_parser("person", help="the photos of a person, best first (exit code 3 if "
+                        "nobody has that name)")
+    pe.add_argument("person", metavar="NAME")
+    pe.add_argument("--json", action="store_true", help="the search function's payload")
+
+    sg = sub.add_parser("suggest", help="unnamed faces proposed for a person, best first: the "
+                        "sure ones (--unsure: the ones the app is unsure of)")
+    sg.add_argument("person", metavar="NAME")
+    sg.add_argument("--unsure", action="store_true",
+                    help="the proposals the app is unsure of (never confirmed silently)")
+    sg.add_argument("--json", action="store_true",
+                    help='[{"face_id", "image_path", "similarity"}]')
+
+    for command, verb in (("confirm", "confirm proposed faces as this person's"),
+                          ("reject", "these faces are not this person: never proposed again")):
+        cr = sub.add_parser(command, help=verb)
+        cr.add_argument("person", metavar="NAME")
+        cr.add_argument("face_ids", metavar="FACE_ID", nargs="+")
+        if command == "confirm":
+            cr.add_argument("--same-photo", action="store_true", help=SAME_PHOTO_HELP)
+
+    mg = sub.add_parser("merge", help="one person is another: every face of NAME becomes "
+                        "INTO_NAME's")
+    mg.add_argument("person", metavar="NAME")
+    mg.add_argument("into", metavar="INTO_NAME")
+
+    rp = sub.add_parser("rename-person", help="give a person another name")
+    rp.add_argument("person", metavar="NAME")
+    rp.add_argument("new_name", metavar="NEW_NAME")
+
+    hd = sub.add_parser("hide", help="hide a person from the people list (faces stay named)")
+    hd.add_argument("person", metavar="NAME")
+    hd.add_argument("--undo", action="store_true", help="show them again")
+
+    cl = sub.add_parser("clusters", help="the unnamed faces, grouped by who they look like")
+    cl.add_argument("--json", action="store_true", help='[{"faces": [FACE_ID...], '
+                    '"confident": true|false}]')
+
+    af = sub.add_parser("add-face", help="index a face the detector missed, from its box "
+                        "(ratios of the upright photo); prints its FaceId")
+    af.add_argument("photo", metavar="PICSET/FILE")
+    for side in ("left", "top", "width", "height"):
+        af.add_argument(side, metavar=side.upper(), type=float)
+
+
+def _print_json(value) -> None:
+    json.dump(value, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def _outcomes(outcomes, done: str) -> int:
+    failed = 0
+    for outcome in outcomes:
+        if outcome.error:
+            failed += 1
+            print(f"{outcome.face_id}: not {done} {outcome.person}: {outcome.error}",
+                  file=sys.stderr)
+        else:
+            was = f" (was {outcome.previous})" if outcome.previous else ""
+            print(f"{outcome.face_id}: {done} {outcome.person}{was}")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _found(command):
+    """A person, face or photo that is not there: one line, exit code 3 (nothing found)."""
+    def run(backend, args) -> int:
+        try:
+            return command(backend, args)
+        except NotFound as e:
+            print(f"finpics-desktop: {e}", file=sys.stderr)
+            return EXIT_NOT_FOUND
+
+    return run
+
+
+def cmd_name(backend, args) -> int:
+    outcome = people.name_face(backend, args.face_id, args.person,
+                                   same_photo=args.same_photo)
+    return _outcomes([outcome], "named")
+
+
+def cmd_unname(backend, args) -> int:
+    was = people.unname(backend, args.face_id)
+    if was is None:
+        raise NotFound(f"face {args.face_id} has no name")
+    print(f"{args.face_id}: no longer {was}")
+    return EXIT_OK
+
+
+def cmd_people(backend, args) -> int:
+    found = people.list_people(backend, hidden=args.hidden)
+    if args.json:
+        _print_json([{"name": p.person.name, "faces": p.faces, "photos": p.photos}
+                     for p in found])
+    else:
+        for p in found:
+            print(f"{p.person.name:40} {p.faces:5} face(s) {p.photos:5} photo(s)")
+    return EXIT_OK
+
+
+def cmd_person(backend, args) -> int:
+    try:
+        matches = people.person_photos(backend, args.person)
+    except FinpicsError as e:  # as `search --json` and the search function answer a failure
+        if args.json:
+            _print_json(error_payload(str(e)))
+        raise
+    if args.json:
+        _print_json(to_payload(matches))
+    else:
+        for match in matches:
+            print(f"{match.similarity:6.1f}  {match.image_path}")
+    return EXIT_OK
+
+
+def cmd_suggest(backend, args) -> int:
+    found = people.suggest(backend, args.person)
+    chosen = found.unsure if args.unsure else found.sure
+    if args.json:
+        _print_json([{"face_id": p.face_id, "image_path": p.image_path,  # json-output
+                      "similarity": p.similarity} for p in chosen])
+        return EXIT_OK
+    for p in chosen:
+        print(f"{p.similarity:6.1f}  {p.face_id}  {p.image_path}")
+    if not args.unsure and found.unsure:
+        print(f"({len(found.unsure)} more the app is unsure of: `finpics-desktop suggest "
+              f"{args.person!r} --unsure`)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_confirm(backend, args) -> int:
+    outcomes = people.confirm(backend, args.person, args.face_ids, same_photo=args.same_photo)
+    return _outcomes(outcomes, "confirmed as")
+
+
+def cmd_reject(backend, args) -> int:
+    outcomes = people.reject(backend, args.person, args.face_ids)
+    return _outcomes(outcomes, "rejected for")
+
+
+def cmd_merge(backend, args) -> int:
+    target, moved = people.merge(backend, args.person, args.into)
+    print(f"{args.person} merged into {target.name}: {moved} face(s) moved")
+    return EXIT_OK
+
+
+def cmd_rename_person(backend, args) -> int:
+    person = people.rename(backend, args.person, args.new_name)
+    print(f"{args.person} is now {person.name}")
+    return EXIT_OK
+
+
+def cmd_hide(backend, args) -> int:
+    person = people.hide(backend, args.person, hidden=not args.undo)
+    print(f"{person.name} is {'hidden' if person.hidden else 'shown again'}")
+    return EXIT_OK
+
+
+def cmd_clusters(backend, args) -> int:
+    groups = people.unnamed_groups(backend)
+    if args.json:
+        _print_json([{"faces": list(c.faces), "confident": c.confident} for c in groups])
+    else:
+        for n, c in enumerate(groups, 1):
+            kind = "confident" if c.confident else "unsure"
+            print(f"group {n} ({len(c.faces)} face(s), {kind}): {' '.join(c.faces)}")
+    return EXIT_OK
+
+
+def cmd_add_face(backend, args) -> int:
+    picset, slash, name = args.photo.partition("/")
+    if not slash or not picset or not name or "/" in name:
+        raise InvalidValue(f"add-face: the photo is PICSET/FILE, not {args.photo!r}")
+    box = {"Left": args.left, "Top": args.top, "Width": args.width, "Height": args.height}
+    face = people.add_face(backend, picset, name, box)
+    print(face.face_id)
+    return EXIT_OK
+
+
+PEOPLE_COMMANDS = {name: _found(command) for name, command in {
+    "name": cmd_name, "unname": cmd_unname, "people": cmd_people, "person": cmd_person,
+    "suggest": cmd_suggest, "confirm": cmd_confirm, "reject": cmd_reject, "merge": cmd_merge,
+    "rename-person": cmd_rename_person, "hide": cmd_hide, "clusters": cmd_clusters,
+    "add-face": cmd_add_face}.items()}

@@ -1,0 +1,90 @@
+"""Proposals: the unnamed faces the app believes are a person, best first, for a one-key
+confirm or reject; the faces it is unsure of apart, never confirmed silently.
+
+Candidates are the faces alike to any of the person's named faces (``SearchFaces`` from up to
+:data:`SEEDS` of them, at :data:`CANDIDATE_FROM`); each is then scored against every person's
+user vector at once (``SearchUsers``: the mean of the person's named faces, which finds more of
+them than any single face and fewer look-alikes). A candidate is proposed when it is at least
+:data:`UNSURE_FROM` alike to the person; it is *sure* when at least :data:`SURE_FROM` and no
+other person is as alike. Left out: named faces, faces rejected for this person, faces more
+alike to another person who is a sure match for them, and faces of a photo the person is
+already named in (one person appears once per photo); of two candidates in one photo only the
+more alike can be sure. README ("People") has the measurements behind the thresholds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from finpics_desktop.domain.people import Person, Proposal
+from finpics_desktop.pipeline.people.naming import People
+
+SEEDS = 24  # named faces the candidates are searched from (spread over the person's faces)
+CANDIDATE_FROM = 50.0  # similarity to one named face for a face to be looked at
+MAX_CANDIDATES = 400  # looked at, most alike first (the window asks again after each answer)
+UNSURE_FROM = 60.0  # similarity to the person (SearchUsers) for a face to be proposed at all
+SURE_FROM = 80.0  # ... to be proposed as sure: SearchUsers' default threshold
+USERS_COMPARED = 20  # the people a candidate is compared with (the most alike)
+
+
+@dataclass(frozen=True)
+class Proposals:
+    person: Person
+    sure: list[Proposal]
+    unsure: list[Proposal]
+
+    @property
+    def all(self) -> list[Proposal]:
+        return self.sure + self.unsure
+
+
+def _seeds(faces: list[str]) -> list[str]:
+    """At most :data:`SEEDS` of the person's faces, spread evenly over them."""
+    if len(faces) <= SEEDS:
+        return faces
+    step = len(faces) / SEEDS
+    return [faces[int(n * step)] for n in range(SEEDS)]
+
+
+def suggest(people: People, name: str) -> Proposals:
+    person = people.find(name)
+    named = people.named()
+    mine = [f.face_id for f in sorted(people.faces_of(person, named), key=lambda f: f.at)]
+    rejected = people.rejected(person)
+    candidates: dict[str, float] = {}
+    for matches in people.records.face_matches_many(_seeds(mine), CANDIDATE_FROM,
+                                                    4096).values():
+        for match in matches:
+            face_id = match.face_id
+            if face_id not in named and face_id not in rejected:
+                candidates[face_id] = max(candidates.get(face_id, 0.0), match.similarity)
+    ranked = sorted(candidates, key=lambda f: -candidates[f])[:MAX_CANDIDATES]
+    where = people.locate(ranked)
+    mine_set = set(mine)
+    closest_other: dict[str, float] = {}
+    scored: list[tuple[float, str]] = []
+    for face_id in ranked:
+        spot = where.get(face_id)
+        if spot is None or mine_set.intersection(spot.photo_faces):
+            continue  # not in the album now, or in a photo the person is named in
+        matches = people.records.user_matches(face_id=face_id, threshold=UNSURE_FROM - 15.0,
+                                              max_users=USERS_COMPARED)
+        own = next((m.similarity for m in matches if m.user_id == person.id), 0.0)
+        other = max((m.similarity for m in matches if m.user_id != person.id), default=0.0)
+        if own < UNSURE_FROM or (other >= SURE_FROM and other > own):
+            continue
+        closest_other[face_id] = other
+        scored.append((own, face_id))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    sure, unsure, sure_photos = [], [], set()
+    for own, face_id in scored:
+        spot = where[face_id]
+        is_sure = (own >= SURE_FROM and closest_other[face_id] < own
+                   and spot.image_path not in sure_photos)
+        proposal = Proposal(face_id, spot.image_path, round(own, 2), is_sure, spot.box)
+        if is_sure:
+            sure_photos.add(spot.image_path)
+            sure.append(proposal)
+        else:
+            unsure.append(proposal)
+    return Proposals(person, sure, unsure)

@@ -1,0 +1,117 @@
+"""The Settings dialog's field for each kind of declared option (``app/option_kinds.py``): a
+check box for yes or no, an editable list for text with choices, a line with a Browse…
+button for a folder, a line for any other text or number (its option converts what is
+typed, and says what is wrong with it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from finpics_desktop.app.option_kinds import BoolOption, Option, TextOption
+
+
+class Field:
+    """One option's row: ``widget`` is its input, ``row`` what the form shows, ``label`` the
+    row's label (None: a check box, whose text is the title)."""
+
+    label: str | None
+    widget: QWidget
+    row: QWidget | QLayout
+
+    def __init__(self, option: Option):
+        self.option = option
+        self.label = option.title
+
+    def value(self) -> Any:
+        """What the field holds, for the option to convert."""
+        raise NotImplementedError
+
+    def show(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def _tooltip(self) -> None:
+        if self.option.help:
+            self.widget.setToolTip(self.option.help)
+
+
+class CheckField(Field):
+    def __init__(self, option: BoolOption, parent: QWidget):
+        super().__init__(option)
+        self.label = None
+        self.widget = self.row = QCheckBox(option.title, parent)
+        self._tooltip()
+
+    def value(self) -> bool:
+        return self.widget.isChecked()
+
+    def show(self, value: Any) -> None:
+        self.widget.setChecked(bool(value))
+
+
+class LineField(Field):
+    def __init__(self, option: Option, parent: QWidget):
+        super().__init__(option)
+        self.widget = self.row = QLineEdit(parent)
+        if isinstance(option, TextOption):
+            self.widget.setPlaceholderText(option.shown_placeholder())
+        self._tooltip()
+
+    def value(self) -> str:
+        return self.widget.text()
+
+    def show(self, value: Any) -> None:
+        self.widget.setText(self.option.text(value))
+
+
+class FolderField(LineField):
+    def __init__(self, option: TextOption, parent: QWidget):
+        super().__init__(option, parent)
+        self._parent = parent
+        browse = QPushButton("Browse…", parent)
+        browse.clicked.connect(self.on_browse)
+        self.row = QHBoxLayout()
+        self.row.addWidget(self.widget, 1)
+        self.row.addWidget(browse)
+
+    def on_browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self._parent, self.option.title,
+                                                  self.widget.text())
+        if folder:
+            self.widget.setText(folder)
+
+
+class ChoiceField(Field):
+    def __init__(self, option: TextOption, parent: QWidget):
+        super().__init__(option)
+        self.widget = self.row = QComboBox(parent)
+        self.widget.setEditable(True)
+        self.widget.addItem("")
+        self.widget.addItems(list(option.choices()))
+        self._tooltip()
+
+    def value(self) -> str:
+        return self.widget.currentText()
+
+    def show(self, value: Any) -> None:
+        self.widget.setCurrentText(self.option.text(value))
+
+
+def field_for(option: Option, parent: QWidget) -> Field:
+    if isinstance(option, BoolOption):
+        return CheckField(option, parent)
+    if isinstance(option, TextOption) and option.choices is not None:
+        return ChoiceField(option, parent)
+    if isinstance(option, TextOption) and option.browse == "folder":
+        return FolderField(option, parent)
+    return LineField(option, parent)  # text and numbers: the option converts what is typed
