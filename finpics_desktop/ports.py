@@ -17,6 +17,17 @@ from finpics_desktop.domain.errors import StorageReadOnly
 from finpics_desktop.domain.items import Item
 from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.names import Names
+from finpics_desktop.domain.picsets import PICSET_ROOT
+from finpics_desktop.domain.records import (
+    FaceMatch,
+    ImageItem,
+    IndexedFace,
+    PhotoItem,
+    PicsetEntry,
+    UnassociatedFace,
+    UserMatch,
+    user_ids,
+)
 
 HASH_METADATA = "sha256"  # object metadata key holding the hex SHA-256 of the content
 # An original put in place by a curation action (a move, a rename, a restore) whose items that
@@ -223,6 +234,86 @@ class VersionedFaceIndex(FaceIndex, Protocol):
         """True the first time it is asked about ``topic`` in this library, then False."""
 
 
+class Records:
+    """The contract's tables and the face index read as typed views
+    (:mod:`~finpics_desktop.domain.records`): what the pipeline, the application and the window
+    read, so that only the adapters and the item builders spell the wire's keys. Writes still
+    take the items as the builders make them (or :meth:`PhotoItem.item`, unchanged)."""
+
+    def __init__(self, tables: Tables, faces: FaceIndex | None = None):
+        self.tables = tables
+        self.index = faces
+
+    # -- table pics -------------------------------------------------------------------------
+    def picsets(self, descending: bool = False) -> list[PicsetEntry]:
+        return [PicsetEntry.from_item(i) for i in self.tables.query_pics(PICSET_ROOT, descending)]
+
+    def picset_ids(self, descending: bool = False) -> list[str]:
+        return [p.picset for p in self.picsets(descending)]
+
+    def picset(self, picset: str) -> PicsetEntry | None:
+        return PicsetEntry.of(self.tables.get_pics_item(PICSET_ROOT, picset))
+
+    def photos(self, picset: str) -> list[PhotoItem]:
+        return [PhotoItem.from_item(i) for i in self.tables.query_pics(picset)]
+
+    def photo_names(self, picset: str) -> list[str]:
+        return [p.name for p in self.photos(picset)]
+
+    def photo(self, picset: str, name: str) -> PhotoItem | None:
+        return PhotoItem.of(self.tables.get_pics_item(picset, name))
+
+    def batch_photos(self, keys: list[tuple[str, str]]
+                     ) -> tuple[list[PhotoItem], list[tuple[str, str]]]:
+        found, left = self.tables.batch_get_pics_items(keys)
+        return [PhotoItem.from_item(i) for i in found], left
+
+    # -- table pics_by_image_id -------------------------------------------------------------
+    def image(self, image_id: str) -> ImageItem | None:
+        return ImageItem.of(self.tables.get_image_item(image_id))
+
+    def batch_images(self, image_ids: list[str]) -> tuple[list[ImageItem], list[str]]:
+        found, left = self.tables.batch_get_image_items(image_ids)
+        return [ImageItem.from_item(i) for i in found], left
+
+    def images(self) -> Iterator[ImageItem]:
+        return (ImageItem.from_item(i) for i in self.tables.scan_image_items())
+
+    # -- the face index ---------------------------------------------------------------------
+    def _faces(self) -> FaceIndex:
+        if self.index is None:
+            raise TypeError("these records were made without a face index")
+        return self.index
+
+    def indexed_faces(self, user_id: str | None = None,
+                      face_ids: Sequence[str] | None = None) -> Iterator[IndexedFace]:
+        return (IndexedFace.from_wire(f)
+                for f in self._faces().list_faces(user_id=user_id, face_ids=face_ids))
+
+    def face_matches(self, face_id: str, threshold: float, max_faces: int) -> list[FaceMatch]:
+        return [FaceMatch.from_wire(m)
+                for m in self._faces().search_faces(face_id, threshold, max_faces)]
+
+    def face_matches_many(self, face_ids: Sequence[str], threshold: float,
+                          max_faces: int) -> dict[str, list[FaceMatch]]:
+        found = self._faces().search_faces_many(face_ids, threshold, max_faces)
+        return {f: [FaceMatch.from_wire(m) for m in ms] for f, ms in found.items()}
+
+    def user_matches(self, face_id: str | None = None, user_id: str | None = None,
+                     threshold: float = 80.0, max_users: int = 500) -> list[UserMatch]:
+        return [UserMatch.from_wire(m) for m in self._faces().search_users(
+            face_id=face_id, user_id=user_id, threshold=threshold, max_users=max_users)]
+
+    def associate(self, user_id: str, face_ids: Sequence[str], threshold: float = 75.0
+                  ) -> tuple[list[str], list[UnassociatedFace]]:
+        done, failed = self._faces().associate_faces(user_id, face_ids, threshold)
+        return done, [UnassociatedFace.from_wire(f) for f in failed]
+
+    def user_ids(self) -> list[str]:
+        """The ids of ListUsers' users."""
+        return user_ids(self._faces().list_users())
+
+
 @dataclass(frozen=True)
 class PrivateDoc:
     pk: str
@@ -325,6 +416,11 @@ class Backend:
             return f"local:{Path(self.library.folder).expanduser().resolve()}"
         endpoint = getattr(self.home, "endpoint_url", None) or "aws"
         return f"{self.kind}:{endpoint}:{self.names.region}/{self.names.pics_bucket}"
+
+    @property
+    def records(self) -> Records:
+        """The tables and the face index read as typed views."""
+        return Records(self.tables, self.faces)
 
     @property
     def library(self) -> LibraryHome | None:

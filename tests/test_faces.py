@@ -115,7 +115,7 @@ def test_results_are_in_similarity_order_with_the_matched_face(album):
     assert sims == sorted(sims, reverse=True)
     assert all(80 <= s <= 100 for s in sims)
     for match in output:
-        matched = [r["Face"]["FaceId"] for r in match.faces]
+        matched = [f.face_id for f in match.faces]
         assert match.matched_face_id in matched
         assert face_id not in matched
 

@@ -60,13 +60,13 @@ def test_a_face_the_detector_missed_is_drawn_and_found_by_search(library, engine
 
     face = add_face(library, "001_party", "crowd.jpg", boxes[0])
     item = library.tables.get_pics_item("001_party", "crowd.jpg")
-    assert [r["Face"]["FaceId"] for r in item["data"]["FaceRecords"]] == [face["FaceId"]]
-    assert library.tables.get_image_item(face["ImageId"])["image_path"] == "001_party/crowd.jpg"
+    assert [r["Face"]["FaceId"] for r in item["data"]["FaceRecords"]] == [face.face_id]
+    assert library.tables.get_image_item(face.image_id)["image_path"] == "001_party/crowd.jpg"
     [found] = library.search(other["Face"]["FaceId"])
-    assert (found.image_path, found.matched_face_id) == ("001_party/crowd.jpg", face["FaceId"])
+    assert (found.image_path, found.matched_face_id) == ("001_party/crowd.jpg", face.face_id)
     second = add_face(library, "001_party", "crowd.jpg", boxes[1])
-    assert second["ImageId"] == face["ImageId"]  # one photo, one ImageId on the library
-    assert library.private.get(DRAWN, face["FaceId"]).doc["box"] == pytest.approx(boxes[0])
+    assert second.image_id == face.image_id  # one photo, one ImageId on the library
+    assert library.private.get(DRAWN, face.face_id).doc["box"] == pytest.approx(boxes[0])
     assert check(library).found == []
 
     with pytest.raises(InvalidValue, match="has that face already"):
@@ -98,7 +98,7 @@ def named_album(tmp_path_factory, photos_dir, labels, engine):
         if person:
             people.name_face(face_id, person, same_photo=True)
     for box, person in zip(boxes, ("obama", "biden", "rose_leslie"), strict=True):
-        people.name_face(add_face(backend, "900_crowd", "crowd.jpg", box)["FaceId"], person)
+        people.name_face(add_face(backend, "900_crowd", "crowd.jpg", box).face_id, person)
     persons = sorted({p for p in who.values() if p})
     for n, person in enumerate(persons):
         others = [f for f, p in who.items() if p == persons[(n + 1) % len(persons)]][:2]
@@ -220,6 +220,7 @@ def test_a_read_only_library_of_an_older_version_is_searched_and_has_no_people(
     from finpics_desktop import cli
     from finpics_desktop.app.entries import photo_entry
     from finpics_desktop.app.photos import load_photo
+    from finpics_desktop.domain.records import PhotoItem
 
     root = disk.path / "library"
     backend = open_library(root, engine=engine)
@@ -237,7 +238,7 @@ def test_a_read_only_library_of_an_older_version_is_searched_and_has_no_people(
         [first, second] = backend.tables.query_pics("001_biden")
         face = first["data"]["FaceRecords"][0]["Face"]["FaceId"]
         assert [m.image_path for m in backend.search(face)] == ["001_biden/biden2.jpg"]
-        assert load_photo(photo_entry(backend, first), 800).names == {}
+        assert load_photo(photo_entry(backend, PhotoItem.from_item(first)), 800).names == {}
         assert People(backend).summaries() == []
     finally:
         backend.close()

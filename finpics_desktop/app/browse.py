@@ -18,7 +18,6 @@ from finpics_desktop.app.entries import (
 )
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.keys import is_supported
-from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.ports import Backend
 
 
@@ -73,18 +72,17 @@ def list_subfolders(path: Path) -> list[Path]:
 
 def list_picsets(backend: Backend) -> list[Entry]:
     """Newest first, as the site shows them; titled with the site's display name."""
-    return [picset_entry(backend, item)
-            for item in backend.tables.query_pics(PICSET_ROOT, descending=True)]
+    return [picset_entry(backend, entry) for entry in backend.records.picsets(descending=True)]
 
 
 def list_photos(backend: Backend, picset: str) -> list[Entry]:
     """The photos of a picset, in the table's order (by file name)."""
-    return [photo_entry(backend, item) for item in backend.tables.query_pics(picset)]
+    return [photo_entry(backend, photo) for photo in backend.records.photos(picset)]
 
 
 def find_photo(backend: Backend, picset: str, name: str) -> Entry | None:
-    item = backend.tables.get_pics_item(picset, name)
-    return photo_entry(backend, item) if item is not None else None
+    photo = backend.records.photo(picset, name)
+    return photo_entry(backend, photo) if photo is not None else None
 
 
 def search_face(backend: Backend, face_id: str) -> list[Entry]:

@@ -102,8 +102,8 @@ class Curator:
                             Changes(trash=True))
         with self._lock:  # what restored them is gone for good
             self.history = [(s, u) for s, u in self.history if not any(
-                kind == "restore" and (trash_ids is None or a["trash_id"] in trash_ids)
-                for kind, a in u)]
+                isinstance(step, cur.RestoreStep)
+                and (trash_ids is None or step.trash_id in trash_ids) for step in u)]
         return outcome
 
     def trash(self) -> list[TrashEntry]:

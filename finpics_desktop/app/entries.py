@@ -5,13 +5,14 @@ line prints them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from finpics_desktop.domain.items import Item
-from finpics_desktop.domain.keys import photo_key
+from finpics_desktop.domain.items import Item, photo_item
+from finpics_desktop.domain.keys import PhotoKey, photo_key
 from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.picsets import display_name
+from finpics_desktop.domain.records import FaceRecord, PhotoItem, PicsetEntry, index_response
 from finpics_desktop.ports import Backend
 
 PICSET, PHOTO, FILE, PERSON, FACE = "picset", "photo", "file", "person", "face"
@@ -27,7 +28,8 @@ class Entry:
     path: Path | None = None  # FILE
     picset: str | None = None  # PICSET, PHOTO
     name: str | None = None  # PHOTO: file name; PICSET: featured photo (cover) or None
-    data: dict = field(default_factory=dict)  # PHOTO: its IndexFaces response (FaceRecords)
+    faces: tuple[FaceRecord, ...] = ()  # PHOTO: its faces
+    item: PhotoItem | None = None  # PHOTO of a picset: its stored item
     similarity: float | None = None  # search results
     matched_face_id: str | None = None
     searched: bool = False  # the photo whose face was clicked, shown first in the results
@@ -63,11 +65,6 @@ class Entry:
         return f"{self.picset}/{self.name}"
 
     @property
-    def faces(self) -> list[dict]:
-        """The photo's FaceRecords (``{"Face": {"FaceId", "BoundingBox", ...}}``)."""
-        return list(self.data.get("FaceRecords") or [])
-
-    @property
     def has_thumbnail(self) -> bool:
         if self.kind in (FACE, PERSON):
             return bool(self.face_id and self.box)
@@ -80,37 +77,39 @@ class Entry:
             else None
 
     def face_boxes(self) -> list[tuple[str, dict]]:
-        return [(r["Face"]["FaceId"], r["Face"]["BoundingBox"]) for r in self.faces
-                if "Face" in r]
+        return [(f.face_id, f.box) for f in self.faces]
 
     def as_item(self) -> Item:
-        """A published photo as the contract's item of table ``pics``."""
-        return {"primarykey": self.picset, "sortkey": self.name, "data": self.data}
+        """A published photo as the contract's item of table ``pics`` (as stored, when it was
+        read from the table)."""
+        if self.item is not None:
+            return self.item.item()
+        return photo_item(PhotoKey(self.picset, self.name), index_response(self.faces))
 
 
-def picset_entry(backend: Backend, item: Item) -> Entry:
-    """From a picset list item (partition ``/``)."""
-    return Entry(PICSET, display_name(item["sortkey"]), backend, picset=item["sortkey"],
-                 name=item.get("pic"))
+def picset_entry(backend: Backend, entry: PicsetEntry) -> Entry:
+    """From a picset of the list (partition ``/``)."""
+    return Entry(PICSET, display_name(entry.picset), backend, picset=entry.picset,
+                 name=entry.cover)
 
 
-def photo_entry(backend: Backend, item: Item) -> Entry:
+def photo_entry(backend: Backend, photo: PhotoItem) -> Entry:
     """From a photo item of table ``pics``."""
-    return Entry(PHOTO, item["sortkey"], backend, picset=item["primarykey"],
-                 name=item["sortkey"], data=item["data"])
+    return Entry(PHOTO, photo.name, backend, picset=photo.picset, name=photo.name,
+                 faces=photo.faces, item=photo)
 
 
 def match_entry(backend: Backend, match: PhotoMatch) -> Entry:
     """A photo found by a search, titled with its similarity."""
     return Entry(PHOTO, f"{match.similarity:.1f} %  {match.name}", backend, picset=match.picset,
-                 name=match.name, data={"FaceRecords": list(match.faces)},
+                 name=match.name, faces=match.faces,
                  similarity=match.similarity, matched_face_id=match.matched_face_id)
 
 
 def searched_entry(entry: Entry, face_id: str) -> Entry:
     """The photo whose face was clicked, shown first among the results."""
     return Entry(entry.kind, f"searched · {entry.title}", entry.backend, path=entry.path,
-                 picset=entry.picset, name=entry.name, data=entry.data,
+                 picset=entry.picset, name=entry.name, faces=entry.faces, item=entry.item,
                  matched_face_id=face_id, searched=True)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from finpics_desktop.app.entries import FACE, FILE, PERSON, PHOTO, Entry
 from finpics_desktop.domain.keys import photo_key
+from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.pipeline.people.naming import names_in
 from finpics_desktop.pipeline.photos.display import DisplayImage, decode_for_display
 from finpics_desktop.pipeline.photos.exif import PhotoFacts, read_facts
@@ -48,12 +49,8 @@ def original_bytes(entry: Entry) -> bytes:
 class LoadedPhoto:
     image: DisplayImage
     facts: PhotoFacts
-    data: dict  # the IndexFaces response: its FaceRecords are drawn on the picture
+    faces: tuple[FaceRecord, ...]  # drawn on the picture
     names: dict[str, str] = field(default_factory=dict)  # FaceId -> name, where there is one
-
-    @property
-    def faces(self) -> list[dict]:
-        return list(self.data.get("FaceRecords") or [])
 
 
 def load_photo(entry: Entry, max_side: int) -> LoadedPhoto:
@@ -61,13 +58,12 @@ def load_photo(entry: Entry, max_side: int) -> LoadedPhoto:
     from the table for published photos) with the names of the named ones."""
     data = original_bytes(entry)
     name = entry.path.name if entry.kind == FILE else entry.name
-    faces, names = entry.data, {}
+    faces, names = entry.faces, {}
     if entry.kind == PHOTO:
-        item = entry.backend.tables.get_pics_item(entry.picset, entry.name)
-        if item is not None:
-            faces = item["data"]
-        names = names_in(entry.backend, [r["Face"]["FaceId"]
-                                         for r in (faces or {}).get("FaceRecords") or []])
+        photo = entry.backend.records.photo(entry.picset, entry.name)
+        if photo is not None:
+            faces = photo.faces
+        names = names_in(entry.backend, [f.face_id for f in faces])
     facts = read_facts(data, name)
     if entry.kind == PHOTO and entry.backend.public:  # its copy may have left it out
         facts = replace(facts, location=published_location(entry, facts))

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from finpics_desktop.app.albums import check_writable
 from finpics_desktop.domain.errors import FinpicsError, InvalidName
-from finpics_desktop.domain.picsets import PICSET_ROOT, check_new_picset_id, new_picset_id
+from finpics_desktop.domain.picsets import check_new_picset_id, new_picset_id
 from finpics_desktop.pipeline.publish.journal import Job, Journal, journal_for, target_of
 from finpics_desktop.pipeline.publish.upload import FileResult, NewPicset, Publisher, UploadReport
 from finpics_desktop.ports import Backend
@@ -78,14 +78,14 @@ def plan_publish(backend: Backend, journal: Journal, sources: Iterable[Path], *,
         check_new_picset_id(picset, picset_ids(backend))
         return PublishPlan(sources, picset, on_conflict or FAIL)
     last = journal.last_job(target, sources)
-    if last is not None and (journal.is_live(last.id) or backend.tables.get_pics_item(
-            PICSET_ROOT, last.picset) is not None):  # publishing now, or published before
+    if last is not None and (journal.is_live(last.id) or backend.records.picset(
+            last.picset) is not None):  # publishing now, or published before
         return PublishPlan(sources, last.picset, on_conflict or FAIL, reused=True)
     return PublishPlan(sources, NewPicset(folder_name(sources)), on_conflict or FAIL)
 
 
 def picset_ids(backend: Backend) -> list[str]:
-    return [i["sortkey"] for i in backend.tables.query_pics(PICSET_ROOT)]
+    return backend.records.picset_ids()
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,7 @@ def cmd_suggest(backend, args) -> int:
     found = people.suggest(backend, args.person)
     chosen = found.unsure if args.unsure else found.sure
     if args.json:
-        _print_json([{"face_id": p.face_id, "image_path": p.image_path,
+        _print_json([{"face_id": p.face_id, "image_path": p.image_path,  # json-output
                       "similarity": p.similarity} for p in chosen])
         return EXIT_OK
     for p in chosen:
@@ -205,7 +205,7 @@ def cmd_add_face(backend, args) -> int:
         raise InvalidValue(f"add-face: the photo is PICSET/FILE, not {args.photo!r}")
     box = {"Left": args.left, "Top": args.top, "Width": args.width, "Height": args.height}
     face = people.add_face(backend, picset, name, box)
-    print(face["FaceId"])
+    print(face.face_id)
     return EXIT_OK
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from finpics_desktop.domain.errors import SearchFailed
 from finpics_desktop.domain.items import FACE_KEYS, Item
+from finpics_desktop.domain.records import FaceRecord, ImageItem, face_records
 
 OK, FAILED = 200, 500
 
@@ -23,7 +24,7 @@ class PhotoMatch:
     image_id: str
     picset: str
     name: str
-    faces: tuple[dict, ...]  # the photo's FaceRecords, each ``{"Face": {...}}``
+    faces: tuple[FaceRecord, ...]  # the photo's faces (the contract's four keys of each)
     similarity: float
     matched_face_id: str
 
@@ -32,25 +33,32 @@ class PhotoMatch:
         return f"{self.picset}/{self.name}"
 
     @classmethod
+    def from_image(cls, image: ImageItem, similarity: float, matched_face_id: str) -> PhotoMatch:
+        """From a ``pics_by_image_id`` item: its faces with the contract's four keys only."""
+        records = tuple(
+            FaceRecord.from_wire({"Face": {k: f.raw["Face"][k] for k in FACE_KEYS
+                                           if k in f.raw["Face"]}})
+            for f in image.faces)
+        return cls(image.image_id, image.picset, image.name, records, similarity,
+                   matched_face_id)
+
+    @classmethod
     def from_image_item(cls, item: Item, similarity: float, matched_face_id: str) -> PhotoMatch:
-        """From a ``pics_by_image_id`` item (its IndexFaces response)."""
-        picset, _, name = item["image_path"].partition("/")
-        records = tuple({"Face": {k: r["Face"][k] for k in FACE_KEYS if k in r["Face"]}}
-                        for r in item["data"].get("FaceRecords") or [])
-        return cls(item["image_id"], picset, name, records, similarity, matched_face_id)
+        """From a raw ``pics_by_image_id`` item (its IndexFaces response)."""
+        return cls.from_image(ImageItem.from_item(item), similarity, matched_face_id)
 
     def wire(self) -> Item:
         """One entry of the payload's ``output``: the contract's keys first; ``similarity``
         and ``matched_face_id`` are extra keys the public site ignores."""
         return {"image_id": self.image_id, "image_path": self.image_path,
-                "data": {"FaceRecords": [dict(r) for r in self.faces]},
+                "data": {"FaceRecords": [r.wire() for r in self.faces]},
                 "similarity": self.similarity, "matched_face_id": self.matched_face_id}
 
     @classmethod
     def from_wire(cls, entry: Item) -> PhotoMatch:
         picset, _, name = entry["image_path"].partition("/")
         return cls(entry["image_id"], picset, name,
-                   tuple((entry.get("data") or {}).get("FaceRecords") or ()),
+                   face_records(entry.get("data")),
                    float(entry.get("similarity") or 0.0), entry.get("matched_face_id") or "")
 
 

@@ -55,6 +55,21 @@ class NamedFace:
     image_id: str
     similarity: float
     at: float  # when it was named (seconds since the epoch)
+    image_path: str | None = None  # where its photo was when named (older records: None)
+
+    @classmethod
+    def from_doc(cls, face_id: str, doc: dict) -> NamedFace:
+        """From the private store's document of a named face."""
+        return cls(face_id, doc["person"], doc.get("image_id", ""),
+                   float(doc.get("similarity", 0.0)), float(doc.get("at", 0.0)),
+                   doc.get("image_path"))
+
+
+def named_face_doc(person: str, image_id: str, image_path: str, similarity: float,
+                   at: float) -> dict:
+    """The private store's document of a named face (see ``pipeline/people/naming.py``)."""
+    return {"person": person, "image_id": image_id, "image_path": image_path,
+            "similarity": similarity, "at": at}
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import FinpicsError, UnsupportedImage
 from finpics_desktop.domain.keys import PHOTOS_PREFIX, parse_key
 from finpics_desktop.domain.picsets import PICSET_ROOT
+from finpics_desktop.domain.records import PhotoItem
 from finpics_desktop.pipeline.curation import checks as curation
 from finpics_desktop.pipeline.functions.process import external_image_id
 from finpics_desktop.pipeline.people import check as people_check
@@ -47,6 +48,7 @@ from finpics_desktop.pipeline.photos.images import make_thumbnail
 from finpics_desktop.pipeline.problems import CheckReport, Problem
 from finpics_desktop.pipeline.remove import remove_photo
 from finpics_desktop.pipeline.retry import with_retries
+from finpics_desktop.ports import Records
 
 log = logging.getLogger(__name__)
 
@@ -67,18 +69,19 @@ class _Album:
     def __init__(self, store, tables, faces, names):
         self.objects = {o.key: o for o in store.list(names.pics_bucket, PHOTOS_PREFIX)}
         self.thumbs = {o.key for o in store.list(names.thumbs_bucket, PHOTOS_PREFIX)}
-        self.entries = {i["sortkey"]: i for i in tables.query_pics(PICSET_ROOT)}
-        self.image_items = list(tables.scan_image_items())
+        records = Records(tables, faces)
+        self.entries = {e.picset: e for e in records.picsets()}
+        self.image_items = list(records.images())
         picsets = set(self.entries)
         for key in self.objects:
             picsets.add(key[len(PHOTOS_PREFIX):].split("/", 1)[0])
-        for item in self.image_items:
-            picsets.add(str(item.get("image_path", "")).split("/", 1)[0])
-        self.photos: dict[str, dict] = {}  # key -> photo item
+        for image in self.image_items:
+            picsets.add(image.picset)
+        self.photos: dict[str, PhotoItem] = {}  # key -> photo item
         for picset in sorted(p for p in picsets if p and p != PICSET_ROOT):
-            for item in tables.query_pics(picset):
-                self.photos[f"{PHOTOS_PREFIX}{picset}/{item['sortkey']}"] = item
-        self.faces = list(faces.list_faces())
+            for photo in records.photos(picset):
+                self.photos[photo.key.key] = photo
+        self.faces = list(records.indexed_faces())
 
 
 def scan(store, tables, faces, names, stale_after: float = STALE_AFTER,
@@ -105,26 +108,26 @@ def scan(store, tables, faces, names, stale_after: float = STALE_AFTER,
 
     image_ids = {}  # image id -> key of the photo item listing it
     face_ids = set()
-    for key, item in a.photos.items():
-        for image_id in items.image_ids(item.get("data")):
+    for key, photo in a.photos.items():
+        for image_id in photo.image_ids:
             image_ids[image_id] = key
-        face_ids.update(items.face_ids(item.get("data")))
-    present = {i.get("image_id"): i for i in a.image_items}
+        face_ids.update(photo.face_ids)
+    present = {i.image_id: i for i in a.image_items}
     for image_id, key in sorted(image_ids.items()):
         if image_id not in present:
             found.append(Problem("image-item-missing", key,
                                  f"no pics_by_image_id item for image {image_id}"))
-    for image_id, item in sorted(present.items()):
-        key = f"{PHOTOS_PREFIX}{item.get('image_path')}"
+    for image_id, image in sorted(present.items()):
+        key = f"{PHOTOS_PREFIX}{image.image_path}"
         if image_ids.get(image_id) != key:
             found.append(Problem("stray-image-item", image_id,
-                                 f"points at {item.get('image_path')!r}, which no photo item "
+                                 f"points at {image.image_path!r}, which no photo item "
                                  "with this image id is"))
     known = {external_image_id(k): k for k in set(a.objects) | set(a.photos)}
     for face in a.faces:
-        if face["FaceId"] not in face_ids:
-            of = known.get(face.get("ExternalImageId", ""))
-            found.append(Problem("face-without-item", face["FaceId"],
+        if face.face_id not in face_ids:
+            of = known.get(face.external_image_id or "")
+            found.append(Problem("face-without-item", face.face_id,
                                  f"indexed from {of}, whose item does not list it" if of else
                                  "indexed from a photo that no longer exists"))
     by_picset: dict[str, list[str]] = {}
@@ -132,7 +135,7 @@ def scan(store, tables, faces, names, stale_after: float = STALE_AFTER,
         photo = key[len(PHOTOS_PREFIX):].split("/", 1)
         by_picset.setdefault(photo[0], []).append(photo[1])
     for picset, entry in sorted(a.entries.items()):
-        pic = entry.get("pic")
+        pic = entry.cover
         if pic is not None and pic not in by_picset.get(picset, []):
             found.append(Problem("missing-featured", picset,
                                  f"featured photo {pic!r} no longer exists"))
@@ -172,8 +175,8 @@ def _repair_one(problem: Problem, store, tables, faces, names, process, backend)
         store.delete(names.thumbs_bucket, subject)
     elif kind == "image-item-missing":
         photo = parse_key(subject)
-        item = tables.get_pics_item(photo.picset, photo.name)
-        for image_item in items.image_items(photo, item["data"]) if item else []:
+        item = Records(tables).photo(photo.picset, photo.name)
+        for image_item in items.image_items(photo, item.data) if item else []:
             tables.put_image_item(image_item)
     elif kind == "stray-image-item":
         tables.delete_image_item(subject)
@@ -183,9 +186,9 @@ def _repair_one(problem: Problem, store, tables, faces, names, process, backend)
         bucket, _, relative = subject.partition("/")
         store.delete_temporary(bucket, relative)
     elif kind in ("missing-featured", "picset-without-entry"):
-        rest = tables.query_pics(subject)
+        rest = Records(tables).photo_names(subject)
         if rest:
-            tables.set_picset_cover(subject, rest[0]["sortkey"])
+            tables.set_picset_cover(subject, rest[0])
         else:
             tables.delete_pics_item(PICSET_ROOT, subject)
 

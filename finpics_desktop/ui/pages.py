@@ -126,10 +126,10 @@ class ViewerPage(QWidget):
         def done(result) -> None:
             loaded, qimage = result
             self.loading = False
-            boxes = [FaceBox.from_record(r, loaded.names.get(r["Face"]["FaceId"], ""))
-                     for r in loaded.faces if "Face" in r]
+            boxes = [FaceBox.from_record(f, loaded.names.get(f.face_id, ""))
+                     for f in loaded.faces]
             self.canvas.set_photo(qimage, boxes, entry.matched_face_id)
-            entry.data = loaded.data
+            entry.faces = loaded.faces
             self.photo_loaded.emit(entry, loaded.facts)
 
         def fail(error: BaseException) -> None:

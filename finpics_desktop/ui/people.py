@@ -35,6 +35,7 @@ from finpics_desktop.app.window.navigation import (
 )
 from finpics_desktop.app.window.people_actions import PeopleActions
 from finpics_desktop.app.window.people_places import filter_by_name
+from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.ui.questions import one_field
 from finpics_desktop.ui.selection import Selection
 from finpics_desktop.ui.workers import run_task
@@ -268,9 +269,9 @@ class PeopleController:
             return
         self._tell("Looking for the face in that box…")
 
-        def added(face: dict) -> None:
+        def added(face: FaceRecord) -> None:
             self._ask_name("Name the face", "A face was found there. Who is it?", "",
                            lambda name: self.actions.name_faces(
-                               entry.backend, [face["FaceId"]], name))
+                               entry.backend, [face.face_id], name))
 
         self.actions.add_face(entry, box, added)

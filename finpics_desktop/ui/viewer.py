@@ -11,6 +11,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from finpics_desktop.domain.records import FaceRecord
+
 ZOOM_STEP = 1.25
 MAX_ZOOM = 8.0
 
@@ -25,10 +27,8 @@ class FaceBox:
     name: str = ""
 
     @classmethod
-    def from_record(cls, record: dict, name: str = "") -> FaceBox:
-        face = record["Face"]
-        box = face["BoundingBox"]
-        return cls(face["FaceId"], box["Left"], box["Top"], box["Width"], box["Height"], name)
+    def from_record(cls, face: FaceRecord, name: str = "") -> FaceBox:
+        return cls(face.face_id, face.left, face.top, face.width, face.height, name)
 
 
 MIN_DRAWN = 6  # px: a smaller drag is not a box

@@ -82,7 +82,7 @@ def test_a_search_gives_typed_matches_and_the_clicked_photo_first(album):
     assert all(isinstance(m, PhotoMatch) for m in matches)
     assert [m.image_path for m in matches] == ["001_people/obama2.jpg"]
     assert matches[0].similarity >= 80 and matches[0].matched_face_id in {
-        r["Face"]["FaceId"] for r in matches[0].faces}
+        f.face_id for f in matches[0].faces}
     found = search_face(album, face_id)
     assert [(e.kind, e.name, e.similarity) for e in found] == [
         (PHOTO, "obama2.jpg", matches[0].similarity)]

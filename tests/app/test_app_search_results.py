@@ -24,7 +24,7 @@ def test_a_match_goes_to_the_wire_and_back():
          "data": {"FaceRecords": [{"Face": FACE, "FaceDetail": {"Smile": {}}}]}},
         91.25, "f-1")
     assert (match.picset, match.name, match.image_path) == ("001_a", "b c.jpg", "001_a/b c.jpg")
-    assert match.faces == ({"Face": FACE},)  # the contract's four face keys only
+    assert [f.wire() for f in match.faces] == [{"Face": FACE}]  # the contract's four keys only
     payload = to_payload([match])
     assert payload["statusCode"] == 200
     assert list(payload["output"][0])[:3] == ["image_id", "image_path", "data"]

@@ -14,6 +14,7 @@ import pytest
 from finpics_desktop.domain.errors import InvalidName
 from finpics_desktop.pipeline.curation import (
     Curation,
+    MoveStep,
     Refused,
     copy_photos,
     delete,
@@ -102,8 +103,8 @@ def test_move_keeps_faces_moves_the_cover_and_removes_an_emptied_picset(album, i
     album.assert_consistent(kept_faces=trashed_faces(album))
     album.publish(b, "faces/obama/obama1.jpg")  # the name is taken in b again
     with pytest.raises(Refused, match="has a photo named 'obama1.jpg' already"):
-        undo(c, [("move", {"photos": [[new, "obama1.jpg"]], "to": b})])
-    undo(c, done.undo[:0] + [("move", {"photos": [[new, "obama2.jpg"]], "to": a})])
+        undo(c, [MoveStep(((new, "obama1.jpg"),), b)])
+    undo(c, done.undo[:0] + [MoveStep(((new, "obama2.jpg"),), a)])
     assert album.photos(a) == {"obama2.jpg": faces["obama2.jpg"]}
     album.assert_consistent(kept_faces=trashed_faces(album))
 
@@ -277,7 +278,7 @@ def test_reorder_and_renumber_change_ids_as_little_as_needed(album, ids):
     top = c.picset_ids()
     shown = sorted(top, reverse=True)
     done = reorder(c, a, shown.index(more))  # a takes the place of `more` in the list
-    renamed = {args["new_id"]: args["picset"] for _, args in done.undo}
+    renamed = {step.new_id: step.picset for step in done.undo}
     assert renamed and len(renamed) <= 2  # a, and at most its neighbour when no number is free
     order = sorted(c.picset_ids(), reverse=True)
     assert order.index(renamed[a]) == shown.index(more)

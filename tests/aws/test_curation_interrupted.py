@@ -215,7 +215,7 @@ def test_check_leaves_alone_the_trash_of_a_delete_it_did_not_see_start(album, id
     c = Curation(backend)
     (step,) = delete(c, [f"{a}/obama1.jpg"]).undo  # ...a delete...
     found = problems(seen, {}, [], backend.store, album.names, Problem)  # ...check's listing
-    prefix = f"trash/{step[1]['trash_id']}/"
+    prefix = f"trash/{step.trash_id}/"
     kept = [f"{bucket}/{key}" for bucket in (album.names.pics_bucket, album.names.thumbs_bucket)
             for key in album.keys(bucket, prefix)]
     assert len(kept) == 2 and not [p for p in found if p.subject in kept]

@@ -102,13 +102,13 @@ def test_people_on_the_cloud(faces_album):
     assert clusters(people) == [c for c in clusters(people) if len(c.faces) == 1]  # all named
     # a face drawn on the crowd photo: its own ImageId (Rekognition's), found by search
     drawn = add_face(backend, "900_crowd", "crowd.jpg", boxes[0])
-    assert backend.tables.get_image_item(drawn["ImageId"])["image_path"] == "900_crowd/crowd.jpg"
-    people.confirm("obama", [drawn["FaceId"]], same_photo=False)
+    assert backend.tables.get_image_item(drawn.image_id)["image_path"] == "900_crowd/crowd.jpg"
+    people.confirm("obama", [drawn.face_id], same_photo=False)
     obama_photo = next(f for f, p in who.items() if p == "obama")
     found = search_faces(backend.tables, backend.faces, obama_photo)
     assert "900_crowd/crowd.jpg" in [m.image_path for m in found]
     rose = add_face(backend, "900_crowd", "crowd.jpg", boxes[1])
-    people.reject("obama", [rose["FaceId"]])
+    people.reject("obama", [rose.face_id])
     assert check(backend).found == []
 
     # re-indexing everything: Rekognition gives new ids, every name and rejection is carried

@@ -19,6 +19,7 @@ from finpics_desktop.app.entries import FACE, Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.window.navigation import Navigation
 from finpics_desktop.app.window.people_places import PERSON_PLACE
+from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.pipeline.people.naming import Outcome
 
 Done = Callable[[object], None]
@@ -145,8 +146,8 @@ class PeopleActions:
 
     def add_face(self, entry: Entry, box: dict, then: Done) -> None:
         """A face drawn on the photo ``entry``: ``then(face)`` once it is indexed."""
-        def done(face: dict) -> None:
-            self._changed(entry.backend, faces=[face["FaceId"]],
+        def done(face: FaceRecord) -> None:
+            self._changed(entry.backend, faces=[face.face_id],
                           photos=[(entry.picset, entry.name)])
             then(face)
 

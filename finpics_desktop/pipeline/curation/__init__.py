@@ -5,7 +5,16 @@ site consistent at every moment and every action completable after a crash (see 
 
 from __future__ import annotations
 
-from finpics_desktop.pipeline.curation.context import Curation, Outcome, Step
+from finpics_desktop.pipeline.curation.context import (
+    CoverStep,
+    Curation,
+    DeleteStep,
+    MoveStep,
+    Outcome,
+    RenameStep,
+    RestoreStep,
+    Step,
+)
 from finpics_desktop.pipeline.curation.errors import Refused
 from finpics_desktop.pipeline.curation.moves import copy_photos, move_photos, rename_picset
 from finpics_desktop.pipeline.curation.ops import Busy, TakenOver
@@ -23,26 +32,28 @@ from finpics_desktop.pipeline.curation.trash import (
 def undo(c: Curation, steps: list[Step]) -> Outcome:
     """Carry out the steps an :class:`Outcome` gave to undo its action."""
     outcome = Outcome("")
-    for kind, args in steps:
-        if kind == "cover":
-            done = set_cover(c, args["picset"], args["name"])
-        elif kind == "rename":
-            done = rename_picset(c, args["picset"], args["new_id"], same_width=False)
-        elif kind == "move":
-            done = move_photos(c, [tuple(p) for p in args["photos"]], args["to"])
-        elif kind == "delete":
-            done = delete(c, args["targets"], purge=args.get("purge", False))
-        elif kind == "restore":
-            done = restore(c, args["trash_id"])
-        else:
-            raise ValueError(f"unknown undo step {kind!r}")
+    for step in steps:
+        match step:
+            case CoverStep(picset, name):
+                done = set_cover(c, picset, name)
+            case RenameStep(picset, new_id):
+                done = rename_picset(c, picset, new_id, same_width=False)
+            case MoveStep(photos, to):
+                done = move_photos(c, list(photos), to)
+            case DeleteStep(targets, purge):
+                done = delete(c, list(targets), purge=purge)
+            case RestoreStep(trash_id):
+                done = restore(c, trash_id)
+            case _:
+                raise ValueError(f"unknown undo step {step!r}")
         outcome.summary += ("; " if outcome.summary else "") + done.summary
         outcome.undo = done.undo + outcome.undo
         outcome.failed += done.failed
     return outcome
 
 
-__all__ = ["Busy", "Curation", "Outcome", "Refused", "Step", "TakenOver", "TrashEntry",
+__all__ = ["Busy", "CoverStep", "Curation", "DeleteStep", "MoveStep", "Outcome", "Refused",
+           "RenameStep", "RestoreStep", "Step", "TakenOver", "TrashEntry",
            "copy_photos", "delete", "empty_trash", "list_trash", "move_photos",
            "rename_picset", "renumber", "reorder", "restore", "set_cover", "trashed_face_ids",
            "undo"]

@@ -11,16 +11,17 @@ import calendar
 import time
 from dataclasses import dataclass, field
 
-from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.keys import PhotoKey, parse_key
 from finpics_desktop.domain.order import mixed_widths, with_number
 from finpics_desktop.domain.picsets import order_number, order_width
+from finpics_desktop.domain.records import ImageItem, PhotoItem
 from finpics_desktop.pipeline.curation.context import Curation
 from finpics_desktop.pipeline.curation.moves import rename_picset
 from finpics_desktop.pipeline.curation.ops import LIST, OP, Operation, is_alive, trash_resource
 from finpics_desktop.pipeline.curation.photos import retire
 from finpics_desktop.pipeline.curation.trash import PHOTOS, TRASH, TRASH_PREFIX, trashed_face_ids
+from finpics_desktop.ports import Records
 
 IN_PROGRESS = "operation-in-progress"
 TWO_PICSETS = "photo-in-two-picsets"
@@ -57,8 +58,8 @@ def survey(private, tables) -> Survey:
             if isinstance(entry, list):  # [picset, name, to, new name]
                 for picset, name in ((entry[0], entry[1]), (entry[2], entry[3])):
                     s.keys.add(PhotoKey(picset, name).key)
-                    item = tables.get_pics_item(picset, name)
-                    s.image_ids |= items.image_ids((item or {}).get("data"))
+                    photo = Records(tables).photo(picset, name)
+                    s.image_ids |= photo.image_ids if photo is not None else set()
             elif "picset" in op.params:
                 s.keys.add(PhotoKey(op.params["picset"], entry).key)
         if "trash_id" in op.params:
@@ -70,8 +71,8 @@ def survey(private, tables) -> Survey:
     return s
 
 
-def problems(s: Survey, photos: dict[str, dict], image_items: list[dict], store, names,
-             problem, picsets: set[str] = frozenset()) -> list:
+def problems(s: Survey, photos: dict[str, PhotoItem], image_items: list[ImageItem], store,
+             names, problem, picsets: set[str] = frozenset()) -> list:
     """The curation problems of the album (``problem(kind, subject, detail)`` makes one)."""
     found = [problem(IN_PROGRESS, op.id, f"{op.describe()} was interrupted" + (
         "" if not is_alive(op) else " (still running)")) for op in s.operations]
@@ -81,14 +82,14 @@ def problems(s: Survey, photos: dict[str, dict], image_items: list[dict], store,
                                  f"album's {album}: the site, sorting ids as text, shows it out "
                                  f"of order (the repair renames it to "
                                  f"{with_number(picset, order_number(picset), album)})"))
-    pointed = {i.get("image_id"): f"photos/{i.get('image_path')}" for i in image_items}
+    pointed = {i.image_id: f"photos/{i.image_path}" for i in image_items}
     owners: dict[str, list[str]] = {}
-    for key, item in photos.items():
-        for face in items.face_ids(item.get("data")):
+    for key, photo in photos.items():
+        for face in photo.face_ids:
             owners.setdefault(face, []).append(key)
     for face, keys in sorted(owners.items()):
         if len(keys) > 1 and not any(k in s.keys for k in keys):
-            image_id = items.image_ids(photos[keys[0]].get("data"))
+            image_id = photos[keys[0]].image_ids
             kept = next((pointed[i] for i in image_id if i in pointed), keys[0])
             for key in sorted(set(keys) - {kept}):
                 found.append(problem(TWO_PICSETS, key, f"the same photo (face {face}) as "
@@ -114,9 +115,9 @@ def repair(backend, kind: str, subject: str) -> None:
         c.ops.recover(op)
     elif kind == TWO_PICSETS:
         photo = parse_key(subject)
-        item = c.tables.get_pics_item(photo.picset, photo.name)
+        item = c.records.photo(photo.picset, photo.name)
         if item is not None:
-            retire(c, photo.picset, {photo.name: item["data"]}, drop_image_items=False)
+            retire(c, photo.picset, {photo.name: item.data}, drop_image_items=False)
     elif kind == WIDTH:
         ids = c.picset_ids()
         if subject in ids:  # (else renamed or gone meanwhile)

@@ -15,6 +15,7 @@ from typing import Any
 from finpics_desktop.domain.errors import FinpicsError, WriteConflict
 from finpics_desktop.domain.keys import PhotoKey, parse_key
 from finpics_desktop.domain.picsets import PICSET_ROOT
+from finpics_desktop.domain.records import PhotoItem
 from finpics_desktop.pipeline.curation.errors import Refused
 from finpics_desktop.pipeline.curation.leases import Lease, describe, publishers
 from finpics_desktop.pipeline.curation.ops import (
@@ -28,11 +29,51 @@ from finpics_desktop.pipeline.curation.ops import (
     picset_resource,
 )
 from finpics_desktop.pipeline.retry import RetryPolicy, with_retries
-from finpics_desktop.ports import Backend
+from finpics_desktop.ports import Backend, Records
 
 log = logging.getLogger(__name__)
 
-Step = tuple[str, dict]  # an action and its arguments (what undoes another action)
+# -- undo steps: the action that undoes another, and its arguments -----------------------------
+@dataclass(frozen=True)
+class CoverStep:
+    """Feature ``name`` in ``picset`` again."""
+
+    picset: str
+    name: str | None
+
+
+@dataclass(frozen=True)
+class RenameStep:
+    """Rename ``picset`` back to ``new_id``."""
+
+    picset: str
+    new_id: str
+
+
+@dataclass(frozen=True)
+class MoveStep:
+    """Move ``photos`` (``(picset, name)``) back to picset ``to``."""
+
+    photos: tuple[tuple[str, str], ...]
+    to: str
+
+
+@dataclass(frozen=True)
+class DeleteStep:
+    """Delete ``targets`` (picsets, or ``picset/name``) again (to the trash, or ``purge``)."""
+
+    targets: tuple[str, ...]
+    purge: bool = False
+
+
+@dataclass(frozen=True)
+class RestoreStep:
+    """Restore the trash entry ``trash_id``."""
+
+    trash_id: str
+
+
+Step = CoverStep | RenameStep | MoveStep | DeleteStep | RestoreStep
 
 
 @dataclass
@@ -62,6 +103,7 @@ class Curation:
         self.tables = with_retries(backend.tables, retry)
         self.faces = with_retries(backend.faces, retry)
         self.private = with_retries(backend.private, retry)
+        self.records = Records(self.tables, self.faces)  # what the actions read, typed
         self.process = backend.process
         self.cancel = cancel or threading.Event()
         self.ops = OpLog(self.private, self.resume, wait, self.cancel)
@@ -73,14 +115,14 @@ class Curation:
 
     # -- looking things up ---------------------------------------------------------------------
     def picset_ids(self) -> list[str]:
-        return [i["sortkey"] for i in self.tables.query_pics(PICSET_ROOT)]
+        return self.records.picset_ids()
 
     def picset_exists(self, picset: str) -> bool:
         return self.tables.get_pics_item(PICSET_ROOT, picset) is not None or bool(
             self.tables.count_pics(picset))  # (its items, IndexFaces data and all, stay put)
 
-    def photo(self, picset: str, name: str) -> dict:
-        item = self.tables.get_pics_item(picset, name)
+    def photo(self, picset: str, name: str) -> PhotoItem:
+        item = self.records.photo(picset, name)
         if item is None:
             raise Refused(f"there is no photo {name!r} in picset {picset}" + (
                 "" if self.picset_exists(picset) else " (no such picset)"))

@@ -12,8 +12,14 @@ from __future__ import annotations
 
 from finpics_desktop.domain.errors import FinpicsError, NotFound, WriteConflict
 from finpics_desktop.domain.keys import PhotoKey, photo_key
-from finpics_desktop.domain.picsets import PICSET_ROOT, check_new_picset_id, validate_picset_id
-from finpics_desktop.pipeline.curation.context import Curation, Outcome
+from finpics_desktop.domain.picsets import check_new_picset_id, validate_picset_id
+from finpics_desktop.pipeline.curation.context import (
+    Curation,
+    DeleteStep,
+    MoveStep,
+    Outcome,
+    RenameStep,
+)
 from finpics_desktop.pipeline.curation.errors import Refused, Taken
 from finpics_desktop.pipeline.curation.ops import Operation, picset_resource, runs
 from finpics_desktop.pipeline.curation.photos import (
@@ -84,8 +90,8 @@ def move_photos(c: Curation, photos: list[tuple[str, str]], to: str) -> Outcome:
     if isinstance(carried, Outcome):
         return carried
     _, moves = carried
-    undo = [("move", {"photos": [[to, m[3]] for m in moves if m[0] == source],
-                      "to": source}) for source in dict.fromkeys(m[0] for m in moves)]
+    undo = [MoveStep(tuple((to, m[3]) for m in moves if m[0] == source), source)
+            for source in dict.fromkeys(m[0] for m in moves)]
     return Outcome(f"moved {_count(len(moves))} to {to}", undo)
 
 
@@ -108,15 +114,15 @@ def rename_picset(c: Curation, picset: str, new_id: str, *, same_width: bool = T
                           "picset (nothing was changed)")
         if same_width:
             check_new_picset_id(new_id, [i for i in c.picset_ids() if i != picset])
-        names = [i["sortkey"] for i in c.tables.query_pics(picset)]
-        entry = c.tables.get_pics_item(PICSET_ROOT, picset) or {}
-        return ({"request": request, "cover": entry.get("pic")},
+        names = c.records.photo_names(picset)
+        entry = c.records.picset(picset)
+        return ({"request": request, "cover": entry.cover if entry else None},
                 [[picset, n, new_id, n] for n in names])
 
     op, moves = c.begin("relocate", resources, planned)
     c.run(op)
     return Outcome(f"renamed {picset} to {new_id} ({_count(len(moves))})",
-                   [("rename", {"picset": new_id, "new_id": picset})])
+                   [RenameStep(new_id, picset)])
 
 
 @runs("relocate")
@@ -127,10 +133,10 @@ def run_relocate(c: Curation, op: Operation) -> None:
         try:
             for n, (picset, name, to, new) in enumerate(moves, 1):
                 c.touch()
-                item = c.tables.get_pics_item(picset, name)
+                item = c.records.photo(picset, name)
                 if item is not None:  # else gone meanwhile: nothing to move
                     source = PhotoKey(picset, name).key
-                    place(c, item["data"], source, source, PhotoKey(to, new), op.id)
+                    place(c, item.data, source, source, PhotoKey(to, new), op.id)
                     c.progress(f"[{n}/{len(moves)}] {picset}/{name} -> {to}/{new}")
             phase = "switch"
         except (Taken, NotFound) as e:
@@ -141,9 +147,9 @@ def run_relocate(c: Curation, op: Operation) -> None:
         placed = []
         for picset, name, to, new in moves:
             c.touch()
-            item = c.tables.get_pics_item(to, new) or c.tables.get_pics_item(picset, name)
+            item = c.records.photo(to, new) or c.records.photo(picset, name)
             if item is not None:
-                placed.append((item["data"], PhotoKey(to, new), PhotoKey(picset, name)))
+                placed.append((item.data, PhotoKey(to, new), PhotoKey(picset, name)))
         unplace(c, placed, op.id)
         c.ops.finish(op)
         raise Refused(f"{op.state['error']} (what was begun was undone: nothing changed)")
@@ -161,11 +167,11 @@ def run_relocate(c: Curation, op: Operation) -> None:
     for picset, name, to, new in moves:
         c.touch()
         dst = PhotoKey(to, new)
-        placed = c.tables.get_pics_item(to, new)
+        placed = c.records.photo(to, new)
         head = c.store.head(c.names.pics_bucket, dst.key)
         if placed is not None and head is not None and (
                 head.metadata.get(PLACED_METADATA) == op.id):
-            by_source.setdefault(picset, {})[name] = placed["data"]
+            by_source.setdefault(picset, {})[name] = placed.data
     for picset, photos in by_source.items():
         retire(c, picset, photos, drop_image_items=False)
     c.ops.finish(op)
@@ -183,7 +189,7 @@ def copy_photos(c: Curation, photos: list[tuple[str, str]], to: str) -> Outcome:
     done = [[to, m[3]] for m in moves if f"{to}/{m[3]}" not in {f[0] for f in failed}]
     return Outcome(f"copied {_count(len(done))} to {to}" + (
         " (the cloud indexes their faces)" if c.process is None else ""),
-        [("delete", {"targets": [f"{p}/{n}" for p, n in done], "purge": True})] if done else [],
+        [DeleteStep(tuple(f"{p}/{n}" for p, n in done), purge=True)] if done else [],
         failed=[f"{what}: {why}" for what, why in failed])
 
 

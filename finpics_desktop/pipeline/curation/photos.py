@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import NotFound, WriteConflict
 from finpics_desktop.domain.keys import PhotoKey
-from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline.curation.errors import Taken
 from finpics_desktop.pipeline.photos.images import make_thumbnail
 from finpics_desktop.ports import HASH_METADATA, LOCATION_METADATA, PLACED_METADATA
@@ -64,8 +63,8 @@ def place(c: Curation, data: dict, original: str, thumbnail: str, dst: PhotoKey,
         c.store.put(thumbs, dst.key, thumb.data, thumb.content_type)
     item = items.photo_item(dst, data)
     if not c.tables.put_pics_item_if_unchanged(item, None):
-        current = c.tables.get_pics_item(dst.picset, dst.name)
-        if current is None or current.get("data") != data:  # not this action's item
+        current = c.records.photo(dst.picset, dst.name)
+        if current is None or not current.same_data(data):  # not this action's item
             raise Taken(f"{dst.image_path}: another photo has this name in picset {dst.picset}")
     image = items.image_item(dst, data)
     if image is not None:
@@ -85,15 +84,15 @@ def unplace(c: Curation, photos: list[tuple[dict, PhotoKey, PhotoKey | None]],
         head = c.store.head(pics, dst.key)
         if head is None or head.metadata.get(PLACED_METADATA) != op_id:
             continue  # never placed (or not by this action)
-        current = c.tables.get_pics_item(dst.picset, dst.name)
+        current = c.records.photo(dst.picset, dst.name)
         for image_id in items.image_ids(data):
-            if back_to is not None and c.tables.get_pics_item(back_to.picset, back_to.name):
+            if back_to is not None and c.records.photo(back_to.picset, back_to.name):
                 c.tables.put_image_item(items.image_item(back_to, data))
             else:
-                image = c.tables.get_image_item(image_id)
-                if image is not None and image.get("image_path") == dst.image_path:
+                image = c.records.image(image_id)
+                if image is not None and image.image_path == dst.image_path:
                     c.tables.delete_image_item(image_id)
-        if current is not None and current.get("data") == data:
+        if current is not None and current.same_data(data):
             placed.setdefault(dst.picset, {})[dst.name] = data
         else:
             c.store.delete(thumbs, dst.key)
@@ -115,15 +114,15 @@ def retire(c: Curation, picset: str, photos: dict[str, dict | None], *,
     retired = []
     for name, expected in photos.items():
         c.touch()
-        item = c.tables.get_pics_item(picset, name)
-        if item is not None and expected is not None and item.get("data") != expected:
+        item = c.records.photo(picset, name)
+        if item is not None and expected is not None and not item.same_data(expected):
             continue
         while item is not None and not c.tables.delete_photo_unless_cover(picset, name):
             entry_gone |= _move_cover_away(c, picset, name, leaving)
         if drop_image_items:  # also when the item went already (a re-run after a kill)
-            for image_id in items.image_ids((item or {}).get("data", expected)):
-                image = c.tables.get_image_item(image_id)
-                if image is not None and image.get("image_path") == f"{picset}/{name}":
+            for image_id in item.image_ids if item is not None else items.image_ids(expected):
+                image = c.records.image(image_id)
+                if image is not None and image.image_path == f"{picset}/{name}":
                     c.tables.delete_image_item(image_id)
         key = PhotoKey(picset, name).key
         c.store.delete(thumbs, key)
@@ -131,31 +130,31 @@ def retire(c: Curation, picset: str, photos: dict[str, dict | None], *,
         retired.append(name)
         c.progress(f"{picset}/{name}: out of picset {picset}")
     if entry_gone and relist:  # photos that arrived meanwhile keep their picset listed
-        rest = c.tables.query_pics(picset)
+        rest = c.records.photo_names(picset)
         if rest:
-            c.tables.set_picset_cover_if_absent(picset, rest[0]["sortkey"])
+            c.tables.set_picset_cover_if_absent(picset, rest[0])
     return retired
 
 
 def _leave_entry_if_emptied(c: Curation, picset: str, leaving: set[str]) -> bool:
     """When every photo leaves, the entry goes first: the picset leaves the site's list whole."""
     while True:
-        entry = c.tables.get_pics_item(PICSET_ROOT, picset)
+        entry = c.records.picset(picset)
         if entry is None:
             return True
-        if any(i["sortkey"] not in leaving for i in c.tables.query_pics(picset)):
+        if any(name not in leaving for name in c.records.photo_names(picset)):
             return False
-        if c.tables.delete_picset_entry_if(picset, entry.get("pic")):
+        if c.tables.delete_picset_entry_if(picset, entry.cover):
             return True
 
 
 def _move_cover_away(c: Curation, picset: str, name: str, leaving: set[str]) -> bool:
     """The photo ``name`` is featured: feature one that stays, or remove the entry if none
     does. True if the entry was removed."""
-    entry = c.tables.get_pics_item(PICSET_ROOT, picset)
-    if entry is None or entry.get("pic") != name:
+    entry = c.records.picset(picset)
+    if entry is None or entry.cover != name:
         return False  # changed meanwhile: the caller tries again
-    rest = [i["sortkey"] for i in c.tables.query_pics(picset) if i["sortkey"] not in leaving]
+    rest = [n for n in c.records.photo_names(picset) if n not in leaving]
     if rest:
         c.tables.replace_picset_cover(picset, rest[0], name)
         return False

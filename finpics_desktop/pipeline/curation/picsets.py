@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from finpics_desktop.domain.keys import photo_key
 from finpics_desktop.domain.order import renumber_plan, renumber_width, reorder_plan
-from finpics_desktop.domain.picsets import PICSET_ROOT
-from finpics_desktop.pipeline.curation.context import Curation, Outcome
+from finpics_desktop.pipeline.curation.context import CoverStep, Curation, Outcome, RenameStep
 from finpics_desktop.pipeline.curation.errors import Refused
 from finpics_desktop.pipeline.curation.moves import rename_picset
 from finpics_desktop.pipeline.curation.ops import picset_resource, runs
@@ -18,8 +17,8 @@ def set_cover(c: Curation, picset: str, name: str) -> Outcome:
     op = c.ops.begin("cover", {"picset": picset, "pic": name}, [picset_resource(picset)])
     try:
         while True:
-            entry = c.tables.get_pics_item(PICSET_ROOT, picset) or {}
-            previous = entry.get("pic")
+            entry = c.records.picset(picset)
+            previous = entry.cover if entry is not None else None
             if previous == name:
                 break
             if c.tables.replace_picset_cover(picset, name, previous):
@@ -27,7 +26,7 @@ def set_cover(c: Curation, picset: str, name: str) -> Outcome:
             c.photo(picset, name)  # still there? (else Refused)
     finally:
         c.ops.finish(op)
-    undo = [("cover", {"picset": picset, "name": previous})] if previous not in (
+    undo = [CoverStep(picset, previous)] if previous not in (
         None, name) else []
     return Outcome(f"{name} is the featured photo of {picset}" + (
         "" if previous != name else " already"), undo)
@@ -51,7 +50,7 @@ def _renames(c: Curation, plan: list[tuple[str, str]], summary: str, *,
         step = rename_picset(c, old, new, same_width=same_width)
         done.append((old, new))
         outcome.completed += step.completed
-    outcome.undo = [("rename", {"picset": new, "new_id": old}) for old, new in reversed(done)]
+    outcome.undo = [RenameStep(new, old) for old, new in reversed(done)]
     return outcome
 
 

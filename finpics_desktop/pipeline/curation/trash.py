@@ -22,12 +22,12 @@ from finpics_desktop.domain.errors import NotFound
 from finpics_desktop.domain.keys import PhotoKey, photo_key
 from finpics_desktop.domain.order import with_number
 from finpics_desktop.domain.picsets import (
-    PICSET_ROOT,
     order_number,
     order_width,
     validate_picset_id,
 )
-from finpics_desktop.pipeline.curation.context import Curation, Outcome
+from finpics_desktop.domain.records import PhotoItem
+from finpics_desktop.pipeline.curation.context import Curation, DeleteStep, Outcome, RestoreStep
 from finpics_desktop.pipeline.curation.errors import Refused, Taken
 from finpics_desktop.pipeline.curation.ops import (
     OP,
@@ -37,7 +37,7 @@ from finpics_desktop.pipeline.curation.ops import (
     trash_resource,
 )
 from finpics_desktop.pipeline.curation.photos import place, retire, unplace
-from finpics_desktop.ports import PrivateStore
+from finpics_desktop.ports import PrivateDoc, PrivateStore
 
 TRASH, PHOTOS = "trash", "trash-photo:"
 TRASH_PREFIX = "trash/"
@@ -95,7 +95,7 @@ def delete(c: Curation, targets: list[str], *, purge: bool = False) -> Outcome:
             if purge:
                 empty_trash(c, [op.params["trash_id"]])
             else:
-                outcome.undo.append(("restore", {"trash_id": op.params["trash_id"]}))
+                outcome.undo.append(RestoreStep(op.params["trash_id"]))
     _check_targets(c, groups)  # everything is checked before anything changes
     for picset, names in groups.items():
         request = ["delete", picset, sorted(names) if names is not None else None]
@@ -106,10 +106,10 @@ def delete(c: Curation, targets: list[str], *, purge: bool = False) -> Outcome:
                     deleted_at=deleted_at) -> tuple[dict, list]:
             _check_targets(c, {picset: names})
             whole = names is None
-            names = [i["sortkey"] for i in c.tables.query_pics(picset)] if whole else names
-            entry = c.tables.get_pics_item(PICSET_ROOT, picset) or {}
+            names = c.records.photo_names(picset) if whole else names
+            entry = c.records.picset(picset)
             return {"request": request, "trash_id": trash_id, "picset": picset, "whole": whole,
-                    "cover": entry.get("pic"), "what": _what(picset, names, whole),
+                    "cover": entry.cover if entry else None, "what": _what(picset, names, whole),
                     "deleted_at": deleted_at}, names
 
         op, _ = c.begin("trash", [picset_resource(picset), trash_resource(trash_id)], planned)
@@ -118,7 +118,7 @@ def delete(c: Curation, targets: list[str], *, purge: bool = False) -> Outcome:
         if purge:
             empty_trash(c, [trash_id])
         else:
-            outcome.undo.append(("restore", {"trash_id": trash_id}))
+            outcome.undo.append(RestoreStep(trash_id))
         outcome.summary += ("; " if outcome.summary else "") + params["what"] + (
             " deleted" if purge else f" moved to the trash as {trash_id}")
     return outcome
@@ -140,16 +140,16 @@ def run_trash(c: Curation, op: Operation) -> None:
     if op.state.get("phase", "save") == "save":
         for name in c.ops.names(op):
             c.touch()
-            item = c.tables.get_pics_item(picset, name)
+            item = c.records.photo(picset, name)
             if item is None:
                 continue  # kept already (a re-run), or gone meanwhile
             key, kept = PhotoKey(picset, name).key, trash_key(trash_id, picset, name)
             for bucket in (pics, thumbs):
                 with suppress(NotFound):  # an item without its object: nothing to keep
                     c.store.copy(bucket, key, bucket, kept)
-            c.private.put(PHOTOS + trash_id, name, {"item": item})
+            c.private.put(PHOTOS + trash_id, name, {"item": item.item()})
         c.ops.save(op, phase="retire")
-    kept = {d.sk: d.doc["item"]["data"] for d in c.private.query(PHOTOS + trash_id)}
+    kept = {d.sk: _kept(d).data for d in c.private.query(PHOTOS + trash_id)}
     retired = set(retire(c, picset, kept, drop_image_items=True))
     for name in set(kept) - retired:  # published anew meanwhile: it stays, out of the trash
         c.touch()
@@ -215,7 +215,7 @@ def restore(c: Curation, trash_id: str) -> Outcome:
     targets = [to] if entry_doc.get("whole") else [f"{to}/{n}" for n in restored]
     renumbered = f" as {to} (the album's numbers have another width now)" if to != picset else ""
     return Outcome(f"restored {entry_doc['what']}{renumbered}", [
-        ("delete", {"targets": targets})] if restored else [], failed=[
+        DeleteStep(tuple(targets))] if restored else [], failed=[
         f"{picset}/{n}: its original was not in the trash (it was missing when deleted): it "
         "cannot be restored" for n in missing])
 
@@ -225,7 +225,7 @@ def run_restore(c: Curation, op: Operation) -> None:
     p = op.params
     picset, trash_id = p["picset"], p["trash_id"]
     to = p.get("to", picset)  # where the photos go back (their trash keys name ``picset``)
-    kept = {d.sk: d.doc["item"]["data"] for d in c.private.query(PHOTOS + trash_id)}
+    kept = {d.sk: _kept(d).data for d in c.private.query(PHOTOS + trash_id)}
     phase = op.state.get("phase", "place")
     if phase == "place":
         missing = []
@@ -246,7 +246,7 @@ def run_restore(c: Curation, op: Operation) -> None:
         c.ops.finish(op)
         raise Refused(f"cannot restore {p['what']}: {op.state['error']} (nothing was changed)")
     if phase == "switch":
-        placed = [n for n in kept if c.tables.get_pics_item(to, n) is not None]
+        placed = [n for n in kept if c.records.photo(to, n) is not None]
         if placed:
             cover = p.get("cover")
             c.tables.set_picset_cover_if_absent(to, cover if cover in placed else placed[0])
@@ -285,7 +285,7 @@ def empty_trash(c: Curation, trash_ids: list[str] | None = None) -> Outcome:
 def run_empty(c: Curation, op: Operation) -> None:
     trash_id, picset = op.params["trash_id"], op.params["picset"]
     kept = c.private.query(PHOTOS + trash_id)
-    face_ids = [f for d in kept for f in items.face_ids(d.doc["item"].get("data"))]
+    face_ids = [f for d in kept for f in _kept(d).face_ids]
     if face_ids:
         c.faces.delete_faces(face_ids)
     for doc in kept:
@@ -302,4 +302,9 @@ def trashed_face_ids(private: PrivateStore) -> set[str]:
     ids |= {d.doc["params"]["trash_id"] for d in private.query(OP)
             if "trash_id" in d.doc.get("params", {})}
     return {f for trash_id in ids for d in private.query(PHOTOS + trash_id)
-            for f in items.face_ids(d.doc["item"].get("data"))}
+            for f in _kept(d).face_ids}
+
+
+def _kept(doc: PrivateDoc) -> PhotoItem:
+    """The photo item a trash record keeps (as it was stored, to be put back unchanged)."""
+    return PhotoItem.from_item(doc.doc["item"])

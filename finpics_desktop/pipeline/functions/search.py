@@ -7,10 +7,10 @@ import random
 import time
 from collections.abc import Callable
 
-from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import FinpicsError, InvalidValue, SearchFailed
 from finpics_desktop.domain.matches import PhotoMatch
-from finpics_desktop.ports import FaceIndex, Tables
+from finpics_desktop.domain.records import ImageItem, PhotoItem
+from finpics_desktop.ports import FaceIndex, Records, Tables
 
 BATCH_LIMIT = 100  # BatchGetItem's maximum number of keys per call
 MAX_FACES = 4096  # SearchFaces' maximum MaxFaces
@@ -40,8 +40,8 @@ def resolve_threshold(value: float | str | None) -> float | None:
     return check_threshold(env, "$FINPICS_THRESHOLD") if env else None
 
 
-def _batched(fetch: Callable[[list], tuple[list[items.Item], list]], keys: list,
-             key_of: Callable[[items.Item], object], attempts: int,
+def _batched(fetch: Callable[[list], tuple[list, list]], keys: list,
+             key_of: Callable[[object], object], attempts: int,
              sleep: Callable[[float], None]) -> dict:
     """BatchGetItem in chunks of at most 100 keys, retrying UnprocessedKeys with backoff."""
     found: dict = {}
@@ -65,9 +65,9 @@ def batch_get_all(
     *,
     attempts: int = 8,
     sleep: Callable[[float], None] = time.sleep,
-) -> dict[str, items.Item]:
+) -> dict[str, ImageItem]:
     """The ``pics_by_image_id`` items of ``image_ids`` (BatchGetItem, see :func:`_batched`)."""
-    return _batched(tables.batch_get_image_items, image_ids, lambda i: i["image_id"],
+    return _batched(Records(tables).batch_images, image_ids, lambda i: i.image_id,
                     attempts, sleep)
 
 
@@ -77,21 +77,21 @@ def album_image_items(
     *,
     attempts: int = 8,
     sleep: Callable[[float], None] = time.sleep,
-) -> dict[str, items.Item]:
+) -> dict[str, ImageItem]:
     """The ``pics_by_image_id`` items of ``image_ids`` whose photo is in the album: the photo
     item at their ``image_path`` is there and lists that ImageId. An image item can outlive
     its photo for a moment (a delete, a replacement) or for good (a writer killed between the
     two deletes): what the search and the people pages show is what the album holds."""
     found = batch_get_all(tables, image_ids, attempts=attempts, sleep=sleep)
     where: dict[str, tuple[str, str]] = {}
-    for image_id, item in found.items():
-        picset, _, name = str(item.get("image_path") or "").partition("/")
-        if picset and name:
-            where[image_id] = (picset, name)
-    photos = _batched(tables.batch_get_pics_items, sorted(set(where.values())),
-                      lambda i: (i["primarykey"], i["sortkey"]), attempts, sleep)
+    for image_id, image in found.items():
+        if image.picset and image.name:
+            where[image_id] = (image.picset, image.name)
+    photos: dict[tuple[str, str], PhotoItem] = _batched(
+        Records(tables).batch_photos, sorted(set(where.values())),
+        lambda p: (p.picset, p.name), attempts, sleep)
     return {image_id: found[image_id] for image_id, key in where.items()
-            if key in photos and image_id in items.image_ids(photos[key].get("data"))}
+            if key in photos and image_id in photos[key].image_ids}
 
 
 def search_faces(
@@ -103,12 +103,11 @@ def search_faces(
     if not isinstance(face_id, str) or not face_id:
         raise SearchFailed("faceid is missing")
     try:
-        matches = faces.search_faces(face_id, threshold, MAX_FACES)
+        matches = Records(tables, faces).face_matches(face_id, threshold, MAX_FACES)
         best: dict[str, tuple[float, str]] = {}
-        for match in sorted(matches, key=lambda m: -m["Similarity"]):
-            image_id = match["Face"]["ImageId"]
-            if image_id not in best:
-                best[image_id] = (match["Similarity"], match["Face"]["FaceId"])
+        for match in sorted(matches, key=lambda m: -m.similarity):
+            if match.image_id not in best:
+                best[match.image_id] = (match.similarity, match.face_id)
         found = album_image_items(tables, list(best))
     except FinpicsError:
         raise
@@ -117,8 +116,8 @@ def search_faces(
                            f"{e or type(e).__name__}") from e
     results, seen = [], set()
     for image_id, (similarity, matched) in best.items():
-        item = found.get(image_id)  # a face whose photo is not in the album is not one
-        if item is not None and item["image_path"] not in seen:  # (a face drawn by hand may
-            seen.add(item["image_path"])  # have its own ImageId: one entry per photo still)
-            results.append(PhotoMatch.from_image_item(item, similarity, matched))
+        image = found.get(image_id)  # a face whose photo is not in the album is not one
+        if image is not None and image.image_path not in seen:  # (a face drawn by hand may
+            seen.add(image.image_path)  # have its own ImageId: one entry per photo still)
+            results.append(PhotoMatch.from_image(image, similarity, matched))
     return results

@@ -46,16 +46,16 @@ def scan(backend: Backend) -> list[Problem]:
         return []
     people = People(backend)
     private = backend.private
-    listed = list(backend.faces.list_faces())
-    indexed = {f["FaceId"] for f in listed}
-    user_of = {f["FaceId"]: f.get("UserId") for f in listed}
+    listed = list(backend.records.indexed_faces())
+    indexed = {f.face_id for f in listed}
+    user_of = {f.face_id: f.user_id for f in listed}
     persons = {p.id: p for p in people.people()}
     found: list[Problem] = []
     for doc in private.query(replaced.PENDING):
         found.append(Problem("names-of-a-replaced-photo", doc.sk,
                              "the records of its faces before the replacement wait for its "
                              "new faces"))
-        indexed.update(f["FaceId"] for f in doc.doc["faces"])  # waiting, not missing
+        indexed.update(replaced.remembered_face_ids(doc))  # waiting, not missing
     named = private.query(FACE)
     for doc in named:
         if doc.sk not in indexed:
@@ -84,9 +84,9 @@ def scan(backend: Backend) -> list[Problem]:
         if doc.sk not in claimed:
             found.append(Problem("person-without-name", doc.sk,
                                  f"{doc.doc['name']!r}, whose name was never claimed"))
-    for user in backend.faces.list_users():
-        if user["UserId"] not in persons:
-            found.append(Problem("user-without-person", user["UserId"],
+    for user_id in backend.records.user_ids():
+        if user_id not in persons:
+            found.append(Problem("user-without-person", user_id,
                                  "a user vector of a person who is gone"))
     for person in persons.values():
         theirs = {d.sk for d in named if d.doc["person"] == person.id and d.sk in indexed}
@@ -138,5 +138,5 @@ def _missing_face(backend: Backend, doc: PrivateDoc, persons: dict[str, Person])
     if photo is None:
         return (f"{who}, in a photo no longer in the album (removed, or the trash emptied): "
                 "the name goes with it")
-    return (f"{who} in {photo[0]}, but no longer in the face index: the name goes to the face "
-            "of that photo most alike to them")
+    return (f"{who} in {photo.image_path}, but no longer in the face index: the name goes to "
+            "the face of that photo most alike to them")

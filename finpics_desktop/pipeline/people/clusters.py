@@ -130,11 +130,11 @@ def clusters(people: People) -> list[Cluster]:
 def located_clusters(people: People) -> tuple[list[Cluster], dict[str, Located]]:
     """:func:`clusters`, and where each of their faces is."""
     named = people.named()
-    image_of = {f["FaceId"]: f["ImageId"] for f in people.index.list_faces()
-                if f["FaceId"] not in named}
+    image_of = {f.face_id: f.image_id for f in people.records.indexed_faces()
+                if f.face_id not in named}
     where = people.locate(image_of, known=image_of)
     faces = sorted(where)
-    links = {face_id: {m["Face"]["FaceId"]: m["Similarity"] for m in matches}
-             for face_id, matches in people.index.search_faces_many(
+    links = {face_id: {m.face_id: m.similarity for m in matches}
+             for face_id, matches in people.records.face_matches_many(
                  faces, EDGE_FROM, NEIGHBOURS).items()}
     return group_faces(faces, {f: where[f].image_path for f in faces}, links), where

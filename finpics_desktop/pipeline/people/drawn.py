@@ -17,6 +17,7 @@ from finpics_desktop.domain import items
 from finpics_desktop.domain.boxes import check_box, iou
 from finpics_desktop.domain.errors import InvalidValue, NotFound, WriteConflict
 from finpics_desktop.domain.keys import photo_key
+from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.pipeline.functions.process import external_image_id
 from finpics_desktop.pipeline.people.naming import DRAWN
 from finpics_desktop.ports import Backend
@@ -24,9 +25,9 @@ from finpics_desktop.ports import Backend
 SAME_FACE = 0.5  # a drawn box overlapping a face of the photo this much is that face
 
 
-def add_face(backend: Backend, picset: str, name: str, box: dict) -> dict:
+def add_face(backend: Backend, picset: str, name: str, box: dict) -> FaceRecord:
     """Index the face in ``box`` (ratios of the upright photo) of photo ``picset/name``; its
-    ``Face`` record (``FaceId``...). InvalidValue for a box outside the photo or on a face the
+    record. InvalidValue for a box outside the photo or on a face the
     photo has already; FinpicsError if no face can be found there."""
     try:
         box = check_box(box)
@@ -61,7 +62,7 @@ def add_face(backend: Backend, picset: str, name: str, box: dict) -> dict:
                             "again")
     for image_item in items.image_items(key, updated):
         backend.tables.put_image_item(image_item)
-    return face
+    return FaceRecord.from_wire(record)
 
 
 def _not_there_yet(records: list[dict], box: dict, image_path: str) -> None:

@@ -56,6 +56,7 @@ from finpics_desktop.domain.people import (
     PersonSummary,
     clean_name,
     name_key,
+    named_face_doc,
     new_person_id,
 )
 from finpics_desktop.pipeline.functions.search import album_image_items
@@ -102,6 +103,7 @@ class People:
         self.backend = backend
         self.private = backend.private
         self.index = backend.faces
+        self.records = backend.records
 
     # -- reading ---------------------------------------------------------------------------------
     def people(self) -> list[Person]:
@@ -149,17 +151,16 @@ class People:
         indexed = {f: known[f] for f in wanted if f in (known or {})}
         rest = [f for f in wanted if f not in indexed]
         if rest:
-            indexed.update((f["FaceId"], f["ImageId"])
-                           for f in self.index.list_faces(face_ids=rest))
+            indexed.update((f.face_id, f.image_id)
+                           for f in self.records.indexed_faces(face_ids=rest))
         photos = album_image_items(self.backend.tables, sorted(set(indexed.values())))
         found = {}
         for face_id, image_id in indexed.items():
-            item = photos.get(image_id)
-            records = {r["Face"]["FaceId"]: r["Face"]
-                       for r in ((item or {}).get("data") or {}).get("FaceRecords") or []}
-            if face_id in records:
-                found[face_id] = Located(face_id, image_id, item["image_path"],
-                                         records[face_id]["BoundingBox"], tuple(records))
+            image = photos.get(image_id)
+            face = image.face(face_id) if image is not None else None
+            if face is not None:
+                found[face_id] = Located(face_id, image_id, image.image_path, face.box,
+                                         tuple(dict.fromkeys(image.face_ids)))
         return found
 
     def summaries(self, hidden: bool = False) -> list[PersonSummary]:
@@ -194,8 +195,8 @@ class People:
             if spot is None or spot.image_path in seen or spot.image_id not in images:
                 continue
             seen.add(spot.image_path)
-            found.append(PhotoMatch.from_image_item(images[spot.image_id], face.similarity,
-                                                    face.face_id))
+            found.append(PhotoMatch.from_image(images[spot.image_id], face.similarity,
+                                               face.face_id))
         return found
 
     # -- naming ----------------------------------------------------------------------------------
@@ -243,11 +244,11 @@ class People:
         found = {}
         for face_id in face_ids:
             try:
-                matches = self.index.search_users(face_id=face_id, threshold=0.0)
+                matches = self.records.user_matches(face_id=face_id, threshold=0.0)
             except NotFound:
                 matches = []
-            found[face_id] = next((m["Similarity"] for m in matches
-                                   if m["User"]["UserId"] == person.id), 0.0)
+            found[face_id] = next((m.similarity for m in matches if m.user_id == person.id),
+                                  0.0)
         return found
 
     def name_face(self, face_id: str, name: str, *, same_photo: bool = False) -> Outcome:
@@ -290,9 +291,8 @@ class People:
         if similarity is None:
             similarity = (self.similarities(person, [spot.face_id])[spot.face_id]
                           if self._has_faces(person) else FIRST_FACE)
-        self.private.put(FACE, spot.face_id, {
-            "person": person.id, "image_id": spot.image_id, "image_path": spot.image_path,
-            "similarity": similarity, "at": time.time()},
+        self.private.put(FACE, spot.face_id, named_face_doc(
+            person.id, spot.image_id, spot.image_path, similarity, time.time()),
             if_version=current.version if current else 0)
         self.private.delete(REJECT, f"{person.id}/{spot.face_id}")
         if previous is not None:
@@ -401,17 +401,17 @@ class People:
             return
         self.index.create_user(person_id)
         try:
-            _, failed = self.index.associate_faces(person_id, face_ids, 0.0)
+            _, failed = self.records.associate(person_id, face_ids, 0.0)
         except LimitReached:
             if len(face_ids) > 1:
                 for face_id in face_ids:
                     self.associate(person_id, [face_id])
             return
         for failure in failed:
-            other = failure.get("UserId")
-            if "ASSOCIATED_TO_A_DIFFERENT_USER" in failure["Reasons"] and other != person_id:
-                self._disassociate(other, [failure["FaceId"]])
-                self.associate(person_id, [failure["FaceId"]])
+            other = failure.user_id
+            if "ASSOCIATED_TO_A_DIFFERENT_USER" in failure.reasons and other != person_id:
+                self._disassociate(other, [failure.face_id])
+                self.associate(person_id, [failure.face_id])
 
     def _disassociate(self, person_id: str | None, face_ids: Sequence[str]) -> None:
         if person_id and face_ids:
@@ -425,7 +425,7 @@ class People:
         present = set(self.locate(named)) if named else set()
         wanted = [f for f in named if f in present][:100]
         try:
-            have = {f["FaceId"] for f in self.index.list_faces(user_id=person.id)}
+            have = {f.face_id for f in self.records.indexed_faces(user_id=person.id)}
         except NotFound:
             have = set()
         extra = sorted(have - set(named))
@@ -448,8 +448,7 @@ def names_in(backend: Backend, face_ids: Sequence[str]) -> dict[str, str]:
 
 
 def _named(doc: PrivateDoc) -> NamedFace:
-    return NamedFace(doc.sk, doc.doc["person"], doc.doc.get("image_id", ""),
-                     float(doc.doc.get("similarity", 0.0)), float(doc.doc.get("at", 0.0)))
+    return NamedFace.from_doc(doc.sk, doc.doc)
 
 
 __all__ = ["DRAWN", "FACE", "NAME", "PERSON", "REJECT", "Located", "Outcome", "People",

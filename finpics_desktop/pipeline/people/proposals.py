@@ -52,11 +52,12 @@ def suggest(people: People, name: str) -> Proposals:
     mine = [f.face_id for f in sorted(people.faces_of(person, named), key=lambda f: f.at)]
     rejected = people.rejected(person)
     candidates: dict[str, float] = {}
-    for matches in people.index.search_faces_many(_seeds(mine), CANDIDATE_FROM, 4096).values():
+    for matches in people.records.face_matches_many(_seeds(mine), CANDIDATE_FROM,
+                                                    4096).values():
         for match in matches:
-            face_id = match["Face"]["FaceId"]
+            face_id = match.face_id
             if face_id not in named and face_id not in rejected:
-                candidates[face_id] = max(candidates.get(face_id, 0.0), match["Similarity"])
+                candidates[face_id] = max(candidates.get(face_id, 0.0), match.similarity)
     ranked = sorted(candidates, key=lambda f: -candidates[f])[:MAX_CANDIDATES]
     where = people.locate(ranked)
     mine_set = set(mine)
@@ -66,11 +67,10 @@ def suggest(people: People, name: str) -> Proposals:
         spot = where.get(face_id)
         if spot is None or mine_set.intersection(spot.photo_faces):
             continue  # not in the album now, or in a photo the person is named in
-        matches = people.index.search_users(face_id=face_id, threshold=UNSURE_FROM - 15.0,
-                                            max_users=USERS_COMPARED)
-        own = next((m["Similarity"] for m in matches if m["User"]["UserId"] == person.id), 0.0)
-        other = max((m["Similarity"] for m in matches if m["User"]["UserId"] != person.id),
-                    default=0.0)
+        matches = people.records.user_matches(face_id=face_id, threshold=UNSURE_FROM - 15.0,
+                                              max_users=USERS_COMPARED)
+        own = next((m.similarity for m in matches if m.user_id == person.id), 0.0)
+        other = max((m.similarity for m in matches if m.user_id != person.id), default=0.0)
         if own < UNSURE_FROM or (other >= SURE_FROM and other > own):
             continue
         closest_other[face_id] = other

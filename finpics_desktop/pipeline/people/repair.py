@@ -19,7 +19,8 @@ import contextlib
 import time
 
 from finpics_desktop.domain.errors import FinpicsError, WriteConflict
-from finpics_desktop.domain.people import Person
+from finpics_desktop.domain.people import NamedFace, Person, named_face_doc
+from finpics_desktop.domain.records import PhotoItem
 from finpics_desktop.pipeline.people.naming import FACE, NAME, PERSON, People
 from finpics_desktop.pipeline.people.proposals import SURE_FROM
 from finpics_desktop.pipeline.people.records import MERGED
@@ -83,14 +84,13 @@ def name_of_missing_face(backend: Backend, face_id: str) -> None:
     if photo is None:  # its photo left the album: the name goes with it
         _forget(people, doc)
         return
-    image_path, item = photo
-    records = [r["Face"] for r in item["data"].get("FaceRecords") or []]
-    if any(r["FaceId"] == face_id for r in records):
+    image_path = photo.image_path
+    if photo.face(face_id) is not None:
         return  # back in the index meanwhile
     if person is None:
         raise Unplaced(_unplaced(face_id, f"was named in {image_path} for a person who is "
                                  "gone and whose name is not known any more"))
-    owners = {r["FaceId"]: people.private.get(FACE, r["FaceId"]) for r in records}
+    owners = {f: people.private.get(FACE, f) for f in photo.face_ids}
     if any(o is not None and o.doc["person"] == person.id for o in owners.values()):
         _forget(people, doc)  # named in that photo already (carried before)
         return
@@ -100,25 +100,24 @@ def name_of_missing_face(backend: Backend, face_id: str) -> None:
     if best is None or alike[best] < SURE_FROM:
         raise Unplaced(_unplaced(face_id, f"was named {person.name} in {image_path}, "
                                  "where no face is theirs any more"))
-    image_id = next(r["ImageId"] for r in records if r["FaceId"] == best)
+    image_id = photo.face(best).image_id
     with contextlib.suppress(WriteConflict):  # named meanwhile: the curator's newer word
-        people.private.put(FACE, best, {**doc.doc, "person": person.id, "image_id": image_id,
-                                        "image_path": image_path, "similarity": alike[best],
-                                        "at": time.time()}, if_version=0)
+        people.private.put(FACE, best, {**doc.doc, **named_face_doc(
+            person.id, image_id, image_path, alike[best], time.time())}, if_version=0)
         people.associate(person.id, [best])
     _forget(people, doc)
 
 
-def photo_of(backend: Backend, doc: PrivateDoc) -> tuple[str, dict] | None:
-    """The photo a named face was in (``<picset>/<file>``, its item), if it is in the album:
-    by its ImageId, else (re-indexed under another one) where it was when named."""
-    image_id = doc.doc.get("image_id")
-    image = backend.tables.get_image_item(image_id) if image_id else None
-    for image_path in (image or {}).get("image_path"), doc.doc.get("image_path"):
+def photo_of(backend: Backend, doc: PrivateDoc) -> PhotoItem | None:
+    """The photo a named face was in, if it is in the album: by its ImageId, else
+    (re-indexed under another one) where it was when named."""
+    named = NamedFace.from_doc(doc.sk, doc.doc)
+    image = backend.records.image(named.image_id) if named.image_id else None
+    for image_path in (image.image_path if image else None), named.image_path:
         picset, _, name = str(image_path or "").partition("/")
-        item = backend.tables.get_pics_item(picset, name) if picset and name else None
-        if item is not None:
-            return image_path, item
+        photo = backend.records.photo(picset, name) if picset and name else None
+        if photo is not None:
+            return photo
     return None
 
 

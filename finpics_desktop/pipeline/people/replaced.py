@@ -23,7 +23,7 @@ from finpics_desktop.domain.people import Person
 from finpics_desktop.pipeline.people.carry import Carrier, NotCarried
 from finpics_desktop.pipeline.people.proposals import SURE_FROM
 from finpics_desktop.pipeline.people.records import PENDING
-from finpics_desktop.ports import Backend
+from finpics_desktop.ports import Backend, PrivateDoc
 
 
 def remember(album: Backend, key: str, item: dict | None) -> None:
@@ -31,6 +31,11 @@ def remember(album: Backend, key: str, item: dict | None) -> None:
     faces = [r["Face"] for r in ((item or {}).get("data") or {}).get("FaceRecords") or []]
     if faces and album.private is not None:
         album.private.put(PENDING, key, {"faces": faces, "at": time.time()})
+
+
+def remembered_face_ids(doc: PrivateDoc) -> list[str]:
+    """The FaceIds a photo had before it was replaced, as :func:`remember` kept them."""
+    return [f["FaceId"] for f in doc.doc["faces"]]
 
 
 def _by_person(carrier: Carrier, old: list[dict], new: list[dict]) -> dict[str, dict]:

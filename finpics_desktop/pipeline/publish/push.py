@@ -23,7 +23,6 @@ from pathlib import Path
 
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.keys import PhotoKey
-from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline import curation
 from finpics_desktop.pipeline.curation.leases import Lease
 from finpics_desktop.pipeline.publish.journal import Journal, target_of
@@ -97,15 +96,16 @@ def library_file(library: Backend, photo: PhotoKey) -> Path:
 def plan_push(library: Backend, cloud: Backend, picset: str,
               transform: Callable[[bytes, str], bytes] | None = None) -> PushPlan:
     """What a push of ``picset`` would change on the cloud; nothing is sent."""
-    mine = {i["sortkey"] for i in library.tables.query_pics(picset)}
+    mine = set(library.records.photo_names(picset))
     if not mine:
         raise curation.Refused(f"there is no picset {picset} with photos in the library "
                                "(`finpics-desktop picsets` lists them)")
-    entry = library.tables.get_pics_item(PICSET_ROOT, picset) or {}
-    theirs_entry = cloud.tables.get_pics_item(PICSET_ROOT, picset)
-    theirs = {i["sortkey"] for i in cloud.tables.query_pics(picset)}
+    entry = library.records.picset(picset)
+    theirs_entry = cloud.records.picset(picset)
+    theirs = set(cloud.records.photo_names(picset))
     plan = PushPlan(picset, sorted(mine - theirs), deleted=sorted(theirs - mine),
-                    cover=entry.get("pic"), cloud_cover=(theirs_entry or {}).get("pic"),
+                    cover=entry.cover if entry else None,
+                    cloud_cover=theirs_entry.cover if theirs_entry else None,
                     new_picset=theirs_entry is None and not theirs)
     common = sorted(mine & theirs)
 
@@ -160,7 +160,7 @@ def _push(library: Backend, cloud: Backend, picset: str, journal: Journal,
           on_result: Callable[[FileResult, int, int], None] | None,
           cancel: threading.Event, workers: int) -> None:
     plan = report.plan
-    names = sorted({i["sortkey"] for i in library.tables.query_pics(picset)})
+    names = sorted(set(library.records.photo_names(picset)))
     sources = [library_file(library, PhotoKey(picset, n)) for n in names]
     if plan.new or plan.changed or journal.find_resumable(target_of(cloud), sources, picset):
         publisher = Publisher.for_backend(cloud, journal, on_conflict="replace",

@@ -21,9 +21,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import FinpicsError, StorageError, WriteConflict
 from finpics_desktop.domain.keys import MAX_NAME_BYTES, PhotoKey, photo_key
+from finpics_desktop.domain.records import IndexedFace, PhotoItem
 from finpics_desktop.pipeline.functions.process import external_image_id, quiet_if_storage
 from finpics_desktop.pipeline.people import replaced
 from finpics_desktop.pipeline.photos.images import check_file_size, check_structure, inspect
@@ -41,7 +41,7 @@ from finpics_desktop.pipeline.publish.outcomes import (
     unreadable_reason,
 )
 from finpics_desktop.pipeline.remove import remove_photo
-from finpics_desktop.ports import HASH_METADATA, LOCATION_METADATA, ObjectInfo
+from finpics_desktop.ports import HASH_METADATA, LOCATION_METADATA, ObjectInfo, Records
 
 log = logging.getLogger(__name__)
 DECISIONS = 3  # times a photo is decided again after losing a conditional write
@@ -131,11 +131,10 @@ class JobRun:
         """Published whole: the item, its thumbnail and its face-index item are all there."""
         if self.p.process is None:
             return True  # the cloud processes on its own
-        item = self.p.tables.get_pics_item(key.picset, key.name)
+        item = Records(self.p.tables).photo(key.picset, key.name)
         if item is None or self.p.store.head(self.p.names.thumbs_bucket, key.key) is None:
             return False
-        return all(self.p.tables.get_image_item(i) is not None
-                   for i in items.image_ids(item.get("data")))
+        return all(self.p.tables.get_image_item(i) is not None for i in item.image_ids)
 
     def free_name(self, key: PhotoKey, path: Path) -> PhotoKey:
         """``name-2.jpg``, ``name-3.jpg``...: the first name nobody uses or is publishing."""
@@ -295,7 +294,7 @@ class JobRun:
             with self.lock:
                 self.replaced.add(key.key)  # its people follow it at the end of the job
         return FileResult(path, DONE, renamed, key=key.key,
-                          faces=len(item["data"].get("FaceRecords", [])))
+                          faces=len(PhotoItem.from_item(item).faces))
 
     # -- end of job ------------------------------------------------------------------------------
     def settle_replaced(self) -> None:
@@ -314,14 +313,15 @@ class JobRun:
         try:
             wanted: dict[str, set[str]] = {}
             paths: dict[str, str] = {}
+            records = Records(self.p.tables, self.p.faces)
             for k in keys:
                 photo = PhotoKey(*k.split("/")[1:3])
-                item = self.p.tables.get_pics_item(photo.picset, photo.name)
-                wanted[external_image_id(k)] = set(items.face_ids((item or {}).get("data")))
+                item = records.photo(photo.picset, photo.name)
+                wanted[external_image_id(k)] = set(item.face_ids if item is not None else ())
                 paths[external_image_id(k)] = photo.image_path
             stray = self._not_elsewhere(
-                [f for f in self.p.faces.list_faces() if f.get("ExternalImageId") in wanted
-                 and f["FaceId"] not in wanted[f["ExternalImageId"]]], paths)
+                [f for f in records.indexed_faces() if f.external_image_id in wanted
+                 and f.face_id not in wanted[f.external_image_id]], paths)
             if stray:
                 log.info("removing %d stray face(s) of this job's photos", len(stray))
                 self.p.faces.delete_faces(stray)
@@ -329,19 +329,20 @@ class JobRun:
             self.claims.release([key_claim(k) for k in keys])
         return len(stray)
 
-    def _not_elsewhere(self, faces: list[dict], paths: dict[str, str]) -> list[str]:
+    def _not_elsewhere(self, faces: list[IndexedFace], paths: dict[str, str]) -> list[str]:
         """The ids of ``faces`` that belong to no photo: a face keeps the ExternalImageId of
         the key it was indexed at, so a photo moved away since (its image item points at its
         new key) or in the trash still has faces that look like this key's."""
         kept = self.p.kept_faces() if faces and self.p.kept_faces is not None else set()
         where: dict[str, str | None] = {}
         stray = []
+        records = Records(self.p.tables)
         for face in faces:
-            image_id = face.get("ImageId", "")
+            image_id = face.image_id
             if image_id not in where:
-                image = self.p.tables.get_image_item(image_id)
-                where[image_id] = image.get("image_path") if image else None
-            moved = where[image_id] not in (None, paths[face["ExternalImageId"]])
-            if not moved and face["FaceId"] not in kept:
-                stray.append(face["FaceId"])
+                image = records.image(image_id)
+                where[image_id] = image.image_path if image else None
+            moved = where[image_id] not in (None, paths[face.external_image_id])
+            if not moved and face.face_id not in kept:
+                stray.append(face.face_id)
         return stray

@@ -32,7 +32,7 @@ from finpics_desktop.domain.errors import (
     StorageReadOnly,
 )
 from finpics_desktop.domain.names import Names
-from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id, validate_picset_id
+from finpics_desktop.domain.picsets import new_picset_id, validate_picset_id
 from finpics_desktop.pipeline.curation.context import Curation
 from finpics_desktop.pipeline.curation.leases import Lease
 from finpics_desktop.pipeline.curation.trash import trashed_face_ids
@@ -52,7 +52,7 @@ from finpics_desktop.pipeline.publish.outcomes import (
 )
 from finpics_desktop.pipeline.publish.steps import JobRun
 from finpics_desktop.pipeline.retry import RetryPolicy, with_retries
-from finpics_desktop.ports import Backend, FaceIndex, ObjectStore, Tables
+from finpics_desktop.ports import Backend, FaceIndex, ObjectStore, Records, Tables
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +172,7 @@ class Publisher:
         return self.publish([Path(s) for s in job.sources], job.picset, on_result, job_id=job_id)
 
     def _propose(self, new: NewPicset) -> Callable[[list[str]], str]:
-        existing = [i["sortkey"] for i in self.tables.query_pics(PICSET_ROOT)]
+        existing = Records(self.tables).picset_ids()
         return lambda taken: new_picset_id(new.folder_name, existing + taken)
 
     def publish(
