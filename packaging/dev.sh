@@ -7,9 +7,10 @@
 #   bash packaging/dev.sh lock [--upgrade] re-resolves packaging/dev-lock.txt (--upgrade: to
 #                                          the newest versions pyproject.toml allows)
 #   bash packaging/dev.sh env              only sets up, prints the venv's path
-# The venv holds exactly packaging/dev-lock.txt (versions and hashes), then the project itself
-# (editable, no dependencies of its own resolved): what the tests run on never changes by
-# itself when something is released.
+# The venv holds packaging/dev-lock.txt's versions (checked by their hashes), then the project
+# itself (editable, no dependencies of its own resolved): what the tests run on never changes by
+# itself when something is released. (A package dropped from the lock stays in an older venv
+# until it is made anew: rm -r .venv.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -65,16 +66,22 @@ tier_expression() {
     local expr="" t
     for t in $TIERS; do expr="${expr:+$expr and }not $t"; done
     echo "$expr"
-  elif [[ " $TIERS " == *" $name "* ]]; then
-    echo "$name"
   else
+    local t
+    for t in $TIERS; do
+      [ "$name" = "$t" ] && { echo "$name"; return; }
+    done
     echo "unknown tier '$name' (choose from: fast $TIERS)" >&2
     exit 2
   fi
 }
 
 lock() {
-  setup
+  # uv from the lock as it is (not the whole set-up: after pyproject.toml changed, the project's
+  # new dependencies are not installed yet, and that is what this is about to resolve)
+  install_debs
+  [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+  [ -x "$VENV/bin/uv" ] || pip install -q --require-hashes --no-deps -r "$LOCK"
   local before
   before=$(grep -E '^[A-Za-z0-9].*==' "$LOCK" | sed 's/ \\$//' || true)
   "$VENV/bin/uv" pip compile --quiet --universal --generate-hashes --python-version 3.11 \

@@ -35,9 +35,9 @@ TIER_OF_FOLDER = {"aws": "cloud", "ui": "gui", "reliability": "reliability",
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        folder = item.path.relative_to(REPO / "tests").parts[0]
-        if folder in TIER_OF_FOLDER:
-            item.add_marker(TIER_OF_FOLDER[folder])
+        parts = item.path.resolve().relative_to(REPO / "tests").parts
+        if parts[0] in TIER_OF_FOLDER:
+            item.add_marker(TIER_OF_FOLDER[parts[0]])
         if {"qtbot", "qapp"} & set(item.fixturenames):  # ... and a window test by its fixtures
             item.add_marker("gui")
 
