@@ -250,7 +250,8 @@ def _dynamo_resource(self) -> str:
 
 
 _installed = threading.Lock()
-_originals: dict[tuple[object, str], Callable] = {}  # (owner, attribute) -> moto's own
+_MOTO_COPY_OBJECT = S3Response.copy_object  # (taken before any patch)
+_originals: dict[tuple[object, str], Callable | None] = {}  # (owner, attribute) -> moto's own
 # the actions moto makes up from an object request's method, and the IAM actions they are
 _MOTO_ACTIONS = {"s3:HeadObject": "s3:GetObject", "s3:PostObject": "s3:PutObject"}
 
@@ -274,11 +275,11 @@ def _copy_object(self: S3Response):
     if (self.headers.get("If-None-Match") == "*" and self.backend.get_object(
             self.bucket_name, self.parse_key_name()) is not None):
         raise PreconditionFailed("If-None-Match")
-    return _originals[(S3Response, "copy_object")](self)
+    return _MOTO_COPY_OBJECT(self)
 
 
 def _patch(owner: object, attribute: str, replacement: Callable) -> None:
-    _originals.setdefault((owner, attribute), getattr(owner, attribute))
+    _originals.setdefault((owner, attribute), owner.__dict__.get(attribute))
     setattr(owner, attribute, replacement)
 
 
@@ -288,7 +289,7 @@ def install(deliver: Callable[[str, dict, str, str], None]) -> None:
     with _installed:
         for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
             cached.cache_clear()
-        DynamoHandler._determine_resource = _dynamo_resource
+        _patch(DynamoHandler, "_determine_resource", _dynamo_resource)
         _patch(notifications, "_invoke_awslambda",
                lambda account_id, event_body, fn_arn, region_name:
                deliver(account_id, event_body, fn_arn, region_name))
@@ -300,5 +301,8 @@ def install(deliver: Callable[[str, dict, str, str], None]) -> None:
 def uninstall() -> None:
     with _installed:
         for (owner, attribute), original in _originals.items():
-            setattr(owner, attribute, original)
+            if original is None:  # (moto looks for it, and has none of its own)
+                delattr(owner, attribute)
+            else:
+                setattr(owner, attribute, original)
         _originals.clear()

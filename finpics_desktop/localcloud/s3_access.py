@@ -12,7 +12,7 @@ S3 check is switched off (``moto_ext``). The rules, each pinned by a test of its
   an operation not in the table needs an action no policy names (only ``s3:*`` grants it);
 - a signed request is allowed what the caller's IAM policies (moto's users, roles and their
   policies, checked with moto's signature check) or the bucket's policy allow; an explicit
-  ``Deny`` in the bucket policy wins;
+  ``Deny`` in either wins;
 - an unsigned (anonymous) request is allowed only what the bucket policy allows to ``"*"``,
   else 403 ``AccessDenied`` (never 500);
 - reading a key that does not exist answers 404 only to a caller allowed ``s3:ListBucket`` on
@@ -33,11 +33,10 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from urllib.parse import parse_qs, unquote
 from xml.etree import ElementTree
 
-from moto.iam.access_control import S3IAMRequest
+from moto.iam.access_control import IAMPolicy, PermissionResult, S3IAMRequest
 from moto.s3.models import s3_backends
 from werkzeug.datastructures import EnvironHeaders
 
@@ -140,11 +139,23 @@ class S3Call:
             & self.query.keys())
 
 
+# S3's subresources (not plain parameters such as list-type, prefix or uploadId): one that the
+# method's table does not map makes the request an operation outside the table
+_SUBRESOURCES = frozenset({
+    "accelerate", "acl", "analytics", "attributes", "cors", "delete", "encryption",
+    "intelligent-tiering", "inventory", "legal-hold", "lifecycle", "location", "logging",
+    "metrics", "notification", "object-lock", "ownershipControls", "policy", "policyStatus",
+    "publicAccessBlock", "replication", "requestPayment", "restore", "retention", "select",
+    "tagging", "torrent", "uploads", "versioning", "versions", "website"})
+
+
 def _action(table: dict[str, dict[str, str]], call: S3Call) -> str:
     by_subresource = table.get(call.method, {})
     for subresource, action in by_subresource.items():
         if subresource and subresource in call.query:
             return action
+    if _SUBRESOURCES & call.query.keys():
+        return UNKNOWN_ACTION
     return by_subresource.get("", UNKNOWN_ACTION)
 
 
@@ -167,7 +178,7 @@ def required(call: S3Call, body: bytes = b"") -> list[tuple[str, str]]:
 def _keys_to_delete(body: bytes) -> list[str]:
     try:
         root = ElementTree.fromstring(body or b"<Delete/>")  # noqa: S314 (the caller's own body)
-    except ElementTree.ParseError:
+    except (ElementTree.ParseError, LookupError, ValueError):  # (an unknown encoding...)
         return []
     return [el.text or "" for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "Key"]
 
@@ -178,9 +189,10 @@ def _as_list(value) -> list:
 
 
 def _matches(patterns, value: str, ignore_case: bool) -> bool:
-    if ignore_case:
-        return any(fnmatchcase(value.lower(), str(p).lower()) for p in _as_list(patterns))
-    return any(fnmatchcase(value, str(p)) for p in _as_list(patterns))
+    """IAM's matching: ``*`` any characters, ``?`` one, nothing else special."""
+    flags = re.IGNORECASE if ignore_case else 0
+    return any(re.fullmatch(re.escape(str(p)).replace(r"\*", ".*").replace(r"\?", "."), value,
+                            flags) for p in _as_list(patterns))
 
 
 def _names_principal(statement: dict, principal: str | None) -> bool:
@@ -254,14 +266,19 @@ class _Caller:
         except Exception as e:
             raise _as_denied(e) from e
 
-    def identity_allows(self, action: str, resource: str) -> bool:
+    def identity_decision(self, action: str, resource: str) -> str:
+        """``"deny"`` (an explicit Deny), ``"allow"`` or ``"neutral"``: what the caller's own
+        IAM policies (its user's or role's, as moto keeps them) say of one request."""
         if not self.signed:
-            return False
+            return "neutral"
         try:
-            self._request(action).check_action_permitted(resource)
+            policies = self._request(action)._access_key.collect_policies()
+            results = [IAMPolicy(p).is_action_permitted(action, resource) for p in policies]
         except Exception:
-            return False
-        return True
+            return "neutral"
+        if PermissionResult.DENIED in results:
+            return "deny"
+        return "allow" if PermissionResult.PERMITTED in results else "neutral"
 
 
 def _moto_denial(check) -> None:
@@ -295,9 +312,9 @@ def _exists(account_id: str, bucket: str, key: str) -> bool:
 def _allowed(caller: _Caller, account_id: str, pairs: Iterable[tuple[str, str]]) -> bool:
     for action, resource in pairs:
         bucket = resource.removeprefix("arn:aws:s3:::").partition("/")[0]
-        said = bucket_policy_decision(_bucket_policy(account_id, bucket), caller.arn, action,
-                                      resource)
-        if said == "deny" or (said != "allow" and not caller.identity_allows(action, resource)):
+        said = {bucket_policy_decision(_bucket_policy(account_id, bucket), caller.arn, action,
+                                       resource), caller.identity_decision(action, resource)}
+        if "deny" in said or "allow" not in said:  # an explicit Deny in either policy wins
             return False
     return True
 

@@ -131,10 +131,22 @@ def test_delete_objects_needs_delete_on_every_key():
                                     ("s3:DeleteObject", "arn:aws:s3:::b/b/c.jpg")]
 
 
-def test_an_operation_outside_the_table_needs_an_action_no_narrow_policy_grants():
-    call = S3Call.from_environ({"REQUEST_METHOD": "PATCH", "PATH_INFO": "/b/k"})
+@pytest.mark.parametrize(("method", "path", "query"), [
+    ("PATCH", "/b/k", ""), ("GET", "/b", "replication"), ("PUT", "/b", "requestPayment"),
+    ("PUT", "/b", "metrics&id=x"), ("GET", "/b/k", "torrent")])
+def test_an_operation_outside_the_table_needs_an_action_no_narrow_policy_grants(method, path,
+                                                                               query):
+    call = S3Call.from_environ({"REQUEST_METHOD": method, "PATH_INFO": path,
+                                "QUERY_STRING": query})
     (action, _), = required(call)
-    assert not action.startswith(("s3:Get", "s3:Put", "s3:List", "s3:Delete"))
+    assert not action.startswith(("s3:Get", "s3:Put", "s3:List", "s3:Delete", "s3:Create"))
+
+
+def test_a_delete_objects_body_that_cannot_be_read_needs_delete_on_the_bucket():
+    call = S3Call.from_environ({"REQUEST_METHOD": "POST", "PATH_INFO": "/b",
+                                "QUERY_STRING": "delete"})
+    body = b'<?xml version="1.0" encoding="no-such-encoding"?><Delete/>'
+    assert required(call, body) == [("s3:DeleteObject", "arn:aws:s3:::b")]
 
 
 def test_a_bucket_policy_deny_wins_and_a_conditional_allow_grants_nothing():
@@ -220,6 +232,14 @@ def test_the_bucket_policy_grants_a_signed_caller_too(cloud, user, enforced):
     assert nobody.get_object(Bucket=BUCKET, Key=PUBLIC)["Body"].read() == b"data of " + \
         PUBLIC.encode()
     assert _status(nobody.get_object, Bucket=BUCKET, Key=PRIVATE) == 403
+
+
+def test_an_explicit_deny_in_the_callers_policy_beats_the_bucket_policy(cloud, user, enforced):
+    refused = user(_allow("s3:ListBucket", f"arn:aws:s3:::{BUCKET}"),
+                   {"Effect": "Deny", "Action": "s3:GetObject",
+                    "Resource": f"arn:aws:s3:::{BUCKET}/public/*"})
+    assert _status(refused.get_object, Bucket=BUCKET, Key=PUBLIC) == 403  # public to others
+    assert _anonymous(cloud, PUBLIC)[0] == 200
 
 
 def test_an_explicit_deny_in_the_bucket_policy_beats_any_allow(cloud, enforced, bucket):
