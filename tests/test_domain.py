@@ -171,3 +171,10 @@ def test_long_slugs_are_cut_between_letters():
     picset = new_picset_id("दि" * 150, [])
     assert len(picset.encode()) <= 200 and not picset.endswith("द")
     validate_picset_id(picset)
+
+
+def test_mixed_widths_pass_over_ids_without_a_slug():
+    from finpics_desktop.domain.order import mixed_widths
+
+    # a folder made by hand ("2019") is no picset: check must not stop on it
+    assert mixed_widths(["001_a", "002_b", "2019", "0003_c"]) == [("0003_c", 4, 3)]

@@ -18,7 +18,8 @@ class Changes:
     ``picsets``: whose photos changed (their counts, their grids); ``picset_list``: the list of
     picsets itself (one added, gone, renamed, reordered, its featured photo); ``renamed``: old
     id -> new id; ``removed``: picsets gone; ``photos``: (picset, name) moved, copied, deleted,
-    whose faces changed; ``people``: names named, renamed, merged, hidden; ``gone``: people who
+    whose faces changed; ``left``: those of them no longer there (moved away, deleted);
+    ``people``: names named, renamed, merged, hidden; ``gone``: people who
     are no longer there under that name (renamed, merged away); ``faces``: face ids named,
     unnamed, confirmed, rejected, drawn; ``trash``: what the trash holds; ``everything``: any
     picset may have changed (an undo, a restore, renumbering)."""
@@ -29,6 +30,7 @@ class Changes:
     renamed: tuple[tuple[str, str], ...] = ()
     removed: frozenset[str] = frozenset()
     photos: frozenset[tuple[str, str]] = frozenset()
+    left: frozenset[tuple[str, str]] = frozenset()
     people: frozenset[str] = frozenset()
     gone: frozenset[str] = frozenset()
     faces: frozenset[str] = frozenset()
@@ -37,11 +39,13 @@ class Changes:
 
     @classmethod
     def of(cls, album: str = "", *, picsets: Iterable[str] = (),
-           photos: Iterable[tuple[str, str]] = (), people: Iterable[str | None] = (),
+           photos: Iterable[tuple[str, str]] = (), left: Iterable[tuple[str, str]] = (),
+           people: Iterable[str | None] = (),
            faces: Iterable[str] = (), removed: Iterable[str] = (), gone: Iterable[str] = (),
            **flags) -> Changes:
-        photos = frozenset((p, n) for p, n in photos)
-        return cls(album, frozenset(picsets) | {p for p, _ in photos}, photos=photos,
+        left = frozenset((p, n) for p, n in left)
+        photos = frozenset((p, n) for p, n in photos) | left
+        return cls(album, frozenset(picsets) | {p for p, _ in photos}, photos=photos, left=left,
                    people=frozenset(p for p in people if p), faces=frozenset(faces),
                    removed=frozenset(removed), gone=frozenset(gone), **flags)
 
@@ -81,7 +85,8 @@ class Changes:
             self, picsets=self.picsets | other.picsets,
             picset_list=self.picset_list or other.picset_list,
             renamed=self.renamed + other.renamed, removed=self.removed | other.removed,
-            photos=self.photos | other.photos, people=self.people | other.people,
+            photos=self.photos | other.photos, left=self.left | other.left,
+            people=self.people | other.people,
             gone=self.gone | other.gone, faces=self.faces | other.faces,
             trash=self.trash or other.trash, everything=self.everything or other.everything)
 

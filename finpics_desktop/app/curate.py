@@ -47,6 +47,8 @@ class Curator:
                 if settled:  # an action a kill interrupted, completed: anything may have moved
                     changes |= Changes(everything=True, trash=True)
                 outcome = action(c)
+                changes |= Changes(renamed=tuple(pair for pair in _renames(
+                    outcome.undo, undoing=False) if pair not in changes.renamed))
                 outcome.completed += [d for d in settled if d not in outcome.completed]
                 if outcome.undo:
                     self.history.append((outcome.summary, outcome.undo))
@@ -77,7 +79,7 @@ class Curator:
 
     def move(self, photos: list[tuple[str, str]], to: str) -> Outcome:
         return self._run("moving photos", lambda c: cur.move_photos(c, photos, to),
-                         Changes.of(photos=[*photos, *((to, n) for _, n in photos)],
+                         Changes.of(photos=((to, n) for _, n in photos), left=photos,
                                     picset_list=True))
 
     def copy(self, photos: list[tuple[str, str]], to: str) -> Outcome:
@@ -90,7 +92,7 @@ class Curator:
         photos = [tuple(t.split("/", 1)) for t in targets if "/" in t]
         picsets = [t for t in targets if "/" not in t]
         return self._run("deleting", lambda c: cur.delete(c, targets),
-                         Changes.of(picsets=picsets, photos=photos, removed=picsets,
+                         Changes.of(picsets=picsets, left=photos, removed=picsets,
                                     picset_list=True, trash=True))
 
     def restore(self, trash_id: str) -> Outcome:
@@ -111,7 +113,8 @@ class Curator:
         are out of the album already)."""
         with self._lock:
             c = cur.Curation(self.backend, cancel=self.cancel)
-            c.settle()
+            if c.settle():  # an action a kill interrupted, completed: anything may have moved
+                self.on_change(Changes(self.backend.identity, everything=True, trash=True))
             return cur.list_trash(c)
 
     # -- undo ---------------------------------------------------------------------------------
@@ -130,9 +133,8 @@ class Curator:
             check_writable(self.backend, "undoing")
             c = cur.Curation(self.backend, cancel=self.cancel)
             c.progress = self.progress
-            outcome = Outcome("")
-            outcome.changes = changes = Changes(self.backend.identity, everything=True,
-                                                picset_list=True, trash=True)
+            changes = Changes(self.backend.identity, everything=True, picset_list=True,
+                              trash=True, renamed=_renames(steps, undoing=True))
             try:
                 outcome = cur.undo(c, steps)
             finally:
@@ -141,3 +143,10 @@ class Curator:
             self.history.pop()
             outcome.summary = f"undone: {summary}"
             return outcome
+
+
+def _renames(steps: list[cur.Step], undoing: bool) -> tuple[tuple[str, str], ...]:
+    """(old id, new id) of the picsets an action renamed, read from its undo steps (each
+    renames one back), or of those its undo renames back (``undoing``)."""
+    pairs = [(s.picset, s.new_id) for s in steps if isinstance(s, cur.RenameStep)]
+    return tuple(pairs if undoing else ((new, old) for old, new in pairs))

@@ -2,7 +2,7 @@
 onto *finpics cloud*, the command line's ``push``): the difference first, then the photos --
 with the camera's location removed from the published copies unless the curator keeps it (the
 cloud album's publishing policy, :attr:`Album.strips_location`). The rules are in
-``pipeline/push``. A push done reports what it changed on the cloud album."""
+``pipeline/publish/push``. A push done reports what it changed on the cloud album."""
 
 from __future__ import annotations
 

@@ -112,6 +112,7 @@ def renumber_plan(ids: list[str], width: int) -> list[tuple[str, str]]:
 def mixed_widths(ids: list[str]) -> list[tuple[str, int, int]]:
     """(id, its width, the album's) of each id whose ordering number has another width than
     the album's (the most common): the site's text order puts it out of place."""
+    ids = [i for i in ids if "_" in i]  # (a folder made by hand, "2019", is no picset)
     width = order_width(ids)
     return [(i, len(i.split("_", 1)[0]), width) for i in sorted(ids)
             if order_number(i) is not None and len(i.split("_", 1)[0]) != width]

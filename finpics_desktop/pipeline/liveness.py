@@ -8,7 +8,7 @@ import os
 
 def pid_alive(pid: int) -> bool:
     if pid == os.getpid():
-        return False  # this process: only the jobs in _LIVE are alive
+        return False  # this process: its own jobs and locks say whether they are alive
     if os.name == "nt":  # not exercised by the tests (they run on Linux)
         return _windows_pid_alive(pid)
     try:

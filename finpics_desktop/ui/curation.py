@@ -1,13 +1,12 @@
 """Curation in the window: the *Edit* menu (undo, featured photo, move, copy, delete, rename,
 publish a picset to the cloud, the trash), dragging photos onto a picset (a move; with Ctrl a
-copy), dragging a picset in the list (reorder) or onto *finpics cloud* (publish it there).
-
-Every action is the application layer's (the album's
-:class:`~finpics_desktop.app.curate.Curator`, holding the history Ctrl+Z undoes) run off the GUI
-thread; what it did or why it was refused is a line in *Messages*. What it changed is published
-by the album and each view refreshes itself (:mod:`~finpics_desktop.ui.changes`): nothing here
-lists anything again. The controller is handed the albums, the navigation, the selection, a way
-to tell the user and a parent for its dialogs -- not the window."""
+copy), dragging a picset in the list (reorder) or onto *finpics cloud* (publish it there). Every
+action is the application layer's (the album's :class:`~finpics_desktop.app.curate.Curator`,
+holding the history Ctrl+Z undoes) run off the GUI thread; what it did or why it was refused is
+a line in *Messages*. What it changed is published by the album and each view refreshes itself
+(:mod:`~finpics_desktop.ui.changes`): only the trash dialog, while open, is listed again by this
+controller. The controller is handed the albums, the navigation, the selection, a way to tell
+the user and a parent for its dialogs -- not the window."""
 
 from __future__ import annotations
 
@@ -43,9 +42,6 @@ class CurationController(QObject):
         self.trash_dialog: TrashDialog | None = None
         self._trash_of: Album | None = None  # the album whose trash the dialog shows
         self.running = 0  # actions under way
-
-    def curator(self, backend: Backend) -> Curator:
-        return self.albums.of(backend).curator
 
     def selected_photos(self) -> list[Entry]:
         return self.selection.photos()
@@ -168,14 +164,19 @@ class CurationController(QObject):
             self.parent_widget, album.title, lambda trash_id: trash_id and self.run(
                 backend, lambda c: c.restore(trash_id)),
             lambda: self.run(backend, lambda c: c.empty_trash()))
+        dialog.finished.connect(lambda _result: self._trash_closed(dialog))
         dialog.open()
         self.list_trash(backend)
 
+    def _trash_closed(self, dialog: TrashDialog) -> None:
+        if self.trash_dialog is dialog:  # (its listing is no longer wanted)
+            self.trash_dialog, self._trash_of = None, None
+
     def list_trash(self, backend: Backend) -> None:
-        dialog = self.trash_dialog
-        if dialog is None:
+        dialog, album = self.trash_dialog, self.albums.of(backend)
+        if dialog is None or album is None:
             return
-        run_task(self.curator(backend).trash, dialog.set_entries,
+        run_task(album.curator.trash, dialog.set_entries,
                  lambda e: self.tell(f"cannot list the trash: {describe_error(e)}", "error"))
 
     # -- publishing a library picset to the cloud -------------------------------------------

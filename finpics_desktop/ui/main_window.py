@@ -315,6 +315,7 @@ class MainWindow(QMainWindow):
 
         def done(backend: Backend) -> None:
             self.albums.open(CLOUD, backend)
+            self.counts.forget(backend)  # (the counts known were the cloud's before)
             if self.sources.cloud is root:
                 self.sources.set_backend(root, backend)
                 root.setToolTip(options.describe())

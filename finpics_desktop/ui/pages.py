@@ -90,7 +90,9 @@ class ViewerPage(QWidget):
         are among them -- or may be, while its faces are still being read (a face just drawn
         on it is named before it has loaded again)."""
         entry = self.current
-        if entry is not None and entry.backend is not None and (
+        if not self.isVisible() or entry is None or (entry.picset, entry.name) in changes.left:
+            return  # (the navigation leaves a photo that left)
+        if entry.backend is not None and (
                 entry.backend.identity == changes.album) and (changes.touches_photo(
                 entry.picset, entry.name, [face for face, _ in entry.face_boxes()]) or (
                 self.loading and changes.faces)):

@@ -78,6 +78,9 @@ class PublishingController:
                       "warning")
             return
         album = self.albums.of(backend)
+        if album is None:  # (the cloud was set up anew meanwhile)
+            self.tell("That album is no longer open: drop the photos again.", "warning")
+            return
 
         def plan() -> tuple[PublishPlan, list[Path]]:
             with album.journal() as journal:
@@ -93,12 +96,16 @@ class PublishingController:
         dialog.open()
 
     def start(self, backend: Backend, plan: PublishPlan,
-              photos: list[Path] | None = None) -> UploadJob:
+              photos: list[Path] | None = None) -> UploadJob | None:
         """``photos``: the files of ``plan.sources`` if they were listed already (off the GUI
         thread); else they are listed here."""
+        album = self.albums.of(backend)
+        if album is None:  # (the cloud was set up anew meanwhile)
+            self.tell("That album is no longer open: publish the photos again.", "warning")
+            return None
         if photos is None:
             photos, _ = plan_files(plan.sources)
-        self.job = job = UploadJob(self.albums.of(backend), plan, self.parent)
+        self.job = job = UploadJob(album, plan, self.parent)
         self.panel.attach(job, photos)
         self.reveal_panel()
         job.started.connect(lambda picset: self.on_started(backend, picset))

@@ -157,3 +157,16 @@ def test_albums_tell_apart_by_identity_and_follow_the_location_setting(library, 
     albums.set_remove_location(False)
     assert albums.library.remove_location is False
     assert albums.open(CLOUD, None) is None and list(albums) == [albums.library]
+
+
+def test_the_grid_follows_a_picset_renamed_by_a_reorder_and_by_an_undo(library, album):
+    """Reorder and undo rename picsets too (not only Rename): the place shown follows its id."""
+    albums, said, nav = album
+    nav.open(Place(PICSET_PLACE, library, picset="001_obama", within=LIBRARY))
+    outcome = albums.library.curator.reorder("001_obama", 0)  # to the top: a new number
+    new_id = dict(said[-1].renamed)["001_obama"]
+    assert new_id != "001_obama" and outcome.changes.renamed
+    assert nav.location.picset == new_id and len(nav.entries) == 3
+    albums.library.curator.undo()
+    assert dict(said[-1].renamed)[new_id] == "001_obama"
+    assert nav.location.picset == "001_obama" and len(nav.entries) == 3

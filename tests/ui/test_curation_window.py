@@ -7,7 +7,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 from ui_helpers import grid_rows, picset_item, select_source
 
-from finpics_desktop.app.window.navigation import FOLDER, PICSET_PLACE
+from finpics_desktop.app.window.navigation import FOLDER, GRID, PICSET_PLACE
 from finpics_desktop.ui.sources import NodeRole
 
 
@@ -183,6 +183,10 @@ def test_delete_in_the_viewer_takes_the_photo_shown(qtbot, window, publish, libr
     delete.trigger()
     _settled(qtbot, window)
     assert [i["sortkey"] for i in library.tables.query_pics("001_obama")] == ["obama1.jpg"]
+    # the photo shown is gone: back to its picset's grid, listed again, no error said
+    qtbot.waitUntil(lambda: window.nav.page == GRID and [
+        e.title for e in window.model.entries] == ["obama1.jpg"], timeout=20_000)
+    assert not any("obama2.jpg" in t for t in window.messages.texts() if "no object" in t)
 
     window.open_folder(photos_dir / "faces" / "biden")
     qtbot.waitUntil(lambda: window.nav.location.kind == FOLDER and window.model.rowCount() > 0,

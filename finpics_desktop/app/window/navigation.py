@@ -232,6 +232,10 @@ class Navigation:
         loc = self.location
         if loc is None or loc.backend is None or loc.backend.identity != changes.album:
             return
+        shown = self.frame.current if self.page == VIEWER else None
+        if shown is not None and (shown.picset, shown.name) in changes.left:
+            self.open(loc)  # the photo shown left (moved, deleted): its place, listed again
+            return
         if loc.kind == PICSET_PLACE:
             new_id = dict(changes.renamed).get(loc.picset)
             if new_id:
@@ -284,7 +288,7 @@ class Navigation:
         if loc is not None and loc.kind in (LIBRARY, CLOUD) and loc.backend is backend and (
                 not self.loading and not self.listing_cancelled):
             self.entries = list(entries)
-            self._emit(GridChanged(self.entries))
+            self._emit(GridChanged(self.entries, relisted=True))
 
     def photo_published(self, entry: Entry) -> None:
         """A photo was published (its item exists): it appears at once if its picset is on

@@ -215,11 +215,16 @@ class Curation:
         delay = 0.02
         while True:
             lease.take()
-            lock = self.private.get(LOCK, resource)
-            if lock is None:
-                # (drops the leases of publishers gone)
-                publishers(self.private, picset, {lease.token}, self.unprocessed)
-                return lease
+            try:
+                lock = self.private.get(LOCK, resource)
+                if lock is None:
+                    # (drops the leases of publishers gone)
+                    publishers(self.private, picset, {lease.token}, self.unprocessed)
+                    return lease
+            except BaseException:
+                with suppress(FinpicsError):  # (what failed says it)
+                    lease.release()
+                raise
             lease.release()
             holder = self.ops.get(lock.doc["op"])
             if holder is None:  # left by a writer killed between its last two deletes

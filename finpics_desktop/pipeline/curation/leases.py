@@ -73,13 +73,15 @@ class Lease:
     def release(self, pending: Iterable[str] = ()) -> None:
         """The job is over; ``pending``: keys of originals stored that the cloud processes
         (they hold the picset until it has)."""
-        with _HELD_LOCK:
-            _HELD.discard(self.token)
         pending = sorted(pending)
-        if pending:
-            self._put(pending=pending)
-        else:
-            self.private.delete(PUBLISHING + self.picset, self.token)
+        try:  # (written before this process stops holding it: nothing slips in between)
+            if pending:
+                self._put(pending=pending)
+            else:
+                self.private.delete(PUBLISHING + self.picset, self.token)
+        finally:
+            with _HELD_LOCK:
+                _HELD.discard(self.token)
 
 
 def _holds(doc: PrivateDoc, unprocessed: Callable[[list[str]], list[str]]) -> bool:

@@ -10,10 +10,10 @@ locked, so that
   with the reason), and an action whose writer is gone is completed by whoever needs it next.
 
 Records live under partition :data:`OP` (sort key: the operation id, time-ordered), locks under
-:data:`LOCK` (sort key: the resource, ``picset:<id>`` or ``trash:<id>``), long lists under
-``op-list:<op id>``. Writes are conditional on the version read, so two processes never both
-believe they own one record. A writer is alive while its process runs (same computer) or while
-it wrote its record less than :data:`LEASE` seconds ago (another computer).
+:data:`LOCK` (sort key: the resource, ``picset:<id>``, ``trash:<id>`` or ``person:<id>``), long
+lists under ``op-list:<op id>``. Writes are conditional on the version read, so two processes
+never both believe they own one record. A writer is alive while its process runs (same computer)
+or while it wrote its record less than :data:`LEASE` seconds ago (another computer).
 """
 
 from __future__ import annotations

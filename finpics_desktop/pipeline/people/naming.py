@@ -1,4 +1,5 @@
-"""People: naming faces, renaming, merging, taking a face from a person, hiding, rejections.
+"""People: naming faces, renaming, taking a face from a person, hiding, rejections (merging is
+:mod:`~finpics_desktop.pipeline.people.merge`).
 
 Names are personal data: they are kept only in the curator's private store (``backend.private``:
 the library's SQLite file; on AWS a DynamoDB table of its own that the public site's role cannot

@@ -79,7 +79,6 @@ def name_of_missing_face(backend: Backend, face_id: str) -> None:
     doc = people.private.get(FACE, face_id)
     if doc is None:
         return
-    person = person_of(people, doc.doc["person"])
     photo = photo_of(backend, doc)
     if photo is None:  # its photo left the album: the name goes with it
         _forget(people, doc)
@@ -87,6 +86,7 @@ def name_of_missing_face(backend: Backend, face_id: str) -> None:
     image_path = photo.image_path
     if photo.face(face_id) is not None:
         return  # back in the index meanwhile
+    person = person_of(people, doc.doc["person"])  # (which may restore them: not before)
     if person is None:
         raise Unplaced(_unplaced(face_id, f"was named in {image_path} for a person who is "
                                  "gone and whose name is not known any more"))

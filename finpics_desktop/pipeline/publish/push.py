@@ -18,6 +18,7 @@ import hashlib
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,8 +139,9 @@ def push(library: Backend, cloud: Backend, picset: str, journal: Journal, *,
     c = curation.Curation(cloud, cancel=cancel)
     lease = c.hold_for_publishing(picset)
     c.exempt.add(lease.token)  # its own deletes and featured photo do not wait for it
-    report = PushReport(plan or plan_push(library, cloud, picset, transform))
+    report = None
     try:
+        report = PushReport(plan or plan_push(library, cloud, picset, transform))
         if lease.waited_for is not None and plan is not None:
             report.plan = plan_push(library, cloud, picset, transform)
             if report.plan != plan:
@@ -150,7 +152,8 @@ def push(library: Backend, cloud: Backend, picset: str, journal: Journal, *,
         _push(library, cloud, picset, journal, report, c, lease, transform, on_result,
               cancel, workers)
     finally:
-        lease.release(report.stored)
+        with suppress(FinpicsError):  # (what stopped the push, if anything, says it)
+            lease.release(report.stored if report is not None else ())
     return report
 
 

@@ -52,7 +52,7 @@ class JobRun:
 
     def __init__(self, publisher, picset: str, photos: list[Path], claims: JobClaims,
                  job_id: int | None):
-        self.p = publisher  # the Publisher (pipeline.upload) running the job: its ports, options
+        self.p = publisher  # the Publisher (publish.upload) running the job: its ports, options
         self.picset = picset
         self.photos = photos
         self.claims = claims

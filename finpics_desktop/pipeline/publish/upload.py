@@ -243,7 +243,10 @@ class Publisher:
                     self.stopped is None) else f"not sent: {self.stop(self.stopped)}")
             else:
                 if lease is not None:
-                    lease.touch()
+                    try:
+                        lease.touch()
+                    except StorageError as e:  # (the photo itself says it, as any other)
+                        self.stop(e)
                 result = run.one(path)
             state = jr.PROCESSED if result.reason == ALREADY else _JOURNAL_STATE[result.status]
             try:
