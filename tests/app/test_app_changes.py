@@ -7,30 +7,17 @@ thread."""
 from __future__ import annotations
 
 import pytest
+from app_helpers import at_once
 
 from finpics_desktop.app.album import CLOUD, LIBRARY, Album, Albums
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import FACE
-from finpics_desktop.app.tasks import Task
 from finpics_desktop.app.window.navigation import PEOPLE, PICSET_PLACE, UNNAMED, Navigation, Place
 from finpics_desktop.app.window.people_actions import PeopleActions
 from finpics_desktop.app.window.people_places import unnamed_entries
 from finpics_desktop.domain.errors import StorageReadOnly
 from finpics_desktop.pipeline.people.naming import People
 from finpics_desktop.pipeline.publish.upload import Publisher
-
-
-def at_once(fn, on_done=None, on_error=None, *, task=None):
-    task = task or Task()
-    try:
-        result = fn()
-    except Exception as e:  # noqa: BLE001 - handed over as the pool does
-        if on_error:
-            on_error(e)
-        return task
-    if on_done:
-        on_done(result)
-    return task
 
 
 @pytest.fixture

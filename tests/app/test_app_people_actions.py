@@ -6,9 +6,9 @@ each task at once, on the caller's thread."""
 from __future__ import annotations
 
 import pytest
+from app_helpers import at_once
 
 from finpics_desktop.app.entries import FACE, PERSON, PHOTO
-from finpics_desktop.app.tasks import Task
 from finpics_desktop.app.window.navigation import (
     LIBRARY,
     PEOPLE,
@@ -22,19 +22,6 @@ from finpics_desktop.app.window.navigation import (
 from finpics_desktop.app.window.people_actions import PeopleActions
 from finpics_desktop.pipeline.people.naming import People
 from finpics_desktop.pipeline.publish.upload import Publisher
-
-
-def at_once(fn, on_done=None, on_error=None, *, task=None):
-    task = task or Task()
-    try:
-        result = fn()
-    except Exception as e:  # noqa: BLE001 - handed over as the pool does
-        if on_error:
-            on_error(e)
-        return task
-    if on_done:
-        on_done(result)
-    return task
 
 
 @pytest.fixture
