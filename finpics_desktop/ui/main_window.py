@@ -295,7 +295,11 @@ class MainWindow(QMainWindow):
         """The sources list the album's picsets again when an operation changed them."""
         album = self.albums.by_key(changes.album)
         if album is not None and (changes.touches_picset_list or changes.picsets):
-            self.refresh_picsets(self.sources.root_for(album.backend))
+            root = self.sources.root_for(album.backend)
+            if root is not None:
+                self.sources.drop_picsets(root, {old for old, _ in changes.renamed}
+                                          | set(changes.removed))
+            self.refresh_picsets(root)
 
     def apply_cloud_settings(self) -> None:
         """Show *finpics cloud* when it is switched on; it opens through the same ports as the

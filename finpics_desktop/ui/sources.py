@@ -277,6 +277,13 @@ class SourcesModel(QStandardItemModel):
         item.data(NodeRole).pending = True
         return item
 
+    def drop_picsets(self, root: QStandardItem, gone) -> None:
+        """Rows of picsets an action renamed or deleted go at once (the list is listed again
+        after, but never shows a picset under its old id beside its new one meanwhile)."""
+        for row in reversed(range(self._picset_rows(root), root.rowCount())):
+            if root.child(row).data(NodeRole).picset in gone:
+                root.removeRow(row)
+
     def settle(self, root: QStandardItem, picset: str) -> None:
         """Publishing ended: the next refresh shows the picset only if the table has it."""
         for row in range(self._picset_rows(root), root.rowCount()):
