@@ -1,15 +1,23 @@
-"""The one way an error becomes the line a user reads: never a traceback."""
+"""The one way an error becomes the line a user reads: never a traceback; on the command line
+with its options, in the window with the window's own way out (its Settings)."""
 
 from __future__ import annotations
 
 from finpics_desktop.domain.errors import FinpicsError
 
 
-def describe_error(error: BaseException) -> str:
-    """A short reason: the project's own errors say what is wrong in the curator's words; an
-    OS error its reason and file; anything else its type and message."""
+def describe_error(error: BaseException, *, window: bool = False) -> str:
+    """A short reason: the project's own errors say what is wrong in the curator's words, and
+    what to do where the curator is (``window``: in the window, never a command-line option);
+    an OS error its reason and file; anything else its type and message."""
     if isinstance(error, FinpicsError):
-        return str(error)
+        return error.for_window() if window else str(error)
     if isinstance(error, OSError):
         return f"{error.strerror or error}" + (f": {error.filename}" if error.filename else "")
     return f"{type(error).__name__}: {error}"
+
+
+def settings_section(error: BaseException) -> str:
+    """The section of the window's Settings where what is wrong is set right ("" if none)."""
+    remedy = error.remedy if isinstance(error, FinpicsError) else None
+    return remedy.settings if remedy is not None else ""
