@@ -16,6 +16,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -32,7 +33,8 @@ from finpics_desktop.app.albums import open_cloud
 from finpics_desktop.app.browse import list_picsets
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import FILE, Entry
-from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.errors import describe_error, settings_section
+from finpics_desktop.app.settings import GENERAL
 from finpics_desktop.app.notes import older_faces_note
 from finpics_desktop.app.publish import PublishPlan
 from finpics_desktop.app.tasks import Task
@@ -46,7 +48,7 @@ from finpics_desktop.app.window.empty import (
     drop_label,
 )
 from finpics_desktop.app.window.navigation import CLOUD, LIBRARY, Navigation
-from finpics_desktop.domain.errors import StorageReadOnly
+from finpics_desktop.domain.errors import SETTINGS_CLOUD, StorageReadOnly
 from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui import window_menus
@@ -138,7 +140,7 @@ class MainWindow(QMainWindow):
         if backend is not None:
             run_task(backend.prepare)  # the face index, before the first click on a face
         if library_problem:
-            self.message(library_problem, "error")
+            self.message(library_problem, "error", settings=GENERAL)
         elif backend.read_only:
             self.message(StorageReadOnly.library(self.default_library,
                                                  "publishing into it").sentence(), "info")
@@ -210,8 +212,8 @@ class MainWindow(QMainWindow):
     def _guide(self) -> None:
         """The empty grid's guidance and the drop targets' highlights."""
         actions = {OPEN_FOLDER: self.open_action, PUBLISH: self.publish_action,
-                   CONNECT_CLOUD: self.settings_action, REFRESH: self.refresh_action,
-                   SETTINGS: self.settings_action}
+                   CONNECT_CLOUD: self._settings_opening(SETTINGS_CLOUD),
+                   REFRESH: self.refresh_action, SETTINGS: self._settings_opening(GENERAL)}
         self.empty_state = EmptyStateController(self.nav, self.model,
                                                 EmptyStateView(self.grid, actions),
                                                 lambda: self.settings.cloud_shown)
@@ -220,6 +222,12 @@ class MainWindow(QMainWindow):
         self.grid_drops = GridDropTarget(self.grid, lambda: drop_label(self.nav.location)
                                          if self.nav.page == pages.GRID else "",
                                          self.on_grid_dropped)
+
+    def _settings_opening(self, section: str) -> QAction:
+        """Settings opened on ``section`` (the empty grid's buttons)."""
+        opening = QAction(self.settings_action.icon(), self.settings_action.text(), self)
+        opening.triggered.connect(lambda: self.on_settings(section))
+        return opening
 
     def on_grid_dropped(self, paths: list[Path]) -> None:
         """Photos dropped on the grid: into the picset shown, else as a drop on its root."""
@@ -252,6 +260,7 @@ class MainWindow(QMainWindow):
         self.sources.picset_dropped.connect(self.curation.on_picset_dropped)
         self.local_cloud.ready.connect(self.on_local_cloud_ready)
         self.local_cloud.failed.connect(self.on_local_cloud_failed)
+        self.messages.settings_requested.connect(self.on_settings)
         self.upload_panel.retry_requested.connect(self.publishing.start)
         viewer.face_drawn.connect(self.people.on_face_drawn)
         for view in (nav.changed, self.on_album_changed, self.counts.on_changes,
@@ -269,10 +278,12 @@ class MainWindow(QMainWindow):
             return
         super().keyPressEvent(event)
 
-    def message(self, text: str, level: str = "warning", *, status: bool = True) -> None:
+    def message(self, text: str, level: str = "warning", *, status: bool = True,
+                settings: str = "") -> None:
         """A line in the Messages panel, and for a while in the status bar (unless it belongs
-        to a place not shown)."""
-        self.messages.add(text, level)
+        to a place not shown); ``settings``: the section of Settings where what it says is set
+        right, offered as a button."""
+        self.messages.add(text, level, settings)
         if status:
             self.statusBar().showMessage(text, 8000)
 
@@ -328,13 +339,14 @@ class MainWindow(QMainWindow):
                 self.publishing.offer_resume(backend)
 
         def fail(error: BaseException) -> None:
-            reason = describe_error(error)
+            reason = describe_error(error)  # the window's way out, not the command line's
             if self.sources.cloud is root:
                 self.sources.set_backend(root, None, f"not connected: {reason}")
                 root.setToolTip(f"not connected: {reason}")
                 self.navigator.reopen_if_shown(root.data(NodeRole).place())
             cloud_shown = self.nav.location is not None and self.nav.location.kind == CLOUD
-            self.message(f"finpics cloud: {reason}", "error", status=cloud_shown)
+            self.message(f"finpics cloud: {reason}", "error", status=cloud_shown,
+                         settings=settings_section(error) or SETTINGS_CLOUD)
 
         self._connecting = run_task(lambda: open_cloud(options), done, fail)
 
@@ -424,7 +436,8 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.upload_dock], [220], Qt.Orientation.Vertical)
 
     # -- settings and window state ----------------------------------------------------------
-    def on_settings(self) -> None:
+    def on_settings(self, section: str = "") -> None:
+        """Settings, with ``section`` (``cloud``, ``general``) in view."""
         dialog = SettingsDialog(self.settings, self)
         self.settings_dialog = dialog
 
@@ -439,6 +452,7 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(saved)
         self.cloud_setup = CloudSetup(dialog, self.local_cloud)
         dialog.open()
+        dialog.show_section(section if isinstance(section, str) else "")  # (triggered(bool))
 
     def on_local_cloud_ready(self, options) -> None:
         """Try it locally: this session's finpics cloud is the local cloud (never saved)."""
@@ -450,7 +464,7 @@ class MainWindow(QMainWindow):
     def on_local_cloud_failed(self, reason: str) -> None:
         """It could not start, or it stopped: said, and the finpics cloud is the saved one
         again rather than a dead endpoint."""
-        self.message(reason, "error")
+        self.message(reason, "error", settings=SETTINGS_CLOUD)
         if self.settings.session_cloud is not None:
             self.settings.session_cloud = None
             self.apply_cloud_settings()
