@@ -34,9 +34,9 @@ from finpics_desktop.app.browse import list_picsets
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import FILE, Entry
 from finpics_desktop.app.errors import describe_error, settings_section
-from finpics_desktop.app.settings import GENERAL
 from finpics_desktop.app.notes import older_faces_note
 from finpics_desktop.app.publish import PublishPlan
+from finpics_desktop.app.settings import GENERAL
 from finpics_desktop.app.tasks import Task
 from finpics_desktop.app.window import navigation as pages
 from finpics_desktop.app.window.empty import (
