@@ -61,7 +61,7 @@ from finpics_desktop.ui.drop_targets import GridDropTarget, TreeDropHighlight
 from finpics_desktop.ui.empty_state import EmptyStateController, EmptyStateView
 from finpics_desktop.ui.grid import GridModel, GridView
 from finpics_desktop.ui.layout_state import restore_layout, save_layout
-from finpics_desktop.ui.local_cloud import LocalCloudProcess
+from finpics_desktop.ui.local_cloud import LocalCloudProcess, QuitQuestion
 from finpics_desktop.ui.message_badge import MessageBadge
 from finpics_desktop.ui.navigation import PAGES, NavigationController
 from finpics_desktop.ui.pages import SearchPage, ViewerPage, facts_rows
@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
             backend.library.folder if backend is not None and backend.library else Path("."))
         self._connecting: Task | None = None  # to the cloud now set
         self.local_cloud = LocalCloudProcess(self)  # Settings -> Try it locally
+        self.quit_question = QuitQuestion(self, self.local_cloud)
         self.loader = ThumbnailLoader(thumb_cache)
         self._build()
         self.nav = Navigation(run_task, lambda entries: self.loader.prefetch(entries),
@@ -470,6 +471,9 @@ class MainWindow(QMainWindow):
             self.apply_cloud_settings()
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if not self.quit_question.allows_closing():  # a local cloud runs: asked first
+            event.ignore()
+            return
         if self.isFullScreen():  # a state of this session: the next opens with its panes
             self.toggle_full_screen()
         self.publishing.close()
