@@ -179,6 +179,8 @@ class QuitQuestion:
 
     def _answered(self, *_args) -> None:
         box, self.box = self.box, None
+        if box is not None:
+            box.deleteLater()
         if box is not None and box.clickedButton() is self.stop_button:
             self.answered = True
             self.window.close()

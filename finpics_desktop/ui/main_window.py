@@ -301,7 +301,8 @@ class MainWindow(QMainWindow):
             self.nav.picsets_refreshed(backend, entries)
 
         run_task(lambda: list_picsets(backend), done,
-                 lambda e: self.message(f"cannot list the picsets: {describe_error(e)}", "error"))
+                 lambda e: self.message(f"cannot list the picsets: {describe_error(e)}", "error",
+                                        settings=settings_section(e)))
 
     def on_album_changed(self, changes: Changes) -> None:
         """The sources list the album's picsets again when an operation changed them."""
