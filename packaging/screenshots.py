@@ -77,6 +77,35 @@ def deploy_dialog_shot(app, window, shoot) -> None:
         dialog.close()
 
 
+def settings_cloud_shot(app, window, shoot) -> None:
+    """Settings, leading with the cloud: an SSO profile of the curator's AWS config chosen,
+    with Sign in (an AWS CLI on PATH: a stand-in that is never run here)."""
+    home = Path(os.environ["HOME"])
+    (home / ".aws").mkdir(parents=True, exist_ok=True)
+    (home / ".aws" / "config").write_text(
+        "[profile finpics]\nsso_session = family\nsso_account_id = 123456789012\n"
+        "sso_role_name = Curator\nregion = eu-west-1\n\n[profile personal]\n"
+        "region = us-east-1\n\n[sso-session family]\n"
+        "sso_start_url = https://family.awsapps.com/start\nsso_region = eu-west-1\n")
+    os.environ["AWS_CONFIG_FILE"] = str(home / ".aws" / "config")
+    cli = home / "bin" / "aws"
+    cli.parent.mkdir(exist_ok=True)
+    cli.write_text("#!/bin/sh\nexit 0\n")
+    cli.chmod(0o755)
+    path = os.environ.get("PATH", "")
+    os.environ["PATH"] = f"{cli.parent}{os.pathsep}{path}"
+    window.settings.aws_enabled, window.settings.aws_profile = True, "finpics"
+    window.settings["names.region"] = "eu-west-1"
+    window.on_settings("cloud")
+    dialog = window.settings_dialog
+    dialog.resize(620, 640)
+    wait_until(app, dialog.isVisible, what="the Settings dialog")
+    shoot("settings-cloud", dialog)
+    dialog.reject()
+    os.environ["PATH"] = path
+    window.settings.aws_enabled, window.settings.aws_profile = False, ""
+
+
 def thumbnails_loaded(model, view) -> bool:
     rows = view.visible_rows()
     return len(rows) > 0 and all(
@@ -161,6 +190,7 @@ def main() -> int:
     window.show()
     wait_until(app, lambda: window.empty_state.view.isVisible(), what="the empty library")
     shoot("first-start")
+    settings_cloud_shot(app, window, shoot)
     deploy_dialog_shot(app, window, shoot)
     window.close()
     wait_all()

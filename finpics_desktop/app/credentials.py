@@ -1,4 +1,5 @@
-"""Credentials for the finpics cloud: AWS profiles from the user's AWS config files, and
+"""Credentials for the finpics cloud: AWS profiles from the user's AWS config files (SSO
+profiles signed in to with the AWS CLI's ``aws sso login``), and
 access keys kept only in the OS keyring -- one policy for the window and the command line.
 
 The policy (as Vorta's): when keyring has no secure backend (only its ``fail``/``null``
@@ -9,13 +10,15 @@ usual AWS credential chain still work.
 
 from __future__ import annotations
 
-import configparser
 import json
 import logging
-import os
-from pathlib import Path
+import shutil
+from typing import TYPE_CHECKING
 
 from finpics_desktop.domain.errors import FinpicsError
+
+if TYPE_CHECKING:
+    from finpics_desktop.backends.aws.profiles import Profile
 
 log = logging.getLogger(__name__)
 
@@ -29,28 +32,30 @@ class InsecureKeyring(FinpicsError):
 
 
 def aws_profiles() -> list[str]:
-    """Profile names from ``~/.aws/config`` (SSO profiles included) and ``~/.aws/credentials``
-    (or ``AWS_CONFIG_FILE`` / ``AWS_SHARED_CREDENTIALS_FILE``)."""
-    home = Path.home() / ".aws"
-    config = Path(os.environ.get("AWS_CONFIG_FILE", home / "config"))
-    creds = Path(os.environ.get("AWS_SHARED_CREDENTIALS_FILE", home / "credentials"))
-    names: list[str] = []
-    for path, is_config in ((config, True), (creds, False)):
-        parser = configparser.RawConfigParser()
-        try:
-            parser.read(path, encoding="utf-8")
-        except (configparser.Error, OSError, UnicodeDecodeError):
-            continue
-        for section in parser.sections():
-            name = section
-            if is_config:
-                if section.startswith("profile "):
-                    name = section[len("profile "):].strip()
-                elif section != "default":
-                    continue  # sso-session / services sections are not profiles
-            if name and name not in names:
-                names.append(name)
-    return names
+    """The names of the profiles of the user's AWS config (SSO profiles included), as boto3
+    reads them (``~/.aws/config`` and ``~/.aws/credentials``, or ``AWS_CONFIG_FILE`` /
+    ``AWS_SHARED_CREDENTIALS_FILE``)."""
+    from finpics_desktop.backends.aws.profiles import read_profiles  # boto3: when asked
+
+    return [p.name for p in read_profiles()]
+
+
+def aws_profile(name: str) -> Profile | None:
+    """The profile ``name`` of the user's AWS config (None: there is none)."""
+    from finpics_desktop.backends.aws.profiles import read_profiles
+
+    return next((p for p in read_profiles() if p.name == name), None)
+
+
+def sso_login_command(profile: str) -> list[str] | None:
+    """How to sign in to the SSO profile ``profile``: the AWS CLI's ``aws sso login``; None
+    when the AWS CLI is not installed."""
+    aws = shutil.which("aws")
+    return [aws, "sso", "login", "--profile", profile] if aws else None
+
+
+AWS_CLI_HINT = ("Signing in to an SSO profile needs the AWS CLI, which is not installed: "
+                "install it (https://aws.amazon.com/cli/), then Sign in here.")
 
 
 def _backends(ring) -> list:

@@ -41,6 +41,18 @@ def local_cloud_command(cloud: CloudOptions | None = None, port: int = 0) -> lis
     return [*entry, *names, "local-cloud", "--port", str(port), "--enforce-iam"]
 
 
+# what the local cloud does before it is ready, in order, and the line that says each began
+STAGES = (
+    ("", "Starting the local cloud"),
+    ("uploading ", "Uploading the cloud's functions"),
+    ("creating stack ", "Creating the finpics stack (buckets, tables, functions, roles)"),
+    ("Rekognition collection ", "Making the face collection"),
+    ("local finpics cloud on ", "Connecting"),
+)
+# lines for whoever runs the command in a terminal (how to use it there): not the window's
+_TERMINAL_ONLY = ("use it with", "AWS_ACCESS_KEY_ID=", "Ctrl-C", "IAM is enforced")
+
+
 @dataclass
 class LocalCloudOutput:
     """What the running ``local-cloud`` said so far: its URL (its only line on stdout, printed
@@ -65,6 +77,24 @@ class LocalCloudOutput:
         if line.startswith("IAM is enforced"):
             self.iam_enforced = True
         self.lines.append(line)
+
+    @property
+    def stage(self) -> int:
+        """How far it got: the index in :data:`STAGES` of the last stage begun."""
+        reached = 0
+        for line in self.lines:
+            for index, (start, _title) in enumerate(STAGES):
+                if index > reached and start and line.startswith(start):
+                    reached = index
+        return reached
+
+    def progress(self) -> str:
+        """The stage it is at and its latest line, as the window shows them (never a line
+        for a terminal's user: the commands to run there)."""
+        shown = [line.strip() for line in self.lines if line.strip()
+                 and not line.strip().startswith(_TERMINAL_ONLY)]
+        title = STAGES[self.stage][1]
+        return f"{title}…" + (f"\n{shown[-1]}" if shown else "")
 
     @property
     def ready(self) -> bool:

@@ -55,7 +55,9 @@ class Option:
     """One setting. ``name``: how the code reads it (``settings.name``, or
     ``settings["names.region"]``); ``key``: where it is stored (kept, so that the users of a
     version before keep their values); ``group``: the dialog's group it shows in, None for an
-    option the dialog does not show (it is loaded, saved and kept all the same)."""
+    option the dialog does not show (it is loaded, saved and kept all the same);
+    ``advanced``: shown under its group's *Advanced* part, closed until opened (or until one
+    of its options is not its default)."""
 
     name: str
     key: str
@@ -63,6 +65,7 @@ class Option:
     title: str
     help: str = ""
     group: str | None = None
+    advanced: bool = False
     expected: ClassVar[str] = "a value"  # what a valid value is, for the messages
 
     def convert(self, value: Any) -> Any:

@@ -25,11 +25,13 @@ from finpics_desktop.app.option_kinds import (
 )
 from finpics_desktop.app.options import CloudOptions, Options
 from finpics_desktop.compose import default_library
+from finpics_desktop.domain.errors import SETTINGS_CLOUD, SETTINGS_GENERAL
 from finpics_desktop.domain.names import Names
 
 SETTINGS = Declarations()
-GENERAL = SETTINGS.group("general").name
-CLOUD = SETTINGS.group("cloud", "finpics cloud").name
+# the cloud leads: how a curator connects is the first thing Settings asks
+CLOUD = SETTINGS.group(SETTINGS_CLOUD, "Connect to your finpics cloud").name
+GENERAL = SETTINGS.group(SETTINGS_GENERAL, "Library").name
 
 SETTINGS.declare(TextOption(
     name="library", key="library", title="Library folder", group=GENERAL, browse="folder",
@@ -40,9 +42,10 @@ SETTINGS.declare(BoolOption(
     name="aws_enabled", key="aws/enabled", title="Show the finpics cloud (AWS) in the sources",
     group=CLOUD, help="The finpics cloud is shown beside the library, reached as set below"))
 SETTINGS.declare(TextOption(
-    name="aws_profile", key="aws/profile", title="Profile", group=CLOUD, choices=aws_profiles,
-    help="A named profile of your AWS config (SSO profiles included); empty: the default "
-         "credential chain"))
+    name="aws_profile", key="aws/profile", title="AWS profile", group=CLOUD,
+    choices=aws_profiles,
+    help="A named profile of your AWS config (SSO profiles included: Sign in); empty: the "
+         "default credential chain"))
 
 _NAME_TITLES = {
     "region": "Region", "pics_bucket": "Originals bucket", "thumbs_bucket": "Thumbnails bucket",
@@ -57,11 +60,13 @@ NAME_OPTIONS: dict[str, Option] = {
     f.name: SETTINGS.declare(TextOption(
         name=f"names.{f.name}", key=f"aws/names/{f.name}", group=CLOUD,
         title=_NAME_TITLES.get(f.name, f.name), empty_means=f.default, placeholder=f.default,
+        advanced=f.name != "region",  # the region leads; the names are the deployer's
         help=f"The contract's default is {f.default}" + _NAME_NOTES.get(f.name, "")))
     for f in fields(Names)
 }
 SETTINGS.declare(TextOption(
     name="endpoint_url", key="aws/endpoint_url", title="Endpoint URL", group=CLOUD,
+    advanced=True,
     placeholder="optional, e.g. http://127.0.0.1:5000",
     help="Where the cloud's services answer (a local cloud); empty: AWS's own endpoints"))
 SETTINGS.declare(BoolOption(

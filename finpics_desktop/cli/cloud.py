@@ -130,8 +130,15 @@ def cmd_local_cloud(args, options: Options) -> int:
     except OSError as e:
         raise FinpicsError(f"cannot listen on {args.host}:{args.port}: {e} (try --port)") from e
     stop = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    serving = threading.Event()
+
+    def on_signal(*_args) -> None:  # before it serves (deploying): stop at once, cleaned up
+        stop.set()
+        if not serving.is_set():
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
     try:
         if args.enforce_iam:
             cloud.enforce_iam()
@@ -151,6 +158,7 @@ def cmd_local_cloud(args, options: Options) -> int:
             print("IAM is enforced: every call is checked against the deployed policies; the "
                   "keys above are an administrator's", file=sys.stderr)
         print("Ctrl-C stops it (its data is kept only while it runs)", file=sys.stderr)
+        serving.set()
         print(cloud.url, flush=True)
         stop.wait()
     finally:

@@ -251,7 +251,8 @@ def cmd_search(backend, args) -> int:
     except FinpicsError as e:
         if args.json:
             _print_json(error_payload(str(e)))
-        print(f"finpics-desktop: search failed: {describe_error(e)}", file=sys.stderr)
+        print(f"finpics-desktop: search failed: {describe_error(e, command_line=True)}",
+              file=sys.stderr)
         return EXIT_FAILED
     if args.json:
         _print_json(to_payload(matches))
@@ -295,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
     except FinpicsError as e:
-        print(f"finpics-desktop: {describe_error(e)}", file=sys.stderr)
+        print(f"finpics-desktop: {describe_error(e, command_line=True)}", file=sys.stderr)
         return exit_code(e)
     except Exception as e:  # a bug or an unforeseen failure: one line, details with -v
         if args.verbose:
@@ -316,7 +317,7 @@ def _run(args) -> int:
     try:
         backend = _open(args, options)
     except FinpicsError as e:  # the command cannot start: bad settings or unusable storage
-        print(f"finpics-desktop: {describe_error(e)}", file=sys.stderr)
+        print(f"finpics-desktop: {describe_error(e, command_line=True)}", file=sys.stderr)
         return EXIT_USAGE
     note = older_faces_note(backend) if args.command != "reindex" else None
     if note:

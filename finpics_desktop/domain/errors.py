@@ -1,8 +1,44 @@
-"""The project's own errors. Every message names what is wrong in words a curator understands."""
+"""The project's own errors. Every message names what is wrong in words a curator understands,
+and, when there is one, what to do about it where the curator meets it (:class:`Remedy`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# the sections of the window's Settings a remedy can send the curator to
+SETTINGS_CLOUD, SETTINGS_GENERAL = "cloud", "general"
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """What to do about an error, said where the curator meets it: ``command`` on the command
+    line (its options and commands), ``window`` in the window (its Settings, never a command
+    line option); ``settings`` is the section of the window's Settings where it is done ("":
+    none), for which the window offers a button."""
+
+    command: str
+    window: str
+    settings: str = ""
 
 
 class FinpicsError(Exception):
-    """Base of every error finpics-desktop raises on purpose."""
+    """Base of every error finpics-desktop raises on purpose. ``remedy``: what to do, for the
+    command line (in ``str(error)``: ``"reason; remedy"``) and for the window
+    (:meth:`for_window`). Kept when pickled (a publishing process's error)."""
+
+    remedy: Remedy | None = None
+
+    def __init__(self, *args, remedy: Remedy | None = None):
+        if remedy is not None and args:
+            self.reason, self.remedy = str(args[0]), remedy
+            args = (f"{args[0]}; {remedy.command}", *args[1:])
+        super().__init__(*args)
+
+    def for_window(self) -> str:
+        """The message as the window says it: the reason and the window's remedy."""
+        if self.remedy is None:
+            return str(self)
+        return f"{self.reason}; {self.remedy.window}"
 
 
 class InvalidName(FinpicsError, ValueError):
@@ -53,7 +89,7 @@ class StorageReadOnly(StorageError):
     """The storage can be read but not written (read-only mount, folder or file)."""
 
     @classmethod
-    def library(cls, where: object, doing: str) -> "StorageReadOnly":
+    def library(cls, where: object, doing: str) -> StorageReadOnly:
         """The one wording of a read-only library refusing ``doing`` (e.g. "publishing into
         it"): the window, the command line and the pipeline all say it so."""
         return cls(f"the library {where} is read-only: browsing and searching work, {doing} "

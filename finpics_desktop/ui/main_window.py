@@ -16,6 +16,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -32,9 +33,10 @@ from finpics_desktop.app.albums import open_cloud
 from finpics_desktop.app.browse import list_picsets
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import FILE, Entry
-from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.errors import describe_error, settings_section
 from finpics_desktop.app.notes import older_faces_note
 from finpics_desktop.app.publish import PublishPlan
+from finpics_desktop.app.settings import GENERAL
 from finpics_desktop.app.tasks import Task
 from finpics_desktop.app.window import navigation as pages
 from finpics_desktop.app.window.empty import (
@@ -46,7 +48,7 @@ from finpics_desktop.app.window.empty import (
     drop_label,
 )
 from finpics_desktop.app.window.navigation import CLOUD, LIBRARY, Navigation
-from finpics_desktop.domain.errors import StorageReadOnly
+from finpics_desktop.domain.errors import SETTINGS_CLOUD, StorageReadOnly
 from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui import window_menus
@@ -59,7 +61,7 @@ from finpics_desktop.ui.drop_targets import GridDropTarget, TreeDropHighlight
 from finpics_desktop.ui.empty_state import EmptyStateController, EmptyStateView
 from finpics_desktop.ui.grid import GridModel, GridView
 from finpics_desktop.ui.layout_state import restore_layout, save_layout
-from finpics_desktop.ui.local_cloud import LocalCloudProcess
+from finpics_desktop.ui.local_cloud import LocalCloudProcess, QuitQuestion
 from finpics_desktop.ui.message_badge import MessageBadge
 from finpics_desktop.ui.navigation import PAGES, NavigationController
 from finpics_desktop.ui.pages import SearchPage, ViewerPage, facts_rows
@@ -94,6 +96,7 @@ class MainWindow(QMainWindow):
             backend.library.folder if backend is not None and backend.library else Path("."))
         self._connecting: Task | None = None  # to the cloud now set
         self.local_cloud = LocalCloudProcess(self)  # Settings -> Try it locally
+        self.quit_question = QuitQuestion(self, self.local_cloud)
         self.loader = ThumbnailLoader(thumb_cache)
         self._build()
         self.nav = Navigation(run_task, lambda entries: self.loader.prefetch(entries),
@@ -138,7 +141,7 @@ class MainWindow(QMainWindow):
         if backend is not None:
             run_task(backend.prepare)  # the face index, before the first click on a face
         if library_problem:
-            self.message(library_problem, "error")
+            self.message(library_problem, "error", settings=GENERAL)
         elif backend.read_only:
             self.message(StorageReadOnly.library(self.default_library,
                                                  "publishing into it").sentence(), "info")
@@ -210,8 +213,8 @@ class MainWindow(QMainWindow):
     def _guide(self) -> None:
         """The empty grid's guidance and the drop targets' highlights."""
         actions = {OPEN_FOLDER: self.open_action, PUBLISH: self.publish_action,
-                   CONNECT_CLOUD: self.settings_action, REFRESH: self.refresh_action,
-                   SETTINGS: self.settings_action}
+                   CONNECT_CLOUD: self._settings_opening(SETTINGS_CLOUD),
+                   REFRESH: self.refresh_action, SETTINGS: self._settings_opening(GENERAL)}
         self.empty_state = EmptyStateController(self.nav, self.model,
                                                 EmptyStateView(self.grid, actions),
                                                 lambda: self.settings.cloud_shown)
@@ -220,6 +223,12 @@ class MainWindow(QMainWindow):
         self.grid_drops = GridDropTarget(self.grid, lambda: drop_label(self.nav.location)
                                          if self.nav.page == pages.GRID else "",
                                          self.on_grid_dropped)
+
+    def _settings_opening(self, section: str) -> QAction:
+        """Settings opened on ``section`` (the empty grid's buttons)."""
+        opening = QAction(self.settings_action.icon(), self.settings_action.text(), self)
+        opening.triggered.connect(lambda: self.on_settings(section))
+        return opening
 
     def on_grid_dropped(self, paths: list[Path]) -> None:
         """Photos dropped on the grid: into the picset shown, else as a drop on its root."""
@@ -252,6 +261,7 @@ class MainWindow(QMainWindow):
         self.sources.picset_dropped.connect(self.curation.on_picset_dropped)
         self.local_cloud.ready.connect(self.on_local_cloud_ready)
         self.local_cloud.failed.connect(self.on_local_cloud_failed)
+        self.messages.settings_requested.connect(self.on_settings)
         self.upload_panel.retry_requested.connect(self.publishing.start)
         viewer.face_drawn.connect(self.people.on_face_drawn)
         for view in (nav.changed, self.on_album_changed, self.counts.on_changes,
@@ -269,10 +279,12 @@ class MainWindow(QMainWindow):
             return
         super().keyPressEvent(event)
 
-    def message(self, text: str, level: str = "warning", *, status: bool = True) -> None:
+    def message(self, text: str, level: str = "warning", *, status: bool = True,
+                settings: str = "") -> None:
         """A line in the Messages panel, and for a while in the status bar (unless it belongs
-        to a place not shown)."""
-        self.messages.add(text, level)
+        to a place not shown); ``settings``: the section of Settings where what it says is set
+        right, offered as a button."""
+        self.messages.add(text, level, settings)
         if status:
             self.statusBar().showMessage(text, 8000)
 
@@ -289,7 +301,8 @@ class MainWindow(QMainWindow):
             self.nav.picsets_refreshed(backend, entries)
 
         run_task(lambda: list_picsets(backend), done,
-                 lambda e: self.message(f"cannot list the picsets: {describe_error(e)}", "error"))
+                 lambda e: self.message(f"cannot list the picsets: {describe_error(e)}", "error",
+                                        settings=settings_section(e)))
 
     def on_album_changed(self, changes: Changes) -> None:
         """The sources list the album's picsets again when an operation changed them."""
@@ -328,13 +341,14 @@ class MainWindow(QMainWindow):
                 self.publishing.offer_resume(backend)
 
         def fail(error: BaseException) -> None:
-            reason = describe_error(error)
+            reason = describe_error(error)  # the window's way out, not the command line's
             if self.sources.cloud is root:
                 self.sources.set_backend(root, None, f"not connected: {reason}")
                 root.setToolTip(f"not connected: {reason}")
                 self.navigator.reopen_if_shown(root.data(NodeRole).place())
             cloud_shown = self.nav.location is not None and self.nav.location.kind == CLOUD
-            self.message(f"finpics cloud: {reason}", "error", status=cloud_shown)
+            self.message(f"finpics cloud: {reason}", "error", status=cloud_shown,
+                         settings=settings_section(error) or SETTINGS_CLOUD)
 
         self._connecting = run_task(lambda: open_cloud(options), done, fail)
 
@@ -424,7 +438,8 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.upload_dock], [220], Qt.Orientation.Vertical)
 
     # -- settings and window state ----------------------------------------------------------
-    def on_settings(self) -> None:
+    def on_settings(self, section: str = "") -> None:
+        """Settings, with ``section`` (``cloud``, ``general``) in view."""
         dialog = SettingsDialog(self.settings, self)
         self.settings_dialog = dialog
 
@@ -439,6 +454,7 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(saved)
         self.cloud_setup = CloudSetup(dialog, self.local_cloud)
         dialog.open()
+        dialog.show_section(section if isinstance(section, str) else "")  # (triggered(bool))
 
     def on_local_cloud_ready(self, options) -> None:
         """Try it locally: this session's finpics cloud is the local cloud (never saved)."""
@@ -450,12 +466,15 @@ class MainWindow(QMainWindow):
     def on_local_cloud_failed(self, reason: str) -> None:
         """It could not start, or it stopped: said, and the finpics cloud is the saved one
         again rather than a dead endpoint."""
-        self.message(reason, "error")
+        self.message(reason, "error", settings=SETTINGS_CLOUD)
         if self.settings.session_cloud is not None:
             self.settings.session_cloud = None
             self.apply_cloud_settings()
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if not self.quit_question.allows_closing():  # a local cloud runs: asked first
+            event.ignore()
+            return
         if self.isFullScreen():  # a state of this session: the next opens with its panes
             self.toggle_full_screen()
         self.publishing.close()

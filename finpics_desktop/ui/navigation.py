@@ -80,8 +80,8 @@ class NavigationController:
                 self.busy.show_jobs(list(jobs), started)
             case StatusChanged(text):
                 self.status.showMessage(text) if text else self.status.clearMessage()
-            case Told(text, level):
-                self.tell(text, level)
+            case Told(text, level, settings):
+                self.tell(text, level, settings=settings) if settings else self.tell(text, level)
 
     def _show_entries(self, entries, relisted: bool) -> None:
         """The grid's entries; the place listed again keeps the cell chosen (the same photo,

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -50,7 +52,11 @@ class InfoPanel(QWidget):
 
 
 class MessageArea(QListWidget):
-    """Per-file problems and job outcomes, newest last; never modal."""
+    """Per-file problems and job outcomes, newest last; never modal. A message whose remedy
+    is in Settings carries the window's way out: an *Open Settings…* button opening that
+    section (``settings_requested``)."""
+
+    settings_requested = Signal(str)  # the section of Settings
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -58,17 +64,50 @@ class MessageArea(QListWidget):
         self.setAlternatingRowColors(True)
         self.setUniformItemSizes(False)
 
-    def add(self, text: str, level: str = "warning") -> None:
+    def add(self, text: str, level: str = "warning", settings: str = "") -> None:
         icon = {"warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
                 "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
                 "info": QStyle.StandardPixmap.SP_MessageBoxInformation}[level]
         item = QListWidgetItem(self.style().standardIcon(icon),
                                f"{time.strftime('%H:%M:%S')}  {text}")
         item.setData(Qt.ItemDataRole.UserRole, level)
+        item.setData(Qt.ItemDataRole.UserRole + 1, settings)
         self.addItem(item)
+        if settings:
+            self._add_way_out(item, settings)
         if self.count() > 2000:
             self.takeItem(0)
         self.scrollToBottom()
+
+    def _add_way_out(self, item: QListWidgetItem, section: str) -> None:
+        """The message drawn with its button right of it (the item keeps its text, undrawn:
+        it is what is read and copied)."""
+        item.setForeground(QColor(0, 0, 0, 0))
+        holder = QWidget(self)
+        row = QHBoxLayout(holder)
+        indent = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 8
+        row.setContentsMargins(indent, 2, 4, 2)
+        label = QLabel(item.text(), holder)
+        label.setWordWrap(True)
+        row.addWidget(label, 1)
+        button = QPushButton("Open Settings…", holder)
+        button.setObjectName("openSettings")
+        button.clicked.connect(lambda: self.settings_requested.emit(section))
+        row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.setItemWidget(item, holder)
+        width = max(300, self.viewport().width())
+        height = max(row.heightForWidth(width) if row.hasHeightForWidth() else 0,
+                     holder.sizeHint().height())
+        item.setSizeHint(QSize(width, height))
+
+    def settings_buttons(self) -> list[QPushButton]:
+        """The *Open Settings…* buttons of the messages, oldest first."""
+        buttons = []
+        for i in range(self.count()):
+            holder = self.itemWidget(self.item(i))
+            if holder is not None:
+                buttons += holder.findChildren(QPushButton, "openSettings")
+        return buttons
 
     def texts(self) -> list[str]:
         return [self.item(i).text().split("  ", 1)[1] for i in range(self.count())]

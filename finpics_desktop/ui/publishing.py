@@ -144,6 +144,7 @@ class PublishingController:
 
     def _processed(self, entries: list[Entry]) -> None:
         for entry in entries:
+            self.panel.on_processed(entry)
             self.nav.photo_published(entry)
 
     def on_crashed(self, backend: Backend, job: UploadJob, reason: str) -> None:

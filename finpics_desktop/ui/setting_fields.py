@@ -7,14 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QLayout,
     QLineEdit,
     QPushButton,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -115,3 +119,35 @@ def field_for(option: Option, parent: QWidget) -> Field:
     if isinstance(option, TextOption) and option.browse == "folder":
         return FolderField(option, parent)
     return LineField(option, parent)  # text and numbers: the option converts what is typed
+
+
+class AdvancedPart(QWidget):
+    """A group's *Advanced* options: a disclosure button over their rows, closed until
+    opened."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setObjectName("advanced")
+        self.toggle = QToolButton(self)
+        self.toggle.setText("Advanced")
+        self.toggle.setCheckable(True)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setAutoRaise(True)
+        self.body = QWidget(self)
+        self.form = QFormLayout(self.body)
+        self.form.setContentsMargins(12, 0, 0, 0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.toggle)
+        layout.addWidget(self.body)
+        self.toggle.toggled.connect(self.set_open)
+        self.set_open(False)
+
+    def set_open(self, shown: bool) -> None:
+        self.toggle.setChecked(shown)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.body.setVisible(shown)
+
+    @property
+    def is_open(self) -> bool:
+        return self.toggle.isChecked()

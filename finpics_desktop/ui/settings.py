@@ -1,12 +1,14 @@
 """The settings kept with ``QSettings`` (the platform's place for them), and the Settings
 dialog, whose rows are built from the declarations (``app/settings.py``): a new setting is
-one declaration there, and nothing here. The access keys are the one hand-made part: they go
-to the OS keyring only, never to the settings."""
+one declaration there, and nothing here. The hand-made parts are the cloud's: *Sign in* beside
+an SSO profile (``ui/sso_sign_in.py``), and the access keys, which go to the OS keyring only,
+never to the settings."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -22,7 +24,8 @@ from finpics_desktop.app.credentials import DEFAULT_ACCOUNT, keyring_problem, sa
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.option_kinds import InvalidSetting, Store
 from finpics_desktop.app.settings import CLOUD, SETTINGS, Settings
-from finpics_desktop.ui.setting_fields import Field, field_for
+from finpics_desktop.ui.setting_fields import AdvancedPart, Field, field_for
+from finpics_desktop.ui.sso_sign_in import SsoSignIn
 
 
 class AppSettings(Settings):
@@ -38,10 +41,11 @@ class AppSettings(Settings):
 
 
 class SettingsDialog(QDialog):
-    """A row for every declared option that shows (in its group, in the order declared),
-    then the access keys. OK checks every field, saves, and keeps the result in
-    ``settings``; a field that is not one of its option's values is said, and nothing is
-    saved."""
+    """A box for every declared group, the cloud's first ("Connect to your finpics cloud"), a
+    row for every declared option that shows (in the order declared; the advanced ones under
+    the group's *Advanced* part), and the access keys. OK checks every field, saves, and keeps
+    the result in ``settings``; a field that is not one of its option's values is said, and
+    nothing is saved."""
 
     def __init__(self, settings: Settings, parent=None):
         super().__init__(parent)
@@ -49,6 +53,8 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.rows: dict[str, Field] = {}
         self.forms: dict[str, QFormLayout] = {}
+        self.boxes: dict[str, QWidget] = {}
+        self.advanced: dict[str, AdvancedPart] = {}
         inner = QWidget(self)
         page = QVBoxLayout(inner)
         if settings.session:
@@ -58,25 +64,35 @@ class SettingsDialog(QDialog):
             note.setWordWrap(True)
             page.addWidget(note)
         for group in SETTINGS.groups():
+            box = self.boxes[group.name] = QGroupBox(group.title, self)
+            box.setObjectName(f"settings-{group.name}")
+            column = QVBoxLayout(box)
             form = self.forms[group.name] = QFormLayout()
+            column.addLayout(form)
+            advanced = [o for o in SETTINGS.shown_in(group.name) if o.advanced]
+            if advanced:
+                part = self.advanced[group.name] = AdvancedPart(box)
+                column.addWidget(part)
             for option in SETTINGS.shown_in(group.name):
                 row = self.rows[option.name] = field_for(option, self)
                 row.show(settings[option.name])
+                target = self.advanced[group.name].form if option.advanced else form
                 if row.label is None:
-                    form.addRow(row.row)
+                    target.addRow(row.row)
                 else:
-                    form.addRow(f"{row.label}:", row.row)
-            if group.title:
-                box = QGroupBox(group.title, self)
-                box.setLayout(form)
-                page.addWidget(box)
-            else:
-                page.addLayout(form)
+                    target.addRow(f"{row.label}:", row.row)
+            if advanced:  # open when something in it is set
+                part.set_open(any(settings[o.name] != o.default for o in advanced))
+            page.addWidget(box)
+        page.addStretch(1)
         self.cloud_form = self.forms[CLOUD]  # Deploy / Try it locally: ui/cloud_setup.py
+        self.sign_in = SsoSignIn(self.rows["aws_profile"].widget, self)
+        self.cloud_form.insertRow(self._row_of("aws_profile") + 1, self.sign_in)
+        self.finished.connect(self.sign_in.stop)
         self._add_access_keys(self.cloud_form)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(inner)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.accepted.connect(self.accept)
@@ -86,15 +102,32 @@ class SettingsDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #d33;")
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self.resize(560, 640)
+        self.resize(600, 680)
+
+    def _row_of(self, name: str) -> int:
+        row, _role = self.cloud_form.getWidgetPosition(self.rows[name].widget)
+        return row
+
+    def show_section(self, name: str) -> None:
+        """Bring the section ``name`` (a settings group: ``cloud``, ``general``) into view,
+        the focus on its first field."""
+        box = self.boxes.get(name)
+        if box is None:
+            return
+        self.scroll.ensureWidgetVisible(box, 0, 0)
+        first = next((self.rows[o.name].widget for o in SETTINGS.shown_in(name)
+                      if o.name in self.rows and not o.advanced
+                      and not isinstance(self.rows[o.name].widget, QCheckBox)), None)
+        if first is not None:
+            first.setFocus()
 
     def _add_access_keys(self, form: QFormLayout) -> None:
         """Secrets, kept in the OS keyring only: never settings."""
         self.key_id = QLineEdit(self)
-        self.key_id.setPlaceholderText("only if you have no profile")
+        self.key_id.setPlaceholderText("only without an AWS profile")
         self.secret = QLineEdit(self)
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow("Access key id:", self.key_id)

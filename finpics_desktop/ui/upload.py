@@ -32,6 +32,7 @@ from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.publish import Proposal, Publishing, PublishPlan, abandon
 from finpics_desktop.app.publish_process import run_publish
 from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.domain.keys import parse_key
 from finpics_desktop.domain.picsets import display_name
 from finpics_desktop.pipeline.publish.upload import (
     CANCELLED,
@@ -256,7 +257,10 @@ STATE_TEXT = {DONE: "published", FAILED: "failed", SKIPPED: "skipped", CANCELLED
 
 
 class UploadPanel(QWidget):
-    """Progress of the current publish job; Cancel while it runs, Retry failed after."""
+    """Progress of the current publish job, photo by photo; Cancel while it runs, Retry
+    failed after. On the cloud each photo has two steps, both shown: sent, then processed by
+    the cloud (its faces found, its items written: :meth:`on_processed`); the bar counts
+    both."""
 
     retry_requested = Signal(object, object)  # backend, PublishPlan
 
@@ -265,6 +269,9 @@ class UploadPanel(QWidget):
         self.job: UploadJob | None = None
         self.report: UploadReport | None = None
         self.rows: dict[Path, int] = {}
+        self.stored: dict[tuple[str, str], int] = {}  # (picset, name) sent to the cloud: row
+        self.processed = 0  # of them, processed by the cloud
+        self.total = self.finished = 0
         self.status = QLabel("No publishing under way.", self)
         self.bar = QProgressBar(self)
         self.bar.setRange(0, 1)
@@ -298,10 +305,16 @@ class UploadPanel(QWidget):
     def busy(self) -> bool:
         return self.job is not None and self.job.running
 
+    @property
+    def two_steps(self) -> bool:
+        """The cloud finds the faces after a photo is sent: a second step per photo."""
+        return self.job is not None and not self.job.in_process
+
     def attach(self, job: UploadJob, photos: list[Path]) -> None:
         self.job, self.report = job, None
         self.table.setRowCount(0)
-        self.rows = {}
+        self.rows, self.stored, self.processed = {}, {}, 0
+        self.total, self.finished = len(photos), 0
         for path in photos:
             row = self.table.rowCount()
             self.table.insertRow(row)
@@ -309,7 +322,7 @@ class UploadPanel(QWidget):
             self.table.setItem(row, 1, QTableWidgetItem("waiting"))
             self.table.setItem(row, 2, QTableWidgetItem(""))
             self.rows[path] = row
-        self.bar.setRange(0, max(1, len(photos)))
+        self.bar.setRange(0, max(1, len(photos) * (2 if self.two_steps else 1)))
         self.bar.setValue(0)
         self.status.setText(f"Publishing {len(photos)} photo(s) to {job.plan.label}…")
         job.started.connect(lambda picset: self.status.setText(
@@ -329,21 +342,64 @@ class UploadPanel(QWidget):
             self.table.setItem(row, 2, QTableWidgetItem(""))
             self.rows[result.path] = row
         detail = f"{result.faces} face(s)" if result.status == DONE else result.reason
-        self.table.setItem(row, 1, QTableWidgetItem(STATE_TEXT.get(result.status, result.status)))
+        state = STATE_TEXT.get(result.status, result.status)
+        if self.two_steps and result.status == DONE and result.key:
+            key = parse_key(result.key)
+            if (key.picset, key.name) not in self.stored:
+                self.stored[(key.picset, key.name)] = row
+                state, detail = "sent", "the cloud is finding its faces…"
+            else:  # processed before its result came
+                state, detail = self.table.item(row, 1).text(), self.table.item(row, 2).text()
+        self.table.setItem(row, 1, QTableWidgetItem(state))
         self.table.setItem(row, 2, QTableWidgetItem(detail))
-        self.bar.setRange(0, max(1, total))
-        self.bar.setValue(finished)
+        self.total, self.finished = total, finished
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        finished = self.finished
+        steps = 2 if self.two_steps else 1
+        self.bar.setRange(0, max(1, self.total * steps))
+        self.bar.setValue(finished + (self.processed if self.two_steps else 0))
         cancelling = self.job is not None and self.job.cancelling
         verb = "Cancelling" if cancelling else "Publishing"
-        self.status.setText(f"{verb}: {finished} of {total} photo(s) to {self.job.picset}")
+        where = self.job.picset if self.job is not None else ""
+        if self.report is not None:
+            self.status.setText(f"{self.report.summary()} {self._cloud_line()}".strip())
+        elif self.two_steps:
+            self.status.setText(f"{verb} to {where} on the finpics cloud: {finished} of "
+                                f"{self.total} photo(s) sent, {self.processed} processed")
+        else:
+            self.status.setText(f"{verb}: {finished} of {self.total} photo(s) to {where}")
+
+    def _cloud_line(self) -> str:
+        if not self.two_steps or not self.stored:
+            return ""
+        waiting = len(self.stored) - self.processed
+        return (f"The cloud is finding the faces of {waiting} photo(s)…" if waiting > 0
+                else f"The cloud has processed all {self.processed}.")
+
+    def on_processed(self, entry) -> None:
+        """A photo sent to the cloud was processed by it (its item written, faces found)."""
+        row = self.stored.get((entry.picset, entry.name))
+        if row is None or self.table.item(row, 1).text() == "published":
+            return
+        self.processed += 1
+        self.table.setItem(row, 1, QTableWidgetItem("published"))
+        self.table.setItem(row, 2, QTableWidgetItem(f"{len(entry.faces)} face(s) found by "
+                                                    "the cloud"))
+        self._show_progress()
 
     def on_finished(self, report: UploadReport) -> None:
         self.report = report
         for result in report.results:
             if result.path not in self.rows:
                 self.on_file_finished(result, self.bar.value(), self.bar.maximum())
-        self.status.setText(report.summary())
-        self.bar.setValue(self.bar.maximum())
+        if self.two_steps:  # what is sent is sent; the cloud's step goes on
+            self.finished = len(report.results)
+            self._show_progress()
+        else:
+            self.status.setText(report.summary())
+            self.bar.setValue(self.bar.maximum())
         self.cancel_button.setEnabled(False)
         self.retry_button.setEnabled(bool(self.retry_paths()))
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 import json
 import os
 import signal
+import tempfile
 import threading
+from pathlib import Path
 
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from finpics_desktop.app.deploy import DeployRequest, deploy_cloud
 from finpics_desktop.app.options import CloudOptions
@@ -125,6 +127,7 @@ def window(qtbot, qt_settings, tmp_path, monkeypatch, library):
     win.show()
     qtbot.waitExposed(win)
     yield win
+    win.local_cloud.stop()
     win.close()
     assert wait_all(120_000)
 
@@ -169,7 +172,11 @@ def test_try_it_locally_starts_connects_publishes_and_stops_with_the_window(
 
     pid = local._process.processId()
     assert pid > 0
-    window.close()
+    window.close()  # asked first: what happens to the local cloud
+    box = window.findChild(QMessageBox, "quitLocalCloud")
+    assert window.isVisible() and box is not None and url in box.text()
+    next(b for b in box.buttons() if b.text() == "Stop it and quit").click()
+    qtbot.waitUntil(lambda: not window.isVisible())
     with pytest.raises(ProcessLookupError):  # stopped and reaped
         os.kill(pid, 0)
     saved = "".join(p.read_text(errors="replace") for p in (tmp_path / "settings").rglob("*")
@@ -190,3 +197,31 @@ def test_a_local_cloud_that_dies_is_said_and_no_longer_used(qtbot, window):
                                 for t in window.messages.texts()), timeout=60_000)
     assert window.sources.cloud is None  # not a source whose every call would fail
     assert window.cloud_backend is None and window.settings.session_cloud is None
+
+
+def local_cloud_folders() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob("finpics-localcloud-*"))
+
+
+def test_try_it_locally_shows_its_progress_and_can_be_cancelled(qtbot, window):
+    """While it starts: a bar of its stages and its latest line; Cancel stops the child at
+    once (while it deploys), leaves nothing of it behind, and the cloud is as it was."""
+    before = local_cloud_folders()
+    window.on_settings()
+    setup, local = window.cloud_setup, window.local_cloud
+    qtbot.mouseClick(setup.local_button, dd.Qt.MouseButton.LeftButton)
+    assert not setup.progress.isHidden() and not setup.cancel_button.isHidden()
+    assert setup.status.text().startswith("Starting the local cloud…")
+    qtbot.waitUntil(lambda: local.output.stage >= 1, timeout=120_000)  # deploying into it
+    assert setup.progress.value() == local.output.stage + 1
+    assert setup.status.text().startswith(("Uploading", "Creating"))
+    pid = local._process.processId()
+    with qtbot.waitSignal(local.cancelled, timeout=30_000):
+        qtbot.mouseClick(setup.cancel_button, dd.Qt.MouseButton.LeftButton)
+    assert "Cancelled" in setup.status.text() and setup.local_button.isEnabled()
+    assert setup.progress.isHidden()
+    with pytest.raises(ProcessLookupError):  # stopped and reaped
+        os.kill(pid, 0)
+    assert local_cloud_folders() <= before  # its data went with it
+    assert window.cloud_backend is None and window.settings.session_cloud is None
+    assert not any("stopped" in t for t in window.messages.texts())  # no failure said

@@ -56,6 +56,10 @@ def test_publish_browse_view_and_search_on_the_cloud(qtbot, window, copy_photos)
     assert window.upload_panel.report.ok, window.upload_panel.report.summary()
     # the processing function writes the items a moment after each upload; the picset fills in
     qtbot.waitUntil(lambda: len(cloud.tables.query_pics(PICSET)) == 3, timeout=90_000)
+    panel = window.upload_panel  # each photo: sent, then processed by the cloud
+    qtbot.waitUntil(lambda: panel.processed == 3, timeout=60_000)
+    assert [panel.table.item(r, 1).text() for r in range(3)] == ["published"] * 3
+    assert panel.bar.value() == panel.bar.maximum() == 6
     window.refresh_picsets(window.sources.cloud)
     qtbot.waitUntil(lambda: cloud_picset(window, PICSET) is not None, timeout=20_000)
     window.tree.setCurrentIndex(window.sources.indexFromItem(cloud_picset(window, PICSET)))

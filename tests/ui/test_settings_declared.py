@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QCheckBox, QDialogButtonBox, QFormLayout, QLabel
+from PySide6.QtWidgets import QCheckBox, QDialogButtonBox, QFormLayout, QGroupBox, QLabel
 
 from finpics_desktop.app.option_kinds import BoolOption, IntOption, InvalidSetting
 from finpics_desktop.app.settings import SETTINGS
@@ -125,12 +125,25 @@ def test_the_dialog_shows_the_rows_of_the_versions_before_in_their_order(qtbot):
     qtbot.addWidget(dialog)
     assert rows(dialog.forms["general"]) == ["Library folder:"]
     assert dialog.field("library").placeholderText() == str(default_library())
+    # the cloud leads: how to connect (profile or SSO, region), then the keys; the names
+    # under Advanced, open because one of them is set
+    boxes = [b.title() for b in dialog.findChildren(QGroupBox)]
+    assert boxes == ["Connect to your finpics cloud", "Library"]
     assert rows(dialog.cloud_form) == [
-        "Show the finpics cloud (AWS) in the sources", "Profile:", "Region:",
+        "Show the finpics cloud (AWS) in the sources", "AWS profile:", "ssoSignIn", "Region:",
+        "Remove location from published photos", "Access key id:", "Secret access key:",
+        "keyringWarning"]
+    advanced = dialog.advanced["cloud"]
+    assert rows(advanced.form) == [
         "Originals bucket:", "Thumbnails bucket:", "Site bucket:", "Rekognition collection:",
         "Metadata table:", "Face index table:", "Private table:", "Search function:",
-        "Processing function:", "Endpoint URL:", "Remove location from published photos",
-        "Access key id:", "Secret access key:", "keyringWarning"]
+        "Processing function:", "Endpoint URL:"]
+    assert advanced.is_open and not advanced.body.isHidden()
+    closed = SettingsDialog(AppSettings())  # nothing set there: closed until opened
+    qtbot.addWidget(closed)
+    assert not closed.advanced["cloud"].is_open and closed.advanced["cloud"].body.isHidden()
+    closed.advanced["cloud"].toggle.click()
+    assert not closed.advanced["cloud"].body.isHidden()
     assert dialog.field("names.pics_table").text() == "my-table"
     assert dialog.field("names.region").text() == "us-east-1"  # the contract's, filled in
     assert dialog.field("remove_location").isChecked()

@@ -26,7 +26,7 @@ from finpics_desktop.app.browse import (
 )
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import FACE, FILE, PERSON, PHOTO, PICSET, Entry, face_photo
-from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.errors import describe_error, settings_section
 from finpics_desktop.app.tasks import Runner, Task
 from finpics_desktop.app.window.navigation_events import (  # noqa: F401 - the events, here too
     BusyChanged,
@@ -205,7 +205,7 @@ class Navigation:
         def fail(error: BaseException) -> None:
             self.listing_failed = describe_error(error)
             self._end_listing()
-            self._emit(Told(f"{what}: {self.listing_failed}", "error"))
+            self._emit(Told(f"{what}: {self.listing_failed}", "error", settings_section(error)))
 
         self.run(job, done, fail, task=task)
 

@@ -62,10 +62,12 @@ class StatusChanged:
 
 @dataclass(frozen=True)
 class Told:
-    """A line for the Messages panel."""
+    """A line for the Messages panel; ``settings``: the section of Settings where what it
+    says is set right (offered as a button), "" if none."""
 
     text: str
     level: str = "warning"
+    settings: str = ""
 
 
 Event = (PlaceChanged | GridChanged | PhotoAdded | PageChanged | FrameChanged | BusyChanged

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import boto3
 from botocore.config import Config
 
-from finpics_desktop.backends.aws.errors import CredentialsError, aws_errors
+from finpics_desktop.backends.aws.errors import CredentialsError, aws_errors, unknown_profile
+from finpics_desktop.domain.errors import SETTINGS_CLOUD, Remedy
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +54,16 @@ def make_session(settings: AwsSettings) -> boto3.Session:
         keys = settings.keys_from_keyring(settings.keyring_account)
         if keys is None:
             raise CredentialsError(
-                f"no AWS keys are stored in the keyring under {settings.keyring_account!r}")
+                f"no AWS keys are stored in the keyring under {settings.keyring_account!r}",
+                remedy=Remedy("store them with `finpics-desktop aws-keys`",
+                              "give them in Settings → finpics cloud", SETTINGS_CLOUD))
         return boto3.Session(aws_access_key_id=keys[0], aws_secret_access_key=keys[1],
                              region_name=region)
     try:
         session = boto3.Session(profile_name=settings.profile, region_name=region)
     except Exception as e:  # ProfileNotFound
-        raise CredentialsError(f"AWS profile {settings.profile!r}: {e} (see ~/.aws/config)") from e
+        raise CredentialsError(f"AWS profile {settings.profile!r}: {e}",
+                               remedy=unknown_profile()) from e
     if settings.profile is None and session.get_credentials() is None:
         keys = settings.keys_from_keyring()
         if keys is not None:

@@ -20,7 +20,7 @@ from finpics_desktop.backends.local.faces import LocalFaceIndex
 from finpics_desktop.backends.local.objects import FolderObjectStore
 from finpics_desktop.backends.local.private import SqlitePrivateStore
 from finpics_desktop.backends.local.tables import SqliteTables
-from finpics_desktop.domain.errors import StorageError, StorageReadOnly
+from finpics_desktop.domain.errors import SETTINGS_GENERAL, Remedy, StorageError, StorageReadOnly
 from finpics_desktop.domain.names import Names
 from finpics_desktop.pipeline.functions.process import process_new_image
 from finpics_desktop.pipeline.functions.search import DEFAULT_THRESHOLD, search_faces
@@ -69,26 +69,35 @@ def set_aside(root: Path) -> Path:
     return move_aside(Path(root).expanduser() / DB_NAME)
 
 
+def _another(command: str) -> Remedy:
+    """Another library folder: on the command line as ``command`` says, in the window in
+    Settings (used from the next start)."""
+    return Remedy(command, "choose another library folder in Settings", SETTINGS_GENERAL)
+
+
 def prepare_folder(root: Path) -> bool:
     """Make sure ``root`` can hold a library; True if it can only be read. Raises a
     :class:`StorageError` naming the folder and what to do."""
     if root.exists() and not root.is_dir():
-        raise StorageError(f"the library {root} is a file, not a folder: give --library (or "
-                           "$FINPICS_LIBRARY) a folder, a new one is made if it does not exist")
+        raise StorageError(f"the library {root} is a file, not a folder", remedy=_another(
+            "give --library (or $FINPICS_LIBRARY) a folder, a new one is made if it does not "
+            "exist"))
     if not root.exists():
         try:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             translated = storage_error(e, root, "make")
             raise (type(translated) if translated else StorageError)(
-                f"cannot make the library folder {root}: {e.strerror or e}; choose a folder "
-                "you can write with --library DIR (or $FINPICS_LIBRARY)") from e
+                f"cannot make the library folder {root}: {e.strerror or e}", remedy=_another(
+                    "choose a folder you can write with --library DIR (or $FINPICS_LIBRARY)")
+            ) from e
         return False
     db = root / DB_NAME
     read_only = not writable(root) or (db.exists() and not writable(db))
     if read_only and not db.is_file():
         raise StorageReadOnly(f"the folder {root} is read-only and holds no library yet (no "
-                              f"{DB_NAME}): choose another folder with --library")
+                              f"{DB_NAME})", remedy=_another("choose another folder with "
+                                                             "--library"))
     return read_only
 
 
