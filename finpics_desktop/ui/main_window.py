@@ -58,14 +58,16 @@ from finpics_desktop.ui.curation import CurationController
 from finpics_desktop.ui.drop_targets import GridDropTarget, TreeDropHighlight
 from finpics_desktop.ui.empty_state import EmptyStateController, EmptyStateView
 from finpics_desktop.ui.grid import GridModel, GridView
+from finpics_desktop.ui.info import InfoController
 from finpics_desktop.ui.layout_state import restore_layout, save_layout
 from finpics_desktop.ui.local_cloud import LocalCloudProcess
 from finpics_desktop.ui.message_badge import MessageBadge
 from finpics_desktop.ui.navigation import PAGES, NavigationController
-from finpics_desktop.ui.pages import SearchPage, ViewerPage, facts_rows
+from finpics_desktop.ui.pages import SearchPage, ViewerPage
 from finpics_desktop.ui.panels import InfoPanel, MessageArea, ShortcutsDialog
 from finpics_desktop.ui.people import PeopleController
 from finpics_desktop.ui.picset_counts import PicsetCountsController
+from finpics_desktop.ui.places import Places
 from finpics_desktop.ui.publishing import PublishingController
 from finpics_desktop.ui.selection import Selection
 from finpics_desktop.ui.settings import AppSettings, SettingsDialog
@@ -105,6 +107,10 @@ class MainWindow(QMainWindow):
         self.selection = Selection(self.nav, grid=self.grid, model=self.model,
                                    search=self.search, viewer=self.viewer, tree=self.tree,
                                    sources=self.sources)
+        self.info_follows = InfoController(self.info, self.nav, [
+            (self.grid, self.model), (self.search.view, self.search.model)], self)
+        self.places = Places(self.sources, self.tree, lambda: self.settings, self,
+                             self.message)
         self.operations = OperationDone(self.albums, self)  # what any operation changed
         self.publishing = PublishingController(
             self.albums, self.nav, self.sources, self.upload_panel, self, self.message,
@@ -128,9 +134,7 @@ class MainWindow(QMainWindow):
         library = self.sources.library
         self.sources.set_backend(library, backend, library_problem)
         library.setToolTip(library_problem or str(self.default_library))
-        for folder in (Path.home() / "Pictures", Path.home()):
-            if folder.is_dir():
-                self.sources.add_folder(folder)
+        self.places.show_all()
         self.tree.expand(self.sources.indexFromItem(library))
         self.refresh_picsets(library)
         self.apply_cloud_settings()
@@ -340,7 +344,7 @@ class MainWindow(QMainWindow):
 
     # -- viewer, info, zoom, full screen ----------------------------------------------------
     def on_photo_loaded(self, entry: Entry, facts) -> None:
-        self.info.set_rows(facts_rows(entry, facts))
+        self.info_follows.show_photo(entry, facts)
 
     def zoom(self, step: int) -> None:
         page = self.stack.currentIndex()
@@ -460,6 +464,7 @@ class MainWindow(QMainWindow):
             self.toggle_full_screen()
         self.publishing.close()
         self.counts.counts.close()
+        self.places.watch.close()
         self.local_cloud.stop()
         save_layout(self)
         super().closeEvent(event)

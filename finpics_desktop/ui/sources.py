@@ -67,6 +67,7 @@ class SourcesModel(QStandardItemModel):
     files_dropped = Signal(list, object)  # paths, target Node (library or cloud)
     photos_dropped = Signal(dict, object, bool)  # PHOTOS_MIME payload, target picset, copy
     picset_dropped = Signal(dict, object, int)  # PICSET_MIME payload, target Node, its index
+    folder_listed = Signal(object)  # a folder's subfolders are listed: Path (to watch it)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -143,8 +144,10 @@ class SourcesModel(QStandardItemModel):
         return None
 
     # -- This computer ----------------------------------------------------------------------
-    def add_folder(self, path: Path, parent: QStandardItem | None = None) -> QStandardItem:
-        """A folder row with a placeholder child (so it shows an expander until listed)."""
+    def add_folder(self, path: Path, parent: QStandardItem | None = None,
+                   row: int | None = None) -> QStandardItem:
+        """A folder row with a placeholder child (so it shows an expander until listed), at
+        ``row`` (else last)."""
         parent = parent or self.computer
         path = Path(path)
         for row in range(parent.rowCount()):
@@ -156,8 +159,16 @@ class SourcesModel(QStandardItemModel):
                           self._icon("folder", QStyle.StandardPixmap.SP_DirIcon))
         item.setToolTip(str(path))
         item.appendRow(self._item("…", Node(PLACEHOLDER)))
-        parent.appendRow(item)
+        parent.insertRow(parent.rowCount() if row is None else row, [item])
         return item
+
+    def remove_place(self, path: Path) -> bool:
+        """The place ``path`` leaves This computer (its folder is untouched)."""
+        for row in range(self.computer.rowCount()):
+            if self.computer.child(row).data(NodeRole).path == Path(path):
+                self.computer.removeRow(row)
+                return True
+        return False
 
     def expand_folder(self, item: QStandardItem) -> None:
         """List the subfolders off the GUI thread, then replace the placeholder."""
@@ -167,17 +178,42 @@ class SourcesModel(QStandardItemModel):
         node.loaded = True
         path = node.path
 
-        def done(folders: list[Path]) -> None:
-            item.removeRows(0, item.rowCount())
-            for folder in folders:
-                self.add_folder(folder, item)
+        run_task(lambda: list_subfolders(path), lambda folders: self.set_subfolders(
+            item, folders), lambda error: self.cannot_list(item, error))
 
-        def fail(error: BaseException) -> None:
-            item.removeRows(0, item.rowCount())
-            item.appendRow(self._item(f"cannot list: {describe_error(error)}",
-                                      Node(PLACEHOLDER)))
+    def set_subfolders(self, item: QStandardItem, folders: list[Path]) -> None:
+        """The folder's rows are its subfolders (listed): rows that stay keep their own
+        (expanded, chosen), new ones come in their place, gone ones go."""
+        wanted = list(folders)
+        for row in reversed(range(item.rowCount())):
+            node = item.child(row).data(NodeRole)
+            if node is None or node.kind != FOLDER or node.path not in wanted:
+                item.removeRow(row)
+        for position, folder in enumerate(wanted):
+            current = item.child(position)
+            if current is None or current.data(NodeRole).path != folder:
+                self.add_folder(folder, item, position)
+        self.folder_listed.emit(item.data(NodeRole).path)
 
-        run_task(lambda: list_subfolders(path), done, fail)
+    def cannot_list(self, item: QStandardItem, error: BaseException) -> None:
+        item.removeRows(0, item.rowCount())
+        item.appendRow(self._item(f"cannot list: {describe_error(error)}", Node(PLACEHOLDER)))
+        self.folder_listed.emit(item.data(NodeRole).path)  # watched: it may come back
+
+    def listed_folders(self, path: Path) -> list[QStandardItem]:
+        """The rows of folder ``path`` whose subfolders are listed (it may show twice: as a
+        place and inside another)."""
+        found, todo = [], [self.computer]
+        while todo:
+            parent = todo.pop()
+            for row in range(parent.rowCount()):
+                child = parent.child(row)
+                node = child.data(NodeRole)
+                if node is not None and node.kind == FOLDER and node.loaded:
+                    if node.path == path:
+                        found.append(child)
+                    todo.append(child)
+        return found
 
     # -- picsets ----------------------------------------------------------------------------
     def set_backend(self, root: QStandardItem, backend: Backend | None,

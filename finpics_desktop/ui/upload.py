@@ -255,6 +255,21 @@ class UploadJob(QObject):
 STATE_TEXT = {DONE: "published", FAILED: "failed", SKIPPED: "skipped", CANCELLED: "cancelled"}
 
 
+def ended_text(report: UploadReport) -> str:
+    """The panel's line once a job ended: for a cancelled one, how many photos were published
+    and that the rest was cancelled (Retry failed sends them)."""
+    cancelled = len(report.with_status(CANCELLED))
+    if not cancelled:
+        return report.summary()
+    done, failed = len(report.with_status(DONE)), len(report.with_status(FAILED))
+    total = done + failed + cancelled
+    text = f"Cancelled: {done} of {total} photo(s) published to {report.picset}"
+    if failed:
+        text += f", {failed} failed"
+    return (f"{text}; the other {cancelled} {'was' if cancelled == 1 else 'were'} cancelled "
+            "(Retry failed publishes them).")
+
+
 class UploadPanel(QWidget):
     """Progress of the current publish job; Cancel while it runs, Retry failed after."""
 
@@ -331,6 +346,8 @@ class UploadPanel(QWidget):
         detail = f"{result.faces} face(s)" if result.status == DONE else result.reason
         self.table.setItem(row, 1, QTableWidgetItem(STATE_TEXT.get(result.status, result.status)))
         self.table.setItem(row, 2, QTableWidgetItem(detail))
+        if result.status == CANCELLED:  # not sent: the bar stays at what was
+            return
         self.bar.setRange(0, max(1, total))
         self.bar.setValue(finished)
         cancelling = self.job is not None and self.job.cancelling
@@ -338,18 +355,28 @@ class UploadPanel(QWidget):
         self.status.setText(f"{verb}: {finished} of {total} photo(s) to {self.job.picset}")
 
     def on_finished(self, report: UploadReport) -> None:
+        """The bar and the line say what really happened: a cancelled job ends at the photos
+        it sent (not 100 %), and says how many were cancelled."""
         self.report = report
         for result in report.results:
             if result.path not in self.rows:
                 self.on_file_finished(result, self.bar.value(), self.bar.maximum())
-        self.status.setText(report.summary())
-        self.bar.setValue(self.bar.maximum())
-        self.cancel_button.setEnabled(False)
+        cancelled = len(report.with_status(CANCELLED))
+        ended = [r for r in report.results if r.status in (DONE, FAILED)]
+        self.bar.setRange(0, max(1, len(ended) + cancelled))
+        self.bar.setValue(len(ended) if cancelled else self.bar.maximum())
+        self.status.setText(ended_text(report))
+        self._idle()
         self.retry_button.setEnabled(bool(self.retry_paths()))
+
+    def _idle(self) -> None:
+        """No job runs: Cancel is back to itself, greyed."""
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setText("Cancel")
 
     def on_crashed(self, reason: str) -> None:
         self.status.setText(f"Stopped: {reason}")
-        self.cancel_button.setEnabled(False)
+        self._idle()
         self.report = None
         self.retry_button.setEnabled(False)
 
