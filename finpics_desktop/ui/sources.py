@@ -145,9 +145,9 @@ class SourcesModel(QStandardItemModel):
 
     # -- This computer ----------------------------------------------------------------------
     def add_folder(self, path: Path, parent: QStandardItem | None = None,
-                   row: int | None = None) -> QStandardItem:
+                   at: int | None = None) -> QStandardItem:
         """A folder row with a placeholder child (so it shows an expander until listed), at
-        ``row`` (else last)."""
+        ``at`` (else last)."""
         parent = parent or self.computer
         path = Path(path)
         for row in range(parent.rowCount()):
@@ -159,7 +159,7 @@ class SourcesModel(QStandardItemModel):
                           self._icon("folder", QStyle.StandardPixmap.SP_DirIcon))
         item.setToolTip(str(path))
         item.appendRow(self._item("…", Node(PLACEHOLDER)))
-        parent.insertRow(parent.rowCount() if row is None else row, [item])
+        parent.insertRow(parent.rowCount() if at is None else at, [item])
         return item
 
     def remove_place(self, path: Path) -> bool:
