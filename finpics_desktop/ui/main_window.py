@@ -51,6 +51,7 @@ from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui import window_menus
 from finpics_desktop.ui.about import AboutDialog
+from finpics_desktop.ui.appearance import apply_appearance
 from finpics_desktop.ui.busy import BusyIndicator
 from finpics_desktop.ui.changes import OperationDone
 from finpics_desktop.ui.cloud_setup import CloudSetup
@@ -59,7 +60,7 @@ from finpics_desktop.ui.drop_targets import GridDropTarget, TreeDropHighlight
 from finpics_desktop.ui.empty_state import EmptyStateController, EmptyStateView
 from finpics_desktop.ui.grid import GridModel, GridView
 from finpics_desktop.ui.info import InfoController
-from finpics_desktop.ui.layout_state import restore_layout, save_layout
+from finpics_desktop.ui.layout_state import first_size, restore_layout, save_layout
 from finpics_desktop.ui.local_cloud import LocalCloudProcess
 from finpics_desktop.ui.message_badge import MessageBadge
 from finpics_desktop.ui.navigation import PAGES, NavigationController
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("finpicsMainWindow")
         self.setWindowTitle(f"finpics {__version__}")
         self.settings = settings or AppSettings.load()
+        apply_appearance(self.settings.appearance)  # before the icons are drawn
         self.albums = Albums(self.settings.remove_location)
         self.albums.open(LIBRARY, backend)
         self.default_library = default_library or (
@@ -126,7 +128,11 @@ class MainWindow(QMainWindow):
         self._guide()
         self._connect()
         self.statusBar().showMessage("Ready")
-        self.resize(1280, 820)
+        first_size(self)  # the panes take their share of it, the grid the rest
+        self.resizeDocks([self.messages_dock], [min(150, self.height() // 6)],
+                         Qt.Orientation.Vertical)
+        self.resizeDocks([self.info_dock], [min(250, self.width() // 5)],
+                         Qt.Orientation.Horizontal)
         restore_layout(self)
         self.message_badge = MessageBadge(self.messages_dock, self.messages)  # hidden if empty
         if self.job is None:
@@ -197,8 +203,6 @@ class MainWindow(QMainWindow):
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.messages_dock, self.upload_dock)
         self.messages_dock.raise_()
-        self.resizeDocks([self.messages_dock], [150], Qt.Orientation.Vertical)
-        self.resizeDocks([self.info_dock], [250], Qt.Orientation.Horizontal)
         self.busy = BusyIndicator(self)  # a listing or search under way, with Cancel
         self.statusBar().addPermanentWidget(self.busy)
         self.statusBar().setMinimumHeight(self.busy.sizeHint().height())  # no jump when shown
@@ -436,6 +440,7 @@ class MainWindow(QMainWindow):
             old_library = self.settings.library
             self.settings = dialog.settings
             self.albums.set_remove_location(self.settings.remove_location)
+            apply_appearance(self.settings.appearance)
             if self.settings.library != old_library:
                 self.message("The new library folder is used from the next start.", "info")
             self.apply_cloud_settings()

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QMimeData, QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QTreeView
 
@@ -31,6 +31,7 @@ from finpics_desktop.ui.icons import shipped_icon
 from finpics_desktop.ui.workers import run_task
 
 NodeRole = Qt.ItemDataRole.UserRole + 10
+IconRole = Qt.ItemDataRole.UserRole + 11  # (icon name, style's fallback): drawn anew
 PHOTOS_MIME = "application/x-finpics-photos"  # {"album", "picset", "names"}: from the grid
 PICSET_MIME = "application/x-finpics-picset"  # {"album", "picset"}: a picset row dragged
 PICSET_NODE = PICSET_PLACE
@@ -81,21 +82,37 @@ class SourcesModel(QStandardItemModel):
 
     @staticmethod
     def _icon(theme: str, fallback) -> QIcon:
-        """The theme's icon, else the shipped one of the toolbar's set, else Qt's style's."""
+        """The shipped one of the toolbar's set (in the palette's colours), else the theme's,
+        else Qt's style's."""
         from PySide6.QtWidgets import QApplication
 
+        shipped = shipped_icon(SHIPPED_ICONS.get(theme, theme))
+        if not shipped.isNull():
+            return shipped
         if QIcon.hasThemeIcon(theme):
             return QIcon.fromTheme(theme)
-        shipped = shipped_icon(SHIPPED_ICONS.get(theme, theme))
-        return shipped if not shipped.isNull() else QApplication.style().standardIcon(fallback)
+        return QApplication.style().standardIcon(fallback)
 
     def _add_root(self, text: str, node: Node, theme: str, fallback) -> QStandardItem:
-        item = self._item(text, node, self._icon(theme, fallback))
+        item = self._item(text, node, (theme, fallback))
         self.appendRow(item)
         return item
 
-    @staticmethod
-    def _item(text: str, node: Node, icon: QIcon | None = None) -> QStandardItem:
+    def retint(self) -> None:
+        """The palette changed (light <-> dark): every row's icon drawn anew in its colours."""
+        todo = [self.invisibleRootItem()]
+        while todo:
+            parent = todo.pop()
+            for row in range(parent.rowCount()):
+                child = parent.child(row)
+                spec = child.data(IconRole)
+                if spec is not None:
+                    child.setIcon(self._icon(*spec))
+                todo.append(child)
+
+    @classmethod
+    def _item(cls, text: str, node: Node, icon: tuple | None = None) -> QStandardItem:
+        """A row; ``icon``: (its name, Qt's style's icon if there is none of that name)."""
         item = QStandardItem(text)
         item.setData(node, NodeRole)
         item.setEditable(False)
@@ -106,7 +123,8 @@ class SourcesModel(QStandardItemModel):
             flags |= Qt.ItemFlag.ItemIsDropEnabled
         item.setFlags(flags)
         if icon is not None:
-            item.setIcon(icon)
+            item.setData(icon, IconRole)
+            item.setIcon(cls._icon(*icon))
         return item
 
     def node(self, index: QModelIndex) -> Node | None:
@@ -156,7 +174,7 @@ class SourcesModel(QStandardItemModel):
                 return parent.child(row)
         label = str(path) if parent is self.computer else path.name
         item = self._item(label, Node(FOLDER, path=path),
-                          self._icon("folder", QStyle.StandardPixmap.SP_DirIcon))
+                          ("folder", QStyle.StandardPixmap.SP_DirIcon))
         item.setToolTip(str(path))
         item.appendRow(self._item("…", Node(PLACEHOLDER)))
         parent.insertRow(parent.rowCount() if at is None else at, [item])
@@ -245,7 +263,7 @@ class SourcesModel(QStandardItemModel):
                  QStyle.StandardPixmap.SP_FileDialogInfoView))):
             child = root.child(row) if row < root.rowCount() else None
             if child is None or child.data(NodeRole).kind != kind:
-                child = self._item(text, Node(kind, within=within), self._icon(theme, fallback))
+                child = self._item(text, Node(kind, within=within), (theme, fallback))
                 root.insertRow(row, [child])
             node = child.data(NodeRole)
             node.backend, node.problem = backend, problem
@@ -290,8 +308,7 @@ class SourcesModel(QStandardItemModel):
     def _add_picset(self, root, backend, picset: str, title: str, row: int | None = None):
         within = root.data(NodeRole).kind
         item = self._item(title, Node(PICSET_NODE, backend=backend, picset=picset, within=within),
-                          self._icon("image-x-generic",
-                                     QStyle.StandardPixmap.SP_FileDialogContentsView))
+                          ("image-x-generic", QStyle.StandardPixmap.SP_FileDialogContentsView))
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDropEnabled)  # photos, picsets
         item.setToolTip(picset)
         if row is None:
@@ -445,3 +462,8 @@ class SourcesView(QTreeView):
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.expanded.connect(lambda index: model.expand_folder(model.itemFromIndex(index)))
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.PaletteChange:  # light <-> dark: icons drawn anew
+            self.model().retint()
+        super().changeEvent(event)
