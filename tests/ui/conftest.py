@@ -29,7 +29,8 @@ def make_window(qtbot, library, tmp_path):
         window = MainWindow(backend or library, thumb_cache=ThumbCache(tmp_path / "thumbs"),
                             **kwargs)
         qtbot.addWidget(window)
-        window.show()
+        window.resize(1280, 820)  # the size the tests draw and scroll in (the first window
+        window.show()  # fits the screen: tests/ui/test_keys_and_looks.py, in its own process)
         qtbot.waitExposed(window)
         windows.append(window)
         return window
