@@ -230,6 +230,22 @@ def main() -> int:
                and thumbnails_loaded(window.model, window.grid), what="the picset's thumbnails")
     shoot("grid")
 
+    # 1b. dark, three photos chosen: the Info panel counts them, the focus frame on the last
+    from PySide6.QtCore import QItemSelectionModel
+
+    from finpics_desktop.ui.appearance import apply_appearance
+
+    apply_appearance("dark")
+    window.grid.setFocus()
+    window.grid.setCurrentIndex(window.model.index(2))
+    for row in (0, 1):
+        window.grid.selectionModel().select(window.model.index(row),
+                                            QItemSelectionModel.SelectionFlag.Select)
+    wait_until(app, lambda: window.info.value("Size") is not None, what="the Info panel")
+    shoot("dark")
+    apply_appearance("system")
+    window.grid.clearSelection()
+
     # 2. a photo with its face boxes, one hovered
     row = window.model.row_of(lambda e: e.name == "obama_and_biden.jpg")
     window.grid.setCurrentIndex(window.model.index(row))

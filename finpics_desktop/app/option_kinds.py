@@ -11,6 +11,7 @@ default used: a hand-edited settings file never stops the window from opening)."
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -155,6 +156,53 @@ class TextOption(Option):
 
     def text(self, value: Any) -> str:
         return value or self.empty_means
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChoiceOption(Option):
+    """One of a few fixed values: a list of their titles in the dialog. ``choices``: (value,
+    title) pairs, in the list's order; a value or a title is read, in any case."""
+
+    default: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    expected: ClassVar[str] = "one of the choices"
+
+    def convert(self, value: Any) -> str:
+        if isinstance(value, str):
+            word = value.strip().lower()
+            for choice, title in self.choices:
+                if word in (choice.lower(), title.lower()):
+                    return choice
+        raise self.invalid(value, " or ".join(title for _, title in self.choices))
+
+    def text(self, value: Any) -> str:
+        return dict(self.choices).get(value, str(value))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListOption(Option):
+    """A list of lines of text (folders...), in order, without repeats or empty lines; kept
+    as a JSON list (a store may give back one string for a list of one)."""
+
+    default: tuple[str, ...] = ()
+    expected: ClassVar[str] = "a list of lines of text"
+
+    def convert(self, value: Any) -> tuple[str, ...]:
+        if isinstance(value, str):
+            text = value.strip()
+            try:
+                value = json.loads(text) if text.startswith("[") else ([text] if text else [])
+            except ValueError:
+                raise self.invalid(value) from None
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise self.invalid(value)
+        return tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+
+    def stored(self, value: Any) -> Any:
+        return json.dumps(list(value))
+
+    def text(self, value: Any) -> str:
+        return "\n".join(value or ())
 
 
 @dataclass(frozen=True, kw_only=True)

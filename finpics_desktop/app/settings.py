@@ -17,8 +17,10 @@ from typing import Any
 from finpics_desktop.app.credentials import aws_profiles
 from finpics_desktop.app.option_kinds import (
     BoolOption,
+    ChoiceOption,
     Declarations,
     InvalidSetting,
+    ListOption,
     Option,
     Store,
     TextOption,
@@ -38,6 +40,15 @@ SETTINGS.declare(TextOption(
     placeholder=lambda: str(default_library()),
     help="The folder of the library (its photos, database and face index); empty: the "
          "default folder. A new folder is used from the next start."))
+SETTINGS.declare(ChoiceOption(
+    name="appearance", key="window/appearance", title="Appearance", group=GENERAL,
+    default="system", choices=(("system", "As the system"), ("light", "Light"),
+                               ("dark", "Dark")),
+    help="Light or dark; as the system: follows the desktop's light or dark mode, also "
+         "when it changes"))
+SETTINGS.declare(ListOption(
+    name="places", key="window/places", title="Places",
+    help="The folders added to This computer (File > Add a place…), kept across starts"))
 SETTINGS.declare(BoolOption(
     name="aws_enabled", key="aws/enabled", title="Show the finpics cloud (AWS) in the sources",
     group=CLOUD, help="The finpics cloud is shown beside the library, reached as set below"))
@@ -146,6 +157,12 @@ class Settings:
         for option in SETTINGS:
             settings.values[option.name] = option.load(store.value(option.key))
         return settings
+
+    def save_one(self, name: str, store: Store) -> None:
+        """Only this setting is saved (the others may hold this session's values)."""
+        option = self._option(name)
+        store.setValue(option.key, option.stored(self[name]))
+        store.sync()
 
     def save_to(self, store: Store) -> None:
         for option in SETTINGS:

@@ -22,6 +22,7 @@ from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate
 
 from finpics_desktop.app.entries import FACE, FILE, PHOTO, PICSET, Entry
+from finpics_desktop.ui.focus import paint_focus
 from finpics_desktop.ui.sources import PHOTOS_MIME
 from finpics_desktop.ui.thumbs import ThumbnailLoader
 
@@ -195,6 +196,7 @@ class GridDelegate(QStyledItemDelegate):
                                              text_rect.width())
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
+        paint_focus(painter, option, rect, 6)  # where the keyboard is
 
     def _placeholder(self, size: QSizeF, palette) -> QPixmap:
         """The grey rounded box of a cell waiting for its thumbnail, drawn once per size and

@@ -1,7 +1,7 @@
-"""Icons of the window's actions: the system theme's where Qt finds one (a desktop with an icon
-theme), else the shipped Tabler icons of ``resources/icons/actions/`` (MIT licence, see the
-README there), drawn in the palette's text colour so that they read on a dark palette as on a
-light one -- as the window icon is found, theme first (``ui/app.py``)."""
+"""Icons of the window's actions: the shipped Tabler icons of ``resources/icons/actions/`` (MIT
+licence, see the README there), drawn in the palette's text colour so that they read on a dark
+palette as on a light one, and drawn again when the palette changes (light/dark: the toolbar
+and the sources tree ask for them anew); the theme's only for a name not shipped."""
 
 from __future__ import annotations
 
@@ -17,10 +17,11 @@ SIZES = (16, 22, 24, 32, 48, 64)
 
 
 def action_icon(name: str) -> QIcon:
-    """The theme's icon ``name`` (a freedesktop name), else the shipped one of that name."""
-    if QIcon.hasThemeIcon(name):
-        return QIcon.fromTheme(name)
-    return shipped_icon(name)
+    """The shipped icon ``name`` (a freedesktop name), drawn in the palette's text colour --
+    the same set on every desktop, right on a dark palette as on a light one (a desktop's own
+    theme gave mismatched icons under a dark GTK theme) -- else the theme's of that name."""
+    shipped = shipped_icon(name)
+    return shipped if not shipped.isNull() else QIcon.fromTheme(name)
 
 
 def shipped_icon(name: str) -> QIcon:

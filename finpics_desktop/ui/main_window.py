@@ -53,6 +53,7 @@ from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui import window_menus
 from finpics_desktop.ui.about import AboutDialog
+from finpics_desktop.ui.appearance import apply_appearance
 from finpics_desktop.ui.busy import BusyIndicator
 from finpics_desktop.ui.changes import OperationDone
 from finpics_desktop.ui.cloud_setup import CloudSetup
@@ -60,14 +61,16 @@ from finpics_desktop.ui.curation import CurationController
 from finpics_desktop.ui.drop_targets import GridDropTarget, TreeDropHighlight
 from finpics_desktop.ui.empty_state import EmptyStateController, EmptyStateView
 from finpics_desktop.ui.grid import GridModel, GridView
-from finpics_desktop.ui.layout_state import restore_layout, save_layout
+from finpics_desktop.ui.info import InfoController
+from finpics_desktop.ui.layout_state import first_size, restore_layout, save_layout
 from finpics_desktop.ui.local_cloud import LocalCloudProcess, QuitQuestion
 from finpics_desktop.ui.message_badge import MessageBadge
 from finpics_desktop.ui.navigation import PAGES, NavigationController
-from finpics_desktop.ui.pages import SearchPage, ViewerPage, facts_rows
+from finpics_desktop.ui.pages import SearchPage, ViewerPage
 from finpics_desktop.ui.panels import InfoPanel, MessageArea, ShortcutsDialog
 from finpics_desktop.ui.people import PeopleController
 from finpics_desktop.ui.picset_counts import PicsetCountsController
+from finpics_desktop.ui.places import Places
 from finpics_desktop.ui.publishing import PublishingController
 from finpics_desktop.ui.selection import Selection
 from finpics_desktop.ui.settings import AppSettings, SettingsDialog
@@ -90,6 +93,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("finpicsMainWindow")
         self.setWindowTitle(f"finpics {__version__}")
         self.settings = settings or AppSettings.load()
+        apply_appearance(self.settings.appearance)  # before the icons are drawn
         self.albums = Albums(self.settings.remove_location)
         self.albums.open(LIBRARY, backend)
         self.default_library = default_library or (
@@ -108,6 +112,10 @@ class MainWindow(QMainWindow):
         self.selection = Selection(self.nav, grid=self.grid, model=self.model,
                                    search=self.search, viewer=self.viewer, tree=self.tree,
                                    sources=self.sources)
+        self.info_follows = InfoController(self.info, self.nav, [
+            (self.grid, self.model), (self.search.view, self.search.model)], self)
+        self.places = Places(self.sources, self.tree, lambda: self.settings, self,
+                             self.message)
         self.operations = OperationDone(self.albums, self)  # what any operation changed
         self.publishing = PublishingController(
             self.albums, self.nav, self.sources, self.upload_panel, self, self.message,
@@ -123,7 +131,11 @@ class MainWindow(QMainWindow):
         self._guide()
         self._connect()
         self.statusBar().showMessage("Ready")
-        self.resize(1280, 820)
+        first_size(self)  # the panes take their share of it, the grid the rest
+        self.resizeDocks([self.messages_dock], [min(150, self.height() // 6)],
+                         Qt.Orientation.Vertical)
+        self.resizeDocks([self.info_dock], [min(250, self.width() // 5)],
+                         Qt.Orientation.Horizontal)
         restore_layout(self)
         self.message_badge = MessageBadge(self.messages_dock, self.messages)  # hidden if empty
         if self.job is None:
@@ -131,9 +143,7 @@ class MainWindow(QMainWindow):
         library = self.sources.library
         self.sources.set_backend(library, backend, library_problem)
         library.setToolTip(library_problem or str(self.default_library))
-        for folder in (Path.home() / "Pictures", Path.home()):
-            if folder.is_dir():
-                self.sources.add_folder(folder)
+        self.places.show_all()
         self.tree.expand(self.sources.indexFromItem(library))
         self.refresh_picsets(library)
         self.apply_cloud_settings()
@@ -196,8 +206,6 @@ class MainWindow(QMainWindow):
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.messages_dock, self.upload_dock)
         self.messages_dock.raise_()
-        self.resizeDocks([self.messages_dock], [150], Qt.Orientation.Vertical)
-        self.resizeDocks([self.info_dock], [250], Qt.Orientation.Horizontal)
         self.busy = BusyIndicator(self)  # a listing or search under way, with Cancel
         self.statusBar().addPermanentWidget(self.busy)
         self.statusBar().setMinimumHeight(self.busy.sizeHint().height())  # no jump when shown
@@ -354,7 +362,7 @@ class MainWindow(QMainWindow):
 
     # -- viewer, info, zoom, full screen ----------------------------------------------------
     def on_photo_loaded(self, entry: Entry, facts) -> None:
-        self.info.set_rows(facts_rows(entry, facts))
+        self.info_follows.show_photo(entry, facts)
 
     def zoom(self, step: int) -> None:
         page = self.stack.currentIndex()
@@ -447,6 +455,7 @@ class MainWindow(QMainWindow):
             old_library = self.settings.library
             self.settings = dialog.settings
             self.albums.set_remove_location(self.settings.remove_location)
+            apply_appearance(self.settings.appearance)
             if self.settings.library != old_library:
                 self.message("The new library folder is used from the next start.", "info")
             self.apply_cloud_settings()
@@ -479,6 +488,7 @@ class MainWindow(QMainWindow):
             self.toggle_full_screen()
         self.publishing.close()
         self.counts.counts.close()
+        self.places.watch.close()
         self.local_cloud.stop()
         save_layout(self)
         super().closeEvent(event)

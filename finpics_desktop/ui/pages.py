@@ -7,11 +7,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from finpics_desktop.app.entries import FILE, Entry
+from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.photos import LoadedPhoto, load_photo
 from finpics_desktop.app.tasks import Task
-from finpics_desktop.pipeline.photos.exif import PhotoFacts
 from finpics_desktop.ui.grid import GridModel, GridView
 from finpics_desktop.ui.thumbs import ThumbnailLoader
 from finpics_desktop.ui.viewer import FaceBox, PhotoCanvas
@@ -223,15 +222,3 @@ class SearchPage(QWidget):
         else:
             super().keyPressEvent(event)
 
-
-def facts_rows(entry: Entry, facts: PhotoFacts | None) -> list[tuple[str, str]]:
-    rows = [("File", entry.path.name if entry.kind == FILE else entry.name or "")]
-    rows.append(("Folder", str(entry.path.parent)) if entry.kind == FILE
-                else ("Picset", entry.picset or ""))
-    if facts is not None:
-        rows += facts.rows()
-    if entry.kind != FILE:
-        rows.append(("Faces", str(len(entry.faces))))
-    if entry.similarity is not None:
-        rows.append(("Similarity", f"{entry.similarity:.1f} %"))
-    return rows

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 
 class InfoPanel(QWidget):
-    """The EXIF essentials of the photo in the viewer."""
+    """The facts of what is chosen (the photo in the viewer, the tiles of the grid: ui/info.py)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -36,7 +36,8 @@ class InfoPanel(QWidget):
         while self.form.rowCount():
             self.form.removeRow(0)
         if not rows:
-            hint = QLabel("Open a photo to see its camera, lens, date, exposure and place.")
+            hint = QLabel("Choose a photo to see its camera, lens, date, exposure and place; "
+                           "several, to see how many and their size.")
             hint.setWordWrap(True)
             hint.setEnabled(False)
             self.form.addRow(hint)

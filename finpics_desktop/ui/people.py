@@ -81,13 +81,13 @@ class PeopleController:
         """The *People* menu's actions, each with its key (``action(text, keys, slot, menu)``
         makes one)."""
         action("&Confirm the proposal", ["Y"], lambda: self.on_answer(True), menu)
-        action("&Reject the proposal", ["N"], lambda: self.on_answer(False), menu)
+        action("Re&ject the proposal", ["N"], lambda: self.on_answer(False), menu)
         action("Confirm every &sure proposal", ["Shift+Y"], self.on_confirm_sure, menu)
-        action("&Remove the name of the face", ["U"], self.on_unname, menu)
+        action("Remove the &name of the face", ["U"], self.on_unname, menu)
         menu.addSeparator()
         action("&Merge the person into…", ["M"], self.on_merge, menu)
         action("&Hide the person (or show again)", ["H"], self.on_hide, menu)
-        action("Show the &hidden people", ["Ctrl+H"], self.on_show_hidden, menu)
+        action("Show the hidden &people", ["Ctrl+H"], self.on_show_hidden, menu)
         action("&Find a person by name", ["Ctrl+F"], self.on_find, menu)
         menu.addSeparator()
         action("&Draw a face the detector missed", ["D"], self.on_draw, menu)

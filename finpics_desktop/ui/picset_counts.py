@@ -15,6 +15,7 @@ from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.counts import PicsetCounts
 from finpics_desktop.app.window.navigation import PICSET_PLACE, GridChanged, Navigation, PhotoAdded
 from finpics_desktop.ports import Backend
+from finpics_desktop.ui.focus import paint_focus
 from finpics_desktop.ui.sources import PICSET_NODE, NodeRole, SourcesModel
 from finpics_desktop.ui.workers import run_task
 
@@ -26,6 +27,7 @@ class PicsetCountDelegate(QStyledItemDelegate):
         count = index.data(CountRole)
         if count is None:
             super().paint(painter, option, index)
+            paint_focus(painter, option, radius=2)
             return
         text = f"{count:,}"
         width = option.fontMetrics.horizontalAdvance(text) + 12
@@ -42,6 +44,7 @@ class PicsetCountDelegate(QStyledItemDelegate):
         painter.drawText(option.rect.adjusted(0, 0, -6, 0),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
         painter.restore()
+        paint_focus(painter, option, radius=2)
 
 
 class PicsetCountsController:

@@ -1,7 +1,7 @@
 """The Settings dialog's field for each kind of declared option (``app/option_kinds.py``): a
-check box for yes or no, an editable list for text with choices, a line with a Browse…
-button for a folder, a line for any other text or number (its option converts what is
-typed, and says what is wrong with it)."""
+check box for yes or no, a list of titles for a fixed choice, an editable list for text with
+choices, a line with a Browse… button for a folder, a line for any other text or number (its
+option converts what is typed, and says what is wrong with it)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from finpics_desktop.app.option_kinds import BoolOption, Option, TextOption
+from finpics_desktop.app.option_kinds import BoolOption, ChoiceOption, Option, TextOption
 
 
 class Field:
@@ -111,9 +111,28 @@ class ChoiceField(Field):
         self.widget.setCurrentText(self.option.text(value))
 
 
+class FixedChoiceField(Field):
+    """One of a few values: a list of their titles, nothing else can be typed."""
+
+    def __init__(self, option: ChoiceOption, parent: QWidget):
+        super().__init__(option)
+        self.widget = self.row = QComboBox(parent)
+        for value, title in option.choices:
+            self.widget.addItem(title, value)
+        self._tooltip()
+
+    def value(self) -> str:
+        return self.widget.currentData()
+
+    def show(self, value: Any) -> None:
+        self.widget.setCurrentIndex(max(0, self.widget.findData(value)))
+
+
 def field_for(option: Option, parent: QWidget) -> Field:
     if isinstance(option, BoolOption):
         return CheckField(option, parent)
+    if isinstance(option, ChoiceOption):
+        return FixedChoiceField(option, parent)
     if isinstance(option, TextOption) and option.choices is not None:
         return ChoiceField(option, parent)
     if isinstance(option, TextOption) and option.browse == "folder":

@@ -39,6 +39,10 @@ class AppSettings(Settings):
     def save(self, store: Store | None = None) -> None:
         self.save_to(store if store is not None else QSettings())
 
+    def save_setting(self, name: str, store: Store | None = None) -> None:
+        """This one setting saved (a session's command-line options are not)."""
+        self.save_one(name, store if store is not None else QSettings())
+
 
 class SettingsDialog(QDialog):
     """A box for every declared group, the cloud's first ("Connect to your finpics cloud"), a

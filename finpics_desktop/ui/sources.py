@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QMimeData, QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QTreeView
 
@@ -31,6 +31,7 @@ from finpics_desktop.ui.icons import shipped_icon
 from finpics_desktop.ui.workers import run_task
 
 NodeRole = Qt.ItemDataRole.UserRole + 10
+IconRole = Qt.ItemDataRole.UserRole + 11  # (icon name, style's fallback): drawn anew
 PHOTOS_MIME = "application/x-finpics-photos"  # {"album", "picset", "names"}: from the grid
 PICSET_MIME = "application/x-finpics-picset"  # {"album", "picset"}: a picset row dragged
 PICSET_NODE = PICSET_PLACE
@@ -67,6 +68,7 @@ class SourcesModel(QStandardItemModel):
     files_dropped = Signal(list, object)  # paths, target Node (library or cloud)
     photos_dropped = Signal(dict, object, bool)  # PHOTOS_MIME payload, target picset, copy
     picset_dropped = Signal(dict, object, int)  # PICSET_MIME payload, target Node, its index
+    folder_listed = Signal(object)  # a folder's subfolders are listed: Path (to watch it)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -80,21 +82,37 @@ class SourcesModel(QStandardItemModel):
 
     @staticmethod
     def _icon(theme: str, fallback) -> QIcon:
-        """The theme's icon, else the shipped one of the toolbar's set, else Qt's style's."""
+        """The shipped one of the toolbar's set (in the palette's colours), else the theme's,
+        else Qt's style's."""
         from PySide6.QtWidgets import QApplication
 
+        shipped = shipped_icon(SHIPPED_ICONS.get(theme, theme))
+        if not shipped.isNull():
+            return shipped
         if QIcon.hasThemeIcon(theme):
             return QIcon.fromTheme(theme)
-        shipped = shipped_icon(SHIPPED_ICONS.get(theme, theme))
-        return shipped if not shipped.isNull() else QApplication.style().standardIcon(fallback)
+        return QApplication.style().standardIcon(fallback)
 
     def _add_root(self, text: str, node: Node, theme: str, fallback) -> QStandardItem:
-        item = self._item(text, node, self._icon(theme, fallback))
+        item = self._item(text, node, (theme, fallback))
         self.appendRow(item)
         return item
 
-    @staticmethod
-    def _item(text: str, node: Node, icon: QIcon | None = None) -> QStandardItem:
+    def retint(self) -> None:
+        """The palette changed (light <-> dark): every row's icon drawn anew in its colours."""
+        todo = [self.invisibleRootItem()]
+        while todo:
+            parent = todo.pop()
+            for row in range(parent.rowCount()):
+                child = parent.child(row)
+                spec = child.data(IconRole)
+                if spec is not None:
+                    child.setIcon(self._icon(*spec))
+                todo.append(child)
+
+    @classmethod
+    def _item(cls, text: str, node: Node, icon: tuple | None = None) -> QStandardItem:
+        """A row; ``icon``: (its name, Qt's style's icon if there is none of that name)."""
         item = QStandardItem(text)
         item.setData(node, NodeRole)
         item.setEditable(False)
@@ -105,7 +123,8 @@ class SourcesModel(QStandardItemModel):
             flags |= Qt.ItemFlag.ItemIsDropEnabled
         item.setFlags(flags)
         if icon is not None:
-            item.setIcon(icon)
+            item.setData(icon, IconRole)
+            item.setIcon(cls._icon(*icon))
         return item
 
     def node(self, index: QModelIndex) -> Node | None:
@@ -143,8 +162,10 @@ class SourcesModel(QStandardItemModel):
         return None
 
     # -- This computer ----------------------------------------------------------------------
-    def add_folder(self, path: Path, parent: QStandardItem | None = None) -> QStandardItem:
-        """A folder row with a placeholder child (so it shows an expander until listed)."""
+    def add_folder(self, path: Path, parent: QStandardItem | None = None,
+                   at: int | None = None) -> QStandardItem:
+        """A folder row with a placeholder child (so it shows an expander until listed), at
+        ``at`` (else last)."""
         parent = parent or self.computer
         path = Path(path)
         for row in range(parent.rowCount()):
@@ -153,11 +174,19 @@ class SourcesModel(QStandardItemModel):
                 return parent.child(row)
         label = str(path) if parent is self.computer else path.name
         item = self._item(label, Node(FOLDER, path=path),
-                          self._icon("folder", QStyle.StandardPixmap.SP_DirIcon))
+                          ("folder", QStyle.StandardPixmap.SP_DirIcon))
         item.setToolTip(str(path))
         item.appendRow(self._item("…", Node(PLACEHOLDER)))
-        parent.appendRow(item)
+        parent.insertRow(parent.rowCount() if at is None else at, [item])
         return item
+
+    def remove_place(self, path: Path) -> bool:
+        """The place ``path`` leaves This computer (its folder is untouched)."""
+        for row in range(self.computer.rowCount()):
+            if self.computer.child(row).data(NodeRole).path == Path(path):
+                self.computer.removeRow(row)
+                return True
+        return False
 
     def expand_folder(self, item: QStandardItem) -> None:
         """List the subfolders off the GUI thread, then replace the placeholder."""
@@ -167,17 +196,42 @@ class SourcesModel(QStandardItemModel):
         node.loaded = True
         path = node.path
 
-        def done(folders: list[Path]) -> None:
-            item.removeRows(0, item.rowCount())
-            for folder in folders:
-                self.add_folder(folder, item)
+        run_task(lambda: list_subfolders(path), lambda folders: self.set_subfolders(
+            item, folders), lambda error: self.cannot_list(item, error))
 
-        def fail(error: BaseException) -> None:
-            item.removeRows(0, item.rowCount())
-            item.appendRow(self._item(f"cannot list: {describe_error(error)}",
-                                      Node(PLACEHOLDER)))
+    def set_subfolders(self, item: QStandardItem, folders: list[Path]) -> None:
+        """The folder's rows are its subfolders (listed): rows that stay keep their own
+        (expanded, chosen), new ones come in their place, gone ones go."""
+        wanted = list(folders)
+        for row in reversed(range(item.rowCount())):
+            node = item.child(row).data(NodeRole)
+            if node is None or node.kind != FOLDER or node.path not in wanted:
+                item.removeRow(row)
+        for position, folder in enumerate(wanted):
+            current = item.child(position)
+            if current is None or current.data(NodeRole).path != folder:
+                self.add_folder(folder, item, position)
+        self.folder_listed.emit(item.data(NodeRole).path)
 
-        run_task(lambda: list_subfolders(path), done, fail)
+    def cannot_list(self, item: QStandardItem, error: BaseException) -> None:
+        item.removeRows(0, item.rowCount())
+        item.appendRow(self._item(f"cannot list: {describe_error(error)}", Node(PLACEHOLDER)))
+        self.folder_listed.emit(item.data(NodeRole).path)  # watched: it may come back
+
+    def listed_folders(self, path: Path) -> list[QStandardItem]:
+        """The rows of folder ``path`` whose subfolders are listed (it may show twice: as a
+        place and inside another)."""
+        found, todo = [], [self.computer]
+        while todo:
+            parent = todo.pop()
+            for row in range(parent.rowCount()):
+                child = parent.child(row)
+                node = child.data(NodeRole)
+                if node is not None and node.kind == FOLDER and node.loaded:
+                    if node.path == path:
+                        found.append(child)
+                    todo.append(child)
+        return found
 
     # -- picsets ----------------------------------------------------------------------------
     def set_backend(self, root: QStandardItem, backend: Backend | None,
@@ -209,7 +263,7 @@ class SourcesModel(QStandardItemModel):
                  QStyle.StandardPixmap.SP_FileDialogInfoView))):
             child = root.child(row) if row < root.rowCount() else None
             if child is None or child.data(NodeRole).kind != kind:
-                child = self._item(text, Node(kind, within=within), self._icon(theme, fallback))
+                child = self._item(text, Node(kind, within=within), (theme, fallback))
                 root.insertRow(row, [child])
             node = child.data(NodeRole)
             node.backend, node.problem = backend, problem
@@ -254,8 +308,7 @@ class SourcesModel(QStandardItemModel):
     def _add_picset(self, root, backend, picset: str, title: str, row: int | None = None):
         within = root.data(NodeRole).kind
         item = self._item(title, Node(PICSET_NODE, backend=backend, picset=picset, within=within),
-                          self._icon("image-x-generic",
-                                     QStyle.StandardPixmap.SP_FileDialogContentsView))
+                          ("image-x-generic", QStyle.StandardPixmap.SP_FileDialogContentsView))
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDropEnabled)  # photos, picsets
         item.setToolTip(picset)
         if row is None:
@@ -409,3 +462,8 @@ class SourcesView(QTreeView):
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.expanded.connect(lambda index: model.expand_folder(model.itemFromIndex(index)))
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.PaletteChange:  # light <-> dark: icons drawn anew
+            self.model().retint()
+        super().changeEvent(event)

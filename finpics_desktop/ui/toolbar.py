@@ -1,10 +1,11 @@
-"""The main toolbar: the window's main actions with icons (the theme's, else the shipped ones:
-:mod:`finpics_desktop.ui.icons`) and, at its right end, the thumbnail-size slider shared by
-the grid and the search results (as Ctrl+wheel and +/- zoom them)."""
+"""The main toolbar: the window's main actions with the shipped icons (drawn again in the new
+palette's colours when it changes: :mod:`finpics_desktop.ui.icons`) and, at its right end,
+the thumbnail-size slider shared by the grid and the search results (as Ctrl+wheel and +/-
+zoom them)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QToolBar, QWidget
 
@@ -42,9 +43,8 @@ class ThumbnailSizeSlider(QWidget):
         self.slider.setFixedWidth(140)
         self.slider.setToolTip("Thumbnail size (Ctrl+wheel, + and - in the grid)")
         self.slider.setAccessibleName("Thumbnail size")
-        small, large = QLabel(self), QLabel(self)
-        small.setPixmap(action_icon("image-x-generic").pixmap(14, 14))
-        large.setPixmap(action_icon("image-x-generic").pixmap(22, 22))
+        self.small, self.large = small, large = QLabel(self), QLabel(self)
+        self.set_icons()
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 0, 8, 0)
@@ -55,6 +55,10 @@ class ThumbnailSizeSlider(QWidget):
         self.slider.valueChanged.connect(self.on_value)
         for view in views:
             view.zoomed.connect(self.follow)
+
+    def set_icons(self) -> None:
+        self.small.setPixmap(action_icon("image-x-generic").pixmap(14, 14))
+        self.large.setPixmap(action_icon("image-x-generic").pixmap(22, 22))
 
     def on_value(self, size: int) -> None:
         for view in self.views:
@@ -72,19 +76,33 @@ class MainToolBar(QToolBar):
         self.setMovable(False)
         self.setIconSize(QSize(22, 22))
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        self.window_ = window
         for spec in MAIN_ACTIONS:
             if spec is None:
                 self.addSeparator()
                 continue
-            attribute, icon, text = spec
+            attribute, _, text = spec
             action: QAction = getattr(window, attribute)
-            action.setIcon(action_icon(icon))
             action.setIconText(text)
             self.addAction(action)
-        for attribute, icon in MENU_ICONS.items():
-            getattr(window, attribute).setIcon(action_icon(icon))
+        self.set_icons()
         spacer = QWidget(self)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.addWidget(spacer)
         self.size_slider = ThumbnailSizeSlider(views, self)
         self.addWidget(self.size_slider)
+
+    def set_icons(self) -> None:
+        """The actions' icons, in the palette's colours."""
+        for spec in MAIN_ACTIONS:
+            if spec is not None:
+                getattr(self.window_, spec[0]).setIcon(action_icon(spec[1]))
+        for attribute, icon in MENU_ICONS.items():
+            getattr(self.window_, attribute).setIcon(action_icon(icon))
+        if hasattr(self, "size_slider"):
+            self.size_slider.set_icons()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.PaletteChange:  # light <-> dark: drawn anew
+            self.set_icons()
+        super().changeEvent(event)

@@ -256,6 +256,21 @@ class UploadJob(QObject):
 STATE_TEXT = {DONE: "published", FAILED: "failed", SKIPPED: "skipped", CANCELLED: "cancelled"}
 
 
+def ended_text(report: UploadReport) -> str:
+    """The panel's line once a job ended: for a cancelled one, how many photos were published
+    and that the rest was cancelled (Retry failed sends them)."""
+    cancelled = len(report.with_status(CANCELLED))
+    if not cancelled:
+        return report.summary()
+    done, failed = len(report.with_status(DONE)), len(report.with_status(FAILED))
+    total = done + failed + cancelled
+    text = f"Cancelled: {done} of {total} photo(s) published to {report.picset}"
+    if failed:
+        text += f", {failed} failed"
+    return (f"{text}; the other {cancelled} {'was' if cancelled == 1 else 'were'} cancelled "
+            "(Retry failed publishes them).")
+
+
 class UploadPanel(QWidget):
     """Progress of the current publish job, photo by photo; Cancel while it runs, Retry
     failed after. On the cloud each photo has two steps, both shown: sent, then processed by
@@ -352,6 +367,8 @@ class UploadPanel(QWidget):
                 state, detail = self.table.item(row, 1).text(), self.table.item(row, 2).text()
         self.table.setItem(row, 1, QTableWidgetItem(state))
         self.table.setItem(row, 2, QTableWidgetItem(detail))
+        if result.status == CANCELLED:  # not sent: the bar stays at what was
+            return
         self.total, self.finished = total, finished
         self._show_progress()
 
@@ -364,7 +381,7 @@ class UploadPanel(QWidget):
         verb = "Cancelling" if cancelling else "Publishing"
         where = self.job.picset if self.job is not None else ""
         if self.report is not None:
-            self.status.setText(f"{self.report.summary()} {self._cloud_line()}".strip())
+            self.status.setText(f"{ended_text(self.report)} {self._cloud_line()}".strip())
         elif self.two_steps:
             self.status.setText(f"{verb} to {where} on the finpics cloud: {finished} of "
                                 f"{self.total} photo(s) sent, {self.processed} processed")
@@ -390,22 +407,32 @@ class UploadPanel(QWidget):
         self._show_progress()
 
     def on_finished(self, report: UploadReport) -> None:
+        """The bar and the line say what really happened: a cancelled job ends at the photos
+        it sent (not 100 %), and says how many were cancelled."""
         self.report = report
         for result in report.results:
             if result.path not in self.rows:
                 self.on_file_finished(result, self.bar.value(), self.bar.maximum())
+        cancelled = len(report.with_status(CANCELLED))
+        ended = [r for r in report.results if r.status != CANCELLED]
         if self.two_steps:  # what is sent is sent; the cloud's step goes on
-            self.finished = len(report.results)
+            self.total, self.finished = len(ended) + cancelled, len(ended)
             self._show_progress()
         else:
-            self.status.setText(report.summary())
-            self.bar.setValue(self.bar.maximum())
-        self.cancel_button.setEnabled(False)
+            self.bar.setRange(0, max(1, len(ended) + cancelled))
+            self.bar.setValue(len(ended) if cancelled else self.bar.maximum())
+            self.status.setText(ended_text(report))
+        self._idle()
         self.retry_button.setEnabled(bool(self.retry_paths()))
+
+    def _idle(self) -> None:
+        """No job runs: Cancel is back to itself, greyed."""
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setText("Cancel")
 
     def on_crashed(self, reason: str) -> None:
         self.status.setText(f"Stopped: {reason}")
-        self.cancel_button.setEnabled(False)
+        self._idle()
         self.report = None
         self.retry_button.setEnabled(False)
 

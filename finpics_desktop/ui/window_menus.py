@@ -28,6 +28,9 @@ def make_actions(w) -> None:
     w.open_action = action(w, "&Open folder…", ["Ctrl+O"], w.on_open_folder, file)
     w.publish_action = action(w, "&Publish photos…", ["Ctrl+U"], w.on_publish, file)
     file.addSeparator()
+    w.add_place_action = action(w, "&Add a place…", ["Ctrl+Shift+O"], w.places.on_add, file)
+    action(w, "R&emove the place", [], w.places.on_remove, file)
+    file.addSeparator()
     w.settings_action = action(w, "&Settings…", ["Ctrl+,"], w.on_settings, file)
     file.addSeparator()
     action(w, "&Quit", ["Ctrl+Q"], w.close, file)
@@ -35,17 +38,21 @@ def make_actions(w) -> None:
     w.fullscreen_action = action(w, "&Full screen", ["F", "F11"], w.toggle_full_screen, view)
     w.zoom_in_action = action(w, "Zoom &in", ["+", "=", "Ctrl++"], lambda: w.zoom(1), view)
     w.zoom_out_action = action(w, "Zoom &out", ["-", "Ctrl+-"], lambda: w.zoom(-1), view)
-    w.fit_action = action(w, "&Fit to window", ["0", "Ctrl+0"], w.viewer.canvas.fit_to_window,
+    w.fit_action = action(w, "Fit to &window", ["0", "Ctrl+0"], w.viewer.canvas.fit_to_window,
                           view)
     w.back_action = action(w, "&Back", ["Alt+Left"], w.nav.back, view)
     w.refresh_action = action(w, "&Refresh", ["F5"], w.on_refresh, view)
     view.addSeparator()
-    for dock in (w.info_dock, w.messages_dock, w.upload_dock):
-        view.addAction(dock.toggleViewAction())
+    for dock, text in ((w.info_dock, "I&nfo panel"), (w.messages_dock, "&Messages"),
+                       (w.upload_dock, "P&ublishing")):
+        toggle = dock.toggleViewAction()
+        toggle.setText(text)  # a letter to reach it from the menu by keys
+        view.addAction(toggle)
     w.shortcuts_action = action(w, "&Keyboard shortcuts", ["F1"], w.on_shortcuts, help_)
     w.about_action = action(w, "&About finpics", [], w.on_about, help_)
     w.toolbar = MainToolBar(w, [w.grid, w.search.view])
     w.addToolBar(Qt.ToolBarArea.TopToolBarArea, w.toolbar)
+    w.toolbar.toggleViewAction().setText("&Toolbar")
     view.insertAction(view.actions()[0], w.toolbar.toggleViewAction())
 
 
@@ -61,7 +68,7 @@ def _edit_actions(w, edit) -> None:
     # F2 renames what is chosen: a picset here, a person or a face in People (one key,
     # one action: the People menu shows it too)
     w.rename_action = action(w, "&Rename or name…", ["F2"], w.on_rename, edit)
-    action(w, "Publish picset to finpics &cloud…", ["Ctrl+Shift+U"], c.on_push, edit)
+    action(w, "Publish picset to finpics c&loud…", ["Ctrl+Shift+U"], c.on_push, edit)
     edit.addSeparator()
     w.trash_action = action(w, "&Trash…", ["Ctrl+Shift+T"], c.on_trash, edit)
 

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 
 from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 from finpics_desktop.pipeline.publish.upload import Publisher
@@ -29,7 +30,9 @@ def make_window(qtbot, library, tmp_path):
         window = MainWindow(backend or library, thumb_cache=ThumbCache(tmp_path / "thumbs"),
                             **kwargs)
         qtbot.addWidget(window)
-        window.show()
+        if QSettings().value("window/geometry") is None:  # a first window: the size the
+            window.resize(1280, 820)  # tests draw in (it fits the screen otherwise:
+        window.show()  # tests/ui/test_keys_and_looks.py, in a process of its own)
         qtbot.waitExposed(window)
         windows.append(window)
         return window

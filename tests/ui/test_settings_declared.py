@@ -64,7 +64,8 @@ def test_an_option_declared_once_shows_loads_saves_and_validates(qtbot, declared
 
     dialog = SettingsDialog(loaded)  # shown, under the library, with its help
     qtbot.addWidget(dialog)
-    assert rows(dialog.forms["general"]) == ["Library folder:", "Copies kept:"]
+    assert rows(dialog.forms["general"]) == [
+        "Library folder:", "Appearance:", "Copies kept:"]
     copies = dialog.field("test_copies")
     assert copies.text() == "7" and copies.toolTip() == "How many copies a test keeps"
     assert "test_hidden" not in dialog.rows and not any(
@@ -123,7 +124,7 @@ def test_a_stored_yes_or_no_loads_as_declared(qtbot, stored, shown, removed, cap
 def test_the_dialog_shows_the_rows_of_the_versions_before_in_their_order(qtbot):
     dialog = SettingsDialog(AppSettings(names={"pics_table": "my-table"}))
     qtbot.addWidget(dialog)
-    assert rows(dialog.forms["general"]) == ["Library folder:"]
+    assert rows(dialog.forms["general"]) == ["Library folder:", "Appearance:"]
     assert dialog.field("library").placeholderText() == str(default_library())
     # the cloud leads: how to connect (profile or SSO, region), then the keys; the names
     # under Advanced, open because one of them is set
