@@ -11,6 +11,7 @@ from pathlib import Path
 from finpics_desktop.domain.items import Item, photo_item
 from finpics_desktop.domain.keys import PhotoKey, photo_key
 from finpics_desktop.domain.matches import PhotoMatch
+from finpics_desktop.domain.photo_order import shown_name
 from finpics_desktop.domain.picsets import display_name
 from finpics_desktop.domain.records import FaceRecord, PhotoItem, PicsetEntry, index_response
 from finpics_desktop.ports import Backend
@@ -95,7 +96,7 @@ def picset_entry(backend: Backend, entry: PicsetEntry) -> Entry:
 
 def photo_entry(backend: Backend, photo: PhotoItem) -> Entry:
     """From a photo item of table ``pics``."""
-    return Entry(PHOTO, photo.name, backend, picset=photo.picset, name=photo.name,
+    return Entry(PHOTO, shown_name(photo.name), backend, picset=photo.picset, name=photo.name,
                  faces=photo.faces, item=photo)
 
 
