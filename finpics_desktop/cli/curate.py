@@ -1,7 +1,7 @@
 """The curation commands: ``order``, ``cover``, ``rename``, ``move``, ``copy``, ``delete``,
-``trash``, ``restore``, ``renumber`` (and ``push``, in :mod:`~finpics_desktop.cli_push`). Each prints what
-it did on stderr (one line per photo as it goes), and refuses with one line naming what and
-why, having changed nothing."""
+``trash``, ``restore``, ``renumber`` (and ``push``, in :mod:`~finpics_desktop.cli_push`). Each
+prints what it did on stderr (one line per photo as it goes), and refuses with one line naming
+what and why, having changed nothing."""
 
 from __future__ import annotations
 

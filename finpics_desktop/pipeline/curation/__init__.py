@@ -1,7 +1,8 @@
 """Curation: change what is published -- the featured photo, a picset's id and place in the
-list, which picset a photo is in, the order of a picset's photos, the trash -- on the library or the cloud alike, keeping the
-site consistent at every moment and every action completable after a crash (see ``ops``,
-``photos``). Plain Python over the ports; the application layer calls it."""
+list, which picset a photo is in, the order of a picset's photos, the trash -- on the library
+or the cloud alike, keeping the site consistent at every moment and every action completable
+after a crash (see ``ops``, ``photos``). Plain Python over the ports; the application layer
+calls it."""
 
 from __future__ import annotations
 

@@ -66,7 +66,7 @@ def order_photos(c: Curation, picset: str, *, by: str | None = None,
             plan = order_plan(names, wanted)
         except InvalidName as e:
             raise Refused(f"cannot order {picset}: {e} (nothing was changed)") from None
-        return {"request": request, "picset": picset}, [list(r) for r in plan]
+        return {"request": request, "picset": picset}, _listed(picset, plan)
 
     return _rename_photos(c, picset, resources, planned, _ordered(picset, by))
 
@@ -94,9 +94,15 @@ def rename_photos(c: Curation, picset: str, renames: list[tuple[str, str]]) -> O
                 raise Refused(f"cannot put the order of {picset} back: another photo is named "
                               f"{new!r} now (nothing was changed)")
         return ({"request": ["order back", picset], "picset": picset},
-                [list(r) for r in sequence([r for r in renames if r[0] in names], names)])
+                _listed(picset, sequence([r for r in renames if r[0] in names], names)))
 
     return _rename_photos(c, picset, resources, planned, f"put the order of {picset} back")
+
+
+def _listed(picset: str, plan: list[tuple[str, str]]) -> list[list[str]]:
+    """The operation's list, as a move's (``[picset, name, to, new name]``: what ``check``
+    knows an operation works on)."""
+    return [[picset, old, picset, new] for old, new in plan]
 
 
 def _rename_photos(c: Curation, picset: str, resources: list[str], planned,
@@ -105,10 +111,11 @@ def _rename_photos(c: Curation, picset: str, resources: list[str], planned,
     params, plan = planned()
     if not plan:
         return Outcome(f"{summary}: the photos are in that order already")
-    op, plan = c.begin("order", resources, planned)
+    op, listed = c.begin("order", resources, planned)
     c.run(op)
+    plan = [(old, new) for _, old, _, new in listed]
     return Outcome(f"{summary} ({len(plan)} photo(s) renamed)",
-                   [OrderStep(picset, tuple(tuple(r) for r in undo_plan(plan)))])
+                   [OrderStep(picset, tuple(undo_plan(plan)))])
 
 
 def _read_dates(c: Curation, picset: str, names: list[str], dates: dict[str, str]) -> None:
@@ -130,7 +137,7 @@ def run_order(c: Curation, op: Operation) -> None:
     """Each rename in turn, its progress recorded after each photo (a name may be a later
     rename's source: a rename done is never done again); rolled back if a name is taken."""
     picset = op.params["picset"]
-    renames = [tuple(r) for r in c.ops.names(op)]
+    renames = [(old, new) for _, old, _, new in c.ops.names(op)]
     if op.state.get("phase", "rename") == "rename":
         for n in range(op.state.get("done", 0), len(renames)):
             old, new = renames[n]
