@@ -134,3 +134,12 @@ def _spare(name: str, taken: set[str]) -> str:
 def undo_plan(renames: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The renames that put back what ``renames`` (in their sequence) changed."""
     return [(new, old) for old, new in reversed(renames)]
+
+
+def placed(current: list[str], moving: list[str], row: int) -> list[str]:
+    """``current`` with the names ``moving`` taken out and put, in their order, where row
+    ``row`` of ``current`` was (``len(current)``: at the end): a drag in the grid."""
+    moving = [n for n in dict.fromkeys(moving) if n in set(current)]
+    before = [n for n in current[:max(0, row)] if n not in set(moving)]
+    after = [n for n in current[max(0, row):] if n not in set(moving)]
+    return before + moving + after

@@ -56,6 +56,7 @@ from finpics_desktop.ui.changes import OperationDone
 from finpics_desktop.ui.cloud_setup import CloudSetup
 from finpics_desktop.ui.curation import CurationController
 from finpics_desktop.ui.drop_targets import GridDropTarget, TreeDropHighlight
+from finpics_desktop.ui.grid_order import GridOrder
 from finpics_desktop.ui.empty_state import EmptyStateController, EmptyStateView
 from finpics_desktop.ui.grid import GridModel, GridView
 from finpics_desktop.ui.layout_state import restore_layout, save_layout
@@ -220,6 +221,7 @@ class MainWindow(QMainWindow):
         self.grid_drops = GridDropTarget(self.grid, lambda: drop_label(self.nav.location)
                                          if self.nav.page == pages.GRID else "",
                                          self.on_grid_dropped)
+        self.grid_order = GridOrder(self.grid, self.nav, self.curation.place_photos)
 
     def on_grid_dropped(self, paths: list[Path]) -> None:
         """Photos dropped on the grid: into the picset shown, else as a drop on its root."""
