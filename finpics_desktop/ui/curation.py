@@ -1,6 +1,7 @@
 """Curation in the window: the *Edit* menu (undo, featured photo, move, copy, delete, rename,
 order the photos, publish a picset to the cloud, the trash), dragging photos onto a picset (a
-move; with Ctrl a copy) or within the grid of their picset (their order, ``grid_order``), dragging a picset in the list (reorder) or onto *finpics cloud* (publish it there). Every
+move; with Ctrl a copy) or within the grid of their picset (their order, ``grid_order``),
+dragging a picset in the list (reorder) or onto *finpics cloud* (publish it there). Every
 action is the application layer's (the album's :class:`~finpics_desktop.app.curate.Curator`,
 holding the history Ctrl+Z undoes) run off the GUI thread; what it did or why it was refused is
 a line in *Messages*. What it changed is published by the album and each view refreshes itself

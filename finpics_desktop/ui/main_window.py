@@ -56,9 +56,9 @@ from finpics_desktop.ui.changes import OperationDone
 from finpics_desktop.ui.cloud_setup import CloudSetup
 from finpics_desktop.ui.curation import CurationController
 from finpics_desktop.ui.drop_targets import GridDropTarget, TreeDropHighlight
-from finpics_desktop.ui.grid_order import GridOrder
 from finpics_desktop.ui.empty_state import EmptyStateController, EmptyStateView
 from finpics_desktop.ui.grid import GridModel, GridView
+from finpics_desktop.ui.grid_order import GridOrder
 from finpics_desktop.ui.layout_state import restore_layout, save_layout
 from finpics_desktop.ui.local_cloud import LocalCloudProcess
 from finpics_desktop.ui.message_badge import MessageBadge
