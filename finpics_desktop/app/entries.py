@@ -102,8 +102,8 @@ def photo_entry(backend: Backend, photo: PhotoItem) -> Entry:
 
 def match_entry(backend: Backend, match: PhotoMatch) -> Entry:
     """A photo found by a search, titled with its similarity."""
-    return Entry(PHOTO, f"{match.similarity:.1f} %  {match.name}", backend, picset=match.picset,
-                 name=match.name, faces=match.faces,
+    return Entry(PHOTO, f"{match.similarity:.1f} %  {shown_name(match.name)}", backend,
+                 picset=match.picset, name=match.name, faces=match.faces,
                  similarity=match.similarity, matched_face_id=match.matched_face_id)
 
 
@@ -133,5 +133,5 @@ def face_entry(backend: Backend, face_id: str, image_path: str, box: dict, title
 
 def face_photo(entry: Entry) -> Entry:
     """The photo a face entry is in, for the viewer (the face outlined)."""
-    return Entry(PHOTO, entry.name or "", entry.backend, picset=entry.picset, name=entry.name,
-                 matched_face_id=entry.face_id)
+    return Entry(PHOTO, shown_name(entry.name or ""), entry.backend, picset=entry.picset,
+                 name=entry.name, matched_face_id=entry.face_id)
