@@ -24,8 +24,8 @@ PROG = "finpics-desktop"
 # so a new one is never left out.
 SECTIONS = (
     ("Publishing and browsing", ("upload", "picsets", "photos", "search", "check", "reindex")),
-    ("Curation", ("cover", "rename", "move", "copy", "delete", "trash", "restore", "renumber",
-                  "push")),
+    ("Curation", ("order", "cover", "rename", "move", "copy", "delete", "trash", "restore",
+                  "renumber", "push")),
     ("People", ("name", "unname", "people", "person", "suggest", "confirm", "reject", "merge",
                 "rename-person", "hide", "clusters", "add-face")),
     ("Cloud", ("deploy", "reprocess", "local-cloud", "aws-keys")),

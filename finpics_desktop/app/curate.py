@@ -15,10 +15,10 @@ from dataclasses import replace
 from finpics_desktop.app.albums import check_writable
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.pipeline import curation as cur
-from finpics_desktop.pipeline.curation import Outcome, Refused, TrashEntry
+from finpics_desktop.pipeline.curation import OrderStep, Outcome, Refused, TrashEntry
 from finpics_desktop.ports import Backend
 
-__all__ = ["Curator", "Outcome", "Refused", "TrashEntry"]
+__all__ = ["Curator", "OrderStep", "Outcome", "Refused", "TrashEntry"]
 
 
 class Curator:
@@ -49,6 +49,7 @@ class Curator:
                 outcome = action(c)
                 changes |= Changes(renamed=tuple(pair for pair in _renames(
                     outcome.undo, undoing=False) if pair not in changes.renamed))
+                changes |= _photos_renamed(outcome.undo, undoing=False)
                 outcome.completed += [d for d in settled if d not in outcome.completed]
                 if outcome.undo:
                     self.history.append((outcome.summary, outcome.undo))
@@ -72,6 +73,14 @@ class Curator:
         renumbered to make room."""
         return self._run("reordering it", lambda c: cur.reorder(c, picset, index),
                          Changes(everything=True, picset_list=True))
+
+    def order(self, picset: str, *, by: str | None = None,
+              first: list[str] | None = None) -> Outcome:
+        """Order the photos of ``picset`` ``by`` ``"date"`` or ``"name"``, or put the photos
+        named ``first`` first, in that order (a drag in the grid): the site shows that order."""
+        return self._run("ordering its photos",
+                         lambda c: cur.order_photos(c, picset, by=by, first=first),
+                         Changes.of(picsets=[picset], picset_list=True))
 
     def renumber(self, width: int | None = None) -> Outcome:
         return self._run("renumbering it", lambda c: cur.renumber(c, width),
@@ -135,6 +144,7 @@ class Curator:
             c.progress = self.progress
             changes = Changes(self.backend.identity, everything=True, picset_list=True,
                               trash=True, renamed=_renames(steps, undoing=True))
+            changes |= _photos_renamed(steps, undoing=True)
             try:
                 outcome = cur.undo(c, steps)
             finally:
@@ -150,3 +160,17 @@ def _renames(steps: list[cur.Step], undoing: bool) -> tuple[tuple[str, str], ...
     renames one back), or of those its undo renames back (``undoing``)."""
     pairs = [(s.picset, s.new_id) for s in steps if isinstance(s, cur.RenameStep)]
     return tuple(pairs if undoing else ((new, old) for old, new in pairs))
+
+
+def _photos_renamed(steps: list[cur.Step], undoing: bool) -> Changes:
+    """The photos an order renamed (under their new names; their old names left), read from
+    its undo steps (each gives the names back), or those its undo renames back (``undoing``)."""
+    changes = Changes()
+    for step in steps:
+        if isinstance(step, cur.OrderStep):
+            back = [(b, a) for a, b in step.renames] if not undoing else list(step.renames)
+            # (the undo step's renames, read backwards, are what the action did)
+            present = {new for _, new in back}
+            changes |= Changes.of(photos=[(step.picset, n) for n in present], left=[
+                (step.picset, old) for old, _ in back if old not in present])
+    return changes

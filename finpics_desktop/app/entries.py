@@ -11,6 +11,7 @@ from pathlib import Path
 from finpics_desktop.domain.items import Item, photo_item
 from finpics_desktop.domain.keys import PhotoKey, photo_key
 from finpics_desktop.domain.matches import PhotoMatch
+from finpics_desktop.domain.photo_order import shown_name
 from finpics_desktop.domain.picsets import display_name
 from finpics_desktop.domain.records import FaceRecord, PhotoItem, PicsetEntry, index_response
 from finpics_desktop.ports import Backend
@@ -95,14 +96,14 @@ def picset_entry(backend: Backend, entry: PicsetEntry) -> Entry:
 
 def photo_entry(backend: Backend, photo: PhotoItem) -> Entry:
     """From a photo item of table ``pics``."""
-    return Entry(PHOTO, photo.name, backend, picset=photo.picset, name=photo.name,
+    return Entry(PHOTO, shown_name(photo.name), backend, picset=photo.picset, name=photo.name,
                  faces=photo.faces, item=photo)
 
 
 def match_entry(backend: Backend, match: PhotoMatch) -> Entry:
     """A photo found by a search, titled with its similarity."""
-    return Entry(PHOTO, f"{match.similarity:.1f} %  {match.name}", backend, picset=match.picset,
-                 name=match.name, faces=match.faces,
+    return Entry(PHOTO, f"{match.similarity:.1f} %  {shown_name(match.name)}", backend,
+                 picset=match.picset, name=match.name, faces=match.faces,
                  similarity=match.similarity, matched_face_id=match.matched_face_id)
 
 
@@ -132,5 +133,5 @@ def face_entry(backend: Backend, face_id: str, image_path: str, box: dict, title
 
 def face_photo(entry: Entry) -> Entry:
     """The photo a face entry is in, for the viewer (the face outlined)."""
-    return Entry(PHOTO, entry.name or "", entry.backend, picset=entry.picset, name=entry.name,
-                 matched_face_id=entry.face_id)
+    return Entry(PHOTO, shown_name(entry.name or ""), entry.backend, picset=entry.picset,
+                 name=entry.name, matched_face_id=entry.face_id)

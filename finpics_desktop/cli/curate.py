@@ -1,7 +1,7 @@
-"""The curation commands: ``cover``, ``rename``, ``move``, ``copy``, ``delete``, ``trash``,
-``restore``, ``renumber`` (and ``push``, in :mod:`~finpics_desktop.cli_push`). Each prints what
-it did on stderr (one line per photo as it goes), and refuses with one line naming what and
-why, having changed nothing."""
+"""The curation commands: ``order``, ``cover``, ``rename``, ``move``, ``copy``, ``delete``,
+``trash``, ``restore``, ``renumber`` (and ``push``, in :mod:`~finpics_desktop.cli_push`). Each
+prints what it did on stderr (one line per photo as it goes), and refuses with one line naming
+what and why, having changed nothing."""
 
 from __future__ import annotations
 
@@ -13,16 +13,29 @@ from dataclasses import replace
 
 from finpics_desktop.app.album import Album
 from finpics_desktop.app.albums import open_cloud, open_library
-from finpics_desktop.app.curate import Curator, Outcome
+from finpics_desktop.app.browse import list_photos
+from finpics_desktop.app.curate import Curator, OrderStep, Outcome
 from finpics_desktop.app.options import CloudOptions, Options
 from finpics_desktop.app.push import difference, publish_picset
 from finpics_desktop.cli.args import EXIT_FAILED, EXIT_OK, picset_id
 from finpics_desktop.domain.errors import InvalidValue
 from finpics_desktop.domain.keys import validate_file_name
 from finpics_desktop.domain.order import MAX_WIDTH
+from finpics_desktop.domain.photo_order import BY
 
 
 def add_curation_commands(sub) -> None:
+    od = sub.add_parser("order", help="order the photos of a picset (the site shows them in "
+                        "that order): by date taken, by name, or the photos named first")
+    od.add_argument("picset", metavar="PICSET")
+    how = od.add_mutually_exclusive_group(required=True)
+    how.add_argument("--by", choices=BY, help="date: oldest first, photos without a date "
+                     "taken last (by name); name: by file name")
+    how.add_argument("--names", nargs="+", metavar="FILE",
+                     help="these photos first, in this order; the others follow as they are")
+    od.add_argument("--json", action="store_true",
+                    help='{"picset", "order": [FILE...], "renamed": [{"from", "to"}]}')
+
     co = sub.add_parser("cover", help="feature a photo: the one the site shows for its picset")
     co.add_argument("picset", metavar="PICSET")
     co.add_argument("file", metavar="FILE")
@@ -88,6 +101,9 @@ def check_curation_arguments(args) -> None:
     elif args.command == "delete":
         args.targets = [("/".join(_photo(t)) if "/" in t else picset_id(t))
                         for t in args.targets]
+    elif args.command == "order":
+        args.picset = picset_id(args.picset)
+        args.names = [validate_file_name(n) for n in args.names] if args.names else None
     elif args.command == "push":
         args.picset = picset_id(args.picset)
     elif args.command == "renumber" and args.width is not None and not (
@@ -133,6 +149,20 @@ def cmd_copy(backend, args) -> int:
 
 def cmd_delete(backend, args) -> int:
     return _done(_curator(backend).delete(args.targets))
+
+
+def cmd_order(backend, args) -> int:
+    curator = _curator(backend)
+    outcome = curator.order(args.picset, by=args.by, first=args.names)
+    if args.json:
+        renamed = [(new, old) for step in outcome.undo if isinstance(step, OrderStep)
+                   for old, new in reversed(step.renames)]
+        json.dump({"picset": args.picset,
+                   "order": [p.name for p in list_photos(backend, args.picset)],
+                   "renamed": [{"from": a, "to": b} for a, b in renamed]},
+                  sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    return _done(outcome)
 
 
 def cmd_restore(backend, args) -> int:
@@ -203,6 +233,6 @@ def _progress(result, finished, total) -> None:
     sys.stderr.write(f"[{finished}/{total}] {result.status:9} {result.name}{detail}\n")
 
 
-CURATION_COMMANDS = {"cover": cmd_cover, "rename": cmd_rename, "move": cmd_move,
+CURATION_COMMANDS = {"order": cmd_order, "cover": cmd_cover, "rename": cmd_rename, "move": cmd_move,
                      "copy": cmd_copy, "delete": cmd_delete, "trash": cmd_trash,
                      "restore": cmd_restore, "renumber": cmd_renumber}

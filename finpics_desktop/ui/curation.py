@@ -1,6 +1,7 @@
 """Curation in the window: the *Edit* menu (undo, featured photo, move, copy, delete, rename,
-publish a picset to the cloud, the trash), dragging photos onto a picset (a move; with Ctrl a
-copy), dragging a picset in the list (reorder) or onto *finpics cloud* (publish it there). Every
+order the photos, publish a picset to the cloud, the trash), dragging photos onto a picset (a
+move; with Ctrl a copy) or within the grid of their picset (their order, ``grid_order``),
+dragging a picset in the list (reorder) or onto *finpics cloud* (publish it there). Every
 action is the application layer's (the album's :class:`~finpics_desktop.app.curate.Curator`,
 holding the history Ctrl+Z undoes) run off the GUI thread; what it did or why it was refused is
 a line in *Messages*. What it changed is published by the album and each view refreshes itself
@@ -150,6 +151,19 @@ class CurationController(QObject):
 
     def reorder(self, backend: Backend, picset: str, index: int) -> None:
         self.run(backend, lambda c: c.reorder(picset, index))
+
+    def on_order(self, by: str) -> None:
+        """Edit > Order photos: the picset shown (or chosen) by date taken or by name."""
+        chosen = self.selection.picset()
+        if chosen is None:
+            self.tell("Open or choose the picset whose photos to order first.", "info")
+            return
+        backend, picset = chosen
+        self.run(backend, lambda c: c.order(picset, by=by))
+
+    def place_photos(self, backend: Backend, picset: str, order: list[str]) -> None:
+        """Photos dragged within the grid: the picset's photos in this order (every name)."""
+        self.run(backend, lambda c: c.order(picset, first=order))
 
     # -- the trash --------------------------------------------------------------------------
     def on_trash(self) -> None:

@@ -61,6 +61,7 @@ from finpics_desktop.ui.curation import CurationController
 from finpics_desktop.ui.drop_targets import GridDropTarget, TreeDropHighlight
 from finpics_desktop.ui.empty_state import EmptyStateController, EmptyStateView
 from finpics_desktop.ui.grid import GridModel, GridView
+from finpics_desktop.ui.grid_order import GridOrder
 from finpics_desktop.ui.info import InfoController
 from finpics_desktop.ui.layout_state import first_size, restore_layout, save_layout
 from finpics_desktop.ui.local_cloud import LocalCloudProcess, QuitQuestion
@@ -231,6 +232,7 @@ class MainWindow(QMainWindow):
         self.grid_drops = GridDropTarget(self.grid, lambda: drop_label(self.nav.location)
                                          if self.nav.page == pages.GRID else "",
                                          self.on_grid_dropped)
+        self.grid_order = GridOrder(self.grid, self.nav, self.curation.place_photos)
 
     def _settings_opening(self, section: str) -> QAction:
         """Settings opened on ``section`` (the empty grid's buttons)."""

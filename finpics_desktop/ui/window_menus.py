@@ -68,6 +68,9 @@ def _edit_actions(w, edit) -> None:
     # F2 renames what is chosen: a picset here, a person or a face in People (one key,
     # one action: the People menu shows it too)
     w.rename_action = action(w, "&Rename or name…", ["F2"], w.on_rename, edit)
+    order = edit.addMenu("&Order photos")  # (by hand: drag them in the grid)
+    action(w, "By &date taken", [], lambda: c.on_order("date"), order)
+    action(w, "By &name", [], lambda: c.on_order("name"), order)
     action(w, "Publish picset to finpics c&loud…", ["Ctrl+Shift+U"], c.on_push, edit)
     edit.addSeparator()
     w.trash_action = action(w, "&Trash…", ["Ctrl+Shift+T"], c.on_trash, edit)

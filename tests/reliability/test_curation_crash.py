@@ -47,6 +47,10 @@ def _run(library: Path, *command: str, kill_after: int | None = None) -> tuple[i
 
 @pytest.fixture
 def album(tmp_path, engine):
+    return make_album(tmp_path, engine)
+
+
+def make_album(tmp_path: Path, engine) -> Path:
     """A library with a 100-photo picset (a real face in every 4th) and a small second one."""
     library = tmp_path / "library"
     backend = open_library(library, engine=engine)

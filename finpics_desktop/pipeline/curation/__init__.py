@@ -1,7 +1,8 @@
 """Curation: change what is published -- the featured photo, a picset's id and place in the
-list, which picset a photo is in, the trash -- on the library or the cloud alike, keeping the
-site consistent at every moment and every action completable after a crash (see ``ops``,
-``photos``). Plain Python over the ports; the application layer calls it."""
+list, which picset a photo is in, the order of a picset's photos, the trash -- on the library
+or the cloud alike, keeping the site consistent at every moment and every action completable
+after a crash (see ``ops``, ``photos``). Plain Python over the ports; the application layer
+calls it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from finpics_desktop.pipeline.curation.context import (
     Curation,
     DeleteStep,
     MoveStep,
+    OrderStep,
     Outcome,
     RenameStep,
     RestoreStep,
@@ -18,6 +20,7 @@ from finpics_desktop.pipeline.curation.context import (
 from finpics_desktop.pipeline.curation.errors import Refused
 from finpics_desktop.pipeline.curation.moves import copy_photos, move_photos, rename_picset
 from finpics_desktop.pipeline.curation.ops import Busy, TakenOver
+from finpics_desktop.pipeline.curation.order import order_photos, rename_photos
 from finpics_desktop.pipeline.curation.picsets import renumber, reorder, set_cover
 from finpics_desktop.pipeline.curation.trash import (
     TrashEntry,
@@ -44,6 +47,8 @@ def undo(c: Curation, steps: list[Step]) -> Outcome:
                 done = delete(c, list(targets), purge=purge)
             case RestoreStep(trash_id):
                 done = restore(c, trash_id)
+            case OrderStep(picset, renames):
+                done = rename_photos(c, picset, [tuple(r) for r in renames])
             case _:
                 raise ValueError(f"unknown undo step {step!r}")
         outcome.summary += ("; " if outcome.summary else "") + done.summary
@@ -52,8 +57,9 @@ def undo(c: Curation, steps: list[Step]) -> Outcome:
     return outcome
 
 
-__all__ = ["Busy", "CoverStep", "Curation", "DeleteStep", "MoveStep", "Outcome", "Refused",
-           "RenameStep", "RestoreStep", "Step", "TakenOver", "TrashEntry",
+__all__ = ["Busy", "CoverStep", "Curation", "DeleteStep", "MoveStep", "OrderStep", "Outcome",
+           "Refused", "RenameStep", "RestoreStep", "Step", "TakenOver", "TrashEntry",
            "copy_photos", "delete", "empty_trash", "list_trash", "move_photos",
+           "order_photos", "rename_photos",
            "rename_picset", "renumber", "reorder", "restore", "set_cover", "trashed_face_ids",
            "undo"]

@@ -73,7 +73,16 @@ class RestoreStep:
     trash_id: str
 
 
-Step = CoverStep | RenameStep | MoveStep | DeleteStep | RestoreStep
+@dataclass(frozen=True)
+class OrderStep:
+    """Give the photos of ``picset`` their names back: ``renames``, (name now, name before)
+    in their sequence."""
+
+    picset: str
+    renames: tuple[tuple[str, str], ...]
+
+
+Step = CoverStep | RenameStep | MoveStep | DeleteStep | RestoreStep | OrderStep
 
 
 @dataclass

@@ -93,6 +93,12 @@ class Operation:
                    f"to {to}"
         if verb == "rename" and len(request) == 3:
             return f"rename of picset {request[1]} to {request[2]}"
+        if verb == "order" and len(request) == 3:
+            how = {"date": "by date taken", "name": "by name"}.get(request[2], "by hand") \
+                if isinstance(request[2], str) else "by hand"
+            return f"ordering of the photos of {request[1]} {how}"
+        if verb == "order back":
+            return f"putting back the order of the photos of {request[1]}"
         if self.kind == "cover" and {"picset", "pic"} <= set(p):
             return f"change of the featured photo of {p['picset']} to {p['pic']}"
         if self.kind == "trash" and "what" in p:

@@ -119,3 +119,15 @@ def read_facts(data: bytes, name: str) -> PhotoFacts:
                       " · ".join(p for p in parts if p), gps)
 
 
+
+
+def date_taken(data: bytes, name: str) -> str:
+    """When the photo was taken, ``YYYY-MM-DD HH:MM:SS`` (sortable as text; the camera's
+    DateTimeOriginal, else the file's DateTime), or "" when it says nothing usable."""
+    try:
+        taken = read_facts(data, name).taken
+    except Exception:  # noqa: BLE001 - an unreadable photo just has no date
+        return ""
+    if len(taken) < 19 or not taken[:4].isdigit() or taken.startswith("0000"):
+        return ""  # ("0000:00:00 00:00:00": cameras whose clock was never set)
+    return taken[:19]
