@@ -8,8 +8,8 @@ double click on the tile does."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, QPoint, QPointF, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QPointF, Qt
+from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from finpics_desktop.app.entries import FACE, FILE, PERSON, PHOTO, PICSET
@@ -39,10 +39,9 @@ class ContextMenus(QObject):
         self.menu: QMenu | None = None
         self._own: list[QAction] = []  # the open menu's own actions (Open)
         self.canvas = w.viewer.canvas
-        for view in (w.grid, w.search.view, w.tree, self.canvas):
-            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-            view.customContextMenuRequested.connect(
-                lambda pos, view=view: self.open_at(view, pos))
+        for view in (w.grid, w.search.view, w.tree):
+            view.viewport().installEventFilter(self)
+        self.canvas.installEventFilter(self)
         w.context_menu_action = made = QAction("Open the &menu of the chosen item", w)
         made.setShortcuts([QKeySequence("Shift+F10"), QKeySequence(Qt.Key.Key_Menu)])
         made.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -50,6 +49,17 @@ class ContextMenus(QObject):
         w.addAction(made)  # (F1 lists it)
 
     # -- where ------------------------------------------------------------------------------
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        """A right-click, or the Menu key (the platform's context menu event), on a view."""
+        if event.type() != QEvent.Type.ContextMenu:
+            return False
+        if event.reason() == QContextMenuEvent.Reason.Keyboard:
+            self.open_on_focus()
+        else:
+            view = next(v for v in self._views() if watched in (v, _viewport(v)))
+            self.open_at(view, event.pos())
+        return True
+
     def _views(self) -> list[QWidget]:
         return [self.w.grid, self.w.search.view, self.w.tree, self.canvas]
 
@@ -71,10 +81,14 @@ class ContextMenus(QObject):
         else:
             current = view.currentIndex()
             pos = view.visualRect(current).center() if current.isValid() else QPoint(8, 8)
-        self.open_at(view, pos)
+        self.open_at(view, pos, keyboard=True)
 
-    def open_at(self, view: QWidget, pos: QPoint) -> None:
-        """The menu of what is at ``pos`` of ``view`` (its viewport's, for a list)."""
+    def open_at(self, view: QWidget, pos: QPoint, *, keyboard: bool = False) -> None:
+        """The menu of what is at ``pos`` of ``view`` (its viewport's, for a list); opened
+        from the keyboard, its first item is the active one (Enter chooses it). Not while one
+        is open (the Menu key may both be a shortcut and make a context menu event)."""
+        if self.menu is not None and self.menu.isVisible():
+            return
         for action in self._own:  # (those of the menu before)
             action.deleteLater()
         self._own = []
@@ -93,8 +107,9 @@ class ContextMenus(QObject):
         self.menu.setObjectName("contextMenu")
         for action in actions:
             self.menu.addSeparator() if action is SEPARATOR else self.menu.addAction(action)
-        where = view if view is self.canvas else view.viewport()
-        self.menu.popup(where.mapToGlobal(pos))
+        self.menu.popup(_viewport(view).mapToGlobal(pos))
+        if keyboard:
+            self.menu.setActiveAction(self.menu.actions()[0])
 
     def texts(self) -> list[str]:
         """The menu open's items, without their ``&`` (empty: none open)."""
@@ -226,6 +241,11 @@ class ContextMenus(QObject):
             return zoom
         return [*faces, w.cover_action, w.move_action, w.copy_action, SEPARATOR,
                 w.delete_action, SEPARATOR, people["draw"], SEPARATOR, *zoom]
+
+
+def _viewport(view: QWidget) -> QWidget:
+    """Where a view's positions are (a list's viewport; the viewer's canvas itself)."""
+    return view.viewport() if hasattr(view, "viewport") else view
 
 
 def _tidy(actions: list) -> list:

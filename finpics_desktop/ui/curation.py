@@ -178,7 +178,8 @@ class CurationController(QObject):
             dialog, "empty_trash_question", "Empty the trash",
             f"Delete the {photos} photo{'' if photos == 1 else 's'} in the trash of "
             f"{dialog.where} for good?",
-            "The photos and their faces are deleted for good. This cannot be undone.",
+            f"{'The photo and its' if photos == 1 else 'The photos and their'} faces are "
+            "deleted for good. This cannot be undone.",
             [("Empty trash", QMessageBox.ButtonRole.DestructiveRole,
               lambda: self.run(backend, lambda c: c.empty_trash(ids))),
              ("Cancel", QMessageBox.ButtonRole.RejectRole, None)], default="Cancel")
