@@ -128,6 +128,13 @@ def curate(app, window, shoot) -> None:
     for row, entry in enumerate(window.model.entries):
         if entry.name in ("alex_lacamoire1.jpg", "lin-manuel-miranda.png"):
             selection.select(window.model.index(row), QItemSelectionModel.SelectionFlag.Select)
+    menus = window.context_menus  # a right-click on one of the photos chosen
+    tile = window.model.row_of(lambda e: e.name == "lin-manuel-miranda.png")
+    menus.open_at(window.grid, window.grid.visualRect(window.model.index(tile)).center())
+    wait_until(app, lambda: menus.menu is not None and menus.menu.isVisible(),
+               what="the context menu")
+    shoot("context-menu", popup=menus.menu)
+    menus.menu.hide()
     edit = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
     edit.popup(window.mapToGlobal(QPoint(60, 30)))
     wait_until(app, edit.isVisible, what="the Edit menu")
@@ -147,6 +154,10 @@ def curate(app, window, shoot) -> None:
     wait_until(app, lambda: dialog.table.topLevelItemCount() == 1, what="the trash")
     dialog.table.setCurrentItem(dialog.table.topLevelItem(0))
     shoot("trash", dialog)
+    dialog.empty_button.click()  # asked first, Cancel the default
+    wait_until(app, lambda: dialog.empty_trash_question.isVisible(), what="the question")
+    shoot("empty-trash", dialog, popup=dialog.empty_trash_question)
+    dialog.empty_trash_question.reject()
     dialog.close()
 
 
@@ -159,7 +170,7 @@ def main() -> int:
     os.environ["FINPICS_CACHE"] = str(work / "cache")
     os.environ["HOME"] = str(work / "home")
     (work / "home" / "Pictures").mkdir(parents=True)
-    from PySide6.QtCore import QPointF, QRect, QSettings, Qt
+    from PySide6.QtCore import QPoint, QPointF, QRect, QSettings, Qt
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QDialogButtonBox
 
@@ -176,11 +187,21 @@ def main() -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
 
-    def shoot(name: str, widget=None, rect=None) -> None:
+    def shoot(name: str, widget=None, rect=None, popup=None) -> None:
+        """``widget`` (the window), or ``rect`` of it, with ``popup`` (a menu, a question: a
+        window of its own) drawn where it is over it."""
+        from PySide6.QtGui import QPainter
+
         app.processEvents()
         path = args.out / f"{name}.png"
         widget = widget or window
-        (widget.grab(rect) if rect is not None else widget.grab()).save(str(path))
+        shot = widget.grab(rect) if rect is not None else widget.grab()
+        if popup is not None:
+            painter = QPainter(shot)
+            painter.drawPixmap(widget.mapFromGlobal(popup.mapToGlobal(QPoint(0, 0))),
+                               popup.grab())
+            painter.end()
+        shot.save(str(path))
         print(f"wrote {path}", file=sys.stderr)
 
     # 0. the first start: an empty library, then the deploy dialog on a local cloud

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from finpics_desktop.app.album import CLOUD, Album, Albums
 from finpics_desktop.app.changes import Changes
-from finpics_desktop.app.curate import Curator, Outcome
+from finpics_desktop.app.curate import Curator, Outcome, TrashEntry
 from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.push import PushPlan, difference, publish_picset
@@ -177,10 +177,26 @@ class CurationController(QObject):
         self.trash_dialog = dialog = TrashDialog(
             self.parent_widget, album.title, lambda trash_id: trash_id and self.run(
                 backend, lambda c: c.restore(trash_id)),
-            lambda: self.run(backend, lambda c: c.empty_trash()))
+            lambda entries: self.ask_empty(dialog, backend, entries))
         dialog.finished.connect(lambda _result: self._trash_closed(dialog))
         dialog.open()
         self.list_trash(backend)
+
+    def ask_empty(self, dialog: TrashDialog, backend: Backend, entries: list[TrashEntry]
+                  ) -> None:
+        """Empty the trash -- the entries the dialog lists, no other -- once the curator said
+        so, knowing how many photos are lost and that it cannot be undone (Cancel: Enter)."""
+        photos = sum(e.count for e in entries)
+        ids = [e.id for e in entries]
+        ask_question(
+            dialog, "empty_trash_question", "Empty the trash",
+            f"Delete the {photos} photo{'' if photos == 1 else 's'} in the trash of "
+            f"{dialog.where} for good?",
+            f"{'The photo and its' if photos == 1 else 'The photos and their'} faces are "
+            "deleted for good. This cannot be undone.",
+            [("Empty trash", QMessageBox.ButtonRole.DestructiveRole,
+              lambda: self.run(backend, lambda c: c.empty_trash(ids))),
+             ("Cancel", QMessageBox.ButtonRole.RejectRole, None)], default="Cancel")
 
     def _trash_closed(self, dialog: TrashDialog) -> None:
         if self.trash_dialog is dialog:  # (its listing is no longer wanted)
@@ -214,13 +230,18 @@ class CurationController(QObject):
             if plan.empty:
                 self.tell(plan.lines()[0], "info")
                 return
+            changed = len(plan.changed)  # overwritten on the cloud: asked, Cancel the default
             ask_question(self.parent_widget, "push_question", "Publish to finpics cloud",
                  f"Publish {picset} to the finpics cloud?",
                  "\n".join(plan.lines()[1:]) + ("\n\nThe published copies leave the photos' "
-                                                "location out." if remove else ""),
+                                                "location out." if remove else "") + (
+                     f"\n\nThe cloud's present version of {changed} changed photo"
+                     f"{'' if changed == 1 else 's'} is replaced for good: this cannot be "
+                     "undone." if changed else ""),
                  [("Publish", QMessageBox.ButtonRole.AcceptRole,
                    lambda: self.publish(library, cloud, plan)),
-                  ("Cancel", QMessageBox.ButtonRole.RejectRole, None)])
+                  ("Cancel", QMessageBox.ButtonRole.RejectRole, None)],
+                 default="Cancel" if changed else "")
 
         run_task(lambda: difference(library, cloud, picset), ask,
                  lambda e: self.tell(describe_error(e), "error"))

@@ -57,12 +57,16 @@ class PicsetChooser(QDialog):
 
 
 class TrashDialog(QDialog):
-    """What the trash of one album holds, latest first: restore an entry, or empty it."""
+    """What the trash of one album holds, latest first: restore an entry, or empty it.
+    ``empty(entries)`` is handed the entries listed (it asks before deleting them for good).
+    Enter never empties: no button takes it but Close."""
 
     def __init__(self, parent, where: str, restore: Callable[[str], None],
-                 empty: Callable[[], None]):
+                 empty: Callable[[list[TrashEntry]], None]):
         super().__init__(parent)
         self.setObjectName("trashDialog")
+        self.where = where
+        self.entries: list[TrashEntry] = []
         self.setWindowTitle(f"Trash — {where}")
         self.resize(620, 360)
         self.table = QTreeWidget(self)
@@ -78,6 +82,9 @@ class TrashDialog(QDialog):
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.empty_button, QDialogButtonBox.ButtonRole.DestructiveRole)
         buttons.rejected.connect(self.reject)
+        for button in buttons.buttons():  # Enter: Close, whichever button has the focus
+            button.setAutoDefault(False)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setDefault(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(self.note)
@@ -85,10 +92,11 @@ class TrashDialog(QDialog):
         self.table.itemSelectionChanged.connect(
             lambda: self.restore_button.setEnabled(self.selected() is not None))
         self.restore_button.clicked.connect(lambda: restore(self.selected()))
-        self.empty_button.clicked.connect(empty)
+        self.empty_button.clicked.connect(lambda: self.entries and empty(list(self.entries)))
 
     def set_entries(self, entries: list[TrashEntry]) -> None:
         self.table.clear()
+        self.entries = list(entries)
         for e in entries:
             item = QTreeWidgetItem([_local_time(e.deleted_at), e.what, e.id])
             item.setData(0, Qt.ItemDataRole.UserRole, e.id)

@@ -57,6 +57,7 @@ from finpics_desktop.ui.appearance import apply_appearance
 from finpics_desktop.ui.busy import BusyIndicator
 from finpics_desktop.ui.changes import OperationDone
 from finpics_desktop.ui.cloud_setup import CloudSetup
+from finpics_desktop.ui.context_menus import ContextMenus
 from finpics_desktop.ui.curation import CurationController
 from finpics_desktop.ui.drop_targets import GridDropTarget, TreeDropHighlight
 from finpics_desktop.ui.empty_state import EmptyStateController, EmptyStateView
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
                                        lambda text: self.statusBar().showMessage(text, 6000),
                                        self)
         window_menus.people_menu(self)
+        self.context_menus = ContextMenus(self)  # of the menu bar's actions
         self.centre_layout.insertWidget(0, self.people.filter)
         self._guide()
         self._connect()

@@ -69,6 +69,7 @@ class PeopleController:
         self.names: list[str] = []  # the names the album has (completion)
         self._learning: Task | None = None
         self._keep_row: int | None = None
+        self.menu_actions: dict[str, object] = {}  # the People menu's QActions, by name
         self.filter = QLineEdit(parent)
         self.filter.setPlaceholderText("Find a person by name (Ctrl+F)…")
         self.filter.setClearButtonEnabled(True)
@@ -79,18 +80,25 @@ class PeopleController:
 
     def fill_menu(self, menu, action) -> None:
         """The *People* menu's actions, each with its key (``action(text, keys, slot, menu)``
-        makes one)."""
-        action("&Confirm the proposal", ["Y"], lambda: self.on_answer(True), menu)
-        action("Re&ject the proposal", ["N"], lambda: self.on_answer(False), menu)
-        action("Confirm every &sure proposal", ["Shift+Y"], self.on_confirm_sure, menu)
-        action("Remove the &name of the face", ["U"], self.on_unname, menu)
+        makes one), kept in ``menu_actions`` by name (the context menus show them too)."""
+        made = self.menu_actions
+        made["confirm"] = action("&Confirm the proposal", ["Y"], lambda: self.on_answer(True),
+                                 menu)
+        made["reject"] = action("Re&ject the proposal", ["N"], lambda: self.on_answer(False),
+                                menu)
+        made["confirm_sure"] = action("Confirm every &sure proposal", ["Shift+Y"],
+                                      self.on_confirm_sure, menu)
+        made["search"] = action("Find this person in &other photos", ["S"],
+                                self.on_search_face, menu)
+        made["unname"] = action("Remove the &name of the face", ["U"], self.on_unname, menu)
         menu.addSeparator()
-        action("&Merge the person into…", ["M"], self.on_merge, menu)
-        action("&Hide the person (or show again)", ["H"], self.on_hide, menu)
-        action("Show the hidden &people", ["Ctrl+H"], self.on_show_hidden, menu)
-        action("&Find a person by name", ["Ctrl+F"], self.on_find, menu)
+        made["merge"] = action("&Merge the person into…", ["M"], self.on_merge, menu)
+        made["hide"] = action("&Hide the person (or show again)", ["H"], self.on_hide, menu)
+        made["show_hidden"] = action("Show the hidden &people", ["Ctrl+H"], self.on_show_hidden,
+                                     menu)
+        made["find"] = action("&Find a person by name", ["Ctrl+F"], self.on_find, menu)
         menu.addSeparator()
-        action("&Draw a face the detector missed", ["D"], self.on_draw, menu)
+        made["draw"] = action("&Draw a face the detector missed", ["D"], self.on_draw, menu)
 
     # -- where the user is ------------------------------------------------------------------
     @property
@@ -255,6 +263,14 @@ class PeopleController:
                 return
         self.filter.setFocus()
         self.filter.selectAll()
+
+    def on_search_face(self) -> None:
+        """The face chosen in the viewer: every other photo of that person (a click on it)."""
+        entry, face = self.selection.viewed(), self.selection.viewed_face()
+        if entry is None or face is None:
+            self._tell("S searches for the face chosen in the viewer (Tab, or point at it)")
+            return
+        self.nav.search_face(entry, face.face_id)
 
     def on_draw(self) -> None:
         entry = self.selection.viewed()

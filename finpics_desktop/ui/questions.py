@@ -32,14 +32,28 @@ Role = QMessageBox.ButtonRole
 
 def ask_question(parent, name: str, title: str, text: str, informative: str,
                  answers: list[tuple[str, QMessageBox.ButtonRole, Callable[[], None] | None]],
-                 details: str = "") -> None:
+                 details: str = "", default: str = "") -> QMessageBox:
     """A window-modal question (``open()``, never a blocking ``exec()``), kept as
-    ``parent.<name>``; the chosen answer's action runs once it is closed."""
+    ``parent.<name>``; the chosen answer's action runs once it is closed. Enter chooses
+    ``default`` (the label of an answer), else the first answer that loses nothing: an answer
+    of the destructive role (deleting or overwriting for good) is never the default. Esc
+    chooses the answer of the reject role."""
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
     box.setInformativeText(informative)
     if details:
         box.setDetailedText(details)
-    actions = {box.addButton(label, role): action for label, role, action in answers}
+    buttons = [(box.addButton(label, role), role, label) for label, role, _ in answers]
+    actions = {button: action for (button, _, _), (_, _, action) in zip(buttons, answers,
+                                                                           strict=True)}
+    safe = [b for b, role, label in buttons if role != Role.DestructiveRole
+            and (not default or label == default)]
+    for button, _, _ in buttons:  # (a push button with the focus would take Enter)
+        button.setAutoDefault(False)
+    if safe:
+        box.setDefaultButton(safe[0])
+    escape = [b for b, role, _ in buttons if role == Role.RejectRole]
+    if escape:
+        box.setEscapeButton(escape[0])
     box.setObjectName(name)
     setattr(parent, name, box)
 
@@ -50,6 +64,7 @@ def ask_question(parent, name: str, title: str, text: str, informative: str,
 
     box.finished.connect(answered)
     box.open()
+    return box
 
 
 def offer_resume(parent, backend: Backend, busy: Callable[[], bool], start: Start,
@@ -64,7 +79,9 @@ def offer_resume(parent, backend: Backend, busy: Callable[[], bool], start: Star
         ask_question(parent, "resume_box", "Resume publishing?",
              f"Publishing to picset {job.picset} was interrupted "
              f"({job.done} of {job.total} photo(s) done).",
-             "Resume sends only what is missing: photos already published are not sent again.",
+             "Resume sends only what is missing: photos already published are not sent again. "
+             "Discard forgets the job: the photos not sent yet stay unpublished (those "
+             "published stay).",
              [("Resume", Role.AcceptRole, lambda: start(backend, resume_plan(job))),
               ("Discard", Role.DestructiveRole, lambda: run_task(
                   lambda: abandon(backend, job.id),
@@ -93,10 +110,11 @@ def ask_about_conflicts(parent, backend: Backend, report: UploadReport, start: S
     ask_question(parent, "conflict_box", "Photos with names already taken",
          f"{len(conflicts)} photo(s) have the name of a different photo already in "
          f"picset {report.picset}: {names}",
-         "Replace the photos in the picset, keep both (the new ones are renamed), or skip them?",
+         "Replace the photos in the picset (the ones there now are lost for good: this cannot "
+         "be undone), keep both (the new ones are renamed), or skip them?",
          [("Replace", Role.DestructiveRole, again("replace")),
           ("Keep both", Role.AcceptRole, again("rename")),
-          ("Skip", Role.RejectRole, None)])
+          ("Skip", Role.RejectRole, None)], default="Keep both")
 
 
 def one_field(dialog: QDialog, text: str, field: QWidget) -> None:

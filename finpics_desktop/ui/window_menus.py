@@ -60,10 +60,11 @@ def _edit_actions(w, edit) -> None:
     c = w.curation
     w.undo_action = action(w, "&Undo", ["Ctrl+Z"], c.on_undo, edit)
     edit.addSeparator()
-    action(w, "Set as &featured photo", [], c.on_set_cover, edit)
-    action(w, "&Move to picset…", ["Ctrl+M"], c.on_move, edit)
-    action(w, "&Copy to picset…", ["Ctrl+Shift+M"], lambda: c.on_move(copy=True), edit)
-    action(w, "&Delete", ["Del"], c.on_delete, edit)
+    w.cover_action = action(w, "Set as &featured photo", [], c.on_set_cover, edit)
+    w.move_action = action(w, "&Move to picset…", ["Ctrl+M"], c.on_move, edit)
+    w.copy_action = action(w, "&Copy to picset…", ["Ctrl+Shift+M"],
+                           lambda: c.on_move(copy=True), edit)
+    w.delete_action = action(w, "&Delete", ["Del"], c.on_delete, edit)
     edit.addSeparator()
     # F2 renames what is chosen: a picset here, a person or a face in People (one key,
     # one action: the People menu shows it too)
@@ -71,7 +72,8 @@ def _edit_actions(w, edit) -> None:
     order = edit.addMenu("&Order photos")  # (by hand: drag them in the grid)
     action(w, "By &date taken", [], lambda: c.on_order("date"), order)
     action(w, "By &name", [], lambda: c.on_order("name"), order)
-    action(w, "Publish picset to finpics c&loud…", ["Ctrl+Shift+U"], c.on_push, edit)
+    w.push_action = action(w, "Publish picset to finpics c&loud…", ["Ctrl+Shift+U"], c.on_push,
+                           edit)
     edit.addSeparator()
     w.trash_action = action(w, "&Trash…", ["Ctrl+Shift+T"], c.on_trash, edit)
 

@@ -230,7 +230,8 @@ def test_delete_goes_to_the_trash_view_which_restores_and_empties(qtbot, window,
     dialog = window.curation.trash_dialog
     qtbot.waitUntil(lambda: dialog.table.topLevelItemCount() == 1, timeout=20_000)
     faces = {f["FaceId"] for f in library.faces.list_faces()}
-    dialog.empty_button.click()
+    dialog.empty_button.click()  # asks first (tests/ui/test_nothing_lost.py)
+    next(b for b in dialog.empty_trash_question.buttons() if b.text() == "Empty trash").click()
     _settled(qtbot, window)
     qtbot.waitUntil(lambda: dialog.table.topLevelItemCount() == 0, timeout=20_000)
     assert len({f["FaceId"] for f in library.faces.list_faces()}) == len(faces) - 1

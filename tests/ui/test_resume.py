@@ -4,6 +4,8 @@ sends only what is missing (the journal of pipeline.journal, driven through the 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from finpics_desktop.app.window.navigation import LIBRARY, PICSET_PLACE, Place
@@ -28,6 +30,10 @@ def resume_box(qtbot, window) -> QMessageBox:
 
 
 def click(box: QMessageBox, text: str) -> None:
+    """The answer ``text`` chosen (``Enter``: the key pressed)."""
+    if text == "Enter":
+        QTest.keyClick(box, Qt.Key.Key_Return)
+        return
     next(b for b in box.buttons() if b.text() == text).click()
 
 
@@ -40,6 +46,7 @@ def test_window_offers_to_resume_and_sends_only_what_is_missing(
     window = make_window()
     box = resume_box(qtbot, window)
     assert "001_trip" in box.text() and "interrupted" in box.text()
+    assert box.defaultButton().text() == "Resume"  # Discard (forgets the job) is never Enter
     click(box, "Resume")
     panel = window.upload_panel
     qtbot.waitUntil(lambda: panel.report is not None, timeout=90_000)
@@ -87,6 +94,7 @@ def conflict_box(qtbot, window) -> QMessageBox:
     ("Keep both", {"biden.jpg", "biden-2.jpg", "rose.jpg"}),
     ("Replace", {"biden.jpg", "rose.jpg"}),
     ("Skip", {"biden.jpg", "rose.jpg"}),
+    ("Enter", {"biden.jpg", "biden-2.jpg", "rose.jpg"}),  # the default keeps both
 ])
 def test_the_curator_chooses_what_to_do_with_a_taken_name(
         qtbot, make_window, library, copy_photos, photos_dir, tmp_path, answer, names):
@@ -97,6 +105,8 @@ def test_the_curator_chooses_what_to_do_with_a_taken_name(
     first_report = window.upload_panel.report
     assert [r.name for r in first_report.conflicts] == ["biden.jpg"]
     assert "biden.jpg" in box.text() and "001_c" in box.text()
+    assert "lost for good" in box.informativeText()  # what Replace loses, said
+    assert box.defaultButton().text() == "Keep both"
     click(box, answer)
     if answer != "Skip":
         qtbot.waitUntil(lambda: window.upload_panel.job is not job
@@ -106,7 +116,7 @@ def test_the_curator_chooses_what_to_do_with_a_taken_name(
     stored = library.store.get(library.names.pics_bucket, "photos/001_c/biden.jpg")
     replaced = stored == (second / "biden.jpg").read_bytes()
     assert replaced == (answer == "Replace")  # never overwritten unless the curator said so
-    if answer == "Keep both":
+    if answer in ("Keep both", "Enter"):
         assert library.store.get(library.names.pics_bucket, "photos/001_c/biden-2.jpg") == (
             second / "biden.jpg").read_bytes()
 
