@@ -56,6 +56,10 @@ CUTS = {
 SHARP = 20.0
 
 
+LOWEST_MAYBE = min(c.maybe for c in (*CUTS.values(), REKOGNITION))
+LOWEST_SURE = min(c.sure for c in (*CUTS.values(), REKOGNITION))
+
+
 def cuts_for(version: str | None) -> Cuts:
     """The cuts of the engine that indexed a face (Rekognition's for any other version)."""
     return CUTS.get(version or "", REKOGNITION)

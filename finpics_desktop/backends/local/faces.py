@@ -259,8 +259,9 @@ class LocalFaceIndex(UserVectors):
             rows = list(snap.where.items())
         for face_id, (version, index) in rows:
             user = snap.user_of.get(face_id)
-            if user_id is None or user == user_id:
-                yield face_record(json.loads(snap.groups[version].faces[index]), user)
+            if user_id is None or user == user_id:  # with its engine, as Rekognition's Face
+                yield {**face_record(json.loads(snap.groups[version].faces[index]), user),
+                       "IndexFacesModelVersion": version}
 
     # -- engine versions -------------------------------------------------------------------------
     def outdated_faces(self) -> dict[str, int]:

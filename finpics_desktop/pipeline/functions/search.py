@@ -112,16 +112,23 @@ def search_faces(
     try:
         records = Records(tables, faces)
         own = next(iter(records.indexed_faces(face_ids=[face_id])), None)
-        cuts = bands.cuts_for(own.model_version if own else None)
+        version = own.model_version if own else None
+        # the engine unknown (a ListFaces without versions): the lowest cut of any, until the
+        # matches tell the engine (IndexFacesModelVersion)
+        lowest = bands.cuts_for(version).maybe if version else bands.LOWEST_MAYBE
+        if threshold is not None:
+            lowest = min(lowest, threshold)
+        matches = records.face_matches(face_id, lowest if maybe else (
+            threshold if threshold is not None else bands.LOWEST_SURE), MAX_FACES)
+        if version is None and matches:
+            version = matches[0].face.model_version
+        cuts = bands.cuts_for(version)
         sure_cut = cuts.sure if threshold is None else threshold
         floor = min(cuts.maybe, sure_cut) if maybe else sure_cut
-        matches = records.face_matches(face_id, floor, MAX_FACES)
-        if matches and matches[0].face.model_version and (
-                own is None or own.model_version is None):  # (ListFaces without versions)
-            cuts = bands.cuts_for(matches[0].face.model_version)
-            sure_cut = cuts.sure if threshold is None else threshold
         best: dict[str, tuple[float, str]] = {}
         for match in sorted(matches, key=lambda m: -m.similarity):
+            if match.similarity < floor:
+                break
             if match.image_id not in best:
                 best[match.image_id] = (match.similarity, match.face_id)
         wanted = list(best) + ([own.image_id] if own and own.image_id else [])
