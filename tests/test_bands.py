@@ -144,7 +144,7 @@ def test_reindex_to_the_mirror_engine_keeps_names(tmp_path, photos_dir, copy_pho
 
     after = open_library(root, engine=FaceEngine())
     try:
-        assert after.faces.outdated_faces() == {SINGLE_VERSION: 4}  # biden, biden2, the two of two_people
+        assert after.faces.outdated_faces() == {SINGLE_VERSION: 4}  # biden(2), two_people
         report = reindex(after, None)
         assert report.ok and report.engine == MIRROR_VERSION
         assert after.faces.outdated_faces() == {}
