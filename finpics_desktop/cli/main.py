@@ -72,8 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--backend", choices=BACKENDS, default="local",
                         help="where the album lives (default: local)")
     parser.add_argument("--threshold", type=float, metavar="0-100",
-                        help="face match threshold, Rekognition's meaning (local default: 80, "
-                        "or $FINPICS_THRESHOLD)")
+                        help="the similarity from which a face match is sure (default: the "
+                        "engine's measured cut, docs/benchmarks.md; or $FINPICS_THRESHOLD)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="log what happens (and the details of an unexpected error)")
     parser.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)  # packaging
