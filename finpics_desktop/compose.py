@@ -8,7 +8,7 @@ from pathlib import Path
 
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.names import Names
-from finpics_desktop.pipeline.functions.search import DEFAULT_THRESHOLD, resolve_threshold
+from finpics_desktop.pipeline.functions.search import resolve_threshold
 from finpics_desktop.ports import Backend
 
 BACKENDS = ("local", "aws")
@@ -46,9 +46,7 @@ def open_backend(
     if kind == "local":
         from finpics_desktop.backends.local.library import open_library
 
-        threshold = resolve_threshold(threshold)
-        return open_library(library or default_library(), names,
-                            DEFAULT_THRESHOLD if threshold is None else threshold)
+        return open_library(library or default_library(), names, resolve_threshold(threshold))
     if kind == "aws":
         from finpics_desktop.backends.aws.backend import open_aws
 

@@ -354,7 +354,7 @@ class LibraryHome:
     """A library's folder, which another process (a publishing job) can open again."""
 
     folder: Path
-    threshold: float
+    threshold: float | None  # the sure cut the curator chose (None: the engine's, see bands)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import pytest
 from labelled_album import photo_faces, publish_labelled
 
 from finpics_desktop.backends.local.library import open_library
+from finpics_desktop.domain.bands import MIRROR, SURE
 from finpics_desktop.domain.errors import FinpicsError, NotFound
 from finpics_desktop.domain.picsets import PICSET_ROOT
 
@@ -56,16 +57,20 @@ def test_no_wrong_person_and_recall_over_every_labelled_single_face(album):
     for image_path, face_id in faces_of(backend):
         if who[face_id]:
             photos_of.setdefault(who[face_id], set()).add(image_path)
-    searches = wrong = unlabelled = expected_total = found = 0
+    searches = wrong = unlabelled = expected_total = found = either = 0
     misses = []
     for image_path, face_id in faces_of(backend):
         person = who[face_id]
         if person is None or "groups/" in where[image_path]:
             continue
-        output = backend.search(face_id)
+        both = backend.search(face_id)
+        bands = [m.band for m in both]
+        assert bands == sorted(bands, key=lambda b: b != SURE), "the sure ones first"
+        output = [m for m in both if m.band == SURE]  # the promise: never another person
         searches += 1
         paths = [match.image_path for match in output]
         assert len(paths) == len(set(paths)), "one entry per photo"
+        either += len((photos_of[person] - {image_path}) & {m.image_path for m in both})
         for match in output:
             matched = who[match.matched_face_id]
             if matched is None:
@@ -78,11 +83,14 @@ def test_no_wrong_person_and_recall_over_every_labelled_single_face(album):
         expected_total += len(expected)
         found += len(expected & set(paths))
     recall = found / expected_total
-    print(f"{searches} searches: {wrong} wrong-person matches, {unlabelled} on unlabelled faces;"
-          f" recall {recall:.4f} ({found} of {expected_total} same-person photos)")
+    print(f"{searches} searches: {wrong} wrong-person sure matches, {unlabelled} on unlabelled "
+          f"faces; sure recall {recall:.4f} ({found} of {expected_total} same-person photos), "
+          f"sure + maybe {either}")
     assert searches == 100 + 18
     assert wrong == 0, misses
-    assert recall >= 0.99
+    assert recall >= 0.97  # docs/benchmarks.md: 98.1 % of the labelled pairs of three sets
+    assert either / expected_total >= 0.997  # all but 2 (a face the detector misses) at least
+    #                                         a maybe
 
 
 def test_group_photos_are_found_from_each_person_with_their_face_outlined(album):
@@ -101,19 +109,19 @@ def test_group_photos_are_found_from_each_person_with_their_face_outlined(album)
                 # the face the search matched -- the one the window outlines -- is theirs
                 assert output[group].matched_face_id == group_face[group, person], (
                     where[image_path], where[group])
-    for (group, person), face_id in group_face.items():  # and a group's face finds only them
-        for match in backend.search(face_id):
+    for (group, person), face_id in group_face.items():  # and a group's face, for sure, finds
+        for match in (m for m in backend.search(face_id) if m.band == SURE):  # only them
             assert who[match.matched_face_id] in (person, None), (where[group], match)
 
 
 def test_results_are_in_similarity_order_with_the_matched_face(album):
     backend, _, _ = album
     image_path, face_id = next(f for f in faces_of(backend) if f[0].endswith("/obama.jpg"))
-    output = backend.search(face_id)
+    output = [m for m in backend.search(face_id) if m.band == SURE]  # each band best first
     assert len(output) >= 5
     sims = [m.similarity for m in output]
     assert sims == sorted(sims, reverse=True)
-    assert all(80 <= s <= 100 for s in sims)
+    assert all(MIRROR.sure <= s <= 100 for s in sims)
     for match in output:
         matched = [f.face_id for f in match.faces]
         assert match.matched_face_id in matched

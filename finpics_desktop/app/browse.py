@@ -16,8 +16,10 @@ from finpics_desktop.app.entries import (
     picset_entry,
     searched_entry,
 )
+from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.keys import is_supported
+from finpics_desktop.pipeline.people.naming import names_in
 from finpics_desktop.ports import Backend
 
 
@@ -86,9 +88,13 @@ def find_photo(backend: Backend, picset: str, name: str) -> Entry | None:
 
 
 def search_face(backend: Backend, face_id: str) -> list[Entry]:
-    """Every other photo of the person with this face, best match first (in-process on the
-    library, through the search function on the cloud)."""
-    return [match_entry(backend, match) for match in backend.search(face_id)]
+    """Every other photo of the person with this face: the sure ones, then the maybes, each
+    best match first (in-process on the library, through the search function on the cloud).
+    The maybes carry the name of the face searched from, if it has one."""
+    matches = backend.search(face_id)
+    person = (names_in(backend, [face_id]).get(face_id, "")
+              if any(m.band == MAYBE for m in matches) else "")
+    return [match_entry(backend, match, person) for match in matches]
 
 
 def check_searchable(entry: Entry | None) -> None:

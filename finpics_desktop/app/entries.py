@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.domain.items import Item, photo_item
 from finpics_desktop.domain.keys import PhotoKey, photo_key
 from finpics_desktop.domain.matches import PhotoMatch
@@ -32,12 +33,14 @@ class Entry:
     faces: tuple[FaceRecord, ...] = ()  # PHOTO: its faces
     item: PhotoItem | None = None  # PHOTO of a picset: its stored item
     similarity: float | None = None  # search results
+    band: str = ""  # search results: SURE (never another person) or MAYBE (shown apart)
     matched_face_id: str | None = None
     searched: bool = False  # the photo whose face was clicked, shown first in the results
     file_key: str = ""  # FILE: the key, made cheaply when a big folder is listed
     face_id: str = ""  # FACE: the face; PERSON: the face shown for them
     box: dict | None = None  # FACE, PERSON: that face's box in its photo (picset/name)
-    person: str = ""  # PERSON: their name; FACE: the person it is proposed for
+    person: str = ""  # PERSON: their name; FACE, a MAYBE search result: the person it is
+    #                   proposed for (the name of the face searched from)
     sure: bool | None = None  # FACE: a proposal the app is sure of (False: shown apart)
     group: int = 0  # FACE of the Unnamed view: its group (1, 2, ...)
 
@@ -100,11 +103,14 @@ def photo_entry(backend: Backend, photo: PhotoItem) -> Entry:
                  faces=photo.faces, item=photo)
 
 
-def match_entry(backend: Backend, match: PhotoMatch) -> Entry:
-    """A photo found by a search, titled with its similarity."""
-    return Entry(PHOTO, f"{match.similarity:.1f} %  {shown_name(match.name)}", backend,
-                 picset=match.picset, name=match.name, faces=match.faces,
-                 similarity=match.similarity, matched_face_id=match.matched_face_id)
+def match_entry(backend: Backend, match: PhotoMatch, person: str = "") -> Entry:
+    """A photo found by a search, titled with its similarity (and "maybe" in the maybe band);
+    ``person``: the name of the face searched from, for a maybe to be confirmed or rejected."""
+    maybe = match.band == MAYBE
+    title = f"{'maybe · ' if maybe else ''}{match.similarity:.1f} %  {shown_name(match.name)}"
+    return Entry(PHOTO, title, backend, picset=match.picset, name=match.name, faces=match.faces,
+                 similarity=match.similarity, matched_face_id=match.matched_face_id,
+                 band=match.band, person=person if maybe else "")
 
 
 def searched_entry(entry: Entry, face_id: str) -> Entry:

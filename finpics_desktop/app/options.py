@@ -72,7 +72,7 @@ class Options:
 
     backend: str = "local"
     library: Path | None = None  # None: $FINPICS_LIBRARY, else the user data folder
-    threshold: float | None = None  # None: $FINPICS_THRESHOLD, else 80
+    threshold: float | None = None  # the sure cut; None: $FINPICS_THRESHOLD, else the engine's
     cloud: CloudOptions = field(default_factory=CloudOptions)
     # the copies published to the cloud leave the camera's location out (the files are kept)
     remove_location: bool = True

@@ -45,6 +45,7 @@ from finpics_desktop.cli.curate import (
 )
 from finpics_desktop.cli.people import PEOPLE_COMMANDS, add_people_commands
 from finpics_desktop.compose import BACKENDS, default_library
+from finpics_desktop.domain.bands import MAYBE, SURE
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.matches import error_payload, to_payload
 from finpics_desktop.domain.picsets import PICSET_ROOT
@@ -71,8 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--backend", choices=BACKENDS, default="local",
                         help="where the album lives (default: local)")
     parser.add_argument("--threshold", type=float, metavar="0-100",
-                        help="face match threshold, Rekognition's meaning (local default: 80, "
-                        "or $FINPICS_THRESHOLD)")
+                        help="the similarity from which a face match is sure (default: the "
+                        "engine's measured cut, docs/benchmarks.md; or $FINPICS_THRESHOLD)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="log what happens (and the details of an unexpected error)")
     parser.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)  # packaging
@@ -121,10 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
                     help="every photo, not only those of an older engine (also on the cloud)")
     ri.add_argument("--json", action="store_true", help="machine-readable report")
 
-    se = sub.add_parser("search", help="every other photo of the person with this face (exit "
-                        "code 3 if there is none)")
+    se = sub.add_parser("search", help="every other photo of the person with this face: the "
+                        "sure ones, never of another person (exit code 3 if there is none)")
     se.add_argument("faceid", metavar="FACEID")
-    se.add_argument("--json", action="store_true", help="the search function's payload")
+    se.add_argument("--maybe", action="store_true",
+                    help="the maybes too (perhaps the same person), after the sure ones")
+    se.add_argument("--json", action="store_true",
+                    help="the search function's payload (each entry's \"band\": \"sure\" or "
+                         "\"maybe\")")
     add_people_commands(sub)
     return parser
 
@@ -247,7 +252,7 @@ def cmd_reindex(backend, args) -> int:
 
 def cmd_search(backend, args) -> int:
     try:
-        matches = backend.search(args.faceid)
+        matches = [m for m in backend.search(args.faceid) if args.maybe or m.band == SURE]
     except FinpicsError as e:
         if args.json:
             _print_json(error_payload(str(e)))
@@ -258,7 +263,8 @@ def cmd_search(backend, args) -> int:
         _print_json(to_payload(matches))
     else:
         for match in matches:
-            print(f"{match.similarity:6.1f}  {match.image_path}")
+            print(f"{match.similarity:6.1f}  {match.image_path}"
+                  + ("  (maybe)" if match.band == MAYBE else ""))
     if not matches:
         print("finpics-desktop: no other photo of this face", file=sys.stderr)
         return EXIT_NOT_FOUND

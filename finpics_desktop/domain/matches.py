@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from finpics_desktop.domain.bands import MAYBE, SURE
 from finpics_desktop.domain.errors import SearchFailed
 from finpics_desktop.domain.items import FACE_KEYS, Item
 from finpics_desktop.domain.records import FaceRecord, ImageItem, face_records
@@ -27,20 +28,22 @@ class PhotoMatch:
     faces: tuple[FaceRecord, ...]  # the photo's faces (the contract's four keys of each)
     similarity: float
     matched_face_id: str
+    band: str = SURE  # SURE: never another person; MAYBE: perhaps (see domain/bands.py)
 
     @property
     def image_path(self) -> str:
         return f"{self.picset}/{self.name}"
 
     @classmethod
-    def from_image(cls, image: ImageItem, similarity: float, matched_face_id: str) -> PhotoMatch:
+    def from_image(cls, image: ImageItem, similarity: float, matched_face_id: str,
+                   band: str = SURE) -> PhotoMatch:
         """From a ``pics_by_image_id`` item: its faces with the contract's four keys only."""
         records = tuple(
             FaceRecord.from_wire({"Face": {k: f.raw["Face"][k] for k in FACE_KEYS
                                            if k in f.raw["Face"]}})
             for f in image.faces)
         return cls(image.image_id, image.picset, image.name, records, similarity,
-                   matched_face_id)
+                   matched_face_id, band)
 
     @classmethod
     def from_image_item(cls, item: Item, similarity: float, matched_face_id: str) -> PhotoMatch:
@@ -49,17 +52,19 @@ class PhotoMatch:
 
     def wire(self) -> Item:
         """One entry of the payload's ``output``: the contract's keys first; ``similarity``
-        and ``matched_face_id`` are extra keys the public site ignores."""
+        ``matched_face_id`` and ``band`` are extra keys the public site ignores."""
         return {"image_id": self.image_id, "image_path": self.image_path,
                 "data": {"FaceRecords": [r.wire() for r in self.faces]},
-                "similarity": self.similarity, "matched_face_id": self.matched_face_id}
+                "similarity": self.similarity, "matched_face_id": self.matched_face_id,
+                "band": self.band}
 
     @classmethod
     def from_wire(cls, entry: Item) -> PhotoMatch:
         picset, _, name = entry["image_path"].partition("/")
         return cls(entry["image_id"], picset, name,
                    face_records(entry.get("data")),
-                   float(entry.get("similarity") or 0.0), entry.get("matched_face_id") or "")
+                   float(entry.get("similarity") or 0.0), entry.get("matched_face_id") or "",
+                   MAYBE if entry.get("band") == MAYBE else SURE)
 
 
 def to_payload(matches: list[PhotoMatch]) -> Item:

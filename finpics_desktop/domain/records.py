@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from finpics_desktop.domain.boxes import Box
 from finpics_desktop.domain.items import Item
@@ -50,6 +51,14 @@ class FaceRecord:
         return cls(face["FaceId"], face.get("ImageId") or "", _box(face.get("BoundingBox")),
                    float(confidence) if confidence is not None else None,
                    face.get("ExternalImageId"), record)
+
+    @property
+    def sharpness(self) -> float | None:
+        """Rekognition's ``FaceDetail.Quality.Sharpness`` (0-100), if the engine measured it."""
+        detail = self.raw.get("FaceDetail")
+        quality = detail.get("Quality") if isinstance(detail, Mapping) else None
+        value = quality.get("Sharpness") if isinstance(quality, Mapping) else None
+        return float(value) if isinstance(value, int | float | Decimal) else None
 
     @property
     def box(self) -> Box:
@@ -202,11 +211,12 @@ class IndexedFace:
     image_id: str = ""
     external_image_id: str | None = None
     user_id: str | None = None
+    model_version: str | None = None  # IndexFacesModelVersion: the engine that indexed it
 
     @classmethod
     def from_wire(cls, face: Mapping) -> IndexedFace:
         return cls(face["FaceId"], face.get("ImageId") or "", face.get("ExternalImageId"),
-                   face.get("UserId"))
+                   face.get("UserId"), face.get("IndexFacesModelVersion"))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from finpics_desktop.backends.aws.objects import S3ObjectStore
 from finpics_desktop.backends.aws.session import AwsSettings, Clients
 from finpics_desktop.backends.aws.tables import DynamoTables
 from finpics_desktop.domain.names import Names
-from finpics_desktop.pipeline.functions.search import DEFAULT_THRESHOLD
 
 NAME_VARIABLES = {
     "pics_bucket": "FINPICS_PICS_BUCKET",
@@ -39,7 +38,7 @@ class Adapters:
     store: S3ObjectStore
     tables: DynamoTables
     faces: RekognitionFaceIndex
-    threshold: float
+    threshold: float | None  # FINPICS_THRESHOLD: the sure cut (unset: the engine's, see bands)
 
 
 _cache: dict[tuple, Adapters] = {}
@@ -67,7 +66,8 @@ def adapters(env: Mapping[str, str]) -> Adapters:
                 store=S3ObjectStore(clients),
                 tables=DynamoTables(clients, names),
                 faces=RekognitionFaceIndex(clients, names.collection),
-                threshold=float(env.get("FINPICS_THRESHOLD") or DEFAULT_THRESHOLD),
+                threshold=(float(env["FINPICS_THRESHOLD"]) if env.get("FINPICS_THRESHOLD")
+                           else None),
             )
             _cache[key] = found
         return found

@@ -22,6 +22,7 @@ from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate
 
 from finpics_desktop.app.entries import FACE, FILE, PHOTO, PICSET, Entry
+from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.ui.focus import paint_focus
 from finpics_desktop.ui.sources import PHOTOS_MIME
 from finpics_desktop.ui.thumbs import ThumbnailLoader
@@ -230,6 +231,10 @@ class GridDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _paint_match(painter: QPainter, entry: Entry, target: QRectF, palette) -> None:
+        if entry.band == MAYBE:  # a maybe of a search: dashed, as an unsure proposal
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(QColor(230, 160, 40), 3, Qt.PenStyle.DashLine))
+            painter.drawRect(target.adjusted(1, 1, -1, -1))
         if not entry.matched_face_id:
             return
         for face_id, box in entry.face_boxes():

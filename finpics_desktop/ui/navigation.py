@@ -29,6 +29,7 @@ from finpics_desktop.app.window.navigation import (
     StatusChanged,
     Told,
 )
+from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.ui.busy import BusyIndicator
 from finpics_desktop.ui.grid import GridModel, GridView
 from finpics_desktop.ui.pages import SearchPage, ViewerPage
@@ -126,6 +127,8 @@ class NavigationController:
         """Back from the viewer: the photo it showed is the current cell of the page."""
         view, model = (self.search.view, self.search.model) if page == SEARCH else (
             self.grid, self.model)
+        if page == SEARCH and entry is not None and entry.band == MAYBE:
+            view, model = self.search.maybe_view, self.search.maybe_model
         if page == GRID:
             self.info.set_rows([])
         if page not in (GRID, SEARCH):

@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.photos import LoadedPhoto, load_photo
 from finpics_desktop.app.tasks import Task
+from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.ui.grid import GridModel, GridView
 from finpics_desktop.ui.thumbs import ThumbnailLoader
 from finpics_desktop.ui.viewer import FaceBox, PhotoCanvas
@@ -163,7 +171,9 @@ class ViewerPage(QWidget):
 
 
 class SearchPage(QWidget):
-    """The photos of one person; activating one opens it in the viewer."""
+    """The photos of one person, in two sections: the sure ones (never another person) with
+    the searched photo first, and below them, apart on a tinted ground, "Maybe the same
+    person"; activating one opens it in the viewer (among the photos of its section)."""
 
     open_entry = Signal(list, int)
     back_requested = Signal()
@@ -182,6 +192,22 @@ class SearchPage(QWidget):
         self.view.setModel(self.model)
         self.view.activated.connect(
             lambda index: self.open_entry.emit(self.model.entries, index.row()))
+        self.maybe = QFrame(self)  # the maybe section, tinted: visibly not the promise
+        self.maybe.setObjectName("maybe")
+        self.maybe.setStyleSheet("QFrame#maybe { background: rgba(230, 160, 40, 40); "
+                                 "border-top: 2px dashed rgb(230, 160, 40); }")
+        self.maybe_header = QLabel(self.maybe)
+        self.maybe_header.setWordWrap(True)
+        self.maybe_model = GridModel(loader, self)
+        self.maybe_view = GridView(self.maybe)
+        self.maybe_view.setModel(self.maybe_model)
+        self.maybe_view.activated.connect(
+            lambda index: self.open_entry.emit(self.maybe_model.entries, index.row()))
+        section = QVBoxLayout(self.maybe)
+        section.setContentsMargins(6, 4, 6, 0)
+        section.addWidget(self.maybe_header)
+        section.addWidget(self.maybe_view, 1)
+        self.maybe.hide()
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 4)
         bar.addWidget(self.back)
@@ -189,24 +215,59 @@ class SearchPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.view, 3)
+        layout.addWidget(self.maybe, 2)
         self.searching = False
 
     def start(self, entry: Entry) -> None:
         self.searching = True
         self.header.setText(f"Searching for the person clicked in {entry.title}…")
         self.model.set_entries([])
+        self.maybe_model.set_entries([])
+        self.maybe.hide()
 
     def show_results(self, entries: list[Entry]) -> None:
-        """The searched photo first, then every other photo of the person."""
+        """The searched photo first, then every sure photo of the person; the maybes apart."""
         self.searching = False
-        count = len(entries) - 1
+        sure = [e for e in entries if e.band != MAYBE]
+        maybe = [e for e in entries if e.band == MAYBE]
+        count = len(sure) - 1
         self.header.setText(
             f"<b>{count} other photo{'s' if count != 1 else ''}</b> of this person, best match "
             "first, with the similarity. The matching face is outlined; open a photo to see it."
-            if count else "<b>No other photo</b> of this person was found.")
-        self.model.set_entries(entries)
+            if count else "<b>No other photo</b> of this person was found for sure.")
+        self.model.set_entries(sure)
         self.view.setCurrentIndex(self.model.index(1 if count else 0))
+        named = next((e.person for e in maybe if e.person), "")
+        self.maybe_header.setText(
+            f"<b>Maybe the same person</b>: {len(maybe)} photo{'s' if len(maybe) != 1 else ''}"
+            " alike, but not enough to be sure (or a face too small or blurred)."
+            + (f" Y confirms the face as {named}, N rejects it." if named else ""))
+        self.maybe_model.set_entries(maybe)
+        self.maybe.setVisible(bool(maybe))
+
+    def chosen(self) -> list[Entry]:
+        """The photos selected in either section, sure ones first."""
+        return [model.entries[r] for view, model in self.sections()
+                for r in sorted(i.row() for i in view.selectedIndexes())
+                if r < len(model.entries)]
+
+    def current(self) -> Entry | None:
+        """The current photo of the section that has the focus (else of the sure one)."""
+        view, model = next(((v, m) for v, m in self.sections() if v.hasFocus()),
+                           (self.view, self.model))
+        index = view.currentIndex()
+        return model.entries[index.row()] if index.isValid() and index.row() < len(
+            model.entries) else None
+
+    def sections(self) -> list[tuple[GridView, GridModel]]:
+        return [(self.view, self.model), (self.maybe_view, self.maybe_model)]
+
+    def drop(self, entries: list[Entry]) -> None:
+        """These maybes were answered: they leave the maybe section."""
+        kept = [e for e in self.maybe_model.entries if e not in entries]
+        self.maybe_model.set_entries(kept)
+        self.maybe.setVisible(bool(kept))
 
     def show_error(self, reason: str) -> None:
         self.searching = False

@@ -35,6 +35,7 @@ from finpics_desktop.app.window.navigation import (
 )
 from finpics_desktop.app.window.people_actions import PeopleActions
 from finpics_desktop.app.window.people_places import filter_by_name
+from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.ui.questions import one_field
 from finpics_desktop.ui.selection import Selection
@@ -214,6 +215,13 @@ class PeopleController:
         box.open()
 
     def on_answer(self, right: bool) -> None:
+        if self.nav.page == pages.SEARCH:  # a maybe of a search from a named face
+            search = self.selection.search
+            current = search.current()
+            chosen = [e for e in search.chosen() if e.band == MAYBE] or (
+                [current] if current is not None else [])
+            self.actions.answer_maybes(chosen, right, search.drop)
+            return
         if self.kind != PERSON_PLACE or self.nav.page != pages.GRID:
             self._tell("Y and N answer the proposals on a person's page")
             return

@@ -57,8 +57,7 @@ class Selection:
         if page == VIEWER:
             chosen = [self.nav.frame.current]
         elif page == SEARCH:
-            chosen = [self.search.model.entries[r] for r in sorted(
-                i.row() for i in self.search.view.selectedIndexes())]
+            chosen = self.search.chosen()
         else:
             chosen = self.selected()
         return [e for e in chosen if e is not None and e.kind == PHOTO and e.backend is not None]

@@ -58,7 +58,8 @@ def test_function_roles_name_their_resources(template):
     search = {a for s in _statements(template["Resources"]["SearchRole"])
               for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
     assert search == {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
-                      "dynamodb:BatchGetItem", "rekognition:SearchFaces"}
+                      "dynamodb:BatchGetItem", "rekognition:SearchFaces",
+                      "rekognition:ListFaces"}
     # DeleteFaces refuses a face associated with a user: processing may delete named faces
     process = {a for s in _statements(template["Resources"]["ProcessRole"])
                for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}

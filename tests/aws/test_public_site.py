@@ -95,6 +95,15 @@ def test_site_invokes_search(site, published, enforced):
     payload = json.loads(response["Payload"].read())  # the search role's rights suffice
     assert payload["statusCode"] == 200
     assert [e["image_path"] for e in payload["output"]] == [f"{PICSET}/copy.png"]
+    entry = payload["output"][0]  # the contract's entry; the extra keys the site ignores
+    assert {"image_id", "image_path", "data"} <= set(entry) and entry["band"] == "sure"
+    assert set(entry["data"]["FaceRecords"][0]["Face"]) == {
+        "Confidence", "ImageId", "FaceId", "BoundingBox"}
+    asked = site["lambda"].invoke(FunctionName="finpics-dev-search",  # the app's request
+                                  Payload=json.dumps({"faceid": published, "maybe": True}))
+    both = json.loads(asked["Payload"].read())["output"]
+    assert both[:1] == payload["output"]  # the sure ones first, then the maybes (if any)
+    assert {e["band"] for e in both[1:]} <= {"maybe"}
 
 
 def test_site_may_not_write_tables(site, enforced):

@@ -11,7 +11,9 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from ui_helpers import grid_rows, picset_item, select_source
 
+from finpics_desktop.domain.bands import MAYBE, SURE
 from finpics_desktop.domain.picsets import PICSET_ROOT
+from finpics_desktop.pipeline.people.naming import People, names_in
 from finpics_desktop.pipeline.publish.upload import CANCELLED, DONE, FAILED
 from finpics_desktop.ui.main_window import SEARCH, VIEWER
 
@@ -216,3 +218,44 @@ def test_ctrl_u_publishes_the_folder_shown(qtbot, window, copy_photos):
     qtbot.waitUntil(lambda: window.dialog is not None and window.dialog.isVisible())
     assert window.dialog.picset == "001_road_trip"
     window.dialog.reject()
+
+
+def test_search_shows_the_maybes_apart_and_y_confirms_one_for_the_named_face(
+        qtbot, make_window, publish, library):
+    """lfw10's Ariel Sharon and Hugo Chavez, the closest different people of lfw10: a search
+    from Sharon's face lists his photos for sure, and Chavez's only below, in "Maybe the same
+    person"; Y there names the maybe's face as the person of the face searched from."""
+    publish("001_lookalikes", *[f"lfw10/Ariel_Sharon/Ariel_Sharon_000{n}.jpg" for n in (1, 2, 3)],
+            *[f"lfw10/Hugo_Chavez/Hugo_Chavez_000{n}.jpg" for n in (2, 3)])
+    sharon = min(library.tables.get_pics_item("001_lookalikes", "Ariel_Sharon_0001.jpg")
+                 ["data"]["FaceRecords"],
+                 key=lambda r: abs(r["Face"]["BoundingBox"]["Left"]
+                                   + r["Face"]["BoundingBox"]["Width"] / 2 - 0.5))
+    People(library).name_face(sharon["Face"]["FaceId"], "Ariel Sharon")
+    window = make_window()
+    qtbot.waitUntil(lambda: picset_item(window, "001_lookalikes") is not None)
+    select_source(qtbot, window, picset_item(window, "001_lookalikes"))
+    open_photo(qtbot, window, "Ariel_Sharon_0001.jpg")
+    canvas = window.viewer.canvas
+    where = next(r for f, r in zip(canvas.faces, canvas.face_rects(), strict=True)
+                 if f.face_id == sharon["Face"]["FaceId"])
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=where.center().toPoint())
+    page = window.search
+    qtbot.waitUntil(lambda: window.stack.currentIndex() == SEARCH and not page.searching
+                    and page.maybe.isVisible(), timeout=20_000)
+    sure, maybe = page.model.entries, page.maybe_model.entries
+    assert sure[0].searched and {e.band for e in sure[1:]} == {SURE}
+    assert {e.name for e in sure[1:]} <= {"Ariel_Sharon_0002.jpg", "Ariel_Sharon_0003.jpg"}
+    assert {e.band for e in maybe} == {MAYBE} and all(e.title.startswith("maybe") for e in maybe)
+    assert "Hugo_Chavez_0003.jpg" in {e.name for e in maybe}
+    assert "Maybe the same person" in page.maybe_header.text()
+    assert "Y confirms the face as Ariel Sharon" in page.maybe_header.text()
+    assert page.maybe.geometry().top() >= page.view.geometry().bottom()  # below the sure ones
+
+    row = next(i for i, e in enumerate(maybe) if e.name == "Hugo_Chavez_0003.jpg")
+    chavez = maybe[row]
+    page.maybe_view.setCurrentIndex(page.maybe_model.index(row))
+    page.maybe_view.setFocus()
+    qtbot.keyClick(page.maybe_view, Qt.Key.Key_N)  # not him: rejected, it leaves the section
+    qtbot.waitUntil(lambda: chavez not in page.maybe_model.entries, timeout=20_000)
+    assert names_in(library, [chavez.matched_face_id]) == {}

@@ -19,6 +19,7 @@ from finpics_desktop.app.entries import FACE, Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.window.navigation import Navigation
 from finpics_desktop.app.window.people_places import PERSON_PLACE
+from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.pipeline.people.naming import Outcome
 
@@ -93,6 +94,31 @@ class PeopleActions:
             self._drop(answered)
             self.nav.say(f"{len(answered)} face(s) {verb} {name}")
             self._changed(backend, faces=answered, people=[name])
+
+        self._run(job, done, f"{'confirming' if right else 'rejecting'} for {name}")
+
+    def answer_maybes(self, entries: list[Entry], right: bool,
+                      then: Callable[[list[Entry]], None]) -> None:
+        """Confirm (``right``) or reject, as the person of the face searched from, the matched
+        faces of the search results ``entries`` of the maybe band; ``then`` gets those
+        answered."""
+        entries = [e for e in entries if e.band == MAYBE and e.person and e.matched_face_id]
+        if not entries:
+            self.nav.say("Y and N answer a maybe of a search from a named face")
+            return
+        name, backend = entries[0].person, entries[0].backend
+        ids = [e.matched_face_id for e in entries]
+        verb = "confirmed as" if right else "rejected for"
+
+        def job():
+            return (people.confirm(backend, name, ids) if right
+                    else people.reject(backend, name, ids))
+
+        def done(outcomes: list[Outcome]) -> None:
+            answered = self._report(outcomes, verb)
+            self.nav.say(f"{len(answered)} face(s) {verb} {name}")
+            self._changed(backend, faces=answered, people=[name])
+            then([e for e in entries if e.matched_face_id in answered])
 
         self._run(job, done, f"{'confirming' if right else 'rejecting'} for {name}")
 

@@ -233,7 +233,8 @@ class RekognitionFaceIndex:
 
 
 class LambdaSearch:
-    """``search(face_id)``: invokes the deployed search function with ``{"faceid": ...}`` and
+    """``search(face_id)``: invokes the deployed search function with ``{"faceid": ...,
+    "maybe": true}`` (both bands; the public site sends no ``maybe``: the sure ones only) and
     reads its payload into matches. A 500 payload, a crash of the function (``FunctionError``)
     or an answer that is not the contract's raises :class:`SearchFailed`; an AWS error the
     project's error for it."""
@@ -246,7 +247,7 @@ class LambdaSearch:
         with self.clients.errors(f"invoking search function {self.function}"):
             response = self.clients("lambda").invoke(
                 FunctionName=self.function, InvocationType="RequestResponse",
-                Payload=json.dumps({"faceid": face_id}).encode())
+                Payload=json.dumps({"faceid": face_id, "maybe": True}).encode())
             raw = response["Payload"].read()
         try:
             payload = json.loads(raw or b"null")

@@ -20,7 +20,10 @@ from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.pipeline.photos import regions
 from finpics_desktop.pipeline.photos.images import decode_upright
 
-MODEL_VERSION = "yunet-2023mar+sface-2021dec-int8bq"  # FaceModelVersion of the faces it indexes
+SINGLE_VERSION = "yunet-2023mar+sface-2021dec-int8bq"  # each face's vector from its crop alone
+MIRROR_VERSION = "yunet-2023mar+sface-2021dec-int8bq+mirror"  # the mean of the crop's and its
+#   mirror image's vectors, and each face's sharpness (docs/benchmarks.md, "Face matching")
+MODEL_VERSION = MIRROR_VERSION  # FaceModelVersion of the faces it indexes
 DETECT_SIDE = 1600  # long side of the copy faces are detected on: a 40 px face of a 12 MP photo
 #                     is 16 px there, which YuNet still finds (at 1280 px some are missed)
 MIN_SCORE = 0.6  # YuNet's score threshold (OpenCV's sample uses 0.9, which misses small faces)
@@ -31,6 +34,11 @@ SHARP_FACE = 80  # px: a face narrower than this on the copy it is aligned from 
 CROP_SIDE = 6400  # the largest copy such small faces are aligned from
 THREADS = 1  # OpenCV's own threads per call: photos are analysed in parallel already
 REGION_FACE = 128  # px: the drawn box is scaled to about this size before YuNet looks again
+SHARP_DETAIL = 100.0  # Laplacian variance of an aligned crop that is Sharpness 100 (the labelled
+#                       faces of the test photos: 29 or more; their copies shrunk to 16-24 px
+#                       faces: 19 or less, docs/benchmarks.md)
+FULL_WIDTH = 200.0  # px: a face this wide or more has Sharpness 100 as far as its size goes;
+#                     one of 40 px or less is below the gate (bands.SHARP = 20) whatever its crop
 REGION_SCORE = 0.3  # YuNet's score threshold inside a drawn box (someone says a face is there)
 
 
@@ -40,6 +48,8 @@ class DetectedFace:
     confidence: float  # 0-100
     landmarks: list[dict]
     descriptor: np.ndarray  # float32[128], unit length
+    quality: dict[str, float] | None = None  # Rekognition's FaceDetail.Quality: Sharpness and
+    #                                          Brightness (0-100) of the aligned crop
 
 
 class FaceEngine:
@@ -47,10 +57,11 @@ class FaceEngine:
     state, so each call borrows its own detector and recogniser. Idle sets are kept for the next
     call, whichever thread makes it; ``alignCrop`` is stateless and shared."""
 
-    model_version = MODEL_VERSION
-
     def __init__(self, detect_side: int = DETECT_SIDE, threads: int | None = THREADS,
-                 models_dir: Path | None = None):
+                 models_dir: Path | None = None, mirror: bool = True):
+        self.mirror = mirror  # False: the engine before (SINGLE_VERSION), for reading and
+        #                       measuring it (tests/benchmarks/face_quality.py)
+        self.model_version = MIRROR_VERSION if mirror else SINGLE_VERSION
         self.detect_side = detect_side
         self.threads = threads
         self.models_dir = models_dir
@@ -111,29 +122,39 @@ class FaceEngine:
                     and full_side > max(source.shape[:2])):
                 larger, _ = decode_upright(data, name, full_side)
                 source = np.asarray(larger)
-            vectors = self._vectors(recognizer, source, rows, source.shape[1] / width)
+            vectors, qualities = self._vectors(recognizer, source, rows, source.shape[1] / width)
         return [DetectedFace(box=_box(row, width, height),
                              confidence=round(float(row[14]) * 100, 4),
                              landmarks=_landmarks(row, width, height),
-                             descriptor=vector)
-                for row, vector in zip(rows, vectors, strict=True)]
+                             descriptor=vector, quality=quality)
+                for row, vector, quality in zip(rows, vectors, qualities, strict=True)]
 
-    def _vectors(self, recognizer, source: np.ndarray, rows, scale: float) -> np.ndarray:
+    def _vectors(self, recognizer, source: np.ndarray, rows,
+                 scale: float) -> tuple[np.ndarray, list[dict[str, float]]]:
         """SFace's unit vectors of YuNet's ``rows`` (found on a copy ``scale`` times smaller
-        than ``source``), each aligned from ``source``."""
+        than ``source``), each aligned from ``source``, and each crop's quality. With
+        :attr:`mirror`, a face's vector is the mean of its crop's and its mirror image's."""
         import cv2
 
-        crops = []
+        crops, qualities = [], []
         for row in rows:
             scaled = row.copy()
             scaled[:14] *= scale
             crops.append(self._aligner.alignCrop(source, scaled))
+            qualities.append(crop_quality(crops[-1], float(row[2]) * scale))
+        count = len(crops)
+        if self.mirror:
+            crops += [np.ascontiguousarray(c[:, ::-1]) for c in crops]
         # RGB crops, as FaceRecognizerSF.feature() feeds its BGR ones with swapRB=True (BGR
         # measurably loses matches); no colour conversion of the large copy is needed
         recognizer.setInput(cv2.dnn.blobFromImages(crops, 1.0, (112, 112), (0, 0, 0),
                                                    swapRB=False, crop=False), "data")
-        vectors = recognizer.forward().reshape(len(rows), -1).astype(np.float32)
-        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        vectors = recognizer.forward().reshape(len(crops), -1).astype(np.float32)
+        vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        if self.mirror:
+            vectors = vectors[:count] + vectors[count:]
+            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return vectors, qualities
 
     def analyze_region(self, data: bytes, name: str, box: dict[str, float]) -> DetectedFace:
         """The face in ``box`` (ratios of the upright photo), drawn by hand where the detector
@@ -159,12 +180,27 @@ class FaceEngine:
             if best is None:
                 raise FinpicsError(regions.NO_FACE)
             row = rows[best]
-            vector = self._vectors(recognizer, pixels, [row], 1.0)[0]
+            vectors, qualities = self._vectors(recognizer, pixels, [row], 1.0)
         return DetectedFace(box=regions.rounded(out_of(_box(row, *size), region.box)),
                             confidence=round(float(row[14]) * 100, 4),
                             landmarks=regions.landmarks_out_of(_landmarks(row, *size),
                                                                region.box),
-                            descriptor=vector)
+                            descriptor=vectors[0], quality=qualities[0])
+
+
+def crop_quality(crop: np.ndarray, face_width: float) -> dict[str, float]:
+    """Rekognition's ``Quality`` of a face, 0-100 each: ``Sharpness`` from the detail of its
+    aligned crop (the variance of the Laplacian of its grey levels, :data:`SHARP_DETAIL` is
+    100), capped by the face's width on the photo it was aligned from (:data:`FULL_WIDTH` is
+    100: a tiny face was enlarged into the crop, its detail made up); ``Brightness`` its mean
+    grey level. The quality gate is :data:`~finpics_desktop.domain.bands.SHARP`."""
+    import cv2
+
+    grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+    detail = float(cv2.Laplacian(grey, cv2.CV_64F).var())
+    sharpness = min(100.0, 100.0 * detail / SHARP_DETAIL, 100.0 * face_width / FULL_WIDTH)
+    return {"Sharpness": round(sharpness, 4),
+            "Brightness": round(float(grey.mean()) * 100.0 / 255.0, 4)}
 
 
 def _box(row, width: int, height: int) -> dict[str, float]:

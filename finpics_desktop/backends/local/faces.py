@@ -130,9 +130,11 @@ class LocalFaceIndex(UserVectors):
         """The ``FaceRecords`` entry of a detected face, and its ``Face``."""
         face_record = {"FaceId": face_id, "BoundingBox": face.box, "ImageId": image_id,
                        "ExternalImageId": external_image_id, "Confidence": face.confidence}
-        return {"Face": face_record, "FaceDetail": {
-            "BoundingBox": face.box, "Landmarks": face.landmarks,
-            "Confidence": face.confidence}}, face_record
+        detail = {"BoundingBox": face.box, "Landmarks": face.landmarks,
+                  "Confidence": face.confidence}
+        if face.quality is not None:  # as Rekognition's FaceDetail has it
+            detail["Quality"] = face.quality
+        return {"Face": face_record, "FaceDetail": detail}, face_record
 
     # -- port ------------------------------------------------------------------------------------
     def index_faces(self, bucket: str, key: str, data: bytes, external_image_id: str,
@@ -196,8 +198,10 @@ class LocalFaceIndex(UserVectors):
         if len(hits) > max_faces:  # the best max_faces of many, without sorting them all
             hits = hits[np.argpartition(-similarity[hits], max_faces - 1)[:max_faces]]
         hits = hits[np.argsort(-similarity[hits], kind="stable")]
+        version = next(v for v, g in snap.groups.items() if g is group)
         return [{"Similarity": value,
-                 "Face": face_record(json.loads(group.faces[i]), snap.user_of.get(group.ids[i]))}
+                 "Face": {**face_record(json.loads(group.faces[i]), snap.user_of.get(group.ids[i])),
+                          "IndexFacesModelVersion": version}}  # as Rekognition's Face has it
                 for i, value in zip(hits.tolist(), np.round(similarity[hits], 4).tolist(),
                                     strict=True)]
 
@@ -255,8 +259,9 @@ class LocalFaceIndex(UserVectors):
             rows = list(snap.where.items())
         for face_id, (version, index) in rows:
             user = snap.user_of.get(face_id)
-            if user_id is None or user == user_id:
-                yield face_record(json.loads(snap.groups[version].faces[index]), user)
+            if user_id is None or user == user_id:  # with its engine, as Rekognition's Face
+                yield {**face_record(json.loads(snap.groups[version].faces[index]), user),
+                       "IndexFacesModelVersion": version}
 
     # -- engine versions -------------------------------------------------------------------------
     def outdated_faces(self) -> dict[str, int]:

@@ -23,7 +23,7 @@ from finpics_desktop.backends.local.tables import SqliteTables
 from finpics_desktop.domain.errors import SETTINGS_GENERAL, Remedy, StorageError, StorageReadOnly
 from finpics_desktop.domain.names import Names
 from finpics_desktop.pipeline.functions.process import process_new_image
-from finpics_desktop.pipeline.functions.search import DEFAULT_THRESHOLD, search_faces
+from finpics_desktop.pipeline.functions.search import search_faces
 from finpics_desktop.pipeline.storage import (
     DAMAGED,
     keep_reserve,
@@ -102,7 +102,7 @@ def prepare_folder(root: Path) -> bool:
 
 
 def open_library(
-    root: Path, names: Names | None = None, threshold: float = DEFAULT_THRESHOLD,
+    root: Path, names: Names | None = None, threshold: float | None = None,
     engine: FaceEngine | None = None,
 ) -> Backend:
     """The library in folder ``root`` (made if missing); read-only when the folder or its

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from finpics_desktop.backends.local.engine import MODEL_VERSION
+from finpics_desktop.backends.local.engine import MIRROR_VERSION, SINGLE_VERSION
 
 DLIB_VERSION = "dlib-resnet-v1"  # the engine before SFace: its faces stay searchable among
 #                                  themselves until ``reindex`` replaces them
@@ -54,7 +54,7 @@ def dlib_similarity(vectors: np.ndarray, norms: np.ndarray, index: int) -> np.nd
     return dlib_scores(vectors, norms, vectors[index])
 
 
-SCORES = {MODEL_VERSION: sface_scores, DLIB_VERSION: dlib_scores}
+SCORES = {MIRROR_VERSION: sface_scores, SINGLE_VERSION: sface_scores, DLIB_VERSION: dlib_scores}
 
 
 def scores(version: str, vectors: np.ndarray, norms: np.ndarray, query: np.ndarray) -> np.ndarray:
@@ -87,3 +87,11 @@ def user_vector(version: str, vectors: np.ndarray) -> np.ndarray:
     if version == DLIB_VERSION:
         return mean.astype(np.float32)
     return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
+
+
+def sface_cosine(similarity: float, cut: float = SFACE_CUT) -> float:
+    """The SFace cosine whose similarity is ``similarity`` (:func:`sface_from_cosine`'s inverse
+    between 0 and 100)."""
+    if similarity >= 80.0:
+        return cut + (similarity - 80.0) * (1.0 - cut) / 20.0
+    return similarity * cut / 80.0

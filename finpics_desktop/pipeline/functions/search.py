@@ -7,9 +7,10 @@ import random
 import time
 from collections.abc import Callable
 
+from finpics_desktop.domain import bands
 from finpics_desktop.domain.errors import FinpicsError, InvalidValue, SearchFailed
 from finpics_desktop.domain.matches import PhotoMatch
-from finpics_desktop.domain.records import ImageItem, PhotoItem
+from finpics_desktop.domain.records import FaceRecord, ImageItem, PhotoItem
 from finpics_desktop.ports import FaceIndex, Records, Tables
 
 BATCH_LIMIT = 100  # BatchGetItem's maximum number of keys per call
@@ -95,29 +96,67 @@ def album_image_items(
 
 
 def search_faces(
-    tables: Tables, faces: FaceIndex, face_id: str, threshold: float = DEFAULT_THRESHOLD
+    tables: Tables, faces: FaceIndex, face_id: str, threshold: float | None = None, *,
+    maybe: bool = True,
 ) -> list[PhotoMatch]:
-    """The photos of the person with this face: one per photo, best face similarity
-    first; every match is returned (no cap at 100 photos). Raises a :class:`FinpicsError`
-    (:class:`NotFound` for an unknown face id, :class:`SearchFailed` for anything unforeseen)."""
+    """The photos of the person with this face: one per photo, sure ones first, then the
+    maybes (with ``maybe``), each band best face similarity first; every match is returned (no
+    cap at 100 photos). Each match's band comes from the cuts of the engine that indexed the
+    faces (:func:`~finpics_desktop.domain.bands.cuts_for`): a ``threshold`` given (the
+    curator's ``--threshold``) replaces the sure cut, and lowers the maybe cut if below it. A
+    match is a maybe whenever the searched face or the matched one fails the quality gate.
+    Raises a :class:`FinpicsError` (:class:`NotFound` for an unknown face id,
+    :class:`SearchFailed` for anything unforeseen)."""
     if not isinstance(face_id, str) or not face_id:
         raise SearchFailed("faceid is missing")
     try:
-        matches = Records(tables, faces).face_matches(face_id, threshold, MAX_FACES)
+        records = Records(tables, faces)
+        own = next(iter(records.indexed_faces(face_ids=[face_id])), None)
+        version = own.model_version if own else None
+        # the engine unknown (a ListFaces without versions): the lowest cut of any, until the
+        # matches tell the engine (IndexFacesModelVersion)
+        lowest = bands.cuts_for(version).maybe if version else bands.LOWEST_MAYBE
+        if threshold is not None:
+            lowest = min(lowest, threshold)
+        matches = records.face_matches(face_id, lowest if maybe else (
+            threshold if threshold is not None else bands.LOWEST_SURE), MAX_FACES)
+        if version is None and matches:
+            version = matches[0].face.model_version
+        cuts = bands.cuts_for(version)
+        sure_cut = cuts.sure if threshold is None else threshold
+        floor = min(cuts.maybe, sure_cut) if maybe else sure_cut
         best: dict[str, tuple[float, str]] = {}
         for match in sorted(matches, key=lambda m: -m.similarity):
+            if match.similarity < floor:
+                break
             if match.image_id not in best:
                 best[match.image_id] = (match.similarity, match.face_id)
-        found = album_image_items(tables, list(best))
+        wanted = list(best) + ([own.image_id] if own and own.image_id else [])
+        found = album_image_items(tables, list(dict.fromkeys(wanted)))
     except FinpicsError:
         raise
     except Exception as e:  # a port failed in a way it does not name: still one message
         raise SearchFailed(f"the search for face {face_id} failed: "
                            f"{e or type(e).__name__}") from e
+    searched = found.get(own.image_id) if own else None
+    own_record = searched.face(face_id) if searched else None
+    blurred = cuts.gated and _blurred(own_record)
     results, seen = [], set()
     for image_id, (similarity, matched) in best.items():
         image = found.get(image_id)  # a face whose photo is not in the album is not one
         if image is not None and image.image_path not in seen:  # (a face drawn by hand may
             seen.add(image.image_path)  # have its own ImageId: one entry per photo still)
-            results.append(PhotoMatch.from_image(image, similarity, matched))
+            sure = (similarity >= sure_cut and not blurred
+                    and not (cuts.gated and _blurred(image.face(matched))))
+            if sure or maybe:
+                results.append(PhotoMatch.from_image(image, similarity, matched,
+                                                     bands.SURE if sure else bands.MAYBE))
+    results.sort(key=lambda m: m.band != bands.SURE)  # stable: each band stays best first
     return results
+
+
+def _blurred(face: FaceRecord | None) -> bool:
+    """Whether a face fails the quality gate (a sharpness measured below
+    :data:`~finpics_desktop.domain.bands.SHARP`)."""
+    sharpness = face.sharpness if face is not None else None
+    return sharpness is not None and sharpness < bands.SHARP
