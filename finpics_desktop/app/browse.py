@@ -16,6 +16,7 @@ from finpics_desktop.app.entries import (
     picset_entry,
     searched_entry,
 )
+from finpics_desktop.app.search import FaceSearch, search_by_face
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.keys import is_supported
 from finpics_desktop.ports import Backend
@@ -87,8 +88,15 @@ def find_photo(backend: Backend, picset: str, name: str) -> Entry | None:
 
 def search_face(backend: Backend, face_id: str) -> list[Entry]:
     """Every other photo of the person with this face, best match first (in-process on the
-    library, through the search function on the cloud)."""
-    return [match_entry(backend, match) for match in backend.search(face_id)]
+    library, through the search function on the cloud); a named face searches with the
+    person (:func:`~finpics_desktop.app.search.search_by_face`)."""
+    return found_entries(backend, search_by_face(backend, face_id))
+
+
+def found_entries(backend: Backend, found: FaceSearch) -> list[Entry]:
+    """The entries of a search's photos (a person's named photos say so)."""
+    return [match_entry(backend, match, named=match.image_path in found.named)
+            for match in found.matches]
 
 
 def check_searchable(entry: Entry | None) -> None:
@@ -101,5 +109,11 @@ def check_searchable(entry: Entry | None) -> None:
 def search_from(entry: Entry, face_id: str) -> list[Entry]:
     """A click on a face of ``entry``: the clicked photo first, then every other photo of that
     person, best match first."""
+    return find_from(entry, face_id)[0]
+
+
+def find_from(entry: Entry, face_id: str) -> tuple[list[Entry], FaceSearch]:
+    """:func:`search_from`, and what the search was (a person's, or the face's)."""
     check_searchable(entry)
-    return [searched_entry(entry, face_id), *search_face(entry.backend, face_id)]
+    found = search_by_face(entry.backend, face_id)
+    return [searched_entry(entry, face_id), *found_entries(entry.backend, found)], found

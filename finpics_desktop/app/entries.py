@@ -99,9 +99,11 @@ def photo_entry(backend: Backend, photo: PhotoItem) -> Entry:
                  faces=photo.faces, item=photo)
 
 
-def match_entry(backend: Backend, match: PhotoMatch) -> Entry:
-    """A photo found by a search, titled with its similarity."""
-    return Entry(PHOTO, f"{match.similarity:.1f} %  {match.name}", backend, picset=match.picset,
+def match_entry(backend: Backend, match: PhotoMatch, named: bool = False) -> Entry:
+    """A photo found by a search, titled with its similarity (``named``: a photo the person
+    searched for is named in, so titled)."""
+    title = f"named · {match.name}" if named else f"{match.similarity:.1f} %  {match.name}"
+    return Entry(PHOTO, title, backend, picset=match.picset,
                  name=match.name, faces=match.faces,
                  similarity=match.similarity, matched_face_id=match.matched_face_id)
 

@@ -3,6 +3,8 @@ page (the searched photo first, then every match, best first, with the similarit
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
@@ -198,14 +200,26 @@ class SearchPage(QWidget):
         self.header.setText(f"Searching for the person clicked in {entry.title}…")
         self.model.set_entries([])
 
-    def show_results(self, entries: list[Entry]) -> None:
-        """The searched photo first, then every other photo of the person."""
+    def show_results(self, entries: list[Entry], person: str = "", faces: int = 0) -> None:
+        """The searched photo first, then every other photo of the person (of ``person``, the
+        name of the face clicked, searched with ``faces`` of their named faces)."""
         self.searching = False
         count = len(entries) - 1
-        self.header.setText(
-            f"<b>{count} other photo{'s' if count != 1 else ''}</b> of this person, best match "
-            "first, with the similarity. The matching face is outlined; open a photo to see it."
-            if count else "<b>No other photo</b> of this person was found.")
+        plural = "s" if count != 1 else ""
+        if person:
+            used = f"{faces} named face{'s' if faces != 1 else ''}"
+            self.header.setText(
+                f"<b>Photos of {escape(person)}</b>: {count} other photo{plural}, searched with "
+                f"the {used} of {escape(person)}; the photos {escape(person)} is named in "
+                "first, then the best matches. The matching face is outlined; open a photo to "
+                "see it." if count else
+                f"<b>Photos of {escape(person)}</b>: no other photo was found (searched with "
+                f"the {used} of {escape(person)}).")
+        else:
+            self.header.setText(
+                f"<b>{count} other photo{plural}</b> of this person, best match first, with the "
+                "similarity. The matching face is outlined; open a photo to see it."
+                if count else "<b>No other photo</b> of this person was found.")
         self.model.set_entries(entries)
         self.view.setCurrentIndex(self.model.index(1 if count else 0))
 
