@@ -261,8 +261,8 @@ def cmd_search(backend, args) -> int:
         payload = to_payload(matches)
         if found.person is not None:  # keys added for a person's search, none changed
             payload["person"] = {"name": found.person.person.name, "faces": found.person.faces}
-            for entry in payload["output"]:
-                entry["named"] = entry["image_path"] in found.named
+            for entry, match in zip(payload["output"], matches, strict=True):
+                entry["named"] = match.image_path in found.named
         _print_json(payload)
     else:
         for match in matches:
