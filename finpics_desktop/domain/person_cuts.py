@@ -31,19 +31,19 @@ class PersonCuts:
 # similarities on its own scales, SearchFaces' 80 = cosine 0.42, SearchUsers' 80 = cosine 0.45
 # (backends/local/similarity.py).
 SFACE_2021DEC = PersonCuts(
-    # templates of 2-8 faces (person_quality.py): the closest stranger 79.0 (cosine 0.444), the
-    # farthest own face 78.5 (k = 2); at 83 the closest stranger stays +4.0 below (cosine
-    # +0.088), the own faces found: 98.9-99.5 %
+    # templates of 2-8 faces (person_quality.py, 20 draws each): the closest stranger 79.4
+    # (cosine 0.446, k = 5), the farthest own face 78.5 (k = 2); at 83 the closest stranger
+    # stays +3.6 below (cosine +0.086); own faces found by the template alone: 98.6-99.8 %
     template=83.0,
-    # the same measurement: at 76 every own face of k >= 2 is found (100 %), 1-9 strangers of
-    # 12,550-17,370 pairs reach it, only ever as *maybe*
+    # the same measurement: at 76 every own face of k >= 2 is found, 4-10 strangers of
+    # 25,100-34,740 pairs reach it, only ever as *maybe*
     template_maybe=76.0,
     # best of 1-8 single faces: the closest stranger 79.0 (cosine 0.414) at every k; at 82 it
-    # stays +3.0 below (cosine +0.035), where the search threshold 80 keeps +1.0 (+0.006);
-    # with the template the person's own faces found at the sure cuts: 99.5-100 % for k >= 2
+    # stays +3.0 below (cosine +0.064), where the search threshold 80 keeps +1.0 (+0.006);
+    # with the template, own faces found sure: 99.1 % (k = 2) to 100 % (k = 8), 0 strangers
     face=82.0,
-    # single faces, the farthest own pair 72.9: at 72 all are found, 29-57 strangers only as
-    # *maybe*
+    # single faces, the farthest own pair 72.9 (cosine 0.383): at 72 all are found, strangers
+    # (53-139 of the pairs) only as *maybe*
     face_maybe=72.0,
     # the faces scored at all: well below both maybe cuts, none is missed for want of asking
     candidates=50.0,

@@ -49,6 +49,7 @@ def test_a_named_face_searches_with_the_person_on_the_cloud(faces_on_the_cloud, 
     cloud.gateway.reset_calls()
     found = search_by_face(backend, obama[0])
     calls = {operation: n for (_, operation), n in cloud.gateway.calls.items()}
+    print(f"\nthe person's search on the cloud: {calls}")
     assert calls.get("SearchUsers", 0) >= 1  # the person's user vector, over the wire
     assert "Invoke" not in calls  # not the public site's search by one face
     assert found.person is not None and found.person.person.name == "Barack Obama"
