@@ -182,3 +182,15 @@ def test_search_on_a_named_face_from_the_command_line(album, capsys):
     out, err = capsys.readouterr()
     assert code == 0 and set(json.loads(out)) == {"statusCode", "output"}
     assert "photos of" not in err
+
+
+def test_the_engine_of_the_library_has_measured_person_cuts():
+    """A new engine version needs its own cuts, measured by tests/benchmarks/person_quality.py
+    (its scales differ): Rekognition's defaults are no measurement of it."""
+    from finpics_desktop.backends.local.engine import MODEL_VERSION
+    from finpics_desktop.domain.person_cuts import CUTS, REKOGNITION, cuts_for
+
+    assert MODEL_VERSION in CUTS
+    cuts = cuts_for(MODEL_VERSION)
+    assert cuts is not REKOGNITION and cuts_for("7.0") is REKOGNITION
+    assert cuts.candidates < cuts.lowest <= min(cuts.template, cuts.face)
