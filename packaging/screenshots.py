@@ -326,6 +326,22 @@ def main() -> int:
     window.grid.setFocus()
     shoot("person")
 
+    # 4b. a click on a named face searches with the person
+    from finpics_desktop.app.entries import PHOTO
+
+    window.nav.activate(window.model.entries, next(
+        n for n, e in enumerate(window.model.entries) if e.kind == PHOTO))
+    wait_until(app, lambda: window.stack.currentIndex() == VIEWER and not window.viewer.loading,
+               what="a photo of the person")
+    canvas.face_clicked.emit(window.viewer.current.matched_face_id)
+    wait_until(app, lambda: window.stack.currentIndex() == SEARCH and not window.search.searching
+               and "Photos of" in window.search.header.text()
+               and thumbnails_loaded(window.search.model, window.search.view),
+               what="the person's search")
+    shoot("person-search")
+    window.nav.back()
+    window.nav.back()
+
     # 5. drop a folder on Library: the New picset dialog, then the upload under way
     folder = work / "src-drop" / "Newport Boston 2016"
     folder.mkdir(parents=True)

@@ -16,10 +16,9 @@ from finpics_desktop.app.entries import (
     picset_entry,
     searched_entry,
 )
-from finpics_desktop.domain.bands import MAYBE
+from finpics_desktop.app.search import FaceSearch, search_by_face
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.keys import is_supported
-from finpics_desktop.pipeline.people.naming import names_in
 from finpics_desktop.ports import Backend
 
 
@@ -89,12 +88,17 @@ def find_photo(backend: Backend, picset: str, name: str) -> Entry | None:
 
 def search_face(backend: Backend, face_id: str) -> list[Entry]:
     """Every other photo of the person with this face: the sure ones, then the maybes, each
-    best match first (in-process on the library, through the search function on the cloud).
-    The maybes carry the name of the face searched from, if it has one."""
-    matches = backend.search(face_id)
-    person = (names_in(backend, [face_id]).get(face_id, "")
-              if any(m.band == MAYBE for m in matches) else "")
-    return [match_entry(backend, match, person) for match in matches]
+    best match first (in-process on the library, through the search function on the cloud);
+    a named face searches with the person (:func:`~finpics_desktop.app.search.search_by_face`)."""
+    return found_entries(backend, search_by_face(backend, face_id))
+
+
+def found_entries(backend: Backend, found: FaceSearch) -> list[Entry]:
+    """The entries of a search's photos (a person's named photos say so; the maybes carry the
+    person's name, for Y/N to confirm or reject them)."""
+    person = found.person.person.name if found.person is not None else ""
+    return [match_entry(backend, match, person, named=match.image_path in found.named)
+            for match in found.matches]
 
 
 def check_searchable(entry: Entry | None) -> None:
@@ -107,5 +111,11 @@ def check_searchable(entry: Entry | None) -> None:
 def search_from(entry: Entry, face_id: str) -> list[Entry]:
     """A click on a face of ``entry``: the clicked photo first, then every other photo of that
     person, best match first."""
+    return find_from(entry, face_id)[0]
+
+
+def find_from(entry: Entry, face_id: str) -> tuple[list[Entry], FaceSearch]:
+    """:func:`search_from`, and what the search was (a person's, or the face's)."""
     check_searchable(entry)
-    return [searched_entry(entry, face_id), *search_face(entry.backend, face_id)]
+    found = search_by_face(entry.backend, face_id)
+    return [searched_entry(entry, face_id), *found_entries(entry.backend, found)], found

@@ -103,11 +103,14 @@ def photo_entry(backend: Backend, photo: PhotoItem) -> Entry:
                  faces=photo.faces, item=photo)
 
 
-def match_entry(backend: Backend, match: PhotoMatch, person: str = "") -> Entry:
-    """A photo found by a search, titled with its similarity (and "maybe" in the maybe band);
-    ``person``: the name of the face searched from, for a maybe to be confirmed or rejected."""
+def match_entry(backend: Backend, match: PhotoMatch, person: str = "",
+                named: bool = False) -> Entry:
+    """A photo found by a search, titled with its similarity (and "maybe" in the maybe band;
+    ``named``: a photo the person searched for is named in, so titled); ``person``: the name
+    of the face searched from, for a maybe to be confirmed or rejected."""
     maybe = match.band == MAYBE
-    title = f"{'maybe · ' if maybe else ''}{match.similarity:.1f} %  {shown_name(match.name)}"
+    title = (f"named · {shown_name(match.name)}" if named else
+             f"{'maybe · ' if maybe else ''}{match.similarity:.1f} %  {shown_name(match.name)}")
     return Entry(PHOTO, title, backend, picset=match.picset, name=match.name, faces=match.faces,
                  similarity=match.similarity, matched_face_id=match.matched_face_id,
                  band=match.band, person=person if maybe else "")

@@ -20,6 +20,7 @@ from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.notes import older_faces_note
 from finpics_desktop.app.options import Options
 from finpics_desktop.app.publish import plan_publish
+from finpics_desktop.app.search import search_by_face
 from finpics_desktop.cli.args import (
     EXIT_CODES,
     EXIT_FAILED,
@@ -123,7 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     ri.add_argument("--json", action="store_true", help="machine-readable report")
 
     se = sub.add_parser("search", help="every other photo of the person with this face: the "
-                        "sure ones, never of another person (exit code 3 if there is none)")
+                        "sure ones, never of another person (exit code 3 if there is none); a "
+                        "named face searches with the person")
     se.add_argument("faceid", metavar="FACEID")
     se.add_argument("--maybe", action="store_true",
                     help="the maybes too (perhaps the same person), after the sure ones")
@@ -252,15 +254,23 @@ def cmd_reindex(backend, args) -> int:
 
 def cmd_search(backend, args) -> int:
     try:
-        matches = [m for m in backend.search(args.faceid) if args.maybe or m.band == SURE]
+        found = search_by_face(backend, args.faceid)
     except FinpicsError as e:
         if args.json:
             _print_json(error_payload(str(e)))
         print(f"finpics-desktop: search failed: {describe_error(e, command_line=True)}",
               file=sys.stderr)
         return EXIT_FAILED
+    matches = [m for m in found.matches if args.maybe or m.band == SURE]
+    if found.person is not None:
+        print(f"finpics-desktop: photos of {found.title}", file=sys.stderr)
     if args.json:
-        _print_json(to_payload(matches))
+        payload = to_payload(matches)
+        if found.person is not None:  # keys added for a person's search, none changed
+            payload["person"] = {"name": found.person.person.name, "faces": found.person.faces}
+            for entry, match in zip(payload["output"], matches, strict=True):
+                entry["named"] = match.image_path in found.named
+        _print_json(payload)
     else:
         for match in matches:
             print(f"{match.similarity:6.1f}  {match.image_path}"

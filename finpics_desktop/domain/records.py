@@ -202,6 +202,11 @@ class ImageItem:
     def image_ids(self) -> set[str]:
         return {f.image_id for f in self.faces}
 
+    @property
+    def model_version(self) -> str | None:
+        """The ``FaceModelVersion`` of the engine that indexed its faces (None if unsaid)."""
+        return (self.raw.get("data") or {}).get("FaceModelVersion")
+
 
 @dataclass(frozen=True)
 class IndexedFace:

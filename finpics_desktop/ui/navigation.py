@@ -142,7 +142,7 @@ class NavigationController:
 
     def _show_search(self, frame: Frame) -> None:
         if frame.state == FOUND:
-            self.search.show_results(frame.entries)
+            self.search.show_results(frame.entries, frame.person, frame.person_faces)
             if self.nav.frame is frame:
                 self.search.view.setFocus()
         elif frame.state == FAILED:

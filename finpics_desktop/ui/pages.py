@@ -3,6 +3,8 @@ page (the searched photo first, then every match, best first, with the similarit
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
@@ -226,16 +228,29 @@ class SearchPage(QWidget):
         self.maybe_model.set_entries([])
         self.maybe.hide()
 
-    def show_results(self, entries: list[Entry]) -> None:
-        """The searched photo first, then every sure photo of the person; the maybes apart."""
+    def show_results(self, entries: list[Entry], person: str = "", faces: int = 0) -> None:
+        """The searched photo first, then every sure photo of the person (of ``person``, the
+        name of the face clicked, searched with ``faces`` of their named faces); the maybes
+        apart."""
         self.searching = False
         sure = [e for e in entries if e.band != MAYBE]
         maybe = [e for e in entries if e.band == MAYBE]
         count = len(sure) - 1
-        self.header.setText(
-            f"<b>{count} other photo{'s' if count != 1 else ''}</b> of this person, best match "
-            "first, with the similarity. The matching face is outlined; open a photo to see it."
-            if count else "<b>No other photo</b> of this person was found for sure.")
+        plural = "s" if count != 1 else ""
+        if person:
+            used = f"{faces} named face{'s' if faces != 1 else ''}"
+            self.header.setText(
+                f"<b>Photos of {escape(person)}</b>: {count} other photo{plural}, searched with "
+                f"the {used} of {escape(person)}; the photos {escape(person)} is named in "
+                "first, then the best matches. The matching face is outlined; open a photo to "
+                "see it." if count else
+                f"<b>Photos of {escape(person)}</b>: no other photo was found for sure "
+                f"(searched with the {used} of {escape(person)}).")
+        else:
+            self.header.setText(
+                f"<b>{count} other photo{plural}</b> of this person, best match first, with the "
+                "similarity. The matching face is outlined; open a photo to see it."
+                if count else "<b>No other photo</b> of this person was found for sure.")
         self.model.set_entries(sure)
         self.view.setCurrentIndex(self.model.index(1 if count else 0))
         named = next((e.person for e in maybe if e.person), "")

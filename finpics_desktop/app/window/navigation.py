@@ -19,10 +19,10 @@ from finpics_desktop.app.album import CLOUD, LIBRARY
 from finpics_desktop.app.browse import (
     NotPublished,
     check_searchable,
+    find_from,
     list_folder,
     list_photos,
     list_picsets,
-    search_from,
 )
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import FACE, FILE, PERSON, PHOTO, PICSET, Entry, face_photo
@@ -365,7 +365,8 @@ class Navigation:
 
     # -- search -----------------------------------------------------------------------------
     def search_face(self, entry: Entry | None, face_id: str) -> None:
-        """A click on a face: every other photo of that person, on the results page."""
+        """A click on a face: every other photo of that person, on the results page (of the
+        person it is named as, searched with the person: :mod:`~finpics_desktop.app.search`)."""
         try:
             check_searchable(entry)
         except NotPublished as e:
@@ -380,11 +381,15 @@ class Navigation:
         self._status("")
         self._begin(SEARCHING, "Searching…")
 
-        def done(results: list[Entry]) -> None:
+        def done(result) -> None:
+            results, found = result
             self._end_search()
+            if found.person is not None:
+                frame.person = found.person.person.name
+                frame.person_faces = found.person.faces
             frame.entries, frame.state = results, FOUND
             self._emit(FrameChanged(frame))
-            self._status(f"{len(results) - 1} other photo(s) of this person")
+            self._status(f"{len(results) - 1} other photo(s) of {frame.person or 'this person'}")
 
         def fail(error: BaseException) -> None:
             self._end_search()
@@ -392,7 +397,7 @@ class Navigation:
             self._emit(FrameChanged(frame))
             self._emit(Told(f"search failed: {frame.error}", "error"))
 
-        self.run(lambda: search_from(entry, face_id), done, fail, task=task)
+        self.run(lambda: find_from(entry, face_id), done, fail, task=task)
 
     def _end_search(self) -> None:
         self._search = None

@@ -74,6 +74,8 @@ class Frame:
     face_id: str = ""
     state: str = ""  # SEARCH: SEARCH_UNDER_WAY, FOUND, FAILED or CANCELLED
     error: str = ""
+    person: str = ""  # SEARCH: the person searched for, when the face clicked is named
+    person_faces: int = 0  # ... and how many of their named faces the search was made with
 
     @property
     def current(self) -> Entry | None:

@@ -1,0 +1,200 @@
+"""The search by a named person: a click on a face a curator named searches with the person, not
+with that one face, so that every confirmed face makes the search better.
+
+What it finds, for the person of the clicked face:
+
+- *named*: the person's other photos, those holding a face confirmed as theirs;
+- *sure*: photos with a face alike enough to the person's **template** (their user vector, the
+  mean of their confirmed faces: ``SearchUsers``, on the cloud Rekognition's own) or to the
+  **best** of their confirmed faces (``SearchFaces`` from each: a face of a childhood photo
+  finds the other childhood photos even when the template, made mostly of grown-up faces, is
+  far), at the cuts of :mod:`~finpics_desktop.domain.person_cuts` for the engine that indexed
+  them, and no other person as alike;
+- *maybe*: the photos whose best face reached only the lower cuts, or is as alike to another
+  person: shown apart, never taken silently.
+
+Left out: a photo already holding the person (one person appears once in a photo), the faces
+named as someone else, the faces rejected for this person. Of a photo only its most alike face
+counts. Every photo is one the album holds now (the search function's rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from finpics_desktop.domain.bands import MAYBE, SURE
+from finpics_desktop.domain.errors import NotFound
+from finpics_desktop.domain.matches import PhotoMatch
+from finpics_desktop.domain.people import Person, name_key
+from finpics_desktop.domain.person_cuts import PersonCuts, cuts_for
+from finpics_desktop.domain.records import UserMatch
+from finpics_desktop.pipeline.functions.search import MAX_FACES, album_image_items
+from finpics_desktop.pipeline.people.naming import People
+from finpics_desktop.pipeline.people.records import FACE, NAME, PERSON
+
+SEEDS = 100  # the person's faces searched from (Rekognition's most faces of a user vector)
+MAX_CANDIDATES = 400  # faces scored against the person, the most alike first
+USERS_COMPARED = 20  # the people a candidate is compared with (the most alike)
+AT_ONCE = 8  # SearchUsers calls in flight (on the cloud each is a request)
+
+
+@dataclass(frozen=True)
+class PersonSearch:
+    """The photos of the person a clicked face is named as (see the module)."""
+
+    person: Person
+    faces: int  # the person's confirmed faces in the album: what the search was made with
+    named: list[PhotoMatch]  # most alike (when named) first
+    sure: list[PhotoMatch]  # most alike first
+    maybe: list[PhotoMatch]
+
+    @property
+    def photos(self) -> list[PhotoMatch]:
+        """What the search promises are the person: the named photos, then the sure ones."""
+        return self.named + self.sure
+
+
+@dataclass(frozen=True)
+class _Scored:
+    face_id: str
+    template: float  # similarity to the person's user vector
+    best: float  # to the most alike of their confirmed faces
+    other: float  # to the most alike other person's user vector
+
+    def band(self, cuts: PersonCuts) -> str | None:
+        """SURE, MAYBE or None (not the person)."""
+        if self.other >= cuts.template and self.other > self.template:
+            return None  # someone else's, surely more than theirs
+        if (self.template >= cuts.template or self.best >= cuts.face) and (
+                self.other < cuts.template_maybe or self.other < self.template):
+            return SURE
+        if self.template >= cuts.template_maybe or self.best >= cuts.face_maybe:
+            return MAYBE
+        return None
+
+    @property
+    def similarity(self) -> float:
+        return round(max(self.template, self.best), 2)
+
+
+def person_of(people: People, face_id: str) -> Person | None:
+    """The person the face is named as; None for a face nobody named (or named for a person an
+    interrupted action left, whose name is not theirs)."""
+    doc = people.private.get(FACE, face_id)
+    person = people.private.get(PERSON, doc.doc["person"]) if doc is not None else None
+    if person is None:
+        return None
+    claim = people.private.get(NAME, name_key(person.doc["name"]))
+    if claim is None or claim.doc["person"] != person.sk:
+        return None
+    return Person(person.sk, person.doc["name"], bool(person.doc.get("hidden")))
+
+
+def search_person(people: People, face_id: str, cuts: PersonCuts | None = None,
+                  face_cut: float | None = None) -> PersonSearch | None:
+    """The person's photos (see the module) but the clicked face's own photo; None if the face
+    is named as nobody. ``cuts``: those of the engine that indexed the clicked face unless
+    given; ``face_cut``: the sure cut of a single face, if the album's search has its own.
+    NotFound if the face is not in a photo of the album."""
+    person = person_of(people, face_id)
+    if person is None:
+        return None
+    named = people.named()
+    mine = people.faces_of(person, named)  # most alike first
+    where = people.locate([face_id, *(f.face_id for f in mine)])
+    clicked = where.get(face_id)
+    if clicked is None:
+        raise NotFound(f"face {face_id} is not in a photo of this album")
+    mine = [f for f in mine if f.face_id in where]
+    holding = {where[f.face_id].image_path for f in mine}
+    images = album_image_items(people.backend.tables,
+                               sorted({where[f.face_id].image_id for f in mine}))
+    if cuts is None:
+        cuts = cuts_for(images[clicked.image_id].model_version
+                        if clicked.image_id in images else None)
+    if face_cut is not None:
+        cuts = PersonCuts(cuts.template, cuts.template_maybe, face_cut,
+                          min(cuts.face_maybe, face_cut), cuts.candidates)
+    confirmed, seen = [], {clicked.image_path}
+    for face in mine:  # a photo's most alike named face is its entry
+        spot = where[face.face_id]
+        if spot.image_path not in seen and spot.image_id in images:
+            seen.add(spot.image_path)
+            confirmed.append(PhotoMatch.from_image(images[spot.image_id], face.similarity,
+                                                   face.face_id))
+    scored = _score(people, person, [f.face_id for f in mine], set(named),
+                    people.rejected(person), holding, cuts)
+    sure, maybe = _by_photo(people, scored, cuts)
+    return PersonSearch(person, len(mine), confirmed, sure, maybe)
+
+
+def _seeds(faces: list[str]) -> list[str]:
+    """At most :data:`SEEDS` of the person's faces, spread evenly over them."""
+    if len(faces) <= SEEDS:
+        return faces
+    step = len(faces) / SEEDS
+    return [faces[int(n * step)] for n in range(SEEDS)]
+
+
+def _score(people: People, person: Person, mine: list[str], named: set[str],
+           rejected: set[str], holding: set[str], cuts: PersonCuts) -> list[tuple[_Scored, str]]:
+    """The faces alike to any of the person's, scored against the person (with the photo each
+    is in), but named, rejected, or in a photo holding the person."""
+    best: dict[str, float] = {}
+    for matches in people.records.face_matches_many(_seeds(mine), cuts.candidates,
+                                                    MAX_FACES).values():
+        for match in matches:
+            if match.face_id not in named and match.face_id not in rejected:
+                best[match.face_id] = max(best.get(match.face_id, 0.0), match.similarity)
+    ranked = sorted(best, key=lambda f: (-best[f], f))[:MAX_CANDIDATES]
+    where = people.locate(ranked)
+    wanted = [f for f in ranked if f in where and where[f].image_path not in holding]
+    users = _user_matches(people, wanted, min(cuts.template_maybe, cuts.template) - 15.0)
+    scored = []
+    for face_id in wanted:
+        matches = users.get(face_id, [])
+        own = next((m.similarity for m in matches if m.user_id == person.id), 0.0)
+        other = max((m.similarity for m in matches if m.user_id != person.id), default=0.0)
+        scored.append((_Scored(face_id, own, best[face_id], other), where[face_id]))
+    return scored
+
+
+def _user_matches(people: People, face_ids: Sequence[str],
+                  threshold: float) -> dict[str, list[UserMatch]]:
+    """SearchUsers of each face, :data:`AT_ONCE` at a time (a face gone meanwhile: none)."""
+    def one(face_id: str) -> tuple[str, list[UserMatch]]:
+        try:
+            return face_id, people.records.user_matches(
+                face_id=face_id, threshold=max(0.0, threshold), max_users=USERS_COMPARED)
+        except NotFound:
+            return face_id, []
+
+    if len(face_ids) <= 1:
+        return dict(map(one, face_ids))
+    with ThreadPoolExecutor(AT_ONCE) as pool:
+        return dict(pool.map(one, face_ids))
+
+
+def _by_photo(people: People, scored: list, cuts: PersonCuts
+              ) -> tuple[list[PhotoMatch], list[PhotoMatch]]:
+    """One entry a photo, its most alike face's; sure ones and maybe ones, best first."""
+    chosen: dict[str, tuple[str, _Scored, object]] = {}
+    for face, spot in sorted(scored, key=lambda s: (-s[0].similarity, s[0].face_id)):
+        band = face.band(cuts)
+        if band is None:
+            continue
+        kept = chosen.get(spot.image_path)
+        if kept is None or kept[0] == MAYBE and band == SURE:
+            chosen[spot.image_path] = (band, face, spot)
+    images = album_image_items(people.backend.tables,
+                               sorted({spot.image_id for _, _, spot in chosen.values()}))
+    sure, maybe = [], []
+    for band, face, spot in sorted(chosen.values(), key=lambda c: (-c[1].similarity,
+                                                                   c[2].image_path)):
+        image = images.get(spot.image_id)
+        if image is not None:
+            (sure if band == "sure" else maybe).append(
+                PhotoMatch.from_image(image, face.similarity, face.face_id))
+    return sure, maybe
