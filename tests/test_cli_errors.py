@@ -35,7 +35,7 @@ def folder(copy_photos):
                                                 "once, from 1 to 64, not -3"),
     (("upload", "{folder}", "--workers", "0"), "not 0"),
     (("upload", "{folder}", "--picset", "٣_x"), "picset id '٣_x' is not of the form "
-                                                "NNN_slug (an ordering number in the digits 0-9"),
+                                                "NNN_title (an ordering number in the digits 0-9"),
     (("upload", "{folder}", "--picset", "001_x_"), "has a '_' at the end or two in a row: the "
                                                    "site would show a stray space"),
     (("upload", "{folder}", "--picset", "001_a__b"), "two in a row"),
