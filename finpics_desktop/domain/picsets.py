@@ -237,22 +237,33 @@ def slugify(title: str) -> str:
     return read_title(title).slug or "picset"
 
 
+def titled_id(number: str, title: str) -> str:
+    """``NNN_title``: the ordering number ``number`` and as much of ``title`` as an id carries
+    (``picset`` if nothing of it can be)."""
+    reading = read_title(title, MAX_PICSET_ID - len(number) - 1,
+                         MAX_PICSET_BYTES - len(number) - 1)
+    return validate_picset_id(f"{number}_{reading.slug or 'picset'}")
+
+
 def retitled_id(picset_id: str, title: str) -> str:
     """``picset_id`` with its number kept and ``title`` after it; :class:`InvalidName` when no
     part of the title can be carried."""
-    number = picset_id.split("_", 1)[0]
-    reading = read_title(title, MAX_PICSET_ID - len(number) - 1,
-                         MAX_PICSET_BYTES - len(number) - 1)
-    if not reading.slug:
+    if not read_title(title).slug:
         raise InvalidName(f"the title {title.strip()!r} has nothing a picset's address can "
                           "carry: give letters or digits" if title.strip() else
                           "the title is empty")
-    return validate_picset_id(f"{number}_{reading.slug}")
+    return titled_id(picset_id.split("_", 1)[0], title)
 
 
 def title_of(picset_id: str) -> str:
     """A picset's title: what the site shows for it (:func:`display_name`)."""
     return display_name(picset_id)
+
+
+def titled(picset_id: str) -> str:
+    """A picset as a message names it: its title, quoted, then its id (``“Lisbon 2019”
+    (004_Lisbon_2019)``)."""
+    return f"\u201c{display_name(picset_id)}\u201d ({picset_id})"
 
 
 def next_number(existing_ids: Iterable[str]) -> str:
@@ -277,7 +288,4 @@ def next_number(existing_ids: Iterable[str]) -> str:
 def new_picset_id(title: str, existing_ids: Iterable[str]) -> str:
     """A new id for a title (a folder's name as written, by default): the next free ordering
     number and the title (``picset`` if nothing of it can be carried)."""
-    number = next_number(existing_ids)
-    reading = read_title(title, MAX_PICSET_ID - len(number) - 1,
-                         MAX_PICSET_BYTES - len(number) - 1)
-    return validate_picset_id(f"{number}_{reading.slug or 'picset'}")
+    return titled_id(next_number(existing_ids), title)

@@ -70,7 +70,7 @@ def test_menu_actions_move_cover_rename_and_ctrl_z_undoes(qtbot, window, publish
         "biden.jpg", "obama2.jpg", "obama3.jpg"]
     assert library.tables.get_pics_item("002_biden", "obama2.jpg")["data"] == faces
     assert library.tables.get_pics_item("/", "001_obama")["pic"] == "obama1.jpg"
-    assert _said(window, "moved 2 photos to 002_biden")
+    assert _said(window, "moved 2 photos to “biden” (002_biden)")
 
     _key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Z
     _settled(qtbot, window)
