@@ -172,6 +172,12 @@ class Proposal:
                               "picset's address: give letters or digits")
         return titled_id(self.number, title)
 
+    def id_for_or_none(self, title: str) -> str | None:
+        try:
+            return self.id_for(title)
+        except FinpicsError:
+            return None
+
     def choose(self, picset_id: str, title: str | None = None) -> PublishPlan:
         """The plan for the id the curator settled on: the proposal itself if unchanged (a
         new picset is then still numbered when the job starts), a new picset of ``title`` if
@@ -182,8 +188,8 @@ class Proposal:
             raise InvalidName(self.problem)
         if picset_id == self.picset_id:
             return self.plan
-        if title is not None and picset_id not in self.existing and self.number and (
-                picset_id == self.id_for(title)):
+        if title is not None and picset_id not in self.existing and (
+                picset_id == self.id_for_or_none(title)):
             return PublishPlan(self.plan.sources, NewPicset(" ".join(title.split())),
                                self.plan.on_conflict)
         check_new_picset_id(picset_id, self.existing)
