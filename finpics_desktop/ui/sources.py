@@ -257,7 +257,7 @@ class SourcesModel(QStandardItemModel):
                           self._icon("image-x-generic",
                                      QStyle.StandardPixmap.SP_FileDialogContentsView))
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDropEnabled)  # photos, picsets
-        item.setToolTip(picset)
+        item.setToolTip(f"{title}\nPicset id: {picset} (its number orders the list)")
         if row is None:
             root.appendRow(item)
         else:

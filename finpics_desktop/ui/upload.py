@@ -34,7 +34,7 @@ from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.publish import Proposal, Publishing, PublishPlan, abandon
 from finpics_desktop.app.publish_process import run_publish
 from finpics_desktop.domain.errors import FinpicsError
-from finpics_desktop.domain.picsets import display_name, read_title
+from finpics_desktop.domain.picsets import display_name, read_title, titled
 from finpics_desktop.pipeline.publish.upload import (
     CANCELLED,
     DONE,
@@ -364,7 +364,7 @@ class UploadPanel(QWidget):
         self.bar.setValue(0)
         self.status.setText(f"Publishing {len(photos)} photo(s) to {job.plan.label}…")
         job.started.connect(lambda picset: self.status.setText(
-            f"Publishing {len(photos)} photo(s) to {picset}…"))
+            f"Publishing {len(photos)} photo(s) to {titled(picset)}…"))
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText("Cancel")
         self.retry_button.setEnabled(False)
@@ -386,7 +386,7 @@ class UploadPanel(QWidget):
         self.bar.setValue(finished)
         cancelling = self.job is not None and self.job.cancelling
         verb = "Cancelling" if cancelling else "Publishing"
-        self.status.setText(f"{verb}: {finished} of {total} photo(s) to {self.job.picset}")
+        self.status.setText(f"{verb}: {finished} of {total} photo(s) to {titled(self.job.picset)}")
 
     def on_finished(self, report: UploadReport) -> None:
         self.report = report
