@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QTreeWidget,
@@ -60,8 +61,13 @@ class _TitleDialog(QDialog):
         self.shown_as.setObjectName("shownAs")
         self.shown_as.setTextFormat(Qt.TextFormat.PlainText)
         self.shown_as.setWordWrap(True)
+        self.reading_note = QLabel(self)  # why the site shows it otherwise than typed
+        self.reading_note.setObjectName("reading")
+        self.reading_note.setWordWrap(True)
+        self.reading_note.setStyleSheet("color: #b36b00;")
         self.detail = QLabel(self)  # the Advanced line: the id
         self.detail.setObjectName("picsetId")
+        self.detail.setWordWrap(True)
         self.detail.setEnabled(False)  # shown dimmed: a detail
         self.problem = QLabel(self)
         self.problem.setObjectName("problem")
@@ -72,13 +78,14 @@ class _TitleDialog(QDialog):
         self.ok.setText(ok_text)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        self.setMinimumWidth(440)
         self.pending = False  # the action runs: the dialog waits for its outcome
 
     def lay_out(self, text: str, field: QWidget) -> None:
         layout = QVBoxLayout(self)
-        for widget in (QLabel(text, self), field, self.shown_as, self.detail, self.problem,
-                       self.buttons):
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)  # fits its wrapped lines
+        field.setMinimumWidth(460)
+        for widget in (QLabel(text, self), field, self.shown_as, self.reading_note, self.detail,
+                       self.problem, self.buttons):
             layout.addWidget(widget)
 
     def resolve(self) -> str:  # pragma: no cover - each dialog says
@@ -91,19 +98,23 @@ class _TitleDialog(QDialog):
     def update_reading(self) -> None:
         """What the site will show for what is typed, or why it cannot be used."""
         try:
-            picset, note = self.reading()
+            picset, note, detail = self.reading()
         except FinpicsError as e:
             self._say(str(e))
-            self.shown_as.setText("")
-            self.detail.setText("")
+            for label in (self.shown_as, self.reading_note, self.detail):
+                label.setText("")
+            self.reading_note.hide()
             self.ok.setEnabled(False)
             return
         self.shown_as.setText(f"The site shows: {display_name(picset)}")
-        self.detail.setText(note)
+        self.reading_note.setText(f"{note[:1].upper()}{note[1:]}." if note else "")
+        self.reading_note.setVisible(bool(note))
+        self.detail.setText(detail)
         self._say("")
         self.ok.setEnabled(not self.pending)
 
-    def reading(self) -> tuple[str, str]:  # pragma: no cover - each dialog says
+    def reading(self) -> tuple[str, str, str]:  # pragma: no cover - each dialog says
+        """(the picset, what the site will show and why if not what was typed, the id)"""
         raise NotImplementedError
 
     def accept(self) -> None:
@@ -138,6 +149,7 @@ class _TitleDialog(QDialog):
     def _say(self, why: str) -> None:
         self.problem.setText(why[:1].upper() + why[1:])
         self.problem.setStyleSheet("color: #d33;" if why else "")
+        self.problem.setVisible(bool(why))
 
 
 class RenameDialog(_TitleDialog):
@@ -155,10 +167,9 @@ class RenameDialog(_TitleDialog):
         self.title_edit.textChanged.connect(lambda _text: self.update_reading())
         self.update_reading()
 
-    def reading(self) -> tuple[str, str]:
+    def reading(self) -> tuple[str, str, str]:
         new_id = self.resolve()
-        note = read_title(self.title_edit.text()).note()
-        return new_id, (f"{note[:1].upper()}{note[1:]}. " if note else "") + (
+        return new_id, read_title(self.title_edit.text()).note(), (
             f"Picset id: {new_id} (its number, {new_id.split('_', 1)[0]}, is kept)")
 
     def resolve(self) -> str:
@@ -200,7 +211,6 @@ class PicsetChooser(_TitleDialog):
             self.combo.setItemData(self.combo.count() - 1, picset, Qt.ItemDataRole.ToolTipRole)
         if current in choices:
             self.combo.setCurrentIndex(choices.index(current))
-        self.combo.setMinimumWidth(320)
         self.combo.currentTextChanged.connect(lambda _text: self.update_reading())
         self.update_reading()
 
@@ -219,14 +229,13 @@ class PicsetChooser(_TitleDialog):
                                   "address: give letters or digits") from None
             return new_picset_id(text, self.existing)
 
-    def reading(self) -> tuple[str, str]:
+    def reading(self) -> tuple[str, str, str]:
         picset = self.resolve()
         if picset in self.existing:
-            return picset, f"Picset id: {picset}"
+            return picset, "", f"Picset id: {picset}"
         note = read_title(self.combo.currentText()).note() if (
             display_name(picset) != self.combo.currentText().strip()) else ""
-        return picset, (f"{note[:1].upper()}{note[1:]}. " if note else "") + (
-            f"A new picset: {picset}")
+        return picset, note, f"A new picset: {picset}"
 
     def start(self, picset: str) -> bool:
         return self._chosen(picset)

@@ -94,6 +94,7 @@ def test_rename_asks_for_a_title_keeps_the_number_and_a_refusal_keeps_the_dialog
     assert "004_Sintra_–_Pena_Palace_(2020)" in dialog.detail.text()
     assert "its number, 004, is kept" in dialog.detail.text()
     assert dialog.problem.text() == "" and dialog.ok.isEnabled()
+    assert dialog.reading_note.text() == ""  # the site shows it as typed: nothing to say
 
     # refused by the action itself (the id was taken behind the dialog's back): the dialog
     # stays open with what was typed, and says why
@@ -131,7 +132,7 @@ def test_move_lists_picsets_by_title_and_takes_a_new_title(qtbot, window, publis
     combo.setCurrentText("Lisbon & Porto")  # a new picset, by its title
     assert dialog.shown_as.text() == "The site shows: Lisbon Porto"
     assert "A new picset: 003_Lisbon_Porto" in dialog.detail.text()
-    assert "“&” is left out" in dialog.detail.text()
+    assert "“&” is left out" in dialog.reading_note.text()
     dialog.choose("Lisbon & Porto")
     _settled(qtbot, window)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
