@@ -107,3 +107,23 @@ def test_title_arguments_are_checked_first(capsys, lib, argv, message):
     code, _, err = run(capsys, "--library", lib, *argv)
     assert code == 2 and message in err and len(err.splitlines()) == 1
     assert not lib.exists()  # refused before anything was opened
+
+
+def test_a_disk_that_folds_case_refuses_a_rename_in_capitals_only(library, photos_dir):
+    """On macOS and Windows `004_lisbon` and `004_Lisbon` are one folder: moving the photos
+    from one to the other, then retiring the old keys, would delete them."""
+    from finpics_desktop.app.curate import Curator, Refused
+    from finpics_desktop.pipeline.publish.upload import Publisher
+
+    assert Publisher.for_backend(library).publish([photos_dir / "faces/biden/biden.jpg"],
+                                                  "001_lisbon").ok
+    assert library.store.folds_case is False  # this machine's disk
+    library.store.folds_case = True  # as a Mac's or a Windows PC's
+    with pytest.raises(Refused, match="differ only in capitals, which this library's disk"):
+        Curator(library).rename("001_lisbon", "001_Lisbon")
+    with pytest.raises(Refused, match="differ only in capitals"):
+        Curator(library).move([("001_lisbon", "biden.jpg")], "001_LISBON")
+    assert [i["sortkey"] for i in library.tables.query_pics("001_lisbon")] == ["biden.jpg"]
+    library.store.folds_case = False
+    Curator(library).rename("001_lisbon", "001_Lisbon")
+    assert [i["sortkey"] for i in library.tables.query_pics("001_Lisbon")] == ["biden.jpg"]

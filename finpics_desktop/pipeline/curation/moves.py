@@ -44,6 +44,7 @@ def check_destination(c: Curation, to: str) -> None:
     validate_picset_id(to)
     if not c.picset_exists(to):
         check_new_picset_id(to, c.picset_ids())
+        c.check_case(to)
 
 
 def plan(c: Curation, photos: list[tuple[str, str]], to: str, verb: str) -> list[list[str]]:
@@ -119,6 +120,7 @@ def rename_picset(c: Curation, picset: str, new_id: str, *, same_width: bool = T
                           "picset (nothing was changed)")
         if same_width:
             check_new_picset_id(new_id, [i for i in c.picset_ids() if i != picset])
+        c.check_case(new_id)
         names = c.records.photo_names(picset)
         entry = c.records.picset(picset)
         return ({"request": request, "cover": entry.cover if entry else None},
