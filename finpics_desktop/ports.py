@@ -53,6 +53,8 @@ class ObjectInfo:
 class ObjectStore(Protocol):
     """Buckets of objects by key (S3, or a folder per bucket)."""
 
+    folds_case: bool  # keys differing only in case are one object (a folder on macOS, Windows)
+
     def get(self, bucket: str, key: str) -> bytes:
         """The object's bytes; :class:`~finpics_desktop.domain.errors.NotFound` if absent."""
 

@@ -17,11 +17,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "resources" / "screenshots"
 PICSETS = {
-    "014_white_house": ["faces/obama", "faces/biden", "faces/groups/obama_and_biden.jpg",
+    "014_White_House": ["faces/obama", "faces/biden", "faces/groups/obama_and_biden.jpg",
                         "faces/groups/two_people.jpg"],
-    "015_game_of_thrones": ["faces/kit_harington", "faces/rose_leslie",
+    "015_Game_of_Thrones": ["faces/kit_harington", "faces/rose_leslie",
                             "faces/groups/kit_with_rose.jpg"],
-    "016_hamilton": ["faces/alex_lacamoire", "faces/lin_manuel_miranda"],
+    "016_Hamilton_–_Broadway_(2016)": ["faces/alex_lacamoire", "faces/lin_manuel_miranda"],
 }
 
 
@@ -120,7 +120,7 @@ def curate(app, window, shoot) -> None:
 
     root = window.sources.library
     hamilton = next(root.child(r) for r in range(root.rowCount())
-                    if root.child(r).data(NodeRole).picset == "016_hamilton")
+                    if root.child(r).data(NodeRole).picset == "016_Hamilton_–_Broadway_(2016)")
     window.tree.setCurrentIndex(window.sources.indexFromItem(hamilton))
     wait_until(app, lambda: not window.nav.loading and window.model.rowCount() > 0
                and thumbnails_loaded(window.model, window.grid), what="the picset")
@@ -140,9 +140,13 @@ def curate(app, window, shoot) -> None:
     wait_until(app, edit.isVisible, what="the Edit menu")
     shoot("edit-menu", edit)
     edit.hide()
+    window.curation.on_rename()  # a picset's new title: what the site will show, number kept
+    window.curation.dialog.title_edit.setText("Hamilton – Broadway & Tour (2016)")
+    shoot("rename", window.curation.dialog)
+    window.curation.dialog.reject()
     window.curation.on_move()
     shoot("move", window.curation.dialog)
-    window.curation.dialog.choose("015_game_of_thrones")
+    window.curation.dialog.choose("Game of Thrones")
     wait_until(app, lambda: window.curation.running == 0 and not window.nav.loading,
                what="the move")
     selection.clearSelection()
@@ -246,7 +250,7 @@ def main() -> int:
     shoot("picsets")
     bar = window.toolbar.geometry()
     shoot("toolbar", rect=QRect(0, 0, window.width(), bar.bottom() + 1))
-    window.tree.setCurrentIndex(window.sources.indexFromItem(picset_item("014_white_house")))
+    window.tree.setCurrentIndex(window.sources.indexFromItem(picset_item("014_White_House")))
     wait_until(app, lambda: not window.nav.loading and window.model.rowCount() > 0
                and thumbnails_loaded(window.model, window.grid), what="the picset's thumbnails")
     shoot("grid")
@@ -343,7 +347,7 @@ def main() -> int:
     window.nav.back()
 
     # 5. drop a folder on Library: the New picset dialog, then the upload under way
-    folder = work / "src-drop" / "Newport Boston 2016"
+    folder = work / "src-drop" / "Newport & Boston: summer 2016"
     folder.mkdir(parents=True)
     for path in sorted((args.photos / "faces" / "obama").iterdir())[:6]:
         shutil.copy2(path, folder / path.name)

@@ -31,15 +31,16 @@ def test_upload_then_list_then_search(capsys, lib, copy_photos, tmp_path):
     assert code == 0, err
     assert "[3/3]" in err and "publishing" in err
     assert "skipped notes.txt: not a photo finpics publishes" in err
-    assert "published 3 of 3 photo(s) to 001_newport_boston_2016 (1 skipped)" in err
+    assert ("published 3 of 3 photo(s) to “Newport Boston 2016” (001_Newport_Boston_2016) "
+            "(1 skipped)") in err
 
     code, out, _ = run(capsys, "--library", lib, "picsets", "--json")
     picsets = json.loads(out)
-    assert len(picsets) == 1 and picsets[0]["id"] == "001_newport_boston_2016"
-    assert picsets[0]["name"] == "newport boston 2016"
-    assert picsets[0]["cover"].startswith("photos/001_newport_boston_2016/")
+    assert len(picsets) == 1 and picsets[0]["id"] == "001_Newport_Boston_2016"
+    assert picsets[0]["title"] == picsets[0]["name"] == "Newport Boston 2016"
+    assert picsets[0]["cover"].startswith("photos/001_Newport_Boston_2016/")
 
-    code, out, _ = run(capsys, "--library", lib, "photos", "001_newport_boston_2016", "--json")
+    code, out, _ = run(capsys, "--library", lib, "photos", "001_Newport_Boston_2016", "--json")
     photos = json.loads(out)
     assert sorted(p["sortkey"] for p in photos) == ["biden.jpg", "biden2.jpg", "two_people.jpg"]
     biden_face = photos[0]["data"]["FaceRecords"][0]["Face"]["FaceId"]
@@ -48,14 +49,14 @@ def test_upload_then_list_then_search(capsys, lib, copy_photos, tmp_path):
     payload = json.loads(out)
     assert code == 0 and payload["statusCode"] == 200
     assert {e["image_path"] for e in payload["output"]} == {
-        "001_newport_boston_2016/biden2.jpg", "001_newport_boston_2016/two_people.jpg"}
+        "001_Newport_Boston_2016/biden2.jpg", "001_Newport_Boston_2016/two_people.jpg"}
 
     # a second folder takes the next number; --picset overrides
     second = copy_photos("faces/rose_leslie", folder="rose")
     assert run(capsys, "--library", lib, "upload", str(second))[0] == 0
     assert run(capsys, "--library", lib, "upload", str(second), "--picset", "010_rl")[0] == 0
     ids = [p["id"] for p in json.loads(run(capsys, "--library", lib, "picsets", "--json")[1])]
-    assert ids == ["010_rl", "002_rose", "001_newport_boston_2016"]
+    assert ids == ["010_rl", "002_rose", "001_Newport_Boston_2016"]
 
 
 def test_upload_reports_each_failed_file_and_exits_non_zero(capsys, lib, copy_photos):
@@ -69,7 +70,7 @@ def test_upload_reports_each_failed_file_and_exits_non_zero(capsys, lib, copy_ph
     assert "FAILED empty.jpg: empty file (0 bytes)" in err
     assert "FAILED text.jpg: not an image" in err
     assert "FAILED cut.jpg: truncated image data" in err
-    assert "published 1 of 4 photo(s) to 001_mixed (3 failed)" in err
+    assert "published 1 of 4 photo(s) to “mixed” (001_mixed) (3 failed)" in err
     code, out, _ = run(capsys, "--library", lib, "photos", "001_mixed", "--json")
     assert [p["sortkey"] for p in json.loads(out)] == ["obama_small.jpg"]
 
@@ -95,11 +96,11 @@ def test_library_from_environment_and_module_entry_point(tmp_path, copy_photos):
     done = subprocess.run([sys.executable, "-m", "finpics_desktop", "upload", str(folder)],
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "envlib" / "buckets" / "finpics-pics" / "photos" / "001_trip"
+    assert (tmp_path / "envlib" / "buckets" / "finpics-pics" / "photos" / "001_Trip"
             / "Landscape_3.jpg").is_file()
     listed = subprocess.run([sys.executable, "-m", "finpics_desktop", "picsets", "--json"],
                             env=env, capture_output=True, text=True, timeout=60)
-    assert json.loads(listed.stdout)[0]["id"] == "001_trip"
+    assert json.loads(listed.stdout)[0]["id"] == "001_Trip"
 
 
 def test_help_lists_the_commands(capsys):

@@ -95,9 +95,9 @@ def test_renumber_is_the_way_on_after_999(lib, capsys, engine, tmp_path, photos_
     assert code == 0 and "renumbered 2 picset(s) with 4 digits" in err
     assert set(state(lib, engine)) == {"0998_obama", "0999_biden"}
     code, _, err = run(lib, capsys, "upload", str(folder))
-    assert code == 0 and "as picset 1000_rose" in err
+    assert code == 0 and "as picset “Rose” (1000_Rose)" in err
     code, out, _ = run(lib, capsys, "picsets", "--json")
-    assert [p["id"] for p in json.loads(out)] == ["1000_rose", "0999_biden", "0998_obama"]
+    assert [p["id"] for p in json.loads(out)] == ["1000_Rose", "0999_biden", "0998_obama"]
     assert run(lib, capsys, "check")[0] == 0
 
 
@@ -225,11 +225,11 @@ def test_a_photo_listed_twice_is_one_photo(lib, capsys, engine):
     code, _, err = run(lib, capsys, "move", "998_obama/obama1.jpg", "998_obama/obama1.jpg",
                        "--to", "999_biden")
     assert code == 0, err
-    assert err.strip().splitlines()[-1] == "moved 1 photo to 999_biden"
+    assert err.strip().splitlines()[-1] == "moved 1 photo to “biden” (999_biden)"
     code, _, err = run(lib, capsys, "copy", "999_biden/obama1.jpg", "999_biden/obama1.jpg",
                        "--to", "998_obama")
     assert code == 0, err
-    assert err.strip().splitlines()[-1] == "copied 1 photo to 998_obama"
+    assert err.strip().splitlines()[-1] == "copied 1 photo to “obama” (998_obama)"
     code, _, err = run(lib, capsys, "delete", "998_obama/obama2.jpg", "998_obama/obama2.jpg")
     assert code == 0, err
     assert "998_obama/obama2.jpg moved to the trash as " in err and "more" not in err

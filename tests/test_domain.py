@@ -9,18 +9,20 @@ from finpics_desktop.domain.picsets import (
     check_new_picset_id,
     display_name,
     new_picset_id,
+    read_title,
+    retitled_id,
     validate_picset_id,
 )
 
 
 def test_new_id_takes_next_number_and_slug():
     existing = ["001_a", "014_newportboston", "007_x"]
-    assert new_picset_id("Newport Boston 2016", existing) == "015_newport_boston_2016"
+    assert new_picset_id("Newport Boston 2016", existing) == "015_Newport_Boston_2016"
 
 
 def test_new_id_first_picset_and_odd_names():
-    assert new_picset_id("Holidays", []) == "001_holidays"
-    assert new_picset_id("Café  Zürich!", ["099_x"]) == "100_cafe_zurich"
+    assert new_picset_id("Holidays", []) == "001_Holidays"
+    assert new_picset_id("Café  Zürich!", ["099_x"]) == "100_Café_Zürich!"
     assert new_picset_id("***", []) == "001_picset"
     assert new_picset_id("x" * 300, [])[:5] == "001_x"
     assert len(new_picset_id("x" * 300, [])) <= 100
@@ -45,7 +47,7 @@ def test_display_name_rule(picset, name):
         ("014_a/b", "slash"),
         ("014_a..b", "'..'"),
         ("014_a\x07", "control character"),
-        ("newport", "NNN_slug"),
+        ("newport", "NNN_title"),
         ("014_" + "a" * 200, "at most 100"),
         ("../014_a", "slash"),
     ],
@@ -70,7 +72,7 @@ def test_keys():
         ("other/015_trip/a.jpg", "not under"),
         ("photos/015_trip/sub/a.jpg", "photos/<picset>/<file>"),
         ("photos/015_trip/a.gif", "unsupported file type '.gif'"),
-        ("photos/nonumber/a.jpg", "NNN_slug"),
+        ("photos/nonumber/a.jpg", "NNN_title"),
     ],
 )
 def test_parse_key_refuses(key, reason):
@@ -125,8 +127,10 @@ def test_names_defaults_and_overrides():
         ("001_x.", "ends with '.'"),
         ("001_cafe\u0301", "NFC"),
         ("001_a\u200bb", "control character"),
-        ("001_x٣", "the digit '٣'"),
-        ("001_a b", "contains ' '"),
+        ("001_a b", "contains ' ': use '_' for a space"),
+        ("001_a&b", "link to a picset cannot carry it"),
+        ("001_a+b", "link to a picset cannot carry it"),
+        ("001_a:b", "Windows cannot hold it"),
         ("001_" + "東" * 70, "bytes long in UTF-8"),
     ],
 )
@@ -136,22 +140,24 @@ def test_ids_are_ascii_numbered_and_show_no_stray_space(picset, reason):
 
 
 @pytest.mark.parametrize("picset", ["001_москва", "002_東京_2019", "010_RL", "014_a.b-c",
-                                    "0007_दिल्ली", "999_x"])
+                                    "0007_दिल्ली", "999_x", "004_Praça_do_Comércio,_Lisbon_2019",
+                                    "005_Sintra_–_Pena_Palace_(2020)", "006_x٣",
+                                    "007_Tom's_birthday!_@home;_$5_~ok"])
 def test_ids_in_any_script_are_valid(picset):
     assert validate_picset_id(picset) == picset
 
 
 @pytest.mark.parametrize(("folder", "slug"), [
-    ("Москва", "москва"),
+    ("Москва", "Москва"),
     ("東京 2019", "東京_2019"),
-    ("Ünïcödé ÆØÅ ß", "unicode_aeoa_ss"),
-    ("Hà Nội", "ha_noi"),
+    ("Ünïcödé ÆØÅ ß", "Ünïcödé_ÆØÅ_ß"),
+    ("Hà Nội", "Hà_Nội"),
     ("दिल्ली", "दिल्ली"),  # the vowel signs stay with their letters
-    ("photos ٢٠١٩", "photos_2019"),
-    ("ＦＵＬＬ width", "full_width"),
-    ("🎉 party 🎉", "party"),
+    ("photos ٢٠١٩", "photos_٢٠١٩"),
+    ("🎉 party 🎉", "🎉_party_🎉"),
+    ("Cafe\u0301 de\tla  Paix ", "Café_de_la_Paix"),  # NFC, each run of spaces one '_'
 ])
-def test_folder_names_in_any_script_make_a_recognisable_slug(folder, slug):
+def test_folder_names_are_titles_kept_whole(folder, slug):
     assert new_picset_id(folder, ["004_a"]) == f"005_{slug}"
 
 
@@ -178,3 +184,80 @@ def test_mixed_widths_pass_over_ids_without_a_slug():
 
     # a folder made by hand ("2019") is no picset: check must not stop on it
     assert mixed_widths(["001_a", "002_b", "2019", "0003_c"]) == [("0003_c", 4, 3)]
+
+
+@pytest.mark.parametrize("title", ["Praça do Comércio, Lisbon 2019",
+                                   "Sintra – Pena Palace (2020)", "2019 Lisbon trip",
+                                   "Zoë's 40th!", "Москва · зима", "東京 2019"])
+def test_titles_travel_in_the_id_and_the_site_shows_them_exactly(title):
+    picset = new_picset_id(title, ["004_a"])
+    assert picset.startswith("005_") and display_name(picset) == title
+    assert read_title(title).exact and read_title(title).note() == ""
+    assert validate_picset_id(picset) == picset
+
+
+@pytest.mark.parametrize(("title", "shown", "why"), [
+    ("Rock & Roll", "Rock Roll", "“&” is left out: the site's link to a picset cannot"),
+    ("Q&A #2: 50% + tips?", "Q A 2 50 tips", "“#” is left out"),
+    ("2019/20", "2019-20", "“/” becomes “-”"),
+    ('The "old" house', "The 'old' house", "Windows cannot hold it"),
+    ("notes_2019", "notes 2019", "each “_” is shown as a space"),
+    ("Wait...", "Wait…", "written “…”"),
+    ("St. Louis.", "St. Louis", "at the end is left out"),
+    ("x" * 120, "x" * 96, "cut to 96 characters"),
+])
+def test_what_a_title_cannot_carry_is_said_before_publishing(title, shown, why):
+    reading = read_title(title)
+    assert reading.shown == shown and not reading.exact
+    assert reading.note().startswith(f"the site will show “{shown}” (") and why in reading.note()
+    picset = new_picset_id(title, [])
+    assert display_name(picset) == shown and validate_picset_id(picset) == picset
+
+
+def test_a_title_typed_decomposed_is_the_same_id():
+    assert new_picset_id("Cafe\u0301", []) == new_picset_id("Café", []) == "001_Café"
+
+
+def test_a_new_title_keeps_the_number():
+    assert retitled_id("004_2020_hamilton_night", "Sintra – Pena Palace (2020)") == (
+        "004_Sintra_–_Pena_Palace_(2020)")
+    assert retitled_id("0012_a", "b c") == "0012_b_c"
+    with pytest.raises(InvalidName, match="nothing a picset's address can carry"):
+        retitled_id("004_a", "&?#")
+    with pytest.raises(InvalidName, match="the title is empty"):
+        retitled_id("004_a", "  ")
+
+
+def _site_reads(picset_id: str) -> str:
+    """The id the original site's picset page reads from its link ``#!/picset?path=ID``
+    (``partials/index.html``): the browser %-encodes the fragment's spaces, quotes and
+    non-ASCII letters (UTF-8); AngularJS 1.6's ``$location`` takes the query of the hash path
+    and parses it as ``parseKeyValue`` does (split at ``&``, ``+`` a space, split at the first
+    ``=``, ``decodeURIComponent``)."""
+    from urllib.parse import quote, unquote
+
+    href = "#!/picset?path=" + picset_id
+    fragment = href.split("#", 1)[1]
+    sent = "".join(c if c.isascii() and c.isprintable() and c not in ' "<>`' else quote(c)
+                   for c in fragment)
+    query = sent.removeprefix("!").split("#", 1)[0].split("?", 1)[1]
+    params = {}
+    for pair in query.split("&"):
+        key, _, value = pair.replace("+", "%20").partition("=")
+        params[unquote(key, errors="strict")] = unquote(value, errors="strict")
+    return params["path"]
+
+
+def test_the_sites_picset_link_carries_every_id_a_title_makes():
+    every_ascii_sign = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum())
+    for title in ("Praça do Comércio, Lisbon 2019", "Sintra – Pena Palace (2020)",
+                  f"a {every_ascii_sign} b", "東京 · 2019 😀", "50% + 50% = 100%?"):
+        picset = new_picset_id(title, [])
+        assert _site_reads(picset) == picset, (title, picset)
+    assert _site_reads(new_picset_id("Praça do Comércio, Lisbon 2019", [])) == (
+        "001_Praça_do_Comércio,_Lisbon_2019")
+    # what the id cannot carry would not come back: why those signs are left out ('=' comes
+    # back with AngularJS 1.6, but versions before 1.4 cut the value at every '=')
+    for sign in "&#+":
+        assert _site_reads(f"001_a{sign}b") != f"001_a{sign}b"
+    assert _site_reads("001_50%25_off") == "001_50%_off"  # '%' starts an escape

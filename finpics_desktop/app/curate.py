@@ -55,6 +55,9 @@ class Curator:
                     self.history.append((outcome.summary, outcome.undo))
                 outcome.changes = changes
                 return outcome
+        except BaseException:  # refused: nothing was renamed (the views must not follow)
+            changes = replace(changes, renamed=())
+            raise
         finally:  # a refusal midway (a photo gone...) may have changed part of it too
             self.on_change(changes)
 

@@ -4,10 +4,11 @@
   (while it exists, or while that job runs): publishing a folder again, even twice at once,
   adds what is new, it never makes a second picset of the same photos. An interrupted job of
   the same sources (and picset, if one is named) is resumed: only what is missing is sent.
-  Otherwise a *new* picset -- the next ordering number and the folder's name -- numbered when
-  the job starts, atomically with the other jobs publishing into the same place. The window's
-  *New picset* dialog shows this proposal and the
-  curator may change it; the command line takes ``--picset``/``--no-resume``.
+  Otherwise a *new* picset -- the next ordering number and its title, by default the folder's
+  name as written -- numbered when the job starts, atomically with the other jobs publishing
+  into the same place. The window's *New picset* dialog shows this proposal, and what the site
+  will show for the title, and the curator may change the title (or, under *Advanced*, the
+  id); the command line takes ``--title``/``--picset``/``--no-resume``.
 - **A name taken by a different photo.** ``fail`` (the default: the photo is reported, nothing
   is overwritten), ``replace``, or ``rename`` (``name-2.jpg``); a resumed job keeps its choice.
   The window asks afterwards (Replace / Keep both / Skip) and publishes those photos again with
@@ -22,8 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from finpics_desktop.app.albums import check_writable
-from finpics_desktop.domain.errors import FinpicsError, InvalidName
-from finpics_desktop.domain.picsets import check_new_picset_id, new_picset_id
+from finpics_desktop.domain.errors import FinpicsError, InvalidName, InvalidValue
+from finpics_desktop.domain.picsets import (
+    check_new_picset_id,
+    new_picset_id,
+    next_number,
+    read_title,
+    title_of,
+    titled_id,
+)
 from finpics_desktop.pipeline.publish.journal import Job, Journal, journal_for, target_of
 from finpics_desktop.pipeline.publish.upload import FileResult, NewPicset, Publisher, UploadReport
 from finpics_desktop.ports import Backend
@@ -57,17 +65,42 @@ class PublishPlan:
 
     @property
     def label(self) -> str:
-        """The picset, or what a new one is made from."""
+        """The picset, or the title of a new one."""
         if isinstance(self.picset, NewPicset):
-            return f"a new picset for {self.picset.folder_name}"
+            return f"a new picset \u201c{self.picset.title}\u201d"
         return self.picset
+
+    @property
+    def title(self) -> str:
+        """The picset's title as the curator gave it (a new one's) or as the site shows it."""
+        if isinstance(self.picset, NewPicset):
+            return self.picset.title
+        return title_of(self.picset)
+
+    def title_note(self, title: str | None = None) -> str:
+        """What the site will show for the new picset's title and why, when that is not the
+        title as given ('' else); ``title``: the one asked for (``upload --title``), said when
+        the photos go on into the picset they went into before."""
+        if isinstance(self.picset, NewPicset):
+            reading = read_title(self.picset.title)
+            return reading.note() if reading.slug else (
+                f"nothing of the title \u201c{self.picset.title}\u201d can travel in a "
+                "picset's address: the site will show \u201cpicset\u201d")
+        if title and " ".join(title.split()) != self.title:
+            return (f"these photos went into picset \u201c{self.title}\u201d ({self.picset}) "
+                    "before: they go on into it (`finpics-desktop rename "
+                    f"{self.picset} --title TITLE` changes its title)")
+        return ""
 
 
 def plan_publish(backend: Backend, journal: Journal, sources: Iterable[Path], *,
                  picset: str | None = None, on_conflict: str | None = None,
-                 resume: bool = True) -> PublishPlan:
-    """The job for ``sources`` (see the module's rules): ``picset`` names one, ``resume``
-    False never continues an interrupted job."""
+                 resume: bool = True, title: str | None = None) -> PublishPlan:
+    """The job for ``sources`` (see the module's rules): ``picset`` names one, ``title`` is a
+    new one's (default: the folder's name as written), ``resume`` False never continues an
+    interrupted job."""
+    if picset and title:
+        raise InvalidValue("--picset names a picset, --title is a new one's: give one")
     check_writable(backend, "publishing into it")
     sources = tuple(Path(s).absolute() for s in sources)
     target = target_of(backend)
@@ -81,7 +114,7 @@ def plan_publish(backend: Backend, journal: Journal, sources: Iterable[Path], *,
     if last is not None and (journal.is_live(last.id) or backend.records.picset(
             last.picset) is not None):  # publishing now, or published before
         return PublishPlan(sources, last.picset, on_conflict or FAIL, reused=True)
-    return PublishPlan(sources, NewPicset(folder_name(sources)), on_conflict or FAIL)
+    return PublishPlan(sources, NewPicset(title or folder_name(sources)), on_conflict or FAIL)
 
 
 def picset_ids(backend: Backend) -> list[str]:
@@ -90,27 +123,31 @@ def picset_ids(backend: Backend) -> list[str]:
 
 @dataclass(frozen=True)
 class Proposal:
-    """A plan as the *New picset* dialog shows it: the picset id (what a new picset would be
-    numbered now; empty, with the ``problem``, when the album has no number left for it) and
-    the picsets already there."""
+    """A plan as the *New picset* dialog shows it: its title, the picset id (what a new picset
+    would be numbered now; empty, with the ``problem``, when the album has no number left for
+    it), the ordering number a new title would take, and the picsets already there."""
 
     plan: PublishPlan
     picset_id: str
     existing: frozenset[str]
     problem: str = ""
+    number: str = ""
 
     @classmethod
     def of(cls, plan: PublishPlan, existing: Iterable[str],
            taken: Iterable[str] = ()) -> Proposal:
         """``taken``: ids the target's jobs use beside the picsets listed (``existing``)."""
         existing = frozenset(existing)
-        if not isinstance(plan.picset, NewPicset):
-            return cls(plan, plan.picset, existing)
         try:
-            return cls(plan, new_picset_id(plan.picset.folder_name, [*existing, *taken]),
-                       existing)
+            number = next_number([*existing, *taken])
         except FinpicsError as e:  # no number left at the album's width
+            if not isinstance(plan.picset, NewPicset):
+                return cls(plan, plan.picset, existing, str(e))
             return cls(plan, "", existing, str(e))
+        if not isinstance(plan.picset, NewPicset):
+            return cls(plan, plan.picset, existing, number=number)
+        return cls(plan, new_picset_id(plan.picset.title, [*existing, *taken]), existing,
+                   number=number)
 
     @classmethod
     def new_picset(cls, sources: Iterable[Path], existing: Iterable[str]) -> Proposal:
@@ -118,15 +155,43 @@ class Proposal:
         sources = [Path(s) for s in sources]
         return cls.of(PublishPlan.of(sources, NewPicset(folder_name(sources))), existing)
 
-    def choose(self, picset_id: str) -> PublishPlan:
+    @property
+    def title(self) -> str:
+        return self.plan.title
+
+    def id_for(self, title: str) -> str:
+        """The id of the picset the photos go to under ``title``: the proposal's for its own
+        title, else a new picset's (the next number); :class:`InvalidName` saying why not."""
+        if " ".join(title.split()) == " ".join(self.title.split()) and self.picset_id:
+            return self.picset_id
+        if not self.number:
+            raise InvalidName(self.problem)
+        if not read_title(title).slug:
+            raise InvalidName("give the picset a title" if not title.strip() else
+                              f"nothing of \u201c{title.strip()}\u201d can travel in a "
+                              "picset's address: give letters or digits")
+        return titled_id(self.number, title)
+
+    def id_for_or_none(self, title: str) -> str | None:
+        try:
+            return self.id_for(title)
+        except FinpicsError:
+            return None
+
+    def choose(self, picset_id: str, title: str | None = None) -> PublishPlan:
         """The plan for the id the curator settled on: the proposal itself if unchanged (a
-        new picset is then still numbered when the job starts), else that picset; raises
-        :class:`InvalidName` when the id cannot be used."""
+        new picset is then still numbered when the job starts), a new picset of ``title`` if
+        it is that title's id, else that picset; raises :class:`InvalidName` when the id
+        cannot be used."""
         picset_id = picset_id.strip()
         if not picset_id and self.problem:
             raise InvalidName(self.problem)
         if picset_id == self.picset_id:
             return self.plan
+        if title is not None and picset_id not in self.existing and (
+                picset_id == self.id_for_or_none(title)):
+            return PublishPlan(self.plan.sources, NewPicset(" ".join(title.split())),
+                               self.plan.on_conflict)
         check_new_picset_id(picset_id, self.existing)
         return PublishPlan(self.plan.sources, picset_id, self.plan.on_conflict)
 

@@ -48,6 +48,15 @@ def picset_id(value: str) -> str:
     return validate_picset_id(unicodedata.normalize("NFC", value))
 
 
+def title(value: str | None, option: str = "--title") -> str | None:
+    """A picset's title as typed (NFC: a terminal may hand it over decomposed)."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise InvalidValue(f"{option} is empty: give the picset a title")
+    return unicodedata.normalize("NFC", value.strip())
+
+
 def workers(value: int | None) -> int | None:
     if value is not None and not 1 <= value <= MAX_WORKERS:
         raise InvalidValue(f"--workers: how many photos are processed at once, from 1 to "
@@ -103,6 +112,10 @@ def _upload(args) -> None:
     source(args.folder)
     if args.picset is not None:
         args.picset = picset_id(args.picset)
+    args.title = title(args.title)
+    if args.picset is not None and args.title is not None:
+        raise InvalidValue("--picset names the picset, --title gives a new one's title: give "
+                           "one (`finpics-desktop rename ID --title TITLE` retitles a picset)")
     workers(args.workers)
     if args.replace and args.on_conflict not in (None, "replace"):
         raise InvalidValue(f"--replace and --on-conflict {args.on_conflict} contradict "

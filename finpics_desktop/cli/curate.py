@@ -17,11 +17,12 @@ from finpics_desktop.app.browse import list_photos
 from finpics_desktop.app.curate import Curator, OrderStep, Outcome
 from finpics_desktop.app.options import CloudOptions, Options
 from finpics_desktop.app.push import difference, publish_picset
-from finpics_desktop.cli.args import EXIT_FAILED, EXIT_OK, picset_id
+from finpics_desktop.cli.args import EXIT_FAILED, EXIT_OK, picset_id, title
 from finpics_desktop.domain.errors import InvalidValue
 from finpics_desktop.domain.keys import validate_file_name
 from finpics_desktop.domain.order import MAX_WIDTH
 from finpics_desktop.domain.photo_order import BY
+from finpics_desktop.domain.picsets import read_title, retitled_id
 
 
 def add_curation_commands(sub) -> None:
@@ -40,10 +41,14 @@ def add_curation_commands(sub) -> None:
     co.add_argument("picset", metavar="PICSET")
     co.add_argument("file", metavar="FILE")
 
-    rn = sub.add_parser("rename", help="change a picset's id (its name, its ordering number or "
-                        "both): every key moves, faces are kept")
+    rn = sub.add_parser("rename", help="give a picset a new title (--title: its number is kept) "
+                        "or a new id (NEW_ID: its title, its ordering number or both): every "
+                        "key moves, faces are kept")
     rn.add_argument("picset", metavar="PICSET")
-    rn.add_argument("new_id", metavar="NEW_ID")
+    rn.add_argument("new_id", metavar="NEW_ID", nargs="?")
+    rn.add_argument("--title", metavar="TITLE",
+                    help="the new title, as the site shows it (what an id cannot carry is "
+                    "said first)")
 
     for verb, text in (("move", "move photos to another picset (their faces are kept)"),
                        ("copy", "copy photos into another picset (new photos: their faces are "
@@ -95,7 +100,12 @@ def check_curation_arguments(args) -> None:
     if args.command == "cover":
         args.picset, args.file = _photo(f"{args.picset}/{args.file}")
     elif args.command == "rename":
-        args.picset, args.new_id = picset_id(args.picset), picset_id(args.new_id)
+        args.picset, args.title = picset_id(args.picset), title(args.title)
+        if (args.new_id is None) == (args.title is None):
+            raise InvalidValue("rename: give the new id (NEW_ID) or the new title (--title "
+                               "TITLE), one of them")
+        args.new_id = (picset_id(args.new_id) if args.new_id is not None
+                       else retitled_id(args.picset, args.title))
     elif args.command in ("move", "copy"):
         args.photos, args.to = [_photo(p) for p in args.photos], picset_id(args.to)
     elif args.command == "delete":
@@ -136,6 +146,8 @@ def cmd_cover(backend, args) -> int:
 
 
 def cmd_rename(backend, args) -> int:
+    if args.title is not None and (note := read_title(args.title).note()):
+        print(f"finpics-desktop: note: {note}", file=sys.stderr)
     return _done(_curator(backend).rename(args.picset, args.new_id))
 
 

@@ -49,7 +49,7 @@ from finpics_desktop.compose import BACKENDS, default_library
 from finpics_desktop.domain.bands import MAYBE, SURE
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.matches import error_payload, to_payload
-from finpics_desktop.domain.picsets import PICSET_ROOT
+from finpics_desktop.domain.picsets import PICSET_ROOT, title_of
 from finpics_desktop.pipeline.check import check
 from finpics_desktop.pipeline.people.reindex import reindex
 from finpics_desktop.pipeline.publish.journal import target_of
@@ -86,8 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     up = sub.add_parser("upload", help="publish a folder of photos as a picset")
     up.add_argument("folder", type=Path, help="folder (or photo file) to publish")
+    up.add_argument("--title", metavar="TITLE",
+                    help="the new picset's title, as the site shows it (default: the folder's "
+                    "name as written); its id is the next number and the title")
     up.add_argument("--picset", metavar="ID",
-                    help="picset id (default: next number + the folder's name)")
+                    help="publish into this picset id (an existing one, or a new one)")
     up.add_argument("--on-conflict", choices=CONFLICT_CHOICES, default=None,
                     help="a photo of the same name but different content is already in the "
                     "picset: fail (default: report it, change nothing), replace it, or "
@@ -102,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "published copy has it removed; the files are never changed)")
 
     ps = sub.add_parser("picsets", help="list the picsets, newest first")
-    ps.add_argument("--json", action="store_true", help="machine-readable output")
+    ps.add_argument("--json", action="store_true",
+                    help='[{"id", "title", "name", "cover"}] (name: the same as title)')
 
     ph = sub.add_parser("photos", help="list the photos of a picset (exit code 3 if there is no "
                         "such picset)")
@@ -161,7 +165,9 @@ def _upload(album: Album, args, journal) -> int:
         print(f"finpics-desktop: note: {journal.notice}", file=sys.stderr)
     plan = plan_publish(backend, journal, [args.folder], picset=args.picset,
                         on_conflict=args.on_conflict or ("replace" if args.replace else None),
-                        resume=not args.no_resume)
+                        resume=not args.no_resume, title=args.title)
+    if note := plan.title_note(args.title):
+        print(f"finpics-desktop: note: {note}", file=sys.stderr)
     job = album.publishing(plan, journal, workers=args.workers)
     if plan.resume is not None:
         print(f"resuming interrupted upload {plan.resume.describe()}", file=sys.stderr)
@@ -181,7 +187,8 @@ def _upload(album: Album, args, journal) -> int:
     previous = signal.signal(signal.SIGINT, lambda *_: job.cancel())  # Ctrl+C: clean stop
     try:
         report = job.run(progress, lambda picset: print(
-            f"publishing {args.folder} as picset {picset} ...", file=sys.stderr))
+            f"publishing {args.folder} as picset \u201c{title_of(picset)}\u201d ({picset}) ...",
+            file=sys.stderr))
     finally:
         signal.signal(signal.SIGINT, previous)
     for result in report.with_status("skipped"):
@@ -213,7 +220,8 @@ def cmd_check(backend, args) -> int:
 def cmd_picsets(backend, args) -> int:
     picsets = list_picsets(backend)
     if args.json:
-        _print_json([{"id": p.picset, "name": p.title, "cover": p.cover} for p in picsets])
+        _print_json([{"id": p.picset, "title": p.title, "name": p.title, "cover": p.cover}
+                     for p in picsets])
     else:
         for p in picsets:
             print(f"{p.picset:32} {p.title}")

@@ -1,25 +1,31 @@
-"""Picset ids (``NNN_slug``), the site's display-name rule, and new ids from folder names.
+"""Picset ids (``NNN_title``), the site's display-name rule, and new ids from titles.
 
-The rules, and why:
+The site shows a picset as its id's words after the number, each ``_`` a space
+(``004_Praça_do_Comércio,_Lisbon_2019`` -> ``Praça do Comércio, Lisbon 2019``), so the id
+carries the curator's title almost whole. The rules, and why:
 
 - The ordering number is ASCII digits ``0-9`` only, zero-padded to the album's width (3 digits
   for a new album). The site sorts the ids as *text* (DynamoDB sort keys, newest first), so
   ``999_x`` sorts after ``1000_y``: every id of an album has the same width, and a number that
   does not fit (after ``999``) is refused with the way out (``renumber``, which renames every
   picset with one digit more) rather than shown out of order.
-- The slug is words of letters (any script) and ASCII digits joined by single ``_``, NFC: no
-  ``_`` at either end nor ``__`` (the site shows each ``_`` as a space), no ``..`` or slash.
-- New slugs from folder names: Latin letters are transliterated to ASCII by ``anyascii``
-  (ISC licence; ``Café Zürich`` -> ``cafe_zurich``, ``ß`` -> ``ss``) as before, so that ids stay
-  typeable on any keyboard; letters of other scripts are *kept* (``Москва`` -> ``москва``,
-  ``東京 2019`` -> ``東京_2019``), because their romanisation is often not what the curator
-  would recognise (anyascii reads 東京 as Mandarin ``dongjing``). Unicode letters are safe on
-  every path an id travels: S3 keys are UTF-8 and the processing function decodes the event's
-  %-escapes as UTF-8 (a slug has no ``+``, ``%`` or space, so the ``+`` rule never applies);
-  DynamoDB keys are UTF-8 strings compared bytewise (the ASCII number decides the order);
-  Rekognition's ExternalImageId is a hash of the key; the library's folders are named by the
-  id (NFC, at most :data:`MAX_PICSET_BYTES` bytes, below every file system's 255); and the
-  site's ``photos/<image_path>`` URLs are %-encoded as UTF-8 by the browser, as S3 expects.
+- The title after it keeps its case, accents, other scripts, digits and most punctuation
+  (``, ; ! ' ( ) - . @ $ ~`` and every non-ASCII sign: ``–``, ``·``, ``€``...); a space is
+  ``_`` (an id never holds a space: the site shows ``_`` as one, and a command line needs no
+  quotes). It is NFC (a title typed on macOS and on Linux is one id). What it cannot carry:
+  ``& # ? % + =`` (the site's picset link is ``#!/picset?path=ID``, a query string: they would
+  cut or change the id it reads), ``/ \\`` (a key's separator), ``< > : " | *`` (not in a
+  folder name on Windows; ``[ ] { } ^ ` `` are left out of keys too, as S3 advises), control
+  characters, ``_`` at either end or twice in a row (a stray space), ``..`` and a ``.`` at the
+  end (Windows drops it from a folder name). :func:`read_title` says what a title becomes
+  and why, before anything is published.
+- Every path an id travels keeps it: S3 keys are UTF-8 and the processing function decodes the
+  event's %-escapes as UTF-8 (an id has no ``+``, ``%`` or space, so the ``+``-is-a-space rule
+  never applies); DynamoDB keys are UTF-8 strings compared bytewise (the ASCII number decides
+  the order); Rekognition's ExternalImageId is a hash of the key; the library's folders are
+  named by the id (NFC, at most :data:`MAX_PICSET_BYTES` bytes, below every file system's 255,
+  none of Windows' forbidden characters); the site's ``photos/<image_path>`` URLs are
+  %-encoded as UTF-8 by the browser, as S3 expects.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from finpics_desktop.domain.errors import InvalidName
 
@@ -36,7 +43,33 @@ MAX_PICSET_ID = 100
 MAX_PICSET_BYTES = 200  # UTF-8: the library's folder names (255 at most on most file systems)
 _ORDER_WIDTH = 3  # digits of the ordering number in a new album
 _NUMBER = re.compile(r"[0-9]+", re.ASCII)
-_SIGNS = "_.-"
+_ASCII_SIGNS = "_-.,;!'()@$~"  # the ASCII punctuation an id carries
+_JOINERS = "\u200c\u200d"  # zero-width (non-)joiners: part of words in Persian, Indic, emoji
+# what a title's other ASCII signs become in an id, and why (None: left out, as a space)
+_STANDS_FOR = {"/": "-", "\\": "-", "|": "-", '"': "'", "[": "(", "]": ")", "{": "(",
+               "}": ")"}
+_ROUTING = "&#?%+="
+_WHY = {**dict.fromkeys(_ROUTING, "the site's link to a picset cannot carry it"),
+        **dict.fromkeys("/\\", "it separates the parts of a photo's address"),
+        **dict.fromkeys('<>:"|*', "a folder name on Windows cannot hold it"),
+        **dict.fromkeys("[]{}^`", "S3 advises against it in keys")}
+
+
+def _why(c: str) -> str | None:
+    """Why ``c`` cannot be in a picset id's title part, or None if it can."""
+    if c.isascii():
+        if c.isalnum() or c in _ASCII_SIGNS:
+            return None
+        if c.isspace() or c == " ":
+            return "use '_' for a space (the site shows each '_' as a space)"
+        if unicodedata.category(c)[0] == "C":
+            return "it is a control character"
+        return _WHY.get(c, "the site's link to a picset cannot carry it")
+    if c in _JOINERS or unicodedata.category(c)[0] in "LMNPS":
+        return None
+    if unicodedata.category(c)[0] == "Z":
+        return "use '_' for a space (the site shows each '_' as a space)"
+    return "it is a control character (invisible)"
 
 
 def validate_picset_id(picset_id: str) -> str:
@@ -55,13 +88,13 @@ def validate_picset_id(picset_id: str) -> str:
         raise InvalidName(f"picset id {picset_id!r} contains a slash")
     if ".." in picset_id:
         raise InvalidName(f"picset id {picset_id!r} contains '..'")
-    if any(unicodedata.category(c).startswith("C") for c in picset_id):
+    if any(unicodedata.category(c) == "Cc" for c in picset_id):
         raise InvalidName(f"picset id {picset_id!r} contains a control character")
     number, sep, slug = picset_id.partition("_")
     if not sep or not _NUMBER.fullmatch(number) or not slug:
         raise InvalidName(
-            f"picset id {picset_id!r} is not of the form NNN_slug (an ordering number in the "
-            "digits 0-9, '_', then the name: letters, digits, '_', '-' or '.')"
+            f"picset id {picset_id!r} is not of the form NNN_title (an ordering number in the "
+            "digits 0-9, '_', then the title, '_' for each space)"
         )
     if unicodedata.normalize("NFC", picset_id) != picset_id:
         raise InvalidName(f"picset id {picset_id!r} is not in Unicode normal form NFC (letters "
@@ -73,25 +106,15 @@ def validate_picset_id(picset_id: str) -> str:
     if slug.endswith("."):
         raise InvalidName(f"picset id {picset_id!r} ends with '.', which a folder name on "
                           "Windows cannot")
-    _check_slug(picset_id, slug)
-    return picset_id
-
-
-def _check_slug(picset_id: str, slug: str) -> None:
     previous = "_"
     for c in slug:
-        category = unicodedata.category(c)
-        if c.isdigit() and not c.isascii():
-            raise InvalidName(f"picset id {picset_id!r} contains the digit {c!r}: use the "
-                              "digits 0-9")
-        letter_or_digit = category[0] == "L" or c in "0123456789"
-        mark = category[0] == "M" and previous not in _SIGNS
-        if not (letter_or_digit or mark or (c in _SIGNS and previous not in _SIGNS)):
-            raise InvalidName(
-                f"picset id {picset_id!r} contains {c!r}: after NNN_ come letters, digits, "
-                "and '_', '-' or '.' between them"
-            )
+        why = _why(c)
+        if why is None and unicodedata.category(c)[0] == "M" and previous == "_":
+            why = "an accent needs a letter before it"
+        if why is not None:
+            raise InvalidName(f"picset id {picset_id!r} contains {c!r}: {why}")
         previous = c
+    return picset_id
 
 
 def display_name(picset_id: str) -> str:
@@ -133,47 +156,121 @@ def check_new_picset_id(picset_id: str, existing_ids: Iterable[str]) -> str:
     return picset_id
 
 
-def _ascii(c: str) -> str:
-    # imported here: only new ids need it, so the Lambda functions (which validate ids) do not
-    from anyascii import anyascii
-
-    return anyascii(c)
+# -- titles ------------------------------------------------------------------------------------
 
 
-def _latin(c: str) -> bool:
-    return unicodedata.name(c, "").startswith("LATIN ")
+@dataclass(frozen=True)
+class TitleReading:
+    """What a title becomes in a picset id: ``slug`` (the id's part after ``NNN_``), ``shown``
+    (what the site shows: the slug, each ``_`` a space) and, when that is not the title as
+    typed, ``notes`` saying why, in the curator's words."""
+
+    title: str
+    slug: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def shown(self) -> str:
+        return self.slug.replace("_", " ")
+
+    @property
+    def exact(self) -> bool:
+        """The site shows the title as typed (spaces aside: runs of them are one)."""
+        return self.shown == " ".join(self.title.split())
+
+    def note(self) -> str:
+        """One line: what the site will show and why, or '' when it shows the title."""
+        if self.exact or not self.slug:
+            return ""
+        return f"the site will show \u201c{self.shown}\u201d ({'; '.join(self.notes)})"
 
 
-def slugify(folder_name: str) -> str:
-    """A folder's name as the slug of a picset id: ``Newport Boston 2016`` ->
-    ``newport_boston_2016``, ``Café Zürich`` -> ``cafe_zurich``, ``Москва`` -> ``москва``,
-    ``東京 2019`` -> ``東京_2019`` (see the module's doc); other signs become ``_``."""
+def read_title(title: str, room: int = MAX_PICSET_ID - 4,
+               room_bytes: int = MAX_PICSET_BYTES - 4) -> TitleReading:
+    """The title as a picset id can carry it (see the module's rules), at most ``room``
+    characters and ``room_bytes`` UTF-8 bytes (what the number leaves). An empty ``slug``:
+    nothing of the title can be carried."""
+    title = unicodedata.normalize("NFC", title).strip()
     out: list[str] = []
-    keep_marks = False  # a mark belongs to the letter before it, if that one was kept as is
-    for c in unicodedata.normalize("NFKC", folder_name):
-        category = unicodedata.category(c)
-        if category[0] == "M":
-            if keep_marks:
-                out.append(c)
-            continue
-        keep_marks = category[0] == "L" and not _latin(c)
-        if keep_marks:
-            out.append(c.lower())
-        elif category[0] == "L":
-            out.append(re.sub(r"[^a-z0-9]+", "_", _ascii(c).lower()))
-        elif category == "Nd":
-            out.append(str(unicodedata.digit(c)))
-        else:
+    notes: dict[str, None] = {}
+    for c in title:
+        why = _why(c)
+        if why is None and unicodedata.category(c)[0] == "M" and (not out or out[-1] == "_"):
+            why = "an accent needs a letter before it"
+        if why is None:
+            if c == "_":
+                notes["each \u201c_\u201d is shown as a space"] = None
+            out.append(c)
+        elif c.isspace() or unicodedata.category(c)[0] == "Z":
             out.append("_")
-    slug = re.sub("_+", "_", unicodedata.normalize("NFC", "".join(out))).strip("_")
-    return slug or "picset"
+        elif c in _STANDS_FOR:
+            notes[f"\u201c{c}\u201d becomes \u201c{_STANDS_FOR[c]}\u201d: {why}"] = None
+            out.append(_STANDS_FOR[c])
+        else:
+            shown = f"\u201c{c}\u201d" if c.isprintable() else f"U+{ord(c):04X}"
+            notes[f"{shown} is left out: {why}"] = None
+            out.append("_")
+    slug = re.sub("_+", "_", "".join(out)).strip("_")
+    if re.search(r"\.\.", slug):
+        notes["\u201c..\u201d is written \u201c…\u201d or \u201c.\u201d"] = None
+        slug = re.sub(r"\.{2,}", lambda m: "…" if len(m.group()) > 2 else ".", slug)
+    slug, cut = _fit(slug, room, room_bytes)
+    if cut:
+        notes[f"cut to {len(slug)} characters, the most a picset id holds"] = None
+    if slug.endswith(".") or slug.endswith("_"):
+        notes["a \u201c.\u201d at the end is left out: Windows drops it from a folder name"] = None
+        slug = slug.rstrip("._")
+    return TitleReading(title, slug, tuple(notes))
 
 
-def new_picset_id(folder_name: str, existing_ids: Iterable[str]) -> str:
-    """A new id for a folder: the next free ordering number (highest + 1) and its slug.
+def _fit(slug: str, room: int, room_bytes: int) -> tuple[str, bool]:
+    end = min(len(slug), room)
+    while end and (len(slug[:end].encode("utf-8")) > room_bytes or (
+            end < len(slug) and unicodedata.category(slug[end])[0] == "M")):
+        end -= 1  # shorter, and never between a letter and its marks
+    return slug[:end].rstrip("_"), end < len(slug)
 
-    Raises :class:`InvalidName` when the next number no longer fits the album's width (after
-    ``999``): the site would list the new picset out of order."""
+
+def slugify(title: str) -> str:
+    """A title as the part of a picset id after the number: ``Praça do Comércio, Lisbon
+    2019`` -> ``Praça_do_Comércio,_Lisbon_2019`` (``picset`` if nothing of it can be)."""
+    return read_title(title).slug or "picset"
+
+
+def titled_id(number: str, title: str) -> str:
+    """``NNN_title``: the ordering number ``number`` and as much of ``title`` as an id carries
+    (``picset`` if nothing of it can be)."""
+    reading = read_title(title, MAX_PICSET_ID - len(number) - 1,
+                         MAX_PICSET_BYTES - len(number) - 1)
+    return validate_picset_id(f"{number}_{reading.slug or 'picset'}")
+
+
+def retitled_id(picset_id: str, title: str) -> str:
+    """``picset_id`` with its number kept and ``title`` after it; :class:`InvalidName` when no
+    part of the title can be carried."""
+    if not read_title(title).slug:
+        raise InvalidName(f"the title {title.strip()!r} has nothing a picset's address can "
+                          "carry: give letters or digits" if title.strip() else
+                          "the title is empty")
+    return titled_id(picset_id.split("_", 1)[0], title)
+
+
+def title_of(picset_id: str) -> str:
+    """A picset's title: what the site shows for it (:func:`display_name`)."""
+    return display_name(picset_id)
+
+
+def titled(picset_id: str) -> str:
+    """A picset as a message names it: its title, quoted, then its id (``“Lisbon 2019”
+    (004_Lisbon_2019)``)."""
+    return f"\u201c{display_name(picset_id)}\u201d ({picset_id})"
+
+
+def next_number(existing_ids: Iterable[str]) -> str:
+    """The next free ordering number (highest + 1), zero-padded to the album's width.
+
+    Raises :class:`InvalidName` when it no longer fits the album's width (after ``999``): the
+    site would list the new picset out of order."""
     existing = list(existing_ids)
     numbers = [n for n in (order_number(i) for i in existing) if n is not None]
     highest = max(numbers, default=0)
@@ -185,10 +282,10 @@ def new_picset_id(folder_name: str, existing_ids: Iterable[str]) -> str:
             "which sorts ids as text. Publish into an existing picset (--picset ID), or "
             f"renumber every picset with {width + 1} digits first (`finpics-desktop renumber "
             f"--width {width + 1}`)")
-    prefix = f"{number:0{width}d}_"
-    slug = slugify(folder_name)
-    end = min(len(slug), MAX_PICSET_ID - len(prefix))
-    while end and (len((prefix + slug[:end]).encode("utf-8")) > MAX_PICSET_BYTES or (
-            end < len(slug) and unicodedata.category(slug[end])[0] == "M")):
-        end -= 1  # shorter, and never between a letter and its marks
-    return validate_picset_id(prefix + (slug[:end].rstrip("_") or "picset"))
+    return f"{number:0{width}d}"
+
+
+def new_picset_id(title: str, existing_ids: Iterable[str]) -> str:
+    """A new id for a title (a folder's name as written, by default): the next free ordering
+    number and the title (``picset`` if nothing of it can be carried)."""
+    return titled_id(next_number(existing_ids), title)

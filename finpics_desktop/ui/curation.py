@@ -23,8 +23,9 @@ from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.push import PushPlan, difference, publish_picset
 from finpics_desktop.app.window.navigation import Navigation
+from finpics_desktop.domain.picsets import titled
 from finpics_desktop.ports import Backend
-from finpics_desktop.ui.curation_dialogs import PicsetChooser, TrashDialog
+from finpics_desktop.ui.curation_dialogs import PicsetChooser, RenameDialog, TrashDialog
 from finpics_desktop.ui.questions import ask_question
 from finpics_desktop.ui.selection import Selection
 from finpics_desktop.ui.workers import run_task
@@ -39,7 +40,7 @@ class CurationController(QObject):
         self.albums, self.nav, self.selection, self.tell = albums, nav, selection, tell
         self.parent_widget = parent
         self.done_by: list[Curator] = []  # which album did each action, latest last
-        self.dialog: PicsetChooser | None = None
+        self.dialog: PicsetChooser | RenameDialog | None = None
         self.trash_dialog: TrashDialog | None = None
         self._trash_of: Album | None = None  # the album whose trash the dialog shows
         self.running = 0  # actions under way
@@ -49,9 +50,12 @@ class CurationController(QObject):
 
     # -- running an action ------------------------------------------------------------------
     def run(self, backend: Backend, call: Callable[[Curator], Outcome | None],
-            then: Callable[[Outcome], None] | None = None, *, undoing: bool = False) -> None:
+            then: Callable[[Outcome], None] | None = None, *, undoing: bool = False,
+            refused: Callable[[str], bool] | None = None) -> None:
         """``call(curator)`` off the GUI thread; its outcome said in Messages. ``undoing``:
-        the call undoes the curator's last action (which stays undoable if it is refused)."""
+        the call undoes the curator's last action (which stays undoable if it is refused).
+        ``refused(why)``: who says a refusal instead of Messages (True if it did: the dialog
+        that asked, still open)."""
         album = self.albums.of(backend)
         if album is None:
             self.tell("That album is no longer open.", "info")
@@ -76,7 +80,8 @@ class CurationController(QObject):
             self.running -= 1
             if undoing:
                 self.done_by.append(curator)
-            self.tell(describe_error(error), "error")
+            if refused is None or not refused(describe_error(error)):
+                self.tell(describe_error(error), "error")
 
         run_task(lambda: call(curator), done, fail)
 
@@ -110,17 +115,23 @@ class CurationController(QObject):
             self.tell(f"Choose the photos to {'copy' if copy else 'move'} first.", "info")
             return
         backend, verb = photos[0].backend, "Copy" if copy else "Move"
-        ids = [i for i in self.selection.picset_ids(backend) if copy or i != photos[0].picset]
-        self.dialog = PicsetChooser(
+        every = self.selection.picset_ids(backend)
+        ids = [i for i in every if copy or i != photos[0].picset]
+        self.dialog = dialog = PicsetChooser(
             self.parent_widget, f"{verb} photos", f"{verb} {len(photos)} photo(s) to the "
-            "picset:", ids, ids[0] if ids else "", lambda to: self.move_to(photos, to, copy))
-        self.dialog.open()
+            "picset (or type the title of a new one):", ids, ids[0] if ids else "",
+            lambda to: self.move_to(photos, to, copy, dialog), existing=every)
+        dialog.open()
 
-    def move_to(self, photos: list[Entry], to: str, copy: bool = False) -> None:
+    def move_to(self, photos: list[Entry], to: str, copy: bool = False,
+                dialog: PicsetChooser | None = None) -> bool:
         if not to:
-            return
+            return False
         pairs = [(p.picset, p.name) for p in photos]
-        self.run(photos[0].backend, lambda c: (c.copy if copy else c.move)(pairs, to))
+        self.run(photos[0].backend, lambda c: (c.copy if copy else c.move)(pairs, to),
+                 (lambda _outcome: dialog.finish()) if dialog else None,
+                 refused=dialog.refuse if dialog else None)
+        return True
 
     def on_delete(self) -> None:
         photos = self.selected_photos()
@@ -140,14 +151,21 @@ class CurationController(QObject):
             self.tell("Choose the picset to rename first.", "info")
             return
         backend, picset = chosen
-        self.dialog = PicsetChooser(self.parent_widget, "Rename picset",
-                                    f"The new id of {picset} (its number orders the list):",
-                                    [], picset, lambda new: self.rename(backend, picset, new))
-        self.dialog.open()
+        self.dialog = dialog = RenameDialog(
+            self.parent_widget, picset, self.selection.picset_ids(backend),
+            lambda new: self.rename(backend, picset, new, dialog))
+        dialog.open()
 
-    def rename(self, backend: Backend, picset: str, new_id: str) -> None:
-        if new_id and new_id != picset:
-            self.run(backend, lambda c: c.rename(picset, new_id))
+    def rename(self, backend: Backend, picset: str, new_id: str,
+               dialog: RenameDialog | None = None) -> bool:
+        """Rename ``picset`` (False: nothing to do); ``dialog``, which asked, closes once it
+        is done or says why not."""
+        if not new_id or new_id == picset:
+            return False
+        self.run(backend, lambda c: c.rename(picset, new_id),
+                 (lambda _outcome: dialog.finish()) if dialog else None,
+                 refused=dialog.refuse if dialog else None)
+        return True
 
     def reorder(self, backend: Backend, picset: str, index: int) -> None:
         self.run(backend, lambda c: c.reorder(picset, index))
@@ -232,7 +250,7 @@ class CurationController(QObject):
                 return
             changed = len(plan.changed)  # overwritten on the cloud: asked, Cancel the default
             ask_question(self.parent_widget, "push_question", "Publish to finpics cloud",
-                 f"Publish {picset} to the finpics cloud?",
+                 f"Publish {titled(picset)} to the finpics cloud?",
                  "\n".join(plan.lines()[1:]) + ("\n\nThe published copies leave the photos' "
                                                 "location out." if remove else "") + (
                      f"\n\nThe cloud's present version of {changed} changed photo"
@@ -248,7 +266,7 @@ class CurationController(QObject):
 
     def publish(self, library: Album, cloud: Album, plan: PushPlan) -> None:
         self.running += 1
-        self.tell(f"Publishing {plan.picset} to the finpics cloud…", "info")
+        self.tell(f"Publishing {titled(plan.picset)} to the finpics cloud…", "info")
 
         def done(report) -> None:
             self.running -= 1

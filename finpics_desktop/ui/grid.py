@@ -92,7 +92,7 @@ class GridModel(QAbstractListModel):
             broken = self.loader.broken(entry)
             text = entry.label
             if entry.kind == PICSET:
-                text = f"{entry.title}\n{entry.picset}"
+                text = f"{entry.title}\nPicset id: {entry.picset}"
             elif entry.faces:
                 text += f"\n{len(entry.faces)} face(s)"
             return f"{text}\n{broken}" if broken else text

@@ -29,9 +29,10 @@ from finpics_desktop.pipeline.publish.upload import (
     plan_files,
 )
 from finpics_desktop.ports import Backend
+from finpics_desktop.ui.new_picset import NewPicsetDialog
 from finpics_desktop.ui.questions import ask_about_conflicts, offer_resume
 from finpics_desktop.ui.sources import Node, SourcesModel
-from finpics_desktop.ui.upload import NewPicsetDialog, UploadJob, UploadPanel
+from finpics_desktop.ui.upload import UploadJob, UploadPanel
 from finpics_desktop.ui.workers import call_in_gui, run_task
 
 

@@ -21,6 +21,7 @@ from finpics_desktop.app.publish import (
     resume_plan,
     unfinished_jobs,
 )
+from finpics_desktop.domain.picsets import titled
 from finpics_desktop.pipeline.publish.journal import Job
 from finpics_desktop.pipeline.publish.upload import UploadReport
 from finpics_desktop.ports import Backend
@@ -77,7 +78,7 @@ def offer_resume(parent, backend: Backend, busy: Callable[[], bool], start: Star
             return
         job = jobs[0]
         ask_question(parent, "resume_box", "Resume publishing?",
-             f"Publishing to picset {job.picset} was interrupted "
+             f"Publishing to picset {titled(job.picset)} was interrupted "
              f"({job.done} of {job.total} photo(s) done).",
              "Resume sends only what is missing: photos already published are not sent again. "
              "Discard forgets the job: the photos not sent yet stay unpublished (those "
@@ -109,7 +110,7 @@ def ask_about_conflicts(parent, backend: Backend, report: UploadReport, start: S
 
     ask_question(parent, "conflict_box", "Photos with names already taken",
          f"{len(conflicts)} photo(s) have the name of a different photo already in "
-         f"picset {report.picset}: {names}",
+         f"picset {titled(report.picset)}: {names}",
          "Replace the photos in the picset (the ones there now are lost for good: this cannot "
          "be undone), keep both (the new ones are renamed), or skip them?",
          [("Replace", Role.DestructiveRole, again("replace")),

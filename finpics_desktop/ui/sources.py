@@ -310,7 +310,7 @@ class SourcesModel(QStandardItemModel):
         item = self._item(title, Node(PICSET_NODE, backend=backend, picset=picset, within=within),
                           ("image-x-generic", QStyle.StandardPixmap.SP_FileDialogContentsView))
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDropEnabled)  # photos, picsets
-        item.setToolTip(picset)
+        item.setToolTip(f"{title}\nPicset id: {picset} (its number orders the list)")
         if row is None:
             root.appendRow(item)
         else:

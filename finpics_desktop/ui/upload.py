@@ -1,5 +1,5 @@
-"""Publishing photos as a picset: the "New picset" dialog (id proposed from the folder name,
-validated live) and the progress panel (overall bar, per-file state, Cancel, Retry failed)."""
+"""Publishing photos as a picset: the job (a child process) and the progress panel (overall
+bar, per-file state, Cancel, Retry failed). The question before it: :mod:`.new_picset`."""
 
 from __future__ import annotations
 
@@ -12,13 +12,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -29,11 +25,10 @@ from PySide6.QtWidgets import (
 
 from finpics_desktop.app.album import Album
 from finpics_desktop.app.errors import describe_error
-from finpics_desktop.app.publish import Proposal, Publishing, PublishPlan, abandon
+from finpics_desktop.app.publish import Publishing, PublishPlan, abandon
 from finpics_desktop.app.publish_process import run_publish
-from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.keys import parse_key
-from finpics_desktop.domain.picsets import display_name
+from finpics_desktop.domain.picsets import titled
 from finpics_desktop.pipeline.publish.upload import (
     CANCELLED,
     DONE,
@@ -41,93 +36,8 @@ from finpics_desktop.pipeline.publish.upload import (
     SKIPPED,
     FileResult,
     UploadReport,
-    plan_files,
 )
 from finpics_desktop.ui.workers import call_in_gui, run_task
-
-
-class NewPicsetDialog(QDialog):
-    """Publish these photos to this picset? The id is proposed by the application layer (a
-    new picset from the folder's name, or the picset the folder went into before), validated
-    as the curator types, with the name the site will show."""
-
-    def __init__(self, proposal: Proposal, target: str, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle("New picset")
-        self.proposal = proposal
-        self.paths = list(proposal.plan.sources)
-        self.existing = proposal.existing
-        self.id_edit = QLineEdit(proposal.picset_id, self)
-        self.id_edit.setObjectName("picsetId")
-        self.id_edit.setClearButtonEnabled(True)
-        self.shown_as = QLabel(self)
-        self.problem = QLabel(self)
-        self.problem.setWordWrap(True)
-        self.problem.setObjectName("problem")
-        self.count = QLabel("Counting photos…", self)
-        what = ", ".join(p.name for p in self.paths[:3]) + (
-            f" and {len(self.paths) - 3} more" if len(self.paths) > 3 else "")
-        source = QLabel(what, self)
-        source.setToolTip("\n".join(str(p) for p in self.paths))
-        form = QFormLayout()
-        form.addRow("Publish:", source)
-        form.addRow("To:", QLabel(target, self))
-        form.addRow("Picset id:", self.id_edit)
-        form.addRow("Shown as:", self.shown_as)
-        form.addRow("", self.problem)
-        form.addRow("Photos:", self.count)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Publish")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(480)
-        self.photos: list[Path] | None = None
-        self.id_edit.textChanged.connect(self.on_id_changed)
-        self.on_id_changed(self.id_edit.text())
-        run_task(lambda: plan_files(self.paths), self.on_planned)
-
-    @property
-    def picset(self) -> str:
-        return self.id_edit.text().strip()
-
-    @property
-    def plan(self) -> PublishPlan:
-        """What publishing will do with the id as the curator left it."""
-        return self.proposal.choose(self.picset)
-
-    def on_id_changed(self, text: str) -> None:
-        ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        try:
-            plan = self.proposal.choose(text)
-        except FinpicsError as e:
-            self.problem.setText(str(e))
-            self.problem.setStyleSheet("color: #d33;")
-            self.shown_as.setText("")
-            ok_button.setEnabled(False)
-            return
-        self.shown_as.setText(display_name(text.strip()))
-        note = (f"The interrupted job is resumed ({plan.resume.done} of {plan.resume.total} "
-                "photo(s) done): only what is missing is sent.") if plan.resume else (
-            "This picset exists: the photos are added to it.") if (
-            text.strip() in self.existing) else ""
-        self.problem.setText(note)
-        self.problem.setStyleSheet("")
-        ok_button.setEnabled(self.photos is None or bool(self.photos))
-
-    def on_planned(self, planned) -> None:
-        photos, skipped = planned
-        self.photos = photos
-        text = f"{len(photos)} photo(s)"
-        if skipped:
-            text += f", {len(skipped)} other file(s) skipped"
-        self.count.setText(text)
-        if not photos:
-            self.count.setText("No .jpg, .jpeg or .png photo here: nothing to publish.")
-        self.on_id_changed(self.id_edit.text())
 
 
 class UploadJob(QObject):
@@ -341,7 +251,7 @@ class UploadPanel(QWidget):
         self.bar.setValue(0)
         self.status.setText(f"Publishing {len(photos)} photo(s) to {job.plan.label}…")
         job.started.connect(lambda picset: self.status.setText(
-            f"Publishing {len(photos)} photo(s) to {picset}…"))
+            f"Publishing {len(photos)} photo(s) to {titled(picset)}…"))
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText("Cancel")
         self.retry_button.setEnabled(False)
@@ -379,7 +289,7 @@ class UploadPanel(QWidget):
         self.bar.setValue(finished + (self.processed if self.two_steps else 0))
         cancelling = self.job is not None and self.job.cancelling
         verb = "Cancelling" if cancelling else "Publishing"
-        where = self.job.picset if self.job is not None else ""
+        where = titled(self.job.picset) if self.job is not None else ""
         if self.report is not None:
             self.status.setText(f"{ended_text(self.report)} {self._cloud_line()}".strip())
         elif self.two_steps:

@@ -22,6 +22,7 @@ from finpics_desktop.app.publish import (
     resume_plan,
     unfinished_jobs,
 )
+from finpics_desktop.domain.errors import InvalidName
 from finpics_desktop.pipeline.publish.journal import journal_for
 from finpics_desktop.pipeline.publish.upload import CANCELLED, DONE, NewPicset
 
@@ -46,7 +47,7 @@ def test_a_new_folder_gets_a_new_picset_numbered_when_the_job_starts(library, jo
     assert plan.on_conflict == "fail" and plan.sources == (folder.absolute(),)
     started = []
     report = publish(library, journal, plan, on_start=started.append)
-    assert report.ok and started == ["001_summer_trip"] == [report.picset]
+    assert report.ok and started == ["001_Summer_Trip"] == [report.picset]
 
 
 def test_the_same_folder_again_goes_on_into_its_picset(library, journal, copy_photos,
@@ -84,14 +85,21 @@ def test_the_proposal_shows_the_next_id_and_keeps_the_new_picset_if_unchanged(
     assert publish(library, journal, plan_publish(library, journal, [first])).ok
     folder = copy_photos("faces/obama/obama.jpg", folder="Road Trip")
     proposal = propose(library, journal, [folder])
-    assert proposal.picset_id == "002_road_trip" and proposal.existing == {"001_one"}
-    assert proposal.choose("002_road_trip").picset == NewPicset("Road Trip")
+    assert proposal.picset_id == "002_Road_Trip" and proposal.existing == {"001_one"}
+    assert proposal.title == "Road Trip" and proposal.number == "002"
+    assert proposal.choose("002_Road_Trip").picset == NewPicset("Road Trip")
+    # another title: a new picset of that title, numbered when it starts too
+    assert proposal.id_for("Road trip: Lisbon & Porto") == "002_Road_trip_Lisbon_Porto"
+    assert proposal.choose("002_Road_trip_Lisbon_Porto", "Road trip: Lisbon & Porto").picset == (
+        NewPicset("Road trip: Lisbon & Porto"))
+    with pytest.raises(InvalidName, match="nothing of “&&” can travel"):
+        proposal.id_for("&&")
     assert proposal.choose(" 007_mine ").picset == "007_mine"
     # meanwhile another job takes 002: the unchanged proposal is numbered when it starts
     other = copy_photos("faces/rose_leslie/img1.jpg", folder="other")
     assert publish(library, journal, plan_publish(library, journal, [other])).ok
-    report = publish(library, journal, proposal.choose("002_road_trip"))
-    assert report.picset == "003_road_trip"
+    report = publish(library, journal, proposal.choose("002_Road_Trip"))
+    assert report.picset == "003_Road_Trip"
 
 
 def test_new_picsets_started_at_once_get_different_numbers(library, copy_photos):

@@ -5,6 +5,7 @@ Rekognition's ExternalImageId, the search function's image_path, and the public 
 
 from __future__ import annotations
 
+import json
 import shutil
 import urllib.parse
 import urllib.request
@@ -12,6 +13,7 @@ import urllib.request
 from finpics_desktop import cli
 from finpics_desktop.backends.aws.backend import open_aws
 from finpics_desktop.domain.names import Names
+from finpics_desktop.domain.picsets import display_name
 
 PICSET = "501_東京_москва"
 
@@ -52,3 +54,39 @@ def test_a_picset_in_other_scripts_travels_the_whole_path(cloud, deployed, photo
     path = urllib.parse.quote(f"{PICSET}/Ariel_Sharon_0002.jpg")
     with urllib.request.urlopen(f"{cloud.url}/finpics-pics/photos/{path}") as response:
         assert response.read() == (person / "Ariel_Sharon_0002.jpg").read_bytes()
+
+
+def test_a_title_with_punctuation_travels_the_whole_path(cloud, deployed, photos_dir,
+                                                         tmp_path, monkeypatch, capsys):
+    """A folder's name as written is the id's title: capitals, accents, ',', '–', '(', ')',
+    "'" go through the S3 event (URL-encoded, decoded by the processing function), the tables
+    and the search function, and the site shows the title exactly."""
+    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+    title = "Praça do Comércio, Lisbon – Sintra's (best) day! 2019"
+    folder = tmp_path / title
+    folder.mkdir()
+    person = photos_dir / "lfw10/Ariel_Sharon"
+    for name in ("Ariel_Sharon_0001.jpg", "Ariel_Sharon_0002.jpg"):
+        shutil.copy2(person / name, folder)
+    aws = ["--backend", "aws", "--endpoint-url", cloud.url]
+    capsys.readouterr()
+    assert cli.main([*aws, "upload", str(folder)]) == 0
+    cloud.wait_idle()
+    assert cloud.event_errors == []
+    assert cli.main([*aws, "picsets", "--json"]) == 0
+    [picset] = [p["id"] for p in json.loads(capsys.readouterr().out) if p["title"] == title]
+    assert display_name(picset) == title  # the site's reading
+
+    backend = open_aws(Names(), cloud.settings())
+    try:
+        photos = backend.tables.query_pics(picset)
+        assert [p["sortkey"] for p in photos] == ["Ariel_Sharon_0001.jpg", "Ariel_Sharon_0002.jpg"]
+        assert backend.store.head("finpics-thumbs", f"photos/{picset}/{photos[0]['sortkey']}")
+        face = photos[0]["data"]["FaceRecords"][0]["Face"]
+        assert f"{picset}/Ariel_Sharon_0002.jpg" in [
+            m.image_path for m in backend.search(face["FaceId"])]
+    finally:
+        backend.close()

@@ -17,7 +17,7 @@ from pathlib import Path
 from finpics_desktop.app.album import Album
 from finpics_desktop.app.push import difference, publish_picset
 from finpics_desktop.backends.local.library import open_library
-from finpics_desktop.domain.picsets import PICSET_ROOT
+from finpics_desktop.domain.picsets import PICSET_ROOT, title_of, titled
 from finpics_desktop.pipeline.curation import Curation, rename_picset
 from finpics_desktop.pipeline.publish.upload import Publisher
 from tests.reliability.reliability_helpers import make_job
@@ -113,13 +113,15 @@ def test_push_and_rename_at_once_end_as_one_order(cloud, own_stack, tmp_path, en
             push_lines + rename_lines))
         sent = NEW if after == push_first else len(mine)  # the rename first: all anew
         (summary,) = [x for x in push_lines if x.startswith("published ")]
-        assert summary.startswith(f"published {sent} of {sent} photo(s) to {PICSET}"), (
+        assert summary.startswith(f"published {sent} of {sent} photo(s) to {titled(PICSET)}"), (
             "\n".join(push_lines + rename_lines))
         featured = [x for x in push_lines if x.endswith("is the featured photo")]
         assert featured == ([f"{cover} is the featured photo"] if (
             after == rename_first) else []), push_lines  # (the same as before: not set)
         count = len(after[target][1])
-        assert rename_lines[-1] == f"renamed {PICSET} to {target} ({count} photos)"
+        assert rename_lines[-1] == (
+            f"renamed “{title_of(PICSET)}” to “{title_of(target)}” ({PICSET} -> {target}, "
+            f"{count} photos)")
         orders.append("push first" if after == push_first else "rename first")
         if after == push_first:  # the cloud's picset back under its id, for the next race
             rename_picset(c, target, PICSET)

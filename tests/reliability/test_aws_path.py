@@ -24,6 +24,7 @@ from finpics_desktop.backends.aws.backend import open_aws
 from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.domain import items
 from finpics_desktop.domain.names import Names
+from finpics_desktop.domain.picsets import titled
 from finpics_desktop.pipeline.check import check
 from finpics_desktop.pipeline.functions.process import external_image_id
 from finpics_desktop.pipeline.publish.journal import FINISHED, Journal
@@ -125,7 +126,7 @@ def test_thirty_percent_faults_on_the_aws_path(tmp_path, remote_cloud, sdk_retri
             publisher = Publisher.for_backend(backend, journal)
             report = publisher.publish([src], picset)
             assert report.ok, [r.line() for r in report.results if r.status != DONE]
-            assert report.summary().startswith(f"published 40 of 40 photo(s) to {picset}")
+            assert report.summary().startswith(f"published 40 of 40 photo(s) to {titled(picset)}")
             first = dict(proxy.stats)
             if not sdk_retries:  # botocore gave up at once: the app retried
                 assert report.retries > 0 and first["calls"] > first["forwarded"], first

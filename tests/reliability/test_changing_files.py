@@ -150,7 +150,7 @@ def test_limits_are_checked_before_reading(tmp_path):
         assert f"FAILED {name}: file is 2048 MiB, over the 200 MiB limit" in err
     assert ("FAILED bomb.png: image is too large (400 MP, over the 100 MP limit): refused "
             "before decoding") in err
-    assert "published 1 of 4 photo(s) to 001_big" in err
+    assert "published 1 of 4 photo(s) to “big” (001_big)" in err
     assert peak_kib < 400 * 1024, f"peak memory {peak_kib // 1024} MiB"  # not 2 GiB, not 150
 
 

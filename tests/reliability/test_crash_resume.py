@@ -73,7 +73,7 @@ def test_sigkill_at_random_points_then_resume(tmp_path, engine):
     unfinished = journal.unfinished_jobs()
     assert len(unfinished) == 1, [j.describe() for j in unfinished]
     job = unfinished[0]
-    assert job.picset == "001_crash_test_photos"
+    assert job.picset == "001_Crash_Test_Photos"
     journal.close()
 
     lines: list[str] = []
@@ -81,13 +81,13 @@ def test_sigkill_at_random_points_then_resume(tmp_path, engine):
     assert code == 0, last
     assert last.startswith("published "), last
     assert lines[0].startswith(f"resuming interrupted upload job {job.id}: ")
-    assert lines[1].startswith("publishing ") and "as picset 001_crash_test_photos" in lines[1]
+    assert lines[1].startswith("publishing ") and "(001_Crash_Test_Photos) ..." in lines[1]
 
     backend = open_library(library, engine=engine)
     try:
         c = counts(backend)
         assert c["objects"] == c["thumbnails"] == c["items"] == PHOTOS, c
-        per_photo = faces_per_photo(backend, "001_crash_test_photos")
+        per_photo = faces_per_photo(backend, "001_Crash_Test_Photos")
         assert len(per_photo) == PHOTOS
         for name, (listed, indexed) in per_photo.items():
             assert listed == indexed, f"{name}: item lists {listed} face(s), index has {indexed}"
@@ -95,7 +95,7 @@ def test_sigkill_at_random_points_then_resume(tmp_path, engine):
         assert c["faces"] == c["item_faces"] == sum(listed for listed, _ in per_photo.values())
         assert c["image_items"] == sum(kinds.values())
         assert [p["sortkey"] for p in backend.tables.query_pics("/")] == [
-            "001_crash_test_photos"]
+            "001_Crash_Test_Photos"]
         # the only trace of the kills: temporary files of writes killed midway, which
         # ``check --repair`` removes once they are old enough not to belong to a live upload
         leftovers = list((library / "buckets").rglob(".tmp-*"))

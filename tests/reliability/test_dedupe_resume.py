@@ -14,6 +14,7 @@ import pytest
 from reliability_helpers import counts, faces_per_photo, jpeg, make_job, small_faces, snapshot
 
 from finpics_desktop import cli
+from finpics_desktop.domain.picsets import titled
 from finpics_desktop.pipeline.publish import journal as jr
 from finpics_desktop.pipeline.publish.journal import Journal
 from finpics_desktop.pipeline.publish.upload import DONE, FAILED, SKIPPED, NewPicset, Publisher
@@ -275,7 +276,7 @@ def test_empty_folder(tmp_path, library, journal):
     report = Publisher.for_backend(library, journal).publish([empty], PICSET)
     assert report.ok and report.results == []
     assert report.summary() == (
-        f"nothing to publish to {PICSET}: no photos (.jpg, .jpeg, .png) found")
+        f"nothing to publish to {titled(PICSET)}: no photos (.jpg, .jpeg, .png) found")
     assert library.tables.query_pics("/") == []
 
 

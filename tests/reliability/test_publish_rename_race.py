@@ -16,7 +16,7 @@ from pathlib import Path
 from reliability_helpers import make_job
 
 from finpics_desktop.backends.local.library import open_library
-from finpics_desktop.domain.picsets import PICSET_ROOT
+from finpics_desktop.domain.picsets import PICSET_ROOT, title_of, titled
 from finpics_desktop.pipeline.check import scan
 from finpics_desktop.pipeline.publish.upload import Publisher
 
@@ -94,8 +94,10 @@ def test_upload_and_rename_at_once_end_as_one_order(tmp_path, engine):
         assert after in (upload_first, rename_first), (first[0], after_lines,
                                                        upload_lines[-2:], rename_lines[-2:])
         count = len(after[target])
-        assert upload_lines[-1] == f"published {NEW} of {NEW} photo(s) to {source}"
-        assert rename_lines[-1] == f"renamed {source} to {target} ({count} photos)"
+        assert upload_lines[-1] == f"published {NEW} of {NEW} photo(s) to {titled(source)}"
+        assert rename_lines[-1] == (
+            f"renamed “{title_of(source)}” to “{title_of(target)}” ({source} -> {target}, "
+            f"{count} photos)")
         orders.append("upload first" if after == upload_first else "rename first")
         source = target if after == upload_first else source
     print(f"{run} races:", orders)

@@ -189,7 +189,7 @@ def test_local_path_with_thirty_percent_faults(tmp_path, library):
         journal.close()
     assert report.ok, [r.line() for r in report.results]
     summary = report.summary()
-    assert summary.startswith("published 30 of 30 photo(s) to 001_faults (")
+    assert summary.startswith("published 30 of 30 photo(s) to “faults” (001_faults) (")
     assert f"{report.retries} transient error(s) retried" in summary and report.retries > 10
     assert f"{report.swept} stray face(s) removed" in summary
     failed_calls = sum(v for k, v in stats.items() if k in Faulty.KINDS)

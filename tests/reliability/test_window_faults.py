@@ -10,6 +10,7 @@ from reliability_helpers import make_job
 
 from finpics_desktop.backends.aws.backend import open_aws
 from finpics_desktop.domain.names import Names
+from finpics_desktop.domain.picsets import titled
 from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 from finpics_desktop.pipeline.publish.upload import DONE
 
@@ -57,7 +58,7 @@ def test_window_stays_responsive_and_publishes_everything_through_faults(
 
     assert report.ok, [r.line() for r in report.results if r.status != DONE]
     assert len(report.with_status(DONE)) == 24
-    assert report.summary().startswith(f"published 24 of 24 photo(s) to {PICSET}")
+    assert report.summary().startswith(f"published 24 of 24 photo(s) to {titled(PICSET)}")
     assert faults > 0
     # results came one by one, with the event loop turning in between (never one burst at the
     # end, which is what a blocked GUI thread would show)

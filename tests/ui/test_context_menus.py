@@ -21,7 +21,7 @@ from ui_helpers import grid_rows, picset_item, select_source
 
 from finpics_desktop.app.entries import FACE, PERSON
 from finpics_desktop.app.window.navigation import LIBRARY, PICSET_PLACE, SEARCH, UNNAMED
-from finpics_desktop.ui.curation_dialogs import PicsetChooser
+from finpics_desktop.ui.curation_dialogs import RenameDialog
 from finpics_desktop.ui.people import NameDialog
 
 # the offscreen platform (the tests' display) cannot raise a popup nor grab the keyboard for it
@@ -90,9 +90,9 @@ def test_a_picset_tile_menu_deletes_renames_and_opens_it(qtbot, window, publish,
     biden = next(r for r, e in enumerate(window.model.entries) if e.picset == "002_biden")
     assert _right_click(qtbot, window, window.grid, biden) == PICSET_MENU
     window.context_menus.trigger("Rename or name…")  # the Edit menu's dialog, on that picset
-    qtbot.waitUntil(lambda: isinstance(window.curation.dialog, PicsetChooser)
+    qtbot.waitUntil(lambda: isinstance(window.curation.dialog, RenameDialog)
                     and window.curation.dialog.isVisible())
-    assert window.curation.dialog.combo.currentText() == "002_biden"
+    assert window.curation.dialog.picset == "002_biden"
     window.curation.dialog.reject()
 
     assert _right_click(qtbot, window, window.grid, biden) == PICSET_MENU
@@ -152,9 +152,9 @@ def test_a_picset_row_of_the_sources_opens_its_menu_on_that_picset(qtbot, window
         "Rename or name…", "Delete", "Trash…", "Refresh"]
     assert window.nav.location.picset == "002_biden"  # gone to
     window.context_menus.trigger("Rename or name…")
-    qtbot.waitUntil(lambda: isinstance(window.curation.dialog, PicsetChooser)
+    qtbot.waitUntil(lambda: isinstance(window.curation.dialog, RenameDialog)
                     and window.curation.dialog.isVisible())
-    assert window.curation.dialog.combo.currentText() == "002_biden"
+    assert window.curation.dialog.picset == "002_biden"
     window.curation.dialog.reject()
 
     library_row = window.sources.indexFromItem(window.sources.library)

@@ -70,20 +70,20 @@ def test_menu_actions_move_cover_rename_and_ctrl_z_undoes(qtbot, window, publish
         "biden.jpg", "obama2.jpg", "obama3.jpg"]
     assert library.tables.get_pics_item("002_biden", "obama2.jpg")["data"] == faces
     assert library.tables.get_pics_item("/", "001_obama")["pic"] == "obama1.jpg"
-    assert _said(window, "moved 2 photos to 002_biden")
+    assert _said(window, "moved 2 photos to “biden” (002_biden)")
 
     _key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Z
     _settled(qtbot, window)
     assert sorted(grid_rows(window)) == ["obama1.jpg", "obama2.jpg", "obama3.jpg"]
     assert [i["sortkey"] for i in library.tables.query_pics("002_biden")] == ["biden.jpg"]
-    assert _said(window, "undone: moved 2 photos to 002_biden")
+    assert _said(window, "undone: moved 2 photos to “biden” (002_biden)")
 
-    _key(qtbot, window, Qt.Key.Key_F2)  # Edit > Rename picset…
-    window.curation.dialog.choose("003_barack")
+    _key(qtbot, window, Qt.Key.Key_F2)  # Edit > Rename picset…: a new title, number kept
+    window.curation.dialog.rename("Barack")
     _settled(qtbot, window)
-    qtbot.waitUntil(lambda: "003_barack" in _picsets(window), timeout=20_000)
+    qtbot.waitUntil(lambda: "001_Barack" in _picsets(window), timeout=20_000)
     assert "001_obama" not in _picsets(window)
-    assert window.nav.location.picset == "003_barack"
+    assert window.nav.location.picset == "001_Barack"
     assert sorted(grid_rows(window)) == ["obama1.jpg", "obama2.jpg", "obama3.jpg"]
 
     _select(window, "obama1.jpg")  # a refusal: one line, nothing changed

@@ -234,7 +234,7 @@ def test_the_grid_takes_photos_where_it_shows_an_album(qtbot, window, copy_photo
     assert not highlight.isVisible()
     qtbot.waitUntil(lambda: window.dialog is not None and window.dialog.isVisible())
     qtbot.waitUntil(lambda: window.dialog.photos is not None)
-    assert window.dialog.id_edit.text() == "001_dropped_here"
+    assert window.dialog.id_edit.text() == "001_Dropped_here"
     window.dialog.reject()
 
     window.open_folder(folder)  # a folder of this computer takes no drop

@@ -62,14 +62,14 @@ def test_publish_a_folder_publishes_it_into_the_library(qtbot, window, copy_phot
     qtbot.waitUntil(lambda: window.dialog is not None and window.dialog.isVisible())
     dialog = window.dialog
     qtbot.waitUntil(lambda: dialog.photos is not None)
-    assert dialog.id_edit.text() == "001_biden_at_home"
+    assert dialog.id_edit.text() == "001_Biden_at_home"
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: window.upload_panel.report is not None, timeout=60_000)
     assert window.upload_panel.report.ok
     qtbot.waitUntil(lambda: window.nav.location.kind == PICSET_PLACE
                     and window.model.rowCount() == 2, timeout=20_000)
     assert guidance(window) is None
-    assert picset_item(window, "001_biden_at_home") is not None
+    assert picset_item(window, "001_Biden_at_home") is not None
 
 
 def test_connect_the_cloud_opens_its_settings(qtbot, window):

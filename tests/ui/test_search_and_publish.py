@@ -106,9 +106,11 @@ def test_drop_a_folder_on_library_publishes_a_picset(qtbot, window, library, cop
     qtbot.waitUntil(lambda: window.dialog is not None and window.dialog.isVisible())
     dialog = window.dialog
     qtbot.waitUntil(lambda: dialog.photos is not None)
-    assert dialog.picset == "001_summer_trip_2016"  # proposed from the folder's name
+    assert dialog.title_edit.text() == "Summer Trip 2016"  # the folder's name as written
+    assert dialog.picset == "001_Summer_Trip_2016" and dialog.shown_as.text() == "Summer Trip 2016"
     assert dialog.count.text().startswith("4 photo(s)")
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    dialog.advanced.setChecked(True)  # the id: an Advanced line
     dialog.id_edit.setText("001 summer/trip")  # validated live
     assert not ok.isEnabled() and "slash" in dialog.problem.text()
     dialog.id_edit.setText("007_summer")
@@ -141,7 +143,7 @@ def test_files_dragged_from_the_grid_can_be_dropped_on_library(qtbot, window, co
     drop_on(qtbot, window.tree, window.sources.indexFromItem(window.sources.library),
             [folder / "obama.jpg"])
     qtbot.waitUntil(lambda: window.dialog is not None and window.dialog.isVisible())
-    assert window.dialog.picset == "001_pick"
+    assert window.dialog.picset == "001_Pick"
     window.dialog.reject()
 
 
@@ -216,7 +218,7 @@ def test_ctrl_u_publishes_the_folder_shown(qtbot, window, copy_photos):
     window.grid.setFocus()
     qtbot.keyClick(window.grid, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.dialog is not None and window.dialog.isVisible())
-    assert window.dialog.picset == "001_road_trip"
+    assert window.dialog.picset == "001_Road_Trip"
     window.dialog.reject()
 
 

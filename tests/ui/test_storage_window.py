@@ -83,7 +83,7 @@ def test_the_new_picset_dialog_keeps_the_album_order_and_the_letters(qtbot, tmp_
     from PySide6.QtWidgets import QDialogButtonBox
 
     from finpics_desktop.app.publish import Proposal
-    from finpics_desktop.ui.upload import NewPicsetDialog
+    from finpics_desktop.ui.new_picset import NewPicsetDialog
 
     folder = tmp_path / "東京 2019"
     folder.mkdir()

@@ -29,6 +29,8 @@ def _extra(content_type: str, metadata: dict[str, str] | None) -> dict:
 
 
 class S3ObjectStore:
+    folds_case = False  # S3 keys differing in case are different objects
+
     def __init__(self, clients: Clients, transfer: TransferConfig = TRANSFER):
         self.clients = clients
         self.transfer = transfer

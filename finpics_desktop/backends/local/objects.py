@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -42,6 +43,21 @@ class FolderObjectStore:
     def __init__(self, root: Path, db: Database):
         self.root = Path(root)
         self.db = db
+
+    @functools.cached_property
+    def folds_case(self) -> bool:
+        """Whether the library's disk takes two names differing only in case for one (macOS,
+        Windows by default): picsets ``004_lisbon`` and ``004_Lisbon`` would be one folder."""
+        probe = self.root / f"{TMP_PREFIX}case-{uuid.uuid4().hex}"
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            probe.touch()
+            return (self.root / probe.name.upper()).exists()
+        except OSError:  # a disk that cannot be written: nothing will be renamed on it
+            return False
+        finally:
+            with suppress(OSError):
+                probe.unlink(missing_ok=True)
 
     # -- paths: nothing outside the library is ever written ------------------------------------
     def _bucket_dir(self, bucket: str) -> Path:

@@ -126,6 +126,19 @@ class Curation:
     def picset_ids(self) -> list[str]:
         return self.records.picset_ids()
 
+    def check_case(self, picset: str) -> None:
+        """Refused when the store takes ``picset`` and another picset's id for one name
+        (differing only in case, on a disk that folds case): their photos would be mixed."""
+        if not getattr(self.store, "folds_case", False):
+            return
+        for other in self.picset_ids():
+            if other != picset and other.casefold() == picset.casefold():
+                raise Refused(
+                    f"{picset} and {other} differ only in capitals, which this library's disk "
+                    "does not tell apart (as on macOS and Windows): their photos would be "
+                    "mixed. Give another title (to change only capitals, rename it to another "
+                    "title first, then to this one); nothing was changed")
+
     def picset_exists(self, picset: str) -> bool:
         return self.tables.get_pics_item(PICSET_ROOT, picset) is not None or bool(
             self.tables.count_pics(picset))  # (its items, IndexFaces data and all, stay put)

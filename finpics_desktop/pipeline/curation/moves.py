@@ -12,7 +12,12 @@ from __future__ import annotations
 
 from finpics_desktop.domain.errors import FinpicsError, NotFound, WriteConflict
 from finpics_desktop.domain.keys import PhotoKey, photo_key
-from finpics_desktop.domain.picsets import check_new_picset_id, validate_picset_id
+from finpics_desktop.domain.picsets import (
+    check_new_picset_id,
+    title_of,
+    titled,
+    validate_picset_id,
+)
 from finpics_desktop.pipeline.curation.context import (
     Curation,
     DeleteStep,
@@ -39,6 +44,7 @@ def check_destination(c: Curation, to: str) -> None:
     validate_picset_id(to)
     if not c.picset_exists(to):
         check_new_picset_id(to, c.picset_ids())
+        c.check_case(to)
 
 
 def plan(c: Curation, photos: list[tuple[str, str]], to: str, verb: str) -> list[list[str]]:
@@ -92,7 +98,7 @@ def move_photos(c: Curation, photos: list[tuple[str, str]], to: str) -> Outcome:
     _, moves = carried
     undo = [MoveStep(tuple((to, m[3]) for m in moves if m[0] == source), source)
             for source in dict.fromkeys(m[0] for m in moves)]
-    return Outcome(f"moved {_count(len(moves))} to {to}", undo)
+    return Outcome(f"moved {_count(len(moves))} to {titled(to)}", undo)
 
 
 def rename_picset(c: Curation, picset: str, new_id: str, *, same_width: bool = True) -> Outcome:
@@ -114,6 +120,7 @@ def rename_picset(c: Curation, picset: str, new_id: str, *, same_width: bool = T
                           "picset (nothing was changed)")
         if same_width:
             check_new_picset_id(new_id, [i for i in c.picset_ids() if i != picset])
+        c.check_case(new_id)
         names = c.records.photo_names(picset)
         entry = c.records.picset(picset)
         return ({"request": request, "cover": entry.cover if entry else None},
@@ -121,7 +128,8 @@ def rename_picset(c: Curation, picset: str, new_id: str, *, same_width: bool = T
 
     op, moves = c.begin("relocate", resources, planned)
     c.run(op)
-    return Outcome(f"renamed {picset} to {new_id} ({_count(len(moves))})",
+    return Outcome(f"renamed \u201c{title_of(picset)}\u201d to \u201c{title_of(new_id)}\u201d "
+                   f"({picset} -> {new_id}, {_count(len(moves))})",
                    [RenameStep(new_id, picset)])
 
 
@@ -187,7 +195,7 @@ def copy_photos(c: Curation, photos: list[tuple[str, str]], to: str) -> Outcome:
     op, moves = carried
     failed = op.state.get("failed", [])
     done = [[to, m[3]] for m in moves if f"{to}/{m[3]}" not in {f[0] for f in failed}]
-    return Outcome(f"copied {_count(len(done))} to {to}" + (
+    return Outcome(f"copied {_count(len(done))} to {titled(to)}" + (
         " (the cloud indexes their faces)" if c.process is None else ""),
         [DeleteStep(tuple(f"{p}/{n}" for p, n in done), purge=True)] if done else [],
         failed=[f"{what}: {why}" for what, why in failed])

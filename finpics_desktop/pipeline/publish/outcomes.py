@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from finpics_desktop.domain.keys import is_supported
+from finpics_desktop.domain.picsets import titled
 
 DONE, FAILED, SKIPPED, CANCELLED = "done", "failed", "skipped", "cancelled"
 ALREADY = "already published (same content)"
@@ -55,9 +56,10 @@ class UploadReport:
     def summary(self) -> str:
         done, failed = len(self.with_status(DONE)), len(self.with_status(FAILED))
         planned = done + failed + len(self.with_status(CANCELLED))
-        text = f"published {done} of {planned} photo(s) to {self.picset}"
+        text = f"published {done} of {planned} photo(s) to {titled(self.picset)}"
         if not planned and not self.with_status(SKIPPED):
-            text = f"nothing to publish to {self.picset}: no photos (.jpg, .jpeg, .png) found"
+            text = (f"nothing to publish to {titled(self.picset)}: no photos (.jpg, .jpeg, "
+                    ".png) found")
         extras = [f"{n} {s}" for s in (FAILED, CANCELLED, SKIPPED)
                   if (n := len(self.with_status(s)))]
         if self.retries:

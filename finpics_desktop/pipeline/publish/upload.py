@@ -66,12 +66,12 @@ _SHORT = {StorageFull: "the disk is full", StorageReadOnly: "the storage is read
 
 @dataclass(frozen=True)
 class NewPicset:
-    """A new picset for a folder: its id (the next ordering number and the folder's slug) is
-    chosen when the job starts, atomically with the other jobs publishing into the target
-    (a job of the same sources at the same time shares its picset instead), by the upload
-    journal: a publisher without one is given a picset id."""
+    """A new picset of a title (by default the folder's name as written): its id (the next
+    ordering number and the title) is chosen when the job starts, atomically with the other
+    jobs publishing into the target (a job of the same sources at the same time shares its
+    picset instead), by the upload journal: a publisher without one is given a picset id."""
 
-    folder_name: str
+    title: str
     decided_at: float = field(default_factory=time.time, compare=False)  # jobs since: at once
 
 
@@ -173,7 +173,7 @@ class Publisher:
 
     def _propose(self, new: NewPicset) -> Callable[[list[str]], str]:
         existing = Records(self.tables).picset_ids()
-        return lambda taken: new_picset_id(new.folder_name, existing + taken)
+        return lambda taken: new_picset_id(new.title, existing + taken)
 
     def publish(
         self,
