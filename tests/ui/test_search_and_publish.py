@@ -255,6 +255,8 @@ def test_search_shows_the_maybes_apart_and_y_confirms_one_for_the_named_face(
     assert "Maybe the same person" in page.maybe_header.text()
     assert "Y confirms the face as Ariel Sharon" in page.maybe_header.text()
     assert page.maybe.geometry().top() >= page.view.geometry().bottom()  # below the sure ones
+    assert window.statusBar().currentMessage() == (  # the maybes counted apart, as shown
+        f"{len(sure) - 1} other photo(s) of Ariel Sharon, {len(maybe)} maybe")
 
     row = next(i for i, e in enumerate(maybe) if e.name == "Hugo_Chavez_0003.jpg")
     chavez = maybe[row]
