@@ -199,6 +199,8 @@ def main() -> None:
         print(f"sets: faces/ + lfw10/{' + deepface (' + str(deepface) + ')' if deepface else ''}")
         if deepface is not None:
             who.update(publish_deepface(backend, deepface, Path(tmp)))
+        labelled = [p for p in who.values() if p]
+        print(f"labelled faces: {len(labelled)} of {len(set(labelled))} people")
         report(measure(backend, who, args.draws), engine.model_version)
         backend.close()
 
