@@ -61,6 +61,7 @@ from finpics_desktop.app.window.places import (  # noqa: F401 - the places and p
     Frame,
     Place,
 )
+from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.domain.picsets import display_name
 from finpics_desktop.ports import Backend
 
@@ -389,7 +390,10 @@ class Navigation:
                 frame.person_faces = found.person.faces
             frame.entries, frame.state = results, FOUND
             self._emit(FrameChanged(frame))
-            self._status(f"{len(results) - 1} other photo(s) of {frame.person or 'this person'}")
+            maybes = sum(e.band == MAYBE for e in results)  # counted apart, as they are shown
+            self._status(f"{len(results) - 1 - maybes} other photo(s) of "
+                         f"{frame.person or 'this person'}"
+                         + (f", {maybes} maybe" if maybes else ""))
 
         def fail(error: BaseException) -> None:
             self._end_search()

@@ -82,6 +82,7 @@ class Located:
     image_path: str
     box: dict
     photo_faces: tuple[str, ...]
+    sharpness: float | None = None  # Quality.Sharpness, if the engine measured it
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ class People:
             face = image.face(face_id) if image is not None else None
             if face is not None:
                 found[face_id] = Located(face_id, image_id, image.image_path, face.box,
-                                         tuple(dict.fromkeys(image.face_ids)))
+                                         tuple(dict.fromkeys(image.face_ids)), face.sharpness)
         return found
 
     def summaries(self, hidden: bool = False) -> list[PersonSummary]:
