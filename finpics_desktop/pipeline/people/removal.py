@@ -64,6 +64,13 @@ class Removed:
                    doc.get("drawn"), float(doc.get("at", 0.0)))
 
 
+@dataclass(frozen=True)
+class FaceBack:
+    """How to undo a removal: put ``removed`` back (:func:`put_back`)."""
+
+    removed: Removed
+
+
 def _faces(records: list[dict]) -> list[dict]:
     return [{"FaceId": r["Face"]["FaceId"], "ImageId": r["Face"].get("ImageId")}
             for r in records]
