@@ -137,3 +137,79 @@ def test_undo_puts_the_face_back_with_its_id_and_name(album, engine):
         assert curator.can_undo is None
     finally:
         backend.close()
+
+
+BACKGROUND = {"Left": 0.02, "Top": 0.02, "Width": 0.08, "Height": 0.1}  # sky: no face there
+
+
+@pytest.fixture
+def landscape(tmp_path, copy_photos, engine, capsys):
+    """A library with a landscape (no face) and a portrait, in picset 001_Trip."""
+    folder = tmp_path / "library"
+    src = copy_photos("orientation/Landscape_1.jpg", "faces/obama/obama.jpg", folder="Trip")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = cli.main(["--library", str(folder), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert run("upload", str(src))[0] == 0
+    return folder, run
+
+
+def test_a_box_with_no_face_is_kept_as_a_named_region(landscape, engine):
+    folder, run = landscape
+    picset = _picset(run)
+    box = [str(BACKGROUND[k]) for k in ("Left", "Top", "Width", "Height")]
+    code, _, err = run("add-face", f"{picset}/Landscape_1.jpg", *box)
+    assert code == 1 and "no face could be found in that box" in err  # (no name: refused)
+    code, out, err = run("add-face", f"{picset}/Landscape_1.jpg", *box, "--name", "Ann Back")
+    assert code == 0 and "kept as a region named Ann Back" in err
+    region = out.strip()
+    assert region.startswith("region-")
+    assert json.loads(run("people", "--json")[1]) == [
+        {"name": "Ann Back", "faces": 0, "photos": 1}]
+    code, out, _ = run("person", "Ann Back", "--json")
+    [found] = json.loads(out)["output"]
+    assert code == 0 and found["image_path"] == f"{picset}/Landscape_1.jpg"
+    assert found["matched_face_id"] == region and found["data"]["FaceRecords"] == []
+    assert json.loads(run("suggest", "Ann Back", "--json")[1]) == []  # no vector: no proposal
+    backend = open_library(folder, engine=engine)
+    try:
+        assert backend.tables.get_pics_item(picset, "Landscape_1.jpg")["data"][
+            "FaceRecords"] == []  # the contract's items know nothing of it
+        assert all(f["ExternalImageId"] != "Landscape_1.jpg"
+                   for f in backend.faces.list_faces())
+        [shown] = people.regions.regions_in(backend, picset, "Landscape_1.jpg")
+        assert (shown.region_id, shown.name) == (region, "Ann Back")
+    finally:
+        backend.close()
+
+    assert run("rename", picset, "--title", "Trip North")[0] == 0  # it follows its photo
+    moved = _picset(run)
+    assert moved != picset
+    assert [m["image_path"] for m in json.loads(run("person", "Ann Back", "--json")[1])[
+        "output"]] == [f"{moved}/Landscape_1.jpg"]
+    assert run("reindex", "--all")[0] == 0  # not in the index: a re-index leaves it be
+    assert json.loads(run("people", "--json")[1])[0]["photos"] == 1
+
+    code, out, _ = run("name", region, "Ann Front")  # named again, like a face
+    assert code == 0 and out.strip() == f"{region}: named Ann Front (was Ann Back)"
+    assert [m["image_path"] for m in json.loads(run("person", "Ann Front", "--json")[1])[
+        "output"]] == [f"{moved}/Landscape_1.jpg"]
+
+    backend = open_library(folder, engine=engine)
+    try:  # removed, and put back (the window's Ctrl+Z)
+        curator = Curator(backend)
+        assert curator.remove_face(region).summary == (
+            f"the region named Ann Front removed from {moved}/Landscape_1.jpg (Ctrl+Z puts "
+            "it back)")
+        assert people.person_photos(backend, "Ann Front") == []
+        curator.undo()
+        assert [m.matched_face_id for m in people.person_photos(backend, "Ann Front")] == [
+            region]
+    finally:
+        backend.close()
+    code, out, _ = run("remove-face", region, "--json")
+    assert code == 0 and json.loads(out)["kind"] == "region"
+    assert json.loads(run("people", "--json")[1])[0]["photos"] == 0

@@ -73,7 +73,7 @@ def add_people_commands(sub) -> None:
     af.add_argument("photo", metavar="PICSET/FILE")
     for side in ("left", "top", "width", "height"):
         af.add_argument(side, metavar=side.upper(), type=float)
-    af.add_argument("--name", metavar="NAME", help="name the face; when no face can be found "
+    af.add_argument("--name", dest="person", metavar="NAME", help="name the face; when no face can be found "
                     "in the box, keep it as a region named NAME (shown with the name, counted "
                     "among their photos, never in a face search) and print its id")
 
@@ -217,15 +217,15 @@ def cmd_add_face(backend, args) -> int:
     try:
         face = people.add_face(backend, picset, name, box)
     except NoFaceFound as e:
-        if not args.name:
+        if not args.person:
             raise
-        region = people.keep_region(backend, picset, name, box, args.name)
+        region = people.keep_region(backend, picset, name, box, args.person)
         print(f"{e.args[0].split(':', 1)[0]}: kept as a region named {region.name}",
               file=sys.stderr)
         print(region.region_id)
         return EXIT_OK
-    if args.name:
-        return _outcomes([people.name_face(backend, face.face_id, args.name)], "named")
+    if args.person:
+        return _outcomes([people.name_face(backend, face.face_id, args.person)], "named")
     print(face.face_id)
     return EXIT_OK
 
