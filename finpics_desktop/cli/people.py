@@ -1,7 +1,8 @@
 """The people commands: ``name``, ``unname``, ``people``, ``person``, ``suggest``, ``confirm``,
 ``reject``, ``merge``, ``rename-person``, ``hide``, ``clusters``, ``add-face``, ``remove-face``;
-thin wrappers of :mod:`finpics_desktop.app.people`, the calls the window makes too. ``--json`` prints data in
-the shapes of the README ("People"); ``--backend aws`` works the same on the cloud."""
+thin wrappers of :mod:`finpics_desktop.app.people`, the calls the window makes too. ``--json``
+prints data in the shapes of the README ("People"); ``--backend aws`` works the same on the
+cloud."""
 
 from __future__ import annotations
 
@@ -73,9 +74,10 @@ def add_people_commands(sub) -> None:
     af.add_argument("photo", metavar="PICSET/FILE")
     for side in ("left", "top", "width", "height"):
         af.add_argument(side, metavar=side.upper(), type=float)
-    af.add_argument("--name", dest="person", metavar="NAME", help="name the face; when no face can be found "
-                    "in the box, keep it as a region named NAME (shown with the name, counted "
-                    "among their photos, never in a face search) and print its id")
+    af.add_argument("--name", dest="person", metavar="NAME", help="name the face; when no "
+                    "face can be found in the box, keep it as a region named NAME (shown with "
+                    "the name, counted among their photos, never in a face search) and print "
+                    "its id")
 
     rf = sub.add_parser("remove-face", help="remove a face from its photo (no face, or a "
                         "stranger): from the photo's items, the face index and its name; "
