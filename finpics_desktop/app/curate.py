@@ -1,8 +1,9 @@
 """Curating an album -- the featured photo, a picset's id and place in the list, moving, copying
-and deleting photos, the trash -- as the window and the command line both ask for it, with the
-history the window's Ctrl+Z undoes. Each call does I/O (the window runs it off the GUI thread)
-and refuses with :class:`~finpics_desktop.pipeline.curation.Refused` naming what and why,
-having changed nothing. The rules of each action are in ``pipeline/curation``. Each action
+and deleting photos, the trash, removing a face from a photo -- as the window and the command
+line both ask for it, with the history the window's Ctrl+Z undoes. Each call does I/O (the
+window runs it off the GUI thread) and refuses with
+:class:`~finpics_desktop.pipeline.curation.Refused` naming what and why, having changed nothing.
+The rules of each action are in ``pipeline/curation``. Each action
 says what it changed (:class:`~finpics_desktop.app.changes.Changes`, on ``Outcome.changes``),
 and tells ``on_change`` once it is done (the album publishes it to the views)."""
 
@@ -12,11 +13,16 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 
+from finpics_desktop.app import people
 from finpics_desktop.app.albums import check_writable
 from finpics_desktop.app.changes import Changes
+from finpics_desktop.domain.keys import parse_key
 from finpics_desktop.pipeline import curation as cur
 from finpics_desktop.pipeline.curation import OrderStep, Outcome, Refused, TrashEntry
+from finpics_desktop.pipeline.people import regions, removal
 from finpics_desktop.ports import Backend
+
+FACE_STEPS = (removal.FaceBack, regions.RegionBack)  # what putting a face back undoes
 
 __all__ = ["Curator", "OrderStep", "Outcome", "Refused", "TrashEntry"]
 
@@ -129,6 +135,40 @@ class Curator:
                 self.on_change(Changes(self.backend.identity, everything=True, trash=True))
             return cur.list_trash(c)
 
+    def remove_face(self, face_id: str) -> Outcome:
+        """Remove a face from its photo, or a region named by hand (``app.people``); Ctrl+Z
+        puts it back."""
+        check_writable(self.backend, "removing faces")
+        with self._lock:
+            changes = Changes(self.backend.identity)
+            try:
+                was = people.remove_face(self.backend, face_id)
+                changes = _face_changes(self.backend, was)
+            finally:
+                self.on_change(changes)
+            whose = f"the face of {was.name}" if was.name else "the face"
+            if isinstance(was, regions.Region):
+                whose, undo = f"the region named {was.name}", regions.RegionBack(was)
+            else:
+                undo = removal.FaceBack(was)
+            outcome = Outcome(f"{whose} removed from {was.image_path} (Ctrl+Z puts it back)",
+                              [undo])
+            self.history.append((f"{whose} removed from {was.image_path}", outcome.undo))
+            outcome.changes = changes
+            return outcome
+
+    def _put_back(self, steps: list) -> Outcome:
+        outcome, changes = Outcome(""), Changes(self.backend.identity)
+        try:
+            for step in steps:
+                was = step.region if isinstance(step, regions.RegionBack) else step.removed
+                people.put_back(self.backend, was)
+                changes |= _face_changes(self.backend, was)
+        finally:
+            self.on_change(changes)
+        outcome.changes = changes
+        return outcome
+
     # -- undo ---------------------------------------------------------------------------------
     @property
     def can_undo(self) -> str | None:
@@ -143,6 +183,11 @@ class Curator:
                 return None
             summary, steps = self.history[-1]
             check_writable(self.backend, "undoing")
+            if all(isinstance(s, FACE_STEPS) for s in steps):  # a face or region removed
+                outcome = self._put_back(steps)
+                self.history.pop()
+                outcome.summary = f"undone: {summary}"
+                return outcome
             c = cur.Curation(self.backend, cancel=self.cancel)
             c.progress = self.progress
             changes = Changes(self.backend.identity, everything=True, picset_list=True,
@@ -156,6 +201,14 @@ class Curator:
             self.history.pop()
             outcome.summary = f"undone: {summary}"
             return outcome
+
+
+def _face_changes(backend: Backend, was: removal.Removed | regions.Region) -> Changes:
+    """What removing (or putting back) a face or region changes: its photo, its person."""
+    photo = parse_key(was.key)
+    face_id = was.region_id if isinstance(was, regions.Region) else was.face_id
+    return Changes.of(backend.identity, photos=[(photo.picset, photo.name)], faces=[face_id],
+                      people=[was.name])
 
 
 def _renames(steps: list[cur.Step], undoing: bool) -> tuple[tuple[str, str], ...]:

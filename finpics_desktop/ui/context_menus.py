@@ -223,7 +223,8 @@ class ContextMenus(QObject):
 
     # -- the viewer -------------------------------------------------------------------------
     def _viewer(self, pos: QPoint) -> list:
-        """The photo shown; on a face box, first what is done with that face."""
+        """The photo shown; on a face box, first what is done with that face (a region named
+        by hand has no face to search with: named again, or removed)."""
         entry, w = self.w.viewer.current, self.w
         if entry is None:
             return []
@@ -233,8 +234,10 @@ class ContextMenus(QObject):
         if face >= 0 and entry.kind == PHOTO:
             self.canvas.chosen = face  # the face the actions take
             self.canvas.update()
-            faces = [people["search"], w.rename_action, *(
-                [people["unname"]] if self.canvas.faces[face].name else []), SEPARATOR]
+            box = self.canvas.faces[face]
+            faces = [w.rename_action, people["remove_face"], SEPARATOR] if box.region else [
+                people["search"], w.rename_action, *([people["unname"]] if box.name else []),
+                people["remove_face"], SEPARATOR]
         zoom = [w.zoom_in_action, w.zoom_out_action, w.fit_action, w.fullscreen_action,
                 w.back_action]
         if entry.kind != PHOTO:

@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self.people = PeopleController(self.albums, self.nav, self.selection,
                                        lambda text: self.statusBar().showMessage(text, 6000),
                                        self)
+        self.people.curation = self.curation  # (removing a face is undone by Ctrl+Z)
         window_menus.people_menu(self)
         self.context_menus = ContextMenus(self)  # of the menu bar's actions
         self.centre_layout.insertWidget(0, self.people.filter)

@@ -1,6 +1,7 @@
-"""People in the window: the *People* menu (each action with its key, so F1 lists them), the
-filter box over people (search by name), the name dialog, the "in that photo already?"
-question, and drawing a missed face in the viewer. What an action does is
+"""People in the window: the *People* menu (each action with its key, so F1 lists them), the filter
+box over people (search by name), the name dialog, the "in that photo already?" question, drawing a
+missed face in the viewer (kept as a named region where none can be found) and removing a face
+(through the curation controller, whose history Ctrl+Z undoes). What an action does is
 :class:`~finpics_desktop.app.window.people_actions.PeopleActions`'; this asks and draws. It is
 handed the albums, the navigation, the selection, a way to tell the user and a parent for its
 dialogs (not the window); the views refresh themselves from what each action changed."""
@@ -67,6 +68,7 @@ class PeopleController:
         self.nav, self.selection, self._tell, self.parent = nav, selection, tell, parent
         self.actions = PeopleActions(nav, albums)
         self.dialog: QDialog | None = None  # the question open, if any
+        self.curation = None  # the curation controller: removing a face is undoable there
         self.names: list[str] = []  # the names the album has (completion)
         self._learning: Task | None = None
         self._keep_row: int | None = None
@@ -100,6 +102,8 @@ class PeopleController:
         made["find"] = action("&Find a person by name", ["Ctrl+F"], self.on_find, menu)
         menu.addSeparator()
         made["draw"] = action("&Draw a face the detector missed", ["D"], self.on_draw, menu)
+        made["remove_face"] = action("Remo&ve the face", ["Shift+Del"], self.on_remove_face,
+                                     menu)
 
     # -- where the user is ------------------------------------------------------------------
     @property
@@ -278,6 +282,10 @@ class PeopleController:
         if entry is None or face is None:
             self._tell("S searches for the face chosen in the viewer (Tab, or point at it)")
             return
+        if face.region:
+            self._tell(f"The region named {face.name} has no face to search with: it was "
+                       "drawn where no face could be found")
+            return
         self.nav.search_face(entry, face.face_id)
 
     def on_draw(self) -> None:
@@ -292,10 +300,33 @@ class PeopleController:
         if entry is None or entry.kind != PHOTO:
             return
         self._tell("Looking for the face in that box…")
+        canvas = self.selection.viewer.canvas
+        drawn = canvas.drawn
+
+        def gone() -> None:  # a failed draw leaves no box behind
+            if canvas.drawn is drawn:
+                canvas.clear_drawn()
 
         def added(face: FaceRecord) -> None:
             self._ask_name("Name the face", "A face was found there. Who is it?", "",
                            lambda name: self.actions.name_faces(
                                entry.backend, [face.face_id], name))
 
-        self.actions.add_face(entry, box, added)
+        def no_face(reason: str) -> None:
+            self._ask_name(
+                "Keep a named region",
+                "No face could be found in that box. Who is it? The box is kept with the "
+                "name (shown and counted among their photos, never used to search faces).",
+                "", lambda name: self.actions.keep_region(entry, box, name, failed=gone))
+            self.dialog.rejected.connect(gone)
+            self.dialog.accepted.connect(lambda: None if self.dialog.name else gone())
+
+        self.actions.add_face(entry, box, added, no_face=no_face, failed=gone)
+
+    def on_remove_face(self) -> None:
+        """The face chosen in the viewer leaves its photo (Ctrl+Z puts it back)."""
+        entry, face = self.selection.viewed(), self.selection.viewed_face()
+        if entry is None or entry.kind != PHOTO or face is None or self.curation is None:
+            self._tell("Shift+Del removes the face chosen in the viewer (Tab, or point at it)")
+            return
+        self.curation.run(entry.backend, lambda curator: curator.remove_face(face.face_id))

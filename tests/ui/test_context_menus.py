@@ -210,7 +210,8 @@ def test_the_viewer_and_its_face_boxes_have_menus(qtbot, window, album):
              "Full screen", "Back"]
     assert right_click(qtbot, window, canvas, QPoint(2, 2)) == photo  # not on a face: the photo's
     assert right_click(qtbot, window, canvas, rects[biden].center().toPoint()) == [
-        "Find this person in other photos", "Rename or name…", *photo]  # no name to remove
+        "Find this person in other photos", "Rename or name…", "Remove the face",
+        *photo]  # no name to remove
     assert canvas.current_face().face_id == faces["group"][1]
     window.context_menus.trigger("Rename or name…")  # F2: name that face
     answer_dialog(qtbot, window, "Joe Biden")
@@ -222,7 +223,7 @@ def test_the_viewer_and_its_face_boxes_have_menus(qtbot, window, album):
     obama = next(i for i, f in enumerate(canvas.faces) if f.face_id == faces["group"][0])
     assert right_click(qtbot, window, canvas, rects[obama].center().toPoint()) == [
         "Find this person in other photos", "Rename or name…", "Remove the name of the face",
-        *photo]
+        "Remove the face", *photo]
     window.context_menus.trigger("Remove the name of the face")  # not this person
     qtbot.waitUntil(lambda: faces["group"][0] not in people.named(), timeout=20_000)
     assert faces["group"][1] in people.named()  # only the face pointed at

@@ -1,12 +1,12 @@
-"""What the curator does in the window's people places, as plain state on top of the
-navigation: confirm or reject the proposals on a person's page (one key each), name a group of
-unnamed faces at once, name or unname a face in the viewer, draw a missed face, rename, merge
-and hide people. Each action runs off the GUI thread through the navigation's runner; the grid
-loses the faces answered at once (the navigation's events, with a line for the status bar), and
-what the action changed (:class:`~finpics_desktop.app.changes.Changes`: the people and faces)
-is reported once through the album, for every view to refresh what it shows of it. Tests drive
-it without a display. The window asks the questions (a name, "in that photo already?") and
-calls these."""
+"""What the curator does in the window's people places, as plain state on top of the navigation:
+confirm or reject the proposals on a person's page (one key each), name a group of unnamed faces at
+once, name or unname a face in the viewer, draw a missed face (where none can be found, a region
+named by hand), rename, merge and hide people. Each action runs off the GUI thread through the
+navigation's runner; the grid loses the faces answered at once (the navigation's events, with a line
+for the status bar), and what the action changed (:class:`~finpics_desktop.app.changes.Changes`: the
+people and faces) is reported once through the album, for every view to refresh what it shows of it.
+Tests drive it without a display. The window asks the questions (a name, "in that photo already?")
+and calls these."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.window.navigation import Navigation
 from finpics_desktop.app.window.people_places import PERSON_PLACE
 from finpics_desktop.domain.bands import MAYBE
+from finpics_desktop.domain.errors import NoFaceFound
 from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.pipeline.people.naming import Outcome
 
@@ -170,15 +171,47 @@ class PeopleActions:
 
         self._run(lambda: people.unname(backend, face_id), done, "removing the name")
 
-    def add_face(self, entry: Entry, box: dict, then: Done) -> None:
-        """A face drawn on the photo ``entry``: ``then(face)`` once it is indexed."""
+    def add_face(self, entry: Entry, box: dict, then: Done,
+                 no_face: Callable[[str], None] | None = None,
+                 failed: Callable[[], None] | None = None) -> None:
+        """A face drawn on the photo ``entry``: ``then(face)`` once it is indexed;
+        ``no_face(reason)`` when none can be found in the box (the curator may keep it as a
+        region named by hand), ``failed()`` after any other refusal (said first)."""
         def done(face: FaceRecord) -> None:
             self._changed(entry.backend, faces=[face.face_id],
                           photos=[(entry.picset, entry.name)])
             then(face)
 
+        def fail(error: BaseException) -> bool:
+            if isinstance(error, NoFaceFound) and no_face is not None:
+                no_face(str(error))
+                return True
+            if failed is not None:
+                failed()
+            return False
+
         self._run(lambda: people.add_face(entry.backend, entry.picset, entry.name, box), done,
-                  f"adding a face to {entry.label}")
+                  f"adding a face to {entry.label}", fail)
+
+    def keep_region(self, entry: Entry, box: dict, name: str, then: Done | None = None,
+                    failed: Callable[[], None] | None = None) -> None:
+        """A box where no face can be found, kept as a region named ``name``."""
+        def done(region) -> None:
+            self.nav.say(f"kept as a region named {region.name} (no face could be found "
+                         "there: it is shown and counted, never searched)")
+            self._changed(entry.backend, faces=[region.region_id], people=[region.name],
+                          photos=[(entry.picset, entry.name)])
+            if then is not None:
+                then(region)
+
+        def fail(error: BaseException) -> bool:
+            if failed is not None:
+                failed()
+            return False
+
+        self._run(lambda: people.keep_region(entry.backend, entry.picset, entry.name, box,
+                                             name), done, f"naming a region of {entry.label}",
+                  fail)
 
     # -- people -----------------------------------------------------------------------------
     def _person_change(self, entry: Entry, job, what: str, **changes) -> None:

@@ -63,6 +63,7 @@ from finpics_desktop.domain.people import (
 from finpics_desktop.pipeline.functions.search import album_image_items
 from finpics_desktop.pipeline.people.photo_lock import PhotoBusy, PhotoLocks
 from finpics_desktop.pipeline.people.records import DRAWN, FACE, NAME, PERSON, REJECT
+from finpics_desktop.pipeline.people.regions import region_paths, region_photos
 from finpics_desktop.ports import Backend, PrivateDoc
 
 FIRST_FACE = 100.0  # the similarity recorded for a person's first face
@@ -170,14 +171,17 @@ class People:
         their faces and photos are in the album now, and the face to show for them."""
         named = self.named()
         located = self.locate(named)
+        regions = region_paths(self.backend)  # (named regions count among their photos)
         found = []
         for person in self.people():
             if person.hidden != hidden:
                 continue
             faces = [f for f in self.faces_of(person, named) if f.face_id in located]
             cover = faces[0].face_id if faces else None
+            photos = {located[f.face_id].image_path for f in faces} | regions.get(person.id,
+                                                                                  set())
             found.append(PersonSummary(
-                person, len(faces), len({located[f.face_id].image_path for f in faces}), cover,
+                person, len(faces), len(photos), cover,
                 located[cover].image_path if cover else None,
                 located[cover].box if cover else None))
         return sorted(found, key=lambda s: (-s.faces, s.person.name.casefold()))
@@ -199,7 +203,8 @@ class People:
             seen.add(spot.image_path)
             found.append(PhotoMatch.from_image(images[spot.image_id], face.similarity,
                                                face.face_id))
-        return found
+        return found + [m for m in region_photos(self.backend, person)  # named regions
+                        if m.image_path not in seen]
 
     # -- naming ----------------------------------------------------------------------------------
     def _claim(self, name: str, person_id: str) -> bool:
