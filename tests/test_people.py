@@ -107,9 +107,10 @@ def test_a_curator_names_everyone_through_proposals(album):
 def test_a_persons_faces_act_together(album):
     """The first three named photos of each person (two for those with three): their user
     vector finds every other face of them at least as a maybe, and no one else's as sure (the
-    engine's measured template cuts, domain/bands.py). It separates where single faces cannot: every other face of each person is more
-    alike to their vector than any face of anyone else, while a pair of two people's faces is
-    more alike than the least alike pair of one person's (README, "Face matching")."""
+    engine's measured template cuts, domain/bands.py). It separates where single faces cannot:
+    every other face of each person is more alike to their vector than any face of anyone
+    else, while a pair of two people's faces is more alike than the least alike pair of one
+    person's (README, "Face matching")."""
     backend, people, where, who = album
     photo_of = photos_of_faces(backend)
     persons = sorted(p for p, n in Counter(p for p in who.values() if p).items() if n >= 3)
