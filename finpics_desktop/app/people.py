@@ -14,14 +14,15 @@ from finpics_desktop.app.albums import check_writable
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.people import Cluster, Person, PersonSummary
-from finpics_desktop.pipeline.people import clusters, drawn, proposals, replaced
+from finpics_desktop.pipeline.people import clusters, drawn, proposals, replaced, together
 from finpics_desktop.pipeline.people.merge import merge as merge_people
 from finpics_desktop.pipeline.people.naming import Located, Outcome, People, SamePhoto
 from finpics_desktop.ports import Backend
 
 __all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "hide", "list_people",
            "located_groups", "merge", "name_face", "name_faces", "people_names",
-           "person_photos", "reject", "rename", "suggest", "unname", "unnamed_groups"]
+           "person_photos", "photos_together", "reject", "rename", "suggest", "unname",
+           "unnamed_groups"]
 
 
 def _people(backend: Backend, doing: str | None = None) -> People:
@@ -48,6 +49,12 @@ def people_names(backend: Backend) -> list[str]:
 def person_photos(backend: Backend, name: str) -> list[PhotoMatch]:
     """The person's photos, best first (the search function's results)."""
     return _people(backend).photos(name)
+
+
+def photos_together(backend: Backend, names: Sequence[str], only: bool = False
+                    ) -> list[PhotoMatch]:
+    """The photos where all of them appear (``only``: and no one else), surest first."""
+    return together.together(_people(backend), names, only)
 
 
 def suggest(backend: Backend, name: str) -> proposals.Proposals:
