@@ -23,6 +23,7 @@ from finpics_desktop.app.window.navigation import (
     PEOPLE,
     PERSON_PLACE,
     PICSET_PLACE,
+    TOGETHER,
     UNNAMED,
     Place,
 )
@@ -144,7 +145,7 @@ class SourcesModel(QStandardItemModel):
         root = self.library if place.within == LIBRARY else self.cloud
         if place.kind == PICSET_NODE:
             return self.ensure_picset(root, place.picset, place.title) if root else None
-        if place.kind in (PEOPLE, UNNAMED, PERSON_PLACE) and root is not None:
+        if place.kind in (PEOPLE, UNNAMED, PERSON_PLACE, TOGETHER) and root is not None:
             kind = UNNAMED if place.kind == UNNAMED else PEOPLE
             return next((root.child(r) for r in range(root.rowCount())
                          if root.child(r).data(NodeRole).kind == kind), None)
