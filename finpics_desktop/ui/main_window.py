@@ -71,6 +71,7 @@ from finpics_desktop.ui.navigation import PAGES, NavigationController
 from finpics_desktop.ui.pages import SearchPage, ViewerPage
 from finpics_desktop.ui.panels import InfoPanel, MessageArea, ShortcutsDialog
 from finpics_desktop.ui.people import PeopleController
+from finpics_desktop.ui.people_picking import PeopleDrop
 from finpics_desktop.ui.picset_counts import PicsetCountsController
 from finpics_desktop.ui.places import Places
 from finpics_desktop.ui.publishing import PublishingController
@@ -235,6 +236,7 @@ class MainWindow(QMainWindow):
                                          if self.nav.page == pages.GRID else "",
                                          self.on_grid_dropped)
         self.grid_order = GridOrder(self.grid, self.nav, self.curation.place_photos)
+        self.people_drop = PeopleDrop(self.grid, self.nav, self.people.picking.on_person_dropped)
 
     def _settings_opening(self, section: str) -> QAction:
         """Settings opened on ``section`` (the empty grid's buttons)."""

@@ -34,6 +34,7 @@ from finpics_desktop.ui.workers import run_task
 NodeRole = Qt.ItemDataRole.UserRole + 10
 IconRole = Qt.ItemDataRole.UserRole + 11  # (icon name, style's fallback): drawn anew
 PHOTOS_MIME = "application/x-finpics-photos"  # {"album", "picset", "names"}: from the grid
+PEOPLE_MIME = "application/x-finpics-people"  # {"album", "people"}: person tiles dragged
 PICSET_MIME = "application/x-finpics-picset"  # {"album", "picset"}: a picset row dragged
 PICSET_NODE = PICSET_PLACE
 COMPUTER, PLACEHOLDER = "computer", "placeholder"

@@ -17,7 +17,6 @@ from finpics_desktop.app.window.navigation import (
     PERSON_PLACE,
     Navigation,
     Place,
-    StatusChanged,
     Told,
 )
 from finpics_desktop.app.window.people_actions import PeopleActions
@@ -77,7 +76,7 @@ def test_a_merge_is_undone_exactly(library, state):
     actions.merge(entry, "Obama")
     assert [p.name for p in people.people()] == ["Obama"]
     assert curator.can_undo == "Barack merged into Obama"
-    assert StatusChanged("Barack merged into Obama: 2 face(s) moved (Ctrl+Z undoes it)") in events
+    assert Told("Barack merged into Obama: 2 face(s) moved (Ctrl+Z undoes it)", "info") in events
     outcome = curator.undo()
     assert outcome.summary == "undone: Barack merged into Obama" and not outcome.failed
     assert records(people) == before  # the same person, faces, rejections
@@ -91,7 +90,7 @@ def test_a_name_nobody_has_is_refused_as_a_refusal(library, state):
     people.name_face(faces["001_obama"]["obama.jpg/0"], "Dubya")
     nav.open(Place(PEOPLE, library, within=LIBRARY))
     actions.merge(nav.entries[0], "George Bush")
-    [told] = [e for e in events if isinstance(e, Told)]
+    [told] = [e for e in events if isinstance(e, Told)]  # said once, as a refusal
     assert told.text == ("Could not merge Dubya into George Bush: nobody is named 'George Bush' "
                          "in this album; choose the person from the People list")
     assert "finpics-desktop" not in told.text and told.level == "error"

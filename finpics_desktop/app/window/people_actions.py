@@ -215,8 +215,8 @@ class PeopleActions:
 
         def done(result) -> None:
             target, moved = result
-            self.nav.say(f"{name} merged into {target.name}: {moved} face(s) moved "
-                         "(Ctrl+Z undoes it)")
+            self.nav.tell(f"{name} merged into {target.name}: {moved} face(s) moved "
+                          "(Ctrl+Z undoes it)", "info")  # (Messages: as curation's actions)
             self._changed(backend, people=[target.name], gone=[name])
 
         self._run(job, done, f"Could not merge {name} into {into}")

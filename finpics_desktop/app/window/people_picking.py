@@ -59,7 +59,7 @@ class PeoplePicking:
         def done(outcomes: list[Outcome]) -> None:
             moved = self.actions._report(outcomes, "moved to")
             self._drop_photos(faces, moved)
-            self.nav.say(f"{len(moved)} face(s) moved to {to}{UNDO if moved else ''}")
+            self.nav.tell(f"{len(moved)} face(s) moved to {to}{UNDO if moved else ''}", "info")
             self.actions._changed(backend, faces=moved, people=[to, *(
                 o.previous for o in outcomes if o.face_id in moved)])
 
@@ -83,7 +83,7 @@ class PeoplePicking:
         def done(outcomes: list[Outcome]) -> None:
             taken = self.actions._report(outcomes, "taken from")
             self._drop_photos(faces, taken)
-            self.nav.say(f"{len(taken)} face(s) are not {name}{UNDO if taken else ''}")
+            self.nav.tell(f"{len(taken)} face(s) are not {name}{UNDO if taken else ''}", "info")
             self.actions._changed(backend, faces=taken, people=[name])
 
         self.actions._run(job, done, f"Could not take the faces from {name}")
