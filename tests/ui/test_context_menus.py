@@ -250,7 +250,8 @@ def test_people_group_and_proposal_tiles_have_menus(qtbot, window, album):
     assert window.model.entries[biden].kind == PERSON
     assert _right_click(qtbot, window, window.grid, biden) == [
         "Open", "Rename or name…", "Merge the person into…", "Hide the person (or show again)",
-        "Show the hidden people", "Find a person by name"]
+        "Photos with all of them", "Photos of only them", "Show the hidden people",
+        "Find a person by name"]
     window.context_menus.trigger("Hide the person (or show again)")
     qtbot.waitUntil(lambda: people.find("Biden").hidden, timeout=20_000)
     qtbot.waitUntil(lambda: [e.person for e in window.model.entries] == ["Obama"]
