@@ -21,6 +21,7 @@ from finpics_desktop.pipeline.people import (
     regions,
     removal,
     replaced,
+    together,
 )
 from finpics_desktop.pipeline.people.merge import merge as merge_people
 from finpics_desktop.pipeline.people.naming import Located, Outcome, People, SamePhoto
@@ -28,8 +29,8 @@ from finpics_desktop.ports import Backend
 
 __all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "hide", "keep_region",
            "list_people", "located_groups", "merge", "name_face", "name_faces",
-           "people_names", "person_photos", "put_back", "reject", "remove_face", "rename",
-           "suggest", "unname", "unnamed_groups"]
+           "people_names", "person_photos", "photos_together", "put_back", "reject",
+           "remove_face", "rename", "suggest", "unname", "unnamed_groups"]
 
 
 def _people(backend: Backend, doing: str | None = None) -> People:
@@ -56,6 +57,12 @@ def people_names(backend: Backend) -> list[str]:
 def person_photos(backend: Backend, name: str) -> list[PhotoMatch]:
     """The person's photos, best first (the search function's results)."""
     return _people(backend).photos(name)
+
+
+def photos_together(backend: Backend, names: Sequence[str], only: bool = False
+                    ) -> list[PhotoMatch]:
+    """The photos where all of them appear (``only``: and no one else), surest first."""
+    return together.together(_people(backend), names, only)
 
 
 def suggest(backend: Backend, name: str) -> proposals.Proposals:

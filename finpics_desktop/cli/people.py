@@ -31,9 +31,12 @@ def add_people_commands(sub) -> None:
     pp.add_argument("--hidden", action="store_true", help="the hidden people instead")
     pp.add_argument("--json", action="store_true", help='[{"name", "faces", "photos"}]')
 
-    pe = sub.add_parser("person", help="the photos of a person, best first (exit code 3 if "
-                        "nobody has that name)")
-    pe.add_argument("person", metavar="NAME")
+    pe = sub.add_parser("person", help="the photos of a person, best first; of several "
+                        "people, the photos where all of them appear (exit code 3 if nobody "
+                        "has a name)")
+    pe.add_argument("person", metavar="NAME", nargs="+")
+    pe.add_argument("--only", action="store_true", help="only the photos where no one else "
+                    "appears (no face named for another person, no face left unnamed)")
     pe.add_argument("--json", action="store_true", help="the search function's payload")
 
     sg = sub.add_parser("suggest", help="unnamed faces proposed for a person, best first: the "
@@ -144,7 +147,9 @@ def cmd_people(backend, args) -> int:
 
 def cmd_person(backend, args) -> int:
     try:
-        matches = people.person_photos(backend, args.person)
+        matches = (people.person_photos(backend, args.person[0])
+                   if len(args.person) == 1 and not args.only
+                   else people.photos_together(backend, args.person, args.only))
     except FinpicsError as e:  # as `search --json` and the search function answer a failure
         if args.json:
             _print_json(error_payload(str(e)))

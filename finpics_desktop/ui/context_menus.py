@@ -130,8 +130,9 @@ class ContextMenus(QObject):
             view.clearSelection()
             return self._place()
         selection = view.selectionModel()
-        if not selection.isSelected(index):  # pointed at: the only tile chosen
-            view.setCurrentIndex(index)
+        if not selection.isSelected(index):  # pointed at: the only tile chosen (whatever
+            # keys Qt believes held: setCurrentIndex would extend the choice with Shift/Ctrl)
+            selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect)
         else:  # among those chosen: they stay chosen
             selection.setCurrentIndex(index, selection.SelectionFlag.NoUpdate)
         entry = model.entries[index.row()]
@@ -142,14 +143,16 @@ class ContextMenus(QObject):
             return [opened, SEPARATOR, w.rename_action, *self._push(entry), SEPARATOR,
                     w.delete_action, SEPARATOR, w.trash_action]
         if entry.kind == PHOTO:
-            named = [people["unname"]] if kind == PERSON_PLACE else []
+            named = [people["unname"], people["move_to"], people["not_this"]] if (
+                kind == PERSON_PLACE) else []
             return [opened, SEPARATOR, w.cover_action, w.move_action, w.copy_action, *named,
                     SEPARATOR, w.delete_action]
         if entry.kind == FILE:
             return [opened, SEPARATOR, w.publish_action]
         if entry.kind == PERSON:
             return [opened, SEPARATOR, w.rename_action, people["merge"], people["hide"],
-                    SEPARATOR, people["show_hidden"], people["find"]]
+                    SEPARATOR, people["together"], people["only_them"], SEPARATOR,
+                    people["show_hidden"], people["find"]]
         if entry.kind == FACE and kind == PERSON_PLACE:
             return [opened, SEPARATOR, people["confirm"], people["reject"],
                     people["confirm_sure"]]

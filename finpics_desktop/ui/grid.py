@@ -21,10 +21,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate
 
-from finpics_desktop.app.entries import FACE, FILE, PHOTO, PICSET, Entry
+from finpics_desktop.app.entries import FACE, FILE, PERSON, PHOTO, PICSET, Entry
 from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.ui.focus import paint_focus
-from finpics_desktop.ui.sources import PHOTOS_MIME
+from finpics_desktop.ui.sources import PEOPLE_MIME, PHOTOS_MIME
 from finpics_desktop.ui.thumbs import ThumbnailLoader
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
@@ -102,12 +102,12 @@ class GridModel(QAbstractListModel):
 
     def flags(self, index):
         flags = super().flags(index)
-        if index.isValid() and self.entries[index.row()].kind in (FILE, PHOTO):
+        if index.isValid() and self.entries[index.row()].kind in (FILE, PHOTO, PERSON):
             flags |= Qt.ItemFlag.ItemIsDragEnabled
         return flags
 
     def mimeTypes(self):  # noqa: N802
-        return ["text/uri-list", PHOTOS_MIME]
+        return ["text/uri-list", PHOTOS_MIME, PEOPLE_MIME]
 
     def mimeData(self, indexes):  # noqa: N802
         mime = QMimeData()
@@ -118,6 +118,10 @@ class GridModel(QAbstractListModel):
             mime.setData(PHOTOS_MIME, json.dumps({
                 "album": photos[0].backend.identity, "picset": photos[0].picset,
                 "names": [e.name for e in photos if e.picset == photos[0].picset]}).encode())
+        people = [e for e in entries if e.kind == PERSON and e.backend is not None]
+        if people:  # a person dropped on another: merged into them (asked first)
+            mime.setData(PEOPLE_MIME, json.dumps({"album": people[0].backend.identity,
+                                                  "people": [e.person for e in people]}).encode())
         return mime
 
     def supportedDragActions(self):  # noqa: N802

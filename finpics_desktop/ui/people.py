@@ -38,6 +38,7 @@ from finpics_desktop.app.window.people_actions import PeopleActions
 from finpics_desktop.app.window.people_places import filter_by_name
 from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.domain.records import FaceRecord
+from finpics_desktop.ui.people_picking import PeoplePickingController
 from finpics_desktop.ui.questions import one_field
 from finpics_desktop.ui.selection import Selection
 from finpics_desktop.ui.workers import run_task
@@ -67,6 +68,7 @@ class PeopleController:
                  tell: Callable[[str], None], parent: QWidget):
         self.nav, self.selection, self._tell, self.parent = nav, selection, tell, parent
         self.actions = PeopleActions(nav, albums)
+        self.picking = PeoplePickingController(self)  # merge, split, together by picking
         self.dialog: QDialog | None = None  # the question open, if any
         self.curation = None  # the curation controller: removing a face is undoable there
         self.names: list[str] = []  # the names the album has (completion)
@@ -95,14 +97,15 @@ class PeopleController:
                                 self.on_search_face, menu)
         made["unname"] = action("Remove the &name of the face", ["U"], self.on_unname, menu)
         menu.addSeparator()
-        made["merge"] = action("&Merge the person into…", ["M"], self.on_merge, menu)
+        made["merge"] = action("&Merge the person into…", ["M"], self.picking.on_merge, menu)
+        self.picking.fill_menu(menu, action)
         made["hide"] = action("&Hide the person (or show again)", ["H"], self.on_hide, menu)
         made["show_hidden"] = action("Show the hidden &people", ["Ctrl+H"], self.on_show_hidden,
                                      menu)
         made["find"] = action("&Find a person by name", ["Ctrl+F"], self.on_find, menu)
         menu.addSeparator()
         made["draw"] = action("&Draw a face the detector missed", ["D"], self.on_draw, menu)
-        made["remove_face"] = action("Remo&ve the face", ["Shift+Del"], self.on_remove_face,
+        made["remove_face"] = action("R&emove the face", ["Shift+Del"], self.on_remove_face,
                                      menu)
 
     # -- where the user is ------------------------------------------------------------------
@@ -249,14 +252,6 @@ class PeopleController:
         entry = self.current()
         if self.kind == PERSON_PLACE and entry is not None and entry.kind == PHOTO:
             self.actions.unname(entry.backend, entry.matched_face_id)
-
-    def on_merge(self) -> None:
-        entry = self.current()
-        if self.kind != PEOPLE or entry is None or entry.kind != PERSON:
-            self._tell("M merges the person chosen in People into another")
-            return
-        self._ask_name("Merge", f"{entry.person} is the same person as:", "",
-                       lambda into: self.actions.merge(entry, into))
 
     def on_hide(self) -> None:
         entry = self.current()

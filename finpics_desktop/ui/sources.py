@@ -23,6 +23,7 @@ from finpics_desktop.app.window.navigation import (
     PEOPLE,
     PERSON_PLACE,
     PICSET_PLACE,
+    TOGETHER,
     UNNAMED,
     Place,
 )
@@ -33,6 +34,7 @@ from finpics_desktop.ui.workers import run_task
 NodeRole = Qt.ItemDataRole.UserRole + 10
 IconRole = Qt.ItemDataRole.UserRole + 11  # (icon name, style's fallback): drawn anew
 PHOTOS_MIME = "application/x-finpics-photos"  # {"album", "picset", "names"}: from the grid
+PEOPLE_MIME = "application/x-finpics-people"  # {"album", "people"}: person tiles dragged
 PICSET_MIME = "application/x-finpics-picset"  # {"album", "picset"}: a picset row dragged
 PICSET_NODE = PICSET_PLACE
 COMPUTER, PLACEHOLDER = "computer", "placeholder"
@@ -144,7 +146,7 @@ class SourcesModel(QStandardItemModel):
         root = self.library if place.within == LIBRARY else self.cloud
         if place.kind == PICSET_NODE:
             return self.ensure_picset(root, place.picset, place.title) if root else None
-        if place.kind in (PEOPLE, UNNAMED, PERSON_PLACE) and root is not None:
+        if place.kind in (PEOPLE, UNNAMED, PERSON_PLACE, TOGETHER) and root is not None:
             kind = UNNAMED if place.kind == UNNAMED else PEOPLE
             return next((root.child(r) for r in range(root.rowCount())
                          if root.child(r).data(NodeRole).kind == kind), None)

@@ -253,8 +253,10 @@ def test_renaming_merging_and_hiding_people_from_the_keyboard(qtbot, window, alb
     open_people(qtbot, window)
     row = [e.person for e in window.model.entries].index("Barack")
     window.grid.setCurrentIndex(window.model.index(row))
-    key(qtbot, window, "M")
-    answer_dialog(qtbot, window, "Obama")
+    key(qtbot, window, "M")  # chosen from the people (tests/ui/test_people_picking_window.py)
+    qtbot.waitUntil(lambda: window.people.dialog is not None and window.people.dialog.isVisible())
+    window.people.dialog.edit.setText("Obama")
+    window.people.dialog.accept()
     qtbot.waitUntil(lambda: [e.person for e in window.model.entries] == ["Obama"]
                     and not window.nav.loading)
     window.grid.setCurrentIndex(window.model.index(0))

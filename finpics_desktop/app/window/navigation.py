@@ -44,6 +44,7 @@ from finpics_desktop.app.window.people_places import (  # noqa: F401 - the place
     PEOPLE,
     PEOPLE_JOBS,
     PERSON_PLACE,
+    TOGETHER,
     UNNAMED,
 )
 from finpics_desktop.app.window.places import (  # noqa: F401 - the places and pages, here too
@@ -250,7 +251,7 @@ class Navigation:
                 self.open(loc.parent)
             elif changes.touches_person(loc.person):
                 self.relist()
-        elif loc.kind in (PEOPLE, UNNAMED) and changes.touches_people:
+        elif loc.kind in (PEOPLE, UNNAMED, TOGETHER) and changes.touches_people:
             self.relist()
 
     def _end_listing(self) -> None:

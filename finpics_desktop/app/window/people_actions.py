@@ -1,18 +1,19 @@
-"""What the curator does in the window's people places, as plain state on top of the navigation:
-confirm or reject the proposals on a person's page (one key each), name a group of unnamed faces at
-once, name or unname a face in the viewer, draw a missed face (where none can be found, a region
-named by hand), rename, merge and hide people. Each action runs off the GUI thread through the
-navigation's runner; the grid loses the faces answered at once (the navigation's events, with a line
-for the status bar), and what the action changed (:class:`~finpics_desktop.app.changes.Changes`: the
-people and faces) is reported once through the album, for every view to refresh what it shows of it.
-Tests drive it without a display. The window asks the questions (a name, "in that photo already?")
-and calls these."""
+"""What the curator does in the window's people places, as plain state on top of the
+navigation: confirm or reject the proposals on a person's page (one key each), name a group of
+unnamed faces at once, name or unname a face in the viewer, draw a missed face (where none can
+be found, a region named by hand), rename, merge (undoable: Ctrl+Z) and hide people (splitting
+and "together": ``people_picking``). Each action runs off the GUI thread through the
+navigation's runner; the grid loses the faces answered at once (the navigation's events, with a
+line for the status bar), and what the action changed
+(:class:`~finpics_desktop.app.changes.Changes`: the people and faces) is reported once through
+the album, for every view to refresh what it shows of it. Tests drive it without a display. The
+window asks the questions (a name, "in that photo already?") and calls these."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from finpics_desktop.app import people
+from finpics_desktop.app import people, people_edits
 from finpics_desktop.app.album import Albums
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import FACE, Entry
@@ -214,26 +215,47 @@ class PeopleActions:
                   fail)
 
     # -- people -----------------------------------------------------------------------------
-    def _person_change(self, entry: Entry, job, what: str, **changes) -> None:
+    def _person_change(self, entry: Entry, job, what: str, failing: str, **changes) -> None:
         """A change to a person; the places showing them follow what changed (a person's page
-        renamed or merged away leaves for People)."""
+        renamed or merged away leaves for People). ``failing``: what a refusal begins with."""
         def done(_) -> None:
             self.nav.say(what)
             self._changed(entry.backend, **changes)
 
-        self._run(job, done, what)
+        self._run(job, done, failing)
+
+    def remember(self, backend, summary: str, step: people_edits.PeopleStep) -> None:
+        """A people action done: Ctrl+Z undoes it in its turn (from the job's thread: the
+        album's history may be busy with a curation action)."""
+        album = self.albums.of(backend)
+        if album is not None:
+            album.curator.remember(summary, step)
 
     def rename(self, entry: Entry, new_name: str) -> None:
         self._person_change(entry, lambda: people.rename(entry.backend, entry.person, new_name),
-                            f"{entry.person} is now {new_name}", people=[new_name],
+                            f"{entry.person} is now {new_name}",
+                            f"Could not rename {entry.person} to {new_name}", people=[new_name],
                             gone=[entry.person])
 
     def merge(self, entry: Entry, into: str) -> None:
-        self._person_change(entry, lambda: people.merge(entry.backend, entry.person, into),
-                            f"{entry.person} merged into {into}", people=[into],
-                            gone=[entry.person])
+        """The person of ``entry`` is ``into`` (undoable: Ctrl+Z)."""
+        backend, name = entry.backend, entry.person
+
+        def job():
+            target, moved, step = people_edits.merge(backend, name, into)
+            self.remember(backend, f"{name} merged into {target.name}", step)
+            return target, moved
+
+        def done(result) -> None:
+            target, moved = result
+            self.nav.tell(f"{name} merged into {target.name}: {moved} face(s) moved "
+                          "(Ctrl+Z undoes it)", "info")  # (Messages: as curation's actions)
+            self._changed(backend, people=[target.name], gone=[name])
+
+        self._run(job, done, f"Could not merge {name} into {into}")
 
     def hide(self, entry: Entry, hidden: bool) -> None:
         self._person_change(entry, lambda: people.hide(entry.backend, entry.person, hidden),
                             f"{entry.person} is {'hidden' if hidden else 'shown again'}",
+                            f"Could not {'hide' if hidden else 'show'} {entry.person}",
                             people=[entry.person])

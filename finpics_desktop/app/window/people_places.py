@@ -1,7 +1,8 @@
 """The people's places in the window, within a library or the cloud: *People* (everyone, by
 their most typical face, with counts), a person's page (the faces proposed for them, sure ones
 first and the unsure ones after, then their photos, best first), and *Unnamed faces* (every
-unnamed face, group by group). Each listing runs off the GUI thread, like a picset's."""
+unnamed face, group by group), and the photos of several people together. Each listing runs
+off the GUI thread, like a picset's."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from finpics_desktop.app.entries import FACE, PHOTO, Entry, face_entry, match_en
 from finpics_desktop.domain.people import name_key
 
 PEOPLE, PERSON_PLACE, UNNAMED = "people", "person", "unnamed"
+TOGETHER = "together"  # the photos where all the people chosen appear (or only them)
 
 
 def people_entries(backend, hidden: bool = False) -> list[Entry]:
@@ -44,6 +46,17 @@ def unnamed_entries(backend) -> list[Entry]:
     return entries
 
 
+def together_entries(backend, names: tuple[str, ...], only: bool) -> list[Entry]:
+    """The photos where all of ``names`` appear (``only``: and no one else), surest first."""
+    return [match_entry(backend, m) for m in people.photos_together(backend, names, only)]
+
+
+def together_title(names: tuple[str, ...], only: bool) -> str:
+    """"photos with A and B" (``only``: "photos of only A and B")."""
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
+    return f"photos of only {listed}" if only else f"photos with {listed}"
+
+
 def filter_by_name(entries: list[Entry], text: str) -> list[Entry]:
     """Search by name (the People view's filter box): the people whose name holds ``text``,
     case and Unicode forms aside, those whose name starts with it first."""
@@ -65,6 +78,7 @@ PEOPLE_JOBS: dict[str, Callable] = {
     PEOPLE: lambda place: (lambda: people_entries(place.backend, place.hidden)),
     PERSON_PLACE: lambda place: (lambda: person_entries(place.backend, place.person)),
     UNNAMED: lambda place: (lambda: unnamed_entries(place.backend)),
+    TOGETHER: lambda place: (lambda: together_entries(place.backend, place.people, place.only)),
 }
 COUNTED: dict[str, Callable[[list[Entry]], str]] = {
     PEOPLE: lambda entries: f"{len(entries)} {'person' if len(entries) == 1 else 'people'} "
@@ -72,4 +86,5 @@ COUNTED: dict[str, Callable[[list[Entry]], str]] = {
     PERSON_PLACE: _count_person,
     UNNAMED: lambda entries: f"{len(entries)} unnamed face(s), {len({e.group for e in entries})} "
                              "group(s) (F2 names the group of the face chosen)",
+    TOGETHER: lambda entries: f"{len(entries)} photo(s) together",
 }

@@ -47,6 +47,7 @@ from finpics_desktop.domain.errors import (
     InvalidValue,
     LimitReached,
     NotFound,
+    Remedy,
     WriteConflict,
 )
 from finpics_desktop.domain.keys import PhotoKey
@@ -121,8 +122,9 @@ class People:
         claim = self.private.get(NAME, name_key(name))
         person = self._person(claim.doc["person"]) if claim else None
         if person is None:
-            raise NotFound(f"nobody is named {clean_name(name)!r} in this album (see "
-                           "`finpics-desktop people`)")
+            raise NotFound(f"nobody is named {clean_name(name)!r} in this album", remedy=Remedy(
+                command="`finpics-desktop people` lists everyone",
+                window="choose the person from the People list"))
         return person
 
     def _person(self, person_id: str) -> Person | None:
