@@ -21,7 +21,8 @@ from finpics_desktop.ports import Backend
 
 __all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "hide", "list_people",
            "located_groups", "merge", "name_face", "name_faces", "people_names",
-           "person_photos", "reject", "rename", "suggest", "unname", "unnamed_groups"]
+           "person_faces", "person_photos", "reject", "rename", "suggest", "unname",
+           "unnamed_groups"]
 
 
 def _people(backend: Backend, doing: str | None = None) -> People:
@@ -48,6 +49,14 @@ def people_names(backend: Backend) -> list[str]:
 def person_photos(backend: Backend, name: str) -> list[PhotoMatch]:
     """The person's photos, best first (the search function's results)."""
     return _people(backend).photos(name)
+
+
+def person_faces(backend: Backend, name: str, photos: list[PhotoMatch]) -> int:
+    """How many of the person's named faces are in ``photos`` (their photos: one face each,
+    but for a person named twice in a photo)."""
+    people = People(backend)
+    mine = {f.face_id for f in people.faces_of(people.find(name))}
+    return sum(1 for photo in photos for face in photo.faces if face.face_id in mine)
 
 
 def suggest(backend: Backend, name: str) -> proposals.Proposals:

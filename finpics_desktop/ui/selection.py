@@ -42,6 +42,12 @@ class Selection:
 
     def choose_row(self, row: int) -> None:
         self.grid.setCurrentIndex(self.model.index(row) if row >= 0 else QModelIndex())
+        if row >= 0:
+            self.grid.scrollTo(self.model.index(row))
+
+    def focus_grid(self) -> None:
+        """The keyboard goes to the grid (its chosen tile framed)."""
+        self.grid.setFocus()
 
     def show_only(self, entries: list[Entry]) -> None:
         """The grid shows these of the place's entries (a filter); the first is chosen."""
