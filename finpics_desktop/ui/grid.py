@@ -247,7 +247,8 @@ class GridDelegate(QStyledItemDelegate):
             font.setPointSizeF(font.pointSizeF() * 1.5)
         painter.setFont(font)
         rect = option.rect.adjusted(8, 2, -8, -4)
-        painter.setPen(option.palette.color(QPalette.ColorRole.Text))
+        active = QPalette.ColorGroup.Active  # not greyed: a heading is never chosen, not off
+        painter.setPen(option.palette.color(active, QPalette.ColorRole.Text))
         text = QFontMetrics(font).elidedText(entry.title, Qt.TextElideMode.ElideRight,
                                              rect.width())
         painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, text)
@@ -256,7 +257,8 @@ class GridDelegate(QStyledItemDelegate):
                              if entry.section == SUGGESTED else
                              (QColor(230, 160, 40), Qt.PenStyle.DashLine)
                              if entry.section == MAYBE_SECTION else
-                             (option.palette.color(QPalette.ColorRole.Mid), Qt.PenStyle.SolidLine))
+                             (option.palette.color(active, QPalette.ColorRole.Mid),
+                              Qt.PenStyle.SolidLine))
             painter.setPen(QPen(colour, 2, style))
             painter.drawLine(rect.left(), rect.bottom() + 2, rect.right(), rect.bottom() + 2)
         painter.restore()

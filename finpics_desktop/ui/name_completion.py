@@ -36,6 +36,9 @@ class NameCompleter(QCompleter):
         return str(index.data(Qt.ItemDataRole.DisplayRole) or "")
 
     def set_names(self, names: list[str]) -> None:
+        if sorted(set(names)) == sorted(self.names.item(r).text()
+                                        for r in range(self.names.rowCount())):
+            return  # the same: a popup open stays as it is
         self.names.clear()
         for name in sorted(set(names), key=lambda n: (search_key(n), n)):
             item = QStandardItem(name)
