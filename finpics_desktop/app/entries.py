@@ -1,7 +1,7 @@
 """What the user browses, as typed values: a picset, a published photo (of a picset or of a
 search result), a photo file on this computer, a person, or one face (a proposal, an unnamed
-face). The window's grid shows them and the command
-line prints them."""
+face); and the headings between them (a page's title, a section's heading: never chosen). The
+window's grid shows them and the command line prints them."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from finpics_desktop.domain.records import FaceRecord, PhotoItem, PicsetEntry, i
 from finpics_desktop.ports import Backend
 
 PICSET, PHOTO, FILE, PERSON, FACE = "picset", "photo", "file", "person", "face"
+HEADING = "heading"  # a page's title (level 1) or a section's heading (level 2), across the grid
 
 
 @dataclass(eq=False)
@@ -43,12 +44,16 @@ class Entry:
     #                   proposed for (the name of the face searched from)
     sure: bool | None = None  # FACE: a proposal the app is sure of (False: shown apart)
     group: int = 0  # FACE of the Unnamed view: its group (1, 2, ...)
+    level: int = 0  # HEADING: 1 the page's title, 2 a section's heading
+    section: str = ""  # the section an entry is in (its heading's), on a page with sections
 
     @property
     def key(self) -> str:
         """Identifies the thumbnail (for the caches)."""
         if self.file_key:
             return self.file_key
+        if self.kind == HEADING:
+            return f"heading:{self.level}:{self.section}"
         where = self.backend.identity if self.backend is not None else ""
         if self.kind in (FACE, PERSON):
             return f"face:{where}:{self.face_id}"
@@ -70,6 +75,8 @@ class Entry:
 
     @property
     def has_thumbnail(self) -> bool:
+        if self.kind == HEADING:
+            return False
         if self.kind in (FACE, PERSON):
             return bool(self.face_id and self.box)
         return self.kind != PICSET or bool(self.name)
@@ -104,7 +111,7 @@ def photo_entry(backend: Backend, photo: PhotoItem) -> Entry:
 
 
 def match_entry(backend: Backend, match: PhotoMatch, person: str = "",
-                named: bool = False) -> Entry:
+                named: bool = False, section: str = "") -> Entry:
     """A photo found by a search, titled with its similarity (and "maybe" in the maybe band;
     ``named``: a photo the person searched for is named in, so titled); ``person``: the name
     of the face searched from, for a maybe to be confirmed or rejected."""
@@ -113,7 +120,7 @@ def match_entry(backend: Backend, match: PhotoMatch, person: str = "",
              f"{'maybe · ' if maybe else ''}{match.similarity:.1f} %  {shown_name(match.name)}")
     return Entry(PHOTO, title, backend, picset=match.picset, name=match.name, faces=match.faces,
                  similarity=match.similarity, matched_face_id=match.matched_face_id,
-                 band=match.band, person=person if maybe else "")
+                 band=match.band, person=person if maybe else "", section=section)
 
 
 def searched_entry(entry: Entry, face_id: str) -> Entry:
@@ -138,6 +145,11 @@ def face_entry(backend: Backend, face_id: str, image_path: str, box: dict, title
     picset, _, name = image_path.partition("/")
     return Entry(FACE, title, backend, picset=picset, name=name, face_id=face_id, box=box,
                  matched_face_id=face_id, **more)
+
+
+def heading_entry(title: str, level: int = 2, section: str = "") -> Entry:
+    """A page's title (``level`` 1) or the heading of its section ``section`` (2)."""
+    return Entry(HEADING, title, level=level, section=section)
 
 
 def face_photo(entry: Entry) -> Entry:

@@ -29,8 +29,8 @@ from finpics_desktop.ports import Backend
 
 __all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "hide", "keep_region",
            "list_people", "located_groups", "merge", "name_face", "name_faces",
-           "people_names", "person_photos", "photos_together", "put_back", "reject",
-           "remove_face", "rename", "suggest", "unname", "unnamed_groups"]
+           "people_names", "person_faces", "person_photos", "photos_together", "put_back",
+           "reject", "remove_face", "rename", "suggest", "unname", "unnamed_groups"]
 
 
 def _people(backend: Backend, doing: str | None = None) -> People:
@@ -63,6 +63,14 @@ def photos_together(backend: Backend, names: Sequence[str], only: bool = False
                     ) -> list[PhotoMatch]:
     """The photos where all of them appear (``only``: and no one else), surest first."""
     return together.together(_people(backend), names, only)
+
+
+def person_faces(backend: Backend, name: str, photos: list[PhotoMatch]) -> int:
+    """How many of the person's named faces are in ``photos`` (their photos: one face each,
+    but for a person named twice in a photo)."""
+    people = People(backend)
+    mine = {f.face_id for f in people.faces_of(people.find(name))}
+    return sum(1 for photo in photos for face in photo.faces if face.face_id in mine)
 
 
 def suggest(backend: Backend, name: str) -> proposals.Proposals:

@@ -126,7 +126,7 @@ class ContextMenus(QObject):
     # -- the tiles of the grid and of the search results ------------------------------------
     def _tiles(self, view: GridView, index: QModelIndex) -> list:
         model = view.model()
-        if not index.isValid() or index.row() >= len(model.entries):
+        if not index.isValid() or not model.is_tile(index.row()):  # a heading: the place's
             view.clearSelection()
             return self._place()
         selection = view.selectionModel()

@@ -1,7 +1,10 @@
-"""People in the window: the *People* menu (each action with its key, so F1 lists them), the filter
-box over people (search by name), the name dialog, the "in that photo already?" question, drawing a
-missed face in the viewer (kept as a named region where none can be found) and removing a face
-(through the curation controller, whose history Ctrl+Z undoes). What an action does is
+"""People in the window: the *People* menu (each action with its key, so F1 lists them), the
+filter box over people (search by name), the name dialog (every name typed is completed from
+the album's names: :mod:`~finpics_desktop.ui.name_completion`), the "in that photo already?"
+question, the keyboard review of a person's page (a tile always chosen, every key answered in
+the status bar), drawing a missed face in the viewer (kept as a named region where none can be
+found) and removing a face (through the curation controller, whose history Ctrl+Z undoes).
+What an action does is
 :class:`~finpics_desktop.app.window.people_actions.PeopleActions`'; this asks and draws. It is
 handed the albums, the navigation, the selection, a way to tell the user and a parent for its
 dialogs (not the window); the views refresh themselves from what each action changed."""
@@ -10,9 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCompleter,
     QDialog,
     QLineEdit,
     QMessageBox,
@@ -35,9 +36,14 @@ from finpics_desktop.app.window.navigation import (
     PlaceChanged,
 )
 from finpics_desktop.app.window.people_actions import PeopleActions
-from finpics_desktop.app.window.people_places import filter_by_name
+from finpics_desktop.app.window.people_places import (
+    filter_by_name,
+    first_to_review,
+    next_to_review,
+)
 from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.domain.records import FaceRecord
+from finpics_desktop.ui.name_completion import name_completer, set_names
 from finpics_desktop.ui.people_picking import PeoplePickingController
 from finpics_desktop.ui.questions import one_field
 from finpics_desktop.ui.selection import Selection
@@ -45,17 +51,16 @@ from finpics_desktop.ui.workers import run_task
 
 
 class NameDialog(QDialog):
-    """Asks for a name, completing the names the album has."""
+    """Asks for a name, completing the names the album has (case and accents aside, inside
+    names too)."""
 
     def __init__(self, title: str, text: str, names: list[str], default: str, parent=None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.edit = QLineEdit(default, self)
         self.edit.selectAll()
-        completer = QCompleter(sorted(names, key=str.casefold), self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.edit.setCompleter(completer)
+        self.completer = name_completer(names, self.edit)
+        self.edit.setCompleter(self.completer)
         one_field(self, text, self.edit)
 
     @property
@@ -72,12 +77,14 @@ class PeopleController:
         self.dialog: QDialog | None = None  # the question open, if any
         self.curation = None  # the curation controller: removing a face is undoable there
         self.names: list[str] = []  # the names the album has (completion)
+        self._names_of = ""  # the album they are of
         self._learning: Task | None = None
-        self._keep_row: int | None = None
+        self._next_key: str | None = None  # the proposal to choose once the grid follows
         self.menu_actions: dict[str, object] = {}  # the People menu's QActions, by name
         self.filter = QLineEdit(parent)
         self.filter.setPlaceholderText("Find a person by name (Ctrl+F)…")
         self.filter.setClearButtonEnabled(True)
+        self.filter.setCompleter(name_completer([], self.filter))
         self.filter.hide()
         self.filter.textChanged.connect(self.on_filter)
         self.filter.returnPressed.connect(self.on_filter_enter)
@@ -123,9 +130,14 @@ class PeopleController:
                   then: Callable[[str], None]) -> None:
         dialog = NameDialog(title, text, self.names, default, self.parent)
         self.dialog = dialog
+        loc = self.nav.location
+        if loc is not None and loc.backend is not None:  # the names as they are now
+            self._learn_names(loc.backend)
 
         def accepted() -> None:
             if dialog.name:
+                if dialog.name not in self.names:  # offered from now on
+                    self._set_names([*self.names, dialog.name])
                 then(dialog.name)
 
         dialog.accepted.connect(accepted)
@@ -139,22 +151,44 @@ class PeopleController:
                 self.filter.setVisible(shown)
                 if not shown:
                     self.filter.clear()
-                if place.backend is not None and place.kind in (PEOPLE, PERSON_PLACE, UNNAMED):
-                    self._learn_names(place.backend)
-            case GridChanged(entries):
+                self._next_key = None
+                if place.backend is not None and (
+                        place.kind in (PEOPLE, PERSON_PLACE, UNNAMED)
+                        or place.backend.identity != self._names_of):
+                    self._learn_names(place.backend)  # for the viewer's F2 too
+            case GridChanged(entries, relisted):
                 if self.kind == PEOPLE and self.filter.text():
                     self.on_filter(self.filter.text())
-                if self._keep_row is not None and entries:
-                    row, self._keep_row = min(self._keep_row, len(entries) - 1), None
-                    self.selection.choose_row(row)
+                if self.kind == PERSON_PLACE:
+                    self._choose_to_review(entries, fresh=not relisted)
+
+    def _choose_to_review(self, entries: list[Entry], fresh: bool) -> None:
+        """A person's page always has a tile chosen, where the keyboard is: the proposal after
+        those just answered, else the one chosen still, else the first proposal (or tile) --
+        which the page opens on, with the keyboard's focus."""
+        key, self._next_key = self._next_key, None
+        row = self.selection.model.row_of(lambda e: e.key == key) if key else -1
+        if row < 0 and not self.selection.model.is_tile(self.selection.current_row()):
+            row = first_to_review(entries)
+        if row >= 0:
+            self.selection.choose_row(row)
+        if fresh and self.nav.page == pages.GRID:
+            self.selection.focus_grid()
 
     def _learn_names(self, backend) -> None:
         def done(names: list[str]) -> None:
-            self.names = names
+            self._names_of = backend.identity
+            self._set_names(names)
 
         if self._learning is not None:  # the names of the album shown before
             self._learning.cancel()
         self._learning = run_task(lambda: people_names(backend), done)
+
+    def _set_names(self, names: list[str]) -> None:
+        self.names = list(names)
+        set_names(self.filter.completer(), self.names)
+        if isinstance(self.dialog, NameDialog):
+            set_names(self.dialog.completer, self.names)
 
     def on_filter(self, text: str) -> None:
         if self.kind == PEOPLE:
@@ -222,6 +256,7 @@ class PeopleController:
         box.open()
 
     def on_answer(self, right: bool) -> None:
+        key = "Y" if right else "N"
         if self.nav.page == pages.SEARCH:  # a maybe of a search from a named face
             search = self.selection.search
             current = search.current()
@@ -230,18 +265,41 @@ class PeopleController:
             self.actions.answer_maybes(chosen, right, search.drop)
             return
         if self.kind != PERSON_PLACE or self.nav.page != pages.GRID:
-            self._tell("Y and N answer the proposals on a person's page")
+            self._tell(f"{key} {'confirms' if right else 'rejects'} a suggestion on a person's "
+                       "page (or a maybe of a search from a named face)")
             return
+        current = self.current()
         chosen = [e for e in self.selected() if e.kind == FACE] or [
-            e for e in [self.current()] if e is not None and e.kind == FACE]
+            e for e in [current] if e is not None and e.kind == FACE]
         if chosen:
-            self._keep_row = self.selection.current_row()
-            self.actions.answer(chosen, right)
+            self._answer(chosen, right)
+            return
+        person = self.nav.location.person
+        if not self.actions.proposals():
+            self._tell(f"No suggestion left for {person}: nothing to "
+                       f"{'confirm' if right else 'reject'}")
+        elif current is not None and current.kind == PHOTO:
+            self._tell(f"This photo is confirmed as {person} already: {key} answers the "
+                       "suggestions below (U removes the name from a photo)")
+        else:
+            self._tell(f"Choose a suggestion first: {key} {'confirms' if right else 'rejects'} "
+                       "the one chosen")
+
+    def _answer(self, chosen: list[Entry], right: bool) -> None:
+        """Answers the proposals ``chosen``; the next one is chosen at once."""
+        self._next_key = next_to_review(self.nav.entries, {e.face_id for e in chosen})
+        self.actions.answer(chosen, right)
 
     def on_confirm_sure(self) -> None:
-        if self.kind == PERSON_PLACE:
-            self._keep_row = 0
-            self.actions.confirm_sure()
+        if self.kind != PERSON_PLACE or self.nav.page != pages.GRID:
+            self._tell("Shift+Y confirms every sure suggestion on a person's page")
+            return
+        sure = [e for e in self.actions.proposals() if e.sure]
+        if not sure:
+            self._tell(f"No sure suggestion for {self.nav.location.person}: each maybe needs "
+                       "Y or N")
+            return
+        self._answer(sure, True)
 
     def on_unname(self) -> None:
         if self.nav.page == pages.VIEWER:
@@ -264,10 +322,16 @@ class PeopleController:
             self.nav.open(Place(PEOPLE, loc.backend, within=loc.within, hidden=not loc.hidden))
 
     def on_find(self) -> None:
-        if self.kind != PEOPLE:
-            loc = self.nav.location
-            if not self.selection.go_to_source(loc.backend if loc else None, PEOPLE):
-                return
+        """Ctrl+F: People of the album shown (of the library elsewhere), the filter box ready,
+        completing the names typed."""
+        loc = self.nav.location
+        if loc is not None and loc.kind == PERSON_PLACE:  # the tree is on People already
+            self.nav.open(loc.parent)
+        elif self.kind != PEOPLE and not self.selection.go_to_source(
+                loc.backend if loc else None, PEOPLE):
+            self._tell("Ctrl+F finds a person in the People of the library or the cloud: "
+                       "neither is open")
+            return
         self.filter.setFocus()
         self.filter.selectAll()
 

@@ -26,15 +26,16 @@ from PySide6.QtWidgets import (
 from finpics_desktop.app.entries import PERSON, Entry
 from finpics_desktop.app.window.navigation import GRID, PEOPLE, PERSON_PLACE, Navigation
 from finpics_desktop.app.window.people_picking import PeoplePicking, faces_chosen
-from finpics_desktop.domain.people import name_key
+from finpics_desktop.domain.people import name_key, search_key
 from finpics_desktop.ui.grid import GridView
 from finpics_desktop.ui.sources import PEOPLE_MIME
 
 
 class PersonChooser(QDialog):
     """Choose a person from the album's people: the typed text filters the list (case and
-    accents aside); OK takes the person chosen in the list, or the one whose name is typed.
-    With ``new``, a name nobody has is a new person; without, it is refused in the dialog."""
+    accents aside, inside names too); OK takes the person chosen in the list, or the one whose
+    name is typed. With ``new``, a name nobody has is a new person; without, it is refused in
+    the dialog."""
 
     def __init__(self, parent, title: str, text: str, names: list[str],
                  chosen: Callable[[str], None], *, new: bool = False):
@@ -67,11 +68,11 @@ class PersonChooser(QDialog):
             self.list.setCurrentRow(0)
 
     def on_filter(self, text: str) -> None:
-        wanted = name_key(text) if text.strip() else ""
+        wanted = search_key(text) if text.strip() else ""
         first = None
         for row in range(self.list.count()):
             item = self.list.item(row)
-            hidden = bool(wanted) and wanted not in name_key(item.text())
+            hidden = bool(wanted) and wanted not in search_key(item.text())
             item.setHidden(hidden)
             if not hidden and first is None:
                 first = row

@@ -45,6 +45,12 @@ class Selection:
         index = self.model.index(row) if row >= 0 else QModelIndex()
         self.grid.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if row >= 0:
+            self.grid.scrollTo(index)
+
+    def focus_grid(self) -> None:
+        """The keyboard goes to the grid (its chosen tile framed)."""
+        self.grid.setFocus()
 
     def show_only(self, entries: list[Entry]) -> None:
         """The grid shows these of the place's entries (a filter); the first is chosen."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from app_helpers import at_once
 
-from finpics_desktop.app.entries import FACE, PERSON, PHOTO
+from finpics_desktop.app.entries import FACE, HEADING, PERSON, PHOTO
 from finpics_desktop.app.window.navigation import (
     LIBRARY,
     PEOPLE,
@@ -51,7 +51,8 @@ def test_a_persons_page_answered_proposal_by_proposal(library, state):
     assert nav.location == Place(PERSON_PLACE, library, person="Obama", within=LIBRARY)
     proposals = actions.proposals()
     assert proposals and all(e.kind == FACE and e.person == "Obama" for e in proposals)
-    assert [e.kind for e in nav.entries][-1] == PHOTO
+    kinds = [e.kind for e in nav.entries]  # the title, Confirmed, then the proposals
+    assert kinds[:3] == [HEADING, HEADING, PHOTO] and kinds[-1] == FACE
     actions.answer([proposals[0]], True)
     assert proposals[0].face_id in people.named()
     assert proposals[0].face_id not in [e.face_id for e in nav.entries if e.kind == FACE]

@@ -67,7 +67,7 @@ def settled(window, wanted: list[str]):
 
 def test_merge_by_choosing_refuses_a_typo_and_ctrl_z_undoes_it(qtbot, window, album):
     open_people(qtbot, window)
-    window.grid.setCurrentIndex(window.model.index(row_of(window, "Barack")))
+    window.selection.choose_row(row_of(window, "Barack"))
     qtbot.waitUntil(lambda: sorted(window.people.names) == ["Barack", "Joe Biden", "Obama"])
     key(qtbot, window, "M")
     dialog = choose_person(qtbot, window, "Obma")  # a typo: refused right there
@@ -134,7 +134,7 @@ def test_faces_moved_to_a_new_person_and_not_this_person_each_undone(qtbot, wind
     assert len(photos) == 4
     chosen = photos[-2:]
     selection = window.grid.selectionModel()
-    window.grid.setCurrentIndex(window.model.index(window.model.entries.index(chosen[0])))
+    window.selection.choose_row(window.model.entries.index(chosen[0]))
     selection.select(window.model.index(window.model.entries.index(chosen[1])),
                      QItemSelectionModel.SelectionFlag.Select)
     key(qtbot, window, "V")
@@ -148,7 +148,7 @@ def test_faces_moved_to_a_new_person_and_not_this_person_each_undone(qtbot, wind
     assert "Michelle" not in [p.name for p in album.people()]
 
     first = photos_of(window)[0]
-    window.grid.setCurrentIndex(window.model.index(window.model.entries.index(first)))
+    window.selection.choose_row(window.model.entries.index(first))
     key(qtbot, window, "X")
     qtbot.waitUntil(lambda: not window.nav.loading and len(photos_of(window)) == 3)
     assert first.matched_face_id in album.rejected(album.find("Obama"))
@@ -161,7 +161,7 @@ def test_faces_moved_to_a_new_person_and_not_this_person_each_undone(qtbot, wind
 def test_photos_with_all_of_them_and_only_them(qtbot, window, album):
     open_people(qtbot, window)
     selection = window.grid.selectionModel()
-    window.grid.setCurrentIndex(window.model.index(row_of(window, "Obama")))
+    window.selection.choose_row(row_of(window, "Obama"))
     selection.select(window.model.index(row_of(window, "Joe Biden")),
                      QItemSelectionModel.SelectionFlag.Select)
     key(qtbot, window, "T")
@@ -172,14 +172,14 @@ def test_photos_with_all_of_them_and_only_them(qtbot, window, album):
     key(qtbot, window, "Alt+Left")  # Back: People
     qtbot.waitUntil(lambda: window.nav.location.kind == PEOPLE and not window.nav.loading
                     and len(window.model.entries) == 3)
-    window.grid.setCurrentIndex(window.model.index(row_of(window, "Obama")))
+    window.selection.choose_row(row_of(window, "Obama"))
     selection.select(window.model.index(row_of(window, "Joe Biden")),
                      QItemSelectionModel.SelectionFlag.Select)
     key(qtbot, window, "Shift+T")  # the child nobody named is someone else
     qtbot.waitUntil(lambda: window.nav.location.kind == TOGETHER and window.nav.location.only
                     and not window.nav.loading)
     assert [e.name for e in window.model.entries] == ["two_people.jpg"]
-    window.grid.setCurrentIndex(window.model.index(0))
+    window.selection.choose_row(0)
     window.grid.setFocus()
     qtbot.keyClick(window.grid, Qt.Key.Key_Return)  # a photo of theirs opens in the viewer
     qtbot.waitUntil(lambda: window.nav.page == "viewer")

@@ -13,7 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from ui_helpers import select_source
 
-from finpics_desktop.app.entries import FACE, PERSON, PHOTO
+from finpics_desktop.app.entries import FACE, HEADING, PERSON, PHOTO
 from finpics_desktop.app.window.navigation import PEOPLE, PERSON_PLACE, UNNAMED
 from finpics_desktop.pipeline.people.naming import People
 from finpics_desktop.ui.main_window import VIEWER
@@ -91,14 +91,14 @@ def test_people_source_shows_everyone_with_a_face_and_counts(qtbot, window, albu
         qtbot.waitUntil(lambda e=entry: window.loader.image(e) is not None)
         image = window.loader.image(entry)
         assert image.width() == image.height() == 160
-    window.grid.setCurrentIndex(window.model.index(0))
+    window.selection.choose_row(0)
     window.grid.setFocus()
     qtbot.keyClick(window.grid, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.nav.location.kind == PERSON_PLACE
                     and not window.nav.loading)
-    kinds = [e.kind for e in window.model.entries]
+    kinds = [e.kind for e in window.model.entries if e.kind != HEADING]
     proposals = [e for e in window.model.entries if e.kind == FACE]
-    assert kinds == [FACE] * len(proposals) + [PHOTO, PHOTO]  # proposals, then his photos
+    assert kinds == [PHOTO, PHOTO] + [FACE] * len(proposals)  # his photos, then proposals
     assert proposals and {e.face_id for e in proposals} <= set(faces["obama"] + faces["group"])
     sure = [e.sure for e in proposals]
     assert sure == sorted(sure, reverse=True)  # the unsure ones after the sure ones
@@ -109,9 +109,9 @@ def test_proposals_are_answered_with_one_key_each(qtbot, window, album):
     people, faces = album
     people.name_face(faces["obama"][0], "Obama")
     open_first_person(qtbot, window)
-    first = window.model.entries[0]
-    assert first.kind == FACE and first.sure
-    window.grid.setCurrentIndex(window.model.index(0))
+    first = next(e for e in window.model.entries if e.kind == FACE)
+    assert first.sure
+    window.selection.choose_row(window.model.entries.index(first))
     key(qtbot, window, "Y")
     qtbot.waitUntil(lambda: first.face_id in people.named())
     qtbot.waitUntil(lambda: first.face_id not in [e.face_id for e in window.model.entries])
@@ -119,7 +119,9 @@ def test_proposals_are_answered_with_one_key_each(qtbot, window, album):
     assert current.kind == FACE  # the next proposal is the one chosen now
     key(qtbot, window, "N")
     qtbot.waitUntil(lambda: current.face_id in people.rejected(people.find("Obama")))
+    sure = {e.face_id for e in window.model.entries if e.kind == FACE and e.sure}
     key(qtbot, window, "Shift+Y")  # every sure one left
+    qtbot.waitUntil(lambda: sure <= set(people.named()))
     qtbot.waitUntil(lambda: not [e for e in window.model.entries if e.kind == FACE and e.sure]
                     and not window.nav.loading)
     named = {f for f, n in people.named().items()}
@@ -136,7 +138,7 @@ def test_the_unnamed_view_names_a_group_at_once(qtbot, window, album):
     kit = [e for e in entries if e.face_id in faces["kit"]]
     assert len({e.group for e in kit}) == 1 and len(kit) == 3  # one group, all three
     assert all(e.sure for e in kit)
-    window.grid.setCurrentIndex(window.model.index(entries.index(kit[1])))
+    window.selection.choose_row(entries.index(kit[1]))
     key(qtbot, window, "F2")
     answer_dialog(qtbot, window, "Kit Harington")
     qtbot.waitUntil(lambda: set(faces["kit"]) <= set(people.named()))
@@ -225,6 +227,8 @@ def test_drawing_a_box_adds_the_face_the_detector_missed(qtbot, window, album, l
     assert "005_crowd/crowd.jpg" in [m.image_path for m in found]
 
 
+# the names' completion pops up, which the offscreen platform cannot raise nor grab keys for
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
 def test_search_by_name_filters_the_people(qtbot, window, album):
     people, faces = album
     for name, face in (("Barack Obama", faces["obama"][0]), ("Joe Biden", faces["biden"][0]),
@@ -252,18 +256,18 @@ def test_renaming_merging_and_hiding_people_from_the_keyboard(qtbot, window, alb
     people.name_face(faces["obama"][1], "Barack")
     open_people(qtbot, window)
     row = [e.person for e in window.model.entries].index("Barack")
-    window.grid.setCurrentIndex(window.model.index(row))
+    window.selection.choose_row(row)
     key(qtbot, window, "M")  # chosen from the people (tests/ui/test_people_picking_window.py)
     qtbot.waitUntil(lambda: window.people.dialog is not None and window.people.dialog.isVisible())
     window.people.dialog.edit.setText("Obama")
     window.people.dialog.accept()
     qtbot.waitUntil(lambda: [e.person for e in window.model.entries] == ["Obama"]
                     and not window.nav.loading)
-    window.grid.setCurrentIndex(window.model.index(0))
+    window.selection.choose_row(0)
     key(qtbot, window, "F2")
     answer_dialog(qtbot, window, "Barack Obama")
     qtbot.waitUntil(lambda: [e.person for e in window.model.entries] == ["Barack Obama"])
-    window.grid.setCurrentIndex(window.model.index(0))
+    window.selection.choose_row(0)
     key(qtbot, window, "H")
     qtbot.waitUntil(lambda: window.model.entries == [] and not window.nav.loading)
     key(qtbot, window, "Ctrl+H")

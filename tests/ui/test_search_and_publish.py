@@ -30,7 +30,7 @@ def people(publish, labels):
 
 def open_photo(qtbot, window, name):
     row = window.model.row_of(lambda e: e.name == name)
-    window.grid.setCurrentIndex(window.model.index(row))
+    window.selection.choose_row(row)
     window.nav.activate(window.model.entries, row)
     qtbot.waitUntil(lambda: window.stack.currentIndex() == VIEWER
                     and not window.viewer.loading, timeout=20_000)

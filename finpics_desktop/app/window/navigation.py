@@ -25,7 +25,16 @@ from finpics_desktop.app.browse import (
     list_picsets,
 )
 from finpics_desktop.app.changes import Changes
-from finpics_desktop.app.entries import FACE, FILE, PERSON, PHOTO, PICSET, Entry, face_photo
+from finpics_desktop.app.entries import (
+    FACE,
+    FILE,
+    HEADING,
+    PERSON,
+    PHOTO,
+    PICSET,
+    Entry,
+    face_photo,
+)
 from finpics_desktop.app.errors import describe_error, settings_section
 from finpics_desktop.app.tasks import Runner, Task
 from finpics_desktop.app.window.navigation_events import (  # noqa: F401 - the events, here too
@@ -91,6 +100,9 @@ class Navigation:
         self._busy: list[tuple[str, str]] = []
         self._published_while_listing: list[Entry] = []
         self._listeners: list[Callable[[Event], None]] = []
+        # faces answered on the place shown (confirmed, rejected, named): never shown again as
+        # such there, even by a listing that began before the answer was written
+        self.answered: set[str] = set()
 
     # -- observing --------------------------------------------------------------------------
     def listen(self, callback: Callable[[Event], None]) -> None:
@@ -157,6 +169,7 @@ class Navigation:
             self._drop_search()
         self.stack = [Frame(GRID)]
         self.entries = []
+        self.answered = set()
         self._emit(PlaceChanged(place))
         if place.kind in (LIBRARY, CLOUD) and place.backend is None:
             self._end(LISTING)
@@ -194,6 +207,9 @@ class Navigation:
 
         def done(entries: list[Entry]) -> None:
             self._end_listing()
+            if self.answered:
+                entries = [e for e in entries
+                           if not (e.kind == FACE and e.face_id in self.answered)]
             self.prefetch(entries[:self.first_screen()])
             self.entries = list(entries)
             self._emit(GridChanged(self.entries, relisted))
@@ -313,6 +329,8 @@ class Navigation:
     def activate(self, entries: list[Entry], row: int) -> None:
         """Enter or a double click: a picset opens, a photo shows in the viewer."""
         entry = entries[row]
+        if entry.kind == HEADING:
+            return
         if entry.kind == PERSON:
             loc = self.location
             self.open(Place(PERSON_PLACE, entry.backend, person=entry.person,

@@ -19,7 +19,7 @@ from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import FACE, Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.window.navigation import Navigation
-from finpics_desktop.app.window.people_places import PERSON_PLACE
+from finpics_desktop.app.window.people_places import PERSON_PLACE, without_faces
 from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.domain.errors import NoFaceFound
 from finpics_desktop.domain.records import FaceRecord
@@ -60,7 +60,7 @@ class PeopleActions:
 
     def _drop(self, face_ids: set[str]) -> None:
         """The grid no longer shows these faces (answered, named)."""
-        kept = [e for e in self.nav.entries if not (e.kind == FACE and e.face_id in face_ids)]
+        kept = without_faces(self.nav.entries, face_ids)
         if len(kept) != len(self.nav.entries):
             self.nav.show_entries(kept)
 
@@ -77,8 +77,10 @@ class PeopleActions:
 
     # -- proposals --------------------------------------------------------------------------
     def answer(self, entries: list[Entry], right: bool) -> None:
-        """Confirm (``right``) or reject the proposals ``entries`` on the person's page; when
-        none is left, the page is listed again (the person's vector changed: more may come)."""
+        """Confirm (``right``) or reject the proposals ``entries`` on the person's page: they
+        leave the grid at once (the next key goes to the next one), and the page is listed
+        again once they are written (the person's vector changed: more may come). Said in the
+        status bar either way; a proposal that could not be answered comes back."""
         entries = [e for e in entries if e.kind == FACE and e.person]
         if not entries:
             return
@@ -86,6 +88,10 @@ class PeopleActions:
         backend = entries[0].backend
         ids = [e.face_id for e in entries]
         verb = "confirmed as" if right else "rejected for"
+        self.nav.answered.update(ids)
+        self._drop(set(ids))
+        self.nav.say(f"{'Confirming' if right else 'Rejecting'} {len(ids)} face(s) "
+                     f"{'as' if right else 'for'} {name}…")
 
         def job():
             return (people.confirm(backend, name, ids) if right
@@ -93,11 +99,24 @@ class PeopleActions:
 
         def done(outcomes: list[Outcome]) -> None:
             answered = self._report(outcomes, verb)
-            self._drop(answered)
             self.nav.say(f"{len(answered)} face(s) {verb} {name}")
+            self._come_back(set(ids) - answered)
             self._changed(backend, faces=answered, people=[name])
 
-        self._run(job, done, f"{'confirming' if right else 'rejecting'} for {name}")
+        def fail(error: BaseException) -> bool:
+            self.nav.tell(f"{'confirming' if right else 'rejecting'} for {name}: "
+                          f"{describe_error(error)}", "error")
+            self._come_back(set(ids))
+            return True
+
+        self._run(job, done, f"{'confirming' if right else 'rejecting'} for {name}", fail)
+
+    def _come_back(self, face_ids: set[str]) -> None:
+        """Faces dropped from the grid but not answered after all: listed again."""
+        if face_ids:
+            self.nav.answered.difference_update(face_ids)
+            if self.kind == PERSON_PLACE:
+                self.nav.relist()
 
     def answer_maybes(self, entries: list[Entry], right: bool,
                       then: Callable[[list[Entry]], None]) -> None:
