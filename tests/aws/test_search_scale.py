@@ -70,6 +70,7 @@ def test_aws_calls_per_search(big_album, cloud):
     assert dict(cloud.calls) == {
         ("lambda", "Invoke"): 1,
         ("rekognition", "SearchFaces"): 1,
+        ("rekognition", "ListFaces"): 1,  # the searched face's engine and quality (its band)
         # the image items, then their photos' items (a result is a photo in the album)
         ("dynamodb", "BatchGetItem"): 2 * math.ceil((PHOTOS - 1) / 100),
     }

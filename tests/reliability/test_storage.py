@@ -75,7 +75,7 @@ def test_a_full_disk_says_so_and_resumes_once_there_is_space(disk, tmp_path, cap
     assert code == 2 and "Traceback" not in err, err  # the job stops, it does not crash
     assert [line for line in lines if "free some space" in line] == [lines[-1]]  # said once
     assert lines[-1].startswith("finpics-desktop: ") and "is full" in lines[-1]
-    assert re.fullmatch(r"published \d+ of 30 photo\(s\) to 001_src \(.*\)", lines[-2])
+    assert re.fullmatch(r"published \d+ of 30 photo\(s\) to “src” \(001_src\) \(.*\)", lines[-2])
     failed = [line for line in lines if line.startswith("FAILED ")]
     assert failed and all(line.endswith(": not stored: the disk is full") for line in failed)
 
