@@ -18,6 +18,8 @@ from finpics_desktop.domain.records import FaceRecord, PhotoItem, PicsetEntry, i
 from finpics_desktop.ports import Backend
 
 PICSET, PHOTO, FILE, PERSON, FACE = "picset", "photo", "file", "person", "face"
+GROUP = "group"  # a group of unnamed faces (one tile: its most typical face, its size)
+HEADING = "heading"  # a heading between the tiles of a place (not a thing to choose)
 
 
 @dataclass(eq=False)
@@ -43,6 +45,7 @@ class Entry:
     #                   proposed for (the name of the face searched from)
     sure: bool | None = None  # FACE: a proposal the app is sure of (False: shown apart)
     group: int = 0  # FACE of the Unnamed view: its group (1, 2, ...)
+    members: tuple[str, ...] = ()  # GROUP: its faces, the most typical (``face_id``) first
 
     @property
     def key(self) -> str:
@@ -50,8 +53,10 @@ class Entry:
         if self.file_key:
             return self.file_key
         where = self.backend.identity if self.backend is not None else ""
-        if self.kind in (FACE, PERSON):
+        if self.kind in (FACE, PERSON, GROUP):
             return f"face:{where}:{self.face_id}"
+        if self.kind == HEADING:
+            return f"heading:{self.title}"
         if self.kind == FILE:
             return f"file:{self.path}"
         if self.kind == PICSET:
@@ -66,12 +71,16 @@ class Entry:
             return self.picset or ""
         if self.kind == PERSON:
             return self.person
+        if self.kind in (GROUP, HEADING):
+            return self.title
         return f"{self.picset}/{self.name}"
 
     @property
     def has_thumbnail(self) -> bool:
-        if self.kind in (FACE, PERSON):
+        if self.kind in (FACE, PERSON, GROUP):
             return bool(self.face_id and self.box)
+        if self.kind == HEADING:
+            return False
         return self.kind != PICSET or bool(self.name)
 
     @property

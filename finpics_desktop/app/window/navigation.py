@@ -25,7 +25,17 @@ from finpics_desktop.app.browse import (
     list_picsets,
 )
 from finpics_desktop.app.changes import Changes
-from finpics_desktop.app.entries import FACE, FILE, PERSON, PHOTO, PICSET, Entry, face_photo
+from finpics_desktop.app.entries import (
+    FACE,
+    FILE,
+    GROUP,
+    HEADING,
+    PERSON,
+    PHOTO,
+    PICSET,
+    Entry,
+    face_photo,
+)
 from finpics_desktop.app.errors import describe_error, settings_section
 from finpics_desktop.app.tasks import Runner, Task
 from finpics_desktop.app.window.navigation_events import (  # noqa: F401 - the events, here too
@@ -41,6 +51,8 @@ from finpics_desktop.app.window.navigation_events import (  # noqa: F401 - the e
 )
 from finpics_desktop.app.window.people_places import (  # noqa: F401 - the places' kinds, here too
     COUNTED,
+    GROUP_PLACE,
+    IGNORED,
     PEOPLE,
     PEOPLE_JOBS,
     PERSON_PLACE,
@@ -249,7 +261,7 @@ class Navigation:
                 self.open(loc.parent)
             elif changes.touches_person(loc.person):
                 self.relist()
-        elif loc.kind in (PEOPLE, UNNAMED) and changes.touches_people:
+        elif loc.kind in (PEOPLE, UNNAMED, GROUP_PLACE, IGNORED) and changes.touches_people:
             self.relist()
 
     def _end_listing(self) -> None:
@@ -311,6 +323,13 @@ class Navigation:
     def activate(self, entries: list[Entry], row: int) -> None:
         """Enter or a double click: a picset opens, a photo shows in the viewer."""
         entry = entries[row]
+        if entry.kind == HEADING:
+            return
+        if entry.kind == GROUP:  # its faces
+            loc = self.location
+            self.open(Place(GROUP_PLACE, entry.backend, faces=entry.members,
+                            within=loc.within if loc is not None else LIBRARY))
+            return
         if entry.kind == PERSON:
             loc = self.location
             self.open(Place(PERSON_PLACE, entry.backend, person=entry.person,

@@ -1,12 +1,12 @@
 """What the curator does in the window's people places, as plain state on top of the
 navigation: confirm or reject the proposals on a person's page (one key each), name a group of
-unnamed faces at once, name or unname a face in the viewer, draw a missed face, rename, merge
-and hide people. Each action runs off the GUI thread through the navigation's runner; the grid
-loses the faces answered at once (the navigation's events, with a line for the status bar), and
-what the action changed (:class:`~finpics_desktop.app.changes.Changes`: the people and faces)
-is reported once through the album, for every view to refresh what it shows of it. Tests drive
-it without a display. The window asks the questions (a name, "in that photo already?") and
-calls these."""
+unnamed faces at once, ignore strangers (and bring them back), name or unname a face in the
+viewer, draw a missed face, rename, merge and hide people. Each action runs off the GUI thread
+through the navigation's runner; the grid loses the faces answered at once (the navigation's
+events, with a line for the status bar), and what the action changed
+(:class:`~finpics_desktop.app.changes.Changes`: the people and faces) is reported once through
+the album, for every view to refresh what it shows of it. Tests drive it without a display.
+The window asks the questions (a name, "in that photo already?") and calls these."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from finpics_desktop.app import people
 from finpics_desktop.app.album import Albums
 from finpics_desktop.app.changes import Changes
-from finpics_desktop.app.entries import FACE, Entry
+from finpics_desktop.app.entries import FACE, GROUP, Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.window.navigation import Navigation
 from finpics_desktop.app.window.people_places import PERSON_PLACE
@@ -24,12 +24,20 @@ from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.pipeline.people.naming import Outcome
 
 Done = Callable[[object], None]
+Undoable = Callable[[str, Callable[[], None]], None]  # (what was done, how to undo it)
+
+
+def faces_of(entry: Entry) -> list[str]:
+    """The faces a tile stands for: a group's, or the one face."""
+    return list(entry.members) if entry.kind == GROUP else [entry.face_id]
 
 
 class PeopleActions:
-    def __init__(self, nav: Navigation, albums: Albums | None = None):
+    def __init__(self, nav: Navigation, albums: Albums | None = None,
+                 undoable: Undoable | None = None):
         self.nav = nav
         self.albums = albums or Albums()
+        self.undoable = undoable  # where an action says how Ctrl+Z undoes it (the window's)
 
     # -- where we are -----------------------------------------------------------------------
     @property
@@ -58,7 +66,8 @@ class PeopleActions:
 
     def _drop(self, face_ids: set[str]) -> None:
         """The grid no longer shows these faces (answered, named)."""
-        kept = [e for e in self.nav.entries if not (e.kind == FACE and e.face_id in face_ids)]
+        kept = [e for e in self.nav.entries if not (e.kind == FACE and e.face_id in face_ids)
+                and not (e.kind == GROUP and face_ids.intersection(e.members))]
         if len(kept) != len(self.nav.entries):
             self.nav.show_entries(kept)
 
@@ -157,8 +166,38 @@ class PeopleActions:
                    then: Done | None = None) -> None:
         """The Unnamed view: name the faces chosen (several), or the whole group of the one
         chosen."""
-        faces = selected if selected and len(selected) > 1 else self.group_of(entry)
-        self.name_faces(entry.backend, [e.face_id for e in faces], name, then=then)
+        faces = selected if selected and len(selected) > 1 else (
+            [entry] if entry.kind == GROUP else self.group_of(entry))
+        self.name_faces(entry.backend, [f for e in faces for f in faces_of(e)], name,
+                        then=then)
+
+    def ignore(self, entries: list[Entry], back: bool = False) -> None:
+        """"Ignore this person": the faces of ``entries`` (a group's tile: all its faces) are
+        strangers, never proposed and gone from the unnamed faces; ``back``: no longer ignored
+        (the Ignored faces place). Ctrl+Z right after undoes it."""
+        entries = [e for e in entries if e.kind in (FACE, GROUP) and e.backend is not None]
+        if entries:
+            self._ignore(entries[0].backend, [f for e in entries for f in faces_of(e)], back)
+
+    def _ignore(self, backend, face_ids: list[str], back: bool, undo: bool = True) -> None:
+        verb = "no longer ignored" if back else "ignored"
+
+        def done(outcomes: list[Outcome]) -> None:
+            for outcome in outcomes:
+                if outcome.error:
+                    self.nav.tell(f"face {outcome.face_id}: not {verb}: {outcome.error}")
+            changed = sorted(o.face_id for o in outcomes if not o.error)
+            self._drop(set(changed))
+            self.nav.say(f"{len(changed)} face(s) {verb}" + (
+                " (Ctrl+Z undoes it)" if changed and undo and self.undoable else ""))
+            if changed:
+                self._changed(backend, faces=changed)
+            if changed and undo and self.undoable is not None:
+                self.undoable(f"{len(changed)} face(s) {verb}",
+                              lambda: self._ignore(backend, changed, not back, undo=False))
+
+        self._run(lambda: (people.unignore if back else people.ignore)(backend, face_ids),
+                  done, "bringing faces back" if back else "ignoring faces")
 
     def unname(self, backend, face_id: str, then: Done | None = None) -> None:
         def done(was: str | None) -> None:

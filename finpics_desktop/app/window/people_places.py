@@ -1,7 +1,8 @@
 """The people's places in the window, within a library or the cloud: *People* (everyone, by
 their most typical face, with counts), a person's page (the faces proposed for them, sure ones
-first and the unsure ones after, then their photos, best first), and *Unnamed faces* (every
-unnamed face, group by group). Each listing runs off the GUI thread, like a picset's."""
+first and the unsure ones after, then their photos, best first), and *Unnamed faces* (a tile
+per group: :mod:`~finpics_desktop.app.window.group_places`). Each listing runs off the GUI
+thread, like a picset's."""
 
 from __future__ import annotations
 
@@ -9,6 +10,14 @@ from collections.abc import Callable
 
 from finpics_desktop.app import people
 from finpics_desktop.app.entries import FACE, PHOTO, Entry, face_entry, match_entry, person_entry
+from finpics_desktop.app.window.group_places import (  # noqa: F401 - the places' kinds, here too
+    GROUP_COUNTED,
+    GROUP_JOBS,
+    GROUP_PLACE,
+    IGNORED,
+    count_unnamed,
+    unnamed_entries,
+)
 from finpics_desktop.domain.people import name_key
 
 PEOPLE, PERSON_PLACE, UNNAMED = "people", "person", "unnamed"
@@ -27,21 +36,6 @@ def person_entries(backend, name: str) -> list[Entry]:
                  for p in found.all]
     photos = [match_entry(backend, m) for m in people.person_photos(backend, name)]
     return proposals + photos
-
-
-def unnamed_entries(backend) -> list[Entry]:
-    """Every unnamed face, group by group (confident groups first, the largest first)."""
-    entries = []
-    groups, where = people.located_groups(backend)
-    for number, group in enumerate(groups, 1):
-        for face_id in group.faces:
-            spot = where.get(face_id)
-            if spot is not None:
-                title = (f"group {number} · {len(group.faces)}" if group.confident
-                         else f"unsure {number}" if len(group.faces) > 1 else "alone")
-                entries.append(face_entry(backend, face_id, spot.image_path, spot.box, title,
-                                          group=number, sure=group.confident))
-    return entries
 
 
 def filter_by_name(entries: list[Entry], text: str) -> list[Entry]:
@@ -65,11 +59,12 @@ PEOPLE_JOBS: dict[str, Callable] = {
     PEOPLE: lambda place: (lambda: people_entries(place.backend, place.hidden)),
     PERSON_PLACE: lambda place: (lambda: person_entries(place.backend, place.person)),
     UNNAMED: lambda place: (lambda: unnamed_entries(place.backend)),
+    **GROUP_JOBS,
 }
 COUNTED: dict[str, Callable[[list[Entry]], str]] = {
     PEOPLE: lambda entries: f"{len(entries)} {'person' if len(entries) == 1 else 'people'} "
                             "(Ctrl+F finds one by name)",
     PERSON_PLACE: _count_person,
-    UNNAMED: lambda entries: f"{len(entries)} unnamed face(s), {len({e.group for e in entries})} "
-                             "group(s) (F2 names the group of the face chosen)",
+    UNNAMED: count_unnamed,
+    **GROUP_COUNTED,
 }

@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from finpics_desktop.app.entries import Entry
-from finpics_desktop.app.window.people_places import PEOPLE, PERSON_PLACE, UNNAMED
+from finpics_desktop.app.window.people_places import (
+    GROUP_PLACE,
+    IGNORED,
+    PEOPLE,
+    PERSON_PLACE,
+    UNNAMED,
+)
 from finpics_desktop.ports import Backend
 
 PICSET_PLACE, FOLDER = "picset", "folder"
@@ -31,11 +37,12 @@ class Place:
     problem: str = ""
     person: str = ""  # PERSON_PLACE: their name
     hidden: bool = False  # PEOPLE: the hidden people
+    faces: tuple[str, ...] = ()  # GROUP_PLACE: the group's faces
 
     def _key(self) -> tuple:
         album = self.backend.identity if self.backend is not None else None
         return (self.kind, album, self.picset, self.path, self.problem, self.person,
-                self.hidden)
+                self.hidden, self.faces)
 
     def __eq__(self, other: object) -> bool:  # the same place of the same open album
         return isinstance(other, Place) and self._key() == other._key() and (
@@ -49,6 +56,8 @@ class Place:
         """A picset's (the people's...) library or cloud; a person's people."""
         if self.kind == PERSON_PLACE:
             return Place(PEOPLE, self.backend, within=self.within)
+        if self.kind in (GROUP_PLACE, IGNORED):
+            return Place(UNNAMED, self.backend, within=self.within)
         if self.kind not in (PICSET_PLACE, PEOPLE, UNNAMED):
             return None
         return Place(self.within, self.backend)
@@ -59,7 +68,8 @@ class Place:
         if self.kind == FOLDER:
             return str(self.path)
         return {PICSET_PLACE: self.picset, PEOPLE: "people", PERSON_PLACE: self.person,
-                UNNAMED: "unnamed faces"}.get(self.kind, "picsets")
+                UNNAMED: "unnamed faces", GROUP_PLACE: "a group of unnamed faces",
+                IGNORED: "ignored faces"}.get(self.kind, "picsets")
 
 
 @dataclass(eq=False)
