@@ -155,12 +155,13 @@ def _strangers(backend, args) -> int:
                 print(f"{f.face_id}  {f.image_path}")
         return EXIT_OK
     call = people.ignore if args.strangers == "ignore" else people.unignore
-    done = "ignored" if args.strangers == "ignore" else "no longer ignored"
+    done, refused = (("ignored", "not ignored") if args.strangers == "ignore" else
+                     ("no longer ignored", "not brought back"))
     failed = 0
     for outcome in call(backend, args.face_ids):
         if outcome.error:
             failed += 1
-            print(f"{outcome.face_id}: not {done}: {outcome.error}", file=sys.stderr)
+            print(f"{outcome.face_id}: {refused}: {outcome.error}", file=sys.stderr)
         else:
             print(f"{outcome.face_id}: {done}")
     return EXIT_FAILED if failed else EXIT_OK

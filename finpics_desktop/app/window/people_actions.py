@@ -185,7 +185,9 @@ class PeopleActions:
         def done(outcomes: list[Outcome]) -> None:
             for outcome in outcomes:
                 if outcome.error:
-                    self.nav.tell(f"face {outcome.face_id}: not {verb}: {outcome.error}")
+                    self.nav.tell(f"face {outcome.face_id}: "
+                                  f"{'not brought back' if back else 'not ignored'}: "
+                                  f"{outcome.error}")
             changed = sorted(o.face_id for o in outcomes if not o.error)
             self._drop(set(changed))
             self.nav.say(f"{len(changed)} face(s) {verb}" + (
