@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
-from finpics_desktop.app.entries import FACE, FILE, PERSON, PHOTO, PICSET
+from finpics_desktop.app.entries import FACE, FILE, GROUP, HEADING, PERSON, PHOTO, PICSET
 from finpics_desktop.app.window import navigation as pages
 from finpics_desktop.app.window.navigation import (
     CLOUD,
@@ -126,7 +126,8 @@ class ContextMenus(QObject):
     # -- the tiles of the grid and of the search results ------------------------------------
     def _tiles(self, view: GridView, index: QModelIndex) -> list:
         model = view.model()
-        if not index.isValid() or index.row() >= len(model.entries):
+        if not index.isValid() or index.row() >= len(model.entries) or (
+                model.entries[index.row()].kind == HEADING):
             view.clearSelection()
             return self._place()
         selection = view.selectionModel()
@@ -153,8 +154,13 @@ class ContextMenus(QObject):
         if entry.kind == FACE and kind == PERSON_PLACE:
             return [opened, SEPARATOR, people["confirm"], people["reject"],
                     people["confirm_sure"]]
+        if entry.kind == GROUP:
+            return [opened, SEPARATOR, w.rename_action, people["ignore"], SEPARATOR,
+                    people["show_ignored"]]
+        if entry.kind == FACE and kind == pages.IGNORED:
+            return [opened, SEPARATOR, people["ignore"]]
         if entry.kind == FACE:
-            return [opened, SEPARATOR, w.rename_action]
+            return [opened, SEPARATOR, w.rename_action, people["ignore"]]
         return [opened]
 
     def _open(self, view: GridView, index: QModelIndex, text: str) -> QAction:
@@ -192,6 +198,8 @@ class ContextMenus(QObject):
         if kind == PEOPLE:
             people = w.people.menu_actions
             return [people["find"], people["show_hidden"], w.refresh_action]
+        if kind in (UNNAMED, pages.GROUP_PLACE, pages.IGNORED):
+            return [w.people.menu_actions["show_ignored"], w.refresh_action]
         return [w.refresh_action]
 
     # -- the rows of the sources ------------------------------------------------------------
@@ -216,7 +224,7 @@ class ContextMenus(QObject):
             people = w.people.menu_actions
             return [people["find"], people["show_hidden"], w.refresh_action]
         if node.kind == UNNAMED:
-            return [w.refresh_action]
+            return [w.people.menu_actions["show_ignored"], w.refresh_action]
         if node.kind == COMPUTER:
             return [w.open_action]
         return []

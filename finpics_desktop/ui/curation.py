@@ -33,13 +33,21 @@ from finpics_desktop.ui.workers import run_task
 Tell = Callable[..., None]  # (text, level)
 
 
+class DoneElsewhere:
+    """An action of another controller (People's: faces ignored) that Ctrl+Z undoes too, in
+    the order of everything done: ``how`` runs its undo."""
+
+    def __init__(self, what: str, how: Callable[[], None]):
+        self.can_undo, self.how = what, how
+
+
 class CurationController(QObject):
     def __init__(self, albums: Albums, nav: Navigation, selection: Selection, tell: Tell,
                  parent: QWidget):
         super().__init__(parent)
         self.albums, self.nav, self.selection, self.tell = albums, nav, selection, tell
         self.parent_widget = parent
-        self.done_by: list[Curator] = []  # which album did each action, latest last
+        self.done_by: list[Curator | DoneElsewhere] = []  # who did each action, latest last
         self.dialog: PicsetChooser | RenameDialog | None = None
         self.trash_dialog: TrashDialog | None = None
         self._trash_of: Album | None = None  # the album whose trash the dialog shows
@@ -99,7 +107,15 @@ class CurationController(QObject):
             self.tell("Nothing to undo.", "info")
             return
         curator = self.done_by.pop()
+        if isinstance(curator, DoneElsewhere):
+            self.tell(f"Undoing: {curator.can_undo}", "info")
+            curator.how()
+            return
         self.run(curator.backend, lambda c: c.undo(), undoing=True)
+
+    def remember(self, what: str, how: Callable[[], None]) -> None:
+        """An action done elsewhere that Ctrl+Z undoes next (``how``)."""
+        self.done_by.append(DoneElsewhere(what, how))
 
     def on_set_cover(self) -> None:
         photos = self.selected_photos()

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate
 
-from finpics_desktop.app.entries import FACE, FILE, PHOTO, PICSET, Entry
+from finpics_desktop.app.entries import FACE, FILE, GROUP, HEADING, PHOTO, PICSET, Entry
 from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.ui.focus import paint_focus
 from finpics_desktop.ui.sources import PHOTOS_MIME
@@ -102,8 +102,13 @@ class GridModel(QAbstractListModel):
 
     def flags(self, index):
         flags = super().flags(index)
-        if index.isValid() and self.entries[index.row()].kind in (FILE, PHOTO):
+        kind = self.entries[index.row()].kind if index.isValid() else ""
+        if kind in (FILE, PHOTO):
             flags |= Qt.ItemFlag.ItemIsDragEnabled
+        elif kind == GROUP:  # a name is typed right on the tile
+            flags |= Qt.ItemFlag.ItemIsEditable
+        elif kind == HEADING:  # not a thing to choose (the keys step over it)
+            flags = Qt.ItemFlag.NoItemFlags
         return flags
 
     def mimeTypes(self):  # noqa: N802
@@ -193,11 +198,15 @@ class GridDelegate(QStyledItemDelegate):
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         painter.setPen(palette.color(role))
         text_rect = rect.adjusted(4, rect.height() - text_h, -4, -2)
-        text = option.fontMetrics.elidedText(entry.title, Qt.TextElideMode.ElideMiddle,
+        text = option.fontMetrics.elidedText(self.caption(entry), Qt.TextElideMode.ElideMiddle,
                                              text_rect.width())
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
         paint_focus(painter, option, rect, 6)  # where the keyboard is
+
+    def caption(self, entry: Entry) -> str:
+        """The text under the thumbnail."""
+        return entry.title
 
     def _placeholder(self, size: QSizeF, palette) -> QPixmap:
         """The grey rounded box of a cell waiting for its thumbnail, drawn once per size and

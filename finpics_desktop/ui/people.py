@@ -19,11 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from finpics_desktop.app.album import Albums
-from finpics_desktop.app.entries import FACE, PERSON, PHOTO, Entry
+from finpics_desktop.app.entries import FACE, GROUP, PERSON, PHOTO, Entry
 from finpics_desktop.app.people import people_names
 from finpics_desktop.app.tasks import Task
 from finpics_desktop.app.window import navigation as pages
 from finpics_desktop.app.window.navigation import (
+    GROUP_PLACE,
+    IGNORED,
+    LIBRARY,
     PEOPLE,
     PERSON_PLACE,
     UNNAMED,
@@ -37,6 +40,7 @@ from finpics_desktop.app.window.people_actions import PeopleActions
 from finpics_desktop.app.window.people_places import filter_by_name
 from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.domain.records import FaceRecord
+from finpics_desktop.ui import group_tiles
 from finpics_desktop.ui.questions import one_field
 from finpics_desktop.ui.selection import Selection
 from finpics_desktop.ui.workers import run_task
@@ -78,6 +82,8 @@ class PeopleController:
         self.filter.textChanged.connect(self.on_filter)
         self.filter.returnPressed.connect(self.on_filter_enter)
         self.nav.listen(self.on_event)
+        self.tiles = group_tiles.install(selection.grid, lambda: self.names,
+                                         lambda entry, name: self.actions.name_group(entry, name))
 
     def fill_menu(self, menu, action) -> None:
         """The *People* menu's actions, each with its key (``action(text, keys, slot, menu)``
@@ -98,6 +104,11 @@ class PeopleController:
         made["show_hidden"] = action("Show the hidden &people", ["Ctrl+H"], self.on_show_hidden,
                                      menu)
         made["find"] = action("&Find a person by name", ["Ctrl+F"], self.on_find, menu)
+        menu.addSeparator()
+        made["ignore"] = action("&Ignore this person (or bring back)", ["I"], self.on_ignore,
+                                menu)
+        made["show_ignored"] = action("Show the i&gnored faces", ["Ctrl+I"],
+                                      self.on_show_ignored, menu)
         menu.addSeparator()
         made["draw"] = action("&Draw a face the detector missed", ["D"], self.on_draw, menu)
 
@@ -163,13 +174,15 @@ class PeopleController:
         than renames a picset."""
         viewed = self.selection.viewed()
         return (viewed is not None and viewed.kind == PHOTO) or self.kind in (
-            UNNAMED, PEOPLE, PERSON_PLACE)
+            UNNAMED, GROUP_PLACE, PEOPLE, PERSON_PLACE)
 
     def on_name(self) -> None:
         if self.nav.page == pages.VIEWER:
             return self._name_in_viewer()
         entry = self.current()
-        if self.kind == UNNAMED and entry is not None and entry.kind == FACE:
+        if self.kind == UNNAMED and entry is not None and entry.kind == GROUP:
+            self.tiles.view.edit(self.tiles.view.currentIndex())  # the name field on the tile
+        elif self.kind in (UNNAMED, GROUP_PLACE) and entry is not None and entry.kind == FACE:
             chosen = self.selected()
             count = len(chosen) if len(chosen) > 1 else len(self.actions.group_of(entry))
             self._ask_name("Name these faces", f"Who are the {count} face(s) chosen?", "",
@@ -258,6 +271,30 @@ class PeopleController:
         entry = self.current()
         if self.kind == PEOPLE and entry is not None and entry.kind == PERSON:
             self.actions.hide(entry, not self.nav.location.hidden)
+
+    def on_ignore(self) -> None:
+        """I: the group or faces chosen are strangers (in Ignored faces: no longer)."""
+        if self.kind not in (UNNAMED, GROUP_PLACE, IGNORED) or self.nav.page != pages.GRID:
+            self._tell("I ignores the group or faces chosen in Unnamed faces (a stranger)")
+            return
+        chosen = [e for e in self.selected() if e.kind in (FACE, GROUP)] or [
+            e for e in [self.current()] if e is not None and e.kind in (FACE, GROUP)]
+        if not chosen:
+            self._tell("Choose the group or faces to ignore first")
+            return
+        self._keep_row = self.selection.current_row()
+        self.actions.ignore(chosen, back=self.kind == IGNORED)
+
+    def on_show_ignored(self) -> None:
+        """Ctrl+I: the faces ignored of the album shown (from there: Unnamed faces again)."""
+        loc = self.nav.location
+        if loc is None or loc.backend is None or loc.kind not in (
+                PEOPLE, PERSON_PLACE, UNNAMED, GROUP_PLACE, IGNORED):
+            self._tell("Ctrl+I lists the ignored faces from People or Unnamed faces")
+            return
+        within = loc.within or LIBRARY
+        self.nav.open(Place(UNNAMED if loc.kind == IGNORED else IGNORED, loc.backend,
+                            within=within))
 
     def on_show_hidden(self) -> None:
         loc = self.nav.location

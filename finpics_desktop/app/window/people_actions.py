@@ -190,8 +190,11 @@ class PeopleActions:
                                   f"{outcome.error}")
             changed = sorted(o.face_id for o in outcomes if not o.error)
             self._drop(set(changed))
-            self.nav.say(f"{len(changed)} face(s) {verb}" + (
-                " (Ctrl+Z undoes it)" if changed and undo and self.undoable else ""))
+            said = f"{len(changed)} face(s) {verb}" + (
+                " (Ctrl+Z undoes it)" if changed and undo and self.undoable else "")
+            self.nav.say(said)
+            if changed:  # in Messages too: the place's count soon replaces the status line
+                self.nav.tell(said, "info")
             if changed:
                 self._changed(backend, faces=changed)
             if changed and undo and self.undoable is not None:
