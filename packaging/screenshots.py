@@ -167,11 +167,11 @@ def curate(app, window, shoot) -> None:
 
 def unnamed_shots(app, window, shoot, row) -> None:
     """Unnamed faces once people are named: a name typed on a group's tile, completed from the
-    album's names; then a tile of strangers ignored, and the Ignored faces."""
+    album's names; then a stranger ignored, and the Ignored faces."""
     from PySide6.QtCore import QItemSelectionModel, Qt
     from PySide6.QtTest import QTest
 
-    from finpics_desktop.app.entries import GROUP
+    from finpics_desktop.app.entries import FACE, GROUP
     from finpics_desktop.app.window.navigation import IGNORED
 
     window.tree.setCurrentIndex(window.sources.indexFromItem(row))
@@ -190,10 +190,11 @@ def unnamed_shots(app, window, shoot, row) -> None:
     shoot("unnamed-name", popup=popup)
     QTest.keyClick(popup, Qt.Key.Key_Escape)
     QTest.keyClick(editor, Qt.Key.Key_Escape)
-    window.people.actions.ignore([window.model.entries[tiles[-1]]])
-    wait_until(app, lambda: not window.nav.loading and len(
-        [e for e in window.model.entries if e.kind == GROUP]) == len(tiles) - 1,
-        what="a group ignored")
+    child = next(e for e in window.model.entries  # the child at the edge of the photo
+                 if e.kind == FACE and e.name == "obama_and_biden.jpg")
+    window.people.actions.ignore([child])
+    wait_until(app, lambda: not window.nav.loading and child.face_id not in [
+        e.face_id for e in window.model.entries], what="a stranger ignored")
     window.people.on_show_ignored()
     wait_until(app, lambda: window.nav.location.kind == IGNORED and not window.nav.loading
                and window.model.rowCount() > 0

@@ -66,16 +66,17 @@ class TileDelegate(GridDelegate):
         painter.save()
         palette = option.palette
         rect = QRectF(option.rect.adjusted(10, 8, -8, -8))
-        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 3))
+        painter.setPen(QPen(palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Mid),
+                            3))
         painter.drawLine(rect.topLeft(), rect.bottomLeft())
         font = QFont(option.font)
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.25)
         painter.setFont(font)
-        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        # (not the greyed colours of a cell that cannot be chosen: a heading is to be read)
+        painter.setPen(palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Text))
         painter.drawText(rect.adjusted(10, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter
-                         | Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
-                         entry.title.replace(" · ", "\n"))
+                         | Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, entry.title)
         painter.restore()
 
     @staticmethod

@@ -38,7 +38,7 @@ def unnamed_entries(backend) -> list[Entry]:
                                     shown_name(spot.image_path.partition("/")[2]),
                                     group=number))
     tiles.sort(key=lambda e: (-len(e.members), not e.sure, e.group))
-    heading = [Entry(HEADING, f"{ALONE} · {len(alone)}")] if alone else []
+    heading = [Entry(HEADING, f"{ALONE} ({len(alone)})")] if alone else []
     return tiles + heading + alone
 
 
