@@ -219,6 +219,8 @@ def test_strangers_ignored_listed_and_brought_back(album):
     assert code == 0 and out.splitlines() == [f"{stranger}: ignored", f"{biden[0]}: ignored"]
     assert stranger not in [p["face_id"] for s in ("", "--unsure") for p in json.loads(
         run("suggest", "Barack Obama", "--json", *([s] if s else []))[1])]
+    code, out, _ = run("search", stranger, "--json")  # still searchable by clicking it
+    assert code == 0 and len(json.loads(out)["output"]) > 1
     clustered = {f for c in json.loads(run("clusters", "--json")[1]) for f in c["faces"]}
     assert not {stranger, biden[0]} & clustered and biden[1] in clustered
     code, out, _ = run("people", "ignored", "--json")

@@ -242,7 +242,8 @@ class ContextMenus(QObject):
             self.canvas.chosen = face  # the face the actions take
             self.canvas.update()
             faces = [people["search"], w.rename_action, *(
-                [people["unname"]] if self.canvas.faces[face].name else []), SEPARATOR]
+                [people["unname"]] if self.canvas.faces[face].name else [people["ignore"]]),
+                SEPARATOR]
         zoom = [w.zoom_in_action, w.zoom_out_action, w.fit_action, w.fullscreen_action,
                 w.back_action]
         if entry.kind != PHOTO:

@@ -273,7 +273,15 @@ class PeopleController:
             self.actions.hide(entry, not self.nav.location.hidden)
 
     def on_ignore(self) -> None:
-        """I: the group or faces chosen are strangers (in Ignored faces: no longer)."""
+        """I: the group or faces chosen are strangers (in Ignored faces: no longer); in the
+        viewer, the face chosen."""
+        if self.nav.page == pages.VIEWER:
+            entry, face = self.selection.viewed(), self.selection.viewed_face()
+            if entry is None or entry.kind != PHOTO or face is None:
+                self._tell("Choose a face first (Tab, or point at it), in a published photo")
+            else:
+                self.actions.ignore([Entry(FACE, "", entry.backend, face_id=face.face_id)])
+            return
         if self.kind not in (UNNAMED, GROUP_PLACE, IGNORED) or self.nav.page != pages.GRID:
             self._tell("I ignores the group or faces chosen in Unnamed faces (a stranger)")
             return

@@ -209,7 +209,8 @@ def test_the_viewer_and_its_face_boxes_have_menus(qtbot, window, album):
              "Full screen", "Back"]
     assert right_click(qtbot, window, canvas, QPoint(2, 2)) == photo  # not on a face: the photo's
     assert right_click(qtbot, window, canvas, rects[biden].center().toPoint()) == [
-        "Find this person in other photos", "Rename or name…", *photo]  # no name to remove
+        "Find this person in other photos", "Rename or name…",  # no name to remove: a
+        "Ignore this person (or bring back)", *photo]  # stranger can be ignored
     assert canvas.current_face().face_id == faces["group"][1]
     window.context_menus.trigger("Rename or name…")  # F2: name that face
     answer_dialog(qtbot, window, "Joe Biden")

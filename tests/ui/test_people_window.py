@@ -252,6 +252,16 @@ def test_ignoring_a_stranger_ctrl_z_and_the_ignored_faces(qtbot, window, album):
     key(qtbot, window, "Ctrl+I")
     qtbot.waitUntil(lambda: window.nav.location.kind == UNNAMED and not window.nav.loading)
     assert set(window.model.entries[tile_of(window, kit)].members) == kit
+    # in the viewer: the face chosen (a tile opened, a face's photo shown)
+    window.nav.activate(window.model.entries, tile_of(window, kit))
+    qtbot.waitUntil(lambda: window.nav.location.kind == GROUP_PLACE and not window.nav.loading)
+    face = window.model.entries[0].face_id
+    window.nav.activate(window.model.entries, 0)
+    qtbot.waitUntil(lambda: window.stack.currentIndex() == VIEWER
+                    and not window.viewer.loading, timeout=20_000)
+    choose(qtbot, window.viewer.canvas, face)
+    key(qtbot, window, "I")
+    qtbot.waitUntil(lambda: ignored() == {face}, timeout=20_000)
 
 
 def open_in_viewer(qtbot, window, face_id):
@@ -386,3 +396,29 @@ def test_f1_lists_the_people_keys(qtbot, window):
                  "Tab / Shift+Tab"):
         assert keys in listed, keys
     window.shortcuts_dialog.close()
+
+
+def test_the_keys_and_ctrl_a_step_over_the_heading(qtbot):
+    """The heading before the faces that fit no group is not a thing to choose: the arrows go
+    from the last tile to the first face after it and back, Ctrl+A leaves it out."""
+    from finpics_desktop.app.entries import Entry
+    from finpics_desktop.ui.grid import GridModel, GridView
+    from finpics_desktop.ui.thumbs import ThumbnailLoader
+
+    view, model = GridView(), GridModel(ThumbnailLoader(None))
+    qtbot.addWidget(view)
+    view.setModel(model)
+    model.set_entries([Entry(GROUP, "2 faces", members=("a", "b")),
+                       Entry(GROUP, "2 faces", members=("c", "d")),
+                       Entry(HEADING, "Faces that fit no group (2)"), Entry(FACE, "x"),
+                       Entry(FACE, "y")])
+    view.resize(500, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.setCurrentIndex(model.index(1))
+    QTest.keyClick(view, Qt.Key.Key_Right)
+    assert view.currentIndex().row() == 3
+    QTest.keyClick(view, Qt.Key.Key_Left)
+    assert view.currentIndex().row() == 1
+    view.selectAll()
+    assert sorted(i.row() for i in view.selectedIndexes()) == [0, 1, 3, 4]
