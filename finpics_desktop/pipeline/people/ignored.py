@@ -9,6 +9,7 @@ can be brought back (:func:`unignore`). Naming it ends the ignoring (it was some
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Sequence
 
@@ -37,7 +38,7 @@ def ignore(people: People, face_ids: Sequence[str]) -> list[Outcome]:
             outcomes.append(Outcome(face_id, IGNORED, error="not in a photo of this album"))
             continue
         try:
-            with people._holding(where[face_id], "ignoring"):
+            with people.holding(where[face_id], "ignoring"):
                 named = people.private.get(FACE, face_id)
                 person = people.private.get(PERSON, named.doc["person"]) if named else None
                 if person is not None:
@@ -57,14 +58,19 @@ def ignore(people: People, face_ids: Sequence[str]) -> list[Outcome]:
 def unignore(people: People, face_ids: Sequence[str]) -> list[Outcome]:
     """Stop ignoring these faces: they are unnamed faces again, grouped and proposed. A face
     that was not ignored is refused with the reason."""
+    where = people.locate(face_ids)
     outcomes = []
     for face_id in dict.fromkeys(face_ids):
-        doc = people.private.get(REJECT, f"{ANYONE}/{face_id}")
-        if doc is None:
-            outcomes.append(Outcome(face_id, IGNORED, error="it is not ignored"))
+        try:  # under the photo's lock: a re-index under way would carry the record back
+            with (people.holding(where[face_id], "bringing back") if face_id in where
+                  else contextlib.nullcontext()):
+                doc = people.private.get(REJECT, f"{ANYONE}/{face_id}")
+                if doc is not None:
+                    people.private.delete(REJECT, doc.sk)
+        except (NotFound, PhotoBusy) as e:
+            outcomes.append(Outcome(face_id, IGNORED, error=str(e)))
             continue
-        people.private.delete(REJECT, doc.sk)
-        outcomes.append(Outcome(face_id, IGNORED))
+        outcomes.append(Outcome(face_id, IGNORED, error=None if doc else "it is not ignored"))
     return outcomes
 
 

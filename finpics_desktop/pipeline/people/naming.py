@@ -280,6 +280,8 @@ class People:
                                "again)")
             yield now
 
+    holding = _holding  # (for the people modules beside this one: ignored faces)
+
     def _give(self, person: Person, spot: Located, *, same_photo: bool, move: bool,
               similarity: float | None = None) -> Outcome:
         current = self.private.get(FACE, spot.face_id)
