@@ -149,7 +149,8 @@ def _strangers(backend, args) -> int:
     if args.strangers == "ignored":
         found = people.ignored_faces(backend)
         if args.json:
-            _print_json([{"face_id": f.face_id, "image_path": f.image_path} for f in found])
+            _print_json([{"face_id": f.face_id, "image_path": f.image_path}  # json-output
+                         for f in found])
         else:
             for f in found:
                 print(f"{f.face_id}  {f.image_path}")
