@@ -212,7 +212,7 @@ def main() -> int:
     os.environ["FINPICS_CACHE"] = str(work / "cache")
     os.environ["HOME"] = str(work / "home")
     (work / "home" / "Pictures").mkdir(parents=True)
-    from PySide6.QtCore import QPoint, QPointF, QRect, QSettings, Qt
+    from PySide6.QtCore import QPoint, QPointF, QRect, QSettings, QSize, Qt
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QDialogButtonBox
 
@@ -360,12 +360,23 @@ def main() -> int:
                and thumbnails_loaded(window.model, window.grid), what="the people")
     window.people.filter.setFocus()
     shoot("people")
+    # the names typed are completed (here in the filter box: case and accents aside)
+    from PySide6.QtTest import QTest
+
+    QTest.keyClicks(window.people.filter, "le")
+    popup = window.people.filter.completer().popup()
+    wait_until(app, lambda: popup.isVisible(), what="the names' completion")
+    edit = window.people.filter  # under the field, as a window manager places it
+    popup.setGeometry(QRect(edit.mapToGlobal(QPoint(0, edit.height())),
+                            QSize(edit.width() // 3, popup.sizeHintForRow(0) * 2 + 6)))
+    shoot("name-completion", popup=popup)
+    popup.hide()
+    window.people.filter.clear()
     window.nav.activate(window.model.entries, next(  # the one with proposals left
         n for n, e in enumerate(window.model.entries) if e.person == "Obama"))
     wait_until(app, lambda: window.nav.location.kind == PERSON_PLACE and not window.nav.loading
                and thumbnails_loaded(window.model, window.grid), what="a person's page")
-    window.grid.setCurrentIndex(window.model.index(0))
-    window.grid.setFocus()
+    # its title and sections; the page opens on the first suggestion, framed (the keyboard's)
     shoot("person")
 
     # 4b. a click on a named face searches with the person

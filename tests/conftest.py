@@ -13,6 +13,7 @@ from pathlib import Path
 import keyring
 import pytest
 from memory_keyring import MemoryKeyring
+from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Nothing a test runs may write into the real user folders (the upload journal of a cloud
@@ -26,6 +27,20 @@ for _var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
 
 REPO = Path(__file__).resolve().parents[1]
 PHOTOS = Path(os.environ.get("FINPICS_PHOTOS", REPO.parent / "shared" / "photos"))
+
+
+# A wait for the window (qtbot.waitUntil) not given a bound of its own is bounded at 20 s, not
+# pytest-qt's 5 s: on a loaded CI machine a listing or an action can take longer than 5 s,
+# and a wait only ever ends early when its condition holds.
+PATIENT_WAIT_MS = 20_000
+_wait_until = QtBot.waitUntil
+
+
+def _patient_wait_until(self, callback, *, timeout: int = PATIENT_WAIT_MS) -> None:
+    _wait_until(self, callback, timeout=timeout)
+
+
+QtBot.waitUntil = _patient_wait_until
 
 
 # the tiers (pyproject.toml's markers): a slow family by its folder...

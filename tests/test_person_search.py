@@ -1,7 +1,8 @@
 """A named face searches with the person (real engine, real photos: faces/ and lfw10/ of
 ../shared/photos in one library, every face labelled): the person's other photos, plus the
 photos matched by their template (SearchUsers) and by the best of their named faces, minus the
-photos already holding them; never another person among the sure results."""
+photos already holding them; never another person among the sure results (named + sure). The
+maybes may hold others (by design): they come apart, after every sure one."""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ from collections import Counter
 import pytest
 from groupshot import group_photo
 from labelled_album import photo_faces, publish_labelled
+from test_bands import tiny_copy
 
 from finpics_desktop import cli
 from finpics_desktop.app.search import search_by_face
+from finpics_desktop.backends.local.engine import MODEL_VERSION
 from finpics_desktop.backends.local.library import open_library
+from finpics_desktop.domain.bands import MAYBE, SHARP, SURE, cuts_for
 from finpics_desktop.pipeline.people.naming import People
 from finpics_desktop.pipeline.people.proposals import suggest
 from finpics_desktop.pipeline.publish.upload import Publisher
@@ -51,10 +55,21 @@ def name_first(people: People, who: dict, photo_of: dict, person: str, k: int) -
     return faces[:k]
 
 
+def bands_apart(found) -> None:
+    """The named and sure photos first (band SURE), then the maybes (band MAYBE): never a maybe
+    before a sure one, nor a photo in both."""
+    assert [m.band for m in found.matches] == (
+        [SURE] * len(found.person.photos) + [MAYBE] * len(found.person.maybe))
+    assert found.matches == found.person.photos + found.person.maybe
+    assert not {m.image_path for m in found.person.photos} & {
+        m.image_path for m in found.person.maybe}
+
+
 def test_a_named_face_searches_with_the_person(album):
     """Everyone with four faces or more: three named, a click on the first. The results are
-    the photos of the other two named faces, then photos of the person only (each matched on
-    the person's face); every photo the face alone finds of the person is found too."""
+    the photos of the other two named faces, then sure photos of the person only (each matched
+    on the person's face), then the maybes apart; every photo the face alone finds of the
+    person (sure or maybe) is found too."""
     backend, people, who, photo_of = album
     persons = sorted(p for p, n in Counter(p for p in who.values() if p).items() if n >= 4)
     assert len(persons) >= 10
@@ -71,32 +86,35 @@ def test_a_named_face_searches_with_the_person(album):
         assert paths[:len(found.named)] == [m.image_path for m in found.person.named]
         for match in found.person.named:
             assert match.matched_face_id in named
-        wrong = [(m.image_path, who.get(m.matched_face_id)) for m in found.person.sure
+        bands_apart(found)
+        wrong = [(m.image_path, who.get(m.matched_face_id)) for m in found.person.photos
                  if who.get(m.matched_face_id) != person]
-        assert wrong == [], person  # never another person among the sure results
+        assert wrong == [], person  # never another person among the named and sure results
         alone = {m.image_path for m in backend.search(named[0])} & own
         shown = set(paths) | {m.image_path for m in found.person.maybe}
         assert alone <= shown, (person, alone - shown)
 
 
 def test_the_persons_faces_find_what_one_face_misses(album):
-    """Every labelled face whose search alone misses a photo of its person (the hardest pairs
-    of lfw10/): named with two other faces of the person (not those of the photos missed), a
-    click on it finds every missed photo, among the sure results or the maybe ones, and never
-    another person among the sure ones."""
+    """Every labelled face whose search alone misses a photo of its person among its sure
+    results (the hardest pairs of lfw10/): named with two other faces of the person (not those
+    of the photos missed), a click on it finds every missed photo, among the sure results or
+    the maybe ones, and never another person among the sure ones."""
     backend, people, who, photo_of = album
     missed = in_sure = 0
     for person in sorted({p for p in who.values() if p}):
         faces = sorted((f for f, p in who.items() if p == person), key=lambda f: photo_of[f])
         for face in faces:
             own = {photo_of[f] for f in faces} - {photo_of[face]}
-            lost = own - {m.image_path for m in backend.search(face)}
+            lost = own - {m.image_path for m in backend.search(face) if m.band == SURE}
             if not lost:
                 continue
             named = [face, *[f for f in faces if f != face and photo_of[f] not in lost][:2]]
             for face_id in named:
                 people.name_face(face_id, person)
-            found = search_by_face(backend, face).person
+            both = search_by_face(backend, face)
+            bands_apart(both)
+            found = both.person
             sure = {m.image_path for m in found.sure}
             shown = sure | {m.image_path for m in found.maybe}
             assert [m.image_path for m in found.sure if who.get(m.matched_face_id) != person
@@ -143,19 +161,50 @@ def test_a_photo_holding_the_person_is_never_proposed_again(album, photos_dir, e
     plain = backend.search(first)  # the face alone: the photo, on either face
     assert "900_twice/twice.jpg" in [m.image_path for m in plain]
     found = search_by_face(backend, first)
-    entries = [m for m in found.matches + found.person.maybe
-               if m.image_path == "900_twice/twice.jpg"]
+    entries = [m for m in found.matches if m.image_path == "900_twice/twice.jpg"]
     assert [m.matched_face_id for m in entries] == [left["FaceId"]]
     assert "900_twice/twice.jpg" in found.named
-    assert right["FaceId"] not in {m.matched_face_id for m in
-                                   found.matches + found.person.maybe}
+    assert right["FaceId"] not in {m.matched_face_id for m in found.matches}
     proposed = suggest(people, "obama")
     assert right["FaceId"] not in {p.face_id for p in proposed.all}
 
 
+def test_a_tiny_face_is_never_sure_for_the_person(tmp_path, photos_dir, engine):
+    """The quality gate holds for a person's search as for a face's: Obama's portrait shrunk
+    until his face is 30 px wide is among his maybes, never his sure photos, however alike."""
+    folder = tmp_path / "src"
+    folder.mkdir()
+    for name in ("obama.jpg", "obama2.jpg", "obama3.jpg"):
+        shutil.copy(photos_dir / "faces" / "obama" / name, folder / name)
+    (folder / "far_away.jpg").write_bytes(tiny_copy(folder / "obama.jpg", 30))
+    backend = open_library(tmp_path / "lib", engine=engine)
+    try:
+        report = Publisher(backend.store, backend.tables, backend.faces, backend.names,
+                           backend.process).publish([folder], "001_obama")
+        assert report.ok, report.summary()
+
+        def face(name):
+            return backend.tables.get_pics_item("001_obama", name)["data"]["FaceRecords"][0]
+
+        assert face("far_away.jpg")["FaceDetail"]["Quality"]["Sharpness"] < SHARP
+        people = People(backend)
+        for name in ("obama.jpg", "obama2.jpg"):
+            people.name_face(face(name)["Face"]["FaceId"], "Barack Obama")
+        found = search_by_face(backend, face("obama.jpg")["Face"]["FaceId"])
+        bands_apart(found)
+        assert [m.name for m in found.person.named] == ["obama2.jpg"]
+        assert [m.name for m in found.person.sure] == ["obama3.jpg"]
+        far = [m for m in found.person.maybe if m.name == "far_away.jpg"]
+        assert far and far[0].similarity >= cuts_for(MODEL_VERSION).sure  # alike, yet a maybe
+    finally:
+        backend.close()
+
+
 def test_search_on_a_named_face_from_the_command_line(album, capsys):
-    """``search FACE --json`` on a named face: the payload's keys kept, ``person`` and each
-    entry's ``named`` added; the text says whose photos they are."""
+    """``search FACE --json`` on a named face: the payload's keys kept (each result's
+    ``band``: "sure" for the named and the sure ones), ``person`` and each entry's ``named``
+    added; ``--maybe`` adds the person's maybes after them; the text says whose photos they
+    are."""
     backend, people, who, photo_of = album
     named = name_first(people, who, photo_of, "George_W_Bush", 3)
     folder = backend.library.folder
@@ -168,12 +217,20 @@ def test_search_on_a_named_face_from_the_command_line(album, capsys):
     assert payload["person"] == {"name": "George_W_Bush", "faces": 3}
     assert "photos of George_W_Bush (searched with 3 named faces)" in err
     entries = payload["output"]
-    assert {"image_id", "image_path", "data", "similarity", "matched_face_id",
-            "named"} == set(entries[0])
+    keys = {"image_id", "image_path", "data", "similarity", "matched_face_id", "band", "named"}
+    assert all(set(e) == keys for e in entries)
+    assert {e["band"] for e in entries} == {"sure"}
     named_photos = {photo_of[f] for f in named[1:]}
     assert [e["named"] for e in entries] == [True] * 2 + [False] * (len(entries) - 2)
     assert {e["image_path"] for e in entries if e["named"]} == named_photos
     assert all(who.get(e["matched_face_id"]) == "George_W_Bush" for e in entries)
+    code = cli.main(["--library", str(folder), "search", named[0], "--json", "--maybe"])
+    out, err = capsys.readouterr()
+    both = json.loads(out)["output"]
+    assert code == 0 and both[:len(entries)] == entries  # the sure ones first, unchanged
+    maybes = both[len(entries):]
+    assert maybes and all(set(e) == keys for e in maybes)
+    assert {(e["band"], e["named"]) for e in maybes} == {("maybe", False)}
     code = cli.main(["--library", str(folder), "search", named[0]])
     out, err = capsys.readouterr()
     assert code == 0 and out.split()[1] in named_photos
@@ -187,10 +244,11 @@ def test_search_on_a_named_face_from_the_command_line(album, capsys):
 def test_the_engine_of_the_library_has_measured_person_cuts():
     """A new engine version needs its own cuts, measured by tests/benchmarks/person_quality.py
     (its scales differ): Rekognition's defaults are no measurement of it."""
-    from finpics_desktop.backends.local.engine import MODEL_VERSION
-    from finpics_desktop.domain.person_cuts import CUTS, REKOGNITION, cuts_for
+    from finpics_desktop.domain.bands import CANDIDATES, CUTS, REKOGNITION
 
     assert MODEL_VERSION in CUTS
     cuts = cuts_for(MODEL_VERSION)
     assert cuts is not REKOGNITION and cuts_for("7.0") is REKOGNITION
-    assert cuts.candidates < cuts.lowest <= min(cuts.template, cuts.face)
+    for engine in (*CUTS.values(), REKOGNITION):  # every face a cut may take is scored at all
+        assert CANDIDATES < engine.lowest <= min(engine.template, engine.sure)
+        assert engine.maybe <= engine.sure and engine.template_maybe <= engine.template

@@ -37,6 +37,7 @@ EDGE = {
     "pipeline/people/reindex_resume.py": "a killed re-index's items, finished or rolled back",
     "pipeline/people/replaced.py": "a replaced photo's faces carried into its new item",
     "pipeline/people/drawn.py": "a face drawn by hand written into the photo's FaceRecords",
+    "pipeline/people/removal.py": "a face removed from, or put back into, its photo's items",
 }
 
 JSON_OUTPUT = "# json-output"

@@ -1,24 +1,34 @@
 """Curating an album -- the featured photo, a picset's id and place in the list, moving, copying
-and deleting photos, the trash -- as the window and the command line both ask for it, with the
-history the window's Ctrl+Z undoes. Each call does I/O (the window runs it off the GUI thread)
-and refuses with :class:`~finpics_desktop.pipeline.curation.Refused` naming what and why,
-having changed nothing. The rules of each action are in ``pipeline/curation``. Each action
+and deleting photos, the trash, removing a face from a photo -- as the window and the command
+line both ask for it, with the history the window's Ctrl+Z undoes (people actions join it:
+:meth:`Curator.remember`). Each call does I/O (the window runs it off the GUI thread) and
+refuses with :class:`~finpics_desktop.pipeline.curation.Refused` naming what and why, having
+changed nothing. The rules of each action are in ``pipeline/curation``. Each action
 says what it changed (:class:`~finpics_desktop.app.changes.Changes`, on ``Outcome.changes``),
 and tells ``on_change`` once it is done (the album publishes it to the views)."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable
 from dataclasses import replace
 
+from finpics_desktop.app import people, people_edits
 from finpics_desktop.app.albums import check_writable
 from finpics_desktop.app.changes import Changes
+from finpics_desktop.app.people_edits import PeopleStep
+from finpics_desktop.domain.keys import parse_key
 from finpics_desktop.pipeline import curation as cur
 from finpics_desktop.pipeline.curation import OrderStep, Outcome, Refused, TrashEntry
+from finpics_desktop.pipeline.people import regions, removal
 from finpics_desktop.ports import Backend
 
-__all__ = ["Curator", "OrderStep", "Outcome", "Refused", "TrashEntry"]
+FACE_STEPS = (removal.FaceBack, regions.RegionBack)  # what putting a face back undoes
+
+__all__ = ["Curator", "OrderStep", "Outcome", "PeopleStep", "Refused", "TrashEntry"]
+
+_done = itertools.count(1)  # the order of the actions done in this session, in any album
 
 
 class Curator:
@@ -32,7 +42,8 @@ class Curator:
         self.on_change = on_change or (lambda changes: None)
         self.progress = progress or (lambda line: None)
         self.cancel = cancel or threading.Event()
-        self.history: list[tuple[str, list[cur.Step]]] = []  # (what was done, how to undo it)
+        # (what was done, how to undo it, when: the session's count of actions done)
+        self.history: list[tuple[str, list, int]] = []
         self._lock = threading.Lock()
 
     def _run(self, doing: str, action: Callable[[cur.Curation], Outcome],
@@ -52,7 +63,7 @@ class Curator:
                 changes |= _photos_renamed(outcome.undo, undoing=False)
                 outcome.completed += [d for d in settled if d not in outcome.completed]
                 if outcome.undo:
-                    self.history.append((outcome.summary, outcome.undo))
+                    self.history.append((outcome.summary, outcome.undo, next(_done)))
                 outcome.changes = changes
                 return outcome
         except BaseException:  # refused: nothing was renamed (the views must not follow)
@@ -115,7 +126,7 @@ class Curator:
         outcome = self._run("emptying the trash", lambda c: cur.empty_trash(c, trash_ids),
                             Changes(trash=True))
         with self._lock:  # what restored them is gone for good
-            self.history = [(s, u) for s, u in self.history if not any(
+            self.history = [(s, u, n) for s, u, n in self.history if not any(
                 isinstance(step, cur.RestoreStep)
                 and (trash_ids is None or step.trash_id in trash_ids) for step in u)]
         return outcome
@@ -129,11 +140,58 @@ class Curator:
                 self.on_change(Changes(self.backend.identity, everything=True, trash=True))
             return cur.list_trash(c)
 
+    def remove_face(self, face_id: str) -> Outcome:
+        """Remove a face from its photo, or a region named by hand (``app.people``); Ctrl+Z
+        puts it back."""
+        check_writable(self.backend, "removing faces")
+        with self._lock:
+            changes = Changes(self.backend.identity)
+            try:
+                was = people.remove_face(self.backend, face_id)
+                changes = _face_changes(self.backend, was)
+            finally:
+                self.on_change(changes)
+            whose = f"the face of {was.name}" if was.name else "the face"
+            if isinstance(was, regions.Region):
+                whose, undo = f"the region named {was.name}", regions.RegionBack(was)
+            else:
+                undo = removal.FaceBack(was)
+            outcome = Outcome(f"{whose} removed from {was.image_path} (Ctrl+Z puts it back)",
+                              [undo])
+            self.history.append((f"{whose} removed from {was.image_path}", outcome.undo,
+                                 next(_done)))
+            outcome.changes = changes
+            return outcome
+
+    def _put_back(self, steps: list) -> Outcome:
+        outcome, changes = Outcome(""), Changes(self.backend.identity)
+        try:
+            for step in steps:
+                was = step.region if isinstance(step, regions.RegionBack) else step.removed
+                people.put_back(self.backend, was)
+                changes |= _face_changes(self.backend, was)
+        finally:
+            self.on_change(changes)
+        outcome.changes = changes
+        return outcome
+
     # -- undo ---------------------------------------------------------------------------------
+    def remember(self, summary: str, step: PeopleStep) -> None:
+        """A people action done (:mod:`~finpics_desktop.app.people_edits`): Ctrl+Z undoes it
+        in its turn (waits for a curation action under way: call it off the GUI thread)."""
+        with self._lock:
+            self.history.append((summary, [step], next(_done)))
+
     @property
     def can_undo(self) -> str | None:
         """What Ctrl+Z would undo, or None."""
         return self.history[-1][0] if self.history else None
+
+    @property
+    def last_done(self) -> int:
+        """When the action Ctrl+Z would undo was done (the session's count; 0: none), to undo
+        the latest of every album's first."""
+        return self.history[-1][2] if self.history else 0
 
     def undo(self) -> Outcome | None:
         """Undo the last action (None if there is none). A refusal (the album changed since:
@@ -141,21 +199,50 @@ class Curator:
         with self._lock:
             if not self.history:
                 return None
-            summary, steps = self.history[-1]
+            entry = self.history[-1]
+            summary, steps, _ = entry
             check_writable(self.backend, "undoing")
-            c = cur.Curation(self.backend, cancel=self.cancel)
-            c.progress = self.progress
-            changes = Changes(self.backend.identity, everything=True, picset_list=True,
-                              trash=True, renamed=_renames(steps, undoing=True))
-            changes |= _photos_renamed(steps, undoing=True)
-            try:
-                outcome = cur.undo(c, steps)
-            finally:
-                self.on_change(changes)
-            outcome.changes = changes
-            self.history.pop()
+            if all(isinstance(s, FACE_STEPS) for s in steps):  # a face or region removed
+                outcome = self._put_back(steps)
+            elif all(isinstance(step, PeopleStep) for step in steps):
+                outcome = self._undo_people(steps)
+            else:
+                outcome = self._undo_curation(steps)
+            self.history.remove(entry)
             outcome.summary = f"undone: {summary}"
             return outcome
+
+    def _undo_curation(self, steps: list[cur.Step]) -> Outcome:
+        c = cur.Curation(self.backend, cancel=self.cancel)
+        c.progress = self.progress
+        changes = Changes(self.backend.identity, everything=True, picset_list=True,
+                          trash=True, renamed=_renames(steps, undoing=True))
+        changes |= _photos_renamed(steps, undoing=True)
+        try:
+            outcome = cur.undo(c, steps)
+        finally:
+            self.on_change(changes)
+        outcome.changes = changes
+        return outcome
+
+    def _undo_people(self, steps: list[PeopleStep]) -> Outcome:
+        changes = Changes.of(self.backend.identity,
+                             people=[n for s in steps for n in s.names],
+                             gone=[n for s in steps for n in s.made],
+                             faces=[f for s in steps for f in s.change.before.faces])
+        try:
+            failed = people_edits.undo(self.backend, steps)
+        finally:
+            self.on_change(changes)
+        return Outcome("", failed=failed, changes=changes)
+
+
+def _face_changes(backend: Backend, was: removal.Removed | regions.Region) -> Changes:
+    """What removing (or putting back) a face or region changes: its photo, its person."""
+    photo = parse_key(was.key)
+    face_id = was.region_id if isinstance(was, regions.Region) else was.face_id
+    return Changes.of(backend.identity, photos=[(photo.picset, photo.name)], faces=[face_id],
+                      people=[was.name])
 
 
 def _renames(steps: list[cur.Step], undoing: bool) -> tuple[tuple[str, str], ...]:

@@ -1,7 +1,7 @@
 """What the user browses, as typed values: a picset, a published photo (of a picset or of a
-search result), a photo file on this computer, a person, or one face (a proposal, an unnamed
-face). The window's grid shows them and the command
-line prints them."""
+search result), a photo file on this computer, a person, one face (a proposal, an unnamed
+face) or a group of unnamed faces; and the headings between them (a page's title, a section's
+heading: never chosen). The window's grid shows them and the command line prints them."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from finpics_desktop.ports import Backend
 
 PICSET, PHOTO, FILE, PERSON, FACE = "picset", "photo", "file", "person", "face"
 GROUP = "group"  # a group of unnamed faces (one tile: its most typical face, its size)
-HEADING = "heading"  # a heading between the tiles of a place (not a thing to choose)
+HEADING = "heading"  # a page's title (level 1) or a section's heading (level 2), across the grid
 
 
 @dataclass(eq=False)
@@ -46,17 +46,19 @@ class Entry:
     sure: bool | None = None  # FACE: a proposal the app is sure of (False: shown apart)
     group: int = 0  # FACE of the Unnamed view: its group (1, 2, ...)
     members: tuple[str, ...] = ()  # GROUP: its faces, the most typical (``face_id``) first
+    level: int = 0  # HEADING: 1 the page's title, 2 a section's heading
+    section: str = ""  # the section an entry is in (its heading's), on a page with sections
 
     @property
     def key(self) -> str:
         """Identifies the thumbnail (for the caches)."""
         if self.file_key:
             return self.file_key
+        if self.kind == HEADING:
+            return f"heading:{self.level}:{self.section}"
         where = self.backend.identity if self.backend is not None else ""
         if self.kind in (FACE, PERSON, GROUP):
             return f"face:{where}:{self.face_id}"
-        if self.kind == HEADING:
-            return f"heading:{self.title}"
         if self.kind == FILE:
             return f"file:{self.path}"
         if self.kind == PICSET:
@@ -77,10 +79,10 @@ class Entry:
 
     @property
     def has_thumbnail(self) -> bool:
-        if self.kind in (FACE, PERSON, GROUP):
-            return bool(self.face_id and self.box)
         if self.kind == HEADING:
             return False
+        if self.kind in (FACE, PERSON, GROUP):
+            return bool(self.face_id and self.box)
         return self.kind != PICSET or bool(self.name)
 
     @property
@@ -113,7 +115,7 @@ def photo_entry(backend: Backend, photo: PhotoItem) -> Entry:
 
 
 def match_entry(backend: Backend, match: PhotoMatch, person: str = "",
-                named: bool = False) -> Entry:
+                named: bool = False, section: str = "") -> Entry:
     """A photo found by a search, titled with its similarity (and "maybe" in the maybe band;
     ``named``: a photo the person searched for is named in, so titled); ``person``: the name
     of the face searched from, for a maybe to be confirmed or rejected."""
@@ -122,7 +124,7 @@ def match_entry(backend: Backend, match: PhotoMatch, person: str = "",
              f"{'maybe · ' if maybe else ''}{match.similarity:.1f} %  {shown_name(match.name)}")
     return Entry(PHOTO, title, backend, picset=match.picset, name=match.name, faces=match.faces,
                  similarity=match.similarity, matched_face_id=match.matched_face_id,
-                 band=match.band, person=person if maybe else "")
+                 band=match.band, person=person if maybe else "", section=section)
 
 
 def searched_entry(entry: Entry, face_id: str) -> Entry:
@@ -147,6 +149,11 @@ def face_entry(backend: Backend, face_id: str, image_path: str, box: dict, title
     picset, _, name = image_path.partition("/")
     return Entry(FACE, title, backend, picset=picset, name=name, face_id=face_id, box=box,
                  matched_face_id=face_id, **more)
+
+
+def heading_entry(title: str, level: int = 2, section: str = "") -> Entry:
+    """A page's title (``level`` 1) or the heading of its section ``section`` (2)."""
+    return Entry(HEADING, title, level=level, section=section)
 
 
 def face_photo(entry: Entry) -> Entry:

@@ -14,15 +14,25 @@ from finpics_desktop.app.albums import check_writable
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.people import Cluster, Person, PersonSummary
-from finpics_desktop.pipeline.people import clusters, drawn, ignored, proposals, replaced
+from finpics_desktop.pipeline.people import (
+    clusters,
+    drawn,
+    ignored,
+    proposals,
+    regions,
+    removal,
+    replaced,
+    together,
+)
 from finpics_desktop.pipeline.people.merge import merge as merge_people
 from finpics_desktop.pipeline.people.naming import Located, Outcome, People, SamePhoto
 from finpics_desktop.ports import Backend
 
 __all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "hide", "ignore", "ignored_faces",
-           "list_people", "located_groups", "merge", "name_face", "name_faces", "people_names",
-           "person_photos", "reject", "rename", "suggest", "unignore", "unname",
-           "unnamed_faces", "unnamed_groups"]
+           "keep_region", "list_people", "located_groups", "merge", "name_face", "name_faces",
+           "people_names", "person_faces", "person_photos", "photos_together", "put_back",
+           "reject", "remove_face", "rename", "suggest", "unignore", "unname", "unnamed_faces",
+           "unnamed_groups"]
 
 
 def _people(backend: Backend, doing: str | None = None) -> People:
@@ -49,6 +59,20 @@ def people_names(backend: Backend) -> list[str]:
 def person_photos(backend: Backend, name: str) -> list[PhotoMatch]:
     """The person's photos, best first (the search function's results)."""
     return _people(backend).photos(name)
+
+
+def photos_together(backend: Backend, names: Sequence[str], only: bool = False
+                    ) -> list[PhotoMatch]:
+    """The photos where all of them appear (``only``: and no one else), surest first."""
+    return together.together(_people(backend), names, only)
+
+
+def person_faces(backend: Backend, name: str, photos: list[PhotoMatch]) -> int:
+    """How many of the person's named faces are in ``photos`` (their photos: one face each,
+    but for a person named twice in a photo)."""
+    people = People(backend)
+    mine = {f.face_id for f in people.faces_of(people.find(name))}
+    return sum(1 for photo in photos for face in photo.faces if face.face_id in mine)
 
 
 def suggest(backend: Backend, name: str) -> proposals.Proposals:
@@ -85,7 +109,16 @@ def name_face(backend: Backend, face_id: str, name: str, *, same_photo: bool = F
               ) -> Outcome:
     """Name one face (a new person if nobody has the name): :class:`SamePhoto` when the person
     is named in that photo already and the curator did not say so."""
-    return _people(backend, "naming faces").name_face(face_id, name, same_photo=same_photo)
+    return _name(_people(backend, "naming faces"), face_id, name, same_photo)
+
+
+def _name(people: People, face_id: str, name: str, same_photo: bool) -> Outcome:
+    """Name a face, or a region named by hand (its id goes where a FaceId goes)."""
+    if regions.is_region(face_id):
+        before, after = regions.name_region(people, face_id, name)
+        return Outcome(face_id, after.name,
+                       before.name if before.person != after.person else None)
+    return people.name_face(face_id, name, same_photo=same_photo)
 
 
 def name_faces(backend: Backend, face_ids: Sequence[str], name: str, *,
@@ -96,14 +129,18 @@ def name_faces(backend: Backend, face_ids: Sequence[str], name: str, *,
     outcomes: list[Outcome] = []
     for face_id in face_ids:
         try:
-            outcomes.append(people.name_face(face_id, name, same_photo=same_photo))
+            outcomes.append(_name(people, face_id, name, same_photo))
         except FinpicsError as e:
             outcomes.append(Outcome(face_id, name, error=str(e)))
     return outcomes
 
 
 def unname(backend: Backend, face_id: str) -> str | None:
-    """Take the face from its person; the name it had (None: it had none)."""
+    """Take the face from its person; the name it had (None: it had none). A region named by
+    hand has nothing without its name: it is removed."""
+    if regions.is_region(face_id):
+        check_writable(backend, "changing names")
+        return regions.remove_region(backend, face_id).name
     return _people(backend, "changing names").unname(face_id)
 
 
@@ -143,3 +180,28 @@ def add_face(backend: Backend, picset: str, photo: str, box: dict) -> dict:
     """A face drawn where the detector found none: its ``Face`` record."""
     check_writable(backend, "adding faces")
     return drawn.add_face(backend, picset, photo, box)
+
+
+def keep_region(backend: Backend, picset: str, photo: str, box: dict,
+                name: str) -> regions.Region:
+    """A box drawn where no face can be found, kept as a region named ``name`` (shown with
+    the name, counted among the person's photos; never in a face search)."""
+    return regions.keep_region(_people(backend, "naming regions"), picset, photo, box, name)
+
+
+def remove_face(backend: Backend, face_id: str) -> removal.Removed | regions.Region:
+    """Remove a face from its photo (its records, its name, from the face index; a
+    ``reindex`` never brings it back), or a region named by hand; what it was."""
+    check_writable(backend, "removing faces")
+    if regions.is_region(face_id):
+        return regions.remove_region(backend, face_id)
+    return removal.remove_face(backend, face_id)
+
+
+def put_back(backend: Backend, was: removal.Removed | regions.Region) -> str:
+    """Undo :func:`remove_face`: its FaceId (the same where the index can keep it) or the
+    region's id."""
+    check_writable(backend, "putting a face back")
+    if isinstance(was, regions.Region):
+        return regions.put_back(People(backend), was).region_id
+    return removal.put_back(backend, was)

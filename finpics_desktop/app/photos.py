@@ -10,6 +10,7 @@ from finpics_desktop.app.entries import FACE, FILE, GROUP, PERSON, PHOTO, Entry
 from finpics_desktop.domain.keys import photo_key
 from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.pipeline.people.naming import names_in
+from finpics_desktop.pipeline.people.regions import Region, regions_in
 from finpics_desktop.pipeline.photos.display import DisplayImage, decode_for_display
 from finpics_desktop.pipeline.photos.exif import PhotoFacts, read_facts
 from finpics_desktop.pipeline.photos.regions import face_thumbnail
@@ -51,23 +52,26 @@ class LoadedPhoto:
     facts: PhotoFacts
     faces: tuple[FaceRecord, ...]  # drawn on the picture
     names: dict[str, str] = field(default_factory=dict)  # FaceId -> name, where there is one
+    regions: tuple[Region, ...] = ()  # named by hand where no face was found
 
 
 def load_photo(entry: Entry, max_side: int) -> LoadedPhoto:
     """The upright picture for the viewer, its EXIF essentials, and its face records (fresh
-    from the table for published photos) with the names of the named ones."""
+    from the table for published photos) with the names of the named ones, and its regions
+    named by hand."""
     data = original_bytes(entry)
     name = entry.path.name if entry.kind == FILE else entry.name
-    faces, names = entry.faces, {}
+    faces, names, regions = entry.faces, {}, ()
     if entry.kind == PHOTO:
         photo = entry.backend.records.photo(entry.picset, entry.name)
         if photo is not None:
             faces = photo.faces
         names = names_in(entry.backend, [f.face_id for f in faces])
+        regions = tuple(regions_in(entry.backend, entry.picset, entry.name))
     facts = read_facts(data, name)
     if entry.kind == PHOTO and entry.backend.public:  # its copy may have left it out
         facts = replace(facts, location=published_location(entry, facts))
-    return LoadedPhoto(decode_for_display(data, name, max_side), facts, faces, names)
+    return LoadedPhoto(decode_for_display(data, name, max_side), facts, faces, names, regions)
 
 
 def published_location(entry: Entry, facts: PhotoFacts) -> str:

@@ -46,7 +46,7 @@ def first_rows(entry: Entry) -> Rows:
         return rows + ([("Featured photo", entry.name)] if entry.name else [])
     if entry.kind == PERSON:
         return [("Person", entry.person), ("Shown by", f"{entry.picset}/{entry.name}")]
-    rows = [("Face", f"in {entry.picset}/{entry.name}")]
+    rows = [("Face in", f"{entry.picset}/{entry.name}")]
     return rows + ([("Proposed for", entry.person)] if entry.person else [])
 
 

@@ -1,6 +1,6 @@
 """The people commands: ``name``, ``unname``, ``people`` (and ``people ignore``, ``unignore``,
-``ignored``: strangers), ``person``, ``suggest``, ``confirm``,
-``reject``, ``merge``, ``rename-person``, ``hide``, ``clusters``, ``add-face``; thin wrappers of
+``ignored``: strangers), ``person``, ``suggest``, ``confirm``, ``reject``, ``merge``,
+``rename-person``, ``hide``, ``clusters``, ``add-face``, ``remove-face``; thin wrappers of
 :mod:`finpics_desktop.app.people`, the calls the window makes too. ``--json`` prints data in
 the shapes of the README ("People"); ``--backend aws`` works the same on the cloud."""
 
@@ -11,7 +11,7 @@ import sys
 
 from finpics_desktop.app import people
 from finpics_desktop.cli.args import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK
-from finpics_desktop.domain.errors import FinpicsError, InvalidValue, NotFound
+from finpics_desktop.domain.errors import FinpicsError, InvalidValue, NoFaceFound, NotFound
 from finpics_desktop.domain.matches import error_payload, to_payload
 
 SAME_PHOTO_HELP = ("also when the person is named in that photo already (a person appears "
@@ -42,9 +42,12 @@ def add_people_commands(sub) -> None:
     il = strangers.add_parser("ignored", help="the faces ignored, the latest first")
     il.add_argument("--json", action="store_true", help='[{"face_id", "image_path"}]')
 
-    pe = sub.add_parser("person", help="the photos of a person, best first (exit code 3 if "
-                        "nobody has that name)")
-    pe.add_argument("person", metavar="NAME")
+    pe = sub.add_parser("person", help="the photos of a person, best first; of several "
+                        "people, the photos where all of them appear (exit code 3 if nobody "
+                        "has a name)")
+    pe.add_argument("person", metavar="NAME", nargs="+")
+    pe.add_argument("--only", action="store_true", help="only the photos where no one else "
+                    "appears (no face named for another person, no face left unnamed)")
     pe.add_argument("--json", action="store_true", help="the search function's payload")
 
     sg = sub.add_parser("suggest", help="unnamed faces proposed for a person, best first: the "
@@ -85,6 +88,17 @@ def add_people_commands(sub) -> None:
     af.add_argument("photo", metavar="PICSET/FILE")
     for side in ("left", "top", "width", "height"):
         af.add_argument(side, metavar=side.upper(), type=float)
+    af.add_argument("--name", dest="person", metavar="NAME", help="name the face; when no "
+                    "face can be found in the box, keep it as a region named NAME (shown with "
+                    "the name, counted among their photos, never in a face search) and print "
+                    "its id")
+
+    rf = sub.add_parser("remove-face", help="remove a face from its photo (no face, or a "
+                        "stranger): from the photo's items, the face index and its name; "
+                        "`reindex` never brings it back. Also a region (its id, region-...)")
+    rf.add_argument("face_id", metavar="FACE")
+    rf.add_argument("--json", action="store_true",
+                    help='{"face_id", "photo", "name", "kind": "face"|"region"}')
 
 
 def _print_json(value) -> None:
@@ -170,7 +184,9 @@ def _strangers(backend, args) -> int:
 
 def cmd_person(backend, args) -> int:
     try:
-        matches = people.person_photos(backend, args.person)
+        matches = (people.person_photos(backend, args.person[0])
+                   if len(args.person) == 1 and not args.only
+                   else people.photos_together(backend, args.person, args.only))
     except FinpicsError as e:  # as `search --json` and the search function answer a failure
         if args.json:
             _print_json(error_payload(str(e)))
@@ -242,8 +258,31 @@ def cmd_add_face(backend, args) -> int:
     if not slash or not picset or not name or "/" in name:
         raise InvalidValue(f"add-face: the photo is PICSET/FILE, not {args.photo!r}")
     box = {"Left": args.left, "Top": args.top, "Width": args.width, "Height": args.height}
-    face = people.add_face(backend, picset, name, box)
+    try:
+        face = people.add_face(backend, picset, name, box)
+    except NoFaceFound as e:
+        if not args.person:
+            raise
+        region = people.keep_region(backend, picset, name, box, args.person)
+        print(f"{e.args[0].split(':', 1)[0]}: kept as a region named {region.name}",
+              file=sys.stderr)
+        print(region.region_id)
+        return EXIT_OK
+    if args.person:
+        return _outcomes([people.name_face(backend, face.face_id, args.person)], "named")
     print(face.face_id)
+    return EXIT_OK
+
+
+def cmd_remove_face(backend, args) -> int:
+    was = people.remove_face(backend, args.face_id)
+    kind = "region" if hasattr(was, "region_id") else "face"
+    if args.json:
+        _print_json({"face_id": args.face_id, "photo": was.image_path, "name": was.name,
+                     "kind": kind})
+    else:
+        whose = f" of {was.name}" if was.name else ""
+        print(f"{args.face_id}: the {kind}{whose} removed from {was.image_path}")
     return EXIT_OK
 
 
@@ -251,4 +290,4 @@ PEOPLE_COMMANDS = {name: _found(command) for name, command in {
     "name": cmd_name, "unname": cmd_unname, "people": cmd_people, "person": cmd_person,
     "suggest": cmd_suggest, "confirm": cmd_confirm, "reject": cmd_reject, "merge": cmd_merge,
     "rename-person": cmd_rename_person, "hide": cmd_hide, "clusters": cmd_clusters,
-    "add-face": cmd_add_face}.items()}
+    "add-face": cmd_add_face, "remove-face": cmd_remove_face}.items()}

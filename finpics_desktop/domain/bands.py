@@ -2,11 +2,21 @@
 *maybe* (the same person perhaps; shown apart, for the curator to judge).
 
 For each engine (a face's ``FaceModelVersion``, Rekognition's ``IndexFacesModelVersion``) the
-sure cut and the maybe cut on the 0-100 similarity the face index reports. A match at or
-above the sure cut is *sure* unless one of its two faces fails the quality gate (tiny or
+cuts on the 0-100 similarity the face index reports, one set for both searches:
+
+- a face's similarity to another face (``sure``, ``maybe``): the search by face, and the search
+  by a named person from the best of their named faces
+  (:mod:`~finpics_desktop.pipeline.people.person_search`) -- the same promise, so the same cut;
+- a face's similarity to a named person's *template* (their user vector, the mean of their
+  confirmed faces: SearchUsers' similarity, on a scale of its own): ``template``,
+  ``template_maybe``.
+
+A match at or above its sure cut is *sure* unless a face of it fails the quality gate (tiny or
 blurred: :data:`SHARP`), then it is *maybe*; from the maybe cut up to the sure cut it is
 *maybe*; below the maybe cut it is no match. The measurements behind every number are in
-docs/benchmarks.md, "Face matching quality" (``tests/benchmarks/face_quality.py``)."""
+docs/benchmarks.md, "Face matching quality" (``tests/benchmarks/face_quality.py``) and "People
+searched as people" (``tests/benchmarks/person_quality.py``); each comment names the
+measurement and the margin the cut keeps from it. A cut is never put at the edge of one."""
 
 from __future__ import annotations
 
@@ -18,9 +28,21 @@ BANDS = (SURE, MAYBE)
 
 @dataclass(frozen=True)
 class Cuts:
-    sure: float  # similarity from which a match is sure (quality permitting)
-    maybe: float  # similarity from which a match is a maybe
+    sure: float  # similarity to a face from which a match is sure (quality permitting)
+    maybe: float  # similarity to a face from which a match is a maybe
+    template: float  # similarity to a person's template from which a face is sure theirs
+    template_maybe: float  # ... from which it is maybe theirs
     gated: bool = True  # whether the engine measures Quality.Sharpness on its scale (SHARP)
+
+    @property
+    def lowest(self) -> float:
+        """Below this a face is nobody's match."""
+        return min(self.maybe, self.template_maybe)
+
+
+# The faces a person's search scores at all (SearchFaces' threshold from each of their named
+# faces): below every maybe cut, so none is missed for want of asking.
+CANDIDATES = 50.0
 
 
 # The two SFace engines (similarity 80 is cosine 0.42, linear to 100 at cosine 1 and to 0 at
@@ -35,13 +57,27 @@ class Cuts:
 # - maybe from cosine 0.32 (60.95): where different people become common, 1 in 100
 #   different-person pairs above it (0.9-1.0 %); the farthest same-person pair is 0.40 (0.38
 #   alone), so sure + maybe hold every same-person pair measured.
-SINGLE = Cuts(sure=82.76, maybe=60.95)
-MIRROR = Cuts(sure=82.76, maybe=60.95)
-DLIB = Cuts(sure=80.0, maybe=80.0, gated=False)  # the engine before SFace: no band measured,
-#                                                 its old threshold, every match sure
+# A named person's search (person_quality.py on the same three sets: k = 1-8 of a person's
+# faces named, 20 draws each; docs/benchmarks.md, "People searched as people"):
+# - the best of their faces meets the same closest strangers (81.1 with the mirror, 80.7 alone:
+#   deepface's look-alikes), so its cuts are the face's: a best-of cut of 82 (what faces/ +
+#   lfw10/ alone allowed, their closest stranger 79.0) would keep only +0.9 from that pair
+#   (mirror);
+# - their template (SearchUsers' scale: 80 is cosine 0.45, backends/local/similarity.py): the
+#   closest stranger to any template 80.1 with the mirror (cosine 0.452, k = 2-3: deepface's
+#   look-alikes), 79.7 alone (0.448); sure from 83 keeps +2.9 (cosine +0.080) / +3.3 (+0.084)
+#   above it. Own faces found sure by template or best face (mirror): 99.06 % (k = 1), 99.49 %
+#   (k = 2) to 100 % (k = 5, 8), no stranger among 38,300-99,380 pairs a k. Maybe from 76: the
+#   farthest own face of a mirror template of k >= 2 is 78.7, and 5-9 strangers a k reach it
+#   (only ever as maybe); with the best face's maybe cut, sure + maybe find every own face.
+SINGLE = Cuts(sure=82.76, maybe=60.95, template=83.0, template_maybe=76.0)
+MIRROR = Cuts(sure=82.76, maybe=60.95, template=83.0, template_maybe=76.0)
+DLIB = Cuts(sure=80.0, maybe=80.0, template=80.0, template_maybe=80.0, gated=False)  # the
+#   engine before SFace: no band measured, its old threshold, every match sure
 # Rekognition (the cloud): not measurable here. Its similarity is its own; AWS recommends 99
-# where a wrong match matters and uses 80 as SearchFaces' default: sure from 99, maybe from 80.
-REKOGNITION = Cuts(sure=99.0, maybe=80.0, gated=False)
+# where a wrong match matters and uses 80 as SearchFaces' and SearchUsers' default: sure from
+# 99, maybe from 80, for a face and for a person's user vector alike.
+REKOGNITION = Cuts(sure=99.0, maybe=80.0, template=99.0, template_maybe=80.0, gated=False)
 
 CUTS = {
     "yunet-2023mar+sface-2021dec-int8bq": SINGLE,

@@ -113,5 +113,10 @@ class LimitReached(BackendError):
     """A service limit would be passed (Rekognition's 100 faces per user vector...)."""
 
 
+class NoFaceFound(FinpicsError):
+    """No face could be found in a box drawn by hand (the curator may keep it as a region
+    named without a face)."""
+
+
 class Cancelled(FinpicsError):
     """The user cancelled the work; the message says in what state it left things."""

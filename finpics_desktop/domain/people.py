@@ -33,6 +33,14 @@ def name_key(name: str) -> str:
     return unicodedata.normalize("NFC", clean_name(name).casefold())
 
 
+def search_key(text: str) -> str:
+    """What a name typed to find someone is compared by: case, accents and Unicode forms aside,
+    spaces collapsed ("zoe" finds "Zoë", "ZOË" and "Zoe\u0308"); never an error."""
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.split())
+
+
 def new_person_id() -> str:
     """An id for the face index (Rekognition's UserId allows ``[a-zA-Z0-9_.\\-:]``)."""
     return f"p-{uuid.uuid4().hex}"

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
-from finpics_desktop.app.entries import FACE, FILE, GROUP, HEADING, PERSON, PHOTO, PICSET
+from finpics_desktop.app.entries import FACE, FILE, GROUP, PERSON, PHOTO, PICSET
 from finpics_desktop.app.window import navigation as pages
 from finpics_desktop.app.window.navigation import (
     CLOUD,
@@ -126,13 +126,13 @@ class ContextMenus(QObject):
     # -- the tiles of the grid and of the search results ------------------------------------
     def _tiles(self, view: GridView, index: QModelIndex) -> list:
         model = view.model()
-        if not index.isValid() or index.row() >= len(model.entries) or (
-                model.entries[index.row()].kind == HEADING):
+        if not index.isValid() or not model.is_tile(index.row()):  # a heading: the place's
             view.clearSelection()
             return self._place()
         selection = view.selectionModel()
-        if not selection.isSelected(index):  # pointed at: the only tile chosen
-            view.setCurrentIndex(index)
+        if not selection.isSelected(index):  # pointed at: the only tile chosen (whatever
+            # keys Qt believes held: setCurrentIndex would extend the choice with Shift/Ctrl)
+            selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect)
         else:  # among those chosen: they stay chosen
             selection.setCurrentIndex(index, selection.SelectionFlag.NoUpdate)
         entry = model.entries[index.row()]
@@ -143,14 +143,16 @@ class ContextMenus(QObject):
             return [opened, SEPARATOR, w.rename_action, *self._push(entry), SEPARATOR,
                     w.delete_action, SEPARATOR, w.trash_action]
         if entry.kind == PHOTO:
-            named = [people["unname"]] if kind == PERSON_PLACE else []
+            named = [people["unname"], people["move_to"], people["not_this"]] if (
+                kind == PERSON_PLACE) else []
             return [opened, SEPARATOR, w.cover_action, w.move_action, w.copy_action, *named,
                     SEPARATOR, w.delete_action]
         if entry.kind == FILE:
             return [opened, SEPARATOR, w.publish_action]
         if entry.kind == PERSON:
             return [opened, SEPARATOR, w.rename_action, people["merge"], people["hide"],
-                    SEPARATOR, people["show_hidden"], people["find"]]
+                    SEPARATOR, people["together"], people["only_them"], SEPARATOR,
+                    people["show_hidden"], people["find"]]
         if entry.kind == FACE and kind == PERSON_PLACE:
             return [opened, SEPARATOR, people["confirm"], people["reject"],
                     people["confirm_sure"]]
@@ -231,7 +233,8 @@ class ContextMenus(QObject):
 
     # -- the viewer -------------------------------------------------------------------------
     def _viewer(self, pos: QPoint) -> list:
-        """The photo shown; on a face box, first what is done with that face."""
+        """The photo shown; on a face box, first what is done with that face (a region named
+        by hand has no face to search with: named again, or removed)."""
         entry, w = self.w.viewer.current, self.w
         if entry is None:
             return []
@@ -241,9 +244,11 @@ class ContextMenus(QObject):
         if face >= 0 and entry.kind == PHOTO:
             self.canvas.chosen = face  # the face the actions take
             self.canvas.update()
-            faces = [people["search"], w.rename_action, *(
-                [people["unname"]] if self.canvas.faces[face].name else [people["ignore"]]),
-                SEPARATOR]
+            box = self.canvas.faces[face]
+            faces = [w.rename_action, people["remove_face"], SEPARATOR] if box.region else [
+                people["search"], w.rename_action,
+                *([people["unname"]] if box.name else [people["ignore"]]),
+                people["remove_face"], SEPARATOR]
         zoom = [w.zoom_in_action, w.zoom_out_action, w.fit_action, w.fullscreen_action,
                 w.back_action]
         if entry.kind != PHOTO:

@@ -33,21 +33,12 @@ from finpics_desktop.ui.workers import run_task
 Tell = Callable[..., None]  # (text, level)
 
 
-class DoneElsewhere:
-    """An action of another controller (People's: faces ignored) that Ctrl+Z undoes too, in
-    the order of everything done: ``how`` runs its undo."""
-
-    def __init__(self, what: str, how: Callable[[], None]):
-        self.can_undo, self.how = what, how
-
-
 class CurationController(QObject):
     def __init__(self, albums: Albums, nav: Navigation, selection: Selection, tell: Tell,
                  parent: QWidget):
         super().__init__(parent)
         self.albums, self.nav, self.selection, self.tell = albums, nav, selection, tell
         self.parent_widget = parent
-        self.done_by: list[Curator | DoneElsewhere] = []  # who did each action, latest last
         self.dialog: PicsetChooser | RenameDialog | None = None
         self.trash_dialog: TrashDialog | None = None
         self._trash_of: Album | None = None  # the album whose trash the dialog shows
@@ -76,8 +67,6 @@ class CurationController(QObject):
             if outcome is None:
                 self.tell("Nothing to undo.", "info")
                 return
-            if outcome.undo and not undoing:
-                self.done_by.append(curator)
             for line in outcome.failed:
                 self.tell(line, "warning")
             self.tell(outcome.summary, "info")
@@ -86,8 +75,6 @@ class CurationController(QObject):
 
         def fail(error: BaseException) -> None:
             self.running -= 1
-            if undoing:
-                self.done_by.append(curator)
             if refused is None or not refused(describe_error(error)):
                 self.tell(describe_error(error), "error")
 
@@ -101,21 +88,13 @@ class CurationController(QObject):
 
     # -- the Edit menu ----------------------------------------------------------------------
     def on_undo(self) -> None:
-        while self.done_by and not self.done_by[-1].can_undo:
-            self.done_by.pop()
-        if not self.done_by:
+        """Ctrl+Z: the latest action done in any open album (a curation or a people action)."""
+        curators = [album.curator for album in self.albums if album.curator.can_undo]
+        if not curators:
             self.tell("Nothing to undo.", "info")
             return
-        curator = self.done_by.pop()
-        if isinstance(curator, DoneElsewhere):
-            self.tell(f"Undoing: {curator.can_undo}", "info")
-            curator.how()
-            return
+        curator = max(curators, key=lambda c: c.last_done)
         self.run(curator.backend, lambda c: c.undo(), undoing=True)
-
-    def remember(self, what: str, how: Callable[[], None]) -> None:
-        """An action done elsewhere that Ctrl+Z undoes next (``how``)."""
-        self.done_by.append(DoneElsewhere(what, how))
 
     def on_set_cover(self) -> None:
         photos = self.selected_photos()

@@ -1,5 +1,7 @@
 """The thumbnail grid: a virtualised ``QListView`` over a ``QAbstractListModel``; only the
-cells on screen ask for thumbnails, which arrive from :class:`ThumbnailLoader`."""
+cells on screen ask for thumbnails, which arrive from :class:`ThumbnailLoader`. Headings
+(a page's title, a section's heading) span the grid's width between the tiles, never chosen:
+the arrow keys go across them from one section to the next."""
 
 from __future__ import annotations
 
@@ -18,13 +20,23 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate
 
-from finpics_desktop.app.entries import FACE, FILE, GROUP, HEADING, PHOTO, PICSET, Entry
+from finpics_desktop.app.entries import (
+    FACE,
+    FILE,
+    GROUP,
+    HEADING,
+    PERSON,
+    PHOTO,
+    PICSET,
+    Entry,
+)
+from finpics_desktop.app.window.people_places import MAYBE_SECTION, SUGGESTED
 from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.ui.focus import paint_focus
-from finpics_desktop.ui.sources import PHOTOS_MIME
+from finpics_desktop.ui.sources import PEOPLE_MIME, PHOTOS_MIME
 from finpics_desktop.ui.thumbs import ThumbnailLoader
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
@@ -40,6 +52,7 @@ class GridModel(QAbstractListModel):
         super().__init__(parent)
         self.loader = loader
         self.entries: list[Entry] = []
+        self.headings = False  # whether any entry is a heading (cells then lay out one by one)
         self._rows: dict[str, list[int]] = {}
         self._ready_rows: set[int] = set()
         self._flush = QTimer(self)
@@ -61,6 +74,7 @@ class GridModel(QAbstractListModel):
         self.endInsertRows()
 
     def _reindex(self) -> None:
+        self.headings = any(e.kind == HEADING for e in self.entries)
         self._rows = {}
         for row, entry in enumerate(self.entries):
             self._rows.setdefault(entry.key, []).append(row)
@@ -71,6 +85,10 @@ class GridModel(QAbstractListModel):
 
     def row_of(self, predicate) -> int:
         return next((r for r, e in enumerate(self.entries) if predicate(e)), -1)
+
+    def is_tile(self, row: int) -> bool:
+        """A cell that can be chosen (not a heading)."""
+        return 0 <= row < len(self.entries) and self.entries[row].kind != HEADING
 
     # -- the model API ----------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
@@ -101,18 +119,18 @@ class GridModel(QAbstractListModel):
         return None
 
     def flags(self, index):
+        if index.isValid() and self.entries[index.row()].kind == HEADING:
+            return Qt.ItemFlag.NoItemFlags  # never chosen; the keys go past it
         flags = super().flags(index)
         kind = self.entries[index.row()].kind if index.isValid() else ""
-        if kind in (FILE, PHOTO):
+        if kind in (FILE, PHOTO, PERSON):
             flags |= Qt.ItemFlag.ItemIsDragEnabled
         elif kind == GROUP:  # a name is typed right on the tile
             flags |= Qt.ItemFlag.ItemIsEditable
-        elif kind == HEADING:  # not a thing to choose (the keys step over it)
-            flags = Qt.ItemFlag.NoItemFlags
         return flags
 
     def mimeTypes(self):  # noqa: N802
-        return ["text/uri-list", PHOTOS_MIME]
+        return ["text/uri-list", PHOTOS_MIME, PEOPLE_MIME]
 
     def mimeData(self, indexes):  # noqa: N802
         mime = QMimeData()
@@ -123,6 +141,10 @@ class GridModel(QAbstractListModel):
             mime.setData(PHOTOS_MIME, json.dumps({
                 "album": photos[0].backend.identity, "picset": photos[0].picset,
                 "names": [e.name for e in photos if e.picset == photos[0].picset]}).encode())
+        people = [e for e in entries if e.kind == PERSON and e.backend is not None]
+        if people:  # a person dropped on another: merged into them (asked first)
+            mime.setData(PEOPLE_MIME, json.dumps({"album": people[0].backend.identity,
+                                                  "people": [e.person for e in people]}).encode())
         return mime
 
     def supportedDragActions(self):  # noqa: N802
@@ -153,7 +175,11 @@ class GridDelegate(QStyledItemDelegate):
         self._placeholder_pixmap = QPixmap()
 
     def sizeHint(self, option, index) -> QSize:  # noqa: N802
-        return self.view.gridSize()
+        model = index.model()
+        if isinstance(model, GridModel) and index.row() < len(model.entries) and (
+                model.entries[index.row()].kind == HEADING):
+            return self.view.heading_size(model.entries[index.row()].level)
+        return self.view.cell_size()
 
     def paint(self, painter: QPainter, option, index) -> None:
         # Straight to the model, not index.data(): PySide6 6.12 on Python 3.11 drops a
@@ -163,6 +189,8 @@ class GridDelegate(QStyledItemDelegate):
         if not isinstance(model, GridModel) or index.row() >= len(model.entries):
             return
         entry = model.entries[index.row()]
+        if entry.kind == HEADING:
+            return self._paint_heading(painter, option, entry)
         palette = option.palette
         rect = option.rect.adjusted(4, 4, -4, -4)
         painter.save()
@@ -229,6 +257,33 @@ class GridDelegate(QStyledItemDelegate):
         return self._placeholder_pixmap
 
     @staticmethod
+    def _paint_heading(painter: QPainter, option, entry: Entry) -> None:
+        """A page's title, large; a section's heading, bold over a rule (solid green for the
+        sure proposals, dashed amber for the maybes: as their tiles are outlined)."""
+        painter.save()
+        font = option.font
+        font.setBold(True)
+        if entry.level == 1:
+            font.setPointSizeF(font.pointSizeF() * 1.5)
+        painter.setFont(font)
+        rect = option.rect.adjusted(8, 2, -8, -4)
+        active = QPalette.ColorGroup.Active  # not greyed: a heading is never chosen, not off
+        painter.setPen(option.palette.color(active, QPalette.ColorRole.Text))
+        text = QFontMetrics(font).elidedText(entry.title, Qt.TextElideMode.ElideRight,
+                                             rect.width())
+        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, text)
+        if entry.level > 1:
+            colour, style = ((QColor(80, 200, 120), Qt.PenStyle.SolidLine)
+                             if entry.section == SUGGESTED else
+                             (QColor(230, 160, 40), Qt.PenStyle.DashLine)
+                             if entry.section == MAYBE_SECTION else
+                             (option.palette.color(active, QPalette.ColorRole.Mid),
+                              Qt.PenStyle.SolidLine))
+            painter.setPen(QPen(colour, 2, style))
+            painter.drawLine(rect.left(), rect.bottom() + 2, rect.right(), rect.bottom() + 2)
+        painter.restore()
+
+    @staticmethod
     def _paint_face(painter: QPainter, entry: Entry, target: QRectF) -> None:
         if entry.sure is None:
             return
@@ -284,6 +339,40 @@ class GridView(QListView):
         self.cell = CELL_DEFAULT
         self._apply_cell()
 
+    def setModel(self, model) -> None:  # noqa: N802
+        super().setModel(model)
+        if isinstance(model, GridModel):  # headings or not: the layout to go with it
+            model.modelReset.connect(self._apply_cell)
+            model.rowsInserted.connect(self._apply_cell)
+
+    def cell_size(self) -> QSize:
+        return QSize(self.cell, self.cell + self.fontMetrics().height() + 10)
+
+    def heading_size(self, level: int) -> QSize:
+        """A heading spans the grid's width: the cells after it start a new row."""
+        lines = 2.4 if level == 1 else 1.9
+        return QSize(max(self.cell, self.viewport().width() - 1),
+                     round(self.fontMetrics().height() * lines))
+
+    def moveCursor(self, action, modifiers):  # noqa: N802
+        """As QListView's, but never onto a heading (Home, End, Page Up or Down may land on
+        one: the nearest tile past it, in the direction of the move)."""
+        index = super().moveCursor(action, modifiers)
+        model = self.model()
+        if not isinstance(model, GridModel) or not model.headings or not index.isValid() or (
+                model.is_tile(index.row())):
+            return index
+        back = action in (self.CursorAction.MoveUp, self.CursorAction.MoveLeft,
+                          self.CursorAction.MovePageUp, self.CursorAction.MovePrevious,
+                          self.CursorAction.MoveEnd)
+        rows = range(len(model.entries))
+        ahead = [r for r in (reversed(rows[:index.row()]) if back else rows[index.row():])
+                 if model.is_tile(r)]
+        behind = [r for r in (rows[index.row():] if back else reversed(rows[:index.row()]))
+                  if model.is_tile(r)]
+        row = next(iter(ahead or behind), -1)
+        return model.index(row) if row >= 0 else self.currentIndex()
+
     def startDrag(self, supported) -> None:  # noqa: N802
         """Files of this computer are only ever copied (to the file manager, or published);
         published photos dropped on a picset move there, or with Ctrl are copied."""
@@ -292,8 +381,15 @@ class GridView(QListView):
         self.setDefaultDropAction(Qt.DropAction.CopyAction if files else Qt.DropAction.MoveAction)
         super().startDrag(Qt.DropAction.CopyAction if files else supported)
 
-    def _apply_cell(self) -> None:
-        self.setGridSize(QSize(self.cell, self.cell + self.fontMetrics().height() + 10))
+    def _apply_cell(self, *_) -> None:
+        """Uniform cells on a grid; with headings (as wide as the grid), each cell is laid out
+        by its own size (the same for every tile)."""
+        model = self.model()
+        headings = isinstance(model, GridModel) and model.headings
+        self.setUniformItemSizes(not headings)
+        self.setGridSize(QSize() if headings else self.cell_size())
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if headings
+                                          else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.verticalScrollBar().setSingleStep(self.cell // 4)
 
     def zoom(self, step: int) -> None:
@@ -309,6 +405,8 @@ class GridView(QListView):
         if size != self.cell:
             self.cell = size
             self._apply_cell()
+            if not self.gridSize().isValid():  # cells laid out by their sizes: again
+                self.scheduleDelayedItemsLayout()
             self.zoomed.emit(self.cell)
 
     def wheelEvent(self, event) -> None:  # noqa: N802
@@ -322,7 +420,7 @@ class GridView(QListView):
         super().wheelEvent(event)
 
     def cells_per_screen(self) -> int:
-        grid = self.gridSize()
+        grid = self.cell_size()
         area = self.viewport().size()
         columns = max(1, area.width() // max(1, grid.width()))
         rows = -(-area.height() // max(1, grid.height()))  # a partly shown row counts

@@ -1,32 +1,27 @@
 """The tiles of *Unnamed faces*: a group's tile shows its most typical face, its size in a badge,
 and "Add a name…" under it -- a click there (or F2) opens a name field right on the tile, which
-completes the album's names (choosing one names the group as that person); a heading tile
-stands before the faces that fit no group. The grid's own delegate draws everything else."""
+completes the album's names as every name field does
+(:mod:`~finpics_desktop.ui.name_completion`; choosing one names the group as that person). The
+grid's own delegate draws everything else (the heading before the faces that fit no group
+too)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QModelIndex, QRect, QRectF, Qt
-from PySide6.QtGui import QFont, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QCompleter, QLineEdit
+from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtWidgets import QLineEdit
 
-from finpics_desktop.app.entries import GROUP, HEADING, Entry
+from finpics_desktop.app.entries import GROUP, Entry
 from finpics_desktop.ui.grid import GridDelegate, GridModel, GridView
+from finpics_desktop.ui.name_completion import name_completer
 
 ADD_A_NAME = "Add a name…"
 
 
-def completer(names: list[str], parent) -> QCompleter:
-    """The album's names, case aside, matched anywhere in a name."""
-    made = QCompleter(sorted(names, key=str.casefold), parent)
-    made.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    made.setFilterMode(Qt.MatchFlag.MatchContains)
-    return made
-
-
 class TileDelegate(GridDelegate):
-    """The grid's delegate, with group tiles and headings; ``named(entry, name)`` is called
+    """The grid's delegate, with group tiles; ``named(entry, name)`` is called
     when a name is entered on a group's tile, ``names()`` gives the names to complete."""
 
     def __init__(self, view: GridView, names: Callable[[], list[str]],
@@ -54,30 +49,9 @@ class TileDelegate(GridDelegate):
     # -- painting ---------------------------------------------------------------------------
     def paint(self, painter: QPainter, option, index) -> None:
         entry = self._entry(index)
-        if entry is not None and entry.kind == HEADING:
-            self._paint_heading(painter, option, entry)
-            return
         super().paint(painter, option, index)
         if entry is not None and entry.kind == GROUP:
             self._paint_badge(painter, option, len(entry.members))
-
-    @staticmethod
-    def _paint_heading(painter: QPainter, option, entry: Entry) -> None:
-        painter.save()
-        palette = option.palette
-        rect = QRectF(option.rect.adjusted(10, 8, -8, -8))
-        painter.setPen(QPen(palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Mid),
-                            3))
-        painter.drawLine(rect.topLeft(), rect.bottomLeft())
-        font = QFont(option.font)
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        painter.setFont(font)
-        # (not the greyed colours of a cell that cannot be chosen: a heading is to be read)
-        painter.setPen(palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Text))
-        painter.drawText(rect.adjusted(10, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter
-                         | Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, entry.title)
-        painter.restore()
 
     @staticmethod
     def _paint_badge(painter: QPainter, option, size: int) -> None:
@@ -117,7 +91,7 @@ class TileDelegate(GridDelegate):
         editor.setObjectName("groupName")
         editor.setPlaceholderText(ADD_A_NAME)
         editor.setAccessibleName(f"The name of these {len(entry.members)} faces")
-        found = completer(self.names(), editor)
+        found = name_completer(self.names(), editor)
         editor.setCompleter(found)
         found.activated.connect(lambda text: self._chosen(editor, text))
         self.editor, self._entered = editor, False

@@ -29,11 +29,7 @@ from PySide6.QtWidgets import (
 
 from finpics_desktop import __version__
 from finpics_desktop.app.album import Albums
-from finpics_desktop.app.albums import open_cloud
-from finpics_desktop.app.browse import list_picsets
-from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import FILE, Entry
-from finpics_desktop.app.errors import describe_error, settings_section
 from finpics_desktop.app.notes import older_faces_note
 from finpics_desktop.app.publish import PublishPlan
 from finpics_desktop.app.settings import GENERAL
@@ -71,6 +67,7 @@ from finpics_desktop.ui.navigation import PAGES, NavigationController
 from finpics_desktop.ui.pages import SearchPage, ViewerPage
 from finpics_desktop.ui.panels import InfoPanel, MessageArea, ShortcutsDialog
 from finpics_desktop.ui.people import PeopleController
+from finpics_desktop.ui.people_picking import PeopleDrop
 from finpics_desktop.ui.picset_counts import PicsetCountsController
 from finpics_desktop.ui.places import Places
 from finpics_desktop.ui.publishing import PublishingController
@@ -79,13 +76,14 @@ from finpics_desktop.ui.settings import AppSettings, SettingsDialog
 from finpics_desktop.ui.sources import NodeRole, SourcesModel, SourcesView
 from finpics_desktop.ui.thumbs import ThumbnailLoader
 from finpics_desktop.ui.upload import UploadJob, UploadPanel
+from finpics_desktop.ui.window_albums import AlbumSources
 from finpics_desktop.ui.workers import run_task
 
 log = logging.getLogger(__name__)
 GRID, VIEWER, SEARCH = (PAGES.index(page) for page in (pages.GRID, pages.VIEWER, pages.SEARCH))
 
 
-class MainWindow(QMainWindow):
+class MainWindow(AlbumSources, QMainWindow):
     def __init__(self, backend: Backend | None, settings: AppSettings | None = None,
                  thumb_cache: ThumbCache | None = None, default_library: Path | None = None,
                  library_problem: str = ""):
@@ -128,6 +126,7 @@ class MainWindow(QMainWindow):
         self.people = PeopleController(self.albums, self.nav, self.selection,
                                        lambda text: self.statusBar().showMessage(text, 6000),
                                        self)
+        self.people.curation = self.curation  # (removing a face is undone by Ctrl+Z)
         window_menus.people_menu(self)
         self.context_menus = ContextMenus(self)  # of the menu bar's actions
         self.centre_layout.insertWidget(0, self.people.filter)
@@ -235,6 +234,7 @@ class MainWindow(QMainWindow):
                                          if self.nav.page == pages.GRID else "",
                                          self.on_grid_dropped)
         self.grid_order = GridOrder(self.grid, self.nav, self.curation.place_photos)
+        self.people_drop = PeopleDrop(self.grid, self.nav, self.people.picking.on_person_dropped)
 
     def _settings_opening(self, section: str) -> QAction:
         """Settings opened on ``section`` (the empty grid's buttons)."""
@@ -299,70 +299,6 @@ class MainWindow(QMainWindow):
         self.messages.add(text, level, settings)
         if status:
             self.statusBar().showMessage(text, 8000)
-
-    # -- the library and the cloud ----------------------------------------------------------
-    def refresh_picsets(self, root) -> None:
-        """List the picsets of a root of the sources (Library, finpics cloud) again."""
-        backend = root.data(NodeRole).backend if root is not None else None
-        if backend is None:
-            return
-
-        def done(entries: list[Entry]) -> None:
-            if self.sources.root_for(backend) is root:
-                self.sources.set_picsets(root, entries)
-            self.nav.picsets_refreshed(backend, entries)
-
-        run_task(lambda: list_picsets(backend), done,
-                 lambda e: self.message(f"cannot list the picsets: {describe_error(e)}", "error",
-                                        settings=settings_section(e)))
-
-    def on_album_changed(self, changes: Changes) -> None:
-        """The sources list the album's picsets again when an operation changed them."""
-        album = self.albums.by_key(changes.album)
-        if album is not None and (changes.touches_picset_list or changes.picsets):
-            root = self.sources.root_for(album.backend)
-            if root is not None:
-                self.sources.drop_picsets(root, {old for old, _ in changes.renamed}
-                                          | set(changes.removed))
-            self.refresh_picsets(root)
-
-    def apply_cloud_settings(self) -> None:
-        """Show *finpics cloud* when it is switched on; it opens through the same ports as the
-        library. Why it cannot be reached is said where it is: on its row and when chosen."""
-        self.albums.open(CLOUD, None)  # until the cloud now set connects (not the one before)
-        if self._connecting is not None:  # a slower connection to the cloud set before
-            self._connecting.cancel()
-        if not self.settings.cloud_shown:
-            self.sources.show_cloud(False)
-            self.navigator.reopen_if_shown(self.sources.library.data(NodeRole).place(),
-                                           leaving=CLOUD)
-            return
-        options = self.settings.cloud_options()
-        root = self.sources.show_cloud(True, "connecting…")
-        self.sources.set_backend(root, None, "connecting…")
-        self.navigator.reopen_if_shown(root.data(NodeRole).place())
-
-        def done(backend: Backend) -> None:
-            self.albums.open(CLOUD, backend)
-            self.counts.forget(backend)  # (the counts known were the cloud's before)
-            if self.sources.cloud is root:
-                self.sources.set_backend(root, backend)
-                root.setToolTip(options.describe())
-                self.refresh_picsets(root)
-                self.navigator.reopen_if_shown(root.data(NodeRole).place())
-                self.publishing.offer_resume(backend)
-
-        def fail(error: BaseException) -> None:
-            reason = describe_error(error)  # the window's way out, not the command line's
-            if self.sources.cloud is root:
-                self.sources.set_backend(root, None, f"not connected: {reason}")
-                root.setToolTip(f"not connected: {reason}")
-                self.navigator.reopen_if_shown(root.data(NodeRole).place())
-            cloud_shown = self.nav.location is not None and self.nav.location.kind == CLOUD
-            self.message(f"finpics cloud: {reason}", "error", status=cloud_shown,
-                         settings=settings_section(error) or SETTINGS_CLOUD)
-
-        self._connecting = run_task(lambda: open_cloud(options), done, fail)
 
     # -- viewer, info, zoom, full screen ----------------------------------------------------
     def on_photo_loaded(self, entry: Entry, facts) -> None:

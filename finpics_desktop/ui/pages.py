@@ -138,7 +138,8 @@ class ViewerPage(QWidget):
             loaded, qimage = result
             self.loading = False
             boxes = [FaceBox.from_record(f, loaded.names.get(f.face_id, ""))
-                     for f in loaded.faces]
+                     for f in loaded.faces] + [FaceBox.from_region(r.region_id, r.box, r.name)
+                                               for r in loaded.regions]
             self.canvas.set_photo(qimage, boxes, entry.matched_face_id)
             entry.faces = loaded.faces
             self.photo_loaded.emit(entry, loaded.facts)

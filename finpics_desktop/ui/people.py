@@ -1,6 +1,10 @@
 """People in the window: the *People* menu (each action with its key, so F1 lists them), the
-filter box over people (search by name), the name dialog, the "in that photo already?"
-question, and drawing a missed face in the viewer. What an action does is
+filter box over people (search by name), the name dialog (every name typed is completed from
+the album's names: :mod:`~finpics_desktop.ui.name_completion`), the "in that photo already?"
+question, the keyboard review of a person's page (a tile always chosen, every key answered in
+the status bar), drawing a missed face in the viewer (kept as a named region where none can be
+found) and removing a face (through the curation controller, whose history Ctrl+Z undoes).
+What an action does is
 :class:`~finpics_desktop.app.window.people_actions.PeopleActions`'; this asks and draws. It is
 handed the albums, the navigation, the selection, a way to tell the user and a parent for its
 dialogs (not the window); the views refresh themselves from what each action changed."""
@@ -9,9 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCompleter,
     QDialog,
     QLineEdit,
     QMessageBox,
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from finpics_desktop.app.album import Albums
-from finpics_desktop.app.entries import FACE, GROUP, PERSON, PHOTO, Entry
+from finpics_desktop.app.entries import FACE, GROUP, HEADING, PERSON, PHOTO, Entry
 from finpics_desktop.app.people import people_names
 from finpics_desktop.app.tasks import Task
 from finpics_desktop.app.window import navigation as pages
@@ -37,27 +39,32 @@ from finpics_desktop.app.window.navigation import (
     PlaceChanged,
 )
 from finpics_desktop.app.window.people_actions import PeopleActions
-from finpics_desktop.app.window.people_places import filter_by_name
+from finpics_desktop.app.window.people_places import (
+    filter_by_name,
+    first_to_review,
+    next_to_review,
+)
 from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.ui import group_tiles
+from finpics_desktop.ui.name_completion import name_completer, set_names
+from finpics_desktop.ui.people_picking import PeoplePickingController
 from finpics_desktop.ui.questions import one_field
 from finpics_desktop.ui.selection import Selection
 from finpics_desktop.ui.workers import run_task
 
 
 class NameDialog(QDialog):
-    """Asks for a name, completing the names the album has."""
+    """Asks for a name, completing the names the album has (case and accents aside, inside
+    names too)."""
 
     def __init__(self, title: str, text: str, names: list[str], default: str, parent=None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.edit = QLineEdit(default, self)
         self.edit.selectAll()
-        completer = QCompleter(sorted(names, key=str.casefold), self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.edit.setCompleter(completer)
+        self.completer = name_completer(names, self.edit)
+        self.edit.setCompleter(self.completer)
         one_field(self, text, self.edit)
 
     @property
@@ -70,14 +77,18 @@ class PeopleController:
                  tell: Callable[[str], None], parent: QWidget):
         self.nav, self.selection, self._tell, self.parent = nav, selection, tell, parent
         self.actions = PeopleActions(nav, albums)
+        self.picking = PeoplePickingController(self)  # merge, split, together by picking
         self.dialog: QDialog | None = None  # the question open, if any
+        self.curation = None  # the curation controller: removing a face is undoable there
         self.names: list[str] = []  # the names the album has (completion)
+        self._names_of = ""  # the album they are of
         self._learning: Task | None = None
-        self._keep_row: int | None = None
+        self._next_key: str | None = None  # the proposal to choose once the grid follows
         self.menu_actions: dict[str, object] = {}  # the People menu's QActions, by name
         self.filter = QLineEdit(parent)
         self.filter.setPlaceholderText("Find a person by name (Ctrl+F)…")
         self.filter.setClearButtonEnabled(True)
+        self.filter.setCompleter(name_completer([], self.filter))
         self.filter.hide()
         self.filter.textChanged.connect(self.on_filter)
         self.filter.returnPressed.connect(self.on_filter_enter)
@@ -99,7 +110,8 @@ class PeopleController:
                                 self.on_search_face, menu)
         made["unname"] = action("Remove the &name of the face", ["U"], self.on_unname, menu)
         menu.addSeparator()
-        made["merge"] = action("&Merge the person into…", ["M"], self.on_merge, menu)
+        made["merge"] = action("&Merge the person into…", ["M"], self.picking.on_merge, menu)
+        self.picking.fill_menu(menu, action)
         made["hide"] = action("&Hide the person (or show again)", ["H"], self.on_hide, menu)
         made["show_hidden"] = action("Show the hidden &people", ["Ctrl+H"], self.on_show_hidden,
                                      menu)
@@ -111,6 +123,8 @@ class PeopleController:
                                       self.on_show_ignored, menu)
         menu.addSeparator()
         made["draw"] = action("&Draw a face the detector missed", ["D"], self.on_draw, menu)
+        made["remove_face"] = action("R&emove the face", ["Shift+Del"], self.on_remove_face,
+                                     menu)
 
     # -- where the user is ------------------------------------------------------------------
     @property
@@ -127,9 +141,14 @@ class PeopleController:
                   then: Callable[[str], None]) -> None:
         dialog = NameDialog(title, text, self.names, default, self.parent)
         self.dialog = dialog
+        loc = self.nav.location
+        if loc is not None and loc.backend is not None:  # the names as they are now
+            self._learn_names(loc.backend)
 
         def accepted() -> None:
             if dialog.name:
+                if dialog.name not in self.names:  # offered from now on
+                    self._set_names([*self.names, dialog.name])
                 then(dialog.name)
 
         dialog.accepted.connect(accepted)
@@ -143,22 +162,51 @@ class PeopleController:
                 self.filter.setVisible(shown)
                 if not shown:
                     self.filter.clear()
-                if place.backend is not None and place.kind in (PEOPLE, PERSON_PLACE, UNNAMED):
-                    self._learn_names(place.backend)
-            case GridChanged(entries):
+                self._next_key = None
+                if place.backend is not None and (
+                        place.kind in (PEOPLE, PERSON_PLACE, UNNAMED)
+                        or place.backend.identity != self._names_of):
+                    self._learn_names(place.backend)  # for the viewer's F2 too
+            case GridChanged(entries, relisted):
                 if self.kind == PEOPLE and self.filter.text():
                     self.on_filter(self.filter.text())
-                if self._keep_row is not None and entries:
-                    row, self._keep_row = min(self._keep_row, len(entries) - 1), None
-                    self.selection.choose_row(row)
+                if self.kind == PERSON_PLACE:
+                    self._choose_to_review(entries, fresh=not relisted)
+                elif self._next_key and self.kind in (UNNAMED, GROUP_PLACE, IGNORED):
+                    key, self._next_key = self._next_key, None  # after faces ignored
+                    row = self.selection.model.row_of(lambda e: e.key == key)
+                    if row >= 0:
+                        self.selection.choose_row(row)
+
+    def _choose_to_review(self, entries: list[Entry], fresh: bool) -> None:
+        """A person's page always has a tile chosen, where the keyboard is: the proposal after
+        those just answered, else the one chosen still, else the first proposal (or tile) --
+        which the page opens on, with the keyboard's focus."""
+        key, self._next_key = self._next_key, None
+        row = self.selection.model.row_of(lambda e: e.key == key) if key else -1
+        if row < 0 and not self.selection.model.is_tile(self.selection.current_row()):
+            row = first_to_review(entries)
+        if row >= 0:
+            self.selection.choose_row(row)
+        if fresh and self.nav.page == pages.GRID:
+            self.selection.focus_grid()
 
     def _learn_names(self, backend) -> None:
         def done(names: list[str]) -> None:
-            self.names = names
+            self._names_of = backend.identity
+            self._set_names(names)
 
         if self._learning is not None:  # the names of the album shown before
             self._learning.cancel()
         self._learning = run_task(lambda: people_names(backend), done)
+
+    def _set_names(self, names: list[str]) -> None:
+        self.names = list(names)
+        set_names(self.filter.completer(), self.names)
+        if isinstance(self.dialog, NameDialog):
+            set_names(self.dialog.completer, self.names)
+        if self.tiles.editor is not None:  # the name field open on a group's tile
+            set_names(self.tiles.editor.completer(), self.names)
 
     def on_filter(self, text: str) -> None:
         if self.kind == PEOPLE:
@@ -228,6 +276,7 @@ class PeopleController:
         box.open()
 
     def on_answer(self, right: bool) -> None:
+        key = "Y" if right else "N"
         if self.nav.page == pages.SEARCH:  # a maybe of a search from a named face
             search = self.selection.search
             current = search.current()
@@ -236,18 +285,41 @@ class PeopleController:
             self.actions.answer_maybes(chosen, right, search.drop)
             return
         if self.kind != PERSON_PLACE or self.nav.page != pages.GRID:
-            self._tell("Y and N answer the proposals on a person's page")
+            self._tell(f"{key} {'confirms' if right else 'rejects'} a suggestion on a person's "
+                       "page (or a maybe of a search from a named face)")
             return
+        current = self.current()
         chosen = [e for e in self.selected() if e.kind == FACE] or [
-            e for e in [self.current()] if e is not None and e.kind == FACE]
+            e for e in [current] if e is not None and e.kind == FACE]
         if chosen:
-            self._keep_row = self.selection.current_row()
-            self.actions.answer(chosen, right)
+            self._answer(chosen, right)
+            return
+        person = self.nav.location.person
+        if not self.actions.proposals():
+            self._tell(f"No suggestion left for {person}: nothing to "
+                       f"{'confirm' if right else 'reject'}")
+        elif current is not None and current.kind == PHOTO:
+            self._tell(f"This photo is confirmed as {person} already: {key} answers the "
+                       "suggestions below (U removes the name from a photo)")
+        else:
+            self._tell(f"Choose a suggestion first: {key} {'confirms' if right else 'rejects'} "
+                       "the one chosen")
+
+    def _answer(self, chosen: list[Entry], right: bool) -> None:
+        """Answers the proposals ``chosen``; the next one is chosen at once."""
+        self._next_key = next_to_review(self.nav.entries, {e.face_id for e in chosen})
+        self.actions.answer(chosen, right)
 
     def on_confirm_sure(self) -> None:
-        if self.kind == PERSON_PLACE:
-            self._keep_row = 0
-            self.actions.confirm_sure()
+        if self.kind != PERSON_PLACE or self.nav.page != pages.GRID:
+            self._tell("Shift+Y confirms every sure suggestion on a person's page")
+            return
+        sure = [e for e in self.actions.proposals() if e.sure]
+        if not sure:
+            self._tell(f"No sure suggestion for {self.nav.location.person}: each maybe needs "
+                       "Y or N")
+            return
+        self._answer(sure, True)
 
     def on_unname(self) -> None:
         if self.nav.page == pages.VIEWER:
@@ -258,14 +330,6 @@ class PeopleController:
         entry = self.current()
         if self.kind == PERSON_PLACE and entry is not None and entry.kind == PHOTO:
             self.actions.unname(entry.backend, entry.matched_face_id)
-
-    def on_merge(self) -> None:
-        entry = self.current()
-        if self.kind != PEOPLE or entry is None or entry.kind != PERSON:
-            self._tell("M merges the person chosen in People into another")
-            return
-        self._ask_name("Merge", f"{entry.person} is the same person as:", "",
-                       lambda into: self.actions.merge(entry, into))
 
     def on_hide(self) -> None:
         entry = self.current()
@@ -290,7 +354,7 @@ class PeopleController:
         if not chosen:
             self._tell("Choose the group or faces to ignore first")
             return
-        self._keep_row = self.selection.current_row()
+        self._next_key = tile_after(self.nav.entries, chosen)
         self.actions.ignore(chosen, back=self.kind == IGNORED)
 
     def on_show_ignored(self) -> None:
@@ -310,10 +374,16 @@ class PeopleController:
             self.nav.open(Place(PEOPLE, loc.backend, within=loc.within, hidden=not loc.hidden))
 
     def on_find(self) -> None:
-        if self.kind != PEOPLE:
-            loc = self.nav.location
-            if not self.selection.go_to_source(loc.backend if loc else None, PEOPLE):
-                return
+        """Ctrl+F: People of the album shown (of the library elsewhere), the filter box ready,
+        completing the names typed."""
+        loc = self.nav.location
+        if loc is not None and loc.kind == PERSON_PLACE:  # the tree is on People already
+            self.nav.open(loc.parent)
+        elif self.kind != PEOPLE and not self.selection.go_to_source(
+                loc.backend if loc else None, PEOPLE):
+            self._tell("Ctrl+F finds a person in the People of the library or the cloud: "
+                       "neither is open")
+            return
         self.filter.setFocus()
         self.filter.selectAll()
 
@@ -322,6 +392,10 @@ class PeopleController:
         entry, face = self.selection.viewed(), self.selection.viewed_face()
         if entry is None or face is None:
             self._tell("S searches for the face chosen in the viewer (Tab, or point at it)")
+            return
+        if face.region:
+            self._tell(f"The region named {face.name} has no face to search with: it was "
+                       "drawn where no face could be found")
             return
         self.nav.search_face(entry, face.face_id)
 
@@ -337,10 +411,47 @@ class PeopleController:
         if entry is None or entry.kind != PHOTO:
             return
         self._tell("Looking for the face in that box…")
+        canvas = self.selection.viewer.canvas
+        drawn = canvas.drawn
+
+        def gone() -> None:  # a failed draw leaves no box behind
+            if canvas.drawn is drawn:
+                canvas.clear_drawn()
 
         def added(face: FaceRecord) -> None:
             self._ask_name("Name the face", "A face was found there. Who is it?", "",
                            lambda name: self.actions.name_faces(
                                entry.backend, [face.face_id], name))
 
-        self.actions.add_face(entry, box, added)
+        def no_face(reason: str) -> None:
+            self._ask_name(
+                "Keep a named region",
+                "No face could be found in that box. Who is it? The box is kept with the "
+                "name (shown and counted among their photos, never used to search faces).",
+                "", lambda name: self.actions.keep_region(entry, box, name, failed=gone))
+            self.dialog.rejected.connect(gone)
+            self.dialog.accepted.connect(lambda: None if self.dialog.name else gone())
+
+        self.actions.add_face(entry, box, added, no_face=no_face, failed=gone)
+
+    def on_remove_face(self) -> None:
+        """The face chosen in the viewer leaves its photo (Ctrl+Z puts it back)."""
+        entry, face = self.selection.viewed(), self.selection.viewed_face()
+        if entry is None or entry.kind != PHOTO or face is None or self.curation is None:
+            self._tell("Shift+Del removes the face chosen in the viewer (Tab, or point at it)")
+            return
+        self.curation.run(entry.backend, lambda curator: curator.remove_face(face.face_id))
+
+
+def tile_after(entries: list[Entry], chosen: list[Entry]) -> str | None:
+    """The key of the tile to go on with once the tiles ``chosen`` leave ``entries``: the
+    first one after them, else the last one before them (None: none is left)."""
+    gone = {id(e) for e in chosen}
+    rows = [r for r, e in enumerate(entries) if id(e) in gone]
+    if not rows:
+        return None
+    left = [r for r, e in enumerate(entries) if id(e) not in gone and e.kind != HEADING]
+    row = next((r for r in left if r > rows[-1]), None)
+    if row is None:
+        row = next((r for r in reversed(left) if r < rows[0]), None)
+    return entries[row].key if row is not None else None

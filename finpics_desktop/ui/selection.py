@@ -5,7 +5,7 @@ are handed this rather than the window."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QItemSelectionModel, QModelIndex
 
 from finpics_desktop.app.entries import PHOTO, PICSET, Entry
 from finpics_desktop.app.window.navigation import PICSET_PLACE, SEARCH, VIEWER, Navigation
@@ -41,7 +41,16 @@ class Selection:
         return self.model.entries
 
     def choose_row(self, row: int) -> None:
-        self.grid.setCurrentIndex(self.model.index(row) if row >= 0 else QModelIndex())
+        """Choose that tile alone (never extending the choice, whatever keys are held)."""
+        index = self.model.index(row) if row >= 0 else QModelIndex()
+        self.grid.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if row >= 0:
+            self.grid.scrollTo(index)
+
+    def focus_grid(self) -> None:
+        """The keyboard goes to the grid (its chosen tile framed)."""
+        self.grid.setFocus()
 
     def show_only(self, entries: list[Entry]) -> None:
         """The grid shows these of the place's entries (a filter); the first is chosen."""

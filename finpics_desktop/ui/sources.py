@@ -25,6 +25,7 @@ from finpics_desktop.app.window.navigation import (
     PEOPLE,
     PERSON_PLACE,
     PICSET_PLACE,
+    TOGETHER,
     UNNAMED,
     Place,
 )
@@ -35,6 +36,7 @@ from finpics_desktop.ui.workers import run_task
 NodeRole = Qt.ItemDataRole.UserRole + 10
 IconRole = Qt.ItemDataRole.UserRole + 11  # (icon name, style's fallback): drawn anew
 PHOTOS_MIME = "application/x-finpics-photos"  # {"album", "picset", "names"}: from the grid
+PEOPLE_MIME = "application/x-finpics-people"  # {"album", "people"}: person tiles dragged
 PICSET_MIME = "application/x-finpics-picset"  # {"album", "picset"}: a picset row dragged
 PICSET_NODE = PICSET_PLACE
 COMPUTER, PLACEHOLDER = "computer", "placeholder"
@@ -146,9 +148,9 @@ class SourcesModel(QStandardItemModel):
         root = self.library if place.within == LIBRARY else self.cloud
         if place.kind == PICSET_NODE:
             return self.ensure_picset(root, place.picset, place.title) if root else None
-        if place.kind in (PEOPLE, UNNAMED, PERSON_PLACE, GROUP_PLACE, IGNORED) and (
+        if place.kind in (PEOPLE, UNNAMED, PERSON_PLACE, TOGETHER, GROUP_PLACE, IGNORED) and (
                 root is not None):
-            kind = PEOPLE if place.kind in (PEOPLE, PERSON_PLACE) else UNNAMED
+            kind = UNNAMED if place.kind in (UNNAMED, GROUP_PLACE, IGNORED) else PEOPLE
             return next((root.child(r) for r in range(root.rowCount())
                          if root.child(r).data(NodeRole).kind == kind), None)
         return self._find_folder(self.computer, place.path)

@@ -1,7 +1,8 @@
 """The photo viewer: fit / zoom / pan, face boxes from the photo's ``FaceRecords`` (ratios of
 the upright image, so they are drawn on the upright picture) with the names of the named ones,
 hover highlight, click a face; Tab chooses a face (to name it), and in drawing mode a box
-dragged where the detector found nothing becomes a face."""
+dragged where the detector found nothing becomes a face (or, where no face can be found, a
+region named by hand: drawn dotted, in a colour of its own, always with its name)."""
 
 from __future__ import annotations
 
@@ -25,13 +26,19 @@ class FaceBox:
     width: float
     height: float
     name: str = ""
+    region: bool = False  # a region named by hand, without a face (the id is the region's)
 
     @classmethod
     def from_record(cls, face: FaceRecord, name: str = "") -> FaceBox:
         return cls(face.face_id, face.left, face.top, face.width, face.height, name)
 
+    @classmethod
+    def from_region(cls, region_id: str, box: dict, name: str) -> FaceBox:
+        return cls(region_id, box["Left"], box["Top"], box["Width"], box["Height"], name, True)
+
 
 MIN_DRAWN = 6  # px: a smaller drag is not a box
+REGION_COLOR = QColor(236, 112, 210)  # a region named by hand: no face the index knows
 
 
 class PhotoCanvas(QWidget):
@@ -109,6 +116,16 @@ class PhotoCanvas(QWidget):
                 return self.faces[index]
         return self.faces[0] if len(self.faces) == 1 else None
 
+    def clear_drawn(self) -> None:
+        """The box drawn goes (its face was not found, or the curator gave up)."""
+        if self._drawn is not None:
+            self._drawn = None
+            self.update()
+
+    @property
+    def drawn(self) -> QRectF | None:
+        return self._drawn
+
     def set_drawing(self, on: bool) -> None:
         self.drawing, self._drawn = on, None
         self.setCursor(Qt.CursorShape.CrossCursor if on else Qt.CursorShape.ArrowCursor)
@@ -171,6 +188,8 @@ class PhotoCanvas(QWidget):
         for i, (face, rect) in enumerate(zip(self.faces, self.face_rects(), strict=True)):
             matched = face.face_id == self.matched_face_id
             color = QColor(255, 196, 0) if matched else QColor(accent).lighter(130)
+            if face.region:
+                color = REGION_COLOR
             hovered = i in (self.hovered, self.chosen)
             if hovered:
                 fill = QColor(color)
@@ -179,7 +198,8 @@ class PhotoCanvas(QWidget):
             # a dark halo keeps the box visible on light and dark photos
             painter.setPen(QPen(QColor(0, 0, 0, 140), 5 if hovered or matched else 3))
             painter.drawRect(rect)
-            painter.setPen(QPen(color, 3 if hovered or matched else 1.5))
+            painter.setPen(QPen(color, 3 if hovered or matched else 1.5,
+                                Qt.PenStyle.DotLine if face.region else Qt.PenStyle.SolidLine))
             painter.drawRect(rect)
             if face.name:
                 self._paint_name(painter, face.name, rect, color)

@@ -85,4 +85,3 @@ def people_menu(w) -> None:
     bar.insertMenu(bar.actions()[-2], menu)  # before Help
     menu.addAction(w.rename_action)  # F2: names here, renames a picset elsewhere
     w.people.fill_menu(menu, lambda *a: action(w, *a))
-    w.people.actions.undoable = w.curation.remember  # Ctrl+Z undoes people's actions too

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from app_helpers import at_once
 
+from finpics_desktop.app.album import Albums
 from finpics_desktop.app.entries import FACE, GROUP, HEADING, PERSON, PHOTO, face_entry
 from finpics_desktop.app.window.group_places import (
     GROUP_PLACE,
@@ -60,7 +61,8 @@ def test_a_persons_page_answered_proposal_by_proposal(library, state):
     assert nav.location == Place(PERSON_PLACE, library, person="Obama", within=LIBRARY)
     proposals = actions.proposals()
     assert proposals and all(e.kind == FACE and e.person == "Obama" for e in proposals)
-    assert [e.kind for e in nav.entries][-1] == PHOTO
+    kinds = [e.kind for e in nav.entries]  # the title, Confirmed, then the proposals
+    assert kinds[:3] == [HEADING, HEADING, PHOTO] and kinds[-1] == FACE
     actions.answer([proposals[0]], True)
     assert proposals[0].face_id in people.named()
     assert proposals[0].face_id not in [e.face_id for e in nav.entries if e.kind == FACE]
@@ -105,8 +107,9 @@ def test_a_stranger_ignored_leaves_unnamed_faces_and_ctrl_z_brings_it_back(libra
     faces, are never proposed; the action's undo (Ctrl+Z) brings them back, and so does the
     Ignored faces place; naming an ignored face ends the ignoring."""
     nav, actions, people, events = state
-    undo: list = []
-    actions.undoable = lambda what, how: undo.append((what, how))
+    actions.albums = Albums()  # the album's history, that Ctrl+Z undoes
+    actions.albums.open(LIBRARY, library)
+    curator = actions.albums.library.curator
     kit, obama = faces_of(library, "002_kit"), faces_of(library, "001_obama")
     nav.open(Place(UNNAMED, library, within=LIBRARY))
     tile = next(t for t in nav.entries if t.kind == GROUP and set(t.members) & set(kit))
@@ -115,10 +118,10 @@ def test_a_stranger_ignored_leaves_unnamed_faces_and_ctrl_z_brings_it_back(libra
     assert not set(kit) & {f for e in nav.entries for f in faces_of_entry(e)}
     assert sorted(e.face_id for e in ignored_entries(library)) == sorted(kit)
     assert not set(kit) & {f for e in unnamed_entries(library) for f in faces_of_entry(e)}
-    [(what, how)] = undo
-    assert what == "3 face(s) ignored"
-    how()  # Ctrl+Z
-    assert ignored_entries(library) == [] and len(undo) == 1
+    assert curator.can_undo == "3 face(s) ignored"
+    outcome = curator.undo()  # Ctrl+Z
+    assert outcome.summary == "undone: 3 face(s) ignored" and not outcome.failed
+    assert ignored_entries(library) == [] and curator.can_undo is None
     assert set(kit) <= {f for e in unnamed_entries(library) for f in faces_of_entry(e)}
     # one face of a person: never proposed for them, until brought back from Ignored faces
     people.name_face(obama[0], "Obama")
@@ -129,6 +132,7 @@ def test_a_stranger_ignored_leaves_unnamed_faces_and_ctrl_z_brings_it_back(libra
     nav.open(Place(IGNORED, library, within=LIBRARY))
     assert [e.face_id for e in nav.entries] == [stranger]
     actions.ignore(nav.entries, back=True)
+    assert curator.can_undo == "1 face(s) no longer ignored"
     assert nav.entries == [] and stranger in {p.face_id for p in suggest(people, "Obama").all}
     actions.ignore([face_entry(library, stranger, "", {}, "")])
     people.name_face(stranger, "Obama")

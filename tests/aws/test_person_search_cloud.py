@@ -8,6 +8,7 @@ import pytest
 from labelled_album import label_faces
 
 from finpics_desktop.app.search import search_by_face
+from finpics_desktop.domain.bands import MAYBE, SURE
 from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id
 from finpics_desktop.pipeline.functions.search import search_faces
 from finpics_desktop.pipeline.people.naming import People
@@ -58,8 +59,10 @@ def test_a_named_face_searches_with_the_person_on_the_cloud(faces_on_the_cloud, 
     paths = [m.image_path for m in found.matches]
     assert found.named == {photo_of[obama[1]]} and paths[0] == photo_of[obama[1]]
     assert len(paths) == len(set(paths)) and photo_of[obama[0]] not in paths
-    assert [m.image_path for m in found.person.sure if who.get(m.matched_face_id) != "obama"
-            ] == []  # never another person among the sure results
+    assert [m.image_path for m in found.person.photos if who.get(m.matched_face_id) != "obama"
+            ] == []  # never another person among the named and sure results
+    assert [m.band for m in found.matches] == (  # the maybes apart, after every sure one
+        [SURE] * len(found.person.photos) + [MAYBE] * len(found.person.maybe))
     alone = {m.image_path for m in search_faces(backend.tables, backend.faces, obama[0])}
     own = {photo_of[f] for f in obama} - {photo_of[obama[0]]}
     shown = set(paths) | {m.image_path for m in found.person.maybe}

@@ -69,7 +69,7 @@ def test_publish_browse_view_and_search_on_the_cloud(qtbot, window, copy_photos)
                                                        "two_people.jpg"}
 
     row = window.model.row_of(lambda e: e.name == "biden.jpg")
-    window.grid.setCurrentIndex(window.model.index(row))
+    window.selection.choose_row(row)
     window.nav.activate(window.model.entries, row)
     qtbot.waitUntil(lambda: window.stack.currentIndex() == VIEWER and not window.viewer.loading,
                     timeout=30_000)

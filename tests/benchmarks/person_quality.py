@@ -1,8 +1,10 @@
 """People's matching quality (a script, run by hand; not collected by pytest).
 
-    .venv/bin/python tests/benchmarks/person_quality.py [--draws N]
+    .venv/bin/python tests/benchmarks/person_quality.py [--draws N] [--deepface DIR] [--single]
 
-On faces/ + lfw10/ of ../shared/photos in one library, every labelled face: for each person,
+On faces/ + lfw10/ of ../shared/photos and deepface's unit-test photos (the look-alike actors;
+``face_quality.py`` says what and where: ``--deepface DIR``, else ``../shared/deepface`` or
+``$FINPICS_DEEPFACE`` if there) in one library, every labelled face: for each person,
 ``k`` of their faces named at random (N draws of each k), and every other labelled face scored
 three ways against them:
 
@@ -12,7 +14,7 @@ three ways against them:
 - *best of*: its highest similarity to any of the k named faces (SearchFaces from each).
 
 For each: the lowest same-person score, the highest different-person score, the gap between
-them, and at the cuts of :mod:`finpics_desktop.domain.person_cuts` the margin (the cut minus
+them, and at the cuts of :mod:`finpics_desktop.domain.bands` the margin (the cut minus
 the highest different-person score: how far the closest stranger stayed below it), the recall
 and the false matches. Similarities are also given as SFace cosines (the scale's inverse).
 These are the measurements the cuts' comments cite; a cut is never put at the edge of them.
@@ -22,7 +24,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import shutil
 import sys
 import tempfile
 import uuid
@@ -35,15 +39,18 @@ PHOTOS = REPO.parent / "shared" / "photos"
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
-from labelled_album import publish_labelled  # noqa: E402
+from benchmarks.face_quality import deepface_labels  # noqa: E402
+from labelled_album import photo_faces, publish_labelled  # noqa: E402
 
-from finpics_desktop.backends.local.engine import MODEL_VERSION, FaceEngine  # noqa: E402
+from finpics_desktop.backends.local.engine import FaceEngine  # noqa: E402
 from finpics_desktop.backends.local.library import open_library  # noqa: E402
 from finpics_desktop.backends.local.similarity import SFACE_CUT, USER_CUT  # noqa: E402
-from finpics_desktop.domain.person_cuts import cuts_for  # noqa: E402
+from finpics_desktop.domain import bands  # noqa: E402
+from finpics_desktop.pipeline.publish.upload import DONE, Publisher  # noqa: E402
 
 KS = (1, 2, 3, 5, 8)
-SWEEP = (80.0, 81.0, 82.0, 83.0, 84.0)  # sure cuts of the best of, printed beside
+# sure cuts of the best of, printed beside: around the single face's sure cut (domain/bands.py)
+SWEEP = (80.0, 81.0, 82.0, bands.MIRROR.sure, 84.0)
 
 
 def labels() -> dict[str, list[str]]:
@@ -52,6 +59,32 @@ def labels() -> dict[str, list[str]]:
                                                          [p.parent.name])
             for p in sorted((PHOTOS / "faces").rglob("*"))
             if p.suffix.lower() in (".jpg", ".jpeg", ".png")}
+
+
+def publish_deepface(backend, folder: Path, tmp: Path) -> dict[str, str | None]:
+    """deepface's labelled photos published as one picset, the largest face of each labelled
+    (FaceId -> person; a photo the engine cannot read, a WEBP named .jpg, is left out)."""
+    people = deepface_labels(folder)
+    copy = tmp / "deepface"
+    copy.mkdir()
+    for name in people:
+        shutil.copy2(folder / name, copy / name)
+    report = Publisher(backend.store, backend.tables, backend.faces, backend.names,
+                       backend.process).publish([copy], "900_deepface")
+    done = {r.name for r in report.with_status(DONE)}
+    left = sorted(set(people) - done)
+    if left:
+        print(f"(deepface: {', '.join(left)} left out: not published)")
+    who: dict[str, str | None] = {}
+    for image_path, records in photo_faces(backend):
+        picset, _, name = image_path.partition("/")
+        if picset != "900_deepface" or not records:
+            continue
+        for r in records:
+            who[r["Face"]["FaceId"]] = None
+        largest = max(records, key=lambda r: r["Face"]["BoundingBox"]["Width"])
+        who[largest["Face"]["FaceId"]] = people[name]
+    return who
 
 
 def cosine(similarity: float, cut: float) -> float:
@@ -103,13 +136,12 @@ def measure(backend, who: dict[str, str | None], draws: int) -> dict:
     return found
 
 
-def report(found: dict) -> None:
-    cuts = cuts_for(MODEL_VERSION)
-    cut_of = {"single": cuts.face, "best of": cuts.face, "template": cuts.template}
-    maybe_of = {"single": cuts.face_maybe, "best of": cuts.face_maybe,
-                "template": cuts.template_maybe}
+def report(found: dict, version: str) -> None:
+    cuts = bands.cuts_for(version)
+    cut_of = {"single": cuts.sure, "best of": cuts.sure, "template": cuts.template}
+    maybe_of = {"single": cuts.maybe, "best of": cuts.maybe, "template": cuts.template_maybe}
     scale = {"single": SFACE_CUT, "best of": SFACE_CUT, "template": USER_CUT}
-    print(f"engine {MODEL_VERSION}; cuts: face {cuts.face} (maybe {cuts.face_maybe}), template "
+    print(f"engine {version}; cuts: face {cuts.sure} (maybe {cuts.maybe}), template "
           f"{cuts.template} (maybe {cuts.template_maybe})")
     print("| matched with | k | same-person pairs | lowest same (cosine) | different-person "
           "pairs | highest different (cosine) | gap | cut | margin at the cut | recall at the "
@@ -142,21 +174,34 @@ def report(found: dict) -> None:
         sweep = " | ".join(
             f"{np.mean(found_at(same, cuts.template, f)):.2%}, "
             f"{int(np.sum(found_at(other, cuts.template, f)))}" for f in SWEEP)
-        print(f"| {k} | {np.mean(found_at(same, cuts.template, cuts.face)):.2%} "
-              f"| {int(np.sum(found_at(other, cuts.template, cuts.face)))} "
-              f"| {np.mean(found_at(same, cuts.template_maybe, cuts.face_maybe)):.2%} "
-              f"| {int(np.sum(found_at(other, cuts.template_maybe, cuts.face_maybe)))} "
+        print(f"| {k} | {np.mean(found_at(same, cuts.template, cuts.sure)):.2%} "
+              f"| {int(np.sum(found_at(other, cuts.template, cuts.sure)))} "
+              f"| {np.mean(found_at(same, cuts.template_maybe, cuts.maybe)):.2%} "
+              f"| {int(np.sum(found_at(other, cuts.template_maybe, cuts.maybe)))} "
               f"| {sweep} |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=10, help="random draws of each k")
+    parser.add_argument("--deepface", type=Path, default=None,
+                        help="deepface's tests/unit/dataset (face_quality.py says how to get it)")
+    parser.add_argument("--single", action="store_true",
+                        help="the engine before the mirror (a face's crop alone)")
     args = parser.parse_args()
+    deepface = args.deepface or next(
+        (p for p in (Path(os.environ.get("FINPICS_DEEPFACE") or "/nonexistent"),
+                     REPO.parent / "shared" / "deepface") if p.is_dir()), None)
     with tempfile.TemporaryDirectory() as tmp:
-        backend = open_library(Path(tmp) / "lib", engine=FaceEngine())
+        engine = FaceEngine(mirror=not args.single)
+        backend = open_library(Path(tmp) / "lib", engine=engine)
         _, who = publish_labelled(backend, PHOTOS, labels())
-        report(measure(backend, who, args.draws))
+        print(f"sets: faces/ + lfw10/{' + deepface (' + str(deepface) + ')' if deepface else ''}")
+        if deepface is not None:
+            who.update(publish_deepface(backend, deepface, Path(tmp)))
+        labelled = [p for p in who.values() if p]
+        print(f"labelled faces: {len(labelled)} of {len(set(labelled))} people")
+        report(measure(backend, who, args.draws), engine.model_version)
         backend.close()
 
 

@@ -119,7 +119,7 @@ def test_library_lists_picsets_with_cover_and_name(qtbot, make_window, publish):
     qtbot.waitUntil(lambda: all(window.model.thumbnail(r) is not None
                                 for r in range(2)))
     # Enter on a picset opens it; Esc goes back to the picsets
-    window.grid.setCurrentIndex(window.model.index(1))
+    window.selection.choose_row(1)
     window.grid.setFocus()
     qtbot.keyClick(window.grid, "\r")
     qtbot.waitUntil(lambda: grid_rows(window) == ["obama.jpg", "obama2.jpg"])

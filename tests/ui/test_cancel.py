@@ -183,7 +183,7 @@ def photo_in_viewer(qtbot, make_window, make_gate, publish, library, monkeypatch
     window = make_window()
     qtbot.waitUntil(lambda: picset_item(window, "001_people") is not None, timeout=WAIT)
     select_source(qtbot, window, picset_item(window, "001_people"))
-    window.grid.setCurrentIndex(window.model.index(0))
+    window.selection.choose_row(0)
     window.nav.activate(window.model.entries, 0)
     qtbot.waitUntil(lambda: window.stack.currentIndex() == VIEWER
                     and not window.viewer.loading, timeout=WAIT)

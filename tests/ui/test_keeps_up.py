@@ -20,7 +20,7 @@ PHOTOS = ("faces/obama/obama.jpg", "faces/obama/obama2.jpg", "faces/biden/biden.
 def choose(window, rows: list[int]) -> None:
     """Tiles chosen as a click and Ctrl+clicks choose them."""
     selection = window.grid.selectionModel()
-    window.grid.setCurrentIndex(window.model.index(rows[0]))
+    window.selection.choose_row(rows[0])
     for row in rows[1:]:
         selection.select(window.model.index(row), QItemSelectionModel.SelectionFlag.Select)
 

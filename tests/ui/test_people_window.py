@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from groupshot import group_photo
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -100,14 +100,14 @@ def test_people_source_shows_everyone_with_a_face_and_counts(qtbot, window, albu
         qtbot.waitUntil(lambda e=entry: window.loader.image(e) is not None)
         image = window.loader.image(entry)
         assert image.width() == image.height() == 160
-    window.grid.setCurrentIndex(window.model.index(0))
+    window.selection.choose_row(0)
     window.grid.setFocus()
     qtbot.keyClick(window.grid, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.nav.location.kind == PERSON_PLACE
                     and not window.nav.loading)
-    kinds = [e.kind for e in window.model.entries]
+    kinds = [e.kind for e in window.model.entries if e.kind != HEADING]
     proposals = [e for e in window.model.entries if e.kind == FACE]
-    assert kinds == [FACE] * len(proposals) + [PHOTO, PHOTO]  # proposals, then his photos
+    assert kinds == [PHOTO, PHOTO] + [FACE] * len(proposals)  # his photos, then proposals
     assert proposals and {e.face_id for e in proposals} <= set(faces["obama"] + faces["group"])
     sure = [e.sure for e in proposals]
     assert sure == sorted(sure, reverse=True)  # the unsure ones after the sure ones
@@ -118,9 +118,9 @@ def test_proposals_are_answered_with_one_key_each(qtbot, window, album):
     people, faces = album
     people.name_face(faces["obama"][0], "Obama")
     open_first_person(qtbot, window)
-    first = window.model.entries[0]
-    assert first.kind == FACE and first.sure
-    window.grid.setCurrentIndex(window.model.index(0))
+    first = next(e for e in window.model.entries if e.kind == FACE)
+    assert first.sure
+    window.selection.choose_row(window.model.entries.index(first))
     key(qtbot, window, "Y")
     qtbot.waitUntil(lambda: first.face_id in people.named())
     qtbot.waitUntil(lambda: first.face_id not in [e.face_id for e in window.model.entries])
@@ -128,7 +128,9 @@ def test_proposals_are_answered_with_one_key_each(qtbot, window, album):
     assert current.kind == FACE  # the next proposal is the one chosen now
     key(qtbot, window, "N")
     qtbot.waitUntil(lambda: current.face_id in people.rejected(people.find("Obama")))
+    sure = {e.face_id for e in window.model.entries if e.kind == FACE and e.sure}
     key(qtbot, window, "Shift+Y")  # every sure one left
+    qtbot.waitUntil(lambda: sure <= set(people.named()))
     qtbot.waitUntil(lambda: not [e for e in window.model.entries if e.kind == FACE and e.sure]
                     and not window.nav.loading)
     named = {f for f, n in people.named().items()}
@@ -141,12 +143,6 @@ def tile_of(window, face_ids) -> int:
     """The row of the group tile holding these faces (-1: none)."""
     return next((r for r, e in enumerate(window.model.entries)
                  if e.kind == GROUP and set(e.members) & set(face_ids)), -1)
-
-
-def choose_only(window, row: int) -> None:
-    """The tile at ``row`` is the only one chosen (as a click does)."""
-    window.grid.selectionModel().setCurrentIndex(
-        window.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise\\(\\)",  # the completions' popup
@@ -185,7 +181,7 @@ def test_the_unnamed_view_shows_a_tile_per_group_named_right_on_it(qtbot, window
     assert {people.named()[f].person for f in obama.members} == {people.find("Barack Obama").id}
     qtbot.waitUntil(lambda: tile_of(window, obama.members) < 0 and not window.nav.loading,
                     timeout=20_000)
-    choose_only(window, tile_of(window, faces["kit"]))
+    window.selection.choose_row(tile_of(window, faces["kit"]))
     key(qtbot, window, "F2")
     qtbot.waitUntil(lambda: window.people.tiles.editor is not None
                     and window.people.tiles.editor.isVisible())
@@ -202,13 +198,13 @@ def test_a_tile_opens_on_its_faces_and_f2_names_them(qtbot, window, album):
     people, faces = album
     select_source(qtbot, window, node(window, UNNAMED))
     row = tile_of(window, faces["kit"])
-    window.grid.setCurrentIndex(window.model.index(row))
+    window.selection.choose_row(row)
     window.grid.setFocus()
     QTest.keyClick(window.grid, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.nav.location.kind == GROUP_PLACE and not window.nav.loading)
     assert sorted(e.face_id for e in window.model.entries) == sorted(faces["kit"])
     assert all(e.kind == FACE for e in window.model.entries)
-    window.grid.setCurrentIndex(window.model.index(1))
+    window.selection.choose_row(1)
     key(qtbot, window, "F2")
     answer_dialog(qtbot, window, "Kit Harington")
     qtbot.waitUntil(lambda: set(faces["kit"]) <= set(people.named()), timeout=20_000)
@@ -226,7 +222,7 @@ def test_ignoring_a_stranger_ctrl_z_and_the_ignored_faces(qtbot, window, album):
     kit = set(faces["kit"])
     ignored = lambda: {f for f in kit if people.private.get(  # noqa: E731
         "reject", f"anyone/{f}") is not None}
-    choose_only(window, tile_of(window, kit))
+    window.selection.choose_row(tile_of(window, kit))
     key(qtbot, window, "I")
     qtbot.waitUntil(lambda: ignored() == kit and tile_of(window, kit) < 0
                     and not window.nav.loading, timeout=20_000)
@@ -234,14 +230,14 @@ def test_ignoring_a_stranger_ctrl_z_and_the_ignored_faces(qtbot, window, album):
     key(qtbot, window, "Ctrl+Z")
     qtbot.waitUntil(lambda: not ignored() and tile_of(window, kit) >= 0
                     and not window.nav.loading, timeout=20_000)
-    choose_only(window, tile_of(window, kit))
+    window.selection.choose_row(tile_of(window, kit))
     key(qtbot, window, "I")
     qtbot.waitUntil(lambda: ignored() == kit and tile_of(window, kit) < 0
                     and not window.nav.loading, timeout=20_000)
     key(qtbot, window, "Ctrl+I")
     qtbot.waitUntil(lambda: window.nav.location.kind == IGNORED and not window.nav.loading)
     assert {e.face_id for e in window.model.entries} == kit
-    choose_only(window, 0)
+    window.selection.choose_row(0)
     key(qtbot, window, "I")
     qtbot.waitUntil(lambda: len(ignored()) == 2 and len(window.model.entries) == 2
                     and not window.nav.loading, timeout=20_000)
@@ -345,6 +341,8 @@ def test_drawing_a_box_adds_the_face_the_detector_missed(qtbot, window, album, l
     assert "005_crowd/crowd.jpg" in [m.image_path for m in found]
 
 
+# the names' completion pops up, which the offscreen platform cannot raise nor grab keys for
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
 def test_search_by_name_filters_the_people(qtbot, window, album):
     people, faces = album
     for name, face in (("Barack Obama", faces["obama"][0]), ("Joe Biden", faces["biden"][0]),
@@ -372,16 +370,18 @@ def test_renaming_merging_and_hiding_people_from_the_keyboard(qtbot, window, alb
     people.name_face(faces["obama"][1], "Barack")
     open_people(qtbot, window)
     row = [e.person for e in window.model.entries].index("Barack")
-    window.grid.setCurrentIndex(window.model.index(row))
-    key(qtbot, window, "M")
-    answer_dialog(qtbot, window, "Obama")
+    window.selection.choose_row(row)
+    key(qtbot, window, "M")  # chosen from the people (tests/ui/test_people_picking_window.py)
+    qtbot.waitUntil(lambda: window.people.dialog is not None and window.people.dialog.isVisible())
+    window.people.dialog.edit.setText("Obama")
+    window.people.dialog.accept()
     qtbot.waitUntil(lambda: [e.person for e in window.model.entries] == ["Obama"]
                     and not window.nav.loading)
-    window.grid.setCurrentIndex(window.model.index(0))
+    window.selection.choose_row(0)
     key(qtbot, window, "F2")
     answer_dialog(qtbot, window, "Barack Obama")
     qtbot.waitUntil(lambda: [e.person for e in window.model.entries] == ["Barack Obama"])
-    window.grid.setCurrentIndex(window.model.index(0))
+    window.selection.choose_row(0)
     key(qtbot, window, "H")
     qtbot.waitUntil(lambda: window.model.entries == [] and not window.nav.loading)
     key(qtbot, window, "Ctrl+H")
@@ -410,7 +410,7 @@ def test_the_keys_and_ctrl_a_step_over_the_heading(qtbot):
     view.setModel(model)
     model.set_entries([Entry(GROUP, "2 faces", members=("a", "b")),
                        Entry(GROUP, "2 faces", members=("c", "d")),
-                       Entry(HEADING, "Faces that fit no group (2)"), Entry(FACE, "x"),
+                       Entry(HEADING, "Faces that fit no group (2)", level=2), Entry(FACE, "x"),
                        Entry(FACE, "y")])
     view.resize(500, 600)
     view.show()

@@ -123,7 +123,7 @@ def test_the_cloud_set_last_wins_and_nothing_of_the_one_before_stays(
     late answer is dropped; the sources and the grid show only the album now set."""
     from finpics_desktop.app.options import CloudOptions
     from finpics_desktop.backends.local.library import open_library
-    from finpics_desktop.ui import main_window
+    from finpics_desktop.ui import window_albums
     from finpics_desktop.ui.workers import wait_all
 
     window = make_window(open_library(tmp_path / "own", engine=engine))
@@ -137,7 +137,7 @@ def test_the_cloud_set_last_wins_and_nothing_of_the_one_before_stays(
             return before
         return now
 
-    monkeypatch.setattr(main_window, "open_cloud", opening)
+    monkeypatch.setattr(window_albums, "open_cloud", opening)
     window.settings.aws_enabled, window.settings.endpoint_url = True, "http://before.invalid"
     window.apply_cloud_settings()
     window.settings.session_cloud = CloudOptions(endpoint_url="http://now.invalid")

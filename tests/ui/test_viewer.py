@@ -33,7 +33,7 @@ def oriented_copies(source, folder):
 
 
 def open_photo(qtbot, window, row):
-    window.grid.setCurrentIndex(window.model.index(row))
+    window.selection.choose_row(row)
     window.grid.setFocus()
     qtbot.keyClick(window.grid, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.stack.currentIndex() == VIEWER

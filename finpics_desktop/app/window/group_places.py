@@ -6,12 +6,16 @@ listing runs off the GUI thread, like a picset's."""
 from __future__ import annotations
 
 from finpics_desktop.app import people
-from finpics_desktop.app.entries import FACE, GROUP, HEADING, Entry, face_entry
+from finpics_desktop.app.entries import FACE, GROUP, Entry, face_entry, heading_entry
 from finpics_desktop.domain.photo_order import shown_name
 from finpics_desktop.pipeline.people.naming import Located
 
 GROUP_PLACE, IGNORED = "group", "ignored"
 ALONE = "Faces that fit no group"
+
+
+def alone_heading(count: int) -> str:
+    return f"{ALONE} ({count})"
 
 
 def group_entry(backend, number: int, faces: list[str], spot: Located, confident: bool
@@ -36,9 +40,9 @@ def unnamed_entries(backend) -> list[Entry]:
             spot = where[faces[0]]
             alone.append(face_entry(backend, spot.face_id, spot.image_path, spot.box,
                                     shown_name(spot.image_path.partition("/")[2]),
-                                    group=number))
+                                    group=number, section=ALONE))
     tiles.sort(key=lambda e: (-len(e.members), not e.sure, e.group))
-    heading = [Entry(HEADING, f"{ALONE} ({len(alone)})")] if alone else []
+    heading = [heading_entry(alone_heading(len(alone)), 2, ALONE)] if alone else []
     return tiles + heading + alone
 
 

@@ -56,6 +56,7 @@ from finpics_desktop.app.window.people_places import (  # noqa: F401 - the place
     PEOPLE,
     PEOPLE_JOBS,
     PERSON_PLACE,
+    TOGETHER,
     UNNAMED,
 )
 from finpics_desktop.app.window.places import (  # noqa: F401 - the places and pages, here too
@@ -73,6 +74,7 @@ from finpics_desktop.app.window.places import (  # noqa: F401 - the places and p
     Frame,
     Place,
 )
+from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.domain.picsets import display_name
 from finpics_desktop.ports import Backend
 
@@ -101,6 +103,9 @@ class Navigation:
         self._busy: list[tuple[str, str]] = []
         self._published_while_listing: list[Entry] = []
         self._listeners: list[Callable[[Event], None]] = []
+        # faces answered on the place shown (confirmed, rejected, named): never shown again as
+        # such there, even by a listing that began before the answer was written
+        self.answered: set[str] = set()
 
     # -- observing --------------------------------------------------------------------------
     def listen(self, callback: Callable[[Event], None]) -> None:
@@ -167,6 +172,7 @@ class Navigation:
             self._drop_search()
         self.stack = [Frame(GRID)]
         self.entries = []
+        self.answered = set()
         self._emit(PlaceChanged(place))
         if place.kind in (LIBRARY, CLOUD) and place.backend is None:
             self._end(LISTING)
@@ -204,6 +210,9 @@ class Navigation:
 
         def done(entries: list[Entry]) -> None:
             self._end_listing()
+            if self.answered:
+                entries = [e for e in entries
+                           if not (e.kind == FACE and e.face_id in self.answered)]
             self.prefetch(entries[:self.first_screen()])
             self.entries = list(entries)
             self._emit(GridChanged(self.entries, relisted))
@@ -261,7 +270,8 @@ class Navigation:
                 self.open(loc.parent)
             elif changes.touches_person(loc.person):
                 self.relist()
-        elif loc.kind in (PEOPLE, UNNAMED, GROUP_PLACE, IGNORED) and changes.touches_people:
+        elif loc.kind in (PEOPLE, UNNAMED, TOGETHER, GROUP_PLACE, IGNORED) and \
+                changes.touches_people:
             self.relist()
 
     def _end_listing(self) -> None:
@@ -408,7 +418,10 @@ class Navigation:
                 frame.person_faces = found.person.faces
             frame.entries, frame.state = results, FOUND
             self._emit(FrameChanged(frame))
-            self._status(f"{len(results) - 1} other photo(s) of {frame.person or 'this person'}")
+            maybes = sum(e.band == MAYBE for e in results)  # counted apart, as they are shown
+            self._status(f"{len(results) - 1 - maybes} other photo(s) of "
+                         f"{frame.person or 'this person'}"
+                         + (f", {maybes} maybe" if maybes else ""))
 
         def fail(error: BaseException) -> None:
             self._end_search()

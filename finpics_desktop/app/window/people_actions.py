@@ -1,30 +1,32 @@
 """What the curator does in the window's people places, as plain state on top of the
 navigation: confirm or reject the proposals on a person's page (one key each), name a group of
-unnamed faces at once, ignore strangers (and bring them back), name or unname a face in the
-viewer, draw a missed face, rename, merge and hide people. Each action runs off the GUI thread
-through the navigation's runner; the grid loses the faces answered at once (the navigation's
-events, with a line for the status bar), and what the action changed
-(:class:`~finpics_desktop.app.changes.Changes`: the people and faces) is reported once through
-the album, for every view to refresh what it shows of it. Tests drive it without a display.
-The window asks the questions (a name, "in that photo already?") and calls these."""
+unnamed faces at once (a group's tile), ignore strangers (and bring them back), name or unname
+a face in the viewer, draw a missed face (where none can be found, a region named by hand),
+rename, merge and hide people (splitting and "together": ``people_picking``); merging and
+ignoring are undoable (Ctrl+Z). Each action runs off the GUI thread through the navigation's
+runner; the grid loses the faces answered at once (the navigation's events, with a line for the
+status bar), and what the action changed (:class:`~finpics_desktop.app.changes.Changes`: the
+people and faces) is reported once through the album, for every view to refresh what it shows
+of it. Tests drive it without a display. The window asks the questions (a name, "in that photo
+already?") and calls these."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from finpics_desktop.app import people
+from finpics_desktop.app import people, people_edits
 from finpics_desktop.app.album import Albums
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import FACE, GROUP, Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.window.navigation import Navigation
-from finpics_desktop.app.window.people_places import PERSON_PLACE
+from finpics_desktop.app.window.people_places import PERSON_PLACE, without_faces
 from finpics_desktop.domain.bands import MAYBE
+from finpics_desktop.domain.errors import NoFaceFound
 from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.pipeline.people.naming import Outcome
 
 Done = Callable[[object], None]
-Undoable = Callable[[str, Callable[[], None]], None]  # (what was done, how to undo it)
 
 
 def faces_of(entry: Entry) -> list[str]:
@@ -33,11 +35,9 @@ def faces_of(entry: Entry) -> list[str]:
 
 
 class PeopleActions:
-    def __init__(self, nav: Navigation, albums: Albums | None = None,
-                 undoable: Undoable | None = None):
+    def __init__(self, nav: Navigation, albums: Albums | None = None):
         self.nav = nav
         self.albums = albums or Albums()
-        self.undoable = undoable  # where an action says how Ctrl+Z undoes it (the window's)
 
     # -- where we are -----------------------------------------------------------------------
     @property
@@ -66,8 +66,7 @@ class PeopleActions:
 
     def _drop(self, face_ids: set[str]) -> None:
         """The grid no longer shows these faces (answered, named)."""
-        kept = [e for e in self.nav.entries if not (e.kind == FACE and e.face_id in face_ids)
-                and not (e.kind == GROUP and face_ids.intersection(e.members))]
+        kept = without_faces(self.nav.entries, face_ids)
         if len(kept) != len(self.nav.entries):
             self.nav.show_entries(kept)
 
@@ -84,8 +83,10 @@ class PeopleActions:
 
     # -- proposals --------------------------------------------------------------------------
     def answer(self, entries: list[Entry], right: bool) -> None:
-        """Confirm (``right``) or reject the proposals ``entries`` on the person's page; when
-        none is left, the page is listed again (the person's vector changed: more may come)."""
+        """Confirm (``right``) or reject the proposals ``entries`` on the person's page: they
+        leave the grid at once (the next key goes to the next one), and the page is listed
+        again once they are written (the person's vector changed: more may come). Said in the
+        status bar either way; a proposal that could not be answered comes back."""
         entries = [e for e in entries if e.kind == FACE and e.person]
         if not entries:
             return
@@ -93,6 +94,10 @@ class PeopleActions:
         backend = entries[0].backend
         ids = [e.face_id for e in entries]
         verb = "confirmed as" if right else "rejected for"
+        self.nav.answered.update(ids)
+        self._drop(set(ids))
+        self.nav.say(f"{'Confirming' if right else 'Rejecting'} {len(ids)} face(s) "
+                     f"{'as' if right else 'for'} {name}…")
 
         def job():
             return (people.confirm(backend, name, ids) if right
@@ -100,11 +105,24 @@ class PeopleActions:
 
         def done(outcomes: list[Outcome]) -> None:
             answered = self._report(outcomes, verb)
-            self._drop(answered)
             self.nav.say(f"{len(answered)} face(s) {verb} {name}")
+            self._come_back(set(ids) - answered)
             self._changed(backend, faces=answered, people=[name])
 
-        self._run(job, done, f"{'confirming' if right else 'rejecting'} for {name}")
+        def fail(error: BaseException) -> bool:
+            self.nav.tell(f"{'confirming' if right else 'rejecting'} for {name}: "
+                          f"{describe_error(error)}", "error")
+            self._come_back(set(ids))
+            return True
+
+        self._run(job, done, f"{'confirming' if right else 'rejecting'} for {name}", fail)
+
+    def _come_back(self, face_ids: set[str]) -> None:
+        """Faces dropped from the grid but not answered after all: listed again."""
+        if face_ids:
+            self.nav.answered.difference_update(face_ids)
+            if self.kind == PERSON_PLACE:
+                self.nav.relist()
 
     def answer_maybes(self, entries: list[Entry], right: bool,
                       then: Callable[[list[Entry]], None]) -> None:
@@ -174,13 +192,20 @@ class PeopleActions:
     def ignore(self, entries: list[Entry], back: bool = False) -> None:
         """"Ignore this person": the faces of ``entries`` (a group's tile: all its faces) are
         strangers, never proposed and gone from the unnamed faces; ``back``: no longer ignored
-        (the Ignored faces place). Ctrl+Z right after undoes it."""
+        (the Ignored faces place). Either joins the album's history: Ctrl+Z undoes it."""
         entries = [e for e in entries if e.kind in (FACE, GROUP) and e.backend is not None]
-        if entries:
-            self._ignore(entries[0].backend, [f for e in entries for f in faces_of(e)], back)
-
-    def _ignore(self, backend, face_ids: list[str], back: bool, undo: bool = True) -> None:
+        if not entries:
+            return
+        backend = entries[0].backend
+        face_ids = [f for e in entries for f in faces_of(e)]
         verb = "no longer ignored" if back else "ignored"
+
+        def job():
+            outcomes, step = people_edits.ignore(backend, face_ids, back)
+            done_ = sum(1 for o in outcomes if not o.error)
+            if done_:
+                self.remember(backend, f"{done_} face(s) {verb}", step)
+            return outcomes
 
         def done(outcomes: list[Outcome]) -> None:
             for outcome in outcomes:
@@ -190,19 +215,13 @@ class PeopleActions:
                                   f"{outcome.error}")
             changed = sorted(o.face_id for o in outcomes if not o.error)
             self._drop(set(changed))
-            said = f"{len(changed)} face(s) {verb}" + (
-                " (Ctrl+Z undoes it)" if changed and undo and self.undoable else "")
+            said = f"{len(changed)} face(s) {verb}" + (" (Ctrl+Z undoes it)" if changed else "")
             self.nav.say(said)
             if changed:  # in Messages too: the place's count soon replaces the status line
                 self.nav.tell(said, "info")
-            if changed:
                 self._changed(backend, faces=changed)
-            if changed and undo and self.undoable is not None:
-                self.undoable(f"{len(changed)} face(s) {verb}",
-                              lambda: self._ignore(backend, changed, not back, undo=False))
 
-        self._run(lambda: (people.unignore if back else people.ignore)(backend, face_ids),
-                  done, "bringing faces back" if back else "ignoring faces")
+        self._run(job, done, "bringing faces back" if back else "ignoring faces")
 
     def unname(self, backend, face_id: str, then: Done | None = None) -> None:
         def done(was: str | None) -> None:
@@ -214,37 +233,90 @@ class PeopleActions:
 
         self._run(lambda: people.unname(backend, face_id), done, "removing the name")
 
-    def add_face(self, entry: Entry, box: dict, then: Done) -> None:
-        """A face drawn on the photo ``entry``: ``then(face)`` once it is indexed."""
+    def add_face(self, entry: Entry, box: dict, then: Done,
+                 no_face: Callable[[str], None] | None = None,
+                 failed: Callable[[], None] | None = None) -> None:
+        """A face drawn on the photo ``entry``: ``then(face)`` once it is indexed;
+        ``no_face(reason)`` when none can be found in the box (the curator may keep it as a
+        region named by hand), ``failed()`` after any other refusal (said first)."""
         def done(face: FaceRecord) -> None:
             self._changed(entry.backend, faces=[face.face_id],
                           photos=[(entry.picset, entry.name)])
             then(face)
 
+        def fail(error: BaseException) -> bool:
+            if isinstance(error, NoFaceFound) and no_face is not None:
+                no_face(str(error))
+                return True
+            if failed is not None:
+                failed()
+            return False
+
         self._run(lambda: people.add_face(entry.backend, entry.picset, entry.name, box), done,
-                  f"adding a face to {entry.label}")
+                  f"adding a face to {entry.label}", fail)
+
+    def keep_region(self, entry: Entry, box: dict, name: str, then: Done | None = None,
+                    failed: Callable[[], None] | None = None) -> None:
+        """A box where no face can be found, kept as a region named ``name``."""
+        def done(region) -> None:
+            self.nav.say(f"kept as a region named {region.name} (no face could be found "
+                         "there: it is shown and counted, never searched)")
+            self._changed(entry.backend, faces=[region.region_id], people=[region.name],
+                          photos=[(entry.picset, entry.name)])
+            if then is not None:
+                then(region)
+
+        def fail(error: BaseException) -> bool:
+            if failed is not None:
+                failed()
+            return False
+
+        self._run(lambda: people.keep_region(entry.backend, entry.picset, entry.name, box,
+                                             name), done, f"naming a region of {entry.label}",
+                  fail)
 
     # -- people -----------------------------------------------------------------------------
-    def _person_change(self, entry: Entry, job, what: str, **changes) -> None:
+    def _person_change(self, entry: Entry, job, what: str, failing: str, **changes) -> None:
         """A change to a person; the places showing them follow what changed (a person's page
-        renamed or merged away leaves for People)."""
+        renamed or merged away leaves for People). ``failing``: what a refusal begins with."""
         def done(_) -> None:
             self.nav.say(what)
             self._changed(entry.backend, **changes)
 
-        self._run(job, done, what)
+        self._run(job, done, failing)
+
+    def remember(self, backend, summary: str, step: people_edits.PeopleStep) -> None:
+        """A people action done: Ctrl+Z undoes it in its turn (from the job's thread: the
+        album's history may be busy with a curation action)."""
+        album = self.albums.of(backend)
+        if album is not None:
+            album.curator.remember(summary, step)
 
     def rename(self, entry: Entry, new_name: str) -> None:
         self._person_change(entry, lambda: people.rename(entry.backend, entry.person, new_name),
-                            f"{entry.person} is now {new_name}", people=[new_name],
+                            f"{entry.person} is now {new_name}",
+                            f"Could not rename {entry.person} to {new_name}", people=[new_name],
                             gone=[entry.person])
 
     def merge(self, entry: Entry, into: str) -> None:
-        self._person_change(entry, lambda: people.merge(entry.backend, entry.person, into),
-                            f"{entry.person} merged into {into}", people=[into],
-                            gone=[entry.person])
+        """The person of ``entry`` is ``into`` (undoable: Ctrl+Z)."""
+        backend, name = entry.backend, entry.person
+
+        def job():
+            target, moved, step = people_edits.merge(backend, name, into)
+            self.remember(backend, f"{name} merged into {target.name}", step)
+            return target, moved
+
+        def done(result) -> None:
+            target, moved = result
+            self.nav.tell(f"{name} merged into {target.name}: {moved} face(s) moved "
+                          "(Ctrl+Z undoes it)", "info")  # (Messages: as curation's actions)
+            self._changed(backend, people=[target.name], gone=[name])
+
+        self._run(job, done, f"Could not merge {name} into {into}")
 
     def hide(self, entry: Entry, hidden: bool) -> None:
         self._person_change(entry, lambda: people.hide(entry.backend, entry.person, hidden),
                             f"{entry.person} is {'hidden' if hidden else 'shown again'}",
+                            f"Could not {'hide' if hidden else 'show'} {entry.person}",
                             people=[entry.person])

@@ -13,7 +13,9 @@ from finpics_desktop.app.window.people_places import (
     IGNORED,
     PEOPLE,
     PERSON_PLACE,
+    TOGETHER,
     UNNAMED,
+    together_title,
 )
 from finpics_desktop.ports import Backend
 
@@ -33,16 +35,18 @@ class Place:
     picset: str | None = None  # PICSET_PLACE
     path: Path | None = None  # FOLDER
     title: str = ""  # a picset's display name
-    within: str = ""  # PICSET_PLACE, PEOPLE, PERSON_PLACE, UNNAMED: LIBRARY or CLOUD
+    within: str = ""  # PICSET_PLACE and the people's places: LIBRARY or CLOUD
     problem: str = ""
     person: str = ""  # PERSON_PLACE: their name
     hidden: bool = False  # PEOPLE: the hidden people
     faces: tuple[str, ...] = ()  # GROUP_PLACE: the group's faces
+    people: tuple[str, ...] = ()  # TOGETHER: their names
+    only: bool = False  # TOGETHER: the photos with no one else
 
     def _key(self) -> tuple:
         album = self.backend.identity if self.backend is not None else None
         return (self.kind, album, self.picset, self.path, self.problem, self.person,
-                self.hidden, self.faces)
+                self.hidden, self.faces, self.people, self.only)
 
     def __eq__(self, other: object) -> bool:  # the same place of the same open album
         return isinstance(other, Place) and self._key() == other._key() and (
@@ -54,7 +58,7 @@ class Place:
     @property
     def parent(self) -> Place | None:
         """A picset's (the people's...) library or cloud; a person's people."""
-        if self.kind == PERSON_PLACE:
+        if self.kind in (PERSON_PLACE, TOGETHER):
             return Place(PEOPLE, self.backend, within=self.within)
         if self.kind in (GROUP_PLACE, IGNORED):
             return Place(UNNAMED, self.backend, within=self.within)
@@ -67,6 +71,8 @@ class Place:
         """What its listing is called: ``Listing {what}…``."""
         if self.kind == FOLDER:
             return str(self.path)
+        if self.kind == TOGETHER:
+            return together_title(self.people, self.only)
         return {PICSET_PLACE: self.picset, PEOPLE: "people", PERSON_PLACE: self.person,
                 UNNAMED: "unnamed faces", GROUP_PLACE: "a group of unnamed faces",
                 IGNORED: "ignored faces"}.get(self.kind, "picsets")

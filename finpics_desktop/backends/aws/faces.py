@@ -13,7 +13,12 @@ from botocore.exceptions import ClientError
 from finpics_desktop.backends.aws.errors import error_code, translate
 from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.domain.boxes import out_of
-from finpics_desktop.domain.errors import FinpicsError, LimitReached, NotFound, SearchFailed
+from finpics_desktop.domain.errors import (
+    LimitReached,
+    NoFaceFound,
+    NotFound,
+    SearchFailed,
+)
 from finpics_desktop.domain.matches import PhotoMatch, from_payload
 from finpics_desktop.pipeline.photos import regions
 
@@ -105,7 +110,7 @@ class RekognitionFaceIndex:
         others = [r["Face"]["FaceId"] for n, r in enumerate(records) if n != best]
         self.delete_faces(others)
         if best is None:
-            raise FinpicsError(regions.NO_FACE)
+            raise NoFaceFound(regions.NO_FACE)
         record = records[best]
         face_box = regions.rounded(out_of(record["Face"]["BoundingBox"], region.box))
         detail = dict(record.get("FaceDetail") or {})

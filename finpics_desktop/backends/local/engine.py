@@ -16,7 +16,7 @@ import numpy as np
 
 from finpics_desktop.backends.local import models
 from finpics_desktop.domain.boxes import out_of
-from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.domain.errors import NoFaceFound
 from finpics_desktop.pipeline.photos import regions
 from finpics_desktop.pipeline.photos.images import decode_upright
 
@@ -178,7 +178,7 @@ class FaceEngine:
             rows = [] if rows is None else list(rows)
             best = regions.best_overlap([_box(r, *size) for r in rows], box, region.box)
             if best is None:
-                raise FinpicsError(regions.NO_FACE)
+                raise NoFaceFound(regions.NO_FACE)
             row = rows[best]
             vectors, qualities = self._vectors(recognizer, pixels, [row], 1.0)
         return DetectedFace(box=regions.rounded(out_of(_box(row, *size), region.box)),

@@ -2,8 +2,10 @@
 public site consistent at every moment:
 
 - :func:`place` puts a photo at a new key *keeping its faces* (a move, a rename, a restore):
-  original, thumbnail, photo item, then the ``pics_by_image_id`` item re-pointed -- the item
-  appears only once both objects are there, so the site never shows a broken image;
+  original, thumbnail, photo item, the curator's records of the photo
+  (:mod:`~finpics_desktop.pipeline.curation.follow`), then the ``pics_by_image_id`` item
+  re-pointed -- the item appears only once both objects are there, so the site never shows a
+  broken image;
 - :func:`retire` takes photos out of a picset: the featured photo first moves to a photo that
   stays (or the entry goes, before its last photo: never an empty picset on the site), then
   each photo item (only if it is not featured, one atomic step), its image item if asked, its
@@ -21,6 +23,7 @@ from finpics_desktop.domain import items
 from finpics_desktop.domain.errors import NotFound, WriteConflict
 from finpics_desktop.domain.keys import PhotoKey
 from finpics_desktop.pipeline.curation.errors import Taken
+from finpics_desktop.pipeline.curation.follow import follow
 from finpics_desktop.pipeline.photos.images import make_thumbnail
 from finpics_desktop.ports import HASH_METADATA, LOCATION_METADATA, PLACED_METADATA
 
@@ -66,6 +69,7 @@ def place(c: Curation, data: dict, original: str, thumbnail: str, dst: PhotoKey,
         current = c.records.photo(dst.picset, dst.name)
         if current is None or not current.same_data(data):  # not this action's item
             raise Taken(f"{dst.image_path}: another photo has this name in picset {dst.picset}")
+    follow(c.private, original, dst.key)  # its regions and removed faces go with it
     image = items.image_item(dst, data)
     if image is not None:
         c.tables.put_image_item(image)
@@ -85,6 +89,8 @@ def unplace(c: Curation, photos: list[tuple[dict, PhotoKey, PhotoKey | None]],
         if head is None or head.metadata.get(PLACED_METADATA) != op_id:
             continue  # never placed (or not by this action)
         current = c.records.photo(dst.picset, dst.name)
+        if back_to is not None:
+            follow(c.private, dst.key, back_to.key)
         for image_id in items.image_ids(data):
             if back_to is not None and c.records.photo(back_to.picset, back_to.name):
                 c.tables.put_image_item(items.image_item(back_to, data))

@@ -17,6 +17,7 @@ from finpics_desktop.domain.errors import NotFound
 from finpics_desktop.pipeline.people.naming import Located, Outcome, People
 from finpics_desktop.pipeline.people.photo_lock import PhotoBusy
 from finpics_desktop.pipeline.people.records import ANYONE, FACE, PERSON, REJECT
+from finpics_desktop.pipeline.people.undo import Snapshot
 from finpics_desktop.ports import PrivateStore
 
 IGNORED = "ignored"  # what an Outcome's ``person`` says for an ignored face
@@ -81,3 +82,17 @@ def ignored_faces(people: People) -> list[tuple[Located, float]]:
     where = people.locate(docs)
     found = [(where[f], float(d.doc.get("at") or 0.0)) for f, d in docs.items() if f in where]
     return sorted(found, key=lambda s: (-s[1], s[0].image_path, s[0].face_id))
+
+
+def snapshot(people: People, face_ids: Sequence[str]) -> Snapshot:
+    """The records ignoring these faces (or bringing them back) changes -- their rejection for
+    anyone -- with their names, for Ctrl+Z to write back
+    (:func:`~finpics_desktop.pipeline.people.undo.undo`)."""
+    faces, rejects = {}, {}
+    for face_id in dict.fromkeys(face_ids):
+        named = people.private.get(FACE, face_id)
+        faces[face_id] = dict(named.doc) if named else None
+        doc = people.private.get(REJECT, f"{ANYONE}/{face_id}")
+        if doc is not None:
+            rejects[doc.sk] = dict(doc.doc)
+    return Snapshot(faces=faces, rejects=rejects)

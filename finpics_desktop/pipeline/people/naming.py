@@ -49,6 +49,7 @@ from finpics_desktop.domain.errors import (
     InvalidValue,
     LimitReached,
     NotFound,
+    Remedy,
     WriteConflict,
 )
 from finpics_desktop.domain.keys import PhotoKey
@@ -65,6 +66,7 @@ from finpics_desktop.domain.people import (
 from finpics_desktop.pipeline.functions.search import album_image_items
 from finpics_desktop.pipeline.people.photo_lock import PhotoBusy, PhotoLocks
 from finpics_desktop.pipeline.people.records import ANYONE, DRAWN, FACE, NAME, PERSON, REJECT
+from finpics_desktop.pipeline.people.regions import region_paths, region_photos
 from finpics_desktop.ports import Backend, PrivateDoc
 
 FIRST_FACE = 100.0  # the similarity recorded for a person's first face
@@ -84,6 +86,7 @@ class Located:
     image_path: str
     box: dict
     photo_faces: tuple[str, ...]
+    sharpness: float | None = None  # Quality.Sharpness, if the engine measured it
 
 
 @dataclass(frozen=True)
@@ -121,8 +124,9 @@ class People:
         claim = self.private.get(NAME, name_key(name))
         person = self._person(claim.doc["person"]) if claim else None
         if person is None:
-            raise NotFound(f"nobody is named {clean_name(name)!r} in this album (see "
-                           "`finpics-desktop people`)")
+            raise NotFound(f"nobody is named {clean_name(name)!r} in this album", remedy=Remedy(
+                command="`finpics-desktop people` lists everyone",
+                window="choose the person from the People list"))
         return person
 
     def _person(self, person_id: str) -> Person | None:
@@ -163,7 +167,7 @@ class People:
             face = image.face(face_id) if image is not None else None
             if face is not None:
                 found[face_id] = Located(face_id, image_id, image.image_path, face.box,
-                                         tuple(dict.fromkeys(image.face_ids)))
+                                         tuple(dict.fromkeys(image.face_ids)), face.sharpness)
         return found
 
     def summaries(self, hidden: bool = False) -> list[PersonSummary]:
@@ -171,14 +175,17 @@ class People:
         their faces and photos are in the album now, and the face to show for them."""
         named = self.named()
         located = self.locate(named)
+        regions = region_paths(self.backend)  # (named regions count among their photos)
         found = []
         for person in self.people():
             if person.hidden != hidden:
                 continue
             faces = [f for f in self.faces_of(person, named) if f.face_id in located]
             cover = faces[0].face_id if faces else None
+            photos = {located[f.face_id].image_path for f in faces} | regions.get(person.id,
+                                                                                  set())
             found.append(PersonSummary(
-                person, len(faces), len({located[f.face_id].image_path for f in faces}), cover,
+                person, len(faces), len(photos), cover,
                 located[cover].image_path if cover else None,
                 located[cover].box if cover else None))
         return sorted(found, key=lambda s: (-s.faces, s.person.name.casefold()))
@@ -200,7 +207,8 @@ class People:
             seen.add(spot.image_path)
             found.append(PhotoMatch.from_image(images[spot.image_id], face.similarity,
                                                face.face_id))
-        return found
+        return found + [m for m in region_photos(self.backend, person)  # named regions
+                        if m.image_path not in seen]
 
     # -- naming ----------------------------------------------------------------------------------
     def _claim(self, name: str, person_id: str) -> bool:

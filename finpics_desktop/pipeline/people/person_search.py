@@ -8,10 +8,12 @@ What it finds, for the person of the clicked face:
   mean of their confirmed faces: ``SearchUsers``, on the cloud Rekognition's own) or to the
   **best** of their confirmed faces (``SearchFaces`` from each: a face of a childhood photo
   finds the other childhood photos even when the template, made mostly of grown-up faces, is
-  far), at the cuts of :mod:`~finpics_desktop.domain.person_cuts` for the engine that indexed
+  far), at the cuts of :mod:`~finpics_desktop.domain.bands` for the engine that indexed
   them, and no other person as alike;
 - *maybe*: the photos whose best face reached only the lower cuts, or is as alike to another
-  person: shown apart, never taken silently.
+  person, or fails the quality gate (tiny or blurred, :data:`~finpics_desktop.domain.bands.SHARP`;
+  a blurred named face's matches count as maybes only, as a blurred face's search does): shown
+  apart, never taken silently, each with ``band`` MAYBE.
 
 Left out: a photo already holding the person (one person appears once in a photo), the faces
 named as someone else, the faces rejected for this person. Of a photo only its most alike face
@@ -22,16 +24,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from finpics_desktop.domain.bands import MAYBE, SURE
+from finpics_desktop.domain import bands
+from finpics_desktop.domain.bands import CANDIDATES, MAYBE, SURE, Cuts, cuts_for
 from finpics_desktop.domain.errors import NotFound
 from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.people import Person, name_key
-from finpics_desktop.domain.person_cuts import PersonCuts, cuts_for
 from finpics_desktop.domain.records import UserMatch
 from finpics_desktop.pipeline.functions.search import MAX_FACES, album_image_items
-from finpics_desktop.pipeline.people.naming import People
+from finpics_desktop.pipeline.people.naming import Located, People
 from finpics_desktop.pipeline.people.records import FACE, NAME, PERSON
 
 SEEDS = 100  # the person's faces searched from (Rekognition's most faces of a user vector)
@@ -62,15 +64,17 @@ class _Scored:
     template: float  # similarity to the person's user vector
     best: float  # to the most alike of their confirmed faces
     other: float  # to the most alike other person's user vector
+    sharp: bool = True  # the face passes the quality gate
+    best_sharp: float = 0.0  # to the most alike of their confirmed faces that pass the gate
 
-    def band(self, cuts: PersonCuts) -> str | None:
+    def band(self, cuts: Cuts) -> str | None:
         """SURE, MAYBE or None (not the person)."""
         if self.other >= cuts.template and self.other > self.template:
             return None  # someone else's, surely more than theirs
-        if (self.template >= cuts.template or self.best >= cuts.face) and (
+        if self.sharp and (self.template >= cuts.template or self.best_sharp >= cuts.sure) and (
                 self.other < cuts.template_maybe or self.other < self.template):
             return SURE
-        if self.template >= cuts.template_maybe or self.best >= cuts.face_maybe:
+        if self.template >= cuts.template_maybe or self.best >= cuts.maybe:
             return MAYBE
         return None
 
@@ -92,7 +96,7 @@ def person_of(people: People, face_id: str) -> Person | None:
     return Person(person.sk, person.doc["name"], bool(person.doc.get("hidden")))
 
 
-def search_person(people: People, face_id: str, cuts: PersonCuts | None = None,
+def search_person(people: People, face_id: str, cuts: Cuts | None = None,
                   face_cut: float | None = None) -> PersonSearch | None:
     """The person's photos (see the module) but the clicked face's own photo; None if the face
     is named as nobody. ``cuts``: those of the engine that indexed the clicked face unless
@@ -115,8 +119,7 @@ def search_person(people: People, face_id: str, cuts: PersonCuts | None = None,
         cuts = cuts_for(images[clicked.image_id].model_version
                         if clicked.image_id in images else None)
     if face_cut is not None:
-        cuts = PersonCuts(cuts.template, cuts.template_maybe, face_cut,
-                          min(cuts.face_maybe, face_cut), cuts.candidates)
+        cuts = replace(cuts, sure=face_cut, maybe=min(cuts.maybe, face_cut))
     confirmed, seen = [], {clicked.image_path}
     for face in mine:  # a photo's most alike named face is its entry
         spot = where[face.face_id]
@@ -124,8 +127,9 @@ def search_person(people: People, face_id: str, cuts: PersonCuts | None = None,
             seen.add(spot.image_path)
             confirmed.append(PhotoMatch.from_image(images[spot.image_id], face.similarity,
                                                    face.face_id))
+    blurred = {f.face_id for f in mine if _blurred(where[f.face_id])} if cuts.gated else None
     scored = _score(people, person, [f.face_id for f in mine], set(named),
-                    people.rejected(person), holding, cuts)
+                    people.rejected(person), holding, cuts, blurred)
     sure, maybe = _by_photo(people, scored, cuts)
     return PersonSearch(person, len(mine), confirmed, sure, maybe)
 
@@ -138,16 +142,27 @@ def _seeds(faces: list[str]) -> list[str]:
     return [faces[int(n * step)] for n in range(SEEDS)]
 
 
+def _blurred(spot: Located) -> bool:
+    """Whether a face fails the quality gate (its sharpness measured below SHARP)."""
+    return spot.sharpness is not None and spot.sharpness < bands.SHARP
+
+
 def _score(people: People, person: Person, mine: list[str], named: set[str],
-           rejected: set[str], holding: set[str], cuts: PersonCuts) -> list[tuple[_Scored, str]]:
+           rejected: set[str], holding: set[str], cuts: Cuts,
+           blurred: set[str] | None) -> list[tuple[_Scored, str]]:
     """The faces alike to any of the person's, scored against the person (with the photo each
-    is in), but named, rejected, or in a photo holding the person."""
+    is in), but named, rejected, or in a photo holding the person. ``blurred``: the person's
+    faces that fail the quality gate (None: the engine has no gate)."""
     best: dict[str, float] = {}
-    for matches in people.records.face_matches_many(_seeds(mine), cuts.candidates,
-                                                    MAX_FACES).values():
+    best_sharp: dict[str, float] = {}
+    for seed, matches in people.records.face_matches_many(_seeds(mine), CANDIDATES,
+                                                          MAX_FACES).items():
         for match in matches:
             if match.face_id not in named and match.face_id not in rejected:
                 best[match.face_id] = max(best.get(match.face_id, 0.0), match.similarity)
+                if not blurred or seed not in blurred:
+                    best_sharp[match.face_id] = max(best_sharp.get(match.face_id, 0.0),
+                                                    match.similarity)
     ranked = sorted(best, key=lambda f: (-best[f], f))[:MAX_CANDIDATES]
     where = people.locate(ranked)
     wanted = [f for f in ranked if f in where and where[f].image_path not in holding]
@@ -157,7 +172,9 @@ def _score(people: People, person: Person, mine: list[str], named: set[str],
         matches = users.get(face_id, [])
         own = next((m.similarity for m in matches if m.user_id == person.id), 0.0)
         other = max((m.similarity for m in matches if m.user_id != person.id), default=0.0)
-        scored.append((_Scored(face_id, own, best[face_id], other), where[face_id]))
+        sharp = blurred is None or not _blurred(where[face_id])
+        scored.append((_Scored(face_id, own, best[face_id], other, sharp,
+                               best_sharp.get(face_id, 0.0)), where[face_id]))
     return scored
 
 
@@ -177,7 +194,7 @@ def _user_matches(people: People, face_ids: Sequence[str],
         return dict(pool.map(one, face_ids))
 
 
-def _by_photo(people: People, scored: list, cuts: PersonCuts
+def _by_photo(people: People, scored: list, cuts: Cuts
               ) -> tuple[list[PhotoMatch], list[PhotoMatch]]:
     """One entry a photo, its most alike face's; sure ones and maybe ones, best first."""
     chosen: dict[str, tuple[str, _Scored, object]] = {}
@@ -195,6 +212,6 @@ def _by_photo(people: People, scored: list, cuts: PersonCuts
                                                                    c[2].image_path)):
         image = images.get(spot.image_id)
         if image is not None:
-            (sure if band == "sure" else maybe).append(
-                PhotoMatch.from_image(image, face.similarity, face.face_id))
+            (sure if band == SURE else maybe).append(
+                PhotoMatch.from_image(image, face.similarity, face.face_id, band))
     return sure, maybe

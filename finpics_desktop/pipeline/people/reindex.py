@@ -10,7 +10,9 @@ does, Rekognition gives new ids), and writes in the order processing does: faces
 photo's items, then the faces that are gone. The photo item is replaced only if it is still the
 one read before the original (a photo published again or given a drawn face meanwhile keeps
 that item; its new faces are deleted again and it is reported: run ``reindex`` again).
-People's names, rejections and faces drawn by hand are carried over to the new faces
+A face the curator removed is not brought back (its box is kept:
+:mod:`~finpics_desktop.pipeline.people.removal`). People's names, rejections and faces drawn by
+hand are carried over to the new faces
 (:mod:`~finpics_desktop.pipeline.people.carry`), and what cannot be carried is reported. Each photo
 is re-indexed holding its lock (:mod:`~finpics_desktop.pipeline.people.photo_lock`), under which its
 names are read again: a naming of one of its faces waits, so a name is never written onto a face
@@ -39,6 +41,7 @@ from finpics_desktop.pipeline.people import replaced
 from finpics_desktop.pipeline.people.carry import Carrier, NotCarried, reindex_drawn
 from finpics_desktop.pipeline.people.photo_lock import PhotoLocks
 from finpics_desktop.pipeline.people.reindex_resume import finish
+from finpics_desktop.pipeline.people.removal import without_removed
 from finpics_desktop.ports import Backend, VersionedFaceIndex
 
 log = logging.getLogger(__name__)
@@ -192,6 +195,9 @@ def _reindex_photo(backend: Backend, photo: PhotoKey, carrier: Carrier | None,
     response["FaceRecords"] = response["FaceRecords"] + reindex_drawn(
         backend, carrier, photo.key, data, external_image_id(photo.key),
         [f for f in old if f["FaceId"] in drawn], response["FaceRecords"], versioned)
+    # a face the curator removed stays removed (deleted from the index again)
+    response["FaceRecords"] = without_removed(backend, photo.key, response["FaceRecords"],
+                                              set(old_ids))
     new = [r["Face"] for r in response["FaceRecords"]]
     record({**state, "new": [f["FaceId"] for f in new]})
     comparable = previous.get("FaceModelVersion") == response.get("FaceModelVersion")

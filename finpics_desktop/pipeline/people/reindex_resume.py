@@ -16,6 +16,11 @@ one of the photo's faces) calls :func:`finish`:
   again). A run killed while the face index was indexing the photo left faces it had no time to
   record: those indexed from the photo (its ExternalImageId) that no item lists, the faces of
   trashed or replaced photos aside.
+
+A removal of a face (:mod:`~finpics_desktop.pipeline.people.removal`) records the same, the
+faces before and after, with the records it keeps of the face removed (``removed``: written
+once the switch is made); putting a face back records the removed faces it brings back
+(``restored``: their records deleted once it is made).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from finpics_desktop.domain.errors import WriteConflict
 from finpics_desktop.domain.keys import parse_key
 from finpics_desktop.pipeline.curation.trash import trashed_face_ids
 from finpics_desktop.pipeline.functions.process import external_image_id
-from finpics_desktop.pipeline.people.records import DRAWN, FACE, PENDING, REJECT
+from finpics_desktop.pipeline.people.records import DRAWN, FACE, PENDING, REJECT, REMOVED
 from finpics_desktop.ports import Backend
 
 
@@ -43,6 +48,8 @@ def finish(backend: Backend, key: str, state: dict) -> None:
     new_ids = set(state["new"]) if "new" in state else _strays(backend, key,
                                                                listed | old_ids)
     if item is not None and listed == new_ids:  # switched: finish it
+        for face_id, doc in (state.get("removed") or {}).items():  # before the face goes
+            backend.private.put(REMOVED, face_id, doc)
         for image_item in items.image_items(photo, data):
             tables.put_image_item(image_item)
         gone = sorted(old_ids - listed)
@@ -52,6 +59,8 @@ def finish(backend: Backend, key: str, state: dict) -> None:
         for image_id in old_images - items.image_ids(data):
             tables.delete_image_item(image_id)
         drop_records(backend, set(gone))
+        for face_id in state.get("restored") or []:
+            backend.private.delete(REMOVED, face_id)
     else:  # not switched: roll back
         extra = new_ids - listed - old_ids
         drop_records(backend, extra)
