@@ -153,7 +153,26 @@ def render(parser: argparse.ArgumentParser) -> str:
                 items = _items(command, actions)
                 if items:
                     lines += [f"{heading}:", "", *items, ""]
+            lines += _nested(name, command)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _nested(name: str, command: argparse.ArgumentParser) -> list[str]:
+    """The commands within a command (``people ignore``...), each as a command of its own."""
+    lines: list[str] = []
+    for nested in (a for a in command._actions if isinstance(a, argparse._SubParsersAction)):
+        helps = {a.dest: a.help for a in nested._choices_actions}
+        for sub_name, sub in nested.choices.items():
+            full, summary = f"{name} {sub_name}", (helps.get(sub_name) or "").strip()
+            lines += [f"#### {full}", "", f"{summary[:1].upper()}{summary[1:]}.", "", "```",
+                      _usage(full, sub), "```", ""]
+            for heading, actions in (("Arguments", [a for a in sub._actions
+                                                    if not a.option_strings]),
+                                     ("Options", [a for a in sub._actions if a.option_strings])):
+                items = _items(sub, actions)
+                if items:
+                    lines += [f"{heading}:", "", *items, ""]
+    return lines
 
 
 def parser() -> argparse.ArgumentParser:

@@ -165,6 +165,44 @@ def curate(app, window, shoot) -> None:
     dialog.close()
 
 
+def unnamed_shots(app, window, shoot, row) -> None:
+    """Unnamed faces once people are named: a name typed on a group's tile, completed from the
+    album's names; then a stranger ignored, and the Ignored faces."""
+    from PySide6.QtCore import QItemSelectionModel, Qt
+    from PySide6.QtTest import QTest
+
+    from finpics_desktop.app.entries import FACE, GROUP
+    from finpics_desktop.app.window.navigation import IGNORED
+
+    window.tree.setCurrentIndex(window.sources.indexFromItem(row))
+    wait_until(app, lambda: not window.nav.loading and window.model.rowCount() > 0
+               and thumbnails_loaded(window.model, window.grid), what="the unnamed faces")
+    tiles = [r for r, e in enumerate(window.model.entries) if e.kind == GROUP]
+    window.grid.selectionModel().setCurrentIndex(
+        window.model.index(tiles[0]), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    window.grid.edit(window.model.index(tiles[0]))
+    wait_until(app, lambda: window.people.tiles.editor is not None, what="the name field")
+    editor = window.people.tiles.editor
+    editor.setFocus()
+    QTest.keyClicks(editor, "o")
+    popup = editor.completer().popup()
+    wait_until(app, popup.isVisible, what="the names completed")
+    shoot("unnamed-name", popup=popup)
+    QTest.keyClick(popup, Qt.Key.Key_Escape)
+    QTest.keyClick(editor, Qt.Key.Key_Escape)
+    child = next(e for e in window.model.entries  # the child at the edge of the photo
+                 if e.kind == FACE and e.name == "obama_and_biden.jpg")
+    window.people.actions.ignore([child])
+    wait_until(app, lambda: not window.nav.loading and child.face_id not in [
+        e.face_id for e in window.model.entries], what="a stranger ignored")
+    window.people.on_show_ignored()
+    wait_until(app, lambda: window.nav.location.kind == IGNORED and not window.nav.loading
+               and window.model.rowCount() > 0
+               and thumbnails_loaded(window.model, window.grid), what="the ignored faces")
+    window.grid.setCurrentIndex(window.model.index(0))
+    shoot("ignored")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=Path, default=REPO.parent / "shared" / "photos")
@@ -356,6 +394,7 @@ def main() -> int:
     shoot("person-search")
     window.nav.back()
     window.nav.back()
+    unnamed_shots(app, window, shoot, album_row(UNNAMED))
 
     # 5. drop a folder on Library: the New picset dialog, then the upload under way
     folder = work / "src-drop" / "Newport & Boston: summer 2016"

@@ -204,3 +204,39 @@ def test_reject_refuses_a_face_that_is_not_there_as_confirm_does(album):
     assert err == f"{missing}: not rejected for Kit: not in a photo of this album\n"
     code, _, err = run("check")
     assert code == 0, err
+
+
+def test_strangers_ignored_listed_and_brought_back(album):
+    """``people ignore FACE...``: never proposed, not in ``clusters``; ``people ignored
+    [--json]`` lists them; ``people unignore`` brings them back; ``people [--hidden] --json``
+    is as before. A named face or a face not there is refused (exit 1), the others done."""
+    run, who = album
+    obama, biden = faces_of(who, "obama"), faces_of(who, "biden")
+    run("name", obama[0], "Barack Obama")
+    proposed = [p["face_id"] for p in json.loads(run("suggest", "Barack Obama", "--json")[1])]
+    stranger = proposed[0]
+    code, out, err = run("people", "ignore", stranger, biden[0])
+    assert code == 0 and out.splitlines() == [f"{stranger}: ignored", f"{biden[0]}: ignored"]
+    assert stranger not in [p["face_id"] for s in ("", "--unsure") for p in json.loads(
+        run("suggest", "Barack Obama", "--json", *([s] if s else []))[1])]
+    code, out, _ = run("search", stranger, "--json")  # still searchable by clicking it
+    assert code == 0 and len(json.loads(out)["output"]) > 1
+    clustered = {f for c in json.loads(run("clusters", "--json")[1]) for f in c["faces"]}
+    assert not {stranger, biden[0]} & clustered and biden[1] in clustered
+    code, out, _ = run("people", "ignored", "--json")
+    listed = json.loads(out)
+    assert code == 0 and sorted(i["face_id"] for i in listed) == sorted([stranger, biden[0]])
+    assert all(set(i) == {"face_id", "image_path"} for i in listed)
+    assert run("people", "--json")[1].startswith("[\n  {\n    \"name\": \"Barack Obama\"")
+    code, out, err = run("people", "ignore", obama[0], "no-such-face")
+    assert code == 1 and out == ""
+    assert f"{obama[0]}: not ignored: it is named Barack Obama: remove its name first" in err
+    assert "no-such-face: not ignored: not in a photo of this album" in err
+    code, out, err = run("people", "unignore", stranger, obama[1])
+    assert code == 1 and out.strip() == f"{stranger}: no longer ignored"
+    assert f"{obama[1]}: not brought back: it is not ignored" in err
+    assert stranger in [p["face_id"] for p in json.loads(
+        run("suggest", "Barack Obama", "--json")[1])]
+    code, out, _ = run("people", "ignored")
+    assert code == 0 and out.split() == [biden[0], next(
+        i["image_path"] for i in listed if i["face_id"] == biden[0])]

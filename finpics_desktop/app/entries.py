@@ -1,7 +1,7 @@
 """What the user browses, as typed values: a picset, a published photo (of a picset or of a
-search result), a photo file on this computer, a person, or one face (a proposal, an unnamed
-face); and the headings between them (a page's title, a section's heading: never chosen). The
-window's grid shows them and the command line prints them."""
+search result), a photo file on this computer, a person, one face (a proposal, an unnamed
+face) or a group of unnamed faces; and the headings between them (a page's title, a section's
+heading: never chosen). The window's grid shows them and the command line prints them."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from finpics_desktop.domain.records import FaceRecord, PhotoItem, PicsetEntry, i
 from finpics_desktop.ports import Backend
 
 PICSET, PHOTO, FILE, PERSON, FACE = "picset", "photo", "file", "person", "face"
+GROUP = "group"  # a group of unnamed faces (one tile: its most typical face, its size)
 HEADING = "heading"  # a page's title (level 1) or a section's heading (level 2), across the grid
 
 
@@ -44,6 +45,7 @@ class Entry:
     #                   proposed for (the name of the face searched from)
     sure: bool | None = None  # FACE: a proposal the app is sure of (False: shown apart)
     group: int = 0  # FACE of the Unnamed view: its group (1, 2, ...)
+    members: tuple[str, ...] = ()  # GROUP: its faces, the most typical (``face_id``) first
     level: int = 0  # HEADING: 1 the page's title, 2 a section's heading
     section: str = ""  # the section an entry is in (its heading's), on a page with sections
 
@@ -55,7 +57,7 @@ class Entry:
         if self.kind == HEADING:
             return f"heading:{self.level}:{self.section}"
         where = self.backend.identity if self.backend is not None else ""
-        if self.kind in (FACE, PERSON):
+        if self.kind in (FACE, PERSON, GROUP):
             return f"face:{where}:{self.face_id}"
         if self.kind == FILE:
             return f"file:{self.path}"
@@ -71,13 +73,15 @@ class Entry:
             return self.picset or ""
         if self.kind == PERSON:
             return self.person
+        if self.kind in (GROUP, HEADING):
+            return self.title
         return f"{self.picset}/{self.name}"
 
     @property
     def has_thumbnail(self) -> bool:
         if self.kind == HEADING:
             return False
-        if self.kind in (FACE, PERSON):
+        if self.kind in (FACE, PERSON, GROUP):
             return bool(self.face_id and self.box)
         return self.kind != PICSET or bool(self.name)
 

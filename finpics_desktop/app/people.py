@@ -17,6 +17,7 @@ from finpics_desktop.domain.people import Cluster, Person, PersonSummary
 from finpics_desktop.pipeline.people import (
     clusters,
     drawn,
+    ignored,
     proposals,
     regions,
     removal,
@@ -27,10 +28,11 @@ from finpics_desktop.pipeline.people.merge import merge as merge_people
 from finpics_desktop.pipeline.people.naming import Located, Outcome, People, SamePhoto
 from finpics_desktop.ports import Backend
 
-__all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "hide", "keep_region",
-           "list_people", "located_groups", "merge", "name_face", "name_faces",
+__all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "hide", "ignore", "ignored_faces",
+           "keep_region", "list_people", "located_groups", "merge", "name_face", "name_faces",
            "people_names", "person_faces", "person_photos", "photos_together", "put_back",
-           "reject", "remove_face", "rename", "suggest", "unname", "unnamed_groups"]
+           "reject", "remove_face", "rename", "suggest", "unignore", "unname", "unnamed_faces",
+           "unnamed_groups"]
 
 
 def _people(backend: Backend, doing: str | None = None) -> People:
@@ -86,6 +88,20 @@ def unnamed_groups(backend: Backend) -> list[Cluster]:
 def located_groups(backend: Backend) -> tuple[list[Cluster], dict[str, Located]]:
     """:func:`unnamed_groups`, and where each face is (its photo and box)."""
     return clusters.located_clusters(_people(backend))
+
+
+def unnamed_faces(backend: Backend, face_ids: Sequence[str]) -> list[Located]:
+    """Those of these faces (a group opened) that are still unnamed and not ignored, and
+    where each is, in the order given."""
+    people = _people(backend)
+    left_out = set(people.named()) | ignored.ignored_ids(people.private)
+    where = people.locate([f for f in face_ids if f not in left_out])
+    return [where[f] for f in face_ids if f in where]
+
+
+def ignored_faces(backend: Backend) -> list[Located]:
+    """The faces ignored (strangers), the latest first."""
+    return [spot for spot, _ in ignored.ignored_faces(_people(backend))]
 
 
 # -- changing --------------------------------------------------------------------------------
@@ -147,6 +163,17 @@ def rename(backend: Backend, name: str, new_name: str) -> Person:
 
 def hide(backend: Backend, name: str, hidden: bool = True) -> Person:
     return _people(backend, "hiding people").hide(name, hidden)
+
+
+def ignore(backend: Backend, face_ids: Sequence[str]) -> list[Outcome]:
+    """Ignore these faces for good ("Ignore this person": a stranger): never proposed, never
+    among the unnamed faces; each one that cannot be (named...) says why."""
+    return ignored.ignore(_people(backend, "ignoring faces"), face_ids)
+
+
+def unignore(backend: Backend, face_ids: Sequence[str]) -> list[Outcome]:
+    """Stop ignoring these faces (unnamed faces again)."""
+    return ignored.unignore(_people(backend, "bringing back ignored faces"), face_ids)
 
 
 def add_face(backend: Backend, picset: str, photo: str, box: dict) -> dict:

@@ -1,9 +1,9 @@
 """The people actions the window can undo -- merge a person into another, move faces to another
-(or a new) person, "not this person" -- each the same call as the command line's
-(:mod:`~finpics_desktop.app.people`), with the records it changed read before and after it
-(:mod:`~finpics_desktop.pipeline.people.undo`), as a :class:`PeopleStep` the album's curator
-keeps in the session's history that Ctrl+Z undoes. Each does I/O: the window runs it off the
-GUI thread."""
+(or a new) person, "not this person", ignore strangers (or bring them back) -- each the same
+call as the command line's (:mod:`~finpics_desktop.app.people`), with the records it changed
+read before and after it (:mod:`~finpics_desktop.pipeline.people.undo`), as a
+:class:`PeopleStep` the album's curator keeps in the session's history that Ctrl+Z undoes. Each
+does I/O: the window runs it off the GUI thread."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from finpics_desktop.app.people import _people
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.people import Person
+from finpics_desktop.pipeline.people import ignored
 from finpics_desktop.pipeline.people import undo as people_undo
 from finpics_desktop.pipeline.people.merge import merge as merge_people
 from finpics_desktop.pipeline.people.naming import Outcome
@@ -80,6 +81,17 @@ def not_this_person(backend: Backend, name: str, face_ids: Sequence[str]
     return outcomes, PeopleStep(people_undo.Change(before, after), (person.name,))
 
 
+def ignore(backend: Backend, face_ids: Sequence[str], back: bool = False
+           ) -> tuple[list[Outcome], PeopleStep]:
+    """:func:`finpics_desktop.app.people.ignore` (``back``: ``unignore``), undoable: the
+    faces' records and their rejections for anyone, before and after."""
+    people = _people(backend, "bringing back ignored faces" if back else "ignoring faces")
+    before = ignored.snapshot(people, face_ids)
+    outcomes = (ignored.unignore if back else ignored.ignore)(people, face_ids)
+    return outcomes, PeopleStep(people_undo.Change(before, ignored.snapshot(people, face_ids)),
+                                ())
+
+
 def undo(backend: Backend, steps: Sequence[PeopleStep]) -> list[str]:
     """Undo the steps (the latest first); the lines of what was left as it is."""
     people = _people(backend, "undoing")
@@ -89,4 +101,4 @@ def undo(backend: Backend, steps: Sequence[PeopleStep]) -> list[str]:
     return left
 
 
-__all__ = ["PeopleStep", "merge", "move_faces", "not_this_person", "undo"]
+__all__ = ["PeopleStep", "ignore", "merge", "move_faces", "not_this_person", "undo"]

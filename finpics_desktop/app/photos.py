@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from finpics_desktop.app.entries import FACE, FILE, PERSON, PHOTO, Entry
+from finpics_desktop.app.entries import FACE, FILE, GROUP, PERSON, PHOTO, Entry
 from finpics_desktop.domain.keys import photo_key
 from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.pipeline.people.naming import names_in
@@ -28,7 +28,7 @@ def thumbnail_bytes(entry: Entry, cache: ThumbCache) -> bytes | None:
     backend = entry.backend
     thumbnail = backend.store.get(backend.names.thumbs_bucket,
                                   photo_key(entry.picset, entry.name).key)
-    if entry.kind in (FACE, PERSON):  # the face cut from its photo
+    if entry.kind in (FACE, PERSON, GROUP):  # the face cut from its photo
         return face_thumbnail(thumbnail, entry.box, lambda: (original_bytes(entry), entry.name))
     return thumbnail
 

@@ -1,8 +1,8 @@
-"""The people commands: ``name``, ``unname``, ``people``, ``person``, ``suggest``, ``confirm``,
-``reject``, ``merge``, ``rename-person``, ``hide``, ``clusters``, ``add-face``, ``remove-face``;
-thin wrappers of :mod:`finpics_desktop.app.people`, the calls the window makes too. ``--json``
-prints data in the shapes of the README ("People"); ``--backend aws`` works the same on the
-cloud."""
+"""The people commands: ``name``, ``unname``, ``people`` (and ``people ignore``, ``unignore``,
+``ignored``: strangers), ``person``, ``suggest``, ``confirm``, ``reject``, ``merge``,
+``rename-person``, ``hide``, ``clusters``, ``add-face``, ``remove-face``; thin wrappers of
+:mod:`finpics_desktop.app.people`, the calls the window makes too. ``--json`` prints data in
+the shapes of the README ("People"); ``--backend aws`` works the same on the cloud."""
 
 from __future__ import annotations
 
@@ -30,6 +30,17 @@ def add_people_commands(sub) -> None:
     pp = sub.add_parser("people", help="the people named in the album, most faces first")
     pp.add_argument("--hidden", action="store_true", help="the hidden people instead")
     pp.add_argument("--json", action="store_true", help='[{"name", "faces", "photos"}]')
+    strangers = pp.add_subparsers(dest="strangers", metavar="{ignore,unignore,ignored}",
+                                  required=False,
+                                  help="strangers: faces ignored for good (never proposed, "
+                                  "never among the unnamed faces)")
+    ig = strangers.add_parser("ignore", help="ignore these faces (a stranger): never proposed, "
+                              "never among the unnamed faces, still found by search")
+    ig.add_argument("face_ids", metavar="FACE_ID", nargs="+")
+    ui = strangers.add_parser("unignore", help="stop ignoring these faces")
+    ui.add_argument("face_ids", metavar="FACE_ID", nargs="+")
+    il = strangers.add_parser("ignored", help="the faces ignored, the latest first")
+    il.add_argument("--json", action="store_true", help='[{"face_id", "image_path"}]')
 
     pe = sub.add_parser("person", help="the photos of a person, best first; of several "
                         "people, the photos where all of them appear (exit code 3 if nobody "
@@ -135,6 +146,8 @@ def cmd_unname(backend, args) -> int:
 
 
 def cmd_people(backend, args) -> int:
+    if getattr(args, "strangers", None):
+        return _strangers(backend, args)
     found = people.list_people(backend, hidden=args.hidden)
     if args.json:
         _print_json([{"name": p.person.name, "faces": p.faces, "photos": p.photos}
@@ -143,6 +156,30 @@ def cmd_people(backend, args) -> int:
         for p in found:
             print(f"{p.person.name:40} {p.faces:5} face(s) {p.photos:5} photo(s)")
     return EXIT_OK
+
+
+def _strangers(backend, args) -> int:
+    """``people ignore|unignore FACE_ID...``, ``people ignored [--json]``."""
+    if args.strangers == "ignored":
+        found = people.ignored_faces(backend)
+        if args.json:
+            _print_json([{"face_id": f.face_id, "image_path": f.image_path}  # json-output
+                         for f in found])
+        else:
+            for f in found:
+                print(f"{f.face_id}  {f.image_path}")
+        return EXIT_OK
+    call = people.ignore if args.strangers == "ignore" else people.unignore
+    done, refused = (("ignored", "not ignored") if args.strangers == "ignore" else
+                     ("no longer ignored", "not brought back"))
+    failed = 0
+    for outcome in call(backend, args.face_ids):
+        if outcome.error:
+            failed += 1
+            print(f"{outcome.face_id}: {refused}: {outcome.error}", file=sys.stderr)
+        else:
+            print(f"{outcome.face_id}: {done}")
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def cmd_person(backend, args) -> int:

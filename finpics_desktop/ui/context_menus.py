@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
-from finpics_desktop.app.entries import FACE, FILE, PERSON, PHOTO, PICSET
+from finpics_desktop.app.entries import FACE, FILE, GROUP, PERSON, PHOTO, PICSET
 from finpics_desktop.app.window import navigation as pages
 from finpics_desktop.app.window.navigation import (
     CLOUD,
@@ -156,8 +156,13 @@ class ContextMenus(QObject):
         if entry.kind == FACE and kind == PERSON_PLACE:
             return [opened, SEPARATOR, people["confirm"], people["reject"],
                     people["confirm_sure"]]
+        if entry.kind == GROUP:
+            return [opened, SEPARATOR, w.rename_action, people["ignore"], SEPARATOR,
+                    people["show_ignored"]]
+        if entry.kind == FACE and kind == pages.IGNORED:
+            return [opened, SEPARATOR, people["ignore"]]
         if entry.kind == FACE:
-            return [opened, SEPARATOR, w.rename_action]
+            return [opened, SEPARATOR, w.rename_action, people["ignore"]]
         return [opened]
 
     def _open(self, view: GridView, index: QModelIndex, text: str) -> QAction:
@@ -195,6 +200,8 @@ class ContextMenus(QObject):
         if kind == PEOPLE:
             people = w.people.menu_actions
             return [people["find"], people["show_hidden"], w.refresh_action]
+        if kind in (UNNAMED, pages.GROUP_PLACE, pages.IGNORED):
+            return [w.people.menu_actions["show_ignored"], w.refresh_action]
         return [w.refresh_action]
 
     # -- the rows of the sources ------------------------------------------------------------
@@ -219,7 +226,7 @@ class ContextMenus(QObject):
             people = w.people.menu_actions
             return [people["find"], people["show_hidden"], w.refresh_action]
         if node.kind == UNNAMED:
-            return [w.refresh_action]
+            return [w.people.menu_actions["show_ignored"], w.refresh_action]
         if node.kind == COMPUTER:
             return [w.open_action]
         return []
@@ -239,7 +246,8 @@ class ContextMenus(QObject):
             self.canvas.update()
             box = self.canvas.faces[face]
             faces = [w.rename_action, people["remove_face"], SEPARATOR] if box.region else [
-                people["search"], w.rename_action, *([people["unname"]] if box.name else []),
+                people["search"], w.rename_action,
+                *([people["unname"]] if box.name else [people["ignore"]]),
                 people["remove_face"], SEPARATOR]
         zoom = [w.zoom_in_action, w.zoom_out_action, w.fit_action, w.fullscreen_action,
                 w.back_action]

@@ -23,7 +23,16 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate
 
-from finpics_desktop.app.entries import FACE, FILE, HEADING, PERSON, PHOTO, PICSET, Entry
+from finpics_desktop.app.entries import (
+    FACE,
+    FILE,
+    GROUP,
+    HEADING,
+    PERSON,
+    PHOTO,
+    PICSET,
+    Entry,
+)
 from finpics_desktop.app.window.people_places import MAYBE_SECTION, SUGGESTED
 from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.ui.focus import paint_focus
@@ -113,8 +122,11 @@ class GridModel(QAbstractListModel):
         if index.isValid() and self.entries[index.row()].kind == HEADING:
             return Qt.ItemFlag.NoItemFlags  # never chosen; the keys go past it
         flags = super().flags(index)
-        if index.isValid() and self.entries[index.row()].kind in (FILE, PHOTO, PERSON):
+        kind = self.entries[index.row()].kind if index.isValid() else ""
+        if kind in (FILE, PHOTO, PERSON):
             flags |= Qt.ItemFlag.ItemIsDragEnabled
+        elif kind == GROUP:  # a name is typed right on the tile
+            flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
     def mimeTypes(self):  # noqa: N802
@@ -214,11 +226,15 @@ class GridDelegate(QStyledItemDelegate):
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         painter.setPen(palette.color(role))
         text_rect = rect.adjusted(4, rect.height() - text_h, -4, -2)
-        text = option.fontMetrics.elidedText(entry.title, Qt.TextElideMode.ElideMiddle,
+        text = option.fontMetrics.elidedText(self.caption(entry), Qt.TextElideMode.ElideMiddle,
                                              text_rect.width())
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
         paint_focus(painter, option, rect, 6)  # where the keyboard is
+
+    def caption(self, entry: Entry) -> str:
+        """The text under the thumbnail."""
+        return entry.title
 
     def _placeholder(self, size: QSizeF, palette) -> QPixmap:
         """The grey rounded box of a cell waiting for its thumbnail, drawn once per size and

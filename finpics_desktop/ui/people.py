@@ -21,11 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from finpics_desktop.app.album import Albums
-from finpics_desktop.app.entries import FACE, PERSON, PHOTO, Entry
+from finpics_desktop.app.entries import FACE, GROUP, HEADING, PERSON, PHOTO, Entry
 from finpics_desktop.app.people import people_names
 from finpics_desktop.app.tasks import Task
 from finpics_desktop.app.window import navigation as pages
 from finpics_desktop.app.window.navigation import (
+    GROUP_PLACE,
+    IGNORED,
+    LIBRARY,
     PEOPLE,
     PERSON_PLACE,
     UNNAMED,
@@ -43,6 +46,7 @@ from finpics_desktop.app.window.people_places import (
 )
 from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.domain.records import FaceRecord
+from finpics_desktop.ui import group_tiles
 from finpics_desktop.ui.name_completion import name_completer, set_names
 from finpics_desktop.ui.people_picking import PeoplePickingController
 from finpics_desktop.ui.questions import one_field
@@ -89,6 +93,8 @@ class PeopleController:
         self.filter.textChanged.connect(self.on_filter)
         self.filter.returnPressed.connect(self.on_filter_enter)
         self.nav.listen(self.on_event)
+        self.tiles = group_tiles.install(selection.grid, lambda: self.names,
+                                         lambda entry, name: self.actions.name_group(entry, name))
 
     def fill_menu(self, menu, action) -> None:
         """The *People* menu's actions, each with its key (``action(text, keys, slot, menu)``
@@ -110,6 +116,11 @@ class PeopleController:
         made["show_hidden"] = action("Show the hidden &people", ["Ctrl+H"], self.on_show_hidden,
                                      menu)
         made["find"] = action("&Find a person by name", ["Ctrl+F"], self.on_find, menu)
+        menu.addSeparator()
+        made["ignore"] = action("&Ignore this person (or bring back)", ["I"], self.on_ignore,
+                                menu)
+        made["show_ignored"] = action("Show the i&gnored faces", ["Ctrl+I"],
+                                      self.on_show_ignored, menu)
         menu.addSeparator()
         made["draw"] = action("&Draw a face the detector missed", ["D"], self.on_draw, menu)
         made["remove_face"] = action("R&emove the face", ["Shift+Del"], self.on_remove_face,
@@ -161,6 +172,11 @@ class PeopleController:
                     self.on_filter(self.filter.text())
                 if self.kind == PERSON_PLACE:
                     self._choose_to_review(entries, fresh=not relisted)
+                elif self._next_key and self.kind in (UNNAMED, GROUP_PLACE, IGNORED):
+                    key, self._next_key = self._next_key, None  # after faces ignored
+                    row = self.selection.model.row_of(lambda e: e.key == key)
+                    if row >= 0:
+                        self.selection.choose_row(row)
 
     def _choose_to_review(self, entries: list[Entry], fresh: bool) -> None:
         """A person's page always has a tile chosen, where the keyboard is: the proposal after
@@ -189,6 +205,8 @@ class PeopleController:
         set_names(self.filter.completer(), self.names)
         if isinstance(self.dialog, NameDialog):
             set_names(self.dialog.completer, self.names)
+        if self.tiles.editor is not None:  # the name field open on a group's tile
+            set_names(self.tiles.editor.completer(), self.names)
 
     def on_filter(self, text: str) -> None:
         if self.kind == PEOPLE:
@@ -204,13 +222,15 @@ class PeopleController:
         than renames a picset."""
         viewed = self.selection.viewed()
         return (viewed is not None and viewed.kind == PHOTO) or self.kind in (
-            UNNAMED, PEOPLE, PERSON_PLACE)
+            UNNAMED, GROUP_PLACE, PEOPLE, PERSON_PLACE)
 
     def on_name(self) -> None:
         if self.nav.page == pages.VIEWER:
             return self._name_in_viewer()
         entry = self.current()
-        if self.kind == UNNAMED and entry is not None and entry.kind == FACE:
+        if self.kind == UNNAMED and entry is not None and entry.kind == GROUP:
+            self.tiles.view.edit(self.tiles.view.currentIndex())  # the name field on the tile
+        elif self.kind in (UNNAMED, GROUP_PLACE) and entry is not None and entry.kind == FACE:
             chosen = self.selected()
             count = len(chosen) if len(chosen) > 1 else len(self.actions.group_of(entry))
             self._ask_name("Name these faces", f"Who are the {count} face(s) chosen?", "",
@@ -316,6 +336,38 @@ class PeopleController:
         if self.kind == PEOPLE and entry is not None and entry.kind == PERSON:
             self.actions.hide(entry, not self.nav.location.hidden)
 
+    def on_ignore(self) -> None:
+        """I: the group or faces chosen are strangers (in Ignored faces: no longer); in the
+        viewer, the face chosen."""
+        if self.nav.page == pages.VIEWER:
+            entry, face = self.selection.viewed(), self.selection.viewed_face()
+            if entry is None or entry.kind != PHOTO or face is None:
+                self._tell("Choose a face first (Tab, or point at it), in a published photo")
+            else:
+                self.actions.ignore([Entry(FACE, "", entry.backend, face_id=face.face_id)])
+            return
+        if self.kind not in (UNNAMED, GROUP_PLACE, IGNORED) or self.nav.page != pages.GRID:
+            self._tell("I ignores the group or faces chosen in Unnamed faces (a stranger)")
+            return
+        chosen = [e for e in self.selected() if e.kind in (FACE, GROUP)] or [
+            e for e in [self.current()] if e is not None and e.kind in (FACE, GROUP)]
+        if not chosen:
+            self._tell("Choose the group or faces to ignore first")
+            return
+        self._next_key = tile_after(self.nav.entries, chosen)
+        self.actions.ignore(chosen, back=self.kind == IGNORED)
+
+    def on_show_ignored(self) -> None:
+        """Ctrl+I: the faces ignored of the album shown (from there: Unnamed faces again)."""
+        loc = self.nav.location
+        if loc is None or loc.backend is None or loc.kind not in (
+                PEOPLE, PERSON_PLACE, UNNAMED, GROUP_PLACE, IGNORED):
+            self._tell("Ctrl+I lists the ignored faces from People or Unnamed faces")
+            return
+        within = loc.within or LIBRARY
+        self.nav.open(Place(UNNAMED if loc.kind == IGNORED else IGNORED, loc.backend,
+                            within=within))
+
     def on_show_hidden(self) -> None:
         loc = self.nav.location
         if loc is not None and loc.kind == PEOPLE:
@@ -389,3 +441,17 @@ class PeopleController:
             self._tell("Shift+Del removes the face chosen in the viewer (Tab, or point at it)")
             return
         self.curation.run(entry.backend, lambda curator: curator.remove_face(face.face_id))
+
+
+def tile_after(entries: list[Entry], chosen: list[Entry]) -> str | None:
+    """The key of the tile to go on with once the tiles ``chosen`` leave ``entries``: the
+    first one after them, else the last one before them (None: none is left)."""
+    gone = {id(e) for e in chosen}
+    rows = [r for r, e in enumerate(entries) if id(e) in gone]
+    if not rows:
+        return None
+    left = [r for r, e in enumerate(entries) if id(e) not in gone and e.kind != HEADING]
+    row = next((r for r in left if r > rows[-1]), None)
+    if row is None:
+        row = next((r for r in reversed(left) if r < rows[0]), None)
+    return entries[row].key if row is not None else None

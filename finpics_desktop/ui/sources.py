@@ -19,6 +19,8 @@ from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.window.navigation import (
     CLOUD,
     FOLDER,
+    GROUP_PLACE,
+    IGNORED,
     LIBRARY,
     PEOPLE,
     PERSON_PLACE,
@@ -146,8 +148,9 @@ class SourcesModel(QStandardItemModel):
         root = self.library if place.within == LIBRARY else self.cloud
         if place.kind == PICSET_NODE:
             return self.ensure_picset(root, place.picset, place.title) if root else None
-        if place.kind in (PEOPLE, UNNAMED, PERSON_PLACE, TOGETHER) and root is not None:
-            kind = UNNAMED if place.kind == UNNAMED else PEOPLE
+        if place.kind in (PEOPLE, UNNAMED, PERSON_PLACE, TOGETHER, GROUP_PLACE, IGNORED) and (
+                root is not None):
+            kind = UNNAMED if place.kind in (UNNAMED, GROUP_PLACE, IGNORED) else PEOPLE
             return next((root.child(r) for r in range(root.rowCount())
                          if root.child(r).data(NodeRole).kind == kind), None)
         return self._find_folder(self.computer, place.path)

@@ -8,7 +8,15 @@ from __future__ import annotations
 import pytest
 from app_helpers import at_once
 
-from finpics_desktop.app.entries import FACE, HEADING, PERSON, PHOTO
+from finpics_desktop.app.album import Albums
+from finpics_desktop.app.entries import FACE, GROUP, HEADING, PERSON, PHOTO, face_entry
+from finpics_desktop.app.window.group_places import (
+    GROUP_PLACE,
+    IGNORED,
+    count_unnamed,
+    ignored_entries,
+    unnamed_entries,
+)
 from finpics_desktop.app.window.navigation import (
     LIBRARY,
     PEOPLE,
@@ -20,7 +28,9 @@ from finpics_desktop.app.window.navigation import (
     Told,
 )
 from finpics_desktop.app.window.people_actions import PeopleActions
+from finpics_desktop.app.window.people_actions import faces_of as faces_of_entry
 from finpics_desktop.pipeline.people.naming import People
+from finpics_desktop.pipeline.people.proposals import suggest
 from finpics_desktop.pipeline.publish.upload import Publisher
 
 
@@ -66,14 +76,67 @@ def test_a_persons_page_answered_proposal_by_proposal(library, state):
 
 
 def test_a_group_of_unnamed_faces_named_at_once(library, state):
+    """Unnamed faces: one tile per group (its most typical face, its size), the largest first;
+    the tile opens on its faces, and naming the tile names them all."""
     nav, actions, people, events = state
-    kit = faces_of(library, "002_kit")
+    kit, obama = faces_of(library, "002_kit"), faces_of(library, "001_obama")
     nav.open(Place(UNNAMED, library, within=LIBRARY))
-    entry = next(e for e in nav.entries if e.face_id == kit[0])
-    assert {e.face_id for e in actions.group_of(entry)} == set(kit)
-    actions.name_group(entry, "Kit")
+    tiles = [e for e in nav.entries if e.kind == GROUP]
+    assert [len(t.members) for t in tiles] == sorted((len(t.members) for t in tiles),
+                                                    reverse=True)
+    [tile] = [t for t in tiles if set(t.members) & set(kit)]
+    assert set(tile.members) == set(kit) and tile.face_id == tile.members[0]
+    assert tile.title == "3 faces" and {f for t in tiles for f in t.members} <= set(kit + obama)
+    alone = [e for e in nav.entries if e.kind == FACE]  # after the tiles, under a heading
+    assert [e.kind for e in nav.entries] == [GROUP] * len(tiles) + (
+        [HEADING] + [FACE] * len(alone) if alone else [])
+    assert StatusChanged(count_unnamed(nav.entries)) in events
+    nav.activate(nav.entries, nav.entries.index(tile))
+    assert nav.location.kind == GROUP_PLACE and nav.location.faces == tile.members
+    assert [e.face_id for e in nav.entries] == list(tile.members)
+    nav.back()
+    assert nav.location.kind == UNNAMED
+    tile = next(t for t in nav.entries if t.kind == GROUP and set(t.members) & set(kit))
+    actions.name_group(tile, "Kit")
     assert {f for f, n in people.named().items()} == set(kit)
-    assert not set(kit) & {e.face_id for e in nav.entries}
+    assert not [e for e in nav.entries if e.kind == GROUP and set(e.members) & set(kit)]
+
+
+def test_a_stranger_ignored_leaves_unnamed_faces_and_ctrl_z_brings_it_back(library, state):
+    """Ignoring a group's tile: its faces leave Unnamed faces, are listed among the ignored
+    faces, are never proposed; the action's undo (Ctrl+Z) brings them back, and so does the
+    Ignored faces place; naming an ignored face ends the ignoring."""
+    nav, actions, people, events = state
+    actions.albums = Albums()  # the album's history, that Ctrl+Z undoes
+    actions.albums.open(LIBRARY, library)
+    curator = actions.albums.library.curator
+    kit, obama = faces_of(library, "002_kit"), faces_of(library, "001_obama")
+    nav.open(Place(UNNAMED, library, within=LIBRARY))
+    tile = next(t for t in nav.entries if t.kind == GROUP and set(t.members) & set(kit))
+    actions.ignore([tile])
+    assert StatusChanged("3 face(s) ignored (Ctrl+Z undoes it)") in events
+    assert not set(kit) & {f for e in nav.entries for f in faces_of_entry(e)}
+    assert sorted(e.face_id for e in ignored_entries(library)) == sorted(kit)
+    assert not set(kit) & {f for e in unnamed_entries(library) for f in faces_of_entry(e)}
+    assert curator.can_undo == "3 face(s) ignored"
+    outcome = curator.undo()  # Ctrl+Z
+    assert outcome.summary == "undone: 3 face(s) ignored" and not outcome.failed
+    assert ignored_entries(library) == [] and curator.can_undo is None
+    assert set(kit) <= {f for e in unnamed_entries(library) for f in faces_of_entry(e)}
+    # one face of a person: never proposed for them, until brought back from Ignored faces
+    people.name_face(obama[0], "Obama")
+    stranger = next(p.face_id for p in suggest(people, "Obama").all)
+    nav.open(Place(UNNAMED, library, within=LIBRARY))
+    actions.ignore([face_entry(library, stranger, "", {}, "")])
+    assert stranger not in {p.face_id for p in suggest(people, "Obama").all}
+    nav.open(Place(IGNORED, library, within=LIBRARY))
+    assert [e.face_id for e in nav.entries] == [stranger]
+    actions.ignore(nav.entries, back=True)
+    assert curator.can_undo == "1 face(s) no longer ignored"
+    assert nav.entries == [] and stranger in {p.face_id for p in suggest(people, "Obama").all}
+    actions.ignore([face_entry(library, stranger, "", {}, "")])
+    people.name_face(stranger, "Obama")
+    assert ignored_entries(library) == []
 
 
 def test_a_read_only_library_says_why_it_is_not_named(library, state):

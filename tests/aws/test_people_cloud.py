@@ -22,6 +22,7 @@ from finpics_desktop.pipeline.functions.process import process_new_image
 from finpics_desktop.pipeline.functions.search import search_faces
 from finpics_desktop.pipeline.people.clusters import clusters
 from finpics_desktop.pipeline.people.drawn import add_face
+from finpics_desktop.pipeline.people.ignored import ignore, ignored_ids
 from finpics_desktop.pipeline.people.naming import FACE, NAME, PERSON, People
 from finpics_desktop.pipeline.people.proposals import suggest
 from finpics_desktop.pipeline.people.reindex import reindex
@@ -100,6 +101,9 @@ def test_people_on_the_cloud(faces_album):
         f for f, p in who.items() if p == "obama"}
     assert len({u["UserId"] for u in backend.faces.list_users()}) == len(persons)
     assert clusters(people) == [c for c in clusters(people) if len(c.faces) == 1]  # all named
+    strangers = [f for f, p in who.items() if p is None]  # the rest: ignored
+    assert strangers and [o.error for o in ignore(people, strangers)] == [None] * len(strangers)
+    assert clusters(people) == [] and set(strangers) == ignored_ids(backend.private)
     # a face drawn on the crowd photo: its own ImageId (Rekognition's), found by search
     drawn = add_face(backend, "900_crowd", "crowd.jpg", boxes[0])
     assert backend.tables.get_image_item(drawn.image_id)["image_path"] == "900_crowd/crowd.jpg"
@@ -116,6 +120,8 @@ def test_people_on_the_cloud(faces_album):
               for path, records in photo_faces(backend) for r in records
               if r["Face"]["FaceId"] in named}
     old_ids = set(named)
+    ignored_in = sorted(path for path, records in photo_faces(backend) for r in records
+                        if r["Face"]["FaceId"] in set(strangers))
     report = reindex(backend, every=True)
     assert report.ok and report.not_carried == [], report.summary()
     named = people.named()
@@ -124,6 +130,10 @@ def test_people_on_the_cloud(faces_album):
              for path, records in photo_faces(backend) for r in records
              if r["Face"]["FaceId"] in named}
     assert after == before | {("900_crowd/crowd.jpg", "obama")}
+    ignored = ignored_ids(backend.private)  # the strangers carried to their new ids
+    assert not ignored & set(strangers) and ignored_in == sorted(
+        path for path, records in photo_faces(backend) for r in records
+        if r["Face"]["FaceId"] in ignored)
     crowd = backend.tables.get_pics_item("900_crowd", "crowd.jpg")["data"]["FaceRecords"]
     assert len(crowd) == 2  # the drawn faces, indexed again from their boxes
     rejected = people.rejected(people.find("obama"))
@@ -218,6 +228,14 @@ def test_people_commands_on_the_cloud(cloud, deployed, photos_dir, monkeypatch, 
 
     try:
         assert run("name", first, "Joe Biden")[0] == 0
+        code, out, _ = run("suggest", "Joe Biden", "--json")
+        assert code == 0 and [p["face_id"] for p in json.loads(out)] == [second]
+        assert run("people", "ignore", second)[:2] == (0, f"{second}: ignored\n")  # a stranger
+        assert json.loads(run("suggest", "Joe Biden", "--json")[1]) == []
+        assert json.loads(run("people", "ignored", "--json")[1]) == [
+            {"face_id": second, "image_path": "302_cli/1.jpg"}]
+        assert run("people", "unignore", second)[0] == 0
+        assert json.loads(run("people", "ignored", "--json")[1]) == []
         code, out, _ = run("suggest", "Joe Biden", "--json")
         assert code == 0 and [p["face_id"] for p in json.loads(out)] == [second]
         assert run("confirm", "Joe Biden", second)[0] == 0

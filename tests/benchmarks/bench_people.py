@@ -1,6 +1,6 @@
 """People benchmarks (a script, run by hand; not collected by pytest).
 
-    .venv/bin/python tests/benchmarks/bench_people.py [--orders N] [--no-cloud]
+    .venv/bin/python tests/benchmarks/bench_people.py [--orders N] [--no-cloud] [--only-curators]
 
 On faces/ + lfw10/ of ../shared/photos in one library, every face labelled:
 1. matching with several faces: every same-person and different-person comparison of a face
@@ -10,6 +10,8 @@ On faces/ + lfw10/ of ../shared/photos in one library, every face labelled:
 2. the curator: one face of each person named, then every proposal answered (confirm the true,
    reject the false; sure ones first, the unsure one at a time) until none is left, over N
    orders of the people: actions per face, sure proposals that were wrong, faces missed;
+   2b. the curator of the window's Unnamed faces (tests/tile_curator.py): group tiles named or
+   ignored from the tile, then proposals, then the faces that fit no group: actions per face;
 3. clusters of the unnamed faces: clusters mixing people, people split, confident clusters;
 4. speed on a library of 10,000 faces (copies of the real faces' vectors slightly perturbed:
    for timing only), ratios against the bare numpy work in the same run: clusters vs the
@@ -141,6 +143,39 @@ def curator(template: Path, who: dict, photo_of: dict, where: dict, orders: int)
           f"{max(m for _, m, _ in results)}; {np.mean([t for _, _, t in results]):.1f} s a run")
 
 
+def tile_curator(template: Path, who: dict, orders: int) -> None:
+    """2b. the curator of the window's Unnamed faces (tests/tile_curator.py): group tiles named
+    or ignored from the tile, then proposals, then the faces that fit no group."""
+    from tile_curator import curate
+
+    persons = sorted({p for p in who.values() if p})
+    labelled = sum(1 for p in who.values() if p)
+    results = []
+    for n in range(orders):
+        folder = Path(tempfile.mkdtemp(prefix="bench-tiles-"))
+        shutil.copytree(template, folder / "lib")
+        backend = open_library(folder / "lib", engine=ENGINE)
+        order = persons[:]
+        random.Random(n).shuffle(order)
+        start = time.perf_counter()
+        count = curate(backend, who, order)
+        named = People(backend).named()
+        wrong = sum(1 for f, d in named.items() if who.get(f) is None)
+        missed = sum(1 for f, p in who.items() if p and f not in named)
+        results.append((count, missed + wrong, time.perf_counter() - start))
+        backend.close()
+        shutil.rmtree(folder)
+    per_face = [sum(c.values()) / labelled for c, _, _ in results]
+    naming = [sum(v for k, v in c.items() if not k.startswith("ignore")) / labelled
+              for c, _, _ in results]
+    print(f"2b. the curator of Unnamed faces' tiles, {orders} orders: {labelled} faces named, "
+          f"{sum(1 for p in who.values() if p is None)} strangers ignored; actions per face "
+          f"named {min(per_face):.3f}-{max(per_face):.3f} (without the ignoring: "
+          f"{min(naming):.3f}-{max(naming):.3f}); actions: {dict(sorted(results[0][0].items()))}"
+          f"; faces missed or wrongly named: {max(m for _, m, _ in results)}; "
+          f"{np.mean([t for _, _, t in results]):.1f} s a run")
+
+
 def clustering(backend, who: dict) -> None:
     people = People(backend)
     found = clusters(people)
@@ -236,6 +271,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=10)
     parser.add_argument("--no-cloud", action="store_true")
+    parser.add_argument("--only-curators", action="store_true",
+                        help="the two simulated curators, nothing else")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         template = Path(tmp) / "library"
@@ -245,8 +282,13 @@ def main() -> None:
                     for e in backend.tables.query_pics("/")
                     for i in backend.tables.query_pics(e["sortkey"])
                     for r in i["data"]["FaceRecords"]}
-        matching(backend, who)
+        if not args.only_curators:
+            matching(backend, who)
         curator(template, who, photo_of, where, args.orders)
+        tile_curator(template, who, args.orders)
+        if args.only_curators:
+            backend.close()
+            return
         clustering(backend, who)
         speed(backend)
         backend.close()

@@ -19,10 +19,9 @@ from test_people_window import (
 )
 from ui_helpers import grid_rows, picset_item, select_source
 
-from finpics_desktop.app.entries import FACE, PERSON
+from finpics_desktop.app.entries import FACE, GROUP, PERSON
 from finpics_desktop.app.window.navigation import LIBRARY, PICSET_PLACE, SEARCH, UNNAMED
 from finpics_desktop.ui.curation_dialogs import RenameDialog
-from finpics_desktop.ui.people import NameDialog
 
 # the offscreen platform (the tests' display) cannot raise a popup nor grab the keyboard for it
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise\\(\\)",
@@ -211,8 +210,8 @@ def test_the_viewer_and_its_face_boxes_have_menus(qtbot, window, album):
              "Full screen", "Back"]
     assert right_click(qtbot, window, canvas, QPoint(2, 2)) == photo  # not on a face: the photo's
     assert right_click(qtbot, window, canvas, rects[biden].center().toPoint()) == [
-        "Find this person in other photos", "Rename or name…", "Remove the face",
-        *photo]  # no name to remove
+        "Find this person in other photos", "Rename or name…",  # no name to remove: a
+        "Ignore this person (or bring back)", "Remove the face", *photo]  # stranger ignored
     assert canvas.current_face().face_id == faces["group"][1]
     window.context_menus.trigger("Rename or name…")  # F2: name that face
     answer_dialog(qtbot, window, "Joe Biden")
@@ -273,10 +272,14 @@ def test_people_group_and_proposal_tiles_have_menus(qtbot, window, album):
 
     select_source(qtbot, window, node(window, UNNAMED))
     entries = window.model.entries
-    kit = next(r for r, e in enumerate(entries) if e.face_id in faces["kit"])
-    assert _right_click(qtbot, window, window.grid, kit) == ["Open its photo",
-                                                              "Rename or name…"]
-    window.context_menus.trigger("Rename or name…")  # F2: names the whole group
-    qtbot.waitUntil(lambda: isinstance(window.people.dialog, NameDialog))
-    answer_dialog(qtbot, window, "Kit Harington")
+    kit = next(r for r, e in enumerate(entries) if e.kind == GROUP
+               and set(e.members) & set(faces["kit"]))
+    assert _right_click(qtbot, window, window.grid, kit) == [
+        "Open", "Rename or name…", "Ignore this person (or bring back)",
+        "Show the ignored faces"]
+    window.context_menus.trigger("Rename or name…")  # F2: the name field on the tile
+    qtbot.waitUntil(lambda: window.people.tiles.editor is not None
+                    and window.people.tiles.editor.isVisible())
+    QTest.keyClicks(window.people.tiles.editor, "Kit Harington")
+    QTest.keyClick(window.people.tiles.editor, Qt.Key.Key_Return)  # names the whole group
     qtbot.waitUntil(lambda: set(faces["kit"]) <= set(people.named()), timeout=20_000)

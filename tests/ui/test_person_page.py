@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 from test_people_window import choose, key, node, open_people
 from ui_helpers import select_source
 
-from finpics_desktop.app.entries import FACE, HEADING, PHOTO
+from finpics_desktop.app.entries import FACE, GROUP, HEADING, PHOTO
 from finpics_desktop.app.window.navigation import PEOPLE, PERSON_PLACE, UNNAMED
 from finpics_desktop.app.window.people_places import (
     CONFIRMED,
@@ -236,14 +236,20 @@ def test_names_are_completed_wherever_one_is_typed(qtbot, window, named, library
     window.people.dialog.reject()
     key(qtbot, window, "Escape")
 
-    # naming a group of unnamed faces
+    # naming a group of unnamed faces, on its tile
     select_source(qtbot, window, node(window, UNNAMED))
-    window.selection.choose_row(0)
+    qtbot.waitUntil(lambda: not window.nav.loading and window.model.row_of(
+        lambda e: e.kind == GROUP) >= 0)
+    window.selection.choose_row(window.model.row_of(lambda e: e.kind == GROUP))
     key(qtbot, window, "F2")
-    qtbot.waitUntil(lambda: isinstance(window.people.dialog, NameDialog)
-                    and window.people.dialog.isVisible())
-    assert offered(qtbot, window.people.dialog.edit, "biden") == ["Joe Biden"]
-    window.people.dialog.reject()
+    qtbot.waitUntil(lambda: window.people.tiles.editor is not None
+                    and window.people.tiles.editor.isVisible())
+    editor = window.people.tiles.editor
+    assert offered(qtbot, editor, "biden") == ["Joe Biden"]
+    QTest.keyClick(editor.completer().popup(), Qt.Key.Key_Escape)
+    QTest.keyClick(editor, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.people.tiles.editor is None
+                    or not window.people.tiles.editor.isVisible())
 
     # merging a person into another
     open_people(qtbot, window)

@@ -28,6 +28,7 @@ from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import (
     FACE,
     FILE,
+    GROUP,
     HEADING,
     PERSON,
     PHOTO,
@@ -50,6 +51,8 @@ from finpics_desktop.app.window.navigation_events import (  # noqa: F401 - the e
 )
 from finpics_desktop.app.window.people_places import (  # noqa: F401 - the places' kinds, here too
     COUNTED,
+    GROUP_PLACE,
+    IGNORED,
     PEOPLE,
     PEOPLE_JOBS,
     PERSON_PLACE,
@@ -267,7 +270,8 @@ class Navigation:
                 self.open(loc.parent)
             elif changes.touches_person(loc.person):
                 self.relist()
-        elif loc.kind in (PEOPLE, UNNAMED, TOGETHER) and changes.touches_people:
+        elif loc.kind in (PEOPLE, UNNAMED, TOGETHER, GROUP_PLACE, IGNORED) and \
+                changes.touches_people:
             self.relist()
 
     def _end_listing(self) -> None:
@@ -330,6 +334,11 @@ class Navigation:
         """Enter or a double click: a picset opens, a photo shows in the viewer."""
         entry = entries[row]
         if entry.kind == HEADING:
+            return
+        if entry.kind == GROUP:  # its faces
+            loc = self.location
+            self.open(Place(GROUP_PLACE, entry.backend, faces=entry.members,
+                            within=loc.within if loc is not None else LIBRARY))
             return
         if entry.kind == PERSON:
             loc = self.location

@@ -1,13 +1,14 @@
 """What the curator does in the window's people places, as plain state on top of the
 navigation: confirm or reject the proposals on a person's page (one key each), name a group of
-unnamed faces at once, name or unname a face in the viewer, draw a missed face (where none can
-be found, a region named by hand), rename, merge (undoable: Ctrl+Z) and hide people (splitting
-and "together": ``people_picking``). Each action runs off the GUI thread through the
-navigation's runner; the grid loses the faces answered at once (the navigation's events, with a
-line for the status bar), and what the action changed
-(:class:`~finpics_desktop.app.changes.Changes`: the people and faces) is reported once through
-the album, for every view to refresh what it shows of it. Tests drive it without a display. The
-window asks the questions (a name, "in that photo already?") and calls these."""
+unnamed faces at once (a group's tile), ignore strangers (and bring them back), name or unname
+a face in the viewer, draw a missed face (where none can be found, a region named by hand),
+rename, merge and hide people (splitting and "together": ``people_picking``); merging and
+ignoring are undoable (Ctrl+Z). Each action runs off the GUI thread through the navigation's
+runner; the grid loses the faces answered at once (the navigation's events, with a line for the
+status bar), and what the action changed (:class:`~finpics_desktop.app.changes.Changes`: the
+people and faces) is reported once through the album, for every view to refresh what it shows
+of it. Tests drive it without a display. The window asks the questions (a name, "in that photo
+already?") and calls these."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from finpics_desktop.app import people, people_edits
 from finpics_desktop.app.album import Albums
 from finpics_desktop.app.changes import Changes
-from finpics_desktop.app.entries import FACE, Entry
+from finpics_desktop.app.entries import FACE, GROUP, Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.window.navigation import Navigation
 from finpics_desktop.app.window.people_places import PERSON_PLACE, without_faces
@@ -26,6 +27,11 @@ from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.pipeline.people.naming import Outcome
 
 Done = Callable[[object], None]
+
+
+def faces_of(entry: Entry) -> list[str]:
+    """The faces a tile stands for: a group's, or the one face."""
+    return list(entry.members) if entry.kind == GROUP else [entry.face_id]
 
 
 class PeopleActions:
@@ -178,8 +184,44 @@ class PeopleActions:
                    then: Done | None = None) -> None:
         """The Unnamed view: name the faces chosen (several), or the whole group of the one
         chosen."""
-        faces = selected if selected and len(selected) > 1 else self.group_of(entry)
-        self.name_faces(entry.backend, [e.face_id for e in faces], name, then=then)
+        faces = selected if selected and len(selected) > 1 else (
+            [entry] if entry.kind == GROUP else self.group_of(entry))
+        self.name_faces(entry.backend, [f for e in faces for f in faces_of(e)], name,
+                        then=then)
+
+    def ignore(self, entries: list[Entry], back: bool = False) -> None:
+        """"Ignore this person": the faces of ``entries`` (a group's tile: all its faces) are
+        strangers, never proposed and gone from the unnamed faces; ``back``: no longer ignored
+        (the Ignored faces place). Either joins the album's history: Ctrl+Z undoes it."""
+        entries = [e for e in entries if e.kind in (FACE, GROUP) and e.backend is not None]
+        if not entries:
+            return
+        backend = entries[0].backend
+        face_ids = [f for e in entries for f in faces_of(e)]
+        verb = "no longer ignored" if back else "ignored"
+
+        def job():
+            outcomes, step = people_edits.ignore(backend, face_ids, back)
+            done_ = sum(1 for o in outcomes if not o.error)
+            if done_:
+                self.remember(backend, f"{done_} face(s) {verb}", step)
+            return outcomes
+
+        def done(outcomes: list[Outcome]) -> None:
+            for outcome in outcomes:
+                if outcome.error:
+                    self.nav.tell(f"face {outcome.face_id}: "
+                                  f"{'not brought back' if back else 'not ignored'}: "
+                                  f"{outcome.error}")
+            changed = sorted(o.face_id for o in outcomes if not o.error)
+            self._drop(set(changed))
+            said = f"{len(changed)} face(s) {verb}" + (" (Ctrl+Z undoes it)" if changed else "")
+            self.nav.say(said)
+            if changed:  # in Messages too: the place's count soon replaces the status line
+                self.nav.tell(said, "info")
+                self._changed(backend, faces=changed)
+
+        self._run(job, done, "bringing faces back" if back else "ignoring faces")
 
     def unname(self, backend, face_id: str, then: Done | None = None) -> None:
         def done(was: str | None) -> None:

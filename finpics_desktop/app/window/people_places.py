@@ -1,8 +1,9 @@
 """The people's places in the window, within a library or the cloud: *People* (everyone, by
 their most typical face, with counts), a person's page (a title, then its sections under their
 headings: their photos, best first, then the faces proposed for them, sure ones, then the
-maybes), *Unnamed faces* (every unnamed face, group by group), and the photos of several people
-together. Each listing runs off the GUI thread, like a picset's."""
+maybes), *Unnamed faces* (a tile per group: :mod:`~finpics_desktop.app.window.group_places`),
+and the photos of several people together. Each listing runs off the GUI thread, like a
+picset's."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from finpics_desktop.app import people
 from finpics_desktop.app.entries import (
     FACE,
+    GROUP,
     HEADING,
     PHOTO,
     Entry,
@@ -18,6 +20,16 @@ from finpics_desktop.app.entries import (
     heading_entry,
     match_entry,
     person_entry,
+)
+from finpics_desktop.app.window.group_places import (  # noqa: F401 - the places' kinds, here too
+    ALONE,
+    GROUP_COUNTED,
+    GROUP_JOBS,
+    GROUP_PLACE,
+    IGNORED,
+    alone_heading,
+    count_unnamed,
+    unnamed_entries,
 )
 from finpics_desktop.domain.people import search_key
 
@@ -69,19 +81,24 @@ def _heading(section: str, count: int) -> str:
     if section == SUGGESTED:
         return (f"Suggested (sure) — {_n(count, 'face')}: Y confirms, N rejects, "
                 "Shift+Y confirms them all")
+    if section == ALONE:
+        return alone_heading(count)
     return (f"Maybe — {_n(count, 'face')} alike, but not enough to be sure: Y confirms, "
             "N rejects")
 
 
 def without_faces(entries: list[Entry], face_ids: set[str]) -> list[Entry]:
-    """``entries`` but the faces ``face_ids`` (answered, named); on a person's page the
-    headings count what is left, and a section of proposals left empty loses its heading."""
-    kept = [e for e in entries if not (e.kind == FACE and e.face_id in face_ids)]
+    """``entries`` but the faces ``face_ids`` (answered, named, ignored) and the group tiles
+    holding any of them; the headings count what is left (a person's proposals, the faces that
+    fit no group), and such a section left empty loses its heading."""
+    kept = [e for e in entries if not (e.kind == FACE and e.face_id in face_ids)
+            and not (e.kind == GROUP and face_ids.intersection(e.members))]
+    recounted = (SUGGESTED, MAYBE_SECTION, ALONE)
     if len(kept) == len(entries) or not any(
-            e.kind == HEADING and e.section in (SUGGESTED, MAYBE_SECTION) for e in kept):
+            e.kind == HEADING and e.section in recounted for e in kept):
         return kept
     counts = {s: sum(1 for e in kept if e.kind != HEADING and e.section == s)
-              for s in (SUGGESTED, MAYBE_SECTION)}
+              for s in recounted}
     return [heading_entry(_heading(e.section, counts[e.section]), 2, e.section)
             if e.kind == HEADING and e.section in counts else e
             for e in kept if not (e.kind == HEADING and counts.get(e.section, 1) == 0)]
@@ -110,21 +127,6 @@ def next_to_review(entries: list[Entry], answered: set[str]) -> str | None:
     return chosen.key if chosen is not None else None
 
 
-def unnamed_entries(backend) -> list[Entry]:
-    """Every unnamed face, group by group (confident groups first, the largest first)."""
-    entries = []
-    groups, where = people.located_groups(backend)
-    for number, group in enumerate(groups, 1):
-        for face_id in group.faces:
-            spot = where.get(face_id)
-            if spot is not None:
-                title = (f"group {number} · {len(group.faces)}" if group.confident
-                         else f"unsure {number}" if len(group.faces) > 1 else "alone")
-                entries.append(face_entry(backend, face_id, spot.image_path, spot.box, title,
-                                          group=number, sure=group.confident))
-    return entries
-
-
 def together_entries(backend, names: tuple[str, ...], only: bool) -> list[Entry]:
     """The photos where all of ``names`` appear (``only``: and no one else), surest first."""
     return [match_entry(backend, m) for m in people.photos_together(backend, names, only)]
@@ -134,8 +136,6 @@ def together_title(names: tuple[str, ...], only: bool) -> str:
     """"photos with A and B" (``only``: "photos of only A and B")."""
     listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
     return f"photos of only {listed}" if only else f"photos with {listed}"
-
-
 def filter_by_name(entries: list[Entry], text: str) -> list[Entry]:
     """Search by name (the People view's filter box): the people whose name holds ``text``,
     case, accents and Unicode forms aside, those whose name starts with it first."""
@@ -157,13 +157,14 @@ PEOPLE_JOBS: dict[str, Callable] = {
     PEOPLE: lambda place: (lambda: people_entries(place.backend, place.hidden)),
     PERSON_PLACE: lambda place: (lambda: person_entries(place.backend, place.person)),
     UNNAMED: lambda place: (lambda: unnamed_entries(place.backend)),
+    **GROUP_JOBS,
     TOGETHER: lambda place: (lambda: together_entries(place.backend, place.people, place.only)),
 }
 COUNTED: dict[str, Callable[[list[Entry]], str]] = {
     PEOPLE: lambda entries: f"{len(entries)} {'person' if len(entries) == 1 else 'people'} "
                             "(Ctrl+F finds one by name)",
     PERSON_PLACE: _count_person,
-    UNNAMED: lambda entries: f"{len(entries)} unnamed face(s), {len({e.group for e in entries})} "
-                             "group(s) (F2 names the group of the face chosen)",
+    UNNAMED: count_unnamed,
+    **GROUP_COUNTED,
     TOGETHER: lambda entries: f"{len(entries)} photo(s) together",
 }

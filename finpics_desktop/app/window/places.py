@@ -9,6 +9,8 @@ from pathlib import Path
 
 from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.window.people_places import (
+    GROUP_PLACE,
+    IGNORED,
     PEOPLE,
     PERSON_PLACE,
     TOGETHER,
@@ -37,13 +39,14 @@ class Place:
     problem: str = ""
     person: str = ""  # PERSON_PLACE: their name
     hidden: bool = False  # PEOPLE: the hidden people
+    faces: tuple[str, ...] = ()  # GROUP_PLACE: the group's faces
     people: tuple[str, ...] = ()  # TOGETHER: their names
     only: bool = False  # TOGETHER: the photos with no one else
 
     def _key(self) -> tuple:
         album = self.backend.identity if self.backend is not None else None
         return (self.kind, album, self.picset, self.path, self.problem, self.person,
-                self.hidden, self.people, self.only)
+                self.hidden, self.faces, self.people, self.only)
 
     def __eq__(self, other: object) -> bool:  # the same place of the same open album
         return isinstance(other, Place) and self._key() == other._key() and (
@@ -57,6 +60,8 @@ class Place:
         """A picset's (the people's...) library or cloud; a person's people."""
         if self.kind in (PERSON_PLACE, TOGETHER):
             return Place(PEOPLE, self.backend, within=self.within)
+        if self.kind in (GROUP_PLACE, IGNORED):
+            return Place(UNNAMED, self.backend, within=self.within)
         if self.kind not in (PICSET_PLACE, PEOPLE, UNNAMED):
             return None
         return Place(self.within, self.backend)
@@ -69,7 +74,8 @@ class Place:
         if self.kind == TOGETHER:
             return together_title(self.people, self.only)
         return {PICSET_PLACE: self.picset, PEOPLE: "people", PERSON_PLACE: self.person,
-                UNNAMED: "unnamed faces"}.get(self.kind, "picsets")
+                UNNAMED: "unnamed faces", GROUP_PLACE: "a group of unnamed faces",
+                IGNORED: "ignored faces"}.get(self.kind, "picsets")
 
 
 @dataclass(eq=False)

@@ -1,5 +1,5 @@
-"""What ``reindex`` carries from a photo's old faces to its new ones: names, rejections, and
-faces drawn by hand.
+"""What ``reindex`` carries from a photo's old faces to its new ones: names, rejections (an
+ignored face is a rejection for anyone), and faces drawn by hand.
 
 The library's index keeps the FaceId of a face whose new box overlaps the old one (unless, with
 one engine, the vectors say it is someone else), so most names stay where they are; Rekognition
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from finpics_desktop.domain.boxes import SAME_FACE_IOU, iou, match_boxes
 from finpics_desktop.domain.errors import FinpicsError, NotFound, WriteConflict
 from finpics_desktop.pipeline.people.naming import DRAWN, FACE, REJECT, People
+from finpics_desktop.pipeline.people.records import ANYONE
 from finpics_desktop.ports import Backend, PrivateDoc
 
 VECTOR_FROM = 80.0  # similarity of an old face to a new one of the same photo to carry by vector
@@ -99,7 +100,8 @@ class Carrier:
         found = []
         if face_id in self.named:
             found.append(f"name {self.names.get(self.named[face_id].doc['person'], '?')}")
-        found += [f"rejection for {self.names.get(d.sk.split('/', 1)[0], '?')}"
+        found += ["ignored (a stranger)" if d.sk.startswith(f"{ANYONE}/") else
+                  f"rejection for {self.names.get(d.sk.split('/', 1)[0], '?')}"
                   for d in self.rejections.get(face_id, [])]
         return found + (["drawn face"] if face_id in self.drawn else [])
 

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from finpics_desktop.domain.people import Cluster
+from finpics_desktop.pipeline.people.ignored import ignored_ids
 from finpics_desktop.pipeline.people.naming import Located, People
 
 EDGE_FROM = 50.0
@@ -123,15 +124,15 @@ def _settle(faces: Sequence[str], near: list[dict[int, float]],
 
 
 def clusters(people: People) -> list[Cluster]:
-    """The unnamed faces of the album's photos, grouped."""
+    """The unnamed faces of the album's photos (not those ignored), grouped."""
     return located_clusters(people)[0]
 
 
 def located_clusters(people: People) -> tuple[list[Cluster], dict[str, Located]]:
     """:func:`clusters`, and where each of their faces is."""
-    named = people.named()
+    left_out = set(people.named()) | ignored_ids(people.private)  # named, or strangers
     image_of = {f.face_id: f.image_id for f in people.records.indexed_faces()
-                if f.face_id not in named}
+                if f.face_id not in left_out}
     where = people.locate(image_of, known=image_of)
     faces = sorted(where)
     links = {face_id: {m.face_id: m.similarity for m in matches}

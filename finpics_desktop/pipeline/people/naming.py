@@ -18,7 +18,9 @@ The private store's documents (partition, sort key -> document):
   replaced only over the version read, so a face belongs to one person at most (``image_path``:
   where the photo was when named, so that ``check --repair`` finds it again if its faces were
   re-indexed under another ImageId; older records have none)
-- ``reject``, ``<person id>/<FaceId>`` -> ``{"at"}``: never proposed for that person again
+- ``reject``, ``<person id>/<FaceId>`` -> ``{"at"}``: never proposed for that person again;
+  ``anyone/<FaceId>``: an ignored face (a stranger), for no one
+  (:mod:`~finpics_desktop.pipeline.people.ignored`)
 - ``face-drawn``, FaceId -> ``{"image_id", "box", "at"}``: a face drawn by hand, which
   ``reindex`` indexes again from its box
 
@@ -63,7 +65,7 @@ from finpics_desktop.domain.people import (
 )
 from finpics_desktop.pipeline.functions.search import album_image_items
 from finpics_desktop.pipeline.people.photo_lock import PhotoBusy, PhotoLocks
-from finpics_desktop.pipeline.people.records import DRAWN, FACE, NAME, PERSON, REJECT
+from finpics_desktop.pipeline.people.records import ANYONE, DRAWN, FACE, NAME, PERSON, REJECT
 from finpics_desktop.pipeline.people.regions import region_paths, region_photos
 from finpics_desktop.ports import Backend, PrivateDoc
 
@@ -286,6 +288,8 @@ class People:
                                "again)")
             yield now
 
+    holding = _holding  # (for the people modules beside this one: ignored faces)
+
     def _give(self, person: Person, spot: Located, *, same_photo: bool, move: bool,
               similarity: float | None = None) -> Outcome:
         current = self.private.get(FACE, spot.face_id)
@@ -304,6 +308,7 @@ class People:
             person.id, spot.image_id, spot.image_path, similarity, time.time()),
             if_version=current.version if current else 0)
         self.private.delete(REJECT, f"{person.id}/{spot.face_id}")
+        self.private.delete(REJECT, f"{ANYONE}/{spot.face_id}")  # named: no stranger after all
         if previous is not None:
             self._disassociate(previous.id, [spot.face_id])
         self.associate(person.id, [spot.face_id])

@@ -6,10 +6,11 @@ Candidates are the faces alike to any of the person's named faces (``SearchFaces
 user vector at once (``SearchUsers``: the mean of the person's named faces, which finds more of
 them than any single face and fewer look-alikes). A candidate is proposed when it is at least
 :data:`UNSURE_FROM` alike to the person; it is *sure* when at least :data:`SURE_FROM` and no
-other person is as alike. Left out: named faces, faces rejected for this person, faces more
-alike to another person who is a sure match for them, and faces of a photo the person is
-already named in (one person appears once per photo); of two candidates in one photo only the
-more alike can be sure. README ("People") has the measurements behind the thresholds.
+other person is as alike. Left out: named faces, faces rejected for this person or ignored
+(strangers), faces more alike to another person who is a sure match for them, and faces of a
+photo the person is already named in (one person appears once per photo); of two candidates in
+one photo only the more alike can be sure. README ("People") has the measurements behind the
+thresholds.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from finpics_desktop.domain.people import Person, Proposal
+from finpics_desktop.pipeline.people.ignored import ignored_ids
 from finpics_desktop.pipeline.people.naming import People
 
 SEEDS = 24  # named faces the candidates are searched from (spread over the person's faces)
@@ -50,7 +52,7 @@ def suggest(people: People, name: str) -> Proposals:
     person = people.find(name)
     named = people.named()
     mine = [f.face_id for f in sorted(people.faces_of(person, named), key=lambda f: f.at)]
-    rejected = people.rejected(person)
+    rejected = people.rejected(person) | ignored_ids(people.private)  # strangers too
     candidates: dict[str, float] = {}
     for matches in people.records.face_matches_many(_seeds(mine), CANDIDATE_FROM,
                                                     4096).values():

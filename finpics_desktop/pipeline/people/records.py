@@ -8,6 +8,8 @@ from finpics_desktop.pipeline.curation.follow import REGIONS, REMOVED
 PERSON, NAME, FACE, REJECT, DRAWN = "person", "person-name", "face", "reject", "face-drawn"
 MERGED = "person-merged"  # person id -> whom they were merged into
 PENDING = "replaced"  # photo key -> its faces before its original was replaced
+ANYONE = "anyone"  # REJECT ``anyone/<FaceId>``: the face is no one to name -- a stranger the
+#                    curator ignored, never proposed or grouped (a person id is ``p-<uuid>``)
 
-__all__ = ["DRAWN", "FACE", "MERGED", "NAME", "PENDING", "PERSON", "REGIONS", "REJECT",
+__all__ = ["ANYONE", "DRAWN", "FACE", "MERGED", "NAME", "PENDING", "PERSON", "REGIONS", "REJECT",
            "REMOVED"]

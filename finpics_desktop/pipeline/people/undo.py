@@ -1,5 +1,5 @@
-"""Undoing a people action -- a merge, faces moved to another person, "not this person" -- as
-the window's Ctrl+Z asks for it: the private store's records the action could touch are read
+"""Undoing a people action -- a merge, faces moved to another person, "not this person", faces
+ignored -- as the window's Ctrl+Z asks for it: the private store's records the action could touch
 before and after it (:func:`snapshot`), and undoing writes back what it changed, record by
 record, each only if it is still as the action left it (a face named otherwise since keeps its
 newer name, and is said). A person the action removed (merged away) comes back under their id
