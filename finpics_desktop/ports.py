@@ -393,6 +393,9 @@ class Backend:
     process: Callable[[str, str], Item] | None = None
     close: Callable[[], None] = lambda: None
     prepare: Callable[[], None] = lambda: None  # makes the first search quick (worker thread)
+    # what differs whenever anything in the album was written, by anyone (None: the album
+    # cannot tell, as the cloud: what is kept follows the changes the app reports)
+    stamp: Callable[[], object] | None = None
     home: LibraryHome | CloudHome | None = None
     upload_workers: int | None = None
     read_only: bool = False

@@ -20,7 +20,7 @@ from finpics_desktop.pipeline.people.naming import Located, Outcome, People, Sam
 from finpics_desktop.ports import Backend
 
 __all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "hide", "list_people",
-           "located_groups", "merge", "name_face", "name_faces", "people_names",
+           "located_groups", "merge", "name_face", "name_faces", "people_by_id", "people_names",
            "person_photos", "reject", "rename", "suggest", "unname", "unnamed_groups"]
 
 
@@ -60,9 +60,16 @@ def unnamed_groups(backend: Backend) -> list[Cluster]:
     return clusters.clusters(_people(backend))
 
 
-def located_groups(backend: Backend) -> tuple[list[Cluster], dict[str, Located]]:
-    """:func:`unnamed_groups`, and where each face is (its photo and box)."""
-    return clusters.located_clusters(_people(backend))
+def located_groups(backend: Backend, links: dict[str, dict[str, float]] | None = None
+                   ) -> tuple[list[Cluster], dict[str, Located]]:
+    """:func:`unnamed_groups`, and where each face is (its photo and box). ``links``: the
+    faces' similarity searches made before, kept by the caller (the missing ones are added)."""
+    return clusters.located_clusters(_people(backend), links)
+
+
+def people_by_id(backend: Backend) -> dict[str, str]:
+    """Every person's name by their id (the hidden ones' too)."""
+    return {p.id: p.name for p in People(backend).people()}
 
 
 # -- changing --------------------------------------------------------------------------------

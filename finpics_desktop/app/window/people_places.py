@@ -1,38 +1,40 @@
 """The people's places in the window, within a library or the cloud: *People* (everyone, by
 their most typical face, with counts), a person's page (the faces proposed for them, sure ones
 first and the unsure ones after, then their photos, best first), and *Unnamed faces* (every
-unnamed face, group by group). Each listing runs off the GUI thread, like a picset's."""
+unnamed face, group by group). Each listing runs off the GUI thread, like a picset's; what was
+listed is kept until a change touches it (:mod:`~finpics_desktop.app.people_views`), and F5
+lists it afresh (:func:`forget_place`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from finpics_desktop.app import people
 from finpics_desktop.app.entries import FACE, PHOTO, Entry, face_entry, match_entry, person_entry
+from finpics_desktop.app.people_views import forget, views
 from finpics_desktop.domain.people import name_key
 
 PEOPLE, PERSON_PLACE, UNNAMED = "people", "person", "unnamed"
 
 
 def people_entries(backend, hidden: bool = False) -> list[Entry]:
-    return [person_entry(backend, s) for s in people.list_people(backend, hidden)]
+    return [person_entry(backend, s) for s in views(backend).people(hidden)]
 
 
 def person_entries(backend, name: str) -> list[Entry]:
     """The proposals for the person (sure, then unsure: shown apart), then their photos."""
-    found = people.suggest(backend, name)
+    found, matches = views(backend).person(name)
     proposals = [face_entry(backend, p.face_id, p.image_path, p.box,
                             f"{p.similarity:.0f} % {'sure' if p.sure else 'unsure'}",
                             person=found.person.name, sure=p.sure, similarity=p.similarity)
                  for p in found.all]
-    photos = [match_entry(backend, m) for m in people.person_photos(backend, name)]
+    photos = [match_entry(backend, m) for m in matches]
     return proposals + photos
 
 
 def unnamed_entries(backend) -> list[Entry]:
     """Every unnamed face, group by group (confident groups first, the largest first)."""
     entries = []
-    groups, where = people.located_groups(backend)
+    groups, where = views(backend).unnamed()
     for number, group in enumerate(groups, 1):
         for face_id in group.faces:
             spot = where.get(face_id)
@@ -42,6 +44,12 @@ def unnamed_entries(backend) -> list[Entry]:
                 entries.append(face_entry(backend, face_id, spot.image_path, spot.box, title,
                                           group=number, sure=group.confident))
     return entries
+
+
+def forget_place(place) -> None:
+    """F5 on a people place: listed afresh, nothing kept."""
+    if place.kind in PEOPLE_JOBS and place.backend is not None:
+        forget(place.backend)
 
 
 def filter_by_name(entries: list[Entry], text: str) -> list[Entry]:

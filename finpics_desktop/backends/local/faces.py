@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -53,6 +53,20 @@ class _Snapshot:
     where: dict[str, tuple[str, int]]  # face id -> (engine version, row in its group)
     user_of: dict[str, str]  # face id -> the user it is associated with
     users: frozenset[str]
+    listed: dict[tuple[str, int], dict] = field(default_factory=dict)
+
+    def face(self, version: str, row: int) -> dict:
+        """The face at ``row`` of engine ``version`` as ListFaces and SearchFaces give it (a
+        copy each time). Its JSON is read once per snapshot: a search returning thousands of
+        faces, and the next searches, read none again."""
+        listed = self.listed.get((version, row))
+        if listed is None:
+            group = self.groups[version]
+            listed = {**face_record(json.loads(group.faces[row]),
+                                    self.user_of.get(group.ids[row])),
+                      "IndexFacesModelVersion": version}  # as Rekognition's Face has it
+            self.listed[(version, row)] = listed
+        return dict(listed)
 
 
 def face_record(face: dict, user_id: str | None) -> dict:
@@ -199,9 +213,7 @@ class LocalFaceIndex(UserVectors):
             hits = hits[np.argpartition(-similarity[hits], max_faces - 1)[:max_faces]]
         hits = hits[np.argsort(-similarity[hits], kind="stable")]
         version = next(v for v, g in snap.groups.items() if g is group)
-        return [{"Similarity": value,
-                 "Face": {**face_record(json.loads(group.faces[i]), snap.user_of.get(group.ids[i])),
-                          "IndexFacesModelVersion": version}}  # as Rekognition's Face has it
+        return [{"Similarity": value, "Face": snap.face(version, i)}
                 for i, value in zip(hits.tolist(), np.round(similarity[hits], 4).tolist(),
                                     strict=True)]
 
@@ -258,10 +270,8 @@ class LocalFaceIndex(UserVectors):
         else:
             rows = list(snap.where.items())
         for face_id, (version, index) in rows:
-            user = snap.user_of.get(face_id)
-            if user_id is None or user == user_id:  # with its engine, as Rekognition's Face
-                yield {**face_record(json.loads(snap.groups[version].faces[index]), user),
-                       "IndexFacesModelVersion": version}
+            if user_id is None or snap.user_of.get(face_id) == user_id:
+                yield snap.face(version, index)
 
     # -- engine versions -------------------------------------------------------------------------
     def outdated_faces(self) -> dict[str, int]:

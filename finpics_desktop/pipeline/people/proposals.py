@@ -32,6 +32,10 @@ class Proposals:
     person: Person
     sure: list[Proposal]
     unsure: list[Proposal]
+    # what they were made of (what a change must touch to change them): the faces looked at
+    # (candidates, the person's own) and the people they were compared with (ids)
+    faces: frozenset[str] = frozenset()
+    compared: frozenset[str] = frozenset()
 
     @property
     def all(self) -> list[Proposal]:
@@ -63,12 +67,14 @@ def suggest(people: People, name: str) -> Proposals:
     mine_set = set(mine)
     closest_other: dict[str, float] = {}
     scored: list[tuple[float, str]] = []
+    compared: set[str] = set()
     for face_id in ranked:
         spot = where.get(face_id)
         if spot is None or mine_set.intersection(spot.photo_faces):
             continue  # not in the album now, or in a photo the person is named in
         matches = people.records.user_matches(face_id=face_id, threshold=UNSURE_FROM - 15.0,
                                               max_users=USERS_COMPARED)
+        compared.update(m.user_id for m in matches)
         own = next((m.similarity for m in matches if m.user_id == person.id), 0.0)
         other = max((m.similarity for m in matches if m.user_id != person.id), default=0.0)
         if own < UNSURE_FROM or (other >= SURE_FROM and other > own):
@@ -87,4 +93,5 @@ def suggest(people: People, name: str) -> Proposals:
             sure.append(proposal)
         else:
             unsure.append(proposal)
-    return Proposals(person, sure, unsure)
+    return Proposals(person, sure, unsure, frozenset(candidates) | frozenset(mine),
+                     frozenset(compared))
