@@ -72,9 +72,9 @@ class PeopleViews:
         return self._get((UNNAMED,), self._unnamed)
 
     def _unnamed(self) -> _Kept:
-        stamp = self._stamp()
+        stamp = self._stamp()[0]
         with self._lock:
-            if self._links_stamp != stamp:  # the library was written: searched afresh
+            if self._links_stamp != stamp:  # faces indexed or removed: searched afresh
                 self._drop_links()
                 self._links_stamp = stamp
             links, made = dict(self._links), self._links_made
@@ -84,8 +84,8 @@ class PeopleViews:
                 self._links.update(links)
         return _Kept((groups, where), None, frozenset(where))
 
-    def _stamp(self) -> object:
-        return self.backend.stamp() if self.backend.stamp is not None else None
+    def _stamp(self) -> tuple[object, object]:
+        return self.backend.stamp() if self.backend.stamp is not None else (None, None)
 
     def _get(self, key: tuple, compute: Callable[[], _Kept]):
         stamp = self._stamp()

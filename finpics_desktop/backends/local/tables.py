@@ -122,8 +122,9 @@ class SqliteTables:
             return [], []
         wanted = list(dict.fromkeys(keys))  # one query for the batch, as one BatchGetItem
         marks = ",".join("(?, ?)" for _ in wanted)
-        rows = self.db.query(
-            f"SELECT item FROM pics WHERE (primarykey, sortkey) IN (VALUES {marks})",  # noqa: S608
+        rows = self.db.query(  # a join, so that each key is looked up in the primary key
+            f"SELECT p.item FROM (VALUES {marks}) AS k JOIN pics AS p "  # noqa: S608
+            "ON p.primarykey = k.column1 AND p.sortkey = k.column2",
             tuple(v for key in wanted for v in key))
         return [json.loads(r[0]) for r in rows], []
 

@@ -139,7 +139,5 @@ def located_clusters(people: People, links: dict[str, dict[str, float]] | None =
     faces = sorted(where)
     links = {} if links is None else links
     missing = [f for f in faces if f not in links]
-    links.update({face_id: {m.face_id: m.similarity for m in matches}
-                  for face_id, matches in people.records.face_matches_many(
-                      missing, EDGE_FROM, NEIGHBOURS).items()})
+    links.update(people.records.face_links(missing, EDGE_FROM, NEIGHBOURS))
     return group_faces(faces, {f: where[f].image_path for f in faces}, links), where
