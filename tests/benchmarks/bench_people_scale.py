@@ -58,7 +58,7 @@ from finpics_desktop.domain.picsets import PICSET_ROOT  # noqa: E402
 from finpics_desktop.pipeline.people.records import FACE, NAME, PERSON  # noqa: E402
 
 YEARS = 4  # the same family's people, a little older each "year"
-SAME_PERSON_COSINE = 0.6  # a face and its copy of another year: as two photos of one person
+SAME_PERSON_COSINE = 0.7  # a face and its copy of another year: as two photos of one person
 
 
 def labels() -> dict[str, list[str]]:

@@ -56,13 +56,11 @@ def suggest(people: People, name: str) -> Proposals:
     mine = [f.face_id for f in sorted(people.faces_of(person, named), key=lambda f: f.at)]
     rejected = people.rejected(person)
     candidates: dict[str, float] = {}
-    for matches in people.records.face_matches_many(_seeds(mine), CANDIDATE_FROM,
-                                                    4096).values():
-        for match in matches:
-            face_id = match.face_id
+    for matches in people.records.face_links(_seeds(mine), CANDIDATE_FROM, 4096).values():
+        for face_id, similarity in matches.items():
             if face_id not in named and face_id not in rejected:
-                candidates[face_id] = max(candidates.get(face_id, 0.0), match.similarity)
-    ranked = sorted(candidates, key=lambda f: -candidates[f])[:MAX_CANDIDATES]
+                candidates[face_id] = max(candidates.get(face_id, 0.0), similarity)
+    ranked = sorted(candidates, key=lambda f: (-candidates[f], f))[:MAX_CANDIDATES]
     where = people.locate(ranked)
     mine_set = set(mine)
     closest_other: dict[str, float] = {}
