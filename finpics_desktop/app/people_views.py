@@ -23,6 +23,7 @@ listing computed while a change came is not kept."""
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,13 +52,20 @@ class PeopleViews:
     """One album's people listings, kept (module docstring)."""
 
     def __init__(self, backend: Backend):
-        self.backend = backend
+        self._backend = weakref.ref(backend)  # an album closed is not kept alive by this
         self._lock = threading.Lock()
         self._kept: dict[tuple, _Kept] = {}
         self._links: dict[str, dict[str, float]] = {}
         self._links_stamp: object = None
         self._links_made = 0  # one more each time the links are dropped
         self._epoch = 0  # one more at each change: a listing computed across one is not kept
+
+    @property
+    def backend(self) -> Backend:
+        backend = self._backend()
+        if backend is None:
+            raise RuntimeError("the album of these listings was closed")
+        return backend
 
     # -- reading -----------------------------------------------------------------------------
     def people(self, hidden: bool = False) -> list[PersonSummary]:
@@ -163,8 +171,10 @@ def views(backend: Backend) -> PeopleViews:
     """The album's kept people listings (new ones for another backend of the same album:
     reopened, reconnected)."""
     with _VIEWS_LOCK:
+        for key in [k for k, v in _VIEWS.items() if v._backend() is None]:
+            del _VIEWS[key]  # albums closed and gone
         found = _VIEWS.get(backend.identity)
-        if found is None or found.backend is not backend:
+        if found is None or found._backend() is not backend:
             found = _VIEWS[backend.identity] = PeopleViews(backend)
         return found
 
