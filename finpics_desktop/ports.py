@@ -301,6 +301,17 @@ class Records:
         found = self._faces().search_faces_many(face_ids, threshold, max_faces)
         return {f: [FaceMatch.from_wire(m) for m in ms] for f, ms in found.items()}
 
+    def face_links(self, face_ids: Sequence[str], threshold: float,
+                   max_faces: int) -> dict[str, dict[str, float]]:
+        """:meth:`face_matches_many` as ``{face: {alike face: similarity}}`` (an index that
+        can answer so without the faces' records does: ``similar_many``)."""
+        similar_many = getattr(self._faces(), "similar_many", None)
+        if similar_many is not None:
+            return similar_many(face_ids, threshold, max_faces)
+        return {f: {m.face_id: m.similarity for m in matches}
+                for f, matches in self.face_matches_many(face_ids, threshold,
+                                                         max_faces).items()}
+
     def user_matches(self, face_id: str | None = None, user_id: str | None = None,
                      threshold: float = 80.0, max_users: int = 500) -> list[UserMatch]:
         return [UserMatch.from_wire(m) for m in self._faces().search_users(
@@ -393,6 +404,10 @@ class Backend:
     process: Callable[[str, str], Item] | None = None
     close: Callable[[], None] = lambda: None
     prepare: Callable[[], None] = lambda: None  # makes the first search quick (worker thread)
+    # (faces, everything): what differs whenever a face was indexed or removed, and whenever
+    # anything in the album was written, by anyone (None: the album cannot tell, as the
+    # cloud: what is kept of it follows the changes the app reports)
+    stamp: Callable[[], tuple[object, object]] | None = None
     home: LibraryHome | CloudHome | None = None
     upload_workers: int | None = None
     read_only: bool = False

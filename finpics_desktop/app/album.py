@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+from finpics_desktop.app import people_views
 from finpics_desktop.app.changes import Changes, Listener, Observers
 from finpics_desktop.app.curate import Curator
 from finpics_desktop.app.processed import ProcessedWait
@@ -123,6 +124,7 @@ class Album:
         """An operation on this album changed ``changes``: said once, to every listener."""
         if changes.album != self.key:
             changes = replace(changes, album=self.key)
+        people_views.changed(changes)  # before anyone lists again
         self.changes.publish(changes)
 
 
@@ -172,7 +174,9 @@ class Albums:
         if album is not None:
             album.report(changes)
         else:
-            self.changes.publish(replace(changes, album=backend.identity))
+            changes = replace(changes, album=backend.identity)
+            people_views.changed(changes)
+            self.changes.publish(changes)
 
     def set_remove_location(self, remove: bool) -> None:
         """The curator changed the setting: every album's policy follows."""

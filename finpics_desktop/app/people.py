@@ -30,9 +30,9 @@ from finpics_desktop.ports import Backend
 
 __all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "hide", "ignore", "ignored_faces",
            "keep_region", "list_people", "located_groups", "merge", "name_face", "name_faces",
-           "people_names", "person_faces", "person_photos", "photos_together", "put_back",
-           "reject", "remove_face", "rename", "suggest", "unignore", "unname", "unnamed_faces",
-           "unnamed_groups"]
+           "people_by_id", "people_names", "person_faces", "person_photos", "photos_together",
+           "put_back", "reject", "remove_face", "rename", "suggest", "unignore", "unname",
+           "unnamed_faces", "unnamed_groups"]
 
 
 def _people(backend: Backend, doing: str | None = None) -> People:
@@ -85,9 +85,16 @@ def unnamed_groups(backend: Backend) -> list[Cluster]:
     return clusters.clusters(_people(backend))
 
 
-def located_groups(backend: Backend) -> tuple[list[Cluster], dict[str, Located]]:
-    """:func:`unnamed_groups`, and where each face is (its photo and box)."""
-    return clusters.located_clusters(_people(backend))
+def located_groups(backend: Backend, links: dict[str, dict[str, float]] | None = None
+                   ) -> tuple[list[Cluster], dict[str, Located]]:
+    """:func:`unnamed_groups`, and where each face is (its photo and box). ``links``: the
+    faces' similarity searches made before, kept by the caller (the missing ones are added)."""
+    return clusters.located_clusters(_people(backend), links)
+
+
+def people_by_id(backend: Backend) -> dict[str, str]:
+    """Every person's name by their id (the hidden ones' too)."""
+    return {p.id: p.name for p in People(backend).people()}
 
 
 def unnamed_faces(backend: Backend, face_ids: Sequence[str]) -> list[Located]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from finpics_desktop.app import people
 from finpics_desktop.app.entries import FACE, GROUP, Entry, face_entry, heading_entry
+from finpics_desktop.app.people_views import views
 from finpics_desktop.domain.photo_order import shown_name
 from finpics_desktop.pipeline.people.naming import Located
 
@@ -30,7 +31,7 @@ def group_entry(backend, number: int, faces: list[str], spot: Located, confident
 def unnamed_entries(backend) -> list[Entry]:
     """One tile per group of two faces or more, the largest first (confident ones first on a
     tie); then the heading :data:`ALONE` and the faces that fit no group."""
-    groups, where = people.located_groups(backend)
+    groups, where = views(backend).unnamed()  # (kept until a change touches it)
     tiles, alone = [], []
     for number, group in enumerate(groups, 1):
         faces = [f for f in group.faces if f in where]

@@ -58,6 +58,7 @@ from finpics_desktop.app.window.people_places import (  # noqa: F401 - the place
     PERSON_PLACE,
     TOGETHER,
     UNNAMED,
+    forget_place,
 )
 from finpics_desktop.app.window.places import (  # noqa: F401 - the places and pages, here too
     CANCELLED,
@@ -231,8 +232,9 @@ class Navigation:
         self.run(job, done, fail, task=task)
 
     def refresh(self) -> None:
-        """F5: list the place again."""
+        """F5: list the place again (afresh: nothing kept of it)."""
         if self.location is not None:
+            forget_place(self.location)
             self.open(self.location)
 
     def relist(self) -> None:

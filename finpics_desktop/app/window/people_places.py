@@ -3,7 +3,8 @@ their most typical face, with counts), a person's page (a title, then its sectio
 headings: their photos, best first, then the faces proposed for them, sure ones, then the
 maybes), *Unnamed faces* (a tile per group: :mod:`~finpics_desktop.app.window.group_places`),
 and the photos of several people together. Each listing runs off the GUI thread, like a
-picset's."""
+picset's; what was listed is kept until a change touches it
+(:mod:`~finpics_desktop.app.people_views`), and F5 lists it afresh (:func:`forget_place`)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from finpics_desktop.app.entries import (
     match_entry,
     person_entry,
 )
+from finpics_desktop.app.people_views import forget, views
 from finpics_desktop.app.window.group_places import (  # noqa: F401 - the places' kinds, here too
     ALONE,
     GROUP_COUNTED,
@@ -40,7 +42,7 @@ TITLE, CONFIRMED, SUGGESTED, MAYBE_SECTION = "title", "confirmed", "suggested", 
 
 
 def people_entries(backend, hidden: bool = False) -> list[Entry]:
-    return [person_entry(backend, s) for s in people.list_people(backend, hidden)]
+    return [person_entry(backend, s) for s in views(backend).people(hidden)]
 
 
 def person_entries(backend, name: str) -> list[Entry]:
@@ -48,9 +50,8 @@ def person_entries(backend, name: str) -> list[Entry]:
     under its heading -- *Confirmed* (their photos, best first), *Suggested (sure)* and *Maybe*
     (the faces proposed for them: :mod:`~finpics_desktop.pipeline.people.proposals`' sure and
     unsure ones). A section with nothing in it is left out, but for Confirmed."""
-    found = people.suggest(backend, name)
+    found, photos = views(backend).person(name)  # (kept until a change touches it)
     person = found.person.name
-    photos = people.person_photos(backend, person)
     faces = people.person_faces(backend, person, photos)
     sections = [(CONFIRMED, [match_entry(backend, m, section=CONFIRMED) for m in photos]),
                 (SUGGESTED, [_proposal(backend, p, person, SUGGESTED) for p in found.sure]),
@@ -136,6 +137,12 @@ def together_title(names: tuple[str, ...], only: bool) -> str:
     """"photos with A and B" (``only``: "photos of only A and B")."""
     listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
     return f"photos of only {listed}" if only else f"photos with {listed}"
+
+
+def forget_place(place) -> None:
+    """F5 on a people place: listed afresh, nothing kept."""
+    if place.kind in PEOPLE_JOBS and place.backend is not None:
+        forget(place.backend)
 def filter_by_name(entries: list[Entry], text: str) -> list[Entry]:
     """Search by name (the People view's filter box): the people whose name holds ``text``,
     case, accents and Unicode forms aside, those whose name starts with it first."""

@@ -71,6 +71,7 @@ class Database:
         self._all: dict[int, sqlite3.Connection] = {}  # by a number of its own
         self._numbers = itertools.count()
         self._lock = threading.Lock()
+        self._commits = 0  # by this process: its stamp
         present = {name for (name,) in self.query(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
         upgrades = [statement for table, column, statement in MIGRATIONS if table in present
@@ -184,6 +185,8 @@ class Database:
             try:
                 yield conn
                 conn.execute("COMMIT")
+                with self._lock:
+                    self._commits += 1
             except BaseException:
                 if conn.in_transaction:  # SQLite may have rolled back itself (a full disk)
                     with suppress(sqlite3.Error):
@@ -193,6 +196,20 @@ class Database:
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._errors("read"), self._connection() as conn:
             return conn.execute(sql, params).fetchall()
+
+    def stamp(self) -> tuple:
+        """What differs whenever anything was written since (by this process, or another:
+        the database file or its write-ahead log was touched): a view computed from the
+        database is as it would be now while the stamp is equal."""
+        files = []
+        for path in (self.path, Path(f"{self.path}-wal")):
+            try:
+                info = path.stat()
+                files.append((info.st_mtime_ns, info.st_size))
+            except OSError:
+                files.append(None)
+        with self._lock:
+            return (self._commits, *files)
 
     def close(self) -> None:
         with self._lock:

@@ -8,12 +8,13 @@ different engines are never compared, and each engine has its own mapping to Rek
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -26,6 +27,7 @@ from finpics_desktop.backends.local.similarity import (  # noqa: F401 - re-expor
     dlib_similarity,
     scores,
     sface_similarity,
+    similar_pairs,
 )
 from finpics_desktop.backends.local.users import UserVectors
 from finpics_desktop.domain.boxes import match_boxes
@@ -53,6 +55,22 @@ class _Snapshot:
     where: dict[str, tuple[str, int]]  # face id -> (engine version, row in its group)
     user_of: dict[str, str]  # face id -> the user it is associated with
     users: frozenset[str]
+    faces_digest: bytes = b""  # of every face's id, engine and vector
+    faces_version: int = 0  # one more each time the faces or their vectors differ
+    listed: dict[tuple[str, int], dict] = field(default_factory=dict)
+
+    def face(self, version: str, row: int) -> dict:
+        """The face at ``row`` of engine ``version`` as ListFaces and SearchFaces give it (a
+        copy each time). Its JSON is read once per snapshot: a search returning thousands of
+        faces, and the next searches, read none again."""
+        listed = self.listed.get((version, row))
+        if listed is None:
+            group = self.groups[version]
+            listed = {**face_record(json.loads(group.faces[row]),
+                                    self.user_of.get(group.ids[row])),
+                      "IndexFacesModelVersion": version}  # as Rekognition's Face has it
+            self.listed[(version, row)] = listed
+        return dict(listed)
 
 
 def face_record(face: dict, user_id: str | None) -> dict:
@@ -114,8 +132,21 @@ class LocalFaceIndex(UserVectors):
                                              vectors, np.linalg.norm(vectors, axis=1))
                     where.update((r[0], (version, n)) for n, r in enumerate(members))
                 user_of, users = self._load_users()
-                self._cache = _Snapshot(generation, groups, where, user_of, users)
+                digest = hashlib.blake2b(digest_size=16)
+                for row in rows:
+                    digest.update(f"{row[0]}\0{row[3]}\0".encode())
+                    digest.update(row[2])
+                last = self._cache
+                version = (0 if last is None else last.faces_version if
+                           last.faces_digest == digest.digest() else last.faces_version + 1)
+                self._cache = _Snapshot(generation, groups, where, user_of, users,
+                                        digest.digest(), version)
             return self._cache
+
+    def faces_stamp(self) -> int:
+        """What differs whenever a face was indexed, re-indexed or removed (not when one is
+        associated with a user): what the faces' likeness to one another depends on."""
+        return self._matrix().faces_version
 
     def _write(self, db, faces: Sequence[tuple[dict, np.ndarray]], version: str) -> None:
         db.executemany(
@@ -199,9 +230,7 @@ class LocalFaceIndex(UserVectors):
             hits = hits[np.argpartition(-similarity[hits], max_faces - 1)[:max_faces]]
         hits = hits[np.argsort(-similarity[hits], kind="stable")]
         version = next(v for v, g in snap.groups.items() if g is group)
-        return [{"Similarity": value,
-                 "Face": {**face_record(json.loads(group.faces[i]), snap.user_of.get(group.ids[i])),
-                          "IndexFacesModelVersion": version}}  # as Rekognition's Face has it
+        return [{"Similarity": value, "Face": snap.face(version, i)}
                 for i, value in zip(hits.tolist(), np.round(similarity[hits], 4).tolist(),
                                     strict=True)]
 
@@ -237,6 +266,39 @@ class LocalFaceIndex(UserVectors):
                                                    max_faces)
         return found
 
+    def similar_many(self, face_ids: Sequence[str], threshold: float,
+                     max_faces: int) -> dict[str, dict[str, float]]:
+        """:meth:`search_faces_many` as ``{face: {alike face: similarity}}``, without the
+        faces' records (grouping thousands of faces needs only who is alike to whom)."""
+        snap = self._matrix()
+        by_version: dict[str, list[tuple[str, int]]] = {}
+        for face_id in face_ids:
+            if face_id in snap.where:
+                version, index = snap.where[face_id]
+                by_version.setdefault(version, []).append((face_id, index))
+        found: dict[str, dict[str, float]] = {}
+        for version, wanted in by_version.items():
+            group = snap.groups[version]
+            ids = np.array(group.ids, dtype=object)
+            for start in range(0, len(wanted), BLOCK):
+                block = wanted[start:start + BLOCK]
+                rows = np.array([index for _, index in block])
+                # the pairs at or above the threshold, then their similarities only
+                at, alike, similarity = similar_pairs(version, group.vectors, group.norms, rows,
+                                                      threshold)
+                keep = alike != rows[at]  # never the searched face itself
+                at, alike, similarity = at[keep], alike[keep], similarity[keep]
+                bounds = np.searchsorted(at, np.arange(len(block) + 1))
+                for n, (face_id, _) in enumerate(block):
+                    lo, hi = bounds[n], bounds[n + 1]
+                    mine, values = alike[lo:hi], similarity[lo:hi]
+                    if len(mine) > max_faces:  # the best max_faces of many
+                        best = np.argpartition(-values, max_faces - 1)[:max_faces]
+                        mine, values = mine[best], values[best]
+                    found[face_id] = dict(zip(ids[mine].tolist(),
+                                              np.round(values, 4).tolist(), strict=True))
+        return found
+
     def delete_faces(self, face_ids: list[str]) -> None:
         if not face_ids:
             return
@@ -258,10 +320,8 @@ class LocalFaceIndex(UserVectors):
         else:
             rows = list(snap.where.items())
         for face_id, (version, index) in rows:
-            user = snap.user_of.get(face_id)
-            if user_id is None or user == user_id:  # with its engine, as Rekognition's Face
-                yield {**face_record(json.loads(snap.groups[version].faces[index]), user),
-                       "IndexFacesModelVersion": version}
+            if user_id is None or snap.user_of.get(face_id) == user_id:
+                yield snap.face(version, index)
 
     # -- engine versions -------------------------------------------------------------------------
     def outdated_faces(self) -> dict[str, int]:

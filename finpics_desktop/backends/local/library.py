@@ -133,6 +133,7 @@ def open_library(
         process=partial(process_new_image, store, tables, faces, names),
         close=db.close,
         prepare=faces.prepare,
+        stamp=lambda: (faces.faces_stamp(), db.stamp()),
         home=LibraryHome(root, threshold),
         read_only=read_only,
     )

@@ -81,6 +81,26 @@ def block_scores(version: str, vectors: np.ndarray, norms: np.ndarray,
     return sface_from_cosine(products / np.maximum(norms[rows, None] * norms[None, :], 1e-12))
 
 
+def similar_pairs(version: str, vectors: np.ndarray, norms: np.ndarray, rows: np.ndarray,
+                  threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs of (a vector at ``rows``, any vector) at least ``threshold`` alike, as
+    :func:`block_scores` scores them, without scoring the pairs below: (position in ``rows``,
+    the other's row, similarity), by position."""
+    products = vectors[rows] @ vectors.T
+    if version == DLIB_VERSION:
+        similarity = dlib_from_squared(norms[rows, None] ** 2 - 2.0 * products
+                                       + norms[None, :] ** 2)
+        at, other = np.nonzero(similarity >= threshold)
+        return at, other, similarity[at, other]
+    products /= np.maximum(norms[rows, None] * norms[None, :], 1e-12)
+    # similarity grows with the cosine: pairs from a cosine a little below the threshold's,
+    # then scored and cut exactly as a search does
+    at, other = np.nonzero(products >= sface_cosine(threshold) - 1e-4)
+    similarity = sface_from_cosine(products[at, other])
+    keep = similarity >= threshold
+    return at[keep], other[keep], similarity[keep]
+
+
 def user_vector(version: str, vectors: np.ndarray) -> np.ndarray:
     """The user vector of a person's face vectors (rows) of engine ``version``."""
     mean = vectors.mean(axis=0)

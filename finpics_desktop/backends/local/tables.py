@@ -118,12 +118,15 @@ class SqliteTables:
                              ) -> tuple[list[Item], list[tuple[str, str]]]:
         if len(keys) > BATCH_LIMIT:
             raise ValueError(f"at most {BATCH_LIMIT} keys per batch, got {len(keys)}")
-        found = []
-        for primarykey, sortkey in dict.fromkeys(keys):
-            item = self.get_pics_item(primarykey, sortkey)
-            if item is not None:
-                found.append(item)
-        return found, []
+        if not keys:
+            return [], []
+        wanted = list(dict.fromkeys(keys))  # one query for the batch, as one BatchGetItem
+        marks = ",".join("(?, ?)" for _ in wanted)
+        rows = self.db.query(  # a join, so that each key is looked up in the primary key
+            f"SELECT p.item FROM (VALUES {marks}) AS k JOIN pics AS p "  # noqa: S608
+            "ON p.primarykey = k.column1 AND p.sortkey = k.column2",
+            tuple(v for key in wanted for v in key))
+        return [json.loads(r[0]) for r in rows], []
 
     def batch_get_image_items(self, image_ids: list[str]) -> tuple[list[Item], list[str]]:
         if len(image_ids) > BATCH_LIMIT:

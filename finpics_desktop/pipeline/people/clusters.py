@@ -128,14 +128,17 @@ def clusters(people: People) -> list[Cluster]:
     return located_clusters(people)[0]
 
 
-def located_clusters(people: People) -> tuple[list[Cluster], dict[str, Located]]:
-    """:func:`clusters`, and where each of their faces is."""
+def located_clusters(people: People, links: dict[str, dict[str, float]] | None = None
+                     ) -> tuple[list[Cluster], dict[str, Located]]:
+    """:func:`clusters`, and where each of their faces is. ``links``: the similarity searches
+    of faces made before (kept by the caller: a face's search does not change when faces are
+    named); only the faces missing from it are searched, and added to it."""
     left_out = set(people.named()) | ignored_ids(people.private)  # named, or strangers
     image_of = {f.face_id: f.image_id for f in people.records.indexed_faces()
                 if f.face_id not in left_out}
     where = people.locate(image_of, known=image_of)
     faces = sorted(where)
-    links = {face_id: {m.face_id: m.similarity for m in matches}
-             for face_id, matches in people.records.face_matches_many(
-                 faces, EDGE_FROM, NEIGHBOURS).items()}
+    links = {} if links is None else links
+    missing = [f for f in faces if f not in links]
+    links.update(people.records.face_links(missing, EDGE_FROM, NEIGHBOURS))
     return group_faces(faces, {f: where[f].image_path for f in faces}, links), where

@@ -176,11 +176,15 @@ class People:
         named = self.named()
         located = self.locate(named)
         regions = region_paths(self.backend)  # (named regions count among their photos)
+        by_person: dict[str, list[NamedFace]] = {}
+        for face in named.values():  # once, not once a person: thousands of faces
+            if face.face_id in located:
+                by_person.setdefault(face.person, []).append(face)
         found = []
         for person in self.people():
             if person.hidden != hidden:
                 continue
-            faces = [f for f in self.faces_of(person, named) if f.face_id in located]
+            faces = sorted(by_person.get(person.id, []), key=lambda f: (-f.similarity, f.at))
             cover = faces[0].face_id if faces else None
             photos = {located[f.face_id].image_path for f in faces} | regions.get(person.id,
                                                                                   set())

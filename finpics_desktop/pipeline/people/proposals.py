@@ -34,6 +34,10 @@ class Proposals:
     person: Person
     sure: list[Proposal]
     unsure: list[Proposal]
+    # what they were made of (what a change must touch to change them): the faces looked at
+    # (candidates, the person's own) and the people they were compared with (ids)
+    faces: frozenset[str] = frozenset()
+    compared: frozenset[str] = frozenset()
 
     @property
     def all(self) -> list[Proposal]:
@@ -54,23 +58,23 @@ def suggest(people: People, name: str) -> Proposals:
     mine = [f.face_id for f in sorted(people.faces_of(person, named), key=lambda f: f.at)]
     rejected = people.rejected(person) | ignored_ids(people.private)  # strangers too
     candidates: dict[str, float] = {}
-    for matches in people.records.face_matches_many(_seeds(mine), CANDIDATE_FROM,
-                                                    4096).values():
-        for match in matches:
-            face_id = match.face_id
+    for matches in people.records.face_links(_seeds(mine), CANDIDATE_FROM, 4096).values():
+        for face_id, similarity in matches.items():
             if face_id not in named and face_id not in rejected:
-                candidates[face_id] = max(candidates.get(face_id, 0.0), match.similarity)
-    ranked = sorted(candidates, key=lambda f: -candidates[f])[:MAX_CANDIDATES]
+                candidates[face_id] = max(candidates.get(face_id, 0.0), similarity)
+    ranked = sorted(candidates, key=lambda f: (-candidates[f], f))[:MAX_CANDIDATES]
     where = people.locate(ranked)
     mine_set = set(mine)
     closest_other: dict[str, float] = {}
     scored: list[tuple[float, str]] = []
+    compared: set[str] = set()
     for face_id in ranked:
         spot = where.get(face_id)
         if spot is None or mine_set.intersection(spot.photo_faces):
             continue  # not in the album now, or in a photo the person is named in
         matches = people.records.user_matches(face_id=face_id, threshold=UNSURE_FROM - 15.0,
                                               max_users=USERS_COMPARED)
+        compared.update(m.user_id for m in matches)
         own = next((m.similarity for m in matches if m.user_id == person.id), 0.0)
         other = max((m.similarity for m in matches if m.user_id != person.id), default=0.0)
         if own < UNSURE_FROM or (other >= SURE_FROM and other > own):
@@ -89,4 +93,5 @@ def suggest(people: People, name: str) -> Proposals:
             sure.append(proposal)
         else:
             unsure.append(proposal)
-    return Proposals(person, sure, unsure)
+    return Proposals(person, sure, unsure, frozenset(candidates) | frozenset(mine),
+                     frozenset(compared))

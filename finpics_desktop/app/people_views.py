@@ -1,0 +1,191 @@
+"""What the people places show -- *People*, a person's page, *Unnamed faces* -- kept between
+openings, so that opening one again costs nothing (on the cloud: no SearchFaces or SearchUsers
+call again), and dropped by what changed.
+
+Each album has one :class:`PeopleViews` (:func:`views`). What an operation changed
+(:class:`~finpics_desktop.app.changes.Changes`, reported through the album: :func:`changed`)
+drops exactly the listings it touches:
+
+- *People* (the counts, the covers): any change of names, faces or photos;
+- a person's page: a change of that person (named, renamed, merged, hidden, a face confirmed or
+  rejected), of a face it was made of (the person's own faces and every face looked at as a
+  proposal), of the people its proposals were compared with, of a person new since, or of
+  photos (a new photo's faces may be proposals);
+- *Unnamed faces*: any change of faces or photos; the similarity searches its groups are made
+  of stay (naming faces changes no face's likeness), so grouping again searches only the faces
+  it has not searched yet -- new photos drop them.
+
+An album that can tell whether it was written since (the library: :attr:`Backend.stamp`) is
+also asked each time, so what another program wrote (the command line, a publishing job) is
+never shown stale; the cloud cannot tell, and F5 (:func:`forget`) lists a place afresh. A
+listing computed while a change came is not kept."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from finpics_desktop.app import people as app_people
+from finpics_desktop.app.changes import Changes
+from finpics_desktop.domain.matches import PhotoMatch
+from finpics_desktop.domain.people import Cluster, PersonSummary, name_key
+from finpics_desktop.pipeline.people.naming import Located
+from finpics_desktop.pipeline.people.proposals import Proposals
+from finpics_desktop.ports import Backend
+
+PEOPLE, PERSON, UNNAMED = "people", "person", "unnamed"
+
+
+@dataclass
+class _Kept:
+    value: object
+    stamp: object
+    faces: frozenset[str] = frozenset()  # what a change must touch to change it
+    photos: frozenset[str] = frozenset()  # "<picset>/<name>"
+    people: frozenset[str] = frozenset()  # name keys
+    known: frozenset[str] = frozenset()  # the people there were (name keys)
+
+
+class PeopleViews:
+    """One album's people listings, kept (module docstring)."""
+
+    def __init__(self, backend: Backend):
+        self._backend = weakref.ref(backend)  # an album closed is not kept alive by this
+        self._lock = threading.Lock()
+        self._kept: dict[tuple, _Kept] = {}
+        self._links: dict[str, dict[str, float]] = {}
+        self._links_stamp: object = None
+        self._links_made = 0  # one more each time the links are dropped
+        self._epoch = 0  # one more at each change: a listing computed across one is not kept
+
+    @property
+    def backend(self) -> Backend:
+        backend = self._backend()
+        if backend is None:
+            raise RuntimeError("the album of these listings was closed")
+        return backend
+
+    # -- reading -----------------------------------------------------------------------------
+    def people(self, hidden: bool = False) -> list[PersonSummary]:
+        return self._get((PEOPLE, hidden), lambda: _people(self.backend, hidden))
+
+    def person(self, name: str) -> tuple[Proposals, list[PhotoMatch]]:
+        """The proposals for the person, and their photos."""
+        return self._get((PERSON, name_key(name)), lambda: _person(self.backend, name))
+
+    def unnamed(self) -> tuple[list[Cluster], dict[str, Located]]:
+        """The unnamed faces grouped, and where each is."""
+        return self._get((UNNAMED,), self._unnamed)
+
+    def _unnamed(self) -> _Kept:
+        stamp = self._stamp()[0]
+        with self._lock:
+            if self._links_stamp != stamp:  # faces indexed or removed: searched afresh
+                self._drop_links()
+                self._links_stamp = stamp
+            links, made = dict(self._links), self._links_made
+        groups, where = app_people.located_groups(self.backend, links)
+        with self._lock:
+            if self._links_made == made:  # no photo changed meanwhile
+                self._links.update(links)
+        return _Kept((groups, where), None, frozenset(where))
+
+    def _stamp(self) -> tuple[object, object]:
+        return self.backend.stamp() if self.backend.stamp is not None else (None, None)
+
+    def _get(self, key: tuple, compute: Callable[[], _Kept]):
+        stamp = self._stamp()
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None and kept.stamp == stamp:
+                return kept.value
+            epoch = self._epoch
+        made = compute()
+        made.stamp = stamp
+        with self._lock:
+            if self._epoch == epoch:  # nothing changed meanwhile: it is what the album holds
+                self._kept[key] = made
+        return made.value
+
+    # -- what changed ------------------------------------------------------------------------
+    def changed(self, changes: Changes) -> None:
+        """Drop what ``changes`` touches (module docstring)."""
+        with self._lock:
+            self._epoch += 1
+            photos_changed = bool(changes.everything or changes.photos or changes.picsets
+                                  or changes.renamed or changes.removed)
+            if photos_changed:
+                self._drop_links()
+            names = {name_key(n) for n in changes.people | changes.gone}
+            for key in list(self._kept):
+                if _touched(key, self._kept[key], changes, photos_changed, names):
+                    del self._kept[key]
+
+    def forget(self) -> None:
+        """Everything listed afresh at the next opening (F5)."""
+        with self._lock:
+            self._epoch += 1
+            self._kept.clear()
+            self._drop_links()
+
+    def _drop_links(self) -> None:
+        self._links = {}
+        self._links_made += 1
+
+
+def _touched(key: tuple, kept: _Kept, changes: Changes, photos_changed: bool,
+             names: set[str]) -> bool:
+    if photos_changed:
+        return True
+    if key[0] == PERSON:
+        return bool(key[1] in names or kept.faces & changes.faces or kept.people & names
+                    or names - kept.known)
+    return bool(changes.faces or names)  # People, Unnamed faces
+
+
+def _people(backend: Backend, hidden: bool) -> _Kept:
+    return _Kept(app_people.list_people(backend, hidden), None)
+
+
+def _person(backend: Backend, name: str) -> _Kept:
+    proposals = app_people.suggest(backend, name)
+    photos = app_people.person_photos(backend, name)
+    everyone = app_people.people_by_id(backend)
+    return _Kept(
+        (proposals, photos), None,
+        faces=proposals.faces | {p.face_id for p in proposals.all}
+        | {m.matched_face_id for m in photos if m.matched_face_id},
+        photos=frozenset({p.image_path for p in proposals.all}
+                         | {f"{m.picset}/{m.name}" for m in photos}),
+        people=frozenset(name_key(everyone[p]) for p in proposals.compared if p in everyone),
+        known=frozenset(name_key(n) for n in everyone.values()))
+
+
+_VIEWS: dict[str, PeopleViews] = {}
+_VIEWS_LOCK = threading.Lock()
+
+
+def views(backend: Backend) -> PeopleViews:
+    """The album's kept people listings (new ones for another backend of the same album:
+    reopened, reconnected)."""
+    with _VIEWS_LOCK:
+        for key in [k for k, v in _VIEWS.items() if v._backend() is None]:
+            del _VIEWS[key]  # albums closed and gone
+        found = _VIEWS.get(backend.identity)
+        if found is None or found._backend() is not backend:
+            found = _VIEWS[backend.identity] = PeopleViews(backend)
+        return found
+
+
+def changed(changes: Changes) -> None:
+    """An operation changed ``changes`` in the album ``changes.album``: its listings follow."""
+    with _VIEWS_LOCK:
+        found = _VIEWS.get(changes.album)
+    if found is not None:
+        found.changed(changes)
+
+
+def forget(backend: Backend) -> None:
+    views(backend).forget()
