@@ -101,6 +101,8 @@ def _firsts(photos: list[str], arrays: tuple | None) -> list[tuple[int, float, i
     starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
     top = np.repeat(np.maximum.reduceat(v, starts), np.diff(np.r_[starts, len(a)]))
     at_top = np.flatnonzero((v == top) & (v > 0))
+    if not len(at_top):  # every link within a photo
+        return []
     first = at_top[np.r_[True, a[at_top][1:] != a[at_top][:-1]]]
     return list(zip(a[first].tolist(), v[first].tolist(), b[first].tolist(), strict=True))
 
