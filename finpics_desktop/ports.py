@@ -270,6 +270,17 @@ class Records:
         found, left = self.tables.batch_get_pics_items(keys)
         return [PhotoItem.from_item(i) for i in found], left
 
+    def batch_photo_image_ids(self, keys: list[tuple[str, str]]
+                              ) -> tuple[dict[tuple[str, str], set[str]], list[tuple[str, str]]]:
+        """The ImageIds of these photos' faces (what proves an image item is the photo's), by
+        photo; photos not there are left out. Tables that can read only those (the library's)
+        do; otherwise the photos are read whole (:meth:`batch_photos`)."""
+        only_ids = getattr(self.tables, "batch_photo_image_ids", None)
+        if only_ids is not None:
+            return only_ids(keys), []
+        found, left = self.batch_photos(keys)
+        return {(p.picset, p.name): p.image_ids for p in found}, left
+
     # -- table pics_by_image_id -------------------------------------------------------------
     def image(self, image_id: str) -> ImageItem | None:
         return ImageItem.of(self.tables.get_image_item(image_id))

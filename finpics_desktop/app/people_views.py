@@ -71,8 +71,9 @@ class PeopleViews:
     def people(self, hidden: bool = False) -> list[PersonSummary]:
         return self._get((PEOPLE, hidden), lambda: _people(self.backend, hidden))
 
-    def person(self, name: str) -> tuple[Proposals, list[PhotoMatch]]:
-        """The proposals for the person, and their photos."""
+    def person(self, name: str) -> tuple[Proposals, list[PhotoMatch], int]:
+        """The proposals for the person, their photos, and how many of their named faces are
+        in those photos (the page's title)."""
         return self._get((PERSON, name_key(name)), lambda: _person(self.backend, name))
 
     def unnamed(self) -> tuple[list[Cluster], dict[str, Located]]:
@@ -153,8 +154,9 @@ def _person(backend: Backend, name: str) -> _Kept:
     proposals = app_people.suggest(backend, name)
     photos = app_people.person_photos(backend, name)
     everyone = app_people.people_by_id(backend)
+    faces = app_people.person_faces(backend, proposals.person.name, photos)
     return _Kept(
-        (proposals, photos), None,
+        (proposals, photos, faces), None,
         faces=proposals.faces | {p.face_id for p in proposals.all}
         | {m.matched_face_id for m in photos if m.matched_face_id},
         photos=frozenset({p.image_path for p in proposals.all}

@@ -50,9 +50,8 @@ def person_entries(backend, name: str) -> list[Entry]:
     under its heading -- *Confirmed* (their photos, best first), *Suggested (sure)* and *Maybe*
     (the faces proposed for them: :mod:`~finpics_desktop.pipeline.people.proposals`' sure and
     unsure ones). A section with nothing in it is left out, but for Confirmed."""
-    found, photos = views(backend).person(name)  # (kept until a change touches it)
+    found, photos, faces = views(backend).person(name)  # (kept until a change touches it)
     person = found.person.name
-    faces = people.person_faces(backend, person, photos)
     sections = [(CONFIRMED, [match_entry(backend, m, section=CONFIRMED) for m in photos]),
                 (SUGGESTED, [_proposal(backend, p, person, SUGGESTED) for p in found.sure]),
                 (MAYBE_SECTION, [_proposal(backend, p, person, MAYBE_SECTION)

@@ -10,6 +10,10 @@ from finpics_desktop.domain.items import Item, picset_item, run_mark
 from finpics_desktop.domain.picsets import PICSET_ROOT
 
 BATCH_LIMIT = 100
+_PHOTO_IMAGE_IDS = (  # the ImageIds of the faces of the photos at the keys (VALUES %s)
+    "SELECT p.primarykey, p.sortkey, json_extract(f.value, '$.Face.ImageId') "
+    "FROM (VALUES %s) AS k JOIN pics AS p ON p.primarykey = k.column1 AND p.sortkey = k.column2, "
+    "json_each(p.item, '$.data.FaceRecords') AS f")
 
 
 class SqliteTables:
@@ -127,6 +131,22 @@ class SqliteTables:
             "ON p.primarykey = k.column1 AND p.sortkey = k.column2",
             tuple(v for key in wanted for v in key))
         return [json.loads(r[0]) for r in rows], []
+
+    def batch_photo_image_ids(self, keys: list[tuple[str, str]]
+                              ) -> dict[tuple[str, str], set[str]]:
+        """The ImageIds of the faces of these photos of ``pics``, by (picset, name), read by
+        SQLite from the stored JSON (the rest of each item is not parsed); any number of keys.
+        A photo not there, or with no face, is left out."""
+        found: dict[tuple[str, str], set[str]] = {}
+        wanted = list(dict.fromkeys(keys))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("(?, ?)" for _ in chunk)
+            query = (_PHOTO_IMAGE_IDS % marks)  # (the marks only: no value in the text)
+            for picset, name, image_id in self.db.query(
+                    query, tuple(v for key in chunk for v in key)):
+                found.setdefault((picset, name), set()).add(image_id or "")
+        return found
 
     def batch_get_image_items(self, image_ids: list[str]) -> tuple[list[Item], list[str]]:
         if len(image_ids) > BATCH_LIMIT:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from finpics_desktop.domain import bands
 from finpics_desktop.domain.errors import FinpicsError, InvalidValue, SearchFailed
 from finpics_desktop.domain.matches import PhotoMatch
-from finpics_desktop.domain.records import FaceRecord, ImageItem, PhotoItem
+from finpics_desktop.domain.records import FaceRecord, ImageItem
 from finpics_desktop.ports import FaceIndex, Records, Tables
 
 BATCH_LIMIT = 100  # BatchGetItem's maximum number of keys per call
@@ -88,11 +88,16 @@ def album_image_items(
     for image_id, image in found.items():
         if image.picset and image.name:
             where[image_id] = (image.picset, image.name)
-    photos: dict[tuple[str, str], PhotoItem] = _batched(
-        Records(tables).batch_photos, sorted(set(where.values())),
-        lambda p: (p.picset, p.name), attempts, sleep)
+    records = Records(tables)
+
+    def image_ids(keys: list) -> tuple[list, list]:
+        got, left = records.batch_photo_image_ids(keys)
+        return list(got.items()), left
+
+    listed: dict[tuple[str, str], tuple] = _batched(  # (photo, its faces' ImageIds)
+        image_ids, sorted(set(where.values())), lambda p: p[0], attempts, sleep)
     return {image_id: found[image_id] for image_id, key in where.items()
-            if key in photos and image_id in photos[key].image_ids}
+            if key in listed and image_id in listed[key][1]}
 
 
 def search_faces(
