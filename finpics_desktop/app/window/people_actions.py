@@ -100,8 +100,7 @@ class PeopleActions:
                      f"{'as' if right else 'for'} {name}…")
 
         def job():
-            return (people.confirm(backend, name, ids) if right
-                    else people.reject(backend, name, ids))
+            return _answer(backend, name, ids, right)
 
         def done(outcomes: list[Outcome]) -> None:
             answered = self._report(outcomes, verb)
@@ -138,8 +137,7 @@ class PeopleActions:
         verb = "confirmed as" if right else "rejected for"
 
         def job():
-            return (people.confirm(backend, name, ids) if right
-                    else people.reject(backend, name, ids))
+            return _answer(backend, name, ids, right)
 
         def done(outcomes: list[Outcome]) -> None:
             answered = self._report(outcomes, verb)
@@ -320,3 +318,9 @@ class PeopleActions:
                             f"{entry.person} is {'hidden' if hidden else 'shown again'}",
                             f"Could not {'hide' if hidden else 'show'} {entry.person}",
                             people=[entry.person])
+
+
+def _answer(backend, name: str, face_ids: list[str], right: bool) -> list[Outcome]:
+    """Confirm (``right``) or reject the faces as ``name``'s."""
+    return (people.confirm(backend, name, face_ids) if right
+            else people.reject(backend, name, face_ids))

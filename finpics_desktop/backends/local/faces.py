@@ -249,11 +249,7 @@ class LocalFaceIndex(UserVectors):
         """SearchFaces of each face (the unknown ones are left out), a block of faces of one
         engine at a time in one matrix product."""
         snap = self._matrix()
-        by_version: dict[str, list[tuple[str, int]]] = {}
-        for face_id in face_ids:
-            if face_id in snap.where:
-                version, index = snap.where[face_id]
-                by_version.setdefault(version, []).append((face_id, index))
+        by_version = _by_version(snap, face_ids)
         found: dict[str, list[dict]] = {}
         for version, wanted in by_version.items():
             group = snap.groups[version]
@@ -271,11 +267,7 @@ class LocalFaceIndex(UserVectors):
         """:meth:`search_faces_many` as ``{face: {alike face: similarity}}``, without the
         faces' records (grouping thousands of faces needs only who is alike to whom)."""
         snap = self._matrix()
-        by_version: dict[str, list[tuple[str, int]]] = {}
-        for face_id in face_ids:
-            if face_id in snap.where:
-                version, index = snap.where[face_id]
-                by_version.setdefault(version, []).append((face_id, index))
+        by_version = _by_version(snap, face_ids)
         found: dict[str, dict[str, float]] = {}
         for version, wanted in by_version.items():
             group = snap.groups[version]
@@ -338,3 +330,14 @@ class LocalFaceIndex(UserVectors):
         with self.db.transaction() as db:
             return db.execute("INSERT OR IGNORE INTO notices VALUES (?, ?)",
                               (topic, time.time())).rowcount == 1
+
+
+def _by_version(snap, face_ids: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
+    """The known faces of ``face_ids`` by the engine version that indexed them, each with its
+    row in that version's matrix (the unknown ones are left out)."""
+    by_version: dict[str, list[tuple[str, int]]] = {}
+    for face_id in face_ids:
+        if face_id in snap.where:
+            version, index = snap.where[face_id]
+            by_version.setdefault(version, []).append((face_id, index))
+    return by_version
