@@ -19,6 +19,7 @@ from finpics_desktop.pipeline.people import (
     drawn,
     ignored,
     proposals,
+    region_names,
     regions,
     removal,
     replaced,
@@ -122,7 +123,7 @@ def name_face(backend: Backend, face_id: str, name: str, *, same_photo: bool = F
 def _name(people: People, face_id: str, name: str, same_photo: bool) -> Outcome:
     """Name a face, or a region named by hand (its id goes where a FaceId goes)."""
     if regions.is_region(face_id):
-        before, after = regions.name_region(people, face_id, name)
+        before, after = region_names.name_region(people, face_id, name)
         return Outcome(face_id, after.name,
                        before.name if before.person != after.person else None)
     return people.name_face(face_id, name, same_photo=same_photo)
@@ -193,7 +194,7 @@ def keep_region(backend: Backend, picset: str, photo: str, box: dict,
                 name: str) -> regions.Region:
     """A box drawn where no face can be found, kept as a region named ``name`` (shown with
     the name, counted among the person's photos; never in a face search)."""
-    return regions.keep_region(_people(backend, "naming regions"), picset, photo, box, name)
+    return region_names.keep_region(_people(backend, "naming regions"), picset, photo, box, name)
 
 
 def remove_face(backend: Backend, face_id: str) -> removal.Removed | regions.Region:
@@ -210,5 +211,5 @@ def put_back(backend: Backend, was: removal.Removed | regions.Region) -> str:
     region's id."""
     check_writable(backend, "putting a face back")
     if isinstance(was, regions.Region):
-        return regions.put_back(People(backend), was).region_id
+        return region_names.put_back(People(backend), was).region_id
     return removal.put_back(backend, was)

@@ -19,7 +19,6 @@ import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from finpics_desktop.domain.boxes import check_box
 from finpics_desktop.domain.errors import InvalidValue, NotFound
@@ -29,9 +28,6 @@ from finpics_desktop.domain.people import Person
 from finpics_desktop.domain.records import PhotoItem
 from finpics_desktop.pipeline.people.records import MERGED, PERSON, REGIONS
 from finpics_desktop.ports import Backend, PrivateDoc, PrivateStore
-
-if TYPE_CHECKING:
-    from finpics_desktop.pipeline.people.naming import People
 
 PREFIX = "region-"
 SIMILARITY = 100.0  # a region is the person's by the curator's word
@@ -202,24 +198,3 @@ def _photos(backend: Backend, regions: list[Region]) -> dict[tuple[str, str], Ph
         if photo is not None:
             found[where] = photo
     return found
-
-
-def name_region(people: People, region_id: str, name: str) -> tuple[Region, Region]:
-    """Name the region for ``name`` (a new person if nobody has that name): (before, after)."""
-    person, _ = people._person_for(name)
-    before = give_region(people.backend, region_id, person)
-    return before, replace(before, person=person.id, name=person.name)
-
-
-def keep_region(people: People, picset: str, photo: str, box: dict, name: str) -> Region:
-    """A box with no face the index can find, kept as a region named ``name``."""
-    person, _ = people._person_for(name)
-    return add_region(people.backend, picset, photo, box, person)
-
-
-def put_back(people: People, region: Region) -> Region:
-    """A region removed, back: for its person, or (gone since) for one of its name."""
-    doc = people.private.get(PERSON, region.person)
-    person = (Person(region.person, doc.doc["name"]) if doc is not None
-              else people._person_for(region.name)[0])
-    return put_back_region(people.backend, region, person)
