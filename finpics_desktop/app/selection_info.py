@@ -13,6 +13,7 @@ from finpics_desktop.app.entries import FACE, FILE, PERSON, PHOTO, PICSET, Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.photos import original_bytes, published_location
 from finpics_desktop.domain.keys import photo_key
+from finpics_desktop.domain.picsets import display_name
 from finpics_desktop.pipeline.photos.exif import PhotoFacts, read_facts
 
 Rows = list[tuple[str, str]]
@@ -25,7 +26,7 @@ def facts_rows(entry: Entry, facts: PhotoFacts | None, size: int | None = None) 
     size in bytes when known, its faces and a search's similarity."""
     rows = [("File", entry.path.name if entry.kind == FILE else entry.name or "")]
     rows.append(("Folder", str(entry.path.parent)) if entry.kind == FILE
-                else ("Picset", entry.picset or ""))
+                else ("Picset", display_name(entry.picset) if entry.picset else ""))
     if facts is not None:
         rows += facts.rows()
     if size is not None:
