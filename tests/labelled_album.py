@@ -3,8 +3,10 @@ the person it is (for the tests of search and people)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id
 from finpics_desktop.pipeline.publish.upload import DONE, Publisher
 
@@ -58,3 +60,19 @@ def label_faces(backend, where: dict[str, str], labels: dict[str, list[str]]) ->
             for person, r in zip(people, ordered, strict=False):
                 who[r["Face"]["FaceId"]] = person
     return who
+
+
+def labelled_library(folder: Path, photos_dir: Path, labels: dict[str, list[str]], engine):
+    """A library at ``folder`` with faces/ and lfw10/ published and labelled (built once a
+    module; each test opens a copy: :func:`copy_library`): ``(where, who)``."""
+    backend = open_library(folder, engine=engine)
+    try:
+        return publish_labelled(backend, photos_dir, labels)
+    finally:
+        backend.close()
+
+
+def copy_library(folder: Path, to: Path, engine):
+    """A fresh copy of the library at ``folder``, opened at ``to``."""
+    shutil.copytree(folder, to)
+    return open_library(to, engine=engine)

@@ -5,15 +5,13 @@ user vectors against single faces, clusters that never mix two people, and the n
 from __future__ import annotations
 
 import io
-import shutil
 from collections import Counter
 
 import pytest
-from labelled_album import central, publish_labelled
+from labelled_album import central, copy_library, labelled_library
 from PIL import Image
 
 from finpics_desktop.backends.local.engine import MODEL_VERSION
-from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.domain.bands import cuts_for
 from finpics_desktop.domain.errors import InvalidValue, NotFound
 from finpics_desktop.pipeline.people.clusters import clusters
@@ -27,18 +25,14 @@ from finpics_desktop.pipeline.people.proposals import SURE_FROM, suggest
 def template(tmp_path_factory, photos_dir, labels, engine):
     """The labelled album, built once: (its folder, where, who)."""
     folder = tmp_path_factory.mktemp("people") / "library"
-    backend = open_library(folder, engine=engine)
-    where, who = publish_labelled(backend, photos_dir, labels)
-    backend.close()
-    return folder, where, who
+    return (folder, *labelled_library(folder, photos_dir, labels, engine))
 
 
 @pytest.fixture
 def album(template, tmp_path, engine):
     """A fresh copy of the labelled album for one test: (backend, People, where, who)."""
     folder, where, who = template
-    shutil.copytree(folder, tmp_path / "album")
-    backend = open_library(tmp_path / "album", engine=engine)
+    backend = copy_library(folder, tmp_path / "album", engine)
     yield backend, People(backend), where, who
     backend.close()
 

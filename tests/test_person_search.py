@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 from groupshot import group_photo
-from labelled_album import photo_faces, publish_labelled
+from labelled_album import copy_library, labelled_library, photo_faces
 from test_bands import tiny_copy
 
 from finpics_desktop import cli
@@ -29,18 +29,14 @@ from finpics_desktop.pipeline.publish.upload import Publisher
 def template(tmp_path_factory, photos_dir, labels, engine):
     """The labelled album, built once: (its folder, where, who)."""
     folder = tmp_path_factory.mktemp("person-search") / "library"
-    backend = open_library(folder, engine=engine)
-    where, who = publish_labelled(backend, photos_dir, labels)
-    backend.close()
-    return folder, where, who
+    return (folder, *labelled_library(folder, photos_dir, labels, engine))
 
 
 @pytest.fixture
 def album(template, tmp_path, engine):
     """A fresh copy of the labelled album: (backend, People, who, photo of each face)."""
     folder, _, who = template
-    shutil.copytree(folder, tmp_path / "album")
-    backend = open_library(tmp_path / "album", engine=engine)
+    backend = copy_library(folder, tmp_path / "album", engine)
     photo_of = {r["Face"]["FaceId"]: path for path, records in photo_faces(backend)
                 for r in records}
     yield backend, People(backend), who, photo_of

@@ -40,11 +40,10 @@ def put_and_process(backend, picset: str, name: str, data: bytes) -> dict:
                              backend.names.pics_bucket, key.key)
 
 
-@pytest.fixture
-def faces_album(aws_backend, photos_dir, labels, engine):
-    """faces/ on fresh cloud resources (a picset a folder), and a 6000 x 4000 crowd photo with
-    three 30 px faces the detector misses: (backend, where, who, crowd boxes)."""
-    backend = aws_backend
+
+def publish_faces(backend, photos_dir) -> dict[str, str]:
+    """faces/ processed on the cloud, a picset a folder: image_path -> the photo's path
+    relative to photos_dir."""
     backend.faces.ensure_collection()
     where = {}
     for folder in sorted((photos_dir / "faces").iterdir()):
@@ -53,8 +52,17 @@ def faces_album(aws_backend, photos_dir, labels, engine):
         picset = new_picset_id(folder.name, [
             i["sortkey"] for i in backend.tables.query_pics(PICSET_ROOT)])
         for path in sorted(folder.iterdir()):
-            put_and_process(backend, picset, path.name, path.read_bytes())
+            assert put_and_process(backend, picset, path.name, path.read_bytes()) is not None
             where[f"{picset}/{path.name}"] = path.relative_to(photos_dir).as_posix()
+    return where
+
+
+@pytest.fixture
+def faces_album(aws_backend, photos_dir, labels, engine):
+    """faces/ on fresh cloud resources (a picset a folder), and a 6000 x 4000 crowd photo with
+    three 30 px faces the detector misses: (backend, where, who, crowd boxes)."""
+    backend = aws_backend
+    where = publish_faces(backend, photos_dir)
     who = label_faces(backend, where, labels)
     crowd, placed = group_photo(engine, photos_dir / "orientation/Landscape_1.jpg", [
         (photos_dir / "faces/obama/obama2.jpg", 30, (2000, 1500)),

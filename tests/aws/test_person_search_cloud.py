@@ -9,10 +9,9 @@ from labelled_album import label_faces
 
 from finpics_desktop.app.search import search_by_face
 from finpics_desktop.domain.bands import MAYBE, SURE
-from finpics_desktop.domain.picsets import PICSET_ROOT, new_picset_id
 from finpics_desktop.pipeline.functions.search import search_faces
 from finpics_desktop.pipeline.people.naming import People
-from tests.aws.test_people_cloud import put_and_process
+from tests.aws.test_people_cloud import publish_faces
 
 
 @pytest.fixture
@@ -20,17 +19,7 @@ def faces_on_the_cloud(aws_backend, photos_dir, labels):
     """faces/ on fresh cloud resources (a picset a folder): (backend, photo of each face,
     who)."""
     backend = aws_backend
-    backend.faces.ensure_collection()
-    where = {}
-    for folder in sorted((photos_dir / "faces").iterdir()):
-        if not folder.is_dir():
-            continue
-        picset = new_picset_id(folder.name, [
-            i["sortkey"] for i in backend.tables.query_pics(PICSET_ROOT)])
-        for path in sorted(folder.iterdir()):
-            item = put_and_process(backend, picset, path.name, path.read_bytes())
-            assert item is not None
-            where[f"{picset}/{path.name}"] = path.relative_to(photos_dir).as_posix()
+    where = publish_faces(backend, photos_dir)
     who = label_faces(backend, where, labels)
     photo_of = {}
     for path in where:
