@@ -366,6 +366,17 @@ class PrivateStore(Protocol):
         """The documents of partition ``pk`` whose sort key starts with ``prefix``, in order."""
 
 
+@dataclass(frozen=True)
+class AccessCheck:
+    """One thing the public web site's role (or anyone, unsigned) was made to try on the live
+    cloud: ``refused`` is what the contract wants; None when it could not be tried (``detail``
+    says why)."""
+
+    what: str  # e.g. "read the curator's private store (table finpics_private)"
+    refused: bool | None
+    detail: str = ""
+
+
 class Processing(Enum):
     """Where a newly stored original is processed (thumbnail, faces, the two items)."""
 
@@ -423,6 +434,9 @@ class Backend:
     upload_workers: int | None = None
     read_only: bool = False
     public: bool = False
+    # tries, as the public site's role and as anyone, what the public must be refused (the
+    # private store, the trash, writes): ``audit`` shows it (None: nothing public to try)
+    public_access: Callable[[], list[AccessCheck]] | None = None
 
     def check_writable(self, doing: str) -> None:
         """Refuse, before anything is written, ``doing`` (e.g. "publishing into it") on a

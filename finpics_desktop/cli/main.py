@@ -32,6 +32,7 @@ from finpics_desktop.cli.args import (
     check_arguments,
     exit_code,
 )
+from finpics_desktop.cli.audit import AUDIT_COMMANDS, add_audit_command
 from finpics_desktop.cli.cloud import (
     CLOUD_COMMANDS,
     add_aws_options,
@@ -137,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="the search function's payload (each entry's \"band\": \"sure\" or "
                          "\"maybe\")")
     add_people_commands(sub)
+    add_audit_command(sub)
     return parser
 
 
@@ -291,7 +293,7 @@ def cmd_search(backend, args) -> int:
 
 COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
             "search": cmd_search, "check": cmd_check, "reindex": cmd_reindex,
-            **PEOPLE_COMMANDS, **CURATION_COMMANDS}
+            **PEOPLE_COMMANDS, **CURATION_COMMANDS, **AUDIT_COMMANDS}
 NO_BACKEND_COMMANDS = {**CLOUD_COMMANDS, "push": cmd_push, desktop_entry.COMMAND:
                        lambda args, _options: desktop_entry.cmd_install_desktop_entry(args)}
 

@@ -7,6 +7,7 @@ from finpics_desktop.backends.aws.faces import LambdaSearch, RekognitionFaceInde
 from finpics_desktop.backends.aws.objects import S3ObjectStore
 from finpics_desktop.backends.aws.private import DynamoPrivateStore
 from finpics_desktop.backends.aws.session import AwsSettings, Clients
+from finpics_desktop.backends.aws.site_access import SiteAccess
 from finpics_desktop.backends.aws.tables import DynamoTables
 from finpics_desktop.domain.names import Names
 from finpics_desktop.ports import Backend, CloudHome
@@ -44,4 +45,5 @@ def open_aws(
         home=CloudHome(clients.region, settings.profile, settings.endpoint_url),
         upload_workers=UPLOAD_WORKERS,
         public=True,  # the public web site reads its buckets
+        public_access=SiteAccess(clients, names),
     )

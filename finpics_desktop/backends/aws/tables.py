@@ -264,3 +264,10 @@ class DynamoTables:
         with self.clients.errors(f"reading table {self.images}"):
             for page in self.db.get_paginator("scan").paginate(TableName=self.images):
                 yield from (deserialize(i) for i in page.get("Items", []))
+
+    def scan_pics_items(self) -> Iterator[Item]:
+        """Every item of table pics, whatever its partition (what ``audit`` reads: the public
+        site's role may GetItem or Query any key)."""
+        with self.clients.errors(f"reading table {self.pics}"):
+            for page in self.db.get_paginator("scan").paginate(TableName=self.pics):
+                yield from (deserialize(i) for i in page.get("Items", []))

@@ -36,6 +36,8 @@ from __future__ import annotations
 import hashlib
 import struct
 import zlib
+from collections.abc import Callable
+from contextvars import ContextVar
 
 from finpics_desktop.pipeline.photos.location_fields import DamagedIim, blank_xmp, strip_iim
 
@@ -54,13 +56,29 @@ class _Damaged(Exception):
     pass
 
 
-def remove_location(data: bytes, name: str = "") -> bytes:
-    """``data`` without its GPS metadata; the very same object when it has none."""
-    if data.startswith(b"\xff\xd8"):
-        return _jpeg(data)
-    if data.startswith(PNG_SIGNATURE):
-        return _png(data)
-    return data
+# how an XMP packet is blanked: the location only, unless ``remove_location`` is told more
+_BLANK_XMP: ContextVar[Callable[[bytes], bytes]] = ContextVar("blank_xmp", default=blank_xmp)
+
+
+def _blank(packet: bytes) -> bytes:
+    return _BLANK_XMP.get()(packet)
+
+
+def remove_location(data: bytes, name: str = "", *,
+                    also_xmp: Callable[[bytes], bytes] | None = None) -> bytes:
+    """``data`` without its GPS metadata; the very same object when it has none.
+    ``also_xmp``: what else each XMP packet loses (the same length), e.g. the people
+    (:mod:`~finpics_desktop.pipeline.photos.people_fields`)."""
+    token = _BLANK_XMP.set(blank_xmp if also_xmp is None else (
+        lambda packet: also_xmp(blank_xmp(packet))))
+    try:
+        if data.startswith(b"\xff\xd8"):
+            return _jpeg(data)
+        if data.startswith(PNG_SIGNATURE):
+            return _png(data)
+        return data
+    finally:
+        _BLANK_XMP.reset(token)
 
 
 # -- TIFF (the structure inside EXIF) ------------------------------------------------------------
@@ -137,7 +155,7 @@ def _edit_value(buf: bytearray, start: int, size: int, entry: int, u16, u32) -> 
         raise _Damaged
     a, b = start + offset, start + offset + length
     if u16(entry) == XMP_TAG:
-        buf[a:b] = blank_xmp(bytes(buf[a:b]))
+        buf[a:b] = _blank(bytes(buf[a:b]))
         return
     try:
         stripped = strip_iim(bytes(buf[a:b]))
@@ -195,7 +213,7 @@ def _jpeg_metadata(data: bytes, buf: bytearray, pos: int,
                 else:
                     drop.append((pos, end))
         elif marker == 0xE1 and any(data.startswith(h, body) for h in XMP_HEADERS):
-            buf[body:end] = blank_xmp(data[body:end])
+            buf[body:end] = _blank(data[body:end])
         elif marker == 0xED and data.startswith(IRB_HEADER, body):
             try:
                 _strip_irb(buf, body + len(IRB_HEADER), end)
@@ -228,7 +246,7 @@ def _strip_irb(buf: bytearray, start: int, end: int) -> None:
             buf[a:b] = stripped + bytes(size - len(stripped))
             iptc = (a, b)
         elif kind == IRB_XMP:
-            buf[a:b] = blank_xmp(bytes(buf[a:b]))
+            buf[a:b] = _blank(bytes(buf[a:b]))
         elif kind == IRB_EXIF:
             _strip_tiff(buf, a, b)
         elif kind == IRB_DIGEST and size == 16:
@@ -292,7 +310,7 @@ def _mp4(buf: bytearray, pos: int, end: int, items: frozenset[bytes] = frozenset
             buf[start + 4:start + 8] = b"free"  # nobody reads a free box
             buf[body:box_end] = bytes(box_end - body)
         elif kind == b"uuid" and buf[body:body + 16] == _XMP_UUID:
-            buf[body + 16:box_end] = blank_xmp(bytes(buf[body + 16:box_end]))
+            buf[body + 16:box_end] = _blank(bytes(buf[body + 16:box_end]))
 
 
 # -- PNG -----------------------------------------------------------------------------------------
@@ -340,7 +358,7 @@ def _png_chunk(kind: bytes, body: bytes) -> bytes | None:
             text = zlib.decompress(body[text_start:]) if compressed else body[text_start:]
         except (IndexError, ValueError, zlib.error):
             return None  # an XMP packet that cannot be read cannot be vouched for
-        blanked = blank_xmp(text)
+        blanked = _blank(text)
         if blanked == text:
             return body
         return body[:text_start] + (zlib.compress(blanked) if compressed else blanked)
