@@ -27,6 +27,7 @@ from finpics_desktop.ports import (
 log = logging.getLogger(__name__)
 
 PUBLIC_PREFIX = "photos/"  # the buckets' policy lets anyone read only this prefix
+AUDIT_PREFIX = "audit/"  # where a fixed original waits (not public) to be copied into place
 KEY_ATTRIBUTES = {"primarykey", "sortkey", "image_id", "image_path", "pic"}  # ids and titles
 Progress = Callable[[str], None]
 
@@ -113,7 +114,11 @@ class _Fixer:
             metadata[PLACED_METADATA] = self.mark
         content_type = "image/png" if stripped.startswith(b"\x89PNG") else "image/jpeg"
         try:
-            self.backend.store.put(bucket, key, stripped, content_type, metadata, if_match=etag)
+            if bucket == self.backend.names.pics_bucket:
+                self._place(bucket, key, stripped, content_type, metadata, etag)
+            else:
+                self.backend.store.put(bucket, key, stripped, content_type, metadata,
+                                       if_match=etag)
         except WriteConflict:
             leak.error = "it changed while it was being fixed: audit again"
             return
@@ -121,6 +126,23 @@ class _Fixer:
             leak.error = str(e)
             return
         leak.fixed = True
+
+
+    def _place(self, bucket: str, key: str, data: bytes, content_type: str,
+               metadata: dict[str, str], etag: str) -> None:
+        """An original is copied into place from a private key, marked placed, as curation
+        places photos: the cloud's processing then leaves it alone (a put would index its faces
+        anew, and the names given to them would be lost)."""
+        store = self.backend.store
+        aside = f"{AUDIT_PREFIX}{self.mark}/{key}"
+        store.put(bucket, aside, data, content_type, metadata)
+        try:
+            now = store.head(bucket, key)
+            if now is None or now.etag != etag:
+                raise WriteConflict(key)
+            store.copy(bucket, aside, bucket, key, metadata)
+        finally:
+            store.delete(bucket, aside)
 
 
 def _strings(value, path: str = "") -> Iterator[tuple[str, str]]:
