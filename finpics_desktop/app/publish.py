@@ -265,3 +265,15 @@ def abandon(backend: Backend, job_id: int) -> None:
 def resume_plan(job: Job) -> PublishPlan:
     return PublishPlan.of([Path(s) for s in job.sources], job.picset,
                           on_conflict=job.on_conflict, resume=job)
+
+
+def same_content_elsewhere(album, files, plan: PublishPlan) -> dict[Path, str]:
+    """The files of ``plan`` whose content, as it would be published on ``album`` (an
+    :class:`~finpics_desktop.app.album.Album`), the album holds in another picset already:
+    file -> ``picset/name`` (``pipeline/publish/contents``)."""
+    from finpics_desktop.pipeline.photos.location import remove_location
+    from finpics_desktop.pipeline.publish.contents import elsewhere
+
+    picset = plan.picset if isinstance(plan.picset, str) else None
+    return elsewhere(album.backend, files, picset,
+                     remove_location if album.strips_location else None)

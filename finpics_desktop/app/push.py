@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from finpics_desktop.app.album import Album
 from finpics_desktop.app.changes import Changes
+from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.pipeline.audit import audit
 from finpics_desktop.pipeline.photos.location import remove_location as strip_location
 from finpics_desktop.pipeline.publish.push import PushPlan, PushReport, plan_push, push
 from finpics_desktop.pipeline.publish.upload import FileResult
@@ -36,10 +38,22 @@ def publish_picset(library: Album, cloud: Album, plan: PushPlan, *,
     home = library.backend.library
     try:
         with cloud.journal(home.folder if home else None) as journal:
-            return push(library.backend, cloud.backend, plan.picset, journal, plan=plan,
-                        transform=_transform(cloud), on_result=on_result, cancel=cancel,
-                        workers=cloud.backend.upload_workers or 8)
+            report = push(library.backend, cloud.backend, plan.picset, journal, plan=plan,
+                          transform=_transform(cloud), on_result=on_result, cancel=cancel,
+                          workers=cloud.backend.upload_workers or 8)
+        report.notes += _audit_notes(cloud, plan.picset)
+        return report
     finally:
         cloud.report(Changes.of(picsets=[plan.picset], picset_list=True,
                                 photos=((plan.picset, n) for n in [
                                     *plan.new, *plan.changed, *plan.deleted])))
+
+
+def _audit_notes(cloud: Album, picset: str) -> list[str]:
+    """What the public can read of the picset just pushed that it should not (``audit``)."""
+    try:
+        found = audit(cloud.backend, picsets=[picset], access=False)
+    except FinpicsError as e:
+        return [f"the published copies could not be audited: {e}"]
+    return [f"published, and public: {leak.line()} (`finpics-desktop --backend aws audit "
+            "--fix` strips it)" for leak in found.remaining]

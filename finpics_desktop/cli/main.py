@@ -21,6 +21,7 @@ from finpics_desktop.app.notes import older_faces_note
 from finpics_desktop.app.options import Options
 from finpics_desktop.app.publish import plan_publish
 from finpics_desktop.app.search import search_by_face
+from finpics_desktop.cli import same_content
 from finpics_desktop.cli.args import (
     EXIT_CODES,
     EXIT_FAILED,
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--keep-location", action="store_true",
                     help="publish the photos' GPS location to the cloud too (by default the "
                     "published copy has it removed; the files are never changed)")
+    same_content.add_option(up)
 
     ps = sub.add_parser("picsets", help="list the picsets, newest first")
     ps.add_argument("--json", action="store_true",
@@ -170,6 +172,9 @@ def _upload(album: Album, args, journal) -> int:
                         resume=not args.no_resume, title=args.title)
     if note := plan.title_note(args.title):
         print(f"finpics-desktop: note: {note}", file=sys.stderr)
+    if (plan := same_content.settle(album, plan, args.same_content)) is None:
+        print("finpics-desktop: nothing published", file=sys.stderr)
+        return EXIT_OK
     job = album.publishing(plan, journal, workers=args.workers)
     if plan.resume is not None:
         print(f"resuming interrupted upload {plan.resume.describe()}", file=sys.stderr)

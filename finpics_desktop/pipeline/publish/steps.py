@@ -28,6 +28,7 @@ from finpics_desktop.pipeline.functions.process import external_image_id, quiet_
 from finpics_desktop.pipeline.people import replaced
 from finpics_desktop.pipeline.photos.images import check_file_size, check_structure, inspect
 from finpics_desktop.pipeline.photos.reading import read_photo
+from finpics_desktop.pipeline.publish import contents
 from finpics_desktop.pipeline.publish import journal as jr
 from finpics_desktop.pipeline.publish.claims import JobClaims, content_claim, key_claim
 from finpics_desktop.pipeline.publish.outcomes import (
@@ -277,6 +278,8 @@ class JobRun:
                     with contextlib.suppress(Exception):
                         p.album.private.delete(replaced.PENDING, key.key)
                 raise
+        if data is not None:  # another picset publishing it later is told (``contents``)
+            contents.record(p.album.private if p.album is not None else None, digest, key.key)
         renamed = f"published as {key.name!r} (a different photo has the original name)" if (
             key.name != photo_key(self.picset, path.name).name) else ""
         if p.process is None:
