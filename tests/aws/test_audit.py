@@ -11,7 +11,6 @@ import json
 import shutil
 import subprocess
 
-import pytest
 from PIL import Image
 
 from finpics_desktop import cli
@@ -20,10 +19,6 @@ from finpics_desktop.ports import PLACED_METADATA
 
 PICSET = "301_audited"
 CLEAN = "lfw10/Donald_Rumsfeld/Donald_Rumsfeld_0004.jpg"
-
-pytestmark = pytest.mark.skipif(shutil.which("exiftool") is None,
-                                reason="exiftool writes the leaking photo (bash packaging/dev.sh "
-                                "env installs it)")
 
 
 def _leaking_jpeg(photos_dir, tmp_path) -> bytes:
