@@ -219,7 +219,8 @@ class ContextMenus(QObject):
         if node.kind == LIBRARY:
             return [w.publish_action, SEPARATOR, w.trash_action, w.refresh_action]
         if node.kind == CLOUD:
-            return [w.trash_action, w.refresh_action, SEPARATOR, w.settings_action]
+            return [w.trash_action, w.audit_action, w.refresh_action, SEPARATOR,
+                    w.settings_action]
         if node.kind == FOLDER:
             return [w.publish_action, w.refresh_action]
         if node.kind == PEOPLE:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
+from finpics_desktop.ui.audit import on_audit
 from finpics_desktop.ui.toolbar import MainToolBar
 
 
@@ -76,6 +77,8 @@ def _edit_actions(w, edit) -> None:
                            edit)
     edit.addSeparator()
     w.trash_action = action(w, "&Trash…", ["Ctrl+Shift+T"], c.on_trash, edit)
+    w.audit_action = action(w, "Check what the pu&blic can read…", [], lambda: on_audit(w),
+                            edit)
 
 
 def people_menu(w) -> None:
