@@ -1,0 +1,54 @@
+"""``export-names``: the album's names written back as XMP sidecars beside the files its photos
+were published from; and the lines ``upload`` prints about the names other apps wrote."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from finpics_desktop.app import tagged_names
+from finpics_desktop.cli.args import EXIT_FAILED, EXIT_OK, picset_id
+from finpics_desktop.pipeline.people.tagged_names import ALREADY
+
+
+def add_names_commands(sub) -> None:
+    ex = sub.add_parser("export-names", help="write the album's names as XMP sidecars "
+                        "(MWG face regions, photo.jpg.xmp) beside the files its photos were "
+                        "published from, for digiKam, Lightroom, exiftool; never into a photo")
+    ex.add_argument("picset", metavar="PICSET", nargs="?", type=picset_id,
+                    help="only this picset (default: every picset)")
+    ex.add_argument("--json", action="store_true",
+                    help='[{"image_path", "outcome", "names", "sidecar", "reason"}] (outcome: '
+                    '"written" or "not written")')
+
+
+def cmd_export_names(backend, args) -> int:
+    done = tagged_names.export(backend, args.picset, getattr(args, "library", None))
+    if args.json:
+        json.dump([d.as_json() for d in done], sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        for exported in done:
+            print(exported.line())
+    written = sum(d.outcome == "written" for d in done)
+    print(f"wrote {written} sidecar(s)" + (f"; {len(done) - written} photo(s) not written"
+                                           if written < len(done) else "")
+          + ("" if done else ": no photo of the album has a name yet"), file=sys.stderr)
+    return EXIT_OK if written == len(done) else EXIT_FAILED
+
+
+def print_names(report) -> None:
+    """What ``upload`` says of the names other apps wrote with the photos (stderr)."""
+    names = report.names
+    if names is None:
+        return
+    for taken in names.taken:
+        if taken.outcome != ALREADY:
+            print(taken.line(), file=sys.stderr)
+    for problem in names.problems:
+        print(f"note: {problem}", file=sys.stderr)
+    if names.summary():
+        print(names.summary(), file=sys.stderr)
+
+
+NAMES_COMMANDS = {"export-names": cmd_export_names}
