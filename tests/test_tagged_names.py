@@ -10,16 +10,10 @@ import shutil
 import subprocess
 
 import pytest
+from tagged_photos import EXIFTOOL, PHOTO, exiftool, faces_of, mwg_area, needs_exiftool, scout_boxes
 
 from finpics_desktop import cli
-from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline.photos import face_tags, xmp
-from finpics_desktop.pipeline.publish.upload import Publisher
-
-EXIFTOOL = shutil.which("exiftool")
-needs_exiftool = pytest.mark.skipif(EXIFTOOL is None, reason="exiftool is not installed "
-                                    "(bash packaging/dev.sh env installs it)")
-PHOTO = "faces/groups/obama_and_biden.jpg"
 
 
 @pytest.fixture(autouse=True)
@@ -34,40 +28,10 @@ def run(library, *args: str):
     return code, out, err
 
 
-def faces_of(backend) -> list[dict]:
-    """The faces the library detected in its one photo, left to right."""
-    [picset] = backend.tables.query_pics(PICSET_ROOT)
-    [photo] = backend.tables.query_pics(picset["sortkey"])
-    return sorted((r["Face"] for r in photo["data"]["FaceRecords"]),
-                  key=lambda f: f["BoundingBox"]["Left"])
-
-
 @pytest.fixture(scope="module")
 def boxes(tmp_path_factory, photos_dir, engine):
     """The boxes the engine finds in PHOTO, left to right (a library of its own)."""
-    from finpics_desktop.backends.local.library import open_library
-
-    folder = tmp_path_factory.mktemp("scout")
-    backend = open_library(folder / "library", engine=engine)
-    try:
-        Publisher(backend.store, backend.tables, backend.faces, backend.names,
-                  backend.process).publish([photos_dir / PHOTO], "001_scout")
-        return [f["BoundingBox"] for f in faces_of(backend)]
-    finally:
-        backend.close()
-
-
-def mwg_area(box: dict, grow: float = 1.2) -> str:
-    """An exiftool MWG area around ``box``, drawn larger than the detector's (as apps do)."""
-    w, h = box["Width"] * grow, box["Height"] * grow
-    x, y = box["Left"] + box["Width"] / 2, box["Top"] + box["Height"] / 2
-    return f"{{X={x:.4f},Y={y:.4f},W={w:.4f},H={h:.4f},Unit=normalized}}"
-
-
-def exiftool(*args: str) -> str:
-    done = subprocess.run([EXIFTOOL, "-q", "-overwrite_original", *args],
-                          capture_output=True, text=True, check=True)
-    return done.stdout
+    return scout_boxes(tmp_path_factory.mktemp("scout"), engine, photos_dir / PHOTO)
 
 
 def people(library) -> dict[str, dict]:

@@ -155,6 +155,10 @@ class PublishingController:
 
     def on_finished(self, backend: Backend, report: UploadReport) -> None:
         self.tell(report.summary(), "info" if report.ok else "warning")
+        if report.names is not None and report.names.summary():  # names other apps wrote
+            self.tell(report.names.summary(), "warning" if report.names.conflicts else "info")
+            for taken in report.names.conflicts:  # shown, not applied
+                self.tell(taken.line(), "warning")
         if report.stopped:  # a full disk...: what is wrong and what to do
             self.tell(report.stopped, "error")
         ask_about_conflicts(self.parent, backend, report, self.start)

@@ -174,6 +174,10 @@ class NamesReport:
     def with_outcome(self, outcome: str) -> list[TakenName]:
         return [t for t in self.taken if t.outcome == outcome]
 
+    @property
+    def conflicts(self) -> list[TakenName]:
+        return self.with_outcome(CONFLICT)
+
     def summary(self) -> str:
         """One line: how many faces were named, regions kept, conflicts left ('' if none)."""
         counts = [(len(self.with_outcome(NAMED)), "face(s) named"),
