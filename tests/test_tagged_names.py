@@ -127,8 +127,8 @@ def test_sidecar_named_and_a_conflict_shown_not_applied(tmp_path, photos_dir, bo
     assert run(library, "name", left["FaceId"], "Charles Babbage")[0] == 0
     subprocess.run([EXIFTOOL, "-q", "-o", str(src / "pair.xmp"),
                     f"-RegionInfo={{RegionList=[{{Area={mwg_area(boxes[0])},Name=Ada Lovelace,"
-                    f"Type=Face}},{{Area={mwg_area(boxes[1])},Name=Grace Hopper,Type=Face}}]}}"],
-                   check=True, capture_output=True)
+                    f"Type=Face}},{{Area={mwg_area(boxes[1])},Name=Grace Hopper,Type=Face}}]}}",
+                    "-XMP-dc:Subject=holiday"], check=True, capture_output=True)
     code, _, err = run(library, "upload", str(src))
     assert code == 0, err
     assert (f"Ada Lovelace not taken: face {left['FaceId']} is named Charles Babbage in the "
@@ -140,6 +140,15 @@ def test_sidecar_named_and_a_conflict_shown_not_applied(tmp_path, photos_dir, bo
     assert json.loads(out)["output"][0]["matched_face_id"] == right["FaceId"]
     code, _, err = run(library, "upload", str(src))  # again: nothing new
     assert "named Grace Hopper" not in err and "not taken" in err
+
+    code, out, err = run(library, "export-names", "--json")  # into the sidecar it has
+    assert code == 0 and json.loads(out)[0]["sidecar"] == str(src / "pair.xmp"), err
+    read = json.loads(subprocess.run(
+        [EXIFTOOL, "-j", "-struct", "-RegionInfo", "-XMP-dc:Subject", str(src / "pair.xmp")],
+        capture_output=True, text=True, check=True).stdout)[0]
+    assert sorted(r["Name"] for r in read["RegionInfo"]["RegionList"]) == [
+        "Charles Babbage", "Grace Hopper"]  # the album's names, not the sidecar's
+    assert read["Subject"] in ("holiday", ["holiday"])  # the rest of the sidecar kept
 
 
 def test_picasa_ini_faces_named(tmp_path, photos_dir, boxes):
@@ -160,6 +169,42 @@ def test_picasa_ini_faces_named(tmp_path, photos_dir, boxes):
     code, _, err = run(library, "upload", str(src))
     assert code == 0 and "named Ada Lovelace" in err and "Picasa faces" in err, err
     assert people(library)["Ada Lovelace"]["faces"] == 1
+
+
+@needs_exiftool
+def test_import_names_takes_them_later_and_a_changed_file_is_left_alone(tmp_path, photos_dir,
+                                                                        boxes):
+    """A photo published with no names; named in digiKam since (a sidecar: the photo is the
+    same): import-names names the face (once); once the photo itself is edited, neither its
+    names are read nor a sidecar written beside it."""
+    src = tmp_path / "src"
+    src.mkdir()
+    photo = src / "pair.jpg"
+    shutil.copy(photos_dir / PHOTO, photo)
+    library = tmp_path / "library"
+    assert run(library, "upload", str(src))[0] == 0
+    subprocess.run([EXIFTOOL, "-q", "-o", str(photo) + ".xmp",
+                    f"-RegionInfo={{RegionList=[{{Area={mwg_area(boxes[1])},Name=Grace Hopper,"
+                    "Type=Face}]}"], check=True, capture_output=True)
+    code, out, err = run(library, "import-names", "--json")
+    assert code == 0, err
+    [taken] = json.loads(out)["taken"]
+    assert taken["outcome"] == "named" and taken["name"] == "Grace Hopper", taken
+    assert taken["source"] == str(photo) + ".xmp"
+    code, out, _ = run(library, "import-names", "--json")
+    assert [t["outcome"] for t in json.loads(out)["taken"]] == ["already"]
+    assert people(library)["Grace Hopper"]["faces"] == 1
+
+    exiftool("-XMP-dc:Title=edited", str(photo))  # the photo changed since it was published
+    sidecar = (src / "pair.jpg.xmp").read_bytes()
+    code, out, err = run(library, "import-names", "--json")
+    assert json.loads(out)["taken"] == []
+    assert any("has changed since it was published" in p for p in json.loads(out)["problems"])
+    code, out, err = run(library, "export-names", "--json")
+    assert code == 1
+    [exported] = json.loads(out)
+    assert exported["outcome"] == "not written" and "has changed" in exported["reason"]
+    assert (src / "pair.jpg.xmp").read_bytes() == sidecar  # left as it was
 
 
 # -- the parts, without the engine ------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""``export-names``: the album's names written back as XMP sidecars beside the files its photos
+"""``import-names``: the names other apps wrote, taken for photos published before;
+``export-names``: the album's names written back as XMP sidecars beside the files its photos
 were published from; and the lines ``upload`` prints about the names other apps wrote."""
 
 from __future__ import annotations
@@ -12,6 +13,17 @@ from finpics_desktop.pipeline.people.tagged_names import ALREADY
 
 
 def add_names_commands(sub) -> None:
+    im = sub.add_parser("import-names", help="name the faces other apps named (MWG and "
+                        "Microsoft regions in the photos or their .xmp sidecars, Picasa's "
+                        ".picasa.ini) in photos published before, from the files they were "
+                        "published from; conflicts with the album's names are listed, not "
+                        "applied (publishing does this by itself)")
+    im.add_argument("picset", metavar="PICSET", nargs="?", type=picset_id,
+                    help="only this picset (default: every picset)")
+    im.add_argument("--json", action="store_true",
+                    help='{"taken": [{"image_path", "name", "kind", "source", "outcome", '
+                    '"face_id", "reason"}], "problems": [...]} (outcome: "named", "region", '
+                    '"already" or "conflict")')
     ex = sub.add_parser("export-names", help="write the album's names as XMP sidecars "
                         "(MWG face regions, photo.jpg.xmp) beside the files its photos were "
                         "published from, for digiKam, Lightroom, exiftool; never into a photo")
@@ -37,9 +49,21 @@ def cmd_export_names(backend, args) -> int:
     return EXIT_OK if written == len(done) else EXIT_FAILED
 
 
+def cmd_import_names(backend, args) -> int:
+    names = tagged_names.take(backend, args.picset, getattr(args, "library", None))
+    if args.json:
+        json.dump(names.as_json(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    _print_names(names)
+    return EXIT_OK  # (conflicts and files not read are listed: nothing failed)
+
+
 def print_names(report) -> None:
     """What ``upload`` says of the names other apps wrote with the photos (stderr)."""
-    names = report.names
+    _print_names(report.names)
+
+
+def _print_names(names) -> None:
     if names is None:
         return
     for taken in names.taken:
@@ -51,4 +75,4 @@ def print_names(report) -> None:
         print(names.summary(), file=sys.stderr)
 
 
-NAMES_COMMANDS = {"export-names": cmd_export_names}
+NAMES_COMMANDS = {"import-names": cmd_import_names, "export-names": cmd_export_names}

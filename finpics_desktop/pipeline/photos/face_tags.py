@@ -64,6 +64,8 @@ def read_names(photo: Path, data: bytes) -> tuple[list[FoundName], list[str]]:
     for packet in xmp.packets(data):
         stored += _xmp_faces(packet, str(photo), problems)
     stored += [(f, str(photo.parent / PICASA_INI)) for f in _picasa(photo, problems)]
+    if not stored:
+        return [], problems
     try:
         image, info = open_image(data, photo.name)
         image.close()

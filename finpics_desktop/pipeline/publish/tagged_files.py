@@ -5,6 +5,8 @@
   sidecars and its folder's ``.picasa.ini`` carry are matched to the faces the library
   detected (:mod:`~finpics_desktop.pipeline.people.tagged_names`). Only where the album finds
   the faces itself, as it publishes (the library): the cloud finds them later, on its own.
+- **``import-names`` takes them later** (:func:`take_album_names`): for photos published
+  before, from the files they were published from (while unchanged), by the same rules.
 - **``export-names`` writes the album's names back** (:func:`export_names`) as MWG face regions
   in an XMP sidecar beside the file each photo was published from (``photo.jpg.xmp``, or the
   ``photo.xmp`` it has), for digiKam, Lightroom or exiftool to read -- never into a photo, and
@@ -43,22 +45,52 @@ def take_published_names(backend: Backend, report: UploadReport) -> NamesReport 
     people = People(backend)
     names = NamesReport([], [])
     for result in report.results:
-        if result.key is None or not (result.status == DONE or result.reason == ALREADY):
-            continue
-        where = parse_key(result.key)
-        try:
-            data = result.path.read_bytes()
-        except OSError as e:
-            names.problems.append(f"{result.path}: cannot be read again for the names other "
-                                  f"apps wrote ({e.strerror or e})")
-            continue
-        found, problems = face_tags.read_names(result.path, data)
-        names.problems += problems
-        try:
-            names.taken += take_names(people, where.picset, where.name, found)
-        except FinpicsError as e:
-            names.problems.append(f"{result.path}: its names were not taken: {e}")
+        if result.key is not None and (result.status == DONE or result.reason == ALREADY):
+            _take_from_file(people, names, result.path, result.key)
     return names
+
+
+def take_album_names(backend: Backend, journal: Journal, picset: str | None = None
+                     ) -> NamesReport:
+    """Take the names other apps wrote (since) for the photos of ``picset`` (or of the whole
+    album), from the files they were published from (``import-names``)."""
+    people = People(backend)
+    sources = Sources.of(journal, backend)
+    names, unknown = NamesReport([], []), 0
+    for picset_id in [picset] if picset else backend.records.picset_ids():
+        for photo in backend.records.photos(picset_id):
+            key = PhotoKey(photo.picset, photo.name).key
+            source = sources.of_photo(backend, key)
+            if source is None or not source[0].is_file():
+                unknown += 1
+                continue
+            _take_from_file(people, names, source[0], key, source[1])
+    if unknown:
+        names.problems.append(f"{unknown} photo(s): the file each was published from is not "
+                              "known (published before the journal's last jobs, or by another "
+                              "computer) or no longer there")
+    return names
+
+
+def _take_from_file(people: People, names: NamesReport, path: Path, key: str,
+                    content: str | None = None) -> None:
+    where = parse_key(key)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        names.problems.append(f"{path}: cannot be read for the names other apps wrote "
+                              f"({e.strerror or e})")
+        return
+    if content and hashlib.sha256(data).hexdigest() != content:
+        names.problems.append(f"{path} has changed since it was published as "
+                              f"{where.image_path}: its names were not read (publish it again)")
+        return
+    found, problems = face_tags.read_names(path, data)
+    names.problems += problems
+    try:
+        names.taken += take_names(people, where.picset, where.name, found)
+    except FinpicsError as e:
+        names.problems.append(f"{path}: its names were not taken: {e}")
 
 
 # -- writing them back ------------------------------------------------------------------------
@@ -102,29 +134,48 @@ def album_names(backend: Backend, picset: str | None = None
             if picset is None or path.split("/", 1)[0] == picset}
 
 
-def published_from(journal: Journal, backend: Backend) -> dict[str, tuple[Path, str | None]]:
-    """Object key -> the file it was last published from and its content hash then (the
-    journal's jobs into this album, the latest first)."""
-    found: dict[str, tuple[Path, str | None]] = {}
-    for job in reversed(journal.jobs(target_of(backend))):
-        for entry in journal.files(job.id).values():
-            if entry.key and entry.state in (PROCESSED, SKIPPED):
-                found.setdefault(entry.key, (Path(entry.path), entry.sha256))
-    return found
+@dataclass(frozen=True)
+class Sources:
+    """The files the album's photos were published from, as the upload journal recorded them
+    (its jobs into this album, the latest first): by object key, and by content (a photo moved
+    or renamed in the album since keeps its content)."""
+
+    by_key: dict[str, tuple[Path, str | None]]
+    by_content: dict[str, Path]
+
+    @classmethod
+    def of(cls, journal: Journal, backend: Backend) -> Sources:
+        by_key: dict[str, tuple[Path, str | None]] = {}
+        by_content: dict[str, Path] = {}
+        for job in reversed(journal.jobs(target_of(backend))):
+            for entry in journal.files(job.id).values():
+                if entry.key and entry.state in (PROCESSED, SKIPPED):
+                    by_key.setdefault(entry.key, (Path(entry.path), entry.sha256))
+                    if entry.sha256:
+                        by_content.setdefault(entry.sha256, Path(entry.path))
+        return cls(by_key, by_content)
+
+    def of_photo(self, backend: Backend, key: str) -> tuple[Path, str | None] | None:
+        """The file photo ``key`` was published from, and its content hash then."""
+        info = backend.store.head(backend.names.pics_bucket, key)
+        content = info.sha256 if info is not None else None
+        if content and content in self.by_content:
+            return self.by_content[content], content
+        return self.by_key.get(key)
 
 
 def export_names(backend: Backend, journal: Journal, picset: str | None = None
                  ) -> list[Exported]:
     """Write the album's names (of ``picset``, or of every picset) into sidecars beside the
     files the photos were published from."""
-    sources = published_from(journal, backend)
+    sources = Sources.of(journal, backend)
     library = (Path(backend.library.folder).expanduser().resolve()
                if backend.library is not None else None)
     done = []
     for image_path, names in album_names(backend, picset).items():
         shown = tuple(dict.fromkeys(n for n, _ in names))
         key = PhotoKey(*image_path.split("/", 1)).key
-        source = sources.get(key)
+        source = sources.of_photo(backend, key)
         reason = _why_not(source, library)
         if reason:
             done.append(Exported(image_path, NOT_WRITTEN, shown, reason=reason))
