@@ -87,7 +87,9 @@ def test_mwg_regions_in_the_jpeg_named_then_exported_as_a_sidecar(tmp_path, phot
     assert ada["X"] == pytest.approx(box["Left"] + box["Width"] / 2, abs=1e-4)
     assert ada["W"] == pytest.approx(box["Width"], abs=1e-4)
     assert regions["Charles Babbage"]["W"] == pytest.approx(corner["Width"], abs=1e-3)
-    assert photo.read_bytes() != b"" and not list(library.rglob("*.xmp"))  # never in the album
+    assert not list(library.rglob("*.xmp"))  # never in the album
+    assert run(library, "export-names", "999_nope")[0] == 3  # no such picset
+    assert run(library, "import-names", "999_nope")[0] == 3
 
 
 @needs_exiftool

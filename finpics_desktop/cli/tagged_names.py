@@ -8,7 +8,8 @@ import json
 import sys
 
 from finpics_desktop.app import tagged_names
-from finpics_desktop.cli.args import EXIT_FAILED, EXIT_OK, picset_id
+from finpics_desktop.cli.args import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK, picset_id
+from finpics_desktop.domain.errors import NotFound
 from finpics_desktop.pipeline.people.tagged_names import ALREADY
 
 
@@ -34,8 +35,16 @@ def add_names_commands(sub) -> None:
                     '"written" or "not written")')
 
 
+def _no_picset(e: NotFound) -> int:
+    print(f"finpics-desktop: {e}", file=sys.stderr)
+    return EXIT_NOT_FOUND
+
+
 def cmd_export_names(backend, args) -> int:
-    done = tagged_names.export(backend, args.picset, getattr(args, "library", None))
+    try:
+        done = tagged_names.export(backend, args.picset, getattr(args, "library", None))
+    except NotFound as e:
+        return _no_picset(e)
     if args.json:
         json.dump([d.as_json() for d in done], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -50,7 +59,10 @@ def cmd_export_names(backend, args) -> int:
 
 
 def cmd_import_names(backend, args) -> int:
-    names = tagged_names.take(backend, args.picset, getattr(args, "library", None))
+    try:
+        names = tagged_names.take(backend, args.picset, getattr(args, "library", None))
+    except NotFound as e:
+        return _no_picset(e)
     if args.json:
         json.dump(names.as_json(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
