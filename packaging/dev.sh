@@ -20,7 +20,8 @@ LOCK=packaging/dev-lock.txt
 TIERS="cloud gui reliability packaging"
 
 # System libraries Qt needs (offscreen and X11/Wayland), venv support, binutils (PyInstaller),
-# exiftool (the tests read published copies with it: no location field left).
+# exiftool (the tests read published copies with it: no location field left; they write face
+# regions with it as digiKam, Lightroom and Windows do, and read exported sidecars back).
 DEB_PACKAGES="python3-venv binutils libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
   libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libglib2.0-0 fonts-dejavu-core

@@ -33,6 +33,7 @@ from finpics_desktop.domain.picsets import (
     titled_id,
 )
 from finpics_desktop.pipeline.publish.journal import Job, Journal, journal_for, target_of
+from finpics_desktop.pipeline.publish.tagged_files import take_published_names
 from finpics_desktop.pipeline.publish.upload import FileResult, NewPicset, Publisher, UploadReport
 from finpics_desktop.ports import Backend
 
@@ -217,6 +218,7 @@ class Publishing:
         location out; it applies where the public site reads them (``backend.public``: the
         library keeps the curator's files as they are)."""
         self.plan = plan
+        self.backend = backend
         self.publisher = Publisher.for_backend(
             backend, journal, on_conflict=plan.on_conflict,
             workers=workers or backend.upload_workers,
@@ -231,8 +233,11 @@ class Publishing:
         """``on_start(picset id)`` once the job is recorded, ``on_result(result, finished,
         total)`` (from worker threads) as each photo ends."""
         plan = self.plan
-        return self.publisher.publish(plan.sources, plan.picset, on_result,
-                                      job_id=plan.resume_job, on_start=on_start)
+        report = self.publisher.publish(plan.sources, plan.picset, on_result,
+                                        job_id=plan.resume_job, on_start=on_start)
+        if not report.stopped:  # the names other apps wrote with the photos, taken
+            report.names = take_published_names(self.backend, report)
+        return report
 
 
 # -- the journal's questions (worker threads) ---------------------------------------------------

@@ -47,6 +47,7 @@ from finpics_desktop.cli.curate import (
     cmd_push,
 )
 from finpics_desktop.cli.people import PEOPLE_COMMANDS, add_people_commands
+from finpics_desktop.cli.tagged_names import NAMES_COMMANDS, add_names_commands, print_names
 from finpics_desktop.compose import BACKENDS, default_library
 from finpics_desktop.domain.bands import MAYBE, SURE
 from finpics_desktop.domain.errors import FinpicsError
@@ -141,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "\"maybe\")")
     add_people_commands(sub)
     add_audit_command(sub)
+    add_names_commands(sub)
     return parser
 
 
@@ -203,6 +205,7 @@ def _upload(album: Album, args, journal) -> int:
     for result in report.with_status(FAILED):
         print(f"FAILED {result.line()}", file=sys.stderr)
     print(report.summary(), file=sys.stderr)
+    print_names(report)  # the names other apps wrote, taken (and the conflicts, not)
     if report.stopped:  # storage that cannot be written: what is wrong and what to do
         print(f"finpics-desktop: {report.stopped}", file=sys.stderr)
         return EXIT_USAGE
@@ -298,7 +301,7 @@ def cmd_search(backend, args) -> int:
 
 COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
             "search": cmd_search, "check": cmd_check, "reindex": cmd_reindex,
-            **PEOPLE_COMMANDS, **CURATION_COMMANDS, **AUDIT_COMMANDS}
+            **PEOPLE_COMMANDS, **CURATION_COMMANDS, **AUDIT_COMMANDS, **NAMES_COMMANDS}
 NO_BACKEND_COMMANDS = {**CLOUD_COMMANDS, "push": cmd_push, desktop_entry.COMMAND:
                        lambda args, _options: desktop_entry.cmd_install_desktop_entry(args)}
 

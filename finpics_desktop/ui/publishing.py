@@ -155,12 +155,21 @@ class PublishingController:
 
     def on_finished(self, backend: Backend, report: UploadReport) -> None:
         self.tell(report.summary(), "info" if report.ok else "warning")
+        if report.names is not None and report.names.summary():  # names other apps wrote
+            self.tell(report.names.summary(), "warning" if report.names.conflicts else "info")
+            for taken in report.names.conflicts:  # shown, not applied
+                self.tell(taken.line(), "warning")
         if report.stopped:  # a full disk...: what is wrong and what to do
             self.tell(report.stopped, "error")
         ask_about_conflicts(self.parent, backend, report, self.start)
-        self._settle(backend, report.picset, [r.key for r in report.with_status(DONE) if r.key])
+        taken = [t for t in (report.names.taken if report.names else ())  # (named, or regions)
+                 if t.outcome in ("named", "region")]
+        self._settle(backend, report.picset, [r.key for r in report.with_status(DONE) if r.key],
+                     people=[t.name for t in taken],
+                     faces=[t.face_id for t in taken if t.outcome == "named"])
 
-    def _settle(self, backend: Backend, picset: str, keys: list[str]) -> None:
+    def _settle(self, backend: Backend, picset: str, keys: list[str],
+                people: list[str] = (), faces: list[str] = ()) -> None:
         """The job ended: the picset it was publishing into is there only if the table has it,
         and what it published is reported as changed in its album."""
         root = self.sources.root_for(backend)
@@ -168,7 +177,8 @@ class PublishingController:
             self.sources.settle(root, picset)
         photos = [(k.picset, k.name) for k in map(parse_key, keys)]
         self.albums.report(backend, Changes.of(picsets=[picset] if picset else [],
-                                               photos=photos, picset_list=True))
+                                               photos=photos, picset_list=True,
+                                               people=people, faces=faces))
 
     def close(self) -> None:
         """The window closes: the photos under way finish whole; nothing is waited for."""

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from finpics_desktop.domain.keys import is_supported
 from finpics_desktop.domain.picsets import titled
+from finpics_desktop.pipeline.people.tagged_names import NamesReport
 
 DONE, FAILED, SKIPPED, CANCELLED = "done", "failed", "skipped", "cancelled"
 ALREADY = "already published (same content)"
@@ -41,6 +42,7 @@ class UploadReport:
     retries: int = 0  # transient backend failures retried during the job
     swept: int = 0  # stray faces (of a killed run or a lost IndexFaces answer) removed
     stopped: str = ""  # why the job stopped before its end (storage that cannot be written)
+    names: NamesReport | None = None  # the names other apps wrote, taken (the library)
 
     def with_status(self, status: str) -> list[FileResult]:
         return [r for r in self.results if r.status == status]
