@@ -240,8 +240,9 @@ class CurationController(QObject):
         remove = cloud.strips_location
 
         def ask(plan: PushPlan) -> None:
-            if plan.empty:
+            if plan.empty:  # the photos are there: their names may not be
                 self.tell(plan.lines()[0], "info")
+                self.publish(library, cloud, plan)
                 return
             changed = len(plan.changed)  # overwritten on the cloud: asked, Cancel the default
             ask_question(self.parent_widget, "push_question", "Publish to finpics cloud",
@@ -266,7 +267,8 @@ class CurationController(QObject):
         def done(report) -> None:
             self.running -= 1
             for line in ([report.upload.summary()] if report.upload else []) + (
-                    [report.deleted.summary] if report.deleted else []) + report.notes:
+                    [report.deleted.summary] if report.deleted else []) + report.notes + (
+                    report.people.lines() if report.people else []):
                 self.tell(line, "info")
 
         def fail(error: BaseException) -> None:
