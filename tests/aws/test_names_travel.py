@@ -8,18 +8,28 @@ into a second library, linked to its cloud copy. Real face engine, real local cl
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from finpics_desktop.app.album import Album
 from finpics_desktop.app.push import difference, publish_picset
+from finpics_desktop.backends.aws.backend import open_aws
+from finpics_desktop.backends.aws.deploy import deploy
+from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.pipeline.people.ignored import ignored_ids
 from finpics_desktop.pipeline.people.naming import People
 from finpics_desktop.pipeline.publish.links import linked
 from finpics_desktop.pipeline.publish.pull import pull
 from finpics_desktop.pipeline.publish.upload import Publisher
+from tests.aws.aws_helpers import fresh_names
 
+REPO = Path(__file__).resolve().parents[2]
 PICSET = "001_trip"
 PHOTOS = {"obama1.jpg": "faces/obama/obama1.jpg", "obama2.jpg": "faces/obama/obama2.jpg",
           "biden.jpg": "faces/biden/biden.jpg", "group.jpg": "faces/groups/obama_and_biden.jpg",
@@ -144,3 +154,61 @@ def test_push_carries_names_and_pull_brings_them_to_a_second_library(
     assert who(library)["Someone Else"] == {"obama2.jpg"}
     assert len(back.people.conflicts) == 1 and "Library Name" in back.people.conflicts[0]
     assert who(library)["Library Name"] == {"group.jpg"}
+
+
+def _cli(cloud, names, *args: str, library=None):
+    """``finpics-desktop`` in a process of its own against the local cloud's ``names`` (None:
+    the library alone)."""
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": cloud.credentials["access_key_id"],
+           "AWS_SECRET_ACCESS_KEY": cloud.credentials["secret_access_key"]}
+    env.pop("AWS_PROFILE", None)
+    overrides = [a for n in ("pics_bucket", "thumbs_bucket", "pics_table", "image_table",
+                             "private_table", "collection", "search_function")
+                 for a in ("--name", f"{n}={getattr(names, n)}")] if names else []
+    where = ["--library", str(library)] if library is not None else ["--backend", "aws"]
+    done = subprocess.run([sys.executable, "-m", "finpics_desktop", *where, "--endpoint-url",
+                           cloud.url, *overrides, *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=600)
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.fixture
+def fresh_stack(cloud, lambda_zip):
+    """A finpics stack of this test's own: no names from another test."""
+    names = fresh_names("own")
+    deploy(Clients(cloud.settings()), names, stack=f"own{names.pics_bucket[3:-5]}",
+           bundle=lambda_zip, progress=lambda line: None, poll=0.0)
+    backend = open_aws(names, cloud.settings())
+    yield backend
+    backend.close()
+
+
+def test_cli_push_then_cloud_people_then_pull_into_a_second_library(
+        named_library, fresh_stack, cloud, tmp_path, engine):
+    own_stack = fresh_stack
+    root = named_library.library.folder
+    named_library.close()  # (the commands open it in their own processes)
+    names = own_stack.names
+    code, _, err = _cli(cloud, names, "push", PICSET, library=root)
+    assert code == 0, err
+    assert "names on the cloud: 6:" in err, err  # 3 Obama, 2 Biden, Rose
+    code, out, err = _cli(cloud, names, "people", "--json")
+    assert code == 0, err
+    assert {(p["name"], p["photos"]) for p in json.loads(out)} == {
+        ("Barack Obama", 3), ("Joe Biden", 2)}  # (Rose Leslie is hidden there too)
+    code, out, err = _cli(cloud, names, "person", "Joe Biden", "--json")
+    assert code == 0, err
+    assert "group.jpg" in out and "biden.jpg" in out
+
+    second = tmp_path / "second"
+    code, out, err = _cli(cloud, names, "pull", PICSET, "--json", library=second)
+    assert code == 0, err
+    pulled = json.loads(out)
+    assert sorted(pulled["new"]) == sorted(PHOTOS) and pulled["conflicts"] == []
+    assert len(pulled["names"]) == 6, pulled
+    code, out, err = _cli(cloud, None, "people", "--json", library=second)
+    assert code == 0, err
+    assert {(p["name"], p["photos"]) for p in json.loads(out)} == {
+        ("Barack Obama", 3), ("Joe Biden", 2)}
+    code, _, err = _cli(cloud, names, "pull", "999_nothing", library=second)
+    assert code == 3 and err.count("\n") == 1 and "999_nothing" in err, err

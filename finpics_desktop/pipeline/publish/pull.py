@@ -29,6 +29,10 @@ from finpics_desktop.pipeline.publish.upload import DONE, FileResult, Publisher,
 from finpics_desktop.ports import Backend
 
 
+class NoSuchPicset(NotFound):
+    """The cloud has no picset of that id (with photos)."""
+
+
 @dataclass
 class PullReport:
     picset: str
@@ -66,7 +70,7 @@ def pull(library: Backend, cloud: Backend, picset: str, *,
     cancel = cancel or threading.Event()
     theirs = cloud.records.photos(picset)
     if not theirs:
-        raise NotFound(f"the cloud has no picset {picset} with photos", remedy=Remedy(
+        raise NoSuchPicset(f"the cloud has no picset {picset} with photos", remedy=Remedy(
             command="`finpics-desktop --backend aws picsets` lists the cloud's picsets",
             window="choose a picset under finpics cloud"))
     library.check_writable("bringing a picset into it")
