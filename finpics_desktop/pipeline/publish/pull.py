@@ -103,6 +103,11 @@ def pull(library: Backend, cloud: Backend, picset: str, *,
             report.cover = entry.cover
         except curation.Refused as e:
             report.notes.append(f"the featured photo stays as it is: {e}")
-    report.people = travel(library, cloud, [PhotoKey(picset, p.name) for p in theirs], PULL)
+    if cloud.private is None:
+        report.notes.append("the cloud keeps no names (it has no private store): the photos "
+                            "came without them")
+    else:
+        report.people = travel(library, cloud, [PhotoKey(picset, p.name) for p in theirs],
+                               PULL)
     link(library, cloud, picset, picset)
     return report

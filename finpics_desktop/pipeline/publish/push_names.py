@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 
+from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.items import run_mark
 from finpics_desktop.domain.keys import PhotoKey, parse_key
 from finpics_desktop.pipeline.people.records import FACE, REJECT
@@ -56,12 +57,19 @@ def push_names(library: Backend, cloud: Backend, picset: str, sent: Iterable[str
     """Carry the people of ``picset``'s photos to the cloud; ``sent``: the keys this push
     stored (the cloud processes them), ``before``: :func:`marks` of the changed ones."""
     cancel = cancel or threading.Event()
+    if library.private is None or cloud.private is None:
+        return Travelled(PUSH, missed=["the names stay in the library: the cloud has no private "
+                                       "store for them (deploy the stack again)"])
     matter = with_people(library, picset)
     sent_names = {parse_key(k).name for k in sent}
     late = wait_processed(cloud, picset, sent_names & matter, before, cancel, wait)
     photos = [PhotoKey(picset, n) for n in sorted(set(library.records.photo_names(picset))
                                                    - set(late))]
-    report = travel(library, cloud, photos, PUSH)
+    try:
+        report = travel(library, cloud, photos, PUSH)
+    except FinpicsError as e:  # the photos are pushed: the names go with the next push
+        return Travelled(PUSH, missed=[f"the names of {picset} were not all carried ({e}): "
+                                       "push again to finish"])
     report.missed += [f"{picset}/{n}: the cloud has not processed it yet (its names go with "
                       "the next push)" for n in late]
     return report
