@@ -262,7 +262,8 @@ class CurationController(QObject):
 
     def publish(self, library: Album, cloud: Album, plan: PushPlan) -> None:
         self.running += 1
-        self.tell(f"Publishing {titled(plan.picset)} to the finpics cloud…", "info")
+        if not plan.empty:  # (else only the names may go)
+            self.tell(f"Publishing {titled(plan.picset)} to the finpics cloud…", "info")
 
         def done(report) -> None:
             self.running -= 1
