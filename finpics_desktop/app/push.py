@@ -15,6 +15,7 @@ from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.pipeline.audit import audit
 from finpics_desktop.pipeline.photos.location import remove_location as strip_location
 from finpics_desktop.pipeline.publish.push import PushPlan, PushReport, plan_push, push
+from finpics_desktop.pipeline.publish.push_names import marks, push_names
 from finpics_desktop.pipeline.publish.upload import FileResult
 
 __all__ = ["PushPlan", "PushReport", "difference", "publish_picset"]
@@ -36,17 +37,24 @@ def publish_picset(library: Album, cloud: Album, plan: PushPlan, *,
     killed midway is resumed by the next (its upload job is in the library's journal)."""
     cloud.check_writable("publishing into it")
     home = library.backend.library
+    report = None
     try:
+        before = marks(cloud.backend, plan.picset, plan.changed)
         with cloud.journal(home.folder if home else None) as journal:
             report = push(library.backend, cloud.backend, plan.picset, journal, plan=plan,
                           transform=_transform(cloud), on_result=on_result, cancel=cancel,
                           workers=cloud.backend.upload_workers or 8)
+        if report.ok and not (cancel and cancel.is_set()):  # the names go with the photos
+            report.people = push_names(library.backend, cloud.backend, plan.picset,
+                                       report.stored, before, cancel)
         report.notes += _audit_notes(cloud, plan.picset)
         return report
     finally:
+        people = report.people if report is not None else None
         cloud.report(Changes.of(picsets=[plan.picset], picset_list=True,
                                 photos=((plan.picset, n) for n in [
-                                    *plan.new, *plan.changed, *plan.deleted])))
+                                    *plan.new, *plan.changed, *plan.deleted]),
+                                everything=bool(people and people.changed)))
 
 
 def _audit_notes(cloud: Album, picset: str) -> list[str]:

@@ -224,7 +224,7 @@ def _push(library, cloud, args, options: Options) -> int:
         sys.stdout.write("\n")
     for line in plan.lines():
         print(line, file=sys.stderr)
-    if args.dry_run or plan.empty:
+    if args.dry_run:
         return EXIT_OK
     cancel = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: cancel.set())  # the photos under way finish whole
@@ -237,6 +237,8 @@ def _push(library, cloud, args, options: Options) -> int:
         print(f"{plan.cover} is the featured photo", file=sys.stderr)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
+    for line in report.people.lines() if report.people else ():  # the names carried
+        print(line, file=sys.stderr)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 

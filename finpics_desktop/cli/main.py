@@ -47,6 +47,7 @@ from finpics_desktop.cli.curate import (
     cmd_push,
 )
 from finpics_desktop.cli.people import PEOPLE_COMMANDS, add_people_commands
+from finpics_desktop.cli.pull import add_pull_command, cmd_pull
 from finpics_desktop.cli.tagged_names import NAMES_COMMANDS, add_names_commands, print_names
 from finpics_desktop.compose import BACKENDS, default_library
 from finpics_desktop.domain.bands import MAYBE, SURE
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_cloud_commands(sub)
     desktop_entry.add_command(sub)
     add_curation_commands(sub)
+    add_pull_command(sub)
 
     up = sub.add_parser("upload", help="publish a folder of photos as a picset")
     up.add_argument("folder", type=Path, help="folder (or photo file) to publish")
@@ -302,7 +304,8 @@ def cmd_search(backend, args) -> int:
 COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
             "search": cmd_search, "check": cmd_check, "reindex": cmd_reindex,
             **PEOPLE_COMMANDS, **CURATION_COMMANDS, **AUDIT_COMMANDS, **NAMES_COMMANDS}
-NO_BACKEND_COMMANDS = {**CLOUD_COMMANDS, "push": cmd_push, desktop_entry.COMMAND:
+NO_BACKEND_COMMANDS = {**CLOUD_COMMANDS, "push": cmd_push, "pull": cmd_pull,
+                       desktop_entry.COMMAND:
                        lambda args, _options: desktop_entry.cmd_install_desktop_entry(args)}
 
 

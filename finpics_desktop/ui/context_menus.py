@@ -140,8 +140,8 @@ class ContextMenus(QObject):
         opened = self._open(view, index, "Open" if entry.kind != FACE else "Open its photo")
         kind = self._kind()
         if entry.kind == PICSET:
-            return [opened, SEPARATOR, w.rename_action, *self._push(entry), SEPARATOR,
-                    w.delete_action, SEPARATOR, w.trash_action]
+            return [opened, SEPARATOR, w.rename_action, *self._push(entry), *self._pull(entry),
+                    SEPARATOR, w.delete_action, SEPARATOR, w.trash_action]
         if entry.kind == PHOTO:
             named = [people["unname"], people["move_to"], people["not_this"]] if (
                 kind == PERSON_PLACE) else []
@@ -184,14 +184,18 @@ class ContextMenus(QObject):
             return []
         return [self.w.push_action]
 
+    def _pull(self, entry_or_node) -> list:
+        """Bring to this computer: for a picset of the cloud, when there is a Library."""
+        return [self.w.pull_action] if self.w.bringing.offered(entry_or_node.backend) else []
+
     def _place(self) -> list:
         """Between the tiles: what the place shown offers."""
         w, kind = self.w, self._kind()
         if self.w.nav.page == pages.SEARCH:
             return [w.back_action]
         if kind == PICSET_PLACE:
-            return [*self._push(w.nav.location), w.rename_action, SEPARATOR, w.trash_action,
-                    w.refresh_action]
+            return [*self._push(w.nav.location), *self._pull(w.nav.location), w.rename_action,
+                    SEPARATOR, w.trash_action, w.refresh_action]
         if kind in (LIBRARY, CLOUD):
             return [w.publish_action if kind == LIBRARY else SEPARATOR, w.trash_action,
                     w.refresh_action]
@@ -214,8 +218,8 @@ class ContextMenus(QObject):
         self.w.grid.clearSelection()  # the menu is the row's, not the photos chosen before
         w = self.w
         if node.kind == PICSET_PLACE:
-            return [w.rename_action, *self._push(node), SEPARATOR, w.delete_action, SEPARATOR,
-                    w.trash_action, w.refresh_action]
+            return [w.rename_action, *self._push(node), *self._pull(node), SEPARATOR,
+                    w.delete_action, SEPARATOR, w.trash_action, w.refresh_action]
         if node.kind == LIBRARY:
             return [w.publish_action, SEPARATOR, w.trash_action, w.refresh_action]
         if node.kind == CLOUD:

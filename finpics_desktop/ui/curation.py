@@ -240,8 +240,9 @@ class CurationController(QObject):
         remove = cloud.strips_location
 
         def ask(plan: PushPlan) -> None:
-            if plan.empty:
+            if plan.empty:  # the photos are there: their names may not be
                 self.tell(plan.lines()[0], "info")
+                self.publish(library, cloud, plan)
                 return
             changed = len(plan.changed)  # overwritten on the cloud: asked, Cancel the default
             ask_question(self.parent_widget, "push_question", "Publish to finpics cloud",
@@ -261,12 +262,14 @@ class CurationController(QObject):
 
     def publish(self, library: Album, cloud: Album, plan: PushPlan) -> None:
         self.running += 1
-        self.tell(f"Publishing {titled(plan.picset)} to the finpics cloud…", "info")
+        if not plan.empty:  # (else only the names may go)
+            self.tell(f"Publishing {titled(plan.picset)} to the finpics cloud…", "info")
 
         def done(report) -> None:
             self.running -= 1
             for line in ([report.upload.summary()] if report.upload else []) + (
-                    [report.deleted.summary] if report.deleted else []) + report.notes:
+                    [report.deleted.summary] if report.deleted else []) + report.notes + (
+                    report.people.lines() if report.people else []):
                 self.tell(line, "info")
 
         def fail(error: BaseException) -> None:

@@ -50,6 +50,7 @@ from finpics_desktop.ports import Backend
 from finpics_desktop.ui import window_menus
 from finpics_desktop.ui.about import AboutDialog
 from finpics_desktop.ui.appearance import apply_appearance
+from finpics_desktop.ui.bringing import BringController
 from finpics_desktop.ui.busy import BusyIndicator
 from finpics_desktop.ui.changes import OperationDone
 from finpics_desktop.ui.cloud_setup import CloudSetup
@@ -122,6 +123,7 @@ class MainWindow(AlbumSources, QMainWindow):
             self.reveal_upload_panel)
         self.curation = CurationController(self.albums, self.nav, self.selection, self.message,
                                            self)
+        self.bringing = BringController(self.albums, self.selection, self.message, self)
         window_menus.make_actions(self)
         self.people = PeopleController(self.albums, self.nav, self.selection,
                                        lambda text: self.statusBar().showMessage(text, 6000),

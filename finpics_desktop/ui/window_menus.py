@@ -75,6 +75,7 @@ def _edit_actions(w, edit) -> None:
     action(w, "By &name", [], lambda: c.on_order("name"), order)
     w.push_action = action(w, "Publish picset to finpics c&loud…", ["Ctrl+Shift+U"], c.on_push,
                            edit)
+    w.pull_action = action(w, "&Bring to this computer", [], w.bringing.on_bring, edit)
     edit.addSeparator()
     w.trash_action = action(w, "&Trash…", ["Ctrl+Shift+T"], c.on_trash, edit)
     w.audit_action = action(w, "Check what the pu&blic can read…", [], lambda: on_audit(w),

@@ -26,6 +26,7 @@ from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.keys import PhotoKey
 from finpics_desktop.pipeline import curation
 from finpics_desktop.pipeline.curation.leases import Lease
+from finpics_desktop.pipeline.people.travel import Travelled
 from finpics_desktop.pipeline.publish.journal import Journal, target_of
 from finpics_desktop.pipeline.publish.upload import FileResult, Publisher, UploadReport
 from finpics_desktop.ports import Backend
@@ -80,6 +81,7 @@ class PushReport:
     cover_set: bool = False
     notes: list[str] = field(default_factory=list)
     stored: list[str] = field(default_factory=list)  # keys sent, which the cloud processes
+    people: Travelled | None = None  # the names carried (``push_names``)
 
     @property
     def ok(self) -> bool:
