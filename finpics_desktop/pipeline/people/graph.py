@@ -6,12 +6,12 @@ A face's *links* are what ``SearchFaces`` finds for it at :data:`~.clusters.EDGE
 (its :data:`~.clusters.NEIGHBOURS` most alike faces): face id pairs and their similarity, never
 the faces' records. They are stored in *parts*, the links of up to :data:`PART` searched faces
 each (well under a DynamoDB item's 400 KB), under the engine version that indexed the faces
-(``graph`` / ``<version>#<part id>``): a face indexed again by another engine is searched again.
-Only the faces not in any part are searched, and their part is written at once (an interrupted
-grouping keeps what it searched). A face removed from the index drops out when the graph is read
-(its own links and the links to it are left out), and a part whose faces are all gone is
-deleted. A face indexed after another was searched finds that one by its own search: a pair
-counts either way round.
+(``graph`` / ``<version>#<when>-<part id>``: read in the order they were written): a face
+indexed again by another engine is searched again. Only the faces not in any part are searched,
+and their part is written at once (an interrupted grouping keeps what it searched). A face
+removed from the index drops out when the graph is read (its own links and the links to it are
+left out), and a part whose faces are all gone is deleted. A face indexed after another was
+searched finds that one by its own search: a pair counts either way round.
 
 Two processes grouping at once may search a face twice: each writes its own part, and the pair
 keeps the higher similarity (the same). A read-only album, or one without a private store, is
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -109,7 +110,8 @@ def face_links(records: Records, private: PrivateStore | None, faces: Sequence[s
             for n in range(0, len(chunk), PART):
                 part = part_doc({f: found.get(f, {}) for f in chunk[n:n + PART]})
                 if _writable(private, read_only):
-                    _store(private, f"{key}#{uuid.uuid4()}", part)
+                    _store(private, f"{key}#{time.time_ns():020d}-{uuid.uuid4().hex[:8]}",
+                           part)
                 pieces.append(_decoded(part, [at[f] for f in part["faces"]], at))
     if not pieces:
         empty = np.zeros(0, np.int64)
