@@ -25,6 +25,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -61,15 +62,14 @@ def part_doc(found: dict[str, dict[str, float]]) -> dict:
     """A part: the searched faces, the faces they are alike to, and the links between them as
     packed arrays (searched face, alike face, similarity)."""
     faces = list(found)
-    ids: dict[str, int] = {}
-    at, to, score = [], [], []
-    for n, face in enumerate(faces):
-        for other, similarity in found[face].items():
-            at.append(n)
-            to.append(ids.setdefault(other, len(ids)))
-            score.append(similarity)
-    return {"faces": faces, "ids": list(ids), "at": _pack(np.array(at, np.int32)),
-            "to": _pack(np.array(to, np.int32)), "s": _pack(np.array(score, np.float64))}
+    others = list(chain.from_iterable(found.values()))
+    ids = {other: n for n, other in enumerate(dict.fromkeys(others))}
+    at = np.repeat(np.arange(len(faces), dtype=np.int32),
+                   np.array([len(found[f]) for f in faces], np.int64))
+    return {"faces": faces, "ids": list(ids),
+            "at": _pack(at), "to": _pack(np.array([ids[o] for o in others], np.int32)),
+            "s": _pack(np.fromiter(chain.from_iterable(d.values() for d in found.values()),
+                                   np.float64, len(others)))}
 
 
 def _version_key(version: str | None) -> str:
