@@ -253,6 +253,7 @@ def from_nothing_kept(big) -> tuple[float, float, int]:
             big.private.delete(pk, doc.sk)
     if people_views is not None:
         people_views.forget(big)
+    big.faces.prepare()  # the vectors loaded, as the window does when it opens the album
     start = time.perf_counter()
     entries = people_places.unnamed_entries(big)
     took = time.perf_counter() - start

@@ -34,7 +34,7 @@ from finpics_desktop.ports import PrivateStore, Records
 
 GRAPH = "graph"
 PART = 50  # searched faces a part: 50 x 100 links of 16 bytes and their ids < 310 KB
-SEARCHED_AT_ONCE = 200  # faces searched in one call (one matrix product; parallel calls)
+SEARCHED_AT_ONCE = 1000  # faces searched in one call (the library: a few matrix products)
 NO_VERSION = "-"  # faces whose engine version is not listed (Rekognition's collection)
 
 
