@@ -26,14 +26,14 @@ def photo_faces(backend):
 
 
 def publish_labelled(backend, photos_dir: Path, labels: dict[str, list[str]],
-                     tops: tuple[str, ...] = ("faces", "lfw10")):
+                     tops: tuple[str, ...] = ("faces", "lfw10"), before: dict | None = None):
     """Publish the folders of ``tops`` into ``backend`` (a picset each): ``where``
     (image_path -> photo path relative to photos_dir) and ``who`` (FaceId -> the labelled
     person, None for a face nobody is labelled for: lfw10's background people, the child at the
-    edge of obama_and_biden.jpg)."""
+    edge of obama_and_biden.jpg). ``before``: the ``where`` of what was published before."""
     publisher = Publisher(backend.store, backend.tables, backend.faces, backend.names,
                           backend.process)
-    where: dict[str, str] = {}
+    where: dict[str, str] = dict(before or {})
     folders = [f for top in tops for f in sorted((photos_dir / top).iterdir()) if f.is_dir()]
     for folder in folders:
         picset = new_picset_id(folder.name, [

@@ -86,11 +86,10 @@ def unnamed_groups(backend: Backend) -> list[Cluster]:
     return clusters.clusters(_people(backend))
 
 
-def located_groups(backend: Backend, links: dict[str, dict[str, float]] | None = None
-                   ) -> tuple[list[Cluster], dict[str, Located]]:
-    """:func:`unnamed_groups`, and where each face is (its photo and box). ``links``: the
-    faces' similarity searches made before, kept by the caller (the missing ones are added)."""
-    return clusters.located_clusters(_people(backend), links)
+def located_groups(backend: Backend) -> tuple[list[Cluster], dict[str, Located]]:
+    """:func:`unnamed_groups`, and where each face is (its photo and box). The faces' searches
+    and the groups are kept in the album and updated by what changed (``clusters``)."""
+    return clusters.located_clusters(_people(backend))
 
 
 def people_by_id(backend: Backend) -> dict[str, str]:

@@ -11,9 +11,9 @@ drops exactly the listings it touches:
   rejected), of a face it was made of (the person's own faces and every face looked at as a
   proposal), of the people its proposals were compared with, of a person new since, or of
   photos (a new photo's faces may be proposals);
-- *Unnamed faces*: any change of faces or photos; the similarity searches its groups are made
-  of stay (naming faces changes no face's likeness), so grouping again searches only the faces
-  it has not searched yet -- new photos drop them.
+- *Unnamed faces*: any change of faces or photos; listing it again costs no search (the
+  faces' similarity graph and the groups are kept in the album itself and updated by what
+  changed: :mod:`~finpics_desktop.pipeline.people.clusters`).
 
 An album that can tell whether it was written since (the library: :attr:`Backend.stamp`) is
 also asked each time, so what another program wrote (the command line, a publishing job) is
@@ -55,9 +55,6 @@ class PeopleViews:
         self._backend = weakref.ref(backend)  # an album closed is not kept alive by this
         self._lock = threading.Lock()
         self._kept: dict[tuple, _Kept] = {}
-        self._links: dict[str, dict[str, float]] = {}
-        self._links_stamp: object = None
-        self._links_made = 0  # one more each time the links are dropped
         self._epoch = 0  # one more at each change: a listing computed across one is not kept
 
     @property
@@ -81,16 +78,7 @@ class PeopleViews:
         return self._get((UNNAMED,), self._unnamed)
 
     def _unnamed(self) -> _Kept:
-        stamp = self._stamp()[0]
-        with self._lock:
-            if self._links_stamp != stamp:  # faces indexed or removed: searched afresh
-                self._drop_links()
-                self._links_stamp = stamp
-            links, made = dict(self._links), self._links_made
-        groups, where = app_people.located_groups(self.backend, links)
-        with self._lock:
-            if self._links_made == made:  # no photo changed meanwhile
-                self._links.update(links)
+        groups, where = app_people.located_groups(self.backend)
         return _Kept((groups, where), None, frozenset(where))
 
     def _stamp(self) -> tuple[object, object]:
@@ -117,8 +105,6 @@ class PeopleViews:
             self._epoch += 1
             photos_changed = bool(changes.everything or changes.photos or changes.picsets
                                   or changes.renamed or changes.removed)
-            if photos_changed:
-                self._drop_links()
             names = {name_key(n) for n in changes.people | changes.gone}
             for key in list(self._kept):
                 if _touched(key, self._kept[key], changes, photos_changed, names):
@@ -129,11 +115,6 @@ class PeopleViews:
         with self._lock:
             self._epoch += 1
             self._kept.clear()
-            self._drop_links()
-
-    def _drop_links(self) -> None:
-        self._links = {}
-        self._links_made += 1
 
 
 def _touched(key: tuple, kept: _Kept, changes: Changes, photos_changed: bool,

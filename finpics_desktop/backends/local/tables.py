@@ -14,6 +14,16 @@ _PHOTO_IMAGE_IDS = (  # the ImageIds of the faces of the photos at the keys (VAL
     "SELECT p.primarykey, p.sortkey, json_extract(f.value, '$.Face.ImageId') "
     "FROM (VALUES %s) AS k JOIN pics AS p ON p.primarykey = k.column1 AND p.sortkey = k.column2, "
     "json_each(p.item, '$.data.FaceRecords') AS f")
+_IMAGE_FACES = (  # the path of the image items at the ImageIds (IN %s), and their faces
+    "SELECT i.image_id, json_extract(i.item, '$.image_path'), "
+    "json_extract(f.value, '$.Face.FaceId'), "
+    "json_extract(f.value, '$.Face.BoundingBox.Left'), "
+    "json_extract(f.value, '$.Face.BoundingBox.Top'), "
+    "json_extract(f.value, '$.Face.BoundingBox.Width'), "
+    "json_extract(f.value, '$.Face.BoundingBox.Height'), "
+    "json_extract(f.value, '$.FaceDetail.Quality.Sharpness') "
+    "FROM pics_by_image_id AS i LEFT JOIN json_each(i.item, '$.data.FaceRecords') AS f "
+    "WHERE i.image_id IN (%s) ORDER BY i.image_id, f.key")
 
 
 class SqliteTables:
@@ -146,6 +156,21 @@ class SqliteTables:
             for picset, name, image_id in self.db.query(
                     query, tuple(v for key in chunk for v in key)):
                 found.setdefault((picset, name), set()).add(image_id or "")
+        return found
+
+    def image_faces(self, image_ids: list[str]) -> dict[str, tuple[str, list[tuple]]]:
+        """The image items of ``image_ids`` read by SQLite: each one's ``image_path`` and its
+        faces (FaceId, box's Left, Top, Width, Height, sharpness), in the item's order; for
+        thousands of photos at once (``pipeline/functions/album_faces.py``)."""
+        found: dict[str, tuple[str, list[tuple]]] = {}
+        wanted = list(dict.fromkeys(image_ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            query = _IMAGE_FACES % ",".join("?" * len(chunk))  # (the marks only)
+            for image_id, path, *face in self.db.query(query, tuple(chunk)):
+                faces = found.setdefault(image_id, (str(path or ""), []))[1]
+                if face[0] is not None:
+                    faces.append(tuple(face))
         return found
 
     def batch_get_image_items(self, image_ids: list[str]) -> tuple[list[Item], list[str]]:

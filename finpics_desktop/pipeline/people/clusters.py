@@ -24,6 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from finpics_desktop.domain.people import Cluster
+from finpics_desktop.pipeline.people import graph, groups_kept
 from finpics_desktop.pipeline.people.ignored import ignored_ids
 from finpics_desktop.pipeline.people.naming import Located, People
 
@@ -41,16 +42,23 @@ def group_faces(faces: Sequence[str], photo_of: dict[str, str],
     """The clusters of ``faces`` (each in photo ``photo_of[face]``) given the similarities
     ``links[face][other]`` (either way round is enough; missing pairs count as 0). Confident
     clusters first, the largest first."""
-    near, arrays = _near(faces, links)
-    photos = [photo_of[f] for f in faces]
+    return group_pairs(faces, [photo_of[f] for f in faces], *_pairs(faces, links))
+
+
+def group_pairs(faces: Sequence[str], photos: Sequence[str], a: np.ndarray, b: np.ndarray,
+                s: np.ndarray) -> list[Cluster]:
+    """:func:`group_faces` from the links as arrays: face ``a[k]`` is ``s[k]`` alike to face
+    ``b[k]`` (positions in ``faces``; -1: a face not among them), in the order they were met
+    (the first met wins a tie)."""
+    near, arrays = _near(len(faces), a, b, s)
+    photos = list(photos)
     return _settle(faces, near, _average_linkage(near, photos, _firsts(photos, arrays)))
 
 
-def _near(faces: Sequence[str], links: dict[str, dict[str, float]]
-          ) -> tuple[list[dict[int, float]], tuple | None]:
-    """Each face's links at :data:`EDGE_FROM` or more (by index; a pair met both ways keeps
-    the higher), in the order they were first met; and the same as arrays (face, other,
-    similarity), by face then in that order. Made with numpy: a million links at 20,000 faces."""
+def _pairs(faces: Sequence[str], links: dict[str, dict[str, float]]
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``links`` as arrays (face, other, similarity) by position in ``faces``, in the order
+    they are listed."""
     at = {f: i for i, f in enumerate(faces)}
     sources, counts, others, scores = [], [], [], []
     for face, found in links.items():
@@ -60,12 +68,18 @@ def _near(faces: Sequence[str], links: dict[str, dict[str, float]]
             counts.append(len(found))
             others.extend(found)
             scores.extend(found.values())
-    n = len(faces)
-    near: list[dict[int, float]] = [{} for _ in range(n)]
     i = np.repeat(np.array(sources, np.int64), np.array(counts, np.int64))
     j = np.array([at.get(o, -1) for o in others], np.int64)
-    s = np.array(scores, np.float64)
-    met = np.flatnonzero((j >= 0) & (j != i) & (s >= EDGE_FROM))
+    return i, j, np.array(scores, np.float64)
+
+
+def _near(n: int, i: np.ndarray, j: np.ndarray, s: np.ndarray
+          ) -> tuple[list[dict[int, float]], tuple | None]:
+    """Each face's links at :data:`EDGE_FROM` or more (by index; a pair met both ways keeps
+    the higher), in the order they were first met; and the same as arrays (face, other,
+    similarity), by face then in that order. Made with numpy: a million links at 20,000 faces."""
+    near: list[dict[int, float]] = [{} for _ in range(n)]
+    met = np.flatnonzero((i >= 0) & (j >= 0) & (j != i) & (s >= EDGE_FROM))
     if not len(met):
         return near, None
     i, j, s = i[met], j[met], s[met]
@@ -189,17 +203,25 @@ def clusters(people: People) -> list[Cluster]:
     return located_clusters(people)[0]
 
 
-def located_clusters(people: People, links: dict[str, dict[str, float]] | None = None
-                     ) -> tuple[list[Cluster], dict[str, Located]]:
-    """:func:`clusters`, and where each of their faces is. ``links``: the similarity searches
-    of faces made before (kept by the caller: a face's search does not change when faces are
-    named); only the faces missing from it are searched, and added to it."""
+def located_clusters(people: People) -> tuple[list[Cluster], dict[str, Located]]:
+    """:func:`clusters`, and where each of their faces is. The groups last made are kept in the
+    private store and updated by what changed (:mod:`~.groups_kept`); grouping afresh reads
+    the similarity graph kept there, and searches only the faces it lacks (:mod:`~.graph`)."""
     left_out = set(people.named()) | ignored_ids(people.private)  # named, or strangers
-    image_of = {f.face_id: f.image_id for f in people.records.indexed_faces()
-                if f.face_id not in left_out}
+    versions, image_of = {}, {}
+    for face in people.records.indexed_faces():
+        versions[face.face_id] = face.model_version
+        if face.face_id not in left_out:
+            image_of[face.face_id] = face.image_id
     where = people.locate(image_of, known=image_of)
     faces = sorted(where)
-    links = {} if links is None else links
-    missing = [f for f in faces if f not in links]
-    links.update(people.records.face_links(missing, EDGE_FROM, NEIGHBOURS))
-    return group_faces(faces, {f: where[f].image_path for f in faces}, links), where
+    writable = not people.backend.read_only
+    found = groups_kept.shrunk(groups_kept.load(people.private), faces, versions)
+    if found is None:
+        links = graph.face_links(people.records, people.private, faces, versions, EDGE_FROM,
+                                 NEIGHBOURS, read_only=not writable)
+        found = group_pairs(faces, [where[f].image_path for f in faces],
+                            links.a, links.b, links.s)
+        if writable:
+            groups_kept.save(people.private, found, versions)
+    return found, where

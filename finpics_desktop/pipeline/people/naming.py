@@ -63,6 +63,7 @@ from finpics_desktop.domain.people import (
     named_face_doc,
     new_person_id,
 )
+from finpics_desktop.pipeline.functions.album_faces import album_faces
 from finpics_desktop.pipeline.functions.search import album_image_items
 from finpics_desktop.pipeline.people.photo_lock import PhotoBusy, PhotoLocks
 from finpics_desktop.pipeline.people.records import ANYONE, DRAWN, FACE, NAME, PERSON, REJECT
@@ -160,14 +161,14 @@ class People:
         if rest:
             indexed.update((f.face_id, f.image_id)
                            for f in self.records.indexed_faces(face_ids=rest))
-        photos = album_image_items(self.backend.tables, sorted(set(indexed.values())))
+        photos = album_faces(self.backend.tables, sorted(set(indexed.values())))
         found = {}
         for face_id, image_id in indexed.items():
             image = photos.get(image_id)
-            face = image.face(face_id) if image is not None else None
+            face = image.faces.get(face_id) if image is not None else None
             if face is not None:
-                found[face_id] = Located(face_id, image_id, image.image_path, face.box,
-                                         tuple(dict.fromkeys(image.face_ids)), face.sharpness)
+                found[face_id] = Located(face_id, image_id, image.image_path, dict(face[0]),
+                                         image.face_ids, face[1])
         return found
 
     def summaries(self, hidden: bool = False) -> list[PersonSummary]:

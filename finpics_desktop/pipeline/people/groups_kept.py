@@ -1,0 +1,109 @@
+"""The groups of unnamed faces last made, kept in the private store beside the similarity graph
+(:mod:`~finpics_desktop.pipeline.people.graph`), and updated by what changed instead of grouped
+again:
+
+- faces that left the unnamed ones (named, ignored, removed) leave their groups -- a group only
+  loses faces, so it never comes to mix two people; its confidence is its size again;
+- a face that was not grouped (a new photo's, one unnamed or brought back, one indexed again
+  by another engine) makes the faces grouped afresh, from the stored graph (only the new faces
+  are searched).
+
+Stored as ``groups`` / ``head`` (the generation and the engine versions grouped) and the
+generation's parts (``<generation>#<n>``, up to :data:`PART` faces each, well under a DynamoDB
+item's size); a reader that meets a generation half written or half deleted finds no groups
+and groups afresh."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.domain.people import Cluster
+from finpics_desktop.ports import PrivateStore
+
+GROUPS = "groups"
+HEAD = "head"
+PART = 4000  # face ids a part (~160 KB)
+CONFIDENT_SIZE = 3  # as clusters.CONFIDENT_SIZE (a group that lost faces is judged again)
+
+
+def _ordered(clusters: Iterable[Cluster]) -> list[Cluster]:
+    return sorted(clusters, key=lambda c: (not c.confident, -len(c.faces), c.faces[0]))
+
+
+def load(private: PrivateStore | None) -> tuple[list[Cluster], set[str]] | None:
+    """The groups kept and the engine versions of their faces, or None."""
+    if private is None:
+        return None
+    try:
+        head = private.get(GROUPS, HEAD)
+        if head is None:
+            return None
+        parts = private.query(GROUPS, f"{head.doc['generation']}#")
+    except FinpicsError:
+        return None
+    if len(parts) != head.doc["parts"]:
+        return None  # written or deleted meanwhile
+    clusters = [Cluster(tuple(group[1:]), bool(group[0]))
+                for part in parts for group in part.doc["groups"]]
+    return clusters, set(head.doc["versions"])
+
+
+def shrunk(kept: tuple[list[Cluster], set[str]] | None, faces: Iterable[str],
+           versions: dict[str, str | None]) -> list[Cluster] | None:
+    """The groups kept without the faces no longer among ``faces``; None if any of ``faces``
+    was not grouped (or by another engine version, ``versions[face]``)."""
+    if kept is None:
+        return None
+    clusters, grouped_versions = kept
+    wanted = set(faces)
+    grouped = {f for c in clusters for f in c.faces}
+    if not wanted <= grouped or any(str(versions.get(f)) not in grouped_versions
+                                    for f in wanted):
+        return None
+    found = []
+    for cluster in clusters:
+        left = tuple(f for f in cluster.faces if f in wanted)
+        if left:
+            found.append(cluster if len(left) == len(cluster.faces) else
+                         Cluster(left, cluster.confident and len(left) >= CONFIDENT_SIZE))
+    return _ordered(found)
+
+
+def save(private: PrivateStore | None, clusters: list[Cluster],
+         versions: dict[str, str | None]) -> None:
+    """Keep ``clusters`` (a failed write only costs grouping afresh next time)."""
+    if private is None:
+        return
+    generation = str(uuid.uuid4())
+    rows, parts, size = [], [], 0
+    for cluster in clusters:
+        rows.append([int(cluster.confident), *cluster.faces])
+        size += len(cluster.faces)
+        if size >= PART:
+            parts.append(rows)
+            rows, size = [], 0
+    if rows:
+        parts.append(rows)
+    grouped = sorted({str(versions.get(f)) for c in clusters for f in c.faces})
+    try:
+        before = private.get(GROUPS, HEAD)
+        for n, rows in enumerate(parts):
+            private.put(GROUPS, f"{generation}#{n:05d}", {"groups": rows}, if_version=0)
+        private.put(GROUPS, HEAD, {"generation": generation, "parts": len(parts),
+                                   "versions": grouped},
+                    if_version=before.version if before else 0)
+    except FinpicsError:
+        _drop(private, generation)
+        return
+    if before is not None:
+        _drop(private, before.doc["generation"])
+
+
+def _drop(private: PrivateStore, generation: str) -> None:
+    try:
+        for part in private.query(GROUPS, f"{generation}#"):
+            private.delete(GROUPS, part.sk)
+    except FinpicsError:
+        pass
