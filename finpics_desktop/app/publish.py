@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from finpics_desktop.app.albums import check_writable
@@ -276,9 +276,20 @@ def same_content_elsewhere(album, files, plan: PublishPlan) -> dict[Path, str]:
     """The files of ``plan`` whose content, as it would be published on ``album`` (an
     :class:`~finpics_desktop.app.album.Album`), the album holds in another picset already:
     file -> ``picset/name`` (``pipeline/publish/contents``)."""
-    from finpics_desktop.pipeline.photos.location import remove_location
+    from finpics_desktop.pipeline.photos.public_copy import public_copy
     from finpics_desktop.pipeline.publish.contents import elsewhere
 
+    if plan.resume is not None:  # asked about when the job began
+        return {}
     picset = plan.picset if isinstance(plan.picset, str) else None
     return elsewhere(album.backend, files, picset,
-                     remove_location if album.strips_location else None)
+                     public_copy if album.strips_location else None)
+
+
+def leave_out(plan: PublishPlan, files: Iterable[Path],
+              held: Iterable[Path]) -> tuple[PublishPlan | None, list[Path]]:
+    """The plan publishing ``files`` but ``held`` (the curator skips the photos the album
+    holds elsewhere), with the files it publishes; None when nothing is left."""
+    held = set(held)
+    kept = [f for f in files if f not in held]
+    return (replace(plan, sources=tuple(kept)) if kept else None), kept

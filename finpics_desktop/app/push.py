@@ -13,7 +13,7 @@ from finpics_desktop.app.album import Album
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.pipeline.audit import audit
-from finpics_desktop.pipeline.photos.location import remove_location as strip_location
+from finpics_desktop.pipeline.photos.public_copy import public_copy
 from finpics_desktop.pipeline.publish.push import PushPlan, PushReport, plan_push, push
 from finpics_desktop.pipeline.publish.push_names import marks, push_names
 from finpics_desktop.pipeline.publish.upload import FileResult
@@ -22,7 +22,7 @@ __all__ = ["PushPlan", "PushReport", "difference", "publish_picset"]
 
 
 def _transform(cloud: Album):
-    return strip_location if cloud.strips_location else None
+    return public_copy if cloud.strips_location else None
 
 
 def difference(library: Album, cloud: Album, picset: str) -> PushPlan:

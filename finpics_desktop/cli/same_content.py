@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 
-from finpics_desktop.app.publish import PublishPlan, same_content_elsewhere
+from finpics_desktop.app.publish import PublishPlan, leave_out, same_content_elsewhere
 from finpics_desktop.pipeline.publish.upload import plan_files
 
 CHOICES = ("ask", "publish", "skip")
@@ -39,6 +38,5 @@ def settle(album, plan: PublishPlan, choice: str) -> PublishPlan | None:
             return None
     if choice == "publish":
         return plan
-    kept = [f for f in files if f not in found]
     print(f"skipped {len(found)} photo(s) the album holds already", file=sys.stderr)
-    return replace(plan, sources=tuple(kept)) if kept else None
+    return leave_out(plan, files, found)[0]

@@ -31,6 +31,7 @@ from finpics_desktop.pipeline.publish.upload import (
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.new_picset import NewPicsetDialog
 from finpics_desktop.ui.questions import ask_about_conflicts, offer_resume
+from finpics_desktop.ui.same_content import check_then_start
 from finpics_desktop.ui.sources import Node, SourcesModel
 from finpics_desktop.ui.upload import UploadJob, UploadPanel
 from finpics_desktop.ui.workers import call_in_gui, run_task
@@ -88,13 +89,25 @@ class PublishingController:
                 decided = plan_publish(backend, journal, paths, picset=picset)
             return decided, plan_files(decided.sources)[0]
 
-        run_task(plan, lambda planned: self.start(backend, *planned),
+        run_task(plan, lambda planned: self.check_then_start(backend, *planned),
                  lambda e: self.tell(f"cannot publish: {describe_error(e)}", "error"))
 
     def _ask_picset(self, backend: Backend, proposal: Proposal, where: str) -> None:
         self.dialog = dialog = NewPicsetDialog(proposal, where, self.parent)
-        dialog.accepted.connect(lambda: self.start(backend, dialog.plan, dialog.photos))
+        dialog.accepted.connect(lambda: self.check_then_start(backend, dialog.plan,
+                                                              dialog.photos))
         dialog.open()
+
+    def check_then_start(self, backend: Backend, plan: PublishPlan,
+                         photos: list[Path] | None) -> None:
+        """Photos the album holds in another picset are said and asked about first
+        (``ui/same_content``)."""
+        album = self.albums.of(backend)
+        if album is None:  # (the cloud was set up anew meanwhile)
+            self.tell("That album is no longer open: publish the photos again.", "warning")
+            return
+        check_then_start(self.parent, album, plan, photos,
+                         lambda checked, files: self.start(backend, checked, files), self.tell)
 
     def start(self, backend: Backend, plan: PublishPlan,
               photos: list[Path] | None = None) -> UploadJob | None:

@@ -23,7 +23,7 @@ from finpics_desktop.app.photos import load_photo
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.pipeline.curation import Curation, delete, list_trash
 from finpics_desktop.pipeline.photos.exif import read_facts
-from finpics_desktop.pipeline.photos.location import remove_location
+from finpics_desktop.pipeline.photos.public_copy import public_copy
 from finpics_desktop.pipeline.publish.upload import Publisher
 from finpics_desktop.ports import LOCATION_METADATA
 from tests.test_location import with_location
@@ -147,8 +147,8 @@ def _assert_cloud_equals_library(cloud_backend, root: Path, engine) -> None:
         for name in mine:
             head = cloud_backend.store.head(cloud_backend.names.pics_bucket,
                                             f"photos/{PICSET}/{name}")
-            published = remove_location((folder / name).read_bytes(), name)
-            assert head.sha256 == _sha(published), name  # byte for byte, or location removed
+            published = public_copy((folder / name).read_bytes(), name)
+            assert head.sha256 == _sha(published), name  # byte for byte, or its public copy
             faces = len(library.tables.get_pics_item(PICSET, name)["data"]["FaceRecords"])
             assert len(theirs[name]["data"]["FaceRecords"]) == faces, name  # processed
         assert cloud_backend.tables.get_pics_item("/", PICSET)["pic"] == (

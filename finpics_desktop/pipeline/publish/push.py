@@ -27,6 +27,7 @@ from finpics_desktop.domain.keys import PhotoKey
 from finpics_desktop.pipeline import curation
 from finpics_desktop.pipeline.curation.leases import Lease
 from finpics_desktop.pipeline.people.travel import Travelled
+from finpics_desktop.pipeline.publish import contents
 from finpics_desktop.pipeline.publish.journal import Journal, target_of
 from finpics_desktop.pipeline.publish.upload import FileResult, Publisher, UploadReport
 from finpics_desktop.ports import Backend
@@ -44,6 +45,8 @@ class PushPlan:
     cover: str | None = None  # the library's featured photo
     cloud_cover: str | None = None
     new_picset: bool = False
+    # new or changed photos whose content the cloud holds in another picset: name -> where
+    elsewhere: dict[str, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -65,12 +68,14 @@ class PushPlan:
             lines.append(f"  unchanged: {self.unchanged}")
         if self.cover != self.cloud_cover:
             lines.append(f"  featured photo: {self.cloud_cover or '(none)'} -> {self.cover}")
+        lines += [f"  {name}: already on the cloud as {where} (same content)"
+                  for name, where in sorted(self.elsewhere.items())]
         return lines
 
     def as_json(self) -> dict:
         return {"picset": self.picset, "new": self.new, "changed": self.changed,
                 "deleted": self.deleted, "unchanged": self.unchanged, "cover": self.cover,
-                "new_picset": self.new_picset}
+                "new_picset": self.new_picset, "same_content": self.elsewhere}
 
 
 @dataclass
@@ -126,6 +131,9 @@ def plan_push(library: Backend, cloud: Backend, picset: str,
         flags = list(pool.map(differs, common))
     plan.changed = [n for n, changed in zip(common, flags, strict=True) if changed]
     plan.unchanged = len(common) - len(plan.changed)
+    files = {library_file(library, PhotoKey(picset, n)): n for n in plan.new + plan.changed}
+    plan.elsewhere = {files[f]: where for f, where in contents.elsewhere(
+        cloud, files, picset, transform).items()}  # said, not asked: the picset is the curator's
     return plan
 
 

@@ -36,7 +36,7 @@ from finpics_desktop.domain.picsets import new_picset_id, validate_picset_id
 from finpics_desktop.pipeline.curation.context import Curation
 from finpics_desktop.pipeline.curation.leases import Lease
 from finpics_desktop.pipeline.curation.trash import trashed_face_ids
-from finpics_desktop.pipeline.photos.location import remove_location as strip_location
+from finpics_desktop.pipeline.photos.public_copy import public_copy
 from finpics_desktop.pipeline.photos.reading import BUDGET, ByteBudget
 from finpics_desktop.pipeline.publish import journal as jr
 from finpics_desktop.pipeline.publish.claims import JobClaims
@@ -124,8 +124,9 @@ class Publisher:
         self._stop_lock = threading.Lock()
         self.job_id: int | None = None
         self.kept_faces = kept_faces  # faces no public item lists that must stay (the trash)
-        # the copy published instead of the file's bytes (``location.remove_location``): the
-        # same function of the same bytes each time, so its hash still finds what is there
+        # the copy published instead of the file's bytes (``public_copy``: no location, no
+        # face regions): the same function of the same bytes each time, so its hash still
+        # finds what is there
         self.transform = transform
         self.album = album  # whose people's records follow a photo it replaces (``replaced``)
         # its hold on the picset against curation actions (``curation.leases``): taken by each
@@ -138,7 +139,7 @@ class Publisher:
         """``remove_location``: publish copies without the camera's location (default: on where
         the public site reads them, ``backend.public``; off for the library, the curator's)."""
         if remove_location if remove_location is not None else backend.public:
-            options.setdefault("transform", strip_location)
+            options.setdefault("transform", public_copy)
         if backend.private is not None:
             options.setdefault("kept_faces", partial(trashed_face_ids, backend.private))
             options.setdefault("album", backend)
