@@ -45,6 +45,9 @@ from finpics_desktop.cli.curate import (
     cmd_push,
 )
 from finpics_desktop.cli.people import PEOPLE_COMMANDS, add_people_commands
+from finpics_desktop.cli.similar import add_command as add_similar_command
+from finpics_desktop.cli.similar import check_arguments as check_similar_arguments
+from finpics_desktop.cli.similar import cmd_similar
 from finpics_desktop.compose import BACKENDS, default_library
 from finpics_desktop.domain.bands import MAYBE, SURE
 from finpics_desktop.domain.errors import FinpicsError
@@ -137,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="the search function's payload (each entry's \"band\": \"sure\" or "
                          "\"maybe\")")
     add_people_commands(sub)
+    add_similar_command(sub)
     return parser
 
 
@@ -292,7 +296,8 @@ def cmd_search(backend, args) -> int:
 COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
             "search": cmd_search, "check": cmd_check, "reindex": cmd_reindex,
             **PEOPLE_COMMANDS, **CURATION_COMMANDS}
-NO_BACKEND_COMMANDS = {**CLOUD_COMMANDS, "push": cmd_push, desktop_entry.COMMAND:
+NO_BACKEND_COMMANDS = {**CLOUD_COMMANDS, "push": cmd_push, "similar": cmd_similar,
+                       desktop_entry.COMMAND:
                        lambda args, _options: desktop_entry.cmd_install_desktop_entry(args)}
 
 
@@ -336,6 +341,7 @@ def _run(args) -> int:
         return launch_window(options, args.smoke)
     check_arguments(args)
     check_curation_arguments(args)
+    check_similar_arguments(args)
     if args.command in NO_BACKEND_COMMANDS:
         return NO_BACKEND_COMMANDS[args.command](args, options)
     try:

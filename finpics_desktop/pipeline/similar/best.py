@@ -22,20 +22,18 @@ POOR_EXPOSURE = 0.8
 
 
 def best_copy(members: list[Measured]) -> tuple[Measured, list[str]]:
-    ranked = sorted(members, key=lambda m: (m.pixels, m.bytes, -m.cut_off, m.name),
-                    reverse=True)
-    best, other = ranked[0], ranked[1]
-    if best.pixels > other.pixels:
-        reasons = [f"the largest ({best.size[0]} \u00d7 {best.size[1]})"]
-    elif best.bytes > other.bytes:
-        reasons = ["the same size, the least compressed"]
-    else:
-        reasons = ["the same picture"]
-    return best, reasons
+    best = max(members, key=lambda m: (m.pixels, m.bytes, -m.cut_off, m.name))
+    others = [m for m in members if m is not best]
+    reasons = []
+    if any(o.pixels < best.pixels for o in others):
+        reasons.append(f"the largest: {best.size[0]} \u00d7 {best.size[1]}")
+    if any(o.pixels == best.pixels and o.bytes < best.bytes for o in others):
+        reasons.append("the least compressed")
+    return best, reasons or ["the same picture"]
 
 
 def best_frame(members: list[Measured]) -> tuple[Measured, list[str]]:
-    most_faces = max(len(m.faces) + 0 for m in members)
+    most_faces = max(len(m.faces) for m in members)
     scores = {m.name: score(m, most_faces) for m in members}
     best = max(members, key=lambda m: (scores[m.name], m.pixels, m.name))
     return best, reasons(best, members, most_faces)
@@ -59,17 +57,16 @@ def reasons(best: Measured, members: list[Measured], most_faces: int) -> list[st
     others = [m for m in members if m is not best]
     said = []
     if most_faces:
-        if len(best.faces) == most_faces and all(
-                sum(best.faces) > sum(o.faces) for o in others):
+        if all(sum(best.faces) >= sum(o.faces) for o in others):
             said.append("the sharpest faces")
-        elif len(best.faces) == most_faces:
-            said.append("every face sharp enough")
+        if len(best.faces) == most_faces and any(len(o.faces) < most_faces for o in others):
+            said.append("every face found")
         if best.cut_off == 0 and any(o.cut_off for o in others):
             said.append("no face cut off")
         if best.eyes_missing == 0 and any(o.eyes_missing for o in others):
-            said.append("the eyes found")
-    elif all(best.sharpness > o.sharpness for o in others):
+            said.append("both eyes found")
+    elif all(best.sharpness >= o.sharpness for o in others):
         said.append("the sharpest")
     if not poorly_exposed(best) and any(poorly_exposed(o) for o in others):
         said.append("well exposed")
-    return said or ["as good as the others"]
+    return said or ["the best balance of sharpness and exposure"]
