@@ -64,19 +64,31 @@ def engine_faces() -> Detect:
     return detect
 
 
+def no_faces(data: bytes, name: str) -> list[FaceSpot]:
+    """For grouping alone (before publishing: the best is chosen once the album has the
+    faces): no face looked for."""
+    return []
+
+
 def in_folder(folder: Path, detect: Detect | None = None,
               cancel: threading.Event | None = None) -> Similar:
     """The groups among the photos of ``folder`` (its own files, as publishing takes them)."""
     if not folder.is_dir():
         raise FinpicsError(f"{folder}: no such folder")
-    paths, _ = plan_files([folder])
+    return in_sources([folder], str(folder), detect, cancel)
+
+
+def in_sources(sources: list[Path], where: str, detect: Detect | None = None,
+               cancel: threading.Event | None = None) -> Similar:
+    """The groups among the photos publishing would take from ``sources`` (folders, files)."""
+    paths, _ = plan_files(sources)
     detect = detect or engine_faces()
 
     def one(path: Path) -> Measured:
         data = path.read_bytes()
         return measure(path.name, data, detect(data, path.name))
 
-    return _measured(str(folder), [(p.name, lambda p=p: one(p)) for p in paths], cancel)
+    return _measured(where, [(p.name, lambda p=p: one(p)) for p in paths], cancel)
 
 
 def in_picset(backend: Backend, picset: str, cancel: threading.Event | None = None) -> Similar:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
+from finpics_desktop.app import similar
 from finpics_desktop.app.album import Album, Albums
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import Entry
@@ -50,6 +51,7 @@ class PublishingController:
         self.job: UploadJob | None = None
         self.dialog: NewPicsetDialog | None = None
         self._wait_tasks: list[Task] = []
+        self.keep_best_after: UploadJob | None = None  # then the best of each group is kept
 
     # -- from a drop to a job ---------------------------------------------------------------
     def on_files_dropped(self, paths: list[Path], target: Node) -> None:
@@ -93,8 +95,12 @@ class PublishingController:
 
     def _ask_picset(self, backend: Backend, proposal: Proposal, where: str) -> None:
         self.dialog = dialog = NewPicsetDialog(proposal, where, self.parent)
-        dialog.accepted.connect(lambda: self.start(backend, dialog.plan, dialog.photos))
+        dialog.accepted.connect(lambda: self._publish(backend, dialog))
         dialog.open()
+
+    def _publish(self, backend: Backend, dialog: NewPicsetDialog) -> None:
+        job = self.start(backend, dialog.plan, dialog.photos)
+        self.keep_best_after = job if dialog.keeps_best else None
 
     def start(self, backend: Backend, plan: PublishPlan,
               photos: list[Path] | None = None) -> UploadJob | None:
@@ -159,6 +165,31 @@ class PublishingController:
             self.tell(report.stopped, "error")
         ask_about_conflicts(self.parent, backend, report, self.start)
         self._settle(backend, report.picset, [r.key for r in report.with_status(DONE) if r.key])
+        if self.keep_best_after is not None and self.keep_best_after is self.job:
+            self.keep_best_after = None
+            self.keep_best(backend, report.picset)
+
+    def keep_best(self, backend: Backend, picset: str) -> None:
+        """The best of each near-duplicate group of ``picset`` kept (chosen with the faces the
+        album found), the others sent to the trash: one action, which Ctrl+Z undoes."""
+        album = self.albums.of(backend)
+        if album is None or not picset:
+            return
+        self.tell(f"Keeping the best of each near-duplicate group of {display_name(picset)}…",
+                  "info")
+
+        def done(outcome) -> None:
+            if outcome is None:
+                self.tell(f"No near-duplicates left in {display_name(picset)}.", "info")
+                return
+            for line in outcome.failed:
+                self.tell(line, "warning")
+            self.tell(outcome.summary, "info")
+
+        run_task(lambda: similar.keep_best(album.curator, picset,
+                                           similar.in_picset(backend, picset)),
+                 done, lambda e: self.tell(f"cannot keep the best of {display_name(picset)}: "
+                                           f"{describe_error(e)}", "error"))
 
     def _settle(self, backend: Backend, picset: str, keys: list[str]) -> None:
         """The job ended: the picset it was publishing into is there only if the table has it,
