@@ -48,6 +48,9 @@ from finpics_desktop.cli.curate import (
 )
 from finpics_desktop.cli.people import PEOPLE_COMMANDS, add_people_commands
 from finpics_desktop.cli.pull import add_pull_command, cmd_pull
+from finpics_desktop.cli.similar import add_command as add_similar_command
+from finpics_desktop.cli.similar import check_arguments as check_similar_arguments
+from finpics_desktop.cli.similar import cmd_similar
 from finpics_desktop.cli.tagged_names import NAMES_COMMANDS, add_names_commands, print_names
 from finpics_desktop.compose import BACKENDS, default_library
 from finpics_desktop.domain.bands import MAYBE, SURE
@@ -145,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_people_commands(sub)
     add_audit_command(sub)
     add_names_commands(sub)
+    add_similar_command(sub)
     return parser
 
 
@@ -305,6 +309,7 @@ COMMANDS = {"upload": cmd_upload, "picsets": cmd_picsets, "photos": cmd_photos,
             "search": cmd_search, "check": cmd_check, "reindex": cmd_reindex,
             **PEOPLE_COMMANDS, **CURATION_COMMANDS, **AUDIT_COMMANDS, **NAMES_COMMANDS}
 NO_BACKEND_COMMANDS = {**CLOUD_COMMANDS, "push": cmd_push, "pull": cmd_pull,
+                       "similar": cmd_similar,
                        desktop_entry.COMMAND:
                        lambda args, _options: desktop_entry.cmd_install_desktop_entry(args)}
 
@@ -349,6 +354,7 @@ def _run(args) -> int:
         return launch_window(options, args.smoke)
     check_arguments(args)
     check_curation_arguments(args)
+    check_similar_arguments(args)
     if args.command in NO_BACKEND_COMMANDS:
         return NO_BACKEND_COMMANDS[args.command](args, options)
     try:

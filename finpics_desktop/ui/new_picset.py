@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from finpics_desktop.app import similar
 from finpics_desktop.app.publish import Proposal, PublishPlan
+from finpics_desktop.app.tasks import Task
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.picsets import display_name, read_title
 from finpics_desktop.pipeline.publish.upload import plan_files
@@ -57,6 +59,9 @@ class NewPicsetDialog(QDialog):
             f" and {len(self.paths) - 3} more" if len(self.paths) > 3 else "")
         source = QLabel(what, self)
         source.setToolTip("\n".join(str(p) for p in self.paths))
+        self.keep_best = QCheckBox(self)  # offered once near-duplicates are found
+        self.keep_best.setObjectName("keepBest")
+        self.similar: similar.Similar | None = None
         self.advanced = QCheckBox("Advanced: show the picset id", self)
         self.advanced.setObjectName("advanced")
         self.form = form = QFormLayout()
@@ -68,6 +73,7 @@ class NewPicsetDialog(QDialog):
         form.addRow("Picset id:", self.id_edit)
         form.addRow("", self.problem)
         form.addRow("Photos:", self.count)
+        form.addRow("", self.keep_best)
         form.addRow("", self.advanced)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
@@ -82,10 +88,17 @@ class NewPicsetDialog(QDialog):
         self._following = False  # the id follows the title being typed
         self.advanced.toggled.connect(lambda on: form.setRowVisible(self.id_edit, on))
         form.setRowVisible(self.id_edit, False)
+        form.setRowVisible(self.keep_best, False)
         self.title_edit.textChanged.connect(self.on_title_changed)
         self.id_edit.textChanged.connect(self.on_id_changed)
         self.on_id_changed(self.id_edit.text())
         run_task(lambda: plan_files(self.paths), self.on_planned)
+        scan = Task()
+        run_task(lambda: similar.in_sources(self.paths, "these photos", similar.no_faces,
+                                            scan.stop),
+                 self.on_similar, lambda _error: None,  # (no offer: publishing goes on as ever)
+                 task=scan)
+        self.finished.connect(lambda _result: scan.cancel())
 
     @property
     def picset(self) -> str:
@@ -143,6 +156,24 @@ class NewPicsetDialog(QDialog):
         self.shown_as.setText("")
         self.reading.setText("")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+
+    @property
+    def keeps_best(self) -> bool:
+        """Whether the curator asked to keep only the best of each near-duplicate group."""
+        return self.similar is not None and self.keep_best.isChecked()
+
+    def on_similar(self, found: similar.Similar) -> None:
+        """Near-duplicates among the photos: keeping only the best of each is offered (the
+        others go to the trash once published, undoably)."""
+        if not found.groups:
+            return
+        self.similar = found
+        self.keep_best.setText(
+            f"Keep only the best of {len(found.groups)} near-duplicate group(s): the other "
+            f"{len(found.others)} photo(s) go to the trash once published (undoable)")
+        self.keep_best.setToolTip("\n".join(
+            f"{g.kind}: {', '.join(g.members)}" for g in found.groups))
+        self.form.setRowVisible(self.keep_best, True)
 
     def on_planned(self, planned) -> None:
         photos, skipped = planned

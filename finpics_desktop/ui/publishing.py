@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
+from finpics_desktop.app import similar
 from finpics_desktop.app.album import Album, Albums
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import Entry
@@ -51,6 +52,7 @@ class PublishingController:
         self.job: UploadJob | None = None
         self.dialog: NewPicsetDialog | None = None
         self._wait_tasks: list[Task] = []
+        self.keep_best_after: UploadJob | None = None  # then the best of each group is kept
 
     # -- from a drop to a job ---------------------------------------------------------------
     def on_files_dropped(self, paths: list[Path], target: Node) -> None:
@@ -94,20 +96,25 @@ class PublishingController:
 
     def _ask_picset(self, backend: Backend, proposal: Proposal, where: str) -> None:
         self.dialog = dialog = NewPicsetDialog(proposal, where, self.parent)
-        dialog.accepted.connect(lambda: self.check_then_start(backend, dialog.plan,
-                                                              dialog.photos))
+        dialog.accepted.connect(lambda: self.check_then_start(
+            backend, dialog.plan, dialog.photos, keep_best=dialog.keeps_best))
         dialog.open()
 
     def check_then_start(self, backend: Backend, plan: PublishPlan,
-                         photos: list[Path] | None) -> None:
+                         photos: list[Path] | None, keep_best: bool = False) -> None:
         """Photos the album holds in another picset are said and asked about first
-        (``ui/same_content``)."""
+        (``ui/same_content``); with ``keep_best``, the best of each near-duplicate group is kept
+        once the photos are in."""
         album = self.albums.of(backend)
         if album is None:  # (the cloud was set up anew meanwhile)
             self.tell("That album is no longer open: publish the photos again.", "warning")
             return
-        check_then_start(self.parent, album, plan, photos,
-                         lambda checked, files: self.start(backend, checked, files), self.tell)
+
+        def start(checked: PublishPlan, files: list[Path] | None) -> None:
+            job = self.start(backend, checked, files)
+            self.keep_best_after = job if keep_best else None
+
+        check_then_start(self.parent, album, plan, photos, start, self.tell)
 
     def start(self, backend: Backend, plan: PublishPlan,
               photos: list[Path] | None = None) -> UploadJob | None:
@@ -180,6 +187,31 @@ class PublishingController:
         self._settle(backend, report.picset, [r.key for r in report.with_status(DONE) if r.key],
                      people=[t.name for t in taken],
                      faces=[t.face_id for t in taken if t.outcome == "named"])
+        if self.keep_best_after is not None and self.keep_best_after is self.job:
+            self.keep_best_after = None
+            self.keep_best(backend, report.picset)
+
+    def keep_best(self, backend: Backend, picset: str) -> None:
+        """The best of each near-duplicate group of ``picset`` kept (chosen with the faces the
+        album found), the others sent to the trash: one action, which Ctrl+Z undoes."""
+        album = self.albums.of(backend)
+        if album is None or not picset:
+            return
+        self.tell(f"Keeping the best of each near-duplicate group of {display_name(picset)}…",
+                  "info")
+
+        def done(outcome) -> None:
+            if outcome is None:
+                self.tell(f"No near-duplicates left in {display_name(picset)}.", "info")
+                return
+            for line in outcome.failed:
+                self.tell(line, "warning")
+            self.tell(outcome.summary, "info")
+
+        run_task(lambda: similar.keep_best(album.curator, picset,
+                                           similar.in_picset(backend, picset)),
+                 done, lambda e: self.tell(f"cannot keep the best of {display_name(picset)}: "
+                                           f"{describe_error(e)}", "error"))
 
     def _settle(self, backend: Backend, picset: str, keys: list[str],
                 people: list[str] = (), faces: list[str] = ()) -> None:
