@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from finpics_desktop.pipeline.similar.best import best_copy, best_frame
-from finpics_desktop.pipeline.similar.compare import COPIES, SERIES, candidates, relate
+from finpics_desktop.pipeline.similar.candidates import candidate_pairs
+from finpics_desktop.pipeline.similar.compare import COPIES, SERIES, relate
 from finpics_desktop.pipeline.similar.measure import Measured
 
 __all__ = ["COPIES", "SERIES", "Group", "find_groups"]
@@ -39,13 +40,10 @@ def find_groups(photos: list[Measured]) -> list[Group]:
         return i
 
     links = []
-    for i, a in enumerate(photos):
-        for j in range(i + 1, len(photos)):
-            b = photos[j]
-            if candidates(a, b):
-                kind = relate(a, b).kind
-                if kind is not None:
-                    links.append((i, j, kind))
+    for i, j in candidate_pairs(photos):  # (not every pair: :mod:`.candidates`)
+        kind = relate(photos[i], photos[j]).kind
+        if kind is not None:
+            links.append((i, j, kind))
     for i, j, _ in links:
         parent[root(j)] = root(i)
     series_roots = {root(i) for i, _, kind in links if kind == SERIES}
