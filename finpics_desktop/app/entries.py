@@ -48,6 +48,8 @@ class Entry:
     members: tuple[str, ...] = ()  # GROUP: its faces, the most typical (``face_id``) first
     level: int = 0  # HEADING: 1 the page's title, 2 a section's heading
     section: str = ""  # the section an entry is in (its heading's), on a page with sections
+    best: bool = False  # near-duplicates: the best of its group (kept by "Keep the best")
+    note: str = ""  # a few words more for the tile's tooltip (near-duplicates: why the best)
 
     @property
     def key(self) -> str:

@@ -21,6 +21,7 @@ from finpics_desktop.ports import Backend
 
 WORKERS = 2  # photos read and measured at once (decoding and OpenCV release the GIL)
 Detect = Callable[[bytes, str], list[FaceSpot]]
+Progress = Callable[[int, int], None]  # (photos measured, of how many): any thread
 
 
 @dataclass
@@ -31,6 +32,8 @@ class Similar:
     groups: list[Group]
     photos: int  # how many were compared
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
+    # what each name is: a folder's file (its Path), a picset's photo (its PhotoItem)
+    items: dict[str, object] = field(default_factory=dict, repr=False)
 
     @property
     def others(self) -> list[str]:
@@ -71,15 +74,17 @@ def no_faces(data: bytes, name: str) -> list[FaceSpot]:
 
 
 def in_folder(folder: Path, detect: Detect | None = None,
-              cancel: threading.Event | None = None) -> Similar:
+              cancel: threading.Event | None = None, progress: Progress | None = None
+              ) -> Similar:
     """The groups among the photos of ``folder`` (its own files, as publishing takes them)."""
     if not folder.is_dir():
         raise FinpicsError(f"{folder}: no such folder")
-    return in_sources([folder], str(folder), detect, cancel)
+    return in_sources([folder], str(folder), detect, cancel, progress)
 
 
 def in_sources(sources: list[Path], where: str, detect: Detect | None = None,
-               cancel: threading.Event | None = None) -> Similar:
+               cancel: threading.Event | None = None, progress: Progress | None = None
+               ) -> Similar:
     """The groups among the photos publishing would take from ``sources`` (folders, files)."""
     paths, _ = plan_files(sources)
     detect = detect or engine_faces()
@@ -88,10 +93,12 @@ def in_sources(sources: list[Path], where: str, detect: Detect | None = None,
         data = path.read_bytes()
         return measure(path.name, data, detect(data, path.name))
 
-    return _measured(where, [(p.name, lambda p=p: one(p)) for p in paths], cancel)
+    return _measured(where, [(p.name, lambda p=p: one(p)) for p in paths], cancel, progress,
+                     {p.name: p for p in paths})
 
 
-def in_picset(backend: Backend, picset: str, cancel: threading.Event | None = None) -> Similar:
+def in_picset(backend: Backend, picset: str, cancel: threading.Event | None = None,
+              progress: Progress | None = None) -> Similar:
     """The groups among the photos of ``picset`` (library or cloud), measured with the faces
     the album indexed."""
     photos = backend.records.photos(picset)
@@ -104,7 +111,8 @@ def in_picset(backend: Backend, picset: str, cancel: threading.Event | None = No
         return measure(photo.name, data, [_spot(f) for f in photo.faces])
 
     return _measured(picset, [(p.name, lambda p=p: one(p)) for p in photos
-                              if is_supported(p.name)], cancel)
+                              if is_supported(p.name)], cancel, progress,
+                     {p.name: p for p in photos})
 
 
 def keep_best(curator, picset: str, found: Similar):
@@ -117,9 +125,12 @@ def keep_best(curator, picset: str, found: Similar):
 
 
 def _measured(where: str, jobs: list[tuple[str, Callable[[], Measured]]],
-              cancel: threading.Event | None) -> Similar:
+              cancel: threading.Event | None, progress: Progress | None = None,
+              items: dict[str, object] | None = None) -> Similar:
     measured: dict[str, Measured] = {}
     unreadable: list[tuple[str, str]] = []
+    done = [0]
+    counting = threading.Lock()
 
     def run(job: tuple[str, Callable[[], Measured]]) -> None:
         name, work = job
@@ -129,11 +140,19 @@ def _measured(where: str, jobs: list[tuple[str, Callable[[], Measured]]],
             measured[name] = work()
         except (FinpicsError, OSError) as e:
             unreadable.append((name, _why(e)))
+        if progress is not None:
+            with counting:
+                done[0] += 1
+                count = done[0]
+            progress(count, len(jobs))
 
     with ThreadPoolExecutor(WORKERS) as pool:
         list(pool.map(run, jobs))
     ordered = [measured[name] for name, _ in jobs if name in measured]
-    return Similar(where, find_groups(ordered), len(ordered), sorted(unreadable))
+    if cancel is not None and cancel.is_set():  # (nobody waits for the groups)
+        return Similar(where, [], len(ordered), sorted(unreadable), dict(items or {}))
+    return Similar(where, find_groups(ordered), len(ordered), sorted(unreadable),
+                   dict(items or {}))
 
 
 def _why(error: Exception) -> str:

@@ -141,14 +141,20 @@ class ContextMenus(QObject):
         kind = self._kind()
         if entry.kind == PICSET:
             return [opened, SEPARATOR, w.rename_action, *self._push(entry), *self._pull(entry),
-                    SEPARATOR, w.delete_action, SEPARATOR, w.trash_action]
+                    SEPARATOR, w.similar_action, SEPARATOR, w.delete_action, SEPARATOR,
+                    w.trash_action]
+        if kind == pages.SIMILAR and entry.kind in (PHOTO, FILE):  # near-duplicates
+            best = w.keep_best_action if entry.kind == PHOTO else w.publish_best_action
+            return [opened, SEPARATOR, best, SEPARATOR,
+                    *([w.cover_action, w.move_action, w.delete_action]
+                      if entry.kind == PHOTO else [])]
         if entry.kind == PHOTO:
             named = [people["unname"], people["move_to"], people["not_this"]] if (
                 kind == PERSON_PLACE) else []
             return [opened, SEPARATOR, w.cover_action, w.move_action, w.copy_action, *named,
                     SEPARATOR, w.delete_action]
         if entry.kind == FILE:
-            return [opened, SEPARATOR, w.publish_action]
+            return [opened, SEPARATOR, w.publish_action, w.similar_action]
         if entry.kind == PERSON:
             return [opened, SEPARATOR, w.rename_action, people["merge"], people["hide"],
                     SEPARATOR, people["together"], people["only_them"], SEPARATOR,
@@ -195,12 +201,16 @@ class ContextMenus(QObject):
             return [w.back_action]
         if kind == PICSET_PLACE:
             return [*self._push(w.nav.location), *self._pull(w.nav.location), w.rename_action,
-                    SEPARATOR, w.trash_action, w.refresh_action]
+                    SEPARATOR, w.similar_action, w.trash_action, w.refresh_action]
+        if kind == pages.SIMILAR:
+            loc = w.nav.location
+            return [w.publish_best_action if loc.path is not None else w.keep_best_action,
+                    SEPARATOR, w.back_action, w.refresh_action]
         if kind in (LIBRARY, CLOUD):
             return [w.publish_action if kind == LIBRARY else SEPARATOR, w.trash_action,
                     w.refresh_action]
         if kind == FOLDER:
-            return [w.publish_action, w.refresh_action]
+            return [w.publish_action, w.similar_action, w.refresh_action]
         if kind == PEOPLE:
             people = w.people.menu_actions
             return [people["find"], people["show_hidden"], w.refresh_action]
@@ -219,14 +229,15 @@ class ContextMenus(QObject):
         w = self.w
         if node.kind == PICSET_PLACE:
             return [w.rename_action, *self._push(node), *self._pull(node), SEPARATOR,
-                    w.delete_action, SEPARATOR, w.trash_action, w.refresh_action]
+                    w.similar_action, SEPARATOR, w.delete_action, SEPARATOR, w.trash_action,
+                    w.refresh_action]
         if node.kind == LIBRARY:
             return [w.publish_action, SEPARATOR, w.trash_action, w.refresh_action]
         if node.kind == CLOUD:
             return [w.trash_action, w.audit_action, w.refresh_action, SEPARATOR,
                     w.settings_action]
         if node.kind == FOLDER:
-            return [w.publish_action, w.refresh_action]
+            return [w.publish_action, w.similar_action, w.refresh_action]
         if node.kind == PEOPLE:
             people = w.people.menu_actions
             return [people["find"], people["show_hidden"], w.refresh_action]

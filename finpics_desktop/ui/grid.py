@@ -113,6 +113,8 @@ class GridModel(QAbstractListModel):
                 text = f"{entry.title}\nPicset id: {entry.picset}"
             elif entry.faces:
                 text += f"\n{len(entry.faces)} face(s)"
+            if entry.note:  # (near-duplicates: why this one is the best)
+                text += f"\n{entry.note}"
             return f"{text}\n{broken}" if broken else text
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return entry.title
@@ -295,6 +297,10 @@ class GridDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _paint_match(painter: QPainter, entry: Entry, target: QRectF, palette) -> None:
+        if entry.best:  # the best of its near-duplicates: outlined green, as what is kept
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(QColor(80, 200, 120), 3))
+            painter.drawRect(target.adjusted(1, 1, -1, -1))
         if entry.band == MAYBE:  # a maybe of a search: dashed, as an unsure proposal
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(QColor(230, 160, 40), 3, Qt.PenStyle.DashLine))

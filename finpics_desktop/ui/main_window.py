@@ -74,11 +74,12 @@ from finpics_desktop.ui.places import Places
 from finpics_desktop.ui.publishing import PublishingController
 from finpics_desktop.ui.selection import Selection
 from finpics_desktop.ui.settings import AppSettings, SettingsDialog
+from finpics_desktop.ui.similar import SimilarController
 from finpics_desktop.ui.sources import NodeRole, SourcesModel, SourcesView
 from finpics_desktop.ui.thumbs import ThumbnailLoader
 from finpics_desktop.ui.upload import UploadJob, UploadPanel
 from finpics_desktop.ui.window_albums import AlbumSources
-from finpics_desktop.ui.workers import run_task
+from finpics_desktop.ui.workers import call_in_gui, run_task
 
 log = logging.getLogger(__name__)
 GRID, VIEWER, SEARCH = (PAGES.index(page) for page in (pages.GRID, pages.VIEWER, pages.SEARCH))
@@ -105,7 +106,8 @@ class MainWindow(AlbumSources, QMainWindow):
         self.loader = ThumbnailLoader(thumb_cache)
         self._build()
         self.nav = Navigation(run_task, lambda entries: self.loader.prefetch(entries),
-                              self.grid.cells_per_screen)
+                              self.grid.cells_per_screen,
+                              lambda fn: call_in_gui(lambda _value: fn()))
         self.navigator = NavigationController(
             self.nav, tree=self.tree, sources=self.sources, stack=self.stack, grid=self.grid,
             model=self.model, viewer=self.viewer, search=self.search, info=self.info,
@@ -124,6 +126,7 @@ class MainWindow(AlbumSources, QMainWindow):
         self.curation = CurationController(self.albums, self.nav, self.selection, self.message,
                                            self)
         self.bringing = BringController(self.albums, self.selection, self.message, self)
+        self.similar = SimilarController(self)  # near-duplicates: found, the best kept
         window_menus.make_actions(self)
         self.people = PeopleController(self.albums, self.nav, self.selection,
                                        lambda text: self.statusBar().showMessage(text, 6000),

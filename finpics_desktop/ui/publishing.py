@@ -55,7 +55,9 @@ class PublishingController:
         self.keep_best_after: UploadJob | None = None  # then the best of each group is kept
 
     # -- from a drop to a job ---------------------------------------------------------------
-    def on_files_dropped(self, paths: list[Path], target: Node) -> None:
+    def on_files_dropped(self, paths: list[Path], target: Node, keep_best: bool = False) -> None:
+        """``keep_best``: the New picset dialog's offer to keep only the best of each
+        near-duplicate group comes chosen (asked from the near-duplicates of a folder)."""
         if self.panel.busy:
             self.tell("A publishing job is under way: wait for it or cancel it first.",
                       "warning")
@@ -71,7 +73,8 @@ class PublishingController:
             self.tell(e.sentence(), "error")
             return
         run_task(lambda: _propose(album, paths),
-                 lambda proposal: self._ask_picset(album.backend, proposal, album.title),
+                 lambda proposal: self._ask_picset(album.backend, proposal, album.title,
+                                                   keep_best),
                  lambda e: self.tell(f"cannot publish: {describe_error(e)}", "error"))
 
     def into_picset(self, backend: Backend, paths: list[Path], picset: str) -> None:
@@ -94,8 +97,10 @@ class PublishingController:
         run_task(plan, lambda planned: self.check_then_start(backend, *planned),
                  lambda e: self.tell(f"cannot publish: {describe_error(e)}", "error"))
 
-    def _ask_picset(self, backend: Backend, proposal: Proposal, where: str) -> None:
+    def _ask_picset(self, backend: Backend, proposal: Proposal, where: str,
+                    keep_best: bool = False) -> None:
         self.dialog = dialog = NewPicsetDialog(proposal, where, self.parent)
+        dialog.keep_best.setChecked(keep_best)  # (offered once its own scan finds groups)
         dialog.accepted.connect(lambda: self.check_then_start(
             backend, dialog.plan, dialog.photos, keep_best=dialog.keeps_best))
         dialog.open()

@@ -25,6 +25,7 @@ from finpics_desktop.app.window.navigation import (
     PEOPLE,
     PERSON_PLACE,
     PICSET_PLACE,
+    SIMILAR,
     TOGETHER,
     UNNAMED,
     Place,
@@ -141,6 +142,8 @@ class SourcesModel(QStandardItemModel):
     def item_for(self, place: Place) -> QStandardItem | None:
         """The row showing ``place``: a root, a folder of This computer, or a picset (added in
         its place if it is not listed yet)."""
+        if place.kind == SIMILAR:  # (the tree stays where it is: Back returns there)
+            return None
         if place.kind == LIBRARY:
             return self.library
         if place.kind == CLOUD:

@@ -75,6 +75,12 @@ from finpics_desktop.app.window.places import (  # noqa: F401 - the places and p
     Frame,
     Place,
 )
+from finpics_desktop.app.window.similar_places import (  # noqa: F401 - SIMILAR, here too
+    SIMILAR,
+    after_changes,
+    count_similar,
+    similar_job,
+)
 from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.domain.picsets import display_name
 from finpics_desktop.ports import Backend
@@ -90,8 +96,10 @@ class Navigation:
 
     def __init__(self, run: Runner,
                  prefetch: Callable[[list[Entry]], None] = lambda entries: None,
-                 first_screen: Callable[[], int] = lambda: 0):
+                 first_screen: Callable[[], int] = lambda: 0,
+                 post: Callable[[Callable[[], None]], None] = lambda fn: fn()):
         self.run = run
+        self.post = post  # (any thread) run this on the state's thread: a listing's progress
         self.prefetch = prefetch
         self.first_screen = first_screen
         self.location: Place | None = None
@@ -200,6 +208,8 @@ class Navigation:
             job = lambda: list_photos(backend, picset)  # noqa: E731
         elif place.kind in PEOPLE_JOBS:
             job = PEOPLE_JOBS[place.kind](place)
+        elif place.kind == SIMILAR:
+            job = similar_job(place, task.stop, self._progress(task, place.what))
         else:
             backend = place.backend
             job = lambda: list_picsets(backend)  # noqa: E731
@@ -220,7 +230,8 @@ class Navigation:
             late, self._published_while_listing = self._published_while_listing, []
             for entry in late:  # published after the listing's query ran
                 self.photo_published(entry)
-            counted = COUNTED.get(place.kind)
+            counted = COUNTED.get(place.kind) or (count_similar if place.kind == SIMILAR
+                                                  else None)
             self._status(counted(self.entries) if counted else _count(
                 len(self.entries), "picset" if place.kind in (LIBRARY, CLOUD) else "photo"))
 
@@ -275,6 +286,25 @@ class Navigation:
         elif loc.kind in (PEOPLE, UNNAMED, TOGETHER, GROUP_PLACE, IGNORED) and \
                 changes.touches_people:
             self.relist()
+        elif loc.kind == SIMILAR and loc.picset and changes.touches_picset(loc.picset):
+            kept = None if self.loading else after_changes(self.entries, loc.picset, changes)
+            if kept is None:
+                self.relist()  # (measured again: a best photo left, or photos came back)
+            elif kept is not self.entries:
+                self.show_entries(kept)
+
+    def _progress(self, task: Task, what: str) -> Callable[[int, int], None]:
+        """What the listing of ``what`` says as it goes (its thread calls it)."""
+        def report(done: int, total: int) -> None:
+            def say() -> None:
+                if self._listing is not None and self._listing[1] is task:
+                    text = f"Finding {what}: {done} of {total} photos measured…"
+                    self._busy = [(k, text if k == LISTING else t) for k, t in self._busy]
+                    self._emit(BusyChanged(tuple(self._busy), False))
+
+            self.post(say)
+
+        return report
 
     def _end_listing(self) -> None:
         self._listing = None

@@ -17,6 +17,7 @@ from finpics_desktop.app.window.people_places import (
     UNNAMED,
     together_title,
 )
+from finpics_desktop.app.window.similar_places import SIMILAR
 from finpics_desktop.ports import Backend
 
 PICSET_PLACE, FOLDER = "picset", "folder"
@@ -57,7 +58,11 @@ class Place:
 
     @property
     def parent(self) -> Place | None:
-        """A picset's (the people's...) library or cloud; a person's people."""
+        """A picset's (the people's...) library or cloud; a person's people; near-duplicates'
+        picset or folder."""
+        if self.kind == SIMILAR:
+            return Place(FOLDER, path=self.path) if self.path is not None else Place(
+                PICSET_PLACE, self.backend, self.picset, title=self.title, within=self.within)
         if self.kind in (PERSON_PLACE, TOGETHER):
             return Place(PEOPLE, self.backend, within=self.within)
         if self.kind in (GROUP_PLACE, IGNORED):
@@ -73,6 +78,8 @@ class Place:
             return str(self.path)
         if self.kind == TOGETHER:
             return together_title(self.people, self.only)
+        if self.kind == SIMILAR:
+            return f"near-duplicates of {self.path or self.title or self.picset}"
         return {PICSET_PLACE: self.picset, PEOPLE: "people", PERSON_PLACE: self.person,
                 UNNAMED: "unnamed faces", GROUP_PLACE: "a group of unnamed faces",
                 IGNORED: "ignored faces"}.get(self.kind, "picsets")
