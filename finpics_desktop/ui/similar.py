@@ -6,6 +6,8 @@ it) -- or, for a folder, whose files are never changed, offers to publish it kee
 
 from __future__ import annotations
 
+from PySide6.QtGui import QAction
+
 from finpics_desktop.app.window.navigation import CLOUD, LIBRARY, PICSET_PLACE, Place
 from finpics_desktop.app.window.similar_places import SIMILAR, left_out, to_trash
 from finpics_desktop.domain.picsets import display_name
@@ -15,6 +17,14 @@ from finpics_desktop.ui.sources import NodeRole
 class SimilarController:
     def __init__(self, w):
         self.w = w
+
+    def make_actions(self, edit, action) -> None:
+        """In the Edit menu (``action(text, keys, slot, menu)`` makes one of the window's)."""
+        w = self.w
+        w.similar_action = action("Find &near-duplicates…", [], self.on_find, edit)
+        w.keep_best_action = action("&Keep the best of each group", [], self.on_keep_best, edit)
+        w.publish_best_action = QAction("Publish keeping the best of each group…", w)
+        w.publish_best_action.triggered.connect(self.on_keep_best)  # (a folder's menus)
 
     def on_find(self) -> None:
         """The near-duplicates of the picset shown or chosen, else of the folder shown."""

@@ -81,11 +81,7 @@ def _edit_actions(w, edit) -> None:
     w.audit_action = action(w, "Check what the pu&blic can read…", [], lambda: on_audit(w),
                             edit)
     edit.addSeparator()
-    w.similar_action = action(w, "Find &near-duplicates…", [], w.similar.on_find, edit)
-    w.keep_best_action = action(w, "&Keep the best of each group", [], w.similar.on_keep_best,
-                                edit)
-    w.publish_best_action = QAction("Publish keeping the best of each group…", w)
-    w.publish_best_action.triggered.connect(w.similar.on_keep_best)  # (a folder's menus)
+    w.similar.make_actions(edit, lambda *a: action(w, *a))
 
 
 def people_menu(w) -> None:

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise\\(\\)
 
 album = test_people_window.album  # the fixture, shared
 
-PICSET_MENU = ["Open", "Rename or name…", "Delete", "Trash…"]
+PICSET_MENU = ["Open", "Rename or name…", "Find near-duplicates…", "Delete", "Trash…"]
 PHOTO_MENU = ["Open", "Set as featured photo", "Move to picset…", "Copy to picset…", "Delete"]
 
 
@@ -149,7 +149,7 @@ def test_a_picset_row_of_the_sources_opens_its_menu_on_that_picset(qtbot, window
     tree = window.tree
     row = window.sources.indexFromItem(picset_item(window, "002_biden"))
     assert _right_click(qtbot, window, tree, row) == [
-        "Rename or name…", "Delete", "Trash…", "Refresh"]
+        "Rename or name…", "Find near-duplicates…", "Delete", "Trash…", "Refresh"]
     assert window.nav.location.picset == "002_biden"  # gone to
     window.context_menus.trigger("Rename or name…")
     qtbot.waitUntil(lambda: isinstance(window.curation.dialog, RenameDialog)
@@ -189,7 +189,7 @@ def test_the_menu_key_and_shift_f10_open_the_menu_of_the_focused_item(qtbot, win
     window.tree.setCurrentIndex(window.sources.indexFromItem(picset_item(window, "001_obama")))
     qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=20_000)
     assert _key(qtbot, window, window.tree, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier
-                ) == ["Rename or name…", "Delete", "Trash…", "Refresh"]
+                ) == ["Rename or name…", "Find near-duplicates…", "Delete", "Trash…", "Refresh"]
     grid.setCurrentIndex(window.model.index(1))
     assert _key(qtbot, window, grid, Qt.Key.Key_Menu) == PHOTO_MENU
     assert [e.title for e in window.selection.selected()] == [window.model.entries[1].title]
