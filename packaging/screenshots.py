@@ -165,6 +165,39 @@ def curate(app, window, shoot) -> None:
     dialog.close()
 
 
+def near_duplicates_shot(app, window, shoot, photos: Path, work: Path) -> None:
+    """A picset with copies of one picture and a burst: Find near-duplicates… shows the two
+    groups, each under its heading, the best tile outlined and captioned."""
+    from finpics_desktop.pipeline.publish.upload import Publisher
+    from finpics_desktop.ui.sources import NodeRole
+
+    sys.path.insert(0, str(REPO / "tests"))
+    import similar_set  # the set the benchmark measures: copies and video-like bursts
+
+    folder = work / "src-similar" / "017_Beach_day"
+    similar_set.build(photos, folder, ["faces/obama/obama2.jpg"], ["faces/biden/biden.jpg"],
+                      ["faces/rose_leslie/img1.jpg"])
+    backend = window.albums.library.backend
+    Publisher(backend.store, backend.tables, backend.faces, backend.names,
+              backend.process).publish([folder], "017_Beach_day")
+    window.on_refresh()
+    root = window.sources.library
+    wait_until(app, lambda: any(root.child(r).data(NodeRole).picset == "017_Beach_day"
+                                for r in range(root.rowCount())), what="the new picset")
+    item = next(root.child(r) for r in range(root.rowCount())
+                if root.child(r).data(NodeRole).picset == "017_Beach_day")
+    window.tree.setCurrentIndex(window.sources.indexFromItem(item))
+    wait_until(app, lambda: not window.nav.loading and window.model.rowCount() > 0,
+               what="the picset")
+    window.similar_action.trigger()
+    wait_until(app, lambda: not window.nav.loading and window.model.rowCount() > 8
+               and thumbnails_loaded(window.model, window.grid), timeout=180,
+               what="the near-duplicates")
+    best = window.model.row_of(lambda e: e.best)
+    window.grid.setCurrentIndex(window.model.index(best))
+    shoot("near-duplicates")
+
+
 def unnamed_shots(app, window, shoot, row) -> None:
     """Unnamed faces once people are named: a name typed on a group's tile, completed from the
     album's names; then a stranger ignored, and the Ignored faces."""
@@ -417,6 +450,7 @@ def main() -> int:
 
     # 5. curation: the Edit menu, moving photos to another picset, the trash
     curate(app, window, shoot)
+    near_duplicates_shot(app, window, shoot, args.photos, work)  # (6. near-duplicates)
     window.close()
     wait_all()
     backend.close()

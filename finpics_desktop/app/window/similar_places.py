@@ -68,11 +68,9 @@ def _with_headings(tiles: list[Entry], where: str, photos: int, unreadable: int 
     sections: dict[str, list[Entry]] = {}
     for tile in tiles:
         sections.setdefault(tile.section, []).append(tile)
-    others = sum(1 for t in tiles if not t.best)
     said = (f"Near-duplicates of {where} \u2014 {_n(len(sections), 'group')} among "
             f"{_n(photos, 'photo')}"
-            + (f", keeping the best of each leaves out {others}" if sections else
-               ": none, every photo is its own")
+            + ("" if sections else ": none, every photo is its own")
             + (f" ({unreadable} could not be read: see Messages)" if unreadable else ""))
     title = heading_entry(said, 1, TITLE)
     title.group = photos  # (kept: the title said again once photos leave)
