@@ -14,6 +14,7 @@ import boto3
 from botocore.config import Config
 
 from finpics_desktop.backends.aws.errors import CredentialsError, aws_errors, unknown_profile
+from finpics_desktop.backends.aws.rate import DEFAULT_TPS, RateLimiter
 from finpics_desktop.domain.errors import SETTINGS_CLOUD, Remedy
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,16 @@ class AwsSettings:
     # see ``app/credentials.py``); None: the keyring is never consulted
     keyring: Callable[[str], tuple[str, str] | None] | None = None
     max_connections: int = 32
+    # Rekognition calls a second per operation (``rate.py``); None: the default (5 on AWS's
+    # own endpoints, no limit on an endpoint given with endpoint_url); 0: no limit
+    rekognition_tps: float | None = None
+
+    @property
+    def rekognition_rate(self) -> float:
+        """The Rekognition calls a second per operation to keep to (0: no limit)."""
+        if self.rekognition_tps is not None:
+            return max(0.0, float(self.rekognition_tps))
+        return 0.0 if self.endpoint_url else DEFAULT_TPS
 
     def keys_from_keyring(self, account: str = DEFAULT_KEYRING_ACCOUNT) -> tuple[str, str] | None:
         return self.keyring(account) if self.keyring is not None else None
@@ -92,6 +103,9 @@ class Clients:
         )
         self._lock = threading.Lock()
         self._clients: dict[str, object] = {}
+        rate = settings.rekognition_rate
+        # one limiter for every Rekognition client of these clients (all their threads)
+        self.rekognition_limiter = RateLimiter(rate) if rate else None
 
     @property
     def profile(self) -> str | None:
@@ -108,6 +122,8 @@ class Clients:
                 client = self.session.client(service, region_name=self.region,
                                              endpoint_url=self.settings.endpoint_url,
                                              config=self.config)
+                if service == "rekognition" and self.rekognition_limiter is not None:
+                    self.rekognition_limiter.install(client)
                 self._clients[service] = client
             return client
 

@@ -12,17 +12,23 @@ least :data:`CONFIDENT_SIZE` faces is *confident*. Faces come most typical first
 alike to their group). README ("People") has the measurements behind the numbers.
 
 The similarity graph comes from ``SearchFaces`` of each unnamed face (many at once: one matrix
-product on the library, parallel calls on Rekognition), so it works on both backends.
+product on the library, parallel calls on Rekognition at the rate the account allows), so it
+works on both backends: :func:`search_links` is that loop, with progress, Cancel, and the
+faces whose search failed (left out this time, searched again the next).
 """
 
 from __future__ import annotations
 
 import heapq
+import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from finpics_desktop.domain.batches import failed_of
+from finpics_desktop.domain.errors import Cancelled
 from finpics_desktop.domain.people import Cluster
 from finpics_desktop.pipeline.people.ignored import ignored_ids
 from finpics_desktop.pipeline.people.naming import Located, People
@@ -34,6 +40,46 @@ MERGE_FROM = 65.0
 MEMBER_FROM = 70.0
 APART_BY = 15.0
 CONFIDENT_SIZE = 3
+SEARCH_CHUNK = 40  # faces searched between two progress reports (Cancel is seen between them:
+#                    8 s at Rekognition's 5 calls a second)
+
+
+@dataclass
+class Searching:
+    """How the similarity searches of a clustering go: ``progress(done, total)`` after each
+    chunk of faces, ``cancel`` looked at between chunks (set: :class:`Cancelled` is raised, the
+    faces searched so far kept in the caller's links); ``failed``, filled in: the faces whose
+    search failed (after its retries) and why -- left out of the groups this time, searched
+    again the next."""
+
+    progress: Callable[[int, int], None] | None = None
+    cancel: threading.Event | None = None
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def search_links(people: People, faces: Sequence[str], links: dict[str, dict[str, float]],
+                 searching: Searching | None = None) -> None:
+    """The similarity searches of ``faces`` (``{face: {alike face: similarity}}`` at
+    :data:`EDGE_FROM`, :data:`NEIGHBOURS` at most), added to ``links`` as they come: on
+    Rekognition one ``SearchFaces`` a face, several in flight at the allowed rate, each retried
+    on its own. An index that searches many faces as one operation (the library's matrix)
+    takes them all at once."""
+    searching = searching or Searching()
+    records = people.records
+    whole = getattr(records.index, "similar_many", None) is not None
+    chunk = max(1, len(faces)) if whole else SEARCH_CHUNK
+    done = 0
+    for start in range(0, len(faces), chunk):
+        if searching.cancel is not None and searching.cancel.is_set():
+            raise Cancelled(f"grouping the unnamed faces was cancelled: {done} of {len(faces)} "
+                            "faces searched (kept: the next opening goes on from there)")
+        part = faces[start:start + chunk]
+        found = records.face_links(part, EDGE_FROM, NEIGHBOURS)
+        links.update(found)
+        searching.failed.update(failed_of(found))
+        done += len(part)
+        if searching.progress is not None:
+            searching.progress(done, len(faces))
 
 
 def group_faces(faces: Sequence[str], photo_of: dict[str, str],
@@ -189,11 +235,13 @@ def clusters(people: People) -> list[Cluster]:
     return located_clusters(people)[0]
 
 
-def located_clusters(people: People, links: dict[str, dict[str, float]] | None = None
+def located_clusters(people: People, links: dict[str, dict[str, float]] | None = None,
+                     searching: Searching | None = None
                      ) -> tuple[list[Cluster], dict[str, Located]]:
     """:func:`clusters`, and where each of their faces is. ``links``: the similarity searches
     of faces made before (kept by the caller: a face's search does not change when faces are
-    named); only the faces missing from it are searched, and added to it."""
+    named); only the faces missing from it are searched (:func:`search_links`), and added to
+    it. A face whose search failed is left out (``searching.failed`` says why)."""
     left_out = set(people.named()) | ignored_ids(people.private)  # named, or strangers
     image_of = {f.face_id: f.image_id for f in people.records.indexed_faces()
                 if f.face_id not in left_out}
@@ -201,5 +249,7 @@ def located_clusters(people: People, links: dict[str, dict[str, float]] | None =
     faces = sorted(where)
     links = {} if links is None else links
     missing = [f for f in faces if f not in links]
-    links.update(people.records.face_links(missing, EDGE_FROM, NEIGHBOURS))
+    searching = searching or Searching()
+    search_links(people, missing, links, searching)
+    faces = [f for f in faces if f not in searching.failed]
     return group_faces(faces, {f: where[f].image_path for f in faces}, links), where
