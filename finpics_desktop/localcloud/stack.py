@@ -150,11 +150,12 @@ class LocalCloud:
         """Returns when every S3 event delivered so far has been processed."""
         self.gateway.runner.wait_idle()
 
-    def set_rekognition_tps(self, tps: float | None) -> None:
-        """Limit each Rekognition operation to ``tps`` calls a second from now (None or 0: no
-        limit); the calls over it are answered ProvisionedThroughputExceededException."""
+    def set_rekognition_tps(self, tps: float | None, only: set[str] | None = None) -> None:
+        """Limit each Rekognition operation (or those ``only``, e.g. ``{"SearchUsers"}``) to
+        ``tps`` calls a second from now (None or 0: no limit); the calls over it are answered
+        ProvisionedThroughputExceededException."""
         self.rekognition_tps = tps
-        self.gateway.rekognition.throttle.set_rate(tps)
+        self.gateway.rekognition.throttle.set_rate(tps, None if only is None else frozenset(only))
 
     @property
     def throttle(self):

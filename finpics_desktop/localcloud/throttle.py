@@ -24,22 +24,25 @@ class Throttle:
         self._tokens: dict[str, float] = {}
         self._at: dict[str, float] = {}
         self.tps = 0.0
+        self.only: frozenset[str] | None = None  # the operations limited (None: every one)
         self.admitted: Counter[str] = Counter()
         self.refused: Counter[str] = Counter()
         self.set_rate(tps)
 
-    def set_rate(self, tps: float | None) -> None:
-        """Change the rate (0 or None: no limit); every bucket starts full again."""
+    def set_rate(self, tps: float | None, only: frozenset[str] | None = None) -> None:
+        """Change the rate (0 or None: no limit) of every operation, or of those ``only``;
+        every bucket starts full again."""
         if tps is not None and tps < 0:
             raise ValueError("a rate is a number of calls a second, 0 for no limit")
         with self._lock:
             self.tps = float(tps or 0.0)
+            self.only = frozenset(only) if only is not None else None
             self._tokens.clear()
             self._at.clear()
 
     def admit(self, operation: str) -> bool:
         with self._lock:
-            if not self.tps:
+            if not self.tps or (self.only is not None and operation not in self.only):
                 self.admitted[operation] += 1
                 return True
             burst = max(1.0, self.tps)

@@ -22,6 +22,7 @@ from finpics_desktop.domain.errors import (
 )
 from finpics_desktop.domain.matches import PhotoMatch, from_payload
 from finpics_desktop.pipeline.photos import regions
+from finpics_desktop.pipeline.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class RekognitionFaceIndex:
     def __init__(self, clients: Clients, collection: str):
         self.clients = clients
         self.collection = collection
+        self.retry: RetryPolicy | None = None  # of each call of a batch (None: call_each's)
 
     @property
     def rekognition(self):
@@ -84,7 +86,8 @@ class RekognitionFaceIndex:
         retried on its own; unknown faces are left out, those whose call still failed are in
         the answer's ``failed`` with the reason (the others' matches are kept)."""
         return call_each(lambda face_id: self.search_faces(face_id, threshold, max_faces),
-                         face_ids, at_once=SEARCHES_AT_ONCE, doing="SearchFaces")
+                         face_ids, at_once=SEARCHES_AT_ONCE, retry=self.retry,
+                         doing="SearchFaces")
 
     def index_region(self, bucket: str, key: str, data: bytes, external_image_id: str,
                      box: dict, image_id: str | None = None, face_id: str | None = None) -> dict:
@@ -237,7 +240,8 @@ class RekognitionFaceIndex:
         """SearchUsers from each face (the API takes one face a call), several in flight at
         the rate allowed, each retried on its own; as :meth:`search_faces_many`."""
         return call_each(lambda face_id: self.search_users(face_id, None, threshold, max_users),
-                         face_ids, at_once=SEARCHES_AT_ONCE, doing="SearchUsers")
+                         face_ids, at_once=SEARCHES_AT_ONCE, retry=self.retry,
+                         doing="SearchUsers")
 
 
 class LambdaSearch:

@@ -41,6 +41,7 @@ class AwsSettings:
     # Rekognition calls a second per operation (``rate.py``); None: the default (5 on AWS's
     # own endpoints, no limit on an endpoint given with endpoint_url); 0: no limit
     rekognition_tps: float | None = None
+    max_attempts: int = 8  # botocore's retries of each call (its own)
 
     @property
     def rekognition_rate(self) -> float:
@@ -92,7 +93,7 @@ class Clients:
         self.region = self.session.region_name or settings.region or "us-east-1"
         self.config = Config(
             region_name=self.region,
-            retries={"mode": "adaptive", "max_attempts": 8},
+            retries={"mode": "adaptive", "max_attempts": settings.max_attempts},
             max_pool_connections=settings.max_connections,
             s3={"addressing_style": "path"} if settings.endpoint_url else None,
             connect_timeout=10,
