@@ -98,8 +98,7 @@ def call_each(call: Callable[[K], V], items: Iterable[K], *, at_once: int = AT_O
             log.info("%s of %s failed: %s", doing, item, e, exc_info=not isinstance(
                 e, FinpicsError))
             with lock:
-                found.failed[item] = str(e) if isinstance(e, FinpicsError) else (
-                    f"{type(e).__name__}: {e}")
+                found.failed[item] = _reason(e, policy.attempts)
             return
         with lock:
             found[item] = value
@@ -112,3 +111,11 @@ def call_each(call: Callable[[K], V], items: Iterable[K], *, at_once: int = AT_O
                             thread_name_prefix="rekognition") as pool:
         list(pool.map(one, wanted))
     return found
+
+
+def _reason(error: Exception, attempts: int) -> str:
+    """Why a call failed, in the adapter's words (not the retry's wrapping of them)."""
+    cause = error.__cause__
+    if "still failing after" in str(error) and isinstance(cause, FinpicsError):
+        return f"{cause} (tried {attempts} times)"
+    return str(error) if isinstance(error, FinpicsError) else f"{type(error).__name__}: {error}"
