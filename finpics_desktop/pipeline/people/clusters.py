@@ -40,8 +40,8 @@ MERGE_FROM = 65.0
 MEMBER_FROM = 70.0
 APART_BY = 15.0
 CONFIDENT_SIZE = 3
-SEARCH_CHUNK = 40  # faces searched between two progress reports (Cancel is seen between them:
-#                    8 s at Rekognition's 5 calls a second)
+SEARCH_CHUNK = 20  # faces searched between two progress reports (Cancel is seen between them:
+#                    4 s at Rekognition's 5 calls a second)
 
 
 @dataclass
