@@ -239,11 +239,12 @@ def reindex(
     cancel: threading.Event | None = None,
     workers: int = 2,
     every: bool = False,
+    restart: bool = False,
 ) -> ReindexReport:
     """Re-index every photo of the album (or of ``picset``) that the current engine did not
     index (``every``: every photo), ``workers`` at a time; ``cancel`` stops it between photos
     (each is whole). With ``every`` the photos done are recorded: a run interrupted goes on
-    the next time (:mod:`~finpics_desktop.pipeline.people.reindex_run`)."""
+    the next time (:mod:`~finpics_desktop.pipeline.people.reindex_run`), unless ``restart``."""
     cancel = cancel or threading.Event()
     locks = PhotoLocks(backend, cancel=cancel) if backend.private is not None else None
     if locks is not None:  # what a run killed midway left: finished, or rolled back
@@ -252,6 +253,8 @@ def reindex(
     todo, current = outdated_photos(backend, picset, every)
     run = RunRecord(backend.private, scope_of(picset)) if (
         every and backend.private is not None) else None
+    if run is not None and restart:
+        run.end()  # what an interrupted run did is forgotten: every photo again
     before = run.begin() if run is not None else set()
     resumed = [i for i in todo if (i["primarykey"], i["sortkey"]) in before]
     todo = [i for i in todo if (i["primarykey"], i["sortkey"]) not in before]
