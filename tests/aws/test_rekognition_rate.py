@@ -182,3 +182,17 @@ def test_naming_a_group_associates_its_faces_in_batches(cloud, album, open_at):
     person = People(backend).find("Group Person")
     assert {f["FaceId"] for f in backend.faces.list_faces(user_id=person.id)} == set(group)
     assert {f.face_id for f in People(backend).faces_of(person)} == set(group)
+
+
+def test_confirming_faces_associates_them_in_one_batch(cloud, album, open_at):
+    names, faces = album
+    backend = open_at()
+    app_people.name_faces(backend, faces[15:17], "Confirm Person", same_photo=True)
+    chosen = faces[17:23]
+    cloud.reset_calls()
+    outcomes = app_people.confirm(backend, "Confirm Person", chosen, same_photo=True)
+    assert [o.error for o in outcomes] == [None] * len(chosen)
+    assert cloud.calls[("rekognition", "AssociateFaces")] == 1
+    person = People(backend).find("Confirm Person")
+    assert {f["FaceId"] for f in backend.faces.list_faces(user_id=person.id)} == set(
+        faces[15:23])

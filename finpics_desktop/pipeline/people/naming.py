@@ -376,10 +376,12 @@ class People(UserVectors):
         where = self.locate(face_ids)
         known = dict(similarities or {})
         missing = [f for f in face_ids if f in where and f not in known]
-        if missing and self._has_faces(person):
+        vector = bool(missing) and self._has_faces(person)
+        if vector:
             known.update(self._alike(person, missing)[0])  # (a failed one: asked again alone)
         outcomes = []
-        with self.batched():
+        # batched once the person has a vector (without one, each face meets the faces before)
+        with self.batched() if vector or not missing else contextlib.nullcontext():
             for face_id in dict.fromkeys(face_ids):
                 if face_id not in where:
                     outcomes.append(Outcome(face_id, person.name,
