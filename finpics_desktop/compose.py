@@ -37,6 +37,7 @@ def open_backend(
     keyring_account: str | None = None,
     keyring: KeyringLookup | None = None,
     access_keys: tuple[str, str] | None = None,
+    rekognition_tps: float | None = None,
 ) -> Backend:
     """The backend of ``kind``. For "aws": a named profile (SSO included; $AWS_PROFILE), the
     region ($AWS_REGION or the profile's), an endpoint override ($FINPICS_ENDPOINT_URL, e.g.
@@ -51,22 +52,42 @@ def open_backend(
         from finpics_desktop.backends.aws.backend import open_aws
 
         return open_aws(names, _aws_settings(profile, region, endpoint_url, keyring_account,
-                                             keyring, access_keys))
+                                             keyring, access_keys, rekognition_tps))
     raise FinpicsError(f"unknown backend {kind!r} (choose from {', '.join(BACKENDS)})")
 
 
 def aws_clients(profile: str | None = None, region: str | None = None,
                 endpoint_url: str | None = None, keyring_account: str | None = None,
                 keyring: KeyringLookup | None = None,
-                access_keys: tuple[str, str] | None = None):
+                access_keys: tuple[str, str] | None = None,
+                rekognition_tps: float | None = None):
     """AWS clients for the commands that work on the stack itself (deploy, reprocess)."""
     from finpics_desktop.backends.aws.session import Clients
 
     return Clients(_aws_settings(profile, region, endpoint_url, keyring_account, keyring,
-                                 access_keys))
+                                 access_keys, rekognition_tps))
 
 
-def _aws_settings(profile, region, endpoint_url, keyring_account, keyring, access_keys=None):
+def _rekognition_tps(given: float | None) -> float | None:
+    """The Rekognition calls a second asked for: given, else $FINPICS_REKOGNITION_TPS, else
+    None (the adapter's default)."""
+    if given is not None:
+        return given
+    env = os.environ.get("FINPICS_REKOGNITION_TPS", "").strip()
+    if not env:
+        return None
+    try:
+        value = float(env)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise FinpicsError(f"$FINPICS_REKOGNITION_TPS={env!r}: a number of calls a second, "
+                           "0 for no limit")
+    return value
+
+
+def _aws_settings(profile, region, endpoint_url, keyring_account, keyring, access_keys=None,
+                  rekognition_tps=None):
     from finpics_desktop.backends.aws.session import AwsSettings
 
     key_id, secret = access_keys or (None, None)
@@ -74,4 +95,4 @@ def _aws_settings(profile, region, endpoint_url, keyring_account, keyring, acces
         profile=profile, region=region or os.environ.get("FINPICS_REGION") or None,
         endpoint_url=endpoint_url or os.environ.get("FINPICS_ENDPOINT_URL") or None,
         keyring_account=keyring_account, keyring=keyring, access_key_id=key_id,
-        secret_access_key=secret)
+        secret_access_key=secret, rekognition_tps=_rekognition_tps(rekognition_tps))

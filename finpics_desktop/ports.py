@@ -6,6 +6,7 @@ YuNet + SFace face engine). Their semantics follow the AWS services, so the adap
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -13,7 +14,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
-from finpics_desktop.domain.errors import StorageReadOnly
+from finpics_desktop.domain.batches import Batch, failed_of
+from finpics_desktop.domain.errors import NotFound, StorageReadOnly
 from finpics_desktop.domain.items import Item
 from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.names import Names
@@ -308,9 +310,12 @@ class Records:
                 for m in self._faces().search_faces(face_id, threshold, max_faces)]
 
     def face_matches_many(self, face_ids: Sequence[str], threshold: float,
-                          max_faces: int) -> dict[str, list[FaceMatch]]:
+                          max_faces: int) -> Batch:
+        """As a :class:`~finpics_desktop.domain.batches.Batch`: the faces whose search
+        failed are in its ``failed``, with the reason."""
         found = self._faces().search_faces_many(face_ids, threshold, max_faces)
-        return {f: [FaceMatch.from_wire(m) for m in ms] for f, ms in found.items()}
+        return Batch({f: [FaceMatch.from_wire(m) for m in ms] for f, ms in found.items()},
+                     failed=failed_of(found))
 
     def face_links(self, face_ids: Sequence[str], threshold: float,
                    max_faces: int) -> dict[str, dict[str, float]]:
@@ -319,14 +324,32 @@ class Records:
         similar_many = getattr(self._faces(), "similar_many", None)
         if similar_many is not None:
             return similar_many(face_ids, threshold, max_faces)
-        return {f: {m.face_id: m.similarity for m in matches}
-                for f, matches in self.face_matches_many(face_ids, threshold,
-                                                         max_faces).items()}
+        found = self.face_matches_many(face_ids, threshold, max_faces)
+        return Batch({f: {m.face_id: m.similarity for m in matches}
+                      for f, matches in found.items()}, failed=found.failed)
 
     def user_matches(self, face_id: str | None = None, user_id: str | None = None,
                      threshold: float = 80.0, max_users: int = 500) -> list[UserMatch]:
         return [UserMatch.from_wire(m) for m in self._faces().search_users(
             face_id=face_id, user_id=user_id, threshold=threshold, max_users=max_users)]
+
+    def user_matches_many(self, face_ids: Sequence[str], threshold: float = 80.0,
+                          max_users: int = 500) -> Batch:
+        """:meth:`user_matches` from each face (unknown faces left out), as fast as the index
+        allows (on Rekognition: several calls in flight at the allowed rate); the faces whose
+        search failed are in the answer's ``failed``."""
+        faces = self._faces()
+        many = getattr(faces, "search_users_many", None)
+        if many is not None:
+            found = many(face_ids, threshold, max_users)
+        else:
+            found = Batch()
+            for face_id in dict.fromkeys(face_ids):
+                with contextlib.suppress(NotFound):
+                    found[face_id] = faces.search_users(face_id=face_id, threshold=threshold,
+                                                        max_users=max_users)
+        return Batch({f: [UserMatch.from_wire(m) for m in ms] for f, ms in found.items()},
+                     failed=failed_of(found))
 
     def associate(self, user_id: str, face_ids: Sequence[str], threshold: float = 75.0
                   ) -> tuple[list[str], list[UnassociatedFace]]:

@@ -167,8 +167,9 @@ def assert_clean(backend) -> None:
 
 
 def run_killed(base: list[str], env: dict, kill_after: int) -> tuple[int, list[str]]:
-    """``reindex --all`` killed (SIGKILL) once it printed ``kill_after`` progress lines."""
-    proc = command(base, "reindex", "--all", env=env, stdout=subprocess.DEVNULL,
+    """``reindex --all`` killed (SIGKILL) once it printed ``kill_after`` progress lines (over
+    every photo: ``--restart``, whatever a run killed before did)."""
+    proc = command(base, "reindex", "--all", "--restart", env=env, stdout=subprocess.DEVNULL,
                    stderr=subprocess.PIPE)
     lines: list[str] = []
     try:

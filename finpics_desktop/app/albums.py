@@ -43,7 +43,8 @@ def _cloud_arguments(cloud: CloudOptions) -> dict:
         require_secure_keyring()
     return {"profile": cloud.profile, "region": cloud.region,
             "endpoint_url": cloud.endpoint_url, "keyring_account": cloud.keyring_account,
-            "keyring": load_access_keys, "access_keys": cloud.access_keys}
+            "keyring": load_access_keys, "access_keys": cloud.access_keys,
+            "rekognition_tps": cloud.rekognition_tps}
 
 
 def open_cloud(cloud: CloudOptions) -> Backend:

@@ -28,6 +28,9 @@ class CloudOptions:
     # keys given for this session only (the window's local cloud prints its admin keys): kept
     # in memory, never saved, never shown
     access_keys: tuple[str, str] | None = field(default=None, repr=False)
+    # Rekognition calls a second per operation (None: $FINPICS_REKOGNITION_TPS, else the
+    # default: 5 on AWS, no limit on an endpoint given; 0: no limit)
+    rekognition_tps: float | None = None
 
     def __post_init__(self) -> None:
         unknown = set(self.names) - set(NAME_KEYS)

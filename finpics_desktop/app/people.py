@@ -81,15 +81,19 @@ def suggest(backend: Backend, name: str) -> proposals.Proposals:
     return proposals.suggest(_people(backend), name)
 
 
-def unnamed_groups(backend: Backend) -> list[Cluster]:
-    """The unnamed faces, grouped by who they look like."""
-    return clusters.clusters(_people(backend))
+def unnamed_groups(backend: Backend, searching: clusters.Searching | None = None
+                   ) -> list[Cluster]:
+    """The unnamed faces, grouped by who they look like (``searching``: progress, Cancel,
+    and the faces whose search failed)."""
+    return clusters.located_clusters(_people(backend), searching)[0]
 
 
-def located_groups(backend: Backend) -> tuple[list[Cluster], dict[str, Located]]:
+def located_groups(backend: Backend, searching: clusters.Searching | None = None
+                   ) -> tuple[list[Cluster], dict[str, Located]]:
     """:func:`unnamed_groups`, and where each face is (its photo and box). The faces' searches
-    and the groups are kept in the album and updated by what changed (``clusters``)."""
-    return clusters.located_clusters(_people(backend))
+    and the groups are kept in the album and updated by what changed (``clusters``);
+    ``searching``: progress, Cancel, and the faces whose search failed."""
+    return clusters.located_clusters(_people(backend), searching)
 
 
 def people_by_id(backend: Backend) -> dict[str, str]:
@@ -133,8 +137,14 @@ def name_faces(backend: Backend, face_ids: Sequence[str], name: str, *,
     """Name a group of faces at once (the Unnamed view): each face gets the name, those that
     cannot (the person is in that photo already...) say why."""
     people = _people(backend, "naming faces")
+    faces = [f for f in face_ids if not regions.is_region(f)]
+    named = dict(zip(faces, people.name_faces(faces, name, same_photo=same_photo),
+                     strict=True)) if faces else {}  # together: a few calls, not five a face
     outcomes: list[Outcome] = []
     for face_id in face_ids:
+        if face_id in named:
+            outcomes.append(named[face_id])
+            continue
         try:
             outcomes.append(_name(people, face_id, name, same_photo))
         except FinpicsError as e:

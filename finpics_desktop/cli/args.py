@@ -144,6 +144,9 @@ def _deploy(args) -> None:
 
 def _local_cloud(args) -> None:
     port(args.port)
+    if args.rekognition_tps is not None and args.rekognition_tps < 0:
+        raise InvalidValue(f"--rekognition-tps {args.rekognition_tps:g}: a number of calls a "
+                           "second, 0 for no limit")
 
 
 def _aws_keys(args) -> None:

@@ -34,6 +34,10 @@ def add_aws_options(parser: argparse.ArgumentParser) -> None:
                        "local-cloud); default $FINPICS_ENDPOINT_URL")
     group.add_argument("--keyring-account", metavar="NAME",
                        help="use the access keys stored with `aws-keys` under this name")
+    group.add_argument("--rekognition-tps", dest="rekognition_rate", type=float, metavar="N",
+                       help="keep to N Rekognition calls a second per operation, the account's "
+                       "limit (default: $FINPICS_REKOGNITION_TPS, else 5 on AWS and no limit "
+                       "with --endpoint-url)")
     group.add_argument("--name", action="append", default=[], metavar="KEY=VALUE",
                        help="override a contract name, e.g. pics_bucket=my-pics (keys: "
                        + ", ".join(("region", *NAME_KEYS)) + ")")
@@ -44,6 +48,11 @@ def options_from(args) -> Options:
     cloud = CloudOptions.parse_names(args.name, profile=args.profile, region=args.region,
                                      endpoint_url=args.endpoint_url,
                                      keyring_account=args.keyring_account)
+    if getattr(args, "rekognition_rate", None) is not None:
+        if args.rekognition_rate < 0:
+            raise FinpicsError(f"--rekognition-tps {args.rekognition_rate:g}: a number of calls "
+                               "a second, 0 for no limit")
+        cloud = replace(cloud, rekognition_tps=args.rekognition_rate)
     # checked here, whatever the backend: the library and the cloud refuse the same values
     return Options(backend=args.backend, library=args.library,
                    threshold=resolve_threshold(args.threshold),
@@ -73,6 +82,10 @@ def add_cloud_commands(sub) -> None:
     lc.add_argument("--enforce-iam", action="store_true",
                     help="check every call against the deployed IAM policies, as AWS does "
                     "(the printed admin keys may do everything)")
+    lc.add_argument("--rekognition-tps", type=float, metavar="N",
+                    help="answer at most N calls a second of each Rekognition operation, as "
+                    "AWS does (5 in most regions); the calls over it are refused as throttled "
+                    "(default: no limit)")
 
     ak = sub.add_parser("aws-keys", help="store an AWS access key pair in the OS keyring")
     ak.add_argument("--account", default="default", metavar="NAME",
@@ -124,7 +137,8 @@ def _local_cloud_class():
 
 def cmd_local_cloud(args, options: Options) -> int:
     cloud = _local_cloud_class()(host=args.host, port=args.port,
-                                 region=args.region or "us-east-1")
+                                 region=args.region or "us-east-1",
+                                 rekognition_tps=args.rekognition_tps)
     try:
         cloud.start()
     except OSError as e:
@@ -154,6 +168,10 @@ def cmd_local_cloud(args, options: Options) -> int:
         print("use it with:\n  AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} finpics-desktop "
               "--backend aws --endpoint-url {} picsets".format(
                   keys["access_key_id"], keys["secret_access_key"], cloud.url), file=sys.stderr)
+        if args.rekognition_tps:
+            print(f"Rekognition answers at most {args.rekognition_tps:g} calls a second of each "
+                  "operation (the others: ProvisionedThroughputExceededException)",
+                  file=sys.stderr)
         if args.enforce_iam:
             print("IAM is enforced: every call is checked against the deployed policies; the "
                   "keys above are an administrator's", file=sys.stderr)

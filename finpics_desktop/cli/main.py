@@ -133,7 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "people's names over")
     ri.add_argument("--picset", metavar="ID", help="only this picset (default: the album)")
     ri.add_argument("--all", action="store_true",
-                    help="every photo, not only those of an older engine (also on the cloud)")
+                    help="every photo, not only those of an older engine (also on the cloud); "
+                    "a run interrupted goes on where it stopped")
+    ri.add_argument("--restart", action="store_true",
+                    help="with --all: start over, re-indexing also the photos an interrupted "
+                    "run did")
     ri.add_argument("--json", action="store_true", help="machine-readable report")
 
     se = sub.add_parser("search", help="every other photo of the person with this face: the "
@@ -267,7 +271,8 @@ def cmd_reindex(backend, args) -> int:
 
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())  # Ctrl+C: clean stop
     try:
-        report = reindex(backend, args.picset, progress, cancel, every=args.all)
+        report = reindex(backend, args.picset, progress, cancel, every=args.all,
+                         restart=args.restart)
     finally:
         signal.signal(signal.SIGINT, previous)
     if args.json:

@@ -7,12 +7,16 @@ the shapes of the README ("People"); ``--backend aws`` works the same on the clo
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 
 from finpics_desktop.app import people
 from finpics_desktop.cli.args import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK
+from finpics_desktop.domain.batches import failure_line
 from finpics_desktop.domain.errors import FinpicsError, InvalidValue, NoFaceFound, NotFound
 from finpics_desktop.domain.matches import error_payload, to_payload
+from finpics_desktop.pipeline.people.clusters import SEARCH_CHUNK, Searching
 
 SAME_PHOTO_HELP = ("also when the person is named in that photo already (a person appears "
                    "once in a photo unless you say so)")
@@ -202,6 +206,9 @@ def cmd_person(backend, args) -> int:
 def cmd_suggest(backend, args) -> int:
     found = people.suggest(backend, args.person)
     chosen = found.unsure if args.unsure else found.sure
+    if found.failed:
+        print(f"finpics-desktop: {failure_line(found.failed, 'face(s) could not be compared')}"
+              f" -- not proposed for {args.person} this time", file=sys.stderr)
     if args.json:
         _print_json([{"face_id": p.face_id, "image_path": p.image_path,  # json-output
                       "similarity": p.similarity} for p in chosen])
@@ -243,7 +250,21 @@ def cmd_hide(backend, args) -> int:
 
 
 def cmd_clusters(backend, args) -> int:
-    groups = people.unnamed_groups(backend)
+    cancel = threading.Event()
+
+    def progress(done: int, total: int) -> None:
+        if total > SEARCH_CHUNK:  # (a search long enough to follow: on the cloud)
+            print(f"[{done}/{total}] faces searched", file=sys.stderr)
+
+    searching = Searching(progress, cancel)
+    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())  # Ctrl+C: clean stop
+    try:
+        groups = people.unnamed_groups(backend, searching)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if searching.failed:
+        print(f"finpics-desktop: {failure_line(searching.failed, 'face(s) could not be searched')}"
+              " -- left out of the groups", file=sys.stderr)
     if args.json:
         _print_json([{"faces": list(c.faces), "confident": c.confident} for c in groups])
     else:

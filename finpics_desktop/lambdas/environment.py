@@ -60,6 +60,10 @@ def adapters(env: Mapping[str, str]) -> Adapters:
                 access_key_id=env.get("AWS_ACCESS_KEY_ID"),
                 secret_access_key=env.get("AWS_SECRET_ACCESS_KEY"),
                 session_token=env.get("AWS_SESSION_TOKEN"),
+                # each invocation makes a call or two; many run at once, each in a container
+                # of its own, where a pace could not hold the account's rate anyway: botocore's
+                # retries meet a refusal
+                rekognition_tps=0,
             ))
             found = Adapters(
                 names=names,

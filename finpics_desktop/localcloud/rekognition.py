@@ -12,6 +12,7 @@ from finpics_desktop.backends.local.db import Database
 from finpics_desktop.backends.local.engine import FaceEngine
 from finpics_desktop.backends.local.faces import LocalFaceIndex
 from finpics_desktop.domain.errors import FinpicsError, LimitReached, NotFound
+from finpics_desktop.localcloud.throttle import MESSAGE, THROTTLED, Throttle
 
 DEFAULT_MAX_RESULTS = 1000
 
@@ -25,16 +26,19 @@ class RekognitionError(Exception):
 
 class LocalRekognition:
     """``call(operation, request) -> response``; ``read_object(bucket, key) -> bytes`` reads
-    ``Image.S3Object`` from the local S3."""
+    ``Image.S3Object`` from the local S3. ``tps``: each operation's calls a second, as
+    Rekognition limits them (:class:`~finpics_desktop.localcloud.throttle.Throttle`; None: no
+    limit)."""
 
     def __init__(self, folder: Path, read_object: Callable[[str, str], bytes | None],
-                 engine: FaceEngine | None = None):
+                 engine: FaceEngine | None = None, tps: float | None = None):
         folder.mkdir(parents=True, exist_ok=True)
         self.db = Database(folder / "rekognition.sqlite3")
         self.read_object = read_object
         self.engine = engine or FaceEngine()
         self._indexes: dict[str, LocalFaceIndex] = {}
         self._lock = threading.Lock()
+        self.throttle = Throttle(tps)
 
     def close(self) -> None:
         self.db.close()
@@ -62,6 +66,8 @@ class LocalRekognition:
         if method is None:
             raise RekognitionError("InvalidAction",
                                    f"{operation} is not supported by the local stack")
+        if not self.throttle.admit(operation):
+            raise RekognitionError(THROTTLED, MESSAGE, 400)
         return method(request)
 
     def op_CreateCollection(self, request: dict) -> dict:

@@ -43,14 +43,17 @@ class LocalCloud:
     local engine) and Lambda ``Invoke`` (the project's handlers) on ``http://127.0.0.1:PORT``.
 
     ``credentials`` are an IAM user's keys allowed everything, valid also while IAM is
-    enforced (:meth:`enforce_iam`)."""
+    enforced (:meth:`enforce_iam`). ``rekognition_tps``: each Rekognition operation's calls a
+    second, as AWS limits them (None: no limit; :meth:`set_rekognition_tps` changes it)."""
 
     def __init__(self, folder: Path | None = None, host: str = "127.0.0.1", port: int = 0,
-                 region: str = "us-east-1", engine: FaceEngine | None = None):
+                 region: str = "us-east-1", engine: FaceEngine | None = None,
+                 rekognition_tps: float | None = None):
         self.host, self.port, self.region = host, port, region
         self._own_folder = folder is None
         self.folder = Path(folder or tempfile.mkdtemp(prefix="finpics-localcloud-"))
         self.engine = engine
+        self.rekognition_tps = rekognition_tps
         self.account_id = DEFAULT_ACCOUNT_ID
         self.url = ""
         self.credentials: dict[str, str] = {}
@@ -71,7 +74,7 @@ class LocalCloud:
         self.url = f"http://{self.host}:{self.port}"
         self.gateway.runner = FunctionRunner(self.url, self.account_id)
         self.gateway.rekognition = LocalRekognition(self.folder / "rekognition", self._read_object,
-                                                    self.engine)
+                                                    self.engine, self.rekognition_tps)
         moto_ext.install(self.gateway.runner.deliver)
         self._make_admin()
         self._thread = threading.Thread(target=self._server.serve_forever,
@@ -146,6 +149,18 @@ class LocalCloud:
     def wait_idle(self) -> None:
         """Returns when every S3 event delivered so far has been processed."""
         self.gateway.runner.wait_idle()
+
+    def set_rekognition_tps(self, tps: float | None, only: set[str] | None = None) -> None:
+        """Limit each Rekognition operation (or those ``only``, e.g. ``{"SearchUsers"}``) to
+        ``tps`` calls a second from now (None or 0: no limit); the calls over it are answered
+        ProvisionedThroughputExceededException."""
+        self.rekognition_tps = tps
+        self.gateway.rekognition.throttle.set_rate(tps, None if only is None else frozenset(only))
+
+    @property
+    def throttle(self):
+        """The Rekognition throttle: its ``admitted`` and ``refused`` calls by operation."""
+        return self.gateway.rekognition.throttle
 
     def leave_unprocessed(self, batches: int) -> None:
         """The next ``batches`` BatchGetItem answers return half their keys as UnprocessedKeys."""

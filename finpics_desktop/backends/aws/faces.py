@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 
 from botocore.exceptions import ClientError
 
 from finpics_desktop.backends.aws.errors import error_code, translate
+from finpics_desktop.backends.aws.rate import call_each
 from finpics_desktop.backends.aws.session import Clients
+from finpics_desktop.domain.batches import Batch
 from finpics_desktop.domain.boxes import out_of
 from finpics_desktop.domain.errors import (
     LimitReached,
@@ -21,13 +22,14 @@ from finpics_desktop.domain.errors import (
 )
 from finpics_desktop.domain.matches import PhotoMatch, from_payload
 from finpics_desktop.pipeline.photos import regions
+from finpics_desktop.pipeline.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
 
 DELETE_LIMIT = 4096  # DeleteFaces' maximum number of ids per call
 ASSOCIATE_LIMIT = 100  # AssociateFaces' / DisassociateFaces' maximum number of ids per call
 LIST_LIMIT = 4096  # ListFaces' maximum number of FaceIds per call
-SEARCHES_AT_ONCE = 8  # SearchFaces calls in flight for search_faces_many
+SEARCHES_AT_ONCE = 8  # calls in flight for search_faces_many (paced by the rate)
 REGION_FACE = 200  # px: a drawn box is scaled to about this size for IndexFaces (it wants
 #                    faces of at least 40 px; an upscaled small face is found where the whole
 #                    photo's was not)
@@ -38,6 +40,7 @@ class RekognitionFaceIndex:
     def __init__(self, clients: Clients, collection: str):
         self.clients = clients
         self.collection = collection
+        self.retry: RetryPolicy | None = None  # of each call of a batch (None: call_each's)
 
     @property
     def rekognition(self):
@@ -78,18 +81,13 @@ class RekognitionFaceIndex:
         return response.get("FaceMatches", [])
 
     def search_faces_many(self, face_ids: Sequence[str], threshold: float,
-                          max_faces: int) -> dict[str, list[dict]]:
-        """SearchFaces of each face, :data:`SEARCHES_AT_ONCE` at a time; unknown faces are left
-        out."""
-        def one(face_id: str) -> tuple[str, list[dict] | None]:
-            try:
-                return face_id, self.search_faces(face_id, threshold, max_faces)
-            except NotFound:
-                return face_id, None
-
-        with ThreadPoolExecutor(SEARCHES_AT_ONCE, thread_name_prefix="search-faces") as pool:
-            return {f: m for f, m in pool.map(one, list(dict.fromkeys(face_ids)))
-                    if m is not None}
+                          max_faces: int) -> Batch:
+        """SearchFaces of each face, several in flight at the rate allowed (``rate.py``), each
+        retried on its own; unknown faces are left out, those whose call still failed are in
+        the answer's ``failed`` with the reason (the others' matches are kept)."""
+        return call_each(lambda face_id: self.search_faces(face_id, threshold, max_faces),
+                         face_ids, at_once=SEARCHES_AT_ONCE, retry=self.retry,
+                         doing="SearchFaces")
 
     def index_region(self, bucket: str, key: str, data: bytes, external_image_id: str,
                      box: dict, image_id: str | None = None, face_id: str | None = None) -> dict:
@@ -235,6 +233,15 @@ class RekognitionFaceIndex:
             ("ResourceNotFoundException", "InvalidParameterException"), **query,
             UserMatchThreshold=float(threshold), MaxUsers=int(max_users))
         return response.get("UserMatches", [])
+
+
+    def search_users_many(self, face_ids: Sequence[str], threshold: float = 80.0,
+                          max_users: int = 500) -> Batch:
+        """SearchUsers from each face (the API takes one face a call), several in flight at
+        the rate allowed, each retried on its own; as :meth:`search_faces_many`."""
+        return call_each(lambda face_id: self.search_users(face_id, None, threshold, max_users),
+                         face_ids, at_once=SEARCHES_AT_ONCE, retry=self.retry,
+                         doing="SearchUsers")
 
 
 class LambdaSearch:

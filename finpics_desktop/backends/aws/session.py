@@ -14,6 +14,7 @@ import boto3
 from botocore.config import Config
 
 from finpics_desktop.backends.aws.errors import CredentialsError, aws_errors, unknown_profile
+from finpics_desktop.backends.aws.rate import DEFAULT_TPS, RateLimiter
 from finpics_desktop.domain.errors import SETTINGS_CLOUD, Remedy
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,17 @@ class AwsSettings:
     # see ``app/credentials.py``); None: the keyring is never consulted
     keyring: Callable[[str], tuple[str, str] | None] | None = None
     max_connections: int = 32
+    # Rekognition calls a second per operation (``rate.py``); None: the default (5 on AWS's
+    # own endpoints, no limit on an endpoint given with endpoint_url); 0: no limit
+    rekognition_tps: float | None = None
+    max_attempts: int = 8  # botocore's retries of each call (its own)
+
+    @property
+    def rekognition_rate(self) -> float:
+        """The Rekognition calls a second per operation to keep to (0: no limit)."""
+        if self.rekognition_tps is not None:
+            return max(0.0, float(self.rekognition_tps))
+        return 0.0 if self.endpoint_url else DEFAULT_TPS
 
     def keys_from_keyring(self, account: str = DEFAULT_KEYRING_ACCOUNT) -> tuple[str, str] | None:
         return self.keyring(account) if self.keyring is not None else None
@@ -81,7 +93,7 @@ class Clients:
         self.region = self.session.region_name or settings.region or "us-east-1"
         self.config = Config(
             region_name=self.region,
-            retries={"mode": "adaptive", "max_attempts": 8},
+            retries={"mode": "adaptive", "max_attempts": settings.max_attempts},
             max_pool_connections=settings.max_connections,
             s3={"addressing_style": "path"} if settings.endpoint_url else None,
             connect_timeout=10,
@@ -92,6 +104,9 @@ class Clients:
         )
         self._lock = threading.Lock()
         self._clients: dict[str, object] = {}
+        rate = settings.rekognition_rate
+        # one limiter for every Rekognition client of these clients (all their threads)
+        self.rekognition_limiter = RateLimiter(rate) if rate else None
 
     @property
     def profile(self) -> str | None:
@@ -108,6 +123,8 @@ class Clients:
                 client = self.session.client(service, region_name=self.region,
                                              endpoint_url=self.settings.endpoint_url,
                                              config=self.config)
+                if service == "rekognition" and self.rekognition_limiter is not None:
+                    self.rekognition_limiter.install(client)
                 self._clients[service] = client
             return client
 

@@ -12,17 +12,23 @@ least :data:`CONFIDENT_SIZE` faces is *confident*. Faces come most typical first
 alike to their group). README ("People") has the measurements behind the numbers.
 
 The similarity graph comes from ``SearchFaces`` of each unnamed face (many at once: one matrix
-product on the library, parallel calls on Rekognition), so it works on both backends.
+product on the library, parallel calls on Rekognition at the rate the account allows), so it
+works on both backends: :func:`search_links` is that loop, with progress, Cancel, and the
+faces whose search failed (left out this time, searched again the next).
 """
 
 from __future__ import annotations
 
 import heapq
+import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from finpics_desktop.domain.batches import failed_of
+from finpics_desktop.domain.errors import Cancelled
 from finpics_desktop.domain.people import Cluster
 from finpics_desktop.pipeline.people import graph, groups_kept
 from finpics_desktop.pipeline.people.ignored import ignored_ids
@@ -35,6 +41,51 @@ MERGE_FROM = 65.0
 MEMBER_FROM = 70.0
 APART_BY = 15.0
 CONFIDENT_SIZE = 3
+SEARCH_CHUNK = 20  # faces searched between two progress reports (Cancel is seen between them:
+#                    4 s at Rekognition's 5 calls a second)
+SEARCHED_AT_ONCE = 1000  # faces searched in one call where the index can (the library: a few
+#                          matrix products), each chunk stored as it comes
+
+
+@dataclass
+class Searching:
+    """How the similarity searches of a clustering go: ``progress(done, total)`` after each
+    chunk of faces, ``cancel`` looked at between chunks (set: :class:`Cancelled` is raised, the
+    faces searched so far kept in the caller's links); ``failed``, filled in: the faces whose
+    search failed (after its retries) and why -- left out of the groups this time, searched
+    again the next."""
+
+    progress: Callable[[int, int], None] | None = None
+    cancel: threading.Event | None = None
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def search_links(people: People, faces: Sequence[str],
+                 keep: Callable[[dict[str, dict[str, float]]], None],
+                 searching: Searching | None = None) -> None:
+    """The similarity searches of ``faces`` (``{face: {alike face: similarity}}`` at
+    :data:`EDGE_FROM`, :data:`NEIGHBOURS` at most), given to ``keep`` chunk by chunk as they
+    come (the faces whose search failed left out, in ``searching.failed``): on Rekognition one
+    ``SearchFaces`` a face, several in flight at the allowed rate, each retried on its own. An
+    index that searches many faces as one operation (the library's matrix) takes
+    :data:`SEARCHED_AT_ONCE` at a time."""
+    searching = searching or Searching()
+    records = people.records
+    whole = getattr(records.index, "similar_many", None) is not None
+    chunk = SEARCHED_AT_ONCE if whole else SEARCH_CHUNK
+    done = 0
+    for start in range(0, len(faces), chunk):
+        if searching.cancel is not None and searching.cancel.is_set():
+            raise Cancelled(f"grouping the unnamed faces was cancelled: {done} of {len(faces)} "
+                            "faces searched (kept: the next opening goes on from there)")
+        part = faces[start:start + chunk]
+        found = records.face_links(part, EDGE_FROM, NEIGHBOURS)
+        failed = failed_of(found)
+        searching.failed.update(failed)
+        keep({f: found.get(f, {}) for f in part if f not in failed})
+        done += len(part)
+        if searching.progress is not None:
+            searching.progress(done, len(faces))
 
 
 def group_faces(faces: Sequence[str], photo_of: dict[str, str],
@@ -203,10 +254,13 @@ def clusters(people: People) -> list[Cluster]:
     return located_clusters(people)[0]
 
 
-def located_clusters(people: People) -> tuple[list[Cluster], dict[str, Located]]:
+def located_clusters(people: People, searching: Searching | None = None
+                     ) -> tuple[list[Cluster], dict[str, Located]]:
     """:func:`clusters`, and where each of their faces is. The groups last made are kept in the
     private store and updated by what changed (:mod:`~.groups_kept`); grouping afresh reads
-    the similarity graph kept there, and searches only the faces it lacks (:mod:`~.graph`)."""
+    the similarity graph kept there, and searches only the faces it lacks (:mod:`~.graph`,
+    through :func:`search_links`: progress and Cancel in ``searching``). A face whose search
+    failed is left out this time (``searching.failed`` says why) and searched the next."""
     left_out = set(people.named()) | ignored_ids(people.private)  # named, or strangers
     versions, image_of = {}, {}
     for face in people.records.indexed_faces():
@@ -218,10 +272,13 @@ def located_clusters(people: People) -> tuple[list[Cluster], dict[str, Located]]
     writable = not people.backend.read_only
     found = groups_kept.shrunk(groups_kept.load(people.private), faces, versions)
     if found is None:
-        links = graph.face_links(people.records, people.private, faces, versions, EDGE_FROM,
-                                 NEIGHBOURS, read_only=not writable)
+        searching = searching or Searching()
+        links = graph.face_links(
+            people.private, faces, versions,
+            lambda missing, keep: search_links(people, missing, keep, searching),
+            read_only=not writable)
         found = group_pairs(faces, [where[f].image_path for f in faces],
                             links.a, links.b, links.s)
-        if writable:
+        if writable and not searching.failed:
             groups_kept.save(people.private, found, versions)
     return found, where

@@ -23,19 +23,23 @@ import base64
 import contextlib
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
 
 from finpics_desktop.domain.errors import FinpicsError
-from finpics_desktop.ports import PrivateStore, Records
+from finpics_desktop.ports import PrivateStore
 
 GRAPH = "graph"
 PART = 50  # searched faces a part: 50 x 100 links of 16 bytes and their ids < 310 KB
-SEARCHED_AT_ONCE = 1000  # faces searched in one call (the library: a few matrix products)
 NO_VERSION = "-"  # faces whose engine version is not listed (Rekognition's collection)
+
+
+# search(faces, keep): the faces' links searched, ``keep(found)`` called with each chunk's
+# ``{face: {alike face: similarity}}`` (a face whose search failed is not in it)
+Search = Callable[[Sequence[str], Callable[[dict[str, dict[str, float]]], None]], None]
 
 
 @dataclass(frozen=True)
@@ -80,12 +84,14 @@ def _writable(private: PrivateStore | None, read_only: bool) -> bool:
     return private is not None and not read_only
 
 
-def face_links(records: Records, private: PrivateStore | None, faces: Sequence[str],
-               versions: dict[str, str | None], threshold: float, max_faces: int,
-               read_only: bool = False) -> Links:
+def face_links(private: PrivateStore | None, faces: Sequence[str],
+               versions: dict[str, str | None], search: Search, read_only: bool = False
+               ) -> Links:
     """The links among ``faces``: those stored, then those of the faces never searched,
-    searched now and stored (module docstring). ``versions``: the engine version of every face
-    of the index (``faces`` among them; a part none of whose faces is there is deleted)."""
+    searched now by ``search`` and stored as each chunk comes (module docstring; a face whose
+    search failed is not stored: it is searched again the next time). ``versions``: the engine
+    version of every face of the index (``faces`` among them; a part none of whose faces is
+    there is deleted)."""
     at = {f: n for n, f in enumerate(faces)}
     by_version: dict[str, list[str]] = {}
     for face in faces:
@@ -103,16 +109,17 @@ def face_links(records: Records, private: PrivateStore | None, faces: Sequence[s
             searched.update(f for f in part["faces"]
                             if _version_key(versions.get(f)) == key)
             pieces.append(_decoded(part, known, at))
-        missing = [f for f in mine if f not in searched]
-        for start in range(0, len(missing), SEARCHED_AT_ONCE):
-            chunk = missing[start:start + SEARCHED_AT_ONCE]
-            found = records.face_links(chunk, threshold, max_faces)
+
+        def keep(found: dict[str, dict[str, float]], key: str = key) -> None:
+            chunk = list(found)
             for n in range(0, len(chunk), PART):
-                part = part_doc({f: found.get(f, {}) for f in chunk[n:n + PART]})
+                part = part_doc({f: found[f] for f in chunk[n:n + PART]})
                 if _writable(private, read_only):
                     _store(private, f"{key}#{time.time_ns():020d}-{uuid.uuid4().hex[:8]}",
                            part)
                 pieces.append(_decoded(part, [at[f] for f in part["faces"]], at))
+
+        search([f for f in mine if f not in searched], keep)
     if not pieces:
         empty = np.zeros(0, np.int64)
         return Links(empty, empty, np.zeros(0, np.float64), len(faces))

@@ -39,15 +39,16 @@ same action, repeated, does not finish.
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from finpics_desktop.domain.errors import (
+    BackendError,
     FinpicsError,
     InvalidValue,
-    LimitReached,
     NotFound,
     Remedy,
     WriteConflict,
@@ -68,6 +69,7 @@ from finpics_desktop.pipeline.functions.search import album_image_items
 from finpics_desktop.pipeline.people.photo_lock import PhotoBusy, PhotoLocks
 from finpics_desktop.pipeline.people.records import ANYONE, DRAWN, FACE, NAME, PERSON, REJECT
 from finpics_desktop.pipeline.people.regions import region_paths, region_photos
+from finpics_desktop.pipeline.people.vectors import UserVectors
 from finpics_desktop.ports import Backend, PrivateDoc
 
 FIRST_FACE = 100.0  # the similarity recorded for a person's first face
@@ -100,7 +102,7 @@ class Outcome:
     error: str | None = None
 
 
-class People:
+class People(UserVectors):
     """The people of one album (backend). Every call reads what it needs afresh; it does I/O,
     so the window calls it off the GUI thread."""
 
@@ -111,6 +113,7 @@ class People:
         self.private = backend.private
         self.index = backend.faces
         self.records = backend.records
+        self._batch = threading.local()  # .pending: the user-vector changes of batched()
 
     # -- reading ---------------------------------------------------------------------------------
     def people(self) -> list[Person]:
@@ -256,16 +259,56 @@ class People:
 
     def similarities(self, person: Person, face_ids: Sequence[str]) -> dict[str, float]:
         """How alike each face is to the person's user vector (SearchUsers), 0 if not at all
-        (or the person has no faces in the index yet)."""
-        found = {}
-        for face_id in face_ids:
-            try:
-                matches = self.records.user_matches(face_id=face_id, threshold=0.0)
-            except NotFound:
-                matches = []
-            found[face_id] = next((m.similarity for m in matches if m.user_id == person.id),
-                                  0.0)
+        (or the person has no faces in the index yet); the error of a search that failed."""
+        found, failed = self._alike(person, face_ids)
+        if failed:
+            raise next(iter(failed.values()))
         return found
+
+    def _alike(self, person: Person, face_ids: Sequence[str]
+               ) -> tuple[dict[str, float], dict[str, BackendError]]:
+        """:meth:`similarities` of the faces whose search succeeded (all at once: on
+        Rekognition several calls in flight at the allowed rate), and why the others failed."""
+        batch = self.records.user_matches_many(face_ids, threshold=0.0)
+        found = {f: next((m.similarity for m in batch.get(f, []) if m.user_id == person.id),
+                         0.0) for f in face_ids if f not in batch.failed}
+        return found, {f: BackendError(f"searching the people like face {f}: {reason}")
+                       for f, reason in batch.failed.items()}
+
+    def name_faces(self, face_ids: Sequence[str], name: str, *,
+                   same_photo: bool = False) -> list[Outcome]:
+        """Name a group of faces at once (as :meth:`name_face` each; one that cannot be named
+        says why). Where they are is read once, how alike each is to the person is asked for
+        all of them at once, and they join the person's user vector in batches
+        (:meth:`batched`): about one call of the face index a face."""
+        wanted = list(dict.fromkeys(face_ids))
+        where = self.locate(wanted)
+        outcomes = {f: Outcome(f, clean_name(name),
+                               error=f"face {f} is not in a photo of this album")
+                    for f in wanted if f not in where}
+        rest = [f for f in wanted if f in where]
+        if not rest:
+            return [outcomes[f] for f in face_ids]
+        person, _ = self._person_for(name)
+
+        def give(face_id: str, similarity: float | None) -> bool:
+            try:
+                with self._holding(where[face_id]) as spot:
+                    outcomes[face_id] = self._give(person, spot, same_photo=same_photo,
+                                                   move=True, similarity=similarity)
+            except FinpicsError as e:
+                outcomes[face_id] = Outcome(face_id, person.name, error=str(e))
+            return outcomes[face_id].error is None
+
+        with self.batched():
+            if not self._has_faces(person):  # the first face makes the vector the rest meet
+                while rest and not give(rest.pop(0), FIRST_FACE):
+                    pass
+                self.flush()
+            alike, _failed = self._alike(person, rest) if rest else ({}, {})
+            for face_id in rest:  # (a face whose search failed is asked again on its own)
+                give(face_id, alike.get(face_id))
+        return [outcomes[f] for f in face_ids]
 
     def name_face(self, face_id: str, name: str, *, same_photo: bool = False) -> Outcome:
         """Name a face (a new person if nobody has that name yet). A face named otherwise is
@@ -285,7 +328,10 @@ class People:
         NotFound if a re-index took it away meanwhile."""
         key = PhotoKey(*spot.image_path.split("/", 1)).key
         with PhotoLocks(self.backend).hold(key, f"{doing} a face of {spot.image_path}"):
-            now = self.locate([spot.face_id]).get(spot.face_id)
+            # a re-index gives the face's photo new items (Rekognition: a new ImageId) or
+            # drops the face from them: its photo's items say, the face index need not
+            now = self.locate([spot.face_id], known={spot.face_id: spot.image_id}).get(
+                spot.face_id)
             if now is None:
                 raise NotFound(f"face {spot.face_id} is no longer in {spot.image_path}: the "
                                "photo was re-indexed meanwhile and its faces have new ids; "
@@ -331,20 +377,23 @@ class People:
         where = self.locate(face_ids)
         known = dict(similarities or {})
         missing = [f for f in face_ids if f in where and f not in known]
-        if missing and self._has_faces(person):
-            known.update(self.similarities(person, missing))
+        vector = bool(missing) and self._has_faces(person)
+        if vector:
+            known.update(self._alike(person, missing)[0])  # (a failed one: asked again alone)
         outcomes = []
-        for face_id in dict.fromkeys(face_ids):
-            if face_id not in where:
-                outcomes.append(Outcome(face_id, person.name,
-                                        error="not in a photo of this album"))
-                continue
-            try:
-                with self._holding(where[face_id], "confirming") as spot:
-                    outcomes.append(self._give(person, spot, same_photo=same_photo,
-                                               move=False, similarity=known.get(face_id)))
-            except (SamePhoto, WriteConflict, NotFound, PhotoBusy) as e:
-                outcomes.append(Outcome(face_id, person.name, error=str(e)))
+        # batched once the person has a vector (without one, each face meets the faces before)
+        with self.batched() if vector or not missing else contextlib.nullcontext():
+            for face_id in dict.fromkeys(face_ids):
+                if face_id not in where:
+                    outcomes.append(Outcome(face_id, person.name,
+                                            error="not in a photo of this album"))
+                    continue
+                try:
+                    with self._holding(where[face_id], "confirming") as spot:
+                        outcomes.append(self._give(person, spot, same_photo=same_photo,
+                                                   move=False, similarity=known.get(face_id)))
+                except (SamePhoto, WriteConflict, NotFound, PhotoBusy) as e:
+                    outcomes.append(Outcome(face_id, person.name, error=str(e)))
         return outcomes
 
     def reject(self, name: str, face_ids: Sequence[str]) -> list[Outcome]:
@@ -411,48 +460,6 @@ class People:
         if doc is None:
             raise NotFound(f"{person.name} was removed meanwhile")
         self.private.put(PERSON, person.id, {**doc.doc, **changes}, if_version=doc.version)
-
-    # -- the face index's user vectors -----------------------------------------------------------
-    def associate(self, person_id: str, face_ids: Sequence[str]) -> None:
-        """Add the faces to the person's user vector (a face of another user is taken from it
-        first); past Rekognition's 100 faces a user, a face stays named but out of the vector."""
-        if not face_ids:
-            return
-        self.index.create_user(person_id)
-        try:
-            _, failed = self.records.associate(person_id, face_ids, 0.0)
-        except LimitReached:
-            if len(face_ids) > 1:
-                for face_id in face_ids:
-                    self.associate(person_id, [face_id])
-            return
-        for failure in failed:
-            other = failure.user_id
-            if "ASSOCIATED_TO_A_DIFFERENT_USER" in failure.reasons and other != person_id:
-                self._disassociate(other, [failure.face_id])
-                self.associate(person_id, [failure.face_id])
-
-    def _disassociate(self, person_id: str | None, face_ids: Sequence[str]) -> None:
-        if person_id and face_ids:
-            with contextlib.suppress(NotFound):  # no such user (yet): nothing to take
-                self.index.disassociate_faces(person_id, face_ids)
-
-    def sync(self, person: Person) -> tuple[int, int]:
-        """Make the person's user vector hold exactly their named faces (up to 100): after an
-        interrupted action or a merge. How many faces were (added, removed)."""
-        named = [f.face_id for f in self.faces_of(person)]
-        present = set(self.locate(named)) if named else set()
-        wanted = [f for f in named if f in present][:100]
-        try:
-            have = {f.face_id for f in self.records.indexed_faces(user_id=person.id)}
-        except NotFound:
-            have = set()
-        extra = sorted(have - set(named))
-        self._disassociate(person.id, extra)
-        add = [f for f in wanted if f not in have][:max(0, 100 - len(have & set(named)))]
-        self.associate(person.id, add)
-        return len(add), len(extra)
-
 
 def names_in(backend: Backend, face_ids: Sequence[str]) -> dict[str, str]:
     """The names of those faces that have one (for the viewer's face boxes); nothing for an

@@ -23,7 +23,6 @@ counts. Every photo is one the album holds now (the search function's rule).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from finpics_desktop.domain import bands
@@ -39,7 +38,6 @@ from finpics_desktop.pipeline.people.records import FACE, NAME, PERSON
 SEEDS = 100  # the person's faces searched from (Rekognition's most faces of a user vector)
 MAX_CANDIDATES = 400  # faces scored against the person, the most alike first
 USERS_COMPARED = 20  # the people a candidate is compared with (the most alike)
-AT_ONCE = 8  # SearchUsers calls in flight (on the cloud each is a request)
 
 
 @dataclass(frozen=True)
@@ -180,18 +178,11 @@ def _score(people: People, person: Person, mine: list[str], named: set[str],
 
 def _user_matches(people: People, face_ids: Sequence[str],
                   threshold: float) -> dict[str, list[UserMatch]]:
-    """SearchUsers of each face, :data:`AT_ONCE` at a time (a face gone meanwhile: none)."""
-    def one(face_id: str) -> tuple[str, list[UserMatch]]:
-        try:
-            return face_id, people.records.user_matches(
-                face_id=face_id, threshold=max(0.0, threshold), max_users=USERS_COMPARED)
-        except NotFound:
-            return face_id, []
-
-    if len(face_ids) <= 1:
-        return dict(map(one, face_ids))
-    with ThreadPoolExecutor(AT_ONCE) as pool:
-        return dict(pool.map(one, face_ids))
+    """SearchUsers of each face, all at once (on Rekognition several in flight at the rate the
+    account allows, each retried on its own); a face gone meanwhile, or whose search still
+    failed, has none."""
+    return people.records.user_matches_many(face_ids, threshold=max(0.0, threshold),
+                                            max_users=USERS_COMPARED)
 
 
 def _by_photo(people: People, scored: list, cuts: Cuts

@@ -11,11 +11,16 @@ other person is as alike. Left out: named faces, faces rejected for this person 
 photo the person is already named in (one person appears once per photo); of two candidates in
 one photo only the more alike can be sure. README ("People") has the measurements behind the
 thresholds.
+
+The candidates' ``SearchUsers`` (one face a call: the API takes no more) are made all at once,
+several in flight at the rate the account allows (on Rekognition), each retried on its own; a
+candidate whose search still failed is left out this time (``failed`` says why), and the
+others are proposed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from finpics_desktop.domain.people import Person, Proposal
 from finpics_desktop.pipeline.people.ignored import ignored_ids
@@ -38,6 +43,7 @@ class Proposals:
     # (candidates, the person's own) and the people they were compared with (ids)
     faces: frozenset[str] = frozenset()
     compared: frozenset[str] = frozenset()
+    failed: dict[str, str] = field(default_factory=dict)  # candidates not scored, and why
 
     @property
     def all(self) -> list[Proposal]:
@@ -68,12 +74,14 @@ def suggest(people: People, name: str) -> Proposals:
     closest_other: dict[str, float] = {}
     scored: list[tuple[float, str]] = []
     compared: set[str] = set()
-    for face_id in ranked:
-        spot = where.get(face_id)
-        if spot is None or mine_set.intersection(spot.photo_faces):
-            continue  # not in the album now, or in a photo the person is named in
-        matches = people.records.user_matches(face_id=face_id, threshold=UNSURE_FROM - 15.0,
-                                              max_users=USERS_COMPARED)
+    wanted = [f for f in ranked if f in where  # in the album now, in a photo without them
+              and not mine_set.intersection(where[f].photo_faces)]
+    users = people.records.user_matches_many(wanted, threshold=UNSURE_FROM - 15.0,
+                                             max_users=USERS_COMPARED)
+    for face_id in wanted:
+        if face_id in users.failed:
+            continue
+        matches = users.get(face_id, [])
         compared.update(m.user_id for m in matches)
         own = next((m.similarity for m in matches if m.user_id == person.id), 0.0)
         other = max((m.similarity for m in matches if m.user_id != person.id), default=0.0)
@@ -94,4 +102,4 @@ def suggest(people: People, name: str) -> Proposals:
         else:
             unsure.append(proposal)
     return Proposals(person, sure, unsure, frozenset(candidates) | frozenset(mine),
-                     frozenset(compared))
+                     frozenset(compared), dict(users.failed))

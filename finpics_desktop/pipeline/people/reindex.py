@@ -18,7 +18,9 @@ is re-indexed holding its lock (:mod:`~finpics_desktop.pipeline.people.photo_loc
 names are read again: a naming of one of its faces waits, so a name is never written onto a face
 being replaced. The lock records the photo's faces before and after: a run killed midway is
 finished or rolled back photo by photo by the next run (first thing) or by the next naming on
-that photo (:mod:`~finpics_desktop.pipeline.people.reindex_resume`).
+that photo (:mod:`~finpics_desktop.pipeline.people.reindex_resume`). A ``--all`` run records
+the photos it has done: one interrupted goes on where it stopped the next time
+(:mod:`~finpics_desktop.pipeline.people.reindex_run`).
 
 Plain Python over the ports, for the CLI (``finpics-desktop reindex``) and the window.
 """
@@ -41,6 +43,7 @@ from finpics_desktop.pipeline.people import replaced
 from finpics_desktop.pipeline.people.carry import Carrier, NotCarried, reindex_drawn
 from finpics_desktop.pipeline.people.photo_lock import PhotoLocks
 from finpics_desktop.pipeline.people.reindex_resume import finish
+from finpics_desktop.pipeline.people.reindex_run import RunRecord, scope_of
 from finpics_desktop.pipeline.people.removal import without_removed
 from finpics_desktop.ports import Backend, VersionedFaceIndex
 
@@ -77,6 +80,7 @@ class ReindexReport:
     current: int = 0  # photos already indexed by this engine (left alone)
     cancelled: bool = False
     replaced: list[NotCarried] = field(default_factory=list)  # of photos replaced before
+    resumed: int = 0  # photos an interrupted run had re-indexed already (left alone)
 
     @property
     def failed(self) -> list[PhotoChange]:
@@ -101,6 +105,9 @@ class ReindexReport:
             text += f"; {len(self.not_carried)} could not be carried (listed above)"
         if self.failed:
             text += f"; {len(self.failed)} failed"
+        if self.resumed:
+            text += (f"; {self.resumed} re-indexed before by the run that was interrupted "
+                     "(left alone)")
         return text + ("; cancelled (run it again to go on)" if self.cancelled else "")
 
     def as_json(self) -> dict:
@@ -114,6 +121,7 @@ class ReindexReport:
             "cancelled": self.cancelled,
             "carried": sum(c.carried for c in self.changes),
             "not_carried": [asdict(m) for m in self.not_carried],
+            "resumed": self.resumed,
         }
 
 
@@ -231,19 +239,28 @@ def reindex(
     cancel: threading.Event | None = None,
     workers: int = 2,
     every: bool = False,
+    restart: bool = False,
 ) -> ReindexReport:
     """Re-index every photo of the album (or of ``picset``) that the current engine did not
     index (``every``: every photo), ``workers`` at a time; ``cancel`` stops it between photos
-    (each is whole)."""
+    (each is whole). With ``every`` the photos done are recorded: a run interrupted goes on
+    the next time (:mod:`~finpics_desktop.pipeline.people.reindex_run`), unless ``restart``."""
     cancel = cancel or threading.Event()
     locks = PhotoLocks(backend, cancel=cancel) if backend.private is not None else None
     if locks is not None:  # what a run killed midway left: finished, or rolled back
         locks.recover_all()
     settled = replaced.settle(backend)  # replaced photos' names first: onto their new faces
     todo, current = outdated_photos(backend, picset, every)
+    run = RunRecord(backend.private, scope_of(picset)) if (
+        every and backend.private is not None) else None
+    if run is not None and restart:
+        run.end()  # what an interrupted run did is forgotten: every photo again
+    before = run.begin() if run is not None else set()
+    resumed = [i for i in todo if (i["primarykey"], i["sortkey"]) in before]
+    todo = [i for i in todo if (i["primarykey"], i["sortkey"]) not in before]
     versioned = versioned_index(backend)
     report = ReindexReport(engine=versioned.model_version if versioned else "Rekognition",
-                           current=current, replaced=settled)
+                           current=current, replaced=settled, resumed=len(resumed))
     carrier = Carrier(backend) if backend.private is not None and todo else None
     lock = threading.Lock()
 
@@ -257,6 +274,12 @@ def reindex(
                      exc_info=True)
             change = PhotoChange(f"{item['primarykey']}/{item['sortkey']}",
                                  error=f"{type(e).__name__}: {e}")
+        if run is not None and not change.error:
+            try:
+                run.done(item["primarykey"], item["sortkey"])
+            except Exception:  # not recorded: only done again by a run after an interruption
+                log.info("recording %s/%s as re-indexed failed", item["primarykey"],
+                         item["sortkey"], exc_info=True)
         with lock:
             report.changes.append(change)
             if progress is not None:
@@ -265,6 +288,8 @@ def reindex(
     with ThreadPoolExecutor(max(1, workers), thread_name_prefix="reindex") as pool:
         list(pool.map(one, todo))
     report.cancelled = cancel.is_set() and len(report.changes) < len(todo)
+    if run is not None and not report.cancelled and not report.failed:
+        run.end()
     report.changes.sort(key=lambda c: c.photo)
     return report
 
