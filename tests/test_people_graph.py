@@ -85,9 +85,10 @@ def test_named_and_removed_faces_leave_their_groups(library, photos_dir, labels,
     assert group.faces[0] not in shown and gone not in shown
     assert any(set(g.faces) == set(group.faces[2:]) for g in after)
     assert unmixed(after, who)
-    links = graph.face_links(library.records, library.private, sorted(shown),
+    links = graph.face_links(library.private, sorted(shown),
                              {f.face_id: f.model_version
                               for f in library.records.indexed_faces()},
-                             clusters.EDGE_FROM, clusters.NEIGHBOURS)
+                             lambda missing, keep: clusters.search_links(People(library),
+                                                                         missing, keep))
     assert links.searched == 0 and len(links.a)  # the removed face's links left out, the
     assert (links.a >= 0).all() and (links.b >= 0).all()  # others' read
