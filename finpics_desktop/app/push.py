@@ -22,9 +22,11 @@ def _transform(cloud: Album):
     return strip_location if cloud.strips_location else None
 
 
-def difference(library: Album, cloud: Album, picset: str) -> PushPlan:
-    """What pushing ``picset`` would change on the cloud (nothing is sent)."""
-    return plan_push(library.backend, cloud.backend, picset, _transform(cloud))
+def difference(library: Album, cloud: Album, picset: str,
+               choice: str | None = None) -> PushPlan:
+    """What pushing ``picset`` would change on the cloud (nothing is sent); ``choice``: keep
+    (``"keep"``) or overwrite (``"overwrite"``) what changed on the cloud since the last push."""
+    return plan_push(library.backend, cloud.backend, picset, _transform(cloud), choice)
 
 
 def publish_picset(library: Album, cloud: Album, plan: PushPlan, *,
@@ -40,6 +42,9 @@ def publish_picset(library: Album, cloud: Album, plan: PushPlan, *,
                         transform=_transform(cloud), on_result=on_result, cancel=cancel,
                         workers=cloud.backend.upload_workers or 8)
     finally:
-        cloud.report(Changes.of(picsets=[plan.picset], picset_list=True,
-                                photos=((plan.picset, n) for n in [
-                                    *plan.new, *plan.changed, *plan.deleted])))
+        cloud.report(Changes.of(picsets=list(dict.fromkeys(
+                                    p for p in (plan.picset, plan.cloud_id, plan.cloud_picset)
+                                    if p)), picset_list=True,
+                                photos=((plan.cloud_id, n) for n in [
+                                    *plan.new, *plan.changed, *plan.deleted,
+                                    *(n for r in plan.renamed for n in r)])))

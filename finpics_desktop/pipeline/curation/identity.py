@@ -39,12 +39,10 @@ def give_identity(private: PrivateStore, picset: str, uid: str | None = None) ->
     return uid
 
 
-def picset_with_identity(private: PrivateStore, uid: str) -> str | None:
-    """The picset that has identity ``uid`` now (its id may have changed since)."""
-    for doc in private.query(IDENTITY):
-        if doc.doc.get("uid") == uid:
-            return doc.sk
-    return None
+def picsets_with_identity(private: PrivateStore, uid: str) -> list[str]:
+    """The picsets that have identity ``uid`` now (one, whose id may have changed since; a
+    picset deleted to the trash keeps its record, for a restore)."""
+    return [doc.sk for doc in private.query(IDENTITY) if doc.doc.get("uid") == uid]
 
 
 def follow_rename(private: PrivateStore, old: str, new: str) -> None:

@@ -29,7 +29,7 @@ from finpics_desktop.domain.keys import PhotoKey
 from finpics_desktop.pipeline.curation.identity import (
     give_identity,
     identity_of,
-    picset_with_identity,
+    picsets_with_identity,
 )
 from finpics_desktop.ports import Backend
 
@@ -106,8 +106,11 @@ def link_of(library: Backend, cloud: Backend, picset: str) -> Link | None:
 
 def cloud_copy(cloud: Backend, uid: str) -> str | None:
     """The cloud picset that is the copy of the library picset of identity ``uid`` (its id
-    now: it may have been renamed on the cloud since)."""
-    return picset_with_identity(cloud.private, uid)
+    now: it may have been renamed on the cloud since; None if it is gone)."""
+    found = picsets_with_identity(cloud.private, uid)
+    there = [p for p in found if cloud.records.picset(p) is not None
+             or cloud.records.photo_names(p)]
+    return there[0] if there else None
 
 
 def save_link(library: Backend, link: Link) -> None:
