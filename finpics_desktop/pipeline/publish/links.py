@@ -45,14 +45,16 @@ class Pair:
 
     library: Side
     cloud: Side
+    kept: bool = False  # a difference the curator chose to keep as the cloud has it
 
     def as_json(self) -> list:
         return [list(self.library) if self.library else None,
-                list(self.cloud) if self.cloud else None]
+                list(self.cloud) if self.cloud else None, self.kept]
 
     @classmethod
     def of(cls, raw: list) -> Pair:
-        return cls(tuple(raw[0]) if raw[0] else None, tuple(raw[1]) if raw[1] else None)
+        return cls(tuple(raw[0]) if raw[0] else None, tuple(raw[1]) if raw[1] else None,
+                   bool(raw[2]) if len(raw) > 2 else False)
 
 
 @dataclass

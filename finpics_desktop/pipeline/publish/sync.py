@@ -180,13 +180,15 @@ def _three_way(library: Backend, cloud: Backend, picset: str, link: Link, copy: 
 
     # the picset's id (its title, its number)
     if copy != picset:
-        if copy != link.cloud_picset and picset == link.library_picset:
-            said.append(f"renamed on the cloud: {titled(link.cloud_picset)} -> {titled(copy)}")
+        if copy != link.cloud_picset:
+            said.append(f"renamed on the cloud: {titled(link.cloud_picset)} -> {titled(copy)}"
+                        + (f" (the library renamed it {titled(picset)})"
+                           if picset != link.library_picset else ""))
             sync.target = picset if overwrite else copy
-        elif copy != link.cloud_picset and not overwrite:
-            said.append(f"renamed on the cloud: {titled(link.cloud_picset)} -> {titled(copy)} "
-                        f"(the library renamed it {titled(picset)})")
-            sync.target = copy
+        elif picset == link.library_picset:  # a title kept as the cloud's at a former push
+            if overwrite:
+                said.append(f"the cloud's title {titled(copy)}, kept at a former push")
+            sync.target = picset if overwrite else copy
     if sync.target != copy and (cloud.records.picset(sync.target) is not None
                                 or cloud.records.photo_names(sync.target)):
         raise Refused(f"cannot rename the cloud's {copy} to {sync.target}: the cloud has another "
@@ -219,13 +221,30 @@ def _three_way(library: Backend, cloud: Backend, picset: str, link: Link, copy: 
             elif c_name == l_name:
                 sync.unchanged += 1
 
-    for l_name, c_name, pair, _l_changed, c_changed in wanted:
+    def keep(l_name, c_name) -> None:
+        sync.kept.append(Pair((l_name, mine[l_name]) if l_name else None,
+                              (c_name, theirs[c_name] or "") if c_name else None, kept=True))
+        if c_name:
+            staying.add(c_name)
+        if l_name:
+            sync.kept_names.add(l_name)
+
+    for l_name, c_name, pair, l_changed, c_changed in wanted:
         if in_sync(l_name, c_name):
             if l_name is not None:
                 sync.unchanged += 1
             continue
         cloud_same = pair.cloud is not None and c_name == pair.cloud[0] and not c_changed or (
             pair.cloud is None and c_name is None)
+        lib_same = pair.library is not None and l_name == pair.library[0] and not (
+            l_changed) or (pair.library is None and l_name is None)
+        if cloud_same and lib_same and pair.kept:  # a difference kept at a former push
+            if overwrite:
+                said.append(_cloud_change(pair, c_name, c_changed, kept=True))
+                apply(l_name, c_name)
+            else:
+                keep(l_name, c_name)
+            continue
         if cloud_same:
             apply(l_name, c_name)
             continue
@@ -233,12 +252,7 @@ def _three_way(library: Backend, cloud: Backend, picset: str, link: Link, copy: 
         if overwrite:
             apply(l_name, c_name)
         else:
-            sync.kept.append(Pair((l_name, mine[l_name]) if l_name else None,
-                                  (c_name, theirs[c_name] or "") if c_name else None))
-            if c_name:
-                staying.add(c_name)
-            if l_name:
-                sync.kept_names.add(l_name)
+            keep(l_name, c_name)
     for name in lib_new:
         if name in theirs and name in cloud_new:
             cloud_new.discard(name)
@@ -249,9 +263,7 @@ def _three_way(library: Backend, cloud: Backend, picset: str, link: Link, copy: 
             if overwrite:
                 sync.changed.append(name)
             else:
-                sync.kept.append(Pair((name, mine[name]), (name, theirs[name] or "")))
-                staying.add(name)
-                sync.kept_names.add(name)
+                keep(name, name)
         else:
             sync.new.append(name)
     for name in sorted(cloud_new):
@@ -259,8 +271,7 @@ def _three_way(library: Backend, cloud: Backend, picset: str, link: Link, copy: 
         if overwrite:
             sync.deleted.append(name)
         else:
-            sync.kept.append(Pair(None, (name, theirs[name] or "")))
-            staying.add(name)
+            keep(None, name)
     _guard_names(sync, staying)
 
     # the featured photo: the cloud's follows its photo's renames
@@ -272,13 +283,22 @@ def _three_way(library: Backend, cloud: Backend, picset: str, link: Link, copy: 
         if their_cover != base_cloud_cover:
             said.append(f"featured photo changed on the cloud: {shown_name(their_cover or '')}")
             sync.cover = cover if overwrite else None
+        elif cover == link.library_cover:  # the cloud's featured photo, kept at a former push
+            if overwrite:
+                said.append(f"the cloud's featured photo {shown_name(their_cover or '')}, "
+                            "kept at a former push")
+            sync.cover = cover if overwrite else None
         else:
             sync.cover = cover
     return sync
 
 
-def _cloud_change(pair: Pair, c_name: str | None, c_changed: bool) -> str:
+def _cloud_change(pair: Pair, c_name: str | None, c_changed: bool, kept: bool = False) -> str:
     was = shown_name(pair.cloud[0]) if pair.cloud else None
+    if kept:
+        name = c_name or (pair.library[0] if pair.library else "")
+        return f"{shown_name(name)}: as the cloud has it (kept at a former push" + (
+            ", not on the cloud)" if c_name is None else ")")
     if pair.cloud is None:
         return f"added on the cloud: {shown_name(c_name or '')}"
     if c_name is None:
