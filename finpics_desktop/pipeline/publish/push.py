@@ -35,6 +35,7 @@ from finpics_desktop.pipeline.publish.journal import Journal, target_of
 from finpics_desktop.pipeline.publish.links import (
     Link,
     Pair,
+    cloud_copy,
     library_file,
     library_hashes,
     save_link,
@@ -182,7 +183,6 @@ def push(library: Backend, cloud: Backend, picset: str, journal: Journal, *,
             "last push (" + "; ".join(plan.cloud_changes[:3]) + (
                 "; ..." if len(plan.cloud_changes) > 3 else "") + "): keep the cloud's "
             "changes or overwrite them (nothing was sent)")
-    _identities(library, cloud, picset, plan)
     if plan.cloud_picset:  # renamed in the library: the cloud's copy is renamed, one picset
         curation.rename_picset(c, plan.cloud_picset, plan.cloud_id, same_width=False)
     lease = c.hold_for_publishing(plan.cloud_id)
@@ -190,6 +190,13 @@ def push(library: Backend, cloud: Backend, picset: str, journal: Journal, *,
     report = None
     try:
         report = PushReport(plan)
+        sync = plan.sync
+        if sync is not None and sync.linked and sync.exists and not plan.empty and cloud_copy(
+                cloud, sync.uid) != plan.cloud_id:  # renamed or deleted since the plan
+            raise curation.Refused(f"the cloud's {plan.cloud_id} was renamed or deleted on the "
+                                   "cloud while this push began: push again to see the "
+                                   "difference (nothing was sent)")
+        _identities(library, cloud, picset, plan)
         if lease.waited_for is not None:
             report.plan = plan_push(library, cloud, picset, transform, plan.choice)
             if report.plan != plan:

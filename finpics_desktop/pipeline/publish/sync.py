@@ -19,6 +19,7 @@ id is brought to the library's by name, as push always did.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,6 +29,14 @@ from finpics_desktop.domain.photo_order import shown_name
 from finpics_desktop.domain.picsets import titled
 from finpics_desktop.pipeline.curation.errors import Refused
 from finpics_desktop.pipeline.curation.identity import identity_of
+from finpics_desktop.pipeline.curation.ops import (
+    LOCK,
+    OP,
+    WAIT,
+    Operation,
+    is_alive,
+    picset_resource,
+)
 from finpics_desktop.pipeline.publish.links import (
     Link,
     Pair,
@@ -111,6 +120,8 @@ def plan_sync(library: Backend, cloud: Backend, picset: str,
     link = link_of(library, cloud, picset)
     uid = link.uid if link else identity_of(library.private, picset)
     copy = cloud_copy(cloud, uid) if uid else None
+    if copy is not None and _settled(cloud, copy):  # read once an action on it is done
+        copy = cloud_copy(cloud, uid)
     if link is not None and copy is None:
         return _copy_gone(library, cloud, picset, link, mine, cover, transform, choice)
     if link is None:
@@ -125,6 +136,23 @@ def plan_sync(library: Backend, cloud: Backend, picset: str,
                 return Sync(picset, picset, True, cloud_changes=sync.cloud_changes, uid=uid)
         return sync
     return _three_way(library, cloud, picset, link, copy, mine, cover, transform, choice)
+
+
+def _settled(cloud: Backend, picset: str, wait: float = WAIT) -> bool:
+    """Wait while a curation action running elsewhere holds the cloud's ``picset`` (a rename
+    on the cloud half done is not a difference to show); True if one was waited for. One
+    abandoned is left to the push, which completes it before it writes."""
+    resource, delay, waited = picset_resource(picset), 0.02, False
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        lock = cloud.private.get(LOCK, resource)
+        doc = cloud.private.get(OP, lock.doc.get("op", "")) if lock is not None else None
+        if doc is None or not is_alive(Operation.of(doc)):
+            return waited
+        waited = True
+        time.sleep(delay)  # (another process's action: nothing to wait on but its records)
+        delay = min(delay * 2, 0.5)
+    return waited
 
 
 def _published(library: Backend, picset: str, names: list[str],
