@@ -223,3 +223,27 @@ def test_what_changed_on_the_cloud_since_the_last_push_is_shown_and_never_overwr
     assert backend.records.picset("002_home").cover == library.records.picset("002_home").cover
     library.close()
     assert check(backend).found == []
+
+
+def test_a_picset_linked_by_record_link_pushes_into_its_cloud_copy(
+        cloud, stack, env, tmp_path, photos_dir, engine, capsys):
+    """What ``pull`` does once the cloud's picset is in the library: ``record_link``. The next
+    push finds nothing to send; a rename in the library then renames the cloud's copy."""
+    from finpics_desktop.pipeline.publish.links import record_link
+
+    backend = stack[0]
+    root = _staged(tmp_path, photos_dir, engine, "003_pulled")
+    folder = tmp_path / "trip"  # the same photos, put on the cloud by another tool
+    assert Publisher.for_backend(backend).publish(sorted(folder.iterdir()), "003_pulled").ok
+    cloud.wait_idle()
+    library = open_library(root, engine=engine)
+    link = record_link(library, backend, "003_pulled")
+    assert len(link.pairs) == 4 and identity_of(backend.private, "003_pulled") == link.uid
+    rename_picset(Curation(library), "003_pulled", "003_Pulled_here")
+    library.close()
+    code, lines, out = _push(env, root, "003_Pulled_here", capsys, "--json")
+    assert code == 0, lines
+    plan = json.loads(out)
+    assert (plan["renamed_to"], plan["new"], plan["deleted"]) == ("003_Pulled_here", [], [])
+    assert backend.records.picset("003_pulled") is None
+    assert len(backend.records.photo_names("003_Pulled_here")) == 4
