@@ -47,6 +47,8 @@ def publish_picset(library: Album, cloud: Album, plan: PushPlan, *,
                           transform=_transform(cloud), on_result=on_result, cancel=cancel,
                           workers=cloud.backend.upload_workers or 8)
         done = report.plan  # (taken again if the push waited for another action)
+        if done.dropped:  # deleted in the library: no names, nothing public left to audit
+            return report
         if report.ok and not (cancel and cancel.is_set()):  # the names go after the photos
             report.people = push_names(library.backend, cloud.backend, plan.picset,
                                        report.stored, before, cancel, target=done.cloud_id,
@@ -56,11 +58,15 @@ def publish_picset(library: Album, cloud: Album, plan: PushPlan, *,
     finally:
         people = report.people if report is not None else None
         cloud.report(Changes.of(picsets=list(dict.fromkeys(
-                                    p for p in (plan.picset, plan.cloud_id, plan.cloud_picset)
+                                    p for p in (plan.picset, plan.cloud_id, plan.cloud_picset,
+                                                *(c.source for c in plan.carried),
+                                                *(c.to for c in plan.carried))
                                     if p)), picset_list=True,
-                                photos=((plan.cloud_id, n) for n in [
+                                photos=[*((plan.cloud_id, n) for n in [
                                     *plan.new, *plan.changed, *plan.deleted,
                                     *(n for r in plan.renamed for n in r)]),
+                                    *((c.source, c.cloud_name) for c in plan.carried),
+                                    *((c.to, c.name) for c in plan.carried)],
                                 everything=bool(people and people.changed)))
 
 

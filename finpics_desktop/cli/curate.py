@@ -71,7 +71,8 @@ def add_curation_commands(sub) -> None:
 
     pu = sub.add_parser("push", help="publish a picset of the library (--library) to the "
                         "finpics cloud (the AWS options): the difference is shown first")
-    pu.add_argument("picset", metavar="PICSET")
+    pu.add_argument("picset", metavar="PICSET", help="a picset of the library; one deleted in "
+                    "the library since its last push: its cloud copy goes to the cloud's trash")
     pu.add_argument("--dry-run", action="store_true", help="only show the difference")
     pu.add_argument("--keep-location", action="store_true",
                     help="publish the photos' GPS location too (by default the published copy "
@@ -79,7 +80,8 @@ def add_curation_commands(sub) -> None:
     pu.add_argument("--json", action="store_true",
                     help='the difference as {"picset", "new", "changed", "deleted", '
                     '"unchanged", "cover", "new_picset", "cloud_picset", "renamed_to", '
-                    '"photos_renamed", "cloud_changes", "choice"}')
+                    '"photos_renamed", "cloud_changes", "choice", "carried", '
+                    '"picset_deleted"}')
     changes = pu.add_mutually_exclusive_group()
     changes.add_argument("--keep-cloud-changes", dest="cloud_changes", action="store_const",
                          const="keep", help="what changed on the cloud since the last push "
@@ -249,6 +251,8 @@ def _push(library, cloud, args, options: Options) -> int:
         print(report.upload.summary(), file=sys.stderr)
     if report.renamed is not None:
         print(report.renamed.summary, file=sys.stderr)
+    for outcome in report.carried:  # moved or copied from or to other picsets
+        print(outcome.summary, file=sys.stderr)
     if report.deleted is not None:
         print(report.deleted.summary, file=sys.stderr)
     if report.cover_set:

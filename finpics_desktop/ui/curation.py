@@ -278,7 +278,8 @@ class CurationController(QObject):
         def done(report) -> None:
             self.running -= 1
             for line in ([report.upload.summary()] if report.upload else []) + (
-                    [report.renamed.summary] if report.renamed else []) + (
+                    [report.renamed.summary] if report.renamed else []) + [
+                    o.summary for o in report.carried] + (
                     [report.deleted.summary] if report.deleted else []) + report.notes + (
                     report.people.lines() if report.people else []):
                 self.tell(line, "info")

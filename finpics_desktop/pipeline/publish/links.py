@@ -100,10 +100,17 @@ def _key(cloud: Backend, uid: str) -> str:
 def link_of(library: Backend, cloud: Backend, picset: str) -> Link | None:
     """The base of the library's ``picset`` with ``cloud`` (None: never pushed nor pulled)."""
     uid = identity_of(library.private, picset)
-    if uid is None:
-        return None
+    if uid is None:  # (a picset deleted for good: its link still says what it was)
+        return next((link for link in (Link.of(d.doc) for d in library.private.query(LINK))
+                     if link.target == cloud.identity and link.library_picset == picset), None)
     doc = library.private.get(LINK, _key(cloud, uid))
     return Link.of(doc.doc) if doc is not None else None
+
+
+def forget_link(library: Backend, cloud: Backend, uid: str) -> None:
+    """The link of identity ``uid`` with ``cloud`` is no more (its picset deleted on both
+    sides)."""
+    library.private.delete(LINK, _key(cloud, uid))
 
 
 def cloud_copy(cloud: Backend, uid: str) -> str | None:

@@ -15,6 +15,8 @@ The library picset and its cloud copy are linked (``links``): a picset renamed, 
 reordered in the library since the last push is renamed (its photos renamed) on the cloud, with
 their faces, never published as a second picset; what changed on the cloud since is listed
 (:attr:`PushPlan.cloud_changes`) and kept or overwritten as the curator chooses (``sync``).
+A photo moved or copied from or to another picset in the library since is moved or copied on the
+cloud (``carried``); a picset deleted in the library goes to the cloud's trash at its push.
 """
 
 from __future__ import annotations
@@ -32,11 +34,13 @@ from finpics_desktop.pipeline import curation
 from finpics_desktop.pipeline.curation.identity import give_identity, identity_of
 from finpics_desktop.pipeline.curation.leases import Lease
 from finpics_desktop.pipeline.people.travel import Travelled
+from finpics_desktop.pipeline.publish.carried import Carry, carry
 from finpics_desktop.pipeline.publish.journal import Journal, target_of
 from finpics_desktop.pipeline.publish.links import (
     Link,
     Pair,
     cloud_copy,
+    forget_link,
     library_file,
     library_hashes,
     save_link,
@@ -64,6 +68,8 @@ class PushPlan:
     cloud_changes: list[str] = field(default_factory=list)  # on the cloud since the last push
     choice: str | None = None  # what to do with them: "keep", "overwrite" (None: not chosen)
     sync: Sync | None = field(default=None, repr=False, compare=False)
+    carried: list[Carry] = field(default_factory=list)  # moved or copied on the cloud
+    dropped: bool = False  # deleted in the library: the cloud's copy goes to its trash
 
     @property
     def cloud_id(self) -> str:
@@ -72,7 +78,7 @@ class PushPlan:
     @property
     def empty(self) -> bool:
         return not (self.new or self.changed or self.deleted or self.renamed
-                    or self.cloud_picset or self.sets_cover)
+                    or self.cloud_picset or self.sets_cover or self.carried or self.dropped)
 
     @property
     def sets_cover(self) -> bool:
@@ -92,6 +98,10 @@ class PushPlan:
         if self.empty:
             return [f"{head}: the cloud has it as it is ({self.unchanged} photos)" if not (
                 self.cloud_changes) else f"{head}: nothing to send"] + self.change_lines()
+        if self.dropped:
+            return [f"push {self.picset} to the cloud: deleted in the library, so the cloud's "
+                    f"{self.cloud_id} ({self.unchanged + len(self.deleted)} photos) goes to the "
+                    "cloud's trash"] + self.change_lines()
         lines = [head + ":"]
         if self.cloud_picset:
             lines.append(f"  renamed: {self.cloud_picset} -> {self.cloud_id} (the title "
@@ -105,6 +115,11 @@ class PushPlan:
             if names:
                 lines.append(f"  {label}: {len(names)}: " + ", ".join(names[:8]) + (
                     f", ... ({len(names) - 8} more)" if len(names) > 8 else ""))
+        if self.carried:
+            lines.append(f"  from or to other picsets (their faces kept): {len(self.carried)}: "
+                         + "; ".join(c.line() for c in self.carried[:8]) + (
+                             f"; ... ({len(self.carried) - 8} more)"
+                             if len(self.carried) > 8 else ""))
         if self.unchanged:
             lines.append(f"  unchanged: {self.unchanged}")
         if self.sets_cover:
@@ -130,7 +145,10 @@ class PushPlan:
                 "new_picset": self.new_picset, "cloud_picset": self.cloud_picset or self.cloud_id,
                 "renamed_to": self.cloud_id if self.cloud_picset else None,
                 "photos_renamed": [list(r) for r in self.renamed],
-                "cloud_changes": self.cloud_changes, "choice": self.choice}
+                "cloud_changes": self.cloud_changes, "choice": self.choice,
+                "carried": [{"action": c.verb, "from": f"{c.source}/{c.cloud_name}",
+                             "to": f"{c.to}/{c.name}"} for c in self.carried],
+                "picset_deleted": self.dropped}
 
 
 @dataclass
@@ -143,6 +161,7 @@ class PushReport:
     notes: list[str] = field(default_factory=list)
     stored: list[str] = field(default_factory=list)  # keys sent, which the cloud processes
     people: Travelled | None = None  # the names carried (``push_names``)
+    carried: list[curation.Outcome] = field(default_factory=list)  # moves and copies done
 
     @property
     def ok(self) -> bool:
@@ -163,7 +182,8 @@ def plan_push(library: Backend, cloud: Backend, picset: str,
                     cloud_picset=sync.cloud_picset if sync.cloud_picset != sync.target else None,
                     target=sync.target if sync.target != picset else None,
                     renamed=sync.renamed, cloud_changes=sync.cloud_changes,
-                    choice=choice if sync.cloud_changes else None, sync=sync)
+                    choice=choice if sync.cloud_changes else None, sync=sync,
+                    carried=sync.carried, dropped=sync.dropped)
 
 
 def push(library: Backend, cloud: Backend, picset: str, journal: Journal, *,
@@ -192,6 +212,13 @@ def push(library: Backend, cloud: Backend, picset: str, journal: Journal, *,
     report = None
     try:
         report = PushReport(plan)
+        if plan.dropped:  # deleted in the library: its copy to the cloud's trash, whole
+            report.carried = carry(c, plan.carried)  # (what went to other picsets first)
+            if c.picset_exists(plan.cloud_id):
+                report.deleted = curation.delete(c, [plan.cloud_id])
+            if not (report.deleted and report.deleted.failed) and plan.sync and plan.sync.uid:
+                forget_link(library, cloud, plan.sync.uid)
+            return report
         sync = plan.sync
         if sync is not None and sync.linked and sync.exists and not plan.empty and cloud_copy(
                 cloud, sync.uid) != plan.cloud_id:  # renamed or deleted since the plan
@@ -240,6 +267,7 @@ def _push(library: Backend, cloud: Backend, picset: str, journal: Journal,
         report.deleted = curation.delete(c, [f"{target}/{n}" for n in first])
     if plan.renamed:
         report.renamed = curation.rename_photos(c, target, plan.renamed)
+    report.carried = carry(c, plan.carried)
     names = sorted(set(library.records.photo_names(picset)) - kept)
     sources = [library_file(library, PhotoKey(picset, n)) for n in names]
     if plan.new or plan.changed or journal.find_resumable(target_of(cloud), sources, target):

@@ -15,6 +15,11 @@ well. A change both sides made alike (or a push killed midway and run again) is 
 
 Without a base (a picset pushed before links existed, or never) the cloud's picset of the same
 id is brought to the library's by name, as push always did.
+
+A photo moved or copied to another picset in the library since is moved or copied on the cloud
+(``carried``); a picset deleted in the library (its link kept) is deleted on the cloud, to its
+trash, by its push (:attr:`Sync.dropped`), unless the cloud changed it since and the curator keeps
+that.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from finpics_desktop.pipeline.curation.ops import (
     is_alive,
     picset_resource,
 )
+from finpics_desktop.pipeline.publish.carried import Carry, arrivals, departures
 from finpics_desktop.pipeline.publish.links import (
     Link,
     Pair,
@@ -71,6 +77,8 @@ class Sync:
     kept_names: set[str] = field(default_factory=set)  # library names whose cloud copy is kept
     uid: str | None = None
     linked: bool = False
+    carried: list[Carry] = field(default_factory=list)  # moved or copied on the cloud instead
+    dropped: bool = False  # the library deleted the picset: the cloud's copy goes to its trash
 
 
 class _Side:
@@ -112,18 +120,25 @@ def plan_sync(library: Backend, cloud: Backend, picset: str,
     (``choice``: :data:`KEEP` or :data:`OVERWRITE` what changed on the cloud since; None: keep,
     and the plan lists it for the curator to choose). Nothing is written."""
     mine = library_hashes(library, picset)
-    if not mine:
+    link = link_of(library, cloud, picset)
+    if not mine and link is None:
         raise Refused(f"there is no picset {picset} with photos in the library "
                       "(`finpics-desktop picsets` lists them)")
     entry = library.records.picset(picset)
     cover = entry.cover if entry else None
-    link = link_of(library, cloud, picset)
     uid = link.uid if link else identity_of(library.private, picset)
     copy = cloud_copy(cloud, uid) if uid else None
     if copy is not None and _settled(cloud, copy):  # read once an action on it is done
         copy = cloud_copy(cloud, uid)
     if link is not None and copy is None:
+        if not mine:
+            raise Refused(f"{picset} is deleted in the library and its copy on the cloud "
+                          f"({link.cloud_picset}) is gone too: nothing to push")
         return _copy_gone(library, cloud, picset, link, mine, cover, transform, choice)
+    if not mine:  # deleted in the library: its copy goes to the cloud's trash
+        sync = _three_way(library, cloud, picset, link, copy, mine, None, transform, choice)
+        sync.dropped = not sync.kept
+        return sync
     if link is None:
         theirs_uid = identity_of(cloud.private, picset)
         sync = _by_name(library, cloud, picset, mine, cover, transform)
@@ -134,8 +149,23 @@ def plan_sync(library: Backend, cloud: Backend, picset: str,
                 "overwriting makes it this picset's copy")
             if choice != OVERWRITE:
                 return Sync(picset, picset, True, cloud_changes=sync.cloud_changes, uid=uid)
+        _arrivals(library, cloud, picset, sync, mine, transform)
         return sync
-    return _three_way(library, cloud, picset, link, copy, mine, cover, transform, choice)
+    sync = _three_way(library, cloud, picset, link, copy, mine, cover, transform, choice)
+    _arrivals(library, cloud, picset, sync, mine, transform)
+    return sync
+
+
+def _arrivals(library: Backend, cloud: Backend, picset: str, sync: Sync, mine: dict[str, str],
+              transform) -> None:
+    """The new photos the cloud holds in another picset: moved or copied there, not sent."""
+    theirs = set(cloud.records.photo_names(sync.cloud_picset)) if sync.exists else set()
+    occupied = (theirs - {old for old, _ in sync.renamed}) | {new for _, new in sync.renamed}
+    found = arrivals(library, cloud, picset, sync.target, sync.uid, sync.new, mine,
+                     lambda name: _published(library, picset, [name], transform)[name],
+                     occupied)
+    sync.carried += found
+    sync.new = [n for n in sync.new if n not in {c.name for c in found}]
 
 
 def _settled(cloud: Backend, picset: str, wait: float = WAIT) -> bool:
@@ -235,6 +265,7 @@ def _three_way(library: Backend, cloud: Backend, picset: str, link: Link, copy: 
             and theirs[c_name] == published.get(l_name))
 
     staying: set[str] = set()  # cloud names kept as the cloud has them
+    gone: list[tuple[str, str, str]] = []  # deleted from the library's picset since
 
     def apply(l_name, c_name) -> None:
         if l_name is None:
@@ -274,6 +305,8 @@ def _three_way(library: Backend, cloud: Backend, picset: str, link: Link, copy: 
                 keep(l_name, c_name)
             continue
         if cloud_same:
+            if l_name is None and c_name is not None and pair.library is not None:
+                gone.append((pair.library[0], pair.library[1], c_name))
             apply(l_name, c_name)
             continue
         said.append(_cloud_change(pair, c_name, c_changed))
@@ -301,6 +334,9 @@ def _three_way(library: Backend, cloud: Backend, picset: str, link: Link, copy: 
         else:
             keep(None, name)
     _guard_names(sync, staying)
+    sync.carried = departures(library, cloud, picset, copy, gone)
+    moved = {c.cloud_name for c in sync.carried}
+    sync.deleted = [n for n in sync.deleted if n not in moved]
 
     # the featured photo: the cloud's follows its photo's renames
     renames = dict(sync.renamed)
