@@ -248,10 +248,11 @@ def push(library: Backend, cloud: Backend, picset: str, journal: Journal, *,
 
 def _identities(library: Backend, cloud: Backend, picset: str, plan: PushPlan) -> None:
     """The library's picset and its cloud copy get one identity before anything is sent (a
-    push killed midway finds its copy by it, even renamed)."""
+    push killed midway finds its copy by it, even renamed). The cloud's copy is called
+    ``plan.cloud_id`` by now (a rename the push makes is done before: giving the identity to
+    its former id would leave a second record, for a picset the cloud no longer has)."""
     uid = give_identity(library.private, picset, plan.sync.uid if plan.sync else None)
-    there = plan.sync.cloud_picset if plan.sync and plan.sync.exists else plan.cloud_id
-    give_identity(cloud.private, there, uid)
+    give_identity(cloud.private, plan.cloud_id, uid)
 
 
 def _push(library: Backend, cloud: Backend, picset: str, journal: Journal,
