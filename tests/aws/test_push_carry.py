@@ -117,6 +117,8 @@ def test_a_picset_deleted_in_the_library_goes_to_the_clouds_trash_at_its_push(
     assert backend.records.photo_names("015_e") == []
     assert [e.picset for e in list_trash(Curation(backend))] == ["015_e"]
     assert check(backend).found == []
+    empty_trash(Curation(backend))  # gone for good on the cloud: its identity record too
+    assert check(backend).found == []
     code, lines, _ = _push(env, root, "015_e", capsys)  # deleted on both sides, link forgotten
     assert code != 0 and lines == ["finpics-desktop: there is no picset 015_e with photos in the "
                                    "library (`finpics-desktop picsets` lists them)"], lines
@@ -136,6 +138,7 @@ def test_check_reports_a_link_whose_library_picset_is_gone_for_good(
     empty_trash(c)
     kinds = {(p.kind, p.subject) for p in check(library).found}
     assert ("dangling-link", "016_f") in kinds, kinds
+    assert "stray-identity" not in {k for k, _ in kinds}  # emptying the trash took it
     line = next(p.line() for p in check(library).found if p.kind == "dangling-link")
     assert "the cloud's 016_f" in line and "push 016_f" in line
     library.close()

@@ -54,3 +54,9 @@ def follow_rename(private: PrivateStore, old: str, new: str) -> None:
     if identity_of(private, new) != uid:
         private.put(IDENTITY, new, {"uid": uid})
     private.delete(IDENTITY, old)
+
+
+def forget_identity(private: PrivateStore, picset: str) -> None:
+    """``picset`` is gone for good (its trash emptied): its identity record goes too."""
+    if identity_of(private, picset) is not None:
+        private.delete(IDENTITY, picset)
