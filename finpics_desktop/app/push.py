@@ -25,9 +25,11 @@ def _transform(cloud: Album):
     return public_copy if cloud.strips_location else None
 
 
-def difference(library: Album, cloud: Album, picset: str) -> PushPlan:
-    """What pushing ``picset`` would change on the cloud (nothing is sent)."""
-    return plan_push(library.backend, cloud.backend, picset, _transform(cloud))
+def difference(library: Album, cloud: Album, picset: str,
+               choice: str | None = None) -> PushPlan:
+    """What pushing ``picset`` would change on the cloud (nothing is sent); ``choice``: keep
+    (``"keep"``) or overwrite (``"overwrite"``) what changed on the cloud since the last push."""
+    return plan_push(library.backend, cloud.backend, picset, _transform(cloud), choice)
 
 
 def publish_picset(library: Album, cloud: Album, plan: PushPlan, *,
@@ -39,22 +41,43 @@ def publish_picset(library: Album, cloud: Album, plan: PushPlan, *,
     home = library.backend.library
     report = None
     try:
-        before = marks(cloud.backend, plan.picset, plan.changed)
+        before = _marks_before(cloud, plan)
         with cloud.journal(home.folder if home else None) as journal:
             report = push(library.backend, cloud.backend, plan.picset, journal, plan=plan,
                           transform=_transform(cloud), on_result=on_result, cancel=cancel,
                           workers=cloud.backend.upload_workers or 8)
-        if report.ok and not (cancel and cancel.is_set()):  # the names go with the photos
+        done = report.plan  # (taken again if the push waited for another action)
+        if done.dropped:  # deleted in the library: no names, nothing public left to audit
+            return report
+        if report.ok and not (cancel and cancel.is_set()):  # the names go after the photos
             report.people = push_names(library.backend, cloud.backend, plan.picset,
-                                       report.stored, before, cancel)
-        report.notes += _audit_notes(cloud, plan.picset)
+                                       report.stored, before, cancel, target=done.cloud_id,
+                                       kept=done.sync.kept_names if done.sync else ())
+        report.notes += _audit_notes(cloud, done.cloud_id)
         return report
     finally:
         people = report.people if report is not None else None
-        cloud.report(Changes.of(picsets=[plan.picset], picset_list=True,
-                                photos=((plan.picset, n) for n in [
-                                    *plan.new, *plan.changed, *plan.deleted]),
+        cloud.report(Changes.of(picsets=list(dict.fromkeys(
+                                    p for p in (plan.picset, plan.cloud_id, plan.cloud_picset,
+                                                *(c.source for c in plan.carried),
+                                                *(c.to for c in plan.carried))
+                                    if p)), picset_list=True,
+                                photos=[*((plan.cloud_id, n) for n in [
+                                    *plan.new, *plan.changed, *plan.deleted,
+                                    *(n for r in plan.renamed for n in r)]),
+                                    *((c.source, c.cloud_name) for c in plan.carried),
+                                    *((c.to, c.name) for c in plan.carried)],
                                 everything=bool(people and people.changed)))
+
+
+def _marks_before(cloud: Album, plan: PushPlan) -> dict[str, str | None]:
+    """The cloud's run marks of the photos the push replaces, where they are before it (the
+    picset and the photos renamed by the push keep their items)."""
+    sync = plan.sync
+    now = sync.cloud_picset if sync is not None and sync.exists else plan.cloud_id
+    back = {new: old for old, new in plan.renamed}
+    found = marks(cloud.backend, now, [back.get(n, n) for n in plan.changed])
+    return {n: found[back.get(n, n)] for n in plan.changed}
 
 
 def _audit_notes(cloud: Album, picset: str) -> list[str]:

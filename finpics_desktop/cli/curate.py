@@ -71,14 +71,26 @@ def add_curation_commands(sub) -> None:
 
     pu = sub.add_parser("push", help="publish a picset of the library (--library) to the "
                         "finpics cloud (the AWS options): the difference is shown first")
-    pu.add_argument("picset", metavar="PICSET")
+    pu.add_argument("picset", metavar="PICSET", help="a picset of the library; one deleted in "
+                    "the library since its last push: its cloud copy goes to the cloud's trash")
     pu.add_argument("--dry-run", action="store_true", help="only show the difference")
     pu.add_argument("--keep-location", action="store_true",
                     help="publish the photos' GPS location too (by default the published copy "
                     "has it removed; the files of the library are never changed)")
     pu.add_argument("--json", action="store_true",
                     help='the difference as {"picset", "new", "changed", "deleted", '
-                    '"unchanged", "cover", "new_picset"}')
+                    '"unchanged", "cover", "new_picset", "cloud_picset", "renamed_to", '
+                    '"photos_renamed", "cloud_changes", "choice", "carried", '
+                    '"picset_deleted"}')
+    changes = pu.add_mutually_exclusive_group()
+    changes.add_argument("--keep-cloud-changes", dest="cloud_changes", action="store_const",
+                         const="keep", help="what changed on the cloud since the last push "
+                         "(another computer, a command on the cloud) stays as the cloud has it; "
+                         "the library's own changes are pushed")
+    changes.add_argument("--overwrite-cloud", dest="cloud_changes", action="store_const",
+                         const="overwrite", help="what changed on the cloud since the last push "
+                         "is brought back to the library's state (what the cloud added goes to "
+                         "its trash)")
 
     ru = sub.add_parser("renumber", help="write every picset's ordering number with more "
                         "digits (when 999 is taken): each picset is renamed; run again, it "
@@ -218,7 +230,7 @@ def cmd_push(args, options: Options) -> int:
 def _push(library, cloud, args, options: Options) -> int:
     library = Album(library)
     cloud = Album(cloud, remove_location=options.remove_location)
-    plan = difference(library, cloud, args.picset)
+    plan = difference(library, cloud, args.picset, getattr(args, "cloud_changes", None))
     if args.json:
         json.dump(plan.as_json(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -226,11 +238,21 @@ def _push(library, cloud, args, options: Options) -> int:
         print(line, file=sys.stderr)
     if args.dry_run:
         return EXIT_OK
+    if plan.needs_choice:
+        print(f"error: {args.picset}: the cloud's copy changed since the last push (listed "
+              "above): push again with --keep-cloud-changes to keep those changes, or with "
+              "--overwrite-cloud to replace them with the library's (nothing was sent)",
+              file=sys.stderr)
+        return EXIT_FAILED
     cancel = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: cancel.set())  # the photos under way finish whole
     report = publish_picset(library, cloud, plan, on_result=_progress, cancel=cancel)
     if report.upload is not None:
         print(report.upload.summary(), file=sys.stderr)
+    if report.renamed is not None:
+        print(report.renamed.summary, file=sys.stderr)
+    for outcome in report.carried:  # moved or copied from or to other picsets
+        print(outcome.summary, file=sys.stderr)
     if report.deleted is not None:
         print(report.deleted.summary, file=sys.stderr)
     if report.cover_set:

@@ -28,6 +28,9 @@ What is looked for, each a :class:`Problem` kind:
   picset whose ordering number has another width than the album's: the site's text order
   shows it out of place -> renamed to the album's width). Faces of trashed photos are not
   orphans.
+- the links of a library picset to its cloud copy
+  (:mod:`~finpics_desktop.pipeline.publish.link_check`): ``stray-identity``,
+  ``shared-identity``, ``dangling-link``.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from finpics_desktop.pipeline.people import merge as _merge  # noqa: F401 (how a
 from finpics_desktop.pipeline.people.photo_lock import LOCKS, PhotoLocks, alive, describe
 from finpics_desktop.pipeline.photos.images import make_thumbnail
 from finpics_desktop.pipeline.problems import CheckReport, Problem
+from finpics_desktop.pipeline.publish import link_check
 from finpics_desktop.pipeline.remove import remove_photo
 from finpics_desktop.pipeline.retry import with_retries
 from finpics_desktop.ports import Records
@@ -200,7 +204,7 @@ def check(backend, *, repair: bool = False, stale_after: float = STALE_AFTER) ->
 
     def rescan() -> list[Problem]:  # people's records too
         return (scan(store, tables, faces, names, stale_after, backend.private)
-                + people_check.scan(backend))
+                + people_check.scan(backend) + link_check.scan(backend))
 
     found = rescan()
     report = CheckReport(found=found, repaired=repair)
@@ -218,6 +222,8 @@ def check(backend, *, repair: bool = False, stale_after: float = STALE_AFTER) ->
             try:
                 if problem.kind in KINDS:
                     _repair_one(problem, store, tables, faces, names, backend.process, backend)
+                elif problem.kind in link_check.KINDS:
+                    link_check.repair(backend, problem)
                 else:
                     people_check.repair(backend, problem)
             except FinpicsError as e:

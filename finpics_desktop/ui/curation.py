@@ -240,27 +240,37 @@ class CurationController(QObject):
         remove = cloud.strips_location
 
         def ask(plan: PushPlan) -> None:
-            if plan.empty:  # the photos are there: their names may not be
+            if plan.empty and not plan.cloud_changes:  # no photo to send: the names may go
                 self.tell(plan.lines()[0], "info")
                 self.publish(library, cloud, plan)
                 return
             changed = len(plan.changed)  # overwritten on the cloud: asked, Cancel the default
+            answers = [("Publish", QMessageBox.ButtonRole.AcceptRole,
+                        lambda: self.publish(library, cloud, plan)),
+                       ("Cancel", QMessageBox.ButtonRole.RejectRole, None)]
+            if plan.needs_choice:  # what changed on the cloud: the curator chooses
+                answers[:1] = [
+                    ("Publish, keep the cloud's changes", QMessageBox.ButtonRole.AcceptRole,
+                     lambda: self.publish(library, cloud, plan, "keep")),
+                    ("Publish over the cloud's changes", QMessageBox.ButtonRole.DestructiveRole,
+                     lambda: self.publish(library, cloud, plan, "overwrite"))]
             ask_question(self.parent_widget, "push_question", "Publish to finpics cloud",
                  f"Publish {titled(picset)} to the finpics cloud?",
-                 "\n".join(plan.lines()[1:]) + ("\n\nThe published copies leave the photos' "
-                                                "location out." if remove else "") + (
+                 "\n".join(plan.lines()[1:] if not plan.empty else plan.change_lines()) + (
+                     "\n\nThe published copies leave the photos' location out." if remove
+                     else "") + (
                      f"\n\nThe cloud's present version of {changed} changed photo"
                      f"{'' if changed == 1 else 's'} is replaced for good: this cannot be "
                      "undone." if changed else ""),
-                 [("Publish", QMessageBox.ButtonRole.AcceptRole,
-                   lambda: self.publish(library, cloud, plan)),
-                  ("Cancel", QMessageBox.ButtonRole.RejectRole, None)],
-                 default="Cancel" if changed else "")
+                 answers, default="Cancel" if changed or plan.needs_choice else "")
 
         run_task(lambda: difference(library, cloud, picset), ask,
                  lambda e: self.tell(describe_error(e), "error"))
 
-    def publish(self, library: Album, cloud: Album, plan: PushPlan) -> None:
+    def publish(self, library: Album, cloud: Album, plan: PushPlan,
+                choice: str | None = None) -> None:
+        """Push as ``plan`` says; with a ``choice`` about what changed on the cloud since the
+        last push, the difference is taken again with it first."""
         self.running += 1
         if not plan.empty:  # (else only the names may go)
             self.tell(f"Publishing {titled(plan.picset)} to the finpics cloud…", "info")
@@ -268,6 +278,8 @@ class CurationController(QObject):
         def done(report) -> None:
             self.running -= 1
             for line in ([report.upload.summary()] if report.upload else []) + (
+                    [report.renamed.summary] if report.renamed else []) + [
+                    o.summary for o in report.carried] + (
                     [report.deleted.summary] if report.deleted else []) + report.notes + (
                     report.people.lines() if report.people else []):
                 self.tell(line, "info")
@@ -276,7 +288,11 @@ class CurationController(QObject):
             self.running -= 1
             self.tell(describe_error(error), "error")
 
-        run_task(lambda: publish_picset(library, cloud, plan), done, fail)
+        def work():
+            chosen = plan if choice is None else difference(library, cloud, plan.picset, choice)
+            return publish_picset(library, cloud, chosen)
+
+        run_task(work, done, fail)
 
     # -- drops on the sources ---------------------------------------------------------------
     def on_photos_dropped(self, payload: dict, target, copy: bool) -> None:

@@ -24,7 +24,7 @@ from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.pipeline.people.ignored import ignored_ids
 from finpics_desktop.pipeline.people.naming import People
-from finpics_desktop.pipeline.publish.links import linked
+from finpics_desktop.pipeline.publish.links import link_of
 from finpics_desktop.pipeline.publish.pull import pull
 from finpics_desktop.pipeline.publish.upload import Publisher
 from tests.aws.aws_helpers import fresh_names
@@ -141,7 +141,7 @@ def test_push_carries_names_and_pull_brings_them_to_a_second_library(
         assert [s.person.name for s in here.summaries(hidden=True)] == ["Rose Leslie"]
         assert here.rejected(here.find("Barack Obama")) == {biggest(second, "kit.jpeg")}
         assert ignored_ids(second.private) == {faces(second, "group.jpg")[2]}
-        assert linked(second, own_stack, PICSET) == PICSET
+        assert link_of(second, own_stack, PICSET).cloud_picset == PICSET
         assert brought.people.conflicts == []
         assert pull(second, own_stack, PICSET).new == []  # again: nothing missing
         assert push(second, own_stack).lines() == []  # the two agree

@@ -9,7 +9,7 @@ from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication
 
 from finpics_desktop.pipeline.people.naming import People
-from finpics_desktop.pipeline.publish.links import linked
+from finpics_desktop.pipeline.publish.links import link_of
 from finpics_desktop.pipeline.publish.upload import Publisher
 from finpics_desktop.ui.sources import NodeRole
 from tests.aws.test_window_cloud import cloud_picset, window  # noqa: F401 - the fixture
@@ -68,7 +68,7 @@ def test_a_cloud_picset_is_brought_to_this_computer_with_its_names(
     qtbot.waitUntil(brought, timeout=120_000)
     assert {m.image_path for m in People(library).photos("Joe Brought")} == {
         f"{PICSET}/biden2.jpg"}
-    assert linked(library, cloud, PICSET) == PICSET
+    assert link_of(library, cloud, PICSET).cloud_picset == PICSET
     assert any("names in the library: 2" in m for m in window.messages.texts()), (
         window.messages.texts())
 

@@ -26,6 +26,7 @@ from finpics_desktop.pipeline.curation.context import (
     RenameStep,
 )
 from finpics_desktop.pipeline.curation.errors import Refused, Taken
+from finpics_desktop.pipeline.curation.identity import follow_rename
 from finpics_desktop.pipeline.curation.ops import Operation, picset_resource, runs
 from finpics_desktop.pipeline.curation.photos import (
     kept_metadata,
@@ -182,6 +183,9 @@ def run_relocate(c: Curation, op: Operation) -> None:
             by_source.setdefault(picset, {})[name] = placed.data
     for picset, photos in by_source.items():
         retire(c, picset, photos, drop_image_items=False)
+    request = op.params.get("request") or []
+    if request[:1] == ["rename"] and len(request) == 3:
+        follow_rename(c.private, request[1], request[2])  # the picset keeps its identity
     c.ops.finish(op)
 
 

@@ -29,6 +29,7 @@ from finpics_desktop.domain.picsets import (
 from finpics_desktop.domain.records import PhotoItem
 from finpics_desktop.pipeline.curation.context import Curation, DeleteStep, Outcome, RestoreStep
 from finpics_desktop.pipeline.curation.errors import Refused, Taken
+from finpics_desktop.pipeline.curation.identity import forget_identity
 from finpics_desktop.pipeline.curation.ops import (
     OP,
     Operation,
@@ -292,6 +293,9 @@ def run_empty(c: Curation, op: Operation) -> None:
         c.touch()
         _forget(c, trash_id, picset, doc.sk)
     c.private.delete(TRASH, trash_id)
+    if not c.picset_exists(picset) and not any(
+            d.doc.get("picset") == picset for d in c.private.query(TRASH)):
+        forget_identity(c.private, picset)  # gone for good: no restore will want it
     c.ops.finish(op)
 
 

@@ -112,14 +112,15 @@ def _states(people: People, faces: Iterable[str], to_canon: Callable[[str], str 
     return states
 
 
-def _pairs(library: Backend, cloud: Backend, photos: Iterable[PhotoKey]
+def _pairs(library: Backend, cloud: Backend, photos: Iterable[PhotoKey],
+           cloud_picset: str | None = None
            ) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
     """(photo, library FaceId, cloud FaceId) of the faces that are one; and the library's faces
     with no face of the cloud there (photo, FaceId)."""
     pairs, alone = [], []
     for photo in photos:
         mine = library.records.photo(photo.picset, photo.name)
-        theirs = cloud.records.photo(photo.picset, photo.name)
+        theirs = cloud.records.photo(cloud_picset or photo.picset, photo.name)
         if mine is None or theirs is None:
             continue
         matched = match_boxes([f.box for f in mine.faces], [f.box for f in theirs.faces])
@@ -132,14 +133,15 @@ def _pairs(library: Backend, cloud: Backend, photos: Iterable[PhotoKey]
 
 
 def travel(library: Backend, cloud: Backend, photos: Iterable[PhotoKey],
-           direction: str) -> Travelled:
+           direction: str, cloud_picset: str | None = None) -> Travelled:
     """Bring the people of ``photos`` from the library to the cloud (``PUSH``) or from the
-    cloud to the library (``PULL``), as the module says."""
+    cloud to the library (``PULL``), as the module says; ``cloud_picset``: the cloud's copy of
+    their picset, when its id is not the library's (a title kept as the cloud's)."""
     mine_people, their_people = People(library), People(cloud)
     album = album_key(cloud)
     pairing = Pairing(mine_people, their_people, album)
     report = Travelled(direction)
-    pairs, alone = _pairs(library, cloud, photos)
+    pairs, alone = _pairs(library, cloud, photos, cloud_picset)
     mine = _states(mine_people, [p[1] for p in pairs], pairing.cloud_id)
     theirs = _states(their_people, [p[2] for p in pairs], lambda c: c)
     for photo, face_id in alone:

@@ -4,7 +4,8 @@ the original scripts made. The photos the library does not have yet are fetched 
 published so) and published into the library under the same picset id (so the same title and
 order), processed by the library's own face engine; the featured photo is the cloud's; then the
 people of the picset's photos come along (:mod:`~finpics_desktop.pipeline.people.travel`), and
-the picset is linked to its cloud copy (:func:`~finpics_desktop.pipeline.publish.links.link`).
+the picset is linked to its cloud copy (:func:`~finpics_desktop.pipeline.publish.links.record_link`:
+one identity, and the base the next push compares with).
 
 A photo the library has already is left as it is (the library's file may keep what the cloud's
 copy lost); nothing of the library is deleted. Run again, a pull fetches only what is still
@@ -24,7 +25,7 @@ from finpics_desktop.domain.errors import NotFound, Remedy
 from finpics_desktop.domain.keys import PhotoKey
 from finpics_desktop.pipeline import curation
 from finpics_desktop.pipeline.people.travel import PULL, Travelled, travel
-from finpics_desktop.pipeline.publish.links import link
+from finpics_desktop.pipeline.publish.links import record_link
 from finpics_desktop.pipeline.publish.upload import DONE, FileResult, Publisher, UploadReport
 from finpics_desktop.ports import Backend
 
@@ -109,5 +110,5 @@ def pull(library: Backend, cloud: Backend, picset: str, *,
     else:
         report.people = travel(library, cloud, [PhotoKey(picset, p.name) for p in theirs],
                                PULL)
-    link(library, cloud, picset, picset)
+        record_link(library, cloud, picset)  # one album in two places: the next push syncs
     return report

@@ -53,23 +53,28 @@ def wait_processed(cloud: Backend, picset: str, names: Iterable[str],
 
 def push_names(library: Backend, cloud: Backend, picset: str, sent: Iterable[str],
                before: dict[str, str | None], cancel: threading.Event | None = None,
-               wait: float = WAIT) -> Travelled:
+               wait: float = WAIT, target: str | None = None,
+               kept: Iterable[str] = ()) -> Travelled:
     """Carry the people of ``picset``'s photos to the cloud; ``sent``: the keys this push
-    stored (the cloud processes them), ``before``: :func:`marks` of the changed ones."""
+    stored (the cloud processes them), ``before``: :func:`marks` of the changed ones;
+    ``target``: the cloud's copy of ``picset`` (default: the same id); ``kept``: the library's
+    photos whose cloud copy the curator kept as the cloud has it (their faces are not the
+    library's: their names stay)."""
+    target = target or picset
     cancel = cancel or threading.Event()
     if library.private is None or cloud.private is None:
         return Travelled(PUSH, missed=["the names stay in the library: the cloud has no private "
                                        "store for them (deploy the stack again)"])
     matter = with_people(library, picset)
     sent_names = {parse_key(k).name for k in sent}
-    late = wait_processed(cloud, picset, sent_names & matter, before, cancel, wait)
+    late = wait_processed(cloud, target, sent_names & matter, before, cancel, wait)
     photos = [PhotoKey(picset, n) for n in sorted(set(library.records.photo_names(picset))
-                                                   - set(late))]
+                                                   - set(late) - set(kept))]
     try:
-        report = travel(library, cloud, photos, PUSH)
+        report = travel(library, cloud, photos, PUSH, target)
     except FinpicsError as e:  # the photos are pushed: the names go with the next push
         return Travelled(PUSH, missed=[f"the names of {picset} were not all carried ({e}): "
                                        "push again to finish"])
-    report.missed += [f"{picset}/{n}: the cloud has not processed it yet (its names go with "
+    report.missed += [f"{target}/{n}: the cloud has not processed it yet (its names go with "
                       "the next push)" for n in late]
     return report
