@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS faces (
     model_version TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS faces_by_collection ON faces (collection);
 CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, generation INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS face_writes (collection TEXT PRIMARY KEY, generation INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS notices (topic TEXT PRIMARY KEY, given_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS users (
     collection TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (collection, user_id));
@@ -192,6 +193,22 @@ class Database:
                     with suppress(sqlite3.Error):
                         conn.execute("ROLLBACK")
                 raise
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """The queries this thread makes in the block all read the database as it was at the
+        first of them (one read transaction), whatever other writers commit meanwhile."""
+        with self._errors("read"), self._connection() as conn:
+            if conn.in_transaction or getattr(self._local, "conn", None) is not conn:
+                yield  # inside a transaction already, or a connection for one call only
+                return
+            conn.execute("BEGIN")
+            try:
+                yield
+            finally:
+                if conn.in_transaction:
+                    with suppress(sqlite3.Error):
+                        conn.execute("COMMIT")
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._errors("read"), self._connection() as conn:
