@@ -99,14 +99,15 @@ class Faces:
         return [(f, self.versions[groups[n]], rows[n])
                 for n, f in enumerate(wanted) if hit[n]]
 
-    def position(self, version: str, row: int) -> tuple[int, int]:
-        """Where the face is in the order faces are listed (by engine, then as written)."""
-        return self.versions.index(version), row
-
     def order(self) -> np.ndarray:
         """The sort order of the faces' ids one group after another (kept in the sidecar)."""
         offsets = np.cumsum([0] + [len(g) for g in self.groups.values()])
-        return np.argsort(offsets[self.sorted_group.astype(np.int64)] + self.sorted_row)
+        return offsets[self.sorted_group.astype(np.int64)] + self.sorted_row
+
+    def in_order(self) -> bool:
+        """Whether the ids are sorted (a copy read back whole is)."""
+        keys = self.sorted_keys
+        return bool(np.all(keys[1:] >= keys[:-1])) if len(keys) > 1 else True
 
 
 def digest_of(groups: dict[str, Group]) -> bytes:
@@ -157,8 +158,8 @@ def read_records(db, collection: str, face_ids: Sequence[str]) -> dict[str, dict
         chunk = wanted[start:start + RECORDS]
         marks = ",".join("?" * len(chunk))
         for face_id, face in db.query(
-                f"SELECT face_id, face FROM faces WHERE collection = ? "  # noqa: S608
-                f"AND face_id IN ({marks})", (collection, *chunk)):
+                f"SELECT face_id, face FROM faces WHERE face_id IN ({marks}) "  # noqa: S608
+                "AND +collection = ?", (*chunk, collection)):  # (+: by the primary key)
             found[face_id] = json.loads(face)
     return found
 

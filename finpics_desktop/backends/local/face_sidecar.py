@@ -50,7 +50,7 @@ def read(path: Path, wanted: tuple[int, int, int]) -> Faces | None:
     if not path.is_file():
         return None
     try:
-        with np.load(path, allow_pickle=False) as kept:
+        with open(path, "rb") as file, np.load(file, allow_pickle=False) as kept:
             if tuple(kept["stamp"].tolist()) != wanted:
                 return None
             groups = {}
@@ -62,6 +62,8 @@ def read(path: Path, wanted: tuple[int, int, int]) -> Faces | None:
             faces = Faces.of(groups, kept["digest"].tobytes(), kept["order"])
         if len(faces) != wanted[1]:
             raise ValueError(f"{len(faces)} faces, the database has {wanted[1]}")
+        if not faces.in_order():
+            raise ValueError("its ids are out of order")
         return faces
     except Exception as e:  # noqa: BLE001 - any damage: the database is read instead
         log.info("the face index's copy %s is not used (%s): reading the database", path, e)

@@ -86,7 +86,7 @@ class _Snapshot:
         members = {u: faces for u, faces in members.items() if faces}
         kept = {k: v for k, v in self.user_vectors.items() if k[1] not in touched}
         return _Snapshot(generation, self.faces, user_of, members,
-                         self.users | {u for u, made in users.items() if made}
+                         (self.users | {u for u, made in users.items() if made})
                          - {u for u, made in users.items() if not made},
                          self.made_at, self.faces_version, kept)
 
