@@ -11,8 +11,8 @@ common direction (a *family*: every cosine within it is the engine's, two famili
 strangers); each of their faces is one of that real person's vectors, perturbed (cosine ~0.9 to
 it) and turned the same way; unlabelled faces become strangers the same way. Photos are the real
 photos' items (group photos stay group photos, boxes and all) with new ids, 100 to a picset;
-each photo's original and thumbnail are files (hard links of one real photo). The faces and
-vectors are written by the library's own writer (``LocalFaceIndex.add_vectors``); items, named
+each photo's original and thumbnail are files (hard links of a copy of one real photo). The faces
+and vectors are written by the library's own writer (``LocalFaceIndex.add_vectors``); items, named
 faces' records, people and user vectors as the rows ``SqliteTables``, ``SqlitePrivateStore`` and
 the index write, one transaction a table. About half of each person's faces are named.
 
@@ -82,7 +82,6 @@ def build(target: Path, real, photos_wanted: int, people_wanted: int, seed: int 
     big = open_library(target, engine=engine)
     db = big.faces.db
     source = next(p for p in sorted((PHOTOS / "faces").rglob("*.jpg")))
-    original, thumb = source, source  # one small real photo, linked for every file
     digest = __import__("hashlib").sha256(source.read_bytes()).hexdigest()
     pics, images, objects, faces, named = [], [], [], [], {}
     for n in range(photos_wanted):
@@ -120,8 +119,11 @@ def build(target: Path, real, photos_wanted: int, people_wanted: int, seed: int 
     names = big.names
     meta = json.dumps({HASH_METADATA: digest})
     rows = []
-    for bucket, path in ((names.pics_bucket, original), (names.thumbs_bucket, thumb)):
-        for picset, name in objects:
+    for bucket in (names.pics_bucket, names.thumbs_bucket):
+        for n, (picset, name) in enumerate(objects):
+            if n % 30_000 == 0:  # (a file has at most ~65,000 links)
+                path = target / f"source-{bucket}-{n}.jpg"
+                shutil.copyfile(source, path)
             key = f"photos/{picset}/{name}"
             file = big.store.path(bucket, key)
             file.parent.mkdir(parents=True, exist_ok=True)
