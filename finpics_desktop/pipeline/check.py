@@ -71,7 +71,7 @@ class _Album:
         self.thumbs = {o.key for o in store.list(names.thumbs_bucket, PHOTOS_PREFIX)}
         records = Records(tables, faces)
         self.entries = {e.picset: e for e in records.picsets()}
-        self.image_items = list(records.images())
+        self.image_items = list(records.image_paths())  # (only what is compared is read)
         picsets = set(self.entries)
         for key in self.objects:
             picsets.add(key[len(PHOTOS_PREFIX):].split("/", 1)[0])
@@ -79,9 +79,9 @@ class _Album:
             picsets.add(image.picset)
         self.photos: dict[str, PhotoItem] = {}  # key -> photo item
         for picset in sorted(p for p in picsets if p and p != PICSET_ROOT):
-            for photo in records.photos(picset):
+            for photo in records.photo_ids(picset):
                 self.photos[photo.key.key] = photo
-        self.faces = list(records.indexed_faces())
+        self.faces = list(records.indexed_face_ids())
 
 
 def scan(store, tables, faces, names, stale_after: float = STALE_AFTER,

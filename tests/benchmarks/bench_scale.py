@@ -70,6 +70,11 @@ def perturbed(rng, turn: np.ndarray, vector: np.ndarray) -> np.ndarray:
     return (v / np.linalg.norm(v)).astype(np.float32)
 
 
+def the_real_album(work: Path):
+    shutil.rmtree(work / "real", ignore_errors=True)  # (published afresh each run)
+    return real_album(work / "real", FaceEngine())
+
+
 def build(target: Path, real, photos_wanted: int, people_wanted: int, seed: int = 7) -> dict:
     photos, vectors, who = real
     rng = np.random.default_rng(seed)
@@ -296,7 +301,7 @@ def main() -> None:
         for photos, people in zip(args.photos, args.people, strict=True):
             folder = work / f"album-{photos}"
             if not (folder / DB_NAME).exists():
-                real = real or real_album(work / "real", FaceEngine())
+                real = real or the_real_album(work)
                 print(f"built {build(folder, real, photos, people)}", flush=True)
             bare = baseline(folder)
             listed = in_child("people", folder)
@@ -310,7 +315,7 @@ def main() -> None:
         for faces in args.search_faces:
             folder = work / f"faces-{faces}"
             if not (folder / DB_NAME).exists():
-                real = real or real_album(work / "real", FaceEngine())
+                real = real or the_real_album(work)
                 build_faces_only(folder, real, faces)
             for sidecar in folder.glob(f"{DB_NAME}.faces-*.npz"):
                 sidecar.unlink()

@@ -393,6 +393,14 @@ class LocalFaceIndex(UserVectors):
             yield from self._listed(snap, [(f, version) for f, version, _ in
                                            found[start:start + PAGE]])
 
+    def list_face_ids(self) -> Iterator[tuple[str, str, str, str | None]]:
+        """Every face's (FaceId, ImageId, ExternalImageId, UserId), its record not read."""
+        snap = self._matrix()
+        for face_id, image_id, external in self.db.query(
+                "SELECT face_id, image_id, external_image_id FROM faces WHERE collection = ? "
+                "ORDER BY rowid", (self.collection,)):
+            yield face_id, image_id, external, snap.user_of.get(face_id)
+
     # -- engine versions -------------------------------------------------------------------------
     def outdated_faces(self) -> dict[str, int]:
         """How many faces each older engine indexed (``{FaceModelVersion: count}``)."""

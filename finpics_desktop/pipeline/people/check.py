@@ -48,7 +48,7 @@ def scan(backend: Backend) -> list[Problem]:
     private = backend.private
     indexed: set[str] = set()
     held_by: dict[str, set[str]] = {}  # user -> the faces their vector holds
-    for face in backend.records.indexed_faces():  # (a face at a time: none is kept whole)
+    for face in backend.records.indexed_face_ids():  # (their ids only)
         indexed.add(face.face_id)
         if face.user_id:
             held_by.setdefault(face.user_id, set()).add(face.face_id)
