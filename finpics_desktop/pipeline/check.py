@@ -67,8 +67,8 @@ class _Album:
     """One consistent-enough snapshot of everything the checks compare."""
 
     def __init__(self, store, tables, faces, names):
-        self.objects = {o.key: o for o in store.list(names.pics_bucket, PHOTOS_PREFIX)}
-        self.thumbs = {o.key for o in store.list(names.thumbs_bucket, PHOTOS_PREFIX)}
+        self.objects = _keys(store, names.pics_bucket)
+        self.thumbs = _keys(store, names.thumbs_bucket)
         records = Records(tables, faces)
         self.entries = {e.picset: e for e in records.picsets()}
         self.image_items = list(records.image_paths())  # (only what is compared is read)
@@ -82,6 +82,14 @@ class _Album:
             for photo in records.photo_ids(picset):
                 self.photos[photo.key.key] = photo
         self.faces = list(records.indexed_face_ids())
+
+
+def _keys(store, bucket: str) -> set[str]:
+    """The keys of the bucket's photos (a store that can list only keys does)."""
+    only = getattr(store, "list_keys", None)
+    if only is not None:
+        return set(only(bucket, PHOTOS_PREFIX))
+    return {o.key for o in store.list(bucket, PHOTOS_PREFIX)}
 
 
 def scan(store, tables, faces, names, stale_after: float = STALE_AFTER,

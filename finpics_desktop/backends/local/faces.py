@@ -395,11 +395,10 @@ class LocalFaceIndex(UserVectors):
 
     def list_face_ids(self) -> Iterator[tuple[str, str, str, str | None]]:
         """Every face's (FaceId, ImageId, ExternalImageId, UserId), its record not read."""
-        snap = self._matrix()
-        for face_id, image_id, external in self.db.query(
-                "SELECT face_id, image_id, external_image_id FROM faces WHERE collection = ? "
-                "ORDER BY rowid", (self.collection,)):
-            yield face_id, image_id, external, snap.user_of.get(face_id)
+        yield from self.db.query(  # (no vector is read)
+            "SELECT f.face_id, f.image_id, f.external_image_id, u.user_id FROM faces AS f "
+            "LEFT JOIN user_faces AS u ON u.face_id = f.face_id AND u.collection = f.collection "
+            "WHERE f.collection = ? ORDER BY f.rowid", (self.collection,))
 
     # -- engine versions -------------------------------------------------------------------------
     def outdated_faces(self) -> dict[str, int]:

@@ -195,6 +195,18 @@ class FolderObjectStore:
                                             json.loads(stored) if stored else {}))
         yield from sorted(found, key=lambda o: o.key)
 
+    def list_keys(self, bucket: str, prefix: str = "") -> list[str]:
+        """The keys :meth:`list` lists, sorted, without their sizes and metadata."""
+        base = self._bucket_dir(bucket)
+        folder = prefix.rpartition("/")[0]
+        found = []
+        for dirpath, _, filenames in os.walk(os.path.join(base, folder) if folder else base):
+            rel = os.path.relpath(dirpath, base).replace(os.sep, "/")
+            found += [key for key in (name if rel == "." else f"{rel}/{name}"
+                                      for name in filenames if not name.startswith(TMP_PREFIX))
+                      if key.startswith(prefix)]
+        return sorted(found)
+
     # -- what a killed writer left: used by ``check --repair`` -------------------------------
     def stale_temporaries(self, bucket: str, older_than: float = 900.0) -> list[str]:
         """Half-written files (``.tmp-*``) of a writer killed mid-write, relative to the bucket
