@@ -393,6 +393,17 @@ class LocalFaceIndex(UserVectors):
             yield from self._listed(snap, [(f, version) for f, version, _ in
                                            found[start:start + PAGE]])
 
+    def image_ids_of(self, face_ids: Sequence[str]) -> dict[str, str]:
+        """The ImageId of each of these faces that is indexed, their records not read."""
+        found: dict[str, str] = {}
+        wanted = list(dict.fromkeys(face_ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            found.update(self.db.query(
+                f"SELECT face_id, image_id FROM faces WHERE face_id IN "  # noqa: S608
+                f"({','.join('?' * len(chunk))}) AND +collection = ?", (*chunk, self.collection)))
+        return found
+
     def list_face_ids(self) -> Iterator[tuple[str, str, str, str | None]]:
         """Every face's (FaceId, ImageId, ExternalImageId, UserId), its record not read."""
         yield from self.db.query(  # (no vector is read)

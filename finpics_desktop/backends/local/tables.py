@@ -179,6 +179,19 @@ class SqliteTables:
                 faces.append((face_id, image_id or ""))
         return list(found.items())
 
+    def image_paths_of(self, image_ids: list[str]) -> dict[str, str]:
+        """The ``image_path`` of each of these image items (those there), the rest of each item
+        not parsed; any number of ids."""
+        found: dict[str, str] = {}
+        wanted = list(dict.fromkeys(image_ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.query(
+                "SELECT image_id, json_extract(item, '$.image_path') FROM "  # noqa: S608
+                f"pics_by_image_id WHERE image_id IN ({marks})", tuple(chunk)))
+        return found
+
     def scan_image_paths(self) -> Iterator[tuple[str, str]]:
         """Every image item's (ImageId, image_path), the rest of each item not parsed."""
         yield from self.db.query("SELECT image_id, json_extract(item, '$.image_path') FROM "
