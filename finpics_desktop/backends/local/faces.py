@@ -57,7 +57,8 @@ class _Snapshot:
     users: frozenset[str]
     made_at: tuple[int, int, int] | None = None  # the faces' stamp (face_sidecar.stamp)
     faces_version: int = 0  # one more each time the faces or their vectors differ
-    user_vectors: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # lazily
+    user_vectors: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # lazily:
+    #                                                 user -> their vector for each engine
 
     @property
     def groups(self) -> dict[str, Group]:
@@ -84,7 +85,7 @@ class _Snapshot:
                 members[user] = (*members.get(user, ()), face_id)
                 touched.add(user)
         members = {u: faces for u, faces in members.items() if faces}
-        kept = {k: v for k, v in self.user_vectors.items() if k[1] not in touched}
+        kept = {u: v for u, v in self.user_vectors.items() if u not in touched}
         return _Snapshot(generation, self.faces, user_of, members,
                          (self.users | {u for u, made in users.items() if made})
                          - {u for u, made in users.items() if not made},

@@ -40,14 +40,15 @@ class UserVectors:
             return cached[1]
         found: dict[str, tuple[list[str], list[np.ndarray]]] = {}
         for user in sorted(snap.members):
-            rows: dict[str, list[int]] = {}
-            for _, version, row in snap.faces.find_many(snap.members[user]):
-                rows.setdefault(version, []).append(row)
-            for version in sorted(rows):
-                vector = snap.user_vectors.get((version, user))
-                if vector is None:
-                    vector = user_vector(version, snap.groups[version].vectors[rows[version]])
-                    snap.user_vectors[(version, user)] = vector
+            mine = snap.user_vectors.get(user)
+            if mine is None:  # (made for the users whose faces changed only)
+                rows: dict[str, list[int]] = {}
+                for _, version, row in snap.faces.find_many(snap.members[user]):
+                    rows.setdefault(version, []).append(row)
+                mine = snap.user_vectors[user] = {
+                    version: user_vector(version, snap.groups[version].vectors[rows[version]])
+                    for version in sorted(rows)}
+            for version, vector in mine.items():
                 found.setdefault(version, ([], []))
                 found[version][0].append(user)
                 found[version][1].append(vector)
