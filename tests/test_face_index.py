@@ -125,9 +125,10 @@ def test_another_process_writes_are_seen(filled):
     assert index.faces_stamp() != stamp
 
 
-def _wait_for(path: Path, deadline: float = 30.0) -> None:
+def _copy_written(path: Path, deadline: float = 60.0) -> None:
+    """Wait until ``path`` is there and no copy is being written (a thread of its own)."""
     end = time.monotonic() + deadline
-    while not path.exists():
+    while not path.exists() or any(t.name == "face-index-copy" for t in threading.enumerate()):
         assert time.monotonic() < end, f"{path} was not written"
         time.sleep(0.02)
 
@@ -138,9 +139,7 @@ def test_the_copy_beside_the_database_is_used_only_while_current(filled, monkeyp
     root = backend.home.folder
     backend.faces.prepare()  # from the database: the copy is written
     copy = face_sidecar.path_of(backend.faces.db, backend.faces.collection)
-    _wait_for(copy)
-    while any(t.name == "face-index-copy" for t in threading.enumerate()):
-        time.sleep(0.02)  # (written whole: renamed into place at the end)
+    _copy_written(copy)
     expected = backend.faces.search_faces(ids[3], 0.0, 100)
 
     def opened():
@@ -153,14 +152,21 @@ def test_the_copy_beside_the_database_is_used_only_while_current(filled, monkeyp
     fresh.close()
     # a face removed (the database changed after the copy was made): the copy is not used
     backend.faces.delete_faces([ids[4]])
+    expected = backend.faces.search_faces(ids[3], 0.0, 100)
     fresh = opened()
     reads = _vector_reads(fresh)
     assert ids[4] not in {m["Face"]["FaceId"] for m in fresh.faces.search_faces(ids[9], 0.0, 100)}
     assert reads, "a stale copy was used"
     fresh.close()
-    _wait_for(copy)
-    # a damaged copy: the database is read instead
-    copy.write_bytes(copy.read_bytes()[: copy.stat().st_size // 2])
-    fresh = opened()
-    assert len(list(fresh.faces.search_faces(ids[3], 0.0, 100))) == len(expected) - 1
-    fresh.close()
+    _copy_written(copy)  # (made again from the database)
+    vectors = list(copy.parent.glob(f"{copy.stem}-*.npy"))
+    assert len(vectors) == 1  # the earlier copy's vectors are gone
+    # a damaged copy, then damaged vectors: the database is read instead
+    for damaged in (copy, vectors[0]):
+        damaged.write_bytes(damaged.read_bytes()[: damaged.stat().st_size // 2])
+        fresh = opened()
+        reads = _vector_reads(fresh)
+        assert fresh.faces.search_faces(ids[3], 0.0, 100) == expected
+        assert reads, "a damaged copy was used"
+        fresh.close()
+        _copy_written(copy)
