@@ -152,13 +152,14 @@ def test_the_copy_beside_the_database_is_used_only_while_current(filled, monkeyp
     fresh.close()
     # a face removed (the database changed after the copy was made): the copy is not used
     backend.faces.delete_faces([ids[4]])
-    expected = backend.faces.search_faces(ids[3], 0.0, 100)
     fresh = opened()
     reads = _vector_reads(fresh)
     assert ids[4] not in {m["Face"]["FaceId"] for m in fresh.faces.search_faces(ids[9], 0.0, 100)}
     assert reads, "a stale copy was used"
     fresh.close()
     _copy_written(copy)  # (made again from the database)
+    expected = backend.faces.search_faces(ids[3], 0.0, 100)
+    _copy_written(copy)
     vectors = list(copy.parent.glob(f"{copy.stem}-*.npy"))
     assert len(vectors) == 1  # the earlier copy's vectors are gone
     # a damaged copy, then damaged vectors: the database is read instead

@@ -198,17 +198,19 @@ class Database:
     def reading(self) -> Iterator[None]:
         """The queries this thread makes in the block all read the database as it was at the
         first of them (one read transaction), whatever other writers commit meanwhile."""
-        with self._errors("read"), self._connection() as conn:
-            if conn.in_transaction or getattr(self._local, "conn", None) is not conn:
-                yield  # inside a transaction already, or a connection for one call only
-                return
+        self.query("SELECT 1")  # (this thread's connection, where one can be kept)
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.in_transaction:
+            yield  # a connection for each call only (a full disk), or inside a transaction
+            return
+        with self._errors("read"):
             conn.execute("BEGIN")
-            try:
-                yield
-            finally:
-                if conn.in_transaction:
-                    with suppress(sqlite3.Error):
-                        conn.execute("COMMIT")
+        try:
+            yield
+        finally:
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    conn.execute("COMMIT")
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._errors("read"), self._connection() as conn:
