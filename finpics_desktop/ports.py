@@ -22,6 +22,7 @@ from finpics_desktop.domain.names import Names
 from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.domain.records import (
     FaceMatch,
+    FaceRecord,
     ImageItem,
     IndexedFace,
     PhotoItem,
@@ -283,6 +284,17 @@ class Records:
         found, left = self.batch_photos(keys)
         return {(p.picset, p.name): p.image_ids for p in found}, left
 
+    def photo_ids(self, picset: str) -> list[PhotoItem]:
+        """The picset's photos with only their faces' ids and ImageIds (for comparing thousands
+        of photos: ``check``): tables that can read only those (the library's) do; otherwise
+        the items are read whole."""
+        only = getattr(self.tables, "photo_face_ids", None)
+        if only is None:
+            return self.photos(picset)
+        return [PhotoItem(picset, name, tuple(FaceRecord(f, i, (0.0, 0.0, 0.0, 0.0))
+                                              for f, i in faces), {})
+                for name, faces in only(picset)]
+
     # -- table pics_by_image_id -------------------------------------------------------------
     def image(self, image_id: str) -> ImageItem | None:
         return ImageItem.of(self.tables.get_image_item(image_id))
@@ -294,6 +306,14 @@ class Records:
     def images(self) -> Iterator[ImageItem]:
         return (ImageItem.from_item(i) for i in self.tables.scan_image_items())
 
+    def image_paths(self) -> Iterator[ImageItem]:
+        """Every image item with only its ImageId and path (:meth:`images` where the tables
+        cannot read only those)."""
+        only = getattr(self.tables, "scan_image_paths", None)
+        if only is None:
+            return self.images()
+        return (ImageItem(image_id, path, (), {}) for image_id, path in only())
+
     # -- the face index ---------------------------------------------------------------------
     def _faces(self) -> FaceIndex:
         if self.index is None:
@@ -304,6 +324,14 @@ class Records:
                       face_ids: Sequence[str] | None = None) -> Iterator[IndexedFace]:
         return (IndexedFace.from_wire(f)
                 for f in self._faces().list_faces(user_id=user_id, face_ids=face_ids))
+
+    def indexed_face_ids(self) -> Iterator[IndexedFace]:
+        """Every indexed face with only its ids (FaceId, ImageId, ExternalImageId, UserId): an
+        index that can list only those (the library's) does, else :meth:`indexed_faces`."""
+        only = getattr(self._faces(), "list_face_ids", None)
+        if only is None:
+            return self.indexed_faces()
+        return (IndexedFace(f, i, e, u) for f, i, e, u in only())
 
     def face_matches(self, face_id: str, threshold: float, max_faces: int) -> list[FaceMatch]:
         return [FaceMatch.from_wire(m)

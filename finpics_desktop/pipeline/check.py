@@ -71,11 +71,11 @@ class _Album:
     """One consistent-enough snapshot of everything the checks compare."""
 
     def __init__(self, store, tables, faces, names):
-        self.objects = {o.key: o for o in store.list(names.pics_bucket, PHOTOS_PREFIX)}
-        self.thumbs = {o.key for o in store.list(names.thumbs_bucket, PHOTOS_PREFIX)}
+        self.objects = _keys(store, names.pics_bucket)
+        self.thumbs = _keys(store, names.thumbs_bucket)
         records = Records(tables, faces)
         self.entries = {e.picset: e for e in records.picsets()}
-        self.image_items = list(records.images())
+        self.image_items = list(records.image_paths())  # (only what is compared is read)
         picsets = set(self.entries)
         for key in self.objects:
             picsets.add(key[len(PHOTOS_PREFIX):].split("/", 1)[0])
@@ -83,9 +83,17 @@ class _Album:
             picsets.add(image.picset)
         self.photos: dict[str, PhotoItem] = {}  # key -> photo item
         for picset in sorted(p for p in picsets if p and p != PICSET_ROOT):
-            for photo in records.photos(picset):
+            for photo in records.photo_ids(picset):
                 self.photos[photo.key.key] = photo
-        self.faces = list(records.indexed_faces())
+        self.faces = list(records.indexed_face_ids())
+
+
+def _keys(store, bucket: str) -> set[str]:
+    """The keys of the bucket's photos (a store that can list only keys does)."""
+    only = getattr(store, "list_keys", None)
+    if only is not None:
+        return set(only(bucket, PHOTOS_PREFIX))
+    return {o.key for o in store.list(bucket, PHOTOS_PREFIX)}
 
 
 def scan(store, tables, faces, names, stale_after: float = STALE_AFTER,

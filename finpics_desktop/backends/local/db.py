@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS faces (
     model_version TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS faces_by_collection ON faces (collection);
 CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, generation INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS face_writes (collection TEXT PRIMARY KEY, generation INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS notices (topic TEXT PRIMARY KEY, given_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS users (
     collection TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (collection, user_id));
@@ -192,6 +193,24 @@ class Database:
                     with suppress(sqlite3.Error):
                         conn.execute("ROLLBACK")
                 raise
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """The queries this thread makes in the block all read the database as it was at the
+        first of them (one read transaction), whatever other writers commit meanwhile."""
+        self.query("SELECT 1")  # (this thread's connection, where one can be kept)
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.in_transaction:
+            yield  # a connection for each call only (a full disk), or inside a transaction
+            return
+        with self._errors("read"):
+            conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    conn.execute("COMMIT")
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._errors("read"), self._connection() as conn:

@@ -8,7 +8,6 @@ different engines are never compared, and each engine has its own mapping to Rek
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import time
@@ -18,8 +17,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from finpics_desktop.backends.local import face_sidecar
 from finpics_desktop.backends.local.db import Database
 from finpics_desktop.backends.local.engine import MODEL_VERSION, DetectedFace, FaceEngine
+from finpics_desktop.backends.local.face_matrix import (
+    Faces,
+    Group,
+    all_records,
+    load,
+    read_records,
+)
 from finpics_desktop.backends.local.similarity import (  # noqa: F401 - re-exported
     DLIB_VERSION,
     SFACE_CUT,
@@ -34,43 +41,55 @@ from finpics_desktop.domain.boxes import match_boxes
 from finpics_desktop.domain.errors import NotFound
 
 BLOCK = 1024  # faces searched at once by ``search_faces_many`` (a BLOCK x faces matrix)
+PAGE = 200  # faces whose records are read at once while listing some
 KEEP_FROM = 50.0  # re-indexing: a new face on an old face's box keeps its id if this alike
 
 
 @dataclass(frozen=True)
-class _Group:
-    """The faces of one engine, in insertion order, and their vectors. A face is kept as its
-    JSON and read only when a search returns it (reading 100,000 took ~0.5 s of a cold load)."""
-
-    faces: list[str]
-    ids: list[str]
-    vectors: np.ndarray
-    norms: np.ndarray
-
-
-@dataclass(frozen=True)
 class _Snapshot:
-    generation: int
-    groups: dict[str, _Group]
-    where: dict[str, tuple[str, int]]  # face id -> (engine version, row in its group)
-    user_of: dict[str, str]  # face id -> the user it is associated with
-    users: frozenset[str]
-    faces_digest: bytes = b""  # of every face's id, engine and vector
-    faces_version: int = 0  # one more each time the faces or their vectors differ
-    listed: dict[tuple[str, int], dict] = field(default_factory=dict)
+    """The faces and the users as of the collection's ``generation``. Replaced whole, never
+    changed: a reader keeps the one it started with."""
 
-    def face(self, version: str, row: int) -> dict:
-        """The face at ``row`` of engine ``version`` as ListFaces and SearchFaces give it (a
-        copy each time). Its JSON is read once per snapshot: a search returning thousands of
-        faces, and the next searches, read none again."""
-        listed = self.listed.get((version, row))
-        if listed is None:
-            group = self.groups[version]
-            listed = {**face_record(json.loads(group.faces[row]),
-                                    self.user_of.get(group.ids[row])),
-                      "IndexFacesModelVersion": version}  # as Rekognition's Face has it
-            self.listed[(version, row)] = listed
-        return dict(listed)
+    generation: int
+    faces: Faces
+    user_of: dict[str, str]  # face id -> the user it is associated with
+    members: dict[str, tuple[str, ...]]  # user -> their faces
+    users: frozenset[str]
+    made_at: tuple[int, int, int] | None = None  # the faces' stamp (face_sidecar.stamp)
+    faces_version: int = 0  # one more each time the faces or their vectors differ
+    user_vectors: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # lazily:
+    #                                                 user -> their vector for each engine
+
+    @property
+    def groups(self) -> dict[str, Group]:
+        return self.faces.groups
+
+    def with_users(self, generation: int, associated: dict[str, str | None],
+                   users: dict[str, bool]) -> _Snapshot:
+        """This snapshot after a write of users (``users``: made True, deleted False) and of
+        associations (``associated``: face -> its user now, or None): the faces shared, the
+        user vectors of the users not touched kept."""
+        user_of, members = dict(self.user_of), dict(self.members)
+        touched = set(users)
+        for user, made in users.items():
+            if not made:
+                for face_id in members.pop(user, ()):
+                    user_of.pop(face_id, None)
+        for face_id, user in associated.items():
+            before = user_of.pop(face_id, None)
+            if before is not None:
+                members[before] = tuple(f for f in members.get(before, ()) if f != face_id)
+                touched.add(before)
+            if user is not None:
+                user_of[face_id] = user
+                members[user] = (*members.get(user, ()), face_id)
+                touched.add(user)
+        members = {u: faces for u, faces in members.items() if faces}
+        kept = {u: v for u, v in self.user_vectors.items() if u not in touched}
+        return _Snapshot(generation, self.faces, user_of, members,
+                         (self.users | {u for u, made in users.items() if made})
+                         - {u for u, made in users.items() if not made},
+                         self.made_at, self.faces_version, kept)
 
 
 def face_record(face: dict, user_id: str | None) -> dict:
@@ -98,10 +117,33 @@ class LocalFaceIndex(UserVectors):
         with self.db.transaction() as db:
             db.execute("INSERT OR IGNORE INTO collections VALUES (?, 0)", (self.collection,))
 
-    def _bump(self, db) -> None:
+    def _bump(self, db) -> int:
+        """One more to the collection's generation (every write does it); the one before."""
         db.execute("INSERT OR IGNORE INTO collections VALUES (?, 0)", (self.collection,))
+        (before,) = db.execute("SELECT generation FROM collections WHERE name = ?",
+                               (self.collection,)).fetchone()
         db.execute("UPDATE collections SET generation = generation + 1 WHERE name = ?",
                    (self.collection,))
+        return before
+
+    def _bump_faces(self, db) -> None:
+        """A write of faces or vectors: the generation, and the count of face writes (what a
+        copy of the matrices is checked against, :mod:`face_sidecar`)."""
+        self._bump(db)
+        db.execute("INSERT OR IGNORE INTO face_writes VALUES (?, 0)", (self.collection,))
+        db.execute("UPDATE face_writes SET generation = generation + 1 WHERE collection = ?",
+                   (self.collection,))
+
+    def _users_written(self, before: int, associated: dict[str, str | None],
+                       users: dict[str, bool] | None = None) -> None:
+        """After this index's own write of users or associations, committed at generation
+        ``before`` + 1: the snapshot it was made on is brought up to date in place (nothing
+        reloaded) if it is of generation ``before`` -- if anyone else wrote meanwhile, the next
+        read loads what changed."""
+        with self._cache_lock:
+            snap = self._cache
+            if snap is not None and snap.generation == before:
+                self._cache = snap.with_users(before + 1, associated, users or {})
 
     def _generation(self) -> int:
         rows = self.db.query("SELECT generation FROM collections WHERE name = ?",
@@ -114,34 +156,41 @@ class LocalFaceIndex(UserVectors):
 
     def _matrix(self) -> _Snapshot:
         """Every face of the collection and their vectors by engine, with the users and their
-        faces; reloaded after a change."""
-        generation = self._generation()
-        with self._cache_lock:
-            if self._cache is None or self._cache.generation != generation:
-                rows = self.db.query(
-                    "SELECT face_id, face, vector, model_version FROM faces WHERE collection = ? "
-                    "ORDER BY rowid", (self.collection,))
-                by_version: dict[str, list[tuple]] = {}
-                for row in rows:
-                    by_version.setdefault(row[3], []).append(row)
-                groups, where = {}, {}
-                for version, members in by_version.items():
-                    vectors = np.frombuffer(b"".join(r[2] for r in members),
-                                            dtype=np.float32).reshape(len(members), -1)
-                    groups[version] = _Group([r[1] for r in members], [r[0] for r in members],
-                                             vectors, np.linalg.norm(vectors, axis=1))
-                    where.update((r[0], (version, n)) for n, r in enumerate(members))
-                user_of, users = self._load_users()
-                digest = hashlib.blake2b(digest_size=16)
-                for row in rows:
-                    digest.update(f"{row[0]}\0{row[3]}\0".encode())
-                    digest.update(row[2])
-                last = self._cache
-                version = (0 if last is None else last.faces_version if
-                           last.faces_digest == digest.digest() else last.faces_version + 1)
-                self._cache = _Snapshot(generation, groups, where, user_of, users,
-                                        digest.digest(), version)
+        faces, as of now: a change by another writer (process) is read again -- only the users
+        if the faces are as they were -- and this index's own changes of users are made to the
+        snapshot in place (:meth:`_users_written`)."""
+        with self._cache_lock, self.db.reading():
+            generation = self._generation()
+            last = self._cache
+            if last is not None and last.generation == generation:
+                return last
+            made_at = face_sidecar.stamp(self.db, self.collection)
+            if last is not None and made_at is not None and last.made_at == made_at:
+                faces = last.faces  # only users changed: the faces are kept
+            else:
+                faces = self._load_faces(made_at)
+            user_of, users = self._load_users()
+            members: dict[str, tuple[str, ...]] = {}
+            for face_id, user in user_of.items():
+                members[user] = (*members.get(user, ()), face_id)
+            version = (0 if last is None else last.faces_version if
+                       last.faces.digest == faces.digest else last.faces_version + 1)
+            self._cache = _Snapshot(generation, faces, user_of, members, users, made_at, version,
+                                    dict(last.user_vectors) if last is not None
+                                    and faces is last.faces and last.user_of == user_of else {})
             return self._cache
+
+    def _load_faces(self, made_at: tuple[int, int, int] | None) -> Faces:
+        """The faces from the copy beside the database if it is of ``made_at``, else from the
+        database (and a copy written for the next time, if the library is large)."""
+        path = face_sidecar.path_of(self.db, self.collection)
+        large = made_at is not None and made_at[1] >= face_sidecar.FROM
+        faces = face_sidecar.read(path, made_at) if large else None
+        if faces is None:
+            faces = load(self.db, self.collection)
+            if large and not self.db.read_only:
+                face_sidecar.write_later(path, made_at, faces)
+        return faces
 
     def faces_stamp(self) -> int:
         """What differs whenever a face was indexed, re-indexed or removed (not when one is
@@ -154,7 +203,7 @@ class LocalFaceIndex(UserVectors):
             "face, vector, model_version) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(f["FaceId"], self.collection, f["ImageId"], f.get("ExternalImageId", ""),
               json.dumps(f), np.asarray(v, np.float32).tobytes(), version) for f, v in faces])
-        self._bump(db)
+        self._bump_faces(db)
 
     def _record(self, face: DetectedFace, face_id: str, image_id: str,
                 external_image_id: str) -> tuple[dict, dict]:
@@ -194,7 +243,7 @@ class LocalFaceIndex(UserVectors):
         another engine (its vector cannot tell), else if at least :data:`KEEP_FROM` alike (a
         mirrored group photo puts another person on the box)."""
         snap = self._matrix()
-        found = snap.where.get(face_id)
+        found = snap.faces.find(face_id)
         if found is None or found[0] != self.model_version:
             return True
         group = snap.groups[found[0]]
@@ -222,27 +271,49 @@ class LocalFaceIndex(UserVectors):
         with self.db.transaction() as db:
             self._write(db, faces, version)
 
-    def _matches(self, snap: _Snapshot, group: _Group, similarity: np.ndarray, own: int,
-                 threshold: float, max_faces: int) -> list[dict]:
-        similarity[own] = -1.0  # never the searched face itself
+    def _hits(self, similarity: np.ndarray, own: int, threshold: float,
+              max_faces: int) -> tuple[np.ndarray, np.ndarray]:
+        """The rows at least ``threshold`` alike, best first (at most ``max_faces``), and their
+        similarities; never the searched face itself."""
+        similarity[own] = -1.0
         hits = np.flatnonzero(similarity >= threshold)
         if len(hits) > max_faces:  # the best max_faces of many, without sorting them all
             hits = hits[np.argpartition(-similarity[hits], max_faces - 1)[:max_faces]]
         hits = hits[np.argsort(-similarity[hits], kind="stable")]
-        version = next(v for v, g in snap.groups.items() if g is group)
-        return [{"Similarity": value, "Face": snap.face(version, i)}
-                for i, value in zip(hits.tolist(), np.round(similarity[hits], 4).tolist(),
-                                    strict=True)]
+        return hits, np.round(similarity[hits], 4)
+
+    def _listed(self, snap: _Snapshot, found: list[tuple[str, str]]) -> list[dict]:
+        """The faces (id, engine version) as ListFaces and SearchFaces give them, their records
+        read from the database in one go (a face removed meanwhile is left out)."""
+        records = read_records(self.db, self.collection, [f for f, _ in found])
+        return [{**face_record(records[f], snap.user_of.get(f)),
+                 "IndexFacesModelVersion": version}  # as Rekognition's Face has it
+                for f, version in found if f in records]
+
+    def _matches(self, snap: _Snapshot, searched: dict[str, tuple[Group, np.ndarray, np.ndarray]]
+                 ) -> dict[str, list[dict]]:
+        """Each searched face's (its group, hit rows, similarities) as SearchFaces answers."""
+        wanted = {}
+        for group, rows, _ in searched.values():
+            wanted.update(zip(group.id_list(rows), [group.version] * len(rows), strict=True))
+        listed = {f["FaceId"]: f for f in self._listed(snap, list(wanted.items()))}
+        found = {}
+        for face_id, (group, rows, values) in searched.items():
+            found[face_id] = [{"Similarity": value, "Face": dict(listed[f])}
+                              for f, value in zip(group.id_list(rows), values.tolist(),
+                                                  strict=True) if f in listed]
+        return found
 
     def search_faces(self, face_id: str, threshold: float, max_faces: int) -> list[dict]:
         snap = self._matrix()
-        found = snap.where.get(face_id)
+        found = snap.faces.find(face_id)
         if found is None:
             raise NotFound(f"face {face_id} is not in collection {self.collection!r}")
         version, index = found
         group = snap.groups[version]
         similarity = scores(version, group.vectors, group.norms, group.vectors[index])
-        return self._matches(snap, group, similarity, index, threshold, max_faces)
+        hits, values = self._hits(similarity, index, threshold, max_faces)
+        return self._matches(snap, {face_id: (group, hits, values)})[face_id]
 
     def search_faces_many(self, face_ids: Sequence[str], threshold: float,
                           max_faces: int) -> dict[str, list[dict]]:
@@ -257,9 +328,9 @@ class LocalFaceIndex(UserVectors):
                 block = wanted[start:start + BLOCK]
                 rows = np.array([index for _, index in block])
                 matrix = block_scores(version, group.vectors, group.norms, rows)
-                for n, (face_id, index) in enumerate(block):
-                    found[face_id] = self._matches(snap, group, matrix[n], index, threshold,
-                                                   max_faces)
+                found.update(self._matches(snap, {
+                    face_id: (group, *self._hits(matrix[n], index, threshold, max_faces))
+                    for n, (face_id, index) in enumerate(block)}))
         return found
 
     def similar_many(self, face_ids: Sequence[str], threshold: float,
@@ -271,7 +342,6 @@ class LocalFaceIndex(UserVectors):
         found: dict[str, dict[str, float]] = {}
         for version, wanted in by_version.items():
             group = snap.groups[version]
-            ids = np.array(group.ids, dtype=object)
             for start in range(0, len(wanted), BLOCK):
                 block = wanted[start:start + BLOCK]
                 rows = np.array([index for _, index in block])
@@ -287,7 +357,7 @@ class LocalFaceIndex(UserVectors):
                     if len(mine) > max_faces:  # the best max_faces of many
                         best = np.argpartition(-values, max_faces - 1)[:max_faces]
                         mine, values = mine[best], values[best]
-                    found[face_id] = dict(zip(ids[mine].tolist(),
+                    found[face_id] = dict(zip(group.id_list(mine),
                                               np.round(values, 4).tolist(), strict=True))
         return found
 
@@ -299,21 +369,48 @@ class LocalFaceIndex(UserVectors):
                            [(f, self.collection) for f in face_ids])
             db.executemany("DELETE FROM user_faces WHERE face_id = ? AND collection = ?",
                            [(f, self.collection) for f in face_ids])
-            self._bump(db)
+            self._bump_faces(db)
 
     def list_faces(self, user_id: str | None = None,
                    face_ids: Sequence[str] | None = None) -> Iterator[dict]:
         """ListFaces: every face of the collection, or those associated with ``user_id``, or
-        those of ``face_ids``; each with its ``UserId`` once associated."""
+        those of ``face_ids``; each with its ``UserId`` once associated. Their records are read
+        a page at a time as they are listed (none is kept)."""
         snap = self._matrix()
-        if face_ids is not None:
-            wanted = [f for f in dict.fromkeys(face_ids) if f in snap.where]
-            rows = [(f, snap.where[f]) for f in wanted]
+        if face_ids is None and user_id is None:
+            for version in snap.groups:
+                for face_id, face in all_records(self.db, self.collection, version):
+                    yield {**face_record(face, snap.user_of.get(face_id)),
+                           "IndexFacesModelVersion": version}
+            return
+        if face_ids is None:
+            found = snap.faces.find_many(snap.members.get(user_id, ()))
+            found.sort(key=lambda f: (snap.faces.versions.index(f[1]), f[2]))  # as written
         else:
-            rows = list(snap.where.items())
-        for face_id, (version, index) in rows:
-            if user_id is None or snap.user_of.get(face_id) == user_id:
-                yield snap.face(version, index)
+            found = snap.faces.find_many(dict.fromkeys(face_ids))
+        if user_id is not None:
+            found = [f for f in found if snap.user_of.get(f[0]) == user_id]
+        for start in range(0, len(found), PAGE):
+            yield from self._listed(snap, [(f, version) for f, version, _ in
+                                           found[start:start + PAGE]])
+
+    def image_ids_of(self, face_ids: Sequence[str]) -> dict[str, str]:
+        """The ImageId of each of these faces that is indexed, their records not read."""
+        found: dict[str, str] = {}
+        wanted = list(dict.fromkeys(face_ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            found.update(self.db.query(
+                f"SELECT face_id, image_id FROM faces WHERE face_id IN "  # noqa: S608
+                f"({','.join('?' * len(chunk))}) AND +collection = ?", (*chunk, self.collection)))
+        return found
+
+    def list_face_ids(self) -> Iterator[tuple[str, str, str, str | None]]:
+        """Every face's (FaceId, ImageId, ExternalImageId, UserId), its record not read."""
+        yield from self.db.query(  # (no vector is read)
+            "SELECT f.face_id, f.image_id, f.external_image_id, u.user_id FROM faces AS f "
+            "LEFT JOIN user_faces AS u ON u.face_id = f.face_id AND u.collection = f.collection "
+            "WHERE f.collection = ? ORDER BY f.rowid", (self.collection,))
 
     # -- engine versions -------------------------------------------------------------------------
     def outdated_faces(self) -> dict[str, int]:
@@ -332,12 +429,10 @@ class LocalFaceIndex(UserVectors):
                               (topic, time.time())).rowcount == 1
 
 
-def _by_version(snap, face_ids: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
+def _by_version(snap: _Snapshot, face_ids: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
     """The known faces of ``face_ids`` by the engine version that indexed them, each with its
     row in that version's matrix (the unknown ones are left out)."""
     by_version: dict[str, list[tuple[str, int]]] = {}
-    for face_id in face_ids:
-        if face_id in snap.where:
-            version, index = snap.where[face_id]
-            by_version.setdefault(version, []).append((face_id, index))
+    for face_id, version, row in snap.faces.find_many(face_ids):
+        by_version.setdefault(version, []).append((face_id, row))
     return by_version

@@ -35,13 +35,19 @@ def dlib_from_squared(squared: np.ndarray) -> np.ndarray:
     return np.clip(100.0 - 50.0 * np.maximum(squared, 0.0), 0.0, 100.0)
 
 
+def products(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Each row's dot product with ``query``: numpy's own loop on one core, not BLAS's threads
+    (which, on a laptop's 2 busy cores, wait on each other: 3-4x slower at 150,000 faces)."""
+    return np.einsum("ij,j->i", vectors, query.astype(vectors.dtype, copy=False))
+
+
 def sface_scores(vectors: np.ndarray, norms: np.ndarray, query: np.ndarray) -> np.ndarray:
-    cosine = (vectors @ query) / np.maximum(norms * np.linalg.norm(query), 1e-12)
+    cosine = products(vectors, query) / np.maximum(norms * np.linalg.norm(query), 1e-12)
     return sface_from_cosine(cosine)
 
 
 def dlib_scores(vectors: np.ndarray, norms: np.ndarray, query: np.ndarray) -> np.ndarray:
-    return dlib_from_squared(norms**2 - 2.0 * (vectors @ query) + float(query @ query))
+    return dlib_from_squared(norms**2 - 2.0 * products(vectors, query) + float(query @ query))
 
 
 def sface_similarity(vectors: np.ndarray, norms: np.ndarray, index: int) -> np.ndarray:

@@ -25,6 +25,12 @@ _IMAGE_FACES = (  # the path of the image items at the ImageIds (IN %s), and the
     "FROM pics_by_image_id AS i LEFT JOIN json_each(i.item, '$.data.FaceRecords') AS f "
     "WHERE i.image_id IN (%s) ORDER BY i.image_id, f.key")
 
+_PHOTO_FACE_IDS = (  # the faces' (FaceId, ImageId) of a picset's photos, by name
+    "SELECT p.sortkey, json_extract(f.value, '$.Face.FaceId'), "
+    "json_extract(f.value, '$.Face.ImageId') FROM pics AS p "
+    "LEFT JOIN json_each(p.item, '$.data.FaceRecords') AS f WHERE p.primarykey = ? "
+    "ORDER BY p.sortkey, f.key")
+
 
 class SqliteTables:
     def __init__(self, db: Database):
@@ -187,6 +193,34 @@ class SqliteTables:
     def delete_image_item(self, image_id: str) -> None:
         with self.db.transaction() as db:
             db.execute("DELETE FROM pics_by_image_id WHERE image_id = ?", (image_id,))
+
+    def photo_face_ids(self, picset: str) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The picset's photos by name, each with its faces' (FaceId, ImageId): read by SQLite
+        from the stored JSON (the rest of each item is not parsed)."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        for name, face_id, image_id in self.db.query(_PHOTO_FACE_IDS, (picset,)):
+            faces = found.setdefault(name, [])
+            if face_id is not None:
+                faces.append((face_id, image_id or ""))
+        return list(found.items())
+
+    def image_paths_of(self, image_ids: list[str]) -> dict[str, str]:
+        """The ``image_path`` of each of these image items (those there), the rest of each item
+        not parsed; any number of ids."""
+        found: dict[str, str] = {}
+        wanted = list(dict.fromkeys(image_ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.query(
+                "SELECT image_id, json_extract(item, '$.image_path') FROM "  # noqa: S608
+                f"pics_by_image_id WHERE image_id IN ({marks})", tuple(chunk)))
+        return found
+
+    def scan_image_paths(self) -> Iterator[tuple[str, str]]:
+        """Every image item's (ImageId, image_path), the rest of each item not parsed."""
+        yield from self.db.query("SELECT image_id, json_extract(item, '$.image_path') FROM "
+                                 "pics_by_image_id ORDER BY image_id")
 
     def scan_image_items(self) -> Iterator[Item]:
         for (item,) in self.db.query("SELECT item FROM pics_by_image_id ORDER BY image_id"):

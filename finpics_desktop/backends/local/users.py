@@ -20,7 +20,7 @@ SEARCH_THRESHOLD = 80.0  # SearchUsers' default UserMatchThreshold
 
 class UserVectors:
     """Mixed into :class:`~finpics_desktop.backends.local.faces.LocalFaceIndex` (``db``,
-    ``collection``, ``_matrix()`` and ``_bump()`` are its)."""
+    ``collection``, ``_matrix()``, ``_bump()`` and ``_users_written()`` are its)."""
 
     def _load_users(self) -> tuple[dict[str, str], frozenset[str]]:
         if not self.db.query("SELECT 1 FROM sqlite_master WHERE name = 'user_faces'"):
@@ -32,30 +32,35 @@ class UserVectors:
         return user_of, users
 
     def _user_vectors(self, snap) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
-        """For each engine: the users with faces of it, their vectors and the vectors' norms."""
+        """For each engine: the users with faces of it, their vectors and the vectors' norms.
+        A user's vector is made once a snapshot, and kept in the next one if their faces did
+        not change (naming a face remakes only that person's)."""
         cached = getattr(self, "_users_cache", None)
         if cached is not None and cached[0] is snap:
             return cached[1]
-        members: dict[tuple[str, str], list[int]] = {}
-        for face_id, user in snap.user_of.items():
-            if face_id in snap.where:
-                version, row = snap.where[face_id]
-                members.setdefault((version, user), []).append(row)
         found: dict[str, tuple[list[str], list[np.ndarray]]] = {}
-        for (version, user), rows in sorted(members.items()):
-            vector = user_vector(version, snap.groups[version].vectors[rows])
-            found.setdefault(version, ([], []))
-            found[version][0].append(user)
-            found[version][1].append(vector)
+        for user in sorted(snap.members):
+            mine = snap.user_vectors.get(user)
+            if mine is None:  # (made for the users whose faces changed only)
+                rows: dict[str, list[int]] = {}
+                for _, version, row in snap.faces.find_many(snap.members[user]):
+                    rows.setdefault(version, []).append(row)
+                mine = snap.user_vectors[user] = {
+                    version: user_vector(version, snap.groups[version].vectors[rows[version]])
+                    for version in sorted(rows)}
+            for version, vector in mine.items():
+                found.setdefault(version, ([], []))
+                found[version][0].append(user)
+                found[version][1].append(vector)
         result = {v: (users, np.stack(vectors), np.linalg.norm(np.stack(vectors), axis=1))
-                  for v, (users, vectors) in found.items()}
+                  for v, (users, vectors) in sorted(found.items())}
         self._users_cache = (snap, result)
         return result
 
     def _user_faces(self, snap, user_id: str) -> list[str]:
         if user_id not in snap.users:
             raise NotFound(f"user {user_id} is not in collection {self.collection!r}")
-        return [f for f, u in snap.user_of.items() if u == user_id]
+        return list(snap.members.get(user_id, ()))
 
     # -- users -----------------------------------------------------------------------------------
     def create_user(self, user_id: str) -> bool:
@@ -63,8 +68,9 @@ class UserVectors:
         with self.db.transaction() as db:
             created = db.execute("INSERT OR IGNORE INTO users VALUES (?, ?)",
                                  (self.collection, user_id)).rowcount == 1
-            if created:
-                self._bump(db)
+            before = self._bump(db) if created else None
+        if before is not None:
+            self._users_written(before, {}, {user_id: True})
         return created
 
     def delete_user(self, user_id: str) -> bool:
@@ -74,7 +80,8 @@ class UserVectors:
                                  (self.collection, user_id)).rowcount == 1
             db.execute("DELETE FROM user_faces WHERE collection = ? AND user_id = ?",
                        (self.collection, user_id))
-            self._bump(db)
+            before = self._bump(db)
+        self._users_written(before, {}, {user_id: False})
         return deleted
 
     def list_users(self) -> list[dict]:
@@ -110,12 +117,16 @@ class UserVectors:
                     done.append(face_id)
         if done:
             with self.db.transaction() as db:
-                done = self._associate(db, user_id, done, failed)
+                done, before = self._associate(db, user_id, done, failed)
+            if before is not None:
+                self._users_written(before, dict.fromkeys(done, user_id))
         return done, failed
 
-    def _associate(self, db, user_id: str, candidates: list[str], failed: list[dict]) -> list[str]:
+    def _associate(self, db, user_id: str, candidates: list[str],
+                   failed: list[dict]) -> tuple[list[str], int | None]:
         """In the write: associates what no other writer took meanwhile (to ``failed``
-        otherwise); the faces associated. LimitReached (nothing written) past the limit."""
+        otherwise); the faces associated, and the generation before (None: nothing written).
+        LimitReached (nothing written) past the limit."""
         if not db.execute("SELECT 1 FROM users WHERE collection = ? AND user_id = ?",
                           (self.collection, user_id)).fetchone():
             raise NotFound(f"user {user_id} is not in collection {self.collection!r}")
@@ -139,9 +150,7 @@ class UserVectors:
         if count > USER_FACES:
             raise LimitReached(f"user {user_id} would have more than {USER_FACES} faces "
                                f"(it has {count - len(done)})")
-        if done:
-            self._bump(db)
-        return done
+        return done, (self._bump(db) if done else None)
 
     def disassociate_faces(self, user_id: str,
                            face_ids: Sequence[str]) -> tuple[list[str], list[dict]]:
@@ -159,11 +168,12 @@ class UserVectors:
             with self.db.transaction() as db:
                 db.executemany("DELETE FROM user_faces WHERE face_id = ? AND collection = ?",
                                [(f, self.collection) for f in done])
-                self._bump(db)
+                before = self._bump(db)
+            self._users_written(before, dict.fromkeys(done))
         return done, failed
 
     def _similarity_to(self, snap, vectors, face_id: str, user_id: str) -> float | None:
-        version, row = snap.where[face_id]
+        version, row = snap.faces.find(face_id)
         users, matrix, norms = vectors.get(version, ([], None, None))
         if user_id not in users:
             return None  # no faces of this engine yet: nothing to compare with
@@ -181,9 +191,10 @@ class UserVectors:
         vectors = self._user_vectors(snap)
         best: dict[str, float] = {}
         if face_id is not None:
-            if face_id not in snap.where:
+            found = snap.faces.find(face_id)
+            if found is None:
                 raise NotFound(f"face {face_id} is not in collection {self.collection!r}")
-            version, row = snap.where[face_id]
+            version, row = found
             queries = [(version, snap.groups[version].vectors[row], None)]
         else:
             self._user_faces(snap, user_id)
@@ -208,7 +219,7 @@ def _refusal(snap, face_id: str, user_id: str) -> dict | None:
     DisassociateFaces answer it (FACE_NOT_FOUND, ASSOCIATED_TO_A_DIFFERENT_USER); None if
     neither holds."""
     other = snap.user_of.get(face_id)
-    if face_id not in snap.where:
+    if face_id not in snap.faces:
         return {"FaceId": face_id, "UserId": user_id, "Reasons": ["FACE_NOT_FOUND"]}
     if other is not None and other != user_id:
         return {"FaceId": face_id, "UserId": other, "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"]}

@@ -46,9 +46,12 @@ def scan(backend: Backend) -> list[Problem]:
         return []
     people = People(backend)
     private = backend.private
-    listed = list(backend.records.indexed_faces())
-    indexed = {f.face_id for f in listed}
-    user_of = {f.face_id: f.user_id for f in listed}
+    indexed: set[str] = set()
+    held_by: dict[str, set[str]] = {}  # user -> the faces their vector holds
+    for face in backend.records.indexed_face_ids():  # (their ids only)
+        indexed.add(face.face_id)
+        if face.user_id:
+            held_by.setdefault(face.user_id, set()).add(face.face_id)
     persons = {p.id: p for p in people.people()}
     found: list[Problem] = []
     for doc in private.query(replaced.PENDING):
@@ -57,7 +60,10 @@ def scan(backend: Backend) -> list[Problem]:
                              "new faces"))
         indexed.update(replaced.remembered_face_ids(doc))  # waiting, not missing
     named = private.query(FACE)
+    theirs_by: dict[str, set[str]] = {}  # person -> their named faces in the index
     for doc in named:
+        if doc.sk in indexed:
+            theirs_by.setdefault(doc.doc["person"], set()).add(doc.sk)
         if doc.sk not in indexed:
             found.append(Problem("name-of-missing-face", doc.sk,
                                  _missing_face(backend, doc, persons)))
@@ -88,9 +94,9 @@ def scan(backend: Backend) -> list[Problem]:
         if user_id not in persons:
             found.append(Problem("user-without-person", user_id,
                                  "a user vector of a person who is gone"))
-    for person in persons.values():
-        theirs = {d.sk for d in named if d.doc["person"] == person.id and d.sk in indexed}
-        held = {f for f, u in user_of.items() if u == person.id}
+    for person in persons.values():  # (each face grouped once above: no person x faces loop)
+        theirs = theirs_by.get(person.id, set())
+        held = held_by.get(person.id, set())
         if held - theirs or (theirs - held and len(held) < USER_FACES):
             found.append(Problem("user-vector-out-of-date", person.id,
                                  f"{len(held - theirs)} face(s) not named {person.name}, "

@@ -66,6 +66,7 @@ from finpics_desktop.domain.people import (
 )
 from finpics_desktop.pipeline.functions.album_faces import album_faces
 from finpics_desktop.pipeline.functions.search import album_image_items
+from finpics_desktop.pipeline.people.paths import photo_paths
 from finpics_desktop.pipeline.people.photo_lock import PhotoBusy, PhotoLocks
 from finpics_desktop.pipeline.people.records import ANYONE, DRAWN, FACE, NAME, PERSON, REJECT
 from finpics_desktop.pipeline.people.regions import region_paths, region_photos
@@ -178,24 +179,31 @@ class People(UserVectors):
         """The people (the hidden ones instead with ``hidden``), most faces first: how many of
         their faces and photos are in the album now, and the face to show for them."""
         named = self.named()
-        located = self.locate(named)
+        path_of = photo_paths(self.backend, list(named))  # (by ids only, where it can)
+        if path_of is None:
+            path_of = {f: (s.image_id, s.image_path) for f, s in self.locate(named).items()}
         regions = region_paths(self.backend)  # (named regions count among their photos)
         by_person: dict[str, list[NamedFace]] = {}
         for face in named.values():  # once, not once a person: thousands of faces
-            if face.face_id in located:
+            if face.face_id in path_of:
                 by_person.setdefault(face.person, []).append(face)
+        people = [p for p in self.people() if p.hidden == hidden]
+        covers = {}
+        for person in people:
+            faces = by_person.get(person.id, [])
+            if faces:
+                covers[person.id] = min(faces, key=lambda f: (-f.similarity, f.at)).face_id
+        shown = self.locate(covers.values(), {f: path_of[f][0] for f in covers.values()})
         found = []
-        for person in self.people():
-            if person.hidden != hidden:
-                continue
-            faces = sorted(by_person.get(person.id, []), key=lambda f: (-f.similarity, f.at))
-            cover = faces[0].face_id if faces else None
-            photos = {located[f.face_id].image_path for f in faces} | regions.get(person.id,
-                                                                                  set())
+        for person in people:
+            faces = by_person.get(person.id, [])
+            cover = covers.get(person.id)
+            photos = {path_of[f.face_id][1] for f in faces} | regions.get(person.id, set())
+            spot = shown.get(cover) if cover else None
             found.append(PersonSummary(
                 person, len(faces), len(photos), cover,
-                located[cover].image_path if cover else None,
-                located[cover].box if cover else None))
+                spot.image_path if spot else path_of[cover][1] if cover else None,
+                spot.box if spot else None))
         return sorted(found, key=lambda s: (-s.faces, s.person.name.casefold()))
 
     def photos(self, name: str) -> list[PhotoMatch]:

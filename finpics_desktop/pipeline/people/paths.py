@@ -1,0 +1,27 @@
+"""Which photo each of many faces is in, read by ids only: for listing people (their faces and
+photos counted, thousands of named faces) without reading each face's record and each photo's
+whole item. The face index gives each face's ImageId, the image items their photo's path, and
+a photo counts only while its item lists that ImageId (as
+:func:`~finpics_desktop.pipeline.functions.search.album_image_items` has it)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from finpics_desktop.ports import Backend
+
+
+def photo_paths(backend: Backend, face_ids: Sequence[str]
+                ) -> dict[str, tuple[str, str]] | None:
+    """``{face: (ImageId, photo path)}`` for the faces in a photo of the album; None when the
+    face index or the tables cannot read only those (the caller locates the faces whole)."""
+    image_ids_of = getattr(backend.faces, "image_ids_of", None)
+    paths_of = getattr(backend.tables, "image_paths_of", None)
+    if image_ids_of is None or paths_of is None:
+        return None
+    image_of = image_ids_of(face_ids)
+    path_of = paths_of(sorted(set(image_of.values())))
+    photo_of = {i: tuple(p.split("/", 1)) for i, p in path_of.items() if p and "/" in p}
+    listed, _ = backend.records.batch_photo_image_ids(sorted(set(photo_of.values())))
+    return {f: (i, path_of[i]) for f, i in image_of.items()
+            if i in photo_of and i in listed.get(photo_of[i], ())}
