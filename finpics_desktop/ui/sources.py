@@ -312,10 +312,11 @@ class SourcesModel(QStandardItemModel):
         if staying != [p for p in order if p in kept]:  # rows out of order (rare): moved
             self._reorder(root, first, order, titles)
             return
-        position, new = first, []
+        position, new, like = first, [], None
         for picset in order + [None]:  # (None: the end, where the last run goes in)
             if picset is not None and picset not in kept:
-                new.append(self._picset_item(root, node.backend, picset, titles[picset]))
+                new.append(self._picset_item(root, node.backend, picset, titles[picset], like))
+                like = new[0]
                 continue
             if new:
                 root.insertRows(position, new)
@@ -345,11 +346,19 @@ class SourcesModel(QStandardItemModel):
             root.insertRow(row, [item])
         return item
 
-    def _picset_item(self, root, backend, picset: str, title: str) -> QStandardItem:
-        within = root.data(NodeRole).kind
-        item = self._item(title, Node(PICSET_NODE, backend=backend, picset=picset, within=within),
-                          ("image-x-generic", QStyle.StandardPixmap.SP_FileDialogContentsView))
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDropEnabled)  # photos, picsets
+    def _picset_item(self, root, backend, picset: str, title: str,
+                     like: QStandardItem | None = None) -> QStandardItem:
+        """A picset's row; ``like``: a picset row to copy the flags and icon of (a thousand
+        rows made at once: a copy made by Qt costs a fraction of a row made anew)."""
+        node = Node(PICSET_NODE, backend=backend, picset=picset, within=root.data(NodeRole).kind)
+        if like is not None:
+            item = like.clone()
+            item.setText(title)
+            item.setData(node, NodeRole)
+        else:
+            item = self._item(title, node, ("image-x-generic",
+                                             QStyle.StandardPixmap.SP_FileDialogContentsView))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDropEnabled)  # photos, picsets
         item.setToolTip(f"{title}\nPicset id: {picset} (its number orders the list)")
         return item
 

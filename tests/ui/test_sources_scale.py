@@ -3,8 +3,10 @@ for a first listing), updated in place without losing the rows that stay."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from finpics_desktop.app.entries import PICSET, Entry
-from finpics_desktop.ui.sources import NodeRole, SourcesModel
+from finpics_desktop.ui.sources import IconRole, NodeRole, SourcesModel
 
 
 def picsets(numbers) -> list[Entry]:
@@ -31,6 +33,12 @@ def test_a_thousand_picsets_go_in_at_once(qtbot, library):
     root = model.library
     assert [root.child(r).data(NodeRole).kind for r in range(2)] == ["people", "unnamed"]
     assert root.child(2).text() == "Set 1000"
+    for row in (2, 1001):  # every row a picset's: its icon, droppable, its own node
+        item = root.child(row)
+        assert not item.icon().isNull() and item.data(IconRole)[0] == "image-x-generic"
+        assert item.flags() & Qt.ItemFlag.ItemIsDropEnabled
+        assert "Picset id: " + item.data(NodeRole).picset in item.toolTip()
+    assert root.child(2).data(NodeRole) is not root.child(3).data(NodeRole)
 
 
 def test_an_update_keeps_the_rows_that_stay(qtbot, library):
