@@ -289,54 +289,11 @@ class SourcesModel(QStandardItemModel):
 
     def set_picsets(self, root: QStandardItem, picsets: list[Entry]) -> None:
         """Update in place, newest first: rows that stay keep their selection, and a picset
-        being published stays even before its first photo is in the table. Linear in the
-        picsets: rows gone and rows new go and come in runs (one insertion of a thousand rows
-        for a first listing, not a thousand), so the tree is not redrawn row by row."""
-        node: Node = root.data(NodeRole)
-        first = self._picset_rows(root)
-        titles = {e.picset: e.title for e in picsets}
-        listed = []  # (picset, its row's Node), in the rows' order
-        for row in range(first, root.rowCount()):
-            child = root.child(row)
-            listed.append(child.data(NodeRole))
-            if listed[-1].pending and listed[-1].picset not in titles:
-                titles[listed[-1].picset] = child.text()
-            elif listed[-1].picset in titles:
-                listed[-1].pending = False
-        order = sorted(titles, reverse=True)  # the table's sort order, descending
-        gone = [row for row, child in enumerate(listed, first) if child.picset not in titles]
-        for start, count in reversed(_runs(gone)):
-            root.removeRows(start, count)
-        staying = [child.picset for child in listed if child.picset in titles]
-        kept = set(staying)
-        if staying != [p for p in order if p in kept]:  # rows out of order (rare): moved
-            self._reorder(root, first, order, titles)
-            return
-        position, new, like = first, [], None
-        for picset in order + [None]:  # (None: the end, where the last run goes in)
-            if picset is not None and picset not in kept:
-                new.append(self._picset_item(root, node.backend, picset, titles[picset], like))
-                like = new[0]
-                continue
-            if new:
-                root.insertRows(position, new)
-                position += len(new)
-                new = []
-            position += 1
+        being published stays even before its first photo is in the table
+        (:func:`~finpics_desktop.ui.picset_rows.update_picset_rows`)."""
+        from finpics_desktop.ui.picset_rows import update_picset_rows
 
-    def _reorder(self, root: QStandardItem, first: int, order: list[str], titles) -> None:
-        """The rows put in ``order`` one by one (rows that stay keep their own)."""
-        node: Node = root.data(NodeRole)
-        for position, picset in enumerate(order, first):
-            current = root.child(position) if position < root.rowCount() else None
-            if current is not None and current.data(NodeRole).picset == picset:
-                continue
-            existing = next((r for r in range(position, root.rowCount())
-                             if root.child(r).data(NodeRole).picset == picset), None)
-            if existing is not None:
-                root.insertRow(position, root.takeRow(existing))
-            else:
-                self._add_picset(root, node.backend, picset, titles[picset], position)
+        update_picset_rows(self, root, picsets)
 
     def _add_picset(self, root, backend, picset: str, title: str, row: int | None = None):
         item = self._picset_item(root, backend, picset, title)
@@ -492,17 +449,6 @@ class SourcesModel(QStandardItemModel):
             return False
         self.files_dropped.emit(paths, target)
         return False  # nothing is inserted into the tree by the drop itself
-
-
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    """Ascending ``rows`` as runs of consecutive rows: (first, how many)."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and runs[-1][0] + runs[-1][1] == row:
-            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
-        else:
-            runs.append((row, 1))
-    return runs
 
 
 class SourcesView(QTreeView):
