@@ -277,9 +277,13 @@ class SourcesModel(QStandardItemModel):
             node.backend, node.problem = backend, problem
 
     def _picset_rows(self, root: QStandardItem) -> int:
-        """How many rows of ``root`` come before its picsets (People, Unnamed faces)."""
-        return sum(1 for r in range(root.rowCount())
-                   if root.child(r).data(NodeRole).kind in (PEOPLE, UNNAMED))
+        """How many rows of ``root`` come before its picsets (People, Unnamed faces: always
+        its first rows, so only they are looked at, not the picsets after them)."""
+        first = 0
+        while first < root.rowCount() and root.child(first).data(NodeRole).kind in (
+                PEOPLE, UNNAMED):
+            first += 1
+        return first
 
     def picset_ids(self, root: QStandardItem) -> list[str]:
         """The picsets listed under ``root``, in the list's order."""
@@ -288,41 +292,34 @@ class SourcesModel(QStandardItemModel):
 
     def set_picsets(self, root: QStandardItem, picsets: list[Entry]) -> None:
         """Update in place, newest first: rows that stay keep their selection, and a picset
-        being published stays even before its first photo is in the table."""
-        node: Node = root.data(NodeRole)
-        first = self._picset_rows(root)
-        titles = {e.picset: e.title for e in picsets}
-        for row in range(first, root.rowCount()):
-            child = root.child(row).data(NodeRole)
-            if child.pending and child.picset not in titles:
-                titles[child.picset] = root.child(row).text()
-            elif child.picset in titles:
-                child.pending = False
-        order = sorted(titles, reverse=True)  # the table's sort order, descending
-        for row in reversed(range(first, root.rowCount())):
-            if root.child(row).data(NodeRole).picset not in titles:
-                root.removeRow(row)
-        for position, picset in enumerate(order, first):
-            current = root.child(position) if position < root.rowCount() else None
-            if current is not None and current.data(NodeRole).picset == picset:
-                continue
-            existing = next((r for r in range(first, root.rowCount())
-                             if root.child(r).data(NodeRole).picset == picset), None)
-            if existing is not None:
-                root.insertRow(position, root.takeRow(existing))
-            else:
-                self._add_picset(root, node.backend, picset, titles[picset], position)
+        being published stays even before its first photo is in the table
+        (:func:`~finpics_desktop.ui.picset_rows.update_picset_rows`)."""
+        from finpics_desktop.ui.picset_rows import update_picset_rows
+
+        update_picset_rows(self, root, picsets)
 
     def _add_picset(self, root, backend, picset: str, title: str, row: int | None = None):
-        within = root.data(NodeRole).kind
-        item = self._item(title, Node(PICSET_NODE, backend=backend, picset=picset, within=within),
-                          ("image-x-generic", QStyle.StandardPixmap.SP_FileDialogContentsView))
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDropEnabled)  # photos, picsets
-        item.setToolTip(f"{title}\nPicset id: {picset} (its number orders the list)")
+        item = self._picset_item(root, backend, picset, title)
         if row is None:
             root.appendRow(item)
         else:
             root.insertRow(row, [item])
+        return item
+
+    def _picset_item(self, root, backend, picset: str, title: str,
+                     like: QStandardItem | None = None) -> QStandardItem:
+        """A picset's row; ``like``: a picset row to copy the flags and icon of (a thousand
+        rows made at once: a copy made by Qt costs a fraction of a row made anew)."""
+        node = Node(PICSET_NODE, backend=backend, picset=picset, within=root.data(NodeRole).kind)
+        if like is not None:
+            item = like.clone()
+            item.setText(title)
+            item.setData(node, NodeRole)
+        else:
+            item = self._item(title, node, ("image-x-generic",
+                                             QStyle.StandardPixmap.SP_FileDialogContentsView))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDropEnabled)  # photos, picsets
+        item.setToolTip(f"{title}\nPicset id: {picset} (its number orders the list)")
         return item
 
     def ensure_picset(self, root: QStandardItem, picset: str, title: str) -> QStandardItem:

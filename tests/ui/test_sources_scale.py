@@ -1,0 +1,72 @@
+"""The album tree of a lifetime's album: a thousand picsets listed into it in runs (one insertion
+for a first listing), updated in place without losing the rows that stay."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from finpics_desktop.app.entries import PICSET, Entry
+from finpics_desktop.ui.sources import IconRole, NodeRole, SourcesModel
+
+
+def picsets(numbers) -> list[Entry]:
+    return [Entry(PICSET, f"Set {n}", picset=f"{n:04d}_set_{n}") for n in numbers]
+
+
+def listed(model: SourcesModel) -> list[str]:
+    return model.picset_ids(model.library)
+
+
+def tree(qtbot, library):
+    model = SourcesModel()
+    model.set_backend(model.library, library)
+    inserted = []
+    model.rowsInserted.connect(lambda parent, first, last: inserted.append(last - first + 1))
+    return model, inserted
+
+
+def test_a_thousand_picsets_go_in_at_once(qtbot, library):
+    model, inserted = tree(qtbot, library)
+    model.set_picsets(model.library, picsets(range(1, 1001)))
+    assert listed(model) == [f"{n:04d}_set_{n}" for n in range(1000, 0, -1)]
+    assert inserted == [1000]  # one insertion, not a thousand (each redraws the tree)
+    root = model.library
+    assert [root.child(r).data(NodeRole).kind for r in range(2)] == ["people", "unnamed"]
+    assert root.child(2).text() == "Set 1000"
+    for row in (2, 1001):  # every row a picset's: its icon, droppable, its own node
+        item = root.child(row)
+        assert not item.icon().isNull() and item.data(IconRole)[0] == "image-x-generic"
+        assert item.flags() & Qt.ItemFlag.ItemIsDropEnabled
+        assert "Picset id: " + item.data(NodeRole).picset in item.toolTip()
+    assert root.child(2).data(NodeRole) is not root.child(3).data(NodeRole)
+
+
+def test_an_update_keeps_the_rows_that_stay(qtbot, library):
+    model, inserted = tree(qtbot, library)
+    root = model.library
+    model.set_picsets(root, picsets(range(1, 1001)))
+    stays = {root.child(r).data(NodeRole).picset: root.child(r) for r in range(2, 1002)}
+    pending = model.ensure_picset(root, "1500_new", "being published")
+    inserted.clear()
+    wanted = [n for n in range(1, 1004) if n % 100 != 7]  # 10 gone, 3 new at the top
+    model.set_picsets(root, picsets(wanted))
+    assert listed(model) == ["1500_new"] + [f"{n:04d}_set_{n}" for n in reversed(wanted)]
+    assert inserted == [3]  # the new ones in one run
+    for row in range(6, root.rowCount()):  # the same rows (chosen, expanded stay so)
+        item = root.child(row)
+        assert stays[item.data(NodeRole).picset] is item
+    assert model.item_for(pending.data(NodeRole).place()) is pending  # pending stays
+    model.settle(root, "1500_new")
+    model.set_picsets(root, picsets(wanted))
+    assert "1500_new" not in listed(model)
+
+
+def test_rows_out_of_order_are_put_in_order(qtbot, library):
+    model, _ = tree(qtbot, library)
+    root = model.library
+    model.set_picsets(root, picsets(range(1, 51)))
+    moved = root.takeRow(root.rowCount() - 1)  # the oldest, put first
+    root.insertRow(2, moved)
+    model.set_picsets(root, picsets(range(1, 53)))
+    assert listed(model) == [f"{n:04d}_set_{n}" for n in range(52, 0, -1)]
+    assert root.child(root.rowCount() - 1) is moved[0]
