@@ -80,7 +80,7 @@ def test_a_picsets_near_duplicates_are_shown_and_the_best_kept_undoably(
                     and _listed(window, 0), timeout=60_000)
     assert truth.sharp[0] in names()
     assert window.model.entries[0].title.startswith(
-        "Near-duplicates of Beach \u2014 0 groups among 3 photos")
+        "Near-duplicates of Beach \u2014 none among 3 photos")
     window.curation.on_undo()  # Ctrl+Z: the five are back, and so are the groups
     qtbot.waitUntil(lambda: names() == everything and window.curation.running == 0
                     and _listed(window, 2), timeout=120_000)

@@ -68,9 +68,8 @@ def _with_headings(tiles: list[Entry], where: str, photos: int, unreadable: int 
     sections: dict[str, list[Entry]] = {}
     for tile in tiles:
         sections.setdefault(tile.section, []).append(tile)
-    said = (f"Near-duplicates of {where} \u2014 {_n(len(sections), 'group')} among "
-            f"{_n(photos, 'photo')}"
-            + ("" if sections else ": none, every photo is its own")
+    said = (f"Near-duplicates of {where} \u2014 "
+            f"{_n(len(sections), 'group') if sections else 'none'} among {_n(photos, 'photo')}"
             + (f" ({unreadable} could not be read: see Messages)" if unreadable else ""))
     title = heading_entry(said, 1, TITLE)
     title.group = photos  # (kept: the title said again once photos leave)
