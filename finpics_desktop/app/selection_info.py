@@ -46,9 +46,14 @@ def first_rows(entry: Entry) -> Rows:
         rows = [("Picset", entry.title), ("Id", entry.picset or "")]
         return rows + ([("Featured photo", entry.name)] if entry.name else [])
     if entry.kind == PERSON:
-        return [("Person", entry.person), ("Shown by", f"{entry.picset}/{entry.name}")]
-    rows = [("Face in", f"{entry.picset}/{entry.name}")]
+        return [("Person", entry.person), ("Shown by", _photo(entry))]
+    rows = [("Face in", _photo(entry))]
     return rows + ([("Proposed for", entry.person)] if entry.person else [])
+
+
+def _photo(entry: Entry) -> str:
+    """A published photo as the curator knows it: its picset's title, then its name."""
+    return f"{display_name(entry.picset)} / {entry.name}" if entry.picset else entry.name or ""
 
 
 def tile_rows(entry: Entry) -> Rows:
