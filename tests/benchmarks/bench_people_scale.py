@@ -248,7 +248,13 @@ def from_nothing_kept(big) -> tuple[float, float, int]:
 
     from finpics_desktop.pipeline.people import graph, groups_kept
 
-    for pk in (graph.GRAPH, groups_kept.GROUPS):
+    kept = [graph.GRAPH, groups_kept.GROUPS]
+    try:  # the listings kept with the album's count of writes (absent before them)
+        from finpics_desktop.pipeline.people import views_kept
+        kept.append(views_kept.VIEWS)
+    except ImportError:
+        pass
+    for pk in kept:
         for doc in big.private.query(pk):
             big.private.delete(pk, doc.sk)
     if people_views is not None:
