@@ -106,7 +106,10 @@ def main() -> None:
     os.environ["HOME"] = str(work)
     backend = open_library(args.keep, engine=FaceEngine())
     with_files(backend)
-    from finpics_desktop.pipeline.people import views_kept
+    try:  # the listings kept in the album (absent before them: the script measures both)
+        from finpics_desktop.pipeline.people import views_kept
+    except ImportError:
+        views_kept = None
     from finpics_desktop.ui.main_window import MainWindow
     from finpics_desktop.ui.workers import wait_all
 
@@ -129,7 +132,7 @@ def main() -> None:
         show(window.sources.library)  # away from the people places
         spin(app, lambda: not window.nav.loading, what="the library")
         people_views.forget(backend)  # a new session: nothing kept in memory
-        if afresh:  # nor in the album
+        if afresh and views_kept is not None:  # nor in the album
             for doc in backend.private.query(views_kept.VIEWS):
                 backend.private.delete(views_kept.VIEWS, doc.sk)
         before()

@@ -13,6 +13,7 @@ reading the album again."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import suppress
 
 from finpics_desktop.backends.local.db import Database
 from finpics_desktop.domain.errors import StorageError
@@ -37,13 +38,14 @@ def _triggers() -> list[tuple[str, str]]:
 
 def install(db: Database) -> None:
     """The count and its triggers, made once (opening a library that has them writes nothing;
-    a read-only one is left as it is: it has no count, and keeps no listing)."""
+    one that cannot be written now -- read-only, a full disk -- is left as it is: it has no
+    count yet, and keeps no listing)."""
     triggers = _triggers()
     present = {name for (name,) in db.query(
         "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")}
     if TABLE in present and all(name in present for name, _ in triggers):
         return
-    with db.transaction() as conn:
+    with suppress(StorageError), db.transaction() as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS album_writes (n INTEGER NOT NULL)")
         if conn.execute("SELECT count(*) FROM album_writes").fetchone()[0] == 0:
             conn.execute("INSERT INTO album_writes VALUES (0)")
