@@ -143,7 +143,9 @@ def _people(backend: Backend, hidden: bool) -> _Kept:
 
 
 def _person(backend: Backend, name: str) -> _Kept:
-    proposals, photos, faces = app_people.person_page(backend, name)
+    proposals, photos, faces = views_kept.kept(
+        backend, f"{views_kept.PAGE}{name_key(name)}",
+        lambda: app_people.person_page(backend, name), views_kept.page_doc, views_kept.page_from)
     everyone = app_people.people_by_id(backend)
     return _Kept(
         (proposals, photos, faces), None,

@@ -1,8 +1,8 @@
-"""*People* and *Unnamed faces* kept in the library between sessions with its count of writes
-(pipeline/people/views_kept.py, backends/local/writes.py), on a library of faces/ (real engine,
-real photos): a new session shows them without listing them again; a write by anyone -- here
-another process, which reports nothing -- makes them listed afresh; what is only derived (the
-graph, the groups, the listings kept) does not count as a write."""
+"""*People*, *Unnamed faces* and a person's page kept in the library between sessions with its
+count of writes (pipeline/people/views_kept.py, backends/local/writes.py), on a library of
+faces/ (real engine, real photos): a new session shows them without listing them again; a write
+by anyone -- here another process, which reports nothing -- makes them listed afresh; what is
+only derived (the graph, the groups, the listings kept) does not count as a write."""
 
 from __future__ import annotations
 
@@ -32,8 +32,9 @@ def album(library, photos_dir, labels):
 
 def listed_counted(monkeypatch) -> dict:
     """How often *People* and *Unnamed faces* are listed from the album's faces and photos."""
-    counted = {"people": 0, "unnamed": 0}
-    for name, key in (("list_people", "people"), ("located_groups", "unnamed")):
+    counted = {"people": 0, "unnamed": 0, "page": 0}
+    for name, key in (("list_people", "people"), ("located_groups", "unnamed"),
+                      ("person_page", "page")):
         real = getattr(app_people, name)
 
         def counting(*args, _real=real, _key=key, **kwargs):
@@ -60,7 +61,7 @@ def test_a_new_session_shows_them_kept_and_a_write_by_anyone_lists_them_afresh(
     backend, who, firsts = album
     folder = backend.home.folder
     first = people_views.views(backend)
-    people, (groups, where) = first.people(), first.unnamed()
+    people, (groups, where), page = first.people(), first.unnamed(), first.person("obama")
     assert firsts["obama"] not in where and firsts["biden"] in where
 
     counted = listed_counted(monkeypatch)
@@ -69,17 +70,21 @@ def test_a_new_session_shows_them_kept_and_a_write_by_anyone_lists_them_afresh(
         views = people_views.views(again)
         assert views.people() == people
         assert views.unnamed() == (groups, where)
-        assert counted == {"people": 0, "unnamed": 0}  # shown as kept, nothing listed
+        assert views.person("Obama") == page
+        assert counted == {"people": 0, "unnamed": 0, "page": 0}  # as kept, nothing listed
 
         name_in_another_process(folder, firsts["biden"], "biden")  # reports nothing
         now_people, (now_groups, now_where) = views.people(), views.unnamed()
-        assert counted == {"people": 1, "unnamed": 1}
+        now_page = views.person("obama")
+        assert counted == {"people": 1, "unnamed": 1, "page": 1}
         assert "biden" in {s.person.name for s in now_people}
         assert firsts["biden"] not in now_where
         assert not any(firsts["biden"] in g.faces for g in now_groups)
         # as listed with nothing kept at all
         assert now_people == app_people.list_people(again)
         assert (now_groups, now_where) == app_people.located_groups(again)
+        assert now_page == app_people.person_page(again, "obama")
+        assert firsts["biden"] not in {p.face_id for p in now_page[0].all}
     finally:
         again.close()
 

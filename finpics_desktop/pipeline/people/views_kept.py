@@ -1,12 +1,14 @@
-"""The people places' listings kept in the album between sessions: *People* and *Unnamed faces*
-(its groups and where each face is: photo, box, the photo's faces), each with the album's count
+"""The people places' listings kept in the album between sessions: *People*, *Unnamed faces* (its
+groups and where each face is: photo, box, the photo's faces) and the person's pages opened
+(their proposals and photos), each with the album's count
 of writes it was made at (:attr:`~finpics_desktop.ports.Backend.writes`, the library's). While
 the count is the same nothing the listing was made from was written -- by anyone -- and a new
 session shows it without reading the album's faces, names and photos again; any write (a
 naming, a photo published, removed, moved; another program's) makes it listed afresh the next
 time, and kept again.
 
-Stored in the private store (``views`` / the listing's name), one document each. An album that
+Stored in the private store (``views`` / the listing's name), one document each; a page kept
+is dropped once stale, when another is kept. An album that
 cannot count its writes (the cloud) keeps nothing here: its searches are kept in the graph
 (:mod:`~.graph`) and groups (:mod:`~.groups_kept`)."""
 
@@ -16,15 +18,19 @@ import contextlib
 from collections.abc import Callable
 
 from finpics_desktop.domain.errors import FinpicsError
-from finpics_desktop.domain.people import Cluster, Person, PersonSummary
+from finpics_desktop.domain.matches import PhotoMatch
+from finpics_desktop.domain.people import Cluster, Person, PersonSummary, Proposal
+from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.pipeline.people.graph import GRAPH
 from finpics_desktop.pipeline.people.groups_kept import GROUPS
 from finpics_desktop.pipeline.people.naming import Located
+from finpics_desktop.pipeline.people.proposals import Proposals
 from finpics_desktop.ports import Backend
 
 VIEWS = "views"
 DERIVED = (GRAPH, GROUPS, VIEWS)  # what the count of writes leaves out: made from the album
 FORMAT = 1  # a listing kept in another shape is listed afresh
+PAGE = "person/"  # a person's page: PAGE + the name's key
 
 
 def count(backend: Backend) -> int | None:
@@ -54,6 +60,10 @@ def save(backend: Backend, name: str, marker: int | None, value: dict) -> None:
         return
     with contextlib.suppress(FinpicsError):
         backend.private.put(VIEWS, name, {"writes": marker, "format": FORMAT, "value": value})
+        if name.startswith(PAGE):  # the pages kept before a write since: stale for good
+            for doc in backend.private.query(VIEWS, PAGE):
+                if doc.doc.get("writes") != marker:
+                    backend.private.delete(VIEWS, doc.sk)
 
 
 def kept(backend: Backend, name: str, make: Callable[[], object],
@@ -100,3 +110,32 @@ def people_doc(summaries: list[PersonSummary]) -> dict:
 def people_from(doc: dict) -> list[PersonSummary]:
     return [PersonSummary(Person(pid, name, bool(hidden)), faces, photos, cover, path, box)
             for pid, name, hidden, faces, photos, cover, path, box in doc["people"]]
+
+
+def page_doc(value: tuple[Proposals, list[PhotoMatch], int]) -> dict:
+    """A person's page: the proposals (sure, unsure; what they were made of), the photos (each
+    with its faces as stored), how many of the person's faces are in them."""
+    found, photos, faces = value
+    person = found.person
+    return {"person": [person.id, person.name, person.hidden],
+            "sure": [_proposal(p) for p in found.sure],
+            "unsure": [_proposal(p) for p in found.unsure],
+            "faces": sorted(found.faces), "compared": sorted(found.compared),
+            "photos": [[m.image_id, m.picset, m.name, [dict(f.raw) for f in m.faces],
+                        m.similarity, m.matched_face_id, m.band] for m in photos],
+            "count": faces}
+
+
+def _proposal(p: Proposal) -> list:
+    return [p.face_id, p.image_path, p.similarity, p.sure, p.box]
+
+
+def page_from(doc: dict) -> tuple[Proposals, list[PhotoMatch], int]:
+    pid, name, hidden = doc["person"]
+    found = Proposals(Person(pid, name, bool(hidden)),
+                      [Proposal(*p) for p in doc["sure"]], [Proposal(*p) for p in doc["unsure"]],
+                      frozenset(doc["faces"]), frozenset(doc["compared"]))
+    photos = [PhotoMatch(image_id, picset, name, tuple(FaceRecord.from_wire(f) for f in faces),
+                         similarity, matched, band)
+              for image_id, picset, name, faces, similarity, matched, band in doc["photos"]]
+    return found, photos, doc["count"]
