@@ -119,11 +119,14 @@ class PeopleViews:
                 if _touched(key, self._kept[key], changes, photos_changed, names):
                     del self._kept[key]
 
-    def forget(self) -> None:
-        """Everything listed afresh at the next opening (F5)."""
+    def forget(self, in_album: bool = True) -> None:
+        """Everything listed afresh at the next opening (F5): what is kept in memory, and
+        (``in_album``) the listings kept in the album too."""
         with self._lock:
             self._epoch += 1
             self._kept.clear()
+        if in_album:
+            views_kept.forget(self.backend)
 
 
 def _touched(key: tuple, kept: _Kept, changes: Changes, photos_changed: bool,

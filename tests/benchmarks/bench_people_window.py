@@ -106,10 +106,6 @@ def main() -> None:
     os.environ["HOME"] = str(work)
     backend = open_library(args.keep, engine=FaceEngine())
     with_files(backend)
-    try:  # the listings kept in the album (absent before them: the script measures both)
-        from finpics_desktop.pipeline.people import views_kept
-    except ImportError:
-        views_kept = None
     from finpics_desktop.ui.main_window import MainWindow
     from finpics_desktop.ui.workers import wait_all
 
@@ -125,16 +121,23 @@ def main() -> None:
     print(f"idle window: longest GUI stall {idle_max:.0f} ms (busy {beat.longest_busy():.0f} ms "
           "of it: the rest is waiting for a core)")
 
+    def new_session() -> None:
+        """Nothing kept in memory (what the album keeps stays)."""
+        try:
+            people_views.views(backend).forget(in_album=False)
+        except TypeError:  # before the listings were kept in the album: only in memory
+            people_views.forget(backend)
+
     def show(item) -> None:
         window.tree.setCurrentIndex(window.sources.indexFromItem(item))
 
     def opened(what: str, kind: str, afresh: bool, choose, before=lambda: None) -> None:
         show(window.sources.library)  # away from the people places
         spin(app, lambda: not window.nav.loading, what="the library")
-        people_views.forget(backend)  # a new session: nothing kept in memory
-        if afresh and views_kept is not None:  # nor in the album
-            for doc in backend.private.query(views_kept.VIEWS):
-                backend.private.delete(views_kept.VIEWS, doc.sk)
+        if afresh:  # nothing kept, in memory or in the album (F5)
+            people_views.forget(backend)
+        else:
+            new_session()
         before()
         beat.start()
         start = time.perf_counter()
@@ -151,18 +154,23 @@ def main() -> None:
               f"{beat.longest_busy():4.0f} ms", flush=True)
 
     top = max(people_views.views(backend).people(), key=lambda s: (s.faces, s.person.name))
+    people_views.views(backend).person(top.person.name)  # each listed once (a session before)
+    people_views.views(backend).unnamed()
 
     def people_listed() -> None:
         show(node(window, PEOPLE))
         spin(app, lambda: window.nav.location.kind == PEOPLE and not window.nav.loading
              and window.model.rowCount() > 0, what="People")
-        people_views.forget(backend)  # the page not kept in memory either
+        if not afresh_page[0]:
+            new_session()  # the page not kept in memory either
 
     def open_page() -> None:
         row = next(r for r, e in enumerate(window.model.entries) if e.person == top.person.name)
         window.nav.activate(window.model.entries, row)
 
+    afresh_page = [False]
     for afresh in (False, True):
+        afresh_page[0] = afresh
         opened("People", PEOPLE, afresh, lambda: show(node(window, PEOPLE)))
         opened(f"{top.person.name}'s page", PERSON_PLACE, afresh, open_page, people_listed)
         opened("Unnamed faces", UNNAMED, afresh, lambda: show(node(window, UNNAMED)))

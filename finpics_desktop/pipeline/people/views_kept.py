@@ -66,6 +66,15 @@ def save(backend: Backend, name: str, marker: int | None, value: dict) -> None:
                     backend.private.delete(VIEWS, doc.sk)
 
 
+def forget(backend: Backend) -> None:
+    """Every listing kept dropped (F5: listed afresh)."""
+    if backend.writes is None or backend.private is None or backend.read_only:
+        return
+    with contextlib.suppress(FinpicsError):
+        for doc in backend.private.query(VIEWS):
+            backend.private.delete(VIEWS, doc.sk)
+
+
 def kept(backend: Backend, name: str, make: Callable[[], object],
          to_doc: Callable[[object], dict], from_doc: Callable[[dict], object]):
     """The listing ``name``: the one kept if the album was not written since, else ``make()``
