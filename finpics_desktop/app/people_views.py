@@ -84,7 +84,7 @@ class PeopleViews:
     def _unnamed(self) -> _Kept:
         groups, where = views_kept.kept(
             self.backend, UNNAMED, lambda: app_people.located_groups(self.backend),
-            views_kept.unnamed_doc, views_kept.unnamed_from)
+            views_kept.unnamed_rows, views_kept.unnamed_from)
         return _Kept((groups, where), None, frozenset(where))
 
     def _stamp(self) -> tuple[object, object]:
@@ -142,13 +142,13 @@ def _touched(key: tuple, kept: _Kept, changes: Changes, photos_changed: bool,
 def _people(backend: Backend, hidden: bool) -> _Kept:
     return _Kept(views_kept.kept(backend, f"{PEOPLE}{'-hidden' if hidden else ''}",
                                  lambda: app_people.list_people(backend, hidden),
-                                 views_kept.people_doc, views_kept.people_from), None)
+                                 views_kept.people_rows, views_kept.people_from), None)
 
 
 def _person(backend: Backend, name: str) -> _Kept:
     proposals, photos, faces = views_kept.kept(
         backend, f"{views_kept.PAGE}{name_key(name)}",
-        lambda: app_people.person_page(backend, name), views_kept.page_doc, views_kept.page_from)
+        lambda: app_people.person_page(backend, name), views_kept.page_rows, views_kept.page_from)
     everyone = app_people.people_by_id(backend)
     return _Kept(
         (proposals, photos, faces), None,
