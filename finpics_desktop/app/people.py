@@ -76,6 +76,19 @@ def person_faces(backend: Backend, name: str, photos: list[PhotoMatch]) -> int:
     return sum(1 for photo in photos for face in photo.faces if face.face_id in mine)
 
 
+def person_page(backend: Backend, name: str
+                ) -> tuple[proposals.Proposals, list[PhotoMatch], int]:
+    """A person's page at once: :func:`suggest`, :func:`person_photos` and
+    :func:`person_faces`, the named faces read once for all three."""
+    people = _people(backend)
+    named = people.named()
+    found = proposals.suggest(people, name, named)
+    photos = people.photos(found.person.name, named)
+    mine = {f.face_id for f in people.faces_of(found.person, named)}
+    return found, photos, sum(1 for photo in photos for face in photo.faces
+                              if face.face_id in mine)
+
+
 def suggest(backend: Backend, name: str) -> proposals.Proposals:
     """The unnamed faces proposed for the person: sure ones, and the unsure ones apart."""
     return proposals.suggest(_people(backend), name)

@@ -15,10 +15,13 @@ drops exactly the listings it touches:
   faces' similarity graph and the groups are kept in the album itself and updated by what
   changed: :mod:`~finpics_desktop.pipeline.people.clusters`).
 
-An album that can tell whether it was written since (the library: :attr:`Backend.stamp`) is
-also asked each time, so what another program wrote (the command line, a publishing job) is
-never shown stale; the cloud cannot tell, and F5 (:func:`forget`) lists a place afresh. A
-listing computed while a change came is not kept."""
+An album that can tell whether it was written since (the library: its count of writes,
+:attr:`Backend.writes`, else :attr:`Backend.stamp`) is also asked each time, so what another
+program wrote (the command line, a publishing job) is never shown stale; the cloud cannot tell,
+and F5 (:func:`forget`) lists a place afresh. A listing computed while a change came is not
+kept. The library also keeps *People* and *Unnamed faces* in the album with that count, so a
+new session opens them without listing them again
+(:mod:`~finpics_desktop.pipeline.people.views_kept`)."""
 
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ from finpics_desktop.app import people as app_people
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.people import Cluster, PersonSummary, name_key
+from finpics_desktop.pipeline.people import views_kept
 from finpics_desktop.pipeline.people.naming import Located
 from finpics_desktop.pipeline.people.proposals import Proposals
 from finpics_desktop.ports import Backend
@@ -78,10 +82,15 @@ class PeopleViews:
         return self._get((UNNAMED,), self._unnamed)
 
     def _unnamed(self) -> _Kept:
-        groups, where = app_people.located_groups(self.backend)
+        groups, where = views_kept.kept(
+            self.backend, UNNAMED, lambda: app_people.located_groups(self.backend),
+            views_kept.unnamed_rows, views_kept.unnamed_from)
         return _Kept((groups, where), None, frozenset(where))
 
     def _stamp(self) -> tuple[object, object]:
+        marker = views_kept.count(self.backend)  # the album's own count of writes
+        if marker is not None:
+            return (views_kept.VIEWS, marker)
         return self.backend.stamp() if self.backend.stamp is not None else (None, None)
 
     def _get(self, key: tuple, compute: Callable[[], _Kept]):
@@ -110,11 +119,14 @@ class PeopleViews:
                 if _touched(key, self._kept[key], changes, photos_changed, names):
                     del self._kept[key]
 
-    def forget(self) -> None:
-        """Everything listed afresh at the next opening (F5)."""
+    def forget(self, in_album: bool = True) -> None:
+        """Everything listed afresh at the next opening (F5): what is kept in memory, and
+        (``in_album``) the listings kept in the album too."""
         with self._lock:
             self._epoch += 1
             self._kept.clear()
+        if in_album:
+            views_kept.forget(self.backend)
 
 
 def _touched(key: tuple, kept: _Kept, changes: Changes, photos_changed: bool,
@@ -128,14 +140,16 @@ def _touched(key: tuple, kept: _Kept, changes: Changes, photos_changed: bool,
 
 
 def _people(backend: Backend, hidden: bool) -> _Kept:
-    return _Kept(app_people.list_people(backend, hidden), None)
+    return _Kept(views_kept.kept(backend, f"{PEOPLE}{'-hidden' if hidden else ''}",
+                                 lambda: app_people.list_people(backend, hidden),
+                                 views_kept.people_rows, views_kept.people_from), None)
 
 
 def _person(backend: Backend, name: str) -> _Kept:
-    proposals = app_people.suggest(backend, name)
-    photos = app_people.person_photos(backend, name)
+    proposals, photos, faces = views_kept.kept(
+        backend, f"{views_kept.PAGE}{name_key(name)}",
+        lambda: app_people.person_page(backend, name), views_kept.page_rows, views_kept.page_from)
     everyone = app_people.people_by_id(backend)
-    faces = app_people.person_faces(backend, proposals.person.name, photos)
     return _Kept(
         (proposals, photos, faces), None,
         faces=proposals.faces | {p.face_id for p in proposals.all}

@@ -319,6 +319,9 @@ class Backend:
     # anything in the album was written, by anyone (None: the album cannot tell, as the
     # cloud: what is kept of it follows the changes the app reports)
     stamp: Callable[[], tuple[object, object]] | None = None
+    # the album's count of writes, kept in it: moved on by every write of photos, faces or
+    # people, by anyone, but not by what is only derived from them (None: it cannot count)
+    writes: Callable[[], int | None] | None = None
     home: LibraryHome | CloudHome | None = None
     upload_workers: int | None = None
     read_only: bool = False

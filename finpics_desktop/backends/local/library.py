@@ -14,6 +14,7 @@ import sqlite3
 from functools import partial
 from pathlib import Path
 
+from finpics_desktop.backends.local import writes
 from finpics_desktop.backends.local.db import Database
 from finpics_desktop.backends.local.engine import FaceEngine
 from finpics_desktop.backends.local.faces import LocalFaceIndex
@@ -119,6 +120,7 @@ def open_library(
     if not read_only:
         try:
             faces.ensure_collection()
+            writes.install(db)
         except BaseException:
             db.close()
             raise
@@ -134,6 +136,7 @@ def open_library(
         close=db.close,
         prepare=faces.prepare,
         stamp=lambda: (faces.faces_stamp(), db.stamp()),
+        writes=partial(writes.count, db),
         home=LibraryHome(root, threshold),
         read_only=read_only,
     )

@@ -204,10 +204,10 @@ class UserVectors:
             users, matrix, norms = vectors.get(version, ([], None, None))
             if not users:
                 continue
-            for user, similarity in zip(users, user_scores(version, matrix, norms, query),
-                                        strict=True):
-                if user != own:
-                    best[user] = max(best.get(user, 0.0), float(similarity))
+            found = user_scores(version, matrix, norms, query).astype(np.float64)
+            for at in np.flatnonzero(found >= threshold).tolist():  # (no other one can match)
+                if users[at] != own:
+                    best[users[at]] = max(best.get(users[at], 0.0), float(found[at]))
         matches = sorted(((s, u) for u, s in best.items() if s >= threshold),
                          key=lambda m: (-m[0], m[1]))[:max_users]
         return [{"Similarity": round(s, 4), "User": {"UserId": u, "UserStatus": "ACTIVE"}}

@@ -206,11 +206,13 @@ class People(UserVectors):
                 spot.box if spot else None))
         return sorted(found, key=lambda s: (-s.faces, s.person.name.casefold()))
 
-    def photos(self, name: str) -> list[PhotoMatch]:
+    def photos(self, name: str, named: dict[str, NamedFace] | None = None
+               ) -> list[PhotoMatch]:
         """The person's photos, most alike first, one per photo: the search function's
-        results for their named faces (``similarity``: how alike the face was when named)."""
+        results for their named faces (``similarity``: how alike the face was when named;
+        ``named``: every named face, if just read)."""
         person = self.find(name)
-        faces = self.faces_of(person)
+        faces = self.faces_of(person, named)
         where = self.locate(f.face_id for f in faces)
         images = album_image_items(self.backend.tables,
                                    sorted({where[f.face_id].image_id for f in faces

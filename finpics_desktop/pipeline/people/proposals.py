@@ -58,9 +58,10 @@ def _seeds(faces: list[str]) -> list[str]:
     return [faces[int(n * step)] for n in range(SEEDS)]
 
 
-def suggest(people: People, name: str) -> Proposals:
+def suggest(people: People, name: str, named: dict | None = None) -> Proposals:
+    """``named``: every named face (:meth:`People.named`), if just read."""
     person = people.find(name)
-    named = people.named()
+    named = people.named() if named is None else named
     mine = [f.face_id for f in sorted(people.faces_of(person, named), key=lambda f: f.at)]
     rejected = people.rejected(person) | ignored_ids(people.private)  # strangers too
     candidates: dict[str, float] = {}

@@ -1,0 +1,182 @@
+"""The people places' listings kept in the album between sessions: *People*, *Unnamed faces* (its
+groups and where each face is: photo, box, the photo's faces) and the person's pages opened
+(their proposals and photos), each with the album's count
+of writes it was made at (:attr:`~finpics_desktop.ports.Backend.writes`, the library's). While
+the count is the same nothing the listing was made from was written -- by anyone -- and a new
+session shows it without reading the album's faces, names and photos again; any write (a
+naming, a photo published, removed, moved; another program's) makes it listed afresh the next
+time, and kept again.
+
+Stored in the private store: ``views`` / the listing's name (the count, the generation, how
+many parts) and its parts (``<name>#<generation>#<n>``, :data:`ROWS` rows each); a reader
+that meets a listing half written or half dropped lists it afresh. A page kept is dropped once
+stale, when another is kept. An album that
+cannot count its writes (the cloud) keeps nothing here: its searches are kept in the graph
+(:mod:`~.graph`) and groups (:mod:`~.groups_kept`)."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Callable
+
+from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.domain.matches import PhotoMatch
+from finpics_desktop.domain.people import Cluster, Person, PersonSummary, Proposal
+from finpics_desktop.domain.records import FaceRecord
+from finpics_desktop.pipeline.people.graph import GRAPH
+from finpics_desktop.pipeline.people.groups_kept import GROUPS
+from finpics_desktop.pipeline.people.naming import Located
+from finpics_desktop.pipeline.people.proposals import Proposals
+from finpics_desktop.ports import Backend
+
+VIEWS = "views"
+DERIVED = (GRAPH, GROUPS, VIEWS)  # what the count of writes leaves out: made from the album
+FORMAT = 2  # a listing kept in another shape is listed afresh
+PAGE = "person/"  # a person's page: PAGE + the name's key
+ROWS = 2000  # rows a part: a listing of 11,000 unnamed faces is 6 parts of ~300 KB
+
+
+def count(backend: Backend) -> int | None:
+    """The album's count of writes now (None: it cannot tell, or has no private store)."""
+    if backend.writes is None or backend.private is None:
+        return None
+    return backend.writes()
+
+
+def load(backend: Backend, name: str, marker: int | None) -> list | None:
+    """The rows of the listing ``name`` kept at ``marker`` (the count now), or None."""
+    if marker is None:
+        return None
+    try:
+        head = backend.private.get(VIEWS, name)
+        if (head is None or head.doc.get("writes") != marker
+                or head.doc.get("format") != FORMAT):
+            return None
+        parts = backend.private.query(VIEWS, f"{name}#{head.doc['generation']}#")
+    except FinpicsError:
+        return None
+    if len(parts) != head.doc.get("parts"):
+        return None  # written or dropped meanwhile
+    return [row for part in parts for row in part.doc["rows"]]
+
+
+def save(backend: Backend, name: str, marker: int | None, rows: list) -> None:
+    """Keep the listing ``name`` made at ``marker`` (the count read before it was made: a write
+    meanwhile makes it stale at once), :data:`ROWS` rows a part (each read on its own, so that
+    reading a listing never holds the interpreter long: the GUI thread goes on). A failed write
+    only costs listing afresh next time."""
+    if marker is None or backend.read_only:
+        return
+    private, generation = backend.private, uuid.uuid4().hex[:12]
+    parts = range(0, len(rows), ROWS)
+    with contextlib.suppress(FinpicsError):
+        before = private.get(VIEWS, name)
+        for n, start in enumerate(parts):
+            private.put(VIEWS, f"{name}#{generation}#{n:05d}", {"rows": rows[start:start + ROWS]})
+        private.put(VIEWS, name, {"writes": marker, "format": FORMAT, "generation": generation,
+                                  "parts": len(parts)})
+        if before is not None:
+            _drop(backend, f"{name}#{before.doc.get('generation')}#")
+        if name.startswith(PAGE):  # the pages kept before a write since: stale for good
+            for doc in private.query(VIEWS, PAGE):
+                if "writes" in doc.doc and doc.doc["writes"] != marker:
+                    private.delete(VIEWS, doc.sk)
+                    _drop(backend, f"{doc.sk}#{doc.doc.get('generation')}#")
+
+
+def _drop(backend: Backend, prefix: str) -> None:
+    for doc in backend.private.query(VIEWS, prefix):
+        backend.private.delete(VIEWS, doc.sk)
+
+
+def forget(backend: Backend) -> None:
+    """Every listing kept dropped (F5: listed afresh)."""
+    if backend.writes is None or backend.private is None or backend.read_only:
+        return
+    with contextlib.suppress(FinpicsError):
+        for doc in backend.private.query(VIEWS):
+            backend.private.delete(VIEWS, doc.sk)
+
+
+def kept(backend: Backend, name: str, make: Callable[[], object],
+         to_rows: Callable[[object], list], from_rows: Callable[[list], object]):
+    """The listing ``name``: the one kept if the album was not written since, else ``make()``
+    (then kept)."""
+    marker = count(backend)
+    rows = load(backend, name, marker)
+    if rows is not None:
+        with contextlib.suppress(KeyError, TypeError, ValueError, IndexError):
+            return from_rows(rows)
+    value = make()
+    save(backend, name, marker, to_rows(value))
+    return value
+
+
+# -- the listings as rows -----------------------------------------------------------------------
+def unnamed_rows(value: tuple[list[Cluster], dict[str, Located]]) -> list:
+    """A row a face, group by group: its group (number, confident), where it is (its photo's
+    ImageId and path, its box, its sharpness, the photo's faces)."""
+    groups, where = value
+    rows = []
+    for number, cluster in enumerate(groups):
+        for face in cluster.faces:
+            spot = where.get(face)
+            rows.append([number, int(cluster.confident), face] + (
+                [spot.image_id, spot.image_path, spot.box, spot.sharpness,
+                 list(spot.photo_faces)] if spot is not None else []))
+    return rows
+
+
+def unnamed_from(rows: list) -> tuple[list[Cluster], dict[str, Located]]:
+    members: dict[int, list[str]] = {}
+    confident: dict[int, bool] = {}
+    where = {}
+    for row in rows:
+        number, sure, face = row[:3]
+        members.setdefault(number, []).append(face)
+        confident[number] = bool(sure)
+        if len(row) > 3:
+            image_id, path, box, sharpness, faces = row[3:]
+            where[face] = Located(face, image_id, path, box, tuple(faces), sharpness)
+    return [Cluster(tuple(members[n]), confident[n]) for n in sorted(members)], where
+
+
+def people_rows(summaries: list[PersonSummary]) -> list:
+    return [[s.person.id, s.person.name, s.person.hidden, s.faces, s.photos, s.cover,
+             s.cover_path, s.cover_box] for s in summaries]
+
+
+def people_from(rows: list) -> list[PersonSummary]:
+    return [PersonSummary(Person(pid, name, bool(hidden)), faces, photos, cover, path, box)
+            for pid, name, hidden, faces, photos, cover, path, box in rows]
+
+
+def page_rows(value: tuple[Proposals, list[PhotoMatch], int]) -> list:
+    """A person's page, one row: the proposals (sure, unsure; what they were made of), the
+    photos (each with its faces as stored), how many of the person's faces are in them."""
+    found, photos, faces = value
+    person = found.person
+    return [{"person": [person.id, person.name, person.hidden],
+             "sure": [_proposal(p) for p in found.sure],
+             "unsure": [_proposal(p) for p in found.unsure],
+             "faces": sorted(found.faces), "compared": sorted(found.compared),
+             "photos": [[m.image_id, m.picset, m.name, [dict(f.raw) for f in m.faces],
+                         m.similarity, m.matched_face_id, m.band] for m in photos],
+             "count": faces}]
+
+
+def _proposal(p: Proposal) -> list:
+    return [p.face_id, p.image_path, p.similarity, p.sure, p.box]
+
+
+def page_from(rows: list) -> tuple[Proposals, list[PhotoMatch], int]:
+    [doc] = rows
+    pid, name, hidden = doc["person"]
+    found = Proposals(Person(pid, name, bool(hidden)),
+                      [Proposal(*p) for p in doc["sure"]], [Proposal(*p) for p in doc["unsure"]],
+                      frozenset(doc["faces"]), frozenset(doc["compared"]))
+    photos = [PhotoMatch(image_id, picset, name, tuple(FaceRecord.from_wire(f) for f in faces),
+                         similarity, matched, band)
+              for image_id, picset, name, faces, similarity, matched, band in doc["photos"]]
+    return found, photos, doc["count"]
