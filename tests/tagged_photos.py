@@ -4,17 +4,42 @@ over them."""
 
 from __future__ import annotations
 
+import functools
+import io
 import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from PIL import Image
 
 from finpics_desktop.domain.picsets import PICSET_ROOT
 
-EXIFTOOL = shutil.which("exiftool")
-needs_exiftool = pytest.mark.skipif(EXIFTOOL is None, reason="exiftool is not installed "
-                                    "(bash packaging/dev.sh env installs it)")
+EXIFTOOL = shutil.which("exiftool") or "exiftool"  # a test fails, never skips, without it
+
+
+def needs_exiftool(test):
+    """A test that writes or reads regions with exiftool: fails at once, saying how to get it,
+    where it is missing (never skipped: `bash packaging/dev.sh env` installs it)."""
+    def check(*args, **kwargs):
+        assert shutil.which("exiftool"), ("exiftool is not installed: `bash packaging/dev.sh "
+                                          "env` installs it (Debian's libimage-exiftool-perl)")
+        return test(*args, **kwargs)
+    return functools.wraps(test)(check)
+
+
+def exif_written(photos_dir: Path, tmp_path: Path, source: str, *tags: str) -> bytes:
+    """A copy of the shared photo ``source`` with exiftool's ``tags`` written into it."""
+    path = tmp_path / source.rsplit("/", 1)[-1]
+    shutil.copyfile(photos_dir / source, path)
+    subprocess.run([EXIFTOOL, "-q", "-q", "-overwrite_original", *tags, str(path)],
+                   check=True)
+    return path.read_bytes()
+
+
+def pixels(data: bytes) -> bytes:
+    """The decoded pixels of an image (to show an edit left them as they were)."""
+    with Image.open(io.BytesIO(data)) as im:
+        return im.tobytes()
 PHOTO = "faces/groups/obama_and_biden.jpg"
 
 

@@ -4,12 +4,8 @@ the product reads them in Python)."""
 
 from __future__ import annotations
 
-import io
-import shutil
-import subprocess
-
 import pytest
-from PIL import Image
+from tagged_photos import exif_written, pixels
 
 from finpics_desktop.pipeline.photos.leaks import find_leaks, strip_private
 from finpics_desktop.pipeline.photos.people_fields import name_pattern
@@ -19,19 +15,6 @@ PNG = "faces/lin_manuel_miranda/lin-manuel-miranda.png"
 NAMES = name_pattern(["Bob Marsh", "Zoë Smith"])
 
 
-def _written(photos_dir, tmp_path, source: str, *tags: str) -> bytes:
-    path = tmp_path / source.rsplit("/", 1)[-1]
-    shutil.copyfile(photos_dir / source, path)
-    subprocess.run(["exiftool", "-q", "-q", "-overwrite_original", *tags, str(path)],
-                   check=True)
-    return path.read_bytes()
-
-
-def _pixels(data: bytes) -> bytes:
-    with Image.open(io.BytesIO(data)) as im:
-        return im.tobytes()
-
-
 @pytest.mark.parametrize("source", [JPEG, PNG])
 def test_clean_photos_tell_nothing(photos_dir, source):
     assert find_leaks((photos_dir / source).read_bytes(), NAMES) == []
@@ -39,7 +22,7 @@ def test_clean_photos_tell_nothing(photos_dir, source):
 
 def test_microsoft_regions_iptc_place_and_a_known_name_are_found_and_stripped(
         photos_dir, tmp_path):
-    data = _written(photos_dir, tmp_path, JPEG,
+    data = exif_written(photos_dir, tmp_path, JPEG,
                     "-XMP-MP:RegionInfoMP={Regions=[{PersonDisplayName=Bob Marsh}]}",
                     "-IPTC:City=Newport", "-XMP-dc:Description=Zoë Smith at the beach",
                     "-EXIF:ImageDescription=Bob Marsh")
@@ -50,11 +33,11 @@ def test_microsoft_regions_iptc_place_and_a_known_name_are_found_and_stripped(
     assert "the name 'Zoë Smith' in its metadata" in found
     stripped = strip_private(data, NAMES)
     assert find_leaks(stripped, NAMES) == []
-    assert len(stripped) == len(data) and _pixels(stripped) == _pixels(data)
+    assert len(stripped) == len(data) and pixels(stripped) == pixels(data)
 
 
 def test_a_png_with_a_person_region_and_gps_in_xmp(photos_dir, tmp_path):
-    data = _written(photos_dir, tmp_path, PNG,
+    data = exif_written(photos_dir, tmp_path, PNG,
                     "-XMP-exif:GPSLatitude=41.49", "-XMP-iptcExt:PersonInImage=Ann Lee",
                     "-XMP-mwg-rs:RegionInfo={RegionList=[{Name=Ann Lee,Type=Face}]}")
     found = find_leaks(data)
@@ -63,4 +46,4 @@ def test_a_png_with_a_person_region_and_gps_in_xmp(photos_dir, tmp_path):
     assert "face regions in XMP (names of the people in it)" in found
     stripped = strip_private(data)
     assert find_leaks(stripped) == [] and b"Ann Lee" not in stripped
-    assert _pixels(stripped) == _pixels(data)
+    assert pixels(stripped) == pixels(data)

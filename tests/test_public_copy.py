@@ -5,12 +5,8 @@ by exiftool (a test tool: the product reads them in Python)."""
 
 from __future__ import annotations
 
-import io
-import shutil
-import subprocess
-
 import pytest
-from PIL import Image
+from tagged_photos import exif_written, pixels
 
 from finpics_desktop.pipeline.photos.leaks import find_leaks
 from finpics_desktop.pipeline.photos.public_copy import public_copy
@@ -25,30 +21,17 @@ GPS = ("-GPSLatitude=41.49", "-GPSLatitudeRef=N", "-GPSLongitude=71.31",
        "-GPSLongitudeRef=W")
 
 
-def _written(photos_dir, tmp_path, source: str, *tags: str) -> bytes:
-    path = tmp_path / source.rsplit("/", 1)[-1]
-    shutil.copyfile(photos_dir / source, path)
-    subprocess.run(["exiftool", "-q", "-q", "-overwrite_original", *tags, str(path)],
-                   check=True)
-    return path.read_bytes()
-
-
-def _pixels(data: bytes) -> bytes:
-    with Image.open(io.BytesIO(data)) as im:
-        return im.tobytes()
-
-
 @pytest.mark.parametrize("source", [JPEG, PNG])
 @pytest.mark.parametrize("location", [True, False], ids=["with-gps", "people-only"])
 def test_the_public_copy_has_no_location_and_no_people(photos_dir, tmp_path, source, location):
-    data = _written(photos_dir, tmp_path, source, *PEOPLE, *(GPS if location else ()))
+    data = exif_written(photos_dir, tmp_path, source, *PEOPLE, *(GPS if location else ()))
     found = find_leaks(data)
     assert "face regions in XMP (names of the people in it)" in found
     assert "people shown in XMP (IPTC PersonInImage)" in found
     copy = public_copy(data, source)
     assert find_leaks(copy) == []
     assert b"Ann Lee" not in copy and b"Bob Marsh" not in copy
-    assert _pixels(copy) == _pixels(data)
+    assert pixels(copy) == pixels(data)
     assert public_copy(copy, source) == copy  # the same function each time: found again
 
 
