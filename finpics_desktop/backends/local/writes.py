@@ -37,7 +37,7 @@ def _triggers() -> list[tuple[str, str]]:
             for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
                 when = f" WHEN {row}.pk NOT IN ({derived})" if table == "private" else ""
                 name = f"{counter}_{table}_{event.lower()}"
-                found.append((name, f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON "
+                found.append((name, f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON "  # noqa: S608
                                     f"{table}{when} BEGIN UPDATE {counter} SET n = n + 1; END"))
     return found
 
@@ -54,8 +54,8 @@ def install(db: Database) -> None:
     with suppress(StorageError), db.transaction() as conn:
         for counter in (TABLE, PHOTO_TABLE):
             conn.execute(f"CREATE TABLE IF NOT EXISTS {counter} (n INTEGER NOT NULL)")
-            if conn.execute(f"SELECT count(*) FROM {counter}").fetchone()[0] == 0:
-                conn.execute(f"INSERT INTO {counter} VALUES (0)")
+            if conn.execute(f"SELECT count(*) FROM {counter}").fetchone()[0] == 0:  # noqa: S608
+                conn.execute(f"INSERT INTO {counter} VALUES (0)")  # noqa: S608
         for _, statement in triggers:
             conn.execute(statement)
 
@@ -64,7 +64,7 @@ def count(db: Database, counter: str = TABLE) -> int | None:
     """The count of writes now (``counter``: :data:`TABLE`, every write; :data:`PHOTO_TABLE`,
     those of photos and faces); None if the library has none (made read-only before it)."""
     try:
-        rows = db.query(f"SELECT n FROM {counter}")
+        rows = db.query(f"SELECT n FROM {counter}")  # noqa: S608
     except (StorageError, sqlite3.Error):
         return None
     return rows[0][0] if rows else None
