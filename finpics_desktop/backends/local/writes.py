@@ -37,8 +37,9 @@ def _triggers() -> list[tuple[str, str]]:
             for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
                 when = f" WHEN {row}.pk NOT IN ({derived})" if table == "private" else ""
                 name = f"{counter}_{table}_{event.lower()}"
-                found.append((name, f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON "  # noqa: S608
-                                    f"{table}{when} BEGIN UPDATE {counter} SET n = n + 1; END"))
+                bump = f"UPDATE {counter} SET n = n + 1"  # noqa: S608
+                found.append((name, f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON "
+                                    f"{table}{when} BEGIN {bump}; END"))
     return found
 
 
