@@ -322,6 +322,9 @@ class Backend:
     # the album's count of writes, kept in it: moved on by every write of photos, faces or
     # people, by anyone, but not by what is only derived from them (None: it cannot count)
     writes: Callable[[], int | None] | None = None
+    # the album's count of writes of its photos and its faces' index only (not of names): what
+    # is kept of where each face is stays right while it is the same (None: it cannot count)
+    photo_writes: Callable[[], int | None] | None = None
     home: LibraryHome | CloudHome | None = None
     upload_workers: int | None = None
     read_only: bool = False

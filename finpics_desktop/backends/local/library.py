@@ -137,6 +137,7 @@ def open_library(
         prepare=faces.prepare,
         stamp=lambda: (faces.faces_stamp(), db.stamp()),
         writes=partial(writes.count, db),
+        photo_writes=partial(writes.count, db, writes.PHOTO_TABLE),
         home=LibraryHome(root, threshold),
         read_only=read_only,
     )

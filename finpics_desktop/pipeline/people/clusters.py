@@ -30,7 +30,7 @@ import numpy as np
 from finpics_desktop.domain.batches import failed_of
 from finpics_desktop.domain.errors import Cancelled
 from finpics_desktop.domain.people import Cluster
-from finpics_desktop.pipeline.people import graph, groups_kept
+from finpics_desktop.pipeline.people import graph, groups_kept, locations_kept
 from finpics_desktop.pipeline.people.ignored import ignored_ids
 from finpics_desktop.pipeline.people.naming import Located, People
 
@@ -262,12 +262,9 @@ def located_clusters(people: People, searching: Searching | None = None
     through :func:`search_links`: progress and Cancel in ``searching``). A face whose search
     failed is left out this time (``searching.failed`` says why) and searched the next."""
     left_out = set(people.named()) | ignored_ids(people.private)  # named, or strangers
-    versions, image_of = {}, {}
-    for face in people.records.indexed_faces():
-        versions[face.face_id] = face.model_version
-        if face.face_id not in left_out:
-            image_of[face.face_id] = face.image_id
-    where = people.locate(image_of, known=image_of)
+    kept = locations_kept.locations(people, left_out)  # (read again when photos were written)
+    versions = kept.versions
+    where = {f: spot for f, spot in kept.where.items() if f not in left_out}
     faces = sorted(where)
     writable = not people.backend.read_only
     found = groups_kept.shrunk(groups_kept.load(people.private), faces, versions)

@@ -76,8 +76,9 @@ def save(backend: Backend, name: str, marker: int | None, rows: list) -> None:
             private.put(VIEWS, f"{name}#{generation}#{n:05d}", {"rows": rows[start:start + ROWS]})
         private.put(VIEWS, name, {"writes": marker, "format": FORMAT, "generation": generation,
                                   "parts": len(parts)})
-        if before is not None:
-            _drop(backend, f"{name}#{before.doc.get('generation')}#")
+        if before is not None:  # its parts by their keys (not read: thousands of rows)
+            for n in range(before.doc.get("parts") or 0):
+                private.delete(VIEWS, f"{name}#{before.doc.get('generation')}#{n:05d}")
         if name.startswith(PAGE):  # the pages kept before a write since: stale for good
             for doc in private.query(VIEWS, PAGE):
                 if "writes" in doc.doc and doc.doc["writes"] != marker:

@@ -1,0 +1,105 @@
+"""Where every indexed face is -- its photo (ImageId, path), its box, its sharpness, its photo's
+faces, and the engine that indexed it -- kept with the album's count of writes of photos and of
+the faces' index (:attr:`~finpics_desktop.ports.Backend.photo_writes`), and read again only when
+that count moved on. A naming, a merge, a face ignored write no photo: *Unnamed faces* opened
+after one takes the faces' places from here (and the groups kept, shrunk: :mod:`~.groups_kept`)
+instead of reading thousands of photo items (:meth:`~.naming.People.locate`).
+
+Kept in memory for the session, and in the private store's derived partition
+(:data:`~.views_kept.VIEWS` / :data:`NAME`, as a listing: :func:`~.views_kept.save`), so a new
+session finds them too. An album that cannot count its photo writes (the cloud) keeps nothing
+here and locates the faces each time."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Set
+from dataclasses import dataclass
+
+from finpics_desktop.pipeline.people import views_kept
+from finpics_desktop.pipeline.people.naming import Located, People
+
+NAME = "locations"  # the listing's name in views_kept.VIEWS
+
+
+@dataclass(frozen=True)
+class Locations:
+    """Every indexed face's engine version, and where those in a photo of the album are."""
+
+    versions: dict[str, str | None]
+    where: dict[str, Located]
+
+
+_KEPT: dict[str, tuple[int, Locations]] = {}  # album identity -> (photo writes, locations)
+_LOCK = threading.Lock()
+
+
+def marker(people: People) -> int | None:
+    """The album's count of photo writes now (None: it cannot count)."""
+    backend = people.backend
+    if backend.photo_writes is None or backend.private is None:
+        return None
+    return backend.photo_writes()
+
+
+def locations(people: People, left_out: Set[str] = frozenset()) -> Locations:
+    """Every indexed face's place: kept (in memory, else in the album) while no photo and no
+    face was written since, else read afresh and kept. An album that cannot count its photo
+    writes keeps nothing, and only the faces not ``left_out`` are located (``where``)."""
+    now = marker(people)
+    identity = people.backend.identity
+    if now is not None:
+        with _LOCK:
+            found = _KEPT.get(identity)
+        if found is not None and found[0] == now:
+            return found[1]
+        rows = views_kept.load(people.backend, NAME, now)
+        if rows is not None:
+            try:
+                made = _from_rows(rows)
+            except (KeyError, TypeError, ValueError, IndexError):
+                made = None
+            if made is not None:
+                _remember(identity, now, made)
+                return made
+    made = _read(people, left_out if now is None else frozenset())
+    if now is not None:
+        views_kept.save(people.backend, NAME, now, _rows(made))
+        _remember(identity, now, made)
+    return made
+
+
+def _remember(identity: str, now: int, made: Locations) -> None:
+    with _LOCK:
+        _KEPT[identity] = (now, made)
+
+
+def _read(people: People, left_out: Set[str]) -> Locations:
+    versions, image_of = {}, {}
+    for face in people.records.indexed_faces():
+        versions[face.face_id] = face.model_version
+        if face.face_id not in left_out:
+            image_of[face.face_id] = face.image_id
+    return Locations(versions, people.locate(image_of, known=image_of))
+
+
+def _rows(made: Locations) -> list:
+    """A row a face: its id, its engine version, and (in a photo of the album) where it is."""
+    rows = []
+    for face, version in made.versions.items():
+        spot = made.where.get(face)
+        rows.append([face, version] + ([spot.image_id, spot.image_path, spot.box,
+                                        spot.sharpness, list(spot.photo_faces)]
+                                       if spot is not None else []))
+    return rows
+
+
+def _from_rows(rows: list) -> Locations:
+    versions, where = {}, {}
+    for row in rows:
+        face, version = row[:2]
+        versions[face] = version
+        if len(row) > 2:
+            image_id, path, box, sharpness, faces = row[2:]
+            where[face] = Located(face, image_id, path, box, tuple(faces), sharpness)
+    return Locations(versions, where)

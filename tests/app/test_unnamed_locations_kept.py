@@ -1,0 +1,94 @@
+"""Where each face is (photo, box, sharpness) kept in the library with a count of its photo
+writes (pipeline/people/locations_kept.py, backends/local/writes.py), on a library of faces/
+(real engine, real photos): *Unnamed faces* opened after a naming -- in the same session and in
+a new one -- reads no photo item; a photo published makes them read again."""
+
+from __future__ import annotations
+
+import pytest
+from labelled_album import publish_labelled
+
+from finpics_desktop.app import people as app_people
+from finpics_desktop.app import people_views
+from finpics_desktop.app.changes import Changes
+from finpics_desktop.backends.local.library import open_library
+from finpics_desktop.backends.local.tables import SqliteTables
+from finpics_desktop.pipeline.people import locations_kept
+
+
+@pytest.fixture
+def album(library, photos_dir, labels):
+    where, who = publish_labelled(library, photos_dir, labels, tops=("faces",))
+    firsts = {}
+    for face_id, person in sorted(who.items()):
+        if person and person not in firsts:
+            firsts[person] = face_id
+    app_people.name_face(library, firsts["obama"], "obama")
+    return library, where, firsts
+
+
+def photo_reads(monkeypatch) -> list:
+    """Each reading of photo items for the faces' places (their paths, boxes, sharpness)."""
+    reads = []
+    for name in ("image_faces", "batch_photo_image_ids"):
+        real = getattr(SqliteTables, name)
+
+        def counting(self, *args, _real=real, _name=name, **kwargs):
+            reads.append(_name)
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(SqliteTables, name, counting)
+    return reads
+
+
+def name(backend, face_id: str, who: str) -> None:
+    """A face named, reported as the window reports it."""
+    app_people.name_face(backend, face_id, who)
+    people_views.changed(Changes.of(backend.identity, faces=[face_id], people=[who]))
+
+
+def afresh(backend):
+    """*Unnamed faces* listed with nothing kept, in memory or in the library."""
+    locations_kept._KEPT.clear()
+    people_views.forget(backend)
+    return app_people.located_groups(backend)
+
+
+def test_a_naming_then_unnamed_faces_reads_no_photo_item(album, engine, monkeypatch):
+    backend, _, firsts = album
+    views = people_views.views(backend)
+    _, where = views.unnamed()
+    assert firsts["biden"] in where
+
+    reads = photo_reads(monkeypatch)
+    name(backend, firsts["biden"], "biden")
+    reads.clear()  # (naming reads the face's photo: the opening after it is counted)
+    groups, where = views.unnamed()
+    assert reads == []  # the same session: the places kept in memory
+    assert firsts["biden"] not in where
+    assert not any(firsts["biden"] in g.faces for g in groups)
+
+    locations_kept._KEPT.clear()  # a new session: the places kept in the library
+    again = open_library(backend.home.folder, engine=engine)
+    try:
+        name(again, firsts["kit_harington"], "kit")
+        reads.clear()
+        now = people_views.views(again).unnamed()
+        assert reads == []
+        assert firsts["kit_harington"] not in now[1]
+        assert now == afresh(again)  # as listed with nothing kept at all
+    finally:
+        again.close()
+    assert reads  # (listing afresh reads them: what is counted is what a listing reads)
+
+
+def test_a_photo_published_makes_the_places_read_again(album, photos_dir, labels,
+                                                      monkeypatch):
+    backend, where, _ = album
+    before = people_views.views(backend).unnamed()[1]
+    reads = photo_reads(monkeypatch)
+    publish_labelled(backend, photos_dir, labels, tops=("lfw10",), before=where)
+    groups, now = people_views.views(backend).unnamed()
+    assert reads  # photos were written: where the faces are is read again
+    assert set(before) < set(now)  # the new photos' faces are there
+    assert (groups, now) == afresh(backend)
