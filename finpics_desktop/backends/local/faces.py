@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from finpics_desktop.backends.local import face_sidecar
+from finpics_desktop.backends.local import face_sidecar, photo_ids
 from finpics_desktop.backends.local.db import Database
 from finpics_desktop.backends.local.engine import MODEL_VERSION, DetectedFace, FaceEngine
 from finpics_desktop.backends.local.face_matrix import (
@@ -393,6 +393,13 @@ class LocalFaceIndex(UserVectors):
         for start in range(0, len(found), PAGE):
             yield from self._listed(snap, [(f, version) for f, version, _ in
                                            found[start:start + PAGE]])
+
+    def named_in_album(self) -> list[tuple] | None:
+        """Every named face (the private store's ``face`` records) of this index that is in a
+        photo of the album, with where: ``(FaceId, ImageId, photo path, person, similarity,
+        at)``, by FaceId -- one join on keys of tables SQLite keeps (:mod:`photo_ids`); None
+        on a read-only library of an older version without them."""
+        return photo_ids.named_located(self.db, self.collection)
 
     def image_ids_of(self, face_ids: Sequence[str]) -> dict[str, str]:
         """The ImageId of each of these faces that is indexed, their records not read."""
