@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from finpics_desktop.backends.local import photo_ids
 from finpics_desktop.domain.errors import StorageDamaged, StorageReadOnly
 from finpics_desktop.pipeline.storage import FULL, IO, kind_of, storage_error
 
@@ -52,7 +53,7 @@ CREATE TABLE IF NOT EXISTS private (
     PRIMARY KEY (pk, sk));
 """
 _STATEMENTS = [s.strip() for s in SCHEMA.split(";") if s.strip()]
-_NAMES = {s.split(" IF NOT EXISTS ")[1].split()[0] for s in _STATEMENTS}
+_NAMES = {s.split(" IF NOT EXISTS ")[1].split()[0] for s in _STATEMENTS} | photo_ids.NAMES
 _CORE = {"objects", "pics", "pics_by_image_id", "faces", "collections"}
 # Libraries made before faces were versioned hold only dlib's vectors (the engine of then).
 MIGRATIONS = [
@@ -74,7 +75,7 @@ class Database:
         self._lock = threading.Lock()
         self._commits = 0  # by this process: its stamp
         present = {name for (name,) in self.query(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'index', 'trigger')")}
         upgrades = [statement for table, column, statement in MIGRATIONS if table in present
                     and column not in {r[1] for r in self.query(f"PRAGMA table_info({table})")}]
         if present >= _NAMES and not upgrades:
@@ -92,6 +93,7 @@ class Database:
         with self.transaction() as db:  # seen again inside: another process may have upgraded
             for statement in _STATEMENTS:
                 db.execute(statement)
+            photo_ids.create(db)  # (kept by triggers; filled once if new)
             for table, column, statement in MIGRATIONS:
                 if column not in {r[1] for r in db.execute(f"PRAGMA table_info({table})")}:
                     db.execute(statement)

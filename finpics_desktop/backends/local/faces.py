@@ -17,9 +17,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from finpics_desktop.backends.local import face_sidecar
+from finpics_desktop.backends.local import face_sidecar, photo_ids
 from finpics_desktop.backends.local.db import Database
-from finpics_desktop.backends.local.engine import MODEL_VERSION, DetectedFace, FaceEngine
+from finpics_desktop.backends.local.engine import (
+    MIRROR_VERSION,
+    MODEL_VERSION,
+    SINGLE_VERSION,
+    DetectedFace,
+    FaceEngine,
+)
 from finpics_desktop.backends.local.face_matrix import (
     Faces,
     Group,
@@ -33,6 +39,7 @@ from finpics_desktop.backends.local.similarity import (  # noqa: F401 - re-expor
     block_scores,
     dlib_similarity,
     scores,
+    sface_hits,
     sface_similarity,
     similar_pairs,
 )
@@ -40,6 +47,7 @@ from finpics_desktop.backends.local.users import UserVectors
 from finpics_desktop.domain.boxes import match_boxes
 from finpics_desktop.domain.errors import NotFound
 
+SFACE_VERSIONS = (MIRROR_VERSION, SINGLE_VERSION)  # scored by their cosine (similarity.py)
 BLOCK = 1024  # faces searched at once by ``search_faces_many`` (a BLOCK x faces matrix)
 PAGE = 200  # faces whose records are read at once while listing some
 KEEP_FROM = 50.0  # re-indexing: a new face on an old face's box keeps its id if this alike
@@ -311,8 +319,12 @@ class LocalFaceIndex(UserVectors):
             raise NotFound(f"face {face_id} is not in collection {self.collection!r}")
         version, index = found
         group = snap.groups[version]
-        similarity = scores(version, group.vectors, group.norms, group.vectors[index])
-        hits, values = self._hits(similarity, index, threshold, max_faces)
+        if version in SFACE_VERSIONS:  # (only the rows near the threshold scored)
+            hits, values = _best(*sface_hits(group.vectors, group.norms, group.vectors[index],
+                                             threshold), index, max_faces)
+        else:
+            similarity = scores(version, group.vectors, group.norms, group.vectors[index])
+            hits, values = self._hits(similarity, index, threshold, max_faces)
         return self._matches(snap, {face_id: (group, hits, values)})[face_id]
 
     def search_faces_many(self, face_ids: Sequence[str], threshold: float,
@@ -394,6 +406,13 @@ class LocalFaceIndex(UserVectors):
             yield from self._listed(snap, [(f, version) for f, version, _ in
                                            found[start:start + PAGE]])
 
+    def named_in_album(self) -> list[tuple] | None:
+        """Every named face (the private store's ``face`` records) of this index that is in a
+        photo of the album, with where: ``(FaceId, ImageId, photo path, person, similarity,
+        at)``, by FaceId -- one join on keys of tables SQLite keeps (:mod:`photo_ids`); None
+        on a read-only library of an older version without them."""
+        return photo_ids.named_located(self.db, self.collection)
+
     def image_ids_of(self, face_ids: Sequence[str]) -> dict[str, str]:
         """The ImageId of each of these faces that is indexed, their records not read."""
         found: dict[str, str] = {}
@@ -427,6 +446,19 @@ class LocalFaceIndex(UserVectors):
         with self.db.transaction() as db:
             return db.execute("INSERT OR IGNORE INTO notices VALUES (?, ?)",
                               (topic, time.time())).rowcount == 1
+
+
+def _best(rows: np.ndarray, similarity: np.ndarray, own: int,
+          max_faces: int) -> tuple[np.ndarray, np.ndarray]:
+    """:meth:`LocalFaceIndex._hits` of the rows at or above the threshold (ascending) and
+    their similarities: the same rows, in the same order, with the same values."""
+    mine = rows != own
+    rows, similarity = rows[mine], similarity[mine]
+    if len(rows) > max_faces:
+        best = np.argpartition(-similarity, max_faces - 1)[:max_faces]
+        rows, similarity = rows[best], similarity[best]
+    order = np.argsort(-similarity, kind="stable")
+    return rows[order], np.round(similarity[order], 4)
 
 
 def _by_version(snap: _Snapshot, face_ids: Sequence[str]) -> dict[str, list[tuple[str, int]]]:

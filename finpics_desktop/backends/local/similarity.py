@@ -41,6 +41,20 @@ def products(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
     return np.einsum("ij,j->i", vectors, query.astype(vectors.dtype, copy=False))
 
 
+def sface_hits(vectors: np.ndarray, norms: np.ndarray, query: np.ndarray,
+               threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """The rows whose :func:`sface_scores` is at least ``threshold`` -- scored only where the
+    cosine is near or above the threshold's (the same elementwise values :func:`sface_scores`
+    gives those rows): (rows ascending, their similarities). One pass over the matrix, then
+    two over a vector, instead of a dozen over the million similarities."""
+    cosine = products(vectors, query) / np.maximum(norms * np.linalg.norm(query), 1e-12)
+    near = (np.flatnonzero(cosine >= sface_cosine(threshold) - 1e-4) if threshold > 0.0
+            else np.arange(len(cosine)))  # (every row is at least 0 alike)
+    similarity = sface_from_cosine(cosine[near])
+    keep = similarity >= threshold
+    return near[keep], similarity[keep]
+
+
 def sface_scores(vectors: np.ndarray, norms: np.ndarray, query: np.ndarray) -> np.ndarray:
     cosine = products(vectors, query) / np.maximum(norms * np.linalg.norm(query), 1e-12)
     return sface_from_cosine(cosine)

@@ -218,7 +218,13 @@ class SqliteTables:
         return found
 
     def scan_image_paths(self) -> Iterator[tuple[str, str]]:
-        """Every image item's (ImageId, image_path), the rest of each item not parsed."""
+        """Every image item's (ImageId, image_path), the rest of each item not parsed: from the
+        paths SQLite keeps beside the items (:mod:`photo_ids`), or from the items where a
+        read-only library of an older version has none."""
+        if self.db.query("SELECT 1 FROM sqlite_master WHERE name = 'image_paths'"):
+            yield from self.db.query("SELECT image_id, image_path FROM image_paths "
+                                     "ORDER BY image_id")
+            return
         yield from self.db.query("SELECT image_id, json_extract(item, '$.image_path') FROM "
                                  "pics_by_image_id ORDER BY image_id")
 

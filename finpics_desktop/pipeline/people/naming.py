@@ -66,7 +66,7 @@ from finpics_desktop.domain.people import (
 )
 from finpics_desktop.pipeline.functions.album_faces import album_faces
 from finpics_desktop.pipeline.functions.search import album_image_items
-from finpics_desktop.pipeline.people.paths import photo_paths
+from finpics_desktop.pipeline.people.paths import named_in_album, photo_paths
 from finpics_desktop.pipeline.people.photo_lock import PhotoBusy, PhotoLocks
 from finpics_desktop.pipeline.people.records import ANYONE, DRAWN, FACE, NAME, PERSON, REJECT
 from finpics_desktop.pipeline.people.regions import region_paths, region_photos
@@ -178,33 +178,43 @@ class People(UserVectors):
     def summaries(self, hidden: bool = False) -> list[PersonSummary]:
         """The people (the hidden ones instead with ``hidden``), most faces first: how many of
         their faces and photos are in the album now, and the face to show for them."""
-        named = self.named()
-        path_of = photo_paths(self.backend, list(named))  # (by ids only, where it can)
-        if path_of is None:
-            path_of = {f: (s.image_id, s.image_path) for f, s in self.locate(named).items()}
+        located = named_in_album(self.backend)  # (one join on keys, where it can)
+        if located is None:
+            located = self._named_in_album()
         regions = region_paths(self.backend)  # (named regions count among their photos)
-        by_person: dict[str, list[NamedFace]] = {}
-        for face in named.values():  # once, not once a person: thousands of faces
-            if face.face_id in path_of:
-                by_person.setdefault(face.person, []).append(face)
+        by_person: dict[str, list[tuple]] = {}
+        for row in located:  # once, not once a person: thousands of faces
+            by_person.setdefault(row[1], []).append(row)
         people = [p for p in self.people() if p.hidden == hidden]
-        covers = {}
+        covers = {}  # person -> (face, ImageId, photo) of their surest face
         for person in people:
-            faces = by_person.get(person.id, [])
-            if faces:
-                covers[person.id] = min(faces, key=lambda f: (-f.similarity, f.at)).face_id
-        shown = self.locate(covers.values(), {f: path_of[f][0] for f in covers.values()})
+            rows = by_person.get(person.id)
+            if rows:
+                best = min(rows, key=lambda r: (-r[2], r[3]))
+                covers[person.id] = (best[0], best[4], best[5])
+        shown = self.locate([c[0] for c in covers.values()],
+                            {c[0]: c[1] for c in covers.values()})
         found = []
         for person in people:
-            faces = by_person.get(person.id, [])
+            rows = by_person.get(person.id, [])
             cover = covers.get(person.id)
-            photos = {path_of[f.face_id][1] for f in faces} | regions.get(person.id, set())
-            spot = shown.get(cover) if cover else None
+            photos = {r[5] for r in rows} | regions.get(person.id, set())
+            spot = shown.get(cover[0]) if cover else None
             found.append(PersonSummary(
-                person, len(faces), len(photos), cover,
-                spot.image_path if spot else path_of[cover][1] if cover else None,
+                person, len(rows), len(photos), cover[0] if cover else None,
+                spot.image_path if spot else cover[2] if cover else None,
                 spot.box if spot else None))
         return sorted(found, key=lambda s: (-s.faces, s.person.name.casefold()))
+
+    def _named_in_album(self) -> list[tuple[str, str, float, float, str, str]]:
+        """:func:`named_in_album` read the long way: every named face's record, and where each
+        is (by ids only where the backend can)."""
+        named = self.named()
+        path_of = photo_paths(self.backend, list(named))
+        if path_of is None:
+            path_of = {f: (s.image_id, s.image_path) for f, s in self.locate(named).items()}
+        return [(f.face_id, f.person, f.similarity, f.at, *path_of[f.face_id])
+                for f in named.values() if f.face_id in path_of]
 
     def photos(self, name: str, named: dict[str, NamedFace] | None = None
                ) -> list[PhotoMatch]:

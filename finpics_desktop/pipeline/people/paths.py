@@ -25,3 +25,15 @@ def photo_paths(backend: Backend, face_ids: Sequence[str]
     listed, _ = backend.records.batch_photo_image_ids(sorted(set(photo_of.values())))
     return {f: (i, path_of[i]) for f, i in image_of.items()
             if i in photo_of and i in listed.get(photo_of[i], ())}
+
+
+def named_in_album(backend: Backend) -> list[tuple[str, str, float, float, str, str]] | None:
+    """Every named face in a photo of the album as ``(FaceId, person, similarity, at, ImageId,
+    photo path)``, by FaceId, from a face index that can join them on keys (the library's);
+    None otherwise."""
+    joined = getattr(backend.faces, "named_in_album", None)
+    rows = joined() if joined is not None else None
+    if rows is None:
+        return None
+    return [(face_id, person, float(similarity or 0.0), float(at or 0.0), image_id, path)
+            for face_id, image_id, path, person, similarity, at in rows if person]
