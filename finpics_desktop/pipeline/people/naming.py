@@ -66,7 +66,7 @@ from finpics_desktop.domain.people import (
 )
 from finpics_desktop.pipeline.functions.album_faces import album_faces
 from finpics_desktop.pipeline.functions.search import album_image_items
-from finpics_desktop.pipeline.people.paths import named_in_album, photo_paths
+from finpics_desktop.pipeline.people.paths import named_in_album, named_read_whole
 from finpics_desktop.pipeline.people.photo_lock import PhotoBusy, PhotoLocks
 from finpics_desktop.pipeline.people.records import ANYONE, DRAWN, FACE, NAME, PERSON, REJECT
 from finpics_desktop.pipeline.people.regions import region_paths, region_photos
@@ -180,7 +180,7 @@ class People(UserVectors):
         their faces and photos are in the album now, and the face to show for them."""
         located = named_in_album(self.backend)  # (one join on keys, where it can)
         if located is None:
-            located = self._named_in_album()
+            located = named_read_whole(self)
         regions = region_paths(self.backend)  # (named regions count among their photos)
         by_person: dict[str, list[tuple]] = {}
         for row in located:  # once, not once a person: thousands of faces
@@ -205,16 +205,6 @@ class People(UserVectors):
                 spot.image_path if spot else cover[2] if cover else None,
                 spot.box if spot else None))
         return sorted(found, key=lambda s: (-s.faces, s.person.name.casefold()))
-
-    def _named_in_album(self) -> list[tuple[str, str, float, float, str, str]]:
-        """:func:`named_in_album` read the long way: every named face's record, and where each
-        is (by ids only where the backend can)."""
-        named = self.named()
-        path_of = photo_paths(self.backend, list(named))
-        if path_of is None:
-            path_of = {f: (s.image_id, s.image_path) for f, s in self.locate(named).items()}
-        return [(f.face_id, f.person, f.similarity, f.at, *path_of[f.face_id])
-                for f in named.values() if f.face_id in path_of]
 
     def photos(self, name: str, named: dict[str, NamedFace] | None = None
                ) -> list[PhotoMatch]:

@@ -7,8 +7,12 @@ a photo counts only while its item lists that ImageId (as
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from finpics_desktop.ports import Backend
+
+if TYPE_CHECKING:
+    from finpics_desktop.pipeline.people.naming import People
 
 
 def photo_paths(backend: Backend, face_ids: Sequence[str]
@@ -37,3 +41,14 @@ def named_in_album(backend: Backend) -> list[tuple[str, str, float, float, str, 
         return None
     return [(face_id, person, float(similarity or 0.0), float(at or 0.0), image_id, path)
             for face_id, image_id, path, person, similarity, at in rows if person]
+
+
+def named_read_whole(people: People) -> list[tuple[str, str, float, float, str, str]]:
+    """:func:`named_in_album` read the long way: every named face's record, and where each is
+    (by ids only where the backend can)."""
+    named = people.named()
+    path_of = photo_paths(people.backend, list(named))
+    if path_of is None:
+        path_of = {f: (s.image_id, s.image_path) for f, s in people.locate(named).items()}
+    return [(f.face_id, f.person, f.similarity, f.at, *path_of[f.face_id])
+            for f in named.values() if f.face_id in path_of]
