@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QApplication
 
 from finpics_desktop import __version__
 from finpics_desktop.app.albums import open_library_for_window
+from finpics_desktop.app.collector import keep_collections_short
 from finpics_desktop.app.options import Options
 from finpics_desktop.compose import default_library
 from finpics_desktop.shipped import APP_ID, resource
-from finpics_desktop.ui.collector import keep_collections_short
 from finpics_desktop.ui.settings import AppSettings
 
 log = logging.getLogger(__name__)
