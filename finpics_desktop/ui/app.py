@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from finpics_desktop import __version__
 from finpics_desktop.app.albums import open_library_for_window
+from finpics_desktop.app.collector import keep_collections_short
 from finpics_desktop.app.options import Options
 from finpics_desktop.compose import default_library
 from finpics_desktop.shipped import APP_ID, resource
@@ -29,6 +31,11 @@ def init_application(argv: list[str] | None = None) -> QApplication:
     # 2-7x slower next to the busy GUI thread. 1 ms also bounds how long a worker running
     # Python can hold up the GUI thread.
     sys.setswitchinterval(0.001)
+    keep_collections_short()
+    # Qt's raster engine splits the drawing of a scaled picture taller than ~96 lines over a
+    # thread pool and waits for it (with the GIL held, from a Python paint): on a busy machine
+    # waking those threads cost more than the drawing (a cell's thumbnail is ~140 lines)
+    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
     QCoreApplication.setOrganizationName("finpics")
     QCoreApplication.setOrganizationDomain("finpics.com")
     QCoreApplication.setApplicationName("finpics-desktop")

@@ -45,6 +45,9 @@ BrokenRole = Qt.ItemDataRole.UserRole + 3
 CELL_SIZES = (96, 120, 160, 220, 280)  # the stops of zoom in / out (+, -, Ctrl+wheel)
 CELL_MIN, CELL_MAX = CELL_SIZES[0], CELL_SIZES[-1]  # the thumbnail-size slider's range
 CELL_DEFAULT = 160
+# cells laid out per pass of the event loop when a page has headings (each asks Python for its
+# size: one turn of the GIL each, up to 1 ms while a listing thread runs Python)
+BATCH = 40
 
 
 class GridModel(QAbstractListModel):
@@ -334,7 +337,7 @@ class GridView(QListView):
         self.setWrapping(True)
         self.setUniformItemSizes(True)
         self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(300)
+        self.setBatchSize(BATCH)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setDragEnabled(True)

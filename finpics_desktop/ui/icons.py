@@ -7,13 +7,19 @@ from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QGuiApplication, QIcon, QImage, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QImage,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtSvg import QSvgRenderer
 
 from finpics_desktop.shipped import resource
-
-SIZES = (16, 22, 24, 32, 48, 64)
 
 
 def action_icon(name: str) -> QIcon:
@@ -35,23 +41,72 @@ def shipped_icon(name: str) -> QIcon:
 def _tinted(name: str, color: str, disabled: str) -> QIcon:
     path = resource("icons", "actions", f"{name}.svg")
     svg = path.read_bytes() if path.is_file() else b""
-    icon = QIcon()
     if not svg:
-        return icon
-    for mode, tint in ((QIcon.Mode.Normal, color), (QIcon.Mode.Disabled, disabled)):
-        renderer = QSvgRenderer(QByteArray(svg.replace(b"currentColor", tint.encode())))
-        for size in SIZES:
-            for ratio in (1, 2):
-                icon.addPixmap(_render(renderer, size, ratio), mode)
-    return icon
+        return QIcon()
+    engine = _SvgEngine(svg, {QIcon.Mode.Normal: color, QIcon.Mode.Disabled: disabled})
+    _engines.append(engine)  # (kept: the icon points at it)
+    return QIcon(engine)
 
 
-def _render(renderer: QSvgRenderer, size: int, ratio: int) -> QPixmap:
-    image = QImage(size * ratio, size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+_engines: list[QIconEngine] = []
+
+
+class _SvgEngine(QIconEngine):
+    """Draws the icon at the size asked, when first asked (the window's ~20 icons at every
+    size, mode and pixel ratio were a third of the window's making: 340 SVG renders), each
+    picture kept for the next time."""
+
+    def __init__(self, svg: bytes, tints: dict):
+        super().__init__()
+        self.svg, self.tints = svg, tints
+        self._renderers: dict = {}
+        self._pixmaps: dict = {}
+
+    def pixmap(self, size, mode, state) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def scaledPixmap(self, size, mode, state, scale) -> QPixmap:  # noqa: N802
+        mode = QIcon.Mode.Disabled if mode == QIcon.Mode.Disabled else QIcon.Mode.Normal
+        ratio = max(1.0, float(scale))
+        side = min(size.width(), size.height())
+        key = (side, mode, ratio)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            renderer = self._renderers.get(mode)
+            if renderer is None:
+                renderer = self._renderers[mode] = QSvgRenderer(QByteArray(
+                    self.svg.replace(b"currentColor", self.tints[mode].encode())))
+            pixmap = self._pixmaps[key] = _render(renderer, side, ratio)
+        return pixmap
+
+    def paint(self, painter, rect, mode, state) -> None:
+        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        side = min(rect.width(), rect.height())
+        pixmap = self.scaledPixmap(QSize(side, side), mode, state, ratio)
+        painter.drawPixmap(QRectF(rect.x() + (rect.width() - side) / 2,
+                                  rect.y() + (rect.height() - side) / 2, side, side),
+                           pixmap, QRectF(pixmap.rect()))
+
+    def actualSize(self, size, mode, state) -> QSize:  # noqa: N802
+        side = min(size.width(), size.height())
+        return QSize(side, side)
+
+    def isNull(self) -> bool:  # noqa: N802
+        return False
+
+    def clone(self) -> QIconEngine:
+        engine = _SvgEngine(self.svg, self.tints)
+        _engines.append(engine)
+        return engine
+
+
+def _render(renderer: QSvgRenderer, size: int, ratio: float) -> QPixmap:
+    pixels = max(1, round(size * ratio))
+    image = QImage(pixels, pixels, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    renderer.render(painter, QRectF(0, 0, size * ratio, size * ratio))
+    renderer.render(painter, QRectF(0, 0, pixels, pixels))
     painter.end()
     pixmap = QPixmap.fromImage(image)
     pixmap.setDevicePixelRatio(ratio)

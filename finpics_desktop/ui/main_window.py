@@ -13,6 +13,7 @@ OperationDone`): each refreshes what it shows of it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -155,8 +156,8 @@ class MainWindow(AlbumSources, QMainWindow):
         self.refresh_picsets(library)
         self.apply_cloud_settings()
         self.nav.open(library.data(NodeRole).place())
-        if backend is not None:
-            run_task(backend.prepare)  # the face index, before the first click on a face
+        if backend is not None:  # the face index, before the first click on a face
+            self._after_first_screen(lambda: run_task(backend.prepare))
         if library_problem:
             self.message(library_problem, "error", settings=GENERAL)
         elif backend.read_only:
@@ -166,6 +167,18 @@ class MainWindow(AlbumSources, QMainWindow):
             self.publishing.offer_resume(backend)
             run_task(lambda: older_faces_note(backend),  # faces of an older engine: said once
                      lambda note: note and self.message(note[0].upper() + note[1:], "info"))
+
+    def _after_first_screen(self, start: Callable[[], object]) -> None:
+        """``start`` once the first place is listed (loading the face index beside it took
+        the GIL and a core from the first screen)."""
+        started = []
+
+        def on_event(_event) -> None:
+            if not started and not self.nav.loading:
+                started.append(start())
+
+        self.nav.listen(on_event)
+        on_event(None)
 
     @property
     def backend(self) -> Backend | None:

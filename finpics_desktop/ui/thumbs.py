@@ -16,7 +16,7 @@ from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.photos import preview_bytes, thumbnail_bytes
 from finpics_desktop.domain.errors import FinpicsError
-from finpics_desktop.pipeline.photos.images import warm_up
+from finpics_desktop.pipeline.photos.images import decode_pixels, warm_up
 from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 from finpics_desktop.ui.workers import (
     call_in_gui,
@@ -181,17 +181,32 @@ class ThumbnailLoader(QObject):
             return entry, refine, None, describe_error(e), True
         if data is None:
             return entry, refine, None, "", True
-        image = QImage.fromData(data)
+        image = decoded(data, self.side)
         if image.isNull():
             return entry, refine, None, "the thumbnail cannot be decoded", True
-        if max(image.width(), image.height()) > self.side:
-            image = image.scaled(self.side, self.side, Qt.AspectRatioMode.KeepAspectRatio,
-                                 Qt.TransformationMode.SmoothTransformation)
         fmt = QImage.Format
         if image.format() not in (fmt.Format_RGB32, fmt.Format_ARGB32_Premultiplied):
             image = image.convertToFormat(fmt.Format_ARGB32_Premultiplied
                                           if image.hasAlphaChannel() else fmt.Format_RGB32)
         return entry, refine, image, "", final
+
+
+def decoded(data: bytes, side: int) -> QImage:
+    """The thumbnail's picture, long side at most ``side``: decoded by Pillow, which gives the
+    GIL up meanwhile (``QImage.fromData`` keeps it for the whole decode: two thumbnail workers
+    decoding held up every Python call of the GUI thread's painting); Qt's decoders for what
+    Pillow cannot read."""
+    pixels = decode_pixels(data, side)
+    if pixels is None:
+        image = QImage.fromData(data)
+        if not image.isNull() and max(image.width(), image.height()) > side:
+            image = image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+        return image
+    raw, width, height, alpha = pixels
+    fmt = QImage.Format.Format_RGBA8888 if alpha else QImage.Format.Format_RGB888
+    # (a deep copy: the QImage must not point into the bytes once they are freed)
+    return QImage(raw, width, height, width * (4 if alpha else 3), fmt).copy()
 
 
 def _warm_up() -> None:

@@ -341,3 +341,26 @@ def _check_png_chunks(data: bytes) -> None:
         pos = end
     raise UnsupportedImage("truncated image data (the file is incomplete)")
 
+
+
+def decode_pixels(data: bytes, max_side: int) -> tuple[bytes, int, int, bool] | None:
+    """A thumbnail's encoded bytes as raw 8-bit pixels (RGBA when it has transparency, RGB
+    otherwise), long side at most ``max_side`` (or a tenth more), as stored (no EXIF turn, as
+    Qt's decoders): (pixels, width, height, alpha). Pillow gives up the GIL while it decodes
+    and resizes (Qt's decoders called from Python keep it, holding up the GUI thread
+    meanwhile). None when Pillow cannot read it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as im:
+                if im.format == "JPEG":
+                    im.draft("RGB", (max_side, max_side))
+                im.load()
+                alpha = im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info
+                im = im.convert("RGBA" if alpha else "RGB")
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None
+    if max(im.size) > max_side * 1.1:  # (a little larger is kept: resizing costs more than
+        #                                  decoding a stored 250-px thumbnail, twice as much)
+        im.thumbnail((max_side, max_side), Image.Resampling.BILINEAR, reducing_gap=None)
+    return im.tobytes(), im.width, im.height, alpha

@@ -1,0 +1,104 @@
+"""What held the GUI thread up while a view opened (issue 25): the thumbnail workers' decoding
+kept the GIL, Python's collector walked every live object in single collections of hundreds of
+milliseconds, and the window drew every size of every icon before showing itself."""
+
+from __future__ import annotations
+
+import gc
+import io
+import sys
+import threading
+import time
+
+from PIL import Image
+from PySide6.QtGui import QIcon, QImage, QPalette
+
+from finpics_desktop.ui.thumbs import SIDE, decoded
+
+
+def photo(width=2400, height=1600, mode="RGB", fmt="JPEG") -> bytes:
+    """A photo with detail in it (noise, as a camera's), so that decoding it takes a while."""
+    im = Image.effect_noise((width, height), 60).convert(mode)
+    out = io.BytesIO()
+    im.save(out, fmt, quality=95) if fmt == "JPEG" else im.save(out, fmt)
+    return out.getvalue()
+
+
+def gui_turns_while(work) -> int:
+    """How often this thread ran Python while another thread ran ``work``, with the GIL
+    never taken from a thread that holds it (a switch interval of 100 s): only work that gives
+    the GIL up lets this thread run meanwhile."""
+    done = threading.Event()
+    turns = 0
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(100)
+    try:
+        worker = threading.Thread(target=lambda: (work(), done.set()))
+        worker.start()
+        while not done.is_set():
+            turns += 1
+            time.sleep(0)  # (gives the GIL up: the worker runs while it has it)
+        worker.join()
+    finally:
+        sys.setswitchinterval(interval)
+    return turns
+
+
+def test_thumbnails_are_decoded_with_the_gil_given_up(qapp):
+    data = photo()
+    decodes = 6
+    turns = gui_turns_while(lambda: [decoded(data, SIDE) for _ in range(decodes)])
+    # Qt's decoder keeps the GIL for a whole decode: this thread runs only between two decodes
+    # (a turn or two each); Pillow gives it up while it decodes
+    assert turns > 20 * decodes, turns
+
+
+def test_thumbnails_decode_as_qt_did(qapp):
+    data = photo(1200, 800)
+    image = decoded(data, SIDE)
+    qt = QImage.fromData(data)
+    assert (image.width(), image.height()) == (SIDE, SIDE * 800 // 1200)
+    assert not image.hasAlphaChannel()
+    # the same picture: the mean colour of both within a few levels
+    small = qt.scaled(image.width(), image.height())
+    mean = [sum(c) / len(c) for c in zip(*(
+        (img.pixelColor(x, y).red(), img.pixelColor(x, y).green())
+        for img in (image, small) for x in range(0, image.width(), 16)
+        for y in range(0, image.height(), 16)), strict=False)]
+    assert abs(mean[0] - mean[1]) < 40
+    small_png = decoded(photo(100, 60, "RGBA", "PNG"), SIDE)  # transparency kept, not enlarged
+    assert (small_png.width(), small_png.height()) == (100, 60)
+    assert small_png.hasAlphaChannel()
+    assert decoded(b"not a picture", SIDE).isNull()
+
+
+def test_the_window_process_collects_in_short_steps(qapp, qt_settings):
+    """What starting made is frozen (never walked again) and young collections are spaced so
+    that none walks more than a few thousand objects."""
+    from finpics_desktop.app.collector import YOUNG
+
+    assert gc.get_freeze_count() > 0
+    assert gc.get_threshold()[0] == YOUNG
+    garbage = [[i] for i in range(YOUNG * 3)]  # a listing's worth of records
+    start = time.perf_counter()
+    gc.collect(0)
+    assert time.perf_counter() - start < 0.5
+    del garbage
+
+
+def test_icons_are_drawn_at_the_size_asked_in_the_palette_colours(qapp, qt_settings):
+    from PySide6.QtGui import QGuiApplication
+
+    from finpics_desktop.ui.icons import action_icon
+
+    icon = action_icon("edit-copy")
+    assert not icon.isNull()
+    palette = QGuiApplication.palette()
+    for mode, group in ((QIcon.Mode.Normal, QPalette.ColorGroup.Active),
+                        (QIcon.Mode.Disabled, QPalette.ColorGroup.Disabled)):
+        for side in (16, 22, 37, 64):
+            image = icon.pixmap(side, side, mode).toImage()
+            assert (image.width(), image.height()) == (side, side)
+            drawn = {image.pixelColor(x, y).name() for x in range(side) for y in range(side)
+                     if image.pixelColor(x, y).alpha() == 255}
+            assert palette.color(group, QPalette.ColorRole.WindowText).name() in drawn
