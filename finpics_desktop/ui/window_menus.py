@@ -78,7 +78,7 @@ def _edit_actions(w, edit) -> None:
     w.pull_action = action(w, "&Bring to this computer", [], w.bringing.on_bring, edit)
     edit.addSeparator()
     w.trash_action = action(w, "&Trash…", ["Ctrl+Shift+T"], c.on_trash, edit)
-    w.audit_action = action(w, "Check what the pu&blic can read…", [], lambda: on_audit(w),
+    w.audit_action = action(w, "C&heck what the public can read…", [], lambda: on_audit(w),
                             edit)
     edit.addSeparator()
     w.similar.make_actions(edit, lambda *a: action(w, *a))
