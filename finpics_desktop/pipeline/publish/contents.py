@@ -19,6 +19,7 @@ from pathlib import Path
 
 from finpics_desktop.domain.errors import FinpicsError, WriteConflict
 from finpics_desktop.domain.keys import PhotoKey
+from finpics_desktop.pipeline.retry import RetryPolicy, with_retries
 from finpics_desktop.ports import Backend, PrivateStore
 
 log = logging.getLogger(__name__)
@@ -27,11 +28,14 @@ CONTENT = "content"  # partition of the private store: sort key = the digest, {"
 ROUNDS = 8
 
 
-def record(private: PrivateStore | None, digest: str, key: str) -> None:
-    """Remember that ``key`` holds the content ``digest`` (a lost race is tried again; a
-    failure only costs the notice later, never the publish)."""
+def record(private: PrivateStore | None, digest: str, key: str,
+           retry: RetryPolicy | None = None) -> None:
+    """Remember that ``key`` holds the content ``digest`` (a lost race is tried again, a
+    dropped connection as ``retry`` says; a failure only costs the notice later, never the
+    publish)."""
     if private is None:
         return
+    private = with_retries(private, retry)
     try:
         for _ in range(ROUNDS):
             doc = private.get(CONTENT, digest)

@@ -279,7 +279,8 @@ class JobRun:
                         p.album.private.delete(replaced.PENDING, key.key)
                 raise
         if data is not None:  # another picset publishing it later is told (``contents``)
-            contents.record(p.album.private if p.album is not None else None, digest, key.key)
+            contents.record(p.album.private if p.album is not None else None, digest, key.key,
+                            p.retry)
         renamed = f"published as {key.name!r} (a different photo has the original name)" if (
             key.name != photo_key(self.picset, path.name).name) else ""
         if p.process is None:
