@@ -7,21 +7,20 @@ from __future__ import annotations
 from PySide6.QtGui import QStandardItem
 
 from finpics_desktop.app.entries import Entry
-from finpics_desktop.ui.sources import NodeRole
 
 
-def update_picset_rows(model, root: QStandardItem, picsets: list[Entry]) -> None:
+def update_picset_rows(model, root: QStandardItem, picsets: list[Entry], role: int) -> None:
     """Update in place, newest first: rows that stay keep their selection, and a picset
     being published stays even before its first photo is in the table. Linear in the
     picsets: rows gone and rows new go and come in runs (one insertion of a thousand rows
     for a first listing, not a thousand), so the tree is not redrawn row by row."""
-    node = root.data(NodeRole)
+    node = root.data(role)
     first = model._picset_rows(root)
     titles = {e.picset: e.title for e in picsets}
     listed = []  # (picset, its row's Node), in the rows' order
     for row in range(first, root.rowCount()):
         child = root.child(row)
-        listed.append(child.data(NodeRole))
+        listed.append(child.data(role))
         if listed[-1].pending and listed[-1].picset not in titles:
             titles[listed[-1].picset] = child.text()
         elif listed[-1].picset in titles:
@@ -33,7 +32,7 @@ def update_picset_rows(model, root: QStandardItem, picsets: list[Entry]) -> None
     staying = [child.picset for child in listed if child.picset in titles]
     kept = set(staying)
     if staying != [p for p in order if p in kept]:  # rows out of order (rare): moved
-        _reorder(model, root, first, order, titles)
+        _reorder(model, root, first, order, titles, role)
         return
     position, new, like = first, [], None
     for picset in order + [None]:  # (None: the end, where the last run goes in)
@@ -47,15 +46,17 @@ def update_picset_rows(model, root: QStandardItem, picsets: list[Entry]) -> None
             new = []
         position += 1
 
-def _reorder(model, root: QStandardItem, first: int, order: list[str], titles) -> None:
+
+def _reorder(model, root: QStandardItem, first: int, order: list[str], titles,
+             role: int) -> None:
     """The rows put in ``order`` one by one (rows that stay keep their own)."""
-    node = root.data(NodeRole)
+    node = root.data(role)
     for position, picset in enumerate(order, first):
         current = root.child(position) if position < root.rowCount() else None
-        if current is not None and current.data(NodeRole).picset == picset:
+        if current is not None and current.data(role).picset == picset:
             continue
         existing = next((r for r in range(position, root.rowCount())
-                         if root.child(r).data(NodeRole).picset == picset), None)
+                         if root.child(r).data(role).picset == picset), None)
         if existing is not None:
             root.insertRow(position, root.takeRow(existing))
         else:

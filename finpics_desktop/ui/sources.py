@@ -32,6 +32,7 @@ from finpics_desktop.app.window.navigation import (
 )
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.icons import shipped_icon
+from finpics_desktop.ui.picset_rows import update_picset_rows
 from finpics_desktop.ui.workers import run_task
 
 NodeRole = Qt.ItemDataRole.UserRole + 10
@@ -294,9 +295,8 @@ class SourcesModel(QStandardItemModel):
         """Update in place, newest first: rows that stay keep their selection, and a picset
         being published stays even before its first photo is in the table
         (:func:`~finpics_desktop.ui.picset_rows.update_picset_rows`)."""
-        from finpics_desktop.ui.picset_rows import update_picset_rows
 
-        update_picset_rows(self, root, picsets)
+        update_picset_rows(self, root, picsets, NodeRole)
 
     def _add_picset(self, root, backend, picset: str, title: str, row: int | None = None):
         item = self._picset_item(root, backend, picset, title)

@@ -180,7 +180,7 @@ class People(UserVectors):
         their faces and photos are in the album now, and the face to show for them."""
         located = named_in_album(self.backend)  # (one join on keys, where it can)
         if located is None:
-            located = named_read_whole(self)
+            located = named_read_whole(self.backend, self.named(), self.locate)
         regions = region_paths(self.backend)  # (named regions count among their photos)
         by_person: dict[str, list[tuple]] = {}
         for row in located:  # once, not once a person: thousands of faces

@@ -6,13 +6,10 @@ a photo counts only while its item lists that ImageId (as
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from finpics_desktop.domain.people import NamedFace
 from finpics_desktop.ports import Backend
-
-if TYPE_CHECKING:
-    from finpics_desktop.pipeline.people.naming import People
 
 
 def photo_paths(backend: Backend, face_ids: Sequence[str]
@@ -43,12 +40,13 @@ def named_in_album(backend: Backend) -> list[tuple[str, str, float, float, str, 
             for face_id, image_id, path, person, similarity, at in rows if person]
 
 
-def named_read_whole(people: People) -> list[tuple[str, str, float, float, str, str]]:
-    """:func:`named_in_album` read the long way: every named face's record, and where each is
-    (by ids only where the backend can)."""
-    named = people.named()
-    path_of = photo_paths(people.backend, list(named))
+def named_read_whole(backend: Backend, named: Mapping[str, NamedFace],
+                     locate: Callable[[Iterable[str]], Mapping]
+                     ) -> list[tuple[str, str, float, float, str, str]]:
+    """:func:`named_in_album` read the long way: every named face's record (``named``), and
+    where each is (by ids only where the backend can; else ``locate``: People's)."""
+    path_of = photo_paths(backend, list(named))
     if path_of is None:
-        path_of = {f: (s.image_id, s.image_path) for f, s in people.locate(named).items()}
+        path_of = {f: (s.image_id, s.image_path) for f, s in locate(named).items()}
     return [(f.face_id, f.person, f.similarity, f.at, *path_of[f.face_id])
             for f in named.values() if f.face_id in path_of]

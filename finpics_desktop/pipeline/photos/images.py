@@ -345,7 +345,7 @@ def _check_png_chunks(data: bytes) -> None:
 
 def decode_pixels(data: bytes, max_side: int) -> tuple[bytes, int, int, bool] | None:
     """A thumbnail's encoded bytes as raw 8-bit pixels (RGBA when it has transparency, RGB
-    otherwise), long side at most ``max_side`` (or a tenth more), as stored (no EXIF turn, as
+    otherwise), long side at most ``max_side``, as stored (no EXIF turn, as
     Qt's decoders): (pixels, width, height, alpha). Pillow gives up the GIL while it decodes
     and resizes (Qt's decoders called from Python keep it, holding up the GUI thread
     meanwhile). None when Pillow cannot read it."""
@@ -360,7 +360,6 @@ def decode_pixels(data: bytes, max_side: int) -> tuple[bytes, int, int, bool] | 
                 im = im.convert("RGBA" if alpha else "RGB")
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return None
-    if max(im.size) > max_side * 1.1:  # (a little larger is kept: resizing costs more than
-        #                                  decoding a stored 250-px thumbnail, twice as much)
+    if max(im.size) > max_side:  # (the grid's cells are laid out for that size)
         im.thumbnail((max_side, max_side), Image.Resampling.BILINEAR, reducing_gap=None)
     return im.tobytes(), im.width, im.height, alpha
