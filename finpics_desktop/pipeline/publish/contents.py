@@ -19,6 +19,7 @@ from pathlib import Path
 
 from finpics_desktop.domain.errors import FinpicsError, WriteConflict
 from finpics_desktop.domain.keys import PhotoKey
+from finpics_desktop.pipeline.photos.reading import read_photo
 from finpics_desktop.pipeline.retry import RetryPolicy, with_retries
 from finpics_desktop.ports import Backend, PrivateStore
 
@@ -71,9 +72,9 @@ def elsewhere(backend: Backend, files: Iterable[Path], picset: str | None,
     """The files whose content (as it would be published: ``transform``) the album already
     holds in another picset than ``picset``: file -> ``picset/name`` of one copy."""
     def one(path: Path) -> str | None:
-        try:
-            data = path.read_bytes()
-        except OSError:
+        try:  # within the publishing limits: a 2 GiB file or a bomb is never read here
+            data = read_photo(path).data
+        except (FinpicsError, OSError):
             return None  # said when it is published
         if transform is not None:
             data = transform(data, path.name)
