@@ -38,6 +38,9 @@ EDGE = {
     "pipeline/people/replaced.py": "a replaced photo's faces carried into its new item",
     "pipeline/people/drawn.py": "a face drawn by hand written into the photo's FaceRecords",
     "pipeline/people/removal.py": "a face removed from, or put back into, its photo's items",
+    "pipeline/audit/": "the audit reads every item whole, as the public site's role reads it, "
+                       "to find what leaks in any attribute (the keys' own values are not leaks)",
+    "pipeline/photos/xmp.py": "XMP's own wire: MWG regions are of type \"Face\"",
 }
 
 JSON_OUTPUT = "# json-output"

@@ -162,8 +162,7 @@ def _why(error: Exception) -> str:
 
 
 def _spot(face: FaceRecord) -> FaceSpot:
-    detail = face.raw.get("FaceDetail") if isinstance(face.raw, Mapping) else None
-    landmarks = detail.get("Landmarks") if isinstance(detail, Mapping) else None
+    landmarks = face.landmarks
     # a face without landmarks (drawn by hand, an engine that gives none) is not judged on them
     return FaceSpot(tuple(float(v) for v in face.bounds),
                     _has_eyes(landmarks) if landmarks else True)

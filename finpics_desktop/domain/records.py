@@ -61,6 +61,13 @@ class FaceRecord:
         return float(value) if isinstance(value, int | float | Decimal) else None
 
     @property
+    def landmarks(self) -> list[Mapping]:
+        """Rekognition's ``FaceDetail.Landmarks`` ({Type, X, Y}), if the engine gave them."""
+        detail = self.raw.get("FaceDetail")
+        found = detail.get("Landmarks") if isinstance(detail, Mapping) else None
+        return [p for p in found if isinstance(p, Mapping)] if isinstance(found, list) else []
+
+    @property
     def box(self) -> Box:
         """The box as the ports take it (a new dict each time)."""
         return _as_box(self.bounds)

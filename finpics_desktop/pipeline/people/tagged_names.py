@@ -17,6 +17,7 @@ from finpics_desktop.domain.boxes import Box, iou
 from finpics_desktop.domain.errors import FinpicsError, NotFound
 from finpics_desktop.domain.keys import photo_key
 from finpics_desktop.domain.people import Person, name_key
+from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.pipeline.people.naming import People, SamePhoto
 from finpics_desktop.pipeline.people.photo_lock import PhotoBusy
 from finpics_desktop.pipeline.people.records import ANYONE, FACE, REJECT
@@ -86,12 +87,12 @@ def take_names(people: People, picset: str, photo: str,
     if not found:
         return []
     key = photo_key(picset, photo)
-    item = people.backend.tables.get_pics_item(picset, photo)
+    item = people.backend.records.photo(picset, photo)
     if item is None:
         raise NotFound(f"there is no photo {key.image_path} in this album")
-    records = [r["Face"] for r in (item.get("data") or {}).get("FaceRecords") or []]
-    matched = match_faces([f.box for f in found], [r["BoundingBox"] for r in records])
-    where = people.locate([r["FaceId"] for r in records])
+    records = list(item.faces)
+    matched = match_faces([f.box for f in found], [r.box for r in records])
+    where = people.locate([r.face_id for r in records])
     taken = []
     for n, tag in enumerate(found):
         def result(outcome: str, face_id: str | None = None, reason: str = "",
@@ -100,8 +101,8 @@ def take_names(people: People, picset: str, photo: str,
                              reason)
 
         try:
-            if n in matched and records[matched[n]]["FaceId"] in where:
-                taken.append(_name_face(people, where[records[matched[n]]["FaceId"]], tag,
+            if n in matched and records[matched[n]].face_id in where:
+                taken.append(_name_face(people, where[records[matched[n]].face_id], tag,
                                         result))
             else:
                 taken.append(_keep_region(people, picset, photo, tag, records, result))
@@ -144,8 +145,8 @@ def _name_face(people: People, spot, tag: FoundName, result) -> TakenName:
     return result(NAMED, face_id)
 
 
-def _keep_region(people: People, picset: str, photo: str, tag: FoundName, records: list[dict],
-                 result) -> TakenName:
+def _keep_region(people: People, picset: str, photo: str, tag: FoundName,
+                 records: list[FaceRecord], result) -> TakenName:
     for region in regions_in(people.backend, picset, photo):
         if iou(region.box, tag.box) >= SAME_REGION:
             if name_key(region.name) == name_key(tag.name):
@@ -155,10 +156,10 @@ def _keep_region(people: People, picset: str, photo: str, tag: FoundName, record
     person = _existing(people, tag.name)
     if person is not None:
         for record in records:
-            doc = people.private.get(FACE, record["FaceId"])
+            doc = people.private.get(FACE, record.face_id)
             if doc is not None and doc.doc["person"] == person.id:
                 return result(CONFLICT, reason=f"{person.name} is named in that photo already "
-                              f"(face {record['FaceId']}), elsewhere than this region")
+                              f"(face {record.face_id}), elsewhere than this region")
     region = keep_region(people, picset, photo, tag.box, tag.name)
     return result(KEPT, region.region_id)
 
