@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
-from finpics_desktop.pipeline.curation import Curation, delete, rename_picset, set_cover
+from finpics_desktop.pipeline.curation import (
+    Curation,
+    delete,
+    empty_trash,
+    list_trash,
+    rename_picset,
+    set_cover,
+)
 from finpics_desktop.pipeline.publish.upload import Publisher
 from tests.aws.test_window_cloud import window  # noqa: F401 - the fixture
 
@@ -69,3 +76,16 @@ def test_the_push_preview_names_renames_and_deletes_and_asks_about_the_clouds_ch
     qtbot.waitUntil(lambda: window.curation.running == 0, timeout=90_000)
     assert cloud.records.picset(RENAMED).cover == other  # the cloud's, kept
     assert len(cloud.tables.query_pics(RENAMED)) == 2
+    _leave_the_shared_album(cloud)
+    assert cloud.tables.query_pics(RENAMED) == [] and cloud.records.picset(RENAMED) is None
+
+
+def _leave_the_shared_album(cloud) -> None:
+    """The default stack is shared with other modules (e.g. tests/aws/test_whole_path.py, which
+    searches Biden's photos exactly): what this test published goes for good, trash included."""
+    c = Curation(cloud)
+    if cloud.records.picset(RENAMED) is not None:
+        delete(c, [RENAMED], purge=True)
+    ours = [t.id for t in list_trash(c) if t.picset in (PICSET, RENAMED)]
+    if ours:
+        empty_trash(c, ours)

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication
 
+from finpics_desktop.pipeline.curation import Curation, delete
 from finpics_desktop.pipeline.people.naming import People
 from finpics_desktop.pipeline.publish.links import link_of
 from finpics_desktop.pipeline.publish.upload import Publisher
@@ -77,3 +78,5 @@ def test_a_cloud_picset_is_brought_to_this_computer_with_its_names(
                        if window.sources.library.child(r).data(NodeRole).picset == PICSET)
     menu = _right_click(qtbot, window, window.tree, window.sources.indexFromItem(library_row))
     assert BRING not in menu  # a Library picset: it is here already
+    delete(Curation(cloud), [PICSET], purge=True)  # (the default stack is shared with other
+    assert cloud.tables.query_pics(PICSET) == []  # modules: test_whole_path searches Biden)
