@@ -93,6 +93,28 @@ def rotation(rng, mean: np.ndarray, angle: float | None) -> np.ndarray:
     return np.outer(m, m) + rest @ turn @ rest.T
 
 
+def write_named(big, named: dict[str, list[tuple[str, str, str]]]) -> None:
+    """``named`` (person -> their faces: (FaceId, ImageId, photo path)) written into library
+    ``big`` as naming them one by one leaves them: the rows SqlitePrivateStore and the index
+    write -- a person each, named-face records, the faces associated with the person's user
+    vector (its first 100)."""
+    now = time.time()
+    with big.faces.db.transaction() as db:
+        for person, faces in named.items():
+            person_id = new_person_id()
+            docs = [(PERSON, person_id, {"name": person, "hidden": False}),
+                    (NAME, name_key(person), {"person": person_id})]
+            docs += [(FACE, f, named_face_doc(person_id, i, p, 90.0, now + n))
+                     for n, (f, i, p) in enumerate(faces)]
+            db.executemany("INSERT OR REPLACE INTO private VALUES (?, ?, ?, 1)",
+                           [(pk, sk, json.dumps(doc)) for pk, sk, doc in docs])
+            db.execute("INSERT OR IGNORE INTO users VALUES (?, ?)",
+                       (big.faces.collection, person_id))
+            db.executemany("INSERT OR IGNORE INTO user_faces VALUES (?, ?, ?)",
+                           [(f, big.faces.collection, person_id) for f, _, _ in faces[:100]])
+        big.faces._bump(db)
+
+
 def real_album(folder: Path, engine: FaceEngine):
     """faces/ + lfw10/ published with the real engine: the photos' items, each face's vector
     and the person it is labelled (None: nobody)."""
@@ -162,21 +184,7 @@ def synthesise(target: Path, engine: FaceEngine, photos, vectors, who, faces_wan
         db.executemany("INSERT OR REPLACE INTO pics_by_image_id VALUES (?, ?)",
                        [(i["image_id"], json.dumps(i)) for i in items])
     big.faces.add_vectors(rows, engine.model_version)
-    now = time.time()
-    with big.faces.db.transaction() as db:
-        for person, faces in named.items():
-            person_id = new_person_id()
-            docs = [(PERSON, person_id, {"name": person, "hidden": False}),
-                    (NAME, name_key(person), {"person": person_id})]
-            docs += [(FACE, f, named_face_doc(person_id, i, p, 90.0, now + n))
-                     for n, (f, i, p) in enumerate(faces)]
-            db.executemany("INSERT OR REPLACE INTO private VALUES (?, ?, ?, 1)",
-                           [(pk, sk, json.dumps(doc)) for pk, sk, doc in docs])
-            db.execute("INSERT OR IGNORE INTO users VALUES (?, ?)",
-                       (big.faces.collection, person_id))
-            db.executemany("INSERT OR IGNORE INTO user_faces VALUES (?, ?, ?)",
-                           [(f, big.faces.collection, person_id) for f, _, _ in faces[:100]])
-        big.faces._bump(db)
+    write_named(big, named)
     same = [float(a @ b / np.linalg.norm(a) / np.linalg.norm(b)) for a, b, p in check_pairs]
     print(f"built {len(rows)} faces in {len(pics)} photos: {families} families x {YEARS} years "
           f"of the real album ({per_copy} faces); {sum(len(f) for f in named.values())} named "

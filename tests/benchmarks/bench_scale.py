@@ -51,13 +51,11 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
 
-from bench_people_scale import PHOTOS, labels, real_album, rotation  # noqa: E402
+from bench_people_scale import PHOTOS, labels, real_album, rotation, write_named  # noqa: E402
 
 from finpics_desktop.backends.local.engine import FaceEngine  # noqa: E402
 from finpics_desktop.backends.local.library import DB_NAME, open_library  # noqa: E402
-from finpics_desktop.domain.people import name_key, named_face_doc, new_person_id  # noqa: E402
 from finpics_desktop.domain.picsets import PICSET_ROOT  # noqa: E402
-from finpics_desktop.pipeline.people.records import FACE, NAME, PERSON  # noqa: E402
 from finpics_desktop.ports import HASH_METADATA  # noqa: E402
 
 PER_PICSET = 100
@@ -138,21 +136,7 @@ def build(target: Path, real, photos_wanted: int, people_wanted: int, seed: int 
         tx.executemany("INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?, ?)", rows)
     for start in range(0, len(faces), 20_000):  # the index's own writer
         big.faces.add_vectors(faces[start:start + 20_000], engine.model_version)
-    now = time.time()
-    with db.transaction() as tx:  # the rows SqlitePrivateStore and the index write
-        for person, theirs in named.items():
-            person_id = new_person_id()
-            docs = [(PERSON, person_id, {"name": person, "hidden": False}),
-                    (NAME, name_key(person), {"person": person_id})]
-            docs += [(FACE, f, named_face_doc(person_id, i, p, 90.0, now + n))
-                     for n, (f, i, p) in enumerate(theirs)]
-            tx.executemany("INSERT OR REPLACE INTO private VALUES (?, ?, ?, 1)",
-                           [(pk, sk, json.dumps(doc)) for pk, sk, doc in docs])
-            tx.execute("INSERT OR IGNORE INTO users VALUES (?, ?)",
-                       (big.faces.collection, person_id))
-            tx.executemany("INSERT OR IGNORE INTO user_faces VALUES (?, ?, ?)",
-                           [(f, big.faces.collection, person_id) for f, _, _ in theirs[:100]])
-        big.faces._bump(tx)
+    write_named(big, named)
     big.close()
     return {"photos": len(pics), "picsets": len(picsets), "faces": len(faces),
             "people": len(named), "named": sum(len(f) for f in named.values())}

@@ -51,15 +51,14 @@ from bench_people_scale import (  # noqa: E402
     SAME_PERSON_COSINE,
     real_album,
     rotation,
+    write_named,
 )
 
 from finpics_desktop.backends.local.engine import FaceEngine  # noqa: E402
 from finpics_desktop.backends.local.library import DB_NAME, open_library  # noqa: E402
 from finpics_desktop.domain.items import picset_item  # noqa: E402
 from finpics_desktop.domain.keys import photo_key  # noqa: E402
-from finpics_desktop.domain.people import name_key, named_face_doc, new_person_id  # noqa: E402
 from finpics_desktop.domain.picsets import PICSET_ROOT  # noqa: E402
-from finpics_desktop.pipeline.people.records import FACE, NAME, PERSON  # noqa: E402
 
 QUICKEST_CALIBRATION = 0.020  # s: the calibration on this machine when quiet (the quickest seen)
 
@@ -144,23 +143,8 @@ def build(target: Path, real: Path, photos_wanted: int, picsets: int, faces_want
         db.executemany("INSERT OR REPLACE INTO pics_by_image_id VALUES (?, ?)",
                        [(i["image_id"], json.dumps(i)) for i in items])
     big.faces.add_vectors(rows, engine.model_version)
-    now = time.time()
     kept = sorted(named, key=lambda p: -len(named[p]))[:people]
-    with big.faces.db.transaction() as db:
-        for person in kept:
-            faces = named[person]
-            person_id = new_person_id()
-            docs = [(PERSON, person_id, {"name": person, "hidden": False}),
-                    (NAME, name_key(person), {"person": person_id})]
-            docs += [(FACE, f, named_face_doc(person_id, i, p, 90.0, now + n))
-                     for n, (f, i, p) in enumerate(faces)]
-            db.executemany("INSERT OR REPLACE INTO private VALUES (?, ?, ?, 1)",
-                           [(pk, sk, json.dumps(doc)) for pk, sk, doc in docs])
-            db.execute("INSERT OR IGNORE INTO users VALUES (?, ?)",
-                       (big.faces.collection, person_id))
-            db.executemany("INSERT OR IGNORE INTO user_faces VALUES (?, ?, ?)",
-                           [(f, big.faces.collection, person_id) for f, _, _ in faces[:100]])
-        big.faces._bump(db)
+    write_named(big, {person: named[person] for person in kept})
     big.close()
     described = (f"{len(pics):,} photos in {picsets:,} picsets, {len(rows):,} faces, "
                  f"{len(kept)} people named ({sum(len(named[p]) for p in kept):,} named faces)")
