@@ -45,6 +45,15 @@ def publish_labelled(backend, photos_dir: Path, labels: dict[str, list[str]],
     return where, label_faces(backend, where, labels)
 
 
+def first_faces(who: dict[str, str | None]) -> dict[str, str]:
+    """Each labelled person's first face (by face id), from :func:`publish_labelled`'s ``who``."""
+    firsts: dict[str, str] = {}
+    for face_id, person in sorted(who.items()):
+        if person and person not in firsts:
+            firsts[person] = face_id
+    return firsts
+
+
 def label_faces(backend, where: dict[str, str], labels: dict[str, list[str]]) -> dict:
     who: dict[str, str | None] = {}
     for image_path, records in photo_faces(backend):
