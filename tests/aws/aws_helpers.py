@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import itertools
 
+from finpics_desktop import cli
+from finpics_desktop.backends.aws.backend import open_aws
+from finpics_desktop.backends.aws.deploy import deploy
 from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.domain.names import Names
 
@@ -41,3 +44,29 @@ def create_resources(clients: Clients, names: Names) -> None:
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
                    {"AttributeName": "sk", "KeyType": "RANGE"}])
     clients("rekognition").create_collection(CollectionId=names.collection)
+
+
+def cli_on(cloud, stack, monkeypatch, capsys, *args) -> tuple[int, str, str]:
+    """The command line run on ``stack`` of the local ``cloud`` (its names given, the cloud's
+    admin keys in the environment): (exit code, stdout, stderr)."""
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+    n = stack.names
+    names = [f"--name={k}={getattr(n, k)}" for k in (
+        "pics_bucket", "thumbs_bucket", "pics_table", "image_table", "private_table",
+        "collection", "search_function", "process_function")]
+    code = cli.main(["--endpoint-url", cloud.url, *names, *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def deployed_own(cloud, lambda_zip):
+    """A finpics stack of its own (fresh names) deployed into the local cloud, its backend
+    yielded and closed after."""
+    names = fresh_names("own")
+    deploy(Clients(cloud.settings()), names, stack=f"own{names.pics_bucket[3:-5]}",
+           bundle=lambda_zip, progress=lambda line: None, poll=0.0)
+    backend = open_aws(names, cloud.settings())
+    yield backend
+    backend.close()

@@ -11,7 +11,7 @@ from finpics_desktop.backends.aws.deploy import deploy
 from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.domain.names import Names
 from finpics_desktop.localcloud import LocalCloud
-from tests.aws.aws_helpers import create_resources, fresh_names
+from tests.aws.aws_helpers import create_resources, deployed_own, fresh_names
 
 
 @pytest.fixture(scope="session")
@@ -56,11 +56,6 @@ def aws_backend(cloud):
 
 @pytest.fixture(scope="module")
 def own_stack(cloud, lambda_zip):
-    """A finpics stack of its own (fresh names) deployed into the local cloud, for the tests of
-    a module that need an album no other module writes to."""
-    names = fresh_names("own")
-    deploy(Clients(cloud.settings()), names, stack=f"own{names.pics_bucket[3:-5]}",
-           bundle=lambda_zip, progress=lambda line: None, poll=0.0)
-    backend = open_aws(names, cloud.settings())
-    yield backend
-    backend.close()
+    """A finpics stack of its own, for the tests of a module that need an album no other
+    module writes to."""
+    yield from deployed_own(cloud, lambda_zip)

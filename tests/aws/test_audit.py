@@ -16,6 +16,7 @@ from PIL import Image
 from finpics_desktop import cli
 from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.ports import PLACED_METADATA
+from tests.aws.aws_helpers import cli_on
 
 PICSET = "301_audited"
 CLEAN = "lfw10/Donald_Rumsfeld/Donald_Rumsfeld_0004.jpg"
@@ -34,16 +35,7 @@ def _leaking_jpeg(photos_dir, tmp_path) -> bytes:
 
 
 def _cli(cloud, own_stack, monkeypatch, capsys, *args) -> tuple[int, str, str]:
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
-    n = own_stack.names
-    names = [f"--name={k}={getattr(n, k)}" for k in (
-        "pics_bucket", "thumbs_bucket", "pics_table", "image_table", "private_table",
-        "collection", "search_function", "process_function")]
-    code = cli.main(["--backend", "aws", "--endpoint-url", cloud.url, *names, *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
+    return cli_on(cloud, own_stack, monkeypatch, capsys, "--backend", "aws", *args)
 
 
 def test_audit_names_a_leaking_photo_put_in_the_bucket_and_fix_strips_it(

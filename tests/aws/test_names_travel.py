@@ -18,16 +18,13 @@ import pytest
 
 from finpics_desktop.app.album import Album
 from finpics_desktop.app.push import difference, publish_picset
-from finpics_desktop.backends.aws.backend import open_aws
-from finpics_desktop.backends.aws.deploy import deploy
-from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.pipeline.people.ignored import ignored_ids
 from finpics_desktop.pipeline.people.naming import People
 from finpics_desktop.pipeline.publish.links import link_of
 from finpics_desktop.pipeline.publish.pull import pull
 from finpics_desktop.pipeline.publish.upload import Publisher
-from tests.aws.aws_helpers import fresh_names
+from tests.aws.aws_helpers import deployed_own
 
 REPO = Path(__file__).resolve().parents[2]
 PICSET = "001_trip"
@@ -175,12 +172,7 @@ def _cli(cloud, names, *args: str, library=None):
 @pytest.fixture
 def fresh_stack(cloud, lambda_zip):
     """A finpics stack of this test's own: no names from another test."""
-    names = fresh_names("own")
-    deploy(Clients(cloud.settings()), names, stack=f"own{names.pics_bucket[3:-5]}",
-           bundle=lambda_zip, progress=lambda line: None, poll=0.0)
-    backend = open_aws(names, cloud.settings())
-    yield backend
-    backend.close()
+    yield from deployed_own(cloud, lambda_zip)
 
 
 def test_cli_push_then_cloud_people_then_pull_into_a_second_library(

@@ -14,7 +14,7 @@ from PIL import Image
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.pipeline.photos.leaks import find_leaks
 from finpics_desktop.pipeline.publish.upload import Publisher
-from tests.aws.test_same_content_cloud import _cli
+from tests.aws.aws_helpers import cli_on
 
 PICSET = "001_people"
 TAGS = ("-GPSLatitude=41.49", "-GPSLatitudeRef=N", "-GPSLongitude=71.31", "-GPSLongitudeRef=W",
@@ -41,7 +41,7 @@ def test_a_pushed_photo_with_face_regions_passes_audit_and_the_library_keeps_the
     before = original.read_bytes()
     assert "face regions in XMP (names of the people in it)" in find_leaks(before)
 
-    code, _, err = _cli(cloud, own_stack, monkeypatch, capsys, "--library", str(root),
+    code, _, err = cli_on(cloud, own_stack, monkeypatch, capsys, "--library", str(root),
                         "push", PICSET)
     assert code == 0, err
     assert "published, and public" not in err  # push's own audit found nothing
@@ -51,7 +51,7 @@ def test_a_pushed_photo_with_face_regions_passes_audit_and_the_library_keeps_the
     with Image.open(io.BytesIO(stored)) as a, Image.open(original) as b:
         assert a.tobytes() == b.tobytes()
     with cloud.iam_enforced():
-        code, out, err = _cli(cloud, own_stack, monkeypatch, capsys, "--backend", "aws",
+        code, out, err = cli_on(cloud, own_stack, monkeypatch, capsys, "--backend", "aws",
                               "audit")
     assert code == 0, out + err
     assert original.read_bytes() == before  # the library's original keeps its regions

@@ -11,31 +11,18 @@ import json
 import shutil
 import subprocess
 
-from finpics_desktop import cli
 from finpics_desktop.app.album import Album
 from finpics_desktop.app.publish import PublishPlan, same_content_elsewhere
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.pipeline.photos.leaks import find_leaks
 from finpics_desktop.pipeline.publish.upload import Publisher
+from tests.aws.aws_helpers import cli_on
 
 FIRST = "001_first"
 REGIONS = ("-GPSLatitude=41.49", "-GPSLatitudeRef=N", "-GPSLongitude=71.31",
            "-GPSLongitudeRef=W",
            "-XMP-mwg-rs:RegionInfo={AppliedToDimensions={W=250,H=250,Unit=pixel},RegionList=["
            "{Area={X=0.5,Y=0.4,W=0.3,H=0.4,Unit=normalized},Name=Ann Lee,Type=Face}]}")
-
-
-def _cli(cloud, stack, monkeypatch, capsys, *args) -> tuple[int, str, str]:
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
-    n = stack.names
-    names = [f"--name={k}={getattr(n, k)}" for k in (
-        "pics_bucket", "thumbs_bucket", "pics_table", "image_table", "private_table",
-        "collection", "search_function", "process_function")]
-    code = cli.main(["--endpoint-url", cloud.url, *names, *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def _gets(cloud) -> int:
@@ -57,7 +44,7 @@ def test_upload_app_and_push_say_what_the_cloud_holds_elsewhere_without_reading_
     first = copy_photos("faces/biden/biden.jpg", "faces/biden/biden2.jpg", folder="first")
     leaking = _with_regions(photos_dir, tmp_path)
     (first / "where.jpg").write_bytes(leaking)
-    code, _, err = _cli(cloud, own_stack, monkeypatch, capsys, "--backend", "aws", "upload",
+    code, _, err = cli_on(cloud, own_stack, monkeypatch, capsys, "--backend", "aws", "upload",
                         str(first), "--picset", FIRST)
     assert code == 0, err
     cloud.wait_idle()
@@ -70,7 +57,7 @@ def test_upload_app_and_push_say_what_the_cloud_holds_elsewhere_without_reading_
     shutil.copyfile(first / "biden.jpg", second / "joe.jpg")
     (second / "there.jpg").write_bytes(leaking)  # compared as it would be published
     cloud.reset_calls()
-    code, _, err = _cli(cloud, own_stack, monkeypatch, capsys, "--backend", "aws", "upload",
+    code, _, err = cli_on(cloud, own_stack, monkeypatch, capsys, "--backend", "aws", "upload",
                         str(second), "--same-content", "skip")
     assert code == 0, err
     assert f"joe.jpg: already in the album as {FIRST}/biden.jpg (same content)" in err
@@ -96,7 +83,7 @@ def test_upload_app_and_push_say_what_the_cloud_holds_elsewhere_without_reading_
     assert Publisher.for_backend(library).publish(files, "002_two").ok
     library.close()
     cloud.reset_calls()
-    code, out, err = _cli(cloud, own_stack, monkeypatch, capsys, "--library", str(root),
+    code, out, err = cli_on(cloud, own_stack, monkeypatch, capsys, "--library", str(root),
                           "push", "002_two", "--dry-run", "--json")
     assert code == 0, err
     plan = json.loads(out)
