@@ -7,6 +7,7 @@ Every call is real boto3 over HTTP; the throttling is the server's."""
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from contextlib import contextmanager
 
@@ -126,6 +127,30 @@ def test_searches_keep_to_the_rate_and_are_never_refused(cloud, album, open_at):
     assert throttle.refused["SearchFaces"] == 0  # paced by the client: never over the rate
     assert throttle.admitted["SearchFaces"] == len(wanted)
     assert took >= (len(wanted) - 1) / 5 * 0.95  # 5 a second at most (evenly spaced)
+
+
+def test_two_albums_open_at_once_keep_to_the_rate_together(cloud, album, open_at):
+    """The account's rate is the process's to keep, not each ``Clients``'s: two albums opened
+    apart (the window's listing and a job, say) searching at the same time are never refused."""
+    names, faces = album
+    wanted = faces[:12]
+    first, second = open_at(rekognition_tps=5), open_at(rekognition_tps=5)
+    assert first.faces is not second.faces
+    found: dict[str, object] = {}
+    with throttled(cloud, 5) as throttle:
+        started = time.monotonic()
+        jobs = [threading.Thread(target=lambda b=b, n=n: found.__setitem__(
+            n, b.faces.search_faces_many(wanted, 50.0, 100))) for n, b in
+            enumerate((first, second))]
+        for job in jobs:
+            job.start()
+        for job in jobs:
+            job.join(timeout=60)
+        took = time.monotonic() - started
+    assert [found[n].failed for n in (0, 1)] == [{}, {}]
+    assert throttle.admitted["SearchFaces"] == 2 * len(wanted)
+    assert throttle.refused["SearchFaces"] == 0  # the two together at 5 a second
+    assert took >= (2 * len(wanted) - 1) / 5 * 0.95
 
 
 def test_a_search_failing_after_its_retries_is_reported_and_the_others_kept(

@@ -7,8 +7,11 @@ Rekognition limits each operation to a number of calls a second (5 in most regio
 calls at ``tps`` a second from this process: every HTTP attempt botocore sends waits for its
 operation's turn (evenly spaced: no burst, so that the service's own allowance of a second's
 worth absorbs the jitter of the network). Where the endpoint is the account's own, the rate is
-:data:`DEFAULT_TPS` unless set (``--rekognition-tps``, ``$FINPICS_REKOGNITION_TPS``); an
-endpoint given with ``--endpoint-url`` (the local cloud) has no limit unless set.
+:data:`DEFAULT_TPS` unless set (``--rekognition-tps``, ``$FINPICS_REKOGNITION_TPS``, the
+window's Settings); an endpoint given with ``--endpoint-url`` (the local cloud) has no limit
+unless set. The account's rate is the account's, not a client's: every client of one process
+that reaches the same endpoint and region shares one limiter (:func:`shared_limiter`), so two
+albums open at once (the window's listing and a job, two ``Clients``) keep to it together.
 
 :func:`call_each` makes one call per item, several in flight, each retried on its own
 (throttled, timed out...); an item whose call still fails is reported with the reason and
@@ -67,6 +70,13 @@ class RateLimiter:
                 self.waited += pause
             self.sleep(pause)  # the limiter paces the calls; nothing else waits on it
 
+    def set_rate(self, tps: float) -> None:
+        """From now on, ``tps`` calls a second (the turns already given stand)."""
+        if tps <= 0:
+            raise ValueError("a rate is a positive number of calls a second")
+        with self._lock:
+            self.tps = float(tps)
+
     def install(self, client, service: str = "rekognition") -> None:
         """Make every HTTP attempt of ``client`` (a boto3 client of ``service``) wait for its
         operation's turn (the retries botocore makes too: the service counts each)."""
@@ -75,6 +85,24 @@ class RateLimiter:
             return None  # (a value returned here would be taken for the response)
 
         client.meta.events.register(f"before-send.{service}", before_send)
+
+
+_SHARED: dict[tuple[str, str], RateLimiter] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_limiter(endpoint: str | None, region: str, tps: float) -> RateLimiter:
+    """The process's one limiter for the Rekognition calls sent to ``endpoint`` (None: AWS's
+    own) in ``region``, at ``tps`` calls a second per operation (the rate last asked for: the
+    clients of one account follow one setting)."""
+    key = (endpoint or "aws", region)
+    with _SHARED_LOCK:
+        limiter = _SHARED.get(key)
+        if limiter is None:
+            limiter = _SHARED[key] = RateLimiter(tps)
+        elif limiter.tps != tps:
+            limiter.set_rate(tps)
+        return limiter
 
 
 def call_each(call: Callable[[K], V], items: Iterable[K], *, at_once: int = AT_ONCE,

@@ -14,7 +14,7 @@ import boto3
 from botocore.config import Config
 
 from finpics_desktop.backends.aws.errors import CredentialsError, aws_errors, unknown_profile
-from finpics_desktop.backends.aws.rate import DEFAULT_TPS, RateLimiter
+from finpics_desktop.backends.aws.rate import DEFAULT_TPS, shared_limiter
 from finpics_desktop.domain.errors import SETTINGS_CLOUD, Remedy
 
 log = logging.getLogger(__name__)
@@ -105,8 +105,10 @@ class Clients:
         self._lock = threading.Lock()
         self._clients: dict[str, object] = {}
         rate = settings.rekognition_rate
-        # one limiter for every Rekognition client of these clients (all their threads)
-        self.rekognition_limiter = RateLimiter(rate) if rate else None
+        # one limiter for every Rekognition client of the process that reaches this endpoint
+        # and region (all their threads): the account's rate is shared, not each client's
+        self.rekognition_limiter = (shared_limiter(settings.endpoint_url, self.region, rate)
+                                    if rate else None)
 
     @property
     def profile(self) -> str | None:
