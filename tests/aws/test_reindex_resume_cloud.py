@@ -39,7 +39,7 @@ def _reindex(cloud, backend, tmp_path, kill_at: int = 0) -> tuple[int, dict | No
 
 
 def _recorded(backend) -> set[str]:
-    return {f"{d.sk.split('/', 1)[1]}/{name}" for d in backend.private.query(RUN, "all/")
+    return {f"{d.sk.split('/')[1]}/{name}" for d in backend.private.query(RUN, "all/")
             for name in d.doc["done"]}
 
 
