@@ -10,7 +10,10 @@ each (well under a DynamoDB item's 400 KB), under the engine version that indexe
 indexed again by another engine is searched again. Only the faces not in any part are searched,
 and their part is written at once (an interrupted grouping keeps what it searched). A face
 removed from the index drops out when the graph is read (its own links and the links to it are
-left out), and a part whose faces are all gone is deleted. A face indexed after another was
+left out), and a part whose faces are all gone is deleted. Once a re-index is complete,
+:func:`prune` deletes the parts of an engine no face is indexed by any more (after ``reindex``
+to another engine, or every face indexed again under new ids), which no grouping reads again.
+A face indexed after another was
 searched finds that one by its own search: a pair counts either way round.
 
 Two processes grouping at once may search a face twice: each writes its own part, and the pair
@@ -126,6 +129,23 @@ def face_links(private: PrivateStore | None, faces: Sequence[str],
     return Links(np.concatenate([p[0] for p in pieces]), np.concatenate([p[1] for p in pieces]),
                  np.concatenate([p[2] for p in pieces]),
                  sum(1 for f in faces if f not in searched))
+
+
+def prune(private: PrivateStore | None, versions: dict[str, str | None]) -> int:
+    """Delete the parts no grouping reads again: those of an engine version no face of the
+    index has (``versions``: every indexed face's), and those whose faces are all gone. How
+    many were deleted."""
+    if private is None:
+        return 0
+    in_use = {_version_key(v) for v in versions.values()}
+    gone = 0
+    for doc in private.query(GRAPH):
+        if doc.sk.partition("#")[0] in in_use and any(f in versions
+                                                      for f in doc.doc.get("faces") or ()):
+            continue
+        _forget(private, doc.sk, doc.version)
+        gone += 1
+    return gone
 
 
 def _decoded(part: dict, known: list[int], at: dict[str, int]

@@ -39,7 +39,7 @@ from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.keys import PhotoKey
 from finpics_desktop.domain.picsets import PICSET_ROOT
 from finpics_desktop.pipeline.functions.process import drop_unlisted, external_image_id
-from finpics_desktop.pipeline.people import replaced
+from finpics_desktop.pipeline.people import graph, replaced
 from finpics_desktop.pipeline.people.carry import Carrier, NotCarried, reindex_drawn
 from finpics_desktop.pipeline.people.photo_lock import PhotoLocks
 from finpics_desktop.pipeline.people.reindex_resume import finish
@@ -290,8 +290,24 @@ def reindex(
     report.cancelled = cancel.is_set() and len(report.changes) < len(todo)
     if run is not None and not report.cancelled and not report.failed:
         run.end()
+    if report.changes and not report.cancelled and backend.private is not None:
+        _prune_graph(backend)
     report.changes.sort(key=lambda c: c.photo)
     return report
+
+
+def _prune_graph(backend: Backend) -> None:
+    """The similarity graph's parts of faces no longer indexed deleted (an old engine's, the
+    faces replaced by the run): :func:`~finpics_desktop.pipeline.people.graph.prune`. A failure
+    only leaves them to the next run."""
+    try:
+        versions = {f.face_id: f.model_version for f in backend.records.indexed_faces()}
+        gone = graph.prune(backend.private, versions)
+    except Exception:  # noqa: BLE001 - the re-index itself is done; this is housekeeping
+        log.info("deleting the similarity graph of faces re-indexed failed", exc_info=True)
+        return
+    if gone:
+        log.info("deleted %d part(s) of the similarity graph of faces no longer indexed", gone)
 
 
 def upgrade_notice(backend: Backend) -> str | None:
