@@ -207,8 +207,13 @@ class ListOption(Option):
 
 @dataclass(frozen=True, kw_only=True)
 class _NumberOption(Option):
+    """``blank``: an empty field is a value of its own (None: "the default", said by the
+    placeholder), stored as an empty text."""
+
     minimum: float | None = None
     maximum: float | None = None
+    blank: bool = False
+    placeholder: str = ""
     number: ClassVar[type] = float
 
     def _range(self) -> str:
@@ -223,6 +228,8 @@ class _NumberOption(Option):
         raise NotImplementedError
 
     def convert(self, value: Any) -> Any:
+        if self.blank and (value is None or isinstance(value, str) and not value.strip()):
+            return None
         if isinstance(value, bool):
             raise self.invalid(value, self.expected + self._range())
         try:
@@ -265,6 +272,12 @@ class FloatOption(_NumberOption):
 
     def text(self, value: Any) -> str:
         return "" if value is None else f"{value:g}"
+
+    def stored(self, value: Any) -> Any:
+        return "" if value is None else value
+
+    def shown_placeholder(self) -> str:
+        return self.placeholder
 
 
 class Declarations:

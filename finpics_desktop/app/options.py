@@ -54,7 +54,8 @@ class CloudOptions:
     def overridden_by(self, other: CloudOptions) -> CloudOptions:
         """These options with every value ``other`` sets taking precedence."""
         set_values = {f.name: getattr(other, f.name) for f in fields(other)
-                      if f.name != "names" and getattr(other, f.name)}
+                      if f.name != "names" and (getattr(other, f.name) or (
+                          f.name == "rekognition_tps" and other.rekognition_tps is not None))}
         return replace(self, **set_values, names={**self.names, **other.names})
 
     def resolved_names(self) -> Names:

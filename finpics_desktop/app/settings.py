@@ -11,7 +11,7 @@ command line hold for the session (:meth:`Settings.with_session`) unless saved."
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any
 
 from finpics_desktop.app.credentials import aws_profiles
@@ -19,6 +19,7 @@ from finpics_desktop.app.option_kinds import (
     BoolOption,
     ChoiceOption,
     Declarations,
+    FloatOption,
     InvalidSetting,
     ListOption,
     Option,
@@ -80,6 +81,15 @@ SETTINGS.declare(TextOption(
     advanced=True,
     placeholder="optional, e.g. http://127.0.0.1:5000",
     help="Where the cloud's services answer (a local cloud); empty: AWS's own endpoints"))
+SETTINGS.declare(FloatOption(
+    name="rekognition_tps", key="aws/rekognition_tps", title="Rekognition calls a second",
+    group=CLOUD, advanced=True, default=None, blank=True, minimum=0, maximum=1000,
+    placeholder="as the command line: 5 on AWS, no limit on an endpoint URL",
+    help="The calls a second your AWS account allows each Rekognition operation (face "
+         "searches, namings): the window keeps to it, all its work together, so that no call "
+         "is refused. Empty: $FINPICS_REKOGNITION_TPS, else 5 (most regions' limit) on AWS's "
+         "own endpoints and no limit on an endpoint URL; 0: no limit. Raise it once AWS "
+         "raised your account's limit"))
 SETTINGS.declare(BoolOption(
     name="remove_location", key="publish/remove_location", default=True, group=CLOUD,
     title="Remove location from published photos",
@@ -194,11 +204,13 @@ class Settings:
         """How the window reaches the cloud: a region or name equal to the contract's
         default is no override (the profile's region then holds, as on the command line)."""
         if self.session_cloud is not None:
-            return self.session_cloud
+            return self.session_cloud if self.rekognition_tps is None else replace(
+                self.session_cloud, rekognition_tps=self.rekognition_tps)
         names = dict(self.names)
         return CloudOptions(profile=self.aws_profile or None,
                             region=names.pop("region", None), endpoint_url=self.endpoint_url
-                            or None, keyring_account=self.keyring_account or None, names=names)
+                            or None, keyring_account=self.keyring_account or None, names=names,
+                            rekognition_tps=self.rekognition_tps)
 
     def with_session(self, options: Options) -> Settings:
         """These settings with the command line's options for this session: ``--backend
@@ -211,6 +223,7 @@ class Settings:
         session.aws_profile, session.endpoint_url = cloud.profile or "", cloud.endpoint_url or ""
         session.names = dict(cloud.names) | ({"region": cloud.region} if cloud.region else {})
         session.keyring_account, session.session = cloud.keyring_account or "", True
+        session.rekognition_tps = cloud.rekognition_tps
         session.remove_location = self.remove_location and options.remove_location
         session.session_cloud = None
         return session

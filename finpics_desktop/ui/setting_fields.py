@@ -67,7 +67,7 @@ class LineField(Field):
     def __init__(self, option: Option, parent: QWidget):
         super().__init__(option)
         self.widget = self.row = QLineEdit(parent)
-        if isinstance(option, TextOption):
+        if hasattr(option, "shown_placeholder"):  # (text, and a number that may be left blank)
             self.widget.setPlaceholderText(option.shown_placeholder())
         self._tooltip()
 

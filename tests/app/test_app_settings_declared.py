@@ -72,7 +72,8 @@ def test_the_stored_keys_are_those_of_the_versions_before():
              "process_function")
     assert set(store.values) == {"library", "aws/enabled", "aws/profile", "aws/endpoint_url",
                                  "publish/remove_location", "window/appearance",
-                                 "window/places"} | {f"aws/names/{n}" for n in names}
+                                 "window/places", "aws/rekognition_tps"} | {
+                                     f"aws/names/{n}" for n in names}
     assert store.values["aws/enabled"] is True and store.values["publish/remove_location"] is False
     # a name equal to the contract's is stored empty: a later contract's default reaches it
     assert store.values["aws/names/region"] == "eu-west-1"

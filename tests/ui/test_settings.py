@@ -252,3 +252,38 @@ def test_settings_say_which_options_hold_for_the_session(qtbot, tmp_path):
     qtbot.addWidget(dialog)
     assert dialog.findChild(QLabel, "sessionNote") is not None
     assert dialog.field("endpoint_url").text() == "http://127.0.0.1:9"
+
+
+def test_the_rekognition_rate_is_a_setting_of_the_cloud(qtbot, tmp_path):
+    """Settings → finpics cloud → Advanced: the calls a second Rekognition allows; empty is the
+    command line's default, a number is saved (not a secret) and goes to the cloud's clients,
+    what is not a rate is refused with the field's title."""
+    from finpics_desktop.app.options import CloudOptions, Options
+    from finpics_desktop.app.settings import SETTINGS
+
+    assert AppSettings().rekognition_tps is None  # the command line's default
+    assert AppSettings().cloud_options().rekognition_tps is None
+    dialog = SettingsDialog(AppSettings())
+    qtbot.addWidget(dialog)
+    rate = dialog.field("rekognition_tps")
+    assert rate.text() == "" and "5 on AWS" in rate.placeholderText()
+    assert SETTINGS["rekognition_tps"].advanced
+    for wrong in ("fast", "-1"):
+        rate.setText(wrong)
+        assert dialog.valid_settings() is None
+        assert "Rekognition calls a second" in dialog.findChild(QLabel, "settingsError").text()
+    rate.setText("12.5")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    loaded = AppSettings.load()
+    assert loaded.rekognition_tps == 12.5
+    assert loaded.cloud_options().rekognition_tps == 12.5
+    # the command line's --rekognition-tps holds for its session, 0 (no limit) included
+    session = loaded.with_session(Options(backend="aws", cloud=CloudOptions(
+        rekognition_tps=0.0)))
+    assert session.cloud_options().rekognition_tps == 0.0
+    dialog = SettingsDialog(loaded)
+    qtbot.addWidget(dialog)
+    dialog.field("rekognition_tps").setText("")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert AppSettings.load().rekognition_tps is None

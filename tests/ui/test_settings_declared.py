@@ -138,7 +138,7 @@ def test_the_dialog_shows_the_rows_of_the_versions_before_in_their_order(qtbot):
     assert rows(advanced.form) == [
         "Originals bucket:", "Thumbnails bucket:", "Site bucket:", "Rekognition collection:",
         "Metadata table:", "Face index table:", "Private table:", "Search function:",
-        "Processing function:", "Endpoint URL:"]
+        "Processing function:", "Endpoint URL:", "Rekognition calls a second:"]
     assert advanced.is_open and not advanced.body.isHidden()
     closed = SettingsDialog(AppSettings())  # nothing set there: closed until opened
     qtbot.addWidget(closed)
