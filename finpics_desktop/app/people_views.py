@@ -35,6 +35,7 @@ from finpics_desktop.app.changes import Changes
 from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.people import Cluster, PersonSummary, name_key
 from finpics_desktop.pipeline.people import views_kept
+from finpics_desktop.pipeline.people.clusters import Searching
 from finpics_desktop.pipeline.people.naming import Located
 from finpics_desktop.pipeline.people.proposals import Proposals
 from finpics_desktop.ports import Backend
@@ -77,13 +78,16 @@ class PeopleViews:
         in those photos (the page's title)."""
         return self._get((PERSON, name_key(name)), lambda: _person(self.backend, name))
 
-    def unnamed(self) -> tuple[list[Cluster], dict[str, Located]]:
-        """The unnamed faces grouped, and where each is."""
-        return self._get((UNNAMED,), self._unnamed)
+    def unnamed(self, searching: Searching | None = None
+                ) -> tuple[list[Cluster], dict[str, Located]]:
+        """The unnamed faces grouped, and where each is (``searching``: the progress and Cancel
+        of the faces' searches, when they are made; a grouping cancelled raises
+        :class:`~finpics_desktop.pipeline.people.clusters.GroupingCancelled`, never kept)."""
+        return self._get((UNNAMED,), lambda: self._unnamed(searching))
 
-    def _unnamed(self) -> _Kept:
+    def _unnamed(self, searching: Searching | None = None) -> _Kept:
         groups, where = views_kept.kept(
-            self.backend, UNNAMED, lambda: app_people.located_groups(self.backend),
+            self.backend, UNNAMED, lambda: app_people.located_groups(self.backend, searching),
             views_kept.unnamed_rows, views_kept.unnamed_from)
         return _Kept((groups, where), None, frozenset(where))
 

@@ -58,7 +58,10 @@ from finpics_desktop.app.window.people_places import (  # noqa: F401 - the place
     PERSON_PLACE,
     TOGETHER,
     UNNAMED,
+    GroupingStop,
     forget_place,
+    grouping_progress,
+    unnamed_job,
 )
 from finpics_desktop.app.window.places import (  # noqa: F401 - the places and pages, here too
     CANCELLED,
@@ -108,6 +111,7 @@ class Navigation:
         self.listing_cancelled = False  # the grid is empty because the user cancelled it
         self.listing_failed = ""  # ... or because its listing failed: why
         self._listing: tuple[str, Task] | None = None  # what, its task
+        self._grouping: GroupingStop | None = None  # Unnamed faces' searches under way
         self._search: tuple[Frame, Task] | None = None
         self._busy: list[tuple[str, str]] = []
         self._published_while_listing: list[Entry] = []
@@ -206,10 +210,14 @@ class Navigation:
         elif place.kind == PICSET_PLACE:
             backend, picset = place.backend, place.picset
             job = lambda: list_photos(backend, picset)  # noqa: E731
+        elif place.kind == UNNAMED:  # Cancel stops its searches, the ones made are shown
+            self._grouping = GroupingStop(task.stop)
+            job = unnamed_job(place, self._grouping, self._progress(task, grouping_progress))
         elif place.kind in PEOPLE_JOBS:
             job = PEOPLE_JOBS[place.kind](place)
         elif place.kind == SIMILAR:
-            job = similar_job(place, task.stop, self._progress(task, place.what))
+            job = similar_job(place, task.stop, self._progress(task, lambda done, total: (
+                f"Finding {place.what}: {done} of {total} photos measured…")))
         else:
             backend = place.backend
             job = lambda: list_picsets(backend)  # noqa: E731
@@ -293,21 +301,24 @@ class Navigation:
             elif kept is not self.entries:
                 self.show_entries(kept)
 
-    def _progress(self, task: Task, what: str) -> Callable[[int, int], None]:
-        """What the listing of ``what`` says as it goes (its thread calls it)."""
+    def _progress(self, task: Task, text: Callable[[int, int], str]) -> Callable[[int, int], None]:
+        """What the listing of ``task`` says as it goes (its thread calls it)."""
         def report(done: int, total: int) -> None:
             def say() -> None:
-                if self._listing is not None and self._listing[1] is task:
-                    text = f"Finding {what}: {done} of {total} photos measured…"
-                    self._busy = [(k, text if k == LISTING else t) for k, t in self._busy]
-                    self._emit(BusyChanged(tuple(self._busy), False))
+                if self._listing is not None and self._listing[1] is task and not (
+                        self._grouping and self._grouping.asked.is_set()):  # (stopping)
+                    self._listing_says(text(done, total))
 
             self.post(say)
 
         return report
 
+    def _listing_says(self, text: str) -> None:
+        self._busy = [(k, text if k == LISTING else t) for k, t in self._busy]
+        self._emit(BusyChanged(tuple(self._busy), False))
+
     def _end_listing(self) -> None:
-        self._listing = None
+        self._listing, self._grouping = None, None
         self._end(LISTING)
 
     def _drop_listing(self) -> None:
@@ -315,10 +326,14 @@ class Navigation:
         indicator stays for the listing that replaces it, if any."""
         if self._listing is not None:
             self._listing[1].cancel()
-        self._listing = None
+        self._listing, self._grouping = None, None
         self._published_while_listing = []
 
     def _cancel_listing(self) -> None:
+        if self._grouping is not None and not self._grouping.asked.is_set():
+            self._grouping.asked.set()  # its searches stop; what they found is shown
+            self._listing_says("Stopping: grouping the faces searched so far…")
+            return
         what = self._listing[0]
         self._drop_listing()
         self._end(LISTING)

@@ -29,9 +29,14 @@ from finpics_desktop.app.window.group_places import (  # noqa: F401 - the places
     GROUP_JOBS,
     GROUP_PLACE,
     IGNORED,
+    STOPPED,
+    GroupingStop,
     alone_heading,
     count_unnamed,
+    grouping_progress,
+    stopped_heading,
     unnamed_entries,
+    unnamed_job,
 )
 from finpics_desktop.domain.people import search_key
 

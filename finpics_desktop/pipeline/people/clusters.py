@@ -14,7 +14,10 @@ alike to their group). README ("People") has the measurements behind the numbers
 The similarity graph comes from ``SearchFaces`` of each unnamed face (many at once: one matrix
 product on the library, parallel calls on Rekognition at the rate the account allows), so it
 works on both backends: :func:`search_links` is that loop, with progress, Cancel, and the
-faces whose search failed (left out this time, searched again the next).
+faces whose search failed (left out this time, searched again the next). Cancelled, the
+searches made are kept (the next grouping goes on from there); asked for
+(``Searching.partial``: the window), what they found is grouped all the same and handed over
+in :class:`GroupingCancelled`.
 """
 
 from __future__ import annotations
@@ -51,13 +54,28 @@ SEARCHED_AT_ONCE = 1000  # faces searched in one call where the index can (the l
 class Searching:
     """How the similarity searches of a clustering go: ``progress(done, total)`` after each
     chunk of faces, ``cancel`` looked at between chunks (set: :class:`Cancelled` is raised, the
-    faces searched so far kept in the caller's links); ``failed``, filled in: the faces whose
-    search failed (after its retries) and why -- left out of the groups this time, searched
-    again the next."""
+    faces searched so far kept in the caller's links; with ``partial``,
+    :class:`GroupingCancelled`, carrying the groups of what was searched); ``failed``, filled
+    in: the faces whose search failed (after its retries) and why -- left out of the groups
+    this time, searched again the next."""
 
     progress: Callable[[int, int], None] | None = None
     cancel: threading.Event | None = None
     failed: dict[str, str] = field(default_factory=dict)
+    partial: bool = False
+
+
+class GroupingCancelled(Cancelled):
+    """The grouping was cancelled midway (asked with ``Searching.partial``): ``groups`` and
+    ``where`` are those of the faces searched (and of the faces they found; a face not
+    searched and alike to none of them is left out), ``searched`` of ``total`` faces. Never
+    kept as the album's groups: the next grouping searches the rest."""
+
+    def __init__(self, groups: list[Cluster], where: dict[str, Located], searched: int,
+                 total: int):
+        super().__init__(f"grouping the unnamed faces was cancelled: {searched} of {total} "
+                         "faces searched (kept: the next opening goes on from there)")
+        self.groups, self.where, self.searched, self.total = groups, where, searched, total
 
 
 def search_links(people: People, faces: Sequence[str],
@@ -273,9 +291,14 @@ def located_clusters(people: People, searching: Searching | None = None
         links = graph.face_links(
             people.private, faces, versions,
             lambda missing, keep: search_links(people, missing, keep, searching),
-            read_only=not writable)
+            read_only=not writable, partial=searching.partial)
         found = group_pairs(faces, [where[f].image_path for f in faces],
                             links.a, links.b, links.s)
+        if links.missing:  # cancelled (partial): what was searched, never kept as the groups
+            missing = set(links.missing)
+            shown = [c for c in found if len(c.faces) > 1 or c.faces[0] not in missing]
+            raise GroupingCancelled(shown, {f: where[f] for c in shown for f in c.faces},
+                                    len(faces) - len(missing), len(faces))
         if writable and not searching.failed:
             groups_kept.save(people.private, found, versions)
     return found, where

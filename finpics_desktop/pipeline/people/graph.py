@@ -32,7 +32,7 @@ from itertools import chain
 
 import numpy as np
 
-from finpics_desktop.domain.errors import FinpicsError
+from finpics_desktop.domain.errors import Cancelled, FinpicsError
 from finpics_desktop.ports import PrivateStore
 
 GRAPH = "graph"
@@ -49,12 +49,14 @@ Search = Callable[[Sequence[str], Callable[[dict[str, dict[str, float]]], None]]
 class Links:
     """The links among ``faces`` (by position): pairs (``a``, ``b``) and their similarity ``s``,
     in the order they were met (each part in turn, each face's best first); ``searched``: how
-    many faces were searched for it (those missing from the graph)."""
+    many faces were searched for it (those missing from the graph); ``missing``: the faces
+    not searched because the search was cancelled (asked with ``partial``)."""
 
     a: np.ndarray
     b: np.ndarray
     s: np.ndarray
     searched: int = 0
+    missing: tuple[str, ...] = ()
 
 
 def _pack(values: np.ndarray) -> str:
@@ -88,19 +90,22 @@ def _writable(private: PrivateStore | None, read_only: bool) -> bool:
 
 
 def face_links(private: PrivateStore | None, faces: Sequence[str],
-               versions: dict[str, str | None], search: Search, read_only: bool = False
-               ) -> Links:
+               versions: dict[str, str | None], search: Search, read_only: bool = False,
+               partial: bool = False) -> Links:
     """The links among ``faces``: those stored, then those of the faces never searched,
     searched now by ``search`` and stored as each chunk comes (module docstring; a face whose
     search failed is not stored: it is searched again the next time). ``versions``: the engine
     version of every face of the index (``faces`` among them; a part none of whose faces is
-    there is deleted)."""
+    there is deleted). ``search`` cancelled (it raises Cancelled): raised again, or with
+    ``partial`` the links found so far, the faces not searched in ``missing``."""
     at = {f: n for n, f in enumerate(faces)}
     by_version: dict[str, list[str]] = {}
     for face in faces:
         by_version.setdefault(_version_key(versions.get(face)), []).append(face)
     pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     searched: set[str] = set()
+    now: set[str] = set()  # searched by this call
+    stopped = False
     for key, mine in sorted(by_version.items()):
         for doc in private.query(GRAPH, f"{key}#") if private is not None else []:
             part = doc.doc
@@ -121,14 +126,23 @@ def face_links(private: PrivateStore | None, faces: Sequence[str],
                     _store(private, f"{key}#{time.time_ns():020d}-{uuid.uuid4().hex[:8]}",
                            part)
                 pieces.append(_decoded(part, [at[f] for f in part["faces"]], at))
+            now.update(chunk)
 
-        search([f for f in mine if f not in searched], keep)
+        if stopped:
+            continue  # (what is stored of the other engines' faces is still read)
+        try:
+            search([f for f in mine if f not in searched], keep)
+        except Cancelled:
+            if not partial:
+                raise
+            stopped = True
+    missing = tuple(f for f in faces if f not in searched and f not in now) if stopped else ()
     if not pieces:
         empty = np.zeros(0, np.int64)
-        return Links(empty, empty, np.zeros(0, np.float64), len(faces))
+        return Links(empty, empty, np.zeros(0, np.float64), len(faces) - len(missing), missing)
     return Links(np.concatenate([p[0] for p in pieces]), np.concatenate([p[1] for p in pieces]),
                  np.concatenate([p[2] for p in pieces]),
-                 sum(1 for f in faces if f not in searched))
+                 sum(1 for f in faces if f not in searched) - len(missing), missing)
 
 
 def prune(private: PrivateStore | None, versions: dict[str, str | None]) -> int:
