@@ -70,7 +70,7 @@ _FIRST = KINDS[1:5]  # repaired first; the rest is looked at again afterwards
 class _Album:
     """One consistent-enough snapshot of everything the checks compare."""
 
-    def __init__(self, store, tables, faces, names):
+    def __init__(self, store, tables, faces, names, indexed=None):
         self.objects = _keys(store, names.pics_bucket)
         self.thumbs = _keys(store, names.thumbs_bucket)
         records = Records(tables, faces)
@@ -85,7 +85,7 @@ class _Album:
         for picset in sorted(p for p in picsets if p and p != PICSET_ROOT):
             for photo in records.photo_ids(picset):
                 self.photos[photo.key.key] = photo
-        self.faces = list(records.indexed_face_ids())
+        self.faces = list(records.indexed_face_ids()) if indexed is None else indexed
 
 
 def _keys(store, bucket: str) -> set[str]:
@@ -97,9 +97,10 @@ def _keys(store, bucket: str) -> set[str]:
 
 
 def scan(store, tables, faces, names, stale_after: float = STALE_AFTER,
-         private=None) -> list[Problem]:
+         private=None, indexed: list | None = None) -> list[Problem]:
+    """The album's problems; ``indexed``: the index's faces (their ids), if read already."""
     busy = curation.survey(private, tables) if private is not None else curation.Survey()
-    a = _Album(store, tables, faces, names)
+    a = _Album(store, tables, faces, names, indexed)
     found: list[Problem] = []
     temporaries = getattr(store, "stale_temporaries", None)
     if temporaries is not None:
@@ -208,9 +209,10 @@ def check(backend, *, repair: bool = False, stale_after: float = STALE_AFTER) ->
     store, tables = with_retries(backend.store), with_retries(backend.tables)
     faces, names = with_retries(backend.faces), backend.names
 
-    def rescan() -> list[Problem]:  # people's records too
-        return (scan(store, tables, faces, names, stale_after, backend.private)
-                + people_check.scan(backend) + link_check.scan(backend))
+    def rescan() -> list[Problem]:  # people's records too (the index's faces read once)
+        indexed = list(Records(tables, faces).indexed_face_ids())
+        return (scan(store, tables, faces, names, stale_after, backend.private, indexed)
+                + people_check.scan(backend, indexed) + link_check.scan(backend))
 
     found = rescan()
     report = CheckReport(found=found, repaired=repair)
