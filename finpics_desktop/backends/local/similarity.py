@@ -45,12 +45,21 @@ def sface_hits(vectors: np.ndarray, norms: np.ndarray, query: np.ndarray,
                threshold: float) -> tuple[np.ndarray, np.ndarray]:
     """The rows whose :func:`sface_scores` is at least ``threshold`` -- scored only where the
     cosine is near or above the threshold's (the same elementwise values :func:`sface_scores`
-    gives those rows): (rows ascending, their similarities). One pass over the matrix, then
-    two over a vector, instead of a dozen over the million similarities."""
-    cosine = products(vectors, query) / np.maximum(norms * np.linalg.norm(query), 1e-12)
-    near = (np.flatnonzero(cosine >= sface_cosine(threshold) - 1e-4) if threshold > 0.0
-            else np.arange(len(cosine)))  # (every row is at least 0 alike)
-    similarity = sface_from_cosine(cosine[near])
+    gives those rows): (rows ascending, their similarities). One pass over the matrix (the dot
+    products) and one over them: a row can be near only if its product reaches the threshold's
+    cosine times the shortest row's length (a little lower, for rounding); the cosines and
+    similarities are then computed for those rows only."""
+    product = products(vectors, query)
+    length = np.linalg.norm(query)
+    low = sface_cosine(threshold) - 1e-4 if threshold > 0.0 else -1.0
+    if low > 1e-4 and len(norms):  # (else every row is near enough to be scored)
+        near = np.flatnonzero(product >= (low - 1e-4) * float(length) * float(norms.min()))
+    else:
+        near = np.arange(len(product))
+    cosine = product[near] / np.maximum(norms[near] * length, 1e-12)
+    if threshold > 0.0:
+        near, cosine = near[cosine >= low], cosine[cosine >= low]
+    similarity = sface_from_cosine(cosine)
     keep = similarity >= threshold
     return near[keep], similarity[keep]
 

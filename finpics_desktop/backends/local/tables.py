@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from finpics_desktop.backends.local import photo_faces
 from finpics_desktop.backends.local.db import Database
 from finpics_desktop.domain.items import Item, picset_item, run_mark
 from finpics_desktop.domain.picsets import PICSET_ROOT
@@ -35,6 +36,7 @@ _PHOTO_FACE_IDS = (  # the faces' (FaceId, ImageId) of a picset's photos, by nam
 class SqliteTables:
     def __init__(self, db: Database):
         self.db = db
+        self._kept: bool | None = None  # whether photo_faces is there (asked once)
 
     def get_pics_item(self, primarykey: str, sortkey: str) -> Item | None:
         rows = self.db.query(
@@ -195,14 +197,22 @@ class SqliteTables:
             db.execute("DELETE FROM pics_by_image_id WHERE image_id = ?", (image_id,))
 
     def photo_face_ids(self, picset: str) -> list[tuple[str, list[tuple[str, str]]]]:
-        """The picset's photos by name, each with its faces' (FaceId, ImageId): read by SQLite
-        from the stored JSON (the rest of each item is not parsed)."""
+        """The picset's photos by name, each with its faces' (FaceId, ImageId): from the faces
+        SQLite keeps beside the items (:mod:`photo_faces`), or read by SQLite from the stored
+        JSON where a read-only library of an older version has none (the rest of each item is
+        not parsed)."""
         found: dict[str, list[tuple[str, str]]] = {}
-        for name, face_id, image_id in self.db.query(_PHOTO_FACE_IDS, (picset,)):
+        query = photo_faces.PHOTO_FACE_IDS if self._faces_kept() else _PHOTO_FACE_IDS
+        for name, face_id, image_id in self.db.query(query, (picset,)):
             faces = found.setdefault(name, [])
             if face_id is not None:
                 faces.append((face_id, image_id or ""))
         return list(found.items())
+
+    def _faces_kept(self) -> bool:
+        if self._kept is None:
+            self._kept = photo_faces.kept(self.db)
+        return self._kept
 
     def image_paths_of(self, image_ids: list[str]) -> dict[str, str]:
         """The ``image_path`` of each of these image items (those there), the rest of each item

@@ -87,8 +87,8 @@ def problems(s: Survey, photos: dict[str, PhotoItem], image_items: list[ImageIte
     for key, photo in photos.items():
         for face in photo.face_ids:
             owners.setdefault(face, []).append(key)
-    for face, keys in sorted(owners.items()):
-        if len(keys) > 1 and not any(k in s.keys for k in keys):
+    for face, keys in sorted((f, k) for f, k in owners.items() if len(k) > 1):
+        if not any(k in s.keys for k in keys):
             image_id = photos[keys[0]].image_ids
             kept = next((pointed[i] for i in image_id if i in pointed), keys[0])
             for key in sorted(set(keys) - {kept}):

@@ -41,14 +41,17 @@ KINDS = ("name-of-missing-face", "rejection-of-missing-face", "drawn-missing-fac
 USER_FACES = 100
 
 
-def scan(backend: Backend) -> list[Problem]:
+def scan(backend: Backend, indexed_faces: list | None = None) -> list[Problem]:
+    """The people's records' problems; ``indexed_faces``: the index's faces (their ids), if
+    read already."""
     if backend.private is None:
         return []
     people = People(backend)
     private = backend.private
     indexed: set[str] = set()
     held_by: dict[str, set[str]] = {}  # user -> the faces their vector holds
-    for face in backend.records.indexed_face_ids():  # (their ids only)
+    for face in (backend.records.indexed_face_ids() if indexed_faces is None
+                 else indexed_faces):  # (their ids only)
         indexed.add(face.face_id)
         if face.user_id:
             held_by.setdefault(face.user_id, set()).add(face.face_id)
