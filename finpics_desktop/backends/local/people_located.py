@@ -88,7 +88,8 @@ STATEMENTS = [
              _image("OLD") + _image("NEW")),
 ]
 NAMES = {s.split(" IF NOT EXISTS ")[1].split()[0] for s in STATEMENTS}
-FILL = f"INSERT OR REPLACE INTO {TABLE} " + _SELECT.format(first=_BY_FACE, where="")
+ALL = _SELECT.format(first=_BY_FACE, where="")  # every row, as the tables give it now
+FILL = f"INSERT OR REPLACE INTO {TABLE} " + ALL
 
 
 def create(db) -> None:
