@@ -41,7 +41,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -142,10 +142,20 @@ class People(UserVectors):
         """Every named face, by FaceId."""
         return {d.sk: _named(d) for d in self.private.query(FACE)}
 
+    def named_ids(self) -> Container[str]:
+        """Every named face's id (their records not read, where the store can)."""
+        kept = getattr(self.private, "named_ids", None)
+        found = kept() if kept is not None else None
+        return self.named() if found is None else found
+
     def faces_of(self, person: Person, named: dict[str, NamedFace] | None = None
                  ) -> list[NamedFace]:
-        """The person's named faces, most alike first."""
-        named = self.named() if named is None else named
+        """The person's named faces, most alike first (``named``: every named face, if just
+        read; else only the person's are read, where the store can)."""
+        if named is None:
+            kept = getattr(self.private, "named_of", None)
+            docs = kept(person.id) if kept is not None else None
+            named = self.named() if docs is None else {d.sk: _named(d) for d in docs}
         return sorted((f for f in named.values() if f.person == person.id),
                       key=lambda f: (-f.similarity, f.at))
 
