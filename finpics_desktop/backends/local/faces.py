@@ -159,8 +159,9 @@ class LocalFaceIndex(UserVectors):
         return rows[0][0] if rows else 0
 
     def prepare(self) -> None:
-        """Load the face vectors now (a library's first search would otherwise)."""
-        self._matrix()
+        """Load the face vectors now, and the people's user vectors (a library's first search,
+        or a person's first proposals, would otherwise)."""
+        self._user_vectors(self._matrix())
 
     def _matrix(self) -> _Snapshot:
         """Every face of the collection and their vectors by engine, with the users and their
