@@ -18,10 +18,11 @@ import pytest
 from labelled_album import copy_library, labelled_library
 from test_people import faces_in, photos_of_faces
 
+from finpics_desktop.app import people as app_people
 from finpics_desktop.backends.local import people_located, photo_ids
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.domain.keys import parse_key
-from finpics_desktop.pipeline.people import naming, paths
+from finpics_desktop.pipeline.people import naming, paths, views_kept
 from finpics_desktop.pipeline.people.naming import People
 from finpics_desktop.pipeline.remove import remove_photo
 
@@ -51,6 +52,16 @@ def same_every_way(people: People, monkeypatch) -> list:
     assert located_kept(people.backend.faces.db.path) == located_now(
         people.backend.faces.db.path)
     return listed
+
+
+def page_every_way(backend, name: str, monkeypatch) -> None:
+    """A person's page read by the person's faces and the named ids kept is the page read from
+    every named face's record."""
+    page = views_kept.page_rows(app_people.person_page(backend, name))
+    with monkeypatch.context() as m:
+        m.setattr(backend.private, "named_of", lambda person: None)
+        m.setattr(backend.private, "named_ids", lambda: None)
+        assert views_kept.page_rows(app_people.person_page(backend, name)) == page
 
 
 def located_kept(db_path) -> list:
@@ -106,6 +117,7 @@ def test_people_by_keys_are_the_people_read_the_long_way(template, tmp_path, eng
         listed = same_every_way(people, monkeypatch)
         assert [(s.person.name, s.faces, s.photos) for s in listed] == [
             ("Barack Obama", 3, 3), ("Joe", 2, 2)]
+        page_every_way(backend, "Barack Obama", monkeypatch)
 
         # a photo removed, a face unnamed, the group photo's item re-written without faces
         remove_photo(backend.store, backend.tables, backend.faces, backend.names,
@@ -130,6 +142,7 @@ def test_people_by_keys_are_the_people_read_the_long_way(template, tmp_path, eng
             other_process(folder, "name", face, "Joe", "--same-photo")
         listed = same_every_way(people, monkeypatch)
         assert [(s.person.name, s.faces) for s in listed] == [("Joe", 3), ("Barack Obama", 1)]
+        page_every_way(backend, "Joe", monkeypatch)
         other_process(folder, "move", obama_photo, "--to", "099_elsewhere")
         listed = same_every_way(people, monkeypatch)
         assert [(s.person.name, s.faces, s.cover_path) for s in listed][1] == (
