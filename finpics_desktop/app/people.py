@@ -79,9 +79,10 @@ def person_faces(backend: Backend, name: str, photos: list[PhotoMatch]) -> int:
 def person_page(backend: Backend, name: str
                 ) -> tuple[proposals.Proposals, list[PhotoMatch], int]:
     """A person's page at once: :func:`suggest`, :func:`person_photos` and
-    :func:`person_faces`, the named faces read once for all three."""
+    :func:`person_faces`: the person's named faces read by their person, and only the ids of
+    everyone else's (where the album keeps them so; else every named face, once for all)."""
     people = _people(backend)
-    named = people.named()
+    named = None if getattr(backend.private, "named_of", None) else people.named()
     found = proposals.suggest(people, name, named)
     photos = people.photos(found.person.name, named)
     mine = {f.face_id for f in people.faces_of(found.person, named)}

@@ -14,7 +14,7 @@ from tests.ui.test_people_window import album, key, node  # noqa: F401 - the fix
 def counting(monkeypatch, index) -> list[str]:
     """The searches the face index is asked for, as they come."""
     asked: list[str] = []
-    for method in ("similar_many", "search_faces_many", "search_users"):
+    for method in ("similar_many", "search_faces_many", "search_users", "search_users_many"):
         real = getattr(index, method)
 
         def count(*args, _real=real, _method=method, **kwargs):
@@ -43,7 +43,7 @@ def test_unnamed_faces_and_a_page_opened_again_search_nothing(qtbot, window, alb
     window.nav.activate(window.model.entries, 0)
     qtbot.waitUntil(lambda: window.nav.location.kind == PERSON_PLACE and not window.nav.loading)
     page = shown(window)
-    assert any(kind == FACE for kind, _, _ in page) and "search_users" in asked
+    assert any(kind == FACE for kind, _, _ in page) and "search_users_many" in asked
     asked.clear()
 
     select_source(qtbot, window, node(window, UNNAMED))
@@ -55,7 +55,7 @@ def test_unnamed_faces_and_a_page_opened_again_search_nothing(qtbot, window, alb
 
     key(qtbot, window, "F5")  # afresh
     qtbot.waitUntil(lambda: bool(asked) and not window.nav.loading)
-    assert shown(window) == page and "search_users" in asked
+    assert shown(window) == page and "search_users_many" in asked
 
 
 def test_a_name_given_elsewhere_shows_in_unnamed_faces_opened_again(qtbot, window,

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from finpics_desktop.backends.local import photo_faces, photo_ids
+from finpics_desktop.backends.local import people_located, photo_faces, photo_ids
 from finpics_desktop.domain.errors import StorageDamaged, StorageReadOnly
 from finpics_desktop.pipeline.storage import FULL, IO, kind_of, storage_error
 
@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS private (
 """
 _STATEMENTS = [s.strip() for s in SCHEMA.split(";") if s.strip()]
 _NAMES = {s.split(" IF NOT EXISTS ")[1].split()[0] for s in _STATEMENTS} | photo_ids.NAMES
-_NAMES |= photo_faces.NAMES
+_NAMES |= photo_faces.NAMES | people_located.NAMES
 _CORE = {"objects", "pics", "pics_by_image_id", "faces", "collections"}
 # Libraries made before faces were versioned hold only dlib's vectors (the engine of then).
 MIGRATIONS = [
@@ -96,6 +96,7 @@ class Database:
                 db.execute(statement)
             photo_ids.create(db)  # (kept by triggers; filled once if new)
             photo_faces.create(db)  # (the same)
+            people_located.create(db)  # (made of those: after them)
             for table, column, statement in MIGRATIONS:
                 if column not in {r[1] for r in db.execute(f"PRAGMA table_info({table})")}:
                     db.execute(statement)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from finpics_desktop.backends.local import face_sidecar, photo_ids
+from finpics_desktop.backends.local import face_sidecar, people_located, photo_ids
 from finpics_desktop.backends.local.db import Database
 from finpics_desktop.backends.local.engine import (
     MIRROR_VERSION,
@@ -159,8 +159,9 @@ class LocalFaceIndex(UserVectors):
         return rows[0][0] if rows else 0
 
     def prepare(self) -> None:
-        """Load the face vectors now (a library's first search would otherwise)."""
-        self._matrix()
+        """Load the face vectors now, and the people's user vectors (a library's first search,
+        or a person's first proposals, would otherwise)."""
+        self._user_vectors(self._matrix())
 
     def _matrix(self) -> _Snapshot:
         """Every face of the collection and their vectors by engine, with the users and their
@@ -412,6 +413,17 @@ class LocalFaceIndex(UserVectors):
         at)``, by FaceId -- one join on keys of tables SQLite keeps (:mod:`photo_ids`); None
         on a read-only library of an older version without them."""
         return photo_ids.named_located(self.db, self.collection)
+
+    def people_in_album(self) -> list[tuple] | None:
+        """Each person with named faces of this index in photos of the album: ``(person,
+        faces, photos, cover FaceId, its ImageId, its photo)`` from the rows SQLite keeps
+        (:mod:`people_located`); None on a read-only library of an older version."""
+        return people_located.people(self.db, self.collection)
+
+    def named_photos_of(self, person: str, photos: Sequence[str]) -> set[str] | None:
+        """Those of ``photos`` where ``person`` has a named face of this index (None: as
+        :meth:`people_in_album`)."""
+        return people_located.photos_of(self.db, self.collection, person, photos)
 
     def image_ids_of(self, face_ids: Sequence[str]) -> dict[str, str]:
         """The ImageId of each of these faces that is indexed, their records not read."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from finpics_desktop.backends.local.db import Database
+from finpics_desktop.backends.local.photo_ids import FACE
 from finpics_desktop.domain.errors import WriteConflict
 from finpics_desktop.ports import PrivateDoc
 
@@ -46,6 +47,30 @@ class SqlitePrivateStore:
             "SELECT sk, doc, version FROM private WHERE pk = ? AND substr(sk, 1, ?) = ? "
             "ORDER BY sk", (pk, len(prefix), prefix))
         return [PrivateDoc(pk, sk, json.loads(doc), version) for sk, doc, version in rows]
+
+
+    # -- the named faces, by what SQLite keeps beside them (backends/local/photo_ids.py) -------
+    def named_ids(self) -> set[str] | None:
+        """Every named face's id (the ``face`` records'), their documents not read; None on a
+        read-only library of a version without the table kept."""
+        if not self._kept():
+            return None
+        return {f for (f,) in self.db.query("SELECT face_id FROM named_faces")}
+
+    def named_of(self, person: str) -> list[PrivateDoc] | None:
+        """The ``face`` records of ``person``'s named faces (by the index on the person kept
+        beside them: a few hundred read, not every one); None as :meth:`named_ids`."""
+        if not self._kept():
+            return None
+        rows = self.db.query(
+            "SELECT p.sk, p.doc, p.version FROM named_faces AS n INDEXED BY "
+            "named_faces_by_person CROSS JOIN private AS p ON p.pk = ? AND p.sk = n.face_id "
+            "WHERE n.person = ? ORDER BY p.sk", (FACE, person))
+        return [PrivateDoc(FACE, sk, json.loads(doc), version) for sk, doc, version in rows]
+
+    def _kept(self) -> bool:
+        return len(self.db.query("SELECT name FROM sqlite_master WHERE name IN "
+                                 "('named_faces', 'named_faces_by_person')")) == 2
 
 
 def _expect(pk: str, sk: str, current: int, wanted: int | None) -> None:

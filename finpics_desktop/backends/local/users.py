@@ -189,7 +189,6 @@ class UserVectors:
         ``{Similarity, User: {UserId, UserStatus}}``, best first, at least ``threshold``."""
         snap = self._matrix()
         vectors = self._user_vectors(snap)
-        best: dict[str, float] = {}
         if face_id is not None:
             found = snap.faces.find(face_id)
             if found is None:
@@ -200,18 +199,47 @@ class UserVectors:
             self._user_faces(snap, user_id)
             queries = [(v, matrix[users.index(user_id)], user_id)
                        for v, (users, matrix, _) in vectors.items() if user_id in users]
-        for version, query, own in queries:
-            users, matrix, norms = vectors.get(version, ([], None, None))
-            if not users:
-                continue
-            found = user_scores(version, matrix, norms, query).astype(np.float64)
-            for at in np.flatnonzero(found >= threshold).tolist():  # (no other one can match)
-                if users[at] != own:
-                    best[users[at]] = max(best.get(users[at], 0.0), float(found[at]))
-        matches = sorted(((s, u) for u, s in best.items() if s >= threshold),
-                         key=lambda m: (-m[0], m[1]))[:max_users]
-        return [{"Similarity": round(s, 4), "User": {"UserId": u, "UserStatus": "ACTIVE"}}
-                for s, u in matches]
+        return _user_matches(vectors, queries, threshold, max_users)
+
+    def search_users_many(self, face_ids: Sequence[str], threshold: float = SEARCH_THRESHOLD,
+                          max_users: int = 500) -> dict[str, list[dict]]:
+        """:meth:`search_users` from each of these faces (those not in the collection left
+        out), against one snapshot of the user vectors (made once, not once a face)."""
+        snap = self._matrix()
+        vectors = self._user_vectors(snap)
+        found = {}
+        for face_id in dict.fromkeys(face_ids):
+            where = snap.faces.find(face_id)
+            if where is not None:
+                version, row = where
+                found[face_id] = _user_matches(
+                    vectors, [(version, snap.groups[version].vectors[row], None)], threshold,
+                    max_users)
+        return found
+
+
+def _user_matches(vectors: dict, queries: list[tuple], threshold: float,
+                  max_users: int) -> list[dict]:
+    """SearchUsers' answer for ``queries`` (engine version, vector, the user it is of or
+    None) against the user vectors of each engine (``vectors``)."""
+    best: dict[str, float] = {}
+    for version, query, own in queries:
+        users, matrix, norms = vectors.get(version, ([], None, None))
+        if not users:
+            continue
+        found = user_scores(version, matrix, norms, query).astype(np.float64)
+        hits = np.flatnonzero(found >= threshold)  # (no other one can match)
+        if len(hits) > max_users + 1:  # only those that can be among the best (ties kept;
+            #                             one more: the query's own user is left out)
+            cut = np.partition(found[hits], len(hits) - max_users - 1)[len(hits) - max_users - 1]
+            hits = hits[found[hits] >= cut]
+        for at in hits.tolist():
+            if users[at] != own:
+                best[users[at]] = max(best.get(users[at], 0.0), float(found[at]))
+    matches = sorted(((s, u) for u, s in best.items() if s >= threshold),
+                     key=lambda m: (-m[0], m[1]))[:max_users]
+    return [{"Similarity": round(s, 4), "User": {"UserId": u, "UserStatus": "ACTIVE"}}
+            for s, u in matches]
 
 
 def _refusal(snap, face_id: str, user_id: str) -> dict | None:

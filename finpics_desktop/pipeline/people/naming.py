@@ -41,7 +41,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -66,7 +66,7 @@ from finpics_desktop.domain.people import (
 )
 from finpics_desktop.pipeline.functions.album_faces import album_faces
 from finpics_desktop.pipeline.functions.search import album_image_items
-from finpics_desktop.pipeline.people.paths import named_in_album, named_read_whole
+from finpics_desktop.pipeline.people.paths import counted_whole, people_in_album
 from finpics_desktop.pipeline.people.photo_lock import PhotoBusy, PhotoLocks
 from finpics_desktop.pipeline.people.records import ANYONE, DRAWN, FACE, NAME, PERSON, REJECT
 from finpics_desktop.pipeline.people.regions import region_paths, region_photos
@@ -142,10 +142,20 @@ class People(UserVectors):
         """Every named face, by FaceId."""
         return {d.sk: _named(d) for d in self.private.query(FACE)}
 
+    def named_ids(self) -> Container[str]:
+        """Every named face's id (their records not read, where the store can)."""
+        kept = getattr(self.private, "named_ids", None)
+        found = kept() if kept is not None else None
+        return self.named() if found is None else found
+
     def faces_of(self, person: Person, named: dict[str, NamedFace] | None = None
                  ) -> list[NamedFace]:
-        """The person's named faces, most alike first."""
-        named = self.named() if named is None else named
+        """The person's named faces, most alike first (``named``: every named face, if just
+        read; else only the person's are read, where the store can)."""
+        if named is None:
+            kept = getattr(self.private, "named_of", None)
+            docs = kept(person.id) if kept is not None else None
+            named = self.named() if docs is None else {d.sk: _named(d) for d in docs}
         return sorted((f for f in named.values() if f.person == person.id),
                       key=lambda f: (-f.similarity, f.at))
 
@@ -178,32 +188,26 @@ class People(UserVectors):
     def summaries(self, hidden: bool = False) -> list[PersonSummary]:
         """The people (the hidden ones instead with ``hidden``), most faces first: how many of
         their faces and photos are in the album now, and the face to show for them."""
-        located = named_in_album(self.backend)  # (one join on keys, where it can)
-        if located is None:
-            located = named_read_whole(self.backend, self.named(), self.locate)
-        regions = region_paths(self.backend)  # (named regions count among their photos)
-        by_person: dict[str, list[tuple]] = {}
-        for row in located:  # once, not once a person: thousands of faces
-            by_person.setdefault(row[1], []).append(row)
         people = [p for p in self.people() if p.hidden == hidden]
-        covers = {}  # person -> (face, ImageId, photo) of their surest face
-        for person in people:
-            rows = by_person.get(person.id)
-            if rows:
-                best = min(rows, key=lambda r: (-r[2], r[3]))
-                covers[person.id] = (best[0], best[4], best[5])
-        shown = self.locate([c[0] for c in covers.values()],
-                            {c[0]: c[1] for c in covers.values()})
+        regions = region_paths(self.backend)  # (named regions count among their photos)
+        counts = people_in_album(self.backend, regions)  # (kept by SQLite, where it can)
+        if counts is None:
+            counts = counted_whole(self.backend, lambda: self.named(), self.locate, regions)
+        wanted = {p.id for p in people}
+        counts = {p: c for p, c in counts.items() if p in wanted}
+        shown = self.locate([c.cover for c in counts.values() if c.cover],
+                            {c.cover: c.cover_image for c in counts.values() if c.cover})
         found = []
         for person in people:
-            rows = by_person.get(person.id, [])
-            cover = covers.get(person.id)
-            photos = {r[5] for r in rows} | regions.get(person.id, set())
-            spot = shown.get(cover[0]) if cover else None
+            count = counts.get(person.id)
+            if count is None:
+                paths = regions.get(person.id, set())
+                found.append(PersonSummary(person, 0, len(paths), None, None, None))
+                continue
+            spot = shown.get(count.cover) if count.cover else None
             found.append(PersonSummary(
-                person, len(rows), len(photos), cover[0] if cover else None,
-                spot.image_path if spot else cover[2] if cover else None,
-                spot.box if spot else None))
+                person, count.faces, count.photos, count.cover,
+                spot.image_path if spot else count.cover_path, spot.box if spot else None))
         return sorted(found, key=lambda s: (-s.faces, s.person.name.casefold()))
 
     def photos(self, name: str, named: dict[str, NamedFace] | None = None

@@ -20,6 +20,7 @@ others are proposed.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 from finpics_desktop.domain.people import Person, Proposal
@@ -59,17 +60,19 @@ def _seeds(faces: list[str]) -> list[str]:
 
 
 def suggest(people: People, name: str, named: dict | None = None) -> Proposals:
-    """``named``: every named face (:meth:`People.named`), if just read."""
+    """``named``: every named face (:meth:`People.named`), if just read (else the person's
+    faces and the named faces' ids are read, where the store can)."""
     person = people.find(name)
-    named = people.named() if named is None else named
     mine = [f.face_id for f in sorted(people.faces_of(person, named), key=lambda f: f.at)]
+    taken = people.named_ids() if named is None else named  # (ids only, where it can)
     rejected = people.rejected(person) | ignored_ids(people.private)  # strangers too
-    candidates: dict[str, float] = {}
+    alike: dict[str, float] = {}  # each face found, at its best (then those left out dropped)
     for matches in people.records.face_links(_seeds(mine), CANDIDATE_FROM, 4096).values():
         for face_id, similarity in matches.items():
-            if face_id not in named and face_id not in rejected:
-                candidates[face_id] = max(candidates.get(face_id, 0.0), similarity)
-    ranked = sorted(candidates, key=lambda f: (-candidates[f], f))[:MAX_CANDIDATES]
+            if similarity > alike.get(face_id, 0.0):
+                alike[face_id] = similarity
+    candidates = {f: s for f, s in alike.items() if f not in taken and f not in rejected}
+    ranked = heapq.nsmallest(MAX_CANDIDATES, candidates, key=lambda f: (-candidates[f], f))
     where = people.locate(ranked)
     mine_set = set(mine)
     closest_other: dict[str, float] = {}
