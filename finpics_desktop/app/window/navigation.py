@@ -193,6 +193,20 @@ class Navigation:
             return
         self._list(place)
 
+    def _first_screen_started(self, job: Callable[[], list[Entry]], task: Task
+                              ) -> Callable[[], list[Entry]]:
+        """``job``, then on its thread the first screen's thumbnails started (not a turn of
+        the GUI thread's event loop later)."""
+        first = self.first_screen()
+
+        def listed() -> list[Entry]:
+            entries = job()
+            if not task.cancelled:
+                self.prefetch(entries[:first])
+            return entries
+
+        return listed
+
     def _list(self, place: Place, relisted: bool = False) -> None:
         task = Task()
         if place.kind == FOLDER:
@@ -213,6 +227,8 @@ class Navigation:
         else:
             backend = place.backend
             job = lambda: list_picsets(backend)  # noqa: E731
+        if place.kind != FOLDER:
+            job = self._first_screen_started(job, task)
         what = place.what
         self._listing = (what, task)
         if not relisted:
@@ -220,11 +236,11 @@ class Navigation:
         self._begin(LISTING, f"Listing {what}…")
 
         def done(entries: list[Entry]) -> None:
-            self._end_listing()
             if self.answered:
                 entries = [e for e in entries
                            if not (e.kind == FACE and e.face_id in self.answered)]
-            self.prefetch(entries[:self.first_screen()])
+            self.prefetch(entries[:self.first_screen()])  # (before anyone hears it is listed)
+            self._end_listing()
             self.entries = list(entries)
             self._emit(GridChanged(self.entries, relisted))
             late, self._published_while_listing = self._published_while_listing, []
