@@ -63,7 +63,7 @@ def test_automatic_collection_is_off_and_the_timer_collects(qtbot, qt_settings):
 
 
 def test_a_young_collection_on_the_timer_stays_short(qtbot, qt_settings):
-    """While a listing thread builds a few hundred thousand records, the GUI thread's
+    """While a listing thread builds a hundred thousand records, the GUI thread's
     collections each take a few milliseconds (a young one walks what was allocated since the
     last tick), never a walk of every live object."""
     from finpics_desktop.ui.collector import collecting
@@ -82,7 +82,7 @@ def test_a_young_collection_on_the_timer_stays_short(qtbot, qt_settings):
     kept: list = []
     gc.callbacks.append(timed)
     try:
-        worker = threading.Thread(target=lambda: kept.extend([i] for i in range(400_000)))
+        worker = threading.Thread(target=lambda: kept.extend([i] for i in range(100_000)))
         worker.start()
         qtbot.waitUntil(lambda: not worker.is_alive(), timeout=30_000)
         assert collecting().isActive()
