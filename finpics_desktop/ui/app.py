@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from finpics_desktop import __version__
 from finpics_desktop.app.albums import open_library_for_window
+from finpics_desktop.app.collector import freeze_the_window
 from finpics_desktop.app.options import Options
 from finpics_desktop.compose import default_library
 from finpics_desktop.shipped import APP_ID, resource
@@ -90,6 +91,7 @@ def run(options: Options | None = None, smoke: bool = False) -> int:
     from finpics_desktop.ui.workers import wait_all
 
     window = MainWindow(opened, settings, default_library=library, library_problem=problem)
+    freeze_the_window()
     window.show()
     if smoke:
         QTimer.singleShot(0, lambda: _smoke_check(app, window))

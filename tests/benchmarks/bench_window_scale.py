@@ -170,6 +170,7 @@ def measure(folder: Path) -> dict:
     from bench_ui import Heartbeat, VisibleLoaded, spin
     from PySide6.QtCore import QSettings
 
+    from finpics_desktop.app.collector import freeze_the_window
     from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
     from finpics_desktop.ui.app import init_application
 
@@ -190,6 +191,7 @@ def measure(folder: Path) -> dict:
     t0 = time.perf_counter()
     backend = open_library(folder)
     window = MainWindow(backend, thumb_cache=cache)
+    freeze_the_window()  # (as ui/app.run does once the window is made)
     window.resize(1600, 1000)
     window.show()
     found["constructor"] = time.perf_counter() - t0

@@ -240,8 +240,8 @@ class Navigation:
                 entries = [e for e in entries
                            if not (e.kind == FACE and e.face_id in self.answered)]
             self.prefetch(entries[:self.first_screen()])  # (before anyone hears it is listed)
+            self.entries = list(entries)  # (not an empty place while the listing ends)
             self._end_listing()
-            self.entries = list(entries)
             self._emit(GridChanged(self.entries, relisted))
             late, self._published_while_listing = self._published_while_listing, []
             for entry in late:  # published after the listing's query ran
