@@ -195,8 +195,7 @@ class Navigation:
 
     def _first_screen_started(self, job: Callable[[], list[Entry]], task: Task
                               ) -> Callable[[], list[Entry]]:
-        """``job``, then on its thread the first screen's thumbnails started (not a turn of
-        the GUI thread's event loop later)."""
+        """``job``, then on its thread the first screen's thumbnails started (not later)."""
         first = self.first_screen()
 
         def listed() -> list[Entry]:
@@ -227,8 +226,7 @@ class Navigation:
         else:
             backend = place.backend
             job = lambda: list_picsets(backend)  # noqa: E731
-        if place.kind != FOLDER:
-            job = self._first_screen_started(job, task)
+        job = job if place.kind == FOLDER else self._first_screen_started(job, task)
         what = place.what
         self._listing = (what, task)
         if not relisted:
