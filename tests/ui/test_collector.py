@@ -55,17 +55,20 @@ def test_automatic_collection_is_off_and_the_timer_collects(qtbot, qt_settings):
 
     assert not gc.isenabled()
     assert collecting() is not None and collecting().isActive()
-    before = gc.get_stats()[0]["collections"]
+    def collections() -> int:  # (of any generation: the one due may be an older one)
+        return sum(s["collections"] for s in gc.get_stats())
+
+    before = collections()
     records = [[i] for i in range(YOUNG * 3)]  # a listing's worth of records (kept)
-    qtbot.waitUntil(lambda: gc.get_stats()[0]["collections"] > before, timeout=5_000)
+    qtbot.waitUntil(lambda: collections() > before, timeout=5_000)
     assert gc.get_count()[0] < YOUNG
     del records
 
 
 def test_a_young_collection_on_the_timer_stays_short(qtbot, qt_settings):
-    """While a listing thread builds a hundred thousand records, the GUI thread's
-    collections each take a few milliseconds (a young one walks what was allocated since the
-    last tick), never a walk of every live object."""
+    """While a listing thread builds a hundred thousand records, the GUI thread makes the
+    collections due, each a few milliseconds (a young one walks what was allocated since the
+    last tick, a middle one what survived four of those), never a walk of every live object."""
     from finpics_desktop.ui.collector import collecting
 
     took: list[float] = []
@@ -86,9 +89,9 @@ def test_a_young_collection_on_the_timer_stays_short(qtbot, qt_settings):
         worker.start()
         qtbot.waitUntil(lambda: not worker.is_alive(), timeout=30_000)
         assert collecting().isActive()
-        qtbot.waitUntil(lambda: any(g == 0 for g, _ in took), timeout=5_000)
+        qtbot.waitUntil(lambda: bool(took), timeout=5_000)  # (the one due: young or middle)
     finally:
         gc.callbacks.remove(timed)
-    young = [t for g, t in took if g == 0]
-    assert young and max(young) < 0.2, took
+    short = [t for g, t in took if g < 2]  # (a full one comes every 400 young ones)
+    assert short and max(short) < 0.2, took
     kept.clear()
