@@ -129,6 +129,21 @@ def memory_keyring():
 
 
 @pytest.fixture(autouse=True)
+def collect_between_tests():
+    """Once a window test started the window's collector (automatic collection off, the GUI
+    thread's timer collecting: app/collector.py), a test that never runs Qt's event loop still
+    has its cycles collected: the collection due is made after each test, on this (the GUI)
+    thread, as the timer would."""
+    yield
+    import gc
+
+    if not gc.isenabled():
+        from finpics_desktop.app.collector import collect_due
+
+        collect_due()
+
+
+@pytest.fixture(autouse=True)
 def callbacks_raise(request):
     """In a test with Qt, a window callback that raises fails the test (pytest-qt reports
     exceptions raised in Qt slots) instead of being logged, as it is for a user. Tests without

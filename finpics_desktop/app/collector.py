@@ -1,17 +1,25 @@
-"""Python's cyclic garbage collector kept out of the window's way.
+"""Python's cyclic garbage collector in the window's process: on the GUI thread, in short steps.
 
-A collection holds the GIL for as long as it walks the objects it scans, whichever thread
-runs it, so every collection stalls the GUI thread. With Python's default thresholds (a young
-collection every 700 allocations, a full one whenever the long-lived objects grew by a
-quarter) a listing that builds a few hundred thousand records (a person's faces, the album's
-unnamed faces) makes dozens of collections while it runs, the full ones walking every live
-object: measured on 10,000 photos (``bench_window_scale.py``), single collections of 260 ms on
-the GUI thread and 500 ms on a listing thread (the stalls of opening a person's page or
-*Unnamed faces*). Most of the app's garbage is freed by reference counting the moment it is
-dropped; the collector is only for cycles, which are rare and small here. So: what starting
-made (modules, classes, Qt's wrappers) is frozen (never walked again), young collections come
-every ``YOUNG`` allocations (a young collection walks at most that many objects, a few
-milliseconds) and the older generations rarely."""
+Two reasons, both measured (issue 25 and a CI crash):
+1. **Where it runs.** An automatic collection runs on whichever thread's allocation crosses the
+   threshold, and frees the cycles it finds there: a cycle holding a Qt wrapper (a closure of a
+   widget, a page's model) that became garbage on the GUI thread was freed on a listing or
+   thumbnail thread, deleting QObjects off their thread -- the known PySide/PyQt crash (a
+   fresh-clone CI run died with SIGSEGV in pytest-qt's ``_process_events``;
+   ``tests/ui/test_collector.py`` shows the cycle collected on the listing thread before). So
+   automatic collection is off in the window's process and the GUI thread collects from a
+   timer (``ui/collector.py`` calls :func:`collect_due`): every cycle is freed on the GUI
+   thread, and no listing thread ever stops to walk the heap.
+2. **How long it takes.** A collection holds the GIL for as long as it walks the objects it
+   scans, so every collection stalls the GUI thread. With Python's default thresholds (a young
+   collection every 700 allocations, a full one whenever the long-lived objects grew by a
+   quarter) a listing that builds a few hundred thousand records made single collections of
+   260 ms on the GUI thread and 500 ms on a listing thread (``bench_window_scale.py``, 10,000
+   photos). What starting made (modules, classes, Qt's wrappers) is frozen (never walked
+   again); a young collection comes once ``YOUNG`` objects were allocated (checked every
+   ``TICK_MS``: it walks what was allocated since, a few milliseconds) and the older
+   generations rarely. Most of the app's garbage is freed by reference counting the moment it
+   is dropped; the collector is only for cycles, which are rare and small here."""
 
 from __future__ import annotations
 
@@ -20,15 +28,39 @@ import gc
 YOUNG = 10_000  # allocations between two young collections (Python's default: 700)
 MIDDLE = 4  # young collections between two of the middle generation (default 10)
 OLD = 100  # middle ones between two full collections (default 10; and the quarter rule)
+TICK_MS = 50  # how often the GUI thread looks whether a collection is due
 
 _frozen = False
 
 
 def keep_collections_short() -> None:
-    """Freeze what the start made (once a process) and space the collections out."""
+    """Freeze what the start made (once a process) and turn automatic collection off: the
+    caller collects with :func:`collect_due` from one thread (the GUI thread's timer)."""
     global _frozen
     if not _frozen:
         gc.collect()
         gc.freeze()
         _frozen = True
-    gc.set_threshold(YOUNG, MIDDLE, OLD)
+    gc.set_threshold(YOUNG, MIDDLE, OLD)  # (what gc.get_count is compared with, should
+    gc.disable()  # anything enable automatic collection again)
+
+
+def freeze_the_window() -> None:
+    """Once the window is made (one a process): what its constructor made lives as long as the
+    process, so it is frozen too -- the first young collection otherwise walked all of it
+    (~75 ms on the loaded machine at 100,000 photos, during the first screen). Freed by
+    reference counting all the same; only a cycle among these is never collected."""
+    gc.freeze()
+
+
+def collect_due() -> int | None:
+    """The collection Python's own thresholds would make now, made on the calling thread (the
+    generation collected, or None when none is due). The counts are Python's: allocations
+    since the last young collection, young collections since the last middle one, middle ones
+    since the last full one."""
+    young, middle, old = gc.get_count()
+    if young < YOUNG:
+        return None
+    generation = 2 if old >= OLD else 1 if middle >= MIDDLE else 0
+    gc.collect(generation)
+    return generation

@@ -14,10 +14,11 @@ from PySide6.QtWidgets import QApplication
 
 from finpics_desktop import __version__
 from finpics_desktop.app.albums import open_library_for_window
-from finpics_desktop.app.collector import keep_collections_short
+from finpics_desktop.app.collector import freeze_the_window
 from finpics_desktop.app.options import Options
 from finpics_desktop.compose import default_library
 from finpics_desktop.shipped import APP_ID, resource
+from finpics_desktop.ui.collector import collect_on_gui_thread
 from finpics_desktop.ui.settings import AppSettings
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,6 @@ def init_application(argv: list[str] | None = None) -> QApplication:
     # 2-7x slower next to the busy GUI thread. 1 ms also bounds how long a worker running
     # Python can hold up the GUI thread.
     sys.setswitchinterval(0.001)
-    keep_collections_short()
     # Qt's raster engine splits the drawing of a scaled picture taller than ~96 lines over a
     # thread pool and waits for it (with the GIL held, from a Python paint): on a busy machine
     # waking those threads cost more than the drawing (a cell's thumbnail is ~140 lines)
@@ -45,6 +45,9 @@ def init_application(argv: list[str] | None = None) -> QApplication:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(argv if argv is not None else sys.argv[:1])
+    # Python's collector: automatic collection off, the GUI thread collects on a timer (cycles
+    # holding Qt wrappers freed on their own thread; short steps: app/collector.py)
+    collect_on_gui_thread(app)
     QGuiApplication.setDesktopFileName(APP_ID)  # Wayland and the docks find the menu entry
     app.setWindowIcon(app_icon())
     return app
@@ -88,6 +91,7 @@ def run(options: Options | None = None, smoke: bool = False) -> int:
     from finpics_desktop.ui.workers import wait_all
 
     window = MainWindow(opened, settings, default_library=library, library_problem=problem)
+    freeze_the_window()
     window.show()
     if smoke:
         QTimer.singleShot(0, lambda: _smoke_check(app, window))

@@ -130,7 +130,10 @@ class EmptyStateController:
     def update(self, *_args) -> None:
         nav = self.nav
         state = None
-        if nav.page == GRID and not nav.loading and self.model.rowCount() == 0:
+        # (the navigation's entries too: a listing ends a moment before its entries reach the
+        # grid, and the empty state drawn and hidden between took ~30 ms of the first screen)
+        if nav.page == GRID and not nav.loading and self.model.rowCount() == 0 and not (
+                nav.entries):
             state = empty_state(nav.location, cancelled=nav.listing_cancelled,
                                 failed=nav.listing_failed, cloud_shown=self.cloud_shown())
         self.view.show_state(state)

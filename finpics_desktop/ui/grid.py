@@ -429,8 +429,10 @@ class GridView(QListView):
         super().wheelEvent(event)
 
     def cells_per_screen(self) -> int:
+        """How many cells a screen shows (before the window is first shown, at most as many
+        as its whole size would: the first place is listed while it is being made)."""
         grid = self.cell_size()
-        area = self.viewport().size()
+        area = self.viewport().size() if self.isVisible() else self.window().size()
         columns = max(1, area.width() // max(1, grid.width()))
         rows = -(-area.height() // max(1, grid.height()))  # a partly shown row counts
         return columns * rows

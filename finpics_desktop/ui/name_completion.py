@@ -40,11 +40,13 @@ class NameCompleter(QCompleter):
                                         for r in range(self.names.rowCount())):
             return  # the same: a popup open stays as it is
         self.names.clear()
-        for name in sorted(set(names), key=lambda n: (search_key(n), n)):
-            item = QStandardItem(name)
-            item.setData(search_key(name), KeyRole)
+        items = []  # (each name's key made once, the rows added in one go: 500 people's
+        for key, name in sorted((search_key(n), n) for n in set(names)):  # names took ~20 ms
+            item = QStandardItem(name)  # of the window's first screen one by one)
+            item.setData(key, KeyRole)
             item.setEditable(False)
-            self.names.appendRow(item)
+            items.append(item)
+        self.names.invisibleRootItem().appendRows(items)
 
     def offered(self) -> list[str]:
         """The names the popup offers for the text typed last (in its order)."""

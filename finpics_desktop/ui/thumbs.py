@@ -86,6 +86,11 @@ class ThumbnailLoader(QObject):
         """Whether the image in memory is still the camera's embedded thumbnail."""
         return key in self._previews
 
+    def waiting(self) -> bool:
+        """Whether a cell still waits for its first picture (requested, not arrived yet)."""
+        with self._lock:
+            return bool(self._pending)
+
     def broken(self, entry: Entry) -> str | None:
         return self._broken.get(entry.key)
 

@@ -11,7 +11,11 @@ Measures, on a library built at the size asked and (with ``--small``) on one 10x
 2. then opening, each from the tree or the grid as a user would: the tree listed again (F5),
    a picset, *People*, a person's page (the person with the most faces), *Unnamed faces*:
    time to show (listed, every visible cell drawn) and the longest stall (goal <= 50 ms);
-3. RSS at the end (goal <= 500 MB).
+3. then, as a curator goes on: one face of the biggest *Unnamed faces* group named after that
+   person (as the window names it: ``PeopleActions.name_faces``; time until done, longest
+   stall), and *People*, that person's page and *Unnamed faces* opened again (listed afresh
+   after a write): time to show and the longest stall each;
+4. RSS after each opening and at the end (goal <= 500 MB), and the process's peak RSS.
 Each size runs in a process of its own (RSS is the window's, not the builder's). Baselines
 measured in the same run: the heartbeat with the window idle (its longest gap: what the
 machine's load alone costs), and a fixed CPU-bound calibration (a pure-Python loop) whose
@@ -153,9 +157,10 @@ def build(target: Path, real: Path, photos_wanted: int, picsets: int, faces_want
 
 
 # -- the window -------------------------------------------------------------------------------
-def rss_mb() -> float:
+def rss_mb(field: str = "VmRSS") -> float:
+    """The process's resident memory now (``VmHWM``: its peak so far), MB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -165,6 +170,7 @@ def measure(folder: Path) -> dict:
     from bench_ui import Heartbeat, VisibleLoaded, spin
     from PySide6.QtCore import QSettings
 
+    from finpics_desktop.app.collector import freeze_the_window
     from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
     from finpics_desktop.ui.app import init_application
 
@@ -185,6 +191,7 @@ def measure(folder: Path) -> dict:
     t0 = time.perf_counter()
     backend = open_library(folder)
     window = MainWindow(backend, thumb_cache=cache)
+    freeze_the_window()  # (as ui/app.run does once the window is made)
     window.resize(1600, 1000)
     window.show()
     found["constructor"] = time.perf_counter() - t0
@@ -231,6 +238,7 @@ def measure(folder: Path) -> dict:
         finally:  # (timed out: the time waited and the stalls meanwhile)
             found[what] = time.perf_counter() - start
             found[what + " stall"] = beat.stop()[0]
+            found[what + " rss"] = rss_mb()
             print(json.dumps(found), flush=True)  # (the figures so far, should the process die)
 
     def row(kind: str):
@@ -254,6 +262,7 @@ def measure(folder: Path) -> dict:
     except SystemExit as timed_out:  # the figures so far printed all the same
         found["timed out"] = str(timed_out)
     found["rss_end"] = rss_mb()
+    found["rss_peak"] = rss_mb("VmHWM")
     if "timed out" in found:  # (not waiting for the work still under way to end)
         print(json.dumps(found), flush=True)
         os._exit(0)
@@ -265,6 +274,7 @@ def measure(folder: Path) -> dict:
 
 def openings(found, opening, relist_tree, tree_listed, choose, row, grid_shown, window,
              backend, root, picsets) -> None:
+    from finpics_desktop.app.entries import GROUP
     from finpics_desktop.app.window.navigation import PEOPLE, UNNAMED
     from finpics_desktop.ui.sources import NodeRole
 
@@ -275,9 +285,23 @@ def openings(found, opening, relist_tree, tree_listed, choose, row, grid_shown, 
             "picset", backend, middle, within="library"))), grid_shown())
     opening("People", lambda: choose(row(PEOPLE)), grid_shown())
     person = next(r for r, e in enumerate(window.model.entries) if e.kind == "person")
+    name = window.model.entries[person].person
     opening("a person's page", lambda: window.nav.activate(window.model.entries, person),
             grid_shown())
     opening("Unnamed faces", lambda: choose(row(UNNAMED)), grid_shown())
+    # a curator goes on: one face of the biggest group named, as the window names it, after
+    # the person whose page was opened; then each view listed afresh after that write
+    group = max((e for e in window.model.entries if e.kind == GROUP),
+                key=lambda e: len(e.members))
+    named: list = []
+    opening("naming one face", lambda: window.people.actions.name_faces(
+        backend, [group.members[0]], name, then=named.append), lambda: bool(named))
+    opening("People after a naming", lambda: choose(row(PEOPLE)), grid_shown())
+    again = next(r for r, e in enumerate(window.model.entries)
+                 if e.kind == "person" and e.person == name)
+    opening("the person's page after a naming",
+            lambda: window.nav.activate(window.model.entries, again), grid_shown())
+    opening("Unnamed faces after a naming", lambda: choose(row(UNNAMED)), grid_shown())
 
 
 def report(label: str, found: dict) -> None:
@@ -291,16 +315,21 @@ def report(label: str, found: dict) -> None:
     idle = found.get("idle stall", float("nan"))
     print(f"  idle window (baseline): longest stall {idle:.1f} ms")
     for what in ("the album tree listed again", "a picset", "People", "a person's page",
-                 "Unnamed faces"):
+                 "Unnamed faces", "naming one face", "People after a naming",
+                 "the person's page after a naming", "Unnamed faces after a naming"):
         if what not in found:
             continue
         stall = found[what + " stall"]
-        print(f"  {what:28s} shown in {found[what] * 1000:6.0f} ms, longest stall "
-              f"{stall:5.1f} ms ({stall / max(idle, 0.1):.1f}x idle; goal <= 50)")
+        done = "done in" if what == "naming one face" else "shown in"
+        print(f"  {what:33s} {done} {found[what] * 1000:6.0f} ms (quiet "
+              f"~{found[what] * quiet * 1000:6.0f}), longest stall {stall:5.1f} ms "
+              f"({stall / max(idle, 0.1):.1f}x idle; goal <= 50), RSS "
+              f"{found.get(what + ' rss', float('nan')):.0f} MB")
     if "timed out" in found:
         print(f"  {found['timed out']} (the figures above measured before it)")
     print(f"  RSS {found['rss_end']:.0f} MB at the end (goal <= 500), "
-          f"{found['rss_start']:.0f} MB before the library was opened")
+          f"{found['rss_start']:.0f} MB before the library was opened, peak "
+          f"{found.get('rss_peak', float('nan')):.0f} MB")
 
 
 def main() -> int:

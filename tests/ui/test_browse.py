@@ -26,7 +26,7 @@ def test_open_folder_shows_every_photo(qtbot, window, photos_dir):
     qtbot.waitUntil(all_visible_loaded, timeout=30_000)
     for r in visible:
         image = window.model.thumbnail(r)
-        assert max(image.width(), image.height()) <= 240
+        assert max(image.width(), image.height()) <= 256  # (the disk cache's, kept as is)
         # every orientation shows upright: the landscape picture stays landscape
         name = window.model.entries[r].title
         if name.startswith("Landscape"):
@@ -74,7 +74,8 @@ def test_the_camera_thumbnail_shows_first_then_the_one_made_from_the_photo(qtbot
     qtbot.waitUntil(lambda: seen.get("good.jpg", [True])[-1] is False, timeout=20_000)
     assert seen["good.jpg"][0] is True  # the camera's thumbnail came first
     good = window.model.entries[window.model.row_of(lambda e: e.title == "good.jpg")]
-    assert max(window.loader.image(good).width(), window.loader.image(good).height()) == 240
+    # the thumbnail made from the photo (the disk cache's 256 pixels), not the camera's 160
+    assert max(window.loader.image(good).width(), window.loader.image(good).height()) == 256
     # the cut photo showed its camera thumbnail, then is reported and shown as broken
     qtbot.waitUntil(lambda: any("cut.jpg" in t for t in window.messages.texts()),
                     timeout=20_000)
@@ -129,3 +130,37 @@ def test_library_lists_picsets_with_cover_and_name(qtbot, make_window, publish):
     assert picset_item(window, "002_biden_day") is not None
     select_source(qtbot, window, picset_item(window, "002_biden_day"))
     assert grid_rows(window) == ["biden.jpg"]
+
+
+def test_the_libraries_covers_come_first_then_the_face_index(qtbot, make_window, library,
+                                                              publish, monkeypatch):
+    """The Library's first screen (its picsets' covers) is started from the listing's thread,
+    and the face index is loaded only once every visible cover has its picture: loading it
+    beside them took the GIL from the covers' thumbnails (150,000 faces at 100,000 photos)."""
+    from finpics_desktop.ui.thumbs import ThumbnailLoader
+
+    publish("001_obama_visit", "faces/obama/obama.jpg")
+    publish("002_biden_day", "faces/biden/biden.jpg")
+    publish("003_obama_again", "faces/obama/obama2.jpg")
+    made: list = []
+    covers_then: list[int] = []  # pictures in memory when the face index started loading
+    prepare = library.prepare
+
+    def prepared():
+        covers_then.append(len(made[0].loader._images))
+        prepare()
+
+    monkeypatch.setattr(library, "prepare", prepared)
+    prefetched: list = []  # (covers, thread) of each first-screen start
+    prefetch = ThumbnailLoader.prefetch
+    monkeypatch.setattr(ThumbnailLoader, "prefetch", lambda loader, entries: (
+        prefetched.append(([e.picset for e in entries], threading.current_thread())),
+        prefetch(loader, entries)))
+    made.append(make_window())
+    window = made[0]
+    qtbot.waitUntil(lambda: bool(covers_then) and not window.nav.loading
+                    and window.model.rowCount() == 3)
+    assert covers_then == [3], covers_then  # (before: 0, started as soon as it was listed)
+    covers, thread = prefetched[0]
+    assert thread is not threading.main_thread()  # from the listing, before the grid
+    assert sorted(covers) == ["001_obama_visit", "002_biden_day", "003_obama_again"]

@@ -102,3 +102,15 @@ def test_icons_are_drawn_at_the_size_asked_in_the_palette_colours(qapp, qt_setti
             drawn = {image.pixelColor(x, y).name() for x in range(side) for y in range(side)
                      if image.pixelColor(x, y).alpha() == 255}
             assert palette.color(group, QPalette.ColorRole.WindowText).name() in drawn
+
+
+def test_a_stored_thumbnail_a_little_larger_is_kept_as_it_is(qapp):
+    """The library's thumbnails (250-300 pixels) are drawn scaled to the cell anyway: resizing
+    them to the memory's side cost more than decoding them (the first screen's covers)."""
+    from finpics_desktop.pipeline.photos.images import SLACK
+
+    kept = decoded(photo(250, 250), SIDE)
+    assert (kept.width(), kept.height()) == (250, 250)
+    over = int(SIDE * SLACK) + 10
+    resized = decoded(photo(over, over // 2), SIDE)
+    assert (resized.width(), resized.height()) == (SIDE, SIDE // 2)

@@ -197,6 +197,19 @@ class Navigation:
             return
         self._list(place)
 
+    def _first_screen_started(self, job: Callable[[], list[Entry]], task: Task
+                              ) -> Callable[[], list[Entry]]:
+        """``job``, then on its thread the first screen's thumbnails started (not later)."""
+        first = self.first_screen()
+
+        def listed() -> list[Entry]:
+            entries = job()
+            if not task.cancelled:
+                self.prefetch(entries[:first])
+            return entries
+
+        return listed
+
     def _list(self, place: Place, relisted: bool = False) -> None:
         task = Task()
         if place.kind == FOLDER:
@@ -221,6 +234,7 @@ class Navigation:
         else:
             backend = place.backend
             job = lambda: list_picsets(backend)  # noqa: E731
+        job = job if place.kind == FOLDER else self._first_screen_started(job, task)
         what = place.what
         self._listing = (what, task)
         if not relisted:
@@ -228,12 +242,12 @@ class Navigation:
         self._begin(LISTING, f"Listing {what}…")
 
         def done(entries: list[Entry]) -> None:
-            self._end_listing()
             if self.answered:
                 entries = [e for e in entries
                            if not (e.kind == FACE and e.face_id in self.answered)]
-            self.prefetch(entries[:self.first_screen()])
-            self.entries = list(entries)
+            self.prefetch(entries[:self.first_screen()])  # (before anyone hears it is listed)
+            self.entries = list(entries)  # (not an empty place while the listing ends)
+            self._end_listing()
             self._emit(GridChanged(self.entries, relisted))
             late, self._published_while_listing = self._published_while_listing, []
             for entry in late:  # published after the listing's query ran

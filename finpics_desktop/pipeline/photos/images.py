@@ -343,12 +343,15 @@ def _check_png_chunks(data: bytes) -> None:
 
 
 
+SLACK = 1.25  # decode_pixels keeps a picture up to this much larger than the side asked
+
+
 def decode_pixels(data: bytes, max_side: int) -> tuple[bytes, int, int, bool] | None:
     """A thumbnail's encoded bytes as raw 8-bit pixels (RGBA when it has transparency, RGB
-    otherwise), long side at most ``max_side``, as stored (no EXIF turn, as
-    Qt's decoders): (pixels, width, height, alpha). Pillow gives up the GIL while it decodes
-    and resizes (Qt's decoders called from Python keep it, holding up the GUI thread
-    meanwhile). None when Pillow cannot read it."""
+    otherwise), long side at most ``max_side`` (or up to :data:`SLACK` times it), as stored
+    (no EXIF turn, as Qt's decoders): (pixels, width, height, alpha). Pillow gives up the GIL
+    while it decodes and resizes (Qt's decoders called from Python keep it, holding up the GUI
+    thread meanwhile). None when Pillow cannot read it."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -360,6 +363,9 @@ def decode_pixels(data: bytes, max_side: int) -> tuple[bytes, int, int, bool] | 
                 im = im.convert("RGBA" if alpha else "RGB")
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return None
-    if max(im.size) > max_side:  # (the grid's cells are laid out for that size)
+    # (the grid's cells are laid out for that size and draw the picture scaled to the cell:
+    # a stored thumbnail a little larger -- the library's, 250-300 pixels -- is kept as it
+    # is; resizing it cost more than decoding it, ~40 % of a cover's time on the first screen)
+    if max(im.size) > max_side * SLACK:
         im.thumbnail((max_side, max_side), Image.Resampling.BILINEAR, reducing_gap=None)
     return im.tobytes(), im.width, im.height, alpha
