@@ -35,7 +35,6 @@ from finpics_desktop.app.changes import Changes
 from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.people import Cluster, PersonSummary, name_key
 from finpics_desktop.pipeline.people import views_kept
-from finpics_desktop.pipeline.people.naming import Located
 from finpics_desktop.pipeline.people.proposals import Proposals
 from finpics_desktop.ports import Backend
 
@@ -77,15 +76,15 @@ class PeopleViews:
         in those photos (the page's title)."""
         return self._get((PERSON, name_key(name)), lambda: _person(self.backend, name))
 
-    def unnamed(self) -> tuple[list[Cluster], dict[str, Located]]:
-        """The unnamed faces grouped, and where each is."""
+    def unnamed(self) -> list[Cluster]:
+        """The unnamed faces grouped (their ids only: the window locates those it shows, a page
+        of tiles at a time, :func:`~finpics_desktop.app.people.locate_faces`)."""
         return self._get((UNNAMED,), self._unnamed)
 
     def _unnamed(self) -> _Kept:
-        groups, where = views_kept.kept(
-            self.backend, UNNAMED, lambda: app_people.located_groups(self.backend),
-            views_kept.unnamed_rows, views_kept.unnamed_from)
-        return _Kept((groups, where), None, frozenset(where))
+        return _Kept(views_kept.kept(
+            self.backend, UNNAMED, lambda: app_people.unnamed_groups(self.backend),
+            views_kept.unnamed_rows, views_kept.unnamed_from), None)
 
     def _stamp(self) -> tuple[object, object]:
         marker = views_kept.count(self.backend)  # the album's own count of writes

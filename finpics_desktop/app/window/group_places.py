@@ -1,13 +1,18 @@
 """The places of unnamed faces: *Unnamed faces* (one tile per group -- its most typical face,
-its size -- the largest first, then, under their own heading, the faces that fit no group), a
-group opened (its faces), and the faces ignored (strangers, brought back from there). Each
-listing runs off the GUI thread, like a picset's."""
+its size -- the largest first, then, under their own heading, the faces that fit no group;
+listed a page of tiles at a time: :mod:`~finpics_desktop.app.window.paging`), a group opened
+(its faces), and the faces ignored (strangers, brought back from there). Each listing runs off
+the GUI thread, like a picset's."""
 
 from __future__ import annotations
 
+import threading
+
 from finpics_desktop.app import people
-from finpics_desktop.app.entries import FACE, GROUP, Entry, face_entry, heading_entry
+from finpics_desktop.app.entries import FACE, GROUP, HEADING, Entry, face_entry, heading_entry
 from finpics_desktop.app.people_views import views
+from finpics_desktop.app.window.paging import PAGE, Paged
+from finpics_desktop.domain.people import Cluster
 from finpics_desktop.domain.photo_order import shown_name
 from finpics_desktop.pipeline.people.naming import Located
 
@@ -28,23 +33,93 @@ def group_entry(backend, number: int, faces: list[str], spot: Located, confident
                  members=tuple(faces), group=number, sure=confident)
 
 
+class UnnamedTiles(Paged):
+    """*Unnamed faces* a page at a time: one tile per group of two faces or more, the largest
+    first (confident ones first on a tie); then the heading :data:`ALONE` and the faces that
+    fit no group. Made from the groups' face ids only; each page locates the faces of its own
+    tiles (:func:`~finpics_desktop.app.people.locate_faces`), so that opening it reads a page
+    of faces' places, not 70,000."""
+
+    def __init__(self, backend, groups: list[Cluster], first: int = PAGE):
+        self.backend = backend
+        tiles, alone = [], []
+        for number, group in enumerate(groups, 1):
+            (tiles if len(group.faces) > 1 else alone).append(
+                (number, group.faces, group.confident))
+        tiles.sort(key=lambda t: (-len(t[1]), not t[2], t[0]))
+        self._items: list[tuple | None] = tiles + ([None] if alone else []) + alone  # None: ALONE
+        self._groups, self._faces = len(tiles), sum(len(t[1]) for t in tiles)
+        self._alone = len(alone)
+        self._next = 0
+        self._dropped: set[str] = set()
+        self._lock = threading.Lock()
+        self.first = self.page(first)
+
+    def more(self) -> bool:
+        return self._next < len(self._items)
+
+    def page(self, count: int = PAGE) -> list[Entry]:
+        with self._lock:
+            items = self._items[self._next:self._next + count]
+            self._next += len(items)
+            gone = set(self._dropped)
+        where = people.locate_faces(self.backend, [t[1][0] for t in items if t is not None])
+        entries = []
+        for item in items:
+            if item is None:
+                entries.append(heading_entry(alone_heading(self._left_alone()), 2, ALONE))
+                continue
+            number, faces, confident = item
+            spot = where.get(faces[0])
+            if spot is None or gone.intersection(faces):
+                continue  # (its face gone from its photo since; or answered meanwhile)
+            if len(faces) > 1:
+                entries.append(group_entry(self.backend, number, list(faces), spot, confident))
+            else:
+                entries.append(face_entry(self.backend, spot.face_id, spot.image_path, spot.box,
+                                          shown_name(spot.image_path.partition("/")[2]),
+                                          group=number, section=ALONE))
+        return entries
+
+    def drop(self, face_ids) -> None:
+        with self._lock:
+            self._dropped.update(face_ids)
+
+    def dropped(self) -> frozenset[str]:
+        with self._lock:
+            return frozenset(self._dropped)
+
+    def _left_alone(self) -> int:
+        gone = self.dropped()
+        return sum(1 for t in self._items if t is not None and len(t[1]) == 1
+                   and t[1][0] not in gone)
+
+    def counted(self) -> str:
+        gone = self.dropped()
+        left = [t for t in self._items if t is not None and not gone.intersection(t[1])]
+        tiles = [t for t in left if len(t[1]) > 1]
+        return (f"{len(tiles)} group(s) of {sum(len(t[1]) for t in tiles)} unnamed faces and "
+                f"{len(left) - len(tiles)} that fit no group (F2 adds a name, I ignores a "
+                "stranger, Ctrl+I lists those ignored)")
+
+    def recount(self, entries: list[Entry]) -> list[Entry]:
+        return [heading_entry(alone_heading(self._left_alone()), 2, ALONE)
+                if e.kind == HEADING and e.section == ALONE else e for e in entries]
+
+
+def unnamed_pages(backend) -> UnnamedTiles:
+    """*Unnamed faces* as the window lists it (:class:`UnnamedTiles`): the groups kept until a
+    change touches them, the first page of tiles located."""
+    return UnnamedTiles(backend, views(backend).unnamed())
+
+
 def unnamed_entries(backend) -> list[Entry]:
-    """One tile per group of two faces or more, the largest first (confident ones first on a
-    tie); then the heading :data:`ALONE` and the faces that fit no group."""
-    groups, where = views(backend).unnamed()  # (kept until a change touches it)
-    tiles, alone = [], []
-    for number, group in enumerate(groups, 1):
-        faces = [f for f in group.faces if f in where]
-        if len(faces) > 1:
-            tiles.append(group_entry(backend, number, faces, where[faces[0]], group.confident))
-        elif faces:
-            spot = where[faces[0]]
-            alone.append(face_entry(backend, spot.face_id, spot.image_path, spot.box,
-                                    shown_name(spot.image_path.partition("/")[2]),
-                                    group=number, section=ALONE))
-    tiles.sort(key=lambda e: (-len(e.members), not e.sure, e.group))
-    heading = [heading_entry(alone_heading(len(alone)), 2, ALONE)] if alone else []
-    return tiles + heading + alone
+    """Every tile of *Unnamed faces* (every page of :func:`unnamed_pages`)."""
+    tiles = unnamed_pages(backend)
+    entries = list(tiles.first)
+    while tiles.more():
+        entries += tiles.page()
+    return entries
 
 
 def group_entries(backend, faces: tuple[str, ...]) -> list[Entry]:

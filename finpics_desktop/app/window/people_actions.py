@@ -65,10 +65,14 @@ class PeopleActions:
         self.nav.run(job, done, failed)
 
     def _drop(self, face_ids: set[str]) -> None:
-        """The grid no longer shows these faces (answered, named)."""
+        """The grid no longer shows these faces (answered, named), nor the pages of it still
+        to come (:mod:`~finpics_desktop.app.window.paging`)."""
+        pages = self.nav.pages
+        if pages is not None:
+            pages.drop(face_ids)
         kept = without_faces(self.nav.entries, face_ids)
         if len(kept) != len(self.nav.entries):
-            self.nav.show_entries(kept)
+            self.nav.show_entries(pages.recount(kept) if pages is not None else kept)
 
     def _changed(self, backend, **changes) -> None:
         self.albums.report(backend, Changes.of(**changes))
