@@ -11,12 +11,13 @@ import threading
 from finpics_desktop.app import people
 from finpics_desktop.app.entries import FACE, GROUP, HEADING, Entry, face_entry, heading_entry
 from finpics_desktop.app.people_views import views
-from finpics_desktop.app.window.paging import PAGE, Paged
+from finpics_desktop.app.window.paging import Paged
 from finpics_desktop.domain.people import Cluster
 from finpics_desktop.domain.photo_order import shown_name
 from finpics_desktop.pipeline.people.naming import Located
 
 GROUP_PLACE, IGNORED = "group", "ignored"
+PAGE = 240  # tiles a page: several screens of the largest window's smallest cells
 ALONE = "Faces that fit no group"
 
 
@@ -40,7 +41,7 @@ class UnnamedTiles(Paged):
     tiles (:func:`~finpics_desktop.app.people.locate_faces`), so that opening it reads a page
     of faces' places, not 70,000."""
 
-    def __init__(self, backend, groups: list[Cluster], first: int = PAGE):
+    def __init__(self, backend, groups: list[Cluster]):
         self.backend = backend
         tiles, alone = [], []
         for number, group in enumerate(groups, 1):
@@ -51,14 +52,16 @@ class UnnamedTiles(Paged):
         self._groups, self._faces = len(tiles), sum(len(t[1]) for t in tiles)
         self._alone = len(alone)
         self._next = 0
-        self._dropped: set[str] = set()
+        self._dropped: set[str] = set()  # answered here (named, ignored): not shown again
+        self._pending: set[str] = set()  # ... and their change not yet reported
         self._lock = threading.Lock()
-        self.first = self.page(first)
+        self.first = self.page()
 
     def more(self) -> bool:
         return self._next < len(self._items)
 
-    def page(self, count: int = PAGE) -> list[Entry]:
+    def page(self, count: int | None = None) -> list[Entry]:
+        count = count or PAGE
         with self._lock:
             items = self._items[self._next:self._next + count]
             self._next += len(items)
@@ -84,6 +87,14 @@ class UnnamedTiles(Paged):
     def drop(self, face_ids) -> None:
         with self._lock:
             self._dropped.update(face_ids)
+            self._pending.update(face_ids)
+
+    def settle(self, face_ids: frozenset[str]) -> bool:
+        with self._lock:
+            if not face_ids <= self._pending:
+                return False
+            self._pending -= face_ids
+            return True
 
     def dropped(self) -> frozenset[str]:
         with self._lock:

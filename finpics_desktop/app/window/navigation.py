@@ -50,7 +50,7 @@ from finpics_desktop.app.window.navigation_events import (  # noqa: F401 - the e
     StatusChanged,
     Told,
 )
-from finpics_desktop.app.window.paging import Paging
+from finpics_desktop.app.window.navigation_paging import Paging
 from finpics_desktop.app.window.people_places import (  # noqa: F401 - the places' kinds, here too
     COUNTED,
     GROUP_PLACE,
