@@ -49,8 +49,6 @@ class UnnamedTiles(Paged):
                 (number, group.faces, group.confident))
         tiles.sort(key=lambda t: (-len(t[1]), not t[2], t[0]))
         self._items: list[tuple | None] = tiles + ([None] if alone else []) + alone  # None: ALONE
-        self._groups, self._faces = len(tiles), sum(len(t[1]) for t in tiles)
-        self._alone = len(alone)
         self._next = 0
         self._dropped: set[str] = set()  # answered here (named, ignored): not shown again
         self._pending: set[str] = set()  # ... and their change not yet reported

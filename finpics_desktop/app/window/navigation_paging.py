@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import Entry
-from finpics_desktop.app.window.navigation_events import RowsAdded, StatusChanged
+from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.window.navigation_events import RowsAdded, StatusChanged, Told
 from finpics_desktop.app.window.paging import Paged
 
 
@@ -37,7 +38,8 @@ class Paging:
         self._fetching = pages
 
         def done(entries: list[Entry]) -> None:
-            self._fetching = None
+            if self._fetching is pages:
+                self._fetching = None
             if self.pages is not pages:  # the place left, or listed again meanwhile
                 return
             gone = pages.dropped() | self.answered
@@ -47,10 +49,12 @@ class Paging:
             self._emit(RowsAdded(added))
 
         def fail(error: BaseException) -> None:
-            self._fetching = None
+            if self._fetching is pages:
+                self._fetching = None
             if self.pages is pages:
                 self.pages = None  # (what is shown stays; F5 lists it again)
-                self._emit(StatusChanged(f"the next tiles could not be listed: {error}"))
+                self._emit(Told(f"The next tiles could not be listed: {describe_error(error)} "
+                                "(F5 lists the place again)", "error"))
 
         self.run(lambda: pages.page(), done, fail)
 
