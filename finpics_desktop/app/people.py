@@ -33,7 +33,7 @@ __all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "hide", "ignore", "ign
            "keep_region", "list_people", "locate_faces", "located_groups", "merge", "name_face",
            "name_faces", "people_by_id", "people_names", "person_faces", "person_photos",
            "photos_together", "put_back", "reject", "remove_face", "rename", "suggest",
-           "unignore", "unname", "unnamed_faces", "unnamed_groups"]
+           "unignore", "unname", "warm_unnamed", "unnamed_faces", "unnamed_groups"]
 
 
 def _people(backend: Backend, doing: str | None = None) -> People:
@@ -99,6 +99,11 @@ def unnamed_groups(backend: Backend, searching: clusters.Searching | None = None
     """The unnamed faces, grouped by who they look like (``searching``: progress, Cancel,
     and the faces whose search failed). No face is located (see :func:`locate_faces`)."""
     return clusters.grouped(_people(backend), searching)[0]
+
+
+def warm_unnamed(backend: Backend) -> None:
+    """What grouping the unnamed faces again reads, read now (:func:`clusters.warm`)."""
+    clusters.warm(_people(backend))
 
 
 def located_groups(backend: Backend, searching: clusters.Searching | None = None

@@ -40,7 +40,7 @@ sys.path.insert(0, str(HERE))
 from bench_window_scale import QUICKEST_CALIBRATION, calibration, rss_mb  # noqa: E402
 
 
-def measure(folder: Path) -> dict:
+def measure(folder: Path, thumbs: Path | None = None) -> dict:
     from bench_ui import Heartbeat, VisibleLoaded, spin
     from PySide6.QtCore import QSettings
 
@@ -62,7 +62,7 @@ def measure(folder: Path) -> dict:
     found: dict = {"calibration": calibration(), "rss_start": rss_mb()}
     beat = Heartbeat()
     backend = open_library(folder)
-    window = MainWindow(backend, thumb_cache=ThumbCache(work / "thumbs"))
+    window = MainWindow(backend, thumb_cache=ThumbCache(thumbs or work / "thumbs"))
     window.resize(1600, 1000)
     window.show()
     root = window.sources.library
@@ -163,13 +163,16 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("library", type=Path)
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--thumbs", type=Path, help="the thumbnail cache (kept between runs: "
+                        "warm from the second on); default: a new one each run (cold)")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        measure(args.library)
+        measure(args.library, args.thumbs)
         return 0
     for _ in range(args.runs):
-        out = subprocess.run([sys.executable, __file__, str(args.library), "--measure"],
+        thumbs = ["--thumbs", str(args.thumbs)] if args.thumbs else []
+        out = subprocess.run([sys.executable, __file__, str(args.library), "--measure", *thumbs],
                              capture_output=True, text=True, check=False)
         printed = [line for line in out.stdout.splitlines() if line.startswith("{")]
         if printed:

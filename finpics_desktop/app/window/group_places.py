@@ -43,12 +43,13 @@ class UnnamedTiles(Paged):
 
     def __init__(self, backend, groups: list[Cluster]):
         self.backend = backend
-        tiles, alone = [], []
-        for number, group in enumerate(groups, 1):
-            (tiles if len(group.faces) > 1 else alone).append(
-                (number, group.faces, group.confident))
-        tiles.sort(key=lambda t: (-len(t[1]), not t[2], t[0]))
-        self._items: list[tuple | None] = tiles + ([None] if alone else []) + alone  # None: ALONE
+        self._groups = groups
+        tiles = [n for n, group in enumerate(groups) if len(group.faces) > 1]
+        tiles.sort(key=lambda n: (-len(groups[n].faces), not groups[n].confident, n))
+        alone = [n for n, group in enumerate(groups) if len(group.faces) == 1]
+        self._items: list[int] = tiles + ([-1] if alone else []) + alone  # -1: the heading
+        # what is left to count: tiles, their faces, faces alone (the status line, the heading)
+        self._left = [len(tiles), sum(len(groups[n].faces) for n in tiles), len(alone)]
         self._next = 0
         self._dropped: set[str] = set()  # answered here (named, ignored): not shown again
         self._pending: set[str] = set()  # ... and their change not yet reported
@@ -60,32 +61,40 @@ class UnnamedTiles(Paged):
 
     def page(self, count: int | None = None) -> list[Entry]:
         count = count or PAGE
+        groups = self._groups
         with self._lock:
             items = self._items[self._next:self._next + count]
             self._next += len(items)
             gone = set(self._dropped)
-        where = people.locate_faces(self.backend, [t[1][0] for t in items if t is not None])
+        where = people.locate_faces(self.backend, [groups[n].faces[0] for n in items if n >= 0])
         entries = []
-        for item in items:
-            if item is None:
-                entries.append(heading_entry(alone_heading(self._left_alone()), 2, ALONE))
+        for n in items:
+            if n < 0:
+                entries.append(heading_entry(alone_heading(self._left[2]), 2, ALONE))
                 continue
-            number, faces, confident = item
+            faces = groups[n].faces
             spot = where.get(faces[0])
             if spot is None or gone.intersection(faces):
                 continue  # (its face gone from its photo since; or answered meanwhile)
             if len(faces) > 1:
-                entries.append(group_entry(self.backend, number, list(faces), spot, confident))
+                entries.append(group_entry(self.backend, n + 1, list(faces), spot,
+                                           groups[n].confident))
             else:
                 entries.append(face_entry(self.backend, spot.face_id, spot.image_path, spot.box,
                                           shown_name(spot.image_path.partition("/")[2]),
-                                          group=number, section=ALONE))
+                                          group=n + 1, section=ALONE))
         return entries
 
-    def drop(self, face_ids) -> None:
+    def drop(self, face_ids, removed: list[Entry] = ()) -> None:
         with self._lock:
             self._dropped.update(face_ids)
             self._pending.update(face_ids)
+            for entry in removed:  # (the tiles shown that left: counted no more)
+                if entry.kind == GROUP:
+                    self._left[0] -= 1
+                    self._left[1] -= len(entry.members)
+                elif entry.kind == FACE:
+                    self._left[2] -= 1
 
     def settle(self, face_ids: frozenset[str]) -> bool:
         with self._lock:
@@ -98,21 +107,18 @@ class UnnamedTiles(Paged):
         with self._lock:
             return frozenset(self._dropped)
 
-    def _left_alone(self) -> int:
-        gone = self.dropped()
-        return sum(1 for t in self._items if t is not None and len(t[1]) == 1
-                   and t[1][0] not in gone)
+    def warm(self) -> None:
+        """The groups and which faces are in a photo read into memory (a new session showed
+        the listing kept: the first naming would read them)."""
+        people.warm_unnamed(self.backend)
 
     def counted(self) -> str:
-        gone = self.dropped()
-        left = [t for t in self._items if t is not None and not gone.intersection(t[1])]
-        tiles = [t for t in left if len(t[1]) > 1]
-        return (f"{len(tiles)} group(s) of {sum(len(t[1]) for t in tiles)} unnamed faces and "
-                f"{len(left) - len(tiles)} that fit no group (F2 adds a name, I ignores a "
-                "stranger, Ctrl+I lists those ignored)")
+        tiles, faces, alone = self._left
+        return (f"{tiles} group(s) of {faces} unnamed faces and {alone} that fit no group (F2 "
+                "adds a name, I ignores a stranger, Ctrl+I lists those ignored)")
 
     def recount(self, entries: list[Entry]) -> list[Entry]:
-        return [heading_entry(alone_heading(self._left_alone()), 2, ALONE)
+        return [heading_entry(alone_heading(self._left[2]), 2, ALONE)
                 if e.kind == HEADING and e.section == ALONE else e for e in entries]
 
 

@@ -64,6 +64,13 @@ class Paging:
         self._fetching = None
         return list(entries.first) if isinstance(entries, Paged) else entries
 
+    def warm(self) -> None:
+        """An answer begins on the place shown (a naming): what listing it again will need is
+        read meanwhile, off the GUI thread (:meth:`Paged.warm`; not at opening: scrolling
+        would share the interpreter with it)."""
+        if self.pages is not None:
+            self.run(self.pages.warm, None, lambda error: None)  # (only ever quicker)
+
     def dropped_in_place(self, changes: Changes) -> bool:
         """Whether ``changes`` is only faces that left the place shown in place (named or
         ignored here): nothing to list again. Photos written, or a face this place did not drop

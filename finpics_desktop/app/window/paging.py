@@ -24,8 +24,9 @@ class Paged:
     def page(self, count: int | None = None) -> list[Entry]:
         return []
 
-    def drop(self, face_ids: Iterable[str]) -> None:
-        """These faces are no longer shown (answered): not in the pages to come either."""
+    def drop(self, face_ids: Iterable[str], removed: list[Entry] = ()) -> None:
+        """These faces are no longer shown (answered): not in the pages to come either;
+        ``removed``: the tiles shown that left with them."""
 
     def dropped(self) -> frozenset[str]:
         return frozenset()
@@ -35,6 +36,10 @@ class Paged:
         are, once): a change made by this place's own answer, not one that brings faces back
         (Ctrl+Z) or comes from elsewhere."""
         return False
+
+    def warm(self) -> None:
+        """(Off the GUI thread, once the first page is shown) read what listing the place
+        again will need, so that the first listing after a change is as quick as the next."""
 
     def counted(self) -> str:
         """The status bar's line for the whole listing (not only the pages shown)."""

@@ -262,10 +262,19 @@ def named_ids(people: People) -> set[str]:
     return set(people.named()) if found is None else found
 
 
+def warm(people: People) -> None:
+    """Which faces are in a photo and the groups kept, read into memory (as :func:`grouped`
+    reads them) -- ahead of the first grouping after a naming; an album that keeps no
+    places (the cloud) reads nothing."""
+    if locations_kept.marker(people) is not None:
+        locations_kept.locations(people)
+        groups_kept.load(people.private)
+
+
 def grouped(people: People, searching: Searching | None = None
             ) -> tuple[list[Cluster], dict[str, str]]:
-    """The unnamed faces of the album's photos (not those ignored) grouped, and each one's
-    photo's ImageId -- no face located (its box read) where the groups kept serve: only ids
+    """The unnamed faces of the album's photos (not those ignored) grouped, and the ImageId of
+    each face in a photo -- no face located (its box read) where the groups kept serve: only ids
     (:mod:`~.locations_kept`). The groups last made are kept in the private store and updated
     by what changed (:mod:`~.groups_kept`); grouping afresh reads the similarity graph kept
     there, and searches only the faces it lacks (:mod:`~.graph`, through :func:`search_links`:
@@ -273,13 +282,13 @@ def grouped(people: People, searching: Searching | None = None
     (``searching.failed`` says why) and searched the next."""
     left_out = named_ids(people) | ignored_ids(people.private)  # named, or strangers
     kept = locations_kept.locations(people, left_out)  # (read again when photos were written)
-    versions = kept.versions
-    images = {f: image for f, image in kept.images.items() if f not in left_out}
-    faces = sorted(images)
+    versions, images = kept.versions, kept.images
+    wanted = images.keys() - left_out
     writable = not people.backend.read_only
-    found = groups_kept.shrunk(groups_kept.load(people.private), faces, versions)
+    found = groups_kept.shrunk(groups_kept.load(people.private), wanted, versions)
     if found is None:
         searching = searching or Searching()
+        faces = sorted(wanted)
         where = people.locate(faces, known=images)  # (their photos' paths: one face a photo)
         faces = [f for f in faces if f in where]
         links = graph.face_links(
@@ -290,7 +299,7 @@ def grouped(people: People, searching: Searching | None = None
                             links.a, links.b, links.s)
         if writable and not searching.failed:
             groups_kept.save(people.private, found, versions)
-    return found, images
+    return found, images  # (every indexed face's in a photo: the named ones' too)
 
 
 def located_clusters(people: People, searching: Searching | None = None
