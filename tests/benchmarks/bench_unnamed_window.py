@@ -111,14 +111,14 @@ def measure(folder: Path, thumbs: Path | None = None) -> dict:
         window.tree.setCurrentIndex(window.sources.indexFromItem(row(kind)))
 
     timed("Unnamed faces, new session", lambda: choose(UNNAMED), shown())
-    found["tiles"] = window.nav.pages.counted().split(" (")[0] if window.nav.pages else ""
+    found["tiles"] = window.statusBar().currentMessage().split(" (")[0]
     bar = window.grid.verticalScrollBar()
     screens = {"n": 0}
 
     def scrolled() -> bool:  # a screen further each time the last one is drawn
         if screens["n"] >= 60:
             return True
-        if window.nav._fetching is None and window.grid.visible_rows():
+        if getattr(window.nav, "_fetching", None) is None and window.grid.visible_rows():
             bar.setValue(bar.value() + window.grid.viewport().height())
             screens["n"] += 1
         return False
