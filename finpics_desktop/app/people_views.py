@@ -35,6 +35,7 @@ from finpics_desktop.app.changes import Changes
 from finpics_desktop.domain.matches import PhotoMatch
 from finpics_desktop.domain.people import Cluster, PersonSummary, name_key
 from finpics_desktop.pipeline.people import views_kept
+from finpics_desktop.pipeline.people.naming import Located
 from finpics_desktop.pipeline.people.proposals import Proposals
 from finpics_desktop.ports import Backend
 
@@ -59,6 +60,7 @@ class PeopleViews:
         self._lock = threading.Lock()
         self._kept: dict[tuple, _Kept] = {}
         self._epoch = 0  # one more at each change: a listing computed across one is not kept
+        self._places: tuple[object, dict[str, Located]] = (None, {})  # (stamp, face -> place)
 
     @property
     def backend(self) -> Backend:
@@ -80,6 +82,25 @@ class PeopleViews:
         """The unnamed faces grouped (their ids only: the window locates those it shows, a page
         of tiles at a time, :func:`~finpics_desktop.app.people.locate_faces`)."""
         return self._get((UNNAMED,), self._unnamed)
+
+    def located(self, face_ids: list[str]) -> dict[str, Located]:
+        """Where these faces are (the tiles of a page of *Unnamed faces*), kept like the
+        listings: a page shown again -- the place opened again -- reads nothing (on the cloud:
+        no call); any change drops them with the listings."""
+        stamp = self._stamp()
+        with self._lock:
+            if self._places[0] != stamp:
+                self._places = (stamp, {})
+            known, epoch = self._places[1], self._epoch
+            found = {f: known[f] for f in face_ids if f in known}
+        missing = [f for f in face_ids if f not in found]
+        if missing:
+            made = app_people.locate_faces(self.backend, missing)
+            found.update(made)
+            with self._lock:
+                if self._epoch == epoch and self._places[0] == stamp:
+                    self._places[1].update(made)
+        return found
 
     def _unnamed(self) -> _Kept:
         return _Kept(views_kept.kept(
@@ -114,6 +135,8 @@ class PeopleViews:
             photos_changed = bool(changes.everything or changes.photos or changes.picsets
                                   or changes.renamed or changes.removed)
             names = {name_key(n) for n in changes.people | changes.gone}
+            if photos_changed or changes.faces or names:
+                self._places = (None, {})
             for key in list(self._kept):
                 if _touched(key, self._kept[key], changes, photos_changed, names):
                     del self._kept[key]
@@ -124,6 +147,7 @@ class PeopleViews:
         with self._lock:
             self._epoch += 1
             self._kept.clear()
+            self._places = (None, {})
         if in_album:
             views_kept.forget(self.backend)
 

@@ -11,6 +11,7 @@ import pytest
 from labelled_album import publish_labelled
 from ui_helpers import select_source
 
+from finpics_desktop.app import people_views
 from finpics_desktop.app.entries import GROUP, HEADING
 from finpics_desktop.app.people_views import PeopleViews
 from finpics_desktop.app.window import group_places
@@ -83,6 +84,7 @@ def test_opening_locates_only_the_first_page_and_scrolling_fetches_the_rest(
         qtbot, make_window, album, monkeypatch):
     whole = group_places.unnamed_entries(album)  # every page (and the groups kept)
     assert len(whole) > 3 * PAGE
+    people_views.views(album).forget(in_album=False)  # (a new session: nothing in memory)
     window = small(make_window())
     counted = located_counted(monkeypatch)
     open_unnamed(qtbot, window)

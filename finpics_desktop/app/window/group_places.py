@@ -38,8 +38,8 @@ class UnnamedTiles(Paged):
     """*Unnamed faces* a page at a time: one tile per group of two faces or more, the largest
     first (confident ones first on a tie); then the heading :data:`ALONE` and the faces that
     fit no group. Made from the groups' face ids only; each page locates the faces of its own
-    tiles (:func:`~finpics_desktop.app.people.locate_faces`), so that opening it reads a page
-    of faces' places, not 70,000."""
+    tiles (kept as the listings are: :meth:`~finpics_desktop.app.people_views.PeopleViews.
+    located`), so that opening it reads a page of faces' places, not 70,000."""
 
     def __init__(self, backend, groups: list[Cluster]):
         self.backend = backend
@@ -66,7 +66,7 @@ class UnnamedTiles(Paged):
             items = self._items[self._next:self._next + count]
             self._next += len(items)
             gone = set(self._dropped)
-        where = people.locate_faces(self.backend, [groups[n].faces[0] for n in items if n >= 0])
+        where = views(self.backend).located([groups[n].faces[0] for n in items if n >= 0])
         entries = []
         for n in items:
             if n < 0:
