@@ -30,10 +30,10 @@ from finpics_desktop.pipeline.people.naming import Located, Outcome, People, Sam
 from finpics_desktop.ports import Backend
 
 __all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "hide", "ignore", "ignored_faces",
-           "keep_region", "list_people", "located_groups", "merge", "name_face", "name_faces",
-           "people_by_id", "people_names", "person_faces", "person_photos", "photos_together",
-           "put_back", "reject", "remove_face", "rename", "suggest", "unignore", "unname",
-           "unnamed_faces", "unnamed_groups"]
+           "keep_region", "list_people", "locate_faces", "located_groups", "merge", "name_face",
+           "name_faces", "people_by_id", "people_names", "person_faces", "person_photos",
+           "photos_together", "put_back", "reject", "remove_face", "rename", "suggest",
+           "unignore", "unname", "warm_unnamed", "unnamed_faces", "unnamed_groups"]
 
 
 def _people(backend: Backend, doing: str | None = None) -> People:
@@ -98,8 +98,13 @@ def suggest(backend: Backend, name: str) -> proposals.Proposals:
 def unnamed_groups(backend: Backend, searching: clusters.Searching | None = None
                    ) -> list[Cluster]:
     """The unnamed faces, grouped by who they look like (``searching``: progress, Cancel,
-    and the faces whose search failed)."""
-    return clusters.located_clusters(_people(backend), searching)[0]
+    and the faces whose search failed). No face is located (see :func:`locate_faces`)."""
+    return clusters.grouped(_people(backend), searching)[0]
+
+
+def warm_unnamed(backend: Backend) -> None:
+    """What grouping the unnamed faces again reads, read now (:func:`clusters.warm`)."""
+    clusters.warm(_people(backend))
 
 
 def located_groups(backend: Backend, searching: clusters.Searching | None = None
@@ -108,6 +113,15 @@ def located_groups(backend: Backend, searching: clusters.Searching | None = None
     and the groups are kept in the album and updated by what changed (``clusters``);
     ``searching``: progress, Cancel, and the faces whose search failed."""
     return clusters.located_clusters(_people(backend), searching)
+
+
+def locate_faces(backend: Backend, face_ids: Sequence[str]) -> dict[str, Located]:
+    """Where each of these faces is (its photo and box); those not in a photo of the album are
+    left out. Their ImageIds come from the face index's table where it keeps one (the
+    library's: its vectors not loaded)."""
+    image_ids_of = getattr(backend.faces, "image_ids_of", None)
+    return _people(backend).locate(face_ids, known=image_ids_of(face_ids)
+                                   if image_ids_of is not None else None)
 
 
 def people_by_id(backend: Backend) -> dict[str, str]:

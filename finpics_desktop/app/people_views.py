@@ -61,6 +61,7 @@ class PeopleViews:
         self._lock = threading.Lock()
         self._kept: dict[tuple, _Kept] = {}
         self._epoch = 0  # one more at each change: a listing computed across one is not kept
+        self._places: tuple[object, dict[str, Located]] = (None, {})  # (stamp, face -> place)
 
     @property
     def backend(self) -> Backend:
@@ -78,18 +79,37 @@ class PeopleViews:
         in those photos (the page's title)."""
         return self._get((PERSON, name_key(name)), lambda: _person(self.backend, name))
 
-    def unnamed(self, searching: Searching | None = None
-                ) -> tuple[list[Cluster], dict[str, Located]]:
-        """The unnamed faces grouped, and where each is (``searching``: the progress and Cancel
-        of the faces' searches, when they are made; a grouping cancelled raises
-        :class:`~finpics_desktop.pipeline.people.clusters.GroupingCancelled`, never kept)."""
+    def unnamed(self, searching: Searching | None = None) -> list[Cluster]:
+        """The unnamed faces grouped (their ids only: the window locates those it shows, a page
+        of tiles at a time, :func:`~finpics_desktop.app.people.locate_faces`). ``searching``:
+        the progress and Cancel of the faces' searches, when they are made; a grouping
+        cancelled raises :class:`~finpics_desktop.pipeline.people.clusters.GroupingCancelled`,
+        never kept."""
         return self._get((UNNAMED,), lambda: self._unnamed(searching))
 
+    def located(self, face_ids: list[str]) -> dict[str, Located]:
+        """Where these faces are (the tiles of a page of *Unnamed faces*), kept like the
+        listings: a page shown again -- the place opened again -- reads nothing (on the cloud:
+        no call); any change drops them with the listings."""
+        stamp = self._stamp()
+        with self._lock:
+            if self._places[0] != stamp:
+                self._places = (stamp, {})
+            known, epoch = self._places[1], self._epoch
+            found = {f: known[f] for f in face_ids if f in known}
+        missing = [f for f in face_ids if f not in found]
+        if missing:
+            made = app_people.locate_faces(self.backend, missing)
+            found.update(made)
+            with self._lock:
+                if self._epoch == epoch and self._places[0] == stamp:
+                    self._places[1].update(made)
+        return found
+
     def _unnamed(self, searching: Searching | None = None) -> _Kept:
-        groups, where = views_kept.kept(
-            self.backend, UNNAMED, lambda: app_people.located_groups(self.backend, searching),
-            views_kept.unnamed_rows, views_kept.unnamed_from)
-        return _Kept((groups, where), None, frozenset(where))
+        return _Kept(views_kept.kept(
+            self.backend, UNNAMED, lambda: app_people.unnamed_groups(self.backend, searching),
+            views_kept.unnamed_rows, views_kept.unnamed_from), None)
 
     def _stamp(self) -> tuple[object, object]:
         marker = views_kept.count(self.backend)  # the album's own count of writes
@@ -119,6 +139,8 @@ class PeopleViews:
             photos_changed = bool(changes.everything or changes.photos or changes.picsets
                                   or changes.renamed or changes.removed)
             names = {name_key(n) for n in changes.people | changes.gone}
+            if photos_changed or changes.faces or names:
+                self._places = (None, {})
             for key in list(self._kept):
                 if _touched(key, self._kept[key], changes, photos_changed, names):
                     del self._kept[key]
@@ -129,6 +151,7 @@ class PeopleViews:
         with self._lock:
             self._epoch += 1
             self._kept.clear()
+            self._places = (None, {})
         if in_album:
             views_kept.forget(self.backend)
 

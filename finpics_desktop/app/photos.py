@@ -4,6 +4,8 @@ viewer. Each call does I/O: the window runs them off the GUI thread."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field, replace
 
 from finpics_desktop.app.entries import FACE, FILE, GROUP, PERSON, PHOTO, Entry
@@ -13,7 +15,7 @@ from finpics_desktop.pipeline.people.naming import names_in
 from finpics_desktop.pipeline.people.regions import Region, regions_in
 from finpics_desktop.pipeline.photos.display import DisplayImage, decode_for_display
 from finpics_desktop.pipeline.photos.exif import PhotoFacts, read_facts
-from finpics_desktop.pipeline.photos.regions import face_thumbnail
+from finpics_desktop.pipeline.photos.regions import FACE_CELL, face_preview, face_thumbnail
 from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 from finpics_desktop.ports import LOCATION_METADATA
 
@@ -28,15 +30,46 @@ def thumbnail_bytes(entry: Entry, cache: ThumbCache) -> bytes | None:
     backend = entry.backend
     thumbnail = backend.store.get(backend.names.thumbs_bucket,
                                   photo_key(entry.picset, entry.name).key)
-    if entry.kind in (FACE, PERSON, GROUP):  # the face cut from its photo
-        return face_thumbnail(thumbnail, entry.box, lambda: (original_bytes(entry), entry.name))
+    if entry.kind in (FACE, PERSON, GROUP):  # the face cut from its photo (kept once cut)
+        ident = _cut_ident(thumbnail, entry.box)
+        kept = cache.cut_kept(ident)
+        if kept is not None:
+            return kept
+        data = face_thumbnail(thumbnail, entry.box, lambda: (original_bytes(entry), entry.name))
+        cache.keep_cut(ident, data)
+        return data
     return thumbnail
 
 
 def preview_bytes(entry: Entry, cache: ThumbCache) -> tuple[bytes, bool] | None:
-    """For photo files, something to show before the thumbnail is made: see
-    :meth:`ThumbCache.preview` (``True`` when it is the final thumbnail)."""
-    return cache.preview(entry.path) if entry.kind == FILE else None
+    """Something to show before the thumbnail is made, ``True`` when it is the final one: for
+    photo files see :meth:`ThumbCache.preview`; for a face, its thumbnail kept, else the face
+    cut from its photo's thumbnail (final if the face is large enough there; else a stand-in
+    until it is cut from the original)."""
+    if entry.kind == FILE:
+        return cache.preview(entry.path)
+    if entry.kind not in (FACE, PERSON, GROUP) or not entry.name:
+        return None
+    backend = entry.backend
+    thumbnail = backend.store.get(backend.names.thumbs_bucket,
+                                  photo_key(entry.picset, entry.name).key)
+    ident = _cut_ident(thumbnail, entry.box)
+    kept = cache.cut_kept(ident)
+    if kept is not None:
+        return kept, True
+    data, final = face_preview(thumbnail, entry.box)
+    if final:
+        cache.keep_cut(ident, data)
+    return data, final
+
+
+def _cut_ident(thumbnail: bytes, box: dict) -> bytes:
+    """What a face's thumbnail is cut from: its photo's thumbnail (new when the photo is) and
+    its box, and the size it is cut at."""
+    where = json.dumps({k: box.get(k) for k in ("Left", "Top", "Width", "Height")},
+                       sort_keys=True)
+    return f"{FACE_CELL}\0{where}\0".encode() + hashlib.sha1(
+        thumbnail, usedforsecurity=False).digest()
 
 
 def original_bytes(entry: Entry) -> bytes:

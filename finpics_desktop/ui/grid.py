@@ -6,6 +6,7 @@ the arrow keys go across them from one section to the next."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -63,12 +64,31 @@ class GridModel(QAbstractListModel):
         self._flush.setInterval(16)
         self._flush.timeout.connect(self._flush_ready)
         loader.ready.connect(self.on_thumbnail_ready)
+        # a place listed a page at a time: whether a next page is to come, and asking for it
+        self.can_fetch_more: Callable[[], bool] = lambda: False
+        self.fetch_more: Callable[[], None] = lambda: None
 
     def set_entries(self, entries: list[Entry]) -> None:
         self.beginResetModel()
         self.entries = list(entries)
         self._reindex()
         self.endResetModel()
+
+    def append(self, entries: list[Entry]) -> None:
+        """The next page of a place listed a page at a time, at the end."""
+        if entries:
+            self.beginInsertRows(QModelIndex(), len(self.entries),
+                                 len(self.entries) + len(entries) - 1)
+            self.entries.extend(entries)
+            self._reindex()
+            self.endInsertRows()
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and self.can_fetch_more()
+
+    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: B008, N802
+        if not parent.isValid():
+            self.fetch_more()
 
     def insert(self, row: int, entry: Entry) -> None:
         self.beginInsertRows(QModelIndex(), row, row)

@@ -26,12 +26,14 @@ from finpics_desktop.app.window.navigation import (
     PhotoAdded,
     Place,
     PlaceChanged,
+    RowsAdded,
     StatusChanged,
     Told,
 )
 from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.ui.busy import BusyIndicator
 from finpics_desktop.ui.grid import GridModel, GridView
+from finpics_desktop.ui.grid_rows import shrink_to
 from finpics_desktop.ui.pages import SearchPage, ViewerPage
 from finpics_desktop.ui.panels import InfoPanel
 from finpics_desktop.ui.sources import SourcesModel, SourcesView
@@ -49,6 +51,8 @@ class NavigationController:
         self.grid, self.model, self.viewer, self.search = grid, model, viewer, search
         self.info, self.busy, self.status, self.tell = info, busy, status, tell
         nav.listen(self.on_event)
+        model.can_fetch_more = nav.can_fetch_more  # (a place listed a page at a time)
+        model.fetch_more = nav.fetch_more
 
     # -- the user's choice in the tree ------------------------------------------------------
     def on_tree_current(self, current, _previous=None) -> None:
@@ -73,6 +77,8 @@ class NavigationController:
                 self._show_entries(entries, relisted)
             case PhotoAdded(row, entry):
                 self.model.insert(row, entry)
+            case RowsAdded(entries):
+                self.model.append(entries)
             case PageChanged(frame, left):
                 self._show_page(frame, left)
             case FrameChanged(frame):
@@ -90,6 +96,8 @@ class NavigationController:
         current = self.grid.currentIndex()
         key = self.model.entries[current.row()].key if relisted and current.isValid() and (
             current.row() < len(self.model.entries)) else None
+        if not relisted and self.nav.pages is not None and shrink_to(self.model, entries):
+            return  # faces left a place listed a page at a time: it stays where it was
         self.model.set_entries(entries)
         if key is None or not entries:
             return

@@ -93,7 +93,7 @@ def test_what_another_program_writes_is_never_shown_stale(album):
     finally:
         other.close()
     assert [s.person.name for s in views.people()] == ["obama"]
-    assert firsts["obama"] not in {f for g in views.unnamed()[0] for f in g.faces}
+    assert firsts["obama"] not in {f for g in views.unnamed() for f in g.faces}
     all_kept_as_afresh(backend, ["obama"])
 
 

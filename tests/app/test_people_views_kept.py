@@ -30,7 +30,7 @@ def album(library, photos_dir, labels):
 def listed_counted(monkeypatch) -> dict:
     """How often *People* and *Unnamed faces* are listed from the album's faces and photos."""
     counted = {"people": 0, "unnamed": 0, "page": 0}
-    for name, key in (("list_people", "people"), ("located_groups", "unnamed"),
+    for name, key in (("list_people", "people"), ("unnamed_groups", "unnamed"),
                       ("person_page", "page")):
         real = getattr(app_people, name)
 
@@ -58,28 +58,28 @@ def test_a_new_session_shows_them_kept_and_a_write_by_anyone_lists_them_afresh(
     backend, who, firsts = album
     folder = backend.home.folder
     first = people_views.views(backend)
-    people, (groups, where), page = first.people(), first.unnamed(), first.person("obama")
-    assert firsts["obama"] not in where and firsts["biden"] in where
+    people, groups, page = first.people(), first.unnamed(), first.person("obama")
+    unnamed = {f for g in groups for f in g.faces}
+    assert firsts["obama"] not in unnamed and firsts["biden"] in unnamed
 
     counted = listed_counted(monkeypatch)
     again = open_library(folder, engine=engine)  # a new session of the window
     try:
         views = people_views.views(again)
         assert views.people() == people
-        assert views.unnamed() == (groups, where)
+        assert views.unnamed() == groups
         assert views.person("Obama") == page
         assert counted == {"people": 0, "unnamed": 0, "page": 0}  # as kept, nothing listed
 
         name_in_another_process(folder, firsts["biden"], "biden")  # reports nothing
-        now_people, (now_groups, now_where) = views.people(), views.unnamed()
+        now_people, now_groups = views.people(), views.unnamed()
         now_page = views.person("obama")
         assert counted == {"people": 1, "unnamed": 1, "page": 1}
         assert "biden" in {s.person.name for s in now_people}
-        assert firsts["biden"] not in now_where
         assert not any(firsts["biden"] in g.faces for g in now_groups)
         # as listed with nothing kept at all
         assert now_people == app_people.list_people(again)
-        assert (now_groups, now_where) == app_people.located_groups(again)
+        assert now_groups == app_people.located_groups(again)[0]
         assert now_page == app_people.person_page(again, "obama")
         assert firsts["biden"] not in {p.face_id for p in now_page[0].all}
     finally:

@@ -1,7 +1,8 @@
 """The places of unnamed faces: *Unnamed faces* (one tile per group -- its most typical face,
-its size -- the largest first, then, under their own heading, the faces that fit no group), a
-group opened (its faces), and the faces ignored (strangers, brought back from there). Each
-listing runs off the GUI thread, like a picset's.
+its size -- the largest first, then, under their own heading, the faces that fit no group;
+listed a page of tiles at a time: :mod:`~finpics_desktop.app.window.paging`), a group opened
+(its faces), and the faces ignored (strangers, brought back from there). Each listing runs off
+the GUI thread, like a picset's.
 
 Grouping the unnamed faces the first time on the cloud is one ``SearchFaces`` a face at the
 account's rate (minutes): its listing says how far it is ("Grouping faces: 120 of 10,000
@@ -17,11 +18,14 @@ from collections.abc import Callable
 from finpics_desktop.app import people
 from finpics_desktop.app.entries import FACE, GROUP, HEADING, Entry, face_entry, heading_entry
 from finpics_desktop.app.people_views import views
+from finpics_desktop.app.window.paging import Paged
+from finpics_desktop.domain.people import Cluster
 from finpics_desktop.domain.photo_order import shown_name
 from finpics_desktop.pipeline.people.clusters import GroupingCancelled, Searching
 from finpics_desktop.pipeline.people.naming import Located
 
 GROUP_PLACE, IGNORED = "group", "ignored"
+PAGE = 240  # tiles a page: several screens of the largest window's smallest cells
 ALONE = "Faces that fit no group"
 STOPPED = "stopped"  # the heading of a grouping cancelled midway
 
@@ -39,17 +43,115 @@ def group_entry(backend, number: int, faces: list[str], spot: Located, confident
                  members=tuple(faces), group=number, sure=confident)
 
 
-def unnamed_entries(backend, searching: Searching | None = None) -> list[Entry]:
-    """One tile per group of two faces or more, the largest first (confident ones first on a
-    tie); then the heading :data:`ALONE` and the faces that fit no group. ``searching``: the
-    progress and Cancel of the faces' searches; cancelled (with ``searching.partial``): the
-    groups of the faces searched, under a heading saying how far it went."""
+class UnnamedTiles(Paged):
+    """*Unnamed faces* a page at a time: one tile per group of two faces or more, the largest
+    first (confident ones first on a tie); then the heading :data:`ALONE` and the faces that
+    fit no group. Made from the groups' face ids only; each page locates the faces of its own
+    tiles (kept as the listings are: :meth:`~finpics_desktop.app.people_views.PeopleViews.
+    located`), so that opening it reads a page of faces' places, not 70,000."""
+
+    def __init__(self, backend, groups: list[Cluster], stopped: str = ""):
+        self.backend = backend
+        self._groups = groups
+        tiles = [n for n, group in enumerate(groups) if len(group.faces) > 1]
+        tiles.sort(key=lambda n: (-len(groups[n].faces), not groups[n].confident, n))
+        alone = [n for n, group in enumerate(groups) if len(group.faces) == 1]
+        self._items: list[int] = tiles + ([-1] if alone else []) + alone  # -1: the heading
+        # what is left to count: tiles, their faces, faces alone (the status line, the heading)
+        self._left = [len(tiles), sum(len(groups[n].faces) for n in tiles), len(alone)]
+        self._next = 0
+        self._dropped: set[str] = set()  # answered here (named, ignored): not shown again
+        self._pending: set[str] = set()  # ... and their change not yet reported
+        self._lock = threading.Lock()
+        # (a grouping cancelled midway: the groups of what was searched, under ``stopped``)
+        self.first = [heading_entry(stopped, 1, STOPPED)] * bool(stopped) + self.page()
+
+    def more(self) -> bool:
+        return self._next < len(self._items)
+
+    def page(self, count: int | None = None) -> list[Entry]:
+        count = count or PAGE
+        groups = self._groups
+        with self._lock:
+            items = self._items[self._next:self._next + count]
+            self._next += len(items)
+            gone = set(self._dropped)
+        where = views(self.backend).located([groups[n].faces[0] for n in items if n >= 0])
+        entries = []
+        for n in items:
+            if n < 0:
+                entries.append(heading_entry(alone_heading(self._left[2]), 2, ALONE))
+                continue
+            faces = groups[n].faces
+            spot = where.get(faces[0])
+            if spot is None or gone.intersection(faces):
+                continue  # (its face gone from its photo since; or answered meanwhile)
+            if len(faces) > 1:
+                entries.append(group_entry(self.backend, n + 1, list(faces), spot,
+                                           groups[n].confident))
+            else:
+                entries.append(face_entry(self.backend, spot.face_id, spot.image_path, spot.box,
+                                          shown_name(spot.image_path.partition("/")[2]),
+                                          group=n + 1, section=ALONE))
+        return entries
+
+    def drop(self, face_ids, removed: list[Entry] = ()) -> None:
+        with self._lock:
+            self._dropped.update(face_ids)
+            self._pending.update(face_ids)
+            for entry in removed:  # (the tiles shown that left: counted no more)
+                if entry.kind == GROUP:
+                    self._left[0] -= 1
+                    self._left[1] -= len(entry.members)
+                elif entry.kind == FACE:
+                    self._left[2] -= 1
+
+    def settle(self, face_ids: frozenset[str]) -> bool:
+        with self._lock:
+            if not face_ids <= self._pending:
+                return False
+            self._pending -= face_ids
+            return True
+
+    def dropped(self) -> frozenset[str]:
+        with self._lock:
+            return frozenset(self._dropped)
+
+    def warm(self) -> None:
+        """The groups and which faces are in a photo read into memory (a new session showed
+        the listing kept: the first naming would read them)."""
+        people.warm_unnamed(self.backend)
+
+    def counted(self) -> str:
+        tiles, faces, alone = self._left
+        return (f"{tiles} group(s) of {faces} unnamed faces and {alone} that fit no group (F2 "
+                "adds a name, I ignores a stranger, Ctrl+I lists those ignored)")
+
+    def recount(self, entries: list[Entry]) -> list[Entry]:
+        return [heading_entry(alone_heading(self._left[2]), 2, ALONE)
+                if e.kind == HEADING and e.section == ALONE else e for e in entries]
+
+
+def unnamed_pages(backend, searching: Searching | None = None) -> UnnamedTiles:
+    """*Unnamed faces* as the window lists it (:class:`UnnamedTiles`): the groups kept until a
+    change touches them, the first page of tiles located. ``searching``: the progress and
+    Cancel of the faces' searches; cancelled (with ``searching.partial``): the groups of the
+    faces searched, under a heading saying how far it went."""
     try:
-        groups, where = views(backend).unnamed(searching)  # (kept until a change touches it)
+        groups = views(backend).unnamed(searching)  # (kept until a change touches it)
     except GroupingCancelled as stopped:
-        return [heading_entry(stopped_heading(stopped.searched, stopped.total), 1, STOPPED),
-                *_tiles(backend, stopped.groups, stopped.where)]
-    return _tiles(backend, groups, where)
+        return UnnamedTiles(backend, stopped.groups,
+                            stopped_heading(stopped.searched, stopped.total))
+    return UnnamedTiles(backend, groups)
+
+
+def unnamed_entries(backend, searching: Searching | None = None) -> list[Entry]:
+    """Every tile of *Unnamed faces* (every page of :func:`unnamed_pages`)."""
+    tiles = unnamed_pages(backend, searching)
+    entries = list(tiles.first)
+    while tiles.more():
+        entries += tiles.page()
+    return entries
 
 
 def unnamed_job(place, stop, progress: Callable[[int, int], None]) -> Callable[[], list[Entry]]:
@@ -78,22 +180,6 @@ def grouping_progress(done: int, total: int) -> str:
 def stopped_heading(searched: int, total: int) -> str:
     return (f"Grouping stopped: {searched:,} of {total:,} faces searched, kept (F5 goes on "
             "with the others)")
-
-
-def _tiles(backend, groups, where: dict[str, Located]) -> list[Entry]:
-    tiles, alone = [], []
-    for number, group in enumerate(groups, 1):
-        faces = [f for f in group.faces if f in where]
-        if len(faces) > 1:
-            tiles.append(group_entry(backend, number, faces, where[faces[0]], group.confident))
-        elif faces:
-            spot = where[faces[0]]
-            alone.append(face_entry(backend, spot.face_id, spot.image_path, spot.box,
-                                    shown_name(spot.image_path.partition("/")[2]),
-                                    group=number, section=ALONE))
-    tiles.sort(key=lambda e: (-len(e.members), not e.sure, e.group))
-    heading = [heading_entry(alone_heading(len(alone)), 2, ALONE)] if alone else []
-    return tiles + heading + alone
 
 
 def group_entries(backend, faces: tuple[str, ...]) -> list[Entry]:

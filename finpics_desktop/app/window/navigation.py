@@ -46,9 +46,11 @@ from finpics_desktop.app.window.navigation_events import (  # noqa: F401 - the e
     PageChanged,
     PhotoAdded,
     PlaceChanged,
+    RowsAdded,
     StatusChanged,
     Told,
 )
+from finpics_desktop.app.window.navigation_paging import Paging
 from finpics_desktop.app.window.people_places import (  # noqa: F401 - the places' kinds, here too
     COUNTED,
     GROUP_PLACE,
@@ -93,7 +95,7 @@ def _count(n: int, what: str) -> str:
     return f"{n} {what}{'s' if n != 1 else ''}"
 
 
-class Navigation:
+class Navigation(Paging):
     """The window's navigation state. ``prefetch(entries)`` (any thread) starts on the first
     screen's thumbnails, ``first_screen()`` says how many cells that is."""
 
@@ -112,6 +114,7 @@ class Navigation:
         self.listing_failed = ""  # ... or because its listing failed: why
         self._listing: tuple[str, Task] | None = None  # what, its task
         self._grouping: GroupingStop | None = None  # Unnamed faces' searches under way
+        self.pages = None  # the pages still to come of the place shown (paging.Paged)
         self._search: tuple[Frame, Task] | None = None
         self._busy: list[tuple[str, str]] = []
         self._published_while_listing: list[Entry] = []
@@ -185,6 +188,7 @@ class Navigation:
             self._drop_search()
         self.stack = [Frame(GRID)]
         self.entries = []
+        self.pages = None
         self.answered = set()
         self._emit(PlaceChanged(place))
         if place.kind in (LIBRARY, CLOUD) and place.backend is None:
@@ -242,6 +246,7 @@ class Navigation:
         self._begin(LISTING, f"Listing {what}…")
 
         def done(entries: list[Entry]) -> None:
+            entries = self._paged(entries)  # (a listing shown a page at a time: its first)
             if self.answered:
                 entries = [e for e in entries
                            if not (e.kind == FACE and e.face_id in self.answered)]
@@ -254,7 +259,8 @@ class Navigation:
                 self.photo_published(entry)
             counted = COUNTED.get(place.kind) or (count_similar if place.kind == SIMILAR
                                                   else None)
-            self._status(counted(self.entries) if counted else _count(
+            self._status(self.pages.counted() if self.pages is not None else counted(
+                self.entries) if counted else _count(
                 len(self.entries), "picset" if place.kind in (LIBRARY, CLOUD) else "photo"))
 
         def fail(error: BaseException) -> None:
@@ -307,6 +313,8 @@ class Navigation:
                 self.relist()
         elif loc.kind in (PEOPLE, UNNAMED, TOGETHER, GROUP_PLACE, IGNORED) and \
                 changes.touches_people:
+            if loc.kind == UNNAMED and self.dropped_in_place(changes):
+                return  # named or ignored here: the grid lost them already, nothing to relist
             self.relist()
         elif loc.kind == SIMILAR and loc.picset and changes.touches_picset(loc.picset):
             kept = None if self.loading else after_changes(self.entries, loc.picset, changes)

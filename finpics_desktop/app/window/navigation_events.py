@@ -32,6 +32,13 @@ class PhotoAdded:
 
 
 @dataclass(frozen=True)
+class RowsAdded:
+    """The next page of the place shown, at the end of the grid (:mod:`~.paging`)."""
+
+    entries: list[Entry]
+
+
+@dataclass(frozen=True)
 class PageChanged:
     """``frame`` is on top; ``left`` is the frame just popped by Back, if any (its photo is
     the one to select on the page shown)."""
@@ -70,5 +77,5 @@ class Told:
     settings: str = ""
 
 
-Event = (PlaceChanged | GridChanged | PhotoAdded | PageChanged | FrameChanged | BusyChanged
-         | StatusChanged | Told)
+Event = (PlaceChanged | GridChanged | PhotoAdded | RowsAdded | PageChanged | FrameChanged
+         | BusyChanged | StatusChanged | Told)

@@ -65,10 +65,15 @@ class PeopleActions:
         self.nav.run(job, done, failed)
 
     def _drop(self, face_ids: set[str]) -> None:
-        """The grid no longer shows these faces (answered, named)."""
+        """The grid no longer shows these faces (answered, named), nor the pages of it still
+        to come (:mod:`~finpics_desktop.app.window.paging`)."""
+        pages = self.nav.pages
         kept = without_faces(self.nav.entries, face_ids)
+        if pages is not None:
+            left = {id(e) for e in kept}
+            pages.drop(face_ids, [e for e in self.nav.entries if id(e) not in left])
         if len(kept) != len(self.nav.entries):
-            self.nav.show_entries(kept)
+            self.nav.show_entries(pages.recount(kept) if pages is not None else kept)
 
     def _changed(self, backend, **changes) -> None:
         self.albums.report(backend, Changes.of(**changes))
@@ -162,6 +167,8 @@ class PeopleActions:
         def job():
             return people.name_faces(backend, face_ids, name, same_photo=same_photo)
 
+        self.nav.warm()  # (Unnamed faces: what listing it after the naming needs, read meanwhile)
+
         def done(outcomes: list[Outcome]) -> None:
             same = [o for o in outcomes if o.error and "once in a photo" in o.error]
             if len(face_ids) == 1 and same and ask_same_photo is not None:
@@ -197,6 +204,8 @@ class PeopleActions:
         backend = entries[0].backend
         face_ids = [f for e in entries for f in faces_of(e)]
         verb = "no longer ignored" if back else "ignored"
+
+        self.nav.warm()
 
         def job():
             outcomes, step = people_edits.ignore(backend, face_ids, back)

@@ -37,6 +37,7 @@ from finpics_desktop.app.window.group_places import (  # noqa: F401 - the places
     stopped_heading,
     unnamed_entries,
     unnamed_job,
+    unnamed_pages,
 )
 from finpics_desktop.domain.people import search_key
 
@@ -167,7 +168,7 @@ def _count_person(entries: list[Entry]) -> str:
 PEOPLE_JOBS: dict[str, Callable] = {
     PEOPLE: lambda place: (lambda: people_entries(place.backend, place.hidden)),
     PERSON_PLACE: lambda place: (lambda: person_entries(place.backend, place.person)),
-    UNNAMED: lambda place: (lambda: unnamed_entries(place.backend)),
+    UNNAMED: lambda place: (lambda: unnamed_pages(place.backend)),  # (a page at a time)
     **GROUP_JOBS,
     TOGETHER: lambda place: (lambda: together_entries(place.backend, place.people, place.only)),
 }

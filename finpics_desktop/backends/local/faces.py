@@ -425,6 +425,12 @@ class LocalFaceIndex(UserVectors):
         :meth:`people_in_album`)."""
         return people_located.photos_of(self.db, self.collection, person, photos)
 
+    def named_ids(self) -> set[str] | None:
+        """Every named face's id (the private store's ``face`` records), read from the table
+        SQLite keeps of them (:mod:`photo_ids`), no record parsed; None on a read-only library
+        of an older version without it."""
+        return photo_ids.named_ids(self.db)
+
     def image_ids_of(self, face_ids: Sequence[str]) -> dict[str, str]:
         """The ImageId of each of these faces that is indexed, their records not read."""
         found: dict[str, str] = {}

@@ -110,3 +110,11 @@ def named_located(db, collection: str) -> list[tuple] | None:
                     TABLES)) < len(TABLES):
         return None
     return db.query(_LOCATED, (collection,))
+
+
+def named_ids(db) -> set[str] | None:
+    """The named faces' ids (the private store's ``face`` records' keys); None on a library
+    without the table."""
+    if not db.query("SELECT name FROM sqlite_master WHERE name = 'named_faces'"):
+        return None
+    return {face_id for (face_id,) in db.query("SELECT face_id FROM named_faces")}

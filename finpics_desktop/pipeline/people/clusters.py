@@ -272,22 +272,43 @@ def clusters(people: People) -> list[Cluster]:
     return located_clusters(people)[0]
 
 
-def located_clusters(people: People, searching: Searching | None = None
-                     ) -> tuple[list[Cluster], dict[str, Located]]:
-    """:func:`clusters`, and where each of their faces is. The groups last made are kept in the
-    private store and updated by what changed (:mod:`~.groups_kept`); grouping afresh reads
-    the similarity graph kept there, and searches only the faces it lacks (:mod:`~.graph`,
-    through :func:`search_links`: progress and Cancel in ``searching``). A face whose search
-    failed is left out this time (``searching.failed`` says why) and searched the next."""
-    left_out = set(people.named()) | ignored_ids(people.private)  # named, or strangers
+def named_ids(people: People) -> set[str]:
+    """Every named face's id: from the face index's own table where it keeps one (the
+    library's: no record parsed), else from the named faces' records."""
+    listed = getattr(people.backend.faces, "named_ids", None)
+    found = listed() if listed is not None else None
+    return set(people.named()) if found is None else found
+
+
+def warm(people: People) -> None:
+    """Which faces are in a photo and the groups kept, read into memory (as :func:`grouped`
+    reads them) -- ahead of the first grouping after a naming; an album that keeps no
+    places (the cloud) reads nothing."""
+    if locations_kept.marker(people) is not None:
+        locations_kept.locations(people)
+        groups_kept.load(people.private)
+
+
+def grouped(people: People, searching: Searching | None = None
+            ) -> tuple[list[Cluster], dict[str, str]]:
+    """The unnamed faces of the album's photos (not those ignored) grouped, and the ImageId of
+    each face in a photo -- no face located (its box read) where the groups kept serve: only ids
+    (:mod:`~.locations_kept`). The groups last made are kept in the private store and updated
+    by what changed (:mod:`~.groups_kept`); grouping afresh reads the similarity graph kept
+    there, and searches only the faces it lacks (:mod:`~.graph`, through :func:`search_links`:
+    progress and Cancel in ``searching``). A face whose search failed is left out this time
+    (``searching.failed`` says why) and searched the next."""
+    left_out = named_ids(people) | ignored_ids(people.private)  # named, or strangers
     kept = locations_kept.locations(people, left_out)  # (read again when photos were written)
-    versions = kept.versions
-    where = {f: spot for f, spot in kept.where.items() if f not in left_out}
-    faces = sorted(where)
+    versions, images = kept.versions, kept.images
+    wanted = images.keys() - left_out
     writable = not people.backend.read_only
-    found = groups_kept.shrunk(groups_kept.load(people.private), faces, versions)
+    found = groups_kept.shrunk(groups_kept.load(people.private), wanted, versions)
     if found is None:
         searching = searching or Searching()
+        faces = sorted(wanted)
+        where = people.locate(faces, known=images)  # (their photos' paths: one face a photo)
+        faces = [f for f in faces if f in where]
         links = graph.face_links(
             people.private, faces, versions,
             lambda missing, keep: search_links(people, missing, keep, searching),
@@ -301,4 +322,13 @@ def located_clusters(people: People, searching: Searching | None = None
                                     len(faces) - len(missing), len(faces))
         if writable and not searching.failed:
             groups_kept.save(people.private, found, versions)
+    return found, images  # (every indexed face's in a photo: the named ones' too)
+
+
+def located_clusters(people: People, searching: Searching | None = None
+                     ) -> tuple[list[Cluster], dict[str, Located]]:
+    """:func:`grouped`, and where each of their faces is (every face located: the command
+    line's listing; the window locates a page of tiles at a time)."""
+    found, images = grouped(people, searching)
+    where = people.locate([f for c in found for f in c.faces], known=images)
     return found, where

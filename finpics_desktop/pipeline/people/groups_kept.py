@@ -15,8 +15,12 @@ and groups afresh."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import uuid
-from collections.abc import Iterable
+import weakref
+from collections.abc import Iterable, Set
+from dataclasses import dataclass
 
 from finpics_desktop.domain.errors import FinpicsError
 from finpics_desktop.domain.people import Cluster
@@ -32,43 +36,72 @@ def _ordered(clusters: Iterable[Cluster]) -> list[Cluster]:
     return sorted(clusters, key=lambda c: (not c.confident, -len(c.faces), c.faces[0]))
 
 
-def load(private: PrivateStore | None) -> tuple[list[Cluster], set[str]] | None:
-    """The groups kept and the engine versions of their faces, or None."""
+@dataclass(frozen=True)
+class Kept:
+    """The groups kept: in the order shown, the engine versions of their faces, and every
+    face grouped."""
+
+    clusters: list[Cluster]
+    versions: set[str]
+    grouped: frozenset[str]
+
+
+_READ: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store -> (generation, Kept)
+_READ_LOCK = threading.Lock()
+
+
+def load(private: PrivateStore | None) -> Kept | None:
+    """The groups kept, or None. Read once per generation written (the head is read each
+    time: a new session, or another program's grouping, is seen)."""
     if private is None:
         return None
     try:
         head = private.get(GROUPS, HEAD)
         if head is None:
             return None
-        parts = private.query(GROUPS, f"{head.doc['generation']}#")
-    except FinpicsError:
+        generation = head.doc["generation"]
+        with _READ_LOCK:
+            read = _READ.get(private)
+        if read is not None and read[0] == generation:
+            return read[1]
+        parts = private.query(GROUPS, f"{generation}#")
+    except (FinpicsError, TypeError):
         return None
     if len(parts) != head.doc["parts"]:
         return None  # written or deleted meanwhile
     clusters = [Cluster(tuple(group[1:]), bool(group[0]))
                 for part in parts for group in part.doc["groups"]]
-    return clusters, set(head.doc["versions"])
+    kept = Kept(clusters, set(head.doc["versions"]),
+                frozenset(f for c in clusters for f in c.faces))
+    with contextlib.suppress(TypeError), _READ_LOCK:  # (a store that cannot be referred to)
+        _READ[private] = (generation, kept)
+    return kept
 
 
-def shrunk(kept: tuple[list[Cluster], set[str]] | None, faces: Iterable[str],
-           versions: dict[str, str | None]) -> list[Cluster] | None:
+def shrunk(kept: Kept | None, faces: Set[str], versions: dict[str, str | None]
+           ) -> list[Cluster] | None:
     """The groups kept without the faces no longer among ``faces``; None if any of ``faces``
-    was not grouped (or by another engine version, ``versions[face]``)."""
+    was not grouped (or by another engine version, ``versions[face]``). The groups keep their
+    order while none only lost some of its faces (a whole group named or ignored)."""
     if kept is None:
         return None
-    clusters, grouped_versions = kept
-    wanted = set(faces)
-    grouped = {f for c in clusters for f in c.faces}
-    if not wanted <= grouped or any(str(versions.get(f)) not in grouped_versions
-                                    for f in wanted):
+    wanted = faces if isinstance(faces, (set, frozenset)) else set(faces)
+    if not wanted <= kept.grouped or not {
+            str(v) for v in set(map(versions.get, wanted))} <= kept.versions:
         return None
-    found = []
-    for cluster in clusters:
+    gone = kept.grouped - wanted  # (a few faces: those named, ignored, removed since)
+    if not gone:
+        return list(kept.clusters)
+    found, shrank = [], False
+    for cluster in kept.clusters:
+        if gone.isdisjoint(cluster.faces):
+            found.append(cluster)
+            continue
         left = tuple(f for f in cluster.faces if f in wanted)
         if left:
-            found.append(cluster if len(left) == len(cluster.faces) else
-                         Cluster(left, cluster.confident and len(left) >= CONFIDENT_SIZE))
-    return _ordered(found)
+            shrank = True
+            found.append(Cluster(left, cluster.confident and len(left) >= CONFIDENT_SIZE))
+    return _ordered(found) if shrank else found
 
 
 def save(private: PrivateStore | None, clusters: list[Cluster],

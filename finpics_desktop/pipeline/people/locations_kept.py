@@ -1,9 +1,11 @@
-"""Where every indexed face is -- its photo (ImageId, path), its box, its sharpness, its photo's
-faces, and the engine that indexed it -- kept with the album's count of writes of photos and of
-the faces' index (:attr:`~finpics_desktop.ports.Backend.photo_writes`), and read again only when
-that count moved on. A naming, a merge, a face ignored write no photo: *Unnamed faces* opened
-after one takes the faces' places from here (and the groups kept, shrunk: :mod:`~.groups_kept`)
-instead of reading thousands of photo items (:meth:`~.naming.People.locate`).
+"""Which indexed faces are in a photo of the album (their photo's ImageId) and the engine that
+indexed each -- kept with the album's count of writes of photos and of the faces' index
+(:attr:`~finpics_desktop.ports.Backend.photo_writes`), and read again only when that count moved
+on. A naming, a merge, a face ignored write no photo: *Unnamed faces* opened after one takes the
+unnamed faces from here (and the groups kept, shrunk: :mod:`~.groups_kept`) instead of reading
+thousands of photo items (:meth:`~.naming.People.locate`). Only ids are kept (150,000 faces:
+~30 MB), never the faces' boxes: the window locates the faces of the tiles it shows, a page at
+a time.
 
 Kept in memory for the session, and in the private store's derived partition
 (:data:`~.views_kept.VIEWS` / :data:`NAME`, as a listing: :func:`~.views_kept.save`), so a new
@@ -17,17 +19,17 @@ from collections.abc import Set
 from dataclasses import dataclass
 
 from finpics_desktop.pipeline.people import views_kept
-from finpics_desktop.pipeline.people.naming import Located, People
+from finpics_desktop.pipeline.people.naming import People
 
 NAME = "locations"  # the listing's name in views_kept.VIEWS
 
 
 @dataclass(frozen=True)
 class Locations:
-    """Every indexed face's engine version, and where those in a photo of the album are."""
+    """Every indexed face's engine version, and the ImageId of those in a photo of the album."""
 
     versions: dict[str, str | None]
-    where: dict[str, Located]
+    images: dict[str, str]
 
 
 _KEPT: dict[str, tuple[int, Locations]] = {}  # album identity -> (photo writes, locations)
@@ -45,7 +47,7 @@ def marker(people: People) -> int | None:
 def locations(people: People, left_out: Set[str] = frozenset()) -> Locations:
     """Every indexed face's place: kept (in memory, else in the album) while no photo and no
     face was written since, else read afresh and kept. An album that cannot count its photo
-    writes keeps nothing, and only the faces not ``left_out`` are located (``where``)."""
+    writes keeps nothing, and only the faces not ``left_out`` are located (``images``)."""
     now = marker(people)
     identity = people.backend.identity
     if now is not None:
@@ -80,26 +82,21 @@ def _read(people: People, left_out: Set[str]) -> Locations:
         versions[face.face_id] = face.model_version
         if face.face_id not in left_out:
             image_of[face.face_id] = face.image_id
-    return Locations(versions, people.locate(image_of, known=image_of))
+    where = people.locate(image_of, known=image_of)
+    return Locations(versions, {f: spot.image_id for f, spot in where.items()})
 
 
 def _rows(made: Locations) -> list:
-    """A row a face: its id, its engine version, and (in a photo of the album) where it is."""
-    rows = []
-    for face, version in made.versions.items():
-        spot = made.where.get(face)
-        rows.append([face, version] + ([spot.image_id, spot.image_path, spot.box,
-                                        spot.sharpness, list(spot.photo_faces)]
-                                       if spot is not None else []))
-    return rows
+    """A row a face: its id, its engine version, and (in a photo of the album) its ImageId."""
+    images = made.images
+    return [[face, version, images[face]] if face in images else [face, version]
+            for face, version in made.versions.items()]
 
 
 def _from_rows(rows: list) -> Locations:
-    versions, where = {}, {}
+    versions, images = {}, {}
     for row in rows:
-        face, version = row[:2]
-        versions[face] = version
+        versions[row[0]] = row[1]
         if len(row) > 2:
-            image_id, path, box, sharpness, faces = row[2:]
-            where[face] = Located(face, image_id, path, box, tuple(faces), sharpness)
-    return Locations(versions, where)
+            images[row[0]] = row[2]
+    return Locations(versions, images)

@@ -1,5 +1,5 @@
 """The people places' listings kept in the album between sessions: *People*, *Unnamed faces* (its
-groups and where each face is: photo, box, the photo's faces) and the person's pages opened
+groups, face ids only) and the person's pages opened
 (their proposals and photos), each with the album's count
 of writes it was made at (:attr:`~finpics_desktop.ports.Backend.writes`, the library's). While
 the count is the same nothing the listing was made from was written -- by anyone -- and a new
@@ -26,15 +26,15 @@ from finpics_desktop.domain.people import Cluster, Person, PersonSummary, Propos
 from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.pipeline.people.graph import GRAPH
 from finpics_desktop.pipeline.people.groups_kept import GROUPS
-from finpics_desktop.pipeline.people.naming import Located
 from finpics_desktop.pipeline.people.proposals import Proposals
 from finpics_desktop.ports import Backend
 
 VIEWS = "views"
 DERIVED = (GRAPH, GROUPS, VIEWS)  # what the count of writes leaves out: made from the album
-FORMAT = 2  # a listing kept in another shape is listed afresh
+FORMAT = 3  # a listing kept in another shape is listed afresh
 PAGE = "person/"  # a person's page: PAGE + the name's key
-ROWS = 2000  # rows a part: a listing of 11,000 unnamed faces is 6 parts of ~300 KB
+ROWS = 2000  # rows a part: a listing of 11,000 unnamed faces is 6 parts of ~300 KB; of
+#               70,000 faces in groups (a row each), ~25 parts of ~100 KB
 
 
 def count(backend: Backend) -> int | None:
@@ -115,32 +115,14 @@ def kept(backend: Backend, name: str, make: Callable[[], object],
 
 
 # -- the listings as rows -----------------------------------------------------------------------
-def unnamed_rows(value: tuple[list[Cluster], dict[str, Located]]) -> list:
-    """A row a face, group by group: its group (number, confident), where it is (its photo's
-    ImageId and path, its box, its sharpness, the photo's faces)."""
-    groups, where = value
-    rows = []
-    for number, cluster in enumerate(groups):
-        for face in cluster.faces:
-            spot = where.get(face)
-            rows.append([number, int(cluster.confident), face] + (
-                [spot.image_id, spot.image_path, spot.box, spot.sharpness,
-                 list(spot.photo_faces)] if spot is not None else []))
-    return rows
+def unnamed_rows(groups: list[Cluster]) -> list:
+    """A row a group: confident or not, then its faces' ids (never where they are: the window
+    locates the faces of the tiles it shows, a page at a time)."""
+    return [[int(cluster.confident), *cluster.faces] for cluster in groups]
 
 
-def unnamed_from(rows: list) -> tuple[list[Cluster], dict[str, Located]]:
-    members: dict[int, list[str]] = {}
-    confident: dict[int, bool] = {}
-    where = {}
-    for row in rows:
-        number, sure, face = row[:3]
-        members.setdefault(number, []).append(face)
-        confident[number] = bool(sure)
-        if len(row) > 3:
-            image_id, path, box, sharpness, faces = row[3:]
-            where[face] = Located(face, image_id, path, box, tuple(faces), sharpness)
-    return [Cluster(tuple(members[n]), confident[n]) for n in sorted(members)], where
+def unnamed_from(rows: list) -> list[Cluster]:
+    return [Cluster(tuple(row[1:]), bool(row[0])) for row in rows]
 
 
 def people_rows(summaries: list[PersonSummary]) -> list:

@@ -1,6 +1,7 @@
 """Thumbnails of photos on disk (the *This computer* source), cached on disk by path + size +
 mtime so a folder opens instantly the second time; made with :func:`make_thumbnail` (draft
-decoding, EXIF orientation applied)."""
+decoding, EXIF orientation applied). The faces cut from the album's photos (the people places'
+tiles) are kept here too, by what they were cut from."""
 
 from __future__ import annotations
 
@@ -92,6 +93,25 @@ class ThumbCache:
         thumb = make_thumbnail(source, path.name, self.box).data
         self._store(entry, thumb)
         return thumb
+
+    def _cut_entry(self, ident: bytes) -> Path:
+        name = hashlib.sha1(b"face\0" + ident, usedforsecurity=False).hexdigest()
+        return self.root / "faces" / name[:2] / name
+
+    def cut_kept(self, ident: bytes) -> bytes | None:
+        """A face's thumbnail kept (``ident``: what it was cut from -- the photo's thumbnail
+        and the box), or None."""
+        try:
+            data = self._cut_entry(ident).read_bytes()
+        except OSError:
+            return None
+        with self._lock:
+            self.hits += 1
+        return data
+
+    def keep_cut(self, ident: bytes, data: bytes) -> None:
+        """Keep a face's thumbnail (a new session shows it without cutting it again)."""
+        self._store(self._cut_entry(ident), data)
 
     def _store(self, entry: Path, data: bytes) -> None:
         """Best effort, atomic: a cache that cannot be written only costs speed."""
