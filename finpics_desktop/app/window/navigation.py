@@ -17,9 +17,6 @@ from pathlib import Path
 
 from finpics_desktop.app.album import CLOUD, LIBRARY
 from finpics_desktop.app.browse import (
-    NotPublished,
-    check_searchable,
-    find_from,
     list_folder,
     list_photos,
     list_picsets,
@@ -51,6 +48,7 @@ from finpics_desktop.app.window.navigation_events import (  # noqa: F401 - the e
     Told,
 )
 from finpics_desktop.app.window.navigation_paging import Paging
+from finpics_desktop.app.window.navigation_search import FaceSearch
 from finpics_desktop.app.window.people_places import (  # noqa: F401 - the places' kinds, here too
     COUNTED,
     GROUP_PLACE,
@@ -86,7 +84,6 @@ from finpics_desktop.app.window.similar_places import (  # noqa: F401 - SIMILAR,
     count_similar,
     similar_job,
 )
-from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.domain.picsets import display_name
 from finpics_desktop.ports import Backend
 
@@ -95,7 +92,7 @@ def _count(n: int, what: str) -> str:
     return f"{n} {what}{'s' if n != 1 else ''}"
 
 
-class Navigation(Paging):
+class Navigation(Paging, FaceSearch):
     """The window's navigation state. ``prefetch(entries)`` (any thread) starts on the first
     screen's thumbnails, ``first_screen()`` says how many cells that is."""
 
@@ -460,63 +457,3 @@ class Navigation(Paging):
             self._pop()
         elif self.location is not None and self.location.parent is not None:
             self.open(self.location.parent)
-
-    # -- search -----------------------------------------------------------------------------
-    def search_face(self, entry: Entry | None, face_id: str) -> None:
-        """A click on a face: every other photo of that person, on the results page (of the
-        person it is named as, searched with the person: :mod:`~finpics_desktop.app.search`)."""
-        try:
-            check_searchable(entry)
-        except NotPublished as e:
-            self._emit(Told(str(e), "info"))
-            return
-        if self._search is not None:
-            self._drop_search()
-        frame = Frame(SEARCH, searched=entry, face_id=face_id, state=SEARCH_UNDER_WAY)
-        task = Task()
-        self._search = (frame, task)
-        self._push(frame)
-        self._status("")
-        self._begin(SEARCHING, "Searching…")
-
-        def done(result) -> None:
-            results, found = result
-            self._end_search()
-            if found.person is not None:
-                frame.person = found.person.person.name
-                frame.person_faces = found.person.faces
-            frame.entries, frame.state = results, FOUND
-            self._emit(FrameChanged(frame))
-            maybes = sum(e.band == MAYBE for e in results)  # counted apart, as they are shown
-            self._status(f"{len(results) - 1 - maybes} other photo(s) of "
-                         f"{frame.person or 'this person'}"
-                         + (f", {maybes} maybe" if maybes else ""))
-
-        def fail(error: BaseException) -> None:
-            self._end_search()
-            frame.state, frame.error = FAILED, describe_error(error)
-            self._emit(FrameChanged(frame))
-            self._emit(Told(f"search failed: {frame.error}", "error"))
-
-        self.run(lambda: find_from(entry, face_id), done, fail, task=task)
-
-    def _end_search(self) -> None:
-        self._search = None
-        self._end(SEARCHING)
-
-    def _drop_search(self) -> None:
-        """Forget the search under way: its result, when it comes, is not delivered."""
-        frame, task = self._search
-        task.cancel()
-        self._search = None
-        frame.state = CANCELLED
-        self._emit(FrameChanged(frame))
-        self._end(SEARCHING)
-
-    def _cancel_search(self) -> None:
-        """Cancel (button, Esc, Back): back to the photo whose face was clicked."""
-        frame = self._search[0]
-        self._drop_search()
-        if self.frame is frame:
-            self._pop()
-        self._status("Search cancelled")
