@@ -64,6 +64,7 @@ class UnnamedTiles(Paged):
         self._pending: set[str] = set()  # ... and their change not yet reported
         self._lock = threading.Lock()
         # (a grouping cancelled midway: the groups of what was searched, under ``stopped``)
+        self.stopped = stopped
         self.first = [heading_entry(stopped, 1, STOPPED)] * bool(stopped) + self.page()
 
     def more(self) -> bool:
@@ -124,8 +125,9 @@ class UnnamedTiles(Paged):
 
     def counted(self) -> str:
         tiles, faces, alone = self._left
-        return (f"{tiles} group(s) of {faces} unnamed faces and {alone} that fit no group (F2 "
-                "adds a name, I ignores a stranger, Ctrl+I lists those ignored)")
+        return (f"{self.stopped}: " if self.stopped else "") + (
+            f"{tiles} group(s) of {faces} unnamed faces and {alone} that fit no group (F2 adds a "
+            "name, I ignores a stranger, Ctrl+I lists those ignored)")
 
     def recount(self, entries: list[Entry]) -> list[Entry]:
         return [heading_entry(alone_heading(self._left[2]), 2, ALONE)
@@ -154,12 +156,14 @@ def unnamed_entries(backend, searching: Searching | None = None) -> list[Entry]:
     return entries
 
 
-def unnamed_job(place, stop, progress: Callable[[int, int], None]) -> Callable[[], list[Entry]]:
-    """The listing of *Unnamed faces* (``place``), to run off the GUI thread: ``progress(done,
-    total)`` as its faces are searched, ``stop`` (anything with ``is_set()``) looked at between
-    two chunks of searches; stopped, the groups of what was searched (:func:`unnamed_entries`)."""
+def unnamed_job(place, stop, progress: Callable[[int, int], None]
+                ) -> Callable[[], UnnamedTiles]:
+    """The listing of *Unnamed faces* (``place``), to run off the GUI thread, a page at a time:
+    ``progress(done, total)`` as its faces are searched, ``stop`` (anything with ``is_set()``)
+    looked at between two chunks of searches; stopped, the groups of what was searched
+    (:func:`unnamed_pages`)."""
     backend = place.backend
-    return lambda: unnamed_entries(backend, Searching(progress, stop, partial=True))
+    return lambda: unnamed_pages(backend, Searching(progress, stop, partial=True))
 
 
 class GroupingStop:

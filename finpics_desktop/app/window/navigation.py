@@ -49,6 +49,7 @@ from finpics_desktop.app.window.navigation_events import (  # noqa: F401 - the e
 )
 from finpics_desktop.app.window.navigation_paging import Paging
 from finpics_desktop.app.window.navigation_search import FaceSearch
+from finpics_desktop.app.window.paging import Paged
 from finpics_desktop.app.window.people_places import (  # noqa: F401 - the places' kinds, here too
     COUNTED,
     GROUP_PLACE,
@@ -203,10 +204,10 @@ class Navigation(Paging, FaceSearch):
         """``job``, then on its thread the first screen's thumbnails started (not later)."""
         first = self.first_screen()
 
-        def listed() -> list[Entry]:
+        def listed() -> list[Entry] | Paged:
             entries = job()
             if not task.cancelled:
-                self.prefetch(entries[:first])
+                self.prefetch((entries.first if isinstance(entries, Paged) else entries)[:first])
             return entries
 
         return listed
