@@ -85,16 +85,30 @@ class _Runnable(QRunnable):
         self.setAutoDelete(True)
 
     def run(self) -> None:
+        # What the task holds (its function, its callbacks: closures over widgets, albums) is
+        # let go on the GUI thread, never here: the pool deletes this runnable on its own
+        # thread, and a Qt object whose last reference went with it would be destroyed off
+        # its thread (a crash in Qt, not an error).
+        held = [self.fn, self.on_done, self.on_error]
+        self.fn = self.on_done = self.on_error = None
         try:
-            result = self.fn()
+            result = held[0]()
         except Exception as e:  # noqa: BLE001 - handed to on_error on the GUI thread
-            if self.on_error is None:
+            if held[2] is None:
                 log.exception("background task failed")
             else:
-                call_in_gui(self.on_error, e, self.task)
-            return
-        if self.on_done is not None:
-            call_in_gui(self.on_done, result, self.task)
+                call_in_gui(held[2], e, self.task)
+        else:
+            if held[1] is not None:
+                call_in_gui(held[1], result, self.task)
+            del result
+        release_in_gui(held)
+
+
+def release_in_gui(held: list) -> None:
+    """From any thread: what ``held`` holds let go on the GUI thread (the caller keeps no
+    other reference to it)."""
+    dispatcher().deliver.emit(list.clear, held)
 
 
 _pools: dict[str, QThreadPool] = {}
@@ -108,6 +122,7 @@ def pool(name: str = "default") -> QThreadPool:
         p = QThreadPool()
         p.setObjectName(f"finpics-{name}")
         p.setMaxThreadCount({"thumbs": 2, "jobs": 2, "waits": 2}.get(name, 4))
+        p.setExpiryTimeout(-1)  # (its threads kept: none ends while a Qt object lives on it)
         _pools[name] = p
     return _pools[name]
 
