@@ -55,3 +55,32 @@ def test_for_a_user_a_broken_callback_is_logged(qtbot, monkeypatch, caplog):
         run_task(lambda: 7, broken)
         settle(qtbot)
     assert raised == [] and "a result handler failed" in caplog.text
+
+
+def test_what_a_task_holds_is_let_go_on_the_gui_thread(qtbot):
+    """A task's function and callbacks (closures over widgets, albums) are let go on the GUI
+    thread: the pool deletes a finished runnable on its own thread, and a Qt object whose last
+    reference went with it would be destroyed there (the window died so, SIGSEGV on a pool
+    thread). Before, the function was freed on the pool thread every time."""
+    freed: dict[str, str] = {}
+
+    class Held:
+        def __init__(self, name: str):
+            self.name = name
+
+        def __call__(self, *_args):
+            return self.name
+
+        def __del__(self):
+            freed[self.name] = threading.current_thread().name
+
+    for round_ in range(20):
+        delivered = []
+        run_task(Held(f"work {round_}"), delivered.append)
+        run_task(lambda: 1 / 0, None, Held(f"on error {round_}"))
+        settle(qtbot)
+        qtbot.waitUntil(lambda round_=round_: {f"work {round_}", f"on error {round_}"}
+                        <= freed.keys(), timeout=10_000)
+        assert delivered == [f"work {round_}"]
+    gui = threading.current_thread().name
+    assert set(freed.values()) == {gui}, freed
