@@ -144,3 +144,35 @@ def sface_cosine(similarity: float, cut: float = SFACE_CUT) -> float:
     if similarity >= 80.0:
         return cut + (similarity - 80.0) * (1.0 - cut) / 20.0
     return similarity * cut / 80.0
+
+
+def alike_rows(version: str, vectors: np.ndarray, norms: np.ndarray, rows: np.ndarray,
+               threshold: float, max_faces: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each vector at ``rows``: the rows of the vectors at least ``threshold`` alike to it
+    (never itself), the best ``max_faces`` of them, and their similarities rounded as a search
+    gives them (:func:`similar_pairs`)."""
+    at, alike, similarity = similar_pairs(version, vectors, norms, rows, threshold)
+    keep = alike != rows[at]  # never the searched face itself
+    at, alike, similarity = at[keep], alike[keep], similarity[keep]
+    bounds = np.searchsorted(at, np.arange(len(rows) + 1))
+    found = []
+    for n in range(len(rows)):
+        mine, values = alike[bounds[n]:bounds[n + 1]], similarity[bounds[n]:bounds[n + 1]]
+        if len(mine) > max_faces:  # the best max_faces of many
+            best = np.argpartition(-values, max_faces - 1)[:max_faces]
+            mine, values = mine[best], values[best]
+        found.append((mine, np.round(values, 4)))
+    return found
+
+
+def best_of(found: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of several :func:`alike_rows` answers, each once, at its best similarity."""
+    if not found:
+        return np.array([], np.int64), np.array([], np.float32)
+    rows = np.concatenate([mine for mine, _ in found])
+    values = np.concatenate([similarity for _, similarity in found])
+    order = np.lexsort((-values, rows))  # by row, its best first
+    rows, values = rows[order], values[order]
+    first = np.ones(len(rows), bool)
+    first[1:] = rows[1:] != rows[:-1]
+    return rows[first], values[first]

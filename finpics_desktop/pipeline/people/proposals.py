@@ -66,11 +66,8 @@ def suggest(people: People, name: str, named: dict | None = None) -> Proposals:
     mine = [f.face_id for f in sorted(people.faces_of(person, named), key=lambda f: f.at)]
     taken = people.named_ids() if named is None else named  # (ids only, where it can)
     rejected = people.rejected(person) | ignored_ids(people.private)  # strangers too
-    alike: dict[str, float] = {}  # each face found, at its best (then those left out dropped)
-    for matches in people.records.face_links(_seeds(mine), CANDIDATE_FROM, 4096).values():
-        for face_id, similarity in matches.items():
-            if similarity > alike.get(face_id, 0.0):
-                alike[face_id] = similarity
+    # each face found, at its best (then those left out dropped)
+    alike = people.records.face_links_best(_seeds(mine), CANDIDATE_FROM, 4096)
     candidates = {f: s for f, s in alike.items() if f not in taken and f not in rejected}
     ranked = heapq.nsmallest(MAX_CANDIDATES, candidates, key=lambda f: (-candidates[f], f))
     where = people.locate(ranked)
