@@ -365,7 +365,7 @@ class LocalFaceIndex(UserVectors):
         candidates: 24 searches of 4,096 faces each)."""
         found: dict[str, float] = {}
         for group, _, alike in self._alike(face_ids, threshold, max_faces):
-            rows, values = best_of(alike)
+            rows, values = best_of(alike, len(group))
             for face_id, value in zip(group.id_list(rows), values.tolist(), strict=True):
                 if value > found.get(face_id, 0.0):
                     found[face_id] = value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from finpics_desktop.backends.local.db import Database
 from finpics_desktop.backends.local.photo_ids import FACE
@@ -55,7 +56,24 @@ class SqlitePrivateStore:
         read-only library of a version without the table kept."""
         if not self._kept():
             return None
-        return {f for (f,) in self.db.query("SELECT face_id FROM named_faces")}
+        # one row, split (tens of thousands of rows handed to Python one by one took about twice as
+        # long; a face id never holds the unit separator)
+        [(joined,)] = self.db.query("SELECT group_concat(face_id, char(31)) FROM named_faces")
+        return set(joined.split("\x1f")) if joined else set()
+
+    def named_among(self, face_ids: Sequence[str]) -> set[str] | None:
+        """Those of ``face_ids`` that are named (looked up by key: a few hundred of the tens of
+        thousands); None as :meth:`named_ids`."""
+        if not self._kept():
+            return None
+        found: set[str] = set()
+        for start in range(0, len(face_ids), 500):
+            part = face_ids[start:start + 500]
+            marks = ",".join("?" * len(part))
+            found.update(f for (f,) in self.db.query(
+                f"SELECT face_id FROM named_faces WHERE face_id IN ({marks})",  # noqa: S608
+                tuple(part)))
+        return found
 
     def named_of(self, person: str) -> list[PrivateDoc] | None:
         """The ``face`` records of ``person``'s named faces (by the index on the person kept

@@ -121,7 +121,8 @@ def similar_pairs(version: str, vectors: np.ndarray, norms: np.ndarray, rows: np
                                        + norms[None, :] ** 2)
         at, other = np.nonzero(similarity >= threshold)
         return at, other, similarity[at, other]
-    products /= np.maximum(norms[rows, None] * norms[None, :], 1e-12)
+    lengths = np.multiply.outer(norms[rows], norms)  # (in place: no more matrices than needed)
+    products /= np.maximum(lengths, 1e-12, out=lengths)
     # similarity grows with the cosine: pairs from a cosine a little below the threshold's,
     # then scored and cut exactly as a search does
     at, other = np.nonzero(products >= sface_cosine(threshold) - 1e-4)
@@ -165,14 +166,12 @@ def alike_rows(version: str, vectors: np.ndarray, norms: np.ndarray, rows: np.nd
     return found
 
 
-def best_of(found: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """The rows of several :func:`alike_rows` answers, each once, at its best similarity."""
-    if not found:
-        return np.array([], np.int64), np.array([], np.float32)
-    rows = np.concatenate([mine for mine, _ in found])
-    values = np.concatenate([similarity for _, similarity in found])
-    order = np.lexsort((-values, rows))  # by row, its best first
-    rows, values = rows[order], values[order]
-    first = np.ones(len(rows), bool)
-    first[1:] = rows[1:] != rows[:-1]
-    return rows[first], values[first]
+def best_of(found: list[tuple[np.ndarray, np.ndarray]], size: int
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """The rows (of ``size``) of several :func:`alike_rows` answers, each once, at its best
+    similarity (every similarity found is above 0), by row."""
+    best = np.zeros(size, np.result_type(*(s for _, s in found)) if found else np.float32)
+    for rows, similarity in found:
+        np.maximum.at(best, rows, similarity)
+    rows = np.flatnonzero(best)
+    return rows, best[rows]
