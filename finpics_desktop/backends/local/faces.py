@@ -366,9 +366,9 @@ class LocalFaceIndex(UserVectors):
         found: dict[str, float] = {}
         for group, _, alike in self._alike(face_ids, threshold, max_faces):
             rows, values = best_of(alike, len(group))
-            for face_id, value in zip(group.id_list(rows), values.tolist(), strict=True):
-                if value > found.get(face_id, 0.0):
-                    found[face_id] = value
+            united = dict(zip(group.id_list(rows), values.tolist(), strict=True))
+            found = united if not found else {  # (faces of several engines: rare)
+                f: max(found.get(f, 0.0), united.get(f, 0.0)) for f in found.keys() | united}
         return found
 
     def _alike(self, face_ids: Sequence[str], threshold: float, max_faces: int):

@@ -125,8 +125,9 @@ def similar_pairs(version: str, vectors: np.ndarray, norms: np.ndarray, rows: np
     products /= np.maximum(lengths, 1e-12, out=lengths)
     # similarity grows with the cosine: pairs from a cosine a little below the threshold's,
     # then scored and cut exactly as a search does
-    at, other = np.nonzero(products >= sface_cosine(threshold) - 1e-4)
-    similarity = sface_from_cosine(products[at, other])
+    found = np.flatnonzero(products >= sface_cosine(threshold) - 1e-4)  # (quicker than 2-D)
+    at, other = np.divmod(found, products.shape[1])
+    similarity = sface_from_cosine(products.ravel()[found])
     keep = similarity >= threshold
     return at[keep], other[keep], similarity[keep]
 
