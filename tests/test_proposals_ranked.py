@@ -14,7 +14,7 @@ from labelled_album import copy_library, labelled_library
 from test_people import photos_of_faces, seed_of
 
 from finpics_desktop.app.window import people_places
-from finpics_desktop.pipeline.people import proposals
+from finpics_desktop.pipeline.people import proposals, views_kept
 from finpics_desktop.pipeline.people.ignored import ignored_ids
 from finpics_desktop.pipeline.people.naming import People
 
@@ -123,3 +123,27 @@ def shown(entries) -> list[tuple]:
     """What a page shows of each entry."""
     return [(e.section, e.kind, e.title, e.face_id, e.picset, e.name, e.sure, e.similarity)
             for e in entries]
+
+
+def test_a_page_kept_drops_the_stale_ones_reading_only_their_heads(album, monkeypatch):
+    """Keeping a page drops the pages kept before a write since (their heads and every part),
+    keeps those of now, and reads no part to find them (a page's parts are 1-2 MB at 100k)."""
+    backend, people, persons = album
+    rows = [[f"face-{n}"] for n in range(2 * views_kept.ROWS + 1)]  # (3 parts a page)
+    marker = views_kept.count(backend)
+    views_kept.save(backend, f"{views_kept.PAGE}old#one", marker, rows)
+    people.name_face(sorted(people.named_ids())[0], "Someone Else")  # a write
+    now = views_kept.count(backend)
+    assert now != marker
+    views_kept.save(backend, f"{views_kept.PAGE}same", now, rows)
+    read: list[str] = []
+    query = backend.private.query
+    monkeypatch.setattr(backend.private, "query", lambda pk, prefix="": read.append(prefix)
+                        or query(pk, prefix))
+    views_kept.save(backend, f"{views_kept.PAGE}new", now, rows)
+    assert read == []  # (only keys listed, and the heads read)
+    kept = backend.private.keys(views_kept.VIEWS, views_kept.PAGE)
+    assert not [k for k in kept if k.startswith(f"{views_kept.PAGE}old#one")]
+    assert views_kept.load(backend, f"{views_kept.PAGE}same", now) == rows
+    assert views_kept.load(backend, f"{views_kept.PAGE}new", now) == rows
+    assert len(kept) == 2 * (1 + 3)

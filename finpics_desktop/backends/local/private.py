@@ -50,6 +50,12 @@ class SqlitePrivateStore:
         return [PrivateDoc(pk, sk, json.loads(doc), version) for sk, doc, version in rows]
 
 
+    def keys(self, pk: str, prefix: str = "") -> list[str]:
+        """The sort keys :meth:`query` would give, the documents not read."""
+        return [sk for (sk,) in self._read(
+            "SELECT sk FROM private WHERE pk = ? AND substr(sk, 1, ?) = ? ORDER BY sk",
+            (pk, len(prefix), prefix))]
+
     # -- the named faces, by what SQLite keeps beside them (backends/local/photo_ids.py) -------
     def named_ids(self) -> set[str] | None:
         """Every named face's id (the ``face`` records'), their documents not read; None on a
