@@ -83,9 +83,15 @@ def test_the_candidates_ranked_a_few_at_a_time_are_the_best_of_all(album, monkey
         rejected = people.rejected(found) | ignored_ids(people.private)
         left = {f: s for f, s in alike.items() if f not in taken and f not in rejected}
         expected = heapq.nsmallest(most, left, key=lambda f: (-left[f], f))
-        assert proposals._ranked(people, alike, None, rejected) == expected, person
+        ranked, looked = proposals._ranked(people, alike, None, rejected)
+        assert ranked == expected, person
         # every named face given (the album cannot look some up): the same
-        assert proposals._ranked(people, alike, people.named(), rejected) == expected, person
+        assert proposals._ranked(people, alike, people.named(), rejected) == (ranked, looked)
+        # looked at: every face found that ranks before the last candidate, named or not
+        order = sorted(alike, key=lambda f: (-alike[f], f))
+        last = order.index(expected[-1]) if len(expected) == most else len(order) - 1
+        assert set(order[:last + 1]) <= set(looked) <= set(order), person
+        assert looked == order[:len(looked)]  # (a prefix: the most alike first)
         if person == persons[0]:
             assert rejected & set(alike)  # (a rejected face was among those found)
 

@@ -68,7 +68,7 @@ def suggest(people: People, name: str, named: dict | None = None) -> Proposals:
     rejected = people.rejected(person) | ignored_ids(people.private)  # strangers too
     # each face found, at its best
     alike = people.records.face_links_best(_seeds(mine), CANDIDATE_FROM, 4096)
-    ranked = _ranked(people, alike, named, rejected)
+    ranked, looked = _ranked(people, alike, named, rejected)
     where = people.locate(ranked)
     mine_set = set(mine)
     closest_other: dict[str, float] = {}
@@ -101,19 +101,22 @@ def suggest(people: People, name: str, named: dict | None = None) -> Proposals:
             sure.append(proposal)
         else:
             unsure.append(proposal)
-    return Proposals(person, sure, unsure, frozenset(alike) | frozenset(mine),
+    return Proposals(person, sure, unsure, frozenset(looked) | frozenset(mine),
                      frozenset(compared), dict(users.failed))
 
 
 def _ranked(people: People, alike: dict[str, float], named: dict | None,
-            rejected: set[str]) -> list[str]:
+            rejected: set[str]) -> tuple[list[str], list[str]]:
     """The :data:`MAX_CANDIDATES` faces of ``alike`` most alike (ties by id) that are neither
     named nor ``rejected``: the most alike looked at first, a few hundred at a time, and only
     those asked whether they are named (not every named face of the album read: 55,000 at
-    100,000 photos). ``named``: every named face, if just read."""
+    100,000 photos). ``named``: every named face, if just read. And the faces looked at: what
+    a change must touch to change them (a face less alike than all of those, named or not,
+    rejected or not, would rank after them)."""
     among = getattr(people.private, "named_among", None) if named is None else None
     taken: Container[str] | None = named
     ranked: list[str] = []
+    seen: list[str] = []
     looked, wanted = 0, 2 * MAX_CANDIDATES
     while len(ranked) < MAX_CANDIDATES and looked < len(alike):
         cut = heapq.nlargest(wanted, alike.values())[-1]  # (the values alone: quicker)
@@ -124,5 +127,6 @@ def _ranked(people: People, alike: dict[str, float], named: dict | None,
             taken = people.named_ids()  # (ids only, where it can)
         ranked.extend(f for f in best if f not in (named_now if named_now is not None
                                                     else taken) and f not in rejected)
+        seen.extend(best)
         looked, wanted = looked + len(best), wanted * 4
-    return ranked[:MAX_CANDIDATES]
+    return ranked[:MAX_CANDIDATES], seen
