@@ -8,7 +8,7 @@ into a read-only library."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from finpics_desktop.app.albums import check_writable
 from finpics_desktop.domain.errors import FinpicsError
@@ -76,18 +76,23 @@ def person_faces(backend: Backend, name: str, photos: list[PhotoMatch]) -> int:
     return sum(1 for photo in photos for face in photo.faces if face.face_id in mine)
 
 
-def person_page(backend: Backend, name: str
+def person_page(backend: Backend, name: str, first: Callable[[Person, list[PhotoMatch], int],
+                                                               None] | None = None
                 ) -> tuple[proposals.Proposals, list[PhotoMatch], int]:
     """A person's page at once: :func:`suggest`, :func:`person_photos` and
     :func:`person_faces`: the person's named faces read by their person, and only the ids of
-    everyone else's (where the album keeps them so; else every named face, once for all)."""
+    everyone else's (where the album keeps them so; else every named face, once for all).
+    ``first(person, photos, faces)`` is told the photos before the proposals are searched (the
+    window starts on their thumbnails meanwhile)."""
     people = _people(backend)
     named = None if getattr(backend.private, "named_of", None) else people.named()
-    found = proposals.suggest(people, name, named)
-    photos = people.photos(found.person.name, named)
-    mine = {f.face_id for f in people.faces_of(found.person, named)}
-    return found, photos, sum(1 for photo in photos for face in photo.faces
-                              if face.face_id in mine)
+    person = people.find(name)
+    photos = people.photos(person.name, named)
+    mine = {f.face_id for f in people.faces_of(person, named)}
+    faces = sum(1 for photo in photos for face in photo.faces if face.face_id in mine)
+    if first is not None:
+        first(person, photos, faces)
+    return proposals.suggest(people, name, named), photos, faces
 
 
 def suggest(backend: Backend, name: str) -> proposals.Proposals:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from finpics_desktop.app import people as app_people
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.domain.matches import PhotoMatch
-from finpics_desktop.domain.people import Cluster, PersonSummary, name_key
+from finpics_desktop.domain.people import Cluster, Person, PersonSummary, name_key
 from finpics_desktop.pipeline.people import views_kept
 from finpics_desktop.pipeline.people.clusters import Searching
 from finpics_desktop.pipeline.people.naming import Located
@@ -74,10 +74,12 @@ class PeopleViews:
     def people(self, hidden: bool = False) -> list[PersonSummary]:
         return self._get((PEOPLE, hidden), lambda: _people(self.backend, hidden))
 
-    def person(self, name: str) -> tuple[Proposals, list[PhotoMatch], int]:
+    def person(self, name: str, first: Callable[[Person, list[PhotoMatch], int], None] | None
+               = None) -> tuple[Proposals, list[PhotoMatch], int]:
         """The proposals for the person, their photos, and how many of their named faces are
-        in those photos (the page's title)."""
-        return self._get((PERSON, name_key(name)), lambda: _person(self.backend, name))
+        in those photos (the page's title); ``first``: told the person, their photos and that
+        count before the proposals are searched, when the page is made (not when kept)."""
+        return self._get((PERSON, name_key(name)), lambda: _person(self.backend, name, first))
 
     def unnamed(self, searching: Searching | None = None) -> list[Cluster]:
         """The unnamed faces grouped (their ids only: the window locates those it shows, a page
@@ -172,10 +174,11 @@ def _people(backend: Backend, hidden: bool) -> _Kept:
                                  views_kept.people_rows, views_kept.people_from), None)
 
 
-def _person(backend: Backend, name: str) -> _Kept:
+def _person(backend: Backend, name: str, first=None) -> _Kept:
     proposals, photos, faces = views_kept.kept(
         backend, f"{views_kept.PAGE}{name_key(name)}",
-        lambda: app_people.person_page(backend, name), views_kept.page_rows, views_kept.page_from)
+        lambda: app_people.person_page(backend, name, first), views_kept.page_rows,
+        views_kept.page_from)
     everyone = app_people.people_by_id(backend)
     return _Kept(
         (proposals, photos, faces), None,

@@ -143,6 +143,21 @@ class Records:
         return Batch({f: {m.face_id: m.similarity for m in matches}
                       for f, matches in found.items()}, failed=found.failed)
 
+    def face_links_best(self, face_ids: Sequence[str], threshold: float,
+                        max_faces: int) -> dict[str, float]:
+        """Every face :meth:`face_links` finds from any of ``face_ids``, at its best similarity
+        (an index that can make the union itself does: ``similar_best``); the faces whose
+        search failed add nothing."""
+        similar_best = getattr(self._faces(), "similar_best", None)
+        if similar_best is not None:
+            return similar_best(face_ids, threshold, max_faces)
+        best: dict[str, float] = {}
+        for matches in self.face_links(face_ids, threshold, max_faces).values():
+            for face_id, similarity in matches.items():
+                if similarity > best.get(face_id, 0.0):
+                    best[face_id] = similarity
+        return best
+
     def user_matches(self, face_id: str | None = None, user_id: str | None = None,
                      threshold: float = 80.0, max_users: int = 500) -> list[UserMatch]:
         return [UserMatch.from_wire(m) for m in self._faces().search_users(

@@ -62,6 +62,7 @@ from finpics_desktop.app.window.people_places import (  # noqa: F401 - the place
     GroupingStop,
     forget_place,
     grouping_progress,
+    person_entries,
     unnamed_job,
 )
 from finpics_desktop.app.window.places import (  # noqa: F401 - the places and pages, here too
@@ -228,6 +229,14 @@ class Navigation(Paging, FaceSearch):
         elif place.kind == UNNAMED:  # Cancel stops its searches, the ones made are shown
             self._grouping = GroupingStop(task.stop)
             job = unnamed_job(place, self._grouping, self._progress(task, grouping_progress))
+        elif place.kind == PERSON_PLACE:  # its photos' thumbnails begun before its proposals
+            backend, person, first = place.backend, place.person, self.first_screen()
+
+            def head(entries: list[Entry]) -> None:  # the listing's thread
+                if not task.cancelled:
+                    self.prefetch(entries[:first])
+
+            job = lambda: person_entries(backend, person, head)  # noqa: E731
         elif place.kind in PEOPLE_JOBS:
             job = PEOPLE_JOBS[place.kind](place)
         elif place.kind == SIMILAR:

@@ -51,24 +51,40 @@ def people_entries(backend, hidden: bool = False) -> list[Entry]:
     return [person_entry(backend, s) for s in views(backend).people(hidden)]
 
 
-def person_entries(backend, name: str) -> list[Entry]:
+def person_entries(backend, name: str,
+                   first_screen: Callable[[list[Entry]], None] | None = None) -> list[Entry]:
     """A person's page: its title (the name, how many photos and faces), then the sections, each
     under its heading -- *Confirmed* (their photos, best first), *Suggested (sure)* and *Maybe*
     (the faces proposed for them: :mod:`~finpics_desktop.pipeline.people.proposals`' sure and
-    unsure ones). A section with nothing in it is left out, but for Confirmed."""
-    found, photos, faces = views(backend).person(name)  # (kept until a change touches it)
+    unsure ones). A section with nothing in it is left out, but for Confirmed.
+    ``first_screen(head)``: the title and Confirmed, as soon as the photos are read -- before
+    the proposals are searched, the longest part (the window starts on their thumbnails)."""
+    made: list = []  # (photos, the entries of the title and Confirmed)
+
+    def first(person, photos, faces) -> None:  # (the listing's thread)
+        made.append((photos, _head(backend, person.name, photos, faces)))
+        first_screen(made[0][1])
+
+    found, photos, faces = views(backend).person(  # (kept until a change touches it)
+        name, first if first_screen is not None else None)
     person = found.person.name
-    sections = [(CONFIRMED, [match_entry(backend, m, section=CONFIRMED) for m in photos]),
-                (SUGGESTED, [_proposal(backend, p, person, SUGGESTED) for p in found.sure]),
-                (MAYBE_SECTION, [_proposal(backend, p, person, MAYBE_SECTION)
-                                 for p in found.unsure])]
-    entries = [heading_entry(f"{person} — {_n(len(photos), 'photo')}, {_n(faces, 'face')}",
-                             1, TITLE)]
-    for section, tiles in sections:
-        if tiles or section == CONFIRMED:
+    entries = (list(made[0][1]) if made and made[0][0] is photos
+               else _head(backend, person, photos, faces))
+    for section, tiles in [
+            (SUGGESTED, [_proposal(backend, p, person, SUGGESTED) for p in found.sure]),
+            (MAYBE_SECTION, [_proposal(backend, p, person, MAYBE_SECTION) for p in found.unsure])]:
+        if tiles:
             entries.append(heading_entry(_heading(section, len(tiles)), 2, section))
             entries.extend(tiles)
     return entries
+
+
+def _head(backend, person: str, photos, faces: int) -> list[Entry]:
+    """A person's page's title and its Confirmed section (their photos, best first)."""
+    return [heading_entry(f"{person} — {_n(len(photos), 'photo')}, {_n(faces, 'face')}", 1,
+                          TITLE),
+            heading_entry(_heading(CONFIRMED, len(photos)), 2, CONFIRMED),
+            *(match_entry(backend, m, section=CONFIRMED) for m in photos)]
 
 
 def _n(count: int, what: str) -> str:

@@ -121,11 +121,13 @@ def similar_pairs(version: str, vectors: np.ndarray, norms: np.ndarray, rows: np
                                        + norms[None, :] ** 2)
         at, other = np.nonzero(similarity >= threshold)
         return at, other, similarity[at, other]
-    products /= np.maximum(norms[rows, None] * norms[None, :], 1e-12)
+    lengths = np.multiply.outer(norms[rows], norms)  # (in place: no more matrices than needed)
+    products /= np.maximum(lengths, 1e-12, out=lengths)
     # similarity grows with the cosine: pairs from a cosine a little below the threshold's,
     # then scored and cut exactly as a search does
-    at, other = np.nonzero(products >= sface_cosine(threshold) - 1e-4)
-    similarity = sface_from_cosine(products[at, other])
+    found = np.flatnonzero(products >= sface_cosine(threshold) - 1e-4)  # (quicker than 2-D)
+    at, other = np.divmod(found, products.shape[1])
+    similarity = sface_from_cosine(products.ravel()[found])
     keep = similarity >= threshold
     return at[keep], other[keep], similarity[keep]
 
@@ -144,3 +146,33 @@ def sface_cosine(similarity: float, cut: float = SFACE_CUT) -> float:
     if similarity >= 80.0:
         return cut + (similarity - 80.0) * (1.0 - cut) / 20.0
     return similarity * cut / 80.0
+
+
+def alike_rows(version: str, vectors: np.ndarray, norms: np.ndarray, rows: np.ndarray,
+               threshold: float, max_faces: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each vector at ``rows``: the rows of the vectors at least ``threshold`` alike to it
+    (never itself), the best ``max_faces`` of them, and their similarities rounded as a search
+    gives them (:func:`similar_pairs`)."""
+    at, alike, similarity = similar_pairs(version, vectors, norms, rows, threshold)
+    keep = alike != rows[at]  # never the searched face itself
+    at, alike, similarity = at[keep], alike[keep], similarity[keep]
+    bounds = np.searchsorted(at, np.arange(len(rows) + 1))
+    found = []
+    for n in range(len(rows)):
+        mine, values = alike[bounds[n]:bounds[n + 1]], similarity[bounds[n]:bounds[n + 1]]
+        if len(mine) > max_faces:  # the best max_faces of many
+            best = np.argpartition(-values, max_faces - 1)[:max_faces]
+            mine, values = mine[best], values[best]
+        found.append((mine, np.round(values, 4)))
+    return found
+
+
+def best_of(found: list[tuple[np.ndarray, np.ndarray]], size: int
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """The rows (of ``size``) of several :func:`alike_rows` answers, each once, at its best
+    similarity (every similarity found is above 0), by row."""
+    best = np.zeros(size, np.result_type(*(s for _, s in found)) if found else np.float32)
+    for rows, similarity in found:
+        np.maximum.at(best, rows, similarity)
+    rows = np.flatnonzero(best)
+    return rows, best[rows]

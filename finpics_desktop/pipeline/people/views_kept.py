@@ -17,6 +17,7 @@ cannot count its writes (the cloud) keeps nothing here: its searches are kept in
 from __future__ import annotations
 
 import contextlib
+import re
 import uuid
 from collections.abc import Callable
 
@@ -80,15 +81,26 @@ def save(backend: Backend, name: str, marker: int | None, rows: list) -> None:
             for n in range(before.doc.get("parts") or 0):
                 private.delete(VIEWS, f"{name}#{before.doc.get('generation')}#{n:05d}")
         if name.startswith(PAGE):  # the pages kept before a write since: stale for good
-            for doc in private.query(VIEWS, PAGE):
-                if "writes" in doc.doc and doc.doc["writes"] != marker:
-                    private.delete(VIEWS, doc.sk)
-                    _drop(backend, f"{doc.sk}#{doc.doc.get('generation')}#")
+            for sk in _keys(backend, PAGE):  # (their heads read, not their parts: 1-2 MB each)
+                doc = None if _PART.search(sk) else private.get(VIEWS, sk)
+                if doc is not None and "writes" in doc.doc and doc.doc["writes"] != marker:
+                    private.delete(VIEWS, sk)
+                    _drop(backend, f"{sk}#{doc.doc.get('generation')}#")
+
+
+_PART = re.compile(r"#[0-9a-f]{12}#\d{5}$")  # a part's key: <name>#<generation>#<n>
+
+
+def _keys(backend: Backend, prefix: str) -> list[str]:
+    """The keys of the listings kept under ``prefix`` (only the keys, where the store can)."""
+    keys = getattr(backend.private, "keys", None)
+    return (keys(VIEWS, prefix) if keys is not None
+            else [doc.sk for doc in backend.private.query(VIEWS, prefix)])
 
 
 def _drop(backend: Backend, prefix: str) -> None:
-    for doc in backend.private.query(VIEWS, prefix):
-        backend.private.delete(VIEWS, doc.sk)
+    for sk in _keys(backend, prefix):
+        backend.private.delete(VIEWS, sk)
 
 
 def forget(backend: Backend) -> None:
