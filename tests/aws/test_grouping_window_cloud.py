@@ -12,14 +12,10 @@ from PySide6.QtCore import Qt
 from finpics_desktop.app.entries import FACE, GROUP, HEADING
 from finpics_desktop.app.window.group_places import STOPPED
 from finpics_desktop.app.window.navigation import UNNAMED
-from finpics_desktop.backends.aws.backend import open_aws
-from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.pipeline.people import clusters
 from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 from finpics_desktop.ui.sources import NodeRole
-from tests.aws.aws_helpers import create_resources, fresh_names
-from tests.aws.test_people_cloud import publish_faces
-from tests.aws.test_rekognition_rate import throttled
+from tests.aws.test_rekognition_rate import faces_published, throttled
 
 CHUNK = 5  # faces searched between two progress reports (1 s at 5 a second)
 
@@ -27,13 +23,7 @@ CHUNK = 5  # faces searched between two progress reports (1 s at 5 a second)
 @pytest.fixture
 def album(cloud, photos_dir):
     """faces/ published on fresh cloud resources, never grouped: (names, every FaceId)."""
-    names = fresh_names("group")
-    clients = Clients(cloud.settings())
-    create_resources(clients, names)
-    backend = open_aws(names, cloud.settings(), clients=clients)
-    publish_faces(backend, photos_dir)
-    faces = sorted(f["FaceId"] for f in backend.faces.list_faces())
-    backend.close()
+    names, faces = faces_published(cloud, photos_dir, "group")
     assert len(faces) > 4 * CHUNK
     return names, faces
 

@@ -57,19 +57,25 @@ def _answers(client, calls: int) -> list[tuple[str, int]]:
     return found
 
 
-@pytest.fixture(scope="module")
-def album(cloud, photos_dir):
-    """faces/ published on fresh cloud resources: (names, every FaceId)."""
+def faces_published(cloud, photos_dir, prefix: str) -> tuple:
+    """faces/ published on fresh cloud resources, never grouped: (names, every FaceId)."""
     from finpics_desktop.backends.aws.session import Clients
     from tests.aws.aws_helpers import create_resources, fresh_names
 
-    names = fresh_names("rate")
+    names = fresh_names(prefix)
     clients = Clients(cloud.settings())
     create_resources(clients, names)
     backend = open_aws(names, cloud.settings(), clients=clients)
     publish_faces(backend, photos_dir)
     faces = sorted(f["FaceId"] for f in backend.faces.list_faces())
     backend.close()
+    return names, faces
+
+
+@pytest.fixture(scope="module")
+def album(cloud, photos_dir):
+    """faces/ published on fresh cloud resources: (names, every FaceId)."""
+    names, faces = faces_published(cloud, photos_dir, "rate")
     assert len(faces) >= 12
     return names, faces
 

@@ -29,7 +29,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -37,25 +36,24 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_window_scale import QUICKEST_CALIBRATION, calibration, rss_mb  # noqa: E402
+from bench_window_scale import (  # noqa: E402
+    QUICKEST_CALIBRATION,
+    bench_application,
+    calibration,
+    rss_mb,
+)
 
 
 def measure(folder: Path, thumbs: Path | None = None) -> dict:
     from bench_ui import Heartbeat, VisibleLoaded, spin
-    from PySide6.QtCore import QSettings
 
     from finpics_desktop.app.entries import GROUP
     from finpics_desktop.app.window.navigation import PEOPLE, UNNAMED
     from finpics_desktop.backends.local.library import open_library
     from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
-    from finpics_desktop.ui.app import init_application
     from finpics_desktop.ui.sources import NodeRole
 
-    work = Path(tempfile.mkdtemp(prefix="bench-unnamed-"))
-    app = init_application(["bench"])
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "ini"))
-    os.environ["HOME"] = str(work)
+    work, app = bench_application("bench-unnamed-")
     from finpics_desktop.ui.main_window import MainWindow
     from finpics_desktop.ui.workers import wait_all
 

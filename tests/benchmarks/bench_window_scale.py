@@ -184,20 +184,29 @@ def rss_mb(field: str = "VmRSS") -> float:
     return float("nan")
 
 
-def measure(folder: Path) -> dict:
-    """Everything of the module docstring on the library in ``folder`` (this process)."""
-    from bench_ui import Heartbeat, VisibleLoaded, spin
+def bench_application(prefix: str):
+    """The measuring process's application, its settings and HOME in a new temporary folder:
+    (that folder, the application)."""
     from PySide6.QtCore import QSettings
 
-    from finpics_desktop.app.collector import freeze_the_window
-    from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
     from finpics_desktop.ui.app import init_application
 
-    work = Path(tempfile.mkdtemp(prefix="bench-window-scale-"))
+    work = Path(tempfile.mkdtemp(prefix=prefix))
     app = init_application(["bench"])
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "ini"))
     os.environ["HOME"] = str(work)
+    return work, app
+
+
+def measure(folder: Path) -> dict:
+    """Everything of the module docstring on the library in ``folder`` (this process)."""
+    from bench_ui import Heartbeat, VisibleLoaded, spin
+
+    from finpics_desktop.app.collector import freeze_the_window
+    from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
+
+    work, app = bench_application("bench-window-scale-")
     from finpics_desktop.ui.main_window import MainWindow
     from finpics_desktop.ui.sources import NodeRole
     from finpics_desktop.ui.workers import wait_all
