@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from finpics_desktop.backends.local import people_located, photo_faces, photo_ids
+from finpics_desktop.backends.local import kept_tables, people_located, photo_faces, photo_ids
 from finpics_desktop.domain.errors import StorageDamaged, StorageReadOnly
 from finpics_desktop.pipeline.storage import FULL, IO, kind_of, storage_error
 
@@ -53,8 +53,8 @@ CREATE TABLE IF NOT EXISTS private (
     PRIMARY KEY (pk, sk));
 """
 _STATEMENTS = [s.strip() for s in SCHEMA.split(";") if s.strip()]
-_NAMES = {s.split(" IF NOT EXISTS ")[1].split()[0] for s in _STATEMENTS} | photo_ids.NAMES
-_NAMES |= photo_faces.NAMES | people_located.NAMES
+_NAMES = kept_tables.names(_STATEMENTS) | photo_ids.NAMES | photo_faces.NAMES
+_NAMES |= people_located.NAMES
 _CORE = {"objects", "pics", "pics_by_image_id", "faces", "collections"}
 # Libraries made before faces were versioned hold only dlib's vectors (the engine of then).
 MIGRATIONS = [

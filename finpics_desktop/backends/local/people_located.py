@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from finpics_desktop.backends.local import kept_tables
+
 TABLE = "named_located"
 _SELECT = (  # the rows of the named faces chosen by {where} that are in a photo of the album
     "SELECT n.face_id, n.person, coalesce(n.similarity, 0.0), coalesce(n.at, 0.0), "
@@ -87,7 +89,7 @@ STATEMENTS = [
     _trigger(f"{TABLE}_pics_image_ids_update", "UPDATE", "pics_image_ids",
              _image("OLD") + _image("NEW")),
 ]
-NAMES = {s.split(" IF NOT EXISTS ")[1].split()[0] for s in STATEMENTS}
+NAMES = kept_tables.names(STATEMENTS)
 ALL = _SELECT.format(first=_BY_FACE, where="")  # every row, as the tables give it now
 FILL = f"INSERT OR REPLACE INTO {TABLE} " + ALL
 
@@ -95,15 +97,7 @@ FILL = f"INSERT OR REPLACE INTO {TABLE} " + ALL
 def create(db) -> None:
     """Inside the schema's transaction, after :func:`~.photo_ids.create` (the tables it reads):
     the table, its indexes and triggers, filled if it is new."""
-    new = not db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (TABLE,)).fetchone()
-    for statement in STATEMENTS:
-        db.execute(statement)
-    if new:
-        db.execute(FILL)
-
-
-def _there(db) -> bool:
-    return bool(db.query("SELECT 1 FROM sqlite_master WHERE name = ?", (TABLE,)))
+    kept_tables.create(db, TABLE, STATEMENTS, [FILL])
 
 
 _PEOPLE = (  # (the cover: the first row of the person's in the covers' order, by that index)
@@ -119,12 +113,12 @@ def people(db, collection: str) -> list[tuple] | None:
     """Each person with a named face in a photo of the album (faces of ``collection``):
     ``(person, faces, photos, cover FaceId, its ImageId, its photo)``; None on a library
     without the table (read-only, of an older version)."""
-    return db.query(_PEOPLE, (collection,)) if _there(db) else None
+    return db.query(_PEOPLE, (collection,)) if kept_tables.there(db, TABLE) else None
 
 
 def photos_of(db, collection: str, person: str, photos: Sequence[str]) -> set[str] | None:
     """Those of ``photos`` (``<picset>/<file>``) where ``person`` has a named face."""
-    if not _there(db):
+    if not kept_tables.there(db, TABLE):
         return None
     found: set[str] = set()
     wanted = list(dict.fromkeys(photos))

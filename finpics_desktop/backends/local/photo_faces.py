@@ -11,6 +11,8 @@ opened where it can be written; a read-only one without it is read the slow way.
 # ruff: noqa: S608 - the statements are made of this module's constants only, no value
 from __future__ import annotations
 
+from finpics_desktop.backends.local import kept_tables
+
 _FACES = (  # the faces an item lists, as rows of photo_faces
     "SELECT {row}.primarykey, {row}.sortkey, f.key, json_extract(f.value, '$.Face.FaceId'), "
     "json_extract(f.value, '$.Face.ImageId') "
@@ -35,7 +37,7 @@ STATEMENTS = [
     "CREATE TRIGGER IF NOT EXISTS photo_faces_delete AFTER DELETE ON pics BEGIN "
     f"DELETE FROM {TABLE} WHERE primarykey = OLD.primarykey AND sortkey = OLD.sortkey; END",
 ]
-NAMES = {s.split(" IF NOT EXISTS ")[1].split()[0] for s in STATEMENTS}
+NAMES = kept_tables.names(STATEMENTS)
 _FILL = (f"INSERT OR REPLACE INTO {TABLE} {_FACES.format(row='p')}"
          .replace("FROM json_each", "FROM pics AS p, json_each"))
 
@@ -47,13 +49,9 @@ PHOTO_FACE_IDS = (  # a picset's photos by name, each with its faces (none: one 
 
 def create(db) -> None:
     """Inside the schema's transaction: the table and its triggers, filled if it is new."""
-    new = not db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (TABLE,)).fetchone()
-    for statement in STATEMENTS:
-        db.execute(statement)
-    if new:
-        db.execute(_FILL)
+    kept_tables.create(db, TABLE, STATEMENTS, [_FILL])
 
 
 def kept(db) -> bool:
     """Whether the library keeps the table (not a read-only one of an older version)."""
-    return bool(db.query("SELECT 1 FROM sqlite_master WHERE name = ?", (TABLE,)))
+    return kept_tables.there(db, TABLE)

@@ -10,6 +10,8 @@ None)."""
 # ruff: noqa: S608 - the statements are made of this module's constants only, no value
 from __future__ import annotations
 
+from finpics_desktop.backends.local import kept_tables
+
 _FACE_IMAGE_IDS = (  # the ImageIds a photo item lists (its faces'), valid JSON only
     "SELECT DISTINCT json_extract(f.value, '$.Face.ImageId'), {row}.primarykey, {row}.sortkey "
     "FROM json_each(CASE WHEN json_valid({row}.item) THEN {row}.item ELSE '{{}}' END, "
@@ -64,7 +66,7 @@ STATEMENTS = [
     "CREATE TRIGGER IF NOT EXISTS named_faces_delete AFTER DELETE ON private "
     f"WHEN OLD.pk = '{FACE}' BEGIN DELETE FROM named_faces WHERE face_id = OLD.sk; END",
 ]
-NAMES = {s.split(" IF NOT EXISTS ")[1].split()[0] for s in STATEMENTS}
+NAMES = kept_tables.names(STATEMENTS)
 FILL = [  # a library made before the tables: filled once from the items
     f"INSERT OR IGNORE INTO pics_image_ids {_FACE_IMAGE_IDS.format(row='p')} ".replace(
         "FROM json_each", "FROM pics AS p, json_each"),
@@ -78,12 +80,7 @@ FILL = [  # a library made before the tables: filled once from the items
 
 def create(db) -> None:
     """Inside the schema's transaction: the tables and triggers, filled if they are new."""
-    new = not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'named_faces'").fetchone()
-    for statement in STATEMENTS:
-        db.execute(statement)
-    if new:
-        for statement in FILL:
-            db.execute(statement)
+    kept_tables.create(db, "named_faces", STATEMENTS, FILL)
 
 
 _LOCATED = (  # (CROSS JOIN: in this order, each by its key; the faces' ids and ImageIds are
@@ -105,16 +102,12 @@ def named_located(db, collection: str) -> list[tuple] | None:
     in a photo of the album -- indexed, their image item there with a path, the photo item at
     that path listing their ImageId: ``(FaceId, ImageId, photo path, person, similarity,
     at)``. None on a library without the tables (read-only, of an older version)."""
-    marks = ",".join("?" * len(TABLES))
-    if len(db.query(f"SELECT name FROM sqlite_master WHERE name IN ({marks})",  # noqa: S608
-                    TABLES)) < len(TABLES):
-        return None
-    return db.query(_LOCATED, (collection,))
+    return db.query(_LOCATED, (collection,)) if kept_tables.there(db, *TABLES) else None
 
 
 def named_ids(db) -> set[str] | None:
     """The named faces' ids (the private store's ``face`` records' keys); None on a library
     without the table."""
-    if not db.query("SELECT name FROM sqlite_master WHERE name = 'named_faces'"):
+    if not kept_tables.there(db, "named_faces"):
         return None
     return {face_id for (face_id,) in db.query("SELECT face_id FROM named_faces")}
