@@ -46,12 +46,19 @@ def create_resources(clients: Clients, names: Names) -> None:
     clients("rekognition").create_collection(CollectionId=names.collection)
 
 
+def admin_keys(cloud, monkeypatch, *cleared: str) -> None:
+    """The local ``cloud``'s admin keys in the environment, as a curator's shell would have them:
+    no profile or session token of the machine's own (nor any of ``cleared``) in the way."""
+    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", *cleared):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+
+
 def cli_on(cloud, stack, monkeypatch, capsys, *args) -> tuple[int, str, str]:
     """The command line run on ``stack`` of the local ``cloud`` (its names given, the cloud's
     admin keys in the environment): (exit code, stdout, stderr)."""
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+    admin_keys(cloud, monkeypatch)
     n = stack.names
     names = [f"--name={k}={getattr(n, k)}" for k in (
         "pics_bucket", "thumbs_bucket", "pics_table", "image_table", "private_table",

@@ -17,15 +17,14 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from finpics_desktop import cli
+from tests.aws.aws_helpers import admin_keys
 from tests.cloud_process import local_cloud_process
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def _env_for(cloud, monkeypatch) -> list[str]:
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+    admin_keys(cloud, monkeypatch)
     return ["--backend", "aws", "--endpoint-url", cloud.url]
 
 

@@ -15,6 +15,7 @@ from finpics_desktop.app.window.navigation import UNNAMED
 from finpics_desktop.pipeline.people import clusters
 from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 from finpics_desktop.ui.sources import NodeRole
+from tests.aws.aws_helpers import admin_keys
 from tests.aws.test_rekognition_rate import faces_published, throttled
 
 CHUNK = 5  # faces searched between two progress reports (1 s at 5 a second)
@@ -36,11 +37,7 @@ def window(qtbot, qt_settings, tmp_path, monkeypatch, library, cloud, album):
 
     monkeypatch.setattr(clusters, "SEARCH_CHUNK", CHUNK)
     monkeypatch.setenv("HOME", str(tmp_path))
-    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN",
-                "FINPICS_REKOGNITION_TPS"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+    admin_keys(cloud, monkeypatch, "FINPICS_REKOGNITION_TPS")
     names = {k: getattr(album[0], k) for k in ("pics_bucket", "thumbs_bucket", "collection",
                                                "pics_table", "image_table", "private_table")}
     settings = AppSettings(aws_enabled=True, endpoint_url=cloud.url, names=names,

@@ -28,6 +28,7 @@ from finpics_desktop.pipeline.people.proposals import suggest
 from finpics_desktop.pipeline.people.reindex import reindex
 from finpics_desktop.pipeline.remove import remove_photo
 from finpics_desktop.ports import HASH_METADATA
+from tests.aws.aws_helpers import admin_keys
 from tests.aws.test_public_site import _denied, published, site  # noqa: F401 - fixtures
 
 
@@ -216,10 +217,7 @@ def test_people_commands_on_the_cloud(cloud, deployed, photos_dir, monkeypatch, 
     """The same commands with --backend aws, on the deployed stack."""
     from finpics_desktop import cli
 
-    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+    admin_keys(cloud, monkeypatch)
     monkeypatch.setenv("AWS_REGION", cloud.region)
     backend = open_aws(Names(), cloud.settings())
     for n, rel in enumerate(("biden/biden.jpg", "biden/biden2.jpg")):

@@ -14,16 +14,14 @@ from finpics_desktop import cli
 from finpics_desktop.backends.aws.backend import open_aws
 from finpics_desktop.domain.names import Names
 from finpics_desktop.domain.picsets import display_name
+from tests.aws.aws_helpers import admin_keys
 
 PICSET = "501_東京_москва"
 
 
 def test_a_picset_in_other_scripts_travels_the_whole_path(cloud, deployed, photos_dir,
                                                           tmp_path, monkeypatch, capsys):
-    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+    admin_keys(cloud, monkeypatch)
     folder = tmp_path / "東京 Москва"
     folder.mkdir()
     person = photos_dir / "lfw10/Ariel_Sharon"  # in no other picset of the shared cloud
@@ -61,10 +59,7 @@ def test_a_title_with_punctuation_travels_the_whole_path(cloud, deployed, photos
     """A folder's name as written is the id's title: capitals, accents, ',', '–', '(', ')',
     "'" go through the S3 event (URL-encoded, decoded by the processing function), the tables
     and the search function, and the site shows the title exactly."""
-    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+    admin_keys(cloud, monkeypatch)
     title = "Praça do Comércio, Lisbon – Sintra's (best) day! 2019"
     folder = tmp_path / title
     folder.mkdir()

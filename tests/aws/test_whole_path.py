@@ -18,6 +18,7 @@ from finpics_desktop.backends.aws.objects import S3ObjectStore
 from finpics_desktop.backends.aws.session import Clients
 from finpics_desktop.domain import items
 from finpics_desktop.domain.names import Names
+from tests.aws.aws_helpers import admin_keys
 
 PICSETS = {"101_biden": "faces/biden", "102_kit": "faces/kit_harington",
            "103_groups": "faces/groups"}
@@ -26,10 +27,7 @@ PICSETS = {"101_biden": "faces/biden", "102_kit": "faces/kit_harington",
 @pytest.fixture
 def aws_env(cloud, monkeypatch):
     """The environment a curator's shell would have for the local stack."""
-    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+    admin_keys(cloud, monkeypatch, "AWS_ENDPOINT_URL")
     monkeypatch.setenv("AWS_REGION", cloud.region)
     return ["--backend", "aws", "--endpoint-url", cloud.url]
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 from finpics_desktop.ui.sources import NodeRole
+from tests.aws.aws_helpers import admin_keys
 
 PICSET = "301_window"
 
@@ -21,10 +22,7 @@ def window(qtbot, qt_settings, tmp_path, monkeypatch, library, cloud, deployed):
     from finpics_desktop.ui.workers import wait_all
 
     monkeypatch.setenv("HOME", str(tmp_path))
-    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+    admin_keys(cloud, monkeypatch)
     settings = AppSettings(aws_enabled=True, endpoint_url=cloud.url)
     win = MainWindow(library, settings=settings, thumb_cache=ThumbCache(tmp_path / "thumbs"))
     qtbot.addWidget(win)
@@ -100,11 +98,7 @@ def test_the_window_opens_on_the_cloud_given_on_the_command_line(qtbot, qt_setti
     from finpics_desktop.ui.main_window import MainWindow
 
     monkeypatch.setenv("HOME", str(tmp_path))
-    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN",
-                "FINPICS_ENDPOINT_URL"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", cloud.credentials["access_key_id"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", cloud.credentials["secret_access_key"])
+    admin_keys(cloud, monkeypatch, "FINPICS_ENDPOINT_URL")
     seen = {}
 
     def exec_app(app):
