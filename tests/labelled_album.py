@@ -54,6 +54,13 @@ def first_faces(who: dict[str, str | None]) -> dict[str, str]:
     return firsts
 
 
+def faces_labelled(backend, photos_dir: Path, labels: dict[str, list[str]]) -> tuple:
+    """``faces/`` published and labelled: (where, who -- as :func:`publish_labelled` -- and
+    each person's first face, :func:`first_faces`)."""
+    where, who = publish_labelled(backend, photos_dir, labels, tops=("faces",))
+    return where, who, first_faces(who)
+
+
 def label_faces(backend, where: dict[str, str], labels: dict[str, list[str]]) -> dict:
     who: dict[str, str | None] = {}
     for image_path, records in photo_faces(backend):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from labelled_album import first_faces, publish_labelled
+from labelled_album import faces_labelled
 
 from finpics_desktop.app import people as app_people
 from finpics_desktop.app import people_views
@@ -33,8 +33,7 @@ def all_kept_as_afresh(backend, names) -> None:
 
 @pytest.fixture
 def album(library, photos_dir, labels):
-    where, who = publish_labelled(library, photos_dir, labels, tops=("faces",))
-    firsts = first_faces(who)
+    _, who, firsts = faces_labelled(library, photos_dir, labels)
     return library, Album(library), who, firsts
 
 

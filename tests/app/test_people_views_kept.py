@@ -11,7 +11,7 @@ import sys
 import textwrap
 
 import pytest
-from labelled_album import first_faces, publish_labelled
+from labelled_album import faces_labelled
 
 from finpics_desktop.app import people as app_people
 from finpics_desktop.app import people_views
@@ -21,8 +21,7 @@ from finpics_desktop.pipeline.people import views_kept
 
 @pytest.fixture
 def album(library, photos_dir, labels):
-    _, who = publish_labelled(library, photos_dir, labels, tops=("faces",))
-    firsts = first_faces(who)
+    _, who, firsts = faces_labelled(library, photos_dir, labels)
     app_people.name_face(library, firsts["obama"], "obama")
     return library, who, firsts
 

@@ -6,7 +6,7 @@ new one -- reads no photo item; a photo published makes them read again."""
 from __future__ import annotations
 
 import pytest
-from labelled_album import first_faces, publish_labelled
+from labelled_album import faces_labelled, publish_labelled
 
 from finpics_desktop.app import people as app_people
 from finpics_desktop.app import people_views
@@ -18,8 +18,7 @@ from finpics_desktop.pipeline.people import locations_kept
 
 @pytest.fixture
 def album(library, photos_dir, labels):
-    where, who = publish_labelled(library, photos_dir, labels, tops=("faces",))
-    firsts = first_faces(who)
+    where, _, firsts = faces_labelled(library, photos_dir, labels)
     app_people.name_face(library, firsts["obama"], "obama")
     return library, where, firsts
 
