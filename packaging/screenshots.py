@@ -180,8 +180,8 @@ def near_duplicates_shot(app, window, shoot, photos: Path, work: Path) -> None:
     backend = window.albums.library.backend
     Publisher(backend.store, backend.tables, backend.faces, backend.names,
               backend.process).publish([folder], "017_Beach_day")
-    window.on_refresh()
     root = window.sources.library
+    window.refresh_picsets(root)  # (F5 lists the library's picsets only where it is shown)
     wait_until(app, lambda: any(root.child(r).data(NodeRole).picset == "017_Beach_day"
                                 for r in range(root.rowCount())), what="the new picset")
     item = next(root.child(r) for r in range(root.rowCount())
