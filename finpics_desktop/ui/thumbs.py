@@ -9,7 +9,7 @@ import logging
 import threading
 from collections import OrderedDict
 
-from PySide6.QtCore import QObject, QRunnable, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QImage
 
 from finpics_desktop.app.entries import Entry
@@ -117,7 +117,7 @@ class ThumbnailLoader(QObject):
             if start:
                 self._running += 1
         if start:
-            pool("thumbs").start(_Drain(self))
+            pool("thumbs").start(self._drain)
 
     def _store_arrived(self, _=None) -> None:
         """Everything the workers made since the last call, stored together: one ``ready`` per
@@ -164,6 +164,12 @@ class ThumbnailLoader(QObject):
             first = len(self._arrived) == 1
         if first:
             call_in_gui(self._store_arrived)
+
+    def _drain(self) -> None:
+        """A worker: makes thumbnails until the request stacks are empty."""
+        lower_thread_priority()  # the GUI thread (painting, scrolling) comes first
+        while (job := self._next()) is not None:
+            self._arrive(self._make(*job))
 
     def _next(self) -> tuple[Entry, bool] | None:
         with self._lock:
@@ -218,16 +224,3 @@ def _warm_up() -> None:
     """At start, off the GUI thread: the first thumbnail of a session would otherwise also
     load Pillow's decoders and Qt's JPEG reader (~50 ms)."""
     QImage.fromData(warm_up())
-
-
-class _Drain(QRunnable):
-    """Makes thumbnails until the request stack is empty."""
-
-    def __init__(self, loader: ThumbnailLoader):
-        super().__init__()
-        self.loader = loader
-
-    def run(self) -> None:
-        lower_thread_priority()  # the GUI thread (painting, scrolling) comes first
-        while (job := self.loader._next()) is not None:
-            self.loader._arrive(self.loader._make(*job))

@@ -1,10 +1,16 @@
-"""Running application calls off the GUI thread (``QThreadPool``) with results back on it.
+"""Running application calls off the GUI thread (named pools of Python threads) with results
+back on it.
 
 ``run_task(fn, on_done, on_error)`` in the manner of Picard: ``fn`` runs on a pool thread;
 ``on_done(result)`` or ``on_error(exception)`` then run on the GUI thread, unless the
 :class:`~finpics_desktop.app.tasks.Task` it returns was cancelled first (the one way a stale
 result is dropped). One long-lived dispatcher object carries every result back (a queued
 signal), so no short-lived QObject can be collected before its result is delivered.
+
+The pools are plain Python threads taking jobs by priority, not ``QThreadPool``: Qt's pool deletes
+a finished runnable on its own thread, and a Python runnable's wrapper destroyed there crashed
+the window now and then (SIGSEGV in shiboken's ``releaseWrapper`` on a pool thread, seen at
+100,000 photos). Here no Qt object is made or freed for a job at all.
 
 A callback that raises is logged in the app (a slot must never take the window down); with
 :data:`RAISE_IN_CALLBACKS` (the tests set it) it raises, so that a broken callback fails the
@@ -13,12 +19,14 @@ test that ran it.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from finpics_desktop.app.tasks import Task
 
@@ -78,19 +86,19 @@ def _unless_cancelled(task: Task, callback: Callable[[Any], None]) -> Callable[[
     return deliver
 
 
-class _Runnable(QRunnable):
-    def __init__(self, fn, on_done, on_error, task: Task):
-        super().__init__()
-        self.fn, self.on_done, self.on_error, self.task = fn, on_done, on_error, task
-        self.setAutoDelete(True)
+class _Job:
+    """A task's work as a pool runs it: its function, then its result or exception handed to
+    its callbacks on the GUI thread."""
 
-    def run(self) -> None:
+    def __init__(self, fn, on_done, on_error, task: Task):
+        self.held = [fn, on_done, on_error]
+        self.task = task
+
+    def __call__(self) -> None:
         # What the task holds (its function, its callbacks: closures over widgets, albums) is
-        # let go on the GUI thread, never here: the pool deletes this runnable on its own
-        # thread, and a Qt object whose last reference went with it would be destroyed off
-        # its thread (a crash in Qt, not an error).
-        held = [self.fn, self.on_done, self.on_error]
-        self.fn = self.on_done = self.on_error = None
+        # let go on the GUI thread, never here: a Qt object whose last reference went with it
+        # would be destroyed off its thread (a crash in Qt, not an error).
+        held, self.held = self.held, []
         try:
             result = held[0]()
         except Exception as e:  # noqa: BLE001 - handed to on_error on the GUI thread
@@ -111,20 +119,70 @@ def release_in_gui(held: list) -> None:
     dispatcher().deliver.emit(list.clear, held)
 
 
-_pools: dict[str, QThreadPool] = {}
+class Pool:
+    """Up to ``size`` threads running jobs, the highest priority first (then in order); a
+    thread is started when a job finds none idle, and kept."""
+
+    def __init__(self, name: str, size: int):
+        self.name, self.size = name, size
+        self._lock = threading.Lock()
+        self._ready = threading.Condition(self._lock)  # a job queued
+        self._idle_all = threading.Condition(self._lock)  # nothing queued or running
+        self._queue: list[tuple[int, int, Callable[[], None]]] = []
+        self._order = itertools.count()
+        self._threads = 0
+        self._waiting = 0  # threads waiting for a job
+        self._unfinished = 0  # jobs queued or running
+
+    def start(self, job: Callable[[], None], priority: int = 0) -> None:
+        with self._lock:
+            heapq.heappush(self._queue, (-priority, next(self._order), job))
+            self._unfinished += 1
+            if self._waiting == 0 and self._threads < self.size:
+                self._threads += 1
+                threading.Thread(target=self._work, daemon=True,
+                                 name=f"finpics-{self.name}-{self._threads}").start()
+            else:
+                self._ready.notify()
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                self._waiting += 1
+                while not self._queue:
+                    self._ready.wait()
+                self._waiting -= 1
+                job = heapq.heappop(self._queue)[2]
+            try:
+                job()
+            except Exception:  # noqa: BLE001 - a job never ends its thread
+                log.exception("background job failed")
+            finally:
+                job = None
+                with self._lock:
+                    self._unfinished -= 1
+                    if not self._unfinished:
+                        self._idle_all.notify_all()
+
+    def wait_done(self, msecs: int) -> bool:
+        """Whether every job queued has finished within ``msecs`` (< 0: however long)."""
+        with self._lock:
+            return self._idle_all.wait_for(lambda: not self._unfinished,
+                                           None if msecs < 0 else msecs / 1000)
 
 
-def pool(name: str = "default") -> QThreadPool:
+_pools: dict[str, Pool] = {}
+_pools_lock = threading.Lock()
+
+
+def pool(name: str = "default") -> Pool:
     """Named pools: ``default`` (I/O, search), ``thumbs`` (thumbnails), ``jobs`` (uploads),
     ``waits`` (waiting for the cloud to process what was published), ``deploy`` (a deploy
     following its stack)."""
-    if name not in _pools:
-        p = QThreadPool()
-        p.setObjectName(f"finpics-{name}")
-        p.setMaxThreadCount({"thumbs": 2, "jobs": 2, "waits": 2}.get(name, 4))
-        p.setExpiryTimeout(-1)  # (its threads kept: none ends while a Qt object lives on it)
-        _pools[name] = p
-    return _pools[name]
+    with _pools_lock:
+        if name not in _pools:
+            _pools[name] = Pool(name, {"thumbs": 2, "jobs": 2, "waits": 2}.get(name, 4))
+        return _pools[name]
 
 
 def run_task(
@@ -141,13 +199,13 @@ def run_task(
     ``task`` made beforehand when ``fn`` watches its ``stop`` event."""
     task = task or Task()
     dispatcher()
-    pool(pool_name).start(_Runnable(fn, on_done, on_error, task), priority)
+    pool(pool_name).start(_Job(fn, on_done, on_error, task), priority)
     return task
 
 
 def wait_all(msecs: int = 30000) -> bool:
     """Wait for every pool to go idle (used on quit and by tests)."""
-    return all(p.waitForDone(msecs) for p in _pools.values())
+    return all(p.wait_done(msecs) for p in list(_pools.values()))
 
 
 _lowered = threading.local()

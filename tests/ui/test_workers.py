@@ -59,9 +59,9 @@ def test_for_a_user_a_broken_callback_is_logged(qtbot, monkeypatch, caplog):
 
 def test_what_a_task_holds_is_let_go_on_the_gui_thread(qtbot):
     """A task's function and callbacks (closures over widgets, albums) are let go on the GUI
-    thread: the pool deletes a finished runnable on its own thread, and a Qt object whose last
-    reference went with it would be destroyed there (the window died so, SIGSEGV on a pool
-    thread). Before, the function was freed on the pool thread every time."""
+    thread: a Qt object whose last reference went with them would otherwise be destroyed on a
+    pool thread (the window died so, SIGSEGV on a pool thread). Before, the function was freed
+    on the pool thread every time."""
     freed: dict[str, str] = {}
 
     class Held:
@@ -84,3 +84,48 @@ def test_what_a_task_holds_is_let_go_on_the_gui_thread(qtbot):
         assert delivered == [f"work {round_}"]
     gui = threading.current_thread().name
     assert set(freed.values()) == {gui}, freed
+
+
+def test_a_pool_runs_the_highest_priority_first_on_at_most_its_threads():
+    """The pools are Python threads (Qt's pool deleted each finished runnable's Python wrapper
+    on its own thread, which crashed the window now and then at 100,000 photos): jobs queued
+    behind a busy thread run highest priority first, then in order; no more threads than the
+    pool's size ever run at once; a job that raises stops neither its thread nor the others;
+    ``wait_done`` says whether all finished in time."""
+    gate, started, ran, lock = threading.Event(), threading.Event(), [], threading.Lock()
+    running, most = [0], [0]
+
+    def job(name, wait=False):
+        def run():
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            if wait:
+                started.set()
+                gate.wait(30)
+            with lock:
+                ran.append(name)
+                running[0] -= 1
+            if name == "broken":
+                raise RuntimeError("a broken job")
+        return run
+
+    one = workers.Pool("test-one", 1)
+    one.start(job("busy", wait=True))
+    assert started.wait(30)  # (the next ones queue behind it)
+    for name, priority in (("low", 0), ("broken", 5), ("high", 9), ("low again", 0)):
+        one.start(job(name), priority)
+    assert not one.wait_done(50)  # (the busy one waits for the gate)
+    gate.set()
+    assert one.wait_done(30_000)
+    assert ran == ["busy", "high", "broken", "low", "low again"]
+    one.start(job("after"))  # its thread lives on after a job raised
+    assert one.wait_done(30_000) and ran[-1] == "after"
+
+    gate.clear()
+    two = workers.Pool("test-two", 2)
+    for n in range(6):
+        two.start(job(f"waiting {n}", wait=True))
+    assert not two.wait_done(50)
+    gate.set()
+    assert two.wait_done(30_000) and len(ran) == 12 and most[0] == 2
