@@ -24,13 +24,16 @@ Two reasons, both measured (issue 25 and a CI crash):
 from __future__ import annotations
 
 import gc
+import time
 
 YOUNG = 10_000  # allocations between two young collections (Python's default: 700)
 MIDDLE = 4  # young collections between two of the middle generation (default 10)
 OLD = 100  # middle ones between two full collections (default 10; and the quarter rule)
 TICK_MS = 50  # how often the GUI thread looks whether a collection is due
+PUT_OFF_S = 3.0  # the longest a collection due waits for the background work to be done
 
 _frozen = False
+_due_since: float | None = None  # when the collection now put off came due
 
 
 def keep_collections_short() -> None:
@@ -53,14 +56,23 @@ def freeze_the_window() -> None:
     gc.freeze()
 
 
-def collect_due() -> int | None:
+def collect_due(put_off: bool = False) -> int | None:
     """The collection Python's own thresholds would make now, made on the calling thread (the
-    generation collected, or None when none is due). The counts are Python's: allocations
-    since the last young collection, young collections since the last middle one, middle ones
-    since the last full one."""
+    generation collected, or None when none is due); ``put_off``: the process is busy (a
+    listing under way), so one due waits, for at most :data:`PUT_OFF_S`. The counts are
+    Python's: allocations since the last young collection, young collections since the last
+    middle one, middle ones since the last full one."""
+    global _due_since
     young, middle, old = gc.get_count()
     if young < YOUNG:
         return None
+    now = time.monotonic()
+    if put_off:
+        if _due_since is None:
+            _due_since = now
+        if now - _due_since < PUT_OFF_S:
+            return None
+    _due_since = None
     generation = 2 if old >= OLD else 1 if middle >= MIDDLE else 0
     gc.collect(generation)
     return generation

@@ -41,6 +41,16 @@ from finpics_desktop.pipeline.people.proposals import Proposals
 from finpics_desktop.ports import Backend
 
 PEOPLE, PERSON, UNNAMED = "people", "person", "unnamed"
+_keep_later: Callable[[Callable[[], None]], None] | None = None
+
+
+def keep_later(run: Callable[[Callable[[], None]], None] | None) -> None:
+    """How the library keeps a listing just made for the next session: ``run(keep)`` (the
+    window: once what it shows is drawn, so that writing a listing of 44,000 groups never
+    competes with drawing them), or at once by the thread that listed it (None: the command
+    line)."""
+    global _keep_later
+    _keep_later = run
 
 
 @dataclass
@@ -111,7 +121,7 @@ class PeopleViews:
     def _unnamed(self, searching: Searching | None = None) -> _Kept:
         return _Kept(views_kept.kept(
             self.backend, UNNAMED, lambda: app_people.unnamed_groups(self.backend, searching),
-            views_kept.unnamed_rows, views_kept.unnamed_from), None)
+            views_kept.unnamed_rows, views_kept.unnamed_from, _keep_later), None)
 
     def _stamp(self) -> tuple[object, object]:
         marker = views_kept.count(self.backend)  # the album's own count of writes
@@ -171,14 +181,15 @@ def _touched(key: tuple, kept: _Kept, changes: Changes, photos_changed: bool,
 def _people(backend: Backend, hidden: bool) -> _Kept:
     return _Kept(views_kept.kept(backend, f"{PEOPLE}{'-hidden' if hidden else ''}",
                                  lambda: app_people.list_people(backend, hidden),
-                                 views_kept.people_rows, views_kept.people_from), None)
+                                 views_kept.people_rows, views_kept.people_from, _keep_later),
+                 None)
 
 
 def _person(backend: Backend, name: str, first=None) -> _Kept:
     proposals, photos, faces = views_kept.kept(
         backend, f"{views_kept.PAGE}{name_key(name)}",
         lambda: app_people.person_page(backend, name, first), views_kept.page_rows,
-        views_kept.page_from)
+        views_kept.page_from, _keep_later)
     everyone = app_people.people_by_id(backend)
     return _Kept(
         (proposals, photos, faces), None,

@@ -1,6 +1,7 @@
 """The GUI thread's collector: a timer that makes the collection due (``app/collector.py``)
 so that cycles holding Qt wrappers are freed on the thread that owns them, never on a listing
-or thumbnail thread, and no worker thread stops to walk the heap."""
+or thumbnail thread, and no worker thread stops to walk the heap; put off while a listing or
+thumbnails are under way (:func:`~finpics_desktop.ui.workers.busy`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from shiboken6 import isValid
 
 from finpics_desktop.app.collector import TICK_MS, collect_due, keep_collections_short
+from finpics_desktop.ui.workers import busy
 
 _timer: QTimer | None = None
 
@@ -21,7 +23,7 @@ def collect_on_gui_thread(app: QCoreApplication) -> QTimer:
         _timer = QTimer(app)
         _timer.setObjectName("finpics-collector")
         _timer.setInterval(TICK_MS)
-        _timer.timeout.connect(collect_due)
+        _timer.timeout.connect(lambda: collect_due(put_off=busy()))
         _timer.start()
     return _timer
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from finpics_desktop import __version__
+from finpics_desktop.app import people_views
 from finpics_desktop.app.album import Albums
 from finpics_desktop.app.entries import FILE, Entry
 from finpics_desktop.app.notes import older_faces_note
@@ -80,7 +81,7 @@ from finpics_desktop.ui.sources import NodeRole, SourcesModel, SourcesView
 from finpics_desktop.ui.thumbs import ThumbnailLoader
 from finpics_desktop.ui.upload import UploadJob, UploadPanel
 from finpics_desktop.ui.window_albums import AlbumSources
-from finpics_desktop.ui.workers import call_in_gui, run_task
+from finpics_desktop.ui.workers import call_in_gui, run_task, run_when_idle
 
 log = logging.getLogger(__name__)
 GRID, VIEWER, SEARCH = (PAGES.index(page) for page in (pages.GRID, pages.VIEWER, pages.SEARCH))
@@ -99,6 +100,7 @@ class MainWindow(AlbumSources, QMainWindow):
         apply_appearance(self.settings.appearance)  # before the icons are drawn
         self.albums = Albums(self.settings.remove_location)
         self.albums.open(LIBRARY, backend)
+        people_views.keep_later(run_when_idle)  # (kept for the next session once drawn)
         self.default_library = default_library or (
             backend.library.folder if backend is not None and backend.library else Path("."))
         self._connecting: Task | None = None  # to the cloud now set

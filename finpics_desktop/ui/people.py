@@ -201,6 +201,8 @@ class PeopleController:
         self._learning = run_task(lambda: people_names(backend), done)
 
     def _set_names(self, names: list[str]) -> None:
+        if list(names) == self.names:
+            return  # (a completion open as the names are learned again stays as it is)
         self.names = list(names)
         set_names(self.filter.completer(), self.names)
         if isinstance(self.dialog, NameDialog):

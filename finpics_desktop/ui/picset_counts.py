@@ -109,9 +109,10 @@ class PicsetCountsController:
         album = self.albums.by_key(changes.album)
         if album is None:
             return
+        picsets = changes.picsets | changes.removed | {p for pair in changes.renamed for p in pair}
         if changes.everything:
             self.counts.forget(album)
-        for picset in changes.picsets | changes.removed | {
-                p for pair in changes.renamed for p in pair}:
+        for picset in picsets:
             self.counts.forget(album, picset)
-        self._timer.start()
+        if changes.everything or picsets:  # (a naming changes no count: nothing to ask)
+            self._timer.start()

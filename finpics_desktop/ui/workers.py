@@ -23,6 +23,8 @@ import heapq
 import itertools
 import logging
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -133,11 +135,13 @@ class Pool:
         self._threads = 0
         self._waiting = 0  # threads waiting for a job
         self._unfinished = 0  # jobs queued or running
+        self.last_active = 0.0  # (monotonic) when a job last started or ended
 
     def start(self, job: Callable[[], None], priority: int = 0) -> None:
         with self._lock:
             heapq.heappush(self._queue, (-priority, next(self._order), job))
             self._unfinished += 1
+            self.last_active = time.monotonic()
             if self._waiting == 0 and self._threads < self.size:
                 self._threads += 1
                 threading.Thread(target=self._work, daemon=True,
@@ -161,8 +165,14 @@ class Pool:
                 job = None
                 with self._lock:
                     self._unfinished -= 1
+                    self.last_active = time.monotonic()
                     if not self._unfinished:
                         self._idle_all.notify_all()
+
+    @property
+    def busy(self) -> bool:
+        """Whether a job is queued or running."""
+        return self._unfinished > 0
 
     def wait_done(self, msecs: int) -> bool:
         """Whether every job queued has finished within ``msecs`` (< 0: however long)."""
@@ -178,10 +188,11 @@ _pools_lock = threading.Lock()
 def pool(name: str = "default") -> Pool:
     """Named pools: ``default`` (I/O, search), ``thumbs`` (thumbnails), ``jobs`` (uploads),
     ``waits`` (waiting for the cloud to process what was published), ``deploy`` (a deploy
-    following its stack)."""
+    following its stack), ``later`` (:func:`run_when_idle`)."""
     with _pools_lock:
         if name not in _pools:
-            _pools[name] = Pool(name, {"thumbs": 2, "jobs": 2, "waits": 2}.get(name, 4))
+            _pools[name] = Pool(name, {"thumbs": 2, "jobs": 2, "waits": 2, "later": 1}.get(
+                name, 4))
         return _pools[name]
 
 
@@ -203,9 +214,70 @@ def run_task(
     return task
 
 
+_OWN = ("default", "thumbs")  # the window's own work: what an opening waits for
+
+
+def busy() -> bool:
+    """Whether the window's own work is under way: a listing, a search, thumbnails (not an
+    upload or a wait for the cloud, which can last minutes)."""
+    return any(_pools[name].busy for name in _OWN if name in _pools)
+
+
+IDLE_S = 0.3  # how long the window's own work must have been done before a job put off runs
+_later: deque[_Job] = deque()
+_later_lock = threading.Lock()
+_later_armed = False
+
+
+def run_when_idle(fn: Callable[[], None]) -> None:
+    """From any thread: ``fn`` runs on a pool thread once the window's own work (:func:`busy`)
+    has been done for :data:`IDLE_S`, one such job at a time, in order: work no one waits for
+    (a listing kept for the next session), which would otherwise compete with the place being
+    opened for the interpreter. :func:`wait_all` runs what is left at once."""
+    with _later_lock:
+        _later.append(_Job(fn, None, None, Task()))
+    _arm()
+
+
+def _arm() -> None:
+    global _later_armed
+    with _later_lock:
+        if _later_armed or not _later:
+            return
+        _later_armed = True
+    timer = threading.Timer(IDLE_S, _run_later)
+    timer.daemon = True
+    timer.start()
+
+
+def _run_later() -> None:
+    global _later_armed
+    last = max((_pools[name].last_active for name in _OWN if name in _pools), default=0.0)
+    quiet = (not busy() and not pool("later").busy
+             and time.monotonic() - last >= IDLE_S)
+    with _later_lock:
+        _later_armed = False
+        job = _later.popleft() if quiet and _later else None
+    if job is not None:
+        pool("later").start(job)
+    _arm()
+
+
 def wait_all(msecs: int = 30000) -> bool:
-    """Wait for every pool to go idle (used on quit and by tests)."""
-    return all(p.wait_done(msecs) for p in list(_pools.values()))
+    """Wait for every pool to go idle, the jobs put off (:func:`run_when_idle`) run at once
+    (used on quit and by tests)."""
+    deadline = time.monotonic() + msecs / 1000
+    while True:
+        for p in list(_pools.values()):
+            if not p.wait_done(max(0, int((deadline - time.monotonic()) * 1000))):
+                return False
+        with _later_lock:
+            left = list(_later)
+            _later.clear()
+        if not left:
+            return True
+        for job in left:
+            pool("later").start(job)
 
 
 _lowered = threading.local()

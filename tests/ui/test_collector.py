@@ -95,3 +95,24 @@ def test_a_young_collection_on_the_timer_stays_short(qtbot, qt_settings):
     short = [t for g, t in took if g < 2]  # (a full one comes every 400 young ones)
     assert short and max(short) < 0.2, took
     kept.clear()
+
+
+def test_a_collection_due_waits_for_the_background_work_but_not_for_ever(monkeypatch):
+    """A young collection walks every object allocated since the last: right after a listing
+    built its records, 50-100 ms of the GUI thread. One due while the window's background
+    work is under way is put off (``put_off``), for at most ``PUT_OFF_S``."""
+    from finpics_desktop.app import collector
+
+    clock = [1000.0]
+    monkeypatch.setattr(collector.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(collector, "_due_since", None)
+    records = [[i] for i in range(YOUNG * 2)]  # (a collection is due)
+    assert gc.get_count()[0] >= YOUNG
+    assert collector.collect_due(put_off=True) is None
+    clock[0] += collector.PUT_OFF_S / 2
+    assert collector.collect_due(put_off=True) is None and gc.get_count()[0] >= YOUNG
+    clock[0] += collector.PUT_OFF_S / 2 + 0.01
+    assert collector.collect_due(put_off=True) is not None and gc.get_count()[0] < YOUNG
+    more = [[i] for i in range(YOUNG * 2)]
+    assert collector.collect_due(put_off=False) is not None  # (not busy: at once)
+    del records, more

@@ -129,3 +129,23 @@ def test_a_pool_runs_the_highest_priority_first_on_at_most_its_threads():
     assert not two.wait_done(50)
     gate.set()
     assert two.wait_done(30_000) and len(ran) == 12 and most[0] == 2
+
+
+def test_work_put_off_runs_once_the_window_s_own_work_is_done(qtbot):
+    """What no one waits for (a listing kept for the next session) runs only after the
+    listings and thumbnails under way are done -- never competing with them for the
+    interpreter -- in order; ``wait_all`` runs what is left at once."""
+    gate, order = threading.Event(), []
+    run_task(lambda: gate.wait(30) and order.append("listing"))
+    workers.run_when_idle(lambda: order.append("kept 1"))
+    workers.run_when_idle(lambda: order.append("kept 2"))
+    assert workers.busy() and order == []  # (the listing holds the pool)
+    gate.set()
+    qtbot.waitUntil(lambda: len(order) == 3, timeout=10_000)
+    assert order == ["listing", "kept 1", "kept 2"]
+
+    gate.clear()
+    run_task(lambda: gate.wait(30) and order.append("another listing"))
+    workers.run_when_idle(lambda: order.append("kept 3"))
+    gate.set()
+    assert wait_all(30_000) and order[3:] == ["another listing", "kept 3"]

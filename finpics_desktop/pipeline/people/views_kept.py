@@ -113,16 +113,22 @@ def forget(backend: Backend) -> None:
 
 
 def kept(backend: Backend, name: str, make: Callable[[], object],
-         to_rows: Callable[[object], list], from_rows: Callable[[list], object]):
+         to_rows: Callable[[object], list], from_rows: Callable[[list], object],
+         later: Callable[[Callable[[], None]], None] | None = None):
     """The listing ``name``: the one kept if the album was not written since, else ``make()``
-    (then kept)."""
+    (then kept: at once, or by ``later(keep)`` -- the window keeps it once what it shows is
+    drawn; a write meanwhile makes it stale all the same)."""
     marker = count(backend)
     rows = load(backend, name, marker)
     if rows is not None:
         with contextlib.suppress(KeyError, TypeError, ValueError, IndexError):
             return from_rows(rows)
     value = make()
-    save(backend, name, marker, to_rows(value))
+    if marker is not None and not backend.read_only:
+        def keep() -> None:
+            save(backend, name, marker, to_rows(value))
+
+        keep() if later is None else later(keep)
     return value
 
 
