@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -61,9 +61,24 @@ class FactLabel(QLabel):
         self.whole = value
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         policy = self.sizePolicy()
         policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)  # (any width: the panel's)
         self.setSizePolicy(policy)
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        """The height of the value as shown at that width (cut, wrapped)."""
+        metrics = self.fontMetrics()
+        shown = fitted(self.whole, metrics, width)
+        return metrics.boundingRect(QRect(0, 0, max(width, 1), 1 << 20),
+                                    int(Qt.TextFlag.TextWordWrap), shown).height()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(0, self.fontMetrics().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        width = max(self.width(), 1)
+        return QSize(width, self.heightForWidth(width))
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)

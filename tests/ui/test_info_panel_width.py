@@ -9,8 +9,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtWidgets import QApplication, QFormLayout, QLabel
 from test_unnamed_pages import open_unnamed
 
 from finpics_desktop.pipeline.publish.upload import Publisher
@@ -78,6 +78,27 @@ def test_choosing_a_tile_never_reflows_the_grid(qtbot, make_window, long_named):
         label = whole_in_tip(window)
         assert label.text() != label.toolTip()
         assert label.geometry().right() <= window.info.width()
+    # the panel shorter (Messages shown below it), then narrower: the value stays beside its
+    # label, cut anew to the width it has
+    window.message("A face could not be named: a person appears once in a photo", "warning")
+    window.messages_dock.show()
+    window.resize(1000, 560)
+    settled()
+    beside_its_label(window)
+    window.resizeDocks([window.info_dock], [window.info_dock.width() - 60],
+                       Qt.Orientation.Horizontal)
+    settled()
+    beside_its_label(window)
+
+
+def beside_its_label(window) -> None:
+    form = window.info.form
+    label = form.itemAt(0, QFormLayout.ItemRole.LabelRole).widget()
+    value = form.itemAt(0, QFormLayout.ItemRole.FieldRole).widget()
+    assert abs(value.geometry().top() - label.geometry().top()) <= 4, (
+        label.geometry(), value.geometry())
+    assert value.geometry().right() <= window.info.width()
+    assert value.toolTip() == window.info.value("Face in") != value.text()
 
 
 def whole_in_tip(window) -> QLabel | None:

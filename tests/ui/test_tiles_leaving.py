@@ -178,6 +178,8 @@ def test_a_group_named_in_part_stays_with_the_faces_left(qtbot, make_window, lab
     before = list(window.model.entries)
     counted = counts(window)
     window.selection.choose_row(row)
+    qtbot.waitUntil(lambda: (window.info.value("Face in") or "").endswith(
+        f"/ {before[row].name}"))
     key(qtbot, window, "F2")
     qtbot.waitUntil(lambda: window.people.tiles.editor is not None
                     and window.people.tiles.editor.isVisible())
@@ -194,6 +196,8 @@ def test_a_group_named_in_part_stays_with_the_faces_left(qtbot, make_window, lab
     assert keys(window.model.entries[:row]) == keys(before[:row])  # the others as they were
     assert keys(window.model.entries[row + 1:]) == keys(before[row + 1:])
     assert chosen_alone(window, shown)  # (it stayed: the keyboard with it)
+    qtbot.waitUntil(lambda: (window.info.value("Face in") or "").endswith(
+        f"/ {shown.name}"))  # the Info panel follows: its cover's photo now
     assert any(face in m and "once in a photo" in m for m in window.messages.texts())
     assert not window.nav.loading and listed == []  # not listed again
     qtbot.waitUntil(lambda: counts(window) == (counted[0], counted[1] - len(rest)))
