@@ -17,7 +17,7 @@ from finpics_desktop.app.selection_info import (
 )
 from finpics_desktop.app.tasks import Task
 from finpics_desktop.app.window.navigation import SEARCH, VIEWER, Navigation, PageChanged
-from finpics_desktop.ui.grid import GridModel, GridView
+from finpics_desktop.ui.grid import GridModel, GridView, ImageRole
 from finpics_desktop.ui.panels import InfoPanel
 from finpics_desktop.ui.workers import run_task
 
@@ -30,6 +30,7 @@ class InfoController(QObject):
         self.info, self.nav, self.views = info, nav, views
         self.task: Task | None = None
         self._view: tuple[GridView, GridModel] | None = None
+        self._shown: list[int] = []  # (the ids of the entries whose rows are shown)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(40)  # arrows held down: read once they rest
@@ -38,6 +39,16 @@ class InfoController(QObject):
         for view, model in views:
             view.selectionModel().selectionChanged.connect(
                 lambda *_, pair=(view, model): self._chosen(pair))
+            model.dataChanged.connect(
+                lambda _top, _bottom, roles=(), pair=(view, model): self._changed(pair, roles))
+
+    def _changed(self, pair: tuple[GridView, GridModel], roles) -> None:
+        """A cell changed in place (a group's tile with fewer faces, another cover): its rows
+        again if it is the one chosen -- not for a thumbnail come."""
+        if list(roles) == [ImageRole] or pair != self._view:
+            return
+        if [id(e) for e in self.chosen()] != self._shown:
+            self._timer.start()
 
     def _chosen(self, pair: tuple[GridView, GridModel]) -> None:
         self._view = pair
@@ -58,6 +69,7 @@ class InfoController(QObject):
             return
         self._cancel()
         entries = self.chosen()
+        self._shown = [id(e) for e in entries]
         if not entries:
             self.info.set_rows([])
             return

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QStackedWidget, QStatusBar
 
 from finpics_desktop.app.window.navigation import (
@@ -33,7 +34,7 @@ from finpics_desktop.app.window.navigation import (
 from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.ui.busy import BusyIndicator
 from finpics_desktop.ui.grid import GridModel, GridView
-from finpics_desktop.ui.grid_rows import shrink_to
+from finpics_desktop.ui.grid_rows import shrink_to, taking_place
 from finpics_desktop.ui.pages import SearchPage, ViewerPage
 from finpics_desktop.ui.panels import InfoPanel
 from finpics_desktop.ui.sources import SourcesModel, SourcesView
@@ -92,18 +93,33 @@ class NavigationController:
 
     def _show_entries(self, entries, relisted: bool) -> None:
         """The grid's entries; the place listed again keeps the cell chosen (the same photo,
-        face or person if it is still there, else the same row)."""
+        face or person if it is still there, else the same row). Tiles that left in place
+        (named, ignored, answered) hand the keyboard to the tile that took the place of the one
+        chosen (:func:`~finpics_desktop.ui.grid_rows.taking_place`)."""
         current = self.grid.currentIndex()
         key = self.model.entries[current.row()].key if relisted and current.isValid() and (
             current.row() < len(self.model.entries)) else None
-        if not relisted and self.nav.pages is not None and shrink_to(self.model, entries):
-            return  # faces left a place listed a page at a time: it stays where it was
-        self.model.set_entries(entries)
+        follow = None if relisted else taking_place(
+            self.model.entries, entries, current.row() if current.isValid() else -1,
+            [i.row() for i in self.grid.selectedIndexes()])
+        if relisted or self.nav.pages is None or not shrink_to(self.model, entries):
+            self.model.set_entries(entries)  # (else: the grid stays where it was scrolled)
+        if follow is not None:
+            self._choose(follow)
         if key is None or not entries:
             return
         row = self.model.row_of(lambda e: e.key == key)
         self.grid.setCurrentIndex(self.model.index(row if row >= 0 else min(
             current.row(), len(entries) - 1)))
+
+    def _choose(self, entry) -> None:
+        """``entry``'s tile chosen alone, where the keyboard is."""
+        row = next((r for r, e in enumerate(self.model.entries) if e is entry), -1)
+        if row >= 0:
+            index = self.model.index(row)
+            self.grid.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.grid.scrollTo(index)
 
     def _show_place(self, place: Place) -> None:
         self.stack.setCurrentIndex(PAGES.index(GRID))

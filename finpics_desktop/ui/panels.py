@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -43,13 +44,58 @@ class InfoPanel(QWidget):
             self.form.addRow(hint)
             return
         for label, value in rows:
-            text = QLabel(value)
-            text.setWordWrap(True)
-            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.form.addRow(f"{label}:", text)
+            self.form.addRow(f"{label}:", FactLabel(value))
 
     def value(self, label: str) -> str | None:
         return dict(self.rows).get(label)
+
+
+class FactLabel(QLabel):
+    """A value of the Info panel: wrapped between words, a word wider than the panel (a long
+    photo or picset name) cut in its middle with "…" -- the whole value in its tooltip --, and
+    never asking for more width than the panel has: choosing a tile never widens the panel,
+    so the grid beside it keeps its columns and where it was scrolled."""
+
+    def __init__(self, value: str, parent=None):
+        super().__init__(value, parent)
+        self.whole = value
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        policy = self.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)  # (any width: the panel's)
+        self.setSizePolicy(policy)
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        """The height of the value as shown at that width (cut, wrapped)."""
+        metrics = self.fontMetrics()
+        shown = fitted(self.whole, metrics, width)
+        return metrics.boundingRect(QRect(0, 0, max(width, 1), 1 << 20),
+                                    int(Qt.TextFlag.TextWordWrap), shown).height()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(0, self.fontMetrics().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        width = max(self.width(), 1)
+        return QSize(width, self.heightForWidth(width))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        shown = fitted(self.whole, self.fontMetrics(), self.contentsRect().width())
+        if shown != self.text():
+            self.setText(shown)
+            self.setToolTip("" if shown == self.whole else self.whole)
+
+
+def fitted(text: str, metrics, width: int) -> str:
+    """``text`` with each word wider than ``width`` pixels cut in its middle."""
+    if width <= 0:
+        return text
+    return "\n".join(" ".join(
+        word if metrics.horizontalAdvance(word) <= width else metrics.elidedText(
+            word, Qt.TextElideMode.ElideMiddle, width) for word in line.split(" "))
+        for line in text.split("\n"))
 
 
 class MessageArea(QListWidget):

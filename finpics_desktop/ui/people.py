@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from finpics_desktop.app.album import Albums
-from finpics_desktop.app.entries import FACE, GROUP, HEADING, PERSON, PHOTO, Entry
+from finpics_desktop.app.entries import FACE, GROUP, PERSON, PHOTO, Entry
 from finpics_desktop.app.people import people_names
 from finpics_desktop.app.tasks import Task
 from finpics_desktop.app.window import navigation as pages
@@ -172,11 +172,6 @@ class PeopleController:
                     self.on_filter(self.filter.text())
                 if self.kind == PERSON_PLACE:
                     self._choose_to_review(entries, fresh=not relisted)
-                elif self._next_key and self.kind in (UNNAMED, GROUP_PLACE, IGNORED):
-                    key, self._next_key = self._next_key, None  # after faces ignored
-                    row = self.selection.model.row_of(lambda e: e.key == key)
-                    if row >= 0:
-                        self.selection.choose_row(row)
 
     def _choose_to_review(self, entries: list[Entry], fresh: bool) -> None:
         """A person's page always has a tile chosen, where the keyboard is: the proposal after
@@ -356,7 +351,6 @@ class PeopleController:
         if not chosen:
             self._tell("Choose the group or faces to ignore first")
             return
-        self._next_key = tile_after(self.nav.entries, chosen)
         self.actions.ignore(chosen, back=self.kind == IGNORED)
 
     def on_show_ignored(self) -> None:
@@ -444,16 +438,3 @@ class PeopleController:
             return
         self.curation.run(entry.backend, lambda curator: curator.remove_face(face.face_id))
 
-
-def tile_after(entries: list[Entry], chosen: list[Entry]) -> str | None:
-    """The key of the tile to go on with once the tiles ``chosen`` leave ``entries``: the
-    first one after them, else the last one before them (None: none is left)."""
-    gone = {id(e) for e in chosen}
-    rows = [r for r, e in enumerate(entries) if id(e) in gone]
-    if not rows:
-        return None
-    left = [r for r, e in enumerate(entries) if id(e) not in gone and e.kind != HEADING]
-    row = next((r for r in left if r > rows[-1]), None)
-    if row is None:
-        row = next((r for r in reversed(left) if r < rows[0]), None)
-    return entries[row].key if row is not None else None

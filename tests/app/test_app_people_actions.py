@@ -10,6 +10,7 @@ from app_helpers import at_once
 
 from finpics_desktop.app.album import Albums
 from finpics_desktop.app.entries import FACE, GROUP, HEADING, PERSON, PHOTO, face_entry
+from finpics_desktop.app.window import group_places
 from finpics_desktop.app.window.group_places import (
     GROUP_PLACE,
     IGNORED,
@@ -147,3 +148,22 @@ def test_a_read_only_library_says_why_it_is_not_named(library, state):
     assert people.named() == {}
     [told] = [e for e in events if isinstance(e, Told)]
     assert "read-only" in told.text and told.level == "error"
+
+
+def test_a_face_named_before_its_group_is_shown_leaves_the_group_the_others(
+        library, state, monkeypatch):
+    """Unnamed faces a tile a page: a face named (from the viewer) whose group is on a page
+    not shown yet -- that group's tile comes with its other faces, the first of them its
+    cover, not left out."""
+    nav, actions, people, events = state
+    monkeypatch.setattr(group_places, "PAGE", 1)
+    whole = unnamed_entries(library)
+    later = [e for e in whole if e.kind == GROUP][1]  # on the second page
+    nav.open(Place(UNNAMED, library, within=LIBRARY))
+    assert later not in nav.entries and nav.pages.more()
+    actions.name_faces(library, [later.members[0]], "Someone")  # its cover
+    assert later.members[0] in people.named()
+    nav.fetch_more()
+    [tile] = [e for e in nav.entries if e.kind == GROUP and e.group == later.group]
+    assert tile.members == later.members[1:] and tile.face_id == later.members[1]
+    assert tile.title == f"{len(later.members) - 1} face{'s' * (len(later.members) > 2)}"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 
 from finpics_desktop.app import people
 from finpics_desktop.app.entries import FACE, GROUP, HEADING, Entry, face_entry, heading_entry
@@ -38,9 +39,33 @@ def group_entry(backend, number: int, faces: list[str], spot: Located, confident
                 ) -> Entry:
     """A group's tile: its most typical face (``spot``), and its size."""
     picset, _, name = spot.image_path.partition("/")
-    return Entry(GROUP, f"{len(faces)} faces", backend, picset=picset, name=name,
+    return Entry(GROUP, faces_count(len(faces)), backend, picset=picset, name=name,
                  face_id=faces[0], box=spot.box, matched_face_id=faces[0],
                  members=tuple(faces), group=number, sure=confident)
+
+
+def faces_count(count: int) -> str:
+    return f"{count} face{'' if count == 1 else 's'}"
+
+
+def tiles_left(backend, tiles: list[Entry], gone: set[str]) -> dict[int, Entry]:
+    """(Off the GUI thread) the group tiles ``tiles`` once the faces ``gone`` (named, ignored)
+    left them, by ``id`` of the tile: the faces left, their count, and -- when the cover left
+    -- the first face left as the cover (located). A tile none of whose faces left is not in
+    it, nor one all of whose faces left (it leaves)."""
+    made: dict[int, Entry] = {}
+    for tile in tiles:
+        faces = [f for f in tile.members if f not in gone]
+        if len(faces) == len(tile.members) or not faces:
+            continue
+        if tile.face_id in faces:
+            made[id(tile)] = replace(tile, title=faces_count(len(faces)), members=tuple(faces))
+            continue
+        where = views(backend).located(faces[:1])
+        spot = where.get(faces[0])
+        if spot is not None:
+            made[id(tile)] = group_entry(backend, tile.group, faces, spot, tile.sure)
+    return made
 
 
 class UnnamedTiles(Paged):
@@ -77,17 +102,18 @@ class UnnamedTiles(Paged):
             items = self._items[self._next:self._next + count]
             self._next += len(items)
             gone = set(self._dropped)
-        where = views(self.backend).located([groups[n].faces[0] for n in items if n >= 0])
+        left = {n: [f for f in groups[n].faces if f not in gone] for n in items if n >= 0}
+        where = views(self.backend).located([faces[0] for faces in left.values() if faces])
         entries = []
         for n in items:
             if n < 0:
                 entries.append(heading_entry(alone_heading(self._left[2]), 2, ALONE))
                 continue
-            faces = groups[n].faces
-            spot = where.get(faces[0])
-            if spot is None or gone.intersection(faces):
-                continue  # (its face gone from its photo since; or answered meanwhile)
-            if len(faces) > 1:
+            faces = left[n]  # (those answered meanwhile left out)
+            spot = where.get(faces[0]) if faces else None
+            if spot is None:
+                continue  # (its face gone from its photo since; or all answered meanwhile)
+            if len(groups[n].faces) > 1:
                 entries.append(group_entry(self.backend, n + 1, list(faces), spot,
                                            groups[n].confident))
             else:
@@ -96,7 +122,8 @@ class UnnamedTiles(Paged):
                                           group=n + 1, section=ALONE))
         return entries
 
-    def drop(self, face_ids, removed: list[Entry] = ()) -> None:
+    def drop(self, face_ids, removed: list[Entry] = (),
+             shrunk: list[tuple[Entry, Entry]] = ()) -> None:
         with self._lock:
             self._dropped.update(face_ids)
             self._pending.update(face_ids)
@@ -106,6 +133,8 @@ class UnnamedTiles(Paged):
                     self._left[1] -= len(entry.members)
                 elif entry.kind == FACE:
                     self._left[2] -= 1
+            for was, now in shrunk:  # (group tiles shown with fewer faces)
+                self._left[1] -= len(was.members) - len(now.members)
 
     def settle(self, face_ids: frozenset[str]) -> bool:
         with self._lock:

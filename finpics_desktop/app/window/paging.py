@@ -24,9 +24,11 @@ class Paged:
     def page(self, count: int | None = None) -> list[Entry]:
         return []
 
-    def drop(self, face_ids: Iterable[str], removed: list[Entry] = ()) -> None:
-        """These faces are no longer shown (answered): not in the pages to come either;
-        ``removed``: the tiles shown that left with them."""
+    def drop(self, face_ids: Iterable[str], removed: list[Entry] = (),
+             shrunk: list[tuple[Entry, Entry]] = ()) -> None:
+        """These faces are no longer shown (answered): not in the pages to come either (a
+        group's tile there shows the others); ``removed``: the tiles shown that left with them,
+        ``shrunk``: the group tiles shown that lost some of their faces (before, after)."""
 
     def dropped(self) -> frozenset[str]:
         return frozenset()

@@ -19,6 +19,7 @@ from finpics_desktop.app.album import Albums
 from finpics_desktop.app.changes import Changes
 from finpics_desktop.app.entries import FACE, GROUP, Entry
 from finpics_desktop.app.errors import describe_error
+from finpics_desktop.app.window.group_places import tiles_left
 from finpics_desktop.app.window.navigation import Navigation
 from finpics_desktop.app.window.people_places import PERSON_PLACE, without_faces
 from finpics_desktop.domain.bands import MAYBE
@@ -64,16 +65,26 @@ class PeopleActions:
 
         self.nav.run(job, done, failed)
 
-    def _drop(self, face_ids: set[str]) -> None:
+    def _drop(self, face_ids: set[str], rest: dict[int, Entry] | None = None) -> None:
         """The grid no longer shows these faces (answered, named), nor the pages of it still
-        to come (:mod:`~finpics_desktop.app.window.paging`)."""
+        to come (:mod:`~finpics_desktop.app.window.paging`); ``rest``: the group tiles that
+        keep some of their faces, as they are now (:func:`tiles_left`, by ``id`` of the tile
+        shown): they stay where they are, the others holding any of these faces leave."""
+        rest = rest or {}
         pages = self.nav.pages
-        kept = without_faces(self.nav.entries, face_ids)
+        shown = [rest.get(id(e), e) for e in self.nav.entries]
+        kept = without_faces(shown, face_ids)
+        shrunk = [(e, rest[id(e)]) for e in self.nav.entries if id(e) in rest]
         if pages is not None:
             left = {id(e) for e in kept}
-            pages.drop(face_ids, [e for e in self.nav.entries if id(e) not in left])
-        if len(kept) != len(self.nav.entries):
+            pages.drop(face_ids, [e for e in shown if id(e) not in left], shrunk)
+        if len(kept) != len(self.nav.entries) or shrunk:
             self.nav.show_entries(pages.recount(kept) if pages is not None else kept)
+
+    def _tiles_of(self, face_ids) -> list[Entry]:
+        """The group tiles shown holding any of these faces."""
+        wanted = set(face_ids)
+        return [e for e in self.nav.entries if e.kind == GROUP and wanted.intersection(e.members)]
 
     def _changed(self, backend, **changes) -> None:
         self.albums.report(backend, Changes.of(**changes))
@@ -164,18 +175,23 @@ class PeopleActions:
         is in a photo the person is named in already, ``ask_same_photo(reason)`` is called to
         ask the curator (who calls this again with ``same_photo``)."""
 
+        tiles = self._tiles_of(face_ids)
+
         def job():
-            return people.name_faces(backend, face_ids, name, same_photo=same_photo)
+            outcomes = people.name_faces(backend, face_ids, name, same_photo=same_photo)
+            named = {o.face_id for o in outcomes if not o.error}
+            return outcomes, tiles_left(backend, tiles, named)  # (some faces of a group)
 
         self.nav.warm()  # (Unnamed faces: what listing it after the naming needs, read meanwhile)
 
-        def done(outcomes: list[Outcome]) -> None:
+        def done(result: tuple[list[Outcome], dict[int, Entry]]) -> None:
+            outcomes, rest = result
             same = [o for o in outcomes if o.error and "once in a photo" in o.error]
             if len(face_ids) == 1 and same and ask_same_photo is not None:
                 ask_same_photo(same[0].error)
                 return
             named = self._report(outcomes, "named")
-            self._drop(named)
+            self._drop(named, rest)
             if named:
                 self.nav.say(f"{len(named)} face(s) named {name}")
                 self._changed(backend, faces=named, people=[name, *(
@@ -204,24 +220,26 @@ class PeopleActions:
         backend = entries[0].backend
         face_ids = [f for e in entries for f in faces_of(e)]
         verb = "no longer ignored" if back else "ignored"
+        tiles = self._tiles_of(face_ids)
 
         self.nav.warm()
 
         def job():
             outcomes, step = people_edits.ignore(backend, face_ids, back)
-            done_ = sum(1 for o in outcomes if not o.error)
+            done_ = {o.face_id for o in outcomes if not o.error}
             if done_:
-                self.remember(backend, f"{done_} face(s) {verb}", step)
-            return outcomes
+                self.remember(backend, f"{len(done_)} face(s) {verb}", step)
+            return outcomes, tiles_left(backend, tiles, done_)
 
-        def done(outcomes: list[Outcome]) -> None:
+        def done(result: tuple[list[Outcome], dict[int, Entry]]) -> None:
+            outcomes, rest = result
             for outcome in outcomes:
                 if outcome.error:
                     self.nav.tell(f"face {outcome.face_id}: "
                                   f"{'not brought back' if back else 'not ignored'}: "
                                   f"{outcome.error}")
             changed = sorted(o.face_id for o in outcomes if not o.error)
-            self._drop(set(changed))
+            self._drop(set(changed), rest)
             said = f"{len(changed)} face(s) {verb}" + (" (Ctrl+Z undoes it)" if changed else "")
             self.nav.say(said)
             if changed:  # in Messages too: the place's count soon replaces the status line
