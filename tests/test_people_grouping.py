@@ -108,3 +108,24 @@ def test_random_links_with_ties_group_as_before():
         assert found == reference_groups(faces, photo_of, links), seed
         checked["grouped"] += sum(len(c.faces) > 1 for c in found)
     assert checked["grouped"] > 100
+
+
+def test_the_groups_kept_serve_only_faces_of_the_engines_they_were_grouped_by():
+    """The groups kept shrink to the faces wanted only if every wanted face was grouped by an
+    engine version they were made with. The versions the album has (``engines``, gathered as
+    the faces are read) answer at once when all of them were grouped; otherwise each wanted
+    face's own version decides, as before (a named face of an older engine is no reason to
+    group afresh)."""
+    from finpics_desktop.pipeline.people.groups_kept import Kept, shrunk
+
+    kept = Kept([Cluster(("a", "b", "c"), True), Cluster(("d",), False)], {"v2"},
+                frozenset("abcd"))
+    versions = {"a": "v2", "b": "v2", "c": "v2", "d": "v2", "old": "v1"}
+    wanted = {"a", "c", "d"}  # (b named since)
+    expected = [Cluster(("a", "c"), False), Cluster(("d",), False)]
+    assert shrunk(kept, wanted, versions, frozenset({"v2"})) == expected
+    assert shrunk(kept, wanted, versions, frozenset({"v1", "v2"})) == expected  # (each face)
+    assert shrunk(kept, wanted, versions) == expected
+    versions["a"] = "v1"  # a face reindexed by another engine: grouped afresh
+    assert shrunk(kept, wanted, versions, frozenset({"v1", "v2"})) is None
+    assert shrunk(kept, wanted | {"old"}, versions, frozenset({"v2"})) is None  # not grouped

@@ -30,7 +30,7 @@ YOUNG = 10_000  # allocations between two young collections (Python's default: 7
 MIDDLE = 4  # young collections between two of the middle generation (default 10)
 OLD = 100  # middle ones between two full collections (default 10; and the quarter rule)
 TICK_MS = 50  # how often the GUI thread looks whether a collection is due
-PUT_OFF_S = 3.0  # the longest a collection due waits for the background work to be done
+PUT_OFF_S = 30.0  # the longest a collection due waits for the background work to be done
 
 _frozen = False
 _due_since: float | None = None  # when the collection now put off came due

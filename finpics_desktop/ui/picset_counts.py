@@ -16,7 +16,7 @@ from finpics_desktop.app.counts import PicsetCounts
 from finpics_desktop.app.window.navigation import PICSET_PLACE, GridChanged, Navigation, PhotoAdded
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.focus import paint_focus
-from finpics_desktop.ui.sources import PICSET_NODE, NodeRole, SourcesModel
+from finpics_desktop.ui.sources import PICSET_NODE, SourcesModel
 from finpics_desktop.ui.workers import run_task
 
 CountRole = Qt.ItemDataRole.UserRole + 20
@@ -80,13 +80,10 @@ class PicsetCountsController:
         root = self.sources.root_for(album.backend)
         if root is None:
             return
-        for row in range(root.rowCount()):
-            item = root.child(row)
-            if item.data(NodeRole).picset == picset:
-                if item.data(CountRole) != count:
-                    item.setData(count, CountRole)
-                    item.setToolTip(f"{picset}\n{count} photo{'s' if count != 1 else ''}")
-                return
+        item = self.sources.picset_item(root, picset)
+        if item is not None and item.data(CountRole) != count:
+            item.setData(count, CountRole)
+            item.setToolTip(f"{picset}\n{count} photo{'s' if count != 1 else ''}")
 
     def on_nav(self, event) -> None:
         """A picset listed (or a photo published into it) on screen: its count is known."""

@@ -324,16 +324,31 @@ class SourcesModel(QStandardItemModel):
 
     def ensure_picset(self, root: QStandardItem, picset: str, title: str) -> QStandardItem:
         """The picset's row, added in its place (newest first) if it is not there yet."""
-        position = root.rowCount()
-        for row in range(self._picset_rows(root), root.rowCount()):
-            node = root.child(row).data(NodeRole)
-            if node.picset == picset:
-                return root.child(row)
-            if node.picset < picset and position == root.rowCount():
-                position = row
-        item = self._add_picset(root, root.data(NodeRole).backend, picset, title, position)
+        row = self._place_of(root, picset)
+        if row < root.rowCount() and root.child(row).data(NodeRole).picset == picset:
+            return root.child(row)
+        item = self._add_picset(root, root.data(NodeRole).backend, picset, title, row)
         item.data(NodeRole).pending = True
         return item
+
+    def picset_item(self, root: QStandardItem, picset: str) -> QStandardItem | None:
+        """The picset's row under ``root``, if listed."""
+        row = self._place_of(root, picset)
+        item = root.child(row) if row < root.rowCount() else None
+        return item if item is not None and item.data(NodeRole).picset == picset else None
+
+    def _place_of(self, root: QStandardItem, picset: str) -> int:
+        """The row of ``picset``, or where it would go: the rows are newest first (the
+        table's order, :mod:`~finpics_desktop.ui.picset_rows`), so a few rows are read, not a
+        thousand (a count arriving for each picset shown)."""
+        low, high = self._picset_rows(root), root.rowCount()
+        while low < high:
+            middle = (low + high) // 2
+            if root.child(middle).data(NodeRole).picset > picset:
+                low = middle + 1
+            else:
+                high = middle
+        return low
 
     def drop_picsets(self, root: QStandardItem, gone) -> None:
         """Rows of picsets an action renamed or deleted go at once (the list is listed again

@@ -301,9 +301,9 @@ def grouped(people: People, searching: Searching | None = None
     left_out = named_ids(people) | ignored_ids(people.private)  # named, or strangers
     kept = locations_kept.locations(people, left_out)  # (read again when photos were written)
     versions, images = kept.versions, kept.images
-    wanted = images.keys() - left_out
+    wanted = {f for f in images if f not in left_out}  # (not one call: the GUI thread goes on)
     writable = not people.backend.read_only
-    found = groups_kept.shrunk(groups_kept.load(people.private), wanted, versions)
+    found = groups_kept.shrunk(groups_kept.load(people.private), wanted, versions, kept.engines)
     if found is None:
         searching = searching or Searching()
         faces = sorted(wanted)

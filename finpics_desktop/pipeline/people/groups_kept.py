@@ -78,16 +78,19 @@ def load(private: PrivateStore | None) -> Kept | None:
     return kept
 
 
-def shrunk(kept: Kept | None, faces: Set[str], versions: dict[str, str | None]
-           ) -> list[Cluster] | None:
+def shrunk(kept: Kept | None, faces: Set[str], versions: dict[str, str | None],
+           engines: Set[str] | None = None) -> list[Cluster] | None:
     """The groups kept without the faces no longer among ``faces``; None if any of ``faces``
-    was not grouped (or by another engine version, ``versions[face]``). The groups keep their
-    order while none only lost some of its faces (a whole group named or ignored)."""
+    was not grouped (or by another engine version, ``versions[face]``; ``engines``: every
+    version of ``versions``, if known -- when all were grouped, the faces' own are not looked
+    up). The groups keep their order while none only lost some of its faces (a whole group
+    named or ignored)."""
     if kept is None:
         return None
     wanted = faces if isinstance(faces, (set, frozenset)) else set(faces)
-    if not wanted <= kept.grouped or not {
-            str(v) for v in set(map(versions.get, wanted))} <= kept.versions:
+    if not wanted <= kept.grouped or not (
+            engines is not None and engines <= kept.versions
+            or {str(v) for v in set(map(versions.get, wanted))} <= kept.versions):
         return None
     gone = kept.grouped - wanted  # (a few faces: those named, ignored, removed since)
     if not gone:
