@@ -49,6 +49,29 @@ def _tinted(name: str, color: str, disabled: str) -> QIcon:
 
 
 _engines: list[QIconEngine] = []
+_drawn: dict[int, QIcon] = {}  # the icon's cacheKey -> drawn_icon of it
+
+
+def drawn_icon(icon: QIcon, sides: tuple[int, ...] = (16, 20, 24, 32),
+               ratios: tuple[float, ...] = (1.0, 2.0)) -> QIcon:
+    """``icon`` drawn once at these sizes into Qt's own pixmap icon: a view of a thousand rows
+    asks each row's icon (is it null? its size?), and an icon drawn by Python answers through
+    the interpreter -- a thousand waits for it while the album's listings run."""
+    if icon.isNull():
+        return icon
+    drawn = _drawn.get(icon.cacheKey())
+    if drawn is not None:
+        return drawn
+    drawn = _drawn[icon.cacheKey()] = QIcon()
+    for side in sides:
+        for ratio in ratios:
+            for mode in (QIcon.Mode.Normal, QIcon.Mode.Disabled):
+                pixmap = icon.pixmap(QSize(side, side), ratio, mode)
+                drawn.addPixmap(pixmap, mode)
+                if mode == QIcon.Mode.Normal:  # (chosen or under the pointer: as it is)
+                    drawn.addPixmap(pixmap, QIcon.Mode.Selected)
+                    drawn.addPixmap(pixmap, QIcon.Mode.Active)
+    return drawn
 
 
 class _SvgEngine(QIconEngine):

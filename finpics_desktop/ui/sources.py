@@ -31,7 +31,7 @@ from finpics_desktop.app.window.navigation import (
     Place,
 )
 from finpics_desktop.ports import Backend
-from finpics_desktop.ui.icons import shipped_icon
+from finpics_desktop.ui.icons import drawn_icon, shipped_icon
 from finpics_desktop.ui.picset_rows import update_picset_rows
 from finpics_desktop.ui.workers import run_task
 
@@ -94,7 +94,7 @@ class SourcesModel(QStandardItemModel):
 
         shipped = shipped_icon(SHIPPED_ICONS.get(theme, theme))
         if not shipped.isNull():
-            return shipped
+            return drawn_icon(shipped)
         if QIcon.hasThemeIcon(theme):
             return QIcon.fromTheme(theme)
         return QApplication.style().standardIcon(fallback)

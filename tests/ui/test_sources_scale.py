@@ -70,3 +70,36 @@ def test_rows_out_of_order_are_put_in_order(qtbot, library):
     model.set_picsets(root, picsets(range(1, 53)))
     assert listed(model) == [f"{n:04d}_set_{n}" for n in range(52, 0, -1)]
     assert root.child(root.rowCount() - 1) is moved[0]
+
+
+def test_a_thousand_rows_shown_ask_the_interpreter_nothing_for_their_icons(qtbot, library,
+                                                                         monkeypatch):
+    """A tree of a thousand picsets shown asks each row's icon whether it is null and its
+    size; an icon drawn by Python (the shipped SVGs in the palette's colours) answered each
+    through the interpreter -- a thousand waits for it while listings ran -- so the rows' icons
+    are drawn once into Qt's own; and a count arriving finds its row by halving."""
+    from PySide6.QtWidgets import QTreeView
+
+    from finpics_desktop.ui import icons
+
+    asked = []
+    for name in ("isNull", "actualSize", "paint", "scaledPixmap"):
+        original = getattr(icons._SvgEngine, name)
+        monkeypatch.setattr(icons._SvgEngine, name,
+                            lambda self, *a, _o=original, _n=name: asked.append(_n) or _o(self, *a))
+    model, _ = tree(qtbot, library)
+    view = QTreeView()
+    qtbot.addWidget(view)
+    view.setUniformRowHeights(True)
+    view.setModel(model)
+    view.expandAll()
+    view.resize(300, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    asked.clear()
+    model.set_picsets(model.library, picsets(range(1, 1001)))
+    view.resizeColumnToContents(0)  # (every row's size asked)
+    view.viewport().repaint()
+    assert len(asked) < 50, f"{len(asked)} questions to the interpreter for icons"
+    assert model.picset_item(model.library, "0500_set_500").text() == "Set 500"
+    assert model.picset_item(model.library, "0500_set_501") is None
