@@ -16,7 +16,9 @@ Measures, on a library built at the size asked and (with ``--small``) on one 10x
    stall), and *People*, that person's page and *Unnamed faces* opened again (listed afresh
    after a write): time to show and the longest stall each;
 4. RSS after each opening and at the end (goal <= 500 MB), and the process's peak RSS.
-Each size runs in a process of its own (RSS is the window's, not the builder's). Baselines
+Each size runs in a process of its own (RSS is the window's, not the builder's), with the app's
+modules compiled first, as an installed app has them (``-X pycache_prefix``: this machine writes
+no bytecode, and a module first imported during an opening was compiled there, stalling it). Baselines
 measured in the same run: the heartbeat with the window idle (its longest gap: what the
 machine's load alone costs), and a fixed CPU-bound calibration (a pure-Python loop) whose
 time against the quickest ever seen here scales the figures to a quiet machine.
@@ -378,6 +380,13 @@ def main() -> int:
         print(json.dumps(group_once(args.group)))
         return 0
     data = args.keep or Path(tempfile.mkdtemp(prefix="bench-window-scale-"))
+    # the app's modules compiled first, as an installed app has them (where the environment
+    # writes no bytecode -- PYTHONDONTWRITEBYTECODE -- each module first imported during an
+    # opening was compiled there, holding the interpreter: stalls of up to 100 ms measured)
+    bytecode = data / "bytecode"
+    subprocess.run([sys.executable, "-X", f"pycache_prefix={bytecode}", "-m", "compileall",
+                    "-q", str(Path(__file__).resolve().parents[2] / "finpics_desktop")],
+                   check=True)
     sizes = [1, 10] if args.small else [1]
     for divide in sizes[::-1]:
         folder = data / f"library-{args.photos // divide}"
@@ -397,8 +406,9 @@ def main() -> int:
         first = json.loads((folder / "grouped.txt").read_text())
         built += (f"; first grouping of its {first['faces']:,} unnamed faces (once, before): "
                   f"{first['seconds']:.0f} s, peak {first['peak_mb']:.0f} MB")
-        out = subprocess.run([sys.executable, "-X", "faulthandler", __file__, "--measure",
-                              str(folder)], capture_output=True, text=True, check=False)
+        out = subprocess.run([sys.executable, "-X", "faulthandler", "-X",
+                              f"pycache_prefix={bytecode}", __file__, "--measure", str(folder)],
+                             capture_output=True, text=True, check=False)
         printed = [line for line in out.stdout.splitlines() if line.startswith("{")]
         if out.returncode != 0:
             print(out.stderr[-3000:], file=sys.stderr)
