@@ -18,8 +18,8 @@ Measures, on a library built at the size asked and (with ``--small``) on one 10x
 4. RSS after each opening and at the end (goal <= 500 MB), and the process's peak RSS.
 Each size runs in a process of its own (RSS is the window's, not the builder's), with the app's
 modules compiled first, as an installed app has them (``-X pycache_prefix``: this machine writes
-no bytecode, and a module first imported during an opening was compiled there, stalling it). Baselines
-measured in the same run: the heartbeat with the window idle (its longest gap: what the
+no bytecode, and a module first imported during an opening was compiled there, stalling it).
+Baselines measured in the same run: the heartbeat with the window idle (its longest gap: what the
 machine's load alone costs), and a fixed CPU-bound calibration (a pure-Python loop) whose
 time against the quickest ever seen here scales the figures to a quiet machine.
 
