@@ -133,7 +133,7 @@ class Pool:
         self._queue: list[tuple[int, int, Callable[[], None]]] = []
         self._order = itertools.count()
         self._threads = 0
-        self._waiting = 0  # threads waiting for a job
+        self._waiting = 0  # threads waiting for a job, none woken for one yet
         self._unfinished = 0  # jobs queued or running
         self.last_active = 0.0  # (monotonic) when a job last started or ended
 
@@ -142,20 +142,20 @@ class Pool:
             heapq.heappush(self._queue, (-priority, next(self._order), job))
             self._unfinished += 1
             self.last_active = time.monotonic()
-            if self._waiting == 0 and self._threads < self.size:
+            if self._waiting:  # (one waiting thread for each job: none is woken twice)
+                self._waiting -= 1
+                self._ready.notify()
+            elif self._threads < self.size:
                 self._threads += 1
                 threading.Thread(target=self._work, daemon=True,
                                  name=f"finpics-{self.name}-{self._threads}").start()
-            else:
-                self._ready.notify()
 
     def _work(self) -> None:
         while True:
             with self._lock:
-                self._waiting += 1
                 while not self._queue:
+                    self._waiting += 1  # (the job that wakes it takes it off again)
                     self._ready.wait()
-                self._waiting -= 1
                 job = heapq.heappop(self._queue)[2]
             try:
                 job()

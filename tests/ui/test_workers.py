@@ -124,11 +124,17 @@ def test_a_pool_runs_the_highest_priority_first_on_at_most_its_threads():
 
     gate.clear()
     two = workers.Pool("test-two", 2)
+    two.start(job("alone"))
+    assert two.wait_done(30_000)  # (one thread, idle)
+    both = threading.Barrier(3)
+    for n in range(2):  # two at once: the idle thread takes one, a new thread the other
+        two.start(lambda: both.wait(30))
+    both.wait(30)  # (fails -- BrokenBarrierError -- if the second waited for the first)
     for n in range(6):
         two.start(job(f"waiting {n}", wait=True))
     assert not two.wait_done(50)
     gate.set()
-    assert two.wait_done(30_000) and len(ran) == 12 and most[0] == 2
+    assert two.wait_done(30_000) and len(ran) == 13 and most[0] == 2
 
 
 def test_work_put_off_runs_once_the_window_s_own_work_is_done(qtbot):
