@@ -29,6 +29,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -40,6 +41,7 @@ from bench_window_scale import (  # noqa: E402
     QUICKEST_CALIBRATION,
     bench_application,
     calibration,
+    compiled,
     rss_mb,
 )
 
@@ -168,10 +170,12 @@ def main() -> int:
     if args.measure:
         measure(args.library, args.thumbs)
         return 0
+    bytecode = compiled(Path(tempfile.mkdtemp(prefix="bench-unnamed-bytecode-")))
     for _ in range(args.runs):
         thumbs = ["--thumbs", str(args.thumbs)] if args.thumbs else []
-        out = subprocess.run([sys.executable, __file__, str(args.library), "--measure", *thumbs],
-                             capture_output=True, text=True, check=False)
+        out = subprocess.run([sys.executable, *bytecode, __file__, str(args.library),
+                              "--measure", *thumbs], capture_output=True, text=True,
+                             check=False)
         printed = [line for line in out.stdout.splitlines() if line.startswith("{")]
         if printed:
             report(json.loads(printed[-1]))

@@ -362,6 +362,16 @@ def report(label: str, found: dict) -> None:
           f"{found.get('rss_peak', float('nan')):.0f} MB")
 
 
+def compiled(folder: Path) -> list[str]:
+    """The app's modules compiled into ``folder``, as an installed app has them; the options
+    that make a measuring process read them. (Where the environment writes no bytecode --
+    PYTHONDONTWRITEBYTECODE -- a module first imported during an opening was compiled there,
+    holding the interpreter: stalls of up to 100 ms measured.)"""
+    subprocess.run([sys.executable, "-X", f"pycache_prefix={folder}", "-m", "compileall", "-q",
+                    str(Path(__file__).resolve().parents[2] / "finpics_desktop")], check=True)
+    return ["-X", f"pycache_prefix={folder}"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--photos", type=int, default=100_000)
@@ -380,13 +390,7 @@ def main() -> int:
         print(json.dumps(group_once(args.group)))
         return 0
     data = args.keep or Path(tempfile.mkdtemp(prefix="bench-window-scale-"))
-    # the app's modules compiled first, as an installed app has them (where the environment
-    # writes no bytecode -- PYTHONDONTWRITEBYTECODE -- each module first imported during an
-    # opening was compiled there, holding the interpreter: stalls of up to 100 ms measured)
-    bytecode = data / "bytecode"
-    subprocess.run([sys.executable, "-X", f"pycache_prefix={bytecode}", "-m", "compileall",
-                    "-q", str(Path(__file__).resolve().parents[2] / "finpics_desktop")],
-                   check=True)
+    bytecode = compiled(data / "bytecode")
     sizes = [1, 10] if args.small else [1]
     for divide in sizes[::-1]:
         folder = data / f"library-{args.photos // divide}"
@@ -406,9 +410,9 @@ def main() -> int:
         first = json.loads((folder / "grouped.txt").read_text())
         built += (f"; first grouping of its {first['faces']:,} unnamed faces (once, before): "
                   f"{first['seconds']:.0f} s, peak {first['peak_mb']:.0f} MB")
-        out = subprocess.run([sys.executable, "-X", "faulthandler", "-X",
-                              f"pycache_prefix={bytecode}", __file__, "--measure", str(folder)],
-                             capture_output=True, text=True, check=False)
+        out = subprocess.run([sys.executable, "-X", "faulthandler", *bytecode, __file__,
+                              "--measure", str(folder)], capture_output=True, text=True,
+                             check=False)
         printed = [line for line in out.stdout.splitlines() if line.startswith("{")]
         if out.returncode != 0:
             print(out.stderr[-3000:], file=sys.stderr)
