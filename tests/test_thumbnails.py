@@ -171,3 +171,24 @@ def test_a_stale_embedded_thumbnail_is_not_shown():
     data = io.BytesIO()
     Image.new("RGB", (800, 400), "green").save(data, "JPEG", exif=camera_exif(portrait))
     assert images.embedded_thumbnail(data.getvalue(), (256, 256)) is None
+
+
+@pytest.mark.parametrize("corner", [(0.0, 0.0), (0.85, 0.0), (0.0, 0.85), (0.85, 0.85)])
+def test_a_face_at_the_edge_is_cut_from_inside_the_photo(photos_dir, corner):
+    """A face's tile is a square about the face; where the face touches the photo's edge the
+    square moves inside the photo (as digiKam's face tiles), never a black band of what lies
+    outside it: the tile is the photo's own corner."""
+    from finpics_desktop.pipeline.photos.regions import FACE_CELL, face_preview
+
+    data = make_thumbnail((photos_dir / "faces" / "biden" / "biden.jpg").read_bytes(),
+                          "biden.jpg").data
+    left, top = corner
+    tile, _ = face_preview(data, {"Left": left, "Top": top, "Width": 0.15, "Height": 0.15})
+    cut = Image.open(io.BytesIO(tile)).convert("RGB")
+    assert cut.size == (FACE_CELL, FACE_CELL)
+    photo = Image.open(io.BytesIO(data)).convert("RGB")
+    side = round(0.15 * 1.6 * max(photo.size))
+    x = 0 if left == 0.0 else photo.width - side
+    y = 0 if top == 0.0 else photo.height - side
+    corner_of_photo = photo.crop((x, y, x + side, y + side))
+    assert coarse_difference(cut, corner_of_photo) < 12  # (black bands: a difference of ~40+)

@@ -105,7 +105,10 @@ def _cut(picture: Image.Image, box: Box) -> bytes:
     width, height = picture.size
     centre_x = (box["Left"] + box["Width"] / 2) * width
     centre_y = (box["Top"] + box["Height"] / 2) * height
-    half = max(box["Width"] * width, box["Height"] * height) * 0.8
-    crop = picture.crop((round(centre_x - half), round(centre_y - half),
-                         round(centre_x + half), round(centre_y + half)))
+    # a square 1.6 times the face, moved inside the picture where the face is near its edge
+    # (never a black band of what is outside it), smaller only where the picture is
+    side = min(max(box["Width"] * width, box["Height"] * height) * 1.6, width, height)
+    left = min(max(centre_x - side / 2, 0.0), width - side)
+    top = min(max(centre_y - side / 2, 0.0), height - side)
+    crop = picture.crop((round(left), round(top), round(left + side), round(top + side)))
     return jpeg(crop.resize((FACE_CELL, FACE_CELL), Image.Resampling.LANCZOS))

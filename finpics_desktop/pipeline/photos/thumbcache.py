@@ -95,7 +95,8 @@ class ThumbCache:
         return thumb
 
     def _cut_entry(self, ident: bytes) -> Path:
-        name = hashlib.sha1(b"face\0" + ident, usedforsecurity=False).hexdigest()
+        # ("face-2": cuts before were padded black outside the picture: cut again)
+        name = hashlib.sha1(b"face-2\0" + ident, usedforsecurity=False).hexdigest()
         return self.root / "faces" / name[:2] / name
 
     def cut_kept(self, ident: bytes) -> bytes | None:
