@@ -383,3 +383,27 @@ def test_the_connection_of_a_finished_thread_is_closed(tmp_path):
     finally:
         db.close()
     assert open_on_it() == 0
+
+
+def test_jobs_opening_a_new_journal_at_once_wait_for_each_other(tmp_path):
+    """Two publishing jobs started together open the same new upload journal: making a new
+    file WAL, SQLite answers "database is locked" at once, without its busy timeout (the
+    whole suite's CI run failed so once; 12 rounds of 100 here). Each waits for the other."""
+    failed = []
+    for round_ in range(40):
+        path = tmp_path / f"journal-{round_}.sqlite3"
+        together = threading.Barrier(4)
+
+        def open_it(path=path, together=together):
+            together.wait(30)
+            try:
+                Journal(path).close()
+            except Exception as e:  # noqa: BLE001 - what a job would have met
+                failed.append(f"round {round_}: {e}")
+
+        threads = [threading.Thread(target=open_it) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    assert failed == []

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from finpics_desktop.backends.local import kept_tables, people_located, photo_faces, photo_ids
 from finpics_desktop.domain.errors import StorageDamaged, StorageReadOnly
-from finpics_desktop.pipeline.storage import FULL, IO, kind_of, storage_error
+from finpics_desktop.pipeline.storage import FULL, IO, kind_of, storage_error, write_ahead
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class Database:
         try:
             if exclusive:  # the WAL index in this process's memory: no shared-memory file
                 conn.execute("PRAGMA locking_mode=EXCLUSIVE")
-            conn.execute("PRAGMA journal_mode=WAL")  # no write when it is WAL already
+            write_ahead(conn)  # no write when it is WAL already (else waits for another)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
         except BaseException:

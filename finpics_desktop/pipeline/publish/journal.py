@@ -31,7 +31,7 @@ from pathlib import Path
 
 from finpics_desktop.domain.errors import StorageDamaged, StorageReadOnly
 from finpics_desktop.pipeline.liveness import pid_alive
-from finpics_desktop.pipeline.storage import move_aside, storage_errors, writable
+from finpics_desktop.pipeline.storage import move_aside, storage_errors, writable, write_ahead
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ class Journal:
                                          check_same_thread=False)
         try:
             with self._errors("open"):
-                self._conn.execute("PRAGMA journal_mode=WAL")
+                write_ahead(self._conn)  # (two jobs opening a new journal at once: waits)
                 self._conn.execute("PRAGMA synchronous=NORMAL")  # survives kill -9, not power loss
                 self._conn.execute("PRAGMA foreign_keys=ON")
             made = {name for (name,) in self._query(
