@@ -169,7 +169,14 @@ class ThumbnailLoader(QObject):
         """A worker: makes thumbnails until the request stacks are empty."""
         lower_thread_priority()  # the GUI thread (painting, scrolling) comes first
         while (job := self._next()) is not None:
-            self._arrive(self._make(*job))
+            try:
+                made = self._make(*job)
+            except Exception as e:  # noqa: BLE001 - a broken cell, never a worker gone
+                # (one escaping ended the worker with the cell still pending: never asked for
+                # again, and the loader counting a worker that was gone)
+                log.warning("thumbnail of %s failed", job[0].label, exc_info=True)
+                made = (job[0], job[1], None, describe_error(e), True)
+            self._arrive(made)
 
     def _next(self) -> tuple[Entry, bool] | None:
         with self._lock:

@@ -164,3 +164,39 @@ def test_the_libraries_covers_come_first_then_the_face_index(qtbot, make_window,
     covers, thread = prefetched[0]
     assert thread is not threading.main_thread()  # from the listing, before the grid
     assert sorted(covers) == ["001_obama_visit", "002_biden_day", "003_obama_again"]
+
+
+def test_a_thumbnail_that_fails_unexpectedly_is_a_broken_cell_not_a_lost_worker(
+        qtbot, make_window, publish, monkeypatch):
+    """A thumbnail whose making raises where no one expected it (its decoding) shows as a broken
+    cell; before, the exception ended the worker with the cell still pending -- never asked for
+    again -- and the loader counting a worker that was gone: the other covers waited for ever."""
+    from finpics_desktop.ui import thumbs
+
+    publish("001_obama_visit", "faces/obama/obama.jpg")
+    publish("002_biden_day", "faces/biden/biden.jpg")
+    publish("003_obama_again", "faces/obama/obama2.jpg")
+    failed = []
+    decoded = thumbs.decoded
+
+    def once_broken(data, side):
+        if not failed:
+            failed.append(side)
+            raise RuntimeError("a decoder that broke")
+        return decoded(data, side)
+
+    monkeypatch.setattr(thumbs, "decoded", once_broken)
+    window = make_window()
+    loader = window.loader
+
+    def settled() -> bool:
+        return window.model.rowCount() == 3 and all(
+            window.model.thumbnail(r) is not None or loader.broken(window.model.entries[r])
+            for r in range(3))
+
+    qtbot.waitUntil(settled)
+    broken = [e for e in window.model.entries if loader.broken(e)]
+    assert len(broken) == 1 and "a decoder that broke" in loader.broken(broken[0])
+    loader.forget(broken[0].key)  # asked again (F5): the workers are there to make it
+    qtbot.waitUntil(lambda: window.model.thumbnail(window.model.entries.index(broken[0]))
+                    is not None)
