@@ -246,7 +246,7 @@ def measure(folder: Path) -> dict:
         spin(app, lambda: tree_listed() and not window.nav.loading and window.model.rowCount()
              and screen(), what="the first screen")
     except SystemExit as timed_out:
-        found["timed out"] = str(timed_out)
+        found["timed out"] = f"{timed_out}; {stuck(window, screen, picsets)}"
     found["first screen"] = time.perf_counter() - t0
     found["first screen stall"] = beat.stop()[0]
     if "timed out" in found:
@@ -300,6 +300,21 @@ def measure(folder: Path) -> dict:
     wait_all()
     backend.close()
     return found
+
+
+def stuck(window, screen, picsets: int) -> str:
+    """What a first screen that never came lacked: the tree's rows, the listing, the visible
+    cells without their picture, and the thumbnail loader's state (pending, queued, workers)."""
+    loader, model = window.loader, window.model
+    screen()  # (the visible rows, measured again)
+    waiting = [model.entries[r].label for r in screen.rows
+               if model.entries[r].has_thumbnail and model.thumbnail(r) is None
+               and not loader.broken(model.entries[r])]
+    return (f"tree {len(window.sources.picset_ids(window.sources.library))} of {picsets} "
+            f"picsets, listing {'under way' if window.nav.loading else 'done'}, "
+            f"{model.rowCount()} cells, waiting for a picture: {waiting[:8]}; loader: "
+            f"{len(loader._pending)} pending, {len(loader._stack)} queued, "
+            f"{loader._running} workers counted, {len(loader._arrived)} arrived not stored")
 
 
 def openings(found, opening, relist_tree, tree_listed, choose, row, grid_shown, window,
