@@ -458,7 +458,9 @@ class GridView(QListView):
         return columns * rows
 
     def visible_rows(self) -> range:
-        """The rows whose cells intersect the viewport (a few dozen ``visualRect`` calls)."""
+        """The rows whose cells intersect the viewport (a few dozen ``visualRect`` calls); none
+        before the grid has laid them out (its layout is batched: a cell not laid out yet has
+        no place, so it is not on screen)."""
         model = self.model()
         if model is None or model.rowCount() == 0:
             return range(0)
@@ -468,7 +470,7 @@ class GridView(QListView):
         stop = start
         while stop < model.rowCount():
             rect = self.visualRect(model.index(stop, 0))
-            if rect.top() > area.bottom():
+            if not rect.isValid() or rect.top() > area.bottom():
                 break
             stop += 1
         return range(start, stop)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from camera import camera_jpeg
 from PIL import Image
@@ -226,3 +227,21 @@ def test_thumbnails_whose_hand_over_waits_in_qts_queue_still_arrive(
     qtbot.waitUntil(lambda: window.model.rowCount() == 3 and all(
         window.model.thumbnail(r) is not None for r in range(3)))
     assert held  # (the hand-over was made, and never came)
+
+
+def test_the_visible_rows_are_the_cells_laid_out_on_screen(qtbot, window):
+    """The grid lays a long place out in batches: a cell not laid out yet has no place, so it
+    is not on screen (before, every such cell counted as visible: a benchmark that asked while
+    the grid was being laid out waited for the covers of hundreds of cells not shown)."""
+    from finpics_desktop.app.entries import FILE, HEADING, Entry
+    from finpics_desktop.ui.grid import BATCH
+
+    entries = [Entry(HEADING, "A long place", level=1)] + [
+        Entry(FILE, f"photo {n}", path=Path(f"/nowhere/{n:04d}.jpg")) for n in range(2000)]
+    window.resize(2400, 1600)  # (more cells on screen than the grid lays out in one batch)
+    qtbot.waitUntil(lambda: window.grid.cells_per_screen() > BATCH)
+    window.model.set_entries(entries)
+    rows = window.grid.visible_rows()
+    assert 0 < len(rows) <= window.grid.cells_per_screen() + 1  # (+ the heading)
+    area = window.grid.viewport().rect()
+    assert all(window.grid.visualRect(window.model.index(r, 0)).intersects(area) for r in rows)
