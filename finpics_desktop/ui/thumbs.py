@@ -59,8 +59,9 @@ class ThumbnailLoader(QObject):
         self.requests = 0
         # What the workers make is handed over by one queued call per batch. Such a call has
         # been seen to wait in Qt's queue until something else was posted (1 first screen in
-        # ~150 of the 100,000-photo benchmark, whose window then sat with a cover blank), so a
-        # timer, running only while thumbnails are awaited, collects it too.
+        # ~130 of the 100,000-photo benchmark never finished), every thumbnail made after it
+        # waiting behind it; so a timer, running only while thumbnails are awaited, collects
+        # them too.
         self._sweep = QTimer(self)
         self._sweep.setInterval(SWEEP_MS)
         self._sweep.timeout.connect(self._swept)
