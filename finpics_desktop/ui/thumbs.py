@@ -200,7 +200,8 @@ class ThumbnailLoader(QObject):
             except Exception as e:  # noqa: BLE001 - a broken cell, never a worker gone
                 # (one escaping ended the worker with the cell still pending: never asked for
                 # again, and the loader counting a worker that was gone)
-                log.warning("thumbnail of %s failed", job[0].label, exc_info=True)
+                if not isinstance(e, FinpicsError):  # (a photo that cannot be read: said)
+                    log.warning("thumbnail of %s failed", job[0].label, exc_info=True)
                 made = (job[0], job[1], None, describe_error(e), True)
             self._arrive(made)
 
@@ -214,15 +215,10 @@ class ThumbnailLoader(QObject):
             return None
 
     def _make(self, entry: Entry, refine: bool):
-        """(entry, refine, image or None, reason it failed or "", whether it is final)"""
-        try:
-            first = None if refine else preview_bytes(entry, self.cache)
-            data, final = first if first is not None else (thumbnail_bytes(entry, self.cache),
-                                                           True)
-        except Exception as e:  # noqa: BLE001 - shown as a broken thumbnail, never a crash
-            if not isinstance(e, FinpicsError):
-                log.warning("thumbnail of %s failed", entry.label, exc_info=True)
-            return entry, refine, None, describe_error(e), True
+        """(entry, refine, image or None, reason it failed or "", whether it is final); what
+        it raises is the cell's reason (:meth:`_drain`)."""
+        first = None if refine else preview_bytes(entry, self.cache)
+        data, final = first if first is not None else (thumbnail_bytes(entry, self.cache), True)
         if data is None:
             return entry, refine, None, "", True
         image = decoded(data, self.side)
