@@ -303,12 +303,13 @@ def measure(folder: Path) -> dict:
 
 
 def stuck(window, screen, picsets: int) -> str:
-    """What a first screen that never came lacked: the tree's rows, the listing, the visible
-    cells without their picture, and the thumbnail loader's state (pending, queued, workers)."""
+    """What a first screen that never came lacked: the tree's rows, the listing, the cells
+    waited for without their picture, and the thumbnail loader's state (pending, queued,
+    workers). Read as it is: asking the model for a thumbnail would request it, and change the
+    state reported."""
     loader, model = window.loader, window.model
-    screen()  # (the visible rows, measured again)
     waiting = [model.entries[r].label for r in screen.rows
-               if model.entries[r].has_thumbnail and model.thumbnail(r) is None
+               if model.entries[r].has_thumbnail and model.entries[r].key not in loader._images
                and not loader.broken(model.entries[r])]
     return (f"tree {len(window.sources.picset_ids(window.sources.library))} of {picsets} "
             f"picsets, listing {'under way' if window.nav.loading else 'done'}, "
