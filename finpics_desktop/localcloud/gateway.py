@@ -28,10 +28,6 @@ JSON_11 = "application/x-amz-json-1.1"
 EXPOSED = ("ETag, Content-Length, Content-Type, Date, x-amz-request-id, x-amz-id-2, "
            "x-amzn-RequestId, x-amzn-ErrorType, x-amz-function-error, x-amz-log-result, "
            "x-amz-executed-version, x-amz-version-id, x-amz-meta-sha256")
-# moto checks a write's condition, then writes: DynamoDB does both as one step, so the gateway
-# runs these one at a time (a condition is then never checked against a state being replaced)
-DYNAMODB_WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
-                             "TransactWriteItems"})
 STATUS = {200: "200 OK", 202: "202 Accepted", 204: "204 No Content", 400: "400 Bad Request",
           403: "403 Forbidden", 404: "404 Not Found", 500: "500 Internal Server Error"}
 
@@ -72,7 +68,11 @@ class Gateway:
         self.rekognition: LocalRekognition | None = None
         self.runner: FunctionRunner | None = None
         self._lock = threading.Lock()
-        self._writes = threading.Lock()
+        # moto checks a write's condition, then writes, and creates an item for UpdateItem with
+        # its key only before setting its attributes; DynamoDB does each write as one step. So
+        # the gateway runs DynamoDB calls one at a time: no condition is checked against a state
+        # being replaced, no reader sees an item half written
+        self._dynamodb = threading.Lock()
         self.calls: Counter[tuple[str, str]] = Counter()
         self.unprocessed_batches = 0  # BatchGetItem answers to cut in half (UnprocessedKeys)
 
@@ -138,8 +138,8 @@ class Gateway:
                 content = b"" if environ["REQUEST_METHOD"] == "HEAD" else e.xml()
                 return self._reply(start_response, cors, e.status,
                                    {"Content-Type": "application/xml"}, content)
-        if target.startswith("DynamoDB_") and operation in DYNAMODB_WRITES:
-            with self._writes:
+        if target.startswith("DynamoDB_"):
+            with self._dynamodb:
                 return self._json_errors(environ, start)
         if target:
             return self._json_errors(environ, start)

@@ -453,3 +453,35 @@ def test_of_conditional_puts_at_once_exactly_one_wins(backend):
             assert items.run_mark(t.get_pics_item("004_d", "p.jpg")) == f"r{round_}-{won[0]}"
     finally:
         sys.setswitchinterval(switch)
+
+
+def test_a_document_is_never_read_half_written(backend):
+    """An item is written as one step: a reader listing documents while others are created
+    sees each one whole or not at all (threads switched as often as Python allows)."""
+    private = backend.private
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for round_ in range(10):
+            start = threading.Barrier(3)
+
+            def write(half, round_=round_):
+                start.wait()
+                for n in range(half, 40, 2):
+                    private.put("race", f"{round_}-{n:02}", {"n": n})
+
+            def read(round_=round_):
+                start.wait()
+                seen = []
+                for _ in range(30):
+                    seen += private.query("race", f"{round_}-")
+                return seen
+
+            with ThreadPoolExecutor(3) as pool:
+                writers = [pool.submit(write, half) for half in (0, 1)]
+                seen = pool.submit(read).result()
+                for writer in writers:
+                    writer.result()
+            assert all(doc.doc == {"n": int(doc.sk[-2:])} for doc in seen)
+    finally:
+        sys.setswitchinterval(switch)
