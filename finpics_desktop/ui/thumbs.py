@@ -9,7 +9,7 @@ import logging
 import threading
 from collections import OrderedDict
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QImage
 
 from finpics_desktop.app.entries import Entry
@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 MEMORY_BUDGET = 48 * 1024 * 1024  # bytes of decoded thumbnails kept in memory
 MAX_PENDING = 256  # older requests are dropped: they scrolled out of view long ago
 SIDE = 240  # pixels of the long side kept in memory
-SWEEP_MS = 250  # while thumbnails are awaited, what arrived is also collected this often
 
 
 class ThumbnailLoader(QObject):
@@ -57,14 +56,6 @@ class ThumbnailLoader(QObject):
         self._lock = threading.Lock()
         self._running = 0
         self.requests = 0
-        # What the workers make is handed over by one queued call per batch. Such a call has
-        # been seen to wait in Qt's queue until something else was posted (1 first screen in
-        # ~130 of the 100,000-photo benchmark never finished), every thumbnail made after it
-        # waiting behind it; so a timer, running only while thumbnails are awaited, collects
-        # them too.
-        self._sweep = QTimer(self)
-        self._sweep.setInterval(SWEEP_MS)
-        self._sweep.timeout.connect(self._swept)
         dispatcher()  # made here, on the GUI thread, before any worker needs it
         run_task(_warm_up, pool_name="thumbs")
 
@@ -77,12 +68,10 @@ class ThumbnailLoader(QObject):
             self._images.move_to_end(key)
             if key in self._previews:
                 self._request(entry, refine=True)
-                self._watch()
             return image
         if key in self._broken or not entry.has_thumbnail:
             return None
         self._request(entry)
-        self._watch()
         return None
 
     def prefetch(self, entries: list[Entry]) -> None:
@@ -135,21 +124,7 @@ class ThumbnailLoader(QObject):
         batch, not one queued call and one repaint request per thumbnail."""
         with self._lock:
             results, self._arrived = self._arrived, []
-        if results:  # (none when the timer collected them first)
-            self.ready.emit([self._store(result) for result in results])
-
-    def _watch(self) -> None:
-        """(GUI thread) A thumbnail is awaited: the timer collecting arrivals runs."""
-        if not self._sweep.isActive():
-            self._sweep.start()
-
-    def _swept(self) -> None:
-        with self._lock:
-            arrived, awaited = bool(self._arrived), bool(self._pending or self._refining)
-        if arrived:
-            self._store_arrived()
-        elif not awaited:
-            self._sweep.stop()
+        self.ready.emit([self._store(result) for result in results])
 
     def _store(self, result) -> str:
         entry, refined, image, reason, final = result
@@ -171,7 +146,6 @@ class ThumbnailLoader(QObject):
         else:
             self._previews.add(key)
             self._request(entry, refine=True)
-            self._watch()
         self._bytes += image.sizeInBytes()
         while self._bytes > self.budget and len(self._images) > 1:
             evicted_key, evicted = self._images.popitem(last=False)

@@ -155,3 +155,20 @@ def test_work_put_off_runs_once_the_window_s_own_work_is_done(qtbot):
     workers.run_when_idle(lambda: order.append("kept 3"))
     gate.set()
     assert wait_all(30_000) and order[3:] == ["another listing", "kept 3"]
+
+
+def test_a_result_whose_queued_call_qt_holds_back_still_arrives(qtbot):
+    """Qt was seen to hold a queued call until something else was posted: while work is under
+    way, results are also collected by a timer, so each arrives even with no queued call."""
+    held = workers.dispatcher()
+    held.wake.disconnect(held._run_due)
+    try:
+        delivered = []
+        run_task(lambda: "first", delivered.append)
+        run_task(lambda: 1 / 0, None, lambda e: delivered.append(type(e).__name__))
+        qtbot.waitUntil(lambda: len(delivered) == 2)
+        assert sorted(delivered) == ["ZeroDivisionError", "first"]
+        assert wait_all(30_000)
+        qtbot.waitUntil(lambda: not held._sweep.isActive())  # (it stops once all is idle)
+    finally:
+        held.wake.connect(held._run_due)
