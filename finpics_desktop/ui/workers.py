@@ -38,6 +38,7 @@ RAISE_IN_CALLBACKS = False
 
 
 SWEEP_MS = 250  # while work is under way, results are also collected this often
+SLICE_S = 0.005  # results handled in one go at most this long, then the window's turn
 
 
 class _Dispatcher(QObject):
@@ -45,7 +46,11 @@ class _Dispatcher(QObject):
     queued call posted with it and, while a pool has work, by a timer as well. Such a queued
     call has been seen to wait in Qt's queue until something else was posted (about one first
     screen in 130 of the 100,000-photo benchmark never finished, its covers made and never
-    shown): a result now waits at most :data:`SWEEP_MS`."""
+    shown): a result now waits at most :data:`SWEEP_MS`.
+
+    Results arriving together (a place opening: its listing, the tree's picsets, the names to
+    complete) are handled :data:`SLICE_S` at a time, the window painting and answering between
+    slices, not all in one gap."""
 
     wake = Signal()
 
@@ -55,12 +60,21 @@ class _Dispatcher(QObject):
         self._sweep = QTimer(self)
         self._sweep.setInterval(SWEEP_MS)
         self._sweep.timeout.connect(self._swept)
-        self.wake.connect(self._run_due)
+        self._next = QTimer(self)  # the next slice, after what the window has to do
+        self._next.setSingleShot(True)
+        self._next.setInterval(0)
+        self._next.timeout.connect(self._run_due)
+        self.wake.connect(self._soon)
 
     def post(self, callback: Callable[[Any], None], value: Any) -> None:
         """(any thread)"""
         self._due.append((callback, value))
         self.wake.emit()
+
+    @Slot()
+    def _soon(self) -> None:
+        if not self._next.isActive():
+            self._next.start()
 
     def watch(self) -> None:
         """(GUI thread) Work was started: the timer runs until every pool is idle."""
@@ -73,8 +87,8 @@ class _Dispatcher(QObject):
         if idle and not self._due:
             self._sweep.stop()
 
-    @Slot()
     def _run_due(self) -> None:
+        end = time.perf_counter() + SLICE_S
         while self._due:
             try:
                 callback, value = self._due.popleft()
@@ -88,6 +102,9 @@ class _Dispatcher(QObject):
                 log.exception("a result handler failed")
             finally:
                 callback = value = None
+            if self._due and time.perf_counter() > end:
+                self._soon()
+                return
 
 
 _dispatcher: _Dispatcher | None = None

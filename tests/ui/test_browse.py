@@ -215,13 +215,13 @@ def test_a_window_whose_results_qt_holds_back_still_opens_with_its_covers(
     publish("002_biden_day", "faces/biden/biden.jpg")
     publish("003_obama_again", "faces/obama/obama2.jpg")
     held = dispatcher()
-    held.wake.disconnect(held._run_due)  # (every hand-over stuck in the queue for good)
+    held.wake.disconnect(held._soon)  # (every hand-over stuck in the queue for good)
     try:
         window = make_window()
         qtbot.waitUntil(lambda: window.model.rowCount() == 3 and all(
             window.model.thumbnail(r) is not None for r in range(3)), timeout=30_000)
     finally:
-        held.wake.connect(held._run_due)
+        held.wake.connect(held._soon)
 
 
 def test_the_visible_rows_are_the_cells_laid_out_on_screen(qtbot, window):

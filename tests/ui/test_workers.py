@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 import threading
 
+from PySide6.QtCore import QTimer
+
 from finpics_desktop.ui import workers
 from finpics_desktop.ui.workers import run_task, wait_all
 
@@ -161,7 +163,7 @@ def test_a_result_whose_queued_call_qt_holds_back_still_arrives(qtbot):
     """Qt was seen to hold a queued call until something else was posted: while work is under
     way, results are also collected by a timer, so each arrives even with no queued call."""
     held = workers.dispatcher()
-    held.wake.disconnect(held._run_due)
+    held.wake.disconnect(held._soon)
     try:
         delivered = []
         run_task(lambda: "first", delivered.append)
@@ -171,4 +173,20 @@ def test_a_result_whose_queued_call_qt_holds_back_still_arrives(qtbot):
         assert wait_all(30_000)
         qtbot.waitUntil(lambda: not held._sweep.isActive())  # (it stops once all is idle)
     finally:
-        held.wake.connect(held._run_due)
+        held.wake.connect(held._soon)
+
+
+def test_results_arriving_together_let_the_window_in_between(qtbot, monkeypatch):
+    """Results are handled a slice of time at a time: what the window has to do meanwhile (a
+    paint, a click, here a timer) comes between slices, not after all of them."""
+    monkeypatch.setattr(workers, "SLICE_S", 0.0)  # (one result a slice)
+    seen = []
+
+    def first(_value):
+        seen.append("first")
+        QTimer.singleShot(0, lambda: seen.append("the window's turn"))
+
+    for callback in (first, lambda _value: seen.append("second")):
+        workers.dispatcher().post(callback, None)
+    qtbot.waitUntil(lambda: len(seen) == 3)
+    assert seen == ["first", "the window's turn", "second"]
