@@ -330,8 +330,8 @@ def wait_all(msecs: int = 30000) -> bool:
         with _later_lock:
             left = list(_later)
             _later.clear()
-        if not left:
-            return True
+        if not left and not any(p.busy for p in list(_pools.values())):
+            return True  # (a pool waited for first can have been given work by a later one)
         for job in left:
             pool("later").start(job)
 
