@@ -144,6 +144,17 @@ def collect_between_tests():
 
 
 @pytest.fixture(autouse=True)
+def views_kept_at_once():
+    """A window keeps the people views for the next session once the window is idle
+    (``people_views.keep_later``, set for the process): after its test, they are kept at once
+    again, as a test without a window expects (run after a window test, one found none kept)."""
+    yield
+    from finpics_desktop.app import people_views
+
+    people_views.keep_later(None)
+
+
+@pytest.fixture(autouse=True)
 def callbacks_raise(request):
     """In a test with Qt, a window callback that raises fails the test (pytest-qt reports
     exceptions raised in Qt slots) instead of being logged, as it is for a user. Tests without
