@@ -6,7 +6,6 @@ Folders can be dragged out of it; folders and files can be dropped on Library or
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QMimeData, QModelIndex, Qt, QUrl, Signal
@@ -14,7 +13,6 @@ from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QTreeView
 
 from finpics_desktop.app.browse import list_subfolders
-from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.window.navigation import (
     CLOUD,
@@ -24,7 +22,6 @@ from finpics_desktop.app.window.navigation import (
     LIBRARY,
     PEOPLE,
     PERSON_PLACE,
-    PICSET_PLACE,
     SIMILAR,
     TOGETHER,
     UNNAMED,
@@ -32,45 +29,26 @@ from finpics_desktop.app.window.navigation import (
 )
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.icons import drawn_icon, shipped_icon
-from finpics_desktop.ui.picset_rows import update_picset_rows
+from finpics_desktop.ui.picset_rows import PicsetRows
+from finpics_desktop.ui.source_nodes import (  # (the tree's own names, here too)
+    COMPUTER,
+    PICSET_NODE,
+    PLACEHOLDER,
+    IconRole,
+    Node,
+    NodeRole,
+)
 from finpics_desktop.ui.workers import run_task
 
-NodeRole = Qt.ItemDataRole.UserRole + 10
-IconRole = Qt.ItemDataRole.UserRole + 11  # (icon name, style's fallback): drawn anew
 PHOTOS_MIME = "application/x-finpics-photos"  # {"album", "picset", "names"}: from the grid
 PEOPLE_MIME = "application/x-finpics-people"  # {"album", "people"}: person tiles dragged
 PICSET_MIME = "application/x-finpics-picset"  # {"album", "picset"}: a picset row dragged
-PICSET_NODE = PICSET_PLACE
-COMPUTER, PLACEHOLDER = "computer", "placeholder"
 SHIPPED_ICONS = {"folder-pictures": "finpics-library"}  # theme name -> shipped icon's name
 
 
-@dataclass(eq=False)
-class Node:
-    kind: str
-    path: Path | None = None
-    backend: Backend | None = None
-    picset: str | None = None
-    loaded: bool = False
-    pending: bool = False  # a picset being published, not in the table yet
-    within: str = ""  # a picset's library or cloud: LIBRARY or CLOUD
-    problem: str = ""  # a library or cloud that could not be opened: why
-
-    @property
-    def accepts_drops(self) -> bool:
-        return self.kind in (LIBRARY, CLOUD) and self.backend is not None
-
-    def place(self, title: str = "") -> Place | None:
-        """Where the grid goes when this row is chosen (None: nowhere)."""
-        if self.kind in (PEOPLE, UNNAMED):
-            return Place(self.kind, self.backend, within=self.within, problem=self.problem)
-        if self.kind not in (LIBRARY, CLOUD, PICSET_NODE, FOLDER):
-            return None
-        return Place(self.kind, self.backend, self.picset, self.path, title, self.within,
-                     self.problem)
 
 
-class SourcesModel(QStandardItemModel):
+class SourcesModel(PicsetRows, QStandardItemModel):
     files_dropped = Signal(list, object)  # paths, target Node (library or cloud)
     photos_dropped = Signal(dict, object, bool)  # PHOTOS_MIME payload, target picset, copy
     picset_dropped = Signal(dict, object, int)  # PICSET_MIME payload, target Node, its index
@@ -85,6 +63,7 @@ class SourcesModel(QStandardItemModel):
                                       QStyle.StandardPixmap.SP_DriveHDIcon)
         self.cloud: QStandardItem | None = None
         self._style = None
+        self._start_rows()
 
     @staticmethod
     def _icon(theme: str, fallback) -> QIcon:
@@ -249,6 +228,7 @@ class SourcesModel(QStandardItemModel):
         node: Node = root.data(NodeRole)
         if backend is not node.backend:  # another album, or none: nothing of the last stays
             root.removeRows(0, root.rowCount())
+            node.listing = None
         node.backend, node.problem = backend, problem
         self._people_rows(root, backend, problem)
         flags = root.flags()
@@ -277,92 +257,6 @@ class SourcesModel(QStandardItemModel):
             node = child.data(NodeRole)
             node.backend, node.problem = backend, problem
 
-    def _picset_rows(self, root: QStandardItem) -> int:
-        """How many rows of ``root`` come before its picsets (People, Unnamed faces: always
-        its first rows, so only they are looked at, not the picsets after them)."""
-        first = 0
-        while first < root.rowCount() and root.child(first).data(NodeRole).kind in (
-                PEOPLE, UNNAMED):
-            first += 1
-        return first
-
-    def picset_ids(self, root: QStandardItem) -> list[str]:
-        """The picsets listed under ``root``, in the list's order."""
-        return [root.child(r).data(NodeRole).picset
-                for r in range(self._picset_rows(root), root.rowCount())]
-
-    def set_picsets(self, root: QStandardItem, picsets: list[Entry]) -> None:
-        """Update in place, newest first: rows that stay keep their selection, and a picset
-        being published stays even before its first photo is in the table
-        (:func:`~finpics_desktop.ui.picset_rows.update_picset_rows`)."""
-
-        update_picset_rows(self, root, picsets, NodeRole)
-
-    def _add_picset(self, root, backend, picset: str, title: str, row: int | None = None):
-        item = self._picset_item(root, backend, picset, title)
-        if row is None:
-            root.appendRow(item)
-        else:
-            root.insertRow(row, [item])
-        return item
-
-    def _picset_item(self, root, backend, picset: str, title: str,
-                     like: QStandardItem | None = None) -> QStandardItem:
-        """A picset's row; ``like``: a picset row to copy the flags and icon of (a thousand
-        rows made at once: a copy made by Qt costs a fraction of a row made anew)."""
-        node = Node(PICSET_NODE, backend=backend, picset=picset, within=root.data(NodeRole).kind)
-        if like is not None:
-            item = like.clone()
-            item.setText(title)
-            item.setData(node, NodeRole)
-        else:
-            item = self._item(title, node, ("image-x-generic",
-                                             QStyle.StandardPixmap.SP_FileDialogContentsView))
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDropEnabled)  # photos, picsets
-        item.setToolTip(f"{title}\nPicset id: {picset} (its number orders the list)")
-        return item
-
-    def ensure_picset(self, root: QStandardItem, picset: str, title: str) -> QStandardItem:
-        """The picset's row, added in its place (newest first) if it is not there yet."""
-        row = self._place_of(root, picset)
-        if row < root.rowCount() and root.child(row).data(NodeRole).picset == picset:
-            return root.child(row)
-        item = self._add_picset(root, root.data(NodeRole).backend, picset, title, row)
-        item.data(NodeRole).pending = True
-        return item
-
-    def picset_item(self, root: QStandardItem, picset: str) -> QStandardItem | None:
-        """The picset's row under ``root``, if listed."""
-        row = self._place_of(root, picset)
-        item = root.child(row) if row < root.rowCount() else None
-        return item if item is not None and item.data(NodeRole).picset == picset else None
-
-    def _place_of(self, root: QStandardItem, picset: str) -> int:
-        """The row of ``picset``, or where it would go: the rows are newest first (the
-        table's order, :mod:`~finpics_desktop.ui.picset_rows`), so a few rows are read, not a
-        thousand (a count arriving for each picset shown)."""
-        low, high = self._picset_rows(root), root.rowCount()
-        while low < high:
-            middle = (low + high) // 2
-            if root.child(middle).data(NodeRole).picset > picset:
-                low = middle + 1
-            else:
-                high = middle
-        return low
-
-    def drop_picsets(self, root: QStandardItem, gone) -> None:
-        """Rows of picsets an action renamed or deleted go at once (the list is listed again
-        after, but never shows a picset under its old id beside its new one meanwhile)."""
-        for row in reversed(range(self._picset_rows(root), root.rowCount())):
-            if root.child(row).data(NodeRole).picset in gone:
-                root.removeRow(row)
-
-    def settle(self, root: QStandardItem, picset: str) -> None:
-        """Publishing ended: the next refresh shows the picset only if the table has it."""
-        for row in range(self._picset_rows(root), root.rowCount()):
-            node = root.child(row).data(NodeRole)
-            if node.picset == picset:
-                node.pending = False
 
     def root_for(self, backend: Backend) -> QStandardItem | None:
         """The root (Library or finpics cloud) showing ``backend``."""

@@ -83,8 +83,9 @@ class _Dispatcher(QObject):
 
     def _swept(self) -> None:
         idle = not any(p.busy for p in list(_pools.values()))  # (before: nothing comes after)
-        self._run_due()
-        if idle and not self._due:
+        if self._due:
+            self._soon()  # (a slice in its turn: not right after another one)
+        elif idle:
             self._sweep.stop()
 
     def _run_due(self) -> None:
