@@ -68,6 +68,8 @@ def scroll_to_end(qtbot, window) -> None:
     bar = window.grid.verticalScrollBar()
     for _ in range(100):
         rows = window.model.rowCount()
+        qtbot.waitUntil(lambda rows=rows: window.grid.visualRect(  # (every row laid out, so
+            window.model.index(rows - 1)).isValid())  # the end scrolled to is the end)
         bar.setValue(bar.maximum())
         pages = getattr(window.nav, "pages", None)
         if pages is None or not pages.more():
