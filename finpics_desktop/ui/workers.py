@@ -42,11 +42,11 @@ SLICE_S = 0.005  # results handled in one go at most this long, then the window'
 
 
 class _Dispatcher(QObject):
-    """Every result for the GUI thread goes into one queue, emptied on the GUI thread by a
-    queued call posted with it and, while a pool has work, by a timer as well. Such a queued
-    call has been seen to wait in Qt's queue until something else was posted (about one first
-    screen in 130 of the 100,000-photo benchmark never finished, its covers made and never
-    shown): a result now waits at most :data:`SWEEP_MS`.
+    """Every result for the GUI thread goes into one queue, emptied on the GUI thread when a
+    queued call posted with it comes and, while a pool has work, when a timer finds it there
+    as well. Such a queued call has been seen to wait in Qt's queue until something else was
+    posted (about one first screen in 130 of the 100,000-photo benchmark never finished, its
+    covers made and never shown): a result now waits at most :data:`SWEEP_MS`.
 
     Results arriving together (a place opening: its listing, the tree's picsets, the names to
     complete) are handled :data:`SLICE_S` at a time, the window painting and answering between
@@ -99,6 +99,8 @@ class _Dispatcher(QObject):
                 callback(value)
             except Exception:  # a slot must never take the window down  # noqa: BLE001
                 if RAISE_IN_CALLBACKS:
+                    if self._due:
+                        self._soon()  # (what comes after it is still delivered)
                     raise
                 log.exception("a result handler failed")
             finally:
