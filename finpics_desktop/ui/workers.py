@@ -339,6 +339,18 @@ def wait_all(msecs: int = 30000) -> bool:
             pool("later").start(job)
 
 
+def settle(msecs: int = 30000) -> bool:
+    """(GUI thread) Every pool idle and every result delivered, with the work those results
+    started (tests; :func:`wait_all` leaves the results waiting for the event loop)."""
+    deadline = time.monotonic() + msecs / 1000
+    while wait_all(max(0, int((deadline - time.monotonic()) * 1000))):
+        if _dispatcher is None or not _dispatcher._due:
+            return True
+        while _dispatcher._due:
+            _dispatcher._run_due()
+    return False
+
+
 _lowered = threading.local()
 
 

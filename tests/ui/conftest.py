@@ -22,7 +22,7 @@ def isolated_settings(tmp_path, qt_settings, monkeypatch):
 @pytest.fixture
 def make_window(qtbot, library, tmp_path):
     from finpics_desktop.ui.main_window import MainWindow
-    from finpics_desktop.ui.workers import wait_all
+    from finpics_desktop.ui.workers import settle
 
     windows = []
 
@@ -41,7 +41,7 @@ def make_window(qtbot, library, tmp_path):
     for window in windows:
         if window.job is not None and window.job.running:
             window.job.cancel()
-    assert wait_all(120_000)
+    assert settle(120_000)  # (no result left for the next test, no work for a closed library)
 
 
 @pytest.fixture

@@ -4,11 +4,10 @@ Messages, that re-indexing will improve matches."""
 from __future__ import annotations
 
 from old_library import age_library
-from PySide6.QtWidgets import QApplication
 
 from finpics_desktop.backends.local.library import open_library
 from finpics_desktop.pipeline.publish.upload import Publisher
-from finpics_desktop.ui.workers import wait_all
+from finpics_desktop.ui.workers import settle
 
 
 def test_an_old_library_is_told_once_that_reindexing_improves_matches(
@@ -32,7 +31,6 @@ def test_an_old_library_is_told_once_that_reindexing_improves_matches(
         "are only matched among themselves: run `finpics-desktop reindex` once to index them "
         "again with the current one, and searches will find more photos with fewer look-alikes"]
     second = make_window(backend)  # the next start
-    assert wait_all(20_000)
-    QApplication.processEvents()  # what the finished startup tasks queued for the GUI thread
+    assert settle(20_000)  # (what the startup's tasks handed to the GUI thread, delivered)
     assert notes(second) == []
     backend.close()

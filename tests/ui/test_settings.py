@@ -124,7 +124,7 @@ def test_the_cloud_set_last_wins_and_nothing_of_the_one_before_stays(
     from finpics_desktop.app.options import CloudOptions
     from finpics_desktop.backends.local.library import open_library
     from finpics_desktop.ui import window_albums
-    from finpics_desktop.ui.workers import wait_all
+    from finpics_desktop.ui.workers import settle
 
     window = make_window(open_library(tmp_path / "own", engine=engine))
     before, now = open_library(tmp_path / "before", engine=engine), library
@@ -147,8 +147,7 @@ def test_the_cloud_set_last_wins_and_nothing_of_the_one_before_stays(
     qtbot.waitUntil(lambda: window.sources.picset_ids(root) == ["001_obama"], timeout=20_000)
     window.nav.open(Place(PICSET_PLACE, now, "001_obama", within=CLOUD))
     release.set()  # the slow answer comes last
-    assert wait_all(60_000)
-    QApplication.processEvents()
+    assert settle(60_000)
     assert window.cloud_backend is now and root.data(NodeRole).backend is now
 
     window.settings.session_cloud = CloudOptions(endpoint_url="http://before.invalid")
@@ -192,8 +191,6 @@ def test_command_line_options_hold_for_the_window_session_only(qtbot, tmp_path, 
     """``finpics-desktop --backend aws --endpoint-url ... --profile ... --region ... --name``
     opens a window whose finpics cloud uses exactly those; Settings keep what was saved; why
     the cloud cannot be reached is said where the cloud is, not over the Library."""
-    from PySide6.QtWidgets import QApplication
-
     from finpics_desktop import cli
     from finpics_desktop.app.options import CloudOptions
     from finpics_desktop.ui import app as app_module
