@@ -37,6 +37,7 @@ from finpics_desktop.app.entries import (
 from finpics_desktop.app.window.people_places import MAYBE_SECTION, SUGGESTED
 from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.ui.focus import paint_focus
+from finpics_desktop.ui.painting import PaintedInOneEntry
 from finpics_desktop.ui.sources import PEOPLE_MIME, PHOTOS_MIME
 from finpics_desktop.ui.thumbs import ThumbnailLoader
 
@@ -341,7 +342,7 @@ class GridDelegate(QStyledItemDelegate):
                                         box["Height"] * target.height()))
 
 
-class GridView(QListView):
+class GridView(PaintedInOneEntry, QListView):
     """Icon mode: uniform cells wrapping left to right; Enter / double click activates. (List
     mode with wrapping lays out a little faster but lays everything out again on each
     ``dataChanged``: ~30 ms per thumbnail with 10,000 photos.)"""

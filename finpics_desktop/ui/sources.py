@@ -29,6 +29,7 @@ from finpics_desktop.app.window.navigation import (
 )
 from finpics_desktop.ports import Backend
 from finpics_desktop.ui.icons import drawn_icon, shipped_icon
+from finpics_desktop.ui.painting import PaintedInOneEntry
 from finpics_desktop.ui.picset_rows import PicsetRows
 from finpics_desktop.ui.source_nodes import (  # (the tree's own names, here too)
     COMPUTER,
@@ -363,7 +364,7 @@ class SourcesModel(PicsetRows, QStandardItemModel):
         return False  # nothing is inserted into the tree by the drop itself
 
 
-class SourcesView(QTreeView):
+class SourcesView(PaintedInOneEntry, QTreeView):
     def __init__(self, model: SourcesModel, parent=None):
         super().__init__(parent)
         self.setModel(model)

@@ -114,3 +114,39 @@ def test_a_stored_thumbnail_a_little_larger_is_kept_as_it_is(qapp):
     over = int(SIDE * SLACK) + 10
     resized = decoded(photo(over, over // 2), SIDE)
     assert (resized.width(), resized.height()) == (SIDE, SIDE // 2)
+
+
+def entries_into_python(redraw) -> tuple[list[str], int]:
+    """The Python functions Qt called on its own while ``redraw`` ran (each took the GIL
+    afresh: while a worker runs Python, the GUI thread waits for it at each), and how many
+    cells the grid's and the tree's delegates drew meanwhile, called from within."""
+    here, entered, drawn = sys._getframe(), [], []
+
+    def profile(frame, event, arg):
+        if event == "call":
+            if frame.f_back is here:
+                entered.append(frame.f_code.co_name)
+            elif frame.f_code.co_name == "paint":
+                drawn.append(frame)
+
+    sys.setprofile(profile)
+    try:
+        redraw()
+    finally:
+        sys.setprofile(None)
+    return entered, len(drawn)
+
+
+def test_the_grid_and_the_tree_are_drawn_in_one_entry_into_python(qtbot, window, photos_dir):
+    window.open_folder(photos_dir / "orientation")
+    qtbot.waitUntil(lambda: not window.nav.loading and window.model.rowCount() == 18)
+    visible = window.grid.visible_rows()
+    qtbot.waitUntil(lambda: all(window.model.thumbnail(r) is not None for r in visible),
+                    timeout=30_000)
+    for view in (window.grid, window.tree):
+        entered, drawn = entries_into_python(view.viewport().repaint)
+        # every cell drawn by the Python delegate, the model asked (rowCount, flags, data)
+        # from within the one paintEvent; only the viewport's event filters come on their own
+        assert entered.count("paintEvent") == 1, entered
+        assert set(entered) <= {"paintEvent", "eventFilter"}, entered
+        assert drawn >= (len(visible) if view is window.grid else 3), drawn
