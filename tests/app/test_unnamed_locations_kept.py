@@ -90,3 +90,19 @@ def test_a_photo_published_makes_the_places_read_again(album, photos_dir, labels
     assert reads  # photos were written: where the faces are is read again
     assert before < faces_of(groups)  # the new photos' faces are there
     assert groups == afresh(backend)
+
+
+def test_the_places_are_kept_compact_and_read_back_whole():
+    """Kept as a few long strings a row (read back by a few calls, not a loop over every
+    face): faces of two engines, in a photo or not, come back as they were; a row whose ids
+    and ImageIds do not pair up is refused (the places are then read afresh)."""
+    made = locations_kept.Locations(
+        {f"f{n}": ("v2" if n % 3 else None) for n in range(5000)},
+        {f"f{n}": f"i{n // 4}" for n in range(5000) if n % 7},
+        frozenset({"v2", "None"}))
+    rows = locations_kept._rows(made)
+    assert len(rows) == 5  # (v2, None) x (in a photo, not); 2,000 faces a row at most: the
+    #                        2,857 of v2 in a photo take two
+    assert locations_kept._from_rows(rows) == made
+    with pytest.raises(ValueError):
+        locations_kept._from_rows([["v2", "f1 f2", "i1"]])

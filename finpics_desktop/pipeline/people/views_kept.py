@@ -32,7 +32,7 @@ from finpics_desktop.ports import Backend
 
 VIEWS = "views"
 DERIVED = (GRAPH, GROUPS, VIEWS)  # what the count of writes leaves out: made from the album
-FORMAT = 3  # a listing kept in another shape is listed afresh
+FORMAT = 4  # a listing kept in another shape is listed afresh (4: the faces' places compact)
 PAGE = "person/"  # a person's page: PAGE + the name's key
 ROWS = 2000  # rows a part: a listing of 11,000 unnamed faces is 6 parts of ~300 KB; of
 #               70,000 faces in groups (a row each), ~25 parts of ~100 KB
@@ -62,19 +62,21 @@ def load(backend: Backend, name: str, marker: int | None) -> list | None:
     return [row for part in parts for row in part.doc["rows"]]
 
 
-def save(backend: Backend, name: str, marker: int | None, rows: list) -> None:
+def save(backend: Backend, name: str, marker: int | None, rows: list,
+         per_part: int = ROWS) -> None:
     """Keep the listing ``name`` made at ``marker`` (the count read before it was made: a write
-    meanwhile makes it stale at once), :data:`ROWS` rows a part (each read on its own, so that
+    meanwhile makes it stale at once), ``per_part`` rows a part (each read on its own, so that
     reading a listing never holds the interpreter long: the GUI thread goes on). A failed write
     only costs listing afresh next time."""
     if marker is None or backend.read_only:
         return
     private, generation = backend.private, uuid.uuid4().hex[:12]
-    parts = range(0, len(rows), ROWS)
+    parts = range(0, len(rows), per_part)
     with contextlib.suppress(FinpicsError):
         before = private.get(VIEWS, name)
         for n, start in enumerate(parts):
-            private.put(VIEWS, f"{name}#{generation}#{n:05d}", {"rows": rows[start:start + ROWS]})
+            private.put(VIEWS, f"{name}#{generation}#{n:05d}",
+                        {"rows": rows[start:start + per_part]})
         private.put(VIEWS, name, {"writes": marker, "format": FORMAT, "generation": generation,
                                   "parts": len(parts)})
         if before is not None:  # its parts by their keys (not read: thousands of rows)
