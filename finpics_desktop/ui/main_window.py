@@ -110,7 +110,7 @@ class MainWindow(AlbumSources, QMainWindow):
         self._build()
         self.nav = Navigation(run_task, lambda entries: self.loader.prefetch(entries),
                               self.grid.cells_per_screen,
-                              lambda fn: call_in_gui(lambda _value: fn()))
+                              lambda fn: call_in_gui(lambda _value: fn()), run_when_idle)
         self.navigator = NavigationController(
             self.nav, tree=self.tree, sources=self.sources, stack=self.stack, grid=self.grid,
             model=self.model, viewer=self.viewer, search=self.search, info=self.info,

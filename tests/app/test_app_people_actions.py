@@ -30,6 +30,7 @@ from finpics_desktop.app.window.navigation import (
 )
 from finpics_desktop.app.window.people_actions import PeopleActions
 from finpics_desktop.app.window.people_actions import faces_of as faces_of_entry
+from finpics_desktop.pipeline.people import locations_kept
 from finpics_desktop.pipeline.people.naming import People
 from finpics_desktop.pipeline.people.proposals import suggest
 from finpics_desktop.pipeline.publish.upload import Publisher
@@ -101,6 +102,24 @@ def test_a_group_of_unnamed_faces_named_at_once(library, state):
     actions.name_group(tile, "Kit")
     assert {f for f, n in people.named().items()} == set(kit)
     assert not [e for e in nav.entries if e.kind == GROUP and set(e.members) & set(kit)]
+
+
+def test_what_listing_unnamed_faces_again_reads_is_read_once_the_window_is_idle(library,
+                                                                               state):
+    """A naming on Unnamed faces leaves reading what listing the place again needs (where the
+    album's faces are, the groups kept) to ``later`` -- the window's idle time --, not beside
+    the naming, whose redraw would wait for the interpreter meanwhile."""
+    nav, actions, _, _ = state
+    later = []
+    nav.later = later.append
+    kit = faces_of(library, "002_kit")
+    nav.open(Place(UNNAMED, library, within=LIBRARY))
+    locations_kept._KEPT.clear()  # (as in a new session that showed the listing kept)
+    tile = next(t for t in nav.entries if t.kind == GROUP and set(t.members) & set(kit))
+    actions.name_group(tile, "Kit")
+    assert len(later) == 1 and library.identity not in locations_kept._KEPT
+    later.pop()()
+    assert library.identity in locations_kept._KEPT
 
 
 def test_a_stranger_ignored_leaves_unnamed_faces_and_ctrl_z_brings_it_back(library, state):

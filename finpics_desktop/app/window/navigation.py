@@ -101,9 +101,12 @@ class Navigation(Paging, FaceSearch):
     def __init__(self, run: Runner,
                  prefetch: Callable[[list[Entry]], None] = lambda entries: None,
                  first_screen: Callable[[], int] = lambda: 0,
-                 post: Callable[[Callable[[], None]], None] = lambda fn: fn()):
+                 post: Callable[[Callable[[], None]], None] = lambda fn: fn(),
+                 later: Callable[[Callable[[], None]], None] | None = None):
         self.run = run
         self.post = post  # (any thread) run this on the state's thread: a listing's progress
+        # work no one waits for, on a worker once the window is idle (default: at once, by run)
+        self.later = later or (lambda fn: run(fn, None, None))
         self.prefetch = prefetch
         self.first_screen = first_screen
         self.location: Place | None = None

@@ -4,6 +4,7 @@ place."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from finpics_desktop.app.changes import Changes
@@ -11,6 +12,8 @@ from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.errors import describe_error
 from finpics_desktop.app.window.navigation_events import RowsAdded, StatusChanged, Told
 from finpics_desktop.app.window.paging import Paged
+
+log = logging.getLogger(__name__)
 
 
 class Paging:
@@ -22,6 +25,7 @@ class Paging:
     entries: list[Entry]
     answered: set[str]
     run: Callable
+    later: Callable[[Callable[[], None]], None]
     loading: bool
 
     def _emit(self, event) -> None: ...
@@ -66,10 +70,13 @@ class Paging:
 
     def warm(self) -> None:
         """An answer begins on the place shown (a naming): what listing it again will need is
-        read meanwhile, off the GUI thread (:meth:`Paged.warm`; not at opening: scrolling
-        would share the interpreter with it)."""
-        if self.pages is not None:
-            self.run(self.pages.warm, None, lambda error: None)  # (only ever quicker)
+        read off the GUI thread once the window is idle (:meth:`Paged.warm`, through
+        ``later``). Not at opening, and not beside the answer: drawing the grid after it would
+        share the interpreter with 150,000 faces' places read back (a naming's redraw held up
+        100-240 ms). Listed again before that, the place reads them itself."""
+        pages = self.pages
+        if pages is not None:
+            self.later(lambda: _quietly(pages.warm))
 
     def dropped_in_place(self, changes: Changes) -> bool:
         """Whether ``changes`` is only faces that left the place shown in place (named or
@@ -81,3 +88,12 @@ class Paging:
             return False
         self._emit(StatusChanged(self.pages.counted()))  # (what is left, counted)
         return True
+
+
+def _quietly(warm: Callable[[], None]) -> None:
+    """Only ever quicker: a warming that fails (the album closed meanwhile) leaves the listing
+    to read what it needs itself."""
+    try:
+        warm()
+    except Exception:  # noqa: BLE001
+        log.debug("warming the place's listing failed", exc_info=True)
