@@ -47,7 +47,7 @@ from finpics_desktop.app.window.people_places import (
 from finpics_desktop.domain.bands import MAYBE
 from finpics_desktop.domain.records import FaceRecord
 from finpics_desktop.ui import group_tiles
-from finpics_desktop.ui.name_completion import name_completer, set_names
+from finpics_desktop.ui.name_completion import keyed, name_completer, set_names
 from finpics_desktop.ui.people_picking import PeoplePickingController
 from finpics_desktop.ui.questions import one_field
 from finpics_desktop.ui.selection import Selection
@@ -193,7 +193,7 @@ class PeopleController:
 
         if self._learning is not None:  # the names of the album shown before
             self._learning.cancel()
-        self._learning = run_task(lambda: people_names(backend), done)
+        self._learning = run_task(lambda: keyed(people_names(backend)), done)
 
     def _set_names(self, names: list[str]) -> None:
         if list(names) == self.names:
