@@ -5,6 +5,7 @@ thread pool would, later and in any order."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,19 @@ def test_a_place_is_listed_and_a_newer_one_drops_the_older_listing(nav, album):
     assert of(nav.events, GridChanged)[-1].entries == nav.entries
     assert not nav.loading and of(nav.events, BusyChanged)[-1].jobs == ()
     assert statuses(nav)[-1] == "3 photos"
+
+
+def test_the_picsets_listed_again_for_the_tree_redraw_the_grid_only_if_they_changed(
+        nav, album):
+    nav.open(Place(LIBRARY, album))
+    nav.runner.deliver()
+    shown = list(nav.entries)
+    nav.events.clear()
+    nav.picsets_refreshed(album, list(shown))  # the tree's listing at start: the same
+    assert of(nav.events, GridChanged) == []
+    renamed = [replace(shown[0], title="Other title"), *shown[1:]]
+    nav.picsets_refreshed(album, renamed)
+    assert of(nav.events, GridChanged)[-1].entries == renamed == nav.entries
 
 
 def test_cancel_leaves_the_grid_empty_until_listed_again(nav, album):

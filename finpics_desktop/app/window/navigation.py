@@ -387,7 +387,8 @@ class Navigation(Paging, FaceSearch):
         them."""
         loc = self.location
         if loc is not None and loc.kind in (LIBRARY, CLOUD) and loc.backend is backend and (
-                not self.loading and not self.listing_cancelled):
+                not self.loading and not self.listing_cancelled) and entries != self.entries:
+            # (the same as the grid's own listing, as at start: nothing drawn again)
             self.entries = list(entries)
             self._emit(GridChanged(self.entries, relisted=True))
 
