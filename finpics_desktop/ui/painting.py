@@ -12,9 +12,11 @@ for (``tests/ui/test_gui_thread_free.py``)."""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QPaintEvent
+
 
 class PaintedInOneEntry:
     """Mixed in before a Qt item view: its repaint takes the GIL once, not once a cell."""
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(event)
