@@ -137,12 +137,14 @@ def entries_into_python(redraw) -> tuple[list[str], int]:
     return entered, len(drawn)
 
 
-def test_the_grid_and_the_tree_are_drawn_in_one_entry_into_python(qtbot, window, photos_dir):
+def test_the_toolbar_grid_and_tree_are_drawn_in_one_entry_into_python(qtbot, window, photos_dir):
     window.open_folder(photos_dir / "orientation")
     qtbot.waitUntil(lambda: not window.nav.loading and window.model.rowCount() == 18)
     visible = window.grid.visible_rows()
     qtbot.waitUntil(lambda: all(window.model.thumbnail(r) is not None for r in visible),
                     timeout=30_000)
+    entered, _ = entries_into_python(window.toolbar.repaint)
+    assert set(entered) <= {"eventFilter"}, entered  # its icons drawn into Qt's own
     for view in (window.grid, window.tree):
         entered, drawn = entries_into_python(view.viewport().repaint)
         # every cell drawn by the Python delegate, the model asked (rowCount, flags, data)
