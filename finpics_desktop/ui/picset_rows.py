@@ -1,6 +1,6 @@
 """The picset rows of a root of the sources tree (Library, finpics cloud) brought up to a
 listing: linear in the picsets, rows gone and rows new in runs (a first listing of a thousand
-picsets is ten insertions of 100, between which the window paints, not a thousand, each of
+picsets is five insertions of 200, between which the window paints, not a thousand, each of
 which the tree and the counts react to)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from finpics_desktop.app.entries import Entry
 from finpics_desktop.app.window.navigation import PEOPLE, UNNAMED
 from finpics_desktop.ui.source_nodes import PICSET_NODE, Node, NodeRole
 
-FILL_ROWS = 100  # picset rows made in one go (a few milliseconds; the window paints between)
+FILL_ROWS = 200  # picset rows made in one go (a few milliseconds; the window paints between)
 
 
 class PicsetRows:
