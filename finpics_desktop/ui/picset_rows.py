@@ -131,9 +131,9 @@ class PicsetRows:
 def update_picset_rows(model, root: QStandardItem, picsets: list[Entry], limit: int) -> bool:
     """Update in place, newest first: rows that stay keep their selection, and a picset
     being published stays even before its first photo is in the table. Linear in the
-    picsets: rows gone and rows new go and come in runs (one insertion of a thousand rows
-    for a first listing, not a thousand), so the tree is not redrawn row by row. At most
-    ``limit`` rows are made: whether the rows are all there (else the same call goes on)."""
+    picsets: rows gone and rows new go and come in runs (an insertion of up to ``limit`` rows,
+    not one a row), so the tree is not redrawn row by row. At most ``limit`` rows are made:
+    whether the rows are all there (else the same call goes on)."""
     node = root.data(NodeRole)
     first = model._picset_rows(root)
     titles = {e.picset: e.title for e in picsets}

@@ -82,7 +82,7 @@ class _Dispatcher(QObject):
             self._sweep.start()
 
     def _swept(self) -> None:
-        idle = not any(p.busy for p in list(_pools.values()))  # (before: nothing comes after)
+        idle = not _any_pool_busy()  # (before: nothing comes after)
         if self._due:
             self._soon()  # (a slice in its turn: not right after another one)
         elif idle:
@@ -282,6 +282,12 @@ def busy() -> bool:
     return any(_pools[name].busy for name in _OWN if name in _pools)
 
 
+def _any_pool_busy() -> bool:
+    """Whether any pool has work, uploads and waits for the cloud included (:func:`busy`:
+    only the window's own)."""
+    return any(p.busy for p in list(_pools.values()))
+
+
 IDLE_S = 0.3  # how long the window's own work must have been done before a job put off runs
 _later: deque[_Job] = deque()
 _later_lock = threading.Lock()
@@ -333,7 +339,7 @@ def wait_all(msecs: int = 30000) -> bool:
         with _later_lock:
             left = list(_later)
             _later.clear()
-        if not left and not any(p.busy for p in list(_pools.values())):
+        if not left and not _any_pool_busy():
             return True  # (a pool waited for first can have been given work by a later one)
         for job in left:
             pool("later").start(job)
