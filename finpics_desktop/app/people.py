@@ -8,7 +8,7 @@ into a read-only library."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 
 from finpics_desktop.app.albums import check_writable
 from finpics_desktop.domain.errors import FinpicsError
@@ -33,7 +33,8 @@ __all__ = ["Outcome", "SamePhoto", "add_face", "confirm", "hide", "ignore", "ign
            "keep_region", "list_people", "locate_faces", "located_groups", "merge", "name_face",
            "name_faces", "people_by_id", "people_names", "person_faces", "person_photos",
            "photos_together", "put_back", "reject", "remove_face", "rename", "suggest",
-           "unignore", "unname", "warm_unnamed", "unnamed_faces", "unnamed_groups"]
+           "unignore", "unname", "warm_unnamed", "unnamed_answered", "unnamed_faces",
+           "unnamed_groups"]
 
 
 def _people(backend: Backend, doing: str | None = None) -> People:
@@ -105,6 +106,13 @@ def unnamed_groups(backend: Backend, searching: clusters.Searching | None = None
     """The unnamed faces, grouped by who they look like (``searching``: progress, Cancel,
     and the faces whose search failed). No face is located (see :func:`locate_faces`)."""
     return clusters.grouped(_people(backend), searching)[0]
+
+
+def unnamed_answered(backend: Backend, groups: list[Cluster], faces: Set[str]
+                     ) -> list[Cluster] | None:
+    """``groups`` (:func:`unnamed_groups` as listed) once the faces ``faces`` -- named or
+    ignored since -- left them; None when that cannot be said (:func:`clusters.answered`)."""
+    return clusters.answered(_people(backend), groups, faces)
 
 
 def warm_unnamed(backend: Backend) -> None:

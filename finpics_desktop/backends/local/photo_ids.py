@@ -110,4 +110,7 @@ def named_ids(db) -> set[str] | None:
     without the table."""
     if not kept_tables.there(db, "named_faces"):
         return None
-    return {face_id for (face_id,) in db.query("SELECT face_id FROM named_faces")}
+    # one row, split: tens of thousands of rows handed to Python one by one took twice as long
+    # (a face id never holds the unit separator)
+    [(joined,)] = db.query("SELECT group_concat(face_id, char(31)) FROM named_faces")
+    return set(joined.split("\x1f")) if joined else set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from finpics_desktop.backends.local import photo_ids
 from finpics_desktop.backends.local.db import Database
 from finpics_desktop.backends.local.photo_ids import FACE
 from finpics_desktop.domain.errors import WriteConflict
@@ -62,10 +63,7 @@ class SqlitePrivateStore:
         read-only library of a version without the table kept."""
         if not self._kept():
             return None
-        # one row, split (tens of thousands of rows handed to Python one by one took about twice as
-        # long; a face id never holds the unit separator)
-        [(joined,)] = self.db.query("SELECT group_concat(face_id, char(31)) FROM named_faces")
-        return set(joined.split("\x1f")) if joined else set()
+        return photo_ids.named_ids(self.db)
 
     def named_among(self, face_ids: Sequence[str]) -> set[str] | None:
         """Those of ``face_ids`` that are named (looked up by key: a few hundred of the tens of

@@ -25,7 +25,7 @@ from __future__ import annotations
 import heapq
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -323,6 +323,20 @@ def grouped(people: People, searching: Searching | None = None
         if writable and not searching.failed:
             groups_kept.save(people.private, found, versions)
     return found, images  # (every indexed face's in a photo: the named ones' too)
+
+
+def answered(people: People, groups: list[Cluster], faces: Set[str]) -> list[Cluster] | None:
+    """``groups`` (the unnamed faces grouped, as :func:`grouped` made them) once the faces
+    ``faces`` left them -- when each of them is named or ignored now, as a naming or a stranger
+    ignored leaves them (a group only loses faces: :func:`groups_kept.without`). None when one
+    of them is unnamed (brought back: it must be grouped) or when the album cannot look a few
+    named faces up by key (the cloud): then group them as :func:`grouped` does."""
+    named_among = getattr(people.private, "named_among", None)
+    named = named_among(sorted(faces)) if named_among is not None else None
+    if named is None:
+        return None
+    left = named | (faces & ignored_ids(people.private))
+    return groups_kept.without(groups, left) if left >= faces else None
 
 
 def located_clusters(people: People, searching: Searching | None = None

@@ -15,11 +15,12 @@ and groups afresh."""
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import threading
 import uuid
 import weakref
-from collections.abc import Iterable, Set
+from collections.abc import Set
 from dataclasses import dataclass
 
 from finpics_desktop.domain.errors import FinpicsError
@@ -32,8 +33,8 @@ PART = 4000  # face ids a part (~160 KB)
 CONFIDENT_SIZE = 3  # as clusters.CONFIDENT_SIZE (a group that lost faces is judged again)
 
 
-def _ordered(clusters: Iterable[Cluster]) -> list[Cluster]:
-    return sorted(clusters, key=lambda c: (not c.confident, -len(c.faces), c.faces[0]))
+def _order(cluster: Cluster) -> tuple:
+    return not cluster.confident, -len(cluster.faces), cluster.faces[0]
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,7 @@ def shrunk(kept: Kept | None, faces: Set[str], versions: dict[str, str | None],
     """The groups kept without the faces no longer among ``faces``; None if any of ``faces``
     was not grouped (or by another engine version, ``versions[face]``; ``engines``: every
     version of ``versions``, if known -- when all were grouped, the faces' own are not looked
-    up). The groups keep their order while none only lost some of its faces (a whole group
-    named or ignored)."""
+    up), in the order shown (:func:`without`)."""
     if kept is None:
         return None
     wanted = faces if isinstance(faces, (set, frozenset)) else set(faces)
@@ -92,19 +92,26 @@ def shrunk(kept: Kept | None, faces: Set[str], versions: dict[str, str | None],
             engines is not None and engines <= kept.versions
             or {str(v) for v in set(map(versions.get, wanted))} <= kept.versions):
         return None
-    gone = kept.grouped - wanted  # (a few faces: those named, ignored, removed since)
+    return without(kept.clusters, kept.grouped - wanted)  # (gone: a few named, ignored...)
+
+
+def without(clusters: list[Cluster], gone: Set[str]) -> list[Cluster]:
+    """``clusters`` (in the order shown) once the faces ``gone`` left them: a group only loses
+    faces, its confidence is its size again, and only those that lost some move (put back in
+    their place in the order: the others were not sorted again)."""
     if not gone:
-        return list(kept.clusters)
-    found, shrank = [], False
-    for cluster in kept.clusters:
+        return list(clusters)
+    found, shrunk = [], []
+    for cluster in clusters:
         if gone.isdisjoint(cluster.faces):
             found.append(cluster)
             continue
-        left = tuple(f for f in cluster.faces if f in wanted)
+        left = tuple(f for f in cluster.faces if f not in gone)
         if left:
-            shrank = True
-            found.append(Cluster(left, cluster.confident and len(left) >= CONFIDENT_SIZE))
-    return _ordered(found) if shrank else found
+            shrunk.append(Cluster(left, cluster.confident and len(left) >= CONFIDENT_SIZE))
+    for cluster in shrunk:
+        bisect.insort(found, cluster, key=_order)
+    return found
 
 
 def save(private: PrivateStore | None, clusters: list[Cluster],
