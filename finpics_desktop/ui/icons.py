@@ -5,19 +5,14 @@ and the sources tree ask for them anew); the theme's only for a name not shipped
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from functools import cache
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
-from PySide6.QtGui import (
-    QGuiApplication,
-    QIcon,
-    QIconEngine,
-    QImage,
-    QPainter,
-    QPalette,
-    QPixmap,
-)
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QGuiApplication, QIcon, QPalette
 
 from finpics_desktop.shipped import resource
 
@@ -43,94 +38,28 @@ def _tinted(name: str, color: str, disabled: str) -> QIcon:
     svg = path.read_bytes() if path.is_file() else b""
     if not svg:
         return QIcon()
-    engine = _SvgEngine(svg, {QIcon.Mode.Normal: color, QIcon.Mode.Disabled: disabled})
-    _engines.append(engine)  # (kept: the icon points at it)
-    return QIcon(engine)
+    icon = QIcon()  # (Qt's own SVG engine: drawn at the size asked, never by Python)
+    normal = _written(name, color, svg)
+    for mode in (QIcon.Mode.Normal, QIcon.Mode.Active, QIcon.Mode.Selected):
+        icon.addFile(normal, QSize(), mode)  # (chosen or under the pointer: as it is)
+    icon.addFile(_written(name, disabled, svg), QSize(), QIcon.Mode.Disabled)
+    return icon
 
 
-_engines: list[QIconEngine] = []
-_drawn: dict[int, QIcon] = {}  # the icon's cacheKey -> drawn_icon of it
+def _written(name: str, color: str, svg: bytes) -> str:
+    """The icon ``name`` in ``color``, written once into this process's own folder: Qt's SVG
+    icon engine reads a file. An engine of our own drew it through the interpreter -- each
+    question of a view about each row's icon (its size, is it null) a wait for the GIL while
+    the album's listings ran -- and drawing every size ahead into Qt's pixmaps took up to a
+    tenth of a second of the window's making."""
+    global _folder
+    if _folder is None:
+        _folder = Path(tempfile.mkdtemp(prefix="finpics-icons-"))
+        atexit.register(shutil.rmtree, _folder, True)
+    path = _folder / f"{name}-{color.lstrip('#')}.svg"
+    if not path.is_file():
+        path.write_bytes(svg.replace(b"currentColor", color.encode()))
+    return str(path)
 
 
-def drawn_icon(icon: QIcon, sides: tuple[int, ...] = (16, 20, 24, 32),
-               ratios: tuple[float, ...] = (1.0, 2.0)) -> QIcon:
-    """``icon`` drawn once at these sizes into Qt's own pixmap icon: a view of a thousand rows
-    asks each row's icon (is it null? its size?), and an icon drawn by Python answers through
-    the interpreter -- a thousand waits for it while the album's listings run."""
-    if icon.isNull():
-        return icon
-    drawn = _drawn.get(icon.cacheKey())
-    if drawn is not None:
-        return drawn
-    drawn = _drawn[icon.cacheKey()] = QIcon()
-    for side in sides:
-        for ratio in ratios:
-            for mode in (QIcon.Mode.Normal, QIcon.Mode.Disabled):
-                pixmap = icon.pixmap(QSize(side, side), ratio, mode)
-                drawn.addPixmap(pixmap, mode)
-                if mode == QIcon.Mode.Normal:  # (chosen or under the pointer: as it is)
-                    drawn.addPixmap(pixmap, QIcon.Mode.Selected)
-                    drawn.addPixmap(pixmap, QIcon.Mode.Active)
-    return drawn
-
-
-class _SvgEngine(QIconEngine):
-    """Draws the icon at the size asked, when first asked (the window's ~20 icons at every
-    size, mode and pixel ratio were a third of the window's making: 340 SVG renders), each
-    picture kept for the next time."""
-
-    def __init__(self, svg: bytes, tints: dict):
-        super().__init__()
-        self.svg, self.tints = svg, tints
-        self._renderers: dict = {}
-        self._pixmaps: dict = {}
-
-    def pixmap(self, size, mode, state) -> QPixmap:
-        return self.scaledPixmap(size, mode, state, 1.0)
-
-    def scaledPixmap(self, size, mode, state, scale) -> QPixmap:  # noqa: N802
-        mode = QIcon.Mode.Disabled if mode == QIcon.Mode.Disabled else QIcon.Mode.Normal
-        ratio = max(1.0, float(scale))
-        side = min(size.width(), size.height())
-        key = (side, mode, ratio)
-        pixmap = self._pixmaps.get(key)
-        if pixmap is None:
-            renderer = self._renderers.get(mode)
-            if renderer is None:
-                renderer = self._renderers[mode] = QSvgRenderer(QByteArray(
-                    self.svg.replace(b"currentColor", self.tints[mode].encode())))
-            pixmap = self._pixmaps[key] = _render(renderer, side, ratio)
-        return pixmap
-
-    def paint(self, painter, rect, mode, state) -> None:
-        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
-        side = min(rect.width(), rect.height())
-        pixmap = self.scaledPixmap(QSize(side, side), mode, state, ratio)
-        painter.drawPixmap(QRectF(rect.x() + (rect.width() - side) / 2,
-                                  rect.y() + (rect.height() - side) / 2, side, side),
-                           pixmap, QRectF(pixmap.rect()))
-
-    def actualSize(self, size, mode, state) -> QSize:  # noqa: N802
-        side = min(size.width(), size.height())
-        return QSize(side, side)
-
-    def isNull(self) -> bool:  # noqa: N802
-        return False
-
-    def clone(self) -> QIconEngine:
-        engine = _SvgEngine(self.svg, self.tints)
-        _engines.append(engine)
-        return engine
-
-
-def _render(renderer: QSvgRenderer, size: int, ratio: float) -> QPixmap:
-    pixels = max(1, round(size * ratio))
-    image = QImage(pixels, pixels, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    renderer.render(painter, QRectF(0, 0, pixels, pixels))
-    painter.end()
-    pixmap = QPixmap.fromImage(image)
-    pixmap.setDevicePixelRatio(ratio)
-    return pixmap
+_folder: Path | None = None

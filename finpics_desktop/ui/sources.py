@@ -28,7 +28,7 @@ from finpics_desktop.app.window.navigation import (
     Place,
 )
 from finpics_desktop.ports import Backend
-from finpics_desktop.ui.icons import drawn_icon, shipped_icon
+from finpics_desktop.ui.icons import shipped_icon
 from finpics_desktop.ui.painting import PaintedInOneEntry
 from finpics_desktop.ui.picset_rows import PicsetRows
 from finpics_desktop.ui.source_nodes import (  # (the tree's own names, here too)
@@ -74,7 +74,7 @@ class SourcesModel(PicsetRows, QStandardItemModel):
 
         shipped = shipped_icon(SHIPPED_ICONS.get(theme, theme))
         if not shipped.isNull():
-            return drawn_icon(shipped)
+            return shipped
         if QIcon.hasThemeIcon(theme):
             return QIcon.fromTheme(theme)
         return QApplication.style().standardIcon(fallback)

@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QToolBar, QWidget
 
 from finpics_desktop.ui.grid import CELL_MAX, CELL_MIN, GridView
-from finpics_desktop.ui.icons import action_icon, drawn_icon
+from finpics_desktop.ui.icons import action_icon
 
 # (the action's attribute on the window, icon name, the short text shown under the icon)
 MAIN_ACTIONS = (
@@ -93,13 +93,10 @@ class MainToolBar(QToolBar):
         self.addWidget(self.size_slider)
 
     def set_icons(self) -> None:
-        """The actions' icons, in the palette's colours; the toolbar's drawn at once into
-        Qt's own icons (its first paint asked each Python-drawn icon ~6 questions through the
-        interpreter, the window's first expose waiting for it at each while listings ran)."""
+        """The actions' icons, in the palette's colours (drawn by Qt: :mod:`.icons`)."""
         for spec in MAIN_ACTIONS:
             if spec is not None:
-                getattr(self.window_, spec[0]).setIcon(drawn_icon(action_icon(spec[1]),
-                                                                  sides=(16, 22, 24)))
+                getattr(self.window_, spec[0]).setIcon(action_icon(spec[1]))
         for attribute, icon in MENU_ICONS.items():
             getattr(self.window_, attribute).setIcon(action_icon(icon))
         if hasattr(self, "size_slider"):
