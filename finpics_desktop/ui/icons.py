@@ -6,6 +6,9 @@ and the sources tree ask for them anew); the theme's only for a name not shipped
 from __future__ import annotations
 
 import atexit
+import contextlib
+import hashlib
+import os
 import shutil
 import tempfile
 from functools import cache
@@ -47,19 +50,36 @@ def _tinted(name: str, color: str, disabled: str) -> QIcon:
 
 
 def _written(name: str, color: str, svg: bytes) -> str:
-    """The icon ``name`` in ``color``, written once into this process's own folder: Qt's SVG
-    icon engine reads a file. An engine of our own drew it through the interpreter -- each
-    question of a view about each row's icon (its size, is it null) a wait for the GIL while
-    the album's listings ran -- and drawing every size ahead into Qt's pixmaps took up to a
-    tenth of a second of the window's making."""
-    global _folder
-    if _folder is None:
-        _folder = Path(tempfile.mkdtemp(prefix="finpics-icons-"))
-        atexit.register(shutil.rmtree, _folder, True)
-    path = _folder / f"{name}-{color.lstrip('#')}.svg"
-    if not path.is_file():
-        path.write_bytes(svg.replace(b"currentColor", color.encode()))
-    return str(path)
+    """The icon ``name`` in ``color``, as a file: Qt's SVG icon engine reads one. An engine of
+    our own drew it through the interpreter -- each question of a view about each row's icon
+    (its size, is it null) a wait for the GIL while the album's listings ran -- and drawing
+    every size ahead into Qt's pixmaps took 30-50 ms of the window's making. Kept in the
+    user's cache folder under a name made of its contents (written once, by any number of
+    windows at once: each writes its own file and renames it into place), else -- a cache
+    that cannot be written -- in a folder of this process's own."""
+    tinted = svg.replace(b"currentColor", color.encode())
+    file = f"{name}-{hashlib.sha1(tinted, usedforsecurity=False).hexdigest()[:12]}.svg"
+    for folder in (_cache(), _own()):
+        path = folder / file
+        if path.is_file():
+            return str(path)
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+            part = path.with_name(f"{file}.{os.getpid()}.part")
+            part.write_bytes(tinted)
+            os.replace(part, path)
+            return str(path)
+    return ""  # (nowhere to write: no icon)
 
 
-_folder: Path | None = None
+def _cache() -> Path:
+    from platformdirs import user_cache_path
+
+    return user_cache_path("finpics-desktop", appauthor=False) / "icons"
+
+
+@cache
+def _own() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="finpics-icons-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder

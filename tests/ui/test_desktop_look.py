@@ -69,6 +69,36 @@ def test_shipped_icons_follow_the_palette(qtbot, qapp):
         qapp.setPalette(before)
 
 
+def test_shipped_icons_are_files_of_the_cache_else_of_the_process(qapp, tmp_path, monkeypatch):
+    """Qt's SVG engine draws them from files: written once into the user's cache under a name
+    made of their contents; a cache that cannot be written leaves them in a folder of the
+    process's own, drawn all the same."""
+    from PySide6.QtGui import QPalette
+
+    from finpics_desktop.ui import icons
+
+    def drawn() -> str:
+        icons._tinted.cache_clear()
+        icon = icons.shipped_icon("edit-copy")
+        image = icon.pixmap(20, 20).toImage()
+        assert max(image.pixelColor(x, y).alpha() for x in range(20) for y in range(20)) == 255
+        return qapp.palette().color(QPalette.ColorRole.WindowText).name()
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    text = drawn()
+    written = sorted((tmp_path / "cache" / "finpics-desktop" / "icons").iterdir())
+    assert [p.name.startswith("edit-copy-") for p in written] == [True, True]  # (and disabled)
+    assert any(text.encode() in p.read_bytes() for p in written)
+    before = [p.stat().st_mtime_ns for p in written]
+    drawn()
+    assert [p.stat().st_mtime_ns for p in written] == before  # (found, not written again)
+
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    drawn()
+    assert icons._own().is_dir() and any(icons._own().glob("edit-copy-*.svg"))
+
+
 # -- the picsets' counts --------------------------------------------------------------------
 def test_counts_beside_picsets_follow_what_is_published(qtbot, window, publish, copy_photos):
     publish("001_two", "faces/biden/biden.jpg", "faces/biden/biden2.jpg")
