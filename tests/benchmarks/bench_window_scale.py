@@ -36,8 +36,9 @@ naming them would leave them. The unnamed faces are then grouped once by the app
 (``app.people.unnamed_groups``, in a process of its own: time and peak RSS printed), as an
 album that grew photo by photo was -- each opening of *Unnamed faces* searches only the faces
 new since -- so the openings measure the window, not a first grouping of 90,000 faces at once.
-The first openings are a new session's (the listings the last run kept, if any, as a curator's
-next session finds them); those after the naming are listed afresh."""
+The first openings are a new session's (the listings the last run kept, if any, and the user's
+cache folder beside the library, as a curator's next session finds them); those after the
+naming are listed afresh."""
 
 from __future__ import annotations
 
@@ -208,6 +209,9 @@ def measure(folder: Path) -> dict:
     from finpics_desktop.app.collector import freeze_the_window
     from finpics_desktop.pipeline.photos.thumbcache import ThumbCache
 
+    # (the user's cache kept across runs, as a curator's next session finds it: the icons
+    # tinted in the palette's colours, written there by the first window ever)
+    os.environ["XDG_CACHE_HOME"] = str(folder.parent / "user-cache")
     work, app = bench_application("bench-window-scale-")
     from finpics_desktop.ui.main_window import MainWindow
     from finpics_desktop.ui.sources import NodeRole
