@@ -14,7 +14,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, QStandardPaths
 from PySide6.QtGui import QGuiApplication, QIcon, QPalette
 
 from finpics_desktop.shipped import resource
@@ -73,9 +73,9 @@ def _written(name: str, color: str, svg: bytes) -> str:
 
 
 def _cache() -> Path:
-    from platformdirs import user_cache_path
-
-    return user_cache_path("finpics-desktop", appauthor=False) / "icons"
+    """(Qt's own answer: importing a Python module for it cost more than the icons.)"""
+    root = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericCacheLocation)
+    return Path(root or tempfile.gettempdir()) / "finpics-desktop" / "icons"
 
 
 @cache

@@ -86,7 +86,8 @@ def test_shipped_icons_are_files_of_the_cache_else_of_the_process(qapp, tmp_path
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     text = drawn()
-    written = sorted((tmp_path / "cache" / "finpics-desktop" / "icons").iterdir())
+    assert icons._cache() == tmp_path / "cache" / "finpics-desktop" / "icons"
+    written = sorted(icons._cache().iterdir())
     assert [p.name.startswith("edit-copy-") for p in written] == [True, True]  # (and disabled)
     assert any(text.encode() in p.read_bytes() for p in written)
     before = [p.stat().st_mtime_ns for p in written]
