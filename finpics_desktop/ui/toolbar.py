@@ -6,7 +6,7 @@ zoom them)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QToolBar, QWidget
 
 from finpics_desktop.ui.grid import CELL_MAX, CELL_MIN, GridView
@@ -93,10 +93,15 @@ class MainToolBar(QToolBar):
         self.addWidget(self.size_slider)
 
     def set_icons(self) -> None:
-        """The actions' icons, in the palette's colours (drawn by Qt: :mod:`.icons`)."""
+        """The actions' icons, in the palette's colours (drawn by Qt: :mod:`.icons`); the
+        toolbar's drawn now at its size, as it shows them, rather than in its first paint."""
+        side, ratio = self.iconSize(), self.devicePixelRatioF()
         for spec in MAIN_ACTIONS:
             if spec is not None:
-                getattr(self.window_, spec[0]).setIcon(action_icon(spec[1]))
+                action = getattr(self.window_, spec[0])
+                action.setIcon(action_icon(spec[1]))
+                action.icon().pixmap(side, ratio, QIcon.Mode.Normal if action.isEnabled()
+                                     else QIcon.Mode.Disabled)
         for attribute, icon in MENU_ICONS.items():
             getattr(self.window_, attribute).setIcon(action_icon(icon))
         if hasattr(self, "size_slider"):
