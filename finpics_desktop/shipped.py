@@ -8,6 +8,7 @@ In a wheel or bundle they are the package data ``finpics_desktop/resources/`` (r
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -15,8 +16,10 @@ APP_ID = "finpics-desktop"  # the name of the .desktop file and of the app icon
 _SOURCE_TREE = Path(__file__).resolve().parents[1] / "resources"
 
 
+@cache
 def resources() -> Path:
-    """The folder of the shipped files (on disk: wheels and bundles are installed unpacked)."""
+    """The folder of the shipped files (on disk: wheels and bundles are installed unpacked;
+    found once: the window's ~20 icons each looked for it)."""
     packaged = Path(str(files("finpics_desktop") / "resources"))
     return packaged if packaged.is_dir() else _SOURCE_TREE
 

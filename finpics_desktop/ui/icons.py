@@ -59,7 +59,8 @@ def _written(name: str, color: str, svg: bytes) -> str:
     that cannot be written -- in a folder of this process's own."""
     tinted = svg.replace(b"currentColor", color.encode())
     file = f"{name}-{hashlib.sha1(tinted, usedforsecurity=False).hexdigest()[:12]}.svg"
-    for folder in (_cache(), _own()):
+    for where in (_cache, _own):  # (the process's own folder made only if needed)
+        folder = where()
         path = folder / file
         if path.is_file():
             return str(path)

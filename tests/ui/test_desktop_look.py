@@ -85,7 +85,9 @@ def test_shipped_icons_are_files_of_the_cache_else_of_the_process(qapp, tmp_path
         return qapp.palette().color(QPalette.ColorRole.WindowText).name()
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    icons._own.cache_clear()
     text = drawn()
+    assert icons._own.cache_info().currsize == 0  # (no folder of its own made for nothing)
     assert icons._cache() == tmp_path / "cache" / "finpics-desktop" / "icons"
     written = sorted(icons._cache().iterdir())
     assert [p.name.startswith("edit-copy-") for p in written] == [True, True]  # (and disabled)
