@@ -40,6 +40,10 @@ class PicsetRows:
         return [root.child(r).data(NodeRole).picset
                 for r in range(self._picset_rows(root), root.rowCount())]
 
+    def picset_count(self, root: QStandardItem) -> int:
+        """How many picsets are listed under ``root`` (their rows not read)."""
+        return root.rowCount() - self._picset_rows(root)
+
     def set_picsets(self, root: QStandardItem, picsets: list[Entry]) -> None:
         """Update in place, newest first: rows that stay keep their selection, and a picset
         being published stays even before its first photo is in the table

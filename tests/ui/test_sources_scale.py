@@ -39,7 +39,8 @@ def test_a_thousand_picsets_go_in_a_few_runs_the_newest_first(qtbot, library):
     model.set_picsets(model.library, picsets(range(1, 1001)))
     newest = [f"{n:04d}_set_{n}" for n in range(1000, 0, -1)]
     assert listed(model) == newest[:FILL_ROWS]  # (the rows on screen, before the next paint)
-    qtbot.waitUntil(lambda: len(listed(model)) == 1000)
+    assert model.picset_count(model.library) == FILL_ROWS
+    qtbot.waitUntil(lambda: model.picset_count(model.library) == 1000)
     assert listed(model) == newest
     assert inserted == [FILL_ROWS] * (1000 // FILL_ROWS)  # runs, not a thousand insertions
     root = model.library
