@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import hashlib
 import os
 import shutil
 import tempfile
@@ -37,34 +36,38 @@ def shipped_icon(name: str) -> QIcon:
 
 @cache
 def _tinted(name: str, color: str, disabled: str) -> QIcon:
-    path = resource("icons", "actions", f"{name}.svg")
-    svg = path.read_bytes() if path.is_file() else b""
-    if not svg:
+    shipped = resource("icons", "actions", f"{name}.svg")
+    try:
+        info = shipped.stat()
+    except OSError:
         return QIcon()
+    if not info.st_size:
+        return QIcon()
+    version = f"{info.st_size:x}-{info.st_mtime_ns:x}"  # (a new version of it: another file)
     icon = QIcon()  # (Qt's own SVG engine: drawn at the size asked, never by Python)
-    normal = _written(name, color, svg)
+    normal = _written(shipped, f"{name}-{color.lstrip('#')}-{version}.svg", color)
     for mode in (QIcon.Mode.Normal, QIcon.Mode.Active, QIcon.Mode.Selected):
         icon.addFile(normal, QSize(), mode)  # (chosen or under the pointer: as it is)
-    icon.addFile(_written(name, disabled, svg), QSize(), QIcon.Mode.Disabled)
+    icon.addFile(_written(shipped, f"{name}-{disabled.lstrip('#')}-{version}.svg", disabled),
+                 QSize(), QIcon.Mode.Disabled)
     return icon
 
 
-def _written(name: str, color: str, svg: bytes) -> str:
-    """The icon ``name`` in ``color``, as a file: Qt's SVG icon engine reads one. An engine of
-    our own drew it through the interpreter -- each question of a view about each row's icon
-    (its size, is it null) a wait for the GIL while the album's listings ran -- and drawing
-    every size ahead into Qt's pixmaps took 30-50 ms of the window's making. Kept in the
-    user's cache folder under a name made of its contents (written once, by any number of
-    windows at once: each writes its own file and renames it into place), else -- a cache
-    that cannot be written -- in a folder of this process's own."""
-    tinted = svg.replace(b"currentColor", color.encode())
-    file = f"{name}-{hashlib.sha1(tinted, usedforsecurity=False).hexdigest()[:12]}.svg"
+def _written(shipped: Path, file: str, color: str) -> str:
+    """The shipped icon in ``color``, as a file named ``file`` (Qt's SVG icon engine reads
+    one). An engine of our own drew it through the interpreter -- each question of a view
+    about each row's icon (its size, is it null) a wait for the GIL while the album's listings
+    ran -- and drawing every size ahead into Qt's pixmaps took 30-50 ms of the window's making.
+    Kept in the user's cache folder (the shipped file read only to write it: once, by any
+    number of windows at once, each writing its own file and renaming it into place), else --
+    a cache that cannot be written -- in a folder of this process's own."""
     for where in (_cache, _own):  # (the process's own folder made only if needed)
         folder = where()
         path = folder / file
         if path.is_file():
             return str(path)
         with contextlib.suppress(OSError):
+            tinted = shipped.read_bytes().replace(b"currentColor", color.encode())
             folder.mkdir(parents=True, exist_ok=True)
             part = path.with_name(f"{file}.{os.getpid()}.part")
             part.write_bytes(tinted)
