@@ -12,8 +12,9 @@ Measures, on a library built at the size asked and (with ``--small``) on one 10x
    a picset, *People*, a person's page (the person with the most faces), *Unnamed faces*:
    time to show (listed, every visible cell drawn) and the longest stall (goal <= 50 ms);
 3. then, as a curator goes on: one face of the biggest *Unnamed faces* group named after that
-   person (as the window names it: ``PeopleActions.name_faces``; time until done, longest
-   stall), and *People*, that person's page and *Unnamed faces* opened again (listed afresh
+   person (the first in a photo where that person is not named yet; as the window names it:
+   ``PeopleActions.name_faces``; time until done, longest stall; a naming refused stops the
+   run), and *People*, that person's page and *Unnamed faces* opened again (listed afresh
    after a write): time to show and the longest stall each;
 4. RSS after each opening and at the end (goal <= 500 MB), and the process's peak RSS.
 Each size runs in a process of its own (RSS is the window's, not the builder's), with the app's
@@ -344,15 +345,30 @@ def openings(found, opening, relist_tree, tree_listed, choose, row, grid_shown, 
     # the person whose page was opened; then each view listed afresh after that write
     group = max((e for e in window.model.entries if e.kind == GROUP),
                 key=lambda e: len(e.members))
+    face = nameable(backend, group.members, name)
     named: list = []
     opening("naming one face", lambda: window.people.actions.name_faces(
-        backend, [group.members[0]], name, then=named.append), lambda: bool(named))
+        backend, [face], name, then=named.append), lambda: bool(named))
+    refused = [o.error for o in named[0] if o.error]
+    if refused:  # (the figures after it would measure nothing written)
+        raise SystemExit(f"the naming was refused: {refused[0]}")
     opening("People after a naming", lambda: choose(row(PEOPLE)), grid_shown())
     again = next(r for r, e in enumerate(window.model.entries)
                  if e.kind == "person" and e.person == name)
     opening("the person's page after a naming",
             lambda: window.nav.activate(window.model.entries, again), grid_shown())
     opening("Unnamed faces after a naming", lambda: choose(row(UNNAMED)), grid_shown())
+
+
+def nameable(backend, faces, name: str) -> str:
+    """The first of ``faces`` (a group's, the most typical first) in a photo where ``name`` is
+    not named yet: each run names one more of them after that person, and a person is named
+    once in a photo (a naming refused measured nothing written; read before the timing)."""
+    from finpics_desktop.app import people as app_people
+
+    taken = {f"{m.picset}/{m.name}" for m in app_people.person_photos(backend, name)}
+    where = app_people.locate_faces(backend, list(faces))
+    return next(f for f in faces if f in where and where[f].image_path not in taken)
 
 
 def report(label: str, found: dict) -> None:
