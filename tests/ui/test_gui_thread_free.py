@@ -137,12 +137,20 @@ def entries_into_python(redraw) -> tuple[list[str], int]:
     return entered, len(drawn)
 
 
-def test_the_toolbar_grid_and_tree_are_drawn_in_one_entry_into_python(qtbot, window, photos_dir):
+def test_the_toolbar_grid_and_tree_are_drawn_in_one_entry_into_python(qtbot, qapp, window,
+                                                                      photos_dir):
+    from finpics_desktop.ui.workers import settle
+
     window.open_folder(photos_dir / "orientation")
     qtbot.waitUntil(lambda: not window.nav.loading and window.model.rowCount() == 18)
     visible = window.grid.visible_rows()
     qtbot.waitUntil(lambda: all(window.model.thumbnail(r) is not None for r in visible),
                     timeout=30_000)
+    # every picture in, the refined ones too, and drawn: a repaint of the toolbar draws what
+    # else of the window waits to be drawn (the grid's cells whose picture came)
+    assert settle()
+    qtbot.waitUntil(lambda: not window.model._flush.isActive())
+    qapp.processEvents()
     entered, _ = entries_into_python(window.toolbar.repaint)
     assert set(entered) <= {"eventFilter"}, entered  # its icons drawn into Qt's own
     for view in (window.grid, window.tree):
