@@ -43,24 +43,26 @@ def _tinted(name: str, color: str, disabled: str) -> QIcon:
         return QIcon()
     if not info.st_size:
         return QIcon()
-    version = f"{info.st_size:x}-{info.st_mtime_ns:x}"  # (a new version of it: another file)
+    # (the colour in the braces; a new version of the shipped file: another file)
+    named = f"{name}-{{}}-{info.st_size:x}-{info.st_mtime_ns:x}.svg"
     icon = QIcon()  # (Qt's own SVG engine: drawn at the size asked, never by Python)
-    normal = _written(shipped, f"{name}-{color.lstrip('#')}-{version}.svg", color)
+    normal = _written(shipped, named, color)
     for mode in (QIcon.Mode.Normal, QIcon.Mode.Active, QIcon.Mode.Selected):
         icon.addFile(normal, QSize(), mode)  # (chosen or under the pointer: as it is)
-    icon.addFile(_written(shipped, f"{name}-{disabled.lstrip('#')}-{version}.svg", disabled),
-                 QSize(), QIcon.Mode.Disabled)
+    icon.addFile(_written(shipped, named, disabled), QSize(), QIcon.Mode.Disabled)
     return icon
 
 
-def _written(shipped: Path, file: str, color: str) -> str:
-    """The shipped icon in ``color``, as a file named ``file`` (Qt's SVG icon engine reads
-    one). An engine of our own drew it through the interpreter -- each question of a view
-    about each row's icon (its size, is it null) a wait for the GIL while the album's listings
-    ran -- and drawing every size ahead into Qt's pixmaps took 30-50 ms of the window's making.
+def _written(shipped: Path, named: str, color: str) -> str:
+    """The shipped icon in ``color``, as a file named ``named`` with the colour in its braces
+    (Qt's SVG icon engine reads one). An engine of our own drew it through the interpreter --
+    each question of a view about each row's icon (its size, is it null) a wait for the GIL
+    while the album's listings ran -- and drawing every size ahead into Qt's pixmaps took
+    30-50 ms of the window's making.
     Kept in the user's cache folder (the shipped file read only to write it: once, by any
     number of windows at once, each writing its own file and renaming it into place), else --
     a cache that cannot be written -- in a folder of this process's own."""
+    file = named.format(color.lstrip("#"))
     for where in (_cache, _own):  # (the process's own folder made only if needed)
         folder = where()
         path = folder / file
